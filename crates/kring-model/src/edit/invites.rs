@@ -1,0 +1,109 @@
+//! Invites: a coordinator's one-time secret that lets a new person join.
+
+use automerge::{ObjType, transaction::Transactable};
+
+use crate::access;
+use crate::changes::ChangeKind;
+use crate::error::{ModelError, Result};
+use crate::genesis::Profile;
+use crate::ids::*;
+use crate::network::Network;
+use crate::schema::*;
+use crate::validate::{self, MAX_SHORT};
+use crate::vocab::Role;
+
+/// What a coordinator decides about an invite. The secret itself stays with the ticket; the
+/// document only ever holds its hash.
+#[derive(Debug, Clone)]
+pub struct NewInvite {
+    pub secret_hash: String,
+    pub role: Role,
+    pub expires_at: UnixMillis,
+    pub max_uses: u64,
+}
+
+impl Network {
+    pub fn create_invite(&mut self, by: &MemberId, invite: &NewInvite) -> Result<InviteId> {
+        self.coordinator(by, "invite people")?;
+        let secret_hash = validate::required("secret hash", &invite.secret_hash, MAX_SHORT)?;
+        if invite.max_uses == 0 {
+            return Err(ModelError::BadMaxUses);
+        }
+        if invite.expires_at <= self.now() {
+            return Err(ModelError::BadExpiry);
+        }
+        let invites = self.root_map(INVITES)?;
+        let id = InviteId::random();
+        let note = Network::note(by, ChangeKind::InviteCreated, &id);
+        self.change(note, |doc, now| {
+            let obj = doc.put_object(&invites, id.as_str(), ObjType::Map)?;
+            doc.put(&obj, SECRET_HASH, secret_hash)?;
+            doc.put(&obj, CREATED_BY, by.as_str())?;
+            doc.put(&obj, CREATED_AT, now)?;
+            doc.put(&obj, EXPIRES_AT, invite.expires_at)?;
+            doc.put(&obj, ROLE, invite.role.as_str())?;
+            doc.put(&obj, MAX_USES, invite.max_uses)?;
+            doc.put_object(&obj, USES, ObjType::Map)?;
+            Ok(())
+        })?;
+        Ok(id)
+    }
+
+    pub fn revoke_invite(&mut self, by: &MemberId, invite: &InviteId) -> Result<()> {
+        self.coordinator(by, "revoke invites")?;
+        let obj = self.invite_obj(invite)?;
+        if access::int(&self.doc, &obj, REVOKED_AT).is_some() {
+            return Err(ModelError::InviteRevoked(invite.clone()));
+        }
+        let note = Network::note(by, ChangeKind::InviteRevoked, invite);
+        self.change(note, |doc, now| Ok(doc.put(&obj, REVOKED_AT, now)?))
+    }
+
+    /// Checks that `invite` can be used now with a secret whose hash is `secret_hash`.
+    pub fn check_invite(&self, invite: &InviteId, secret_hash: &str) -> Result<()> {
+        let obj = self.invite_obj(invite)?;
+        let doc = &self.doc;
+        if access::string(doc, &obj, SECRET_HASH).as_deref() != Some(secret_hash) {
+            return Err(ModelError::InviteSecretMismatch(invite.clone()));
+        }
+        if access::int(doc, &obj, REVOKED_AT).is_some() {
+            return Err(ModelError::InviteRevoked(invite.clone()));
+        }
+        if access::int(doc, &obj, EXPIRES_AT).unwrap_or(0) <= self.now() {
+            return Err(ModelError::InviteExpired(invite.clone()));
+        }
+        let uses = access::obj(doc, &obj, USES).map(|u| access::keys(doc, &u).len()).unwrap_or(0);
+        if uses as u64 >= access::uint(doc, &obj, MAX_USES).unwrap_or(1) {
+            return Err(ModelError::InviteUsedUp(invite.clone()));
+        }
+        Ok(())
+    }
+
+    /// Adds the person holding a valid invite as a member with their device, in one change that
+    /// also records the use. Run by the inviting device once the secret has been proven.
+    pub fn join_with_invite(
+        &mut self,
+        invite: &InviteId,
+        secret_hash: &str,
+        profile: &Profile,
+        device: &str,
+    ) -> Result<MemberId> {
+        self.check_invite(invite, secret_hash)?;
+        let profile = profile.validated()?;
+        let device = validate::required("device id", device, MAX_SHORT)?;
+        let obj = self.invite_obj(invite)?;
+        let role = Role::from_doc(access::string(&self.doc, &obj, ROLE).as_deref());
+        let uses = self.child_map(&obj, USES)?;
+        let members = self.root_map(MEMBERS)?;
+        let id = MemberId::random();
+        let note = Network::note(&id, ChangeKind::InviteUsed, invite);
+        self.change(note, |doc, now| {
+            let member = doc.put_object(&members, id.as_str(), ObjType::Map)?;
+            let devices = crate::edit::members::write_member(doc, &member, &profile, role, now)?;
+            doc.put(&devices, device, now)?;
+            doc.put(&uses, id.as_str(), now)?;
+            Ok(())
+        })?;
+        Ok(id)
+    }
+}

@@ -1,0 +1,122 @@
+//! Members and their devices.
+
+use automerge::{AutoCommit, ObjId, ObjType, transaction::Transactable};
+
+use crate::access;
+use crate::changes::ChangeKind;
+use crate::error::{ModelError, Result};
+use crate::genesis::Profile;
+use crate::ids::*;
+use crate::network::Network;
+use crate::schema::*;
+use crate::validate::{self, MAX_SHORT};
+use crate::vocab::Role;
+
+/// Writes a new member record with all its containers (never created lazily) and returns its
+/// devices map.
+pub(crate) fn write_member(
+    doc: &mut AutoCommit,
+    member: &ObjId,
+    profile: &Profile,
+    role: Role,
+    now: UnixMillis,
+) -> Result<ObjId> {
+    doc.put(member, NAME, profile.name.as_str())?;
+    doc.put(member, PERSPECTIVE, profile.perspective.as_str())?;
+    doc.put(member, ORGANISATION, profile.organisation.as_str())?;
+    doc.put(member, ROLE, role.as_str())?;
+    let devices = doc.put_object(member, DEVICES, ObjType::Map)?;
+    doc.put(member, JOINED_AT, now)?;
+    Ok(devices)
+}
+
+impl Network {
+    /// Adds a person with one device. Only a coordinator adds members directly; joining with an
+    /// invite goes through [`Network::join_with_invite`].
+    pub fn add_member(&mut self, by: &MemberId, profile: &Profile, role: Role, device: Option<&str>) -> Result<MemberId> {
+        self.coordinator(by, "add members")?;
+        let profile = profile.validated()?;
+        let device = device.map(|d| validate::required("device id", d, MAX_SHORT)).transpose()?;
+        let members = self.root_map(MEMBERS)?;
+        let id = MemberId::random();
+        let note = Network::note(by, ChangeKind::MemberAdded, &id);
+        self.change(note, |doc, now| {
+            let member = doc.put_object(&members, id.as_str(), ObjType::Map)?;
+            let devices = write_member(doc, &member, &profile, role, now)?;
+            if let Some(device) = device {
+                doc.put(&devices, device, now)?;
+            }
+            Ok(())
+        })?;
+        Ok(id)
+    }
+
+    /// Changes a member's own details. Members edit themselves; coordinators may edit anyone.
+    pub fn update_profile(&mut self, by: &MemberId, member: &MemberId, profile: &Profile) -> Result<()> {
+        if by != member {
+            self.coordinator(by, "edit another member's details")?;
+        }
+        let obj = self.current_member(member)?;
+        let profile = profile.validated()?;
+        let note = Network::note(by, ChangeKind::MemberEdited, member);
+        self.change(note, |doc, _| {
+            // Only changed fields are written, so concurrent edits of different fields both stay.
+            for (key, value) in [
+                (NAME, profile.name.as_str()),
+                (PERSPECTIVE, profile.perspective.as_str()),
+                (ORGANISATION, profile.organisation.as_str()),
+            ] {
+                if access::string(doc, &obj, key).as_deref() != Some(value) {
+                    doc.put(&obj, key, value)?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Adds another device (laptop) to a member. Members add their own; coordinators anyone's.
+    pub fn add_device(&mut self, by: &MemberId, member: &MemberId, device: &str) -> Result<()> {
+        if by != member {
+            self.coordinator(by, "add a device for another member")?;
+        }
+        let obj = self.current_member(member)?;
+        let device = validate::required("device id", device, MAX_SHORT)?;
+        let devices = self.child_map(&obj, DEVICES)?;
+        let note = Network::note(by, ChangeKind::DeviceAdded, member);
+        self.change(note, |doc, now| Ok(doc.put(&devices, device, now)?))
+    }
+
+    pub fn set_role(&mut self, by: &MemberId, member: &MemberId, role: Role) -> Result<()> {
+        self.coordinator(by, "change roles")?;
+        let obj = self.current_member(member)?;
+        if role != Role::Coordinator && self.role_of(&obj) == Role::Coordinator {
+            self.ensure_other_coordinator(member)?;
+        }
+        let note = Network::note(by, ChangeKind::MemberEdited, member);
+        self.change(note, |doc, _| Ok(doc.put(&obj, ROLE, role.as_str())?))
+    }
+
+    /// Removes a member (soft: the record stays so history keeps its names). From then on their
+    /// devices are refused and their votes no longer count.
+    pub fn remove_member(&mut self, by: &MemberId, member: &MemberId) -> Result<()> {
+        self.coordinator(by, "remove members")?;
+        let obj = self.current_member(member)?;
+        if self.role_of(&obj) == Role::Coordinator {
+            self.ensure_other_coordinator(member)?;
+        }
+        let note = Network::note(by, ChangeKind::MemberRemoved, member);
+        self.change(note, |doc, now| Ok(doc.put(&obj, REMOVED_AT, now)?))
+    }
+
+    /// A network must keep a coordinator, or nobody could invite or remove anyone again.
+    fn ensure_other_coordinator(&self, leaving: &MemberId) -> Result<()> {
+        let members = self.root_map(MEMBERS)?;
+        let other = access::keys(&self.doc, &members).into_iter().any(|id| {
+            id != leaving.as_str()
+                && self
+                    .current_member(&MemberId::new(id.clone()))
+                    .is_ok_and(|obj| self.role_of(&obj) == Role::Coordinator)
+        });
+        if other { Ok(()) } else { Err(ModelError::LastCoordinator) }
+    }
+}

@@ -1,0 +1,9 @@
+//! One method per user action. Each validates everything first, then writes one small change.
+
+pub(crate) mod info;
+pub(crate) mod invites;
+pub(crate) mod members;
+pub(crate) mod questions;
+pub(crate) mod reflections;
+pub(crate) mod sessions;
+pub(crate) mod text;

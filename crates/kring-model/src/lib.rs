@@ -1,0 +1,31 @@
+//! The Kring network document: one Automerge document per learning network.
+//!
+//! This crate is pure — no disk, no network, no async. It knows the schema (see [`schema`]),
+//! creates a network's first change ([`Network::create`]), offers one validated method per user
+//! action, reads the document into plain [`NetworkSnapshot`]s for the UI and the CLI, and
+//! summarises what changed since a member last looked ([`Network::changes_since`]).
+
+mod access;
+pub mod changes;
+mod edit;
+pub mod error;
+mod genesis;
+pub mod ids;
+mod network;
+mod read;
+pub mod schema;
+pub mod snapshot;
+pub mod validate;
+pub mod vocab;
+
+pub use automerge;
+pub use changes::{ChangeItem, ChangeKind, ChangeNote, ChangeSummary};
+pub use edit::invites::NewInvite;
+pub use edit::sessions::{NewAction, NewSession, SessionChanges};
+pub use edit::text::TextField;
+pub use error::{ModelError, Result};
+pub use genesis::{NetworkDetails, Profile};
+pub use ids::*;
+pub use network::Network;
+pub use snapshot::*;
+pub use vocab::*;

@@ -1,0 +1,218 @@
+//! Building a [`NetworkSnapshot`] from the document.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use automerge::{AutoCommit, ObjId, ROOT};
+
+use crate::access::{self, boolean, float, int, keys, string, text, true_keys, uint};
+use crate::error::Result;
+use crate::ids::*;
+use crate::network::Network;
+use crate::schema::*;
+use crate::snapshot::*;
+use crate::vocab::*;
+
+impl Network {
+    /// The whole network as plain data. Rebuild it when the heads change, not every frame.
+    pub fn snapshot(&self) -> Result<NetworkSnapshot> {
+        let doc = &self.doc;
+        let info = self.root_map(NETWORK)?;
+        let members = read_map(doc, &self.root_map(MEMBERS)?, member);
+        let mut sessions = read_map(doc, &self.root_map(SESSIONS)?, session);
+        let mut questions = read_map(doc, &self.root_map(QUESTIONS)?, question);
+
+        // Links are stored once, on the session; the question's side is derived.
+        for session in sessions.values_mut() {
+            session.questions.retain(|q| questions.contains_key(q));
+            for q in &session.questions {
+                if let Some(question) = questions.get_mut(q) {
+                    question.sessions.insert(session.id.clone());
+                }
+            }
+        }
+        // A removed member's vote stays in the document (they may be re-added) but no longer counts.
+        for question in questions.values_mut() {
+            question.votes.retain(|m| members.get(m).is_some_and(Member::is_current));
+        }
+
+        Ok(NetworkSnapshot {
+            schema: uint(doc, &ROOT, SCHEMA).unwrap_or_default(),
+            info: NetworkInfo {
+                id: self.id().clone(),
+                name: string(doc, &info, NAME).unwrap_or_default(),
+                description: string(doc, &info, DESCRIPTION).unwrap_or_default(),
+                region: string(doc, &info, REGION).unwrap_or_default(),
+                themes: access::obj(doc, &info, THEMES)
+                    .map(|t| true_keys(doc, &t).into_iter().collect())
+                    .unwrap_or_default(),
+                created_at: int(doc, &info, CREATED_AT).unwrap_or_default(),
+                created_by: MemberId::new(string(doc, &info, CREATED_BY).unwrap_or_default()),
+            },
+            members,
+            invites: read_map(doc, &self.root_map(INVITES)?, invite),
+            sessions,
+            questions,
+            factors: read_map(doc, &self.root_map(FACTORS)?, factor),
+            rounds: read_map(doc, &self.root_map(REFLECTIONS)?, round),
+        })
+    }
+}
+
+/// Reads every record of an id-keyed map; entries that are not records are skipped.
+fn read_map<K: Ord + From<String>, V>(
+    doc: &AutoCommit,
+    map: &ObjId,
+    read: impl Fn(&AutoCommit, &ObjId, String) -> V,
+) -> BTreeMap<K, V> {
+    keys(doc, map)
+        .into_iter()
+        .filter_map(|key| access::obj(doc, map, &key).map(|obj| (K::from(key.clone()), read(doc, &obj, key))))
+        .collect()
+}
+
+fn id<T: From<String>>(doc: &AutoCommit, obj: &ObjId, key: &str) -> T {
+    T::from(string(doc, obj, key).unwrap_or_default())
+}
+
+/// A `{id: scalar}` map read with `value`, skipping entries `value` cannot read.
+fn scalar_map<K: Ord + From<String>, V>(
+    doc: &AutoCommit,
+    parent: &ObjId,
+    key: &str,
+    value: impl Fn(&AutoCommit, &ObjId, &str) -> Option<V>,
+) -> BTreeMap<K, V> {
+    let Some(map) = access::obj(doc, parent, key) else { return BTreeMap::new() };
+    keys(doc, &map)
+        .into_iter()
+        .filter_map(|k| value(doc, &map, &k).map(|v| (K::from(k), v)))
+        .collect()
+}
+
+fn id_set<K: Ord + From<String>>(doc: &AutoCommit, parent: &ObjId, key: &str) -> BTreeSet<K> {
+    access::obj(doc, parent, key)
+        .map(|map| true_keys(doc, &map).into_iter().map(K::from).collect())
+        .unwrap_or_default()
+}
+
+fn member(doc: &AutoCommit, obj: &ObjId, id: String) -> Member {
+    Member {
+        id: MemberId::new(id),
+        name: string(doc, obj, NAME).unwrap_or_default(),
+        perspective: Perspective::from_doc(string(doc, obj, PERSPECTIVE).as_deref()),
+        organisation: string(doc, obj, ORGANISATION).unwrap_or_default(),
+        role: Role::from_doc(string(doc, obj, ROLE).as_deref()),
+        devices: scalar_map(doc, obj, DEVICES, int),
+        joined_at: int(doc, obj, JOINED_AT).unwrap_or_default(),
+        removed_at: int(doc, obj, REMOVED_AT),
+    }
+}
+
+fn invite(doc: &AutoCommit, obj: &ObjId, id: String) -> Invite {
+    Invite {
+        id: InviteId::new(id),
+        secret_hash: string(doc, obj, SECRET_HASH).unwrap_or_default(),
+        created_by: self::id(doc, obj, CREATED_BY),
+        created_at: int(doc, obj, CREATED_AT).unwrap_or_default(),
+        expires_at: int(doc, obj, EXPIRES_AT).unwrap_or_default(),
+        role: Role::from_doc(string(doc, obj, ROLE).as_deref()),
+        max_uses: uint(doc, obj, MAX_USES).unwrap_or(1),
+        uses: scalar_map(doc, obj, USES, int),
+        revoked_at: int(doc, obj, REVOKED_AT),
+    }
+}
+
+fn session(doc: &AutoCommit, obj: &ObjId, id: String) -> Session {
+    Session {
+        id: SessionId::new(id),
+        title: string(doc, obj, TITLE).unwrap_or_default(),
+        kind: SessionKind::from_doc(string(doc, obj, KIND).as_deref()),
+        starts_at: string(doc, obj, STARTS_AT).unwrap_or_default(),
+        location: string(doc, obj, LOCATION).unwrap_or_default(),
+        agenda: text(doc, obj, AGENDA),
+        notes: text(doc, obj, NOTES),
+        attendance: scalar_map(doc, obj, ATTENDANCE, |d, m, k| {
+            string(d, m, k).and_then(|w| w.parse().ok())
+        }),
+        questions: id_set(doc, obj, QUESTIONS),
+        actions: access::obj(doc, obj, ACTIONS)
+            .map(|actions| read_map(doc, &actions, action))
+            .unwrap_or_default(),
+        created_by: self::id(doc, obj, CREATED_BY),
+        created_at: int(doc, obj, CREATED_AT).unwrap_or_default(),
+        deleted_at: int(doc, obj, DELETED_AT),
+    }
+}
+
+fn action(doc: &AutoCommit, obj: &ObjId, id: String) -> Action {
+    Action {
+        id: ActionId::new(id),
+        text: string(doc, obj, TEXT).unwrap_or_default(),
+        owner: string(doc, obj, OWNER).filter(|o| !o.is_empty()).map(MemberId::new),
+        due: string(doc, obj, DUE).filter(|d| !d.is_empty()),
+        done: boolean(doc, obj, DONE).unwrap_or(false),
+        created_by: self::id(doc, obj, CREATED_BY),
+        created_at: int(doc, obj, CREATED_AT).unwrap_or_default(),
+    }
+}
+
+fn question(doc: &AutoCommit, obj: &ObjId, id: String) -> Question {
+    Question {
+        id: QuestionId::new(id),
+        title: string(doc, obj, TITLE).unwrap_or_default(),
+        details: text(doc, obj, DETAILS),
+        insights: text(doc, obj, INSIGHTS),
+        status: QuestionStatus::from_doc(string(doc, obj, STATUS).as_deref()),
+        proposed_by: self::id(doc, obj, PROPOSED_BY),
+        created_at: int(doc, obj, CREATED_AT).unwrap_or_default(),
+        votes: id_set(doc, obj, VOTES),
+        cycles: access::obj(doc, obj, CYCLES).map(|c| read_map(doc, &c, cycle)).unwrap_or_default(),
+        sessions: BTreeSet::new(),
+        deleted_at: int(doc, obj, DELETED_AT),
+    }
+}
+
+fn cycle(doc: &AutoCommit, obj: &ObjId, id: String) -> Cycle {
+    Cycle {
+        id: CycleId::new(id),
+        plan: text(doc, obj, CyclePhase::Plan.as_str()),
+        act: text(doc, obj, CyclePhase::Act.as_str()),
+        observe: text(doc, obj, CyclePhase::Observe.as_str()),
+        reflect: text(doc, obj, CyclePhase::Reflect.as_str()),
+        started_on: string(doc, obj, STARTED_ON).unwrap_or_default(),
+        ended_on: string(doc, obj, ENDED_ON),
+        created_by: self::id(doc, obj, CREATED_BY),
+        created_at: int(doc, obj, CREATED_AT).unwrap_or_default(),
+    }
+}
+
+fn factor(doc: &AutoCommit, obj: &ObjId, id: String) -> Factor {
+    Factor {
+        id: FactorId::new(id),
+        name: string(doc, obj, NAME).unwrap_or_default(),
+        position: float(doc, obj, POSITION).unwrap_or_default(),
+        removed_at: int(doc, obj, REMOVED_AT),
+    }
+}
+
+fn round(doc: &AutoCommit, obj: &ObjId, id: String) -> ReflectionRound {
+    let comments: BTreeMap<String, String> = scalar_map(doc, obj, COMMENTS, string);
+    let mut scores: BTreeMap<MemberId, BTreeMap<FactorId, Score>> = BTreeMap::new();
+    let raw: BTreeMap<String, i64> = scalar_map(doc, obj, SCORES, int);
+    for (key, score) in raw {
+        let Some((member, factor)) = key.split_once('/') else { continue };
+        let comment = comments.get(&key).cloned().unwrap_or_default();
+        scores
+            .entry(MemberId::new(member))
+            .or_default()
+            .insert(FactorId::new(factor), Score { score, comment });
+    }
+    ReflectionRound {
+        id: RoundId::new(id),
+        title: string(doc, obj, TITLE).unwrap_or_default(),
+        opened_by: self::id(doc, obj, OPENED_BY),
+        opened_at: int(doc, obj, OPENED_AT).unwrap_or_default(),
+        closed_at: int(doc, obj, CLOSED_AT),
+        factors: id_set(doc, obj, FACTORS),
+        scores,
+    }
+}

@@ -1,0 +1,109 @@
+//! The layout of a network document (schema v1). Every key the model reads or writes is named
+//! here, so the whole schema can be read in one place:
+//!
+//! ```text
+//! schema: 1
+//! network:     { id, name, description, region, themes: {theme: true}, created_at, created_by }
+//! members:     { member_id: { name, perspective, organisation, role, devices: {device_id: added_at},
+//!                             joined_at, removed_at? } }
+//! invites:     { invite_id: { secret_hash, created_by, created_at, expires_at, role, max_uses,
+//!                             uses: {member_id: used_at}, revoked_at? } }
+//! sessions:    { session_id: { title, kind, starts_at, location, agenda: Text, notes: Text,
+//!                              attendance: {member_id: status}, questions: {question_id: true},
+//!                              actions: {action_id: { text, owner?, due?, done, created_by, created_at }},
+//!                              created_by, created_at, deleted_at? } }
+//! questions:   { question_id: { title, details: Text, insights: Text, status, proposed_by, created_at,
+//!                               votes: {member_id: true},
+//!                               cycles: {cycle_id: { plan: Text, act: Text, observe: Text, reflect: Text,
+//!                                                    started_on, ended_on?, created_by, created_at }},
+//!                               deleted_at? } }
+//! factors:     { factor_id: { name, position, created_at, removed_at? } }
+//! reflections: { round_id: { title, opened_by, opened_at, closed_at?, factors: {factor_id: true},
+//!                            scores: {"member_id/factor_id": 1..5}, comments: {"member_id/factor_id": text} } }
+//! ```
+//!
+//! Rules (see DESIGN.md): identity lives in maps keyed by id; per-member data lives under
+//! per-member keys; prose is one `Text` per field, edited by splicing; records are soft-deleted;
+//! all containers of a record are created in the change that creates the record, never lazily.
+
+/// The schema version this build writes and fully understands. Migrations are additive only.
+pub const SCHEMA_VERSION: u64 = 1;
+
+pub const SCHEMA: &str = "schema";
+pub const NETWORK: &str = "network";
+pub const MEMBERS: &str = "members";
+pub const INVITES: &str = "invites";
+pub const SESSIONS: &str = "sessions";
+pub const QUESTIONS: &str = "questions";
+pub const FACTORS: &str = "factors";
+pub const REFLECTIONS: &str = "reflections";
+
+pub const ID: &str = "id";
+pub const NAME: &str = "name";
+pub const TITLE: &str = "title";
+pub const DESCRIPTION: &str = "description";
+pub const REGION: &str = "region";
+pub const THEMES: &str = "themes";
+pub const CREATED_AT: &str = "created_at";
+pub const CREATED_BY: &str = "created_by";
+pub const DELETED_AT: &str = "deleted_at";
+
+pub const PERSPECTIVE: &str = "perspective";
+pub const ORGANISATION: &str = "organisation";
+pub const ROLE: &str = "role";
+pub const DEVICES: &str = "devices";
+pub const JOINED_AT: &str = "joined_at";
+pub const REMOVED_AT: &str = "removed_at";
+
+pub const SECRET_HASH: &str = "secret_hash";
+pub const EXPIRES_AT: &str = "expires_at";
+pub const MAX_USES: &str = "max_uses";
+pub const USES: &str = "uses";
+pub const REVOKED_AT: &str = "revoked_at";
+
+pub const KIND: &str = "kind";
+pub const STARTS_AT: &str = "starts_at";
+pub const LOCATION: &str = "location";
+pub const AGENDA: &str = "agenda";
+pub const NOTES: &str = "notes";
+pub const ATTENDANCE: &str = "attendance";
+pub const ACTIONS: &str = "actions";
+pub const TEXT: &str = "text";
+pub const OWNER: &str = "owner";
+pub const DUE: &str = "due";
+pub const DONE: &str = "done";
+
+pub const DETAILS: &str = "details";
+pub const INSIGHTS: &str = "insights";
+pub const STATUS: &str = "status";
+pub const PROPOSED_BY: &str = "proposed_by";
+pub const VOTES: &str = "votes";
+pub const CYCLES: &str = "cycles";
+pub const STARTED_ON: &str = "started_on";
+pub const ENDED_ON: &str = "ended_on";
+
+pub const POSITION: &str = "position";
+pub const OPENED_BY: &str = "opened_by";
+pub const OPENED_AT: &str = "opened_at";
+pub const CLOSED_AT: &str = "closed_at";
+pub const SCORES: &str = "scores";
+pub const COMMENTS: &str = "comments";
+
+/// The key of one member's score (or comment) on one factor in a reflection round. Flat scalar
+/// keys rather than a nested map per member, so two devices of one member never race to create
+/// the same container.
+pub fn score_key(member: &str, factor: &str) -> String {
+    format!("{member}/{factor}")
+}
+
+/// The default key factors of network learning, with stable ids so that every network's genesis
+/// names them the same way.
+pub const DEFAULT_FACTORS: &[(&str, &str)] = &[
+    ("shared-goal", "Shared goal"),
+    ("ownership", "Ownership"),
+    ("trust", "Trust"),
+    ("facilitation", "Facilitation by school leadership"),
+    ("knowledge-sharing", "Knowledge sharing"),
+    ("diversity", "Diversity of perspectives"),
+    ("practice", "Connection to practice"),
+];

@@ -1,0 +1,229 @@
+//! Plain, owned views of a network: cheap to render every frame, rebuilt only when the
+//! document changes. Maps are keyed by id and ordered, so two peers with the same document
+//! produce identical snapshots.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::ids::*;
+use crate::vocab::*;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NetworkSnapshot {
+    pub schema: u64,
+    pub info: NetworkInfo,
+    pub members: BTreeMap<MemberId, Member>,
+    pub invites: BTreeMap<InviteId, Invite>,
+    pub sessions: BTreeMap<SessionId, Session>,
+    pub questions: BTreeMap<QuestionId, Question>,
+    pub factors: BTreeMap<FactorId, Factor>,
+    pub rounds: BTreeMap<RoundId, ReflectionRound>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NetworkInfo {
+    pub id: NetworkId,
+    pub name: String,
+    pub description: String,
+    pub region: String,
+    pub themes: BTreeSet<String>,
+    pub created_at: UnixMillis,
+    pub created_by: MemberId,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Member {
+    pub id: MemberId,
+    pub name: String,
+    pub perspective: Perspective,
+    pub organisation: String,
+    pub role: Role,
+    /// Device ids with the time each was added.
+    pub devices: BTreeMap<DeviceId, UnixMillis>,
+    pub joined_at: UnixMillis,
+    pub removed_at: Option<UnixMillis>,
+}
+
+impl Member {
+    pub fn is_current(&self) -> bool {
+        self.removed_at.is_none()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Invite {
+    pub id: InviteId,
+    /// Hex SHA-256 (or similar) of the one-time secret; the secret itself is never stored.
+    pub secret_hash: String,
+    pub created_by: MemberId,
+    pub created_at: UnixMillis,
+    pub expires_at: UnixMillis,
+    pub role: Role,
+    pub max_uses: u64,
+    /// Who joined with it, and when.
+    pub uses: BTreeMap<MemberId, UnixMillis>,
+    pub revoked_at: Option<UnixMillis>,
+}
+
+impl Invite {
+    /// Open: not revoked, not expired at `now`, not used up.
+    pub fn is_open(&self, now: UnixMillis) -> bool {
+        self.revoked_at.is_none() && now < self.expires_at && (self.uses.len() as u64) < self.max_uses
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Session {
+    pub id: SessionId,
+    pub title: String,
+    pub kind: SessionKind,
+    /// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`, so it sorts as text.
+    pub starts_at: String,
+    pub location: String,
+    pub agenda: String,
+    pub notes: String,
+    pub attendance: BTreeMap<MemberId, Attendance>,
+    pub questions: BTreeSet<QuestionId>,
+    pub actions: BTreeMap<ActionId, Action>,
+    pub created_by: MemberId,
+    pub created_at: UnixMillis,
+    pub deleted_at: Option<UnixMillis>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Action {
+    pub id: ActionId,
+    pub text: String,
+    pub owner: Option<MemberId>,
+    /// `YYYY-MM-DD`.
+    pub due: Option<String>,
+    pub done: bool,
+    pub created_by: MemberId,
+    pub created_at: UnixMillis,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Question {
+    pub id: QuestionId,
+    pub title: String,
+    pub details: String,
+    pub insights: String,
+    pub status: QuestionStatus,
+    pub proposed_by: MemberId,
+    pub created_at: UnixMillis,
+    /// Members who vote for this question, one vote each. Votes of removed members are kept
+    /// in the document but not counted here.
+    pub votes: BTreeSet<MemberId>,
+    pub cycles: BTreeMap<CycleId, Cycle>,
+    /// Sessions where this question was discussed (derived from the sessions' links).
+    pub sessions: BTreeSet<SessionId>,
+    pub deleted_at: Option<UnixMillis>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cycle {
+    pub id: CycleId,
+    pub plan: String,
+    pub act: String,
+    pub observe: String,
+    pub reflect: String,
+    pub started_on: String,
+    pub ended_on: Option<String>,
+    pub created_by: MemberId,
+    pub created_at: UnixMillis,
+}
+
+impl Cycle {
+    pub fn phase(&self, phase: CyclePhase) -> &str {
+        match phase {
+            CyclePhase::Plan => &self.plan,
+            CyclePhase::Act => &self.act,
+            CyclePhase::Observe => &self.observe,
+            CyclePhase::Reflect => &self.reflect,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Factor {
+    pub id: FactorId,
+    pub name: String,
+    pub position: f64,
+    pub removed_at: Option<UnixMillis>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReflectionRound {
+    pub id: RoundId,
+    pub title: String,
+    pub opened_by: MemberId,
+    pub opened_at: UnixMillis,
+    pub closed_at: Option<UnixMillis>,
+    /// The factors members score in this round (fixed when the round opens).
+    pub factors: BTreeSet<FactorId>,
+    /// Each member's score per factor.
+    pub scores: BTreeMap<MemberId, BTreeMap<FactorId, Score>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Score {
+    pub score: i64,
+    pub comment: String,
+}
+
+/// Average and spread of one factor's scores in one round.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FactorStats {
+    pub count: usize,
+    pub mean: f64,
+    pub min: i64,
+    pub max: i64,
+    /// Population standard deviation.
+    pub spread: f64,
+}
+
+impl ReflectionRound {
+    pub fn stats(&self, factor: &FactorId) -> Option<FactorStats> {
+        let scores: Vec<i64> =
+            self.scores.values().filter_map(|per_factor| per_factor.get(factor)).map(|s| s.score).collect();
+        let count = scores.len();
+        if count == 0 {
+            return None;
+        }
+        let mean = scores.iter().sum::<i64>() as f64 / count as f64;
+        let variance = scores.iter().map(|s| (*s as f64 - mean).powi(2)).sum::<f64>() / count as f64;
+        Some(FactorStats {
+            count,
+            mean,
+            min: scores.iter().copied().min().unwrap_or_default(),
+            max: scores.iter().copied().max().unwrap_or_default(),
+            spread: variance.sqrt(),
+        })
+    }
+}
+
+impl NetworkSnapshot {
+    /// The current member a device belongs to: who a connecting device is.
+    pub fn member_for_device(&self, device: &str) -> Option<&Member> {
+        self.members.values().find(|m| m.is_current() && m.devices.contains_key(device))
+    }
+
+    /// Sessions that are not deleted, by start date then id.
+    pub fn live_sessions(&self) -> impl Iterator<Item = &Session> {
+        let mut sessions: Vec<&Session> = self.sessions.values().filter(|s| s.deleted_at.is_none()).collect();
+        sessions.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then(a.id.cmp(&b.id)));
+        sessions.into_iter()
+    }
+
+    pub fn live_questions(&self) -> impl Iterator<Item = &Question> {
+        self.questions.values().filter(|q| q.deleted_at.is_none())
+    }
+
+    /// Factors still in use, in their display order.
+    pub fn active_factors(&self) -> Vec<&Factor> {
+        let mut factors: Vec<&Factor> = self.factors.values().filter(|f| f.removed_at.is_none()).collect();
+        factors.sort_by(|a, b| a.position.total_cmp(&b.position).then(a.id.cmp(&b.id)));
+        factors
+    }
+}

@@ -1,0 +1,50 @@
+//! Shared set-up: a network with a few members, as separate devices would hold it.
+#![allow(dead_code)]
+
+use kring_model::*;
+
+pub const DEVICE_A: &str = "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1";
+
+pub struct Fixture {
+    pub network: Network,
+    pub coordinator: MemberId,
+    pub members: Vec<MemberId>,
+}
+
+/// A network founded by "Anna" with `extra` more members.
+pub fn network_with_members(extra: usize) -> Fixture {
+    let details = NetworkDetails { name: "PLG Rekenen Leiden".into(), ..Default::default() };
+    let founder = Profile { name: "Anna de Vries".into(), perspective: Perspective::Teacher, organisation: "Da Vinci College".into() };
+    let (mut network, coordinator) = Network::create(&details, &founder, DEVICE_A).unwrap();
+    let members = (0..extra)
+        .map(|i| {
+            let profile = Profile::new(format!("Member {i}"));
+            network.add_member(&coordinator, &profile, Role::Member, Some(&format!("device-{i}"))).unwrap()
+        })
+        .collect();
+    Fixture { network, coordinator, members }
+}
+
+pub fn session(network: &mut Network, by: &MemberId, title: &str) -> SessionId {
+    network
+        .add_session(by, &NewSession { title: title.into(), kind: SessionKind::Plg, starts_at: "2026-11-24T15:30".into(), location: "Lokaal 12".into() })
+        .unwrap()
+}
+
+/// Merges every fork into every other, as a full round of syncing would.
+pub fn merge_all(forks: &mut [Network]) {
+    for i in 0..forks.len() {
+        for j in 0..forks.len() {
+            if i != j {
+                let (a, b) = if i < j {
+                    let (left, right) = forks.split_at_mut(j);
+                    (&mut left[i], &mut right[0])
+                } else {
+                    let (left, right) = forks.split_at_mut(i);
+                    (&mut right[0], &mut left[j])
+                };
+                a.merge(b).unwrap();
+            }
+        }
+    }
+}
