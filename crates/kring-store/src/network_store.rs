@@ -1,0 +1,342 @@
+//! One network on disk: `snapshot.kring` (compacted document) plus `changes.log` (every edit
+//! since, one fsynced record per save), `local.json` (this device's own notes about the network)
+//! and `quarantine/` (damaged files, moved aside, never deleted).
+
+use std::fmt;
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use automerge::{AutoCommit, ChangeHash};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::atomic::{sync_dir, write_atomic};
+use crate::error::{IoContext, Result, StoreError};
+use crate::{record, snapshot_file};
+
+pub const SNAPSHOT_FILE: &str = "snapshot.kring";
+pub const LOG_FILE: &str = "changes.log";
+pub const LOCAL_FILE: &str = "local.json";
+pub const QUARANTINE_DIR: &str = "quarantine";
+
+/// The log is folded into a new snapshot once it is larger than the snapshot (and at least
+/// this big), so loading never replays more than about twice the document.
+const MIN_LOG_BYTES_BEFORE_COMPACTION: u64 = 256 * 1024;
+/// ... or once it holds this many records, whatever their size.
+const MAX_LOG_RECORDS: usize = 2_000;
+
+/// Something found while loading a network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: PathBuf,
+    pub kind: ProblemKind,
+    pub description: String,
+    /// Where the damaged file now is, if it was moved aside.
+    pub moved_to: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// An edit that was being saved when the laptop crashed; it was never reported as saved.
+    TornTail,
+    /// Real damage: bytes that were once saved can no longer be read.
+    Damaged,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.file.display(), self.description)?;
+        if let Some(moved_to) = &self.moved_to {
+            write!(f, "; the damaged file was moved to {}", moved_to.display())?;
+        }
+        Ok(())
+    }
+}
+
+/// What loading found besides the document itself. Empty when all was well.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct LoadReport {
+    pub problems: Vec<Problem>,
+}
+
+impl LoadReport {
+    pub fn is_clean(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    pub fn has_damage(&self) -> bool {
+        self.problems.iter().any(|p| p.kind == ProblemKind::Damaged)
+    }
+}
+
+/// Keeps one network's files in step with its document.
+#[derive(Debug)]
+pub struct NetworkStore {
+    dir: PathBuf,
+    /// Heads of everything already on disk: the next save writes only what is newer.
+    persisted_heads: Vec<ChangeHash>,
+    log: Option<File>,
+    log_bytes: u64,
+    log_records: usize,
+    snapshot_bytes: u64,
+}
+
+impl NetworkStore {
+    /// Writes a brand-new network. The directory appears complete or not at all.
+    pub(crate) fn create(dir: &Path, doc: &mut AutoCommit) -> Result<NetworkStore> {
+        let parent = dir.parent().expect("a network directory has a parent");
+        let name = dir.file_name().expect("a network directory has a name").to_string_lossy();
+        let staging = parent.join(format!(".{name}.new"));
+        if staging.exists() {
+            fs::remove_dir_all(&staging).at(&staging)?;
+        }
+        fs::create_dir_all(&staging).at(&staging)?;
+        let mut store = NetworkStore::empty(&staging);
+        store.compact(doc)?;
+        fs::rename(&staging, dir).at(dir)?;
+        sync_dir(parent)?;
+        store.dir = dir.to_path_buf();
+        Ok(store)
+    }
+
+    fn empty(dir: &Path) -> NetworkStore {
+        NetworkStore {
+            dir: dir.to_path_buf(),
+            persisted_heads: Vec::new(),
+            log: None,
+            log_bytes: 0,
+            log_records: 0,
+            snapshot_bytes: 0,
+        }
+    }
+
+    /// Loads the network: the snapshot, then every intact record of the log. Damaged files are
+    /// reported and moved to `quarantine/`; whatever could be read is saved afresh.
+    pub(crate) fn open(dir: &Path) -> Result<(NetworkStore, AutoCommit, LoadReport)> {
+        let mut store = NetworkStore::empty(dir);
+        let mut report = LoadReport::default();
+        let snapshot_path = dir.join(SNAPSHOT_FILE);
+        let log_path = dir.join(LOG_FILE);
+
+        let mut doc = match read_if_exists(&snapshot_path)? {
+            None => AutoCommit::new(),
+            Some(bytes) => match load_snapshot(&bytes) {
+                Ok(doc) => {
+                    store.snapshot_bytes = bytes.len() as u64;
+                    doc
+                }
+                Err(reason) => {
+                    let moved_to = store.quarantine(&snapshot_path)?;
+                    report.problems.push(Problem {
+                        file: snapshot_path.clone(),
+                        kind: ProblemKind::Damaged,
+                        description: format!("the saved snapshot cannot be read ({reason})"),
+                        moved_to: Some(moved_to),
+                    });
+                    AutoCommit::new()
+                }
+            },
+        };
+
+        let mut log_must_be_kept = false;
+        if let Some(bytes) = read_if_exists(&log_path)? {
+            let scan = record::scan(&bytes);
+            let mut unreadable = Vec::new();
+            for payload in &scan.records {
+                if let Err(err) = doc.load_incremental(payload) {
+                    unreadable.push(err.to_string());
+                }
+            }
+            if let Some(torn) = &scan.torn_tail {
+                report.problems.push(Problem {
+                    file: log_path.clone(),
+                    kind: ProblemKind::TornTail,
+                    description: format!(
+                        "skipped an unfinished last edit ({} bytes at offset {}), left by an interrupted save",
+                        torn.len, torn.offset
+                    ),
+                    moved_to: None,
+                });
+            }
+            let damaged_bytes: usize = scan.damaged.iter().map(|d| d.len).sum();
+            if damaged_bytes > 0 || !unreadable.is_empty() {
+                log_must_be_kept = true;
+                let mut what = Vec::new();
+                if damaged_bytes > 0 {
+                    what.push(format!("{damaged_bytes} damaged bytes in {} place(s)", scan.damaged.len()));
+                }
+                if let Some(first) = unreadable.first() {
+                    what.push(format!("{} record(s) Automerge could not read (first: {first})", unreadable.len()));
+                }
+                report.problems.push(Problem {
+                    file: log_path.clone(),
+                    kind: ProblemKind::Damaged,
+                    description: format!("{}; {} intact edits were kept", what.join(", "), scan.records.len() - unreadable.len()),
+                    moved_to: None,
+                });
+            }
+            store.log_bytes = bytes.len() as u64;
+            store.log_records = scan.records.len();
+        }
+
+        let missing = doc.get_missing_deps(&[]);
+        if !missing.is_empty() {
+            log_must_be_kept = true;
+            report.problems.push(Problem {
+                file: log_path.clone(),
+                kind: ProblemKind::Damaged,
+                description: format!(
+                    "some saved edits build on {} earlier change(s) that are no longer on disk; they are kept aside until a peer supplies them",
+                    missing.len()
+                ),
+                moved_to: None,
+            });
+        }
+
+        if doc.get_heads().is_empty() {
+            let reason = if report.is_clean() {
+                "it holds no saved network"
+            } else {
+                "nothing of this network could be loaded; its damaged files are in the quarantine folder"
+            };
+            return Err(StoreError::Corrupt { path: dir.to_path_buf(), reason: reason.into() });
+        }
+
+        store.persisted_heads = doc.get_heads();
+        if !report.is_clean() {
+            // Save what was recovered as a fresh snapshot, then move the old log aside (or drop
+            // it when it only had a torn tail, which the new snapshot makes redundant).
+            if log_must_be_kept {
+                let moved_to = store.quarantine(&log_path)?;
+                for problem in report.problems.iter_mut().filter(|p| p.file == log_path && p.kind == ProblemKind::Damaged) {
+                    problem.moved_to = Some(moved_to.clone());
+                }
+                store.log_bytes = 0;
+                store.log_records = 0;
+            }
+            store.compact(&mut doc)?;
+        }
+        for problem in &report.problems {
+            tracing::warn!("{problem}");
+        }
+        Ok((store, doc, report))
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Appends every change not yet on disk as one fsynced log record. When this returns, the
+    /// edits survive a crash or a power cut. Returns whether anything was written.
+    pub fn persist(&mut self, doc: &mut AutoCommit) -> Result<bool> {
+        let heads = doc.get_heads();
+        if heads == self.persisted_heads {
+            return Ok(false);
+        }
+        let changes = doc.save_after(&self.persisted_heads);
+        if changes.is_empty() {
+            self.persisted_heads = heads;
+            return Ok(false);
+        }
+        let path = self.dir.join(LOG_FILE);
+        if self.log.is_none() {
+            let file = OpenOptions::new().create(true).append(true).open(&path).at(&path)?;
+            self.log = Some(file);
+            sync_dir(&self.dir)?;
+        }
+        let log = self.log.as_mut().expect("opened above");
+        let framed = record::encode(&changes);
+        log.write_all(&framed).at(&path)?;
+        log.sync_data().at(&path)?;
+        self.persisted_heads = heads;
+        self.log_bytes += framed.len() as u64;
+        self.log_records += 1;
+        if self.wants_compaction() {
+            self.compact(doc)?;
+        }
+        Ok(true)
+    }
+
+    fn wants_compaction(&self) -> bool {
+        self.log_records >= MAX_LOG_RECORDS
+            || self.log_bytes >= MIN_LOG_BYTES_BEFORE_COMPACTION.max(self.snapshot_bytes)
+    }
+
+    /// Writes the whole document as a new snapshot (temp file, fsync, rename), then removes the
+    /// log. A crash in between only means the old log is replayed once more: harmless, because
+    /// applying a change twice changes nothing.
+    pub fn compact(&mut self, doc: &mut AutoCommit) -> Result<()> {
+        let bytes = snapshot_file::encode(&doc.save());
+        write_atomic(&self.dir.join(SNAPSHOT_FILE), &bytes, None)?;
+        self.log = None;
+        let log_path = self.dir.join(LOG_FILE);
+        match fs::remove_file(&log_path) {
+            Ok(()) => sync_dir(&self.dir)?,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => return Err(err).at(&log_path),
+        }
+        self.persisted_heads = doc.get_heads();
+        self.snapshot_bytes = bytes.len() as u64;
+        self.log_bytes = 0;
+        self.log_records = 0;
+        Ok(())
+    }
+
+    /// Sizes on disk: (snapshot bytes, log bytes).
+    pub fn sizes(&self) -> (u64, u64) {
+        (self.snapshot_bytes, self.log_bytes)
+    }
+
+    /// This device's own notes about the network (who "me" is, what was last seen, ...).
+    /// A missing file gives the default.
+    pub fn read_local<T: DeserializeOwned + Default>(&self) -> Result<T> {
+        let path = self.dir.join(LOCAL_FILE);
+        match read_if_exists(&path)? {
+            None => Ok(T::default()),
+            Some(bytes) => serde_json::from_slice(&bytes)
+                .map_err(|err| StoreError::BadConfig { path, reason: err.to_string() }),
+        }
+    }
+
+    pub fn write_local<T: Serialize>(&self, value: &T) -> Result<()> {
+        let bytes = serde_json::to_vec_pretty(value).map_err(|err| StoreError::BadConfig {
+            path: self.dir.join(LOCAL_FILE),
+            reason: err.to_string(),
+        })?;
+        write_atomic(&self.dir.join(LOCAL_FILE), &bytes, None)
+    }
+
+    /// Moves a damaged file into `quarantine/` under a name that never overwrites another.
+    fn quarantine(&self, file: &Path) -> Result<PathBuf> {
+        let dir = self.dir.join(QUARANTINE_DIR);
+        fs::create_dir_all(&dir).at(&dir)?;
+        let name = file.file_name().expect("a file name").to_string_lossy();
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let mut target = dir.join(format!("{name}.{secs}.bad"));
+        let mut n = 1;
+        while target.exists() {
+            n += 1;
+            target = dir.join(format!("{name}.{secs}-{n}.bad"));
+        }
+        fs::rename(file, &target).at(file)?;
+        sync_dir(&dir)?;
+        sync_dir(&self.dir)?;
+        Ok(target)
+    }
+}
+
+fn load_snapshot(bytes: &[u8]) -> std::result::Result<AutoCommit, String> {
+    let document = snapshot_file::decode(bytes)?;
+    AutoCommit::load(document).map_err(|err| format!("Automerge cannot read it: {err}"))
+}
+
+fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(err).at(path),
+    }
+}
