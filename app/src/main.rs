@@ -1,1 +1,65 @@
-fn main() {}
+//! `kring`: the desktop app without a command, the headless tool with one.
+
+mod cli;
+mod commands;
+mod local_network;
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{CommandFactory, Parser};
+use kring_store::DataDir;
+
+use cli::Cli;
+
+fn main() -> ExitCode {
+    init_logging();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) if !err.use_stderr() => {
+            // --help and --version: print as clap formats them.
+            let _ = err.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(err) => {
+            eprintln!("{}", one_line(&err.render().to_string()));
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // One line, with the whole chain of causes: "cannot open …: no such file".
+            eprintln!("error: {}", one_line(&format!("{err:#}")));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let Some(command) = cli.command else {
+        // The desktop client arrives with its own issue; until then, show what the tool can do.
+        Cli::command().print_help()?;
+        return Ok(());
+    };
+    let root = match cli.data_dir {
+        Some(dir) => dir,
+        None => DataDir::default_root().context("this system has no home or data directory; pass --data-dir DIR")?,
+    };
+    let data = DataDir::open(&root)?;
+    let output = commands::run(command, &data)?;
+    println!("{output}");
+    Ok(())
+}
+
+/// Scripts and people read errors as one line.
+fn one_line(message: &str) -> String {
+    message.lines().map(str::trim).filter(|line| !line.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// Logs go to stderr (stdout is for JSON), quiet unless `KRING_LOG` asks for more.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KRING_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter).init();
+}

@@ -218,7 +218,7 @@ impl NetworkStore {
             store.compact(&mut doc)?;
         }
         for problem in &report.problems {
-            tracing::warn!("{problem}");
+            tracing::debug!("{problem}");
         }
         Ok((store, doc, report))
     }

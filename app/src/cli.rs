@@ -1,0 +1,167 @@
+//! The command line: what a person (or a script, or a test) can ask `kring` to do headless.
+
+use std::path::PathBuf;
+
+use clap::builder::PossibleValuesParser;
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kring",
+    version,
+    about = "Kring: notes, meetings and learning questions of a learning network, shared peer to peer",
+    long_about = "Kring keeps a learning network's members, meetings (sessions) with shared notes, and \
+                  learning questions on every participant's own laptop, and syncs them directly between \
+                  laptops.\n\nWithout a command, kring opens the desktop app. With a command it works \
+                  headless: output is one JSON object on stdout, errors are one line on stderr."
+)]
+pub struct Cli {
+    /// Where Kring keeps this device's key, settings and networks.
+    #[arg(long, global = true, env = "KRING_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start a network or list the networks on this device.
+    #[command(subcommand)]
+    Network(NetworkCommand),
+    /// Meetings of the network: plan them, take notes, record who was there.
+    #[command(subcommand)]
+    Session(SessionCommand),
+    /// Learning questions the network works on: propose, vote, move along.
+    #[command(subcommand)]
+    Question(QuestionCommand),
+    /// Print the whole network as JSON.
+    Show(NetworkArg),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NetworkCommand {
+    /// Start a new learning network, with you as its first coordinator.
+    Create {
+        /// The network's name, e.g. "PLG Rekenen Leiden".
+        #[arg(long)]
+        name: String,
+        /// Your own name as the other members will see it.
+        #[arg(long, value_name = "NAME")]
+        me: String,
+        #[command(flatten)]
+        profile: ProfileArgs,
+    },
+    /// List the networks on this device.
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// The perspective you bring to the network.
+    #[arg(long, default_value = "other", value_parser = words(kring_model::Perspective::ALL))]
+    pub perspective: String,
+    /// Your school, organisation or institution.
+    #[arg(long, default_value = "")]
+    pub organisation: String,
+}
+
+#[derive(Debug, Args)]
+pub struct NetworkArg {
+    /// Which network; may be left out when this device has exactly one.
+    #[arg(long, value_name = "ID")]
+    pub network: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionCommand {
+    /// Plan a meeting.
+    Add {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long)]
+        title: String,
+        #[arg(long, value_parser = words(kring_model::SessionKind::ALL))]
+        kind: String,
+        /// YYYY-MM-DD or YYYY-MM-DDTHH:MM.
+        #[arg(long)]
+        date: String,
+        #[arg(long, default_value = "")]
+        location: String,
+    },
+    /// Add a paragraph to a meeting's notes.
+    Notes {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        session: String,
+        #[arg(long, value_name = "TEXT")]
+        append: String,
+    },
+    /// Record whether a member attended (yourself unless --member is given).
+    Attend {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        session: String,
+        #[arg(long, value_name = "ID")]
+        member: Option<String>,
+        #[arg(long, value_parser = words(kring_model::Attendance::ALL))]
+        status: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QuestionCommand {
+    /// Propose a learning question.
+    Add {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long)]
+        title: String,
+        #[arg(long, default_value = "")]
+        details: String,
+    },
+    /// Vote for a question (one vote per member), or take your vote back.
+    Vote {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        question: String,
+        #[arg(long)]
+        retract: bool,
+    },
+    /// Move a question along: proposed, central, exploring, answered, or parked.
+    Status {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        question: String,
+        #[arg(long, value_parser = words(kring_model::QuestionStatus::ALL))]
+        status: String,
+    },
+}
+
+/// Accepts exactly the words of one of the model's vocabularies, and lists them in `--help`.
+fn words<T: std::fmt::Display>(all: &[T]) -> PossibleValuesParser {
+    PossibleValuesParser::new(all.iter().map(|word| clap::builder::PossibleValue::new(word.to_string())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn vocabulary_words_are_checked_by_the_parser() {
+        let parsed = Cli::try_parse_from(["kring", "question", "status", "--question", "q", "--status", "central"]);
+        assert!(parsed.is_ok());
+        let refused = Cli::try_parse_from(["kring", "question", "status", "--question", "q", "--status", "done"]);
+        assert!(refused.unwrap_err().to_string().contains("answered"));
+    }
+}
