@@ -1,14 +1,32 @@
 #!/usr/bin/env bash
-# Installs the system packages Kring's build and tests need on Debian/Ubuntu.
-# Does nothing when everything is already there, so it is safe to run every time.
+# Installs what building and testing Kring needs on Debian or Ubuntu: the Rust toolchain (via
+# rustup, only if cargo is missing) and the system packages below. Safe to run every time: it
+# does nothing when everything is already there.
 set -euo pipefail
-needed=()
-for pkg in pkg-config; do
-    dpkg -s "$pkg" >/dev/null 2>&1 || needed+=("$pkg")
-done
-if [ ${#needed[@]} -gt 0 ]; then
-    sudo_cmd=""
-    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-    $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${needed[@]}"
+
+packages=(pkg-config)
+
+if ! command -v cargo >/dev/null 2>&1; then
+    if [ -x "$HOME/.cargo/bin/cargo" ]; then
+        echo "Rust is installed in ~/.cargo/bin; add it to PATH (open a new terminal) and run this again." >&2
+        exit 1
+    fi
+    echo "Installing the Rust toolchain with rustup ..." >&2
+    curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
+    echo "Rust installed. Open a new terminal (or run: source ~/.cargo/env) and run this again." >&2
+    exit 1
+fi
+
+if command -v dpkg >/dev/null 2>&1; then
+    missing=()
+    for pkg in "${packages[@]}"; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "Installing system packages: ${missing[*]}" >&2
+        sudo_cmd=""
+        [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+        $sudo_cmd apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
+    fi
 fi
