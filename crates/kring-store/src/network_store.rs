@@ -142,12 +142,7 @@ impl NetworkStore {
         let mut log_must_be_kept = false;
         if let Some(bytes) = read_if_exists(&log_path)? {
             let scan = record::scan(&bytes);
-            let mut unreadable = Vec::new();
-            for payload in &scan.records {
-                if let Err(err) = doc.load_incremental(payload) {
-                    unreadable.push(err.to_string());
-                }
-            }
+            let unreadable = replay(&mut doc, &scan.records);
             if let Some(torn) = &scan.torn_tail {
                 report.problems.push(Problem {
                     file: log_path.clone(),
@@ -326,6 +321,18 @@ impl NetworkStore {
         sync_dir(&self.dir)?;
         Ok(target)
     }
+}
+
+/// Applies the log's records. All at once is much faster than one by one (Automerge rebuilds its
+/// indexes once); only if that fails are they applied singly, to keep every readable one.
+/// Returns Automerge's complaint about each record it could not read.
+fn replay(doc: &mut AutoCommit, records: &[&[u8]]) -> Vec<String> {
+    // A failed bulk load may have applied some changes already; applying them again below is a
+    // no-op, so the document stays correct either way.
+    if doc.load_incremental(&records.concat()).is_ok() {
+        return Vec::new();
+    }
+    records.iter().filter_map(|record| doc.load_incremental(record).err()).map(|err| err.to_string()).collect()
 }
 
 fn load_snapshot(bytes: &[u8]) -> std::result::Result<AutoCommit, String> {
