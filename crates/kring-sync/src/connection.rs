@@ -1,0 +1,204 @@
+//! One connection to one peer device, syncing any number of networks: the whole protocol, with
+//! no sockets and no async. A driver feeds it the messages that arrive and sends what
+//! [`PeerConnection::poll_transmit`] returns; the node reacts to [`Event`]s.
+//!
+//! Access is checked on both sides, every time: a network is only synced with a device that
+//! [`Library::may_sync`] accepts, and it stops the moment that answer changes (a member was
+//! removed). A refused peer receives [`Message::Refused`] and not one byte of the document.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use automerge::{AutoCommit, ChangeHash};
+use automerge::sync::{self, SyncDoc};
+
+use crate::wire::Message;
+
+/// What the connection needs from the node that owns the documents.
+pub trait Library {
+    /// The document of a network this device holds.
+    fn document(&mut self, network: &str) -> Option<&mut AutoCommit>;
+    /// Whether `device` may sync `network`: it is a device of a current member.
+    fn may_sync(&mut self, network: &str, device: &str) -> bool;
+    /// What [`PeerConnection::sync_state`] gave at the end of the last connection with `device`,
+    /// so that reconnecting costs a few hundred bytes instead of a summary of all history.
+    fn saved_sync_state(&mut self, network: &str, device: &str) -> Option<Vec<u8>>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// New changes from the peer were applied: save them, then tell the other connections.
+    Changed { network: String },
+    /// Both sides hold the same heads of this network.
+    InSync { network: String },
+    /// This network is not synced with this peer (stranger, removed member, unknown network).
+    Refused { network: String },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProtocolError {
+    #[error("the peer sent a sync message for network {0}, which was never opened")]
+    NotOpen(String),
+    #[error("the peer sent an unreadable sync message for network {network}: {reason}")]
+    BadSyncMessage { network: String, reason: String },
+}
+
+/// Automerge sync state for one network with one peer.
+struct NetworkSync {
+    state: sync::State,
+    /// The peer told us it will not sync this network (or we stopped it).
+    closed: bool,
+    reported_in_sync: bool,
+}
+
+pub struct PeerConnection {
+    remote: String,
+    networks: BTreeMap<String, NetworkSync>,
+    outbox: VecDeque<Message>,
+    events: VecDeque<Event>,
+}
+
+impl PeerConnection {
+    /// A connection with the device `remote` (its authenticated endpoint id).
+    pub fn new(remote: impl Into<String>) -> PeerConnection {
+        PeerConnection { remote: remote.into(), networks: BTreeMap::new(), outbox: VecDeque::new(), events: VecDeque::new() }
+    }
+
+    pub fn remote(&self) -> &str {
+        &self.remote
+    }
+
+    /// Starts syncing `network` (dialing side).
+    pub fn open(&mut self, network: &str, library: &mut impl Library) {
+        if !library.may_sync(network, &self.remote) || library.document(network).is_none() {
+            self.events.push_back(Event::Refused { network: network.to_string() });
+            return;
+        }
+        self.outbox.push_back(Message::Open { network: network.to_string() });
+        self.start(network, library);
+        self.generate(network, library);
+    }
+
+    /// Feeds one message from the peer. An error means the peer misbehaved: close the
+    /// connection.
+    pub fn receive(&mut self, message: Message, library: &mut impl Library) -> Result<(), ProtocolError> {
+        match message {
+            Message::Open { network } => {
+                if library.may_sync(&network, &self.remote) && library.document(&network).is_some() {
+                    // No reply yet: the dialer's first sync message follows its open at once,
+                    // and answering that alone saves a redundant round.
+                    if !self.networks.contains_key(&network) {
+                        self.start(&network, library);
+                    }
+                } else {
+                    self.refuse(&network);
+                }
+            }
+            Message::Sync { network, data } => {
+                let Some(entry) = self.networks.get(&network) else {
+                    return Err(ProtocolError::NotOpen(network));
+                };
+                if entry.closed {
+                    return Ok(());
+                }
+                if !library.may_sync(&network, &self.remote) {
+                    self.refuse(&network);
+                    return Ok(());
+                }
+                let bad = |reason: String| ProtocolError::BadSyncMessage { network: network.clone(), reason };
+                let decoded = sync::Message::decode(&data).map_err(|err| bad(err.to_string()))?;
+                let doc = library.document(&network).expect("checked when opened");
+                let before = doc.get_heads();
+                let entry = self.networks.get_mut(&network).expect("checked above");
+                doc.sync().receive_sync_message(&mut entry.state, decoded).map_err(|err| bad(err.to_string()))?;
+                if doc.get_heads() != before {
+                    self.events.push_back(Event::Changed { network: network.clone() });
+                }
+                self.generate(&network, library);
+            }
+            Message::Refused { network } => {
+                if let Some(entry) = self.networks.get_mut(&network) {
+                    entry.closed = true;
+                }
+                self.events.push_back(Event::Refused { network });
+            }
+        }
+        Ok(())
+    }
+
+    /// The local document of `network` changed (an edit here, or changes from another peer):
+    /// send the peer what it lacks.
+    pub fn local_change(&mut self, network: &str, library: &mut impl Library) {
+        if self.networks.get(network).is_some_and(|entry| !entry.closed) {
+            if library.may_sync(network, &self.remote) {
+                self.generate(network, library);
+            } else {
+                self.refuse(network);
+            }
+        }
+    }
+
+    pub fn poll_transmit(&mut self) -> Option<Message> {
+        self.outbox.pop_front()
+    }
+
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// The state to keep for the next connection with this peer (a few dozen bytes).
+    pub fn sync_state(&self, network: &str) -> Option<Vec<u8>> {
+        self.networks.get(network).map(|entry| entry.state.encode())
+    }
+
+    /// Whether both sides hold the same heads of `network`.
+    pub fn in_sync(&self, network: &str, library: &mut impl Library) -> bool {
+        let (Some(entry), Some(doc)) = (self.networks.get(network), library.document(network)) else { return false };
+        heads_agree(&entry.state, &doc.get_heads())
+    }
+
+    /// Networks being synced on this connection.
+    pub fn open_networks(&self) -> impl Iterator<Item = &str> {
+        self.networks.iter().filter(|(_, entry)| !entry.closed).map(|(network, _)| network.as_str())
+    }
+
+    fn start(&mut self, network: &str, library: &mut impl Library) {
+        // A damaged saved state only costs a full summary, so it is simply not used.
+        let saved = library.saved_sync_state(network, &self.remote);
+        let state = saved.and_then(|bytes| sync::State::decode(&bytes).ok()).unwrap_or_default();
+        self.networks.insert(network.to_string(), NetworkSync { state, closed: false, reported_in_sync: false });
+    }
+
+    /// Stops syncing `network` with this peer. The peer's own sync messages that are already on
+    /// their way are then ignored, not treated as a protocol error.
+    fn refuse(&mut self, network: &str) {
+        let entry = self.networks.entry(network.to_string()).or_insert_with(|| NetworkSync {
+            state: sync::State::new(),
+            closed: true,
+            reported_in_sync: false,
+        });
+        entry.closed = true;
+        self.outbox.push_back(Message::Refused { network: network.to_string() });
+        self.events.push_back(Event::Refused { network: network.to_string() });
+    }
+
+    fn generate(&mut self, network: &str, library: &mut impl Library) {
+        let Some(doc) = library.document(network) else { return };
+        let Some(entry) = self.networks.get_mut(network) else { return };
+        if let Some(message) = doc.sync().generate_sync_message(&mut entry.state) {
+            entry.reported_in_sync = false;
+            self.outbox.push_back(Message::Sync { network: network.to_string(), data: message.encode() });
+        }
+        let in_sync = heads_agree(&entry.state, &doc.get_heads());
+        if in_sync && !entry.reported_in_sync {
+            entry.reported_in_sync = true;
+            self.events.push_back(Event::InSync { network: network.to_string() });
+        } else if !in_sync {
+            entry.reported_in_sync = false;
+        }
+    }
+}
+
+/// Both sides have the same heads: what we have, they have, and they told us so.
+fn heads_agree(state: &sync::State, ours: &[ChangeHash]) -> bool {
+    state.shared_heads == ours && state.their_heads.as_deref() == Some(ours)
+}

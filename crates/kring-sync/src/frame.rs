@@ -1,0 +1,118 @@
+//! Length-prefixed frames on a byte stream: `u32 big-endian length | postcard-encoded message`.
+//!
+//! [`FrameReader`] takes bytes as they arrive, in pieces of any size, and yields whole
+//! messages. A frame larger than the limit is refused before its bytes are buffered, so a
+//! hostile peer cannot make us allocate without bound.
+
+use crate::wire::Message;
+
+/// Large enough for the first sync of a network with years of notes (a whole compressed
+/// document in one message), small enough to bound memory per connection.
+pub const MAX_FRAME: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FrameError {
+    #[error("the peer sent a frame of {len} bytes; at most {max} are allowed")]
+    TooLarge { len: usize, max: usize },
+    #[error("the peer sent a frame that is not a Kring message: {0}")]
+    Malformed(String),
+}
+
+pub fn encode(message: &Message) -> Vec<u8> {
+    let body = postcard::to_stdvec(message).expect("messages always serialise");
+    let mut frame = Vec::with_capacity(4 + body.len());
+    frame.extend_from_slice(&(body.len() as u32).to_be_bytes());
+    frame.extend_from_slice(&body);
+    frame
+}
+
+#[derive(Debug)]
+pub struct FrameReader {
+    buffer: Vec<u8>,
+    max: usize,
+}
+
+impl Default for FrameReader {
+    fn default() -> Self {
+        FrameReader::with_limit(MAX_FRAME)
+    }
+}
+
+impl FrameReader {
+    pub fn with_limit(max: usize) -> FrameReader {
+        FrameReader { buffer: Vec::new(), max }
+    }
+
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.buffer.extend_from_slice(bytes);
+    }
+
+    /// The next whole message, `Ok(None)` if more bytes are needed. After an error the stream
+    /// cannot be trusted any more and must be closed.
+    pub fn next_message(&mut self) -> Result<Option<Message>, FrameError> {
+        let Some(header) = self.buffer.get(..4) else { return Ok(None) };
+        let len = u32::from_be_bytes(header.try_into().expect("4 bytes")) as usize;
+        if len > self.max {
+            return Err(FrameError::TooLarge { len, max: self.max });
+        }
+        if self.buffer.len() < 4 + len {
+            return Ok(None);
+        }
+        let message = postcard::from_bytes(&self.buffer[4..4 + len]).map_err(|err| FrameError::Malformed(err.to_string()));
+        self.buffer.drain(..4 + len);
+        message.map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sample() -> Vec<Message> {
+        vec![
+            Message::Open { network: "n1".into() },
+            Message::Sync { network: "n1".into(), data: vec![0x42, 1, 2, 3] },
+            Message::Refused { network: "n2".into() },
+        ]
+    }
+
+    #[test]
+    fn messages_survive_any_split_of_the_stream() {
+        let stream: Vec<u8> = sample().iter().flat_map(encode).collect();
+        for piece in 1..=stream.len() {
+            let mut reader = FrameReader::default();
+            let mut got = Vec::new();
+            for chunk in stream.chunks(piece) {
+                reader.push(chunk);
+                while let Some(message) = reader.next_message().unwrap() {
+                    got.push(message);
+                }
+            }
+            assert_eq!(got, sample(), "pieces of {piece} bytes");
+        }
+    }
+
+    #[test]
+    fn an_oversized_frame_is_refused_from_its_header() {
+        let mut reader = FrameReader::with_limit(1024);
+        reader.push(&(1025u32).to_be_bytes());
+        assert_eq!(reader.next_message(), Err(FrameError::TooLarge { len: 1025, max: 1024 }));
+    }
+
+    #[test]
+    fn garbage_is_a_malformed_frame() {
+        let mut reader = FrameReader::default();
+        reader.push(&[0, 0, 0, 3, 0xff, 0xff, 0xff]);
+        assert!(matches!(reader.next_message(), Err(FrameError::Malformed(_))));
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+            let mut reader = FrameReader::with_limit(4096);
+            reader.push(&bytes);
+            while let Ok(Some(_)) = reader.next_message() {}
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! Kring's sync protocol, sans-IO: Automerge's sync protocol for several networks over one
+//! stream per peer connection, with access checks on every message. No sockets, no async —
+//! drivers (iroh in the node, in-memory pipes in tests and simulations) move the bytes.
+
+pub mod connection;
+pub mod frame;
+pub mod wire;
+
+pub use connection::{Event, Library, PeerConnection, ProtocolError};
+pub use frame::{FrameError, FrameReader, MAX_FRAME};
+pub use wire::{Message, SYNC_ALPN};

@@ -1,0 +1,171 @@
+//! An in-memory world of peers: real documents, real protocol state machines, frames encoded
+//! and decoded as on a real stream — only the sockets are replaced by a loop.
+#![allow(dead_code)]
+
+use kring_model::*;
+use kring_sync::{Event, FrameReader, Library, PeerConnection, frame};
+
+pub struct Peer {
+    pub device: String,
+    pub network: Network,
+    pub me: MemberId,
+    /// Whether this peer holds the network at all (a stranger does not).
+    pub holds: bool,
+    /// Sync state saved per remote device when a connection ends.
+    pub saved: std::collections::BTreeMap<String, Vec<u8>>,
+}
+
+impl Library for Peer {
+    fn document(&mut self, network: &str) -> Option<&mut automerge::AutoCommit> {
+        (self.holds && self.network.id().as_str() == network).then(|| self.network.doc_mut())
+    }
+
+    fn may_sync(&mut self, network: &str, device: &str) -> bool {
+        self.holds
+            && self.network.id().as_str() == network
+            && self.network.snapshot().is_ok_and(|s| s.member_for_device(device).is_some())
+    }
+
+    fn saved_sync_state(&mut self, _network: &str, device: &str) -> Option<Vec<u8>> {
+        self.saved.get(device).cloned()
+    }
+}
+
+/// A connection between two peers: each end has its own protocol state machine.
+pub struct Link {
+    pub dialer: usize,
+    pub acceptor: usize,
+    pub at_dialer: PeerConnection,
+    pub at_acceptor: PeerConnection,
+    pub up: bool,
+}
+
+pub struct World {
+    pub peers: Vec<Peer>,
+    pub links: Vec<Link>,
+    /// Every event, as (peer index, event).
+    pub events: Vec<(usize, Event)>,
+    /// Frame bytes that crossed each link, by link index.
+    pub bytes: Vec<usize>,
+    pub frames: usize,
+}
+
+/// A network founded on the first device, with one member (and device) per further name;
+/// every peer starts from a copy made after all members were added.
+pub fn world(names: &[&str]) -> World {
+    let details = NetworkDetails { name: "Leernetwerk Jeugdzorg Utrecht".into(), ..Default::default() };
+    let devices: Vec<String> = (0..names.len()).map(|i| format!("{:064x}", i + 1)).collect();
+    let (mut founding, founder) = Network::create(&details, &Profile::new(names[0]), &devices[0]).unwrap();
+    let mut members = vec![founder.clone()];
+    for (name, device) in names.iter().zip(&devices).skip(1) {
+        members.push(founding.add_member(&founder, &Profile::new(*name), Role::Member, Some(device)).unwrap());
+    }
+    let peers = devices
+        .into_iter()
+        .zip(members)
+        .map(|(device, me)| Peer { device, network: founding.fork(), me, holds: true, saved: Default::default() })
+        .collect();
+    World { peers, links: Vec::new(), events: Vec::new(), bytes: Vec::new(), frames: 0 }
+}
+
+impl World {
+    pub fn network_id(&self) -> String {
+        self.peers[0].network.id().to_string()
+    }
+
+    /// Peer `dialer` connects to `acceptor` and opens the network.
+    pub fn connect(&mut self, dialer: usize, acceptor: usize) -> usize {
+        let network = self.network_id();
+        let mut at_dialer = PeerConnection::new(self.peers[acceptor].device.clone());
+        let at_acceptor = PeerConnection::new(self.peers[dialer].device.clone());
+        at_dialer.open(&network, &mut self.peers[dialer]);
+        self.links.push(Link { dialer, acceptor, at_dialer, at_acceptor, up: true });
+        self.bytes.push(0);
+        self.links.len() - 1
+    }
+
+    /// Ends a connection; both ends keep their sync state for next time, as the node does.
+    pub fn disconnect(&mut self, index: usize) {
+        let network = self.network_id();
+        let link = &mut self.links[index];
+        link.up = false;
+        let (dialer_device, acceptor_device) = (self.peers[link.dialer].device.clone(), self.peers[link.acceptor].device.clone());
+        if let Some(state) = link.at_dialer.sync_state(&network) {
+            self.peers[link.dialer].saved.insert(acceptor_device, state);
+        }
+        if let Some(state) = link.at_acceptor.sync_state(&network) {
+            self.peers[link.acceptor].saved.insert(dialer_device, state);
+        }
+    }
+
+    /// A local edit happened on `peer`: every live connection of that peer hears of it.
+    pub fn edited(&mut self, peer: usize) {
+        let network = self.network_id();
+        for link in self.links.iter_mut().filter(|l| l.up) {
+            if link.dialer == peer {
+                link.at_dialer.local_change(&network, &mut self.peers[peer]);
+            } else if link.acceptor == peer {
+                link.at_acceptor.local_change(&network, &mut self.peers[peer]);
+            }
+        }
+    }
+
+    /// Delivers frames until nobody has anything left to say. Returns how many frames moved.
+    pub fn run(&mut self) -> usize {
+        let mut moved = 0;
+        loop {
+            let mut progress = false;
+            for index in 0..self.links.len() {
+                if !self.links[index].up {
+                    continue;
+                }
+                for towards_acceptor in [true, false] {
+                    while let Some(delivered) = self.deliver_one(index, towards_acceptor) {
+                        progress = true;
+                        moved += 1;
+                        if let Some(peer) = delivered {
+                            self.edited(peer);
+                        }
+                    }
+                }
+            }
+            if !progress {
+                return moved;
+            }
+        }
+    }
+
+    /// Moves one frame across a link, through real encoding and a `FrameReader`. Returns the
+    /// receiving peer if its document changed (so it relays to its other connections).
+    fn deliver_one(&mut self, index: usize, towards_acceptor: bool) -> Option<Option<usize>> {
+        let link = &mut self.links[index];
+        let (from, to, receiver) = if towards_acceptor {
+            (&mut link.at_dialer, link.acceptor, &mut link.at_acceptor)
+        } else {
+            (&mut link.at_acceptor, link.dialer, &mut link.at_dialer)
+        };
+        let message = from.poll_transmit()?;
+        let bytes = frame::encode(&message);
+        self.bytes[index] += bytes.len();
+        self.frames += 1;
+        let mut reader = FrameReader::default();
+        reader.push(&bytes);
+        let message = reader.next_message().unwrap().unwrap();
+        receiver.receive(message, &mut self.peers[to]).expect("well-behaved peers");
+        let mut changed = false;
+        while let Some(event) = receiver.poll_event() {
+            changed |= matches!(event, Event::Changed { .. });
+            self.events.push((to, event));
+        }
+        Some(changed.then_some(to))
+    }
+
+    pub fn snapshots(&self) -> Vec<NetworkSnapshot> {
+        self.peers.iter().map(|p| p.network.snapshot().unwrap()).collect()
+    }
+}
+
+pub fn session(network: &mut Network, by: &MemberId) -> SessionId {
+    let new = NewSession { title: "Casusbespreking".into(), kind: SessionKind::Leerhuis, starts_at: "2026-11-26T10:00".into(), location: "Wijkcentrum".into() };
+    network.add_session(by, &new).unwrap()
+}

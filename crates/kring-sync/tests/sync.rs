@@ -1,0 +1,134 @@
+//! The protocol between real documents: convergence, relaying, access control, saved state.
+
+mod common;
+
+use common::*;
+use kring_model::*;
+use kring_sync::{Event, Message, PeerConnection, ProtocolError};
+
+#[test]
+fn offline_edits_of_three_peers_converge_through_a_chain() {
+    let mut world = world(&["Anna", "Bram", "Chris"]);
+    // A plans a session and everyone gets it.
+    let me = world.peers[0].me.clone();
+    let session = session(&mut world.peers[0].network, &me);
+    world.connect(1, 0);
+    world.connect(2, 1);
+    world.run();
+    // Offline: all three write in the same notes and vote for the same question.
+    for links in 0..world.links.len() {
+        world.disconnect(links);
+    }
+    let question = {
+        let me = world.peers[0].me.clone();
+        world.peers[0].network.add_question(&me, "Hoe betrekken we ouders?", "").unwrap()
+    };
+    for (i, words) in ["Anna: ouders bellen.", "Bram: huisbezoek.", "Chris: ouderavond."].iter().enumerate() {
+        let me = world.peers[i].me.clone();
+        world.peers[i].network.append_text(&me, &TextField::Notes(session.clone()), words).unwrap();
+    }
+    // Only A has the question yet; A and C never connect directly.
+    world.connect(1, 0);
+    world.connect(2, 1);
+    world.run();
+    for i in 1..3 {
+        let me = world.peers[i].me.clone();
+        world.peers[i].network.vote(&me, &question).unwrap();
+        world.edited(i);
+    }
+    world.run();
+
+    let snapshots = world.snapshots();
+    assert!(snapshots.windows(2).all(|w| w[0] == w[1]), "all peers hold the same network");
+    let notes = &snapshots[0].sessions[&session].notes;
+    for words in ["Anna: ouders bellen.", "Bram: huisbezoek.", "Chris: ouderavond."] {
+        assert!(notes.contains(words), "{words} missing from {notes:?}");
+    }
+    assert_eq!(snapshots[0].questions[&question].votes.len(), 2);
+    assert!(world.events.iter().any(|(peer, e)| *peer == 2 && matches!(e, Event::InSync { .. })));
+}
+
+#[test]
+fn a_live_edit_reaches_a_peer_two_hops_away() {
+    let mut world = world(&["Anna", "Bram", "Chris"]);
+    world.connect(1, 0);
+    world.connect(2, 1);
+    world.run();
+    let me = world.peers[0].me.clone();
+    let question = world.peers[0].network.add_question(&me, "Wat werkt bij schoolverzuim?", "").unwrap();
+    world.edited(0);
+    world.run();
+    assert!(world.peers[2].network.snapshot().unwrap().questions.contains_key(&question));
+}
+
+#[test]
+fn a_stranger_is_refused_and_receives_no_document_bytes() {
+    let mut world = world(&["Anna", "Bram"]);
+    let network = world.network_id();
+    let stranger = format!("{:064x}", 999);
+    let mut at_anna = PeerConnection::new(stranger);
+    at_anna.receive(Message::Open { network: network.clone() }, &mut world.peers[0]).unwrap();
+    // The only answer is a refusal, the same as for a network that does not exist.
+    assert_eq!(at_anna.poll_transmit(), Some(Message::Refused { network: network.clone() }));
+    assert_eq!(at_anna.poll_transmit(), None);
+    at_anna.receive(Message::Open { network: "no-such-network".into() }, &mut world.peers[0]).unwrap();
+    assert_eq!(at_anna.poll_transmit(), Some(Message::Refused { network: "no-such-network".into() }));
+    // Sync messages after the refusal are ignored; without any open they are a violation.
+    at_anna.receive(Message::Sync { network: network.clone(), data: vec![0x42] }, &mut world.peers[0]).unwrap();
+    assert_eq!(at_anna.poll_transmit(), None);
+    let err = at_anna.receive(Message::Sync { network: "other".into(), data: vec![0x42] }, &mut world.peers[0]).unwrap_err();
+    assert!(matches!(err, ProtocolError::NotOpen(_)));
+    assert_eq!(at_anna.poll_transmit(), None);
+}
+
+#[test]
+fn a_removed_member_is_refused_from_the_moment_the_removal_arrives() {
+    let mut world = world(&["Anna", "Bram"]);
+    world.connect(1, 0);
+    world.run();
+    let (anna, bram) = (world.peers[0].me.clone(), world.peers[1].me.clone());
+    world.peers[0].network.remove_member(&anna, &bram).unwrap();
+    world.edited(0);
+    world.run();
+    assert!(world.events.iter().any(|(peer, e)| *peer == 1 && matches!(e, Event::Refused { .. })));
+    // Bram's later edits no longer reach Anna.
+    let question = world.peers[1].network.add_question(&bram, "Nog een vraag", "");
+    assert!(question.is_err() || {
+        world.edited(1);
+        world.run();
+        !world.peers[0].network.snapshot().unwrap().questions.contains_key(&question.unwrap())
+    });
+    // And a new connection from Bram is refused outright.
+    let before = world.bytes.len();
+    world.connect(1, 0);
+    world.run();
+    assert_eq!(world.bytes.len(), before + 1);
+    assert!(world.links.last().unwrap().at_dialer.open_networks().next().is_none());
+}
+
+#[test]
+fn a_saved_sync_state_makes_reconnecting_cheap() {
+    let mut world = world(&["Anna", "Bram"]);
+    let me = world.peers[0].me.clone();
+    let session = session(&mut world.peers[0].network, &me);
+    for i in 0..1500 {
+        world.peers[0].network.append_text(&me, &TextField::Notes(session.clone()), &format!("regel {i}")).unwrap();
+    }
+    let first = world.connect(1, 0);
+    world.run();
+    world.disconnect(first);
+
+    // One new edit, then reconnect: once with the saved states, once from scratch.
+    world.peers[0].network.append_text(&me, &TextField::Notes(session.clone()), "nieuw").unwrap();
+    let with_state = world.connect(1, 0);
+    world.run();
+    world.disconnect(with_state);
+    world.peers.iter_mut().for_each(|p| p.saved.clear());
+    let from_scratch = world.connect(1, 0);
+    world.run();
+    let (cheap, full) = (world.bytes[with_state], world.bytes[from_scratch]);
+    // Four frames: open, "I have up to here", the one new change, "got it".
+    assert!(cheap < 700, "reconnect with saved state cost {cheap} bytes");
+    assert!(cheap * 2 < full, "saved state {cheap} bytes vs fresh {full} bytes");
+    assert!(world.peers[1].network.text(&TextField::Notes(session)).unwrap().ends_with("nieuw"));
+}
