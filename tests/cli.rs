@@ -1,48 +1,10 @@
 //! The `kring` binary as a black box: the headless contract scripts and later tests rely on.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-use serde_json::Value;
+use std::process::Command;
 
-fn kring(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kring"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("KRING_DATA_DIR")
-        .output()
-        .expect("the kring binary runs")
-}
-
-/// Runs a command that must succeed and returns its one JSON object.
-fn ok(data: &Path, args: &[&str]) -> Value {
-    let out = kring(data, args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "kring {args:?} failed: {stderr}");
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(stdout.lines().count(), 1, "one JSON object on one line: {stdout}");
-    serde_json::from_str(&stdout).unwrap()
-}
-
-/// Runs a command that must fail; returns its one-line error message.
-fn fails(data: &Path, args: &[&str]) -> String {
-    let out = kring(data, args);
-    assert!(!out.status.success(), "kring {args:?} should have failed");
-    assert!(out.stdout.is_empty(), "nothing on stdout when failing");
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(stderr.trim_end().lines().count(), 1, "a one-line error: {stderr}");
-    stderr
-}
-
-fn id(value: &Value, key: &str) -> String {
-    value[key].as_str().unwrap_or_else(|| panic!("no {key} in {value}")).to_string()
-}
-
-fn create_network(data: &Path) -> (String, String) {
-    let created = ok(data, &["network", "create", "--name", "PLG Rekenen Leiden", "--me", "Anna de Vries", "--perspective", "teacher", "--organisation", "Da Vinci College"]);
-    (id(&created, "network"), id(&created, "member"))
-}
+use common::*;
 
 #[test]
 fn a_whole_meeting_survives_restarting_the_process() {

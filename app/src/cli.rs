@@ -35,8 +35,42 @@ pub enum Command {
     /// Learning questions the network works on: propose, vote, move along.
     #[command(subcommand)]
     Question(QuestionCommand),
+    /// Members of the network.
+    #[command(subcommand)]
+    Member(MemberCommand),
+    /// Carry a network on a USB stick: write it to a file, or merge a file into this device.
+    #[command(subcommand)]
+    Bundle(BundleCommand),
     /// Print the whole network as JSON.
     Show(NetworkArg),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MemberCommand {
+    /// Remove a member (coordinators only). Their devices are refused from then on.
+    Remove {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        member: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BundleCommand {
+    /// Write the whole network to FILE.
+    Export {
+        #[command(flatten)]
+        network: NetworkArg,
+        file: PathBuf,
+    },
+    /// Merge the network in FILE into this device's copy.
+    Import {
+        file: PathBuf,
+        /// Also accept a network this device does not hold yet.
+        #[arg(long)]
+        accept_new_network: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

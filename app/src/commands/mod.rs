@@ -1,5 +1,7 @@
 //! One module per command group. Each command returns the JSON object it prints.
 
+mod bundle;
+mod member;
 mod network;
 mod question;
 mod session;
@@ -16,6 +18,8 @@ pub fn run(command: Command, data: &DataDir) -> Result<Value> {
         Command::Network(command) => network::run(command, data),
         Command::Session(command) => session::run(command, data),
         Command::Question(command) => question::run(command, data),
+        Command::Member(command) => member::run(command, data),
+        Command::Bundle(command) => bundle::run(command, data),
         Command::Show(args) => show::run(&args, data),
     }
 }

@@ -7,6 +7,7 @@
 //! and heads only; what is inside a network is the model crate's business.
 
 mod atomic;
+pub mod bundle;
 mod config;
 mod data_dir;
 mod device_key;

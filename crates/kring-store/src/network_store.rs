@@ -19,6 +19,7 @@ pub const SNAPSHOT_FILE: &str = "snapshot.kring";
 pub const LOG_FILE: &str = "changes.log";
 pub const LOCAL_FILE: &str = "local.json";
 pub const QUARANTINE_DIR: &str = "quarantine";
+pub const PEERS_DIR: &str = "peers";
 
 /// The log is folded into a new snapshot once it is larger than the snapshot (and at least
 /// this big), so loading never replays more than about twice the document.
@@ -300,6 +301,26 @@ impl NetworkStore {
             reason: err.to_string(),
         })?;
         write_atomic(&self.dir.join(LOCAL_FILE), &bytes, None)
+    }
+
+    /// The sync state kept for a peer device (see the sync crate); `None` if there is none or
+    /// it is unreadable — a missing state only makes the next sync a little larger.
+    pub fn read_sync_state(&self, device: &str) -> Option<Vec<u8>> {
+        let path = self.peer_file(device)?;
+        fs::read(path).ok()
+    }
+
+    pub fn write_sync_state(&self, device: &str, state: &[u8]) -> Result<()> {
+        let Some(path) = self.peer_file(device) else { return Ok(()) };
+        let dir = self.dir.join(PEERS_DIR);
+        fs::create_dir_all(&dir).at(&dir)?;
+        write_atomic(&path, state, None)
+    }
+
+    /// Device ids are hex, but they come from peers: never let one name a path elsewhere.
+    fn peer_file(&self, device: &str) -> Option<PathBuf> {
+        let safe = (1..=128).contains(&device.len()) && device.bytes().all(|b| b.is_ascii_alphanumeric());
+        safe.then(|| self.dir.join(PEERS_DIR).join(format!("{device}.sync")))
     }
 
     /// Moves a damaged file into `quarantine/` under a name that never overwrites another.

@@ -268,3 +268,17 @@ fn local_notes_round_trip_and_default_when_missing() {
     store.write_local(&mine).unwrap();
     assert_eq!(store.read_local::<std::collections::BTreeMap<String, String>>().unwrap(), mine);
 }
+
+#[test]
+fn sync_states_are_kept_per_peer_and_odd_device_ids_are_ignored() {
+    let root = network_with_logged_edits(1);
+    let data = DataDir::open(root.path()).unwrap();
+    let (store, _, _) = data.open_network(NETWORK).unwrap();
+    let peer = "a1".repeat(32);
+    assert_eq!(store.read_sync_state(&peer), None);
+    store.write_sync_state(&peer, b"heads").unwrap();
+    assert_eq!(store.read_sync_state(&peer).as_deref(), Some(&b"heads"[..]));
+    store.write_sync_state("../../escape", b"x").unwrap();
+    assert!(!root.path().join("escape.sync").exists());
+    assert_eq!(store.read_sync_state("../../escape"), None);
+}
