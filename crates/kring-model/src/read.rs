@@ -58,6 +58,18 @@ impl Network {
     }
 }
 
+impl Network {
+    /// The members alone, without reading any notes: what access checks need on every message.
+    pub fn members(&self) -> Result<BTreeMap<MemberId, Member>> {
+        Ok(read_map(&self.doc, &self.root_map(MEMBERS)?, member))
+    }
+
+    /// The current member a device belongs to, if any.
+    pub fn member_for_device(&self, device: &str) -> Result<Option<MemberId>> {
+        Ok(self.members()?.into_values().find(|m| m.is_current() && m.devices.contains_key(device)).map(|m| m.id))
+    }
+}
+
 /// Reads every record of an id-keyed map; entries that are not records are skipped.
 fn read_map<K: Ord + From<String>, V>(
     doc: &AutoCommit,

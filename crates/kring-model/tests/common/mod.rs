@@ -48,3 +48,20 @@ pub fn merge_all(forks: &mut [Network]) {
         }
     }
 }
+
+/// Runs an edit that must be refused and returns its error, after checking that the refusal
+/// left the document exactly as it was: same heads (nothing committed, nothing left pending)
+/// and the same snapshot.
+#[track_caller]
+pub fn refused<T: std::fmt::Debug>(network: &mut Network, edit: impl FnOnce(&mut Network) -> Result<T>) -> ModelError {
+    let heads = network.heads();
+    let snapshot = network.snapshot().unwrap();
+    let result = edit(network);
+    // `heads()` closes any open transaction, so a half-written edit would show up here.
+    assert_eq!(network.heads(), heads, "a refused edit must not change the document (result: {result:?})");
+    assert_eq!(network.snapshot().unwrap(), snapshot, "a refused edit must not change the snapshot");
+    match result {
+        Ok(value) => panic!("expected the edit to be refused, but it succeeded with {value:?}"),
+        Err(err) => err,
+    }
+}
