@@ -43,6 +43,89 @@ pub enum Command {
     Bundle(BundleCommand),
     /// Print the whole network as JSON.
     Show(NetworkArg),
+    /// Run this device as a peer until stopped (Ctrl-C): sync live with every member it can
+    /// reach, and let invitees in. Prints its address, then one JSON line per event.
+    Serve {
+        #[command(flatten)]
+        net: NetArgs,
+        /// Listen on this address, e.g. 127.0.0.1:0 (default: every interface, a random port).
+        #[arg(long, value_name = "ADDR:PORT")]
+        bind: Option<std::net::SocketAddr>,
+        /// Also create an invite and print its ticket.
+        #[arg(long)]
+        invite: bool,
+        #[command(flatten)]
+        limits: InviteLimits,
+        #[command(flatten)]
+        network: NetworkArg,
+    },
+    /// Invite someone: prints a ticket to send them. Or revoke an invite.
+    Invite(InviteArgs),
+    /// Join a network with the ticket a coordinator sent you.
+    Join {
+        ticket: String,
+        #[arg(long, value_name = "NAME")]
+        me: String,
+        #[command(flatten)]
+        profile: ProfileArgs,
+        #[command(flatten)]
+        net: NetArgs,
+        /// Give up after this many seconds.
+        #[arg(long, default_value_t = 20, value_name = "SECS")]
+        timeout: u64,
+    },
+    /// Sync once with every member device that can be reached, then stop.
+    Sync {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[command(flatten)]
+        net: NetArgs,
+        /// Give up on a device after this many seconds.
+        #[arg(long, default_value_t = 20, value_name = "SECS")]
+        timeout: u64,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct NetArgs {
+    /// Use no relay, DNS or port mapping: only the local network and known addresses.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InviteLimits {
+    /// How many people may join with the ticket.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub max_uses: u64,
+    /// How long the ticket stays valid, e.g. 30m, 24h, 7days.
+    #[arg(long, default_value = "7days", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub expires: std::time::Duration,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct InviteArgs {
+    #[command(subcommand)]
+    pub action: Option<InviteAction>,
+    #[command(flatten)]
+    pub network: NetworkArg,
+    /// The role the invitee gets.
+    #[arg(long, default_value = "member", value_parser = words(kring_model::Role::ALL))]
+    pub role: String,
+    #[command(flatten)]
+    pub limits: InviteLimits,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InviteAction {
+    /// Make an invite unusable.
+    Revoke {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        invite: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

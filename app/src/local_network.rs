@@ -51,6 +51,11 @@ impl LocalNetwork {
         }
     }
 
+    /// The document and its store, for code that edits and saves in one go.
+    pub fn parts(&mut self) -> (&mut Network, &mut NetworkStore) {
+        (&mut self.network, &mut self.store)
+    }
+
     /// Writes every edit made so far to disk (fsynced) — call before reporting success.
     pub fn save(&mut self) -> Result<()> {
         self.store.persist(self.network.doc_mut())?;

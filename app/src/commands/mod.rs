@@ -1,6 +1,10 @@
 //! One module per command group. Each command returns the JSON object it prints.
 
 mod bundle;
+mod invite;
+mod join;
+pub mod serve;
+mod sync;
 mod member;
 mod network;
 mod question;
@@ -21,5 +25,27 @@ pub fn run(command: Command, data: &DataDir) -> Result<Value> {
         Command::Member(command) => member::run(command, data),
         Command::Bundle(command) => bundle::run(command, data),
         Command::Show(args) => show::run(&args, data),
+        Command::Invite(args) => invite::run(args, data),
+        Command::Join { ticket, me, profile, net, timeout } => {
+            let profile = network::profile_of(&me, &profile)?;
+            runtime()?.block_on(join::run(&ticket, &profile, &net, timeout, data))
+        }
+        Command::Sync { network, net, timeout } => runtime()?.block_on(sync::run(&network, &net, timeout, data)),
+        Command::Serve { .. } => unreachable!("serve owns the data directory and runs in main"),
     }
+}
+
+/// Networking commands run on a tokio runtime; editing commands do not need one.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}
+
+/// The networking mode from the flags and the saved settings.
+pub fn network_mode(net: &crate::cli::NetArgs, bind: Option<std::net::SocketAddr>, data: &DataDir) -> Result<kring_node::NetworkMode> {
+    let config = data.config()?;
+    let relay_url = match &config.relay_url {
+        Some(url) => Some(url.parse().map_err(|err| anyhow::anyhow!("the relay URL '{url}' in the settings is invalid: {err}"))?),
+        None => None,
+    };
+    Ok(kring_node::NetworkMode { offline: net.offline || config.offline, bind, relay_url })
 }

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, VecDeque};
 use automerge::{AutoCommit, ChangeHash};
 use automerge::sync::{self, SyncDoc};
 
-use crate::wire::Message;
+use crate::wire::{Message, PeerAddr};
 
 /// What the connection needs from the node that owns the documents.
 pub trait Library {
@@ -32,6 +32,8 @@ pub enum Event {
     InSync { network: String },
     /// This network is not synced with this peer (stranger, removed member, unknown network).
     Refused { network: String },
+    /// The peer told us where member devices of this network can be reached.
+    Peers { network: String, peers: Vec<PeerAddr> },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -115,6 +117,11 @@ impl PeerConnection {
                 }
                 self.generate(&network, library);
             }
+            Message::Peers { network, peers } => {
+                if self.is_open(&network) && library.may_sync(&network, &self.remote) {
+                    self.events.push_back(Event::Peers { network, peers });
+                }
+            }
             Message::Refused { network } => {
                 if let Some(entry) = self.networks.get_mut(&network) {
                     entry.closed = true;
@@ -128,13 +135,24 @@ impl PeerConnection {
     /// The local document of `network` changed (an edit here, or changes from another peer):
     /// send the peer what it lacks.
     pub fn local_change(&mut self, network: &str, library: &mut impl Library) {
-        if self.networks.get(network).is_some_and(|entry| !entry.closed) {
+        if self.is_open(network) {
             if library.may_sync(network, &self.remote) {
                 self.generate(network, library);
             } else {
                 self.refuse(network);
             }
         }
+    }
+
+    /// Tells the peer where member devices of `network` can be reached.
+    pub fn share_peers(&mut self, network: &str, peers: Vec<PeerAddr>, library: &mut impl Library) {
+        if self.is_open(network) && !peers.is_empty() && library.may_sync(network, &self.remote) {
+            self.outbox.push_back(Message::Peers { network: network.to_string(), peers });
+        }
+    }
+
+    fn is_open(&self, network: &str) -> bool {
+        self.networks.get(network).is_some_and(|entry| !entry.closed)
     }
 
     pub fn poll_transmit(&mut self) -> Option<Message> {

@@ -1,4 +1,6 @@
 //! Length-prefixed frames on a byte stream: `u32 big-endian length | postcard-encoded message`.
+//! Used for [`Message`]s on the sync stream, and for any other serde message (the join
+//! handshake).
 //!
 //! [`FrameReader`] takes bytes as they arrive, in pieces of any size, and yields whole
 //! messages. A frame larger than the limit is refused before its bytes are buffered, so a
@@ -18,7 +20,7 @@ pub enum FrameError {
     Malformed(String),
 }
 
-pub fn encode(message: &Message) -> Vec<u8> {
+pub fn encode<T: serde::Serialize>(message: &T) -> Vec<u8> {
     let body = postcard::to_stdvec(message).expect("messages always serialise");
     let mut frame = Vec::with_capacity(4 + body.len());
     frame.extend_from_slice(&(body.len() as u32).to_be_bytes());
@@ -50,6 +52,11 @@ impl FrameReader {
     /// The next whole message, `Ok(None)` if more bytes are needed. After an error the stream
     /// cannot be trusted any more and must be closed.
     pub fn next_message(&mut self) -> Result<Option<Message>, FrameError> {
+        self.next()
+    }
+
+    /// Like [`FrameReader::next_message`], for any message type.
+    pub fn next<T: serde::de::DeserializeOwned>(&mut self) -> Result<Option<T>, FrameError> {
         let Some(header) = self.buffer.get(..4) else { return Ok(None) };
         let len = u32::from_be_bytes(header.try_into().expect("4 bytes")) as usize;
         if len > self.max {

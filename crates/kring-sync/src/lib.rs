@@ -8,4 +8,4 @@ pub mod wire;
 
 pub use connection::{Event, Library, PeerConnection, ProtocolError};
 pub use frame::{FrameError, FrameReader, MAX_FRAME};
-pub use wire::{Message, SYNC_ALPN};
+pub use wire::{Message, PeerAddr, SYNC_ALPN};

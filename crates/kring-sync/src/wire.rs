@@ -14,12 +14,25 @@ pub enum Message {
     /// The other side does not sync this network with this device. Sent alike whether the
     /// network is unknown or the device is not a member, so a stranger learns nothing.
     Refused { network: String },
+    /// How to reach member devices of an open network, so that every member learns how to
+    /// reach every other without a server.
+    Peers { network: String, peers: Vec<PeerAddr> },
+}
+
+/// A device and the addresses it was last reached at (as text; the transport parses them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerAddr {
+    pub device: String,
+    pub addrs: Vec<String>,
 }
 
 impl Message {
     pub fn network(&self) -> &str {
         match self {
-            Message::Open { network } | Message::Sync { network, .. } | Message::Refused { network } => network,
+            Message::Open { network }
+            | Message::Sync { network, .. }
+            | Message::Refused { network }
+            | Message::Peers { network, .. } => network,
         }
     }
 }

@@ -1,0 +1,18 @@
+//! `kring join TICKET`.
+
+use std::time::Duration;
+
+use anyhow::Result;
+use kring_model::Profile;
+use kring_node::{InviteTicket, Node};
+use kring_store::DataDir;
+use serde_json::{Value, json};
+
+use crate::cli::NetArgs;
+
+pub async fn run(ticket: &str, profile: &Profile, net: &NetArgs, timeout: u64, data: &DataDir) -> Result<Value> {
+    let ticket = InviteTicket::parse(ticket)?;
+    let mode = super::network_mode(net, None, data)?;
+    let (network, member) = Node::join(data, &mode, &ticket, profile, Duration::from_secs(timeout)).await?;
+    Ok(json!({ "network": network, "member": member }))
+}

@@ -1,0 +1,82 @@
+//! `kring serve`: this device as a live peer until Ctrl-C or SIGTERM. Prints its address (and
+//! a ticket with `--invite`) as the first JSON line, then one JSON line per event.
+
+use std::io::Write;
+use std::net::SocketAddr;
+
+use anyhow::Result;
+use kring_node::Node;
+use kring_node::address_book::addr_to_text;
+use kring_store::DataDir;
+use serde_json::json;
+
+use crate::cli::{InviteLimits, NetArgs, NetworkArg};
+
+pub struct ServeArgs {
+    pub net: NetArgs,
+    pub bind: Option<SocketAddr>,
+    pub invite: bool,
+    pub limits: InviteLimits,
+    pub network: NetworkArg,
+}
+
+pub fn run(args: ServeArgs, data: &DataDir) -> Result<()> {
+    super::runtime()?.block_on(serve(args, data))
+}
+
+async fn serve(args: ServeArgs, data: &DataDir) -> Result<()> {
+    let mode = super::network_mode(&args.net, args.bind, data)?;
+    let (node, warnings) = Node::start(data, &mode).await?;
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+    let mut events = node.subscribe();
+    let mut first = json!({
+        "endpoint": node.endpoint_id(),
+        "addrs": node.addr().addrs.iter().map(addr_to_text).collect::<Vec<_>>(),
+    });
+    if args.invite {
+        let network = node.network_id(args.network.network.as_deref())?;
+        let (invite, ticket) = node.create_invite(&network, kring_model::Role::Member, args.limits.max_uses, args.limits.expires)?;
+        first["ticket"] = json!(ticket.to_text());
+        first["invite"] = json!(invite);
+    }
+    print_line(&first);
+    node.spawn_dialer();
+
+    let stop = shutdown_signal();
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            _ = &mut stop => break,
+            event = events.recv() => match event {
+                Ok(event) => print_line(&json!(event)),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+                    print_line(&json!({ "event": "error", "message": format!("{missed} events were not shown") }));
+                }
+                Err(_) => break,
+            },
+        }
+    }
+    node.shutdown().await;
+    Ok(())
+}
+
+fn print_line(value: &serde_json::Value) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{value}");
+    let _ = stdout.flush();
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("a SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,21 @@
+//! `kring sync`: one round of syncing with every reachable member device.
+
+use std::time::Duration;
+
+use anyhow::Result;
+use kring_node::Node;
+use kring_store::DataDir;
+use serde_json::{Value, json};
+
+use crate::cli::{NetArgs, NetworkArg};
+
+pub async fn run(network: &NetworkArg, net: &NetArgs, timeout: u64, data: &DataDir) -> Result<Value> {
+    let mode = super::network_mode(net, None, data)?;
+    let (node, warnings) = Node::start(data, &mode).await?;
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+    let reports = node.sync_once(network.network.as_deref(), Duration::from_secs(timeout)).await;
+    node.shutdown().await;
+    Ok(json!({ "peers": reports? }))
+}

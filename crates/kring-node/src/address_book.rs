@@ -1,0 +1,86 @@
+//! Where other devices were last reached, and where this one listened: `addresses.json` in the
+//! data directory. Filled from tickets, join requests and what members tell each other.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use iroh::{EndpointAddr, EndpointId, RelayUrl, TransportAddr};
+use kring_sync::PeerAddr;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+
+const FILE: &str = "addresses.json";
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct AddressBook {
+    /// This device's own addresses during its last run, for tickets made while it is not running.
+    pub own: BTreeSet<String>,
+    pub devices: BTreeMap<String, BTreeSet<String>>,
+    #[serde(skip)]
+    path: PathBuf,
+}
+
+impl AddressBook {
+    /// Loads the book; a missing or unreadable one starts empty (it is only a cache).
+    pub fn load(data_dir: &Path) -> AddressBook {
+        let path = data_dir.join(FILE);
+        let mut book: AddressBook =
+            std::fs::read(&path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default();
+        book.path = path;
+        book
+    }
+
+    pub fn save(&self) -> Result<()> {
+        let bytes = serde_json::to_vec_pretty(self).expect("an address book always serialises");
+        kring_store::write_atomic(&self.path, &bytes, None)?;
+        Ok(())
+    }
+
+    /// Remembers where a device can be reached. Returns whether anything was new.
+    pub fn learn(&mut self, addr: &EndpointAddr) -> bool {
+        let known = self.devices.entry(addr.id.to_string()).or_default();
+        let before = known.len();
+        known.extend(addr.addrs.iter().map(addr_to_text));
+        known.len() != before
+    }
+
+    pub fn learn_text(&mut self, peer: &PeerAddr) -> bool {
+        match to_endpoint_addr(&peer.device, &peer.addrs) {
+            Some(addr) => self.learn(&addr),
+            None => false,
+        }
+    }
+
+    pub fn addr_of(&self, device: &str) -> Option<EndpointAddr> {
+        to_endpoint_addr(device, self.devices.get(device)?)
+    }
+
+    pub fn own_addr(&self, id: EndpointId) -> EndpointAddr {
+        to_endpoint_addr(&id.to_string(), &self.own).unwrap_or_else(|| EndpointAddr::new(id))
+    }
+
+    pub fn as_peer_addr(&self, device: &str) -> Option<PeerAddr> {
+        let addrs = self.devices.get(device)?;
+        Some(PeerAddr { device: device.to_string(), addrs: addrs.iter().cloned().collect() })
+    }
+}
+
+pub fn addr_to_text(addr: &TransportAddr) -> String {
+    match addr {
+        TransportAddr::Ip(socket) => socket.to_string(),
+        TransportAddr::Relay(url) => url.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+pub fn to_endpoint_addr<'a>(device: &str, addrs: impl IntoIterator<Item = &'a String>) -> Option<EndpointAddr> {
+    let id: EndpointId = device.parse().ok()?;
+    let addrs = addrs.into_iter().filter_map(|text| {
+        text.parse::<std::net::SocketAddr>()
+            .map(TransportAddr::Ip)
+            .ok()
+            .or_else(|| text.parse::<RelayUrl>().ok().map(TransportAddr::Relay))
+    });
+    Some(EndpointAddr::from_parts(id, addrs))
+}

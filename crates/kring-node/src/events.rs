@@ -1,0 +1,18 @@
+//! What a running node reports to whoever drives it (the CLI prints these as JSON lines, the
+//! desktop client shows them in its sync status).
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum NodeEvent {
+    PeerConnected { endpoint: String },
+    PeerDisconnected { endpoint: String, reason: String },
+    /// Changes from a peer were applied and saved.
+    Received { network: String, endpoint: String },
+    InSync { network: String, endpoint: String },
+    Refused { network: String, endpoint: String },
+    MemberJoined { network: String, member: String, endpoint: String },
+    JoinRefused { endpoint: String, reason: String },
+    Error { message: String },
+}

@@ -1,0 +1,23 @@
+//! The running Kring peer. A [`Node`] owns one iroh endpoint and every network in the data
+//! directory; it serves `kring/sync/1` to current members and `kring/join/1` to invitees,
+//! dials known member devices, and reports what happens as [`NodeEvent`]s. The protocol
+//! itself lives in `kring-sync`; this crate moves its bytes over QUIC.
+
+pub mod address_book;
+pub mod endpoint;
+pub mod invite;
+mod error;
+mod events;
+mod join;
+mod networks;
+mod node;
+mod peer;
+pub mod ticket;
+
+pub use address_book::AddressBook;
+pub use endpoint::NetworkMode;
+pub use error::{NodeError, Result};
+pub use events::NodeEvent;
+pub use join::JOIN_ALPN;
+pub use node::{Node, PeerReport};
+pub use ticket::InviteTicket;

@@ -1,0 +1,306 @@
+//! The running peer: one iroh endpoint, every network of the data directory, live sync with
+//! every member device it can reach, and the join door for invitees.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use iroh::endpoint::Connection;
+use iroh::protocol::{AcceptError, ProtocolHandler, Router};
+use iroh::{Endpoint, EndpointAddr};
+use kring_model::{InviteId, Role};
+use kring_store::DataDir;
+use kring_sync::{PeerAddr, SYNC_ALPN};
+use tokio::sync::broadcast;
+
+use crate::address_book::addr_to_text;
+use crate::endpoint::{self, NetworkMode};
+use crate::error::{NodeError, Result};
+use crate::events::NodeEvent;
+use crate::join::{self, JOIN_ALPN};
+use crate::networks::Networks;
+use crate::peer::{self, Mode, Outcome};
+use crate::invite;
+use crate::ticket::InviteTicket;
+
+/// A network's document changed on connection `origin` (or locally): other connections relay it.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub network: String,
+    pub origin: u64,
+}
+
+/// What the connections of a node share.
+pub struct Shared {
+    networks: Mutex<Networks>,
+    pub(crate) changes: broadcast::Sender<Change>,
+    events: broadcast::Sender<NodeEvent>,
+    next_connection: AtomicU64,
+    own_addr: Mutex<Option<EndpointAddr>>,
+}
+
+impl Shared {
+    /// The node's networks. Held only briefly and never across an await.
+    pub fn lock(&self) -> MutexGuard<'_, Networks> {
+        self.networks.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn next_connection_id(&self) -> u64 {
+        self.next_connection.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub(crate) fn publish(&self, change: Change) {
+        let _ = self.changes.send(change);
+    }
+
+    pub(crate) fn emit(&self, event: NodeEvent) {
+        tracing::debug!(?event);
+        let _ = self.events.send(event);
+    }
+
+    pub(crate) fn own_peer_addr(&self) -> Option<PeerAddr> {
+        let addr = self.own_addr.lock().ok()?.clone()?;
+        Some(PeerAddr { device: addr.id.to_string(), addrs: addr.addrs.iter().map(addr_to_text).collect() })
+    }
+}
+
+/// The status of one peer after [`Node::sync_once`].
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PeerReport {
+    pub endpoint: String,
+    pub member: String,
+    pub network: String,
+    /// `in-sync`, `unreachable`, `refused` or `interrupted`.
+    pub status: String,
+    pub sent_bytes: u64,
+    pub received_bytes: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+pub struct Node {
+    endpoint: Endpoint,
+    router: Router,
+    shared: Arc<Shared>,
+}
+
+#[derive(Debug, Clone)]
+struct SyncHandler(Arc<Shared>);
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Shared")
+    }
+}
+
+impl ProtocolHandler for SyncHandler {
+    async fn accept(&self, connection: Connection) -> std::result::Result<(), AcceptError> {
+        peer::run(self.0.clone(), connection, None, Mode::Live).await;
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone)]
+struct JoinHandler(Arc<Shared>);
+
+impl ProtocolHandler for JoinHandler {
+    async fn accept(&self, connection: Connection) -> std::result::Result<(), AcceptError> {
+        join::serve(self.0.clone(), connection).await.map_err(AcceptError::from_err)
+    }
+}
+
+impl Node {
+    /// Opens every network of `data` and starts listening. Load problems are returned as
+    /// warnings; the node runs with whatever could be opened.
+    /// The caller keeps `data` (and so its lock) open for as long as the node runs.
+    pub async fn start(data: &DataDir, mode: &NetworkMode) -> Result<(Node, Vec<String>)> {
+        let (networks, warnings) = Networks::load(data)?;
+        let endpoint = endpoint::bind(data.device_key().clone(), mode, vec![SYNC_ALPN.to_vec(), JOIN_ALPN.to_vec()]).await?;
+        let (changes, _) = broadcast::channel(1024);
+        let (events, _) = broadcast::channel(1024);
+        let shared = Arc::new(Shared {
+            networks: Mutex::new(networks),
+            changes,
+            events,
+            next_connection: AtomicU64::new(0),
+            own_addr: Mutex::new(None),
+        });
+        let router = Router::builder(endpoint.clone())
+            .accept(SYNC_ALPN, SyncHandler(shared.clone()))
+            .accept(JOIN_ALPN, JoinHandler(shared.clone()))
+            .spawn();
+        let node = Node { endpoint, router, shared };
+        node.remember_own_addr()?;
+        Ok((node, warnings))
+    }
+
+    pub fn endpoint_id(&self) -> String {
+        self.endpoint.id().to_string()
+    }
+
+    /// This device's address now (bound sockets; relay when online).
+    pub fn addr(&self) -> EndpointAddr {
+        endpoint::own_addr(&self.endpoint)
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<NodeEvent> {
+        self.shared.events.subscribe()
+    }
+
+    pub fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    /// Saves where this device listens, for tickets made while it is not running.
+    fn remember_own_addr(&self) -> Result<()> {
+        let addr = self.addr();
+        *self.shared.own_addr.lock().unwrap_or_else(|p| p.into_inner()) = Some(addr.clone());
+        let mut library = self.shared.lock();
+        library.book.own = addr.addrs.iter().map(addr_to_text).collect();
+        library.book.save()
+    }
+
+    /// The network to use: `id`, or the only one.
+    pub fn network_id(&self, id: Option<&str>) -> Result<String> {
+        let ids = self.shared.lock().ids();
+        match (id, ids.as_slice()) {
+            (Some(id), _) if ids.iter().any(|known| known == id) => Ok(id.to_string()),
+            (Some(id), _) => Err(kring_store::StoreError::UnknownNetwork(id.to_string()).into()),
+            (None, [only]) => Ok(only.clone()),
+            (None, _) => Err(NodeError::Connection("choose a network with --network ID".into())),
+        }
+    }
+
+    /// Creates an invite in `network` (by this device's member, who must be a coordinator) and
+    /// returns it with a ticket that points at this running device.
+    pub fn create_invite(&self, network: &str, role: Role, max_uses: u64, valid_for: Duration) -> Result<(InviteId, InviteTicket)> {
+        let own = self.addr();
+        let mut library = self.shared.lock();
+        let device = library.device.clone();
+        let open = library.get_mut(network).ok_or_else(|| kring_store::StoreError::UnknownNetwork(network.to_string()))?;
+        let created = invite::create(&mut open.network, &mut open.store, &device, role, max_uses, valid_for, vec![own])?;
+        drop(library);
+        self.local_edit(network);
+        Ok(created)
+    }
+
+    /// Tells live connections that a local edit was made (and saved) in `network`.
+    pub fn local_edit(&self, network: &str) {
+        self.shared.publish(Change { network: network.to_string(), origin: u64::MAX });
+    }
+
+    /// Dials every member device of the given networks (all when `None`) that has a known
+    /// address, syncs until in sync with each, and reports per device.
+    pub async fn sync_once(&self, network: Option<&str>, timeout: Duration) -> Result<Vec<PeerReport>> {
+        let networks = match network {
+            Some(id) => vec![self.network_id(Some(id))?],
+            None => self.shared.lock().ids(),
+        };
+        let mut targets = Vec::new();
+        {
+            let library = self.shared.lock();
+            for network in &networks {
+                for (device, member) in library.member_devices(network) {
+                    targets.push((network.clone(), device.clone(), member, library.book.addr_of(&device)));
+                }
+            }
+        }
+        let attempts = targets.into_iter().map(|(network, device, member, addr)| {
+            let endpoint = self.endpoint.clone();
+            let shared = self.shared.clone();
+            async move {
+                let mut report = PeerReport {
+                    endpoint: device,
+                    member: member.to_string(),
+                    network: network.clone(),
+                    status: "unreachable".into(),
+                    sent_bytes: 0,
+                    received_bytes: 0,
+                    error: None,
+                };
+                let Some(addr) = addr else { return report };
+                let attempt = async {
+                    let conn = endpoint.connect(addr, SYNC_ALPN).await.map_err(NodeError::connection)?;
+                    Ok::<Outcome, NodeError>(peer::run(shared, conn, Some(vec![network.clone()]), Mode::UntilInSync).await)
+                };
+                match tokio::time::timeout(timeout, attempt).await {
+                    Err(_) => report.error = Some(format!("no answer within {} seconds", timeout.as_secs())),
+                    Ok(Err(err)) => report.error = Some(err.to_string()),
+                    Ok(Ok(outcome)) => {
+                        report.sent_bytes = outcome.sent_bytes;
+                        report.received_bytes = outcome.received_bytes;
+                        report.status = if outcome.refused.contains(&network) {
+                            "refused"
+                        } else if outcome.in_sync.contains(&network) {
+                            "in-sync"
+                        } else {
+                            "interrupted"
+                        }
+                        .into();
+                        report.error = outcome.error;
+                    }
+                }
+                report
+            }
+        });
+        let mut reports = Vec::new();
+        for attempt in attempts {
+            reports.push(attempt.await);
+        }
+        Ok(reports)
+    }
+
+    /// Keeps dialing member devices that are not connected, with backoff, until shutdown.
+    pub fn spawn_dialer(&self) {
+        let endpoint = self.endpoint.clone();
+        let shared = self.shared.clone();
+        tokio::spawn(async move {
+            let connected: Arc<Mutex<BTreeSet<String>>> = Default::default();
+            let mut delay = Duration::from_secs(1);
+            while !endpoint.is_closed() {
+                let targets: Vec<(String, EndpointAddr, Vec<String>)> = {
+                    let library = shared.lock();
+                    let mut by_device: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+                    for network in library.ids() {
+                        for (device, _) in library.member_devices(&network) {
+                            by_device.entry(device).or_default().push(network.clone());
+                        }
+                    }
+                    by_device
+                        .into_iter()
+                        .filter(|(device, _)| !connected.lock().map(|c| c.contains(device)).unwrap_or(true))
+                        .filter_map(|(device, networks)| library.book.addr_of(&device).map(|addr| (device, addr, networks)))
+                        .collect()
+                };
+                for (device, addr, networks) in targets {
+                    let (endpoint, shared, connected) = (endpoint.clone(), shared.clone(), connected.clone());
+                    connected.lock().unwrap_or_else(|p| p.into_inner()).insert(device.clone());
+                    tokio::spawn(async move {
+                        let dial = tokio::time::timeout(Duration::from_secs(3), endpoint.connect(addr, SYNC_ALPN)).await;
+                        if let Ok(Ok(conn)) = dial {
+                            peer::run(shared, conn, Some(networks), Mode::Live).await;
+                        }
+                        connected.lock().unwrap_or_else(|p| p.into_inner()).remove(&device);
+                    });
+                }
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(30));
+            }
+        });
+    }
+
+    /// Closes every connection gracefully and stops listening.
+    pub async fn shutdown(self) {
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.router.shutdown()).await;
+        self.endpoint.close().await;
+    }
+
+    /// Joins a network with a ticket, using a short-lived endpoint of this device.
+    pub async fn join(data: &DataDir, mode: &NetworkMode, ticket: &InviteTicket, profile: &kring_model::Profile, timeout: Duration) -> Result<(String, String)> {
+        let endpoint = endpoint::bind(data.device_key().clone(), mode, vec![]).await?;
+        let result = join::join(data, &endpoint, ticket, profile, timeout).await;
+        endpoint.close().await;
+        result
+    }
+}

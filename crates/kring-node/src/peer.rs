@@ -1,0 +1,197 @@
+//! Runs the sync protocol ([`PeerConnection`]) over one QUIC bi-stream: reads frames, feeds
+//! them in, saves what changed before answering, writes what it has to say, and relays changes
+//! made elsewhere in this node (local edits, other peers) as they happen.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use iroh::endpoint::{Connection, RecvStream, SendStream};
+use kring_sync::{Event, FrameReader, Message, PeerConnection, frame};
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::error::{NodeError, Result};
+use crate::events::NodeEvent;
+use crate::node::{Change, Shared};
+
+/// Whether a connection stays open for live sync or ends once in sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Live,
+    UntilInSync,
+}
+
+/// How a connection ended, per network it tried to sync.
+#[derive(Debug, Default, Clone)]
+pub struct Outcome {
+    pub in_sync: BTreeSet<String>,
+    pub refused: BTreeSet<String>,
+    pub sent_bytes: u64,
+    pub received_bytes: u64,
+    pub error: Option<String>,
+}
+
+struct Driver {
+    shared: Arc<Shared>,
+    remote: String,
+    id: u64,
+    protocol: PeerConnection,
+    outcome: Outcome,
+    /// Networks this side asked for (dialer) — the ones that must reach a verdict.
+    wanted: BTreeSet<String>,
+}
+
+/// Runs one connection to its end. `dial` lists the networks to open (dialing side); the
+/// accepting side passes `None` and serves what the peer asks for and may have.
+pub async fn run(shared: Arc<Shared>, conn: Connection, dial: Option<Vec<String>>, mode: Mode) -> Outcome {
+    let remote = conn.remote_id().to_string();
+    let mut driver = Driver {
+        id: shared.next_connection_id(),
+        protocol: PeerConnection::new(remote.clone()),
+        shared,
+        remote,
+        outcome: Outcome::default(),
+        wanted: dial.iter().flatten().cloned().collect(),
+    };
+    driver.shared.emit(NodeEvent::PeerConnected { endpoint: driver.remote.clone() });
+    let streams = match &dial {
+        Some(_) => conn.open_bi().await,
+        None => conn.accept_bi().await,
+    };
+    let result = match streams {
+        Ok((send, recv)) => driver.drive(send, recv, dial, mode).await,
+        Err(err) => Err(NodeError::connection(err)),
+    };
+    driver.save_sync_states();
+    let reason = match result {
+        Ok(()) => "done".to_string(),
+        Err(err) => {
+            driver.outcome.error = Some(err.to_string());
+            err.to_string()
+        }
+    };
+    if mode == Mode::UntilInSync {
+        conn.close(0u32.into(), b"in sync");
+    }
+    driver.shared.emit(NodeEvent::PeerDisconnected { endpoint: driver.remote.clone(), reason });
+    driver.outcome
+}
+
+impl Driver {
+    async fn drive(&mut self, mut send: SendStream, mut recv: RecvStream, dial: Option<Vec<String>>, mode: Mode) -> Result<()> {
+        let mut changes = self.shared.changes.subscribe();
+        if let Some(networks) = dial {
+            let mut library = self.shared.lock();
+            for network in &networks {
+                self.protocol.open(network, &mut *library);
+                let peers = library.peer_addresses(network, &self.remote, self.shared.own_peer_addr());
+                self.protocol.share_peers(network, peers, &mut *library);
+            }
+        }
+        self.after_input()?;
+        let mut reader = FrameReader::default();
+        let mut buffer = vec![0u8; 64 * 1024];
+        loop {
+            self.flush(&mut send).await?;
+            if mode == Mode::UntilInSync && self.all_settled() {
+                return Ok(());
+            }
+            tokio::select! {
+                read = recv.read(&mut buffer) => match read.map_err(NodeError::connection)? {
+                    None => return Ok(()),
+                    Some(n) => {
+                        self.outcome.received_bytes += n as u64;
+                        reader.push(&buffer[..n]);
+                        while let Some(message) = reader.next_message()? {
+                            self.receive(message)?;
+                        }
+                    }
+                },
+                change = changes.recv() => match change {
+                    Ok(change) if change.origin != self.id => {
+                        self.protocol.local_change(&change.network, &mut *self.shared.lock());
+                        self.after_input()?;
+                    }
+                    Ok(_) => {}
+                    Err(RecvError::Lagged(_)) => {
+                        let open: Vec<String> = self.protocol.open_networks().map(str::to_string).collect();
+                        for network in open {
+                            self.protocol.local_change(&network, &mut *self.shared.lock());
+                        }
+                        self.after_input()?;
+                    }
+                    Err(RecvError::Closed) => return Ok(()),
+                },
+            }
+        }
+    }
+
+    fn receive(&mut self, message: Message) -> Result<()> {
+        let opened = match &message {
+            Message::Open { network } => Some(network.clone()),
+            _ => None,
+        };
+        {
+            let mut library = self.shared.lock();
+            self.protocol.receive(message, &mut *library)?;
+            if let Some(network) = opened {
+                let peers = library.peer_addresses(&network, &self.remote, self.shared.own_peer_addr());
+                self.protocol.share_peers(&network, peers, &mut *library);
+            }
+        }
+        self.after_input()
+    }
+
+    /// Handles the protocol's events: saves received changes *before* the answer that
+    /// acknowledges them is sent, then tells the rest of the node.
+    fn after_input(&mut self) -> Result<()> {
+        while let Some(event) = self.protocol.poll_event() {
+            match event {
+                Event::Changed { network } => {
+                    self.shared.lock().persist(&network)?;
+                    self.shared.publish(Change { network: network.clone(), origin: self.id });
+                    self.shared.emit(NodeEvent::Received { network, endpoint: self.remote.clone() });
+                }
+                Event::InSync { network } => {
+                    self.shared.emit(NodeEvent::InSync { network, endpoint: self.remote.clone() });
+                }
+                Event::Refused { network } => {
+                    self.outcome.refused.insert(network.clone());
+                    self.shared.emit(NodeEvent::Refused { network, endpoint: self.remote.clone() });
+                }
+                Event::Peers { network, peers } => self.shared.lock().learn_peers(&network, &peers),
+            }
+        }
+        Ok(())
+    }
+
+    async fn flush(&mut self, send: &mut SendStream) -> Result<()> {
+        while let Some(message) = self.protocol.poll_transmit() {
+            let bytes = frame::encode(&message);
+            self.outcome.sent_bytes += bytes.len() as u64;
+            send.write_all(&bytes).await.map_err(NodeError::connection)?;
+        }
+        Ok(())
+    }
+
+    /// Every network this side asked for is in sync or refused.
+    fn all_settled(&mut self) -> bool {
+        let mut library = self.shared.lock();
+        self.wanted.iter().all(|network| {
+            self.outcome.refused.contains(network) || self.protocol.in_sync(network, &mut *library)
+        })
+    }
+
+    /// Keeps each network's sync state for the next connection, and notes where we ended.
+    fn save_sync_states(&mut self) {
+        let mut library = self.shared.lock();
+        let networks: Vec<String> = self.protocol.open_networks().map(str::to_string).collect();
+        for network in networks {
+            if self.protocol.in_sync(&network, &mut *library) {
+                self.outcome.in_sync.insert(network.clone());
+            }
+            if let Some(state) = self.protocol.sync_state(&network) {
+                library.sync_state_saved(&network, &self.remote, &state);
+            }
+        }
+    }
+}
