@@ -48,9 +48,6 @@ pub enum Command {
     Serve {
         #[command(flatten)]
         net: NetArgs,
-        /// Listen on this address, e.g. 127.0.0.1:0 (default: every interface, a random port).
-        #[arg(long, value_name = "ADDR:PORT")]
-        bind: Option<std::net::SocketAddr>,
         /// Also create an invite and print its ticket.
         #[arg(long)]
         invite: bool,
@@ -91,6 +88,10 @@ pub struct NetArgs {
     /// Use no relay, DNS or port mapping: only the local network and known addresses.
     #[arg(long)]
     pub offline: bool,
+    /// Listen on this address, e.g. 127.0.0.1:0 (default: every interface, the port of the
+    /// last run).
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub bind: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, Args)]

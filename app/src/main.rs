@@ -47,9 +47,9 @@ fn run(cli: Cli) -> Result<()> {
         None => DataDir::default_root().context("this system has no home or data directory; pass --data-dir DIR")?,
     };
     let data = DataDir::open(&root)?;
-    if let cli::Command::Serve { net, bind, invite, limits, network } = command {
+    if let cli::Command::Serve { net, invite, limits, network } = command {
         // Serve prints a line per event as it goes, not one object at the end.
-        return commands::serve::run(commands::serve::ServeArgs { net, bind, invite, limits, network }, &data);
+        return commands::serve::run(commands::serve::ServeArgs { net, invite, limits, network }, &data);
     }
     let output = commands::run(command, &data)?;
     println!("{output}");

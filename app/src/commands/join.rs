@@ -12,7 +12,7 @@ use crate::cli::NetArgs;
 
 pub async fn run(ticket: &str, profile: &Profile, net: &NetArgs, timeout: u64, data: &DataDir) -> Result<Value> {
     let ticket = InviteTicket::parse(ticket)?;
-    let mode = super::network_mode(net, None, data)?;
+    let mode = super::network_mode(net, data)?;
     let (network, member) = Node::join(data, &mode, &ticket, profile, Duration::from_secs(timeout)).await?;
     Ok(json!({ "network": network, "member": member }))
 }

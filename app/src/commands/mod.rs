@@ -41,11 +41,11 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 }
 
 /// The networking mode from the flags and the saved settings.
-pub fn network_mode(net: &crate::cli::NetArgs, bind: Option<std::net::SocketAddr>, data: &DataDir) -> Result<kring_node::NetworkMode> {
+pub fn network_mode(net: &crate::cli::NetArgs, data: &DataDir) -> Result<kring_node::NetworkMode> {
     let config = data.config()?;
     let relay_url = match &config.relay_url {
         Some(url) => Some(url.parse().map_err(|err| anyhow::anyhow!("the relay URL '{url}' in the settings is invalid: {err}"))?),
         None => None,
     };
-    Ok(kring_node::NetworkMode { offline: net.offline || config.offline, bind, relay_url })
+    Ok(kring_node::NetworkMode { offline: net.offline || config.offline, bind: net.bind, relay_url })
 }

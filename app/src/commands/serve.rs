@@ -2,7 +2,6 @@
 //! a ticket with `--invite`) as the first JSON line, then one JSON line per event.
 
 use std::io::Write;
-use std::net::SocketAddr;
 
 use anyhow::Result;
 use kring_node::Node;
@@ -14,7 +13,6 @@ use crate::cli::{InviteLimits, NetArgs, NetworkArg};
 
 pub struct ServeArgs {
     pub net: NetArgs,
-    pub bind: Option<SocketAddr>,
     pub invite: bool,
     pub limits: InviteLimits,
     pub network: NetworkArg,
@@ -25,7 +23,7 @@ pub fn run(args: ServeArgs, data: &DataDir) -> Result<()> {
 }
 
 async fn serve(args: ServeArgs, data: &DataDir) -> Result<()> {
-    let mode = super::network_mode(&args.net, args.bind, data)?;
+    let mode = super::network_mode(&args.net, data)?;
     let (node, warnings) = Node::start(data, &mode).await?;
     for warning in warnings {
         eprintln!("warning: {warning}");

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::cli::{NetArgs, NetworkArg};
 
 pub async fn run(network: &NetworkArg, net: &NetArgs, timeout: u64, data: &DataDir) -> Result<Value> {
-    let mode = super::network_mode(net, None, data)?;
+    let mode = super::network_mode(net, data)?;
     let (node, warnings) = Node::start(data, &mode).await?;
     for warning in warnings {
         eprintln!("warning: {warning}");

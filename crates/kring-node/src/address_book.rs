@@ -52,6 +52,16 @@ impl AddressBook {
         }
     }
 
+    /// The port this device listened on last time, if it did.
+    pub fn last_port(&self) -> Option<u16> {
+        self.own.iter().find_map(|text| text.parse::<std::net::SocketAddr>().ok()).map(|socket| socket.port())
+    }
+
+    /// Records where this device listens now.
+    pub fn set_own(&mut self, addr: &EndpointAddr) {
+        self.own = addr.addrs.iter().map(addr_to_text).collect();
+    }
+
     pub fn addr_of(&self, device: &str) -> Option<EndpointAddr> {
         to_endpoint_addr(device, self.devices.get(device)?)
     }

@@ -1,6 +1,6 @@
 //! Building the one iroh endpoint a node uses, in the mode the person chose.
 
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use iroh::endpoint::{PortmapperConfig, presets};
 use iroh::{Endpoint, EndpointAddr, RelayMode, RelayUrl, SecretKey, TransportAddr};
@@ -17,10 +17,31 @@ pub struct NetworkMode {
     pub relay_url: Option<RelayUrl>,
 }
 
-pub async fn bind(key: SecretKey, mode: &NetworkMode, alpns: Vec<Vec<u8>>) -> Result<Endpoint> {
+/// Binds the endpoint. `last_port` is the port this device used before: it is tried first, so
+/// that the addresses other members remember (and tickets carry) stay valid across restarts.
+pub async fn bind(key: SecretKey, mode: &NetworkMode, alpns: Vec<Vec<u8>>, last_port: Option<u16>) -> Result<Endpoint> {
+    if let Some(port) = last_port.filter(|port| *port != 0) {
+        let pinned = match mode.bind {
+            Some(addr) if addr.port() == 0 => vec![SocketAddr::new(addr.ip(), port)],
+            Some(_) => vec![],
+            None => vec![SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)), SocketAddr::from((Ipv6Addr::UNSPECIFIED, port))],
+        };
+        if !pinned.is_empty() {
+            match try_bind(key.clone(), mode, alpns.clone(), &pinned).await {
+                Ok(endpoint) => return Ok(endpoint),
+                Err(err) => tracing::debug!("port {port} is taken ({err}); using another"),
+            }
+        }
+    }
+    let sockets: Vec<SocketAddr> = mode.bind.into_iter().collect();
+    try_bind(key, mode, alpns, &sockets).await
+}
+
+/// Binds to exactly `sockets`, or iroh's defaults (every interface, a random port) if empty.
+async fn try_bind(key: SecretKey, mode: &NetworkMode, alpns: Vec<Vec<u8>>, sockets: &[SocketAddr]) -> Result<Endpoint> {
     let bind_err = |err: &dyn std::fmt::Display| NodeError::Bind(err.to_string());
     let mut builder = if mode.offline {
-        Endpoint::builder(presets::Minimal).relay_mode(RelayMode::Disabled)
+        Endpoint::builder(presets::Minimal).relay_mode(RelayMode::Disabled).portmapper_config(PortmapperConfig::Disabled)
     } else {
         let builder = Endpoint::builder(presets::N0);
         match &mode.relay_url {
@@ -29,11 +50,11 @@ pub async fn bind(key: SecretKey, mode: &NetworkMode, alpns: Vec<Vec<u8>>) -> Re
         }
     };
     builder = builder.secret_key(key).alpns(alpns);
-    if mode.offline {
-        builder = builder.portmapper_config(PortmapperConfig::Disabled);
-    }
-    if let Some(addr) = mode.bind {
-        builder = builder.clear_ip_transports().bind_addr(addr).map_err(|e| bind_err(&e))?;
+    if !sockets.is_empty() {
+        builder = builder.clear_ip_transports();
+        for socket in sockets {
+            builder = builder.bind_addr(*socket).map_err(|e| bind_err(&e))?;
+        }
     }
     builder.bind().await.map_err(|e| bind_err(&e))
 }

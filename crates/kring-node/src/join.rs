@@ -50,7 +50,7 @@ pub async fn serve(shared: Arc<Shared>, conn: Connection) -> Result<()> {
     let bytes = recv.read_to_end(MAX_REQUEST).await.map_err(NodeError::connection)?;
     let mut reader = FrameReader::with_limit(MAX_REQUEST);
     reader.push(&bytes);
-    let request: JoinRequest = reader.next()?.ok_or_else(|| NodeError::connection("empty join request"))?;
+    let request: JoinRequest = reader.next_frame()?.ok_or_else(|| NodeError::connection("empty join request"))?;
     let reply = match admit(&shared, &device, &request) {
         Ok(reply) => reply,
         Err(reason) => {
@@ -143,6 +143,7 @@ pub async fn join(
     store.persist(network.doc_mut())?;
 
     let mut book = AddressBook::load(data.root());
+    book.set_own(&crate::endpoint::own_addr(endpoint));
     for peer in &ticket.peers {
         book.learn(peer);
     }
@@ -162,5 +163,5 @@ async fn ask(endpoint: &Endpoint, peer: iroh::EndpointAddr, request: &JoinReques
     conn.close(0u32.into(), b"thanks");
     let mut reader = FrameReader::default();
     reader.push(&bytes);
-    reader.next()?.ok_or_else(|| NodeError::connection("the inviter closed without an answer"))
+    reader.next_frame()?.ok_or_else(|| NodeError::connection("the inviter closed without an answer"))
 }

@@ -116,7 +116,9 @@ impl Node {
     /// The caller keeps `data` (and so its lock) open for as long as the node runs.
     pub async fn start(data: &DataDir, mode: &NetworkMode) -> Result<(Node, Vec<String>)> {
         let (networks, warnings) = Networks::load(data)?;
-        let endpoint = endpoint::bind(data.device_key().clone(), mode, vec![SYNC_ALPN.to_vec(), JOIN_ALPN.to_vec()]).await?;
+        let last_port = networks.book.last_port();
+        let alpns = vec![SYNC_ALPN.to_vec(), JOIN_ALPN.to_vec()];
+        let endpoint = endpoint::bind(data.device_key().clone(), mode, alpns, last_port).await?;
         let (changes, _) = broadcast::channel(1024);
         let (events, _) = broadcast::channel(1024);
         let shared = Arc::new(Shared {
@@ -157,7 +159,7 @@ impl Node {
         let addr = self.addr();
         *self.shared.own_addr.lock().unwrap_or_else(|p| p.into_inner()) = Some(addr.clone());
         let mut library = self.shared.lock();
-        library.book.own = addr.addrs.iter().map(addr_to_text).collect();
+        library.book.set_own(&addr);
         library.book.save()
     }
 
@@ -298,7 +300,8 @@ impl Node {
 
     /// Joins a network with a ticket, using a short-lived endpoint of this device.
     pub async fn join(data: &DataDir, mode: &NetworkMode, ticket: &InviteTicket, profile: &kring_model::Profile, timeout: Duration) -> Result<(String, String)> {
-        let endpoint = endpoint::bind(data.device_key().clone(), mode, vec![]).await?;
+        let last_port = crate::AddressBook::load(data.root()).last_port();
+        let endpoint = endpoint::bind(data.device_key().clone(), mode, vec![], last_port).await?;
         let result = join::join(data, &endpoint, ticket, profile, timeout).await;
         endpoint.close().await;
         result

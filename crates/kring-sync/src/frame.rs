@@ -52,11 +52,11 @@ impl FrameReader {
     /// The next whole message, `Ok(None)` if more bytes are needed. After an error the stream
     /// cannot be trusted any more and must be closed.
     pub fn next_message(&mut self) -> Result<Option<Message>, FrameError> {
-        self.next()
+        self.next_frame()
     }
 
     /// Like [`FrameReader::next_message`], for any message type.
-    pub fn next<T: serde::de::DeserializeOwned>(&mut self) -> Result<Option<T>, FrameError> {
+    pub fn next_frame<T: serde::de::DeserializeOwned>(&mut self) -> Result<Option<T>, FrameError> {
         let Some(header) = self.buffer.get(..4) else { return Ok(None) };
         let len = u32::from_be_bytes(header.try_into().expect("4 bytes")) as usize;
         if len > self.max {

@@ -1,0 +1,161 @@
+//! Several `kring` processes syncing over real iroh connections on 127.0.0.1 (offline mode).
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::*;
+use serde_json::Value;
+
+const LOOPBACK: [&str; 3] = ["--offline", "--bind", "127.0.0.1:0"];
+
+/// A `kring serve` process, stopped (SIGTERM) when dropped, even if the test fails.
+struct Serving {
+    child: Child,
+    first_line: Value,
+}
+
+impl Serving {
+    fn start(data: &Path, extra: &[&str]) -> Serving {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kring"))
+            .arg("--data-dir")
+            .arg(data)
+            .arg("serve")
+            .args(LOOPBACK)
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let line = rx.recv_timeout(Duration::from_secs(20)).expect("serve prints its address");
+        Serving { child, first_line: serde_json::from_str(&line).unwrap() }
+    }
+
+    /// Stops gracefully and returns whether it exited with success.
+    fn stop(mut self) -> bool {
+        Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().unwrap();
+        for _ in 0..200 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.success();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn sync(data: &Path) -> Value {
+    let mut args = vec!["sync"];
+    args.extend(LOOPBACK);
+    args.extend(["--timeout", "10"]);
+    ok(data, &args)
+}
+
+#[test]
+fn three_laptops_edit_offline_and_converge_by_syncing_pairwise() {
+    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (a, b, c) = (dirs[0].path(), dirs[1].path(), dirs[2].path());
+    let (network, _) = create_network(a);
+    let session = id(&ok(a, &["session", "add", "--title", "Leerhuis", "--kind", "leerhuis", "--date", "2026-12-03"]), "session");
+    let question = id(&ok(a, &["question", "add", "--title", "Hoe betrekken we ouders?"]), "question");
+
+    let serving = Serving::start(a, &["--invite", "--max-uses", "2"]);
+    let ticket = serving.first_line["ticket"].as_str().unwrap().to_string();
+    for (data, name) in [(b, "Bram"), (c, "Chris")] {
+        let mut args = vec!["join", &ticket, "--me", name, "--timeout", "15"];
+        args.extend(LOOPBACK);
+        assert_eq!(ok(data, &args)["network"], network.as_str());
+    }
+    assert!(serving.stop(), "serve exits cleanly on SIGTERM");
+
+    // Everyone writes in the same notes and votes, each on their own.
+    for (data, words) in [(a, "Anna: ouderavond plannen."), (b, "Bram: huisbezoeken."), (c, "Chris: app voor ouders.")] {
+        ok(data, &["session", "notes", "--session", &session, "--append", words]);
+        ok(data, &["question", "vote", "--question", &question]);
+    }
+
+    // Pairwise: B and C each sync with A, then B once more to pick up what C brought.
+    let serving = Serving::start(a, &[]);
+    for data in [b, c, b] {
+        let peers = sync(data)["peers"].clone();
+        assert!(peers.as_array().unwrap().iter().any(|p| p["status"] == "in-sync"), "{peers}");
+    }
+    assert!(serving.stop());
+
+    let shows: Vec<Vec<u8>> = [a, b, c].iter().map(|d| kring(d, &["show"]).stdout).collect();
+    assert_eq!(shows[0], shows[1], "A and B differ");
+    assert_eq!(shows[0], shows[2], "A and C differ");
+    let shown: Value = serde_json::from_slice(&shows[0]).unwrap();
+    let notes = shown["sessions"][0]["notes"].as_str().unwrap();
+    for words in ["Anna: ouderavond plannen.", "Bram: huisbezoeken.", "Chris: app voor ouders."] {
+        assert!(notes.contains(words), "{words} missing in {notes:?}");
+    }
+    assert_eq!(shown["questions"][0]["votes"].as_array().unwrap().len(), 3);
+    assert_eq!(shown["members"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn a_bad_ticket_and_an_unreachable_inviter_are_clear_errors() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    create_network(a.path());
+    let mut args = vec!["join", "kringnotaticket", "--me", "Bram", "--timeout", "3"];
+    args.extend(LOOPBACK);
+    assert!(fails(b.path(), &args).contains("not a valid Kring invite ticket"));
+
+    // A ticket made while A was serving, used after A stopped.
+    let serving = Serving::start(a.path(), &["--invite"]);
+    let ticket = serving.first_line["ticket"].as_str().unwrap().to_string();
+    assert!(serving.stop());
+    let mut args = vec!["join", &ticket, "--me", "Bram", "--timeout", "3"];
+    args.extend(LOOPBACK);
+    let message = fails(b.path(), &args);
+    assert!(message.contains("could not reach"), "{message}");
+    assert!(ok(b.path(), &["network", "list"])["networks"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn used_up_and_revoked_tickets_are_refused_without_any_data() {
+    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (a, b, c) = (dirs[0].path(), dirs[1].path(), dirs[2].path());
+    create_network(a);
+    let serving = Serving::start(a, &["--invite", "--max-uses", "1"]);
+    let ticket = serving.first_line["ticket"].as_str().unwrap().to_string();
+    let invite = serving.first_line["invite"].as_str().unwrap().to_string();
+    let join = |data: &Path, name: &str| {
+        let mut args = vec!["join", &ticket, "--me", name, "--timeout", "10"];
+        args.extend(LOOPBACK);
+        kring(data, &args)
+    };
+    assert!(join(b, "Bram").status.success());
+    let second = join(c, "Chris");
+    assert!(!second.status.success());
+    assert!(String::from_utf8_lossy(&second.stderr).contains("used the maximum number of times"));
+    assert!(ok(c, &["network", "list"])["networks"].as_array().unwrap().is_empty(), "a refused joiner gets no network");
+    assert!(serving.stop());
+
+    ok(a, &["invite", "revoke", "--invite", &invite]);
+    let revoked = Serving::start(a, &[]);
+    let again = join(c, "Chris");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("revoked"), "{}", String::from_utf8_lossy(&again.stderr));
+    assert!(revoked.stop());
+}
