@@ -253,6 +253,26 @@ impl Node {
         Ok(reports)
     }
 
+    /// Connects to the device at `addr` and syncs live every network both hold, until either
+    /// side stops. For addresses typed in by hand, when LAN discovery does not find a peer.
+    pub fn connect(&self, addr: EndpointAddr) {
+        let (endpoint, shared) = (self.endpoint.clone(), self.shared.clone());
+        tokio::spawn(async move {
+            let device = addr.id.to_string();
+            let networks: Vec<String> = {
+                let library = shared.lock();
+                library.ids().into_iter().filter(|n| library.member_devices(n).iter().any(|(d, _)| *d == device)).collect()
+            };
+            match tokio::time::timeout(Duration::from_secs(5), endpoint.connect(addr, SYNC_ALPN)).await {
+                Ok(Ok(conn)) => {
+                    peer::run(shared, conn, Some(networks), Mode::Live).await;
+                }
+                Ok(Err(err)) => shared.emit(NodeEvent::Error { message: format!("cannot reach {device}: {err}") }),
+                Err(_) => shared.emit(NodeEvent::Error { message: format!("cannot reach {device}: no answer") }),
+            }
+        });
+    }
+
     /// Keeps dialing member devices that are not connected, with backoff, until shutdown.
     pub fn spawn_dialer(&self) {
         let endpoint = self.endpoint.clone();

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::time::Duration;
 
 use iroh::endpoint::{Connection, RecvStream, SendStream};
 use kring_sync::{Event, FrameReader, Message, PeerConnection, frame};
@@ -58,7 +59,15 @@ pub async fn run(shared: Arc<Shared>, conn: Connection, dial: Option<Vec<String>
         None => conn.accept_bi().await,
     };
     let result = match streams {
-        Ok((send, recv)) => driver.drive(send, recv, dial, mode).await,
+        Ok((mut send, recv)) => {
+            let result = driver.drive(&mut send, recv, dial, mode).await;
+            // Let the peer receive everything written (a refusal, the last changes) before
+            // the connection goes away; bounded, a vanished peer does not hold us up.
+            if send.finish().is_ok() {
+                let _ = tokio::time::timeout(Duration::from_secs(3), send.stopped()).await;
+            }
+            result
+        }
         Err(err) => Err(NodeError::connection(err)),
     };
     driver.save_sync_states();
@@ -77,7 +86,7 @@ pub async fn run(shared: Arc<Shared>, conn: Connection, dial: Option<Vec<String>
 }
 
 impl Driver {
-    async fn drive(&mut self, mut send: SendStream, mut recv: RecvStream, dial: Option<Vec<String>>, mode: Mode) -> Result<()> {
+    async fn drive(&mut self, send: &mut SendStream, mut recv: RecvStream, dial: Option<Vec<String>>, mode: Mode) -> Result<()> {
         let mut changes = self.shared.changes.subscribe();
         if let Some(networks) = dial {
             let mut library = self.shared.lock();
@@ -91,7 +100,7 @@ impl Driver {
         let mut reader = FrameReader::default();
         let mut buffer = vec![0u8; 64 * 1024];
         loop {
-            self.flush(&mut send).await?;
+            self.flush(send).await?;
             if mode == Mode::UntilInSync && self.all_settled() {
                 return Ok(());
             }
