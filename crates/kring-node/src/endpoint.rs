@@ -3,9 +3,13 @@
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use iroh::endpoint::{PortmapperConfig, presets};
+use iroh_mdns_address_lookup::MdnsAddressLookup;
 use iroh::{Endpoint, EndpointAddr, RelayMode, RelayUrl, SecretKey, TransportAddr};
 
 use crate::error::{NodeError, Result};
+
+/// Kring's own mDNS service name: other iroh apps on the LAN are not mistaken for Kring.
+const LAN_SERVICE: &str = "kring-v1";
 
 #[derive(Debug, Clone, Default)]
 pub struct NetworkMode {
@@ -15,6 +19,19 @@ pub struct NetworkMode {
     pub bind: Option<SocketAddr>,
     /// A relay run by a school or region instead of the public ones.
     pub relay_url: Option<RelayUrl>,
+}
+
+impl NetworkMode {
+    /// Laptops on the same LAN find each other by mDNS, in every mode, unless this device only
+    /// listens on loopback (tests): then nothing but loopback is ever contacted.
+    pub fn lan_discovery(&self) -> bool {
+        self.bind.is_none_or(|addr| !addr.ip().is_loopback())
+    }
+
+    /// Whether a device can be dialed by its id alone (found on the LAN or via DNS).
+    pub fn can_find_by_id(&self) -> bool {
+        self.lan_discovery() || !self.offline
+    }
 }
 
 /// Binds the endpoint. `last_port` is the port this device used before: it is tried first, so
@@ -50,6 +67,9 @@ async fn try_bind(key: SecretKey, mode: &NetworkMode, alpns: Vec<Vec<u8>>, socke
         }
     };
     builder = builder.secret_key(key).alpns(alpns);
+    if mode.lan_discovery() {
+        builder = builder.address_lookup(MdnsAddressLookup::builder().service_name(LAN_SERVICE));
+    }
     if !sockets.is_empty() {
         builder = builder.clear_ip_transports();
         for socket in sockets {

@@ -81,6 +81,8 @@ pub struct PeerReport {
 
 pub struct Node {
     endpoint: Endpoint,
+    /// Devices without a remembered address can still be found (mDNS on the LAN, or DNS).
+    find_by_id: bool,
     router: Router,
     shared: Arc<Shared>,
 }
@@ -132,7 +134,7 @@ impl Node {
             .accept(SYNC_ALPN, SyncHandler(shared.clone()))
             .accept(JOIN_ALPN, JoinHandler(shared.clone()))
             .spawn();
-        let node = Node { endpoint, router, shared };
+        let node = Node { endpoint, router, shared, find_by_id: mode.can_find_by_id() };
         node.remember_own_addr()?;
         Ok((node, warnings))
     }
@@ -204,7 +206,8 @@ impl Node {
             let library = self.shared.lock();
             for network in &networks {
                 for (device, member) in library.member_devices(network) {
-                    targets.push((network.clone(), device.clone(), member, library.book.addr_of(&device)));
+                    let addr = library.book.addr_of(&device).or_else(|| self.by_id(&device));
+                    targets.push((network.clone(), device.clone(), member, addr));
                 }
             }
         }
@@ -277,6 +280,7 @@ impl Node {
     pub fn spawn_dialer(&self) {
         let endpoint = self.endpoint.clone();
         let shared = self.shared.clone();
+        let find_by_id = self.find_by_id;
         tokio::spawn(async move {
             let connected: Arc<Mutex<BTreeSet<String>>> = Default::default();
             let mut delay = Duration::from_secs(1);
@@ -292,7 +296,10 @@ impl Node {
                     by_device
                         .into_iter()
                         .filter(|(device, _)| !connected.lock().map(|c| c.contains(device)).unwrap_or(true))
-                        .filter_map(|(device, networks)| library.book.addr_of(&device).map(|addr| (device, addr, networks)))
+                        .filter_map(|(device, networks)| {
+                            let addr = library.book.addr_of(&device).or_else(|| find_by_id.then(|| device.parse().ok().map(EndpointAddr::new)).flatten());
+                            addr.map(|addr| (device, addr, networks))
+                        })
                         .collect()
                 };
                 for (device, addr, networks) in targets {
@@ -310,6 +317,10 @@ impl Node {
                 delay = (delay * 2).min(Duration::from_secs(30));
             }
         });
+    }
+
+    fn by_id(&self, device: &str) -> Option<EndpointAddr> {
+        self.find_by_id.then(|| device.parse().ok().map(EndpointAddr::new)).flatten()
     }
 
     /// Closes every connection gracefully and stops listening.
