@@ -140,16 +140,35 @@ fn an_old_log_replayed_onto_a_newer_snapshot_changes_nothing() {
     assert_eq!(edits_in(&doc), vec![0, 1, 2, 3]);
 }
 
+/// A network's files as saved, and where each log record ends.
+struct Saved {
+    log_path: std::path::PathBuf,
+    snapshot_path: std::path::PathBuf,
+    log: Vec<u8>,
+    snapshot: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+fn saved_files(root: &Path) -> Saved {
+    let log_path = network_dir(root).join(LOG_FILE);
+    let snapshot_path = network_dir(root).join(SNAPSHOT_FILE);
+    let log = fs::read(&log_path).unwrap();
+    let snapshot = fs::read(&snapshot_path).unwrap();
+    let ends = record::scan(&log)
+        .records
+        .iter()
+        .scan(0, |end, r| {
+            *end += record::HEADER_LEN + r.len();
+            Some(*end)
+        })
+        .collect();
+    Saved { log_path, snapshot_path, log, snapshot, ends }
+}
+
 #[test]
 fn a_log_cut_at_any_byte_of_its_last_records_keeps_every_complete_record() {
     let root = network_with_logged_edits(4);
-    let log_path = network_dir(root.path()).join(LOG_FILE);
-    let snapshot_path = network_dir(root.path()).join(SNAPSHOT_FILE);
-    let log = fs::read(&log_path).unwrap();
-    let snapshot = fs::read(&snapshot_path).unwrap();
-    let ends: Vec<usize> = record::scan(&log).records.iter()
-        .scan(0, |end, r| { *end += record::HEADER_LEN + r.len(); Some(*end) })
-        .collect();
+    let Saved { log_path, snapshot_path, log, snapshot, ends } = saved_files(root.path());
     // Every offset from the start of the second-to-last record to the end.
     for cut in ends[1]..=log.len() {
         fs::write(&log_path, &log[..cut]).unwrap();
@@ -174,13 +193,7 @@ fn a_log_cut_at_any_byte_of_its_last_records_keeps_every_complete_record() {
 #[test]
 fn bit_flips_in_the_log_never_panic_and_keep_every_record_before_the_damage() {
     let root = network_with_logged_edits(6);
-    let log_path = network_dir(root.path()).join(LOG_FILE);
-    let snapshot_path = network_dir(root.path()).join(SNAPSHOT_FILE);
-    let log = fs::read(&log_path).unwrap();
-    let snapshot = fs::read(&snapshot_path).unwrap();
-    let ends: Vec<usize> = record::scan(&log).records.iter()
-        .scan(0, |end, r| { *end += record::HEADER_LEN + r.len(); Some(*end) })
-        .collect();
+    let Saved { log_path, snapshot_path, log, snapshot, ends } = saved_files(root.path());
     for at in (0..log.len()).step_by(3) {
         for bit in [0u8, 5] {
             let quarantine = network_dir(root.path()).join(QUARANTINE_DIR);
