@@ -159,3 +159,67 @@ fn used_up_and_revoked_tickets_are_refused_without_any_data() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("revoked"), "{}", String::from_utf8_lossy(&again.stderr));
     assert!(revoked.stop());
 }
+
+#[test]
+fn an_expired_ticket_is_refused() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    create_network(a.path());
+    let serving = Serving::start(a.path(), &["--invite", "--expires", "1s"]);
+    let ticket = serving.first_line["ticket"].as_str().unwrap().to_string();
+    std::thread::sleep(Duration::from_millis(1500));
+    let mut args = vec!["join", &ticket, "--me", "Bram", "--timeout", "10"];
+    args.extend(LOOPBACK);
+    assert!(fails(b.path(), &args).contains("expired"));
+    assert!(ok(b.path(), &["network", "list"])["networks"].as_array().unwrap().is_empty());
+    assert!(serving.stop());
+}
+
+#[test]
+fn a_laptop_killed_in_the_middle_of_syncing_loses_nothing() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, b) = (a.path(), b.path());
+    let (network, _) = create_network(a);
+    let session = id(&ok(a, &["session", "add", "--title", "Lange notulen", "--kind", "plg", "--date", "2026-12-10"]), "session");
+    let serving = Serving::start(a, &["--invite"]);
+    let ticket = serving.first_line["ticket"].as_str().unwrap().to_string();
+    let mut args = vec!["join", &ticket, "--me", "Bram", "--timeout", "10"];
+    args.extend(LOOPBACK);
+    ok(b, &args);
+    assert!(serving.stop());
+
+    // Both write a lot while apart.
+    for i in 0..40 {
+        ok(a, &["session", "notes", "--session", &session, "--append", &format!("Anna {i}: {}", "notities ".repeat(50))]);
+        ok(b, &["session", "notes", "--session", &session, "--append", &format!("Bram {i}: {}", "aantekeningen ".repeat(50))]);
+    }
+    let serving = Serving::start(a, &[]);
+    // B's sync is killed at different moments; every run leaves both stores loadable.
+    for delay_ms in [30u64, 120, 300] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kring"))
+            .arg("--data-dir").arg(b)
+            .args(["sync", "--timeout", "10"])
+            .args(LOOPBACK)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        assert!(ok(b, &["network", "list"])["networks"][0]["name"].is_string(), "B's store loads after SIGKILL");
+    }
+    // A is killed too, and restarted.
+    drop(serving);
+    let serving = Serving::start(a, &[]);
+    let peers = sync(b)["peers"].clone();
+    assert_eq!(peers[0]["status"], "in-sync", "{peers}");
+    assert!(serving.stop());
+
+    let (show_a, show_b) = (kring(a, &["show", "--network", &network]).stdout, kring(b, &["show"]).stdout);
+    assert_eq!(show_a, show_b);
+    let shown: Value = serde_json::from_slice(&show_a).unwrap();
+    let notes = shown["sessions"][0]["notes"].as_str().unwrap();
+    for i in 0..40 {
+        assert!(notes.contains(&format!("Anna {i}: ")) && notes.contains(&format!("Bram {i}: ")), "edit {i} lost");
+    }
+}
