@@ -123,3 +123,17 @@ fn the_data_directory_can_come_from_the_environment() {
     assert!(out.status.success());
     assert_eq!(ok(dir.path(), &["network", "list"])["networks"][0]["name"], "PLG");
 }
+
+#[test]
+fn settings_are_saved_and_bad_values_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let shown = ok(dir.path(), &["settings"]);
+    assert_eq!((shown["offline"].clone(), shown["language"].clone()), (false.into(), "nl".into()));
+    assert!(fails(dir.path(), &["settings", "--relay-url", "not a url"]).contains("not a valid relay URL"));
+    ok(dir.path(), &["settings", "--offline", "true", "--relay-url", "https://relay.example.nl", "--language", "en"]);
+    let shown = ok(dir.path(), &["settings"]);
+    assert_eq!(shown["offline"], true);
+    assert_eq!(shown["relay_url"], "https://relay.example.nl/");
+    assert_eq!(shown["language"], "en");
+    assert_eq!(ok(dir.path(), &["settings", "--public-relays"])["relay_url"], serde_json::Value::Null);
+}

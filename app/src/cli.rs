@@ -71,6 +71,20 @@ pub enum Command {
         #[arg(long, default_value_t = 20, value_name = "SECS")]
         timeout: u64,
     },
+    /// Show or change this device's settings.
+    Settings {
+        /// Always work offline (true) or use the internet when it is there (false).
+        #[arg(long, value_name = "BOOL")]
+        offline: Option<bool>,
+        /// Use the relay of your school or region, e.g. https://relay.school.nl.
+        #[arg(long, value_name = "URL", conflicts_with = "public_relays")]
+        relay_url: Option<String>,
+        /// Go back to the public relays.
+        #[arg(long)]
+        public_relays: bool,
+        #[arg(long, value_parser = ["nl", "en"])]
+        language: Option<String>,
+    },
     /// Sync once with every member device that can be reached, then stop.
     Sync {
         #[command(flatten)]

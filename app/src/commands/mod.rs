@@ -4,6 +4,7 @@ mod bundle;
 mod invite;
 mod join;
 pub mod serve;
+mod settings;
 mod sync;
 mod member;
 mod network;
@@ -26,6 +27,9 @@ pub fn run(command: Command, data: &DataDir) -> Result<Value> {
         Command::Bundle(command) => bundle::run(command, data),
         Command::Show(args) => show::run(&args, data),
         Command::Invite(args) => invite::run(args, data),
+        Command::Settings { offline, relay_url, public_relays, language } => {
+            settings::run(offline, relay_url, public_relays, language, data)
+        }
         Command::Join { ticket, me, profile, net, timeout } => {
             let profile = network::profile_of(&me, &profile)?;
             runtime()?.block_on(join::run(&ticket, &profile, &net, timeout, data))

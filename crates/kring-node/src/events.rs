@@ -7,7 +7,7 @@ use serde::Serialize;
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum NodeEvent {
     PeerConnected { endpoint: String },
-    PeerDisconnected { endpoint: String, reason: String },
+    PeerDisconnected { endpoint: String, reason: String, sent_bytes: u64, received_bytes: u64 },
     /// Changes from a peer were applied and saved.
     Received { network: String, endpoint: String },
     InSync { network: String, endpoint: String },

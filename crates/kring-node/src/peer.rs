@@ -81,7 +81,12 @@ pub async fn run(shared: Arc<Shared>, conn: Connection, dial: Option<Vec<String>
     if mode == Mode::UntilInSync {
         conn.close(0u32.into(), b"in sync");
     }
-    driver.shared.emit(NodeEvent::PeerDisconnected { endpoint: driver.remote.clone(), reason });
+    driver.shared.emit(NodeEvent::PeerDisconnected {
+        endpoint: driver.remote.clone(),
+        reason,
+        sent_bytes: driver.outcome.sent_bytes,
+        received_bytes: driver.outcome.received_bytes,
+    });
     driver.outcome
 }
 
