@@ -8,7 +8,8 @@ use common::*;
 fn a_bundle_carries_the_network_and_later_changes_merge_in() {
     let (a, b, stick) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let (network, _) = create_network(a.path());
-    let session = id(&ok(a.path(), &["session", "add", "--title", "Start", "--kind", "plg", "--date", "2026-11-24"]), "session");
+    let session =
+        id(&ok(a.path(), &["session", "add", "--title", "Start", "--kind", "plg", "--date", "2026-11-24"]), "session");
     ok(a.path(), &["session", "notes", "--session", &session, "--append", "Eerste notities."]);
     let file = stick.path().join("plg.kring-bundle");
     let file = file.to_str().unwrap();

@@ -12,11 +12,46 @@ fn a_whole_meeting_survives_restarting_the_process() {
     let data = dir.path();
     let (network, anna) = create_network(data);
 
-    let session = id(&ok(data, &["session", "add", "--title", "Startbijeenkomst", "--kind", "plg", "--date", "2026-11-24T15:30", "--location", "Lokaal 12"]), "session");
+    let session = id(
+        &ok(
+            data,
+            &[
+                "session",
+                "add",
+                "--title",
+                "Startbijeenkomst",
+                "--kind",
+                "plg",
+                "--date",
+                "2026-11-24T15:30",
+                "--location",
+                "Lokaal 12",
+            ],
+        ),
+        "session",
+    );
     ok(data, &["session", "notes", "--session", &session, "--append", "We kozen rekenmotivatie als thema."]);
-    ok(data, &["session", "notes", "--network", &network, "--session", &session, "--append", "Volgende keer: lesobservaties."]);
+    ok(
+        data,
+        &[
+            "session",
+            "notes",
+            "--network",
+            &network,
+            "--session",
+            &session,
+            "--append",
+            "Volgende keer: lesobservaties.",
+        ],
+    );
     ok(data, &["session", "attend", "--session", &session, "--status", "present"]);
-    let question = id(&ok(data, &["question", "add", "--title", "Hoe motiveren we zwakke rekenaars?", "--details", "Vooral in klas 2."]), "question");
+    let question = id(
+        &ok(
+            data,
+            &["question", "add", "--title", "Hoe motiveren we zwakke rekenaars?", "--details", "Vooral in klas 2."],
+        ),
+        "question",
+    );
     assert_eq!(ok(data, &["question", "vote", "--question", &question])["votes"], 1);
     ok(data, &["question", "status", "--question", &question, "--status", "central"]);
 
@@ -59,7 +94,10 @@ fn a_whole_meeting_survives_restarting_the_process() {
     let first = kring(data, &["show"]).stdout;
     let second = kring(data, &["show"]).stdout;
     assert_eq!(first, second);
-    assert_eq!(ok(data, &["network", "list"])["networks"], serde_json::json!([{ "id": network, "name": "PLG Rekenen Leiden" }]));
+    assert_eq!(
+        ok(data, &["network", "list"])["networks"],
+        serde_json::json!([{ "id": network, "name": "PLG Rekenen Leiden" }])
+    );
 }
 
 #[test]
@@ -67,19 +105,34 @@ fn bad_input_is_a_clear_one_line_error_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
     assert!(fails(data, &["show"]).contains("no network yet"));
-    assert!(fails(data, &["network", "create", "--name", "   ", "--me", "Anna"]).contains("network name must not be empty"));
+    assert!(
+        fails(data, &["network", "create", "--name", "   ", "--me", "Anna"]).contains("network name must not be empty")
+    );
     assert!(fails(data, &["network", "create", "--name", "PLG", "--me", ""]).contains("name must not be empty"));
     assert!(ok(data, &["network", "list"])["networks"].as_array().unwrap().is_empty());
 
     create_network(data);
-    let session = id(&ok(data, &["session", "add", "--title", "Start", "--kind", "plg", "--date", "2026-11-24"]), "session");
+    let session =
+        id(&ok(data, &["session", "add", "--title", "Start", "--kind", "plg", "--date", "2026-11-24"]), "session");
     let before = kring(data, &["show"]).stdout;
 
-    assert!(fails(data, &["session", "add", "--title", " ", "--kind", "plg", "--date", "2026-11-24"]).contains("title must not be empty"));
-    assert!(fails(data, &["session", "add", "--title", "X", "--kind", "plg", "--date", "24-11-2026"]).contains("invalid date"));
-    assert!(fails(data, &["session", "add", "--title", "X", "--kind", "feest", "--date", "2026-11-24"]).contains("possible values"));
+    assert!(
+        fails(data, &["session", "add", "--title", " ", "--kind", "plg", "--date", "2026-11-24"])
+            .contains("title must not be empty")
+    );
+    assert!(
+        fails(data, &["session", "add", "--title", "X", "--kind", "plg", "--date", "24-11-2026"])
+            .contains("invalid date")
+    );
+    assert!(
+        fails(data, &["session", "add", "--title", "X", "--kind", "feest", "--date", "2026-11-24"])
+            .contains("possible values")
+    );
     assert!(fails(data, &["session", "notes", "--session", "nope", "--append", "x"]).contains("no session nope"));
-    assert!(fails(data, &["session", "attend", "--session", &session, "--member", "stranger", "--status", "present"]).contains("no member stranger"));
+    assert!(
+        fails(data, &["session", "attend", "--session", &session, "--member", "stranger", "--status", "present"])
+            .contains("no member stranger")
+    );
     assert!(fails(data, &["question", "vote", "--question", "nope"]).contains("no learning question nope"));
     assert!(fails(data, &["question", "add", "--title", &"x".repeat(1000)]).contains("too long"));
     assert!(fails(data, &["show", "--network", "../../etc"]).contains("not a valid network id"));
@@ -96,7 +149,10 @@ fn with_two_networks_the_network_must_be_named() {
     let second = id(&ok(data, &["network", "create", "--name", "Regioteam Zuid", "--me", "Bram"]), "network");
     let message = fails(data, &["session", "add", "--title", "Start", "--kind", "regioteam", "--date", "2026-12-01"]);
     assert!(message.contains("--network") && message.contains(&first) && message.contains(&second), "{message}");
-    ok(data, &["session", "add", "--network", &second, "--title", "Start", "--kind", "regioteam", "--date", "2026-12-01"]);
+    ok(
+        data,
+        &["session", "add", "--network", &second, "--title", "Start", "--kind", "regioteam", "--date", "2026-12-01"],
+    );
     assert_eq!(ok(data, &["show", "--network", &second])["sessions"].as_array().unwrap().len(), 1);
     assert!(ok(data, &["show", "--network", &first])["sessions"].as_array().unwrap().is_empty());
     let listed = ok(data, &["network", "list"]);

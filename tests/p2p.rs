@@ -76,7 +76,8 @@ fn three_laptops_edit_offline_and_converge_by_syncing_pairwise() {
     let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
     let (a, b, c) = (dirs[0].path(), dirs[1].path(), dirs[2].path());
     let (network, _) = create_network(a);
-    let session = id(&ok(a, &["session", "add", "--title", "Leerhuis", "--kind", "leerhuis", "--date", "2026-12-03"]), "session");
+    let session =
+        id(&ok(a, &["session", "add", "--title", "Leerhuis", "--kind", "leerhuis", "--date", "2026-12-03"]), "session");
     let question = id(&ok(a, &["question", "add", "--title", "Hoe betrekken we ouders?"]), "question");
 
     let serving = Serving::start(a, &["--invite", "--max-uses", "2"]);
@@ -89,7 +90,8 @@ fn three_laptops_edit_offline_and_converge_by_syncing_pairwise() {
     assert!(serving.stop(), "serve exits cleanly on SIGTERM");
 
     // Everyone writes in the same notes and votes, each on their own.
-    for (data, words) in [(a, "Anna: ouderavond plannen."), (b, "Bram: huisbezoeken."), (c, "Chris: app voor ouders.")] {
+    for (data, words) in [(a, "Anna: ouderavond plannen."), (b, "Bram: huisbezoeken."), (c, "Chris: app voor ouders.")]
+    {
         ok(data, &["session", "notes", "--session", &session, "--append", words]);
         ok(data, &["question", "vote", "--question", &question]);
     }
@@ -179,7 +181,8 @@ fn a_laptop_killed_in_the_middle_of_syncing_loses_nothing() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let (a, b) = (a.path(), b.path());
     let (network, _) = create_network(a);
-    let session = id(&ok(a, &["session", "add", "--title", "Lange notulen", "--kind", "plg", "--date", "2026-12-10"]), "session");
+    let session =
+        id(&ok(a, &["session", "add", "--title", "Lange notulen", "--kind", "plg", "--date", "2026-12-10"]), "session");
     let serving = Serving::start(a, &["--invite"]);
     let ticket = serving.first_line["ticket"].as_str().unwrap().to_string();
     let mut args = vec!["join", &ticket, "--me", "Bram", "--timeout", "10"];
@@ -189,14 +192,28 @@ fn a_laptop_killed_in_the_middle_of_syncing_loses_nothing() {
 
     // Both write a lot while apart.
     for i in 0..40 {
-        ok(a, &["session", "notes", "--session", &session, "--append", &format!("Anna {i}: {}", "notities ".repeat(50))]);
-        ok(b, &["session", "notes", "--session", &session, "--append", &format!("Bram {i}: {}", "aantekeningen ".repeat(50))]);
+        ok(
+            a,
+            &["session", "notes", "--session", &session, "--append", &format!("Anna {i}: {}", "notities ".repeat(50))],
+        );
+        ok(
+            b,
+            &[
+                "session",
+                "notes",
+                "--session",
+                &session,
+                "--append",
+                &format!("Bram {i}: {}", "aantekeningen ".repeat(50)),
+            ],
+        );
     }
     let serving = Serving::start(a, &[]);
     // B's sync is killed at different moments; every run leaves both stores loadable.
     for delay_ms in [30u64, 120, 300] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_kring"))
-            .arg("--data-dir").arg(b)
+            .arg("--data-dir")
+            .arg(b)
             .args(["sync", "--timeout", "10"])
             .args(LOOPBACK)
             .stdout(Stdio::null())

@@ -68,11 +68,18 @@ fn main() {
     loads.sort();
     saves.sort();
 
-    println!("network: {SESSIONS} sessions x {NOTES_CHARS} characters of notes, typed in {BURST_CHARS}-character bursts");
+    println!(
+        "network: {SESSIONS} sessions x {NOTES_CHARS} characters of notes, typed in {BURST_CHARS}-character bursts"
+    );
     println!("bursts saved:            {}", saves.len());
     println!("time to type and save:   {}", ms(written));
     println!("save per burst p50/p99:  {} / {}", ms(percentile(&saves, 50)), ms(percentile(&saves, 99)));
-    println!("on disk:                 {:.1} KiB (snapshot {:.1} KiB + log {:.1} KiB)", on_disk as f64 / 1024.0, snapshot_bytes as f64 / 1024.0, log_bytes as f64 / 1024.0);
+    println!(
+        "on disk:                 {:.1} KiB (snapshot {:.1} KiB + log {:.1} KiB)",
+        on_disk as f64 / 1024.0,
+        snapshot_bytes as f64 / 1024.0,
+        log_bytes as f64 / 1024.0
+    );
     println!("open + read, median/max: {} / {}", ms(percentile(&loads, 50)), ms(*loads.last().unwrap()));
     println!("  of which Automerge::load of the snapshot alone: {}", ms(automerge_only));
 }
@@ -82,9 +89,30 @@ struct Words(u64);
 
 impl Words {
     const LIST: [&str; 24] = [
-        "leerlingen", "rekenen", "we", "bespraken", "de", "motivatie", "in", "klas", "twee", "observatie",
-        "docent", "onderzoek", "vraag", "en", "hoe", "het", "team", "praktijk", "volgende", "keer",
-        "ouders", "jeugdzorg", "afspraak", "doel",
+        "leerlingen",
+        "rekenen",
+        "we",
+        "bespraken",
+        "de",
+        "motivatie",
+        "in",
+        "klas",
+        "twee",
+        "observatie",
+        "docent",
+        "onderzoek",
+        "vraag",
+        "en",
+        "hoe",
+        "het",
+        "team",
+        "praktijk",
+        "volgende",
+        "keer",
+        "ouders",
+        "jeugdzorg",
+        "afspraak",
+        "doel",
     ];
 
     fn burst(&mut self, chars: usize) -> String {

@@ -43,11 +43,9 @@ impl LocalNetwork {
         let snapshot = self.snapshot()?;
         match snapshot.member_for_device(&self.device) {
             Some(member) => Ok(member.id.clone()),
-            None => bail!(
-                "this device is not a current member of network {} ({})",
-                snapshot.info.id,
-                snapshot.info.name
-            ),
+            None => {
+                bail!("this device is not a current member of network {} ({})", snapshot.info.id, snapshot.info.name)
+            }
         }
     }
 

@@ -41,6 +41,20 @@ pub fn id(value: &Value, key: &str) -> String {
 }
 
 pub fn create_network(data: &Path) -> (String, String) {
-    let created = ok(data, &["network", "create", "--name", "PLG Rekenen Leiden", "--me", "Anna de Vries", "--perspective", "teacher", "--organisation", "Da Vinci College"]);
+    let created = ok(
+        data,
+        &[
+            "network",
+            "create",
+            "--name",
+            "PLG Rekenen Leiden",
+            "--me",
+            "Anna de Vries",
+            "--perspective",
+            "teacher",
+            "--organisation",
+            "Da Vinci College",
+        ],
+    );
     (id(&created, "network"), id(&created, "member"))
 }

@@ -20,15 +20,21 @@ pub fn run(command: BundleCommand, data: &DataDir) -> Result<Value> {
         }
         BundleCommand::Import { file, accept_new_network } => {
             let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let (id, document) = bundle::decode(&bytes).map_err(|reason| anyhow::anyhow!("{} cannot be imported: {reason}", file.display()))?;
-            let doc = AutoCommit::load(document).with_context(|| format!("{} holds a damaged network", file.display()))?;
-            let mut incoming = Network::from_doc(doc).with_context(|| format!("{} cannot be imported", file.display()))?;
+            let (id, document) = bundle::decode(&bytes)
+                .map_err(|reason| anyhow::anyhow!("{} cannot be imported: {reason}", file.display()))?;
+            let doc =
+                AutoCommit::load(document).with_context(|| format!("{} holds a damaged network", file.display()))?;
+            let mut incoming =
+                Network::from_doc(doc).with_context(|| format!("{} cannot be imported", file.display()))?;
             if incoming.id().as_str() != id {
                 bail!("{} is inconsistent: it is labelled {id} but holds network {}", file.display(), incoming.id());
             }
             if !data.network_ids()?.iter().any(|known| known == id) {
                 if !accept_new_network {
-                    bail!("{} holds network {id}, which this device does not have; add --accept-new-network to take it in", file.display());
+                    bail!(
+                        "{} holds network {id}, which this device does not have; add --accept-new-network to take it in",
+                        file.display()
+                    );
                 }
                 let mut local = LocalNetwork::create(data, incoming)?;
                 local.save()?;

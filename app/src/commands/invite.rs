@@ -23,7 +23,9 @@ pub fn run(args: InviteArgs, data: &DataDir) -> Result<Value> {
         None => {
             let book = AddressBook::load(data.root());
             if book.own.is_empty() {
-                bail!("this device has not been online yet, so a ticket could not say where to find it; run `kring serve --invite` instead");
+                bail!(
+                    "this device has not been online yet, so a ticket could not say where to find it; run `kring serve --invite` instead"
+                );
             }
             let mut local = LocalNetwork::open(data, args.network.network.as_deref())?;
             let peers = vec![book.own_addr(data.device_key().public())];

@@ -3,14 +3,14 @@
 mod bundle;
 mod invite;
 mod join;
-pub mod serve;
-mod settings;
-mod sync;
 mod member;
 mod network;
 mod question;
+pub mod serve;
 mod session;
+mod settings;
 mod show;
+mod sync;
 
 use anyhow::Result;
 use kring_store::DataDir;
@@ -48,7 +48,9 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 pub fn network_mode(net: &crate::cli::NetArgs, data: &DataDir) -> Result<kring_node::NetworkMode> {
     let config = data.config()?;
     let relay_url = match &config.relay_url {
-        Some(url) => Some(url.parse().map_err(|err| anyhow::anyhow!("the relay URL '{url}' in the settings is invalid: {err}"))?),
+        Some(url) => Some(
+            url.parse().map_err(|err| anyhow::anyhow!("the relay URL '{url}' in the settings is invalid: {err}"))?,
+        ),
         None => None,
     };
     Ok(kring_node::NetworkMode { offline: net.offline || config.offline, bind: net.bind, relay_url })

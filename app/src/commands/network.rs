@@ -33,5 +33,9 @@ pub fn run(command: NetworkCommand, data: &DataDir) -> Result<Value> {
 }
 
 pub fn profile_of(name: &str, args: &ProfileArgs) -> Result<Profile> {
-    Ok(Profile { name: name.to_string(), perspective: args.perspective.parse()?, organisation: args.organisation.clone() })
+    Ok(Profile {
+        name: name.to_string(),
+        perspective: args.perspective.parse()?,
+        organisation: args.organisation.clone(),
+    })
 }

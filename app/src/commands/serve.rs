@@ -35,7 +35,8 @@ async fn serve(args: ServeArgs, data: &DataDir) -> Result<()> {
     });
     if args.invite {
         let network = node.network_id(args.network.network.as_deref())?;
-        let (invite, ticket) = node.create_invite(&network, kring_model::Role::Member, args.limits.max_uses, args.limits.expires)?;
+        let (invite, ticket) =
+            node.create_invite(&network, kring_model::Role::Member, args.limits.max_uses, args.limits.expires)?;
         first["ticket"] = json!(ticket.to_text());
         first["invite"] = json!(invite);
     }
@@ -69,7 +70,8 @@ fn print_line(value: &serde_json::Value) {
 async fn shutdown_signal() {
     #[cfg(unix)]
     {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("a SIGTERM handler");
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("a SIGTERM handler");
         tokio::select! {
             _ = tokio::signal::ctrl_c() => {}
             _ = term.recv() => {}

@@ -4,7 +4,13 @@ use anyhow::{Context, Result};
 use kring_store::DataDir;
 use serde_json::{Value, json};
 
-pub fn run(offline: Option<bool>, relay_url: Option<String>, public_relays: bool, language: Option<String>, data: &DataDir) -> Result<Value> {
+pub fn run(
+    offline: Option<bool>,
+    relay_url: Option<String>,
+    public_relays: bool,
+    language: Option<String>,
+    data: &DataDir,
+) -> Result<Value> {
     let mut config = data.config()?;
     if let Some(offline) = offline {
         config.offline = offline;
@@ -21,5 +27,7 @@ pub fn run(offline: Option<bool>, relay_url: Option<String>, public_relays: bool
         config.language = language;
     }
     data.save_config(&config)?;
-    Ok(json!({ "offline": config.offline, "relay_url": config.relay_url, "language": config.language, "data_dir": data.root() }))
+    Ok(
+        json!({ "offline": config.offline, "relay_url": config.relay_url, "language": config.language, "data_dir": data.root() }),
+    )
 }

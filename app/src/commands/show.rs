@@ -87,11 +87,8 @@ fn question_json(q: &Question) -> Value {
 }
 
 fn round_json(r: &ReflectionRound) -> Value {
-    let stats: serde_json::Map<String, Value> = r
-        .factors
-        .iter()
-        .filter_map(|f| r.stats(f).map(|s| (f.to_string(), json!(s))))
-        .collect();
+    let stats: serde_json::Map<String, Value> =
+        r.factors.iter().filter_map(|f| r.stats(f).map(|s| (f.to_string(), json!(s)))).collect();
     json!({
         "id": r.id, "title": r.title, "opened_by": r.opened_by, "opened_at": r.opened_at,
         "closed": r.closed_at.is_some(), "factors": r.factors, "scores": r.scores, "stats": stats,

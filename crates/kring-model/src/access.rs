@@ -61,8 +61,5 @@ pub(crate) fn keys(doc: &impl ReadDoc, map: &ObjId) -> Vec<String> {
 
 /// The keys of a map whose value is `true`: the shape of sets like votes and linked records.
 pub(crate) fn true_keys(doc: &impl ReadDoc, map: &ObjId) -> Vec<String> {
-    keys(doc, map)
-        .into_iter()
-        .filter(|k| boolean(doc, map, k) == Some(true))
-        .collect()
+    keys(doc, map).into_iter().filter(|k| boolean(doc, map, k) == Some(true)).collect()
 }

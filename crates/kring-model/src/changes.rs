@@ -112,11 +112,8 @@ impl Network {
     /// What changed since `seen` (the heads a member last looked at). Heads this copy does not
     /// know are ignored, so a stale or foreign value yields "everything", never an error.
     pub fn changes_since(&mut self, seen: &[ChangeHash]) -> ChangeSummary {
-        let known: Vec<ChangeHash> = seen
-            .iter()
-            .filter(|hash| self.doc.get_change_meta_by_hash(hash).is_some())
-            .copied()
-            .collect();
+        let known: Vec<ChangeHash> =
+            seen.iter().filter(|hash| self.doc.get_change_meta_by_hash(hash).is_some()).copied().collect();
         let mut grouped: BTreeMap<(ChangeKind, Option<String>), ChangeItem> = BTreeMap::new();
         let mut other_changes = 0;
         for meta in self.doc.get_changes_meta(&known) {

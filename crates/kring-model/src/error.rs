@@ -60,7 +60,9 @@ pub enum ModelError {
 
     #[error("this is not a Kring network document: {0}")]
     NotANetwork(String),
-    #[error("this network was written with schema version {found}; this Kring understands up to {supported}. Update Kring.")]
+    #[error(
+        "this network was written with schema version {found}; this Kring understands up to {supported}. Update Kring."
+    )]
     NewerSchema { found: u64, supported: u64 },
     #[error("document error: {0}")]
     Automerge(#[from] automerge::AutomergeError),

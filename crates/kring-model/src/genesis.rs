@@ -47,11 +47,7 @@ pub struct NetworkDetails {
 
 impl Network {
     /// Starts a new network with `founder` as its first coordinator, using `device`.
-    pub fn create(
-        details: &NetworkDetails,
-        founder: &Profile,
-        device: &str,
-    ) -> Result<(Network, MemberId)> {
+    pub fn create(details: &NetworkDetails, founder: &Profile, device: &str) -> Result<(Network, MemberId)> {
         let name = validate::required("network name", &details.name, MAX_NAME)?;
         let description = validate::optional("description", &details.description, MAX_LONG)?;
         let region = validate::optional("region", &details.region, MAX_SHORT)?;

@@ -35,8 +35,8 @@ impl Network {
         }
         let info = access::obj(&doc, &ROOT, NETWORK)
             .ok_or_else(|| ModelError::NotANetwork("it has no network record".into()))?;
-        let id = access::string(&doc, &info, ID)
-            .ok_or_else(|| ModelError::NotANetwork("it has no network id".into()))?;
+        let id =
+            access::string(&doc, &info, ID).ok_or_else(|| ModelError::NotANetwork("it has no network id".into()))?;
         Ok(Network { doc, id: NetworkId::new(id), clock: system_clock })
     }
 
@@ -88,9 +88,7 @@ impl Network {
         let now = self.now();
         match write(&mut self.doc, now) {
             Ok(value) => {
-                let options = CommitOptions::default()
-                    .with_time(now.div_euclid(1000))
-                    .with_message(note.encode());
+                let options = CommitOptions::default().with_time(now.div_euclid(1000)).with_message(note.encode());
                 self.doc.commit_with(options);
                 Ok(value)
             }
@@ -108,8 +106,7 @@ impl Network {
     // --- lookups shared by the edits -------------------------------------------------------
 
     pub(crate) fn root_map(&self, key: &str) -> Result<ObjId> {
-        access::obj(&self.doc, &ROOT, key)
-            .ok_or_else(|| ModelError::NotANetwork(format!("it has no '{key}' map")))
+        access::obj(&self.doc, &ROOT, key).ok_or_else(|| ModelError::NotANetwork(format!("it has no '{key}' map")))
     }
 
     fn record(&self, map: &str, id: &str) -> Option<ObjId> {

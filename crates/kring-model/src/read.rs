@@ -94,16 +94,11 @@ fn scalar_map<K: Ord + From<String>, V>(
     value: impl Fn(&AutoCommit, &ObjId, &str) -> Option<V>,
 ) -> BTreeMap<K, V> {
     let Some(map) = access::obj(doc, parent, key) else { return BTreeMap::new() };
-    keys(doc, &map)
-        .into_iter()
-        .filter_map(|k| value(doc, &map, &k).map(|v| (K::from(k), v)))
-        .collect()
+    keys(doc, &map).into_iter().filter_map(|k| value(doc, &map, &k).map(|v| (K::from(k), v))).collect()
 }
 
 fn id_set<K: Ord + From<String>>(doc: &AutoCommit, parent: &ObjId, key: &str) -> BTreeSet<K> {
-    access::obj(doc, parent, key)
-        .map(|map| true_keys(doc, &map).into_iter().map(K::from).collect())
-        .unwrap_or_default()
+    access::obj(doc, parent, key).map(|map| true_keys(doc, &map).into_iter().map(K::from).collect()).unwrap_or_default()
 }
 
 fn member(doc: &AutoCommit, obj: &ObjId, id: String) -> Member {
@@ -142,13 +137,9 @@ fn session(doc: &AutoCommit, obj: &ObjId, id: String) -> Session {
         location: string(doc, obj, LOCATION).unwrap_or_default(),
         agenda: text(doc, obj, AGENDA),
         notes: text(doc, obj, NOTES),
-        attendance: scalar_map(doc, obj, ATTENDANCE, |d, m, k| {
-            string(d, m, k).and_then(|w| w.parse().ok())
-        }),
+        attendance: scalar_map(doc, obj, ATTENDANCE, |d, m, k| string(d, m, k).and_then(|w| w.parse().ok())),
         questions: id_set(doc, obj, QUESTIONS),
-        actions: access::obj(doc, obj, ACTIONS)
-            .map(|actions| read_map(doc, &actions, action))
-            .unwrap_or_default(),
+        actions: access::obj(doc, obj, ACTIONS).map(|actions| read_map(doc, &actions, action)).unwrap_or_default(),
         created_by: self::id(doc, obj, CREATED_BY),
         created_at: int(doc, obj, CREATED_AT).unwrap_or_default(),
         deleted_at: int(doc, obj, DELETED_AT),
@@ -213,10 +204,7 @@ fn round(doc: &AutoCommit, obj: &ObjId, id: String) -> ReflectionRound {
     for (key, score) in raw {
         let Some((member, factor)) = key.split_once('/') else { continue };
         let comment = comments.get(&key).cloned().unwrap_or_default();
-        scores
-            .entry(MemberId::new(member))
-            .or_default()
-            .insert(FactorId::new(factor), Score { score, comment });
+        scores.entry(MemberId::new(member)).or_default().insert(FactorId::new(factor), Score { score, comment });
     }
     ReflectionRound {
         id: RoundId::new(id),

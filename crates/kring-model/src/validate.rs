@@ -51,9 +51,7 @@ pub fn date_time(value: &str) -> Result<String> {
 /// A plain date (`YYYY-MM-DD`), e.g. an action's due date.
 pub fn date(value: &str) -> Result<String> {
     let value = value.trim();
-    let date: jiff::civil::Date = value
-        .parse()
-        .map_err(|_| ModelError::BadDate { got: value.to_string() })?;
+    let date: jiff::civil::Date = value.parse().map_err(|_| ModelError::BadDate { got: value.to_string() })?;
     Ok(date.strftime("%Y-%m-%d").to_string())
 }
 

@@ -84,7 +84,10 @@ fn a_deleted_session_edited_elsewhere_keeps_the_edit_and_can_be_restored() {
     assert!(a.live_sessions_ids().is_empty());
     assert_eq!(snap.sessions[&sid].notes, "Verslag van de middag", "the concurrent edit is kept");
     // Editing a deleted session is refused until it is restored.
-    assert!(matches!(a.append_text(&f.coordinator, &TextField::Notes(sid.clone()), "x"), Err(ModelError::Deleted { .. })));
+    assert!(matches!(
+        a.append_text(&f.coordinator, &TextField::Notes(sid.clone()), "x"),
+        Err(ModelError::Deleted { .. })
+    ));
     a.restore_session(&f.coordinator, &sid).unwrap();
     let snap = a.snapshot().unwrap();
     assert!(snap.sessions[&sid].deleted_at.is_none());

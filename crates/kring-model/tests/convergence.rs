@@ -19,21 +19,74 @@ fn fixed_clock() -> UnixMillis {
 /// on another laptop and not yet merged here is refused (`Unknown…`), which is part of the test.
 #[derive(Debug, Clone)]
 enum Op {
-    AddSession { fork: usize, by: usize },
-    AppendNotes { fork: usize, by: usize, session: usize, text: String },
+    AddSession {
+        fork: usize,
+        by: usize,
+    },
+    AppendNotes {
+        fork: usize,
+        by: usize,
+        session: usize,
+        text: String,
+    },
     /// `pos` and `delete` are scaled to the notes' length on that laptop.
-    SpliceNotes { fork: usize, by: usize, session: usize, pos: usize, delete: usize, text: String },
-    SetAttendance { fork: usize, by: usize, session: usize, member: usize, status: Attendance },
-    AddQuestion { fork: usize, by: usize },
-    Vote { fork: usize, by: usize, question: usize },
-    RetractVote { fork: usize, by: usize, question: usize },
-    SetStatus { fork: usize, by: usize, question: usize, status: QuestionStatus },
-    DeleteSession { fork: usize, by: usize, session: usize },
-    RestoreSession { fork: usize, by: usize, session: usize },
+    SpliceNotes {
+        fork: usize,
+        by: usize,
+        session: usize,
+        pos: usize,
+        delete: usize,
+        text: String,
+    },
+    SetAttendance {
+        fork: usize,
+        by: usize,
+        session: usize,
+        member: usize,
+        status: Attendance,
+    },
+    AddQuestion {
+        fork: usize,
+        by: usize,
+    },
+    Vote {
+        fork: usize,
+        by: usize,
+        question: usize,
+    },
+    RetractVote {
+        fork: usize,
+        by: usize,
+        question: usize,
+    },
+    SetStatus {
+        fork: usize,
+        by: usize,
+        question: usize,
+        status: QuestionStatus,
+    },
+    DeleteSession {
+        fork: usize,
+        by: usize,
+        session: usize,
+    },
+    RestoreSession {
+        fork: usize,
+        by: usize,
+        session: usize,
+    },
     /// Scores 0 and 6 are generated too: they must be refused everywhere.
-    Score { fork: usize, by: usize, factor: usize, score: i64 },
+    Score {
+        fork: usize,
+        by: usize,
+        factor: usize,
+        score: i64,
+    },
     /// A partial sync: `into` receives everything `from` has.
-    Merge { from: usize, into: usize },
+    Merge {
+        from: usize,
+        into: usize,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -45,7 +98,12 @@ fn op() -> impl Strategy<Value = Op> {
     let text = "[a-zëé😀 \n]{1,6}";
     prop_oneof![
         (f.clone(), m.clone()).prop_map(|(fork, by)| Op::AddSession { fork, by }),
-        (f.clone(), m.clone(), i.clone(), text).prop_map(|(fork, by, session, text)| Op::AppendNotes { fork, by, session, text }),
+        (f.clone(), m.clone(), i.clone(), text).prop_map(|(fork, by, session, text)| Op::AppendNotes {
+            fork,
+            by,
+            session,
+            text
+        }),
         (f.clone(), m.clone(), i.clone(), any::<usize>(), 0..4usize, "[a-zë😀 ]{0,4}").prop_map(
             |(fork, by, session, pos, delete, text)| Op::SpliceNotes { fork, by, session, pos, delete, text }
         ),
@@ -58,7 +116,12 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(fork, by, question, status)| Op::SetStatus { fork, by, question, status }),
         (f.clone(), m.clone(), i.clone()).prop_map(|(fork, by, session)| Op::DeleteSession { fork, by, session }),
         (f.clone(), m.clone(), i.clone()).prop_map(|(fork, by, session)| Op::RestoreSession { fork, by, session }),
-        (f.clone(), m.clone(), 0..3usize, 0..=6i64).prop_map(|(fork, by, factor, score)| Op::Score { fork, by, factor, score }),
+        (f.clone(), m.clone(), 0..3usize, 0..=6i64).prop_map(|(fork, by, factor, score)| Op::Score {
+            fork,
+            by,
+            factor,
+            score
+        }),
         (f.clone(), f).prop_map(|(from, into)| Op::Merge { from, into }),
     ]
 }
@@ -106,7 +169,12 @@ impl Run {
             }
             Op::AddSession { fork, by } => {
                 let title = format!("Sessie {}", self.sessions.len() + 1);
-                let new = NewSession { title, kind: SessionKind::Plg, starts_at: "2026-12-01".into(), location: String::new() };
+                let new = NewSession {
+                    title,
+                    kind: SessionKind::Plg,
+                    starts_at: "2026-12-01".into(),
+                    location: String::new(),
+                };
                 self.forks[fork % n].add_session(&member(by), &new).map(|id| self.sessions.push(id))
             }
             Op::AppendNotes { fork, by, session, text } => {
@@ -139,7 +207,9 @@ impl Run {
                 self.forks[fork % n].set_status(&member(by), &qid(question), status)
             }
             Op::DeleteSession { fork, by, session } => self.forks[fork % n].delete_session(&member(by), &sid(session)),
-            Op::RestoreSession { fork, by, session } => self.forks[fork % n].restore_session(&member(by), &sid(session)),
+            Op::RestoreSession { fork, by, session } => {
+                self.forks[fork % n].restore_session(&member(by), &sid(session))
+            }
             Op::Score { fork, by, factor, score } => {
                 let factor = &self.factors[factor % self.factors.len()];
                 let result = self.forks[fork % n].score(&member(by), &self.round, factor, score, "");

@@ -102,9 +102,7 @@ fn names_and_titles_longer_than_the_limit_are_refused_and_the_limit_itself_is_fi
     let sid = session(&mut f.network, &f.coordinator, "PLG 1");
     let q = f.network.add_question(&f.coordinator, "Vraag", "").unwrap();
     let too_long = "ë".repeat(MAX_NAME + 1); // characters count, not bytes
-    let is_too_long = |err: &ModelError, want: &str| {
-        matches!(err, ModelError::TooLong { field, len, max } if *field == want && *len == MAX_NAME + 1 && *max == MAX_NAME)
-    };
+    let is_too_long = |err: &ModelError, want: &str| matches!(err, ModelError::TooLong { field, len, max } if *field == want && *len == MAX_NAME + 1 && *max == MAX_NAME);
 
     let err = refused(&mut f.network, |n| n.rename(&f.coordinator, &too_long));
     assert!(is_too_long(&err, "network name"), "{err:?}");
@@ -117,7 +115,8 @@ fn names_and_titles_longer_than_the_limit_are_refused_and_the_limit_itself_is_fi
     assert!(is_too_long(&err, "title"), "{err:?}");
     let err = refused(&mut f.network, |n| n.rename_question(&f.coordinator, &q, &too_long));
     assert!(is_too_long(&err, "title"), "{err:?}");
-    let err = refused(&mut f.network, |n| n.add_member(&f.coordinator, &Profile::new(too_long.clone()), Role::Member, None));
+    let err =
+        refused(&mut f.network, |n| n.add_member(&f.coordinator, &Profile::new(too_long.clone()), Role::Member, None));
     assert!(is_too_long(&err, "name"), "{err:?}");
     let err = refused(&mut f.network, |n| n.add_factor(&f.coordinator, &too_long));
     assert!(is_too_long(&err, "factor"), "{err:?}");
@@ -167,7 +166,10 @@ fn collaborative_text_cannot_grow_past_its_limit() {
 
     // Inserting MAX_TEXT characters into a text that already has some would pass the limit.
     let err = refused(&mut f.network, |n| n.splice_text(&f.coordinator, &notes, 0, 0, &huge));
-    assert!(matches!(err, ModelError::TooLong { field: "notes", len, max: MAX_TEXT } if len == MAX_TEXT + 8), "{err:?}");
+    assert!(
+        matches!(err, ModelError::TooLong { field: "notes", len, max: MAX_TEXT } if len == MAX_TEXT + 8),
+        "{err:?}"
+    );
     let err = refused(&mut f.network, |n| n.append_text(&f.coordinator, &notes, &huge));
     assert!(matches!(err, ModelError::TooLong { field: "notes", .. }), "{err:?}");
     let err = refused(&mut f.network, |n| n.update_text(&f.coordinator, &notes, &format!("{huge}!")));
@@ -322,7 +324,12 @@ fn a_regular_member_cannot_do_what_only_a_coordinator_may() {
     let trust = FactorId::new("trust");
 
     let not_coordinator = |err: ModelError| matches!(err, ModelError::NotCoordinator { .. });
-    assert!(not_coordinator(refused(&mut f.network, |n| n.add_member(&bram, &Profile::new("Dirk"), Role::Member, None))));
+    assert!(not_coordinator(refused(&mut f.network, |n| n.add_member(
+        &bram,
+        &Profile::new("Dirk"),
+        Role::Member,
+        None
+    ))));
     assert!(not_coordinator(refused(&mut f.network, |n| n.remove_member(&bram, &cas))));
     assert!(not_coordinator(refused(&mut f.network, |n| n.set_role(&bram, &bram, Role::Coordinator))));
     assert!(not_coordinator(refused(&mut f.network, |n| n.create_invite(&bram, &invite))));
@@ -367,7 +374,17 @@ fn the_last_coordinator_cannot_be_removed_or_demoted() {
 fn bad_session_dates_are_refused() {
     let mut f = network_with_members(0);
     let sid = session(&mut f.network, &f.coordinator, "PLG 1");
-    let bad = ["", "   ", "morgen", "24-11-2026", "2026/11/24", "2026-02-30", "2026-13-01", "2026-11-24T25:00", "2026-11-24T15:30:45"];
+    let bad = [
+        "",
+        "   ",
+        "morgen",
+        "24-11-2026",
+        "2026/11/24",
+        "2026-02-30",
+        "2026-13-01",
+        "2026-11-24T25:00",
+        "2026-11-24T15:30:45",
+    ];
     for date in bad {
         let err = refused(&mut f.network, |n| n.add_session(&f.coordinator, &new_session("PLG 2", date)));
         assert!(matches!(err, ModelError::BadDate { ref got } if got == date.trim()), "{date:?}: {err:?}");
@@ -424,7 +441,8 @@ fn editing_a_deleted_session_is_refused_until_it_is_restored() {
     f.network.append_text(&f.coordinator, &TextField::Notes(sid.clone()), "Opening.").unwrap();
     f.network.delete_session(&f.coordinator, &sid).unwrap();
 
-    let deleted = |err: ModelError| matches!(err, ModelError::Deleted { what: "session", ref id } if *id == sid.as_str());
+    let deleted =
+        |err: ModelError| matches!(err, ModelError::Deleted { what: "session", ref id } if *id == sid.as_str());
     let rename = SessionChanges { title: Some("PLG 1b".into()), ..Default::default() };
     assert!(deleted(refused(&mut f.network, |n| n.edit_session(&bram, &sid, &rename))));
     assert!(deleted(refused(&mut f.network, |n| n.append_text(&bram, &TextField::Notes(sid.clone()), "Meer"))));
@@ -501,7 +519,8 @@ fn a_revoked_invite_is_refused() {
     set_now(1_000_000);
     let (mut network, anna, invite) = network_with_invite(5, 2_000_000);
     network.revoke_invite(&anna, &invite).unwrap();
-    let err = refused(&mut network, |n| n.join_with_invite(&invite, "hash-of-secret", &Profile::new("Cas"), "device-c"));
+    let err =
+        refused(&mut network, |n| n.join_with_invite(&invite, "hash-of-secret", &Profile::new("Cas"), "device-c"));
     assert!(matches!(err, ModelError::InviteRevoked(ref id) if *id == invite), "{err:?}");
     let err = refused(&mut network, |n| n.revoke_invite(&anna, &invite));
     assert!(matches!(err, ModelError::InviteRevoked(_)), "revoking twice: {err:?}");
@@ -517,7 +536,8 @@ fn an_expired_invite_is_refused() {
     // Expiry is inclusive: at `expires_at` itself the invite no longer works.
     for now in [2_000_000, 3_000_000] {
         set_now(now);
-        let err = refused(&mut network, |n| n.join_with_invite(&invite, "hash-of-secret", &Profile::new("Cas"), "device-c"));
+        let err =
+            refused(&mut network, |n| n.join_with_invite(&invite, "hash-of-secret", &Profile::new("Cas"), "device-c"));
         assert!(matches!(err, ModelError::InviteExpired(ref id) if *id == invite), "{now}: {err:?}");
         assert!(!network.snapshot().unwrap().invites[&invite].is_open(now));
     }
@@ -529,7 +549,8 @@ fn a_used_up_invite_is_refused() {
     let (mut network, _, invite) = network_with_invite(2, 2_000_000);
     network.join_with_invite(&invite, "hash-of-secret", &Profile::new("Cas"), "device-c").unwrap();
     network.join_with_invite(&invite, "hash-of-secret", &Profile::new("Dirk"), "device-d").unwrap();
-    let err = refused(&mut network, |n| n.join_with_invite(&invite, "hash-of-secret", &Profile::new("Eva"), "device-e"));
+    let err =
+        refused(&mut network, |n| n.join_with_invite(&invite, "hash-of-secret", &Profile::new("Eva"), "device-e"));
     assert!(matches!(err, ModelError::InviteUsedUp(ref id) if *id == invite), "{err:?}");
     let snap = network.snapshot().unwrap();
     assert_eq!(snap.invites[&invite].uses.len(), 2);

@@ -3,8 +3,8 @@
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use iroh::endpoint::{PortmapperConfig, presets};
-use iroh_mdns_address_lookup::MdnsAddressLookup;
 use iroh::{Endpoint, EndpointAddr, RelayMode, RelayUrl, SecretKey, TransportAddr};
+use iroh_mdns_address_lookup::MdnsAddressLookup;
 
 use crate::error::{NodeError, Result};
 
@@ -41,7 +41,9 @@ pub async fn bind(key: SecretKey, mode: &NetworkMode, alpns: Vec<Vec<u8>>, last_
         let pinned = match mode.bind {
             Some(addr) if addr.port() == 0 => vec![SocketAddr::new(addr.ip(), port)],
             Some(_) => vec![],
-            None => vec![SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)), SocketAddr::from((Ipv6Addr::UNSPECIFIED, port))],
+            None => {
+                vec![SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)), SocketAddr::from((Ipv6Addr::UNSPECIFIED, port))]
+            }
         };
         if !pinned.is_empty() {
             match try_bind(key.clone(), mode, alpns.clone(), &pinned).await {
@@ -58,7 +60,9 @@ pub async fn bind(key: SecretKey, mode: &NetworkMode, alpns: Vec<Vec<u8>>, last_
 async fn try_bind(key: SecretKey, mode: &NetworkMode, alpns: Vec<Vec<u8>>, sockets: &[SocketAddr]) -> Result<Endpoint> {
     let bind_err = |err: &dyn std::fmt::Display| NodeError::Bind(err.to_string());
     let mut builder = if mode.offline {
-        Endpoint::builder(presets::Minimal).relay_mode(RelayMode::Disabled).portmapper_config(PortmapperConfig::Disabled)
+        Endpoint::builder(presets::Minimal)
+            .relay_mode(RelayMode::Disabled)
+            .portmapper_config(PortmapperConfig::Disabled)
     } else {
         let builder = Endpoint::builder(presets::N0);
         match &mode.relay_url {

@@ -10,7 +10,9 @@ pub enum NodeError {
     BadTicket(String),
     #[error("the invite was refused: {0}")]
     JoinRefused(String),
-    #[error("could not reach any device of the inviting network within {0} seconds; is the inviter's Kring running and on the same network?")]
+    #[error(
+        "could not reach any device of the inviting network within {0} seconds; is the inviter's Kring running and on the same network?"
+    )]
     Unreachable(u64),
     #[error("network {0} is already on this device")]
     AlreadyMember(String),

@@ -6,13 +6,38 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum NodeEvent {
-    PeerConnected { endpoint: String },
-    PeerDisconnected { endpoint: String, reason: String, sent_bytes: u64, received_bytes: u64 },
+    PeerConnected {
+        endpoint: String,
+    },
+    PeerDisconnected {
+        endpoint: String,
+        reason: String,
+        sent_bytes: u64,
+        received_bytes: u64,
+    },
     /// Changes from a peer were applied and saved.
-    Received { network: String, endpoint: String },
-    InSync { network: String, endpoint: String },
-    Refused { network: String, endpoint: String },
-    MemberJoined { network: String, member: String, endpoint: String },
-    JoinRefused { endpoint: String, reason: String },
-    Error { message: String },
+    Received {
+        network: String,
+        endpoint: String,
+    },
+    InSync {
+        network: String,
+        endpoint: String,
+    },
+    Refused {
+        network: String,
+        endpoint: String,
+    },
+    MemberJoined {
+        network: String,
+        member: String,
+        endpoint: String,
+    },
+    JoinRefused {
+        endpoint: String,
+        reason: String,
+    },
+    Error {
+        message: String,
+    },
 }

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use iroh::Endpoint;
 use iroh::endpoint::Connection;
-use kring_model::{InviteId, ModelError, Network, Profile};
 use kring_model::automerge::AutoCommit;
+use kring_model::{InviteId, ModelError, Network, Profile};
 use kring_store::DataDir;
 use kring_sync::{FrameReader, PeerAddr, frame};
 use serde::{Deserialize, Serialize};
@@ -129,12 +129,14 @@ pub async fn join(
         }
         Err(last_error.unwrap_or(NodeError::Unreachable(timeout.as_secs())))
     };
-    let reply = tokio::time::timeout(timeout, attempt).await.map_err(|_| NodeError::Unreachable(timeout.as_secs()))??;
+    let reply =
+        tokio::time::timeout(timeout, attempt).await.map_err(|_| NodeError::Unreachable(timeout.as_secs()))??;
     let (member, document, peers) = match reply {
         JoinReply::Welcome { member, document, peers } => (member, document, peers),
         JoinReply::Refused { reason } => return Err(NodeError::JoinRefused(reason)),
     };
-    let doc = AutoCommit::load(&document).map_err(|err| NodeError::connection(format!("the inviter sent a damaged network: {err}")))?;
+    let doc = AutoCommit::load(&document)
+        .map_err(|err| NodeError::connection(format!("the inviter sent a damaged network: {err}")))?;
     let mut network = Network::from_doc(doc)?;
     if network.id().as_str() != ticket.network {
         return Err(NodeError::connection("the inviter sent a different network than the ticket names"));

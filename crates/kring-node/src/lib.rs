@@ -5,9 +5,9 @@
 
 pub mod address_book;
 pub mod endpoint;
-pub mod invite;
 mod error;
 mod events;
+pub mod invite;
 mod join;
 mod networks;
 mod node;

@@ -118,10 +118,7 @@ impl Library for Networks {
     }
 
     fn may_sync(&mut self, network: &str, device: &str) -> bool {
-        self.open
-            .get(network)
-            .and_then(|open| open.network.member_for_device(device).ok().flatten())
-            .is_some()
+        self.open.get(network).and_then(|open| open.network.member_for_device(device).ok().flatten()).is_some()
     }
 
     fn saved_sync_state(&mut self, network: &str, device: &str) -> Option<Vec<u8>> {

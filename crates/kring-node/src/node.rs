@@ -18,10 +18,10 @@ use crate::address_book::addr_to_text;
 use crate::endpoint::{self, NetworkMode};
 use crate::error::{NodeError, Result};
 use crate::events::NodeEvent;
+use crate::invite;
 use crate::join::{self, JOIN_ALPN};
 use crate::networks::Networks;
 use crate::peer::{self, Mode, Outcome};
-use crate::invite;
 use crate::ticket::InviteTicket;
 
 /// A network's document changed on connection `origin` (or locally): other connections relay it.
@@ -178,12 +178,20 @@ impl Node {
 
     /// Creates an invite in `network` (by this device's member, who must be a coordinator) and
     /// returns it with a ticket that points at this running device.
-    pub fn create_invite(&self, network: &str, role: Role, max_uses: u64, valid_for: Duration) -> Result<(InviteId, InviteTicket)> {
+    pub fn create_invite(
+        &self,
+        network: &str,
+        role: Role,
+        max_uses: u64,
+        valid_for: Duration,
+    ) -> Result<(InviteId, InviteTicket)> {
         let own = self.addr();
         let mut library = self.shared.lock();
         let device = library.device.clone();
-        let open = library.get_mut(network).ok_or_else(|| kring_store::StoreError::UnknownNetwork(network.to_string()))?;
-        let created = invite::create(&mut open.network, &mut open.store, &device, role, max_uses, valid_for, vec![own])?;
+        let open =
+            library.get_mut(network).ok_or_else(|| kring_store::StoreError::UnknownNetwork(network.to_string()))?;
+        let created =
+            invite::create(&mut open.network, &mut open.store, &device, role, max_uses, valid_for, vec![own])?;
         drop(library);
         self.local_edit(network);
         Ok(created)
@@ -227,7 +235,9 @@ impl Node {
                 let Some(addr) = addr else { return report };
                 let attempt = async {
                     let conn = endpoint.connect(addr, SYNC_ALPN).await.map_err(NodeError::connection)?;
-                    Ok::<Outcome, NodeError>(peer::run(shared, conn, Some(vec![network.clone()]), Mode::UntilInSync).await)
+                    Ok::<Outcome, NodeError>(
+                        peer::run(shared, conn, Some(vec![network.clone()]), Mode::UntilInSync).await,
+                    )
                 };
                 match tokio::time::timeout(timeout, attempt).await {
                     Err(_) => report.error = Some(format!("no answer within {} seconds", timeout.as_secs())),
@@ -264,7 +274,11 @@ impl Node {
             let device = addr.id.to_string();
             let networks: Vec<String> = {
                 let library = shared.lock();
-                library.ids().into_iter().filter(|n| library.member_devices(n).iter().any(|(d, _)| *d == device)).collect()
+                library
+                    .ids()
+                    .into_iter()
+                    .filter(|n| library.member_devices(n).iter().any(|(d, _)| *d == device))
+                    .collect()
             };
             match tokio::time::timeout(Duration::from_secs(5), endpoint.connect(addr, SYNC_ALPN)).await {
                 Ok(Ok(conn)) => {
@@ -297,7 +311,10 @@ impl Node {
                         .into_iter()
                         .filter(|(device, _)| !connected.lock().map(|c| c.contains(device)).unwrap_or(true))
                         .filter_map(|(device, networks)| {
-                            let addr = library.book.addr_of(&device).or_else(|| find_by_id.then(|| device.parse().ok().map(EndpointAddr::new)).flatten());
+                            let addr = library
+                                .book
+                                .addr_of(&device)
+                                .or_else(|| find_by_id.then(|| device.parse().ok().map(EndpointAddr::new)).flatten());
                             addr.map(|addr| (device, addr, networks))
                         })
                         .collect()
@@ -306,7 +323,8 @@ impl Node {
                     let (endpoint, shared, connected) = (endpoint.clone(), shared.clone(), connected.clone());
                     connected.lock().unwrap_or_else(|p| p.into_inner()).insert(device.clone());
                     tokio::spawn(async move {
-                        let dial = tokio::time::timeout(Duration::from_secs(3), endpoint.connect(addr, SYNC_ALPN)).await;
+                        let dial =
+                            tokio::time::timeout(Duration::from_secs(3), endpoint.connect(addr, SYNC_ALPN)).await;
                         if let Ok(Ok(conn)) = dial {
                             peer::run(shared, conn, Some(networks), Mode::Live).await;
                         }
@@ -330,7 +348,13 @@ impl Node {
     }
 
     /// Joins a network with a ticket, using a short-lived endpoint of this device.
-    pub async fn join(data: &DataDir, mode: &NetworkMode, ticket: &InviteTicket, profile: &kring_model::Profile, timeout: Duration) -> Result<(String, String)> {
+    pub async fn join(
+        data: &DataDir,
+        mode: &NetworkMode,
+        ticket: &InviteTicket,
+        profile: &kring_model::Profile,
+        timeout: Duration,
+    ) -> Result<(String, String)> {
         let last_port = crate::AddressBook::load(data.root()).last_port();
         let endpoint = endpoint::bind(data.device_key().clone(), mode, vec![], last_port).await?;
         let result = join::join(data, &endpoint, ticket, profile, timeout).await;

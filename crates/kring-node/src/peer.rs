@@ -91,7 +91,13 @@ pub async fn run(shared: Arc<Shared>, conn: Connection, dial: Option<Vec<String>
 }
 
 impl Driver {
-    async fn drive(&mut self, send: &mut SendStream, mut recv: RecvStream, dial: Option<Vec<String>>, mode: Mode) -> Result<()> {
+    async fn drive(
+        &mut self,
+        send: &mut SendStream,
+        mut recv: RecvStream,
+        dial: Option<Vec<String>>,
+        mode: Mode,
+    ) -> Result<()> {
         let mut changes = self.shared.changes.subscribe();
         if let Some(networks) = dial {
             let mut library = self.shared.lock();
@@ -190,9 +196,9 @@ impl Driver {
     /// Every network this side asked for is in sync or refused.
     fn all_settled(&mut self) -> bool {
         let mut library = self.shared.lock();
-        self.wanted.iter().all(|network| {
-            self.outcome.refused.contains(network) || self.protocol.in_sync(network, &mut *library)
-        })
+        self.wanted
+            .iter()
+            .all(|network| self.outcome.refused.contains(network) || self.protocol.in_sync(network, &mut *library))
     }
 
     /// Keeps each network's sync state for the next connection, and notes where we ended.

@@ -78,7 +78,8 @@ mod tests {
         let ticket = ticket();
         let text = ticket.to_text();
         assert!(text.starts_with("kring"));
-        let wrapped: String = text.as_bytes().chunks(40).map(|c| format!("  {}\n", std::str::from_utf8(c).unwrap())).collect();
+        let wrapped: String =
+            text.as_bytes().chunks(40).map(|c| format!("  {}\n", std::str::from_utf8(c).unwrap())).collect();
         assert_eq!(InviteTicket::parse(&wrapped).unwrap(), ticket);
     }
 

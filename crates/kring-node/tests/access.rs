@@ -47,7 +47,9 @@ async fn a_stranger_is_refused_before_any_byte_of_the_network() {
         let mut doc = kring_model::automerge::AutoCommit::new();
         let mut state = kring_model::automerge::sync::State::new();
         let hello = kring_model::automerge::sync::SyncDoc::generate_sync_message(&doc.sync(), &mut state).unwrap();
-        send.write_all(&frame::encode(&Message::Sync { network: network.clone(), data: hello.encode() })).await.unwrap();
+        send.write_all(&frame::encode(&Message::Sync { network: network.clone(), data: hello.encode() }))
+            .await
+            .unwrap();
         send.finish().unwrap();
         let mut bytes = Vec::new();
         let mut buffer = [0u8; 4096];
@@ -82,7 +84,8 @@ async fn a_removed_member_is_refused_and_a_member_syncs() {
     let (_, ticket) = node_a.create_invite(&network, kring_model::Role::Member, 1, Duration::from_secs(600)).unwrap();
 
     let data_b = DataDir::open(dir_b.path()).unwrap();
-    let (_, bram) = Node::join(&data_b, &loopback(), &ticket, &Profile::new("Bram"), Duration::from_secs(10)).await.unwrap();
+    let (_, bram) =
+        Node::join(&data_b, &loopback(), &ticket, &Profile::new("Bram"), Duration::from_secs(10)).await.unwrap();
 
     // A member syncs.
     let (node_b, _) = Node::start(&data_b, &loopback()).await.unwrap();
@@ -111,11 +114,13 @@ async fn a_forged_ticket_gets_no_data() {
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let (data_a, network) = founded(&dir_a);
     let (node_a, _) = Node::start(&data_a, &loopback()).await.unwrap();
-    let (_, mut ticket) = node_a.create_invite(&network, kring_model::Role::Member, 5, Duration::from_secs(600)).unwrap();
+    let (_, mut ticket) =
+        node_a.create_invite(&network, kring_model::Role::Member, 5, Duration::from_secs(600)).unwrap();
     ticket.secret[0] ^= 1;
 
     let data_b = DataDir::open(dir_b.path()).unwrap();
-    let err = Node::join(&data_b, &loopback(), &ticket, &Profile::new("Mallory"), Duration::from_secs(10)).await.unwrap_err();
+    let err =
+        Node::join(&data_b, &loopback(), &ticket, &Profile::new("Mallory"), Duration::from_secs(10)).await.unwrap_err();
     assert!(matches!(err, NodeError::JoinRefused(ref reason) if reason.contains("not valid")), "{err}");
     assert!(data_b.network_ids().unwrap().is_empty());
     node_a.shutdown().await;
@@ -154,7 +159,16 @@ async fn a_live_edit_travels_two_hops_without_polling() {
     let arrived = tokio::time::timeout(Duration::from_secs(10), async {
         loop {
             if let Ok(kring_node::NodeEvent::Received { endpoint, .. }) = events_c.recv().await {
-                let has = node_c.shared().lock().get_mut(&network).unwrap().network.snapshot().unwrap().questions.contains_key(&question);
+                let has = node_c
+                    .shared()
+                    .lock()
+                    .get_mut(&network)
+                    .unwrap()
+                    .network
+                    .snapshot()
+                    .unwrap()
+                    .questions
+                    .contains_key(&question);
                 if has {
                     return endpoint;
                 }

@@ -31,8 +31,9 @@ impl Config {
     pub fn load(dir: &Path) -> Result<Config> {
         let path = dir.join(CONFIG_FILE);
         match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map_err(|err| StoreError::BadConfig { path, reason: err.to_string() }),
+            Ok(bytes) => {
+                serde_json::from_slice(&bytes).map_err(|err| StoreError::BadConfig { path, reason: err.to_string() })
+            }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(err) => Err(err).at(&path),
         }
@@ -52,7 +53,8 @@ mod tests {
     fn missing_file_gives_defaults_and_saved_settings_come_back() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(Config::load(dir.path()).unwrap(), Config::default());
-        let config = Config { offline: true, relay_url: Some("https://relay.example.nl".into()), language: "en".into() };
+        let config =
+            Config { offline: true, relay_url: Some("https://relay.example.nl".into()), language: "en".into() };
         config.save(dir.path()).unwrap();
         assert_eq!(Config::load(dir.path()).unwrap(), config);
     }

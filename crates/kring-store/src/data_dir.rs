@@ -8,10 +8,10 @@ use automerge::AutoCommit;
 use iroh_base::SecretKey;
 
 use crate::config::Config;
+use crate::device_key;
 use crate::error::{IoContext, Result, StoreError};
 use crate::lock::DirLock;
 use crate::network_store::{LoadReport, NetworkStore};
-use crate::device_key;
 
 pub const NETWORKS_DIR: &str = "networks";
 

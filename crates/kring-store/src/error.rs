@@ -10,7 +10,9 @@ pub enum StoreError {
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
 
-    #[error("device key {path} is damaged ({reason}); it was left untouched — restore it from a backup or move it away to start as a new device")]
+    #[error(
+        "device key {path} is damaged ({reason}); it was left untouched — restore it from a backup or move it away to start as a new device"
+    )]
     BadDeviceKey { path: PathBuf, reason: String },
 
     #[error("no network with id {0} in this data directory")]

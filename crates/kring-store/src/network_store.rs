@@ -168,7 +168,11 @@ impl NetworkStore {
                 report.problems.push(Problem {
                     file: log_path.clone(),
                     kind: ProblemKind::Damaged,
-                    description: format!("{}; {} intact edits were kept", what.join(", "), scan.records.len() - unreadable.len()),
+                    description: format!(
+                        "{}; {} intact edits were kept",
+                        what.join(", "),
+                        scan.records.len() - unreadable.len()
+                    ),
                     moved_to: None,
                 });
             }
@@ -205,7 +209,9 @@ impl NetworkStore {
             // it when it only had a torn tail, which the new snapshot makes redundant).
             if log_must_be_kept {
                 let moved_to = store.quarantine(&log_path)?;
-                for problem in report.problems.iter_mut().filter(|p| p.file == log_path && p.kind == ProblemKind::Damaged) {
+                for problem in
+                    report.problems.iter_mut().filter(|p| p.file == log_path && p.kind == ProblemKind::Damaged)
+                {
                     problem.moved_to = Some(moved_to.clone());
                 }
                 store.log_bytes = 0;
@@ -290,16 +296,15 @@ impl NetworkStore {
         let path = self.dir.join(LOCAL_FILE);
         match read_if_exists(&path)? {
             None => Ok(T::default()),
-            Some(bytes) => serde_json::from_slice(&bytes)
-                .map_err(|err| StoreError::BadConfig { path, reason: err.to_string() }),
+            Some(bytes) => {
+                serde_json::from_slice(&bytes).map_err(|err| StoreError::BadConfig { path, reason: err.to_string() })
+            }
         }
     }
 
     pub fn write_local<T: Serialize>(&self, value: &T) -> Result<()> {
-        let bytes = serde_json::to_vec_pretty(value).map_err(|err| StoreError::BadConfig {
-            path: self.dir.join(LOCAL_FILE),
-            reason: err.to_string(),
-        })?;
+        let bytes = serde_json::to_vec_pretty(value)
+            .map_err(|err| StoreError::BadConfig { path: self.dir.join(LOCAL_FILE), reason: err.to_string() })?;
         write_atomic(&self.dir.join(LOCAL_FILE), &bytes, None)
     }
 
@@ -328,9 +333,7 @@ impl NetworkStore {
         let dir = self.dir.join(QUARANTINE_DIR);
         fs::create_dir_all(&dir).at(&dir)?;
         let name = file.file_name().expect("a file name").to_string_lossy();
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
         let mut target = dir.join(format!("{name}.{secs}.bad"));
         let mut n = 1;
         while target.exists() {

@@ -46,7 +46,10 @@ pub struct Scan<'a> {
 }
 
 enum Frame<'a> {
-    Intact { payload: &'a [u8], end: usize },
+    Intact {
+        payload: &'a [u8],
+        end: usize,
+    },
     /// The bytes end before the record this header announces.
     Unfinished,
     Bad,
@@ -150,7 +153,13 @@ mod tests {
     fn every_truncation_keeps_every_complete_record_as_a_torn_tail() {
         let payloads: [&[u8]; 3] = [b"first change", b"second", b"third and last change"];
         let log = log_of(&payloads);
-        let ends: Vec<usize> = payloads.iter().scan(0, |end, p| { *end += HEADER_LEN + p.len(); Some(*end) }).collect();
+        let ends: Vec<usize> = payloads
+            .iter()
+            .scan(0, |end, p| {
+                *end += HEADER_LEN + p.len();
+                Some(*end)
+            })
+            .collect();
         for cut in 0..=log.len() {
             let scan = scan(&log[..cut]);
             let complete = ends.iter().filter(|&&end| end <= cut).count();

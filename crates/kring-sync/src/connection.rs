@@ -8,8 +8,8 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use automerge::{AutoCommit, ChangeHash};
 use automerge::sync::{self, SyncDoc};
+use automerge::{AutoCommit, ChangeHash};
 
 use crate::wire::{Message, PeerAddr};
 
@@ -62,7 +62,12 @@ pub struct PeerConnection {
 impl PeerConnection {
     /// A connection with the device `remote` (its authenticated endpoint id).
     pub fn new(remote: impl Into<String>) -> PeerConnection {
-        PeerConnection { remote: remote.into(), networks: BTreeMap::new(), outbox: VecDeque::new(), events: VecDeque::new() }
+        PeerConnection {
+            remote: remote.into(),
+            networks: BTreeMap::new(),
+            outbox: VecDeque::new(),
+            events: VecDeque::new(),
+        }
     }
 
     pub fn remote(&self) -> &str {

@@ -65,7 +65,8 @@ impl FrameReader {
         if self.buffer.len() < 4 + len {
             return Ok(None);
         }
-        let message = postcard::from_bytes(&self.buffer[4..4 + len]).map_err(|err| FrameError::Malformed(err.to_string()));
+        let message =
+            postcard::from_bytes(&self.buffer[4..4 + len]).map_err(|err| FrameError::Malformed(err.to_string()));
         self.buffer.drain(..4 + len);
         message.map(Some)
     }

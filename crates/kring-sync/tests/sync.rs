@@ -76,7 +76,8 @@ fn a_stranger_is_refused_and_receives_no_document_bytes() {
     // Sync messages after the refusal are ignored; without any open they are a violation.
     at_anna.receive(Message::Sync { network: network.clone(), data: vec![0x42] }, &mut world.peers[0]).unwrap();
     assert_eq!(at_anna.poll_transmit(), None);
-    let err = at_anna.receive(Message::Sync { network: "other".into(), data: vec![0x42] }, &mut world.peers[0]).unwrap_err();
+    let err =
+        at_anna.receive(Message::Sync { network: "other".into(), data: vec![0x42] }, &mut world.peers[0]).unwrap_err();
     assert!(matches!(err, ProtocolError::NotOpen(_)));
     assert_eq!(at_anna.poll_transmit(), None);
 }
@@ -93,11 +94,13 @@ fn a_removed_member_is_refused_from_the_moment_the_removal_arrives() {
     assert!(world.events.iter().any(|(peer, e)| *peer == 1 && matches!(e, Event::Refused { .. })));
     // Bram's later edits no longer reach Anna.
     let question = world.peers[1].network.add_question(&bram, "Nog een vraag", "");
-    assert!(question.is_err() || {
-        world.edited(1);
-        world.run();
-        !world.peers[0].network.snapshot().unwrap().questions.contains_key(&question.unwrap())
-    });
+    assert!(
+        question.is_err() || {
+            world.edited(1);
+            world.run();
+            !world.peers[0].network.snapshot().unwrap().questions.contains_key(&question.unwrap())
+        }
+    );
     // And a new connection from Bram is refused outright.
     let before = world.bytes.len();
     world.connect(1, 0);

@@ -33,7 +33,13 @@ pub(crate) fn write_member(
 impl Network {
     /// Adds a person with one device. Only a coordinator adds members directly; joining with an
     /// invite goes through [`Network::join_with_invite`].
-    pub fn add_member(&mut self, by: &MemberId, profile: &Profile, role: Role, device: Option<&str>) -> Result<MemberId> {
+    pub fn add_member(
+        &mut self,
+        by: &MemberId,
+        profile: &Profile,
+        role: Role,
+        device: Option<&str>,
+    ) -> Result<MemberId> {
         self.coordinator(by, "add members")?;
         let profile = profile.validated()?;
         let device = device.map(|d| validate::required("device id", d, MAX_SHORT)).transpose()?;

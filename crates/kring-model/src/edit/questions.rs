@@ -100,7 +100,8 @@ impl Network {
     pub fn end_cycle(&mut self, by: &MemberId, question: &QuestionId, cycle: &CycleId, ended_on: &str) -> Result<()> {
         self.current_member(by)?;
         let obj = self.live_question(question)?;
-        let cycle_obj = self.child(&obj, CYCLES, cycle.as_str()).ok_or_else(|| ModelError::UnknownCycle(cycle.clone()))?;
+        let cycle_obj =
+            self.child(&obj, CYCLES, cycle.as_str()).ok_or_else(|| ModelError::UnknownCycle(cycle.clone()))?;
         let ended_on = validate::date(ended_on)?;
         let note = Network::note(by, ChangeKind::CycleEdited, question);
         self.change(note, |doc, _| Ok(doc.put(&cycle_obj, ENDED_ON, ended_on)?))

@@ -80,7 +80,14 @@ impl Network {
     }
 
     /// A member's own score (1–5) and optional comment on one factor; scoring again replaces it.
-    pub fn score(&mut self, by: &MemberId, round: &RoundId, factor: &FactorId, score: i64, comment: &str) -> Result<()> {
+    pub fn score(
+        &mut self,
+        by: &MemberId,
+        round: &RoundId,
+        factor: &FactorId,
+        score: i64,
+        comment: &str,
+    ) -> Result<()> {
         self.current_member(by)?;
         let obj = self.round_obj(round)?;
         if access::int(&self.doc, &obj, CLOSED_AT).is_some() {

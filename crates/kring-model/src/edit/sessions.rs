@@ -90,7 +90,13 @@ impl Network {
     }
 
     /// Records a member's attendance under that member's own key.
-    pub fn set_attendance(&mut self, by: &MemberId, session: &SessionId, member: &MemberId, status: Attendance) -> Result<()> {
+    pub fn set_attendance(
+        &mut self,
+        by: &MemberId,
+        session: &SessionId,
+        member: &MemberId,
+        status: Attendance,
+    ) -> Result<()> {
         self.current_member(by)?;
         self.current_member(member)?;
         let obj = self.live_session(session)?;
@@ -100,7 +106,13 @@ impl Network {
     }
 
     /// Marks a learning question as discussed in a session (or undoes that).
-    pub fn link_question(&mut self, by: &MemberId, session: &SessionId, question: &QuestionId, linked: bool) -> Result<()> {
+    pub fn link_question(
+        &mut self,
+        by: &MemberId,
+        session: &SessionId,
+        question: &QuestionId,
+        linked: bool,
+    ) -> Result<()> {
         self.current_member(by)?;
         let obj = self.live_session(session)?;
         self.live_question(question)?;

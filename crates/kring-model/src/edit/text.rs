@@ -57,7 +57,8 @@ impl Network {
             TextField::Insights(q) => (self.live_question(q)?, INSIGHTS),
             TextField::Cycle(q, c, phase) => {
                 let question = self.live_question(q)?;
-                let cycle = self.child(&question, CYCLES, c.as_str()).ok_or_else(|| ModelError::UnknownCycle(c.clone()))?;
+                let cycle =
+                    self.child(&question, CYCLES, c.as_str()).ok_or_else(|| ModelError::UnknownCycle(c.clone()))?;
                 (cycle, phase.as_str())
             }
         };
@@ -70,7 +71,14 @@ impl Network {
     }
 
     /// Deletes `delete` characters at `pos` and inserts `insert` there: one keystroke, paste or cut.
-    pub fn splice_text(&mut self, by: &MemberId, field: &TextField, pos: usize, delete: usize, insert: &str) -> Result<()> {
+    pub fn splice_text(
+        &mut self,
+        by: &MemberId,
+        field: &TextField,
+        pos: usize,
+        delete: usize,
+        insert: &str,
+    ) -> Result<()> {
         self.current_member(by)?;
         let obj = self.text_object(field)?;
         let len = self.doc.length(&obj);

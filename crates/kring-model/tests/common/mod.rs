@@ -14,7 +14,11 @@ pub struct Fixture {
 /// A network founded by "Anna" with `extra` more members.
 pub fn network_with_members(extra: usize) -> Fixture {
     let details = NetworkDetails { name: "PLG Rekenen Leiden".into(), ..Default::default() };
-    let founder = Profile { name: "Anna de Vries".into(), perspective: Perspective::Teacher, organisation: "Da Vinci College".into() };
+    let founder = Profile {
+        name: "Anna de Vries".into(),
+        perspective: Perspective::Teacher,
+        organisation: "Da Vinci College".into(),
+    };
     let (mut network, coordinator) = Network::create(&details, &founder, DEVICE_A).unwrap();
     let members = (0..extra)
         .map(|i| {
@@ -27,7 +31,15 @@ pub fn network_with_members(extra: usize) -> Fixture {
 
 pub fn session(network: &mut Network, by: &MemberId, title: &str) -> SessionId {
     network
-        .add_session(by, &NewSession { title: title.into(), kind: SessionKind::Plg, starts_at: "2026-11-24T15:30".into(), location: "Lokaal 12".into() })
+        .add_session(
+            by,
+            &NewSession {
+                title: title.into(),
+                kind: SessionKind::Plg,
+                starts_at: "2026-11-24T15:30".into(),
+                location: "Lokaal 12".into(),
+            },
+        )
         .unwrap()
 }
 

@@ -89,7 +89,8 @@ impl World {
         let network = self.network_id();
         let link = &mut self.links[index];
         link.up = false;
-        let (dialer_device, acceptor_device) = (self.peers[link.dialer].device.clone(), self.peers[link.acceptor].device.clone());
+        let (dialer_device, acceptor_device) =
+            (self.peers[link.dialer].device.clone(), self.peers[link.acceptor].device.clone());
         if let Some(state) = link.at_dialer.sync_state(&network) {
             self.peers[link.dialer].saved.insert(acceptor_device, state);
         }
@@ -166,6 +167,11 @@ impl World {
 }
 
 pub fn session(network: &mut Network, by: &MemberId) -> SessionId {
-    let new = NewSession { title: "Casusbespreking".into(), kind: SessionKind::Leerhuis, starts_at: "2026-11-26T10:00".into(), location: "Wijkcentrum".into() };
+    let new = NewSession {
+        title: "Casusbespreking".into(),
+        kind: SessionKind::Leerhuis,
+        starts_at: "2026-11-26T10:00".into(),
+        location: "Wijkcentrum".into(),
+    };
     network.add_session(by, &new).unwrap()
 }
