@@ -20,9 +20,11 @@ pub enum NodeEvent {
         network: String,
         endpoint: String,
     },
+    /// Both sides hold the same heads; `at` (Unix milliseconds) is "last synced".
     InSync {
         network: String,
         endpoint: String,
+        at: i64,
     },
     Refused {
         network: String,

@@ -185,13 +185,16 @@ impl Node {
         max_uses: u64,
         valid_for: Duration,
     ) -> Result<(InviteId, InviteTicket)> {
-        let own = self.addr();
         let mut library = self.shared.lock();
+        // This device first, then a few other member devices that can also let the invitee in.
+        let mut peers = vec![self.addr()];
+        let others =
+            library.member_devices(network).into_iter().filter_map(|(device, _)| library.book.addr_of(&device));
+        peers.extend(others.take(3));
         let device = library.device.clone();
         let open =
             library.get_mut(network).ok_or_else(|| kring_store::StoreError::UnknownNetwork(network.to_string()))?;
-        let created =
-            invite::create(&mut open.network, &mut open.store, &device, role, max_uses, valid_for, vec![own])?;
+        let created = invite::create(&mut open.network, &mut open.store, &device, role, max_uses, valid_for, peers)?;
         drop(library);
         self.local_edit(network);
         Ok(created)

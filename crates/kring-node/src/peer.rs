@@ -172,7 +172,10 @@ impl Driver {
                     self.shared.emit(NodeEvent::Received { network, endpoint: self.remote.clone() });
                 }
                 Event::InSync { network } => {
-                    self.shared.emit(NodeEvent::InSync { network, endpoint: self.remote.clone() });
+                    let at = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_millis() as i64);
+                    self.shared.emit(NodeEvent::InSync { network, endpoint: self.remote.clone(), at });
                 }
                 Event::Refused { network } => {
                     self.outcome.refused.insert(network.clone());
