@@ -3,5 +3,5 @@
 #   ./scripts/run.sh network list
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/install-deps.sh
+./scripts/install-deps.sh --desktop
 cargo run --release --locked --quiet -- "$@"

@@ -7,7 +7,7 @@ mod local_network;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use kring_store::DataDir;
 
 use cli::Cli;
@@ -37,16 +37,15 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<()> {
-    let Some(command) = cli.command else {
-        // The desktop client arrives with its own issue; until then, show what the tool can do.
-        Cli::command().print_help()?;
-        return Ok(());
-    };
     let root = match cli.data_dir {
         Some(dir) => dir,
         None => DataDir::default_root().context("this system has no home or data directory; pass --data-dir DIR")?,
     };
     let data = DataDir::open(&root)?;
+    let Some(command) = cli.command else {
+        // No command: the desktop client.
+        return kring_ui::run(data).map_err(|err| anyhow::anyhow!("the desktop window could not open: {err}"));
+    };
     if let cli::Command::Serve { net, invite, limits, network } = command {
         // Serve prints a line per event as it goes, not one object at the end.
         return commands::serve::run(commands::serve::ServeArgs { net, invite, limits, network }, &data);
