@@ -32,6 +32,7 @@ pub fn create(
     Ok((invite, ticket))
 }
 
-fn now_millis() -> UnixMillis {
+/// The current time as the document stores it.
+pub(crate) fn now_millis() -> UnixMillis {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as UnixMillis)
 }

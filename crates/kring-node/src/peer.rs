@@ -172,9 +172,7 @@ impl Driver {
                     self.shared.emit(NodeEvent::Received { network, endpoint: self.remote.clone() });
                 }
                 Event::InSync { network } => {
-                    let at = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map_or(0, |d| d.as_millis() as i64);
+                    let at = crate::invite::now_millis();
                     self.shared.emit(NodeEvent::InSync { network, endpoint: self.remote.clone(), at });
                 }
                 Event::Refused { network } => {
