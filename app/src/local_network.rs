@@ -40,12 +40,10 @@ impl LocalNetwork {
 
     /// The member this device acts as in this network.
     pub fn me(&self) -> Result<MemberId> {
-        let snapshot = self.snapshot()?;
-        match snapshot.member_for_device(&self.device) {
-            Some(member) => Ok(member.id.clone()),
-            None => {
-                bail!("this device is not a current member of network {} ({})", snapshot.info.id, snapshot.info.name)
-            }
+        // Reads only the members; every command asks this first.
+        match self.network.member_for_device(&self.device)? {
+            Some(member) => Ok(member),
+            None => bail!("this device is not a current member of network {}", self.network.id()),
         }
     }
 

@@ -222,10 +222,12 @@ impl Node {
                 }
             }
         }
-        let attempts = targets.into_iter().map(|(network, device, member, addr)| {
+        // All devices at once: an unreachable laptop costs one timeout, not one each.
+        let mut attempts = tokio::task::JoinSet::new();
+        for (network, device, member, addr) in targets {
             let endpoint = self.endpoint.clone();
             let shared = self.shared.clone();
-            async move {
+            attempts.spawn(async move {
                 let mut report = PeerReport {
                     endpoint: device,
                     member: member.to_string(),
@@ -260,12 +262,13 @@ impl Node {
                     }
                 }
                 report
-            }
-        });
-        let mut reports = Vec::new();
-        for attempt in attempts {
-            reports.push(attempt.await);
+            });
         }
+        let mut reports = Vec::new();
+        while let Some(report) = attempts.join_next().await {
+            reports.push(report.map_err(NodeError::connection)?);
+        }
+        reports.sort_by(|a, b| (&a.network, &a.endpoint).cmp(&(&b.network, &b.endpoint)));
         Ok(reports)
     }
 
