@@ -23,6 +23,7 @@ pub use changes::{ChangeItem, ChangeKind, ChangeNote, ChangeSummary};
 pub use edit::invites::NewInvite;
 pub use edit::sessions::{NewAction, NewSession, SessionChanges};
 pub use edit::text::TextField;
+pub use edit::typing::{CaretAnchor, Splice};
 pub use error::{ModelError, Result};
 pub use genesis::{NetworkDetails, Profile};
 pub use ids::*;

@@ -7,3 +7,4 @@ pub(crate) mod questions;
 pub(crate) mod reflections;
 pub(crate) mod sessions;
 pub(crate) mod text;
+pub(crate) mod typing;

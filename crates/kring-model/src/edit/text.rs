@@ -26,7 +26,7 @@ pub enum TextField {
 }
 
 impl TextField {
-    fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             TextField::Agenda(_) => "agenda",
             TextField::Notes(_) => "notes",
@@ -36,7 +36,7 @@ impl TextField {
         }
     }
 
-    fn change(&self) -> (ChangeKind, &str) {
+    pub(crate) fn change(&self) -> (ChangeKind, &str) {
         match self {
             TextField::Agenda(s) => (ChangeKind::AgendaEdited, s.as_str()),
             TextField::Notes(s) => (ChangeKind::NotesEdited, s.as_str()),
