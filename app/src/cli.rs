@@ -20,6 +20,13 @@ pub struct Cli {
     #[arg(long, global = true, env = "KRING_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
+    /// For the desktop client (no command): use no relay, DNS or port mapping.
+    #[arg(long = "offline", id = "gui_offline")]
+    pub gui_offline: bool,
+    /// For the desktop client (no command): listen on this address, e.g. 127.0.0.1:0.
+    #[arg(long = "bind", id = "gui_bind", value_name = "ADDR:PORT")]
+    pub gui_bind: Option<std::net::SocketAddr>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

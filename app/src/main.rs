@@ -44,7 +44,9 @@ fn run(cli: Cli) -> Result<()> {
     let data = DataDir::open(&root)?;
     let Some(command) = cli.command else {
         // No command: the desktop client.
-        return kring_ui::run(data).map_err(|err| anyhow::anyhow!("the desktop window could not open: {err}"));
+        let net = cli::NetArgs { offline: cli.gui_offline, bind: cli.gui_bind };
+        let mode = commands::network_mode(&net, &data)?;
+        return kring_ui::run(data, mode).map_err(|err| anyhow::anyhow!("the desktop window could not open: {err}"));
     };
     if let cli::Command::Serve { net, invite, limits, network } = command {
         // Serve prints a line per event as it goes, not one object at the end.

@@ -64,6 +64,11 @@ impl Network {
         Ok(read_map(&self.doc, &self.root_map(MEMBERS)?, member))
     }
 
+    /// The network's name alone (for lists of networks).
+    pub fn name(&self) -> Result<String> {
+        Ok(access::string(&self.doc, &self.root_map(NETWORK)?, NAME).unwrap_or_default())
+    }
+
     /// The current member a device belongs to, if any.
     pub fn member_for_device(&self, device: &str) -> Result<Option<MemberId>> {
         Ok(self.members()?.into_values().find(|m| m.is_current() && m.devices.contains_key(device)).map(|m| m.id))

@@ -94,3 +94,13 @@ pub fn to_endpoint_addr<'a>(device: &str, addrs: impl IntoIterator<Item = &'a St
     });
     Some(EndpointAddr::from_parts(id, addrs))
 }
+
+/// Reads an address as people type it: `ID@IP:PORT[,IP:PORT…]`, or just `ID` (to be found on
+/// the LAN or through DNS).
+pub fn parse_address(text: &str) -> Option<EndpointAddr> {
+    let (id, addrs) = text.trim().split_once('@').unwrap_or((text.trim(), ""));
+    let addrs: Vec<String> = addrs.split(',').map(str::trim).filter(|a| !a.is_empty()).map(String::from).collect();
+    let addr = to_endpoint_addr(id, &addrs)?;
+    // Every part must have been understood: a typo is an error, not a silently dropped address.
+    (addr.addrs.len() == addrs.len()).then_some(addr)
+}

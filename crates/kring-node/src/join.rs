@@ -97,15 +97,37 @@ fn admit(shared: &Shared, device: &str, request: &JoinRequest) -> std::result::R
     Ok(JoinReply::Welcome { member: member.to_string(), document, peers })
 }
 
+/// A network this device just joined, with the addresses it learned on the way.
+pub struct Joined {
+    pub network: String,
+    pub member: String,
+    /// The devices named in the ticket.
+    pub ticket_peers: Vec<iroh::EndpointAddr>,
+    /// The member devices the inviter told us about.
+    pub told_peers: Vec<PeerAddr>,
+}
+
+impl Joined {
+    /// Remembers every address learned while joining.
+    pub fn learn_into(&self, book: &mut AddressBook) {
+        for peer in &self.ticket_peers {
+            book.learn(peer);
+        }
+        for peer in &self.told_peers {
+            book.learn_text(peer);
+        }
+    }
+}
+
 /// The invitee's side: dials the devices in the ticket until one lets it in, then stores the
-/// network. Returns the network id and the new member id.
+/// network.
 pub async fn join(
     data: &DataDir,
     endpoint: &Endpoint,
     ticket: &InviteTicket,
     profile: &Profile,
     timeout: Duration,
-) -> Result<(String, String)> {
+) -> Result<Joined> {
     if data.network_ids()?.contains(&ticket.network) {
         return Err(NodeError::AlreadyMember(ticket.network.clone()));
     }
@@ -143,17 +165,7 @@ pub async fn join(
     }
     let mut store = data.create_network(&ticket.network, network.doc_mut())?;
     store.persist(network.doc_mut())?;
-
-    let mut book = AddressBook::load(data.root());
-    book.set_own(&crate::endpoint::own_addr(endpoint));
-    for peer in &ticket.peers {
-        book.learn(peer);
-    }
-    for peer in &peers {
-        book.learn_text(peer);
-    }
-    book.save()?;
-    Ok((ticket.network.clone(), member))
+    Ok(Joined { network: ticket.network.clone(), member, ticket_peers: ticket.peers.clone(), told_peers: peers })
 }
 
 async fn ask(endpoint: &Endpoint, peer: iroh::EndpointAddr, request: &JoinRequest) -> Result<JoinReply> {

@@ -4,6 +4,7 @@
 //! itself lives in `kring-sync`; this crate moves its bytes over QUIC.
 
 pub mod address_book;
+pub mod client;
 pub mod endpoint;
 mod error;
 mod events;

@@ -50,6 +50,11 @@ impl Networks {
         self.open.keys().cloned().collect()
     }
 
+    /// The network's name, as its members gave it.
+    pub fn name_of(&self, id: &str) -> Option<String> {
+        self.open.get(id)?.network.name().ok()
+    }
+
     pub fn get_mut(&mut self, id: &str) -> Option<&mut OpenNetwork> {
         self.open.get_mut(id)
     }

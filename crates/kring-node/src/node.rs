@@ -38,6 +38,8 @@ pub struct Shared {
     events: broadcast::Sender<NodeEvent>,
     next_connection: AtomicU64,
     own_addr: Mutex<Option<EndpointAddr>>,
+    /// Wakes the dialer: a new member, network or address means someone may be reachable now.
+    dial_now: tokio::sync::Notify,
 }
 
 impl Shared {
@@ -56,6 +58,9 @@ impl Shared {
 
     pub(crate) fn emit(&self, event: NodeEvent) {
         tracing::debug!(?event);
+        if matches!(event, NodeEvent::MemberJoined { .. }) {
+            self.dial_now.notify_one();
+        }
         let _ = self.events.send(event);
     }
 
@@ -129,6 +134,7 @@ impl Node {
             events,
             next_connection: AtomicU64::new(0),
             own_addr: Mutex::new(None),
+            dial_now: tokio::sync::Notify::new(),
         });
         let router = Router::builder(endpoint.clone())
             .accept(SYNC_ALPN, SyncHandler(shared.clone()))
@@ -337,8 +343,10 @@ impl Node {
                         connected.lock().unwrap_or_else(|p| p.into_inner()).remove(&device);
                     });
                 }
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(30));
+                tokio::select! {
+                    _ = tokio::time::sleep(delay) => delay = (delay * 2).min(Duration::from_secs(30)),
+                    _ = shared.dial_now.notified() => delay = Duration::from_secs(1),
+                }
             }
         });
     }
@@ -348,12 +356,13 @@ impl Node {
     }
 
     /// Closes every connection gracefully and stops listening.
-    pub async fn shutdown(self) {
+    pub async fn shutdown(&self) {
         let _ = tokio::time::timeout(Duration::from_secs(5), self.router.shutdown()).await;
         self.endpoint.close().await;
     }
 
-    /// Joins a network with a ticket, using a short-lived endpoint of this device.
+    /// Joins a network with a ticket, using a short-lived endpoint of this device (the CLI,
+    /// when no node runs).
     pub async fn join(
         data: &DataDir,
         mode: &NetworkMode,
@@ -361,10 +370,75 @@ impl Node {
         profile: &kring_model::Profile,
         timeout: Duration,
     ) -> Result<(String, String)> {
-        let last_port = crate::AddressBook::load(data.root()).last_port();
-        let endpoint = endpoint::bind(data.device_key().clone(), mode, vec![], last_port).await?;
+        let mut book = crate::AddressBook::load(data.root());
+        let endpoint = endpoint::bind(data.device_key().clone(), mode, vec![], book.last_port()).await?;
         let result = join::join(data, &endpoint, ticket, profile, timeout).await;
+        if result.is_ok() {
+            book.set_own(&endpoint::own_addr(&endpoint));
+        }
         endpoint.close().await;
-        result
+        let joined = result?;
+        joined.learn_into(&mut book);
+        book.save()?;
+        Ok((joined.network, joined.member))
+    }
+
+    /// Joins a network with a ticket through this running node, which then syncs it live.
+    pub async fn join_network(
+        &self,
+        data: &DataDir,
+        ticket: &InviteTicket,
+        profile: &kring_model::Profile,
+        timeout: Duration,
+    ) -> Result<(String, String)> {
+        let joined = join::join(data, &self.endpoint, ticket, profile, timeout).await?;
+        let (store, doc, _) = data.open_network(&joined.network)?;
+        let network = kring_model::Network::from_doc(doc)?;
+        let mut library = self.shared.lock();
+        joined.learn_into(&mut library.book);
+        library.book.save()?;
+        library.insert(joined.network.clone(), crate::networks::OpenNetwork { network, store });
+        drop(library);
+        self.shared.dial_now.notify_one();
+        Ok((joined.network, joined.member))
+    }
+
+    /// Remembers where a device is (typed in by hand, or from a pasted ticket).
+    pub fn remember(&self, addr: &EndpointAddr) {
+        let mut library = self.shared.lock();
+        if library.book.learn(addr)
+            && let Err(err) = library.book.save()
+        {
+            tracing::warn!("cannot save the address book: {err}");
+        }
+        drop(library);
+        self.shared.dial_now.notify_one();
+    }
+
+    /// Takes over a network created on this device while the node runs.
+    pub fn add_network(&self, network: kring_model::Network, store: kring_store::NetworkStore) {
+        let id = network.id().to_string();
+        self.shared.lock().insert(id, crate::networks::OpenNetwork { network, store });
+    }
+
+    /// The current reachability of a device: whether a direct path or only a relay is in use.
+    pub async fn path_to(&self, device: &str) -> Option<String> {
+        let info = self.endpoint.remote_info(device.parse().ok()?).await?;
+        let active: Vec<_> = info
+            .addrs()
+            .filter(|a| matches!(a.usage(), iroh::endpoint::TransportAddrUsage::Active))
+            .map(|a| a.addr().clone())
+            .collect();
+        let direct = active.iter().find(|a| matches!(a, iroh::TransportAddr::Ip(_)));
+        match (direct, active.first()) {
+            (Some(addr), _) => Some(format!("direct {}", addr_to_text(addr))),
+            (None, Some(_)) => Some("relay".to_string()),
+            (None, None) => None,
+        }
+    }
+
+    /// Whether this device currently has a home relay (it can be reached over the internet).
+    pub fn has_relay(&self) -> bool {
+        self.addr().relay_urls().next().is_some()
     }
 }

@@ -1,15 +1,22 @@
 //! The desktop client: which screen is shown, what is being typed, and the frame loop.
 
-use kring_model::{Perspective, SessionId, SessionKind};
+use std::collections::HashMap;
 
-use crate::state::AppState;
+use kring_model::{Perspective, Role, SessionId, SessionKind, TextField};
+
+use crate::state::{After, AppState};
 use crate::views;
+use crate::views::text_editor::Draft;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Screen {
     Sessions,
     Session(SessionId),
     Questions,
+    Members,
+    Settings,
+    /// Start or join another network.
+    AddNetwork,
 }
 
 /// What the person is typing, kept apart from the network until they act.
@@ -19,13 +26,26 @@ pub struct Forms {
     pub perspective: Perspective,
     pub organisation: String,
     pub network_name: String,
+    pub ticket: String,
     pub session_title: String,
     pub session_kind: SessionKind,
     pub session_date: String,
     pub session_location: String,
     pub question_title: String,
-    pub notes_session: Option<SessionId>,
-    pub notes: String,
+    pub selected_question: Option<kring_model::QuestionId>,
+    pub action_text: String,
+    pub action_due: String,
+    pub invite_role: Role,
+    pub invite_uses: u32,
+    pub invite_days: u32,
+    /// The last ticket made, shown with a copy button and a QR code.
+    pub ticket_made: Option<String>,
+    /// A member the coordinator asked to remove, waiting for confirmation.
+    pub confirm_remove: Option<kring_model::MemberId>,
+    pub connect_address: String,
+    pub relay_url: String,
+    pub show_peers: bool,
+    pub drafts: HashMap<TextField, Draft>,
 }
 
 pub struct KringApp {
@@ -36,33 +56,99 @@ pub struct KringApp {
 
 impl KringApp {
     pub fn new(state: AppState) -> KringApp {
-        let today = today();
-        let forms = Forms { session_date: today, session_kind: SessionKind::Plg, ..Forms::default() };
+        let forms = Forms {
+            session_date: today(),
+            session_kind: SessionKind::Plg,
+            invite_role: Role::Member,
+            invite_uses: 1,
+            invite_days: 7,
+            relay_url: state.config.relay_url.clone().unwrap_or_default(),
+            ..Forms::default()
+        };
         KringApp { state, screen: Screen::Sessions, forms }
     }
 
     /// Draws one frame. Also what the UI tests drive.
     pub fn show(&mut self, ui: &mut egui::Ui) {
-        if self.state.open.is_none() {
+        for finished in self.state.receive(ui.ctx()) {
+            self.after(finished.after, finished.value);
+        }
+        egui::Panel::bottom("status").show(ui, |ui| views::status::show(ui, &mut self.state, &mut self.forms));
+        if let Some(reason) = &self.state.failed {
             egui::CentralPanel::default_margins().show(ui, |ui| {
-                views::first_start::show(ui, &mut self.state, &mut self.forms);
+                ui.colored_label(ui.visuals().error_fg_color, reason);
+            });
+            return;
+        }
+        let no_network = self.state.loaded && self.state.networks.is_empty();
+        if no_network || self.screen == Screen::AddNetwork {
+            egui::CentralPanel::default_margins().show(ui, |ui| {
+                views::first_start::show(ui, &mut self.state, &mut self.forms, &mut self.screen);
             });
             return;
         }
         egui::Panel::top("nav").show(ui, |ui| views::nav::show(ui, &mut self.state, &mut self.screen));
+        if self.state.view.is_none() {
+            egui::CentralPanel::default_margins().show(ui, |ui| {
+                ui.spinner();
+            });
+            return;
+        }
         let today = today();
+        let (state, forms) = (&mut self.state, &mut self.forms);
         egui::CentralPanel::default_margins().show(ui, |ui| match self.screen.clone() {
-            Screen::Sessions => views::sessions::show(ui, &mut self.state, &mut self.forms, &mut self.screen, &today),
-            Screen::Session(id) => views::session::show(ui, &mut self.state, &mut self.forms, &mut self.screen, &id),
-            Screen::Questions => views::questions::show(ui, &mut self.state, &mut self.forms),
+            Screen::Sessions => views::sessions::show(ui, state, forms, &mut self.screen, &today),
+            Screen::Session(id) => views::session::show(ui, state, forms, &mut self.screen, &id),
+            Screen::Questions => views::questions::show(ui, state, forms),
+            Screen::Members => views::members::show(ui, state, forms),
+            Screen::Settings => views::settings::show(ui, state, forms),
+            Screen::AddNetwork => {}
         });
     }
+
+    /// Acts on a command that succeeded.
+    fn after(&mut self, after: After, value: Option<String>) {
+        match after {
+            After::Nothing => {}
+            After::OpenNetwork => {
+                if let Some(network) = value {
+                    self.state.watch(&network);
+                    self.screen = Screen::Sessions;
+                    self.forms.ticket.clear();
+                    self.forms.network_name.clear();
+                }
+            }
+            After::OpenSession => {
+                self.forms.session_title.clear();
+                if let Some(id) = value {
+                    self.screen = Screen::Session(SessionId::new(id));
+                }
+            }
+            After::ClearQuestionForm => self.forms.question_title.clear(),
+            After::ClearActionForm => self.forms.action_text.clear(),
+            After::ShowTicket => self.forms.ticket_made = value,
+        }
+    }
 }
+
+const LAST_NETWORK: &str = "last_network";
 
 impl eframe::App for KringApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
     }
+
+    /// Only interface preferences live in eframe's storage; network data never does.
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if let Some(network) = self.state.network_id() {
+            storage.set_string(LAST_NETWORK, network.to_string());
+        }
+    }
+}
+
+/// The network used last time, from eframe's storage.
+pub fn last_network(storage: Option<&dyn eframe::Storage>) -> Option<String> {
+    storage?.get_string(LAST_NETWORK)
 }
 
 fn today() -> String {

@@ -1,5 +1,6 @@
 //! Every word the desktop client shows, in Dutch (the default) and English. Views ask for a
-//! [`Text`] key; a missing translation is a compile error, not a blank button.
+//! [`Text`] key; the table below is the only place words live, and a key without both
+//! translations does not compile.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Language {
@@ -23,130 +24,108 @@ impl Language {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Text {
-    Welcome,
-    WelcomeIntro,
-    YourName,
-    Perspective,
-    Organisation,
-    NetworkName,
-    CreateNetwork,
-    Sessions,
-    Questions,
-    NewSession,
-    Title,
-    Kind,
-    Date,
-    Location,
-    AddSession,
-    NoSessions,
-    Notes,
-    Agenda,
-    Back,
-    ProposeQuestion,
-    Propose,
-    Vote,
-    RetractVote,
-    Votes,
-    Status,
-    Upcoming,
-    Past,
-    LanguageLabel,
+macro_rules! texts {
+    ($($key:ident => $nl:literal, $en:literal;)+) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Text { $($key),+ }
+
+        pub const ALL_TEXTS: &[Text] = &[$(Text::$key),+];
+
+        pub fn tr(language: Language, text: Text) -> &'static str {
+            match (text, language) {
+                $((Text::$key, Language::Nl) => $nl, (Text::$key, Language::En) => $en,)+
+            }
+        }
+    };
 }
 
-pub const ALL_TEXTS: [Text; 28] = [
-    Text::Welcome,
-    Text::WelcomeIntro,
-    Text::YourName,
-    Text::Perspective,
-    Text::Organisation,
-    Text::NetworkName,
-    Text::CreateNetwork,
-    Text::Sessions,
-    Text::Questions,
-    Text::NewSession,
-    Text::Title,
-    Text::Kind,
-    Text::Date,
-    Text::Location,
-    Text::AddSession,
-    Text::NoSessions,
-    Text::Notes,
-    Text::Agenda,
-    Text::Back,
-    Text::ProposeQuestion,
-    Text::Propose,
-    Text::Vote,
-    Text::RetractVote,
-    Text::Votes,
-    Text::Status,
-    Text::Upcoming,
-    Text::Past,
-    Text::LanguageLabel,
-];
-
-pub fn tr(language: Language, text: Text) -> &'static str {
-    use Language::*;
-    use Text::*;
-    match (text, language) {
-        (Welcome, Nl) => "Welkom bij Kring",
-        (Welcome, En) => "Welcome to Kring",
-        (WelcomeIntro, Nl) => "Start een leernetwerk. Je kunt later collega's uitnodigen.",
-        (WelcomeIntro, En) => "Start a learning network. You can invite colleagues later.",
-        (YourName, Nl) => "Je naam",
-        (YourName, En) => "Your name",
-        (Perspective, Nl) => "Perspectief",
-        (Perspective, En) => "Perspective",
-        (Organisation, Nl) => "Organisatie",
-        (Organisation, En) => "Organisation",
-        (NetworkName, Nl) => "Naam van het netwerk",
-        (NetworkName, En) => "Network name",
-        (CreateNetwork, Nl) => "Netwerk starten",
-        (CreateNetwork, En) => "Start network",
-        (Sessions, Nl) => "Bijeenkomsten",
-        (Sessions, En) => "Sessions",
-        (Questions, Nl) => "Leervragen",
-        (Questions, En) => "Learning questions",
-        (NewSession, Nl) => "Nieuwe bijeenkomst",
-        (NewSession, En) => "New session",
-        (Title, Nl) => "Titel",
-        (Title, En) => "Title",
-        (Kind, Nl) => "Soort",
-        (Kind, En) => "Kind",
-        (Date, Nl) => "Datum (JJJJ-MM-DD of JJJJ-MM-DDTUU:MM)",
-        (Date, En) => "Date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)",
-        (Location, Nl) => "Locatie",
-        (Location, En) => "Location",
-        (AddSession, Nl) => "Bijeenkomst toevoegen",
-        (AddSession, En) => "Add session",
-        (NoSessions, Nl) => "Nog geen bijeenkomsten.",
-        (NoSessions, En) => "No sessions yet.",
-        (Notes, Nl) => "Notities",
-        (Notes, En) => "Notes",
-        (Agenda, Nl) => "Agenda",
-        (Agenda, En) => "Agenda",
-        (Back, Nl) => "Terug",
-        (Back, En) => "Back",
-        (ProposeQuestion, Nl) => "Nieuwe leervraag",
-        (ProposeQuestion, En) => "New learning question",
-        (Propose, Nl) => "Voorstellen",
-        (Propose, En) => "Propose",
-        (Vote, Nl) => "Stem",
-        (Vote, En) => "Vote",
-        (RetractVote, Nl) => "Stem intrekken",
-        (RetractVote, En) => "Retract vote",
-        (Votes, Nl) => "stemmen",
-        (Votes, En) => "votes",
-        (Status, Nl) => "Status",
-        (Status, En) => "Status",
-        (Upcoming, Nl) => "Komend",
-        (Upcoming, En) => "Upcoming",
-        (Past, Nl) => "Geweest",
-        (Past, En) => "Past",
-        (LanguageLabel, Nl) => "Taal",
-        (LanguageLabel, En) => "Language",
-    }
+texts! {
+    Welcome => "Welkom bij Kring", "Welcome to Kring";
+    WelcomeIntro => "Start een leernetwerk of sluit je aan bij een bestaand netwerk.", "Start a learning network, or join one that exists.";
+    YourName => "Je naam", "Your name";
+    Perspective => "Perspectief", "Perspective";
+    Organisation => "Organisatie", "Organisation";
+    StartNew => "Een nieuw netwerk starten", "Start a new network";
+    NetworkName => "Naam van het netwerk", "Network name";
+    CreateNetwork => "Netwerk starten", "Start network";
+    JoinExisting => "Aansluiten bij een netwerk", "Join a network";
+    PasteTicket => "Plak de uitnodiging (ticket) die je van de coördinator kreeg.", "Paste the invitation (ticket) you received from the coordinator.";
+    Ticket => "Ticket", "Ticket";
+    Join => "Aansluiten", "Join";
+    AddNetwork => "Ander netwerk starten of aansluiten", "Start or join another network";
+    Sessions => "Bijeenkomsten", "Sessions";
+    Questions => "Leervragen", "Learning questions";
+    Members => "Leden", "Members";
+    Settings => "Instellingen", "Settings";
+    NewSession => "Nieuwe bijeenkomst", "New session";
+    Title => "Titel", "Title";
+    Kind => "Soort", "Kind";
+    Date => "Datum (JJJJ-MM-DD of JJJJ-MM-DDTUU:MM)", "Date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)";
+    Location => "Locatie", "Location";
+    AddSession => "Bijeenkomst toevoegen", "Add session";
+    NoSessions => "Nog geen bijeenkomsten.", "No sessions yet.";
+    Upcoming => "Komend", "Upcoming";
+    Past => "Geweest", "Past";
+    Present => "aanwezig", "present";
+    Notes => "Notities", "Notes";
+    Agenda => "Agenda", "Agenda";
+    Back => "Terug", "Back";
+    Attendance => "Aanwezigheid", "Attendance";
+    Actions => "Acties", "Actions";
+    NewAction => "Nieuwe actie", "New action";
+    Due => "klaar op", "due";
+    AddAction => "Actie toevoegen", "Add action";
+    DiscussedQuestions => "Besproken leervragen", "Learning questions discussed";
+    ProposeQuestion => "Nieuwe leervraag", "New learning question";
+    Propose => "Voorstellen", "Propose";
+    Vote => "Stem", "Vote";
+    RetractVote => "Stem intrekken", "Retract vote";
+    Votes => "stemmen", "votes";
+    Status => "Status", "Status";
+    Details => "Toelichting", "Details";
+    Insights => "Inzichten", "Insights";
+    DiscussedIn => "Besproken in", "Discussed in";
+    Close => "Sluiten", "Close";
+    Name => "Naam", "Name";
+    Role => "Rol", "Role";
+    Online => "Online", "Online";
+    You => "jij", "you";
+    Remove => "Verwijderen", "Remove";
+    ConfirmRemove => "Echt verwijderen? Dit lid kan daarna niet meer synchroniseren.", "Really remove? This member can no longer sync afterwards.";
+    YesRemove => "Ja, verwijderen", "Yes, remove";
+    Cancel => "Annuleren", "Cancel";
+    Invite => "Uitnodigen", "Invite";
+    MaxUses => "Aantal keer te gebruiken", "Number of uses";
+    ValidDays => "Dagen geldig", "Days valid";
+    MakeInvite => "Uitnodiging maken", "Make invitation";
+    TicketExplained => "Stuur dit ticket aan de nieuwe deelnemer, of laat de QR-code scannen. Jouw laptop moet aan staan als die zich aansluit.", "Send this ticket to the new participant, or let them scan the QR code. Your laptop must be on when they join.";
+    Copy => "Kopiëren", "Copy";
+    OpenInvites => "Openstaande uitnodigingen", "Open invitations";
+    Used => "gebruikt", "used";
+    ValidUntil => "geldig tot", "valid until";
+    Revoke => "Intrekken", "Revoke";
+    ReachOffline => "Offline", "Offline";
+    ReachLan => "Alleen lokaal netwerk", "Local network only";
+    ReachOnline => "Online", "Online";
+    PeersConnected => "verbonden", "connected";
+    Syncing => "Synchroniseren…", "Syncing…";
+    InSync => "Bijgewerkt", "In sync";
+    LastSynced => "Laatst gesynchroniseerd", "Last synced";
+    PeerDetails => "Details", "Details";
+    Device => "Apparaat", "Device";
+    Member => "Lid", "Member";
+    Connection => "Verbinding", "Connection";
+    Connected => "verbonden", "connected";
+    Refused => "geweigerd", "refused";
+    YourAddress => "Jouw adres", "Your address";
+    ConnectTo => "Verbinden met adres of ticket", "Connect to address or ticket";
+    Connect => "Verbinden", "Connect";
+    LanguageLabel => "Taal", "Language";
+    OfflineMode => "Offline werken (geen relay, geen internet)", "Work offline (no relay, no internet)";
+    OfflineExplained => "Laptops in hetzelfde netwerk vinden elkaar nog steeds; je kunt ook een adres intypen.", "Laptops on the same network still find each other; you can also type an address.";
+    RelayUrl => "Relay van de school of regio (URL)", "School or regional relay (URL)";
+    AppliesAtRestart => "Netwerkinstellingen gelden na herstarten van Kring.", "Network settings apply after restarting Kring.";
+    DataFolder => "Gegevensmap", "Data folder";
 }
 
 /// The words of the model's vocabularies, as people read them.
@@ -176,6 +155,16 @@ pub fn word(language: Language, word: &str) -> &'static str {
         ("answered", Language::En) => "answered",
         ("parked", Language::Nl) => "geparkeerd",
         ("parked", Language::En) => "parked",
+        ("coordinator", Language::Nl) => "coördinator",
+        ("coordinator", Language::En) => "coordinator",
+        ("member", Language::Nl) => "lid",
+        ("member", Language::En) => "member",
+        ("present", Language::Nl) => "aanwezig",
+        ("present", Language::En) => "present",
+        ("absent", Language::Nl) => "afwezig",
+        ("absent", Language::En) => "absent",
+        ("excused", Language::Nl) => "afgemeld",
+        ("excused", Language::En) => "excused",
         (_, Language::Nl) => "anders",
         (_, Language::En) => "other",
     }
@@ -188,7 +177,7 @@ mod tests {
     #[test]
     fn every_text_exists_in_every_language_and_differs_where_it_should() {
         for language in Language::ALL {
-            for text in ALL_TEXTS {
+            for text in ALL_TEXTS.iter().copied() {
                 assert!(!tr(language, text).trim().is_empty(), "{text:?} in {language:?}");
             }
         }

@@ -1,20 +1,33 @@
-//! Kring's desktop client (egui/eframe). The state ([`state::AppState`]) knows the open
-//! network and the actions; the views (one file per screen) only draw and call actions; all
-//! words come from [`i18n`].
+//! Kring's desktop client (egui/eframe). The state ([`state::AppState`]) holds the latest view
+//! of the open network and sends every action to the node, which runs on its own thread; the
+//! views (one file per screen) only draw and call actions; all words come from [`i18n`].
 
 pub mod app;
 pub mod i18n;
 pub mod state;
-mod views;
+pub mod views;
 
 pub use app::{KringApp, Screen};
 pub use state::AppState;
 
 /// Opens the desktop client on `data` until its window is closed.
-pub fn run(data: kring_store::DataDir) -> eframe::Result<()> {
+pub fn run(data: kring_store::DataDir, mode: kring_node::NetworkMode) -> eframe::Result<()> {
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default().with_title("Kring").with_inner_size([1100.0, 750.0]),
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Kring")
+            .with_inner_size([1100.0, 750.0])
+            .with_min_inner_size([640.0, 420.0]),
+        // Window size and position come back at the next start.
+        persist_window: true,
         ..Default::default()
     };
-    eframe::run_native("Kring", options, Box::new(|_cc| Ok(Box::new(KringApp::new(AppState::new(data))))))
+    eframe::run_native(
+        "Kring",
+        options,
+        Box::new(move |cc| {
+            let mut state = AppState::start(data, mode)?;
+            state.wanted_network = app::last_network(cc.storage);
+            Ok(Box::new(KringApp::new(state)))
+        }),
+    )
 }

@@ -1,137 +1,206 @@
-//! What the desktop client knows and can do, apart from how it looks: the open network, its
-//! latest snapshot, and one method per user action. Views read `snapshot` and call these.
+//! What the desktop client knows, apart from how it looks: the networks on this device, the
+//! latest view of the open one, the sync status, and the commands in flight. Every action is
+//! a command to the node's thread; the UI never waits for disk or network.
 
-use kring_model::{
-    MemberId, ModelError, Network, NetworkDetails, NetworkSnapshot, NewSession, Profile, QuestionId, QuestionStatus,
-    SessionId, TextField,
-};
-use kring_store::{DataDir, NetworkStore};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex};
+
+use kring_model::{MemberId, ModelError, Network, NetworkSnapshot, Profile};
+use kring_node::NetworkMode;
+use kring_node::client::{Client, Command, NetworkEntry, NetworkView, SyncStatus, Update};
+use kring_store::{Config, DataDir};
 
 use crate::i18n::Language;
 
-pub struct OpenNetwork {
-    network: Network,
-    store: NetworkStore,
-    pub me: MemberId,
-    /// Rebuilt after every change, read every frame.
-    pub snapshot: NetworkSnapshot,
+/// What the interface does once a command succeeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum After {
+    Nothing,
+    /// A network was created or joined: open it.
+    OpenNetwork,
+    /// A session was planned: clear the form and open it.
+    OpenSession,
+    ClearQuestionForm,
+    ClearActionForm,
+    /// An invite was made: show its ticket.
+    ShowTicket,
+}
+
+/// A command's result as the app handles it.
+pub struct Finished {
+    pub after: After,
+    pub value: Option<String>,
 }
 
 pub struct AppState {
-    data: DataDir,
+    client: Client,
+    updates: Receiver<Update>,
+    /// The UI's context, known from the first frame on; the node wakes it through this.
+    repaint: Arc<Mutex<Option<egui::Context>>>,
+    in_flight: BTreeMap<u64, After>,
     pub language: Language,
-    pub open: Option<OpenNetwork>,
-    /// The last refused action, shown inline until the next action.
+    pub config: Config,
+    pub data_root: PathBuf,
+    pub device: Option<String>,
+    pub networks: Vec<NetworkEntry>,
+    /// The network on screen, as last sent by the node.
+    pub view: Option<NetworkView>,
+    pub status: SyncStatus,
+    /// The last refused action, shown inline until the next action succeeds.
     pub error: Option<String>,
+    /// Problems found while opening the data folder, shown once.
+    pub warnings: Vec<String>,
+    /// The node could not start.
+    pub failed: Option<String>,
+    /// Whether the node has told which networks exist.
+    pub loaded: bool,
+    /// The network on screen, or to open once the node has listed the networks.
+    pub wanted_network: Option<String>,
+    /// Whether the node was asked to show `wanted_network`.
+    watching: bool,
 }
 
 impl AppState {
-    /// Starts with the first network of this device open, if it has one.
-    pub fn new(data: DataDir) -> AppState {
-        let language = data.config().map(|c| Language::from_code(&c.language)).unwrap_or_default();
-        let mut state = AppState { data, language, open: None, error: None };
-        if let Some(id) = state.data.network_ids().ok().and_then(|ids| ids.into_iter().next()) {
-            state.open_network(&id);
-        }
-        state
+    /// Starts the node for `data` on its own thread.
+    pub fn start(data: DataDir, mode: NetworkMode) -> std::io::Result<AppState> {
+        let config = data.config().unwrap_or_default();
+        let data_root = data.root().to_path_buf();
+        let repaint: Arc<Mutex<Option<egui::Context>>> = Arc::default();
+        let waker = repaint.clone();
+        let (client, updates) = Client::start(data, mode, move || {
+            if let Some(ctx) = waker.lock().ok().and_then(|ctx| ctx.clone()) {
+                ctx.request_repaint();
+            }
+        })?;
+        Ok(AppState {
+            client,
+            updates,
+            repaint,
+            in_flight: BTreeMap::new(),
+            language: Language::from_code(&config.language),
+            config,
+            data_root,
+            device: None,
+            networks: Vec::new(),
+            view: None,
+            status: SyncStatus::default(),
+            error: None,
+            warnings: Vec::new(),
+            failed: None,
+            loaded: false,
+            wanted_network: None,
+            watching: false,
+        })
     }
 
-    pub fn open_network(&mut self, id: &str) {
-        let result = (|| -> Result<OpenNetwork, String> {
-            let (store, doc, report) = self.data.open_network(id).map_err(|e| e.to_string())?;
-            for problem in &report.problems {
-                tracing::warn!("{problem}");
-            }
-            let network = Network::from_doc(doc).map_err(|e| e.to_string())?;
-            let snapshot = network.snapshot().map_err(|e| e.to_string())?;
-            let me = snapshot
-                .member_for_device(&self.data.device_id())
-                .map(|m| m.id.clone())
-                .ok_or("this device is not a member of the network")?;
-            Ok(OpenNetwork { network, store, me, snapshot })
-        })();
-        match result {
-            Ok(open) => self.open = Some(open),
-            Err(err) => self.error = Some(err),
+    /// Takes in everything the node sent since the last frame; returns the commands that
+    /// finished successfully, for the app to act on.
+    pub fn receive(&mut self, ctx: &egui::Context) -> Vec<Finished> {
+        if let Ok(mut slot) = self.repaint.lock()
+            && slot.is_none()
+        {
+            *slot = Some(ctx.clone());
         }
+        let mut finished = Vec::new();
+        while let Ok(update) = self.updates.try_recv() {
+            match update {
+                Update::Ready { device, warnings } => {
+                    self.device = Some(device);
+                    self.warnings = warnings;
+                }
+                Update::Failed(reason) => self.failed = Some(reason),
+                Update::Networks(networks) => {
+                    self.networks = networks;
+                    self.loaded = true;
+                    let known = |id: &String| self.networks.iter().any(|n| n.id == *id);
+                    if !self.watching || !self.wanted_network.as_ref().is_some_and(known) {
+                        let wanted = self.wanted_network.clone().filter(known);
+                        if let Some(id) = wanted.or_else(|| self.networks.first().map(|n| n.id.clone())) {
+                            self.watch(&id);
+                        }
+                    }
+                }
+                Update::View(view) => {
+                    if self.wanted_network.as_ref().is_none_or(|w| *w == view.network) {
+                        self.view = Some(*view);
+                    }
+                }
+                Update::Status(status) => self.status = status,
+                Update::Done { request, result } => {
+                    let after = self.in_flight.remove(&request).unwrap_or(After::Nothing);
+                    match result {
+                        Ok(value) => {
+                            self.error = None;
+                            finished.push(Finished { after, value });
+                        }
+                        Err(err) => self.error = Some(err),
+                    }
+                }
+            }
+        }
+        finished
     }
 
-    pub fn create_network(&mut self, name: &str, founder: &Profile) -> bool {
-        let details = NetworkDetails { name: name.to_string(), ..Default::default() };
-        let created = Network::create(&details, founder, &self.data.device_id()).map_err(|e| e.to_string()).and_then(
-            |(mut network, me)| {
-                let id = network.id().to_string();
-                let mut store = self.data.create_network(&id, network.doc_mut()).map_err(|e| e.to_string())?;
-                store.persist(network.doc_mut()).map_err(|e| e.to_string())?;
-                let snapshot = network.snapshot().map_err(|e| e.to_string())?;
-                Ok(OpenNetwork { network, store, me, snapshot })
-            },
-        );
-        match created {
-            Ok(open) => {
-                self.open = Some(open);
-                self.error = None;
-                true
-            }
-            Err(err) => {
-                self.error = Some(err);
-                false
-            }
+    /// Whether every command sent has been answered (tests wait for this).
+    pub fn is_idle(&self) -> bool {
+        self.in_flight.is_empty()
+    }
+
+    pub fn snapshot(&self) -> Option<&NetworkSnapshot> {
+        self.view.as_ref().map(|v| &v.snapshot)
+    }
+
+    pub fn me(&self) -> Option<&MemberId> {
+        self.view.as_ref()?.me.as_ref()
+    }
+
+    pub fn network_id(&self) -> Option<&str> {
+        self.view.as_ref().map(|v| v.network.as_str())
+    }
+
+    pub fn send(&mut self, command: Command, after: After) -> u64 {
+        let id = self.client.send(command);
+        self.in_flight.insert(id, after);
+        id
+    }
+
+    /// Opens `network` on screen.
+    pub fn watch(&mut self, network: &str) {
+        self.wanted_network = Some(network.to_string());
+        self.watching = true;
+        if self.view.as_ref().is_some_and(|v| v.network != network) {
+            self.view = None;
         }
+        self.send(Command::Watch { network: network.to_string() }, After::Nothing);
+    }
+
+    pub fn create_network(&mut self, name: &str, founder: Profile) {
+        self.send(Command::CreateNetwork { name: name.to_string(), founder }, After::OpenNetwork);
+    }
+
+    pub fn join(&mut self, ticket: &str, profile: Profile) {
+        self.send(Command::Join { ticket: ticket.to_string(), profile }, After::OpenNetwork);
+    }
+
+    /// One user action on the open network, run by the node as this device's member.
+    pub fn edit(
+        &mut self,
+        after: After,
+        edit: impl FnOnce(&mut Network, &MemberId) -> Result<Option<String>, ModelError> + Send + 'static,
+    ) {
+        let Some(network) = self.network_id().map(String::from) else { return };
+        self.send(Command::Edit { network, edit: Box::new(edit) }, after);
     }
 
     pub fn set_language(&mut self, language: Language) {
         self.language = language;
-        if let Ok(mut config) = self.data.config() {
-            config.language = language.code().to_string();
-            let _ = self.data.save_config(&config);
-        }
+        self.config.language = language.code().to_string();
+        self.save_settings();
     }
 
-    pub fn add_session(&mut self, session: &NewSession) -> Option<SessionId> {
-        self.edit(|network, me| network.add_session(me, session))
-    }
-
-    /// Makes the notes read `text`; only the difference is written, so concurrent edits by
-    /// others survive the merge.
-    pub fn set_notes(&mut self, session: &SessionId, text: &str) {
-        self.edit(|network, me| network.update_text(me, &TextField::Notes(session.clone()), text));
-    }
-
-    pub fn propose_question(&mut self, title: &str) -> Option<QuestionId> {
-        self.edit(|network, me| network.add_question(me, title, ""))
-    }
-
-    pub fn toggle_vote(&mut self, question: &QuestionId) {
-        let voted = self
-            .open
-            .as_ref()
-            .is_some_and(|open| open.snapshot.questions.get(question).is_some_and(|q| q.votes.contains(&open.me)));
-        self.edit(|network, me| if voted { network.retract_vote(me, question) } else { network.vote(me, question) });
-    }
-
-    pub fn set_status(&mut self, question: &QuestionId, status: QuestionStatus) {
-        self.edit(|network, me| network.set_status(me, question, status));
-    }
-
-    /// Applies one edit as the current member, saves it, and refreshes the snapshot. A refused
-    /// edit changes nothing and is shown as an inline message.
-    fn edit<T>(&mut self, action: impl FnOnce(&mut Network, &MemberId) -> Result<T, ModelError>) -> Option<T> {
-        let open = self.open.as_mut()?;
-        let result = action(&mut open.network, &open.me).map_err(|e| e.to_string()).and_then(|value| {
-            open.store.persist(open.network.doc_mut()).map_err(|e| e.to_string())?;
-            open.snapshot = open.network.snapshot().map_err(|e| e.to_string())?;
-            Ok(value)
-        });
-        match result {
-            Ok(value) => {
-                self.error = None;
-                Some(value)
-            }
-            Err(err) => {
-                self.error = Some(err);
-                None
-            }
-        }
+    pub fn save_settings(&mut self) {
+        self.send(Command::SaveSettings { config: self.config.clone() }, After::Nothing);
     }
 }

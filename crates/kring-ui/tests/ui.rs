@@ -1,114 +1,129 @@
 //! The real desktop UI, driven headlessly by its labels (egui_kittest + AccessKit), on a real
-//! data directory.
+//! data directory with its node running.
 
+mod common;
+
+use common::*;
 use egui::accesskit::Role;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use kring_model::Network;
 use kring_store::DataDir;
+use kring_ui::Screen;
 use kring_ui::i18n::{Language, Text, tr};
-use kring_ui::{AppState, KringApp, Screen};
-
-fn harness(dir: &tempfile::TempDir) -> Harness<'static, KringApp> {
-    let data = DataDir::open(dir.path()).unwrap();
-    let app = KringApp::new(AppState::new(data));
-    Harness::builder().with_size(egui::vec2(1200.0, 900.0)).build_ui_state(|ui, app: &mut KringApp| app.show(ui), app)
-}
-
-fn type_into(harness: &mut Harness<'_, KringApp>, label: &str, text: &str) {
-    harness.get_by_role_and_label(Role::TextInput, label).click();
-    harness.run();
-    harness.get_by_role_and_label(Role::TextInput, label).type_text(text);
-    harness.run();
-}
 
 #[test]
 fn from_first_start_to_a_question_with_a_vote() {
     let dir = tempfile::tempdir().unwrap();
-    let nl = |text| tr(Language::Nl, text);
     {
-        let mut ui = harness(&dir);
-        ui.run();
-        type_into(&mut ui, nl(Text::YourName), "Anna de Vries");
+        let mut ui = client(dir.path());
+        type_into(&mut ui, Role::TextInput, nl(Text::YourName), "Anna de Vries");
         ui.get_by_label("docent").click();
-        type_into(&mut ui, nl(Text::NetworkName), "PLG Rekenen Leiden");
-        ui.get_by_label(nl(Text::CreateNetwork)).click();
-        ui.run();
-        assert!(ui.state().state.open.is_some(), "network created: {:?}", ui.state().state.error);
+        ui.step();
+        type_into(&mut ui, Role::TextInput, nl(Text::NetworkName), "PLG Rekenen Leiden");
+        click(&mut ui, nl(Text::CreateNetwork));
+        wait_until(&mut ui, "the network is open", |app| app.state.view.is_some());
 
         // Plan a session; the session page opens.
-        type_into(&mut ui, nl(Text::Title), "Startbijeenkomst");
-        ui.get_by_label(nl(Text::AddSession)).click();
-        ui.run();
-        assert!(matches!(ui.state().screen, Screen::Session(_)));
+        type_into(&mut ui, Role::TextInput, nl(Text::Title), "Startbijeenkomst");
+        click(&mut ui, nl(Text::AddSession));
+        assert!(matches!(ui.state().screen, Screen::Session(_)), "{:?}", ui.state().state.error);
 
-        // Type notes.
-        ui.get_by_role(Role::MultilineTextInput).click();
-        ui.run();
-        ui.get_by_role(Role::MultilineTextInput).type_text("We kozen rekenmotivatie.");
-        ui.run();
+        // Type notes, mark attendance, add an action.
+        type_into(&mut ui, Role::MultilineTextInput, nl(Text::Notes), "We kozen rekenmotivatie.");
+        click(&mut ui, "afgemeld");
+        type_into(&mut ui, Role::TextInput, nl(Text::NewAction), "Rubric delen");
+        click(&mut ui, nl(Text::AddAction));
 
         // Propose a question, vote, move it to "centraal".
-        ui.get_by_label(nl(Text::Questions)).click();
-        ui.run();
-        type_into(&mut ui, nl(Text::ProposeQuestion), "Hoe motiveren we zwakke rekenaars?");
-        ui.get_by_label(nl(Text::Propose)).click();
-        ui.run();
-        ui.get_by_label(nl(Text::Vote)).click();
-        ui.run();
+        click(&mut ui, nl(Text::Questions));
+        type_into(&mut ui, Role::TextInput, nl(Text::ProposeQuestion), "Hoe motiveren we zwakke rekenaars?");
+        click(&mut ui, nl(Text::Propose));
+        wait_until(&mut ui, "the question shows", |app| app.forms.question_title.is_empty());
+        click(&mut ui, nl(Text::Vote));
+        wait_until(&mut ui, "the vote shows", |_| true);
         assert!(ui.query_by_label(nl(Text::RetractVote)).is_some(), "the button now offers to retract");
         ui.get_by_role_and_label(Role::Button, "centraal").click();
-        ui.run();
+        ui.step();
+        settle(&mut ui);
     }
 
-    // Everything is on disk: a fresh start shows the same network.
+    // The window is closed and the node stopped: everything is on disk.
     let data = DataDir::open(dir.path()).unwrap();
-    let state = AppState::new(data);
-    let snapshot = &state.open.as_ref().expect("the network opens again").snapshot;
-    let me = &state.open.as_ref().unwrap().me;
+    let id = data.network_ids().unwrap().remove(0);
+    let (_, doc, _) = data.open_network(&id).unwrap();
+    let snapshot = Network::from_doc(doc).unwrap().snapshot().unwrap();
+    let me = snapshot.member_for_device(&data.device_id()).unwrap().id.clone();
     assert_eq!(snapshot.info.name, "PLG Rekenen Leiden");
-    assert_eq!(snapshot.members[me].perspective, kring_model::Perspective::Teacher);
+    assert_eq!(snapshot.members[&me].perspective, kring_model::Perspective::Teacher);
     let session = snapshot.sessions.values().next().unwrap();
     assert_eq!(session.title, "Startbijeenkomst");
     assert_eq!(session.notes, "We kozen rekenmotivatie.");
+    assert_eq!(session.attendance[&me], kring_model::Attendance::Excused);
+    assert_eq!(session.actions.values().next().unwrap().text, "Rubric delen");
     let question = snapshot.questions.values().next().unwrap();
     assert_eq!(question.title, "Hoe motiveren we zwakke rekenaars?");
-    assert!(question.votes.contains(me));
+    assert!(question.votes.contains(&me));
     assert_eq!(question.status, kring_model::QuestionStatus::Central);
 }
 
 #[test]
 fn an_empty_network_name_shows_an_inline_error_and_creates_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ui = harness(&dir);
-    ui.run();
-    type_into(&mut ui, tr(Language::Nl, Text::YourName), "Anna");
-    ui.get_by_label(tr(Language::Nl, Text::CreateNetwork)).click();
-    ui.run();
-    assert!(ui.query_by_label_contains("must not be empty").is_some());
-    assert!(ui.state().state.open.is_none());
+    let mut ui = client(dir.path());
+    type_into(&mut ui, Role::TextInput, nl(Text::YourName), "Anna");
+    click(&mut ui, nl(Text::CreateNetwork));
+    assert!(ui.query_by_label_contains("must not be empty").is_some(), "{:?}", ui.state().state.error);
+    assert!(ui.state().state.networks.is_empty());
+    assert_eq!(std::fs::read_dir(dir.path().join("networks")).unwrap().count(), 0);
+}
+
+#[test]
+fn a_malformed_ticket_shows_an_inline_error_and_joins_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ui = client(dir.path());
+    type_into(&mut ui, Role::TextInput, nl(Text::YourName), "Bram");
+    type_into(&mut ui, Role::MultilineTextInput, nl(Text::Ticket), "kringdezeticketklopt niet");
+    click(&mut ui, nl(Text::Join));
+    let error = ui.state().state.error.clone().expect("an error is shown");
+    assert!(ui.query_by_label(&error).is_some(), "the error is on screen: {error}");
+    assert!(error.contains("ticket"), "the error names the ticket: {error}");
+    assert!(ui.state().state.networks.is_empty());
     assert_eq!(std::fs::read_dir(dir.path().join("networks")).unwrap().count(), 0);
 }
 
 #[test]
 fn every_screen_renders_in_both_languages() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ui = harness(&dir);
-    ui.run();
+    let mut ui = client(dir.path());
     for language in Language::ALL {
-        ui.state_mut().state.set_language(language);
-        ui.state_mut().screen = Screen::Sessions;
-        ui.run();
+        ui.state_mut().state.language = language;
+        ui.step();
         // First start (no network yet) in this language.
         assert!(ui.query_by_label(tr(language, Text::CreateNetwork)).is_some());
+        assert!(ui.query_by_label(tr(language, Text::Join)).is_some());
     }
-    let founder = kring_model::Profile::new("Anna");
-    assert!(ui.state_mut().state.create_network("PLG", &founder));
+    ui.state_mut().state.language = Language::Nl;
+    ui.step();
+    create_network(&mut ui, "Anna", "PLG");
+    type_into(&mut ui, Role::TextInput, nl(Text::Title), "Intervisie");
+    click(&mut ui, nl(Text::AddSession));
+    let session = ui.state().screen.clone();
     for language in Language::ALL {
-        ui.state_mut().state.set_language(language);
-        for (screen, expected) in [(Screen::Sessions, Text::AddSession), (Screen::Questions, Text::Propose)] {
+        ui.state_mut().state.language = language;
+        let screens = [
+            (Screen::Sessions, Text::AddSession),
+            (session.clone(), Text::Attendance),
+            (Screen::Questions, Text::Propose),
+            (Screen::Members, Text::MakeInvite),
+            (Screen::Settings, Text::DataFolder),
+            (Screen::AddNetwork, Text::JoinExisting),
+        ];
+        for (screen, expected) in screens {
             ui.state_mut().screen = screen;
-            ui.run();
+            ui.step();
+            ui.step();
             assert!(ui.query_by_label(tr(language, expected)).is_some(), "{expected:?} in {language:?}");
+            assert!(ui.query_by_label(tr(language, Text::PeerDetails)).is_some(), "the sync status is always there");
         }
     }
 }

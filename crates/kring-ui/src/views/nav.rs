@@ -1,32 +1,47 @@
-//! The bar at the top: the network's name, the screens, the language.
+//! The bar at the top: the network (and switching to another), the screens.
 
 use crate::app::Screen;
-use crate::i18n::{Language, Text, tr};
+use crate::i18n::{Text, tr};
 use crate::state::AppState;
 
 pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &mut Screen) {
     let l = state.language;
     ui.horizontal(|ui| {
-        if let Some(open) = &state.open {
-            ui.strong(&open.snapshot.info.name);
-            ui.separator();
-        }
-        if ui.selectable_label(matches!(screen, Screen::Sessions | Screen::Session(_)), tr(l, Text::Sessions)).clicked()
-        {
+        let current = state.snapshot().map(|s| s.info.name.clone()).unwrap_or_default();
+        let mut chosen = None;
+        egui::ComboBox::from_id_salt("network").selected_text(egui::RichText::new(current).strong()).show_ui(
+            ui,
+            |ui| {
+                for network in &state.networks {
+                    let selected = state.network_id() == Some(network.id.as_str());
+                    if ui.selectable_label(selected, &network.name).clicked() {
+                        chosen = Some(network.id.clone());
+                    }
+                }
+                ui.separator();
+                if ui.button(tr(l, Text::AddNetwork)).clicked() {
+                    *screen = Screen::AddNetwork;
+                }
+            },
+        );
+        if let Some(network) = chosen {
+            state.watch(&network);
             *screen = Screen::Sessions;
         }
-        if ui.selectable_label(*screen == Screen::Questions, tr(l, Text::Questions)).clicked() {
-            *screen = Screen::Questions;
-        }
         ui.separator();
-        ui.label(tr(l, Text::LanguageLabel));
-        for language in Language::ALL {
-            let label = match language {
-                Language::Nl => "Nederlands",
-                Language::En => "English",
+        let tabs = [
+            (Text::Sessions, Screen::Sessions),
+            (Text::Questions, Screen::Questions),
+            (Text::Members, Screen::Members),
+            (Text::Settings, Screen::Settings),
+        ];
+        for (text, target) in tabs {
+            let selected = match (&target, &*screen) {
+                (Screen::Sessions, Screen::Session(_)) => true,
+                (target, screen) => target == screen,
             };
-            if ui.selectable_label(state.language == language, label).clicked() {
-                state.set_language(language);
+            if ui.selectable_label(selected, tr(l, text)).clicked() {
+                *screen = target;
             }
         }
     });

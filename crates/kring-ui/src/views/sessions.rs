@@ -4,7 +4,7 @@ use kring_model::{NewSession, SessionKind};
 
 use crate::app::{Forms, Screen};
 use crate::i18n::{Text, tr, word};
-use crate::state::AppState;
+use crate::state::{After, AppState};
 
 pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, screen: &mut Screen, today: &str) {
     let l = state.language;
@@ -25,20 +25,19 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, screen: 
             starts_at: forms.session_date.clone(),
             location: forms.session_location.clone(),
         };
-        if let Some(id) = state.add_session(&new) {
-            forms.session_title.clear();
-            *screen = Screen::Session(id);
-        }
+        state.edit(After::OpenSession, move |n, me| n.add_session(me, &new).map(|id| Some(id.to_string())));
     }
     super::error_line(ui, &state.error);
     ui.separator();
 
-    let Some(open) = &state.open else { return };
-    let sessions: Vec<_> = open.snapshot.live_sessions().cloned().collect();
+    let Some(snapshot) = state.snapshot() else { return };
+    let mut sessions: Vec<_> = snapshot.live_sessions().collect();
     if sessions.is_empty() {
         ui.label(tr(l, Text::NoSessions));
     }
+    sessions.sort_by(|a, b| (&a.starts_at, &a.id).cmp(&(&b.starts_at, &b.id)));
     let (past, upcoming): (Vec<_>, Vec<_>) = sessions.into_iter().partition(|s| s.starts_at.as_str() < today);
+    let mut open = None;
     egui::ScrollArea::vertical().show(ui, |ui| {
         for (heading, list) in [(Text::Upcoming, upcoming), (Text::Past, past.into_iter().rev().collect())] {
             if list.is_empty() {
@@ -46,17 +45,23 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, screen: 
             }
             ui.strong(tr(l, heading));
             for session in list {
+                let present = session.attendance.values().filter(|a| **a == kring_model::Attendance::Present).count();
                 let line = format!(
-                    "{} — {} ({}, {})",
+                    "{} — {} ({}, {}) · {} {}",
                     session.starts_at,
                     session.title,
                     word(l, session.kind.as_str()),
-                    session.location
+                    session.location,
+                    present,
+                    tr(l, Text::Present)
                 );
                 if ui.link(line).clicked() {
-                    *screen = Screen::Session(session.id.clone());
+                    open = Some(session.id.clone());
                 }
             }
         }
     });
+    if let Some(id) = open {
+        *screen = Screen::Session(id);
+    }
 }

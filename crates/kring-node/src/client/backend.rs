@@ -1,0 +1,312 @@
+//! The node's side of a client: runs commands, follows the node's events, and sends the
+//! interface a fresh view whenever the watched network changed.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use kring_model::{Network, NetworkDetails, Profile};
+use kring_store::DataDir;
+use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+
+use super::command::{Command, Edit};
+use super::status::{Reach, SyncStatus};
+use super::typist::{Typist, ViewHistory};
+use super::update::{NetworkEntry, NetworkView, Update};
+use super::{Outbox, Request};
+use crate::address_book::addr_to_text;
+use crate::{InviteTicket, NetworkMode, Node};
+
+/// How long joining may take before the person is told the inviter cannot be reached.
+const JOIN_TIMEOUT: Duration = Duration::from_secs(20);
+/// How often reachability and connection paths are looked at again.
+const STATUS_INTERVAL: Duration = Duration::from_secs(2);
+
+type Reply = Result<Option<String>, String>;
+
+/// Work that finished on another task (joining takes seconds; the loop does not wait for it).
+enum Finished {
+    Joined { request: u64, result: Reply },
+}
+
+struct Backend {
+    data: Arc<DataDir>,
+    node: Arc<Node>,
+    mode: NetworkMode,
+    outbox: Outbox,
+    finished: UnboundedSender<Finished>,
+    watched: Option<String>,
+    version: u64,
+    history: ViewHistory,
+    typist: Option<Typist>,
+    /// The last typing request applied.
+    typed: u64,
+    view_dirty: bool,
+    status: SyncStatus,
+    status_sent: Option<SyncStatus>,
+    /// Results wait until the view that shows their effect is sent.
+    results: Vec<Update>,
+}
+
+pub(crate) async fn run(data: DataDir, mode: NetworkMode, mut inbox: UnboundedReceiver<Request>, outbox: Outbox) {
+    let (node, warnings) = match Node::start(&data, &mode).await {
+        Ok(started) => started,
+        Err(err) => {
+            let reason = format!("the sync engine could not start: {err}");
+            outbox.send(Update::Failed(reason.clone()));
+            while let Some(request) = inbox.recv().await {
+                outbox.send(Update::Done { request: request.id, result: Err(reason.clone()) });
+            }
+            return;
+        }
+    };
+    node.spawn_dialer();
+    let mut events = node.subscribe();
+    let (finished, mut finished_rx) = unbounded_channel();
+    let mut backend = Backend {
+        data: Arc::new(data),
+        node: Arc::new(node),
+        mode,
+        outbox,
+        finished,
+        watched: None,
+        version: 0,
+        history: ViewHistory::default(),
+        typist: None,
+        typed: 0,
+        view_dirty: false,
+        status: SyncStatus::default(),
+        status_sent: None,
+        results: Vec::new(),
+    };
+    backend.outbox.send(Update::Ready { device: backend.node.endpoint_id(), warnings });
+    backend.send_networks();
+    let mut tick = tokio::time::interval(STATUS_INTERVAL);
+    loop {
+        tokio::select! {
+            request = inbox.recv() => match request {
+                Some(request) => backend.handle(request),
+                None => break,
+            },
+            event = events.recv() => match event {
+                Ok(event) => {
+                    if let Some(network) = backend.status.apply(&event) {
+                        backend.view_dirty |= backend.watched.as_ref() == Some(&network);
+                    }
+                }
+                // Missed events: look again at everything.
+                Err(RecvError::Lagged(_)) => backend.view_dirty = true,
+                Err(RecvError::Closed) => break,
+            },
+            Some(done) = finished_rx.recv() => backend.finish(done),
+            _ = tick.tick() => backend.refresh_reach().await,
+        }
+        backend.flush();
+    }
+    backend.node.shutdown().await;
+}
+
+impl Backend {
+    fn handle(&mut self, Request { id, command }: Request) {
+        tracing::debug!(request = id, ?command);
+        let result = match command {
+            Command::Watch { network } => {
+                self.watched = Some(network);
+                self.view_dirty = true;
+                Ok(None)
+            }
+            Command::CreateNetwork { name, founder } => self.create_network(&name, &founder),
+            Command::Join { ticket, profile } => match InviteTicket::parse(ticket.trim()) {
+                Ok(ticket) => {
+                    self.spawn_join(id, ticket, profile);
+                    return;
+                }
+                Err(err) => Err(err.to_string()),
+            },
+            Command::Edit { network, edit } => self.edit(&network, edit),
+            Command::Type { network, field, seen, splices, caret } => {
+                self.typed = id;
+                self.view_dirty = true;
+                let (history, typist) = (&self.history, &mut self.typist);
+                with_network(&self.node, &network, |open, me| {
+                    Typist::type_text(typist, history, (&network, open, me), &field, seen, &splices, caret)
+                })
+                .map(|()| None)
+            }
+            Command::CreateInvite { network, role, max_uses, valid_for } => {
+                self.view_dirty = true;
+                self.node
+                    .create_invite(&network, role, max_uses, valid_for)
+                    .map(|(_, ticket)| Some(ticket.to_text()))
+                    .map_err(|e| e.to_string())
+            }
+            Command::Connect { address } => self.connect(&address),
+            Command::SaveSettings { config } => {
+                self.data.save_config(&config).map(|()| None).map_err(|e| e.to_string())
+            }
+        };
+        self.results.push(Update::Done { request: id, result });
+    }
+
+    fn edit(&mut self, network: &str, edit: Edit) -> Reply {
+        self.view_dirty = true;
+        with_network(&self.node, network, |open, me| edit(open, me).map_err(|e| e.to_string()))
+    }
+
+    fn create_network(&mut self, name: &str, founder: &Profile) -> Reply {
+        let details = NetworkDetails { name: name.to_string(), ..Default::default() };
+        let (mut network, _) = Network::create(&details, founder, &self.data.device_id()).map_err(|e| e.to_string())?;
+        let id = network.id().to_string();
+        let mut store = self.data.create_network(&id, network.doc_mut()).map_err(|e| e.to_string())?;
+        store.persist(network.doc_mut()).map_err(|e| e.to_string())?;
+        self.node.add_network(network, store);
+        self.send_networks();
+        Ok(Some(id))
+    }
+
+    fn spawn_join(&self, request: u64, ticket: InviteTicket, profile: Profile) {
+        let (node, data, finished) = (self.node.clone(), self.data.clone(), self.finished.clone());
+        tokio::spawn(async move {
+            let result = node.join_network(&data, &ticket, &profile, JOIN_TIMEOUT).await;
+            let result = result.map(|(network, _member)| Some(network)).map_err(|e| e.to_string());
+            let _ = finished.send(Finished::Joined { request, result });
+        });
+    }
+
+    fn finish(&mut self, done: Finished) {
+        match done {
+            Finished::Joined { request, result } => {
+                if result.is_ok() {
+                    self.send_networks();
+                }
+                self.results.push(Update::Done { request, result });
+            }
+        }
+    }
+
+    fn connect(&self, address: &str) -> Reply {
+        let address = address.trim();
+        let addrs = match InviteTicket::parse(address) {
+            Ok(ticket) => ticket.peers,
+            Err(_) => {
+                let addr = crate::address_book::parse_address(address)
+                    .ok_or_else(|| format!("'{address}' is not a Kring address (ID@IP:PORT) or ticket"))?;
+                vec![addr]
+            }
+        };
+        for addr in addrs {
+            self.node.remember(&addr);
+            self.node.connect(addr);
+        }
+        Ok(None)
+    }
+
+    fn send_networks(&self) {
+        let mut entries: Vec<NetworkEntry> = {
+            let library = self.node.shared().lock();
+            library
+                .ids()
+                .into_iter()
+                .map(|id| {
+                    let name = library.name_of(&id).unwrap_or_else(|| id.clone());
+                    NetworkEntry { id, name }
+                })
+                .collect()
+        };
+        entries.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        self.outbox.send(Update::Networks(entries));
+    }
+
+    async fn refresh_reach(&mut self) {
+        self.status.reach = if self.mode.offline {
+            Reach::Offline
+        } else if self.node.has_relay() {
+            Reach::Online
+        } else {
+            Reach::LanOnly
+        };
+        self.status.address = address_text(&self.node);
+        let connected: Vec<String> =
+            self.status.peers.iter().filter(|(_, p)| p.connected).map(|(id, _)| id.clone()).collect();
+        for device in connected {
+            let path = self.node.path_to(&device).await;
+            if let Some(peer) = self.status.peers.get_mut(&device) {
+                peer.path = path;
+            }
+        }
+    }
+
+    /// Sends what changed since the last round: the view (once, however many changes), the
+    /// status, then the results of the commands handled.
+    fn flush(&mut self) {
+        if self.view_dirty {
+            self.view_dirty = false;
+            self.send_view();
+        }
+        if self.status_sent.as_ref() != Some(&self.status) {
+            self.status_sent = Some(self.status.clone());
+            self.outbox.send(Update::Status(self.status.clone()));
+        }
+        for result in self.results.drain(..) {
+            self.outbox.send(result);
+        }
+    }
+
+    fn send_view(&mut self) {
+        let Some(network_id) = self.watched.clone() else { return };
+        let view = {
+            let mut library = self.node.shared().lock();
+            let device = library.device.clone();
+            let Some(open) = library.get_mut(&network_id) else { return };
+            let snapshot = match open.network.snapshot() {
+                Ok(snapshot) => snapshot,
+                Err(err) => {
+                    tracing::warn!("cannot read network {network_id}: {err}");
+                    return;
+                }
+            };
+            self.version += 1;
+            self.history.remember(self.version, open.network.heads());
+            let caret = self.typist.as_ref().filter(|t| t.network == network_id).and_then(|t| t.caret(&open.network));
+            NetworkView {
+                me: snapshot.member_for_device(&device).map(|m| m.id.clone()),
+                network: network_id,
+                version: self.version,
+                snapshot,
+                typed: self.typed,
+                caret,
+            }
+        };
+        self.outbox.send(Update::View(Box::new(view)));
+    }
+}
+
+/// Runs `action` on an open network as this device's member, then saves and tells the
+/// connected peers.
+fn with_network<T>(
+    node: &Node,
+    network: &str,
+    action: impl FnOnce(&mut Network, &kring_model::MemberId) -> Result<T, String>,
+) -> Result<T, String> {
+    let mut library = node.shared().lock();
+    let device = library.device.clone();
+    let open = library.get_mut(network).ok_or_else(|| format!("network {network} is not open on this device"))?;
+    let me = open
+        .network
+        .member_for_device(&device)
+        .map_err(|e| e.to_string())?
+        .ok_or("this device is no longer a member of this network")?;
+    let value = action(&mut open.network, &me)?;
+    open.store.persist(open.network.doc_mut()).map_err(|e| format!("could not save: {e}"))?;
+    drop(library);
+    node.local_edit(network);
+    Ok(value)
+}
+
+/// This device's address as a person can type it into another laptop: `ID@IP:PORT,IP:PORT`.
+fn address_text(node: &Node) -> String {
+    let addr = node.addr();
+    let ips: Vec<String> =
+        addr.addrs.iter().filter(|a| matches!(a, iroh::TransportAddr::Ip(_))).map(addr_to_text).collect();
+    format!("{}@{}", addr.id, ips.join(","))
+}

@@ -1,0 +1,103 @@
+//! The sync status an interface shows at all times, kept up to date from the node's events.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::events::NodeEvent;
+
+/// How far this device can reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Reach {
+    /// Offline mode: only addresses given and the LAN.
+    #[default]
+    Offline,
+    /// No relay reached: laptops on the same network only.
+    LanOnly,
+    /// A relay is reached: members anywhere on the internet.
+    Online,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PeerStatus {
+    pub connected: bool,
+    /// Networks this peer and this device hold identically (since it last connected).
+    pub in_sync: BTreeSet<String>,
+    /// Networks changes arrived for and that are not yet in sync.
+    pub receiving: BTreeSet<String>,
+    /// Unix milliseconds.
+    pub last_synced: Option<i64>,
+    /// `direct IP:PORT` or `relay`, while connected.
+    pub path: Option<String>,
+    pub sent_bytes: u64,
+    pub received_bytes: u64,
+    pub refused: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SyncStatus {
+    pub reach: Reach,
+    /// This device's address, for typing into another laptop when LAN discovery fails.
+    pub address: String,
+    /// By device id.
+    pub peers: BTreeMap<String, PeerStatus>,
+    pub last_error: Option<String>,
+}
+
+impl SyncStatus {
+    pub fn connected(&self) -> usize {
+        self.peers.values().filter(|p| p.connected).count()
+    }
+
+    /// Whether changes are still arriving from a connected peer.
+    pub fn syncing(&self) -> bool {
+        self.peers.values().any(|p| p.connected && !p.receiving.is_empty())
+    }
+
+    pub fn last_synced(&self) -> Option<i64> {
+        self.peers.values().filter_map(|p| p.last_synced).max()
+    }
+
+    /// Takes in one node event; returns the network whose document changed, if any.
+    pub fn apply(&mut self, event: &NodeEvent) -> Option<String> {
+        match event {
+            NodeEvent::PeerConnected { endpoint } => {
+                let peer = self.peers.entry(endpoint.clone()).or_default();
+                peer.connected = true;
+                peer.refused = false;
+                peer.in_sync.clear();
+                None
+            }
+            NodeEvent::PeerDisconnected { endpoint, sent_bytes, received_bytes, .. } => {
+                let peer = self.peers.entry(endpoint.clone()).or_default();
+                peer.connected = false;
+                peer.path = None;
+                peer.receiving.clear();
+                peer.sent_bytes = *sent_bytes;
+                peer.received_bytes = *received_bytes;
+                None
+            }
+            NodeEvent::Received { network, endpoint } => {
+                let peer = self.peers.entry(endpoint.clone()).or_default();
+                peer.in_sync.remove(network);
+                peer.receiving.insert(network.clone());
+                Some(network.clone())
+            }
+            NodeEvent::InSync { network, endpoint, at } => {
+                let peer = self.peers.entry(endpoint.clone()).or_default();
+                peer.receiving.remove(network);
+                peer.in_sync.insert(network.clone());
+                peer.last_synced = Some(*at);
+                None
+            }
+            NodeEvent::Refused { endpoint, .. } => {
+                self.peers.entry(endpoint.clone()).or_default().refused = true;
+                None
+            }
+            NodeEvent::MemberJoined { network, .. } => Some(network.clone()),
+            NodeEvent::JoinRefused { .. } => None,
+            NodeEvent::Error { message } => {
+                self.last_error = Some(message.clone());
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! What a node tells its interface.
+
+use kring_model::{MemberId, NetworkSnapshot, TextField};
+
+use super::status::SyncStatus;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkEntry {
+    pub id: String,
+    pub name: String,
+}
+
+/// The watched network as it is now.
+#[derive(Debug, Clone)]
+pub struct NetworkView {
+    pub network: String,
+    /// Grows with every view sent; typing names the version it was made on.
+    pub version: u64,
+    pub snapshot: NetworkSnapshot,
+    /// This device's member, if it still is one.
+    pub me: Option<MemberId>,
+    /// The last [`Command::Type`](super::Command::Type) request this view includes.
+    pub typed: u64,
+    /// The typist's caret (selection start and end) in this version of the text being typed in.
+    pub caret: Option<(TextField, usize, usize)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Update {
+    /// The node runs; `device` is this device's id.
+    Ready {
+        device: String,
+        warnings: Vec<String>,
+    },
+    /// The node could not start; nothing can be saved or synced.
+    Failed(String),
+    Networks(Vec<NetworkEntry>),
+    View(Box<NetworkView>),
+    Status(SyncStatus),
+    /// The result of request `request`: the id or text it produced, or why it was refused.
+    Done {
+        request: u64,
+        result: Result<Option<String>, String>,
+    },
+}

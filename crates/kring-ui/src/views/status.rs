@@ -1,0 +1,89 @@
+//! The sync status, always visible at the bottom: how far this laptop reaches, who is
+//! connected, whether everything is in sync; per-peer details and "connect by address" on click.
+
+use kring_node::client::{Command, Reach};
+
+use crate::app::Forms;
+use crate::i18n::{Language, Text, tr};
+use crate::state::{After, AppState};
+
+pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms) {
+    let l = state.language;
+    let status = &state.status;
+    ui.horizontal(|ui| {
+        let (color, reach) = match status.reach {
+            Reach::Offline => (egui::Color32::GRAY, tr(l, Text::ReachOffline)),
+            Reach::LanOnly => (egui::Color32::from_rgb(230, 160, 40), tr(l, Text::ReachLan)),
+            Reach::Online => (super::GREEN, tr(l, Text::ReachOnline)),
+        };
+        super::dot(ui, color);
+        ui.label(reach);
+        ui.separator();
+        ui.label(format!("{} {}", status.connected(), tr(l, Text::PeersConnected)));
+        ui.separator();
+        if status.syncing() {
+            ui.spinner();
+            ui.label(tr(l, Text::Syncing));
+        } else if status.connected() > 0 {
+            ui.label(tr(l, Text::InSync));
+        }
+        if let Some(at) = status.last_synced() {
+            ui.separator();
+            ui.label(format!("{} {}", tr(l, Text::LastSynced), super::local_time(at)));
+        }
+        ui.separator();
+        if ui.selectable_label(forms.show_peers, tr(l, Text::PeerDetails)).clicked() {
+            forms.show_peers = !forms.show_peers;
+        }
+    });
+    if forms.show_peers {
+        details(ui, state, forms, l);
+    }
+}
+
+fn details(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, l: Language) {
+    ui.separator();
+    let snapshot = state.snapshot();
+    egui::Grid::new("peers").striped(true).show(ui, |ui| {
+        for text in [Text::Device, Text::Member, Text::Connection, Text::Status, Text::LastSynced] {
+            ui.strong(tr(l, text));
+        }
+        ui.end_row();
+        for (device, peer) in &state.status.peers {
+            ui.monospace(super::short(device));
+            let member = snapshot.and_then(|s| s.member_for_device(device)).map(|m| m.name.clone());
+            ui.label(member.unwrap_or_default());
+            let path = if peer.connected { peer.path.clone().unwrap_or_default() } else { String::new() };
+            ui.label(if peer.connected { format!("{} {path}", tr(l, Text::Connected)) } else { "—".into() });
+            let state_text = if peer.refused {
+                tr(l, Text::Refused)
+            } else if !peer.receiving.is_empty() {
+                tr(l, Text::Syncing)
+            } else if !peer.in_sync.is_empty() {
+                tr(l, Text::InSync)
+            } else {
+                ""
+            };
+            ui.label(state_text);
+            ui.label(peer.last_synced.map(super::local_time).unwrap_or_default());
+            ui.end_row();
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.label(tr(l, Text::YourAddress));
+        ui.monospace(&state.status.address);
+        if ui.small_button(tr(l, Text::Copy)).clicked() {
+            ui.ctx().copy_text(state.status.address.clone());
+        }
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label(tr(l, Text::ConnectTo));
+        ui.text_edit_singleline(&mut forms.connect_address).labelled_by(label.id);
+        if ui.button(tr(l, Text::Connect)).clicked() {
+            state.send(Command::Connect { address: forms.connect_address.clone() }, After::Nothing);
+        }
+    });
+    if let Some(error) = &state.status.last_error {
+        ui.colored_label(ui.visuals().warn_fg_color, error);
+    }
+}

@@ -1,0 +1,81 @@
+//! Driving the real desktop client headlessly: a real node per client (offline, loopback
+//! only), a real data directory, the UI found by its labels.
+
+#![allow(dead_code)] // each test file uses its own part of this
+
+use std::time::{Duration, Instant};
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use kring_node::NetworkMode;
+use kring_store::DataDir;
+use kring_ui::i18n::{Language, Text, tr};
+use kring_ui::{AppState, KringApp};
+
+pub type Ui = Harness<'static, KringApp>;
+
+pub fn nl(text: Text) -> &'static str {
+    tr(Language::Nl, text)
+}
+
+/// Only 127.0.0.1: tests never reach beyond this machine.
+pub fn loopback() -> NetworkMode {
+    NetworkMode { offline: true, bind: Some("127.0.0.1:0".parse().unwrap()), relay_url: None }
+}
+
+pub fn client(dir: &std::path::Path) -> Ui {
+    let data = DataDir::open(dir).unwrap();
+    let app = KringApp::new(AppState::start(data, loopback()).unwrap());
+    let mut ui = Harness::builder()
+        .with_size(egui::vec2(1200.0, 900.0))
+        .build_ui_state(|ui, app: &mut KringApp| app.show(ui), app);
+    wait_until(&mut ui, "the node lists its networks", |app| app.state.loaded);
+    ui
+}
+
+/// Steps frames until `done` holds, for at most 20 seconds (the node answers in its own time).
+pub fn wait_until(ui: &mut Ui, what: &str, done: impl Fn(&KringApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        ui.step();
+        if done(ui.state()) {
+            ui.step();
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting until {what}; last error: {:?}", ui.state().state.error);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Steps until every command sent has been answered.
+pub fn settle(ui: &mut Ui) {
+    wait_until(ui, "every command is answered", |app| app.state.is_idle());
+}
+
+pub fn click(ui: &mut Ui, label: &str) {
+    ui.get_by_label(label).click();
+    ui.step();
+    settle(ui);
+}
+
+pub fn type_into(ui: &mut Ui, role: Role, label: &str, text: &str) {
+    ui.get_by_role_and_label(role, label).click();
+    ui.step();
+    ui.get_by_role_and_label(role, label).type_text(text);
+    ui.step();
+    settle(ui);
+}
+
+/// First start: a person with a name creates a network.
+pub fn create_network(ui: &mut Ui, name: &str, network: &str) {
+    type_into(ui, Role::TextInput, nl(Text::YourName), name);
+    type_into(ui, Role::TextInput, nl(Text::NetworkName), network);
+    click(ui, nl(Text::CreateNetwork));
+    wait_until(ui, "the network is open", |app| app.state.view.is_some());
+}
+
+/// The text a text field shows now.
+pub fn shown_text(ui: &Ui, role: Role, label: &str) -> String {
+    ui.get_by_role_and_label(role, label).value().unwrap_or_default()
+}

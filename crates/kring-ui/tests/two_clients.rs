@@ -1,0 +1,102 @@
+//! Two desktop clients in one process, each with its own node on 127.0.0.1 (offline mode):
+//! one invites, the other joins by pasting the ticket, and they write the same notes live.
+
+mod common;
+
+use common::*;
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+use kring_model::TextField;
+use kring_ui::Screen;
+use kring_ui::i18n::Text;
+
+fn notes(ui: &Ui) -> String {
+    shown_text(ui, Role::MultilineTextInput, nl(Text::Notes))
+}
+
+/// Where the typist's caret is in the notes (selection start, end).
+fn caret(ui: &Ui, field: &TextField) -> Option<(usize, usize)> {
+    ui.state().forms.drafts.get(field)?.caret()
+}
+
+/// Steps both clients until `done` holds for the pair, for at most 20 seconds.
+fn wait_both(a: &mut Ui, b: &mut Ui, what: &str, done: impl Fn(&Ui, &Ui) -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        a.step();
+        b.step();
+        if done(a, b) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting until {what}: {:?} / {:?}",
+            notes(a),
+            notes(b)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn notes_typed_in_one_client_appear_in_the_other_and_concurrent_typing_converges() {
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut anna = client(dir_a.path());
+    let mut bram = client(dir_b.path());
+
+    // Anna starts the network, plans a session and makes an invitation on the members screen.
+    create_network(&mut anna, "Anna", "PLG Lezen");
+    type_into(&mut anna, Role::TextInput, nl(Text::Title), "Leesbegrip");
+    click(&mut anna, nl(Text::AddSession));
+    let Screen::Session(session) = anna.state().screen.clone() else { panic!("the session opens") };
+    click(&mut anna, nl(Text::Members));
+    click(&mut anna, nl(Text::MakeInvite));
+    let ticket = anna.state().forms.ticket_made.clone().expect("a ticket is shown");
+
+    // Bram pastes the ticket at his first start.
+    type_into(&mut bram, Role::TextInput, nl(Text::YourName), "Bram");
+    type_into(&mut bram, Role::MultilineTextInput, nl(Text::Ticket), &ticket);
+    click(&mut bram, nl(Text::Join));
+    wait_until(&mut bram, "Bram sees the network", |app| {
+        app.state.snapshot().is_some_and(|s| s.sessions.contains_key(&session))
+    });
+    assert_eq!(bram.state().state.snapshot().unwrap().info.name, "PLG Lezen");
+
+    // Both open the session's notes.
+    anna.state_mut().screen = Screen::Session(session.clone());
+    bram.state_mut().screen = Screen::Session(session.clone());
+    anna.step();
+    bram.step();
+
+    // Anna types; the text appears in Bram's window.
+    type_into(&mut anna, Role::MultilineTextInput, nl(Text::Notes), "Samen lezen werkt.");
+    wait_both(&mut anna, &mut bram, "Anna's notes reach Bram", |_, b| notes(b) == "Samen lezen werkt.");
+
+    // Now both type at the same time: Anna at the start, Bram at the end.
+    let field = TextField::Notes(session.clone());
+    for ui in [&mut anna, &mut bram] {
+        ui.get_by_role_and_label(Role::MultilineTextInput, nl(Text::Notes)).click();
+        ui.step();
+    }
+    anna.key_press_modifiers(Modifiers::CTRL, Key::Home);
+    bram.key_press_modifiers(Modifiers::CTRL, Key::End);
+    anna.step();
+    bram.step();
+    for (a, b) in ["Anna: ", "ja, ", "echt "].iter().zip([" Bram:", " ook", " thuis."]) {
+        anna.get_by_role_and_label(Role::MultilineTextInput, nl(Text::Notes)).type_text(a);
+        bram.get_by_role_and_label(Role::MultilineTextInput, nl(Text::Notes)).type_text(b);
+        anna.step();
+        bram.step();
+    }
+    let expected = "Anna: ja, echt Samen lezen werkt. Bram: ook thuis.";
+    wait_both(&mut anna, &mut bram, "both windows show both typists' text", |a, b| {
+        notes(a) == expected && notes(b) == expected
+    });
+    wait_both(&mut anna, &mut bram, "both are idle", |a, b| a.state().state.is_idle() && b.state().state.is_idle());
+    // Each typist's caret is still behind their own words.
+    let anna_at = "Anna: ja, echt ".chars().count();
+    assert_eq!(caret(&anna, &field), Some((anna_at, anna_at)));
+    let end = expected.chars().count();
+    assert_eq!(caret(&bram, &field), Some((end, end)));
+}
