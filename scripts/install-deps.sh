@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs what building and testing Kring needs on Debian or Ubuntu: the Rust toolchain (via
 # rustup, only if cargo is missing) and the system packages below. With --desktop it also
-# installs the libraries the desktop window loads when it starts. Safe to run every time: it
-# does nothing when everything is already there.
+# installs the libraries the desktop window loads when it starts; with --screenshots also a
+# virtual display and a screenshot tool (for scripts/screenshots.sh). Safe to run every time:
+# it does nothing when everything is already there.
 set -euo pipefail
 
 packages=(pkg-config)
-if [ "${1:-}" = "--desktop" ]; then
-    packages+=(libx11-6 libx11-xcb1 libxcursor1 libxi6 libxkbcommon-x11-0 libegl1 libgl1-mesa-dri)
-fi
+desktop=(libx11-6 libx11-xcb1 libxcursor1 libxi6 libxkbcommon-x11-0 libegl1 libgl1-mesa-dri)
+case "${1:-}" in
+    --desktop) packages+=("${desktop[@]}") ;;
+    --screenshots) packages+=("${desktop[@]}" xvfb imagemagick) ;;
+esac
 
 if ! command -v cargo >/dev/null 2>&1; then
     if [ -x "$HOME/.cargo/bin/cargo" ]; then

@@ -27,6 +27,10 @@ pub struct Cli {
     #[arg(long = "bind", id = "gui_bind", value_name = "ADDR:PORT")]
     pub gui_bind: Option<std::net::SocketAddr>,
 
+    /// For the desktop client (no command): the screen to open first.
+    #[arg(long, value_name = "SCREEN", value_parser = ["sessions", "session", "questions", "members", "settings"])]
+    pub screen: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -46,7 +46,8 @@ fn run(cli: Cli) -> Result<()> {
         // No command: the desktop client.
         let net = cli::NetArgs { offline: cli.gui_offline, bind: cli.gui_bind };
         let mode = commands::network_mode(&net, &data)?;
-        return kring_ui::run(data, mode).map_err(|err| anyhow::anyhow!("the desktop window could not open: {err}"));
+        return kring_ui::run(data, mode, cli.screen)
+            .map_err(|err| anyhow::anyhow!("the desktop window could not open: {err}"));
     };
     if let cli::Command::Serve { net, invite, limits, network } = command {
         // Serve prints a line per event as it goes, not one object at the end.

@@ -52,6 +52,8 @@ pub struct KringApp {
     pub state: AppState,
     pub screen: Screen,
     pub forms: Forms,
+    /// A screen to open as soon as the network is shown (`--screen`).
+    pub first_screen: Option<String>,
 }
 
 impl KringApp {
@@ -65,7 +67,7 @@ impl KringApp {
             relay_url: state.config.relay_url.clone().unwrap_or_default(),
             ..Forms::default()
         };
-        KringApp { state, screen: Screen::Sessions, forms }
+        KringApp { state, screen: Screen::Sessions, forms, first_screen: None }
     }
 
     /// Draws one frame. Also what the UI tests drive.
@@ -94,6 +96,9 @@ impl KringApp {
             });
             return;
         }
+        if let Some(name) = self.first_screen.take() {
+            self.screen = self.named_screen(&name);
+        }
         let today = today();
         let (state, forms) = (&mut self.state, &mut self.forms);
         egui::CentralPanel::default_margins().show(ui, |ui| match self.screen.clone() {
@@ -104,6 +109,19 @@ impl KringApp {
             Screen::Settings => views::settings::show(ui, state, forms),
             Screen::AddNetwork => {}
         });
+    }
+
+    fn named_screen(&self, name: &str) -> Screen {
+        match name {
+            "questions" => Screen::Questions,
+            "members" => Screen::Members,
+            "settings" => Screen::Settings,
+            "session" => {
+                let latest = self.state.snapshot().and_then(|s| s.live_sessions().max_by_key(|s| s.starts_at.clone()));
+                latest.map(|s| Screen::Session(s.id.clone())).unwrap_or(Screen::Sessions)
+            }
+            _ => Screen::Sessions,
+        }
     }
 
     /// Acts on a command that succeeded.

@@ -10,8 +10,9 @@ pub mod views;
 pub use app::{KringApp, Screen};
 pub use state::AppState;
 
-/// Opens the desktop client on `data` until its window is closed.
-pub fn run(data: kring_store::DataDir, mode: kring_node::NetworkMode) -> eframe::Result<()> {
+/// Opens the desktop client on `data` until its window is closed; `screen` names the screen to
+/// open first (`sessions`, `session` for the latest one, `questions`, `members`, `settings`).
+pub fn run(data: kring_store::DataDir, mode: kring_node::NetworkMode, screen: Option<String>) -> eframe::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Kring")
@@ -27,7 +28,9 @@ pub fn run(data: kring_store::DataDir, mode: kring_node::NetworkMode) -> eframe:
         Box::new(move |cc| {
             let mut state = AppState::start(data, mode)?;
             state.wanted_network = app::last_network(cc.storage);
-            Ok(Box::new(KringApp::new(state)))
+            let mut app = KringApp::new(state);
+            app.first_screen = screen;
+            Ok(Box::new(app))
         }),
     )
 }

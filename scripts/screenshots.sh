@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Starts the real Kring app under a virtual display (Xvfb) on a demo network and saves a
+# screenshot of each main screen to docs/screenshots/. Nothing leaves this machine: the demo
+# peers talk over 127.0.0.1 only, in offline mode.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./scripts/install-deps.sh --screenshots
+cargo build --locked -p kring
+kring=target/debug/kring
+out=docs/screenshots
+mkdir -p "$out"
+demo=$(mktemp -d)
+serve_pid=""
+xvfb_pid=""
+cleanup() {
+    [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null || true
+    [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
+    rm -rf "$demo"
+}
+trap cleanup EXIT
+
+k() { "$kring" --data-dir "$demo/$1" "${@:2}"; }
+field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" | head -n 1; }
+
+# Anna starts a PLG with a session, notes, actions and learning questions.
+k anna network create --name "PLG Rekenen Leiden" --me "Anna de Vries" --perspective teacher --organisation "Da Vinci College" >/dev/null
+session=$(k anna session add --title "Feedback op rekenwerk" --kind plg --date 2026-12-03T15:30 --location "Lokaal 2.14" | field session)
+k anna session add --title "Startbijeenkomst" --kind plg --date 2026-09-10 --location "Mediatheek" >/dev/null
+k anna session add --title "Regiodag" --kind regioteam --date 2027-01-21 --location "Hogeschool Leiden" >/dev/null
+k anna session notes --session "$session" --append "Opening: iedereen deelt één voorbeeld van feedback die werkte." >/dev/null
+k anna session notes --session "$session" --append "Bram: leerlingen lezen schriftelijke feedback zelden; mondeling werkt beter in klas 2." >/dev/null
+k anna session notes --session "$session" --append "Afspraak: we proberen drie weken 'feedback-minuten' en verzamelen voorbeelden." >/dev/null
+q1=$(k anna question add --title "Hoe geven we feedback die leerlingen echt lezen?" | field question)
+k anna question add --title "Wat helpt zwakke rekenaars om door te zetten?" >/dev/null
+q3=$(k anna question add --title "Hoe betrekken we ouders bij rekenen?" | field question)
+k anna question vote --question "$q1" >/dev/null
+k anna question status --question "$q1" --status central >/dev/null
+k anna question status --question "$q3" --status exploring >/dev/null
+
+# Bram and Samira join with a ticket while Anna's laptop serves.
+k anna serve --offline --bind 127.0.0.1:0 --invite --uses 2 >"$demo/serve.out" 2>/dev/null &
+serve_pid=$!
+for _ in $(seq 100); do grep -q ticket "$demo/serve.out" 2>/dev/null && break; sleep 0.2; done
+ticket=$(field ticket <"$demo/serve.out")
+k bram join "$ticket" --me "Bram Jansen" --perspective researcher --organisation "Hogeschool Leiden" --offline --bind 127.0.0.1:0 >/dev/null
+k samira join "$ticket" --me "Samira El Amrani" --perspective student --organisation "Pabo Leiden" --offline --bind 127.0.0.1:0 >/dev/null
+kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; serve_pid=""
+k anna session attend --session "$session" --status present >/dev/null
+
+Xvfb :97 -screen 0 1280x800x24 >/dev/null 2>&1 &
+xvfb_pid=$!
+sleep 1
+shoot() {
+    local name=$1 data=$2; shift 2
+    DISPLAY=:97 env -u WAYLAND_DISPLAY "$kring" --data-dir "$demo/$data" --offline "$@" >/dev/null 2>&1 &
+    local app=$!
+    sleep "${SHOT_DELAY:-6}"
+    DISPLAY=:97 import -window root "$out/$name.png"
+    kill "$app"; wait "$app" 2>/dev/null || true
+    echo "saved $out/$name.png"
+}
+mkdir -p "$demo/new"
+shoot first-start new
+shoot sessions anna --screen sessions
+shoot session anna --screen session
+shoot questions anna --screen questions
+shoot members anna --screen members
+shoot settings anna --screen settings
