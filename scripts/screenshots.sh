@@ -39,10 +39,11 @@ k anna question status --question "$q1" --status central >/dev/null
 k anna question status --question "$q3" --status exploring >/dev/null
 
 # Bram and Samira join with a ticket while Anna's laptop serves.
-k anna serve --offline --bind 127.0.0.1:0 --invite --uses 2 >"$demo/serve.out" 2>/dev/null &
+"$kring" --data-dir "$demo/anna" serve --offline --bind 127.0.0.1:0 --invite --max-uses 2 >"$demo/serve.out" 2>/dev/null &
 serve_pid=$!
 for _ in $(seq 100); do grep -q ticket "$demo/serve.out" 2>/dev/null && break; sleep 0.2; done
 ticket=$(field ticket <"$demo/serve.out")
+[ -n "$ticket" ] || { echo "the demo network could not serve an invitation" >&2; exit 1; }
 k bram join "$ticket" --me "Bram Jansen" --perspective researcher --organisation "Hogeschool Leiden" --offline --bind 127.0.0.1:0 >/dev/null
 k samira join "$ticket" --me "Samira El Amrani" --perspective student --organisation "Pabo Leiden" --offline --bind 127.0.0.1:0 >/dev/null
 kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; serve_pid=""
@@ -53,10 +54,11 @@ xvfb_pid=$!
 sleep 1
 shoot() {
     local name=$1 data=$2; shift 2
-    DISPLAY=:97 env -u WAYLAND_DISPLAY "$kring" --data-dir "$demo/$data" --offline "$@" >/dev/null 2>&1 &
+    DISPLAY=:97 XDG_DATA_HOME="$demo/xdg" env -u WAYLAND_DISPLAY "$kring" --data-dir "$demo/$data" --offline "$@" >/dev/null 2>&1 &
     local app=$!
     sleep "${SHOT_DELAY:-6}"
-    DISPLAY=:97 import -window root "$out/$name.png"
+    # The window is 1100 × 750 at the top left of the virtual screen.
+    DISPLAY=:97 import -window root -crop 1100x750+0+0 +repage "$out/$name.png"
     kill "$app"; wait "$app" 2>/dev/null || true
     echo "saved $out/$name.png"
 }

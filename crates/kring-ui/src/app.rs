@@ -117,8 +117,12 @@ impl KringApp {
             "members" => Screen::Members,
             "settings" => Screen::Settings,
             "session" => {
-                let latest = self.state.snapshot().and_then(|s| s.live_sessions().max_by_key(|s| s.starts_at.clone()));
-                latest.map(|s| Screen::Session(s.id.clone())).unwrap_or(Screen::Sessions)
+                // The next meeting, or else the last one held.
+                let today = today();
+                let sessions: Vec<_> = self.state.snapshot().map(|s| s.live_sessions().collect()).unwrap_or_default();
+                let next = sessions.iter().filter(|s| s.starts_at >= today).min_by_key(|s| s.starts_at.clone());
+                let last = sessions.iter().max_by_key(|s| s.starts_at.clone());
+                next.or(last).map(|s| Screen::Session(s.id.clone())).unwrap_or(Screen::Sessions)
             }
             _ => Screen::Sessions,
         }
