@@ -149,7 +149,12 @@ impl AppState {
     }
 
     pub fn snapshot(&self) -> Option<&NetworkSnapshot> {
-        self.view.as_ref().map(|v| &v.snapshot)
+        self.view.as_ref().map(|v| v.snapshot.as_ref())
+    }
+
+    /// The open network's snapshot, to hold while actions are sent (a cheap shared copy).
+    pub fn shared_snapshot(&self) -> Option<std::sync::Arc<NetworkSnapshot>> {
+        self.view.as_ref().map(|v| v.snapshot.clone())
     }
 
     pub fn me(&self) -> Option<&MemberId> {

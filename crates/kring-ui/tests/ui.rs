@@ -42,6 +42,7 @@ fn from_first_start_to_a_question_with_a_vote() {
         click(&mut ui, nl(Text::Vote));
         wait_until(&mut ui, "the vote shows", |_| true);
         assert!(ui.query_by_label(nl(Text::RetractVote)).is_some(), "the button now offers to retract");
+        click(&mut ui, "Hoe motiveren we zwakke rekenaars?");
         ui.get_by_role_and_label(Role::Button, "centraal").click();
         ui.step();
         settle(&mut ui);

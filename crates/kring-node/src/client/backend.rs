@@ -272,7 +272,7 @@ impl Backend {
                 me: snapshot.member_for_device(&device).map(|m| m.id.clone()),
                 network: network_id,
                 version: self.version,
-                snapshot,
+                snapshot: Arc::new(snapshot),
                 typed: self.typed,
                 caret,
             }

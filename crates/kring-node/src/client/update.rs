@@ -1,5 +1,7 @@
 //! What a node tells its interface.
 
+use std::sync::Arc;
+
 use kring_model::{MemberId, NetworkSnapshot, TextField};
 
 use super::status::SyncStatus;
@@ -16,7 +18,8 @@ pub struct NetworkView {
     pub network: String,
     /// Grows with every view sent; typing names the version it was made on.
     pub version: u64,
-    pub snapshot: NetworkSnapshot,
+    /// Shared, so views can hold it for a frame without copying a big network.
+    pub snapshot: Arc<NetworkSnapshot>,
     /// This device's member, if it still is one.
     pub me: Option<MemberId>,
     /// The last [`Command::Type`](super::Command::Type) request this view includes.

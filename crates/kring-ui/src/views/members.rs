@@ -12,7 +12,7 @@ use crate::state::{After, AppState};
 
 pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms) {
     let l = state.language;
-    let Some(snapshot) = state.snapshot().cloned() else { return };
+    let Some(snapshot) = state.shared_snapshot() else { return };
     let me = state.me().cloned();
     let coordinator = me.as_ref().and_then(|me| snapshot.members.get(me)).is_some_and(|m| m.role == Role::Coordinator);
     let online: Vec<String> = state.status.peers.iter().filter(|(_, p)| p.connected).map(|(d, _)| d.clone()).collect();

@@ -1,5 +1,6 @@
-//! The learning questions, as a board by status: propose, vote, move along; one question's
-//! details, insights and the sessions where it was discussed.
+//! The learning questions, as a board by status: propose and vote; one question (click its
+//! title) to move it along, with its details, insights and the sessions where it was discussed.
+//! The cards stay small: a busy network has hundreds of questions on this board.
 
 use kring_model::{QuestionStatus, TextField};
 
@@ -22,7 +23,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms) {
     super::error_line(ui, &state.error);
     ui.separator();
 
-    let Some(snapshot) = state.snapshot().cloned() else { return };
+    let Some(snapshot) = state.shared_snapshot() else { return };
     let me = state.me().cloned();
     if let Some(id) = forms.selected_question.clone()
         && let Some(question) = snapshot.questions.get(&id).filter(|q| q.deleted_at.is_none())
@@ -32,6 +33,15 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms) {
                 ui.heading(&question.title);
                 if ui.small_button(tr(l, Text::Close)).clicked() {
                     forms.selected_question = None;
+                }
+            });
+            ui.horizontal_wrapped(|ui| {
+                ui.label(tr(l, Text::Status));
+                for next in QuestionStatus::ALL.iter().filter(|s| **s != question.status) {
+                    if ui.small_button(word(l, next.as_str())).clicked() {
+                        let (id, next) = (question.id.clone(), *next);
+                        state.edit(After::Nothing, move |n, me| n.set_status(me, &id, next).map(|()| None));
+                    }
                 }
             });
             egui::ScrollArea::vertical().show(ui, |ui| {
@@ -70,15 +80,6 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms) {
                                 if voted { n.retract_vote(me, &id) } else { n.vote(me, &id) }.map(|()| None)
                             });
                         }
-                        ui.horizontal_wrapped(|ui| {
-                            ui.label(tr(l, Text::Status));
-                            for next in QuestionStatus::ALL.iter().filter(|s| *s != status) {
-                                if ui.small_button(word(l, next.as_str())).clicked() {
-                                    let (id, next) = (question.id.clone(), *next);
-                                    state.edit(After::Nothing, move |n, me| n.set_status(me, &id, next).map(|()| None));
-                                }
-                            }
-                        });
                     });
                 }
             }

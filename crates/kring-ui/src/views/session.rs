@@ -9,7 +9,7 @@ use crate::state::{After, AppState};
 
 pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, screen: &mut Screen, id: &SessionId) {
     let l = state.language;
-    let Some(snapshot) = state.snapshot().cloned() else { return };
+    let Some(snapshot) = state.shared_snapshot() else { return };
     let Some(session) = snapshot.sessions.get(id).filter(|s| s.deleted_at.is_none()) else {
         *screen = Screen::Sessions;
         return;
