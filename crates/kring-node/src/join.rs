@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::address_book::{AddressBook, addr_to_text};
 use crate::error::{NodeError, Result};
 use crate::events::NodeEvent;
+use crate::networks::OpenNetwork;
 use crate::node::Shared;
 use crate::ticket::{InviteTicket, secret_hash};
 
@@ -97,10 +98,11 @@ fn admit(shared: &Shared, device: &str, request: &JoinRequest) -> std::result::R
     Ok(JoinReply::Welcome { member: member.to_string(), document, peers })
 }
 
-/// A network this device just joined, with the addresses it learned on the way.
+/// A network this device just joined (saved and open), with the addresses it learned on the way.
 pub struct Joined {
     pub network: String,
     pub member: String,
+    pub opened: OpenNetwork,
     /// The devices named in the ticket.
     pub ticket_peers: Vec<iroh::EndpointAddr>,
     /// The member devices the inviter told us about.
@@ -163,9 +165,15 @@ pub async fn join(
     if network.id().as_str() != ticket.network {
         return Err(NodeError::connection("the inviter sent a different network than the ticket names"));
     }
-    let mut store = data.create_network(&ticket.network, network.doc_mut())?;
-    store.persist(network.doc_mut())?;
-    Ok(Joined { network: ticket.network.clone(), member, ticket_peers: ticket.peers.clone(), told_peers: peers })
+    // Creating the store saves the whole document.
+    let store = data.create_network(&ticket.network, network.doc_mut())?;
+    Ok(Joined {
+        network: ticket.network.clone(),
+        member,
+        opened: OpenNetwork { network, store },
+        ticket_peers: ticket.peers.clone(),
+        told_peers: peers,
+    })
 }
 
 async fn ask(endpoint: &Endpoint, peer: iroh::EndpointAddr, request: &JoinRequest) -> Result<JoinReply> {

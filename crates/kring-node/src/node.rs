@@ -392,12 +392,10 @@ impl Node {
         timeout: Duration,
     ) -> Result<(String, String)> {
         let joined = join::join(data, &self.endpoint, ticket, profile, timeout).await?;
-        let (store, doc, _) = data.open_network(&joined.network)?;
-        let network = kring_model::Network::from_doc(doc)?;
         let mut library = self.shared.lock();
         joined.learn_into(&mut library.book);
         library.book.save()?;
-        library.insert(joined.network.clone(), crate::networks::OpenNetwork { network, store });
+        library.insert(joined.network.clone(), joined.opened);
         drop(library);
         self.shared.dial_now.notify_one();
         Ok((joined.network, joined.member))

@@ -93,7 +93,6 @@ fn build_network(data: &DataDir) {
         let _ = network.vote(member, question);
     }
     let id = network.id().to_string();
-    let mut store = data.create_network(&id, network.doc_mut()).unwrap();
-    store.persist(network.doc_mut()).unwrap();
-    store.compact(network.doc_mut()).unwrap();
+    // Creating the store writes the whole document as one compact snapshot.
+    data.create_network(&id, network.doc_mut()).unwrap();
 }

@@ -11,7 +11,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use super::command::{Command, Edit};
 use super::status::{Reach, SyncStatus};
-use super::typist::{Typist, ViewHistory};
+use super::typist::Typing;
 use super::update::{NetworkEntry, NetworkView, Update};
 use super::{Outbox, Request};
 use crate::address_book::addr_to_text;
@@ -37,8 +37,7 @@ struct Backend {
     finished: UnboundedSender<Finished>,
     watched: Option<String>,
     version: u64,
-    history: ViewHistory,
-    typist: Option<Typist>,
+    typing: Typing,
     /// The last typing request applied.
     typed: u64,
     view_dirty: bool,
@@ -71,8 +70,7 @@ pub(crate) async fn run(data: DataDir, mode: NetworkMode, mut inbox: UnboundedRe
         finished,
         watched: None,
         version: 0,
-        history: ViewHistory::default(),
-        typist: None,
+        typing: Typing::default(),
         typed: 0,
         view_dirty: false,
         status: SyncStatus::default(),
@@ -127,9 +125,9 @@ impl Backend {
             Command::Type { network, field, seen, splices, caret } => {
                 self.typed = id;
                 self.view_dirty = true;
-                let (history, typist) = (&self.history, &mut self.typist);
+                let typing = &mut self.typing;
                 with_network(&self.node, &network, |open, me| {
-                    Typist::type_text(typist, history, (&network, open, me), &field, seen, &splices, caret)
+                    typing.type_text(&network, open, me, &field, seen, &splices, caret)
                 })
                 .map(|()| None)
             }
@@ -157,8 +155,8 @@ impl Backend {
         let details = NetworkDetails { name: name.to_string(), ..Default::default() };
         let (mut network, _) = Network::create(&details, founder, &self.data.device_id()).map_err(|e| e.to_string())?;
         let id = network.id().to_string();
-        let mut store = self.data.create_network(&id, network.doc_mut()).map_err(|e| e.to_string())?;
-        store.persist(network.doc_mut()).map_err(|e| e.to_string())?;
+        // Creating the store saves the whole document.
+        let store = self.data.create_network(&id, network.doc_mut()).map_err(|e| e.to_string())?;
         self.node.add_network(network, store);
         self.send_networks();
         Ok(Some(id))
@@ -266,8 +264,8 @@ impl Backend {
                 }
             };
             self.version += 1;
-            self.history.remember(self.version, open.network.heads());
-            let caret = self.typist.as_ref().filter(|t| t.network == network_id).and_then(|t| t.caret(&open.network));
+            self.typing.remember_view(self.version, open.network.heads());
+            let caret = self.typing.caret(&network_id, &open.network);
             NetworkView {
                 me: snapshot.member_for_device(&device).map(|m| m.id.clone()),
                 network: network_id,

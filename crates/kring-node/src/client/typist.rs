@@ -11,29 +11,18 @@ use kring_model::{CaretAnchor, MemberId, Network, Splice, TextField};
 /// present.
 const REMEMBERED_VIEWS: usize = 256;
 
-/// The heads of the views recently sent to the interface.
+/// The views recently sent to the interface, and the text being typed in.
 #[derive(Default)]
-pub struct ViewHistory {
+pub struct Typing {
+    /// Version and heads of each recent view.
     views: VecDeque<(u64, Vec<ChangeHash>)>,
-}
-
-impl ViewHistory {
-    pub fn remember(&mut self, version: u64, heads: Vec<ChangeHash>) {
-        if self.views.len() == REMEMBERED_VIEWS {
-            self.views.pop_front();
-        }
-        self.views.push_back((version, heads));
-    }
-
-    pub fn heads_of(&self, version: u64) -> Option<&Vec<ChangeHash>> {
-        self.views.iter().find(|(v, _)| *v == version).map(|(_, heads)| heads)
-    }
+    typist: Option<Typist>,
 }
 
 /// The text being typed in, and the version of it the typist sees.
-pub struct Typist {
-    pub network: String,
-    pub field: TextField,
+struct Typist {
+    network: String,
+    field: TextField,
     /// The view version the interface last adopted.
     adopted: u64,
     /// Exactly the text on the typist's screen: the adopted view plus their keystrokes since.
@@ -41,29 +30,35 @@ pub struct Typist {
     caret: Option<(CaretAnchor, CaretAnchor)>,
 }
 
-impl Typist {
-    /// Applies one batch of keystrokes made on view `version` and moves the caret.
+impl Typing {
+    /// Remembers that view `version` showed the document at `heads`.
+    pub fn remember_view(&mut self, version: u64, heads: Vec<ChangeHash>) {
+        if self.views.len() == REMEMBERED_VIEWS {
+            self.views.pop_front();
+        }
+        self.views.push_back((version, heads));
+    }
+
+    /// Applies one batch of keystrokes made in `field` of `network_id` on view `version`, and
+    /// moves the caret.
+    #[allow(clippy::too_many_arguments)] // one keystroke batch, as the command carries it
     pub fn type_text(
-        slot: &mut Option<Typist>,
-        history: &ViewHistory,
-        (network_id, network, me): (&str, &mut Network, &MemberId),
+        &mut self,
+        network_id: &str,
+        network: &mut Network,
+        me: &MemberId,
         field: &TextField,
         version: u64,
         splices: &[Splice],
         caret: Option<(usize, usize)>,
     ) -> Result<(), String> {
-        let same_text = slot.as_ref().is_some_and(|t| t.network == network_id && t.field == *field);
-        if !same_text || slot.as_ref().is_some_and(|t| version > t.adopted) {
-            let seen = history.heads_of(version).cloned().unwrap_or_else(|| network.heads());
-            *slot = Some(Typist {
-                network: network_id.to_string(),
-                field: field.clone(),
-                adopted: version,
-                seen,
-                caret: None,
-            });
+        let same_text = self.typist.as_ref().is_some_and(|t| t.network == network_id && t.field == *field);
+        if !same_text || self.typist.as_ref().is_some_and(|t| version > t.adopted) {
+            let seen = self.heads_of(version).cloned().unwrap_or_else(|| network.heads());
+            let network = network_id.to_string();
+            self.typist = Some(Typist { network, field: field.clone(), adopted: version, seen, caret: None });
         }
-        let Some(typist) = slot.as_mut() else { return Ok(()) };
+        let Some(typist) = self.typist.as_mut() else { return Ok(()) };
         if !splices.is_empty() {
             typist.seen = network.type_text(me, field, &typist.seen, splices).map_err(|e| e.to_string())?;
         }
@@ -74,11 +69,16 @@ impl Typist {
         Ok(())
     }
 
-    /// The caret in the current text.
-    pub fn caret(&self, network: &Network) -> Option<(TextField, usize, usize)> {
-        let (start, end) = self.caret.as_ref()?;
-        let start = network.caret_position(&self.field, start).ok()?;
-        let end = network.caret_position(&self.field, end).ok()?;
-        Some((self.field.clone(), start, end))
+    /// The typist's caret in the current text, if they type in `network_id`.
+    pub fn caret(&self, network_id: &str, network: &Network) -> Option<(TextField, usize, usize)> {
+        let typist = self.typist.as_ref().filter(|t| t.network == network_id)?;
+        let (start, end) = typist.caret.as_ref()?;
+        let start = network.caret_position(&typist.field, start).ok()?;
+        let end = network.caret_position(&typist.field, end).ok()?;
+        Some((typist.field.clone(), start, end))
+    }
+
+    fn heads_of(&self, version: u64) -> Option<&Vec<ChangeHash>> {
+        self.views.iter().find(|(v, _)| *v == version).map(|(_, heads)| heads)
     }
 }
