@@ -28,7 +28,7 @@ pub struct Cli {
     pub gui_bind: Option<std::net::SocketAddr>,
 
     /// For the desktop client (no command): the screen to open first.
-    #[arg(long, value_name = "SCREEN", value_parser = ["sessions", "session", "questions", "members", "settings"])]
+    #[arg(long, value_name = "SCREEN", value_parser = ["sessions", "session", "questions", "reflection", "members", "settings"])]
     pub screen: Option<String>,
 
     #[command(subcommand)]
@@ -46,6 +46,9 @@ pub enum Command {
     /// Learning questions the network works on: propose, vote, move along.
     #[command(subcommand)]
     Question(QuestionCommand),
+    /// Reflection rounds on the key factors of network learning: open, score, close.
+    #[command(subcommand)]
+    Reflection(ReflectionCommand),
     /// Members of the network.
     #[command(subcommand)]
     Member(MemberCommand),
@@ -282,6 +285,38 @@ pub enum QuestionCommand {
         question: String,
         #[arg(long, value_parser = words(kring_model::QuestionStatus::ALL))]
         status: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReflectionCommand {
+    /// Open a round on the factors in use now (coordinators).
+    Open {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long)]
+        title: String,
+    },
+    /// Score one factor from 1 to 5, with an optional comment; scoring again replaces it.
+    Score {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        round: String,
+        /// The factor's id, e.g. trust or knowledge-sharing.
+        #[arg(long, value_name = "ID")]
+        factor: String,
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=5))]
+        score: i64,
+        #[arg(long, default_value = "")]
+        comment: String,
+    },
+    /// Close a round: nobody can score in it afterwards (coordinators).
+    Close {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        round: String,
     },
 }
 

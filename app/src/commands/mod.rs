@@ -6,6 +6,7 @@ mod join;
 mod member;
 mod network;
 mod question;
+mod reflection;
 pub mod serve;
 mod session;
 mod settings;
@@ -23,6 +24,7 @@ pub fn run(command: Command, data: &DataDir) -> Result<Value> {
         Command::Network(command) => network::run(command, data),
         Command::Session(command) => session::run(command, data),
         Command::Question(command) => question::run(command, data),
+        Command::Reflection(command) => reflection::run(command, data),
         Command::Member(command) => member::run(command, data),
         Command::Bundle(command) => bundle::run(command, data),
         Command::Show(args) => show::run(&args, data),

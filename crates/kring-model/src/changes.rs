@@ -106,6 +106,36 @@ impl ChangeSummary {
     pub fn contains(&self, what: ChangeKind, target: &str) -> bool {
         self.items.iter().any(|i| i.what == what && i.target.as_deref() == Some(target))
     }
+
+    /// Adds the changes of a later summary, so a long "since you last looked" can grow one
+    /// sync at a time instead of being recounted from the start.
+    pub fn absorb(&mut self, later: ChangeSummary) {
+        let mut grouped: BTreeMap<(ChangeKind, Option<String>), ChangeItem> =
+            self.items.drain(..).map(|item| ((item.what, item.target.clone()), item)).collect();
+        for item in later.items {
+            match grouped.get_mut(&(item.what, item.target.clone())) {
+                Some(known) => {
+                    known.by.extend(item.by);
+                    known.count += item.count;
+                    known.last_at = known.last_at.max(item.last_at);
+                }
+                None => {
+                    grouped.insert((item.what, item.target.clone()), item);
+                }
+            }
+        }
+        self.items = grouped.into_values().collect();
+        self.other_changes += later.other_changes;
+    }
+
+    /// Leaves out what only `member` did: nobody needs to be told about their own edits.
+    pub fn without_member(mut self, member: &MemberId) -> ChangeSummary {
+        self.items.retain(|item| item.by.iter().any(|by| by != member));
+        for item in &mut self.items {
+            item.by.remove(member);
+        }
+        self
+    }
 }
 
 impl Network {

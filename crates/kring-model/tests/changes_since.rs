@@ -129,3 +129,22 @@ fn unknown_heads_report_everything_and_foreign_changes_are_only_counted() {
     assert_eq!(summary.other_changes, 1);
     assert!(!summary.is_empty());
 }
+
+#[test]
+fn a_summary_grown_sync_by_sync_equals_one_counted_at_once() {
+    let mut s = scenario();
+    let mut stepwise = s.anna.changes_since(&s.seen);
+    let middle = s.anna.heads();
+    s.anna.append_text(&s.anna_id, &TextField::Notes(s.session_x.clone()), " Anna: akkoord.").unwrap();
+    s.anna.vote(&s.anna_id, &s.new_question).unwrap();
+    stepwise.absorb(s.anna.changes_since(&middle));
+    let at_once = s.anna.changes_since(&s.seen);
+    assert_eq!(stepwise, at_once);
+
+    // Anna is not told about her own edits; Bram's part of the shared notes stays.
+    let for_anna = at_once.without_member(&s.anna_id);
+    assert!(!for_anna.contains(ChangeKind::Voted, s.new_question.as_str()));
+    let notes = for_anna.items.iter().find(|i| i.what == ChangeKind::NotesEdited).unwrap();
+    assert_eq!(notes.by, [s.bram_id.clone()].into_iter().collect());
+    assert_eq!(notes.count, 3, "Bram's two note edits and Anna's, still counted");
+}

@@ -9,6 +9,7 @@ use kring_sync::PeerAddr;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
+use crate::events::FoundVia;
 
 const FILE: &str = "addresses.json";
 
@@ -17,6 +18,9 @@ pub struct AddressBook {
     /// This device's own addresses during its last run, for tickets made while it is not running.
     pub own: BTreeSet<String>,
     pub devices: BTreeMap<String, BTreeSet<String>>,
+    /// How each device's address was learnt.
+    #[serde(default)]
+    pub sources: BTreeMap<String, FoundVia>,
     #[serde(skip)]
     path: PathBuf,
 }
@@ -37,19 +41,37 @@ impl AddressBook {
         Ok(())
     }
 
-    /// Remembers where a device can be reached. Returns whether anything was new.
-    pub fn learn(&mut self, addr: &EndpointAddr) -> bool {
-        let known = self.devices.entry(addr.id.to_string()).or_default();
+    /// Remembers where a device can be reached, and how that was learnt. Returns whether
+    /// anything was new. What a person did (a typed address, a ticket) names the source even
+    /// when members had passed the address on before.
+    pub fn learn(&mut self, addr: &EndpointAddr, via: FoundVia) -> bool {
+        let device = addr.id.to_string();
+        let known = self.devices.entry(device.clone()).or_default();
         let before = known.len();
         known.extend(addr.addrs.iter().map(addr_to_text));
-        known.len() != before
+        let new = known.len() != before;
+        if new || matches!(via, FoundVia::Typed | FoundVia::Ticket) || !self.sources.contains_key(&device) {
+            self.sources.insert(device, via);
+        }
+        new
     }
 
-    pub fn learn_text(&mut self, peer: &PeerAddr) -> bool {
+    /// Remembers an address another member's device passed on.
+    pub fn learn_from_member(&mut self, peer: &PeerAddr) -> bool {
         match to_endpoint_addr(&peer.device, &peer.addrs) {
-            Some(addr) => self.learn(&addr),
+            Some(addr) => self.learn(&addr, FoundVia::Member),
             None => false,
         }
+    }
+
+    /// Where to dial a device, and how it was found: a remembered address, or else its id
+    /// alone for discovery on the LAN (when `find_by_id`).
+    pub fn dial_addr(&self, device: &str, find_by_id: bool) -> Option<(EndpointAddr, FoundVia)> {
+        if let Some(addr) = self.addr_of(device) {
+            return Some((addr, self.sources.get(device).copied().unwrap_or(FoundVia::Member)));
+        }
+        let id = device.parse().ok().filter(|_| find_by_id)?;
+        Some((EndpointAddr::new(id), FoundVia::Lan))
     }
 
     /// The port this device listened on last time, if it did.

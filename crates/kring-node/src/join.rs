@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::address_book::{AddressBook, addr_to_text};
 use crate::error::{NodeError, Result};
-use crate::events::NodeEvent;
+use crate::events::{FoundVia, NodeEvent};
 use crate::networks::OpenNetwork;
 use crate::node::Shared;
 use crate::ticket::{InviteTicket, secret_hash};
@@ -89,7 +89,7 @@ fn admit(shared: &Shared, device: &str, request: &JoinRequest) -> std::result::R
     let document = open.network.doc_mut().save();
     let network = request.network.clone();
     if let Some(addr) = crate::address_book::to_endpoint_addr(device, &request.addrs) {
-        library.book.learn(&addr);
+        library.book.learn(&addr, FoundVia::Incoming);
         let _ = library.book.save();
     }
     drop(library);
@@ -113,10 +113,10 @@ impl Joined {
     /// Remembers every address learned while joining.
     pub fn learn_into(&self, book: &mut AddressBook) {
         for peer in &self.ticket_peers {
-            book.learn(peer);
+            book.learn(peer, FoundVia::Ticket);
         }
         for peer in &self.told_peers {
-            book.learn_text(peer);
+            book.learn_from_member(peer);
         }
     }
 }

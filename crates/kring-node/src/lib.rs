@@ -4,6 +4,7 @@
 //! itself lives in `kring-sync`; this crate moves its bytes over QUIC.
 
 pub mod address_book;
+pub mod bundle;
 pub mod client;
 pub mod endpoint;
 mod error;
@@ -18,7 +19,7 @@ pub mod ticket;
 pub use address_book::AddressBook;
 pub use endpoint::NetworkMode;
 pub use error::{NodeError, Result};
-pub use events::NodeEvent;
+pub use events::{FoundVia, NodeEvent};
 pub use join::JOIN_ALPN;
 pub use node::{Node, PeerReport};
 pub use ticket::InviteTicket;

@@ -97,7 +97,7 @@ impl Networks {
         let members: Vec<String> = self.member_devices(network).into_iter().map(|(d, _)| d).collect();
         let mut changed = false;
         for peer in peers.iter().filter(|p| members.contains(&p.device)) {
-            changed |= self.book.learn_text(peer);
+            changed |= self.book.learn_from_member(peer);
         }
         if changed && let Err(err) = self.book.save() {
             tracing::warn!("cannot save the address book: {err}");

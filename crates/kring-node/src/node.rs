@@ -17,7 +17,7 @@ use tokio::sync::broadcast;
 use crate::address_book::addr_to_text;
 use crate::endpoint::{self, NetworkMode};
 use crate::error::{NodeError, Result};
-use crate::events::NodeEvent;
+use crate::events::{FoundVia, NodeEvent};
 use crate::invite;
 use crate::join::{self, JOIN_ALPN};
 use crate::networks::Networks;
@@ -103,7 +103,7 @@ impl std::fmt::Debug for Shared {
 
 impl ProtocolHandler for SyncHandler {
     async fn accept(&self, connection: Connection) -> std::result::Result<(), AcceptError> {
-        peer::run(self.0.clone(), connection, None, Mode::Live).await;
+        peer::run(self.0.clone(), connection, None, Mode::Live, FoundVia::Incoming).await;
         Ok(())
     }
 }
@@ -223,7 +223,7 @@ impl Node {
             let library = self.shared.lock();
             for network in &networks {
                 for (device, member) in library.member_devices(network) {
-                    let addr = library.book.addr_of(&device).or_else(|| self.by_id(&device));
+                    let addr = library.book.dial_addr(&device, self.find_by_id);
                     targets.push((network.clone(), device.clone(), member, addr));
                 }
             }
@@ -243,11 +243,11 @@ impl Node {
                     received_bytes: 0,
                     error: None,
                 };
-                let Some(addr) = addr else { return report };
+                let Some((addr, via)) = addr else { return report };
                 let attempt = async {
                     let conn = endpoint.connect(addr, SYNC_ALPN).await.map_err(NodeError::connection)?;
                     Ok::<Outcome, NodeError>(
-                        peer::run(shared, conn, Some(vec![network.clone()]), Mode::UntilInSync).await,
+                        peer::run(shared, conn, Some(vec![network.clone()]), Mode::UntilInSync, via).await,
                     )
                 };
                 match tokio::time::timeout(timeout, attempt).await {
@@ -280,7 +280,7 @@ impl Node {
 
     /// Connects to the device at `addr` and syncs live every network both hold, until either
     /// side stops. For addresses typed in by hand, when LAN discovery does not find a peer.
-    pub fn connect(&self, addr: EndpointAddr) {
+    pub fn connect(&self, addr: EndpointAddr, via: FoundVia) {
         let (endpoint, shared) = (self.endpoint.clone(), self.shared.clone());
         tokio::spawn(async move {
             let device = addr.id.to_string();
@@ -294,7 +294,7 @@ impl Node {
             };
             match tokio::time::timeout(Duration::from_secs(5), endpoint.connect(addr, SYNC_ALPN)).await {
                 Ok(Ok(conn)) => {
-                    peer::run(shared, conn, Some(networks), Mode::Live).await;
+                    peer::run(shared, conn, Some(networks), Mode::Live, via).await;
                 }
                 Ok(Err(err)) => shared.emit(NodeEvent::Error { message: format!("cannot reach {device}: {err}") }),
                 Err(_) => shared.emit(NodeEvent::Error { message: format!("cannot reach {device}: no answer") }),
@@ -311,7 +311,7 @@ impl Node {
             let connected: Arc<Mutex<BTreeSet<String>>> = Default::default();
             let mut delay = Duration::from_secs(1);
             while !endpoint.is_closed() {
-                let targets: Vec<(String, EndpointAddr, Vec<String>)> = {
+                let targets: Vec<(String, (EndpointAddr, FoundVia), Vec<String>)> = {
                     let library = shared.lock();
                     let mut by_device: std::collections::BTreeMap<String, Vec<String>> = Default::default();
                     for network in library.ids() {
@@ -323,22 +323,18 @@ impl Node {
                         .into_iter()
                         .filter(|(device, _)| !connected.lock().map(|c| c.contains(device)).unwrap_or(true))
                         .filter_map(|(device, networks)| {
-                            let addr = library
-                                .book
-                                .addr_of(&device)
-                                .or_else(|| find_by_id.then(|| device.parse().ok().map(EndpointAddr::new)).flatten());
-                            addr.map(|addr| (device, addr, networks))
+                            library.book.dial_addr(&device, find_by_id).map(|addr| (device, addr, networks))
                         })
                         .collect()
                 };
-                for (device, addr, networks) in targets {
+                for (device, (addr, via), networks) in targets {
                     let (endpoint, shared, connected) = (endpoint.clone(), shared.clone(), connected.clone());
                     connected.lock().unwrap_or_else(|p| p.into_inner()).insert(device.clone());
                     tokio::spawn(async move {
                         let dial =
                             tokio::time::timeout(Duration::from_secs(3), endpoint.connect(addr, SYNC_ALPN)).await;
                         if let Ok(Ok(conn)) = dial {
-                            peer::run(shared, conn, Some(networks), Mode::Live).await;
+                            peer::run(shared, conn, Some(networks), Mode::Live, via).await;
                         }
                         connected.lock().unwrap_or_else(|p| p.into_inner()).remove(&device);
                     });
@@ -349,10 +345,6 @@ impl Node {
                 }
             }
         });
-    }
-
-    fn by_id(&self, device: &str) -> Option<EndpointAddr> {
-        self.find_by_id.then(|| device.parse().ok().map(EndpointAddr::new)).flatten()
     }
 
     /// Closes every connection gracefully and stops listening.
@@ -402,9 +394,9 @@ impl Node {
     }
 
     /// Remembers where a device is (typed in by hand, or from a pasted ticket).
-    pub fn remember(&self, addr: &EndpointAddr) {
+    pub fn remember(&self, addr: &EndpointAddr, via: FoundVia) {
         let mut library = self.shared.lock();
-        if library.book.learn(addr)
+        if library.book.learn(addr, via)
             && let Err(err) = library.book.save()
         {
             tracing::warn!("cannot save the address book: {err}");

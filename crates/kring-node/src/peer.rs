@@ -11,8 +11,11 @@ use kring_sync::{Event, FrameReader, Message, PeerConnection, frame};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::error::{NodeError, Result};
-use crate::events::NodeEvent;
+use crate::events::{FoundVia, NodeEvent};
 use crate::node::{Change, Shared};
+
+/// Messages at least this large report their progress, in steps of this many bytes.
+const PROGRESS_STEP: usize = 256 * 1024;
 
 /// Whether a connection stays open for live sync or ends once in sync.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +46,13 @@ struct Driver {
 
 /// Runs one connection to its end. `dial` lists the networks to open (dialing side); the
 /// accepting side passes `None` and serves what the peer asks for and may have.
-pub async fn run(shared: Arc<Shared>, conn: Connection, dial: Option<Vec<String>>, mode: Mode) -> Outcome {
+pub async fn run(
+    shared: Arc<Shared>,
+    conn: Connection,
+    dial: Option<Vec<String>>,
+    mode: Mode,
+    found_via: FoundVia,
+) -> Outcome {
     let remote = conn.remote_id().to_string();
     let mut driver = Driver {
         id: shared.next_connection_id(),
@@ -53,7 +62,7 @@ pub async fn run(shared: Arc<Shared>, conn: Connection, dial: Option<Vec<String>
         outcome: Outcome::default(),
         wanted: dial.iter().flatten().cloned().collect(),
     };
-    driver.shared.emit(NodeEvent::PeerConnected { endpoint: driver.remote.clone() });
+    driver.shared.emit(NodeEvent::PeerConnected { endpoint: driver.remote.clone(), found_via });
     let streams = match &dial {
         Some(_) => conn.open_bi().await,
         None => conn.accept_bi().await,
@@ -109,6 +118,7 @@ impl Driver {
         }
         self.after_input()?;
         let mut reader = FrameReader::default();
+        let mut reported = 0;
         let mut buffer = vec![0u8; 64 * 1024];
         loop {
             self.flush(send).await?;
@@ -124,6 +134,7 @@ impl Driver {
                         while let Some(message) = reader.next_message()? {
                             self.receive(message)?;
                         }
+                        self.report_progress(&reader, &mut reported);
                     }
                 },
                 change = changes.recv() => match change {
@@ -142,6 +153,19 @@ impl Driver {
                     Err(RecvError::Closed) => return Ok(()),
                 },
             }
+        }
+    }
+
+    /// Tells how much of a large incoming message has arrived, every [`PROGRESS_STEP`] bytes.
+    fn report_progress(&self, reader: &FrameReader, reported: &mut usize) {
+        let Some((received, total)) = reader.pending() else {
+            *reported = 0;
+            return;
+        };
+        if total >= PROGRESS_STEP && (received < *reported || received - *reported >= PROGRESS_STEP) {
+            *reported = received;
+            let (received, total) = (received as u64, total as u64);
+            self.shared.emit(NodeEvent::Progress { endpoint: self.remote.clone(), received, total });
         }
     }
 

@@ -141,9 +141,9 @@ async fn a_live_edit_travels_two_hops_without_polling() {
     // A chain: C — B — A. A and C never connect to each other. B first learns from A that
     // C (who joined after B) is a member; until then B rightly refuses C.
     let (mut events_b, mut events_c) = (node_b.subscribe(), node_c.subscribe());
-    node_b.connect(node_a.addr());
+    node_b.connect(node_a.addr(), kring_node::FoundVia::Typed);
     in_sync(&mut events_b).await;
-    node_c.connect(node_b.addr());
+    node_c.connect(node_b.addr(), kring_node::FoundVia::Typed);
     in_sync(&mut events_c).await;
 
     let question = {

@@ -49,6 +49,15 @@ impl FrameReader {
         self.buffer.extend_from_slice(bytes);
     }
 
+    /// The frame being received, if its header has arrived but not all of it: bytes so far
+    /// and its full size. A long first sync shows its progress with this.
+    pub fn pending(&self) -> Option<(usize, usize)> {
+        let header = self.buffer.get(..4)?;
+        let len = u32::from_be_bytes(header.try_into().expect("4 bytes")) as usize;
+        let received = self.buffer.len() - 4;
+        (received < len).then_some((received, len))
+    }
+
     /// The next whole message, `Ok(None)` if more bytes are needed. After an error the stream
     /// cannot be trusted any more and must be closed.
     pub fn next_message(&mut self) -> Result<Option<Message>, FrameError> {
@@ -99,6 +108,19 @@ mod tests {
             }
             assert_eq!(got, sample(), "pieces of {piece} bytes");
         }
+    }
+
+    #[test]
+    fn a_partly_received_frame_tells_its_progress() {
+        let frame = encode(&Message::Sync { network: "n1".into(), data: vec![7; 1000] });
+        let mut reader = FrameReader::default();
+        assert_eq!(reader.pending(), None);
+        reader.push(&frame[..504]);
+        assert_eq!(reader.pending(), Some((500, frame.len() - 4)));
+        reader.push(&frame[504..]);
+        assert_eq!(reader.pending(), None, "a whole frame is not pending");
+        assert!(reader.next_message().unwrap().is_some());
+        assert_eq!(reader.pending(), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The node's side of a client: runs commands, follows the node's events, and sends the
 //! interface a fresh view whenever the watched network changed.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,12 +11,13 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use super::command::{Command, Edit};
+use super::seen::Seen;
 use super::status::{Reach, SyncStatus};
 use super::typist::Typing;
 use super::update::{NetworkEntry, NetworkView, Update};
 use super::{Outbox, Request};
 use crate::address_book::addr_to_text;
-use crate::{InviteTicket, NetworkMode, Node};
+use crate::{FoundVia, InviteTicket, NetworkMode, Node};
 
 /// How long joining may take before the person is told the inviter cannot be reached.
 const JOIN_TIMEOUT: Duration = Duration::from_secs(20);
@@ -38,6 +40,8 @@ struct Backend {
     watched: Option<String>,
     version: u64,
     typing: Typing,
+    /// What changed in the watched network since its person last looked.
+    seen: Option<Seen>,
     /// The last typing request applied.
     typed: u64,
     view_dirty: bool,
@@ -71,6 +75,7 @@ pub(crate) async fn run(data: DataDir, mode: NetworkMode, mut inbox: UnboundedRe
         watched: None,
         version: 0,
         typing: Typing::default(),
+        seen: None,
         typed: 0,
         view_dirty: false,
         status: SyncStatus::default(),
@@ -142,6 +147,10 @@ impl Backend {
             Command::SaveSettings { config } => {
                 self.data.save_config(&config).map(|()| None).map_err(|e| e.to_string())
             }
+            Command::MarkSeen { network } => self.mark_seen(&network),
+            Command::WriteFile { path, contents } => write_file(&path, &contents),
+            Command::ExportBundle { network, path } => self.export_bundle(&network, &path),
+            Command::ImportBundle { path } => self.import_bundle(&path),
         };
         self.results.push(Update::Done { request: id, result });
     }
@@ -149,6 +158,48 @@ impl Backend {
     fn edit(&mut self, network: &str, edit: Edit) -> Reply {
         self.view_dirty = true;
         with_network(&self.node, network, |open, me| edit(open, me).map_err(|e| e.to_string()))
+    }
+
+    fn mark_seen(&mut self, network_id: &str) -> Reply {
+        self.view_dirty = true;
+        let mut library = self.node.shared().lock();
+        let open = library.get_mut(network_id).ok_or_else(|| not_open(network_id))?;
+        match self.seen.as_mut().filter(|seen| seen.network() == network_id) {
+            Some(seen) => seen.mark(&mut open.network, &open.store),
+            None => Seen::open(network_id, &mut open.network, &open.store).mark(&mut open.network, &open.store),
+        }
+        Ok(None)
+    }
+
+    fn export_bundle(&self, network_id: &str, path: &Path) -> Reply {
+        let bytes = {
+            let mut library = self.node.shared().lock();
+            let open = library.get_mut(network_id).ok_or_else(|| not_open(network_id))?;
+            crate::bundle::write(&mut open.network)
+        };
+        write_file(path, &bytes)
+    }
+
+    /// Merges a bundle into the network it holds, saves, and passes the news on to peers.
+    fn import_bundle(&mut self, path: &Path) -> Reply {
+        let bytes = std::fs::read(path).map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+        let mut incoming =
+            crate::bundle::read(&bytes).map_err(|why| format!("{} cannot be read in: {why}", path.display()))?;
+        let network_id = incoming.id().to_string();
+        let new_changes = {
+            let mut library = self.node.shared().lock();
+            let open = library.get_mut(&network_id).ok_or_else(|| {
+                format!("{} holds a network this device has not joined; join it with a ticket first", path.display())
+            })?;
+            let new_changes = crate::bundle::merge(&mut open.network, &mut incoming)?;
+            open.store.persist(open.network.doc_mut()).map_err(|e| format!("could not save: {e}"))?;
+            new_changes
+        };
+        if new_changes > 0 {
+            self.node.local_edit(&network_id);
+            self.view_dirty = true;
+        }
+        Ok(Some(new_changes.to_string()))
     }
 
     fn create_network(&mut self, name: &str, founder: &Profile) -> Reply {
@@ -184,17 +235,17 @@ impl Backend {
 
     fn connect(&self, address: &str) -> Reply {
         let address = address.trim();
-        let addrs = match InviteTicket::parse(address) {
-            Ok(ticket) => ticket.peers,
+        let (addrs, via) = match InviteTicket::parse(address) {
+            Ok(ticket) => (ticket.peers, FoundVia::Ticket),
             Err(_) => {
                 let addr = crate::address_book::parse_address(address)
                     .ok_or_else(|| format!("'{address}' is not a Kring address (ID@IP:PORT) or ticket"))?;
-                vec![addr]
+                (vec![addr], FoundVia::Typed)
             }
         };
         for addr in addrs {
-            self.node.remember(&addr);
-            self.node.connect(addr);
+            self.node.remember(&addr, via);
+            self.node.connect(addr, via);
         }
         Ok(None)
     }
@@ -256,6 +307,9 @@ impl Backend {
             let mut library = self.node.shared().lock();
             let device = library.device.clone();
             let Some(open) = library.get_mut(&network_id) else { return };
+            if self.seen.as_ref().is_none_or(|seen| seen.network() != network_id) {
+                self.seen = Some(Seen::open(&network_id, &mut open.network, &open.store));
+            }
             let snapshot = match open.network.snapshot() {
                 Ok(snapshot) => snapshot,
                 Err(err) => {
@@ -266,8 +320,15 @@ impl Backend {
             self.version += 1;
             self.typing.remember_view(self.version, open.network.heads());
             let caret = self.typing.caret(&network_id, &open.network);
+            let me = snapshot.member_for_device(&device).map(|m| m.id.clone());
+            let changes = match (self.seen.as_mut(), &me) {
+                (Some(seen), Some(me)) => seen.summary(&mut open.network).clone().without_member(me),
+                (Some(seen), None) => seen.summary(&mut open.network).clone(),
+                (None, _) => Default::default(),
+            };
             NetworkView {
-                me: snapshot.member_for_device(&device).map(|m| m.id.clone()),
+                me,
+                changes: Arc::new(changes),
                 network: network_id,
                 version: self.version,
                 snapshot: Arc::new(snapshot),
@@ -288,7 +349,7 @@ fn with_network<T>(
 ) -> Result<T, String> {
     let mut library = node.shared().lock();
     let device = library.device.clone();
-    let open = library.get_mut(network).ok_or_else(|| format!("network {network} is not open on this device"))?;
+    let open = library.get_mut(network).ok_or_else(|| not_open(network))?;
     let me = open
         .network
         .member_for_device(&device)
@@ -299,6 +360,16 @@ fn with_network<T>(
     drop(library);
     node.local_edit(network);
     Ok(value)
+}
+
+fn not_open(network: &str) -> String {
+    format!("network {network} is not open on this device")
+}
+
+/// Writes a file the person chose, whole or not at all.
+fn write_file(path: &Path, contents: &[u8]) -> Reply {
+    kring_store::write_atomic(path, contents, None).map_err(|err| format!("cannot save {}: {err}", path.display()))?;
+    Ok(Some(path.display().to_string()))
 }
 
 /// This device's address as a person can type it into another laptop: `ID@IP:PORT,IP:PORT`.

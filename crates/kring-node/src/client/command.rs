@@ -1,5 +1,6 @@
 //! What an interface can ask of its node.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use kring_model::{MemberId, ModelError, Network, Profile, Role, Splice, TextField};
@@ -50,6 +51,25 @@ pub enum Command {
     SaveSettings {
         config: kring_store::Config,
     },
+    /// Everything in the network up to now has been seen: "what changed" starts afresh.
+    MarkSeen {
+        network: String,
+    },
+    /// Save an export. Answers with the path written.
+    WriteFile {
+        path: PathBuf,
+        contents: Vec<u8>,
+    },
+    /// Write the whole network as a bundle for a USB stick. Answers with the path written.
+    ExportBundle {
+        network: String,
+        path: PathBuf,
+    },
+    /// Merge the network of a bundle into this device's copy. Answers with the number of new
+    /// changes.
+    ImportBundle {
+        path: PathBuf,
+    },
 }
 
 impl std::fmt::Debug for Command {
@@ -63,6 +83,10 @@ impl std::fmt::Debug for Command {
             Command::CreateInvite { .. } => "CreateInvite",
             Command::Connect { .. } => "Connect",
             Command::SaveSettings { .. } => "SaveSettings",
+            Command::MarkSeen { .. } => "MarkSeen",
+            Command::WriteFile { .. } => "WriteFile",
+            Command::ExportBundle { .. } => "ExportBundle",
+            Command::ImportBundle { .. } => "ImportBundle",
         };
         f.write_str(name)
     }

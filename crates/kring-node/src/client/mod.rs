@@ -7,6 +7,7 @@
 
 mod backend;
 mod command;
+mod seen;
 mod status;
 mod typist;
 mod update;

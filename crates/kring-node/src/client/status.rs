@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::events::NodeEvent;
+use crate::events::{FoundVia, NodeEvent};
 
 /// How far this device can reach.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -30,6 +30,10 @@ pub struct PeerStatus {
     pub sent_bytes: u64,
     pub received_bytes: u64,
     pub refused: bool,
+    /// How this device found the peer, for its last connection.
+    pub found_via: Option<FoundVia>,
+    /// Bytes received of a large message still arriving, and its size.
+    pub progress: Option<(u64, u64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -49,7 +53,13 @@ impl SyncStatus {
 
     /// Whether changes are still arriving from a connected peer.
     pub fn syncing(&self) -> bool {
-        self.peers.values().any(|p| p.connected && !p.receiving.is_empty())
+        self.peers.values().any(|p| p.connected && (!p.receiving.is_empty() || p.progress.is_some()))
+    }
+
+    /// Bytes received and expected of the large messages arriving now (a long first sync).
+    pub fn progress(&self) -> Option<(u64, u64)> {
+        let arriving: Vec<(u64, u64)> = self.peers.values().filter_map(|p| p.progress).collect();
+        (!arriving.is_empty()).then(|| arriving.iter().fold((0, 0), |(r, t), (pr, pt)| (r + pr, t + pt)))
     }
 
     pub fn last_synced(&self) -> Option<i64> {
@@ -59,17 +69,23 @@ impl SyncStatus {
     /// Takes in one node event; returns the network whose document changed, if any.
     pub fn apply(&mut self, event: &NodeEvent) -> Option<String> {
         match event {
-            NodeEvent::PeerConnected { endpoint } => {
+            NodeEvent::PeerConnected { endpoint, found_via } => {
                 let peer = self.peers.entry(endpoint.clone()).or_default();
                 peer.connected = true;
                 peer.refused = false;
                 peer.in_sync.clear();
+                peer.found_via = Some(*found_via);
+                None
+            }
+            NodeEvent::Progress { endpoint, received, total } => {
+                self.peers.entry(endpoint.clone()).or_default().progress = Some((*received, *total));
                 None
             }
             NodeEvent::PeerDisconnected { endpoint, sent_bytes, received_bytes, .. } => {
                 let peer = self.peers.entry(endpoint.clone()).or_default();
                 peer.connected = false;
                 peer.path = None;
+                peer.progress = None;
                 peer.receiving.clear();
                 peer.sent_bytes = *sent_bytes;
                 peer.received_bytes = *received_bytes;
@@ -78,6 +94,7 @@ impl SyncStatus {
             NodeEvent::Received { network, endpoint } => {
                 let peer = self.peers.entry(endpoint.clone()).or_default();
                 peer.in_sync.remove(network);
+                peer.progress = None;
                 peer.receiving.insert(network.clone());
                 Some(network.clone())
             }

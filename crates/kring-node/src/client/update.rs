@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use kring_model::{MemberId, NetworkSnapshot, TextField};
+use kring_model::{ChangeSummary, MemberId, NetworkSnapshot, TextField};
 
 use super::status::SyncStatus;
 
@@ -26,6 +26,8 @@ pub struct NetworkView {
     pub typed: u64,
     /// The typist's caret (selection start and end) in this version of the text being typed in.
     pub caret: Option<(TextField, usize, usize)>,
+    /// What others changed since this device's person last marked the network as seen.
+    pub changes: Arc<ChangeSummary>,
 }
 
 #[derive(Debug, Clone)]
