@@ -7,7 +7,8 @@
 set -euo pipefail
 
 packages=(pkg-config)
-desktop=(libx11-6 libx11-xcb1 libxcursor1 libxi6 libxkbcommon-x11-0 libegl1 libgl1-mesa-dri)
+# zenity shows the save/open dialogs on desktops without a file-dialog portal.
+desktop=(libx11-6 libx11-xcb1 libxcursor1 libxi6 libxkbcommon-x11-0 libegl1 libgl1-mesa-dri zenity)
 case "${1:-}" in
     --desktop) packages+=("${desktop[@]}") ;;
     --screenshots) packages+=("${desktop[@]}" xvfb imagemagick) ;;

@@ -37,6 +37,11 @@ q3=$(k anna question add --title "Hoe betrekken we ouders bij rekenen?" | field 
 k anna question vote --question "$q1" >/dev/null
 k anna question status --question "$q1" --status central >/dev/null
 k anna question status --question "$q3" --status exploring >/dev/null
+spring=$(k anna reflection open --title "Voorjaar 2026" | field round)
+score() { # who round "factor=score ..."
+    for pair in $3; do k "$1" reflection score --round "$2" --factor "${pair%=*}" --score "${pair#*=}" >/dev/null; done
+}
+score anna "$spring" "shared-goal=3 ownership=2 trust=4 facilitation=2 knowledge-sharing=3 diversity=2 practice=4"
 
 # Bram and Samira join with a ticket while Anna's laptop serves.
 "$kring" --data-dir "$demo/anna" serve --offline --bind 127.0.0.1:0 --invite --max-uses 2 >"$demo/serve.out" 2>/dev/null &
@@ -48,6 +53,18 @@ k bram join "$ticket" --me "Bram Jansen" --perspective researcher --organisation
 k samira join "$ticket" --me "Samira El Amrani" --perspective student --organisation "Pabo Leiden" --offline --bind 127.0.0.1:0 >/dev/null
 kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; serve_pid=""
 k anna session attend --session "$session" --status present >/dev/null
+
+# Bram and Samira score the spring round on their own laptops; their bundles come back by USB stick.
+carry() { k "$1" bundle export "$demo/$1.kring" >/dev/null; k "$2" bundle import "$demo/$1.kring" >/dev/null; }
+score bram "$spring" "shared-goal=4 ownership=3 trust=3 facilitation=1 knowledge-sharing=4 diversity=3 practice=3"
+score samira "$spring" "shared-goal=2 ownership=2 trust=5 facilitation=3 knowledge-sharing=2 diversity=4 practice=5"
+carry bram anna; carry samira anna
+k anna reflection close --round "$spring" >/dev/null
+autumn=$(k anna reflection open --title "Najaar 2026" | field round)
+score anna "$autumn" "shared-goal=4 ownership=3 trust=4 facilitation=3 knowledge-sharing=4 diversity=3 practice=4"
+carry anna bram
+score bram "$autumn" "shared-goal=5 ownership=4 trust=4 facilitation=2 knowledge-sharing=4 diversity=4 practice=4"
+carry bram anna
 
 Xvfb :97 -screen 0 1280x800x24 >/dev/null 2>&1 &
 xvfb_pid=$!
@@ -65,7 +82,11 @@ shoot() {
 mkdir -p "$demo/new"
 shoot first-start new
 shoot sessions anna --screen sessions
+# After Anna looked, Bram adds to the notes on his laptop: the next window shows what changed.
+k bram session notes --session "$session" --append "Bram: ik neem voorbeelden mee uit klas 2b." >/dev/null
+carry bram anna
 shoot session anna --screen session
 shoot questions anna --screen questions
+shoot reflection anna --screen reflection
 shoot members anna --screen members
 shoot settings anna --screen settings

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use kring_model::{Perspective, Role, SessionId, SessionKind, TextField};
+use kring_model::{FactorId, Perspective, Role, RoundId, SessionId, SessionKind, TextField};
 
 use crate::state::{After, AppState};
 use crate::views;
@@ -13,6 +13,7 @@ pub enum Screen {
     Sessions,
     Session(SessionId),
     Questions,
+    Reflection,
     Members,
     Settings,
     /// Start or join another network.
@@ -45,7 +46,14 @@ pub struct Forms {
     pub connect_address: String,
     pub relay_url: String,
     pub show_peers: bool,
+    pub show_changes: bool,
     pub drafts: HashMap<TextField, Draft>,
+    pub round_title: String,
+    pub selected_round: Option<RoundId>,
+    /// Comments typed beside a score, per round and factor.
+    pub score_comments: HashMap<(RoundId, FactorId), String>,
+    /// A round the coordinator asked to close, waiting for confirmation.
+    pub confirm_close_round: Option<RoundId>,
 }
 
 pub struct KringApp {
@@ -89,7 +97,10 @@ impl KringApp {
             });
             return;
         }
-        egui::Panel::top("nav").show(ui, |ui| views::nav::show(ui, &mut self.state, &mut self.screen));
+        let today = today();
+        egui::Panel::top("nav").show(ui, |ui| {
+            views::nav::show(ui, &mut self.state, &mut self.forms, &mut self.screen, &today)
+        });
         if self.state.view.is_none() {
             egui::CentralPanel::default_margins().show(ui, |ui| {
                 ui.spinner();
@@ -99,12 +110,13 @@ impl KringApp {
         if let Some(name) = self.first_screen.take() {
             self.screen = self.named_screen(&name);
         }
-        let today = today();
         let (state, forms) = (&mut self.state, &mut self.forms);
+        views::changes::panel(ui, state, forms, &mut self.screen);
         egui::CentralPanel::default_margins().show(ui, |ui| match self.screen.clone() {
             Screen::Sessions => views::sessions::show(ui, state, forms, &mut self.screen, &today),
             Screen::Session(id) => views::session::show(ui, state, forms, &mut self.screen, &id),
             Screen::Questions => views::questions::show(ui, state, forms),
+            Screen::Reflection => views::reflection::show(ui, state, forms),
             Screen::Members => views::members::show(ui, state, forms),
             Screen::Settings => views::settings::show(ui, state, forms),
             Screen::AddNetwork => {}
@@ -114,6 +126,7 @@ impl KringApp {
     fn named_screen(&self, name: &str) -> Screen {
         match name {
             "questions" => Screen::Questions,
+            "reflection" => Screen::Reflection,
             "members" => Screen::Members,
             "settings" => Screen::Settings,
             "session" => {
@@ -149,6 +162,19 @@ impl KringApp {
             After::ClearQuestionForm => self.forms.question_title.clear(),
             After::ClearActionForm => self.forms.action_text.clear(),
             After::ShowTicket => self.forms.ticket_made = value,
+            After::OpenRound => {
+                self.forms.round_title.clear();
+                self.forms.selected_round = value.map(RoundId::new);
+            }
+            After::Saved => {
+                let l = self.state.language;
+                self.state.notice = value.map(|path| format!("{} {path}", crate::i18n::tr(l, crate::i18n::Text::SavedTo)));
+            }
+            After::Imported => {
+                let l = self.state.language;
+                let text = crate::i18n::tr(l, crate::i18n::Text::BundleImported);
+                self.state.notice = value.map(|count| format!("{text} {count}"));
+            }
         }
     }
 }

@@ -126,6 +126,108 @@ texts! {
     RelayUrl => "Relay van de school of regio (URL)", "School or regional relay (URL)";
     AppliesAtRestart => "Netwerkinstellingen gelden na herstarten van Kring.", "Network settings apply after restarting Kring.";
     DataFolder => "Gegevensmap", "Data folder";
+    Reflection => "Reflectie", "Reflection";
+    NewRound => "Nieuwe reflectieronde", "New reflection round";
+    OpenRound => "Ronde openen", "Open round";
+    NoRounds => "Nog geen reflectierondes.", "No reflection rounds yet.";
+    Round => "Ronde", "Round";
+    RoundOpen => "open", "open";
+    RoundClosed => "gesloten", "closed";
+    Results => "Resultaten", "Results";
+    YourScores => "Jouw scores", "Your scores";
+    ScoreExplained => "1 = herken ik niet, 5 = herken ik helemaal. Een toelichting wordt bewaard met je score.", "1 = not at all, 5 = completely. A comment is saved with your score.";
+    Comment => "Toelichting (niet verplicht)", "Comment (optional)";
+    CloseRound => "Ronde sluiten", "Close round";
+    ConfirmCloseRound => "Ronde sluiten? Daarna kan niemand meer scoren.", "Close the round? Nobody can score afterwards.";
+    YesCloseRound => "Ja, sluiten", "Yes, close";
+    Factor => "Factor", "Factor";
+    Comments => "Toelichtingen", "Comments";
+    Report => "verslag", "report";
+    ReportMadeOn => "Gemaakt op", "Made on";
+    ReportMembers => "Deelnemers per perspectief", "Members by perspective";
+    ReportCount => "Aantal", "Count";
+    ReportTotal => "Totaal", "Total";
+    ReportDate => "Datum", "Date";
+    ReportPresent => "Aanwezig", "Present";
+    ReportSessionsHeld => "Gehouden bijeenkomsten", "Sessions held";
+    ReportCycle => "Actieonderzoekcyclus", "Action-research cycle";
+    ReportStatsExplained => "Gemiddelde ± spreiding (standaardafwijking), n = aantal deelnemers dat scoorde.", "Average ± spread (standard deviation), n = number of members who scored.";
+    Export => "Exporteren", "Export";
+    ExportNotes => "Notities als Markdown…", "Notes as Markdown…";
+    ExportReportMarkdown => "Netwerkverslag als Markdown…", "Network report as Markdown…";
+    ExportReportHtml => "Netwerkverslag als HTML…", "Network report as HTML…";
+    ExportAttendance => "Aanwezigheid als CSV…", "Attendance as CSV…";
+    SavedTo => "Opgeslagen:", "Saved:";
+    BundleExport => "Bundel maken voor een USB-stick…", "Make a bundle for a USB stick…";
+    BundleImport => "Bundel van een USB-stick inlezen…", "Read a bundle from a USB stick…";
+    BundleImported => "Bundel ingelezen, nieuwe wijzigingen:", "Bundle read, new changes:";
+    WhatChanged => "Wat is er veranderd", "What changed";
+    MarkSeen => "Alles gezien", "Mark all as seen";
+    ChangedMark => "gewijzigd", "changed";
+    OtherChanges => "wijzigingen door andere software", "changes made by other software";
+    And => "en", "and";
+    FoundVia => "Gevonden via", "Found via";
+    FoundLan => "lokaal netwerk", "local network";
+    FoundTyped => "ingetypt adres", "typed address";
+    FoundTicket => "ticket", "ticket";
+    FoundMember => "adres van een ander lid", "address from another member";
+    FoundIncoming => "maakte zelf verbinding", "connected to this device";
+    Received => "ontvangen", "received";
+}
+
+/// What a change did, as the "what changed" list says it: "Bram *edited the notes of* PLG 3".
+pub fn change_words(language: Language, what: kring_model::ChangeKind) -> &'static str {
+    use kring_model::ChangeKind::*;
+    let (nl, en) = match what {
+        NetworkCreated => ("startte het netwerk", "started the network"),
+        NetworkEdited => ("wijzigde de netwerkgegevens", "edited the network details"),
+        MemberAdded => ("voegde een lid toe:", "added a member:"),
+        MemberEdited => ("wijzigde de gegevens van", "edited the details of"),
+        MemberRemoved => ("verwijderde", "removed"),
+        DeviceAdded => ("koppelde een apparaat aan", "added a device for"),
+        InviteCreated => ("maakte een uitnodiging", "made an invitation"),
+        InviteRevoked => ("trok een uitnodiging in", "revoked an invitation"),
+        InviteUsed => ("sloot zich aan", "joined"),
+        SessionAdded => ("plande", "planned"),
+        SessionEdited => ("wijzigde", "edited"),
+        SessionDeleted => ("verwijderde", "deleted"),
+        SessionRestored => ("zette terug:", "restored"),
+        AgendaEdited => ("bewerkte de agenda van", "edited the agenda of"),
+        NotesEdited => ("bewerkte de notities van", "edited the notes of"),
+        AttendanceSet => ("vulde de aanwezigheid in bij", "recorded attendance at"),
+        QuestionLinked => ("koppelde een leervraag aan", "linked a learning question to"),
+        ActionAdded => ("voegde een actie toe aan", "added an action to"),
+        ActionEdited => ("wijzigde een actie van", "edited an action of"),
+        QuestionAdded => ("stelde een leervraag voor:", "proposed a learning question:"),
+        QuestionEdited => ("wijzigde de leervraag", "edited the learning question"),
+        QuestionDeleted => ("verwijderde de leervraag", "deleted the learning question"),
+        QuestionRestored => ("zette de leervraag terug:", "restored the learning question"),
+        DetailsEdited => ("bewerkte de toelichting van", "edited the details of"),
+        InsightsEdited => ("bewerkte de inzichten van", "edited the insights of"),
+        Voted => ("stemde op", "voted for"),
+        VoteRetracted => ("trok een stem in op", "retracted a vote for"),
+        StatusChanged => ("veranderde de status van", "changed the status of"),
+        CycleAdded => ("startte een cyclus bij", "started a cycle for"),
+        CycleEdited => ("werkte aan een cyclus van", "worked on a cycle of"),
+        FactorEdited => ("wijzigde de reflectiefactoren", "changed the reflection factors"),
+        RoundOpened => ("opende de reflectieronde", "opened the reflection round"),
+        RoundClosed => ("sloot de reflectieronde", "closed the reflection round"),
+        Scored => ("scoorde in", "scored in"),
+    };
+    match language {
+        Language::Nl => nl,
+        Language::En => en,
+    }
+}
+
+/// A reflection factor's name: the built-in factors in the interface's language, unless a
+/// coordinator renamed them.
+pub fn factor_name(language: Language, factor: &kring_model::Factor) -> String {
+    let default = kring_model::schema::DEFAULT_FACTORS.iter().find(|(id, _)| *id == factor.id.as_str());
+    match (default, language) {
+        (Some((id, name)), Language::Nl) if *name == factor.name => word(language, id).to_string(),
+        _ => factor.name.clone(),
+    }
 }
 
 /// The words of the model's vocabularies, as people read them.
@@ -165,6 +267,21 @@ pub fn word(language: Language, word: &str) -> &'static str {
         ("absent", Language::En) => "absent",
         ("excused", Language::Nl) => "afgemeld",
         ("excused", Language::En) => "excused",
+        ("plan", Language::Nl) => "plannen",
+        ("plan", Language::En) => "plan",
+        ("act", Language::Nl) => "uitvoeren",
+        ("act", Language::En) => "act",
+        ("observe", Language::Nl) => "observeren",
+        ("observe", Language::En) => "observe",
+        ("reflect", Language::Nl) => "reflecteren",
+        ("reflect", Language::En) => "reflect",
+        ("shared-goal", _) => "Gedeeld doel",
+        ("ownership", _) => "Eigenaarschap",
+        ("trust", _) => "Vertrouwen",
+        ("facilitation", _) => "Facilitering door de schoolleiding",
+        ("knowledge-sharing", _) => "Kennisdeling",
+        ("diversity", _) => "Diversiteit aan perspectieven",
+        ("practice", _) => "Verbinding met de praktijk",
         (_, Language::Nl) => "anders",
         (_, Language::En) => "other",
     }

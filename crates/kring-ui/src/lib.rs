@@ -3,6 +3,8 @@
 //! views (one file per screen) only draw and call actions; all words come from [`i18n`].
 
 pub mod app;
+pub mod export;
+pub mod file_dialog;
 pub mod i18n;
 pub mod state;
 pub mod views;
@@ -11,7 +13,8 @@ pub use app::{KringApp, Screen};
 pub use state::AppState;
 
 /// Opens the desktop client on `data` until its window is closed; `screen` names the screen to
-/// open first (`sessions`, `session` for the latest one, `questions`, `members`, `settings`).
+/// open first (`sessions`, `session` for the latest one, `questions`, `reflection`, `members`,
+/// `settings`).
 pub fn run(data: kring_store::DataDir, mode: kring_node::NetworkMode, screen: Option<String>) -> eframe::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

@@ -7,11 +7,12 @@ use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 
-use kring_model::{MemberId, ModelError, Network, NetworkSnapshot, Profile};
+use kring_model::{ChangeSummary, MemberId, ModelError, Network, NetworkSnapshot, Profile};
 use kring_node::NetworkMode;
 use kring_node::client::{Client, Command, NetworkEntry, NetworkView, SyncStatus, Update};
 use kring_store::{Config, DataDir};
 
+use crate::file_dialog::{FileJob, FileKind, PendingDialog};
 use crate::i18n::Language;
 
 /// What the interface does once a command succeeded.
@@ -26,6 +27,12 @@ pub enum After {
     ClearActionForm,
     /// An invite was made: show its ticket.
     ShowTicket,
+    /// A reflection round was opened: show it.
+    OpenRound,
+    /// A file was saved: say where.
+    Saved,
+    /// A bundle was read in: say how much was new.
+    Imported,
 }
 
 /// A command's result as the app handles it.
@@ -50,6 +57,10 @@ pub struct AppState {
     pub status: SyncStatus,
     /// The last refused action, shown inline until the next action succeeds.
     pub error: Option<String>,
+    /// What the last finished action did ("saved in ..."), until closed.
+    pub notice: Option<String>,
+    /// A file dialog on screen.
+    dialog: Option<PendingDialog>,
     /// Problems found while opening the data folder, shown once.
     pub warnings: Vec<String>,
     /// The node could not start.
@@ -87,6 +98,8 @@ impl AppState {
             view: None,
             status: SyncStatus::default(),
             error: None,
+            notice: None,
+            dialog: None,
             warnings: Vec::new(),
             failed: None,
             loaded: false,
@@ -102,6 +115,12 @@ impl AppState {
             && slot.is_none()
         {
             *slot = Some(ctx.clone());
+        }
+        if let Some((job, path)) = self.dialog.as_ref().and_then(PendingDialog::poll) {
+            self.dialog = None;
+            if let Some(path) = path {
+                self.run_file_job(job, path);
+            }
         }
         let mut finished = Vec::new();
         while let Ok(update) = self.updates.try_recv() {
@@ -155,6 +174,42 @@ impl AppState {
     /// The open network's snapshot, to hold while actions are sent (a cheap shared copy).
     pub fn shared_snapshot(&self) -> Option<std::sync::Arc<NetworkSnapshot>> {
         self.view.as_ref().map(|v| v.snapshot.clone())
+    }
+
+    /// What others changed in the open network since the person last marked it as seen.
+    pub fn changes(&self) -> Option<&ChangeSummary> {
+        self.view.as_ref().map(|v| v.changes.as_ref())
+    }
+
+    pub fn mark_seen(&mut self) {
+        if let Some(network) = self.network_id().map(String::from) {
+            self.send(Command::MarkSeen { network }, After::Nothing);
+        }
+    }
+
+    /// Asks where to save an export, then saves it.
+    pub fn save_as(&mut self, ctx: &egui::Context, file_name: String, kind: FileKind, contents: Vec<u8>) {
+        self.ask_file(ctx, Some(file_name), kind, FileJob::Save { contents });
+    }
+
+    /// Opens a native dialog for `job`: "save as" when a file name is suggested, else "open".
+    pub fn ask_file(&mut self, ctx: &egui::Context, file_name: Option<String>, kind: FileKind, job: FileJob) {
+        if self.dialog.is_some() {
+            return;
+        }
+        self.dialog = Some(match file_name {
+            Some(name) => PendingDialog::save(ctx, name, kind, job),
+            None => PendingDialog::open(ctx, kind, job),
+        });
+    }
+
+    /// Does what a file was chosen for (also what tests call, as no native dialog runs there).
+    pub fn run_file_job(&mut self, job: FileJob, path: PathBuf) {
+        match job {
+            FileJob::Save { contents } => self.send(Command::WriteFile { path, contents }, After::Saved),
+            FileJob::ExportBundle { network } => self.send(Command::ExportBundle { network, path }, After::Saved),
+            FileJob::ImportBundle => self.send(Command::ImportBundle { path }, After::Imported),
+        };
     }
 
     pub fn me(&self) -> Option<&MemberId> {

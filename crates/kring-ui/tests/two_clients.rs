@@ -39,8 +39,16 @@ fn wait_both(a: &mut Ui, b: &mut Ui, what: &str, done: impl Fn(&Ui, &Ui) -> bool
     }
 }
 
-#[test]
-fn notes_typed_in_one_client_appear_in_the_other_and_concurrent_typing_converges() {
+/// Anna and Bram, each with a window and a node: Anna starts "PLG Lezen" with one session
+/// and invites Bram on the members screen; Bram joins by pasting the ticket.
+struct Pair {
+    anna: Ui,
+    bram: Ui,
+    session: kring_model::SessionId,
+    _dirs: (tempfile::TempDir, tempfile::TempDir),
+}
+
+fn joined_pair() -> Pair {
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let mut anna = client(dir_a.path());
     let mut bram = client(dir_b.path());
@@ -62,6 +70,13 @@ fn notes_typed_in_one_client_appear_in_the_other_and_concurrent_typing_converges
         app.state.snapshot().is_some_and(|s| s.sessions.contains_key(&session))
     });
     assert_eq!(bram.state().state.snapshot().unwrap().info.name, "PLG Lezen");
+
+    Pair { anna, bram, session, _dirs: (dir_a, dir_b) }
+}
+
+#[test]
+fn notes_typed_in_one_client_appear_in_the_other_and_concurrent_typing_converges() {
+    let Pair { mut anna, mut bram, session, _dirs } = joined_pair();
 
     // Both open the session's notes.
     anna.state_mut().screen = Screen::Session(session.clone());
@@ -99,4 +114,46 @@ fn notes_typed_in_one_client_appear_in_the_other_and_concurrent_typing_converges
     assert_eq!(caret(&anna, &field), Some((anna_at, anna_at)));
     let end = expected.chars().count();
     assert_eq!(caret(&bram, &field), Some((end, end)));
+}
+
+#[test]
+fn what_another_member_changed_is_listed_and_marked_until_seen() {
+    let Pair { mut anna, mut bram, session, _dirs } = joined_pair();
+    let what_changed = |ui: &Ui| ui.query_all_by_label_contains(nl(Text::WhatChanged)).count();
+
+    // Bram's joining is news to Anna; she marks everything as seen.
+    click(&mut anna, nl(Text::Sessions));
+    wait_until(&mut anna, "Anna is told Bram joined", |app| app.state.changes().is_some_and(|c| !c.is_empty()));
+    anna.get_by_label_contains(nl(Text::WhatChanged)).click();
+    anna.step();
+    assert!(anna.query_by_label_contains("Bram sloot zich aan").is_some(), "the join is listed by name");
+    click(&mut anna, nl(Text::MarkSeen));
+    wait_until(&mut anna, "nothing is new for Anna", |app| app.state.changes().is_some_and(|c| c.is_empty()));
+    assert_eq!(what_changed(&anna), 0, "the button is gone once everything is seen");
+
+    // Bram writes in the notes; Anna, on the sessions list, sees who changed what, and where.
+    bram.state_mut().screen = Screen::Session(session.clone());
+    bram.step();
+    type_into(&mut bram, Role::MultilineTextInput, nl(Text::Notes), "Bram: boekenkring starten.");
+    wait_until(&mut anna, "Bram's notes are news to Anna", |app| {
+        app.state.changes().is_some_and(|c| c.touched().contains(session.as_str()))
+    });
+    assert!(anna.query_by_label(nl(Text::ChangedMark)).is_some(), "the session is marked as changed");
+    anna.get_by_label_contains(nl(Text::WhatChanged)).click();
+    anna.step();
+    let line = anna.get_by_label_contains("Bram bewerkte de notities van Leesbegrip");
+    line.click();
+    anna.step();
+    assert_eq!(anna.state().screen, Screen::Session(session.clone()), "the line leads to the session");
+
+    // Her own edits are never news to her; marking as seen clears the list and the marks.
+    type_into(&mut anna, Role::MultilineTextInput, nl(Text::Notes), " Anna: ja!");
+    let changes = anna.state().state.changes().unwrap().clone();
+    let notes_item = changes.items.iter().find(|i| i.target.as_deref() == Some(session.as_str())).unwrap();
+    let bram_id = bram.state().state.me().unwrap().clone();
+    assert_eq!(notes_item.by, [bram_id].into_iter().collect());
+    click(&mut anna, nl(Text::MarkSeen));
+    wait_until(&mut anna, "nothing is new for Anna", |app| app.state.changes().is_some_and(|c| c.is_empty()));
+    click(&mut anna, nl(Text::Sessions));
+    assert!(anna.query_by_label(nl(Text::ChangedMark)).is_none());
 }

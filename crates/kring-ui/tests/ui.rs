@@ -115,6 +115,7 @@ fn every_screen_renders_in_both_languages() {
             (Screen::Sessions, Text::AddSession),
             (session.clone(), Text::Attendance),
             (Screen::Questions, Text::Propose),
+            (Screen::Reflection, Text::NoRounds),
             (Screen::Members, Text::MakeInvite),
             (Screen::Settings, Text::DataFolder),
             (Screen::AddNetwork, Text::JoinExisting),
@@ -127,4 +128,50 @@ fn every_screen_renders_in_both_languages() {
             assert!(ui.query_by_label(tr(language, Text::PeerDetails)).is_some(), "the sync status is always there");
         }
     }
+}
+
+#[test]
+fn a_reflection_round_from_opening_to_scores_figures_and_closing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ui = client(dir.path());
+    create_network(&mut ui, "Anna", "PLG Rekenen");
+    click(&mut ui, nl(Text::Reflection));
+    assert!(ui.query_by_label(nl(Text::NoRounds)).is_some());
+
+    // A round needs a title: refused inline, nothing opened.
+    click(&mut ui, nl(Text::OpenRound));
+    assert!(ui.state().state.error.as_deref().is_some_and(|e| e.contains("title")), "{:?}", ui.state().state.error);
+    assert!(ui.state().state.snapshot().unwrap().rounds.is_empty());
+
+    type_into(&mut ui, Role::TextInput, nl(Text::NewRound), "Najaar 2026");
+    click(&mut ui, nl(Text::OpenRound));
+    wait_until(&mut ui, "the round is open", |app| app.forms.selected_round.is_some());
+
+    // Anna scores trust 4 with a comment, and knowledge sharing 2.
+    type_into(&mut ui, Role::TextInput, "Vertrouwen", "We durven fouten te delen.");
+    click(&mut ui, "Vertrouwen: 4");
+    click(&mut ui, "Kennisdeling: 2");
+    assert!(ui.query_by_label("4.0 ± 0.0 (n=1)").is_some(), "the figures show the score");
+    assert!(ui.query_by_label("Anna: We durven fouten te delen.").is_some(), "the comment is shown with its author");
+    // Scoring again replaces the score.
+    click(&mut ui, "Kennisdeling: 3");
+    assert!(ui.query_by_label("3.0 ± 0.0 (n=1)").is_some());
+    assert!(ui.query_by_label("2.0 ± 0.0 (n=1)").is_none());
+
+    // Closing asks first; afterwards nobody can score.
+    click(&mut ui, nl(Text::CloseRound));
+    click(&mut ui, nl(Text::Cancel));
+    assert!(ui.query_by_label("Vertrouwen: 4").is_some(), "cancel keeps the round open");
+    click(&mut ui, nl(Text::CloseRound));
+    click(&mut ui, nl(Text::YesCloseRound));
+    wait_until(&mut ui, "the round is closed", |app| {
+        app.state.snapshot().unwrap().rounds.values().all(|r| r.closed_at.is_some())
+    });
+    assert!(ui.query_by_label("Vertrouwen: 4").is_none(), "no score buttons on a closed round");
+    assert!(ui.query_by_label("4.0 ± 0.0 (n=1)").is_some(), "the results stay");
+    let snapshot = ui.state().state.snapshot().unwrap();
+    let round = snapshot.rounds.values().next().unwrap();
+    assert_eq!(round.title, "Najaar 2026");
+    let scores: Vec<i64> = round.scores.values().flat_map(|s| s.values().map(|s| s.score)).collect();
+    assert_eq!(scores.iter().sum::<i64>(), 7, "trust 4 and knowledge sharing 3");
 }

@@ -1,11 +1,14 @@
 //! One file per screen. Views read the state's latest view and send its actions; they keep only
 //! what is being typed (in [`crate::app::Forms`]).
 
+pub mod changes;
+pub mod file_menu;
 pub mod first_start;
 pub mod members;
 pub mod nav;
 pub mod qr;
 pub mod questions;
+pub mod reflection;
 pub mod session;
 pub mod sessions;
 pub mod settings;

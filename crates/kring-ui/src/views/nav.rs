@@ -1,10 +1,10 @@
 //! The bar at the top: the network (and switching to another), the screens.
 
-use crate::app::Screen;
+use crate::app::{Forms, Screen};
 use crate::i18n::{Text, tr};
 use crate::state::AppState;
 
-pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &mut Screen) {
+pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, screen: &mut Screen, today: &str) {
     let l = state.language;
     ui.horizontal(|ui| {
         let current = state.snapshot().map(|s| s.info.name.clone()).unwrap_or_default();
@@ -32,6 +32,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &mut Screen) {
         let tabs = [
             (Text::Sessions, Screen::Sessions),
             (Text::Questions, Screen::Questions),
+            (Text::Reflection, Screen::Reflection),
             (Text::Members, Screen::Members),
             (Text::Settings, Screen::Settings),
         ];
@@ -44,5 +45,16 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &mut Screen) {
                 *screen = target;
             }
         }
+        ui.separator();
+        super::file_menu::show(ui, state, screen, today);
+        super::changes::button(ui, state, forms);
     });
+    if let Some(notice) = state.notice.clone() {
+        ui.horizontal(|ui| {
+            ui.label(notice);
+            if ui.small_button(tr(l, Text::Close)).clicked() {
+                state.notice = None;
+            }
+        });
+    }
 }

@@ -71,6 +71,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms) {
                         if ui.link(&question.title).clicked() {
                             forms.selected_question = Some(question.id.clone());
                         }
+                        super::changes::mark(ui, state, question.id.as_str());
                         ui.label(format!("{} {}", question.votes.len(), tr(l, Text::Votes)));
                         let voted = me.as_ref().is_some_and(|me| question.votes.contains(me));
                         let vote_label = if voted { tr(l, Text::RetractVote) } else { tr(l, Text::Vote) };

@@ -19,6 +19,12 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, screen: 
     }
     ui.heading(&session.title);
     ui.label(format!("{} · {} · {}", session.starts_at, word(l, session.kind.as_str()), session.location));
+    if let Some(changes) = state.changes() {
+        for item in changes.items.iter().filter(|i| i.target.as_deref() == Some(id.as_str())) {
+            let line = super::changes::describe(l, &snapshot, item);
+            ui.label(egui::RichText::new(line).color(super::changes::CHANGED));
+        }
+    }
     super::error_line(ui, &state.error);
     ui.separator();
 

@@ -30,7 +30,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, screen: 
     super::error_line(ui, &state.error);
     ui.separator();
 
-    let Some(snapshot) = state.snapshot() else { return };
+    let Some(snapshot) = state.shared_snapshot() else { return };
     let mut sessions: Vec<_> = snapshot.live_sessions().collect();
     if sessions.is_empty() {
         ui.label(tr(l, Text::NoSessions));
@@ -55,9 +55,12 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, screen: 
                     present,
                     tr(l, Text::Present)
                 );
-                if ui.link(line).clicked() {
-                    open = Some(session.id.clone());
-                }
+                ui.horizontal(|ui| {
+                    if ui.link(line).clicked() {
+                        open = Some(session.id.clone());
+                    }
+                    super::changes::mark(ui, state, session.id.as_str());
+                });
             }
         }
     });

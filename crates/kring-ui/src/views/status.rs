@@ -1,6 +1,7 @@
 //! The sync status, always visible at the bottom: how far this laptop reaches, who is
 //! connected, whether everything is in sync; per-peer details and "connect by address" on click.
 
+use kring_node::FoundVia;
 use kring_node::client::{Command, Reach};
 
 use crate::app::Forms;
@@ -24,6 +25,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms) {
         if status.syncing() {
             ui.spinner();
             ui.label(tr(l, Text::Syncing));
+            if let Some((received, total)) = status.progress() {
+                ui.label(format!("{} / {} {}", megabytes(received), megabytes(total), tr(l, Text::Received)));
+            }
         } else if status.connected() > 0 {
             ui.label(tr(l, Text::InSync));
         }
@@ -41,11 +45,26 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms) {
     }
 }
 
+fn found_via(via: FoundVia) -> Text {
+    match via {
+        FoundVia::Incoming => Text::FoundIncoming,
+        FoundVia::Lan => Text::FoundLan,
+        FoundVia::Typed => Text::FoundTyped,
+        FoundVia::Ticket => Text::FoundTicket,
+        FoundVia::Member => Text::FoundMember,
+    }
+}
+
+/// Bytes as megabytes with one decimal: "4.8 MB".
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+}
+
 fn details(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, l: Language) {
     ui.separator();
     let snapshot = state.snapshot();
     egui::Grid::new("peers").striped(true).show(ui, |ui| {
-        for text in [Text::Device, Text::Member, Text::Connection, Text::Status, Text::LastSynced] {
+        for text in [Text::Device, Text::Member, Text::Connection, Text::FoundVia, Text::Status, Text::LastSynced] {
             ui.strong(tr(l, text));
         }
         ui.end_row();
@@ -55,6 +74,7 @@ fn details(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, l: Langua
             ui.label(member.unwrap_or_default());
             let path = if peer.connected { peer.path.clone().unwrap_or_default() } else { String::new() };
             ui.label(if peer.connected { format!("{} {path}", tr(l, Text::Connected)) } else { "—".into() });
+            ui.label(peer.found_via.map(|via| tr(l, found_via(via))).unwrap_or_default());
             let state_text = if peer.refused {
                 tr(l, Text::Refused)
             } else if !peer.receiving.is_empty() {

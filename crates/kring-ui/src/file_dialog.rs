@@ -1,0 +1,84 @@
+//! Native "save as" and "open" dialogs, asked on a thread of their own so the window keeps
+//! drawing while the person picks a file. The chosen path comes back on the next frame.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+
+/// What a chosen file is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileJob {
+    /// Save these bytes (an export).
+    Save { contents: Vec<u8> },
+    /// Write the open network as a bundle for a USB stick.
+    ExportBundle { network: String },
+    /// Read a bundle and merge it into the network it holds.
+    ImportBundle,
+}
+
+/// A dialog on screen, and what to do with its answer.
+pub struct PendingDialog {
+    job: FileJob,
+    answer: Receiver<Option<PathBuf>>,
+}
+
+/// The kinds of file Kring writes and reads, for the dialog's filter.
+#[derive(Debug, Clone, Copy)]
+pub enum FileKind {
+    Markdown,
+    Html,
+    Csv,
+    Bundle,
+}
+
+impl FileKind {
+    fn filter(self) -> (&'static str, &'static [&'static str]) {
+        match self {
+            FileKind::Markdown => ("Markdown", &["md"]),
+            FileKind::Html => ("HTML", &["html"]),
+            FileKind::Csv => ("CSV", &["csv"]),
+            FileKind::Bundle => ("Kring", &["kring"]),
+        }
+    }
+}
+
+impl PendingDialog {
+    /// Asks where to save `file_name`.
+    pub fn save(ctx: &egui::Context, file_name: String, kind: FileKind, job: FileJob) -> PendingDialog {
+        let (name, extensions) = kind.filter();
+        PendingDialog::ask(ctx, job, move || {
+            rfd::FileDialog::new().set_file_name(file_name).add_filter(name, extensions).save_file()
+        })
+    }
+
+    /// Asks which file to open.
+    pub fn open(ctx: &egui::Context, kind: FileKind, job: FileJob) -> PendingDialog {
+        let (name, extensions) = kind.filter();
+        PendingDialog::ask(ctx, job, move || rfd::FileDialog::new().add_filter(name, extensions).pick_file())
+    }
+
+    fn ask(
+        ctx: &egui::Context,
+        job: FileJob,
+        dialog: impl FnOnce() -> Option<PathBuf> + Send + 'static,
+    ) -> PendingDialog {
+        let (tell, answer) = channel();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new().name("file-dialog".into()).spawn(move || {
+            let _ = tell.send(dialog());
+            ctx.request_repaint();
+        });
+        if let Err(err) = spawned {
+            tracing::warn!("cannot open a file dialog: {err}");
+        }
+        PendingDialog { job, answer }
+    }
+
+    /// `None` while the dialog is open; then the job and the chosen path (`None`: cancelled).
+    pub fn poll(&self) -> Option<(FileJob, Option<PathBuf>)> {
+        match self.answer.try_recv() {
+            Ok(path) => Some((self.job.clone(), path)),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some((self.job.clone(), None)),
+        }
+    }
+}

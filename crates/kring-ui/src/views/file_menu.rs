@@ -1,0 +1,44 @@
+//! The "Export" menu in the top bar: notes, the network report and attendance as files, and
+//! the network as a bundle for a USB stick (or read one back), each through a native dialog.
+
+use crate::app::Screen;
+use crate::export;
+use crate::file_dialog::{FileJob, FileKind};
+use crate::i18n::{Text, tr};
+use crate::state::AppState;
+
+pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &Screen, today: &str) {
+    let l = state.language;
+    let Some(snapshot) = state.shared_snapshot() else { return };
+    let stem = export::file_stem(&snapshot.info.name);
+    ui.menu_button(tr(l, Text::Export), |ui| {
+        if let Screen::Session(id) = screen
+            && let Some(notes) = export::session_markdown(l, &snapshot, id)
+            && ui.button(tr(l, Text::ExportNotes)).clicked()
+        {
+            let session = &snapshot.sessions[id];
+            let name = format!("{}-{}.md", session.starts_at.get(..10).unwrap_or(""), export::file_stem(&session.title));
+            state.save_as(ui.ctx(), name, FileKind::Markdown, notes.into_bytes());
+        }
+        if ui.button(tr(l, Text::ExportReportMarkdown)).clicked() {
+            let report = export::report_markdown(l, &snapshot, today);
+            state.save_as(ui.ctx(), format!("{stem}-{today}.md"), FileKind::Markdown, report.into_bytes());
+        }
+        if ui.button(tr(l, Text::ExportReportHtml)).clicked() {
+            let report = export::report_html(l, &snapshot, today);
+            state.save_as(ui.ctx(), format!("{stem}-{today}.html"), FileKind::Html, report.into_bytes());
+        }
+        if ui.button(tr(l, Text::ExportAttendance)).clicked() {
+            let csv = export::attendance_csv(l, &snapshot);
+            state.save_as(ui.ctx(), format!("{stem}-attendance.csv"), FileKind::Csv, csv.into_bytes());
+        }
+        ui.separator();
+        if ui.button(tr(l, Text::BundleExport)).clicked() {
+            let job = FileJob::ExportBundle { network: snapshot.info.id.to_string() };
+            state.ask_file(ui.ctx(), Some(format!("{stem}-{today}.kring")), FileKind::Bundle, job);
+        }
+        if ui.button(tr(l, Text::BundleImport)).clicked() {
+            state.ask_file(ui.ctx(), None, FileKind::Bundle, FileJob::ImportBundle);
+        }
+    });
+}

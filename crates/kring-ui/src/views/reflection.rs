@@ -1,0 +1,243 @@
+//! Reflection on the key factors of network learning: coordinators open a round, every member
+//! scores each factor (1–5, with a comment), and the network sees the average and spread per
+//! factor, round over round, as a chart and as figures.
+
+use kring_model::{FactorId, NetworkSnapshot, ReflectionRound};
+
+use crate::app::Forms;
+use crate::i18n::{Language, Text, factor_name, tr};
+use crate::state::{After, AppState};
+
+pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms) {
+    let l = state.language;
+    let Some(snapshot) = state.shared_snapshot() else { return };
+    let me = state.me().cloned();
+    let coordinator = me.as_ref().and_then(|me| snapshot.members.get(me)).is_some_and(|m| m.role == kring_model::Role::Coordinator);
+    if coordinator {
+        ui.horizontal(|ui| {
+            let label = ui.label(tr(l, Text::NewRound));
+            ui.text_edit_singleline(&mut forms.round_title).labelled_by(label.id);
+            if ui.button(tr(l, Text::OpenRound)).clicked() {
+                let title = forms.round_title.clone();
+                state.edit(After::OpenRound, move |n, me| n.open_round(me, &title).map(|id| Some(id.to_string())));
+            }
+        });
+    }
+    super::error_line(ui, &state.error);
+    ui.separator();
+
+    let rounds = rounds_in_order(&snapshot);
+    if rounds.is_empty() {
+        ui.label(tr(l, Text::NoRounds));
+        return;
+    }
+    let selected = forms
+        .selected_round
+        .clone()
+        .filter(|id| snapshot.rounds.contains_key(id))
+        .unwrap_or_else(|| rounds[rounds.len() - 1].id.clone());
+    ui.horizontal_wrapped(|ui| {
+        ui.label(tr(l, Text::Round));
+        for round in rounds.iter().rev() {
+            let state_word = if round.closed_at.is_some() { Text::RoundClosed } else { Text::RoundOpen };
+            let label = format!("{} ({})", round.title, tr(l, state_word));
+            if ui.selectable_label(round.id == selected, label).clicked() {
+                forms.selected_round = Some(round.id.clone());
+            }
+        }
+    });
+    let Some(round) = snapshot.rounds.get(&selected) else { return };
+
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        if round.closed_at.is_none() {
+            if let Some(me) = &me {
+                my_scores(ui, state, forms, &snapshot, round, me);
+            }
+            if coordinator {
+                close_button(ui, state, forms, round);
+            }
+            ui.separator();
+        }
+        ui.heading(tr(l, Text::Results));
+        chart(ui, l, &snapshot, &rounds);
+        figures(ui, l, &snapshot, &rounds);
+        comments(ui, l, &snapshot, round);
+    });
+}
+
+/// Rounds from the first opened to the last.
+pub fn rounds_in_order(snapshot: &NetworkSnapshot) -> Vec<&ReflectionRound> {
+    let mut rounds: Vec<&ReflectionRound> = snapshot.rounds.values().collect();
+    rounds.sort_by(|a, b| a.opened_at.cmp(&b.opened_at).then(a.id.cmp(&b.id)));
+    rounds
+}
+
+/// The factors of a round, in the network's order (factors removed since keep their place).
+fn round_factors<'a>(snapshot: &'a NetworkSnapshot, round: &ReflectionRound) -> Vec<&'a kring_model::Factor> {
+    let mut factors: Vec<_> = round.factors.iter().filter_map(|id| snapshot.factors.get(id)).collect();
+    factors.sort_by(|a, b| a.position.total_cmp(&b.position).then(a.id.cmp(&b.id)));
+    factors
+}
+
+fn my_scores(
+    ui: &mut egui::Ui,
+    state: &mut AppState,
+    forms: &mut Forms,
+    snapshot: &NetworkSnapshot,
+    round: &ReflectionRound,
+    me: &kring_model::MemberId,
+) {
+    let l = state.language;
+    ui.heading(tr(l, Text::YourScores));
+    ui.label(tr(l, Text::ScoreExplained));
+    let mine = round.scores.get(me);
+    egui::Grid::new("my-scores").num_columns(3).striped(true).show(ui, |ui| {
+        for factor in round_factors(snapshot, round) {
+            let name = factor_name(l, factor);
+            let label = ui.label(&name);
+            let current = mine.and_then(|scores| scores.get(&factor.id));
+            let key = (round.id.clone(), factor.id.clone());
+            let comment = forms
+                .score_comments
+                .entry(key)
+                .or_insert_with(|| current.map(|s| s.comment.clone()).unwrap_or_default());
+            let mut chosen = None;
+            ui.horizontal(|ui| {
+                for score in 1..=5 {
+                    let selected = current.is_some_and(|s| s.score == score);
+                    let button = ui.selectable_label(selected, score.to_string());
+                    // Screen readers (and tests) hear which factor a bare digit scores.
+                    let spoken = format!("{name}: {score}");
+                    button.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, &spoken));
+                    if button.clicked() {
+                        chosen = Some(score);
+                    }
+                }
+            });
+            let edit = ui.add(egui::TextEdit::singleline(comment).hint_text(tr(l, Text::Comment))).labelled_by(label.id);
+            let comment_done = edit.lost_focus() && current.is_some_and(|s| s.comment != *comment);
+            // A comment is saved with the score: on a score click, or when leaving the field.
+            if let Some(score) = chosen.or(current.filter(|_| comment_done).map(|s| s.score)) {
+                let (round, factor, comment) = (round.id.clone(), factor.id.clone(), comment.clone());
+                state.edit(After::Nothing, move |n, me| n.score(me, &round, &factor, score, &comment).map(|()| None));
+            }
+            ui.end_row();
+        }
+    });
+}
+
+fn close_button(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, round: &ReflectionRound) {
+    let l = state.language;
+    if forms.confirm_close_round.as_ref() == Some(&round.id) {
+        ui.horizontal(|ui| {
+            ui.label(tr(l, Text::ConfirmCloseRound));
+            if ui.button(tr(l, Text::YesCloseRound)).clicked() {
+                let id = round.id.clone();
+                state.edit(After::Nothing, move |n, me| n.close_round(me, &id).map(|()| None));
+                forms.confirm_close_round = None;
+            }
+            if ui.button(tr(l, Text::Cancel)).clicked() {
+                forms.confirm_close_round = None;
+            }
+        });
+    } else if ui.button(tr(l, Text::CloseRound)).clicked() {
+        forms.confirm_close_round = Some(round.id.clone());
+    }
+}
+
+/// Average and spread per factor, one box per round: the middle line is the average, the box
+/// one standard deviation either side, the whiskers the lowest and highest score.
+fn chart(ui: &mut egui::Ui, l: Language, snapshot: &NetworkSnapshot, rounds: &[&ReflectionRound]) {
+    let factors = snapshot.active_factors();
+    let width = 0.8 / rounds.len().max(1) as f64;
+    let series: Vec<egui_plot::BoxPlot> = rounds
+        .iter()
+        .enumerate()
+        .map(|(r, round)| {
+            let boxes = factors
+                .iter()
+                .enumerate()
+                .filter_map(|(f, factor)| {
+                    let stats = round.stats(&factor.id)?;
+                    let x = f as f64 - 0.4 + width * (r as f64 + 0.5);
+                    let (low, high) = ((stats.mean - stats.spread).max(1.0), (stats.mean + stats.spread).min(5.0));
+                    let spread = egui_plot::BoxSpread::new(stats.min as f64, low, stats.mean, high, stats.max as f64);
+                    Some(egui_plot::BoxElem::new(x, spread).box_width(width * 0.8).name(factor_name(l, factor)))
+                })
+                .collect();
+            egui_plot::BoxPlot::new(round.title.clone(), boxes)
+        })
+        .collect();
+    let names: Vec<String> = factors.iter().map(|f| factor_name(l, f)).collect();
+    egui_plot::Plot::new("reflection-chart")
+        .height(260.0)
+        .legend(egui_plot::Legend::default())
+        .include_y(0.0)
+        .include_y(5.5)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .x_axis_formatter(move |mark, _range| {
+            let index = mark.value.round();
+            if (mark.value - index).abs() < 1e-6 && index >= 0.0 {
+                names.get(index as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .show(ui, |plot| {
+            for boxes in series {
+                plot.box_plot(boxes);
+            }
+        });
+}
+
+/// The same figures as text: what screen readers, tests and the report use.
+fn figures(ui: &mut egui::Ui, l: Language, snapshot: &NetworkSnapshot, rounds: &[&ReflectionRound]) {
+    egui::Grid::new("reflection-figures").striped(true).show(ui, |ui| {
+        ui.strong(tr(l, Text::Factor));
+        for round in rounds {
+            ui.strong(&round.title);
+        }
+        ui.end_row();
+        for factor in snapshot.active_factors() {
+            ui.label(factor_name(l, factor));
+            for round in rounds {
+                ui.label(stats_text(round, &factor.id));
+            }
+            ui.end_row();
+        }
+    });
+}
+
+/// `3.5 ± 0.5 (n=4)`, or a dash when nobody scored the factor.
+pub fn stats_text(round: &ReflectionRound, factor: &FactorId) -> String {
+    match round.stats(factor) {
+        Some(stats) => format!("{:.1} ± {:.1} (n={})", stats.mean, stats.spread, stats.count),
+        None => "–".to_string(),
+    }
+}
+
+fn comments(ui: &mut egui::Ui, l: Language, snapshot: &NetworkSnapshot, round: &ReflectionRound) {
+    let mut any = false;
+    for factor in round_factors(snapshot, round) {
+        let said: Vec<(String, &str)> = round
+            .scores
+            .iter()
+            .filter_map(|(member, scores)| Some((member, scores.get(&factor.id)?)))
+            .filter(|(_, score)| !score.comment.is_empty())
+            .map(|(member, score)| (super::member_name(snapshot, member), score.comment.as_str()))
+            .collect();
+        if said.is_empty() {
+            continue;
+        }
+        if !any {
+            ui.heading(tr(l, Text::Comments));
+            any = true;
+        }
+        ui.strong(factor_name(l, factor));
+        for (name, comment) in said {
+            ui.label(format!("{name}: {comment}"));
+        }
+    }
+}

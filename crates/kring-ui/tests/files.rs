@@ -1,0 +1,150 @@
+//! What leaves and enters Kring as files: session notes, the network report and attendance,
+//! and bundles for a USB stick. The real node writes them; the tests read them back from disk.
+//! (The native file dialog is the desktop's own; the tests hand over the path it would give.)
+
+mod common;
+
+use common::*;
+use egui::accesskit::Role;
+use egui_kittest::kittest::Queryable;
+use kring_model::NewSession;
+use kring_ui::file_dialog::FileJob;
+use kring_ui::i18n::{Language, Text};
+use kring_ui::{Screen, export};
+
+/// Anna, a teacher, with one session held on 1 September: notes and her attendance.
+fn network_with_a_held_session(ui: &mut Ui) -> kring_model::SessionId {
+    type_into(ui, Role::TextInput, nl(Text::YourName), "Anna de Vries");
+    ui.get_by_label("docent").click();
+    ui.step();
+    type_into(ui, Role::TextInput, nl(Text::NetworkName), "PLG Lezen");
+    click(ui, nl(Text::CreateNetwork));
+    wait_until(ui, "the network is open", |app| app.state.view.is_some());
+    type_into(ui, Role::TextInput, nl(Text::Title), "Leesbegrip");
+    ui.state_mut().forms.session_date = "2026-09-01".into();
+    click(ui, nl(Text::AddSession));
+    let Screen::Session(session) = ui.state().screen.clone() else { panic!("the session opens") };
+    type_into(ui, Role::MultilineTextInput, nl(Text::Notes), "Samen lezen <script>alert(1)</script> werkt.");
+    click(ui, "aanwezig");
+    session
+}
+
+fn save(ui: &mut Ui, path: &std::path::Path, contents: String) {
+    ui.state_mut().state.run_file_job(FileJob::Save { contents: contents.into_bytes() }, path.to_path_buf());
+    settle(ui);
+}
+
+#[test]
+fn notes_report_and_attendance_are_saved_where_the_person_chose() {
+    let (dir, out) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut ui = client(dir.path());
+    let session = network_with_a_held_session(&mut ui);
+    let snapshot = ui.state().state.shared_snapshot().unwrap();
+    let l = Language::Nl;
+
+    let notes_path = out.path().join("leesbegrip.md");
+    save(&mut ui, &notes_path, export::session_markdown(l, &snapshot, &session).unwrap());
+    let notes = std::fs::read_to_string(&notes_path).unwrap();
+    assert!(notes.starts_with("# Leesbegrip\n"), "{notes}");
+    assert!(notes.contains("## Notities\n\nSamen lezen"), "{notes}");
+    assert!(notes.contains("## Aanwezigheid\n\nAnna de Vries"), "{notes}");
+    assert!(ui.query_by_label_contains(nl(Text::SavedTo)).is_some(), "the window says where it was saved");
+
+    let report_path = out.path().join("verslag.md");
+    save(&mut ui, &report_path, export::report_markdown(l, &snapshot, "2026-11-23"));
+    let report = std::fs::read_to_string(&report_path).unwrap();
+    assert!(report.contains("| docent | 1 |"), "members by perspective: {report}");
+    assert!(report.contains("## Gehouden bijeenkomsten (1)"), "{report}");
+    assert!(report.contains("| 2026-09-01 | Leesbegrip | PLG | 1 | 0 | 1 |"), "attendance per perspective: {report}");
+
+    let html_path = out.path().join("verslag.html");
+    save(&mut ui, &html_path, export::report_html(l, &snapshot, "2026-11-23"));
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<table>"), "{html}");
+    assert!(html.contains("<title>PLG Lezen — verslag</title>"), "{html}");
+
+    let csv_path = out.path().join("aanwezigheid.csv");
+    save(&mut ui, &csv_path, export::attendance_csv(l, &snapshot));
+    let rows: Vec<Vec<String>> = csv::Reader::from_path(&csv_path)
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    assert_eq!(rows, [["2026-09-01", "Leesbegrip", "PLG", "", "Anna de Vries", "docent", "", "aanwezig"]]);
+
+    // A folder that does not exist: an inline error naming the file, nothing written.
+    let nowhere = out.path().join("weg").join("verslag.md");
+    save(&mut ui, &nowhere, "x".into());
+    let error = ui.state().state.error.clone().unwrap_or_default();
+    assert!(error.contains("verslag.md"), "{error}");
+    assert!(!nowhere.exists());
+}
+
+#[test]
+fn the_report_never_runs_html_typed_into_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ui = client(dir.path());
+    network_with_a_held_session(&mut ui);
+    let snapshot = ui.state().state.shared_snapshot().unwrap();
+    click(&mut ui, nl(Text::Questions));
+    // Notes are not in the report, but insights are: type markup into a question's insights.
+    type_into(&mut ui, Role::TextInput, nl(Text::ProposeQuestion), "Hoe <b>lezen</b> we?");
+    click(&mut ui, nl(Text::Propose));
+    settle(&mut ui);
+    let later = ui.state().state.shared_snapshot().unwrap();
+    assert!(later.questions.len() > snapshot.questions.len());
+    let html = export::report_html(Language::Nl, &later, "2026-11-23");
+    assert!(html.contains("Hoe &lt;b&gt;lezen&lt;/b&gt; we?"), "{html}");
+    assert!(!html.contains("<b>lezen</b>"));
+}
+
+#[test]
+fn a_bundle_from_a_usb_stick_brings_in_work_done_elsewhere() {
+    let (dir, stick) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let exported = stick.path().join("plg.kring");
+    {
+        let mut ui = client(dir.path());
+        network_with_a_held_session(&mut ui);
+        let network = ui.state().state.network_id().unwrap().to_string();
+        ui.state_mut().state.run_file_job(FileJob::ExportBundle { network }, exported.clone());
+        settle(&mut ui);
+        assert!(ui.query_by_label_contains(nl(Text::SavedTo)).is_some());
+    }
+
+    // On another laptop, the same person plans a session in that copy and writes a new bundle.
+    let mut elsewhere = kring_node::bundle::read(&std::fs::read(&exported).unwrap()).unwrap().fork();
+    let me = elsewhere.snapshot().unwrap().members.keys().next().unwrap().clone();
+    let new = NewSession { title: "Uit de bundel".into(), starts_at: "2026-12-01".into(), ..Default::default() };
+    elsewhere.add_session(&me, &new).unwrap();
+    let returned = stick.path().join("terug.kring");
+    std::fs::write(&returned, kring_node::bundle::write(&mut elsewhere)).unwrap();
+
+    let mut ui = client(dir.path());
+    wait_until(&mut ui, "the network is open", |app| app.state.view.is_some());
+    ui.state_mut().state.run_file_job(FileJob::ImportBundle, returned.clone());
+    settle(&mut ui);
+    let imported = format!("{} 1", nl(Text::BundleImported));
+    assert_eq!(ui.state().state.notice.as_deref(), Some(imported.as_str()));
+    wait_until(&mut ui, "the session from the bundle shows", |app| {
+        app.state.snapshot().is_some_and(|s| s.live_sessions().any(|s| s.title == "Uit de bundel"))
+    });
+    assert!(ui.query_by_label_contains("Uit de bundel").is_some());
+
+    // The same bundle again brings nothing new.
+    ui.state_mut().state.run_file_job(FileJob::ImportBundle, returned);
+    settle(&mut ui);
+    let nothing_new = format!("{} 0", nl(Text::BundleImported));
+    assert_eq!(ui.state().state.notice.as_deref(), Some(nothing_new.as_str()));
+
+    // A damaged bundle: an inline error naming the file; the network is unchanged.
+    let damaged = stick.path().join("kapot.kring");
+    let mut bytes = std::fs::read(&exported).unwrap();
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(&damaged, bytes).unwrap();
+    let sessions_before = ui.state().state.snapshot().unwrap().sessions.len();
+    ui.state_mut().state.run_file_job(FileJob::ImportBundle, damaged);
+    settle(&mut ui);
+    let error = ui.state().state.error.clone().unwrap_or_default();
+    assert!(error.contains("kapot.kring"), "{error}");
+    assert_eq!(ui.state().state.snapshot().unwrap().sessions.len(), sessions_before);
+}
