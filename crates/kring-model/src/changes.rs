@@ -102,6 +102,11 @@ impl ChangeSummary {
         self.items.iter().filter_map(|item| item.target.as_deref()).collect()
     }
 
+    /// Whether anything happened to `target` (drawn per record, so it allocates nothing).
+    pub fn touches(&self, target: &str) -> bool {
+        self.items.iter().any(|item| item.target.as_deref() == Some(target))
+    }
+
     /// Whether `what` happened to `target`.
     pub fn contains(&self, what: ChangeKind, target: &str) -> bool {
         self.items.iter().any(|i| i.what == what && i.target.as_deref() == Some(target))

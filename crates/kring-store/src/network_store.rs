@@ -140,6 +140,9 @@ impl NetworkStore {
             },
         };
 
+        // Edits in the snapshot may already wait for earlier changes (kept from a damaged log
+        // before, until a peer supplies them): that is known, not new damage.
+        let waiting_before: Vec<_> = doc.get_missing_deps(&[]);
         let mut log_must_be_kept = false;
         if let Some(bytes) = read_if_exists(&log_path)? {
             let scan = record::scan(&bytes);
@@ -180,7 +183,8 @@ impl NetworkStore {
             store.log_records = scan.records.len();
         }
 
-        let missing = doc.get_missing_deps(&[]);
+        let missing: Vec<_> =
+            doc.get_missing_deps(&[]).into_iter().filter(|hash| !waiting_before.contains(hash)).collect();
         if !missing.is_empty() {
             log_must_be_kept = true;
             report.problems.push(Problem {

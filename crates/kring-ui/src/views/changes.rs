@@ -127,7 +127,7 @@ fn open(destination: Destination, forms: &mut Forms) -> Screen {
 
 /// A "changed" mark beside a record changed since the person last looked.
 pub fn mark(ui: &mut egui::Ui, state: &AppState, id: &str) {
-    if state.changes().is_some_and(|changes| changes.touched().contains(id)) {
+    if state.changes().is_some_and(|changes| changes.touches(id)) {
         ui.label(egui::RichText::new(tr(state.language, Text::ChangedMark)).small().color(CHANGED));
     }
 }

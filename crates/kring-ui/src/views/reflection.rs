@@ -146,10 +146,12 @@ fn close_button(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, roun
 }
 
 /// Average and spread per factor, one box per round: the middle line is the average, the box
-/// one standard deviation either side, the whiskers the lowest and highest score.
+/// one standard deviation either side, the whiskers the lowest and highest score. Factors run
+/// down the side (their names are long), the first at the top.
 fn chart(ui: &mut egui::Ui, l: Language, snapshot: &NetworkSnapshot, rounds: &[&ReflectionRound]) {
     let factors = snapshot.active_factors();
-    let width = 0.8 / rounds.len().max(1) as f64;
+    let rows = factors.len();
+    let height = 0.8 / rounds.len().max(1) as f64;
     let series: Vec<egui_plot::BoxPlot> = rounds
         .iter()
         .enumerate()
@@ -159,27 +161,39 @@ fn chart(ui: &mut egui::Ui, l: Language, snapshot: &NetworkSnapshot, rounds: &[&
                 .enumerate()
                 .filter_map(|(f, factor)| {
                     let stats = round.stats(&factor.id)?;
-                    let x = f as f64 - 0.4 + width * (r as f64 + 0.5);
+                    // Later rounds sit lower within a factor's row, in reading order.
+                    let y = (rows - 1 - f) as f64 + 0.4 - height * (r as f64 + 0.5);
                     let (low, high) = ((stats.mean - stats.spread).max(1.0), (stats.mean + stats.spread).min(5.0));
                     let spread = egui_plot::BoxSpread::new(stats.min as f64, low, stats.mean, high, stats.max as f64);
-                    Some(egui_plot::BoxElem::new(x, spread).box_width(width * 0.8).name(factor_name(l, factor)))
+                    let name = format!("{}: {}", factor_name(l, factor), stats_text(round, &factor.id));
+                    Some(egui_plot::BoxElem::new(y, spread).box_width(height * 0.8).name(name))
                 })
                 .collect();
+            // On hover: the round, the factor and its figures (not box-plot quartile words).
+            let title = round.title.clone();
             egui_plot::BoxPlot::new(round.title.clone(), boxes)
+                .horizontal()
+                .element_formatter(Box::new(move |elem, _| format!("{title}\n{}", elem.name)))
         })
         .collect();
     let names: Vec<String> = factors.iter().map(|f| factor_name(l, f)).collect();
     egui_plot::Plot::new("reflection-chart")
-        .height(260.0)
+        .height(40.0 + 36.0 * rows as f32)
         .legend(egui_plot::Legend::default())
-        .include_y(0.0)
-        .include_y(5.5)
+        .include_x(0.5)
+        .include_x(5.5)
+        .include_y(-0.5)
+        .include_y(rows as f64 - 0.5)
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
-        .x_axis_formatter(move |mark, _range| {
-            let index = mark.value.round();
-            if (mark.value - index).abs() < 1e-6 && index >= 0.0 {
+        .allow_boxed_zoom(false)
+        .y_axis_min_width(220.0)
+        .y_grid_spacer(move |_| (0..rows).map(|row| egui_plot::GridMark { value: row as f64, step_size: 1.0 }).collect())
+        .y_axis_formatter(move |mark, _range| {
+            let row = mark.value.round();
+            let index = rows as f64 - 1.0 - row;
+            if (mark.value - row).abs() < 1e-6 && index >= 0.0 {
                 names.get(index as usize).cloned().unwrap_or_default()
             } else {
                 String::new()
