@@ -14,6 +14,10 @@ use crate::error::{NodeError, Result};
 use crate::events::{FoundVia, NodeEvent};
 use crate::node::{Change, Shared};
 
+/// A device that connects must say something within this time: a silent one would hold a
+/// connection (and its memory) for ever.
+const FIRST_MESSAGE_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Messages at least this large report their progress, in steps of this many bytes.
 const PROGRESS_STEP: usize = 256 * 1024;
 
@@ -64,8 +68,12 @@ pub async fn run(
     };
     driver.shared.emit(NodeEvent::PeerConnected { endpoint: driver.remote.clone(), found_via });
     let streams = match &dial {
-        Some(_) => conn.open_bi().await,
-        None => conn.accept_bi().await,
+        Some(_) => conn.open_bi().await.map_err(NodeError::connection),
+        // The stream only arrives with the peer's first bytes.
+        None => match tokio::time::timeout(FIRST_MESSAGE_TIMEOUT, conn.accept_bi()).await {
+            Ok(accepted) => accepted.map_err(NodeError::connection),
+            Err(_) => Err(NodeError::connection("the device connected but said nothing")),
+        },
     };
     let result = match streams {
         Ok((mut send, recv)) => {
@@ -77,7 +85,7 @@ pub async fn run(
             }
             result
         }
-        Err(err) => Err(NodeError::connection(err)),
+        Err(err) => Err(err),
     };
     driver.save_sync_states();
     let reason = match result {
@@ -108,6 +116,7 @@ impl Driver {
         mode: Mode,
     ) -> Result<()> {
         let mut changes = self.shared.changes.subscribe();
+        let mut heard = dial.is_some();
         if let Some(networks) = dial {
             let mut library = self.shared.lock();
             for network in &networks {
@@ -119,6 +128,9 @@ impl Driver {
         self.after_input()?;
         let mut reader = FrameReader::default();
         let mut reported = 0;
+        // Until the first whole message (accepting side only): a peer that sends a few bytes
+        // and then nothing is dropped like a silent one.
+        let first_message_by = tokio::time::Instant::now() + FIRST_MESSAGE_TIMEOUT;
         let mut buffer = vec![0u8; 64 * 1024];
         loop {
             self.flush(send).await?;
@@ -132,6 +144,7 @@ impl Driver {
                         self.outcome.received_bytes += n as u64;
                         reader.push(&buffer[..n]);
                         while let Some(message) = reader.next_message()? {
+                            heard = true;
                             self.receive(message)?;
                         }
                         self.report_progress(&reader, &mut reported);
@@ -152,6 +165,9 @@ impl Driver {
                     }
                     Err(RecvError::Closed) => return Ok(()),
                 },
+                _ = tokio::time::sleep_until(first_message_by), if !heard => {
+                    return Err(NodeError::connection("the device sent no whole message"));
+                }
             }
         }
     }
