@@ -37,22 +37,34 @@ fn main() {
     }
     println!("node start to first view: {:.0} ms", opened.elapsed().as_secs_f64() * 1000.0);
 
-    println!("{:<12} {:>9} {:>9} {:>9}   (target p95 ≤ 4 ms)", "screen", "p50 ms", "p95 ms", "max ms");
+    // CPU time of the UI thread per frame (what the target is about), and wall time beside it.
+    println!(
+        "{:<12} {:>8} {:>8} {:>8}   {:>9} {:>9}   (target: CPU p95 ≤ 4 ms)",
+        "screen", "CPU p50", "CPU p95", "CPU max", "wall p50", "wall p95"
+    );
     for (name, screen) in [("sessions", Screen::Sessions), ("questions", Screen::Questions)] {
         ui.state_mut().screen = screen;
         for _ in 0..10 {
             ui.step(); // warm up: layout caches, fonts
         }
-        let mut times: Vec<f64> = (0..FRAMES)
+        let (mut cpu, mut wall): (Vec<f64>, Vec<f64>) = (0..FRAMES)
             .map(|_| {
-                let start = Instant::now();
+                let (cpu_start, wall_start) = (cpu_time::ThreadTime::now(), Instant::now());
                 ui.step();
-                start.elapsed().as_secs_f64() * 1000.0
+                (cpu_start.elapsed().as_secs_f64() * 1000.0, wall_start.elapsed().as_secs_f64() * 1000.0)
             })
-            .collect();
-        times.sort_by(f64::total_cmp);
-        let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
-        println!("{name:<12} {:>9.2} {:>9.2} {:>9.2}", at(0.5), at(0.95), at(1.0));
+            .unzip();
+        cpu.sort_by(f64::total_cmp);
+        wall.sort_by(f64::total_cmp);
+        let at = |times: &[f64], q: f64| times[((times.len() - 1) as f64 * q) as usize];
+        println!(
+            "{name:<12} {:>8.2} {:>8.2} {:>8.2}   {:>9.2} {:>9.2}",
+            at(&cpu, 0.5),
+            at(&cpu, 0.95),
+            at(&cpu, 1.0),
+            at(&wall, 0.5),
+            at(&wall, 0.95)
+        );
     }
 }
 
