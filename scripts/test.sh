@@ -4,3 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 cargo test --workspace --locked
+# A few seconds of fuzzing per target: the fuzzers still build and replay their seeds, including
+# inputs that once crashed Kring (long runs: scripts/fuzz.sh 600).
+./scripts/fuzz.sh 5

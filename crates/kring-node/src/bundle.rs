@@ -3,6 +3,7 @@
 
 use kring_model::Network;
 use kring_model::automerge::AutoCommit;
+use kring_sync::untrusted::catch_automerge_panic;
 
 /// A bundle ready to write: the whole network, compressed.
 pub fn write(network: &mut Network) -> Vec<u8> {
@@ -13,7 +14,8 @@ pub fn write(network: &mut Network) -> Vec<u8> {
 /// The network a bundle holds, or in words why it cannot be used.
 pub fn read(bytes: &[u8]) -> Result<Network, String> {
     let (id, document) = kring_store::bundle::decode(bytes)?;
-    let doc = AutoCommit::load(document).map_err(|err| format!("it holds a damaged network ({err})"))?;
+    let doc = catch_automerge_panic(|| AutoCommit::load(document))
+        .map_err(|err| format!("it holds a damaged network ({err})"))?;
     let network = Network::from_doc(doc).map_err(|err| format!("it holds no usable network ({err})"))?;
     if network.id().as_str() != id {
         return Err(format!("it is labelled {id} but holds network {}", network.id()));

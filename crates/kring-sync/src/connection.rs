@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use crate::untrusted::catch_automerge_panic;
 use automerge::sync::{self, SyncDoc};
 use automerge::{AutoCommit, ChangeHash};
 
@@ -116,7 +117,7 @@ impl PeerConnection {
                 let doc = library.document(&network).expect("checked when opened");
                 let before = doc.get_heads();
                 let entry = self.networks.get_mut(&network).expect("checked above");
-                doc.sync().receive_sync_message(&mut entry.state, decoded).map_err(|err| bad(err.to_string()))?;
+                catch_automerge_panic(|| doc.sync().receive_sync_message(&mut entry.state, decoded)).map_err(bad)?;
                 if doc.get_heads() != before {
                     self.events.push_back(Event::Changed { network: network.clone() });
                 }

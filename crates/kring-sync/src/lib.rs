@@ -4,6 +4,7 @@
 
 pub mod connection;
 pub mod frame;
+pub mod untrusted;
 pub mod wire;
 
 pub use connection::{Event, Library, PeerConnection, ProtocolError};
