@@ -101,9 +101,7 @@ async fn misbehaving_member_devices_are_dropped_and_honest_ones_still_sync() {
                     // goes. The frame fills up, is no message, and the device is dropped.
                     send.write_all(&((MAX_FRAME as u32) - 1).to_be_bytes()).await.unwrap();
                     let junk = vec![0xa5u8; 1 << 20];
-                    let flood = async {
-                        while send.write_all(&junk).await.is_ok() {}
-                    };
+                    let flood = async { while send.write_all(&junk).await.is_ok() {} };
                     let _ = tokio::time::timeout(Duration::from_secs(30), flood).await;
                     ("endless", Duration::from_secs(10))
                 }

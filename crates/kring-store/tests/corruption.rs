@@ -75,7 +75,8 @@ fn load_damaged(root: &Path, snapshot: &[u8], log: &[u8], what: &str) -> Option<
             drop(data);
             // Recovery is done once: the next load is clean and finds the same edits.
             let data = DataDir::open(root).unwrap();
-            let (_, again, report) = data.open_network(NETWORK).unwrap_or_else(|err| panic!("{what}: second load: {err}"));
+            let (_, again, report) =
+                data.open_network(NETWORK).unwrap_or_else(|err| panic!("{what}: second load: {err}"));
             assert!(!report.has_damage(), "{what}: second load {report:?}");
             assert_eq!(edits_in(&again), edits, "{what}: second load");
             Some(edits)

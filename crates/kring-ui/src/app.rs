@@ -98,9 +98,8 @@ impl KringApp {
             return;
         }
         let today = today();
-        egui::Panel::top("nav").show(ui, |ui| {
-            views::nav::show(ui, &mut self.state, &mut self.forms, &mut self.screen, &today)
-        });
+        egui::Panel::top("nav")
+            .show(ui, |ui| views::nav::show(ui, &mut self.state, &mut self.forms, &mut self.screen, &today));
         if self.state.view.is_none() {
             egui::CentralPanel::default_margins().show(ui, |ui| {
                 ui.spinner();
@@ -168,7 +167,8 @@ impl KringApp {
             }
             After::Saved => {
                 let l = self.state.language;
-                self.state.notice = value.map(|path| format!("{} {path}", crate::i18n::tr(l, crate::i18n::Text::SavedTo)));
+                self.state.notice =
+                    value.map(|path| format!("{} {path}", crate::i18n::tr(l, crate::i18n::Text::SavedTo)));
             }
             After::Imported => {
                 let l = self.state.language;

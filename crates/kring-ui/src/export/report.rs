@@ -70,10 +70,11 @@ pub fn report_markdown(l: Language, snapshot: &NetworkSnapshot, today: &str) -> 
 pub fn report_html(l: Language, snapshot: &NetworkSnapshot, today: &str) -> String {
     use pulldown_cmark::{Event, Options, Parser};
     let markdown = report_markdown(l, snapshot, today);
-    let events = Parser::new_ext(&markdown, Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS).map(|event| match event {
-        Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
-        other => other,
-    });
+    let events =
+        Parser::new_ext(&markdown, Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS).map(|event| match event {
+            Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
+            other => other,
+        });
     let mut body = String::new();
     pulldown_cmark::html::push_html(&mut body, events);
     let mut title = String::new();
@@ -103,7 +104,8 @@ fn cell(text: &str) -> String {
 
 fn members(md: &mut String, l: Language, snapshot: &NetworkSnapshot) {
     let _ = writeln!(md, "## {}\n", tr(l, Text::ReportMembers));
-    let _ = writeln!(md, "| {} | {} | {} |", tr(l, Text::Perspective), tr(l, Text::ReportCount), tr(l, Text::Organisation));
+    let _ =
+        writeln!(md, "| {} | {} | {} |", tr(l, Text::Perspective), tr(l, Text::ReportCount), tr(l, Text::Organisation));
     let _ = writeln!(md, "|---|---:|---|");
     let current: Vec<_> = snapshot.members.values().filter(|m| m.is_current()).collect();
     for perspective in Perspective::ALL {
@@ -115,13 +117,8 @@ fn members(md: &mut String, l: Language, snapshot: &NetworkSnapshot) {
             of.iter().map(|m| m.organisation.as_str()).filter(|o| !o.is_empty()).collect();
         organisations.sort_unstable();
         organisations.dedup();
-        let _ = writeln!(
-            md,
-            "| {} | {} | {} |",
-            word(l, perspective.as_str()),
-            of.len(),
-            cell(&organisations.join(", "))
-        );
+        let _ =
+            writeln!(md, "| {} | {} | {} |", word(l, perspective.as_str()), of.len(), cell(&organisations.join(", ")));
     }
     let _ = writeln!(md, "| **{}** | **{}** | |\n", tr(l, Text::ReportTotal), current.len());
 }

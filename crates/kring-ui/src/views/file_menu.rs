@@ -17,7 +17,8 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &Screen, today: &st
             && ui.button(tr(l, Text::ExportNotes)).clicked()
         {
             let session = &snapshot.sessions[id];
-            let name = format!("{}-{}.md", session.starts_at.get(..10).unwrap_or(""), export::file_stem(&session.title));
+            let name =
+                format!("{}-{}.md", session.starts_at.get(..10).unwrap_or(""), export::file_stem(&session.title));
             state.save_as(ui.ctx(), name, FileKind::Markdown, notes.into_bytes());
         }
         if ui.button(tr(l, Text::ExportReportMarkdown)).clicked() {

@@ -12,7 +12,8 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms) {
     let l = state.language;
     let Some(snapshot) = state.shared_snapshot() else { return };
     let me = state.me().cloned();
-    let coordinator = me.as_ref().and_then(|me| snapshot.members.get(me)).is_some_and(|m| m.role == kring_model::Role::Coordinator);
+    let coordinator =
+        me.as_ref().and_then(|me| snapshot.members.get(me)).is_some_and(|m| m.role == kring_model::Role::Coordinator);
     if coordinator {
         ui.horizontal(|ui| {
             let label = ui.label(tr(l, Text::NewRound));
@@ -114,7 +115,8 @@ fn my_scores(
                     }
                 }
             });
-            let edit = ui.add(egui::TextEdit::singleline(comment).hint_text(tr(l, Text::Comment))).labelled_by(label.id);
+            let edit =
+                ui.add(egui::TextEdit::singleline(comment).hint_text(tr(l, Text::Comment))).labelled_by(label.id);
             let comment_done = edit.lost_focus() && current.is_some_and(|s| s.comment != *comment);
             // A comment is saved with the score: on a score click, or when leaving the field.
             if let Some(score) = chosen.or(current.filter(|_| comment_done).map(|s| s.score)) {
@@ -189,7 +191,9 @@ fn chart(ui: &mut egui::Ui, l: Language, snapshot: &NetworkSnapshot, rounds: &[&
         .allow_scroll(false)
         .allow_boxed_zoom(false)
         .y_axis_min_width(220.0)
-        .y_grid_spacer(move |_| (0..rows).map(|row| egui_plot::GridMark { value: row as f64, step_size: 1.0 }).collect())
+        .y_grid_spacer(move |_| {
+            (0..rows).map(|row| egui_plot::GridMark { value: row as f64, step_size: 1.0 }).collect()
+        })
         .y_axis_formatter(move |mark, _range| {
             let row = mark.value.round();
             let index = rows as f64 - 1.0 - row;
