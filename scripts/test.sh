@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 cargo test --workspace --locked
+# The bench once on a small network, so that it keeps working; its times are not judged here.
+cargo run --locked -p kring-bench -- --smoke
 # A few seconds of fuzzing per target: the fuzzers still build and replay their seeds, including
 # inputs that once crashed Kring (long runs: scripts/fuzz.sh 600).
 ./scripts/fuzz.sh 5

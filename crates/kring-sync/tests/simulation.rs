@@ -1,5 +1,8 @@
 //! Deterministic simulation: several peers edit, connect and disconnect in a random order
 //! chosen by proptest; once everyone is connected again, every peer holds the same network.
+//!
+//! CI runs 100 seeds of up to 40 steps. The long run (`scripts/long-runs.sh`) sets
+//! `KRING_SIM_SEEDS=1000 KRING_SIM_STEPS=10000`.
 
 mod common;
 
@@ -32,12 +35,18 @@ fn step(peers: usize) -> impl Strategy<Value = Step> {
     ]
 }
 
+/// A number from the environment, or `default`.
+fn setting(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
 fn scenario() -> impl Strategy<Value = (usize, Vec<Step>)> {
-    (2usize..=4).prop_flat_map(|peers| (Just(peers), prop::collection::vec(step(peers), 1..40)))
+    let max_steps = setting("KRING_SIM_STEPS", 40).max(2);
+    (2usize..=4).prop_flat_map(move |peers| (Just(peers), prop::collection::vec(step(peers), 1..max_steps)))
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(setting("KRING_SIM_SEEDS", 100) as u32))]
 
     #[test]
     fn every_peer_ends_with_the_same_network((peers, steps) in scenario()) {

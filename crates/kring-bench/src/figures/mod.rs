@@ -1,0 +1,5 @@
+//! Each group of figures, measured on real components.
+
+pub mod many_nodes;
+pub mod network;
+pub mod ui;

@@ -1,0 +1,256 @@
+//! Two real nodes on 127.0.0.1 with the big network: the first join, the time from an edit on
+//! A to the moment it is applied (and saved) on B, and the resync after both made 1,000 edits
+//! offline. Each beside Automerge's own sync of the same documents in memory.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail, ensure};
+use kring_model::automerge::sync::{self, SyncDoc};
+use kring_model::{MemberId, Network, Profile, Role, SessionId, TextField};
+use kring_node::{Node, NodeEvent};
+use kring_store::DataDir;
+use tokio::sync::broadcast;
+
+use crate::limits::{self, Side, SyncCost};
+use crate::scenario::Dice;
+use crate::swarm::loopback;
+use crate::system;
+
+pub struct JoinFigures {
+    pub time: Duration,
+    /// Bytes on the loopback interface during the join (QUIC, UDP and IP included).
+    pub wire_bytes: u64,
+    pub limit: SyncCost,
+    /// `save()` of the network: the compressed snapshot.
+    pub snapshot_bytes: usize,
+}
+
+pub struct LatencyFigures {
+    pub kring: Vec<Duration>,
+    pub automerge: Vec<Duration>,
+}
+
+pub struct ResyncFigures {
+    pub time: Duration,
+    /// What the two nodes sent each other (Kring frames).
+    pub bytes: u64,
+    pub wire_bytes: u64,
+    /// Kring's protocol core on the same documents, in memory: its round trips.
+    pub protocol: SyncCost,
+    pub limit: SyncCost,
+    /// Encoded size of the changes each side lacked.
+    pub changes_bytes: usize,
+    pub changes: usize,
+}
+
+pub struct NetworkFigures {
+    pub join: JoinFigures,
+    pub latency: LatencyFigures,
+    pub resync: ResyncFigures,
+}
+
+/// Runs all three on the network in `dir_a` (held by A, its founder), with B joining from an
+/// empty `dir_b`.
+pub async fn measure(
+    dir_a: &std::path::Path,
+    dir_b: &std::path::Path,
+    founder: &MemberId,
+    sessions: &[SessionId],
+    edits: usize,
+    offline_edits: usize,
+) -> Result<NetworkFigures> {
+    let data_a = DataDir::open(dir_a)?;
+    let data_b = DataDir::open(dir_b)?;
+    let (node_a, _) = Node::start(&data_a, &loopback()).await?;
+    let id = node_a.network_id(None)?;
+    let (node_b, _) = Node::start(&data_b, &loopback()).await?;
+
+    let join = first_join(&node_a, &node_b, &data_b, &id).await?;
+    let latency = edit_latency(&node_a, &node_b, &id, founder, sessions, edits).await?;
+    node_b.shutdown().await;
+    node_a.shutdown().await;
+    drop((node_a, node_b));
+    let resync = resync(&data_a, &data_b, &id, sessions, offline_edits).await?;
+    Ok(NetworkFigures { join, latency, resync })
+}
+
+async fn first_join(node_a: &Node, node_b: &Node, data_b: &DataDir, id: &str) -> Result<JoinFigures> {
+    let (_, ticket) = node_a.create_invite(id, Role::Member, 1, Duration::from_secs(600))?;
+    let wire = system::loopback_bytes();
+    let started = Instant::now();
+    node_b.join_network(data_b, &ticket, &Profile::new("Bram"), Duration::from_secs(120)).await?;
+    let time = started.elapsed();
+    let wire_bytes = system::loopback_bytes() - wire;
+
+    // The limit: an empty document syncing with A's in memory, and A's saved size.
+    let mut doc = node_a.shared().lock().get_mut(id).context("A holds the network")?.network.fork();
+    let snapshot_bytes = doc.doc_mut().save().len();
+    let mut empty = kring_model::automerge::AutoCommit::new();
+    let (mut sa, mut sb) = (sync::State::new(), sync::State::new());
+    let limit = limits::automerge_sync(doc.doc_mut(), &mut sa, &mut empty, &mut sb);
+    ensure!(empty.get_heads() == doc.heads(), "the in-memory join did not finish");
+    Ok(JoinFigures { time, wire_bytes, limit, snapshot_bytes })
+}
+
+async fn edit_latency(
+    node_a: &Node,
+    node_b: &Node,
+    id: &str,
+    founder: &MemberId,
+    sessions: &[SessionId],
+    edits: usize,
+) -> Result<LatencyFigures> {
+    let mut events = node_b.subscribe();
+    node_b.spawn_dialer();
+    // Wait until B, live-connected, is in sync with A.
+    wait_for(&mut events, Duration::from_secs(60), |e| matches!(e, NodeEvent::InSync { network, .. } if network == id))
+        .await
+        .context("B never got in sync with A")?;
+
+    let mut in_memory_a = fork(node_a, id)?;
+    let mut in_memory_b = fork(node_b, id)?;
+    let (mut sa, mut sb) = (sync::State::new(), sync::State::new());
+    limits::automerge_sync(in_memory_a.doc_mut(), &mut sa, in_memory_b.doc_mut(), &mut sb);
+
+    let mut dice = Dice::new(42);
+    let mut figures = LatencyFigures { kring: Vec::new(), automerge: Vec::new() };
+    for n in 0..edits {
+        let field = TextField::Notes(sessions[dice.below(sessions.len())].clone());
+        let text = format!(" [aanvulling {n}]");
+        let length = in_memory_a.text(&field)?.chars().count();
+        let at = dice.below(length);
+
+        // Kring: A types (saved to disk), B applies and saves it.
+        while events.try_recv().is_ok() {}
+        let started = Instant::now();
+        {
+            let mut library = node_a.shared().lock();
+            let open = library.get_mut(id).context("A holds the network")?;
+            open.network.splice_text(founder, &field, at, 0, &text)?;
+            library.persist(id)?;
+        }
+        node_a.local_edit(id);
+        wait_for(
+            &mut events,
+            Duration::from_secs(10),
+            |e| matches!(e, NodeEvent::Received { network, .. } if network == id),
+        )
+        .await
+        .with_context(|| format!("edit {n} never reached B"))?;
+        figures.kring.push(started.elapsed());
+        let arrived = fork(node_b, id)?.text(&field)?;
+        ensure!(arrived.contains(&text), "B was told of edit {n} but does not hold it");
+
+        // Automerge alone: the same edit, from A's generate to B's receive.
+        in_memory_a.splice_text(founder, &field, at, 0, &text)?;
+        let started = Instant::now();
+        let message = in_memory_a.doc_mut().sync().generate_sync_message(&mut sa).context("a message")?;
+        let message = sync::Message::decode(&message.encode())?;
+        in_memory_b.doc_mut().sync().receive_sync_message(&mut sb, message)?;
+        figures.automerge.push(started.elapsed());
+        limits::automerge_sync(in_memory_a.doc_mut(), &mut sa, in_memory_b.doc_mut(), &mut sb);
+
+        // People pause between bursts; so do we, a little.
+        tokio::time::sleep(Duration::from_millis(2 + dice.below(8) as u64)).await;
+    }
+    Ok(figures)
+}
+
+async fn resync(
+    data_a: &DataDir,
+    data_b: &DataDir,
+    id: &str,
+    sessions: &[SessionId],
+    edits: usize,
+) -> Result<ResyncFigures> {
+    // Both laptops offline: each makes its edits and saves them.
+    let (device_a, device_b) = (data_a.device_id(), data_b.device_id());
+    let mut dice = Dice::new(7);
+    let mut sides = Vec::new();
+    for (data, other) in [(data_a, &device_b), (data_b, &device_a)] {
+        let (mut store, doc, _) = data.open_network(id)?;
+        let mut network = Network::from_doc(doc)?;
+        let me = network.member_for_device(&data.device_id())?.context("a member device")?;
+        for n in 0..edits {
+            let field = TextField::Notes(sessions[dice.below(sessions.len())].clone());
+            let length = network.text(&field)?.chars().count();
+            network.splice_text(&me, &field, dice.below(length), 0, &format!(" [offline {n}]"))?;
+            if n % 50 == 49 {
+                store.persist(network.doc_mut())?;
+            }
+        }
+        store.persist(network.doc_mut())?;
+        let saved_state = store.read_sync_state(other);
+        sides.push(Side { network, device: data.device_id(), saved_state });
+    }
+    let [mut a, mut b]: [Side; 2] = sides.try_into().map_err(|_| anyhow::anyhow!("two sides"))?;
+    let lacking_b = b.network.doc_mut().get_changes_added(a.network.doc_mut());
+    let lacking_a = a.network.doc_mut().get_changes_added(b.network.doc_mut());
+    let changes = lacking_a.len() + lacking_b.len();
+    let changes_bytes = lacking_a.iter().chain(&lacking_b).map(|c| c.raw_bytes().len()).sum();
+
+    // Automerge alone, from the sync states the nodes saved.
+    let state = |saved: &Option<Vec<u8>>| saved.as_deref().and_then(|s| sync::State::decode(s).ok());
+    let (mut sa, mut sb) = (
+        state(&a.saved_state).unwrap_or_else(sync::State::new),
+        state(&b.saved_state).unwrap_or_else(sync::State::new),
+    );
+    let (mut am_a, mut am_b) = (a.network.fork(), b.network.fork());
+    let limit = limits::automerge_sync(am_a.doc_mut(), &mut sa, am_b.doc_mut(), &mut sb);
+    ensure!(am_a.heads() == am_b.heads(), "Automerge alone did not converge");
+    // Kring's protocol core on the same documents: its round trips.
+    let protocol = limits::kring_sync(&mut b, &mut a);
+    ensure!(a.network.heads() == b.network.heads(), "the protocol core did not converge");
+    let expected = a.network.heads();
+    drop((a, b));
+
+    // The real thing: both nodes start, B dials A and syncs until in sync.
+    let (node_a, _) = Node::start(data_a, &loopback()).await?;
+    let (node_b, _) = Node::start(data_b, &loopback()).await?;
+    let wire = system::loopback_bytes();
+    let started = Instant::now();
+    let reports = node_b.sync_once(Some(id), Duration::from_secs(120)).await?;
+    let time = started.elapsed();
+    let wire_bytes = system::loopback_bytes() - wire;
+    let report = reports.iter().find(|r| r.endpoint == device_a).context("B reports on A")?;
+    if report.status != "in-sync" {
+        bail!("the resync ended {}: {:?}", report.status, report.error);
+    }
+    let (heads_a, heads_b) = (fork(&node_a, id)?.heads(), fork(&node_b, id)?.heads());
+    ensure!(heads_a == heads_b && heads_a == expected, "the nodes did not converge to the merged network");
+    node_b.shutdown().await;
+    node_a.shutdown().await;
+    Ok(ResyncFigures {
+        time,
+        bytes: report.sent_bytes + report.received_bytes,
+        wire_bytes,
+        protocol,
+        limit,
+        changes_bytes,
+        changes,
+    })
+}
+
+/// A copy of the network as `node` holds it now.
+fn fork(node: &Node, id: &str) -> Result<Network> {
+    Ok(node.shared().lock().get_mut(id).context("the node holds the network")?.network.fork())
+}
+
+/// Waits for the first event that `wanted` accepts.
+async fn wait_for(
+    events: &mut broadcast::Receiver<NodeEvent>,
+    within: Duration,
+    wanted: impl Fn(&NodeEvent) -> bool,
+) -> Result<()> {
+    tokio::time::timeout(within, async {
+        loop {
+            match events.recv().await {
+                Ok(event) if wanted(&event) => return Ok(()),
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => bail!("the node stopped"),
+            }
+        }
+    })
+    .await
+    .map_err(|_| anyhow::anyhow!("nothing within {} s", within.as_secs()))?
+}

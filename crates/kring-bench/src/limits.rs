@@ -1,0 +1,138 @@
+//! Syncing two documents in memory: with Automerge's sync protocol alone (the limit each network
+//! figure is measured against) and with Kring's protocol core (which wraps it with access checks
+//! and framing), to count round trips and bytes without sockets.
+
+use std::time::{Duration, Instant};
+
+use kring_model::Network;
+use kring_model::automerge::AutoCommit;
+use kring_model::automerge::sync::{self, SyncDoc};
+use kring_sync::{FrameReader, Library, PeerConnection, frame};
+
+/// What one sync cost.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SyncCost {
+    pub time: Duration,
+    /// Rounds in which a message crossed: A's messages to B, then B's answers to A.
+    pub round_trips: usize,
+    pub bytes: usize,
+}
+
+/// Automerge's own sync between `a` and `b` until neither has anything to send; every message
+/// is encoded and decoded as it would be on a wire.
+pub fn automerge_sync(a: &mut AutoCommit, sa: &mut sync::State, b: &mut AutoCommit, sb: &mut sync::State) -> SyncCost {
+    let started = Instant::now();
+    let mut cost = SyncCost::default();
+    loop {
+        let there = a.sync().generate_sync_message(sa).map(sync::Message::encode);
+        if let Some(bytes) = &there {
+            cost.bytes += bytes.len();
+            let message = sync::Message::decode(bytes).expect("own message decodes");
+            b.sync().receive_sync_message(sb, message).expect("own message applies");
+        }
+        let back = b.sync().generate_sync_message(sb).map(sync::Message::encode);
+        if let Some(bytes) = &back {
+            cost.bytes += bytes.len();
+            let message = sync::Message::decode(bytes).expect("own message decodes");
+            a.sync().receive_sync_message(sa, message).expect("own message applies");
+        }
+        if there.is_none() && back.is_none() {
+            break;
+        }
+        cost.round_trips += 1;
+    }
+    cost.time = started.elapsed();
+    cost
+}
+
+/// One device's side for Kring's protocol core in memory: its copy of the network and the sync
+/// state it saved for the other device last time.
+pub struct Side {
+    pub network: Network,
+    pub device: String,
+    pub saved_state: Option<Vec<u8>>,
+}
+
+impl Library for Side {
+    fn document(&mut self, network: &str) -> Option<&mut AutoCommit> {
+        (self.network.id().as_str() == network).then(|| self.network.doc_mut())
+    }
+
+    fn may_sync(&mut self, network: &str, device: &str) -> bool {
+        self.network.id().as_str() == network && self.network.member_for_device(device).ok().flatten().is_some()
+    }
+
+    fn saved_sync_state(&mut self, _network: &str, _device: &str) -> Option<Vec<u8>> {
+        self.saved_state.clone()
+    }
+}
+
+/// Kring's protocol between `dialer` and `listener` for their network, as a node runs it (the
+/// dialer opens), until neither side has anything to send. Messages go through the real
+/// framing.
+pub fn kring_sync(dialer: &mut Side, listener: &mut Side) -> SyncCost {
+    let started = Instant::now();
+    let network = dialer.network.id().to_string();
+    let mut near = PeerConnection::new(listener.device.clone());
+    let mut far = PeerConnection::new(dialer.device.clone());
+    near.open(&network, dialer);
+    let mut cost = SyncCost::default();
+    loop {
+        let there = deliver(&mut near, &mut far, listener, &mut cost.bytes);
+        let back = deliver(&mut far, &mut near, dialer, &mut cost.bytes);
+        if !there && !back {
+            break;
+        }
+        cost.round_trips += 1;
+    }
+    cost.time = started.elapsed();
+    cost
+}
+
+/// Moves everything `from` has to send through a frame reader into `to`; whether anything moved.
+fn deliver(from: &mut PeerConnection, to: &mut PeerConnection, library: &mut Side, bytes: &mut usize) -> bool {
+    let mut reader = FrameReader::default();
+    let mut moved = false;
+    while let Some(message) = from.poll_transmit() {
+        let framed = frame::encode(&message);
+        *bytes += framed.len();
+        reader.push(&framed);
+        moved = true;
+    }
+    while let Ok(Some(message)) = reader.next_message() {
+        to.receive(message, library).expect("a well-formed message from the other side");
+    }
+    while from.poll_event().is_some() {}
+    while to.poll_event().is_some() {}
+    moved
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kring_model::{NetworkDetails, Profile, Role};
+
+    #[test]
+    fn both_syncs_bring_two_diverged_copies_together() {
+        let (device_a, device_b) = ("a".repeat(64), "b".repeat(64));
+        let details = NetworkDetails { name: "PLG".into(), ..Default::default() };
+        let (mut a, anna) = Network::create(&details, &Profile::new("Anna"), &device_a).unwrap();
+        let bram = a.add_member(&anna, &Profile::new("Bram"), Role::Member, Some(&device_b)).unwrap();
+        let mut b = a.fork();
+        a.add_question(&anna, "Vraag van Anna", "").unwrap();
+        b.add_question(&bram, "Vraag van Bram", "").unwrap();
+
+        let (mut a2, mut b2) = (a.fork(), b.fork());
+        let (mut sa, mut sb) = (sync::State::new(), sync::State::new());
+        let alone = automerge_sync(a2.doc_mut(), &mut sa, b2.doc_mut(), &mut sb);
+        assert_eq!(a2.heads(), b2.heads());
+        assert!(alone.round_trips >= 1 && alone.bytes > 0);
+
+        let mut near = Side { network: a, device: device_a, saved_state: None };
+        let mut far = Side { network: b, device: device_b, saved_state: None };
+        let kring = kring_sync(&mut near, &mut far);
+        assert_eq!(near.network.heads(), far.network.heads());
+        assert_eq!(near.network.snapshot().unwrap().questions.len(), 2);
+        assert!(kring.round_trips >= alone.round_trips && kring.bytes > alone.bytes, "{kring:?} vs {alone:?}");
+    }
+}

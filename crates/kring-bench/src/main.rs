@@ -1,0 +1,202 @@
+//! `kring-bench`: builds the "busy PLG, 3 years" network and prints every figure beside its
+//! target and beside the limit measured in the same run. Release build, loopback, offline:
+//!
+//!     cargo run --release -p kring-bench
+//!     cargo run -p kring-bench -- --smoke     # small network, every figure, in seconds (CI)
+//!
+//! Times are printed, never asserted.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use kring_bench::figures::{many_nodes, network, ui};
+use kring_bench::scenario::{self, Scale};
+use kring_bench::system::{ms, quantile};
+use kring_bench::table::{Row, render};
+use kring_model::automerge::AutoCommit;
+use kring_store::DataDir;
+
+#[derive(Parser)]
+#[command(about = "Kring's figures on the 'busy PLG, 3 years' network, beside their targets")]
+struct Args {
+    /// A small network and few repetitions: checks that every figure is produced.
+    #[arg(long)]
+    smoke: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// (Internal) measure the desktop client on the network in DIR, print JSON.
+    #[command(hide = true)]
+    Ui {
+        dir: PathBuf,
+        #[arg(long, default_value_t = 200)]
+        frames: usize,
+    },
+}
+
+/// How much of each measurement to do.
+struct Plan {
+    scale: Scale,
+    frames: usize,
+    edits: usize,
+    offline_edits: usize,
+    nodes: usize,
+    edits_each: usize,
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    if let Some(Command::Ui { dir, frames }) = args.command {
+        let figures = ui::measure(&dir, frames)?;
+        println!("{}", serde_json::to_string(&figures)?);
+        return Ok(());
+    }
+    let plan = if args.smoke {
+        Plan { scale: Scale::SMOKE, frames: 10, edits: 10, offline_edits: 50, nodes: 4, edits_each: 5 }
+    } else {
+        Plan { scale: Scale::BUSY_PLG, frames: 200, edits: 300, offline_edits: 1_000, nodes: 20, edits_each: 50 }
+    };
+    if cfg!(debug_assertions) && !args.smoke {
+        eprintln!("note: a debug build; the targets are about release builds (cargo run --release -p kring-bench)");
+    }
+    let rows = run(&plan)?;
+    println!("{}", render(&rows));
+    Ok(())
+}
+
+fn run(plan: &Plan) -> Result<Vec<Row>> {
+    let root = tempfile::tempdir()?;
+    let (dir_a, dir_b) = (root.path().join("anna"), root.path().join("bram"));
+    let mut rows = Vec::new();
+
+    // The network, written to A's data directory as its founder's laptop holds it.
+    let started = Instant::now();
+    let data_a = DataDir::open(&dir_a)?;
+    let mut generated = scenario::generate(plan.scale, &data_a.device_id());
+    let id = generated.network.id().to_string();
+    data_a.create_network(&id, generated.network.doc_mut())?;
+    drop(data_a);
+    let s = plan.scale;
+    eprintln!("generated the network in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "network: {} members, {} meetings with {} characters of notes each, {} questions, {} votes: {} changes",
+        s.members, s.sessions, s.notes_chars, s.questions, s.votes, generated.changes
+    );
+
+    // Opening it: the desktop client in a fresh process, beside Automerge's load of the snapshot.
+    let snapshot = std::fs::read(dir_a.join("networks").join(&id).join(kring_store::SNAPSHOT_FILE))?;
+    let document = kring_store::snapshot_file::decode(&snapshot).map_err(anyhow::Error::msg)?;
+    let mut loads: Vec<Duration> = (0..3)
+        .map(|_| {
+            let started = Instant::now();
+            AutoCommit::load(document).map(|_| started.elapsed())
+        })
+        .collect::<Result<_, _>>()?;
+    let load = quantile(&mut loads, 0.5);
+    eprintln!("measuring the desktop client ...");
+    let ui = ui::measure_in_child(&dir_a, plan.frames)?;
+    rows.push(
+        Row::new("open from disk to first frame", format!("{:.0} ms", ui.open_ms))
+            .target("≤ 300 ms", ui.open_ms <= 300.0)
+            .limit(format!("Automerge::load {:.0} ms ({:.0} KB snapshot)", ms(load), document.len() as f64 / 1024.0)),
+    );
+    for (screen, p50, p95) in &ui.screens {
+        rows.push(
+            Row::new(format!("frame CPU time, {screen} screen, p50 / p95"), format!("{p50:.2} / {p95:.2} ms"))
+                .target("p95 ≤ 4 ms", *p95 <= 4.0),
+        );
+    }
+    rows.push(
+        Row::new(
+            "resident memory, big network open",
+            format!("{:.0} MB (peak {:.0} MB)", ui.resident_mb, ui.peak_resident_mb),
+        )
+        .target("≤ 150 MB", ui.resident_mb <= 150.0),
+    );
+
+    // Two nodes on loopback.
+    eprintln!("measuring two nodes: join, edits, resync ...");
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let net = runtime
+        .block_on(network::measure(
+            &dir_a,
+            &dir_b,
+            &generated.founder,
+            &generated.sessions,
+            plan.edits,
+            plan.offline_edits,
+        ))
+        .context("the two-node figures")?;
+    let join = &net.join;
+    rows.push(
+        Row::new(
+            "first join: time / bytes on the wire",
+            format!("{:.0} ms / {:.0} KB", ms(join.time), join.wire_bytes as f64 / 1024.0),
+        )
+        .target(
+            "time ≤ 1.5x limit; bytes ≤ 1.1x snapshot",
+            join.time.as_secs_f64() <= 1.5 * join.limit.time.as_secs_f64()
+                && join.wire_bytes as f64 <= 1.1 * join.snapshot_bytes as f64,
+        )
+        .limit(format!(
+            "in-memory sync {:.0} ms, {:.0} KB; save() {:.0} KB",
+            ms(join.limit.time),
+            join.limit.bytes as f64 / 1024.0,
+            join.snapshot_bytes as f64 / 1024.0
+        )),
+    );
+    let (mut kring, mut alone) = (net.latency.kring.clone(), net.latency.automerge.clone());
+    let (k50, k99) = (quantile(&mut kring, 0.5), quantile(&mut kring, 0.99));
+    let (a50, a99) = (quantile(&mut alone, 0.5), quantile(&mut alone, 0.99));
+    rows.push(
+        Row::new(
+            format!("edit on A applied and saved on B, p50 / p99 ({} edits)", kring.len()),
+            format!("{:.2} / {:.2} ms", ms(k50), ms(k99)),
+        )
+        .target("≤ 5 / ≤ 25 ms", ms(k50) <= 5.0 && ms(k99) <= 25.0)
+        .limit(format!("in-memory sync {:.2} / {:.2} ms", ms(a50), ms(a99))),
+    );
+    let r = &net.resync;
+    rows.push(
+        Row::new(
+            format!("resync after {} offline edits each: time / round trips / bytes", plan.offline_edits),
+            format!(
+                "{:.0} ms / {} / {:.0} KB ({:.0} KB on the wire)",
+                ms(r.time),
+                r.protocol.round_trips,
+                r.bytes as f64 / 1024.0,
+                r.wire_bytes as f64 / 1024.0
+            ),
+        )
+        .target(
+            "≤ 1.3x limit; ≤ 3 round trips; bytes ≤ 1.2x changes",
+            r.time.as_secs_f64() <= 1.3 * r.limit.time.as_secs_f64()
+                && r.protocol.round_trips <= 3
+                && r.bytes as f64 <= 1.2 * r.changes_bytes as f64,
+        )
+        .limit(format!(
+            "in-memory sync {:.0} ms / {} / {:.0} KB; {} changes {:.0} KB",
+            ms(r.limit.time),
+            r.limit.round_trips,
+            r.limit.bytes as f64 / 1024.0,
+            r.changes,
+            r.changes_bytes as f64 / 1024.0
+        )),
+    );
+
+    eprintln!("measuring {} nodes ...", plan.nodes);
+    let many = runtime.block_on(many_nodes::measure(plan.nodes, plan.edits_each)).context("the many-node figure")?;
+    rows.push(
+        Row::new(
+            format!("{} nodes x {} concurrent edits until all heads equal", many.nodes, many.edits_each),
+            format!("{:.2} s", many.time.as_secs_f64()),
+        )
+        .target("≤ 3 s", many.time <= Duration::from_secs(3)),
+    );
+    Ok(rows)
+}
