@@ -89,7 +89,7 @@ fn run(plan: &Plan) -> Result<Vec<Row>> {
     );
 
     // Opening it: the desktop client in a fresh process, beside Automerge's load of the snapshot.
-    let snapshot = std::fs::read(dir_a.join("networks").join(&id).join(kring_store::SNAPSHOT_FILE))?;
+    let snapshot = std::fs::read(dir_a.join(kring_store::NETWORKS_DIR).join(&id).join(kring_store::SNAPSHOT_FILE))?;
     let document = kring_store::snapshot_file::decode(&snapshot).map_err(anyhow::Error::msg)?;
     let mut loads: Vec<Duration> = (0..3)
         .map(|_| {

@@ -2,6 +2,9 @@
 //! characters each) were typed in bursts by a few people, 400 learning questions and 3,000 votes.
 //! Every burst is one change, as the desktop client commits them.
 
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+
 use kring_model::{MemberId, Network, NetworkDetails, NewSession, Profile, Role, SessionId, SessionKind, TextField};
 
 /// How big the generated network is.
@@ -39,20 +42,17 @@ const PROSE: &[&str] = &[
     "Nog open: wie schrijft het verslag voor de schoolleiding en wanneer is dat klaar?",
 ];
 
-/// A small deterministic random source, so every run builds the same network.
-pub struct Dice(u64);
+/// A seeded random source, so every run builds the same network and makes the same moves.
+pub struct Dice(StdRng);
 
 impl Dice {
     pub fn new(seed: u64) -> Dice {
-        Dice(seed | 1)
+        Dice(StdRng::seed_from_u64(seed))
     }
 
+    /// A number in `0..n` (0 when `n` is 0).
     pub fn below(&mut self, n: usize) -> usize {
-        // xorshift64*
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % n.max(1)
+        self.0.random_range(0..n.max(1))
     }
 }
 

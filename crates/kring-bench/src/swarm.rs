@@ -2,7 +2,6 @@
 //! network with one meeting whose notes they all write in. Used by the bench (20 nodes, 50
 //! edits each) and by the load test (a minute of editing with laptops going away and back).
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow};
@@ -11,11 +10,6 @@ use kring_model::{MemberId, Network, NetworkDetails, NewSession, Profile, Role, 
 use kring_node::{FoundVia, NetworkMode, Node};
 use kring_store::DataDir;
 use tempfile::TempDir;
-
-/// Loopback only, no relay, no discovery: every byte stays on this machine.
-pub fn loopback() -> NetworkMode {
-    NetworkMode { offline: true, bind: Some(SocketAddr::from(([127, 0, 0, 1], 0))), relay_url: None }
-}
 
 /// One participant: a data directory and, while the laptop is "on", its node.
 pub struct Peer {
@@ -82,7 +76,7 @@ impl Swarm {
         if let Some(closing) = self.peers[i].closing.take() {
             closing.await?;
         }
-        let (node, warnings) = Node::start(&self.peers[i].data, &loopback()).await?;
+        let (node, warnings) = Node::start(&self.peers[i].data, &NetworkMode::loopback_only()).await?;
         anyhow::ensure!(warnings.is_empty(), "peer {i} started with warnings: {warnings:?}");
         let addr = node.addr();
         for (j, other) in self.peers.iter().enumerate() {
@@ -98,16 +92,8 @@ impl Swarm {
         Ok(())
     }
 
-    /// Shuts peer `i`'s node down, as when a laptop's lid closes.
-    pub async fn switch_off(&mut self, i: usize) {
-        self.begin_switch_off(i);
-        if let Some(closing) = self.peers[i].closing.take() {
-            let _ = closing.await;
-        }
-    }
-
-    /// Starts shutting peer `i`'s node down without waiting for it; the peer can be written to
-    /// again once [`Swarm::is_off`].
+    /// Starts shutting peer `i`'s node down, as when a laptop's lid closes, without waiting for
+    /// it; the peer can be written to again once [`Swarm::is_off`].
     pub fn begin_switch_off(&mut self, i: usize) {
         if let Some(node) = self.peers[i].node.take() {
             self.peers[i].closing = Some(tokio::spawn(async move { node.shutdown().await }));

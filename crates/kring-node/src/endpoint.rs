@@ -22,6 +22,12 @@ pub struct NetworkMode {
 }
 
 impl NetworkMode {
+    /// Listens on 127.0.0.1 only, in offline mode: no relay, no discovery, nothing but this
+    /// machine is ever contacted (tests, the bench).
+    pub fn loopback_only() -> NetworkMode {
+        NetworkMode { offline: true, bind: Some(SocketAddr::from(([127, 0, 0, 1], 0))), relay_url: None }
+    }
+
     /// Laptops on the same LAN find each other by mDNS, in every mode, unless this device only
     /// listens on loopback (tests): then nothing but loopback is ever contacted.
     pub fn lan_discovery(&self) -> bool {

@@ -1,6 +1,5 @@
 //! Who may sync: real nodes and a raw iroh endpoint on 127.0.0.1, offline mode.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use iroh::Endpoint;
@@ -9,10 +8,6 @@ use kring_model::{Network, NetworkDetails, Profile};
 use kring_node::{NetworkMode, Node, NodeError};
 use kring_store::DataDir;
 use kring_sync::{FrameReader, Message, SYNC_ALPN, frame};
-
-fn loopback() -> NetworkMode {
-    NetworkMode { offline: true, bind: Some(SocketAddr::from(([127, 0, 0, 1], 0))), relay_url: None }
-}
 
 /// A data directory holding one new network founded by "Anna"; returns the network id.
 fn founded(dir: &tempfile::TempDir) -> (DataDir, String) {
@@ -29,7 +24,7 @@ fn founded(dir: &tempfile::TempDir) -> (DataDir, String) {
 async fn a_stranger_is_refused_before_any_byte_of_the_network() {
     let dir = tempfile::tempdir().unwrap();
     let (data, network) = founded(&dir);
-    let (node, _) = Node::start(&data, &loopback()).await.unwrap();
+    let (node, _) = Node::start(&data, &NetworkMode::loopback_only()).await.unwrap();
 
     let stranger = Endpoint::builder(presets::Minimal)
         .portmapper_config(PortmapperConfig::Disabled)
@@ -80,15 +75,17 @@ async fn a_stranger_is_refused_before_any_byte_of_the_network() {
 async fn a_removed_member_is_refused_and_a_member_syncs() {
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let (data_a, network) = founded(&dir_a);
-    let (node_a, _) = Node::start(&data_a, &loopback()).await.unwrap();
+    let (node_a, _) = Node::start(&data_a, &NetworkMode::loopback_only()).await.unwrap();
     let (_, ticket) = node_a.create_invite(&network, kring_model::Role::Member, 1, Duration::from_secs(600)).unwrap();
 
     let data_b = DataDir::open(dir_b.path()).unwrap();
     let (_, bram) =
-        Node::join(&data_b, &loopback(), &ticket, &Profile::new("Bram"), Duration::from_secs(10)).await.unwrap();
+        Node::join(&data_b, &NetworkMode::loopback_only(), &ticket, &Profile::new("Bram"), Duration::from_secs(10))
+            .await
+            .unwrap();
 
     // A member syncs.
-    let (node_b, _) = Node::start(&data_b, &loopback()).await.unwrap();
+    let (node_b, _) = Node::start(&data_b, &NetworkMode::loopback_only()).await.unwrap();
     let reports = node_b.sync_once(None, Duration::from_secs(10)).await.unwrap();
     assert_eq!(reports.len(), 1);
     assert_eq!(reports[0].status, "in-sync", "{reports:?}");
@@ -113,14 +110,16 @@ async fn a_removed_member_is_refused_and_a_member_syncs() {
 async fn a_forged_ticket_gets_no_data() {
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let (data_a, network) = founded(&dir_a);
-    let (node_a, _) = Node::start(&data_a, &loopback()).await.unwrap();
+    let (node_a, _) = Node::start(&data_a, &NetworkMode::loopback_only()).await.unwrap();
     let (_, mut ticket) =
         node_a.create_invite(&network, kring_model::Role::Member, 5, Duration::from_secs(600)).unwrap();
     ticket.secret[0] ^= 1;
 
     let data_b = DataDir::open(dir_b.path()).unwrap();
     let err =
-        Node::join(&data_b, &loopback(), &ticket, &Profile::new("Mallory"), Duration::from_secs(10)).await.unwrap_err();
+        Node::join(&data_b, &NetworkMode::loopback_only(), &ticket, &Profile::new("Mallory"), Duration::from_secs(10))
+            .await
+            .unwrap_err();
     assert!(matches!(err, NodeError::JoinRefused(ref reason) if reason.contains("not valid")), "{err}");
     assert!(data_b.network_ids().unwrap().is_empty());
     node_a.shutdown().await;
@@ -130,13 +129,17 @@ async fn a_forged_ticket_gets_no_data() {
 async fn a_live_edit_travels_two_hops_without_polling() {
     let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
     let (data_a, network) = founded(&dirs[0]);
-    let (node_a, _) = Node::start(&data_a, &loopback()).await.unwrap();
+    let (node_a, _) = Node::start(&data_a, &NetworkMode::loopback_only()).await.unwrap();
     let (_, ticket) = node_a.create_invite(&network, kring_model::Role::Member, 2, Duration::from_secs(600)).unwrap();
     let (data_b, data_c) = (DataDir::open(dirs[1].path()).unwrap(), DataDir::open(dirs[2].path()).unwrap());
-    Node::join(&data_b, &loopback(), &ticket, &Profile::new("Bram"), Duration::from_secs(10)).await.unwrap();
-    Node::join(&data_c, &loopback(), &ticket, &Profile::new("Chris"), Duration::from_secs(10)).await.unwrap();
-    let (node_b, _) = Node::start(&data_b, &loopback()).await.unwrap();
-    let (node_c, _) = Node::start(&data_c, &loopback()).await.unwrap();
+    Node::join(&data_b, &NetworkMode::loopback_only(), &ticket, &Profile::new("Bram"), Duration::from_secs(10))
+        .await
+        .unwrap();
+    Node::join(&data_c, &NetworkMode::loopback_only(), &ticket, &Profile::new("Chris"), Duration::from_secs(10))
+        .await
+        .unwrap();
+    let (node_b, _) = Node::start(&data_b, &NetworkMode::loopback_only()).await.unwrap();
+    let (node_c, _) = Node::start(&data_c, &NetworkMode::loopback_only()).await.unwrap();
 
     // A chain: C — B — A. A and C never connect to each other. B first learns from A that
     // C (who joined after B) is a member; until then B rightly refuses C.

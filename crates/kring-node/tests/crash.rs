@@ -99,7 +99,7 @@ fn child_edits_until_killed() {
     let network = std::env::var("KRING_CRASH_NETWORK").unwrap();
     let first: usize = std::env::var("KRING_CRASH_FIRST").unwrap().parse().unwrap();
     let data = DataDir::open(std::path::Path::new(&dir)).unwrap();
-    let mode = NetworkMode { offline: true, bind: Some("127.0.0.1:0".parse().unwrap()), relay_url: None };
+    let mode = NetworkMode::loopback_only();
     let (mut client, updates) = Client::start(data, mode, || {}).unwrap();
     let mut stdout = std::io::stdout().lock();
     for n in first.. {

@@ -2,7 +2,6 @@
 //! or silence — is dropped, while the node keeps serving an honest member and its memory stays
 //! bounded. Real nodes and raw iroh endpoints on 127.0.0.1, offline mode.
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use iroh::endpoint::{Connection, PortmapperConfig, presets};
@@ -11,10 +10,6 @@ use kring_model::{Network, NetworkDetails, Profile, Role};
 use kring_node::{NetworkMode, Node};
 use kring_store::DataDir;
 use kring_sync::{MAX_FRAME, Message, SYNC_ALPN, frame};
-
-fn loopback() -> NetworkMode {
-    NetworkMode { offline: true, bind: Some(SocketAddr::from(([127, 0, 0, 1], 0))), relay_url: None }
-}
 
 /// A raw endpoint with its own key: a device the test drives byte by byte.
 async fn raw_device(key: SecretKey) -> Endpoint {
@@ -70,10 +65,12 @@ async fn misbehaving_member_devices_are_dropped_and_honest_ones_still_sync() {
     }
     let id = network.id().to_string();
     data_a.create_network(&id, network.doc_mut()).unwrap();
-    let (node, _) = Node::start(&data_a, &loopback()).await.unwrap();
+    let (node, _) = Node::start(&data_a, &NetworkMode::loopback_only()).await.unwrap();
     let (_, ticket) = node.create_invite(&id, Role::Member, 1, Duration::from_secs(600)).unwrap();
     let data_b = DataDir::open(dir_b.path()).unwrap();
-    Node::join(&data_b, &loopback(), &ticket, &Profile::new("Bram"), Duration::from_secs(10)).await.unwrap();
+    Node::join(&data_b, &NetworkMode::loopback_only(), &ticket, &Profile::new("Bram"), Duration::from_secs(10))
+        .await
+        .unwrap();
     let before = resident_mb();
 
     let open = Message::Open { network: id.clone() };
@@ -118,7 +115,7 @@ async fn misbehaving_member_devices_are_dropped_and_honest_ones_still_sync() {
     }
 
     // While the attacks run, Bram syncs as usual.
-    let (node_b, _) = Node::start(&data_b, &loopback()).await.unwrap();
+    let (node_b, _) = Node::start(&data_b, &NetworkMode::loopback_only()).await.unwrap();
     let started = Instant::now();
     let anna_device = data_a.device_id();
     let with_anna = |reports: Vec<kring_node::PeerReport>| reports.into_iter().find(|r| r.endpoint == anna_device);

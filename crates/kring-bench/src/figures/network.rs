@@ -7,13 +7,12 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail, ensure};
 use kring_model::automerge::sync::{self, SyncDoc};
 use kring_model::{MemberId, Network, Profile, Role, SessionId, TextField};
-use kring_node::{Node, NodeEvent};
+use kring_node::{NetworkMode, Node, NodeEvent};
 use kring_store::DataDir;
 use tokio::sync::broadcast;
 
 use crate::limits::{self, Side, SyncCost};
 use crate::scenario::Dice;
-use crate::swarm::loopback;
 use crate::system;
 
 pub struct JoinFigures {
@@ -61,9 +60,9 @@ pub async fn measure(
 ) -> Result<NetworkFigures> {
     let data_a = DataDir::open(dir_a)?;
     let data_b = DataDir::open(dir_b)?;
-    let (node_a, _) = Node::start(&data_a, &loopback()).await?;
+    let (node_a, _) = Node::start(&data_a, &NetworkMode::loopback_only()).await?;
     let id = node_a.network_id(None)?;
-    let (node_b, _) = Node::start(&data_b, &loopback()).await?;
+    let (node_b, _) = Node::start(&data_b, &NetworkMode::loopback_only()).await?;
 
     let join = first_join(&node_a, &node_b, &data_b, &id).await?;
     let latency = edit_latency(&node_a, &node_b, &id, founder, sessions, edits).await?;
@@ -83,7 +82,7 @@ async fn first_join(node_a: &Node, node_b: &Node, data_b: &DataDir, id: &str) ->
     let wire_bytes = system::loopback_bytes() - wire;
 
     // The limit: an empty document syncing with A's in memory, and A's saved size.
-    let mut doc = node_a.shared().lock().get_mut(id).context("A holds the network")?.network.fork();
+    let mut doc = fork(node_a, id)?;
     let snapshot_bytes = doc.doc_mut().save().len();
     let mut empty = kring_model::automerge::AutoCommit::new();
     let (mut sa, mut sb) = (sync::State::new(), sync::State::new());
@@ -138,7 +137,7 @@ async fn edit_latency(
         .await
         .with_context(|| format!("edit {n} never reached B"))?;
         figures.kring.push(started.elapsed());
-        let arrived = fork(node_b, id)?.text(&field)?;
+        let arrived = read(node_b, id, |network| network.text(&field))??;
         ensure!(arrived.contains(&text), "B was told of edit {n} but does not hold it");
 
         // Automerge alone: the same edit, from A's generate to B's receive.
@@ -205,8 +204,8 @@ async fn resync(
     drop((a, b));
 
     // The real thing: both nodes start, B dials A and syncs until in sync.
-    let (node_a, _) = Node::start(data_a, &loopback()).await?;
-    let (node_b, _) = Node::start(data_b, &loopback()).await?;
+    let (node_a, _) = Node::start(data_a, &NetworkMode::loopback_only()).await?;
+    let (node_b, _) = Node::start(data_b, &NetworkMode::loopback_only()).await?;
     let wire = system::loopback_bytes();
     let started = Instant::now();
     let reports = node_b.sync_once(Some(id), Duration::from_secs(120)).await?;
@@ -216,7 +215,7 @@ async fn resync(
     if report.status != "in-sync" {
         bail!("the resync ended {}: {:?}", report.status, report.error);
     }
-    let (heads_a, heads_b) = (fork(&node_a, id)?.heads(), fork(&node_b, id)?.heads());
+    let (heads_a, heads_b) = (read(&node_a, id, Network::heads)?, read(&node_b, id, Network::heads)?);
     ensure!(heads_a == heads_b && heads_a == expected, "the nodes did not converge to the merged network");
     node_b.shutdown().await;
     node_a.shutdown().await;
@@ -231,9 +230,14 @@ async fn resync(
     })
 }
 
+/// Reads `node`'s copy of the network, under its lock.
+fn read<T>(node: &Node, id: &str, read: impl FnOnce(&mut Network) -> T) -> Result<T> {
+    Ok(read(&mut node.shared().lock().get_mut(id).context("the node holds the network")?.network))
+}
+
 /// A copy of the network as `node` holds it now.
 fn fork(node: &Node, id: &str) -> Result<Network> {
-    Ok(node.shared().lock().get_mut(id).context("the node holds the network")?.network.fork())
+    read(node, id, Network::fork)
 }
 
 /// Waits for the first event that `wanted` accepts.

@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 use egui_kittest::Harness;
+use kring_node::NetworkMode;
 use kring_store::DataDir;
 use kring_ui::{AppState, KringApp, Screen};
 use serde::{Deserialize, Serialize};
 
-use crate::swarm::loopback;
 use crate::system;
 
 const WARM_UP_FRAMES: usize = 10;
@@ -31,7 +31,7 @@ pub struct UiFigures {
 pub fn measure(dir: &Path, frames: usize) -> Result<UiFigures> {
     let started = Instant::now();
     let data = DataDir::open(dir)?;
-    let app = KringApp::new(AppState::start(data, loopback())?);
+    let app = KringApp::new(AppState::start(data, NetworkMode::loopback_only())?);
     let mut ui = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_ui_state(|ui, app: &mut KringApp| app.show(ui), app);

@@ -19,14 +19,9 @@ pub fn nl(text: Text) -> &'static str {
     tr(Language::Nl, text)
 }
 
-/// Only 127.0.0.1: tests never reach beyond this machine.
-pub fn loopback() -> NetworkMode {
-    NetworkMode { offline: true, bind: Some("127.0.0.1:0".parse().unwrap()), relay_url: None }
-}
-
 pub fn client(dir: &std::path::Path) -> Ui {
     let data = DataDir::open(dir).unwrap();
-    let app = KringApp::new(AppState::start(data, loopback()).unwrap());
+    let app = KringApp::new(AppState::start(data, NetworkMode::loopback_only()).unwrap());
     let mut ui = Harness::builder()
         .with_size(egui::vec2(1200.0, 900.0))
         .build_ui_state(|ui, app: &mut KringApp| app.show(ui), app);
