@@ -95,6 +95,13 @@ fn with_fixed_checksums(message: Message) -> Message {
     let Ok(mut decoded) = sync::Message::decode(&data) else { return Message::Sync { network, data } };
     let chunks: Vec<Vec<u8>> = decoded.changes.iter().map(|c| fix_checksums(c.to_vec())).collect();
     decoded.changes = chunks.into();
+    // Automerge's encoder asserts that hash lists are sorted, as every real peer sends them;
+    // a mutated message need not be, so sort before re-encoding.
+    decoded.heads.sort();
+    decoded.need.sort();
+    for have in &mut decoded.have {
+        have.last_sync.sort();
+    }
     Message::Sync { network, data: decoded.encode() }
 }
 
