@@ -20,7 +20,7 @@
 
 use kring_model::Network;
 use kring_model::automerge::{AutoCommit, sync};
-use kring_sync::{FrameReader, Library, Message, PeerConnection};
+use kring_sync::{Event, FrameReader, Library, Message, PeerConnection};
 use libfuzzer_sys::fuzz_target;
 use sha2::Digest;
 
@@ -32,6 +32,8 @@ const STRANGER: &str = "00000000000000000000000000000000000000000000000000000000
 struct Local {
     network: Network,
     saved: Option<Vec<u8>>,
+    /// The document as last saved: the node saves after every [`Event::Changed`].
+    saved_doc: Vec<u8>,
 }
 
 impl Library for Local {
@@ -45,6 +47,11 @@ impl Library for Local {
 
     fn saved_sync_state(&mut self, network: &str, _device: &str) -> Option<Vec<u8>> {
         (self.network.id().as_str() == network).then(|| self.saved.clone()).flatten()
+    }
+
+    fn restore_saved(&mut self, _network: &str) {
+        let doc = AutoCommit::load(&self.saved_doc).expect("the saved document loads");
+        self.network = Network::from_doc(doc).expect("the saved document is a network");
     }
 }
 
@@ -105,9 +112,15 @@ fn with_fixed_checksums(message: Message) -> Message {
     Message::Sync { network, data: decoded.encode() }
 }
 
-fn drain(connection: &mut PeerConnection) {
+/// Drops what the connection would send, and saves the document when it changed, as the node
+/// does.
+fn drain(connection: &mut PeerConnection, local: &mut Local) {
     while connection.poll_transmit().is_some() {}
-    while connection.poll_event().is_some() {}
+    while let Some(event) = connection.poll_event() {
+        if matches!(event, Event::Changed { .. }) {
+            local.saved_doc = local.network.doc_mut().save();
+        }
+    }
 }
 
 fuzz_target!(
@@ -130,21 +143,22 @@ fuzz_target!(
 
     let network = Network::from_doc(pristine()).expect("the fixture is a network");
     let id = network.id().to_string();
-    let mut local = Local { network, saved };
+    let saved_doc = FIXTURE.to_vec();
+    let mut local = Local { network, saved, saved_doc };
     let seen = local.network.heads();
     let remote = if flags & 0x01 != 0 { STRANGER } else { MEMBER };
     let mut connection = PeerConnection::new(remote);
     if flags & 0x02 != 0 {
         connection.open(&id, &mut local);
     }
-    drain(&mut connection);
+    drain(&mut connection, &mut local);
 
     let mut reader = FrameReader::with_limit(1 << 20);
     reader.push(rest);
     while let Ok(Some(message)) = reader.next_message() {
         let message = if flags & 0x08 != 0 { with_fixed_checksums(message) } else { message };
         let result = connection.receive(message, &mut local);
-        drain(&mut connection);
+        drain(&mut connection, &mut local);
         if result.is_err() {
             break;
         }
@@ -152,7 +166,7 @@ fuzz_target!(
         let _ = connection.sync_state(&id);
     }
     connection.local_change(&id, &mut local);
-    drain(&mut connection);
+    drain(&mut connection, &mut local);
 
     let doc = local.network.doc_mut();
     let heads = doc.get_heads();

@@ -35,7 +35,9 @@ pub fn run(command: BundleCommand, data: &DataDir) -> Result<Value> {
                 return Ok(json!({ "network": id, "created": true, "new_changes": changes }));
             }
             let mut local = LocalNetwork::open(data, Some(&id))?;
-            let new_changes = bundle::merge(&mut local.network, &mut incoming).map_err(anyhow::Error::msg)?;
+            // On an error nothing is saved: the copy on disk stays as it was.
+            let new_changes = bundle::merge(&mut local.network, &mut incoming)
+                .map_err(|rejected| anyhow::anyhow!("{} cannot be imported: {rejected}", file.display()))?;
             local.save()?;
             Ok(json!({ "network": id, "created": false, "new_changes": new_changes }))
         }

@@ -3,7 +3,7 @@
 
 use kring_model::Network;
 use kring_model::automerge::AutoCommit;
-use kring_sync::untrusted::catch_automerge_panic;
+use kring_sync::untrusted::{Rejected, catch_automerge_panic};
 
 /// A bundle ready to write: the whole network, compressed.
 pub fn write(network: &mut Network) -> Vec<u8> {
@@ -24,8 +24,9 @@ pub fn read(bytes: &[u8]) -> Result<Network, String> {
 }
 
 /// Takes everything new from `incoming` into `local`; returns how many changes were new.
-pub fn merge(local: &mut Network, incoming: &mut Network) -> Result<usize, String> {
+/// After an error that says Automerge panicked, `local` may be damaged and must not be saved.
+pub fn merge(local: &mut Network, incoming: &mut Network) -> Result<usize, Rejected> {
     let before = local.heads();
-    local.merge(incoming).map_err(|err| err.to_string())?;
+    catch_automerge_panic(|| local.merge(incoming))?;
     Ok(local.doc_mut().get_changes(&before).len())
 }

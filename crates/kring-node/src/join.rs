@@ -12,6 +12,7 @@ use iroh::endpoint::Connection;
 use kring_model::automerge::AutoCommit;
 use kring_model::{InviteId, ModelError, Network, Profile};
 use kring_store::DataDir;
+use kring_sync::untrusted::catch_automerge_panic;
 use kring_sync::{FrameReader, PeerAddr, frame};
 use serde::{Deserialize, Serialize};
 
@@ -159,7 +160,7 @@ pub async fn join(
         JoinReply::Welcome { member, document, peers } => (member, document, peers),
         JoinReply::Refused { reason } => return Err(NodeError::JoinRefused(reason)),
     };
-    let doc = AutoCommit::load(&document)
+    let doc = catch_automerge_panic(|| AutoCommit::load(&document))
         .map_err(|err| NodeError::connection(format!("the inviter sent a damaged network: {err}")))?;
     let mut network = Network::from_doc(doc)?;
     if network.id().as_str() != ticket.network {

@@ -129,4 +129,79 @@ impl Library for Networks {
     fn saved_sync_state(&mut self, network: &str, device: &str) -> Option<Vec<u8>> {
         self.open.get(network)?.store.read_sync_state(device)
     }
+
+    fn restore_saved(&mut self, network: &str) {
+        let Some(open) = self.open.get_mut(network) else { return };
+        let reloaded = open.store.reload().map_err(|err| err.to_string()).and_then(|(doc, report)| {
+            for problem in &report.problems {
+                tracing::warn!("network {network}: {problem}");
+            }
+            Network::from_doc(doc).map_err(|err| err.to_string())
+        });
+        match reloaded {
+            Ok(saved) => {
+                tracing::warn!("network {network}: a peer's changes could not be applied; back to the saved copy");
+                open.network = saved;
+            }
+            Err(err) => {
+                // Better not synced until restart than a damaged document saved over a good one.
+                tracing::error!("network {network} is closed: its saved copy cannot be read back ({err})");
+                self.open.remove(network);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use kring_model::{NetworkDetails, Profile};
+
+    use super::*;
+
+    /// A data directory holding one network founded on its device; returns the network's id.
+    fn one_network(data: &DataDir) -> (String, MemberId) {
+        let details = NetworkDetails { name: "PLG Rekenen".into(), ..Default::default() };
+        let (mut network, founder) = Network::create(&details, &Profile::new("Anna"), &data.device_id()).unwrap();
+        let id = network.id().to_string();
+        data.create_network(&id, network.doc_mut()).unwrap();
+        (id, founder)
+    }
+
+    #[test]
+    fn restoring_puts_back_what_was_saved_and_drops_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::open(dir.path()).unwrap();
+        let (id, founder) = one_network(&data);
+        let (mut networks, warnings) = Networks::load(&data).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+
+        let open = networks.get_mut(&id).unwrap();
+        open.network.set_description(&founder, "saved").unwrap();
+        networks.persist(&id).unwrap();
+        let saved = networks.get_mut(&id).unwrap().network.heads();
+        // Stands in for changes Automerge applied half-way before it panicked.
+        networks.get_mut(&id).unwrap().network.set_description(&founder, "never saved").unwrap();
+
+        networks.restore_saved(&id);
+        let open = networks.get_mut(&id).unwrap();
+        assert_eq!(open.network.heads(), saved);
+        assert_eq!(open.network.snapshot().unwrap().info.description, "saved");
+        // The store goes on saving from there.
+        open.network.set_description(&founder, "after").unwrap();
+        assert!(open.store.persist(open.network.doc_mut()).unwrap());
+    }
+
+    #[test]
+    fn a_network_whose_saved_copy_is_gone_is_closed_rather_than_kept_damaged() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::open(dir.path()).unwrap();
+        let (id, _) = one_network(&data);
+        let (mut networks, _) = Networks::load(&data).unwrap();
+        let network_dir = networks.get_mut(&id).unwrap().store.dir().to_path_buf();
+        std::fs::remove_dir_all(&network_dir).unwrap();
+
+        networks.restore_saved(&id);
+        assert!(networks.get_mut(&id).is_none());
+        assert!(networks.ids().is_empty());
+    }
 }

@@ -229,6 +229,14 @@ impl NetworkStore {
         Ok((store, doc, report))
     }
 
+    /// Reads the network back from disk as [`NetworkStore::open`] does, for when the document
+    /// in memory can no longer be trusted (Automerge failed half-way through a peer's changes).
+    pub fn reload(&mut self) -> Result<(AutoCommit, LoadReport)> {
+        let (store, doc, report) = NetworkStore::open(&self.dir)?;
+        *self = store;
+        Ok((doc, report))
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }

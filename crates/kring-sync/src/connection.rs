@@ -23,6 +23,10 @@ pub trait Library {
     /// What [`PeerConnection::sync_state`] gave at the end of the last connection with `device`,
     /// so that reconnecting costs a few hundred bytes instead of a summary of all history.
     fn saved_sync_state(&mut self, network: &str, device: &str) -> Option<Vec<u8>>;
+    /// Automerge failed part-way through applying a peer's changes to `network`, so the
+    /// document in memory may be damaged: replace it with the last one saved. (Everything the
+    /// protocol reports as [`Event::Changed`] is saved before the next message is handled.)
+    fn restore_saved(&mut self, network: &str);
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,7 +121,16 @@ impl PeerConnection {
                 let doc = library.document(&network).expect("checked when opened");
                 let before = doc.get_heads();
                 let entry = self.networks.get_mut(&network).expect("checked above");
-                catch_automerge_panic(|| doc.sync().receive_sync_message(&mut entry.state, decoded)).map_err(bad)?;
+                let applied = catch_automerge_panic(|| doc.sync().receive_sync_message(&mut entry.state, decoded));
+                if let Err(rejected) = applied {
+                    if rejected.panicked {
+                        // Automerge may have stopped half-way through applying the changes:
+                        // go back to the saved document, and forget what this peer told us.
+                        library.restore_saved(&network);
+                        self.networks.remove(&network);
+                    }
+                    return Err(bad(rejected.reason));
+                }
                 if doc.get_heads() != before {
                     self.events.push_back(Event::Changed { network: network.clone() });
                 }

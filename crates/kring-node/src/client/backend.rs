@@ -191,7 +191,15 @@ impl Backend {
             let open = library.get_mut(&network_id).ok_or_else(|| {
                 format!("{} holds a network this device has not joined; join it with a ticket first", path.display())
             })?;
-            let new_changes = crate::bundle::merge(&mut open.network, &mut incoming)?;
+            let new_changes = match crate::bundle::merge(&mut open.network, &mut incoming) {
+                Ok(new_changes) => new_changes,
+                Err(rejected) => {
+                    if rejected.panicked {
+                        kring_sync::Library::restore_saved(&mut *library, &network_id);
+                    }
+                    return Err(format!("{} cannot be read in: {rejected}", path.display()));
+                }
+            };
             open.store.persist(open.network.doc_mut()).map_err(|e| format!("could not save: {e}"))?;
             new_changes
         };
