@@ -3,6 +3,7 @@
 //!
 //!     cargo run --release -p kring-bench
 //!     cargo run -p kring-bench -- --smoke     # small network, every figure, in seconds (CI)
+//!     cargo run --release -p kring-bench -- --only many-nodes   # one part, e.g. to profile it
 //!
 //! Times are printed, never asserted.
 
@@ -24,6 +25,9 @@ struct Args {
     /// A small network and few repetitions: checks that every figure is produced.
     #[arg(long)]
     smoke: bool,
+    /// Only this part of the figures.
+    #[arg(long, value_enum)]
+    only: Option<Part>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -37,6 +41,17 @@ enum Command {
         #[arg(long, default_value_t = 200)]
         frames: usize,
     },
+}
+
+/// The figures come in three parts, each with its own set-up.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Part {
+    /// Opening the big network in the desktop client: first frame, frame times, memory.
+    Open,
+    /// Two nodes with the big network: first join, edit latency, resync.
+    TwoNodes,
+    /// Many nodes with a small network, all editing at once.
+    ManyNodes,
 }
 
 /// How much of each measurement to do.
@@ -64,19 +79,36 @@ fn main() -> Result<()> {
     if cfg!(debug_assertions) && !args.smoke {
         eprintln!("note: a debug build; the targets are about release builds (cargo run --release -p kring-bench)");
     }
-    let rows = run(&plan)?;
+    let wanted = |part| args.only.is_none_or(|only| only == part);
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let mut rows = Vec::new();
+    if wanted(Part::Open) || wanted(Part::TwoNodes) {
+        let root = tempfile::tempdir()?;
+        let big = generate_big_network(&plan, &root.path().join("anna"))?;
+        if wanted(Part::Open) {
+            rows.extend(open_figures(&plan, &big)?);
+        }
+        if wanted(Part::TwoNodes) {
+            rows.extend(two_node_figures(&plan, &big, &root.path().join("bram"), &runtime)?);
+        }
+    }
+    if wanted(Part::ManyNodes) {
+        rows.extend(many_node_figures(&plan, &runtime)?);
+    }
     println!("{}", render(&rows));
     Ok(())
 }
 
-fn run(plan: &Plan) -> Result<Vec<Row>> {
-    let root = tempfile::tempdir()?;
-    let (dir_a, dir_b) = (root.path().join("anna"), root.path().join("bram"));
-    let mut rows = Vec::new();
+/// The big network in A's data directory, as its founder's laptop holds it.
+struct BigNetwork {
+    dir: PathBuf,
+    id: String,
+    generated: scenario::Scenario,
+}
 
-    // The network, written to A's data directory as its founder's laptop holds it.
+fn generate_big_network(plan: &Plan, dir_a: &std::path::Path) -> Result<BigNetwork> {
     let started = Instant::now();
-    let data_a = DataDir::open(&dir_a)?;
+    let data_a = DataDir::open(dir_a)?;
     let mut generated = scenario::generate(plan.scale, &data_a.device_id());
     let id = generated.network.id().to_string();
     data_a.create_network(&id, generated.network.doc_mut())?;
@@ -87,9 +119,15 @@ fn run(plan: &Plan) -> Result<Vec<Row>> {
         "network: {} members, {} meetings with {} characters of notes each, {} questions, {} votes: {} changes",
         s.members, s.sessions, s.notes_chars, s.questions, s.votes, generated.changes
     );
+    Ok(BigNetwork { dir: dir_a.to_path_buf(), id, generated })
+}
 
-    // Opening it: the desktop client in a fresh process, beside Automerge's load of the snapshot.
-    let snapshot = std::fs::read(dir_a.join(kring_store::NETWORKS_DIR).join(&id).join(kring_store::SNAPSHOT_FILE))?;
+/// Opening the big network: the desktop client in a fresh process, beside Automerge's load of
+/// the snapshot.
+fn open_figures(plan: &Plan, big: &BigNetwork) -> Result<Vec<Row>> {
+    let (dir_a, id) = (&big.dir, &big.id);
+    let mut rows = Vec::new();
+    let snapshot = std::fs::read(dir_a.join(kring_store::NETWORKS_DIR).join(id).join(kring_store::SNAPSHOT_FILE))?;
     let document = kring_store::snapshot_file::decode(&snapshot).map_err(anyhow::Error::msg)?;
     let mut loads: Vec<Duration> = (0..3)
         .map(|_| {
@@ -99,7 +137,7 @@ fn run(plan: &Plan) -> Result<Vec<Row>> {
         .collect::<Result<_, _>>()?;
     let load = quantile(&mut loads, 0.5);
     eprintln!("measuring the desktop client ...");
-    let ui = ui::measure_in_child(&dir_a, plan.frames)?;
+    let ui = ui::measure_in_child(dir_a, plan.frames)?;
     rows.push(
         Row::new("open from disk to first frame", format!("{:.0} ms", ui.open_ms))
             .target("≤ 300 ms", ui.open_ms <= 300.0)
@@ -118,16 +156,24 @@ fn run(plan: &Plan) -> Result<Vec<Row>> {
         )
         .target("≤ 150 MB", ui.resident_mb <= 150.0),
     );
+    Ok(rows)
+}
 
-    // Two nodes on loopback.
+/// Two nodes on loopback: A holds the big network, B joins it from an empty `dir_b`.
+fn two_node_figures(
+    plan: &Plan,
+    big: &BigNetwork,
+    dir_b: &std::path::Path,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<Vec<Row>> {
+    let mut rows = Vec::new();
     eprintln!("measuring two nodes: join, edits, resync ...");
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let net = runtime
         .block_on(network::measure(
-            &dir_a,
-            &dir_b,
-            &generated.founder,
-            &generated.sessions,
+            &big.dir,
+            dir_b,
+            &big.generated.founder,
+            &big.generated.sessions,
             plan.edits,
             plan.offline_edits,
         ))
@@ -188,7 +234,11 @@ fn run(plan: &Plan) -> Result<Vec<Row>> {
             r.changes_bytes as f64 / 1024.0
         )),
     );
+    Ok(rows)
+}
 
+fn many_node_figures(plan: &Plan, runtime: &tokio::runtime::Runtime) -> Result<Vec<Row>> {
+    let mut rows = Vec::new();
     eprintln!("measuring {} nodes ...", plan.nodes);
     let many = runtime.block_on(many_nodes::measure(plan.nodes, plan.edits_each)).context("the many-node figure")?;
     rows.push(
