@@ -87,7 +87,8 @@ impl PeerConnection {
         }
         self.outbox.push_back(Message::Open { network: network.to_string() });
         self.start(network, library);
-        self.generate(network, library);
+        // A fresh state, or one this device saved: nothing a peer said yet.
+        let _ = self.generate(network, library);
     }
 
     /// Feeds one message from the peer. An error means the peer misbehaved: close the
@@ -98,7 +99,9 @@ impl PeerConnection {
                 if library.may_sync(&network, &self.remote) && library.document(&network).is_some() {
                     // No reply yet: the dialer's first sync message follows its open at once,
                     // and answering that alone saves a redundant round.
-                    if !self.networks.contains_key(&network) {
+                    // Opened again after a refusal: the device may have joined since (its
+                    // node opens the network on connections it already had).
+                    if !self.is_open(&network) {
                         self.start(&network, library);
                     }
                 } else {
@@ -134,7 +137,7 @@ impl PeerConnection {
                 if doc.get_heads() != before {
                     self.events.push_back(Event::Changed { network: network.clone() });
                 }
-                self.generate(&network, library);
+                self.generate(&network, library).map_err(bad)?;
             }
             Message::Peers { network, peers } => {
                 if self.is_open(&network) && library.may_sync(&network, &self.remote) {
@@ -156,7 +159,9 @@ impl PeerConnection {
     pub fn local_change(&mut self, network: &str, library: &mut impl Library) {
         if self.is_open(network) {
             if library.may_sync(network, &self.remote) {
-                self.generate(network, library);
+                // A peer's message that makes generating fail already failed when it arrived
+                // (answering it generates too) and cost it the network there.
+                let _ = self.generate(network, library);
             } else {
                 self.refuse(network);
             }
@@ -170,7 +175,8 @@ impl PeerConnection {
         }
     }
 
-    fn is_open(&self, network: &str) -> bool {
+    /// Whether `network` is being synced on this connection (opened, and not refused).
+    pub fn is_open(&self, network: &str) -> bool {
         self.networks.get(network).is_some_and(|entry| !entry.closed)
     }
 
@@ -218,10 +224,24 @@ impl PeerConnection {
         self.events.push_back(Event::Refused { network: network.to_string() });
     }
 
-    fn generate(&mut self, network: &str, library: &mut impl Library) {
-        let Some(doc) = library.document(network) else { return };
-        let Some(entry) = self.networks.get_mut(network) else { return };
-        if let Some(message) = doc.sync().generate_sync_message(&mut entry.state) {
+    /// Queues Automerge's next sync message for the peer, if there is one. What the peer told
+    /// us can make Automerge panic here (fuzzing found a summary of its changes with no bits: a
+    /// division by zero); then the network is no longer synced on this connection and the
+    /// complaint is returned.
+    fn generate(&mut self, network: &str, library: &mut impl Library) -> Result<(), String> {
+        let Some(doc) = library.document(network) else { return Ok(()) };
+        let Some(entry) = self.networks.get_mut(network) else { return Ok(()) };
+        let generated = catch_automerge_panic(|| {
+            Ok::<_, std::convert::Infallible>(doc.sync().generate_sync_message(&mut entry.state))
+        });
+        let message = match generated {
+            Ok(message) => message,
+            Err(rejected) => {
+                self.networks.remove(network);
+                return Err(rejected.reason);
+            }
+        };
+        if let Some(message) = message {
             entry.reported_in_sync = false;
             self.outbox.push_back(Message::Sync { network: network.to_string(), data: message.encode() });
         }
@@ -232,6 +252,7 @@ impl PeerConnection {
         } else if !in_sync {
             entry.reported_in_sync = false;
         }
+        Ok(())
     }
 }
 

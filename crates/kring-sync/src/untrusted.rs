@@ -1,8 +1,8 @@
 //! Automerge calls on bytes from outside: a peer's sync message, a bundle from a USB stick.
 //!
 //! Automerge 0.12 panics on some malformed changes instead of returning an error (fuzzing found
-//! an actor index out of range in a change chunk, and an object missing from its index while a
-//! change was being applied). Such bytes must cost the sender its connection or the user an
+//! an actor index out of range in a change chunk, an object missing from its index while a
+//! change was being applied, and a division by zero on a peer's empty summary of its changes). Such bytes must cost the sender its connection or the user an
 //! error message, never the app, so these calls go through [`catch_automerge_panic`].
 
 use std::fmt::{self, Display};
@@ -33,7 +33,7 @@ pub fn catch_automerge_panic<T, E: Display>(decode: impl FnOnce() -> Result<T, E
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
-            Err(Rejected { reason: format!("Automerge could not decode the changes ({what})"), panicked: true })
+            Err(Rejected { reason: format!("Automerge failed on data from outside ({what})"), panicked: true })
         }
     }
 }
@@ -47,7 +47,7 @@ mod tests {
         let result: Result<(), Rejected> =
             catch_automerge_panic(|| -> Result<(), String> { panic!("index out of bounds") });
         let rejected = result.unwrap_err();
-        assert_eq!(rejected.to_string(), "Automerge could not decode the changes (index out of bounds)");
+        assert_eq!(rejected.to_string(), "Automerge failed on data from outside (index out of bounds)");
         assert!(rejected.panicked);
         let ok = catch_automerge_panic(|| Ok::<u8, String>(7));
         assert_eq!(ok, Ok(7));

@@ -1,9 +1,11 @@
-//! A member device whose changes Automerge fails on half-way through applying them.
+//! A member device whose sync messages make Automerge 0.12 panic.
 //!
-//! Fuzzing found sync messages whose changes make Automerge 0.12 panic while it applies them
+//! Fuzzing found sync messages whose changes make Automerge panic while it applies them
 //! ("Obj … Missing from Index"), after part of them is already in the document: a document that
 //! still saves, but whose saved bytes no longer load. The protocol must drop the connection and
 //! put the saved document back, so that nothing damaged is ever saved over a good copy.
+//! It also found a summary of the peer's changes (a bloom filter) with entries but no bits,
+//! on which Automerge divides by zero when it works out what to send back.
 //!
 //! `fixtures/network.automerge` is the fuzzing fixture (a network whose member device is
 //! `00…02`); `fixtures/half-applied-changes.frames` are the three frames, as that device sent
@@ -11,7 +13,8 @@
 
 use kring_model::Network;
 use kring_model::automerge::AutoCommit;
-use kring_sync::{Event, FrameReader, Library, PeerConnection, ProtocolError};
+use kring_model::automerge::sync::{self, BloomFilter, SyncDoc};
+use kring_sync::{Event, FrameReader, Library, Message, PeerConnection, ProtocolError};
 
 const SAVED: &[u8] = include_bytes!("fixtures/network.automerge");
 const FRAMES: &[u8] = include_bytes!("fixtures/half-applied-changes.frames");
@@ -43,13 +46,13 @@ impl Library for Device {
     }
 }
 
+fn fixture_device() -> Device {
+    Device { network: Network::from_doc(AutoCommit::load(SAVED).unwrap()).unwrap(), saved: SAVED.to_vec(), restored: 0 }
+}
+
 #[test]
 fn changes_automerge_fails_on_half_way_cost_the_connection_and_leave_the_saved_document() {
-    let mut device = Device {
-        network: Network::from_doc(AutoCommit::load(SAVED).unwrap()).unwrap(),
-        saved: SAVED.to_vec(),
-        restored: 0,
-    };
+    let mut device = fixture_device();
     let mut connection = PeerConnection::new(MEMBER);
     let mut reader = FrameReader::default();
     reader.push(FRAMES);
@@ -77,4 +80,29 @@ fn changes_automerge_fails_on_half_way_cost_the_connection_and_leave_the_saved_d
     assert_eq!(reloaded.get_heads(), heads);
     assert_eq!(AutoCommit::load(&device.saved).unwrap().get_heads(), heads, "it is the saved document");
     device.network.snapshot().expect("the interface can read it");
+}
+
+#[test]
+fn a_summary_automerge_divides_by_zero_on_costs_the_connection_and_changes_nothing() {
+    let mut device = fixture_device();
+    let network = device.network.id().to_string();
+    let heads = device.network.heads();
+    let mut connection = PeerConnection::new(MEMBER);
+    connection.receive(Message::Open { network: network.clone() }, &mut device).unwrap();
+
+    // A first message from a device that holds the network's first change, with a summary of
+    // its other changes that claims an entry but has no bits (leb128: 1 entry, 0 bits per
+    // entry, 1 probe).
+    let first_change = device.network.doc_mut().get_changes(&[])[0].hash();
+    let mut message = AutoCommit::new().sync().generate_sync_message(&mut sync::State::new()).unwrap();
+    message.heads = vec![first_change];
+    message.have = vec![sync::Have { last_sync: vec![], bloom: BloomFilter::try_from(&[1u8, 0, 1][..]).unwrap() }];
+    let result = connection.receive(Message::Sync { network: network.clone(), data: message.encode() }, &mut device);
+
+    assert!(matches!(result, Err(ProtocolError::BadSyncMessage { .. })), "{result:?}");
+    assert_eq!(connection.open_networks().count(), 0, "the connection stopped syncing the network");
+    connection.local_change(&network, &mut device);
+    assert!(connection.poll_transmit().is_none(), "nothing more is sent on it");
+    assert_eq!(device.network.heads(), heads);
+    assert_eq!(device.restored, 0, "the document was not touched");
 }
