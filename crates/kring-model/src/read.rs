@@ -69,9 +69,19 @@ impl Network {
         Ok(access::string(&self.doc, &self.root_map(NETWORK)?, NAME).unwrap_or_default())
     }
 
-    /// The current member a device belongs to, if any.
+    /// The current member a device belongs to, if any. Asked for every message a peer sends,
+    /// so it reads only each member's devices and whether they were removed (the same rule as
+    /// [`Member::is_current`] and [`Member::devices`] in [`Network::members`]).
     pub fn member_for_device(&self, device: &str) -> Result<Option<MemberId>> {
-        Ok(self.members()?.into_values().find(|m| m.is_current() && m.devices.contains_key(device)).map(|m| m.id))
+        let doc = &self.doc;
+        let members = self.root_map(MEMBERS)?;
+        let owns_device = |id: &String| {
+            access::obj(doc, &members, id).is_some_and(|member| {
+                int(doc, &member, REMOVED_AT).is_none()
+                    && access::obj(doc, &member, DEVICES).is_some_and(|devices| int(doc, &devices, device).is_some())
+            })
+        };
+        Ok(keys(doc, &members).into_iter().find(owns_device).map(MemberId::new))
     }
 }
 

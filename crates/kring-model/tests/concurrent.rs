@@ -128,6 +128,7 @@ fn a_removed_member_is_refused_and_their_vote_stops_counting() {
     let mut f = network_with_members(1);
     let q = f.network.add_question(&f.coordinator, "Vraag", "").unwrap();
     f.network.vote(&f.members[0], &q).unwrap();
+    assert_eq!(f.network.member_for_device("device-0").unwrap(), Some(f.members[0].clone()));
     f.network.remove_member(&f.coordinator, &f.members[0]).unwrap();
     assert!(f.network.snapshot().unwrap().questions[&q].votes.is_empty());
     let before = f.network.heads();
@@ -136,6 +137,10 @@ fn a_removed_member_is_refused_and_their_vote_stops_counting() {
     let snap = f.network.snapshot().unwrap();
     assert!(snap.member_for_device("device-0").is_none(), "a removed member's device is no longer recognised");
     assert!(snap.member_for_device(DEVICE_A).is_some());
+    // The quick check the sync protocol makes on every message agrees.
+    assert_eq!(f.network.member_for_device("device-0").unwrap(), None);
+    assert_eq!(f.network.member_for_device(DEVICE_A).unwrap(), Some(f.coordinator.clone()));
+    assert_eq!(f.network.member_for_device("a-stranger").unwrap(), None);
 }
 
 #[test]
