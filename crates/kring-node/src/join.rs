@@ -94,7 +94,7 @@ fn admit(shared: &Shared, device: &str, request: &JoinRequest) -> std::result::R
         let _ = library.book.save();
     }
     drop(library);
-    shared.publish(crate::node::Change { network: network.clone(), origin: u64::MAX });
+    shared.publish(crate::node::Change { network: network.clone(), from_peer: None });
     shared.emit(NodeEvent::MemberJoined { network, member: member.to_string(), endpoint: device.to_string() });
     Ok(JoinReply::Welcome { member: member.to_string(), document, peers })
 }

@@ -11,6 +11,7 @@ mod error;
 mod events;
 pub mod invite;
 mod join;
+mod links;
 mod networks;
 mod node;
 mod peer;

@@ -20,15 +20,17 @@ use crate::error::{NodeError, Result};
 use crate::events::{FoundVia, NodeEvent};
 use crate::invite;
 use crate::join::{self, JOIN_ALPN};
+use crate::links::Links;
 use crate::networks::Networks;
 use crate::peer::{self, Mode, Outcome};
 use crate::ticket::InviteTicket;
 
-/// A network's document changed on connection `origin` (or locally): other connections relay it.
+/// A network's document changed: other connections pass it on.
 #[derive(Debug, Clone)]
 pub struct Change {
     pub network: String,
-    pub origin: u64,
+    /// The connection that brought the changes; `None` for an edit made on this device.
+    pub from_peer: Option<u64>,
 }
 
 /// What the connections of a node share.
@@ -40,6 +42,7 @@ pub struct Shared {
     own_addr: Mutex<Option<EndpointAddr>>,
     /// Wakes the dialer: a new member, network or address means someone may be reachable now.
     dial_now: tokio::sync::Notify,
+    links: Mutex<Links>,
 }
 
 impl Shared {
@@ -62,6 +65,10 @@ impl Shared {
             self.dial_now.notify_one();
         }
         let _ = self.events.send(event);
+    }
+
+    pub(crate) fn links(&self) -> MutexGuard<'_, Links> {
+        self.links.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub(crate) fn own_peer_addr(&self) -> Option<PeerAddr> {
@@ -135,6 +142,7 @@ impl Node {
             next_connection: AtomicU64::new(0),
             own_addr: Mutex::new(None),
             dial_now: tokio::sync::Notify::new(),
+            links: Mutex::default(),
         });
         let router = Router::builder(endpoint.clone())
             .accept(SYNC_ALPN, SyncHandler(shared.clone()))
@@ -208,7 +216,7 @@ impl Node {
 
     /// Tells live connections that a local edit was made (and saved) in `network`.
     pub fn local_edit(&self, network: &str) {
-        self.shared.publish(Change { network: network.to_string(), origin: u64::MAX });
+        self.shared.publish(Change { network: network.to_string(), from_peer: None });
     }
 
     /// Dials every member device of the given networks (all when `None`) that has a known
@@ -308,7 +316,8 @@ impl Node {
         let shared = self.shared.clone();
         let find_by_id = self.find_by_id;
         tokio::spawn(async move {
-            let connected: Arc<Mutex<BTreeSet<String>>> = Default::default();
+            // Devices being dialed, or connected through this dialer.
+            let dialing: Arc<Mutex<BTreeSet<String>>> = Default::default();
             let mut delay = Duration::from_secs(1);
             while !endpoint.is_closed() {
                 let targets: Vec<(String, (EndpointAddr, FoundVia), Vec<String>)> = {
@@ -319,24 +328,26 @@ impl Node {
                             by_device.entry(device).or_default().push(network.clone());
                         }
                     }
+                    let links = shared.links();
                     by_device
                         .into_iter()
-                        .filter(|(device, _)| !connected.lock().map(|c| c.contains(device)).unwrap_or(true))
+                        .filter(|(device, _)| !links.is_connected(device))
+                        .filter(|(device, _)| !dialing.lock().map(|c| c.contains(device)).unwrap_or(true))
                         .filter_map(|(device, networks)| {
                             library.book.dial_addr(&device, find_by_id).map(|addr| (device, addr, networks))
                         })
                         .collect()
                 };
                 for (device, (addr, via), networks) in targets {
-                    let (endpoint, shared, connected) = (endpoint.clone(), shared.clone(), connected.clone());
-                    connected.lock().unwrap_or_else(|p| p.into_inner()).insert(device.clone());
+                    let (endpoint, shared, dialing) = (endpoint.clone(), shared.clone(), dialing.clone());
+                    dialing.lock().unwrap_or_else(|p| p.into_inner()).insert(device.clone());
                     tokio::spawn(async move {
                         let dial =
                             tokio::time::timeout(Duration::from_secs(3), endpoint.connect(addr, SYNC_ALPN)).await;
                         if let Ok(Ok(conn)) = dial {
                             peer::run(shared, conn, Some(networks), Mode::Live, via).await;
                         }
-                        connected.lock().unwrap_or_else(|p| p.into_inner()).remove(&device);
+                        dialing.lock().unwrap_or_else(|p| p.into_inner()).remove(&device);
                     });
                 }
                 tokio::select! {
@@ -389,6 +400,9 @@ impl Node {
         library.book.save()?;
         library.insert(joined.network.clone(), joined.opened);
         drop(library);
+        // Connections already open (the inviter may have dialed before the network was
+        // saved here) start syncing it; the dialer reaches the others.
+        self.local_edit(&joined.network);
         self.shared.dial_now.notify_one();
         Ok((joined.network, joined.member))
     }

@@ -7,16 +7,22 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use iroh::endpoint::{Connection, RecvStream, SendStream};
-use kring_sync::{Event, FrameReader, Message, PeerConnection, frame};
-use tokio::sync::broadcast::error::RecvError;
+use kring_sync::{Event, FrameReader, Library, Message, PeerConnection, frame};
+use tokio::sync::broadcast;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use crate::error::{NodeError, Result};
 use crate::events::{FoundVia, NodeEvent};
+use crate::links::Added;
 use crate::node::{Change, Shared};
 
 /// A device that connects must say something within this time: a silent one would hold a
 /// connection (and its memory) for ever.
 const FIRST_MESSAGE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long changes from other peers wait before they are passed on (see [`Relay`]); edits
+/// made on this device go out at once.
+const RELAY_DELAY: Duration = Duration::from_millis(100);
 
 /// Messages at least this large report their progress, in steps of this many bytes.
 const PROGRESS_STEP: usize = 256 * 1024;
@@ -46,6 +52,36 @@ struct Driver {
     outcome: Outcome,
     /// Networks this side asked for (dialer) — the ones that must reach a verdict.
     wanted: BTreeSet<String>,
+    relay: Relay,
+}
+
+/// Changes that reached this node from other peers wait [`RELAY_DELAY`] before they are passed
+/// on to this one: when everyone is connected to everyone (a meeting on one LAN), the peer has
+/// usually got them from the writer by then, and said so, and they are not sent twice.
+#[derive(Default)]
+struct Relay {
+    networks: BTreeSet<String>,
+    due: Option<tokio::time::Instant>,
+}
+
+impl Relay {
+    fn add(&mut self, network: String) {
+        self.networks.insert(network);
+        self.due.get_or_insert_with(|| tokio::time::Instant::now() + RELAY_DELAY);
+    }
+
+    fn remove(&mut self, network: &str) {
+        self.networks.remove(network);
+        if self.networks.is_empty() {
+            self.due = None;
+        }
+    }
+}
+
+async fn sleep_until_some(due: Option<tokio::time::Instant>) {
+    if let Some(due) = due {
+        tokio::time::sleep_until(due).await;
+    }
 }
 
 /// Runs one connection to its end. `dial` lists the networks to open (dialing side); the
@@ -65,8 +101,28 @@ pub async fn run(
         remote,
         outcome: Outcome::default(),
         wanted: dial.iter().flatten().cloned().collect(),
+        relay: Relay::default(),
     };
-    driver.shared.emit(NodeEvent::PeerConnected { endpoint: driver.remote.clone(), found_via });
+    // Live connections count towards "connected"; a one-off sync only reports.
+    let first = match mode {
+        Mode::Live => {
+            let own = driver.shared.lock().device.clone();
+            let closer = conn.clone();
+            let close = move || closer.close(0u32.into(), b"already connected");
+            match driver.shared.links().add(&own, &driver.remote, driver.id, dial.is_some(), close) {
+                Added::Use { first } => first,
+                Added::Duplicate => {
+                    conn.close(0u32.into(), b"already connected");
+                    driver.outcome.error = Some("already connected".into());
+                    return driver.outcome;
+                }
+            }
+        }
+        Mode::UntilInSync => true,
+    };
+    if first {
+        driver.shared.emit(NodeEvent::PeerConnected { endpoint: driver.remote.clone(), found_via });
+    }
     let streams = match &dial {
         Some(_) => conn.open_bi().await.map_err(NodeError::connection),
         // The stream only arrives with the peer's first bytes.
@@ -95,15 +151,21 @@ pub async fn run(
             err.to_string()
         }
     };
-    if mode == Mode::UntilInSync {
-        conn.close(0u32.into(), b"in sync");
+    let last = match mode {
+        Mode::Live => driver.shared.links().remove(&driver.remote, driver.id),
+        Mode::UntilInSync => {
+            conn.close(0u32.into(), b"in sync");
+            true
+        }
+    };
+    if last {
+        driver.shared.emit(NodeEvent::PeerDisconnected {
+            endpoint: driver.remote.clone(),
+            reason,
+            sent_bytes: driver.outcome.sent_bytes,
+            received_bytes: driver.outcome.received_bytes,
+        });
     }
-    driver.shared.emit(NodeEvent::PeerDisconnected {
-        endpoint: driver.remote.clone(),
-        reason,
-        sent_bytes: driver.outcome.sent_bytes,
-        received_bytes: driver.outcome.received_bytes,
-    });
     driver.outcome
 }
 
@@ -150,26 +212,75 @@ impl Driver {
                         self.report_progress(&reader, &mut reported);
                     }
                 },
-                change = changes.recv() => match change {
-                    Ok(change) if change.origin != self.id => {
-                        self.protocol.local_change(&change.network, &mut *self.shared.lock());
-                        self.after_input()?;
-                    }
-                    Ok(_) => {}
-                    Err(RecvError::Lagged(_)) => {
-                        let open: Vec<String> = self.protocol.open_networks().map(str::to_string).collect();
-                        for network in open {
-                            self.protocol.local_change(&network, &mut *self.shared.lock());
-                        }
-                        self.after_input()?;
-                    }
-                    Err(RecvError::Closed) => return Ok(()),
+                change = changes.recv() => {
+                    let Some(own_edits) = self.take_changes(change, &mut changes) else { return Ok(()) };
+                    self.pass_on(own_edits)?;
+                },
+                _ = sleep_until_some(self.relay.due), if self.relay.due.is_some() => {
+                    let relayed = std::mem::take(&mut self.relay.networks);
+                    self.relay.due = None;
+                    self.pass_on(relayed)?;
                 },
                 _ = tokio::time::sleep_until(first_message_by), if !heard => {
                     return Err(NodeError::connection("the device sent no whole message"));
                 }
             }
         }
+    }
+
+    /// Takes `first` and every change already queued behind it, so that a burst of changes
+    /// costs the peer one message, not one each. Returns the networks edited on this device,
+    /// to pass on at once; changes from other peers wait in `self.relay`. `None` once the node
+    /// is shutting down.
+    fn take_changes(
+        &mut self,
+        first: std::result::Result<Change, RecvError>,
+        changes: &mut broadcast::Receiver<Change>,
+    ) -> Option<BTreeSet<String>> {
+        let mut own_edits = BTreeSet::new();
+        let mut next = Some(first);
+        while let Some(change) = next {
+            match change {
+                Ok(Change { network, from_peer: None }) => {
+                    own_edits.insert(network);
+                }
+                Ok(Change { network, from_peer: Some(connection) }) if connection != self.id => {
+                    self.relay.add(network);
+                }
+                Ok(_) => {}
+                // Missed some: any open network may have changed.
+                Err(RecvError::Lagged(_)) => own_edits.extend(self.protocol.open_networks().map(str::to_string)),
+                Err(RecvError::Closed) => return None,
+            }
+            next = match changes.try_recv() {
+                Ok(change) => Some(Ok(change)),
+                Err(TryRecvError::Lagged(n)) => Some(Err(RecvError::Lagged(n))),
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Closed) => Some(Err(RecvError::Closed)),
+            };
+        }
+        Some(own_edits)
+    }
+
+    /// Offers the peer what changed in `networks`.
+    fn pass_on(&mut self, networks: BTreeSet<String>) -> Result<()> {
+        if networks.is_empty() {
+            return Ok(());
+        }
+        let mut library = self.shared.lock();
+        for network in &networks {
+            if self.protocol.is_open(network) {
+                self.protocol.local_change(network, &mut *library);
+            } else if library.may_sync(network, &self.remote) {
+                // A network this device joined (or the peer was let into) after the connection
+                // opened, or one the peer refused before it had joined.
+                self.protocol.open(network, &mut *library);
+                let peers = library.peer_addresses(network, &self.remote, self.shared.own_peer_addr());
+                self.protocol.share_peers(network, peers, &mut *library);
+            }
+        }
+        drop(library);
+        self.after_input()
     }
 
     /// Tells how much of a large incoming message has arrived, every [`PROGRESS_STEP`] bytes.
@@ -186,19 +297,28 @@ impl Driver {
     }
 
     fn receive(&mut self, message: Message) -> Result<()> {
+        if let Message::Sync { network, .. } = &message {
+            // The answer to it carries everything this side has for the peer.
+            self.relay.remove(network);
+        }
         let opened = match &message {
             Message::Open { network } => Some(network.clone()),
             _ => None,
         };
-        {
+        let received = {
             let mut library = self.shared.lock();
-            self.protocol.receive(message, &mut *library)?;
-            if let Some(network) = opened {
+            let received = self.protocol.receive(message, &mut *library);
+            if received.is_ok()
+                && let Some(network) = opened
+            {
                 let peers = library.peer_addresses(&network, &self.remote, self.shared.own_peer_addr());
                 self.protocol.share_peers(&network, peers, &mut *library);
             }
-        }
-        self.after_input()
+            received
+        };
+        // Even when the message ends the connection, what it brought before that is saved.
+        self.after_input()?;
+        Ok(received?)
     }
 
     /// Handles the protocol's events: saves received changes *before* the answer that
@@ -208,7 +328,7 @@ impl Driver {
             match event {
                 Event::Changed { network } => {
                     self.shared.lock().persist(&network)?;
-                    self.shared.publish(Change { network: network.clone(), origin: self.id });
+                    self.shared.publish(Change { network: network.clone(), from_peer: Some(self.id) });
                     self.shared.emit(NodeEvent::Received { network, endpoint: self.remote.clone() });
                 }
                 Event::InSync { network } => {

@@ -1,0 +1,141 @@
+//! The live connections of a node, by device: at most one per pair of devices.
+//!
+//! Two devices that find each other at the same moment both dial, and would then keep two
+//! connections that carry every change twice. The device with the larger id settles it: when it
+//! holds both its own connection to the other and one from the other, it closes its own. Both
+//! sides see the same outcome without talking about it, and a connection left over from before
+//! a restart never blocks a new one (the smaller device keeps whatever it is given; the larger
+//! only ever closes the connection it dialed).
+
+use std::collections::BTreeMap;
+
+struct Link {
+    id: u64,
+    dialed_by_us: bool,
+    /// Closes the connection (a real one: `Connection::close`).
+    close: Box<dyn Fn() + Send>,
+}
+
+#[derive(Default)]
+pub(crate) struct Links {
+    by_device: BTreeMap<String, Vec<Link>>,
+}
+
+/// What [`Links::add`] decided about a new connection.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Added {
+    /// Use it; `first` when no other connection to the device was open.
+    Use { first: bool },
+    /// Close it: the device already has the connection the pair keeps.
+    Duplicate,
+}
+
+impl Links {
+    /// Registers connection `id` with `remote`, closing a connection it replaces.
+    pub fn add(
+        &mut self,
+        own: &str,
+        remote: &str,
+        id: u64,
+        dialed_by_us: bool,
+        close: impl Fn() + Send + 'static,
+    ) -> Added {
+        let links = self.by_device.entry(remote.to_string()).or_default();
+        let settles_it = own > remote;
+        if settles_it && dialed_by_us && links.iter().any(|link| !link.dialed_by_us) {
+            return Added::Duplicate;
+        }
+        if settles_it && !dialed_by_us {
+            links.retain(|link| {
+                if link.dialed_by_us {
+                    (link.close)();
+                }
+                !link.dialed_by_us
+            });
+        }
+        let first = links.is_empty();
+        links.push(Link { id, dialed_by_us, close: Box::new(close) });
+        Added::Use { first }
+    }
+
+    /// Forgets connection `id`; returns whether it was the last one to `remote`.
+    pub fn remove(&mut self, remote: &str, id: u64) -> bool {
+        let Some(links) = self.by_device.get_mut(remote) else { return false };
+        let before = links.len();
+        links.retain(|link| link.id != id);
+        let removed = links.len() < before;
+        if links.is_empty() {
+            self.by_device.remove(remote);
+        }
+        removed && !self.by_device.contains_key(remote)
+    }
+
+    pub fn is_connected(&self, remote: &str) -> bool {
+        self.by_device.contains_key(remote)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use super::*;
+
+    const SMALL: &str = "1111";
+    const LARGE: &str = "9999";
+
+    fn closer() -> (Arc<AtomicBool>, impl Fn() + Send + 'static) {
+        let closed = Arc::new(AtomicBool::new(false));
+        let flag = closed.clone();
+        (closed, move || flag.store(true, Ordering::SeqCst))
+    }
+
+    #[test]
+    fn both_dialing_at_once_leaves_the_connection_the_smaller_device_dialed() {
+        // On the larger device: its own dial registers first, then the smaller one's arrives.
+        let mut at_large = Links::default();
+        let (own_closed, close_own) = closer();
+        assert_eq!(at_large.add(LARGE, SMALL, 1, true, close_own), Added::Use { first: true });
+        let (theirs_closed, close_theirs) = closer();
+        assert_eq!(at_large.add(LARGE, SMALL, 2, false, close_theirs), Added::Use { first: true });
+        assert!(own_closed.load(Ordering::SeqCst), "its own connection is closed");
+        assert!(!theirs_closed.load(Ordering::SeqCst));
+        assert!(!at_large.remove(SMALL, 1), "the closed one was already forgotten");
+        assert!(at_large.is_connected(SMALL));
+
+        // The other order: the smaller one's connection is there first; its own is not used.
+        let mut at_large = Links::default();
+        let (_, close_theirs) = closer();
+        at_large.add(LARGE, SMALL, 1, false, close_theirs);
+        let (_, close_own) = closer();
+        assert_eq!(at_large.add(LARGE, SMALL, 2, true, close_own), Added::Duplicate);
+
+        // The smaller device keeps both until the larger closes its own.
+        let mut at_small = Links::default();
+        let (a, close_a) = closer();
+        let (b, close_b) = closer();
+        assert_eq!(at_small.add(SMALL, LARGE, 1, true, close_a), Added::Use { first: true });
+        assert_eq!(at_small.add(SMALL, LARGE, 2, false, close_b), Added::Use { first: false });
+        assert!(!a.load(Ordering::SeqCst) && !b.load(Ordering::SeqCst));
+        assert!(!at_small.remove(LARGE, 2), "one connection is left");
+        assert!(at_small.remove(LARGE, 1), "that was the last");
+        assert!(!at_small.is_connected(LARGE));
+    }
+
+    #[test]
+    fn a_connection_left_from_before_a_restart_never_blocks_a_new_one() {
+        // The larger device restarted: the smaller one still holds its old connection to it
+        // and takes the new one too.
+        let mut at_small = Links::default();
+        at_small.add(SMALL, LARGE, 1, true, || {});
+        assert_eq!(at_small.add(SMALL, LARGE, 2, false, || {}), Added::Use { first: false });
+
+        // The smaller device restarted and dials: the larger one drops its old connection.
+        let mut at_large = Links::default();
+        let (old_closed, close_old) = closer();
+        at_large.add(LARGE, SMALL, 1, true, close_old);
+        assert_eq!(at_large.add(LARGE, SMALL, 2, false, || {}), Added::Use { first: true });
+        assert!(old_closed.load(Ordering::SeqCst));
+    }
+}
