@@ -4,12 +4,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::ids::*;
 use crate::vocab::*;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NetworkSnapshot {
     pub schema: u64,
     pub info: NetworkInfo,
@@ -21,7 +21,7 @@ pub struct NetworkSnapshot {
     pub rounds: BTreeMap<RoundId, ReflectionRound>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NetworkInfo {
     pub id: NetworkId,
     pub name: String,
@@ -32,7 +32,7 @@ pub struct NetworkInfo {
     pub created_by: MemberId,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Member {
     pub id: MemberId,
     pub name: String,
@@ -51,7 +51,7 @@ impl Member {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Invite {
     pub id: InviteId,
     /// Hex SHA-256 (or similar) of the one-time secret; the secret itself is never stored.
@@ -73,7 +73,7 @@ impl Invite {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     pub id: SessionId,
     pub title: String,
@@ -91,7 +91,7 @@ pub struct Session {
     pub deleted_at: Option<UnixMillis>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Action {
     pub id: ActionId,
     pub text: String,
@@ -103,7 +103,7 @@ pub struct Action {
     pub created_at: UnixMillis,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Question {
     pub id: QuestionId,
     pub title: String,
@@ -121,7 +121,7 @@ pub struct Question {
     pub deleted_at: Option<UnixMillis>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cycle {
     pub id: CycleId,
     pub plan: String,
@@ -145,7 +145,7 @@ impl Cycle {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Factor {
     pub id: FactorId,
     pub name: String,
@@ -153,7 +153,7 @@ pub struct Factor {
     pub removed_at: Option<UnixMillis>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReflectionRound {
     pub id: RoundId,
     pub title: String,
@@ -166,14 +166,14 @@ pub struct ReflectionRound {
     pub scores: BTreeMap<MemberId, BTreeMap<FactorId, Score>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Score {
     pub score: i64,
     pub comment: String,
 }
 
 /// Average and spread of one factor's scores in one round.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct FactorStats {
     pub count: usize,
     pub mean: f64,

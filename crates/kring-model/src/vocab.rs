@@ -1,7 +1,7 @@
 //! The small closed vocabularies of the schema (perspective, role, kinds, statuses), stored in
 //! the document as lowercase words so that the data stays readable and other clients can use it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A word that is not in a vocabulary. Carries the vocabulary's words for the error message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -15,7 +15,7 @@ pub struct UnknownWord {
 macro_rules! vocabulary {
     ($(#[$doc:meta])* $name:ident, $what:literal, default $default:ident { $($variant:ident = $word:literal),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "kebab-case")]
         pub enum $name { $($variant),+ }
 

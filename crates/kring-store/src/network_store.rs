@@ -20,6 +20,8 @@ pub const LOG_FILE: &str = "changes.log";
 pub const LOCAL_FILE: &str = "local.json";
 pub const QUARANTINE_DIR: &str = "quarantine";
 pub const PEERS_DIR: &str = "peers";
+/// What the desktop client showed last, to paint at once next time while the network loads.
+pub const VIEW_CACHE_FILE: &str = "view.cache";
 
 /// The log is folded into a new snapshot once it is larger than the snapshot (and at least
 /// this big), so loading never replays more than about twice the document.
@@ -318,6 +320,15 @@ impl NetworkStore {
         let bytes = serde_json::to_vec_pretty(value)
             .map_err(|err| StoreError::BadConfig { path: self.dir.join(LOCAL_FILE), reason: err.to_string() })?;
         write_atomic(&self.dir.join(LOCAL_FILE), &bytes, None)
+    }
+
+    /// Keeps what the interface shows of the network (its own encoding), for
+    /// [`DataDir::read_view_cache`] at the next start. Only a convenience: the document stays
+    /// the truth, and a cache that cannot be read is simply not used.
+    pub fn write_view_cache(&self, bytes: &[u8]) -> Result<()> {
+        let mut file = crc32fast::hash(bytes).to_le_bytes().to_vec();
+        file.extend_from_slice(bytes);
+        write_atomic(&self.dir.join(VIEW_CACHE_FILE), &file, None)
     }
 
     /// The sync state kept for a peer device (see the sync crate); `None` if there is none or

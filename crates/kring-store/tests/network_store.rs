@@ -295,3 +295,25 @@ fn sync_states_are_kept_per_peer_and_odd_device_ids_are_ignored() {
     assert!(!root.path().join("escape.sync").exists());
     assert_eq!(store.read_sync_state("../../escape"), None);
 }
+
+#[test]
+fn the_view_cache_comes_back_as_written_and_a_damaged_one_is_not_used() {
+    let root = network_with_logged_edits(1);
+    let data = DataDir::open(root.path()).unwrap();
+    assert_eq!(data.read_view_cache(NETWORK), None, "nothing written yet");
+    let (store, _, _) = data.open_network(NETWORK).unwrap();
+    store.write_view_cache(b"what the sessions screen showed").unwrap();
+    assert_eq!(data.read_view_cache(NETWORK).as_deref(), Some(&b"what the sessions screen showed"[..]));
+
+    let path = network_dir(root.path()).join("view.cache");
+    let mut bytes = fs::read(&path).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x10;
+    fs::write(&path, &bytes).unwrap();
+    assert_eq!(data.read_view_cache(NETWORK), None, "a flipped bit");
+    fs::write(&path, &bytes[..3]).unwrap();
+    assert_eq!(data.read_view_cache(NETWORK), None, "cut short");
+    assert_eq!(data.read_view_cache("../elsewhere"), None, "not a network id");
+    // The network itself is untouched by any of this.
+    assert!(data.open_network(NETWORK).unwrap().2.is_clean());
+}

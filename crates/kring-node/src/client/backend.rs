@@ -11,6 +11,7 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use super::command::{Command, Edit};
+use super::first_paint;
 use super::seen::Seen;
 use super::status::{Reach, SyncStatus};
 use super::typist::Typing;
@@ -52,6 +53,11 @@ struct Backend {
 }
 
 pub(crate) async fn run(data: DataDir, mode: NetworkMode, mut inbox: UnboundedReceiver<Request>, outbox: Outbox) {
+    // Something to show while the networks load.
+    if let Some((networks, view)) = first_paint::read(&data) {
+        outbox.send(Update::Networks(networks));
+        outbox.send(Update::View(Box::new(view)));
+    }
     let (node, warnings) = match Node::start(&data, &mode).await {
         Ok(started) => started,
         Err(err) => {
@@ -106,6 +112,7 @@ pub(crate) async fn run(data: DataDir, mode: NetworkMode, mut inbox: UnboundedRe
         }
         backend.flush();
     }
+    backend.keep_for_first_paint();
     backend.node.shutdown().await;
 }
 
@@ -270,7 +277,7 @@ impl Backend {
                 })
                 .collect()
         };
-        entries.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        entries.sort_by_key(|entry| first_paint::list_order(&entry.name));
         self.outbox.send(Update::Networks(entries));
     }
 
@@ -306,6 +313,22 @@ impl Backend {
         }
         for result in self.results.drain(..) {
             self.outbox.send(result);
+        }
+    }
+
+    /// Keeps the view of the watched network, and of any network that has none kept yet, for
+    /// the next start (see [`first_paint`]).
+    fn keep_for_first_paint(&self) {
+        let mut library = self.node.shared().lock();
+        let device = library.device.clone();
+        for network_id in library.ids() {
+            if self.watched.as_ref() != Some(&network_id) && self.data.read_view_cache(&network_id).is_some() {
+                continue;
+            }
+            let Some(open) = library.get_mut(&network_id) else { continue };
+            let Ok(snapshot) = open.network.snapshot() else { continue };
+            let me = snapshot.member_for_device(&device).map(|m| m.id.clone());
+            first_paint::keep(&open.store, me, snapshot);
         }
     }
 
