@@ -158,22 +158,23 @@ mod tests {
 
     use super::*;
 
-    /// A data directory holding one network founded on its device; returns the network's id.
-    fn one_network(data: &DataDir) -> (String, MemberId) {
+    /// A data directory holding one network founded on its device, loaded; the directory lives
+    /// as long as the returned guard.
+    fn one_network() -> (tempfile::TempDir, Networks, String, MemberId) {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::open(dir.path()).unwrap();
         let details = NetworkDetails { name: "PLG Rekenen".into(), ..Default::default() };
         let (mut network, founder) = Network::create(&details, &Profile::new("Anna"), &data.device_id()).unwrap();
         let id = network.id().to_string();
         data.create_network(&id, network.doc_mut()).unwrap();
-        (id, founder)
+        let (networks, warnings) = Networks::load(&data).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        (dir, networks, id, founder)
     }
 
     #[test]
     fn restoring_puts_back_what_was_saved_and_drops_the_rest() {
-        let dir = tempfile::tempdir().unwrap();
-        let data = DataDir::open(dir.path()).unwrap();
-        let (id, founder) = one_network(&data);
-        let (mut networks, warnings) = Networks::load(&data).unwrap();
-        assert!(warnings.is_empty(), "{warnings:?}");
+        let (_dir, mut networks, id, founder) = one_network();
 
         let open = networks.get_mut(&id).unwrap();
         open.network.set_description(&founder, "saved").unwrap();
@@ -193,10 +194,7 @@ mod tests {
 
     #[test]
     fn a_network_whose_saved_copy_is_gone_is_closed_rather_than_kept_damaged() {
-        let dir = tempfile::tempdir().unwrap();
-        let data = DataDir::open(dir.path()).unwrap();
-        let (id, _) = one_network(&data);
-        let (mut networks, _) = Networks::load(&data).unwrap();
+        let (_dir, mut networks, id, _) = one_network();
         let network_dir = networks.get_mut(&id).unwrap().store.dir().to_path_buf();
         std::fs::remove_dir_all(&network_dir).unwrap();
 

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Result, bail};
 use egui_kittest::Harness;
 use kring_node::NetworkMode;
+use kring_node::client::NetworkView;
 use kring_store::DataDir;
 use kring_ui::{AppState, KringApp, Screen};
 use serde::{Deserialize, Serialize};
@@ -19,8 +20,11 @@ const WARM_UP_FRAMES: usize = 10;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct UiFigures {
-    /// From opening the data directory to the first frame that shows the network.
+    /// From opening the data directory to the first frame that shows the network (the view
+    /// the last run kept, if there is one).
     pub open_ms: f64,
+    /// ... and to the first frame with the live network (its document loaded).
+    pub live_ms: f64,
     /// Per screen: CPU time of the UI thread per frame, p50 and p95.
     pub screens: Vec<(String, f64, f64)>,
     pub resident_mb: f64,
@@ -36,16 +40,9 @@ pub fn measure(dir: &Path, frames: usize) -> Result<UiFigures> {
         .with_size(egui::vec2(1280.0, 800.0))
         .build_ui_state(|ui, app: &mut KringApp| app.show(ui), app);
     // Frames run as the app runs them, woken by the node; the first one that has the network's
-    // view draws it.
-    while ui.state().state.view.is_none() {
-        ui.step();
-        if started.elapsed() > Duration::from_secs(120) {
-            bail!("the network did not open within two minutes");
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    ui.step();
-    let open_ms = system::ms(started.elapsed());
+    // view draws it: the kept one if there is one, then the live one.
+    let open_ms = frames_until(&mut ui, started, "open", |view| view.is_some())?;
+    let live_ms = frames_until(&mut ui, started, "load", |view| view.is_some_and(|view| view.version > 0))?;
 
     let mut screens = Vec::new();
     for (name, screen) in [("sessions", Screen::Sessions), ("questions", Screen::Questions)] {
@@ -64,7 +61,32 @@ pub fn measure(dir: &Path, frames: usize) -> Result<UiFigures> {
         let p95 = system::ms(system::quantile(&mut cpu, 0.95));
         screens.push((name.to_string(), p50, p95));
     }
-    Ok(UiFigures { open_ms, screens, resident_mb: system::resident_mb(), peak_resident_mb: system::peak_resident_mb() })
+    Ok(UiFigures {
+        open_ms,
+        live_ms,
+        screens,
+        resident_mb: system::resident_mb(),
+        peak_resident_mb: system::peak_resident_mb(),
+    })
+}
+
+/// Steps frames until the view the app holds passes `drawn`, then draws it; returns the
+/// milliseconds since `started`.
+fn frames_until(
+    ui: &mut Harness<'_, KringApp>,
+    started: Instant,
+    what: &str,
+    drawn: impl Fn(Option<&NetworkView>) -> bool,
+) -> Result<f64> {
+    while !drawn(ui.state().state.view.as_ref()) {
+        ui.step();
+        if started.elapsed() > Duration::from_secs(120) {
+            bail!("the network did not {what} within two minutes");
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    ui.step();
+    Ok(system::ms(started.elapsed()))
 }
 
 /// Runs [`measure`] in a child process of this binary and reads its answer.
