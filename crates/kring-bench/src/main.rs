@@ -187,13 +187,18 @@ fn two_node_figures(
     let join = &net.join;
     rows.push(
         Row::new(
-            "first join: time / bytes on the wire",
-            format!("{:.0} ms / {:.0} KB", ms(join.time), join.wire_bytes as f64 / 1024.0),
+            "first join: time / bytes",
+            format!(
+                "{:.0} ms / {:.0} KB ({:.0} KB on the wire)",
+                ms(join.time),
+                join.bytes as f64 / 1024.0,
+                join.wire_bytes as f64 / 1024.0
+            ),
         )
         .target(
             "time ≤ 1.5x limit; bytes ≤ 1.1x snapshot",
             join.time.as_secs_f64() <= 1.5 * join.limit.time.as_secs_f64()
-                && join.wire_bytes as f64 <= 1.1 * join.snapshot_bytes as f64,
+                && join.bytes as f64 <= 1.1 * join.snapshot_bytes as f64,
         )
         .limit(format!(
             "in-memory sync {:.0} ms, {:.0} KB; save() {:.0} KB",

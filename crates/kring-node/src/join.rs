@@ -108,6 +108,8 @@ pub struct Joined {
     pub ticket_peers: Vec<iroh::EndpointAddr>,
     /// The member devices the inviter told us about.
     pub told_peers: Vec<PeerAddr>,
+    /// What the request and the inviter's answer took (Kring frames; the network is most of it).
+    pub bytes: u64,
 }
 
 impl Joined {
@@ -148,13 +150,13 @@ pub async fn join(
         let mut last_error = None;
         for peer in &ticket.peers {
             match ask(endpoint, peer.clone(), &request).await {
-                Ok(reply) => return Ok(reply),
+                Ok(answer) => return Ok(answer),
                 Err(err) => last_error = Some(err),
             }
         }
         Err(last_error.unwrap_or(NodeError::Unreachable(timeout.as_secs())))
     };
-    let reply =
+    let (reply, bytes) =
         tokio::time::timeout(timeout, attempt).await.map_err(|_| NodeError::Unreachable(timeout.as_secs()))??;
     let (member, document, peers) = match reply {
         JoinReply::Welcome { member, document, peers } => (member, document, peers),
@@ -174,17 +176,21 @@ pub async fn join(
         opened: OpenNetwork { network, store },
         ticket_peers: ticket.peers.clone(),
         told_peers: peers,
+        bytes,
     })
 }
 
-async fn ask(endpoint: &Endpoint, peer: iroh::EndpointAddr, request: &JoinRequest) -> Result<JoinReply> {
+/// The inviter's answer, and the bytes both frames took.
+async fn ask(endpoint: &Endpoint, peer: iroh::EndpointAddr, request: &JoinRequest) -> Result<(JoinReply, u64)> {
     let conn = endpoint.connect(peer, JOIN_ALPN).await.map_err(NodeError::connection)?;
     let (mut send, mut recv) = conn.open_bi().await.map_err(NodeError::connection)?;
-    send.write_all(&frame::encode(request)).await.map_err(NodeError::connection)?;
+    let asked = frame::encode(request);
+    send.write_all(&asked).await.map_err(NodeError::connection)?;
     send.finish().map_err(NodeError::connection)?;
     let bytes = recv.read_to_end(kring_sync::MAX_FRAME).await.map_err(NodeError::connection)?;
     conn.close(0u32.into(), b"thanks");
     let mut reader = FrameReader::default();
     reader.push(&bytes);
-    reader.next_frame()?.ok_or_else(|| NodeError::connection("the inviter closed without an answer"))
+    let reply = reader.next_frame()?.ok_or_else(|| NodeError::connection("the inviter closed without an answer"))?;
+    Ok((reply, (asked.len() + bytes.len()) as u64))
 }

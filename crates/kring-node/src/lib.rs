@@ -22,5 +22,5 @@ pub use endpoint::NetworkMode;
 pub use error::{NodeError, Result};
 pub use events::{FoundVia, NodeEvent};
 pub use join::JOIN_ALPN;
-pub use node::{Node, PeerReport};
+pub use node::{JoinedNetwork, Node, PeerReport};
 pub use ticket::InviteTicket;

@@ -77,6 +77,15 @@ impl Shared {
     }
 }
 
+/// A network joined through a running node.
+#[derive(Debug, Clone)]
+pub struct JoinedNetwork {
+    pub network: String,
+    pub member: String,
+    /// What the join request and the inviter's answer took (Kring frames).
+    pub bytes: u64,
+}
+
 /// The status of one peer after [`Node::sync_once`].
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PeerReport {
@@ -393,7 +402,7 @@ impl Node {
         ticket: &InviteTicket,
         profile: &kring_model::Profile,
         timeout: Duration,
-    ) -> Result<(String, String)> {
+    ) -> Result<JoinedNetwork> {
         let joined = join::join(data, &self.endpoint, ticket, profile, timeout).await?;
         let mut library = self.shared.lock();
         joined.learn_into(&mut library.book);
@@ -404,7 +413,7 @@ impl Node {
         // saved here) start syncing it; the dialer reaches the others.
         self.local_edit(&joined.network);
         self.shared.dial_now.notify_one();
-        Ok((joined.network, joined.member))
+        Ok(JoinedNetwork { network: joined.network, member: joined.member, bytes: joined.bytes })
     }
 
     /// Remembers where a device is (typed in by hand, or from a pasted ticket).

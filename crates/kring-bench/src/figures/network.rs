@@ -17,6 +17,8 @@ use crate::system;
 
 pub struct JoinFigures {
     pub time: Duration,
+    /// What the join request and the answer took (Kring frames).
+    pub bytes: u64,
     /// Bytes on the loopback interface during the join (QUIC, UDP and IP included).
     pub wire_bytes: u64,
     pub limit: SyncCost,
@@ -77,7 +79,7 @@ async fn first_join(node_a: &Node, node_b: &Node, data_b: &DataDir, id: &str) ->
     let (_, ticket) = node_a.create_invite(id, Role::Member, 1, Duration::from_secs(600))?;
     let wire = system::loopback_bytes();
     let started = Instant::now();
-    node_b.join_network(data_b, &ticket, &Profile::new("Bram"), Duration::from_secs(120)).await?;
+    let joined = node_b.join_network(data_b, &ticket, &Profile::new("Bram"), Duration::from_secs(120)).await?;
     let time = started.elapsed();
     let wire_bytes = system::loopback_bytes() - wire;
 
@@ -88,7 +90,7 @@ async fn first_join(node_a: &Node, node_b: &Node, data_b: &DataDir, id: &str) ->
     let (mut sa, mut sb) = (sync::State::new(), sync::State::new());
     let limit = limits::automerge_sync(doc.doc_mut(), &mut sa, &mut empty, &mut sb);
     ensure!(empty.get_heads() == doc.heads(), "the in-memory join did not finish");
-    Ok(JoinFigures { time, wire_bytes, limit, snapshot_bytes })
+    Ok(JoinFigures { time, bytes: joined.bytes, wire_bytes, limit, snapshot_bytes })
 }
 
 async fn edit_latency(

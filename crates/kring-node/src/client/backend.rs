@@ -232,7 +232,7 @@ impl Backend {
         let (node, data, finished) = (self.node.clone(), self.data.clone(), self.finished.clone());
         tokio::spawn(async move {
             let result = node.join_network(&data, &ticket, &profile, JOIN_TIMEOUT).await;
-            let result = result.map(|(network, _member)| Some(network)).map_err(|e| e.to_string());
+            let result = result.map(|joined| Some(joined.network)).map_err(|e| e.to_string());
             let _ = finished.send(Finished::Joined { request, result });
         });
     }
