@@ -23,7 +23,7 @@ impl Library for Peer {
     fn may_sync(&mut self, network: &str, device: &str) -> bool {
         self.holds
             && self.network.id().as_str() == network
-            && self.network.snapshot().is_ok_and(|s| s.member_for_device(device).is_some())
+            && self.network.member_for_device(device).is_ok_and(|member| member.is_some())
     }
 
     fn saved_sync_state(&mut self, _network: &str, device: &str) -> Option<Vec<u8>> {
