@@ -4,14 +4,14 @@
 #
 #   scripts/long-runs.sh [FUZZ_SECONDS]
 #
-# - the deterministic sync simulation: 1,000 seeds of up to 10,000 steps (CI: 100 x 40);
+# - the deterministic sync simulation: 1,000 seeds of 10,000 steps each (CI: 100 of 1-40);
 # - the load test: 20 peers for 10 minutes (CI: 1 minute);
 # - every fuzz target for FUZZ_SECONDS (default 600; CI: 5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fuzz_seconds="${1:-600}"
 
-echo "=== long-runs.sh: simulation, 1,000 seeds x up to 10,000 steps" >&2
+echo "=== long-runs.sh: simulation, 1,000 seeds x 10,000 steps (about 2 hours on 2 cores)" >&2
 time KRING_SIM_SEEDS=1000 KRING_SIM_STEPS=10000 \
     cargo test --release --locked -p kring-sync --test simulation -- --nocapture
 
