@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 fuzz_seconds="${1:-600}"
 
-echo "=== long-runs.sh: simulation, 1,000 seeds x 10,000 steps (about 2 hours on 2 cores)" >&2
+echo "=== long-runs.sh: simulation, 1,000 seeds x 10,000 steps (about 100 minutes)" >&2
 time KRING_SIM_SEEDS=1000 KRING_SIM_STEPS=10000 \
     cargo test --release --locked -p kring-sync --test simulation -- --nocapture
 
