@@ -53,6 +53,7 @@ texts! {
     Ticket => "Ticket", "Ticket";
     Join => "Aansluiten", "Join";
     AddNetwork => "Ander netwerk starten of aansluiten", "Start or join another network";
+    ChooseNetwork => "Netwerk kiezen", "Choose network";
     Sessions => "Bijeenkomsten", "Sessions";
     Questions => "Leervragen", "Learning questions";
     Members => "Leden", "Members";

@@ -7,11 +7,16 @@ use crate::state::AppState;
 pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, screen: &mut Screen, today: &str) {
     let l = state.language;
     ui.horizontal(|ui| {
-        let current = state.snapshot().map(|s| s.info.name.clone()).unwrap_or_default();
+        // The shown network's name; while its view is on its way, the name from the list.
+        let current = state.snapshot().map(|s| s.info.name.clone()).unwrap_or_else(|| {
+            let wanted = state.wanted_network.as_deref();
+            let listed = state.networks.iter().find(|n| Some(n.id.as_str()) == wanted);
+            listed.map(|n| n.name.clone()).unwrap_or_default()
+        });
         let mut chosen = None;
-        egui::ComboBox::from_id_salt("network").selected_text(egui::RichText::new(current).strong()).show_ui(
-            ui,
-            |ui| {
+        let picker = egui::ComboBox::from_id_salt("network")
+            .selected_text(egui::RichText::new(&current).strong())
+            .show_ui(ui, |ui| {
                 for network in &state.networks {
                     let selected = state.network_id() == Some(network.id.as_str());
                     if ui.selectable_label(selected, &network.name).clicked() {
@@ -22,8 +27,13 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, screen: 
                 if ui.button(tr(l, Text::AddNetwork)).clicked() {
                     *screen = Screen::AddNetwork;
                 }
-            },
-        );
+            });
+        // A name for screen readers (the picker shows no label of its own).
+        picker.response.widget_info(|| {
+            let mut info = egui::WidgetInfo::labeled(egui::accesskit::Role::ComboBox, true, tr(l, Text::ChooseNetwork));
+            info.current_text_value = Some(current.clone());
+            info
+        });
         if let Some(network) = chosen {
             state.watch(&network);
             *screen = Screen::Sessions;
