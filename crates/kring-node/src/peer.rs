@@ -7,13 +7,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use iroh::endpoint::{Connection, RecvStream, SendStream};
-use kring_sync::{Event, FrameReader, Library, Message, PeerConnection, frame};
+use kring_sync::{Event, FrameReader, Library, Message, PeerAddr, PeerConnection, frame};
 use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use crate::error::{NodeError, Result};
 use crate::events::{FoundVia, NodeEvent};
 use crate::links::Added;
+use crate::networks::Networks;
 use crate::node::{Change, Shared};
 
 /// A device that connects must say something within this time: a silent one would hold a
@@ -76,6 +77,12 @@ impl Relay {
             self.due = None;
         }
     }
+}
+
+/// Tells the peer where the other member devices of `network` (and this one) can be reached.
+fn share_peers(protocol: &mut PeerConnection, library: &mut Networks, own: Option<PeerAddr>, network: &str) {
+    let peers = library.peer_addresses(network, protocol.remote(), own);
+    protocol.share_peers(network, peers, library);
 }
 
 async fn sleep_until_some(due: Option<tokio::time::Instant>) {
@@ -183,8 +190,7 @@ impl Driver {
             let mut library = self.shared.lock();
             for network in &networks {
                 self.protocol.open(network, &mut *library);
-                let peers = library.peer_addresses(network, &self.remote, self.shared.own_peer_addr());
-                self.protocol.share_peers(network, peers, &mut *library);
+                share_peers(&mut self.protocol, &mut library, self.shared.own_peer_addr(), network);
             }
         }
         self.after_input()?;
@@ -275,8 +281,7 @@ impl Driver {
                 // A network this device joined (or the peer was let into) after the connection
                 // opened, or one the peer refused before it had joined.
                 self.protocol.open(network, &mut *library);
-                let peers = library.peer_addresses(network, &self.remote, self.shared.own_peer_addr());
-                self.protocol.share_peers(network, peers, &mut *library);
+                share_peers(&mut self.protocol, &mut library, self.shared.own_peer_addr(), network);
             }
         }
         drop(library);
@@ -311,8 +316,7 @@ impl Driver {
             if received.is_ok()
                 && let Some(network) = opened
             {
-                let peers = library.peer_addresses(&network, &self.remote, self.shared.own_peer_addr());
-                self.protocol.share_peers(&network, peers, &mut *library);
+                share_peers(&mut self.protocol, &mut library, self.shared.own_peer_addr(), &network);
             }
             received
         };

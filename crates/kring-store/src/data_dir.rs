@@ -95,9 +95,7 @@ impl DataDir {
     /// What [`NetworkStore::write_view_cache`] kept for network `id`, read without opening the
     /// network (that takes a while for a big one); `None` if there is none or it is damaged.
     pub fn read_view_cache(&self, id: &str) -> Option<Vec<u8>> {
-        let file = std::fs::read(self.network_dir(id).ok()?.join(crate::network_store::VIEW_CACHE_FILE)).ok()?;
-        let (crc, bytes) = file.split_first_chunk::<4>()?;
-        (crc32fast::hash(bytes) == u32::from_le_bytes(*crc)).then(|| bytes.to_vec())
+        NetworkStore::read_view_cache(&self.network_dir(id).ok()?)
     }
 
     fn network_dir(&self, id: &str) -> Result<PathBuf> {

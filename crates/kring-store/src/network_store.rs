@@ -325,10 +325,19 @@ impl NetworkStore {
     /// Keeps what the interface shows of the network (its own encoding), for
     /// [`DataDir::read_view_cache`] at the next start. Only a convenience: the document stays
     /// the truth, and a cache that cannot be read is simply not used.
+    /// The file: `CRC-32 (u32 LE) | bytes`.
     pub fn write_view_cache(&self, bytes: &[u8]) -> Result<()> {
         let mut file = crc32fast::hash(bytes).to_le_bytes().to_vec();
         file.extend_from_slice(bytes);
         write_atomic(&self.dir.join(VIEW_CACHE_FILE), &file, None)
+    }
+
+    /// What [`NetworkStore::write_view_cache`] kept in the network directory `dir`, read
+    /// without loading the network; `None` if there is none or it is damaged.
+    pub(crate) fn read_view_cache(dir: &Path) -> Option<Vec<u8>> {
+        let file = fs::read(dir.join(VIEW_CACHE_FILE)).ok()?;
+        let (crc, bytes) = file.split_first_chunk::<4>()?;
+        (crc32fast::hash(bytes) == u32::from_le_bytes(*crc)).then(|| bytes.to_vec())
     }
 
     /// The sync state kept for a peer device (see the sync crate); `None` if there is none or

@@ -8,10 +8,10 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use crate::untrusted::catch_automerge_panic;
 use automerge::sync::{self, SyncDoc};
 use automerge::{AutoCommit, ChangeHash};
 
+use crate::untrusted::catch_automerge_panic;
 use crate::wire::{Message, PeerAddr};
 
 /// What the connection needs from the node that owns the documents.

@@ -2,8 +2,9 @@
 //!
 //! Automerge 0.12 panics on some malformed changes instead of returning an error (fuzzing found
 //! an actor index out of range in a change chunk, an object missing from its index while a
-//! change was being applied, and a division by zero on a peer's empty summary of its changes). Such bytes must cost the sender its connection or the user an
-//! error message, never the app, so these calls go through [`catch_automerge_panic`].
+//! change was being applied, and a division by zero on a peer's empty summary of its changes).
+//! Such bytes must cost the sender its connection or the user an error message, never the app,
+//! so these calls go through [`catch_automerge_panic`].
 
 use std::fmt::{self, Display};
 use std::panic::{AssertUnwindSafe, catch_unwind};
