@@ -6,7 +6,18 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+pub mod serving;
+
 pub fn kring(data: &Path, args: &[&str]) -> Output {
+    // A temporary folder is made readable by everyone; Kring would (rightly) warn about that on
+    // its first start. A data folder Kring creates itself is private from the start.
+    #[cfg(unix)]
+    if let Ok(meta) = std::fs::metadata(data) {
+        use std::os::unix::fs::PermissionsExt;
+        if meta.permissions().mode() & 0o077 != 0 {
+            std::fs::set_permissions(data, std::fs::Permissions::from_mode(0o700)).unwrap();
+        }
+    }
     Command::new(env!("CARGO_BIN_EXE_kring"))
         .arg("--data-dir")
         .arg(data)

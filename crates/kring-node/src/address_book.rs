@@ -37,7 +37,8 @@ impl AddressBook {
 
     pub fn save(&self) -> Result<()> {
         let bytes = serde_json::to_vec_pretty(self).expect("an address book always serialises");
-        kring_store::write_atomic(&self.path, &bytes, None)?;
+        // Private like everything in the data folder: it tells who met whom, and where.
+        kring_store::write_atomic(&self.path, &bytes, Some(kring_store::PRIVATE_FILE_MODE))?;
         Ok(())
     }
 

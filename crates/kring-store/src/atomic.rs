@@ -6,6 +6,36 @@ use std::path::Path;
 
 use crate::error::{IoContext, Result};
 
+/// Unix permissions of every file the store keeps: readable and writable by the owner only, so
+/// that other accounts on a shared laptop cannot read anyone's notes.
+pub const PRIVATE_FILE_MODE: u32 = 0o600;
+/// ... and of every folder.
+#[cfg(unix)]
+pub(crate) const PRIVATE_DIR_MODE: u32 = 0o700;
+
+/// Creates `dir` and any missing parents; new folders are private to the owner (on Unix).
+pub(crate) fn create_private_dir_all(dir: &Path) -> Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(PRIVATE_DIR_MODE);
+    }
+    builder.create(dir).at(dir)
+}
+
+/// Options whose new files are private to the owner (on Unix).
+pub(crate) fn private_file_options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(PRIVATE_FILE_MODE);
+    }
+    options
+}
+
 /// Writes `bytes` to `path` via a temporary file, fsync, rename and a directory fsync.
 /// `mode` sets the Unix permissions of the new file (e.g. 0o600 for secrets).
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<()> {
@@ -23,6 +53,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<()> 
         #[cfg(not(unix))]
         let _ = mode;
         let mut file = options.open(&tmp).at(&tmp)?;
+        // `mode` only applies to a new file: one left behind by a crash keeps its own.
+        #[cfg(unix)]
+        if let Some(mode) = mode {
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(fs::Permissions::from_mode(mode)).at(&tmp)?;
+        }
         file.write_all(bytes).at(&tmp)?;
         file.sync_all().at(&tmp)?;
     }
@@ -59,6 +95,19 @@ mod tests {
     fn applies_the_requested_mode() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secret");
+        write_atomic(&path, b"k", Some(0o600)).unwrap();
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_temporary_file_left_by_a_crash_does_not_pass_on_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let stale = dir.path().join(".secret.tmp");
+        fs::write(&stale, b"half").unwrap();
+        fs::set_permissions(&stale, fs::Permissions::from_mode(0o644)).unwrap();
         let path = dir.path().join("secret");
         write_atomic(&path, b"k", Some(0o600)).unwrap();
         assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);

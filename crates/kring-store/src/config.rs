@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::atomic::write_atomic;
+use crate::atomic::{PRIVATE_FILE_MODE, write_atomic};
 use crate::error::{IoContext, Result, StoreError};
 
 pub const CONFIG_FILE: &str = "config.json";
@@ -41,7 +41,7 @@ impl Config {
 
     pub fn save(&self, dir: &Path) -> Result<()> {
         let bytes = serde_json::to_vec_pretty(self).expect("a Config always serialises");
-        write_atomic(&dir.join(CONFIG_FILE), &bytes, None)
+        write_atomic(&dir.join(CONFIG_FILE), &bytes, Some(PRIVATE_FILE_MODE))
     }
 }
 

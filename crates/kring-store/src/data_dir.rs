@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use automerge::AutoCommit;
 use iroh_base::SecretKey;
 
+use crate::atomic::create_private_dir_all;
 use crate::config::Config;
 use crate::device_key;
 use crate::error::{IoContext, Result, StoreError};
@@ -30,11 +31,13 @@ impl DataDir {
         directories::ProjectDirs::from("nl", "Kring", "Kring").map(|dirs| dirs.data_dir().to_path_buf())
     }
 
-    /// Opens (creating on first start) the data directory at `root`, takes its lock and loads or
-    /// creates the device key.
+    /// Opens (creating on first start) the data directory at `root`, takes its lock, makes what
+    /// Kring keeps there private to the owner again (0700 folders, 0600 files, on Unix) and loads
+    /// or creates the device key.
     pub fn open(root: &Path) -> Result<DataDir> {
-        fs::create_dir_all(root.join(NETWORKS_DIR)).at(root)?;
+        create_private_dir_all(&root.join(NETWORKS_DIR))?;
         let lock = DirLock::acquire(root)?;
+        make_private(root);
         let key = device_key::load_or_create(root)?;
         Ok(DataDir { root: root.to_path_buf(), key, _lock: lock })
     }
@@ -103,6 +106,116 @@ impl DataDir {
             return Err(StoreError::InvalidNetworkId(id.to_string()));
         }
         Ok(self.root.join(NETWORKS_DIR).join(id))
+    }
+}
+
+/// What Kring keeps directly in the data directory (see the README); `addresses.json` is written
+/// by the node crate.
+#[cfg(unix)]
+const OWN_ENTRIES: [&str; 5] = [
+    crate::device_key::DEVICE_KEY_FILE,
+    crate::config::CONFIG_FILE,
+    crate::lock::LOCK_FILE,
+    "addresses.json",
+    NETWORKS_DIR,
+];
+
+/// On a shared laptop, other accounts must not read anyone's notes: the data directory and every
+/// folder Kring keeps in it become 0700 and every file 0600 (permission bits are only ever
+/// removed). Files written by older versions, copied in by hand or loosened by a backup tool are
+/// corrected at every start, with one warning that says how many.
+///
+/// Only Kring's own entries are walked (and `networks/` all the way down): anything else in the
+/// directory is left alone, so that `--data-dir ~` cannot strip a home folder of its execute
+/// bits; once the directory itself is 0700, other accounts cannot reach those either. Symbolic
+/// links are not followed, except when `root` itself is one. What cannot be changed (a file of
+/// another owner) is warned about but does not stop Kring from starting.
+#[cfg(unix)]
+fn make_private(root: &Path) {
+    let mut walk = PrivateWalk::default();
+    match fs::metadata(root) {
+        Ok(meta) => walk.tighten(root, &meta),
+        Err(err) => walk.fail(err),
+    }
+    for name in OWN_ENTRIES {
+        // An atomic write's temporary file, left by a crash, is Kring's too.
+        for path in [root.join(name), root.join(format!(".{name}.tmp"))] {
+            match fs::symlink_metadata(&path) {
+                Ok(meta) => walk.visit(&path, &meta),
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                Err(err) => walk.fail(err),
+            }
+        }
+    }
+    if walk.tightened > 0 {
+        tracing::warn!(
+            dir = %root.display(),
+            count = walk.tightened,
+            "other accounts on this computer could read files or folders in the data directory; they are now private"
+        );
+    }
+    if let Some(err) = walk.first_error {
+        tracing::warn!(
+            dir = %root.display(),
+            count = walk.failed,
+            "could not make everything in the data directory private: {err}"
+        );
+    }
+}
+
+#[cfg(not(unix))]
+fn make_private(_root: &Path) {}
+
+#[cfg(unix)]
+#[derive(Default)]
+struct PrivateWalk {
+    tightened: usize,
+    failed: usize,
+    first_error: Option<std::io::Error>,
+}
+
+#[cfg(unix)]
+impl PrivateWalk {
+    /// Makes `path` private, and everything under it if it is a folder.
+    fn visit(&mut self, path: &Path, meta: &fs::Metadata) {
+        if meta.file_type().is_symlink() {
+            return;
+        }
+        self.tighten(path, meta);
+        if !meta.is_dir() {
+            return;
+        }
+        let entries = match fs::read_dir(path) {
+            Ok(entries) => entries,
+            Err(err) => return self.fail(err),
+        };
+        for entry in entries {
+            match entry.and_then(|entry| Ok((entry.path(), fs::symlink_metadata(entry.path())?))) {
+                Ok((path, meta)) => self.visit(&path, &meta),
+                Err(err) => self.fail(err),
+            }
+        }
+    }
+
+    /// Removes whatever permission bits go beyond 0700 for a folder or 0600 for anything else.
+    fn tighten(&mut self, path: &Path, meta: &fs::Metadata) {
+        use std::os::unix::fs::PermissionsExt;
+
+        use crate::atomic::{PRIVATE_DIR_MODE, PRIVATE_FILE_MODE};
+
+        let allowed = if meta.is_dir() { PRIVATE_DIR_MODE } else { PRIVATE_FILE_MODE };
+        let mode = meta.permissions().mode() & 0o7777;
+        if mode & !allowed != 0 {
+            match fs::set_permissions(path, fs::Permissions::from_mode(mode & allowed)) {
+                Ok(()) => self.tightened += 1,
+                Err(err) => self.fail(err),
+            }
+        }
+    }
+
+    fn fail(&mut self, err: std::io::Error) {
+        self.failed += 1;
+        self.first_error.get_or_insert(err);
     }
 }
 

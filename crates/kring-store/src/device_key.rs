@@ -4,7 +4,7 @@ use std::path::Path;
 
 use iroh_base::SecretKey;
 
-use crate::atomic::write_atomic;
+use crate::atomic::{PRIVATE_FILE_MODE, write_atomic};
 use crate::error::{IoContext, Result, StoreError};
 
 pub const DEVICE_KEY_FILE: &str = "device.key";
@@ -25,7 +25,7 @@ pub fn load_or_create(dir: &Path) -> Result<SecretKey> {
         }
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
             let key = SecretKey::generate();
-            write_atomic(&path, &key.to_bytes(), Some(0o600))?;
+            write_atomic(&path, &key.to_bytes(), Some(PRIVATE_FILE_MODE))?;
             tracing::info!(path = %path.display(), "created a new device key");
             Ok(key)
         }

@@ -17,7 +17,7 @@ mod network_store;
 pub mod record;
 pub mod snapshot_file;
 
-pub use atomic::write_atomic;
+pub use atomic::{PRIVATE_FILE_MODE, write_atomic};
 pub use config::Config;
 pub use data_dir::{DataDir, NETWORKS_DIR, is_valid_network_id};
 pub use error::{Result, StoreError};

@@ -1,9 +1,10 @@
 //! One Kring process per data directory: an OS file lock on `kring.lock` holding the owner's pid.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::io::{Read, Seek, Write};
 use std::path::Path;
 
+use crate::atomic::private_file_options;
 use crate::error::{IoContext, Result, StoreError};
 
 pub const LOCK_FILE: &str = "kring.lock";
@@ -18,7 +19,8 @@ pub struct DirLock {
 impl DirLock {
     pub fn acquire(dir: &Path) -> Result<DirLock> {
         let path = dir.join(LOCK_FILE);
-        let mut file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).at(&path)?;
+        let mut file =
+            private_file_options().read(true).write(true).create(true).truncate(false).open(&path).at(&path)?;
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
