@@ -2,7 +2,7 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 
-use iroh::endpoint::{PortmapperConfig, presets};
+use iroh::endpoint::{PortmapperConfig, QuicTransportConfig, VarInt, presets};
 use iroh::{Endpoint, EndpointAddr, RelayMode, RelayUrl, SecretKey, TransportAddr};
 use iroh_mdns_address_lookup::MdnsAddressLookup;
 
@@ -10,6 +10,13 @@ use crate::error::{NodeError, Result};
 
 /// Kring's own mDNS service name: other iroh apps on the LAN are not mistaken for Kring.
 const LAN_SERVICE: &str = "kring-v1";
+
+/// What a peer may have in flight to this device on one connection, all streams together.
+/// QUIC's defaults (100 + 100 streams of 1.25 MB each, no limit per connection) would let one
+/// stranger make this device buffer 250 MB before a single byte is read; with this, the 64
+/// connections allowed at once (`links::MAX_CONNECTIONS`) hold at most 64 MB. One stream had
+/// 1.25 MB by default: a LAN is still filled, a relay with 100 ms round trips gets 10 MB/s.
+const RECEIVE_WINDOW: u32 = 1024 * 1024;
 
 #[derive(Debug, Clone, Default)]
 pub struct NetworkMode {
@@ -76,7 +83,14 @@ async fn try_bind(key: SecretKey, mode: &NetworkMode, alpns: Vec<Vec<u8>>, socke
             None => builder,
         }
     };
-    builder = builder.secret_key(key).alpns(alpns);
+    // Kring opens one bidirectional stream per connection (sync or join), never a one-way one.
+    let transport = QuicTransportConfig::builder()
+        .max_concurrent_bidi_streams(VarInt::from_u32(4))
+        .max_concurrent_uni_streams(VarInt::from_u32(0))
+        .stream_receive_window(VarInt::from_u32(RECEIVE_WINDOW))
+        .receive_window(VarInt::from_u32(RECEIVE_WINDOW))
+        .build();
+    builder = builder.secret_key(key).alpns(alpns).transport_config(transport);
     if mode.lan_discovery() {
         builder = builder.address_lookup(MdnsAddressLookup::builder().service_name(LAN_SERVICE));
     }

@@ -8,6 +8,20 @@
 //! only ever closes the connection it dialed).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use iroh::endpoint::Connection;
+
+use crate::node::Shared;
+
+/// Incoming connections (sync and join) one device may hold at once. An honest one holds one
+/// live sync, now and then with a one-off sync or a join beside it, and briefly an old
+/// connection it has not noticed is gone; more is a device trying to tie this one up.
+pub(crate) const MAX_CONNECTIONS_PER_DEVICE: usize = 4;
+/// Incoming connections at once, from all devices: a meeting of 30 laptops all connected to
+/// each other with room to spare. A stranger's costs about 1 MB at most (the QUIC receive
+/// window; its frames are tiny) and ends within 10 s, so a crowd of them takes little.
+pub(crate) const MAX_CONNECTIONS: usize = 64;
 
 struct Link {
     id: u64,
@@ -19,6 +33,35 @@ struct Link {
 #[derive(Default)]
 pub(crate) struct Links {
     by_device: BTreeMap<String, Vec<Link>>,
+    /// Incoming connections open now, by device, and their total (see [`Slot`]).
+    incoming: BTreeMap<String, usize>,
+    incoming_total: usize,
+}
+
+/// An incoming connection's place among the [`MAX_CONNECTIONS`]; given back when dropped.
+pub(crate) struct Slot {
+    shared: Arc<Shared>,
+    remote: String,
+}
+
+impl Slot {
+    /// A place for `conn`, or `None` once it is closed: its device, or all devices together,
+    /// already hold as many connections as allowed.
+    pub fn take(shared: &Arc<Shared>, conn: &Connection) -> Option<Slot> {
+        let remote = conn.remote_id().to_string();
+        if shared.links().enter(&remote) {
+            Some(Slot { shared: shared.clone(), remote })
+        } else {
+            conn.close(2u32.into(), b"too many connections");
+            None
+        }
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.shared.links().leave(&self.remote);
+    }
 }
 
 /// What [`Links::add`] decided about a new connection.
@@ -73,6 +116,28 @@ impl Links {
     pub fn is_connected(&self, remote: &str) -> bool {
         self.by_device.contains_key(remote)
     }
+
+    /// Counts a new incoming connection from `remote`, unless that would pass a cap.
+    fn enter(&mut self, remote: &str) -> bool {
+        let of_device = self.incoming.get(remote).copied().unwrap_or(0);
+        if of_device >= MAX_CONNECTIONS_PER_DEVICE || self.incoming_total >= MAX_CONNECTIONS {
+            return false;
+        }
+        self.incoming.insert(remote.to_string(), of_device + 1);
+        self.incoming_total += 1;
+        true
+    }
+
+    /// An incoming connection counted by [`Links::enter`] ended.
+    fn leave(&mut self, remote: &str) {
+        if let Some(count) = self.incoming.get_mut(remote) {
+            *count -= 1;
+            if *count == 0 {
+                self.incoming.remove(remote);
+            }
+            self.incoming_total -= 1;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -121,6 +186,26 @@ mod tests {
         assert!(!at_small.remove(LARGE, 2), "one connection is left");
         assert!(at_small.remove(LARGE, 1), "that was the last");
         assert!(!at_small.is_connected(LARGE));
+    }
+
+    #[test]
+    fn incoming_connections_are_capped_per_device_and_in_all() {
+        let mut links = Links::default();
+        for _ in 0..MAX_CONNECTIONS_PER_DEVICE {
+            assert!(links.enter(SMALL));
+        }
+        assert!(!links.enter(SMALL), "one more from the same device");
+        links.leave(SMALL);
+        assert!(links.enter(SMALL), "a place came free");
+
+        let others = MAX_CONNECTIONS - MAX_CONNECTIONS_PER_DEVICE;
+        for n in 0..others {
+            assert!(links.enter(&format!("stranger {n}")));
+        }
+        assert!(!links.enter(LARGE), "all places are taken");
+        links.leave("stranger 0");
+        assert!(links.enter(LARGE));
+        assert_eq!(links.incoming_total, MAX_CONNECTIONS);
     }
 
     #[test]

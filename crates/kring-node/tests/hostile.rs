@@ -94,8 +94,10 @@ async fn misbehaving_member_devices_are_dropped_and_honest_ones_still_sync() {
                     ("oversized", Duration::from_secs(10))
                 }
                 2 => {
-                    // An endless stream: a frame as large as allowed, then more, as fast as it
-                    // goes. The frame fills up, is no message, and the device is dropped.
+                    // An endless stream: a frame as large as allowed (once a network is open),
+                    // then more, as fast as it goes. The frame fills up, is no message, and the
+                    // device is dropped.
+                    send.write_all(&frame::encode(&open)).await.unwrap();
                     send.write_all(&((MAX_FRAME as u32) - 1).to_be_bytes()).await.unwrap();
                     let junk = vec![0xa5u8; 1 << 20];
                     let flood = async { while send.write_all(&junk).await.is_ok() {} };

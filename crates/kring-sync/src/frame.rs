@@ -45,6 +45,13 @@ impl FrameReader {
         FrameReader { buffer: Vec::new(), max }
     }
 
+    /// Changes the largest frame accepted from now on; a frame whose header has arrived is
+    /// judged again by the new limit. The node raises it once a device has opened a network it
+    /// may sync: until then a stranger may send only frames as small as an `Open`.
+    pub fn set_limit(&mut self, max: usize) {
+        self.max = max;
+    }
+
     pub fn push(&mut self, bytes: &[u8]) {
         self.buffer.extend_from_slice(bytes);
     }
@@ -89,7 +96,7 @@ mod tests {
     fn sample() -> Vec<Message> {
         vec![
             Message::Open { network: "n1".into() },
-            Message::Sync { network: "n1".into(), data: vec![0x42, 1, 2, 3] },
+            Message::Sync { network: "n1".into(), data: vec![0x42, 1, 2, 3], signatures: vec![] },
             Message::Refused { network: "n2".into() },
         ]
     }
@@ -112,7 +119,7 @@ mod tests {
 
     #[test]
     fn a_partly_received_frame_tells_its_progress() {
-        let frame = encode(&Message::Sync { network: "n1".into(), data: vec![7; 1000] });
+        let frame = encode(&Message::Sync { network: "n1".into(), data: vec![7; 1000], signatures: vec![] });
         let mut reader = FrameReader::default();
         assert_eq!(reader.pending(), None);
         reader.push(&frame[..504]);
@@ -128,6 +135,25 @@ mod tests {
         let mut reader = FrameReader::with_limit(1024);
         reader.push(&(1025u32).to_be_bytes());
         assert_eq!(reader.next_message(), Err(FrameError::TooLarge { len: 1025, max: 1024 }));
+    }
+
+    #[test]
+    fn a_raised_limit_takes_the_frame_the_small_one_refused() {
+        let stream: Vec<u8> = [Message::Open { network: "n1".into() }, Message::Refused { network: "n".repeat(1000) }]
+            .iter()
+            .flat_map(encode)
+            .collect();
+        for raise in [false, true] {
+            let mut reader = FrameReader::with_limit(256);
+            reader.push(&stream);
+            assert_eq!(reader.next_message(), Ok(Some(Message::Open { network: "n1".into() })));
+            if raise {
+                reader.set_limit(MAX_FRAME);
+                assert!(matches!(reader.next_message(), Ok(Some(Message::Refused { .. }))));
+            } else {
+                assert!(matches!(reader.next_message(), Err(FrameError::TooLarge { max: 256, .. })));
+            }
+        }
     }
 
     #[test]

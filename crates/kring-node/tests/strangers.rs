@@ -1,0 +1,601 @@
+//! Strangers get nothing and cost little (issue 12). Fifty devices nobody invited connect at
+//! once and send the largest frames and the longest network names they can while a member
+//! syncs an edit: the member is served, memory hardly grows, and no log line reaches 1 KB.
+//! One device gets a few connections and no more. A join that fails, for whatever reason,
+//! gets the same answer, byte for byte.
+//! Real nodes and raw iroh endpoints on 127.0.0.1, offline mode; every test bounded in time.
+//! The strangers run in a second process (this test binary, started again), so that the
+//! memory measured is the node's alone.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use iroh::endpoint::{Connection, PortmapperConfig, RecvStream, SendStream, presets};
+use iroh::{Endpoint, EndpointAddr};
+use kring_model::{InviteId, Network, NetworkDetails, Profile, Role};
+use kring_node::{FoundVia, InviteTicket, JOIN_ALPN, JoinReply, JoinRequest, NetworkMode, Node, NodeEvent};
+use kring_store::DataDir;
+use kring_sync::{FrameReader, MAX_FRAME, Message, SYNC_ALPN, frame};
+use tokio::sync::broadcast::error::RecvError;
+use tokio::time::timeout;
+
+const STRANGERS: usize = 50;
+/// The tests of this file run one at a time: the memory measured is one test's.
+static ALONE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+/// What the node's process may grow by while the strangers are at it (they run in a process
+/// of their own). `kring serve` idles at ~19 MB and must stay under 100 MB.
+const MAX_GROWTH_MB: f64 = 40.0;
+/// No line of the log may be this long.
+const MAX_LINE: usize = 1024;
+
+/// Everything logged in this process (Kring at every level, the rest from warnings on) and
+/// every event of the serving node as the JSON line `kring serve` prints for it.
+#[derive(Clone, Default)]
+struct Log(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Log {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn log() -> &'static Log {
+    static LOG: OnceLock<Log> = OnceLock::new();
+    LOG.get_or_init(|| {
+        let log = Log::default();
+        let writer = log.clone();
+        tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .with_env_filter(tracing_subscriber::EnvFilter::new("warn,kring_node=trace,kring_sync=trace"))
+            .init();
+        log
+    })
+}
+
+/// Writes every event of `node` into the log, as `kring serve` prints them.
+fn log_events(node: &Node) {
+    let mut events = node.subscribe();
+    let mut log = log().clone();
+    tokio::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(event) => writeln!(log, "{}", serde_json::to_string(&event).unwrap()).unwrap(),
+                Err(RecvError::Lagged(missed)) => writeln!(log, "{missed} events were not shown").unwrap(),
+                Err(RecvError::Closed) => return,
+            }
+        }
+    });
+}
+
+/// A raw endpoint with a fresh key: a device nobody invited, driven byte by byte.
+async fn raw_device() -> Endpoint {
+    Endpoint::builder(presets::Minimal)
+        .portmapper_config(PortmapperConfig::Disabled)
+        .clear_ip_transports()
+        .bind_addr((std::net::Ipv4Addr::LOCALHOST, 0))
+        .unwrap()
+        .bind()
+        .await
+        .unwrap()
+}
+
+/// This process's resident memory in MB (Linux).
+fn resident_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+        .unwrap_or(0.0);
+    kb / 1024.0
+}
+
+/// A data directory holding one new network founded by "Anna" on its device.
+fn founded(dir: &tempfile::TempDir) -> (DataDir, String) {
+    let data = DataDir::open(dir.path()).unwrap();
+    let details = NetworkDetails { name: "Geheim netwerk".into(), ..Default::default() };
+    let (mut network, _) = Network::create(&details, &Profile::new("Anna"), &data.device_id()).unwrap();
+    let id = network.id().to_string();
+    data.create_network(&id, network.doc_mut()).unwrap();
+    (data, id)
+}
+
+/// What one stranger tries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Attack {
+    /// The header of the largest frame there is (64 MiB), then 64 MiB of junk.
+    HugeFrame,
+    /// An `Open` naming a network by a 16 MB id.
+    HugeName,
+    /// An `Open` of the real network (the stranger learned its id), then a 64 MiB frame.
+    KnownNetwork,
+    /// An `Open` whose id is as long as the small first frame allows (253 characters).
+    LongName,
+    /// The first stream stalls after two bytes (the node waits up to 10 s for a first
+    /// message) while as many more streams as the node allows each carry a 64 MiB frame that
+    /// it never reads.
+    ManyStreams,
+    /// No `Open` at all: refusals and peer lists naming networks, thousands of them.
+    NoOpen,
+}
+
+const ATTACKS: [Attack; 6] =
+    [Attack::HugeFrame, Attack::HugeName, Attack::KnownNetwork, Attack::LongName, Attack::ManyStreams, Attack::NoOpen];
+
+/// What the strangers send, made once (a 16 MB name per stranger would be 800 MB here).
+struct Payloads {
+    network: String,
+    huge_name: Vec<u8>,
+    junk: Vec<u8>,
+}
+
+/// The header of the largest frame there is, then junk up to its size, until the node stops it.
+async fn flood(send: &mut SendStream, junk: &[u8]) {
+    if send.write_all(&(MAX_FRAME as u32).to_be_bytes()).await.is_err() {
+        return;
+    }
+    let mut written = 0;
+    while written < MAX_FRAME && send.write_all(junk).await.is_ok() {
+        written += junk.len();
+    }
+}
+
+/// Everything the node sends on `recv` until it ends the stream or the connection; `None` if it
+/// still has not after `within`.
+async fn answer(recv: &mut RecvStream, within: Duration) -> Option<Vec<u8>> {
+    let mut bytes = Vec::new();
+    let mut buffer = [0u8; 4096];
+    timeout(within, async {
+        while let Ok(Some(n)) = recv.read(&mut buffer).await {
+            bytes.extend_from_slice(&buffer[..n]);
+        }
+    })
+    .await
+    .ok()?;
+    Some(bytes)
+}
+
+/// One stranger's attempt: what the node answered on its first stream, `None` if the node
+/// did not end the connection.
+async fn attack(device: Endpoint, addr: EndpointAddr, attack: Attack, payloads: Arc<Payloads>) -> Option<Vec<u8>> {
+    let conn: Connection = timeout(Duration::from_secs(10), device.connect(addr, SYNC_ALPN)).await.ok()?.ok()?;
+    let (mut send, mut recv) = conn.open_bi().await.ok()?;
+    let junk = &payloads.junk;
+    let sending = async {
+        match attack {
+            Attack::HugeFrame => flood(&mut send, junk).await,
+            Attack::HugeName => {
+                let _ = send.write_all(&payloads.huge_name).await;
+            }
+            Attack::KnownNetwork => {
+                let open = frame::encode(&Message::Open { network: payloads.network.clone() });
+                if send.write_all(&open).await.is_ok() {
+                    flood(&mut send, junk).await;
+                }
+            }
+            Attack::LongName => {
+                let open = frame::encode(&Message::Open { network: "x".repeat(253) });
+                assert_eq!(open.len(), 4 + 256, "the largest frame a stranger may send");
+                if send.write_all(&open).await.is_ok() {
+                    flood(&mut send, junk).await;
+                }
+            }
+            Attack::ManyStreams => {
+                let _ = send.write_all(&[0, 0]).await;
+                let mut floods = tokio::task::JoinSet::new();
+                // QUIC's default would allow 99 more.
+                while floods.len() < 99 {
+                    let Ok(Ok((mut more, _))) = timeout(Duration::from_millis(300), conn.open_bi()).await else {
+                        break;
+                    };
+                    let payloads = payloads.clone();
+                    floods.spawn(async move { flood(&mut more, &payloads.junk).await });
+                }
+                while floods.join_next().await.is_some() {}
+            }
+            Attack::NoOpen => {
+                let refused = frame::encode(&Message::Refused { network: "r".repeat(60) });
+                let peers = frame::encode(&Message::Peers { network: "p".repeat(60), peers: vec![] });
+                let spam: Vec<u8> = (0..5000).flat_map(|_| refused.iter().chain(&peers).copied()).collect();
+                let _ = send.write_all(&spam).await;
+            }
+        }
+    };
+    // Reads while sending: what the node says before it closes is not lost.
+    let (_, answered) =
+        tokio::join!(timeout(Duration::from_secs(20), sending), answer(&mut recv, Duration::from_secs(20)));
+    let gone = timeout(Duration::from_secs(5), conn.closed()).await.is_ok();
+    device.close().await;
+    answered.filter(|_| gone)
+}
+
+/// Set in the process that plays the strangers: the node's address and its network's id.
+const STRANGERS_AT: &str = "KRING_STRANGERS_AT";
+/// How the strangers' process reports what each got.
+const RESULT: &str = "stranger-result ";
+
+/// The strangers of [`fifty_strangers_cost_little_and_a_member_is_served`], in a process of
+/// their own, so that the node's memory is measured without theirs. Does nothing by hand.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "started by fifty_strangers_cost_little_and_a_member_is_served"]
+async fn stranger_crowd() {
+    let Ok(target) = std::env::var(STRANGERS_AT) else { return };
+    let (addr, network): (EndpointAddr, String) = serde_json::from_str(&target).unwrap();
+    let payloads = Arc::new(Payloads {
+        network,
+        huge_name: frame::encode(&Message::Open { network: "n".repeat(16 * 1024 * 1024) }),
+        junk: vec![0xa5; 1 << 20],
+    });
+    let mut devices = Vec::new();
+    for _ in 0..STRANGERS {
+        devices.push(raw_device().await);
+    }
+    let mut strangers = tokio::task::JoinSet::new();
+    for (n, device) in devices.into_iter().enumerate() {
+        let (addr, payloads, kind) = (addr.clone(), payloads.clone(), ATTACKS[n % ATTACKS.len()]);
+        strangers.spawn(async move { (kind, attack(device, addr, kind, payloads).await) });
+    }
+    let results = timeout(Duration::from_secs(60), strangers.join_all()).await.expect("every stranger is done");
+    for (kind, answered) in results {
+        println!("{RESULT}{}", serde_json::to_string(&(format!("{kind:?}"), answered)).unwrap());
+    }
+}
+
+/// The strangers' process; killed if the test ends before it does.
+struct Crowd(std::process::Child);
+
+impl Drop for Crowd {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Crowd {
+    fn start(addr: &EndpointAddr, network: &str) -> (Crowd, std::thread::JoinHandle<String>) {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["stranger_crowd", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+            .env(STRANGERS_AT, serde_json::to_string(&(addr, network)).unwrap())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let output = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = std::io::Read::read_to_string(&mut stdout, &mut text);
+            text
+        });
+        (Crowd(child), output)
+    }
+
+    /// Waits (bounded) for the strangers to be done; what each got.
+    async fn results(mut self, output: std::thread::JoinHandle<String>) -> Vec<(String, Option<Vec<u8>>)> {
+        let deadline = Instant::now() + Duration::from_secs(90);
+        let status = loop {
+            if let Some(status) = self.0.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "the strangers are not done after 90 s");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        assert!(status.success(), "the strangers' process failed: {status}");
+        let text = output.join().unwrap();
+        text.lines()
+            .filter_map(|line| Some(line.split_once(RESULT)?.1))
+            .map(|json| serde_json::from_str(json).unwrap())
+            .collect()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_strangers_cost_little_and_a_member_is_served() {
+    let _alone = ALONE.lock().await;
+    timeout(Duration::from_secs(180), strangers_and_a_member()).await.expect("bounded in time");
+}
+
+async fn strangers_and_a_member() {
+    let log = log();
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (data_a, network) = founded(&dir_a);
+    let (node_a, _) = Node::start(&data_a, &NetworkMode::loopback_only()).await.unwrap();
+    log_events(&node_a);
+    let mut events_a = node_a.subscribe();
+    let (_, ticket) = node_a.create_invite(&network, Role::Member, 1, Duration::from_secs(600)).unwrap();
+    let data_b = DataDir::open(dir_b.path()).unwrap();
+    let (mode, profile) = (NetworkMode::loopback_only(), Profile::new("Bram"));
+    let join = Node::join(&data_b, &mode, &ticket, &profile, Duration::from_secs(10));
+    timeout(Duration::from_secs(15), join).await.unwrap().unwrap();
+
+    // Bram's laptop is connected live, as in a meeting.
+    let (node_b, _) = Node::start(&data_b, &NetworkMode::loopback_only()).await.unwrap();
+    let bram_device = data_b.device_id();
+    let mut events_b = node_b.subscribe();
+    node_b.connect(node_a.addr(), FoundVia::Typed);
+    timeout(Duration::from_secs(10), async { while !matches!(events_b.recv().await, Ok(NodeEvent::InSync { .. })) {} })
+        .await
+        .expect("Bram is in sync within seconds");
+
+    // Resident memory from here on, sampled while the strangers are at it.
+    let before = resident_mb();
+    let stop = Arc::new(AtomicBool::new(false));
+    let sampler = {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            let mut peak = resident_mb();
+            while !stop.load(Ordering::Relaxed) {
+                peak = peak.max(resident_mb());
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            peak
+        })
+    };
+
+    let started = Instant::now();
+    let (crowd, output) = Crowd::start(&node_a.addr(), &network);
+    // Once the first stranger is in, Bram writes a question; it reaches Anna's laptop.
+    timeout(Duration::from_secs(30), async {
+        loop {
+            if let Ok(NodeEvent::PeerConnected { endpoint, .. }) = events_a.recv().await
+                && endpoint != bram_device
+            {
+                return;
+            }
+        }
+    })
+    .await
+    .expect("the strangers arrive");
+    let edited = Instant::now();
+    let question = node_b
+        .edit(&network, |network, bram| network.add_question(bram, "Hoe houden we vreemden buiten?", ""))
+        .unwrap();
+    timeout(Duration::from_secs(10), async {
+        loop {
+            if let Ok(NodeEvent::Received { .. }) = events_a.recv().await {
+                let mut networks = node_a.shared().lock();
+                let snapshot = networks.get_mut(&network).unwrap().network.snapshot().unwrap();
+                if snapshot.questions.contains_key(&question) {
+                    return;
+                }
+            }
+        }
+    })
+    .await
+    .expect("Bram's edit reaches Anna within seconds, strangers or not");
+    let edit_ms = edited.elapsed().as_millis();
+    // And a new connection of Bram's is let in and syncs.
+    let anna_device = data_a.device_id();
+    let reports = node_b.sync_once(None, Duration::from_secs(20)).await.unwrap();
+    let report = reports.into_iter().find(|r| r.endpoint == anna_device).unwrap();
+    assert_eq!(report.status, "in-sync", "{report:?}");
+
+    let results = crowd.results(output).await;
+    let attacks_s = started.elapsed().as_secs_f64();
+    // The node has let go of every connection.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stop.store(true, Ordering::Relaxed);
+    let peak = sampler.await.unwrap();
+    let after = resident_mb();
+    eprintln!(
+        "{STRANGERS} strangers: the node's process had {before:.1} MB resident before, {peak:.1} MB at \
+         most (+{:.1}), {after:.1} MB after; Bram's edit arrived after {edit_ms} ms; the strangers' \
+         process was done after {attacks_s:.1} s",
+        peak - before
+    );
+
+    assert_eq!(results.len(), STRANGERS);
+    for (kind, answered) in &results {
+        let Some(bytes) = answered else { panic!("a {kind} stranger is still connected") };
+        assert!(!String::from_utf8_lossy(bytes).contains("Geheim"), "the network's name leaked to {kind}");
+        let mut reader = FrameReader::default();
+        reader.push(bytes);
+        let mut messages = Vec::new();
+        while let Some(message) = reader.next_message().unwrap() {
+            messages.push(message);
+        }
+        let expected = match kind.as_str() {
+            "KnownNetwork" => vec![Message::Refused { network: network.clone() }],
+            _ => vec![],
+        };
+        assert_eq!(messages, expected, "what a {kind} stranger got");
+    }
+    assert!(peak - before < MAX_GROWTH_MB, "resident memory grew by {:.1} MB", peak - before);
+
+    node_b.shutdown().await;
+    node_a.shutdown().await;
+    // The last events reach the log.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let text = String::from_utf8_lossy(&log.0.lock().unwrap()).into_owned();
+    let lines: Vec<&str> = text.lines().collect();
+    let longest = lines.iter().map(|line| line.len()).max().unwrap_or(0);
+    let disconnected = lines.iter().filter(|line| line.contains("peer-disconnected")).count();
+    eprintln!("log: {} lines, {disconnected} of them a peer disconnecting, longest {longest} bytes", lines.len());
+    assert!(disconnected >= STRANGERS, "every stranger's end is logged");
+    for line in &lines {
+        let start: String = line.chars().take(200).collect();
+        assert!(line.len() < MAX_LINE, "a log line of {} bytes: {start}…", line.len());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_device_gets_four_connections_and_no_more() {
+    let _alone = ALONE.lock().await;
+    timeout(Duration::from_secs(30), async {
+        let dir = tempfile::tempdir().unwrap();
+        let (data, _) = founded(&dir);
+        let (node, _) = Node::start(&data, &NetworkMode::loopback_only()).await.unwrap();
+        let device = raw_device().await;
+        let mut kept = Vec::new();
+        for _ in 0..4 {
+            kept.push(device.connect(node.addr(), SYNC_ALPN).await.unwrap());
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        for _ in 0..2 {
+            let extra = device.connect(node.addr(), SYNC_ALPN).await.unwrap();
+            let closed = timeout(Duration::from_secs(2), extra.closed()).await.expect("closed at once");
+            assert!(closed.to_string().contains("too many connections"), "{closed}");
+        }
+        assert!(kept.iter().all(|conn| conn.close_reason().is_none()), "the first four stay open");
+        // A place comes free when one of them ends.
+        kept.pop().unwrap().close(0u32.into(), b"bye");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let again = device.connect(node.addr(), SYNC_ALPN).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(again.close_reason().is_none(), "{:?}", again.close_reason());
+        device.close().await;
+        node.shutdown().await;
+    })
+    .await
+    .expect("bounded in time");
+}
+
+/// The request the joiner's Kring sends for `ticket`.
+fn request(ticket: &InviteTicket) -> JoinRequest {
+    let profile = Profile::new("Mallory");
+    JoinRequest {
+        network: ticket.network.clone(),
+        invite: ticket.invite.clone(),
+        secret: ticket.secret,
+        name: profile.name.clone(),
+        perspective: profile.perspective.to_string(),
+        organisation: profile.organisation.clone(),
+        addrs: vec![],
+    }
+}
+
+/// The inviter's answer to `request` from a fresh device, byte for byte.
+async fn ask(addr: EndpointAddr, request: &JoinRequest) -> Vec<u8> {
+    let device = raw_device().await;
+    let conn = device.connect(addr, JOIN_ALPN).await.unwrap();
+    let (mut send, mut recv) = conn.open_bi().await.unwrap();
+    send.write_all(&frame::encode(request)).await.unwrap();
+    send.finish().unwrap();
+    let bytes = recv.read_to_end(MAX_FRAME).await.unwrap();
+    conn.close(0u32.into(), b"thanks");
+    device.close().await;
+    bytes
+}
+
+fn reply(bytes: &[u8]) -> JoinReply {
+    let mut reader = FrameReader::default();
+    reader.push(bytes);
+    reader.next_frame().unwrap().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_failed_join_gets_the_same_answer() {
+    let _alone = ALONE.lock().await;
+    timeout(Duration::from_secs(60), async {
+        let dir = tempfile::tempdir().unwrap();
+        let (data, network) = founded(&dir);
+        let (node, _) = Node::start(&data, &NetworkMode::loopback_only()).await.unwrap();
+        let mut events = node.subscribe();
+        let invite = |uses, valid_for| node.create_invite(&network, Role::Member, uses, valid_for).unwrap();
+        let hour = Duration::from_secs(3600);
+
+        let (_, good) = invite(5, hour);
+        let (revoked_id, revoked) = invite(5, hour);
+        node.edit(&network, |network, anna| network.revoke_invite(anna, &revoked_id)).unwrap();
+        let (_, expiring) = invite(5, Duration::from_millis(300));
+        let (_, once) = invite(1, hour);
+        let welcome = reply(&ask(node.addr(), &request(&once)).await);
+        assert!(matches!(welcome, JoinReply::Welcome { .. }), "the one use of the ticket lets someone in");
+        tokio::time::sleep(Duration::from_millis(400)).await;
+
+        let mut wrong_secret = request(&good);
+        wrong_secret.secret[0] ^= 1;
+        let mut unknown_network = request(&good);
+        unknown_network.network = kring_model::NetworkId::random().to_string();
+        let mut unknown_invite = request(&good);
+        unknown_invite.invite = InviteId::random().to_string();
+        let mut huge_network = request(&good);
+        huge_network.network = "n".repeat(60_000);
+        let cases = [
+            ("wrong secret", wrong_secret),
+            ("revoked", request(&revoked)),
+            ("expired", request(&expiring)),
+            ("used up", request(&once)),
+            ("unknown network", unknown_network),
+            ("unknown invite", unknown_invite),
+            ("huge network id", huge_network),
+        ];
+        let mut answers = Vec::new();
+        for (kind, request) in &cases {
+            answers.push((*kind, ask(node.addr(), request).await));
+        }
+        let (_, first) = &answers[0];
+        for (kind, answer) in &answers {
+            assert_eq!(answer, first, "the answer to a join with {kind} differs");
+        }
+        match reply(first) {
+            JoinReply::Refused { reason } => assert_eq!(reason, "this ticket cannot be used"),
+            other => panic!("{other:?}"),
+        }
+
+        // The inviter's own log says why, in one short line each.
+        let mut reasons = Vec::new();
+        while reasons.len() < cases.len() {
+            match timeout(Duration::from_secs(5), events.recv()).await.expect("every refusal is reported") {
+                Ok(NodeEvent::JoinRefused { reason, .. }) => reasons.push(reason),
+                Ok(_) => {}
+                Err(err) => panic!("{err}"),
+            }
+        }
+        for (reason, expected) in reasons.iter().zip([
+            "wrong secret",
+            "revoked invite",
+            "expired invite",
+            "used-up invite",
+            "unknown network",
+            "unknown invite",
+            "unknown network",
+        ]) {
+            assert!(reason.starts_with(expected), "{reason:?} is not {expected:?}");
+            assert!(reason.len() < 200 && !reason.contains('\n'), "{reason:?}");
+        }
+        node.shutdown().await;
+    })
+    .await
+    .expect("bounded in time");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_join_request_too_large_or_too_slow_is_dropped() {
+    let _alone = ALONE.lock().await;
+    timeout(Duration::from_secs(40), async {
+        let dir = tempfile::tempdir().unwrap();
+        let (data, _) = founded(&dir);
+        let (node, _) = Node::start(&data, &NetworkMode::loopback_only()).await.unwrap();
+        let device = raw_device().await;
+
+        // 100 KiB where a request has at most 64: no answer, and the connection is gone.
+        let conn = device.connect(node.addr(), JOIN_ALPN).await.unwrap();
+        let (mut send, mut recv) = conn.open_bi().await.unwrap();
+        let _ = send.write_all(&vec![0x42; 100 * 1024]).await;
+        let _ = send.finish();
+        let answer = recv.read_to_end(MAX_FRAME).await.unwrap_or_default();
+        assert!(answer.is_empty(), "an answer to an oversized request");
+        timeout(Duration::from_secs(3), conn.closed()).await.expect("dropped at once");
+
+        // A request begun and never finished holds the connection for 10 s, no longer.
+        let started = Instant::now();
+        let conn = device.connect(node.addr(), JOIN_ALPN).await.unwrap();
+        let (mut send, _recv) = conn.open_bi().await.unwrap();
+        send.write_all(&[0, 0]).await.unwrap();
+        timeout(Duration::from_secs(20), conn.closed()).await.expect("dropped after the request's time");
+        let waited = started.elapsed();
+        assert!(waited > Duration::from_secs(9) && waited < Duration::from_secs(15), "{waited:?}");
+
+        device.close().await;
+        node.shutdown().await;
+    })
+    .await
+    .expect("bounded in time");
+}
