@@ -25,6 +25,12 @@ if ! command -v cargo >/dev/null 2>&1; then
     exit 1
 fi
 
+# The test command checks formatting and lints too; rustup's minimal profile leaves both out.
+if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+    echo "Adding rustfmt and clippy to the Rust toolchain ..." >&2
+    rustup component add rustfmt clippy
+fi
+
 if command -v dpkg >/dev/null 2>&1; then
     missing=()
     for pkg in "${packages[@]}"; do

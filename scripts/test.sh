@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
 # The bench once on a small network, so that it keeps working; its times are not judged here.
 cargo run --locked -p kring-bench -- --smoke

@@ -2,73 +2,18 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use common::serving::{LOOPBACK, Serving, sync};
 use common::*;
 use serde_json::Value;
 
-const LOOPBACK: [&str; 3] = ["--offline", "--bind", "127.0.0.1:0"];
-
-/// A `kring serve` process, stopped (SIGTERM) when dropped, even if the test fails.
-struct Serving {
-    child: Child,
-    first_line: Value,
-}
-
-impl Serving {
-    fn start(data: &Path, extra: &[&str]) -> Serving {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kring"))
-            .arg("--data-dir")
-            .arg(data)
-            .arg("serve")
-            .args(LOOPBACK)
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let line = rx.recv_timeout(Duration::from_secs(20)).expect("serve prints its address");
-        Serving { child, first_line: serde_json::from_str(&line).unwrap() }
-    }
-
-    /// Stops gracefully and returns whether it exited with success.
-    fn stop(mut self) -> bool {
-        Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().unwrap();
-        for _ in 0..200 {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status.success();
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        false
-    }
-}
-
-impl Drop for Serving {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn sync(data: &Path) -> Value {
-    let mut args = vec!["sync"];
-    args.extend(LOOPBACK);
-    args.extend(["--timeout", "10"]);
-    ok(data, &args)
+/// Whether the serving laptop reported a refused join for `why`.
+fn refused_because(serving: &Serving, why: &str) -> bool {
+    let refused = serving.wait_for(Duration::from_secs(5), |event| event["event"] == "join-refused");
+    refused.is_some_and(|event| event["reason"].as_str().is_some_and(|reason| reason.starts_with(why)))
 }
 
 #[test]
@@ -151,14 +96,19 @@ fn used_up_and_revoked_tickets_are_refused_without_any_data() {
     assert!(join(b, "Bram").status.success());
     let second = join(c, "Chris");
     assert!(!second.status.success());
-    assert!(String::from_utf8_lossy(&second.stderr).contains("used the maximum number of times"));
+    // Every refused ticket gets the same answer, so a stranger learns nothing from it; the
+    // inviting laptop says why.
+    assert!(String::from_utf8_lossy(&second.stderr).contains("this ticket cannot be used"));
+    assert!(refused_because(&serving, "used-up invite"));
     assert!(ok(c, &["network", "list"])["networks"].as_array().unwrap().is_empty(), "a refused joiner gets no network");
     assert!(serving.stop());
 
     ok(a, &["invite", "revoke", "--invite", &invite]);
     let revoked = Serving::start(a, &[]);
     let again = join(c, "Chris");
-    assert!(String::from_utf8_lossy(&again.stderr).contains("revoked"), "{}", String::from_utf8_lossy(&again.stderr));
+    let again = String::from_utf8_lossy(&again.stderr);
+    assert!(again.contains("this ticket cannot be used"), "{again}");
+    assert!(refused_because(&revoked, "revoked invite"));
     assert!(revoked.stop());
 }
 
@@ -171,7 +121,8 @@ fn an_expired_ticket_is_refused() {
     std::thread::sleep(Duration::from_millis(1500));
     let mut args = vec!["join", &ticket, "--me", "Bram", "--timeout", "10"];
     args.extend(LOOPBACK);
-    assert!(fails(b.path(), &args).contains("expired"));
+    assert!(fails(b.path(), &args).contains("this ticket cannot be used"));
+    assert!(refused_because(&serving, "expired invite"));
     assert!(ok(b.path(), &["network", "list"])["networks"].as_array().unwrap().is_empty());
     assert!(serving.stop());
 }

@@ -123,7 +123,7 @@ impl Words {
             self.0 ^= self.0 >> 7;
             self.0 ^= self.0 << 17;
             text.push_str(Self::LIST[(self.0 % Self::LIST.len() as u64) as usize]);
-            text.push(if self.0 % 11 == 0 { '.' } else { ' ' });
+            text.push(if self.0.is_multiple_of(11) { '.' } else { ' ' });
         }
         text.chars().take(chars).collect()
     }

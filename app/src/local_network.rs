@@ -3,11 +3,12 @@
 
 use anyhow::{Context, Result, bail};
 use kring_model::{MemberId, Network, NetworkSnapshot};
-use kring_store::{DataDir, NetworkStore};
+use kring_node::OpenNetwork;
+use kring_store::DataDir;
 
 pub struct LocalNetwork {
-    pub network: Network,
-    store: NetworkStore,
+    /// The network, its store and signatures: edits go through it, as in the running node.
+    pub open: OpenNetwork,
     device: String,
 }
 
@@ -19,42 +20,34 @@ impl LocalNetwork {
             Some(id) => id.to_string(),
             None => only_network(data)?,
         };
-        let (store, doc, report) = data.open_network(&id)?;
+        let (open, report) = OpenNetwork::open(data, &id).with_context(|| format!("network {id} cannot be opened"))?;
         for problem in &report.problems {
             eprintln!("warning: {problem}");
         }
-        let network = Network::from_doc(doc).with_context(|| format!("network {id} cannot be opened"))?;
-        Ok(LocalNetwork { network, store, device: data.device_id() })
+        Ok(LocalNetwork { open, device: data.device_id() })
     }
 
     /// Stores a network that is new to this device.
-    pub fn create(data: &DataDir, mut network: Network) -> Result<LocalNetwork> {
-        let id = network.id().to_string();
-        let store = data.create_network(&id, network.doc_mut())?;
-        Ok(LocalNetwork { network, store, device: data.device_id() })
+    pub fn create(data: &DataDir, network: Network) -> Result<LocalNetwork> {
+        Ok(LocalNetwork { open: OpenNetwork::create(data, network)?, device: data.device_id() })
     }
 
     pub fn snapshot(&self) -> Result<NetworkSnapshot> {
-        Ok(self.network.snapshot()?)
+        Ok(self.open.network.snapshot()?)
     }
 
     /// The member this device acts as in this network.
     pub fn me(&self) -> Result<MemberId> {
         // Reads only the members; every command asks this first.
-        match self.network.member_for_device(&self.device)? {
+        match self.open.network.member_for_device(&self.device)? {
             Some(member) => Ok(member),
-            None => bail!("this device is not a current member of network {}", self.network.id()),
+            None => bail!("this device is not a current member of network {}", self.open.network.id()),
         }
-    }
-
-    /// The document and its store, for code that edits and saves in one go.
-    pub fn parts(&mut self) -> (&mut Network, &mut NetworkStore) {
-        (&mut self.network, &mut self.store)
     }
 
     /// Writes every edit made so far to disk (fsynced) — call before reporting success.
     pub fn save(&mut self) -> Result<()> {
-        self.store.persist(self.network.doc_mut())?;
+        self.open.persist()?;
         Ok(())
     }
 }

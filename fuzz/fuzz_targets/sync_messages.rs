@@ -20,7 +20,8 @@
 
 use kring_model::Network;
 use kring_model::automerge::{AutoCommit, sync};
-use kring_sync::{Event, FrameReader, Library, Message, PeerConnection};
+use kring_model::trust::RuleBook;
+use kring_sync::{Event, FrameReader, Library, Message, PeerConnection, Replica, SignatureBook};
 use libfuzzer_sys::fuzz_target;
 use sha2::Digest;
 
@@ -34,11 +35,23 @@ struct Local {
     saved: Option<Vec<u8>>,
     /// The document as last saved: the node saves after every [`Event::Changed`].
     saved_doc: Vec<u8>,
+    signatures: SignatureBook,
+    rules: RuleBook,
+    key: iroh_base::SecretKey,
 }
 
 impl Library for Local {
     fn document(&mut self, network: &str) -> Option<&mut AutoCommit> {
         (self.network.id().as_str() == network).then(|| self.network.doc_mut())
+    }
+
+    fn replica(&mut self, network: &str) -> Option<Replica<'_>> {
+        (self.network.id().as_str() == network).then(|| Replica {
+            doc: self.network.doc_mut(),
+            signatures: &mut self.signatures,
+            rules: &mut self.rules,
+            key: &self.key,
+        })
     }
 
     fn may_sync(&mut self, network: &str, device: &str) -> bool {
@@ -98,8 +111,8 @@ fn fix_checksums(mut chunk: Vec<u8>) -> Vec<u8> {
 }
 
 fn with_fixed_checksums(message: Message) -> Message {
-    let Message::Sync { network, data } = message else { return message };
-    let Ok(mut decoded) = sync::Message::decode(&data) else { return Message::Sync { network, data } };
+    let Message::Sync { network, data, signatures } = message else { return message };
+    let Ok(mut decoded) = sync::Message::decode(&data) else { return Message::Sync { network, data, signatures } };
     let chunks: Vec<Vec<u8>> = decoded.changes.iter().map(|c| fix_checksums(c.to_vec())).collect();
     decoded.changes = chunks.into();
     // Automerge's encoder asserts that hash lists are sorted, as every real peer sends them;
@@ -109,7 +122,7 @@ fn with_fixed_checksums(message: Message) -> Message {
     for have in &mut decoded.have {
         have.last_sync.sort();
     }
-    Message::Sync { network, data: decoded.encode() }
+    Message::Sync { network, data: decoded.encode(), signatures }
 }
 
 /// Drops what the connection would send, and saves the document when it changed, as the node
@@ -144,7 +157,14 @@ fuzz_target!(
     let network = Network::from_doc(pristine()).expect("the fixture is a network");
     let id = network.id().to_string();
     let saved_doc = FIXTURE.to_vec();
-    let mut local = Local { network, saved, saved_doc };
+    let mut local = Local {
+        network,
+        saved,
+        saved_doc,
+        signatures: SignatureBook::default(),
+        rules: RuleBook::default(),
+        key: iroh_base::SecretKey::from_bytes(&[7; 32]),
+    };
     let seen = local.network.heads();
     let remote = if flags & 0x01 != 0 { STRANGER } else { MEMBER };
     let mut connection = PeerConnection::new(remote);

@@ -16,7 +16,7 @@ pub fn run(args: InviteArgs, data: &DataDir) -> Result<Value> {
             let mut local = LocalNetwork::open(data, network.network.as_deref())?;
             let me = local.me()?;
             let invite = InviteId::new(invite);
-            local.network.revoke_invite(&me, &invite)?;
+            local.open.network.revoke_invite(&me, &invite)?;
             local.save()?;
             Ok(json!({ "invite": invite, "revoked": true }))
         }
@@ -29,10 +29,8 @@ pub fn run(args: InviteArgs, data: &DataDir) -> Result<Value> {
             }
             let mut local = LocalNetwork::open(data, args.network.network.as_deref())?;
             let peers = vec![book.own_addr(data.device_key().public())];
-            let (network, store) = local.parts();
             let (invite, ticket) = kring_node::invite::create(
-                network,
-                store,
+                &mut local.open,
                 &data.device_id(),
                 args.role.parse()?,
                 args.limits.max_uses,

@@ -14,9 +14,10 @@ pub fn run(command: MemberCommand, data: &DataDir) -> Result<Value> {
             let mut local = LocalNetwork::open(data, network.network.as_deref())?;
             let me = local.me()?;
             let member = MemberId::new(member);
-            local.network.remove_member(&me, &member)?;
+            // Every open invite goes with the removal: the removed person may know a ticket.
+            let revoked = local.open.network.remove_member(&me, &member)?;
             local.save()?;
-            Ok(json!({ "member": member, "removed": true }))
+            Ok(json!({ "member": member, "removed": true, "revoked_invites": revoked }))
         }
     }
 }

@@ -15,7 +15,7 @@ pub fn run(command: NetworkCommand, data: &DataDir) -> Result<Value> {
             let (network, member) = Network::create(&details, &profile_of(&me, &profile)?, &data.device_id())?;
             let mut local = LocalNetwork::create(data, network)?;
             local.save()?;
-            Ok(json!({ "network": local.network.id(), "member": member }))
+            Ok(json!({ "network": local.open.network.id(), "member": member }))
         }
         NetworkCommand::List => {
             let mut networks = Vec::new();

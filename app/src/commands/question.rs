@@ -13,7 +13,7 @@ pub fn run(command: QuestionCommand, data: &DataDir) -> Result<Value> {
         QuestionCommand::Add { network, title, details } => {
             let mut local = LocalNetwork::open(data, network.network.as_deref())?;
             let me = local.me()?;
-            let question = local.network.add_question(&me, &title, &details)?;
+            let question = local.open.network.add_question(&me, &title, &details)?;
             local.save()?;
             Ok(json!({ "question": question }))
         }
@@ -22,9 +22,9 @@ pub fn run(command: QuestionCommand, data: &DataDir) -> Result<Value> {
             let me = local.me()?;
             let question = QuestionId::new(question);
             if retract {
-                local.network.retract_vote(&me, &question)?;
+                local.open.network.retract_vote(&me, &question)?;
             } else {
-                local.network.vote(&me, &question)?;
+                local.open.network.vote(&me, &question)?;
             }
             local.save()?;
             let votes = local.snapshot()?.questions.get(&question).map_or(0, |q| q.votes.len());
@@ -34,7 +34,7 @@ pub fn run(command: QuestionCommand, data: &DataDir) -> Result<Value> {
             let mut local = LocalNetwork::open(data, network.network.as_deref())?;
             let me = local.me()?;
             let question = QuestionId::new(question);
-            local.network.set_status(&me, &question, status.parse()?)?;
+            local.open.network.set_status(&me, &question, status.parse()?)?;
             local.save()?;
             Ok(json!({ "question": question, "status": status }))
         }

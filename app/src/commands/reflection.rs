@@ -17,15 +17,15 @@ pub fn run(command: ReflectionCommand, data: &DataDir) -> Result<Value> {
     let mut local = LocalNetwork::open(data, network.as_deref())?;
     let me = local.me()?;
     let answer = match command {
-        ReflectionCommand::Open { title, .. } => json!({ "round": local.network.open_round(&me, &title)? }),
+        ReflectionCommand::Open { title, .. } => json!({ "round": local.open.network.open_round(&me, &title)? }),
         ReflectionCommand::Score { round, factor, score, comment, .. } => {
             let (round, factor) = (RoundId::new(round), FactorId::new(factor));
-            local.network.score(&me, &round, &factor, score, &comment)?;
+            local.open.network.score(&me, &round, &factor, score, &comment)?;
             json!({ "round": round, "factor": factor, "score": score })
         }
         ReflectionCommand::Close { round, .. } => {
             let round = RoundId::new(round);
-            local.network.close_round(&me, &round)?;
+            local.open.network.close_round(&me, &round)?;
             json!({ "round": round, "closed": true })
         }
     };

@@ -14,7 +14,7 @@ pub fn run(command: SessionCommand, data: &DataDir) -> Result<Value> {
             let mut local = LocalNetwork::open(data, network.network.as_deref())?;
             let me = local.me()?;
             let new = NewSession { title, kind: kind.parse()?, starts_at: date, location };
-            let session = local.network.add_session(&me, &new)?;
+            let session = local.open.network.add_session(&me, &new)?;
             local.save()?;
             Ok(json!({ "session": session }))
         }
@@ -23,9 +23,9 @@ pub fn run(command: SessionCommand, data: &DataDir) -> Result<Value> {
             let me = local.me()?;
             let session = SessionId::new(session);
             let field = TextField::Notes(session.clone());
-            local.network.append_text(&me, &field, &append)?;
+            local.open.network.append_text(&me, &field, &append)?;
             local.save()?;
-            let length = local.network.text(&field)?.chars().count();
+            let length = local.open.network.text(&field)?.chars().count();
             Ok(json!({ "session": session, "notes_length": length }))
         }
         SessionCommand::Attend { network, session, member, status } => {
@@ -33,7 +33,7 @@ pub fn run(command: SessionCommand, data: &DataDir) -> Result<Value> {
             let me = local.me()?;
             let session = SessionId::new(session);
             let member = member.map(MemberId::new).unwrap_or_else(|| me.clone());
-            local.network.set_attendance(&me, &session, &member, status.parse()?)?;
+            local.open.network.set_attendance(&me, &session, &member, status.parse()?)?;
             local.save()?;
             Ok(json!({ "session": session, "member": member, "status": status }))
         }

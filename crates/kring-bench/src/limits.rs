@@ -4,10 +4,12 @@
 
 use std::time::{Duration, Instant};
 
+use iroh_base::SecretKey;
 use kring_model::Network;
 use kring_model::automerge::AutoCommit;
 use kring_model::automerge::sync::{self, SyncDoc};
-use kring_sync::{FrameReader, Library, PeerConnection, frame};
+use kring_model::trust::RuleBook;
+use kring_sync::{FrameReader, Library, PeerConnection, Replica, SignatureBook, frame};
 
 /// What one sync cost.
 #[derive(Debug, Clone, Copy, Default)]
@@ -51,9 +53,29 @@ pub struct Side {
     pub network: Network,
     pub device: String,
     pub saved_state: Option<Vec<u8>>,
+    key: SecretKey,
+    signatures: SignatureBook,
+    rules: RuleBook,
+}
+
+impl Side {
+    /// A laptop's network with the signatures it keeps and the key it signs with.
+    pub fn new(network: Network, signatures: SignatureBook, key: SecretKey, saved_state: Option<Vec<u8>>) -> Side {
+        let device = key.public().to_string();
+        Side { network, device, saved_state, key, signatures, rules: RuleBook::default() }
+    }
 }
 
 impl Library for Side {
+    fn replica(&mut self, network: &str) -> Option<Replica<'_>> {
+        (self.network.id().as_str() == network).then(|| Replica {
+            doc: self.network.doc_mut(),
+            signatures: &mut self.signatures,
+            rules: &mut self.rules,
+            key: &self.key,
+        })
+    }
+
     fn document(&mut self, network: &str) -> Option<&mut AutoCommit> {
         (self.network.id().as_str() == network).then(|| self.network.doc_mut())
     }
@@ -119,11 +141,16 @@ mod tests {
 
     #[test]
     fn both_syncs_bring_two_diverged_copies_together() {
-        let (device_a, device_b) = ("a".repeat(64), "b".repeat(64));
+        let (key_a, key_b) = (SecretKey::from_bytes(&[1; 32]), SecretKey::from_bytes(&[2; 32]));
+        let (device_a, device_b) = (key_a.public().to_string(), key_b.public().to_string());
         let details = NetworkDetails { name: "PLG".into(), ..Default::default() };
         let (mut a, anna) = Network::create(&details, &Profile::new("Anna"), &device_a).unwrap();
         let bram = a.add_member(&anna, &Profile::new("Bram"), Role::Member, Some(&device_b)).unwrap();
         let mut b = a.fork();
+        b.set_device(&device_b);
+        // Bram's laptop got the network from Anna's, with her signature on it.
+        let mut founding = SignatureBook::default();
+        founding.add(&kring_sync::signed::sign_whole_as(a.doc_mut(), std::slice::from_ref(&key_a)));
         a.add_question(&anna, "Vraag van Anna", "").unwrap();
         b.add_question(&bram, "Vraag van Bram", "").unwrap();
 
@@ -133,8 +160,8 @@ mod tests {
         assert_eq!(a2.heads(), b2.heads());
         assert!(alone.round_trips >= 1 && alone.bytes > 0);
 
-        let mut near = Side { network: a, device: device_a, saved_state: None };
-        let mut far = Side { network: b, device: device_b, saved_state: None };
+        let mut near = Side::new(a, SignatureBook::default(), key_a, None);
+        let mut far = Side::new(b, founding, key_b, None);
         let kring = kring_sync(&mut near, &mut far);
         assert_eq!(near.network.heads(), far.network.heads());
         assert_eq!(near.network.snapshot().unwrap().questions.len(), 2);

@@ -109,9 +109,12 @@ struct BigNetwork {
 fn generate_big_network(plan: &Plan, dir_a: &std::path::Path) -> Result<BigNetwork> {
     let started = Instant::now();
     let data_a = DataDir::open(dir_a)?;
-    let mut generated = scenario::generate(plan.scale, &data_a.device_id());
+    let mut generated = scenario::generate(plan.scale, data_a.device_key());
     let id = generated.network.id().to_string();
-    data_a.create_network(&id, generated.network.doc_mut())?;
+    let mut opened = kring_node::OpenNetwork::create(&data_a, generated.network.fork())?;
+    opened.signatures.add_received(&generated.signatures);
+    opened.persist()?;
+    drop(opened);
     drop(data_a);
     let s = plan.scale;
     eprintln!("generated the network in {:.1} s", started.elapsed().as_secs_f64());

@@ -2,6 +2,9 @@
 //! characters each) were typed in bursts by a few people, 400 learning questions and 3,000 votes.
 //! Every burst is one change, as the desktop client commits them.
 
+use std::collections::BTreeMap;
+
+use iroh_base::SecretKey;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
@@ -31,6 +34,9 @@ pub struct Scenario {
     pub sessions: Vec<SessionId>,
     /// Changes in the document's history.
     pub changes: usize,
+    /// Every member device's signature on its newest change: what the founder's laptop keeps
+    /// so that it can hand the network on.
+    pub signatures: Vec<kring_sync::Signed>,
 }
 
 const PROSE: &[&str] = &[
@@ -56,16 +62,30 @@ impl Dice {
     }
 }
 
-/// Builds the network, founded by `founder_device`.
-pub fn generate(scale: Scale, founder_device: &str) -> Scenario {
+/// Builds the network, founded by the device with key `founder_key`. Every member writes
+/// from a device of its own (one run of Kring each), as they would, so every change keeps the
+/// rules and carries its device; [`Scenario::signatures`] vouch for them.
+pub fn generate(scale: Scale, founder_key: &SecretKey) -> Scenario {
     let details = NetworkDetails { name: "Drukke PLG".into(), ..Default::default() };
+    let founder_device = founder_key.public().to_string();
     let (mut network, founder) =
-        Network::create(&details, &Profile::new("Coördinator"), founder_device).expect("a new network");
+        Network::create(&details, &Profile::new("Coördinator"), &founder_device).expect("a new network");
     let mut members = vec![founder.clone()];
+    let mut keys = vec![founder_key.clone()];
+    let mut actors = BTreeMap::new();
+    actors.insert(founder.clone(), network.doc_mut().get_actor().clone());
     for i in 1..scale.members {
         let profile = Profile::new(format!("Lid {i}"));
-        members.push(network.add_member(&founder, &profile, Role::Member, None).expect("a member"));
+        let mut seed = [0u8; 32];
+        seed[..8].copy_from_slice(&(i as u64).to_le_bytes());
+        let key = SecretKey::from_bytes(&seed);
+        let device = key.public().to_string();
+        let member = network.add_member(&founder, &profile, Role::Member, Some(&device)).expect("a member");
+        actors.insert(member.clone(), kring_model::trust::actor_for_device(&device));
+        members.push(member);
+        keys.push(key);
     }
+    let mut network = Writers { network, actors };
     let mut dice = Dice::new(0x5eed);
     let mut sessions = Vec::new();
     for s in 0..scale.sessions {
@@ -75,7 +95,7 @@ pub fn generate(scale: Scale, founder_device: &str) -> Scenario {
             starts_at: format!("{}-{:02}-{:02}", 2024 + s * 3 / scale.sessions.max(1), 1 + (s / 4) % 12, 1 + s % 28),
             location: "Lokaal 2.14".into(),
         };
-        let session = network.add_session(&founder, &new).expect("a session");
+        let session = network.as_member(&founder).add_session(&founder, &new).expect("a session");
         type_notes(&mut network, &members, &TextField::Notes(session.clone()), scale.notes_chars, &mut dice);
         sessions.push(session);
     }
@@ -83,23 +103,39 @@ pub fn generate(scale: Scale, founder_device: &str) -> Scenario {
     for q in 0..scale.questions {
         let by = &members[dice.below(members.len())];
         let title = format!("Leervraag {q}: hoe pakken we dit aan?");
-        questions.push(network.add_question(by, &title, "").expect("a question"));
+        questions.push(network.as_member(by).add_question(by, &title, "").expect("a question"));
     }
     // One vote per member and question (voting again changes nothing): distinct pairs only.
     let mut cast = std::collections::BTreeSet::new();
     while cast.len() < scale.votes.min(members.len() * questions.len()) {
         let (m, q) = (dice.below(members.len()), dice.below(questions.len()));
         if cast.insert((m, q)) {
-            network.vote(&members[m], &questions[q]).expect("a vote");
+            network.as_member(&members[m]).vote(&members[m], &questions[q]).expect("a vote");
         }
     }
+    let mut network = network.network;
+    network.doc_mut().set_actor(kring_model::trust::actor_for_device(&founder_device));
     let changes = network.doc_mut().get_changes(&[]).len();
-    Scenario { network, founder, sessions, changes }
+    let signatures = kring_sync::signed::sign_whole_as(network.doc_mut(), &keys);
+    Scenario { network, founder, sessions, changes, signatures }
+}
+
+/// The network with each member's device actor: edits are made by whoever makes them.
+struct Writers {
+    network: Network,
+    actors: BTreeMap<MemberId, kring_model::automerge::ActorId>,
+}
+
+impl Writers {
+    fn as_member(&mut self, member: &MemberId) -> &mut Network {
+        self.network.doc_mut().set_actor(self.actors[member].clone());
+        &mut self.network
+    }
 }
 
 /// Notes as three people type them during a meeting: bursts of 20–400 characters, mostly at
 /// the end, sometimes a correction further up.
-fn type_notes(network: &mut Network, members: &[MemberId], field: &TextField, target: usize, dice: &mut Dice) {
+fn type_notes(network: &mut Writers, members: &[MemberId], field: &TextField, target: usize, dice: &mut Dice) {
     let typists: Vec<&MemberId> = (0..3).map(|_| &members[dice.below(members.len())]).collect();
     let mut length = 0;
     while length < target {
@@ -113,7 +149,7 @@ fn type_notes(network: &mut Network, members: &[MemberId], field: &TextField, ta
         let burst: String = burst.chars().take(wanted).collect();
         let (at, delete) =
             if length > 100 && dice.below(5) == 0 { (dice.below(length - 10), dice.below(6)) } else { (length, 0) };
-        network.splice_text(by, field, at, delete, &burst).expect("typing in the notes");
+        network.as_member(by).splice_text(by, field, at, delete, &burst).expect("typing in the notes");
         length = length - delete + wanted;
     }
 }
@@ -124,7 +160,7 @@ mod tests {
 
     #[test]
     fn the_smoke_network_has_what_its_scale_says() {
-        let scenario = generate(Scale::SMOKE, &"a".repeat(64));
+        let scenario = generate(Scale::SMOKE, &SecretKey::from_bytes(&[1; 32]));
         let snapshot = scenario.network.snapshot().unwrap();
         assert_eq!(snapshot.members.len(), Scale::SMOKE.members);
         assert_eq!(snapshot.sessions.len(), Scale::SMOKE.sessions);

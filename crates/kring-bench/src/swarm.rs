@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use kring_model::automerge::ChangeHash;
 use kring_model::{MemberId, Network, NetworkDetails, NewSession, Profile, Role, SessionKind, TextField};
 use kring_node::{FoundVia, NetworkMode, Node};
@@ -52,8 +52,12 @@ impl Swarm {
         };
         let session = network.add_session(&founder, &new)?;
         let id = network.id().to_string();
+        // Each laptop starts with the network as founded, and the founder's signature on it.
+        let founding = kring_sync::signed::sign_whole_as(network.doc_mut(), &[datas[0].device_key().clone()]);
         for data in &datas {
-            data.create_network(&id, network.fork().doc_mut())?;
+            let mut opened = kring_node::OpenNetwork::create(data, network.fork())?;
+            opened.signatures.add_received(&founding);
+            opened.persist()?;
         }
         let mut peers = Vec::new();
         for (data, member) in datas.into_iter().zip(members) {
@@ -115,21 +119,10 @@ impl Swarm {
     pub fn write(&self, i: usize, text: &str) -> Result<()> {
         let peer = &self.peers[i];
         anyhow::ensure!(self.is_on(i) || self.is_off(i), "peer {i} is still shutting down");
+        let write = |network: &mut Network, me: &MemberId| network.append_text(me, &self.notes, text);
         match &peer.node {
-            Some(node) => {
-                let mut library = node.shared().lock();
-                let open = library.get_mut(&self.network).context("the network is open")?;
-                open.network.append_text(&peer.member, &self.notes, text)?;
-                library.persist(&self.network)?;
-                drop(library);
-                node.local_edit(&self.network);
-            }
-            None => {
-                let (mut store, doc, _) = peer.data.open_network(&self.network)?;
-                let mut network = Network::from_doc(doc)?;
-                network.append_text(&peer.member, &self.notes, text)?;
-                store.persist(network.doc_mut())?;
-            }
+            Some(node) => node.edit(&self.network, write)?,
+            None => kring_node::OpenNetwork::open(&peer.data, &self.network)?.0.edit(&peer.data.device_id(), write)?,
         }
         Ok(())
     }
@@ -138,7 +131,7 @@ impl Swarm {
     pub fn heads(&self) -> Vec<Vec<ChangeHash>> {
         (0..self.peers.len())
             .filter_map(|i| self.node(i).ok())
-            .filter_map(|node| node.shared().lock().get_mut(&self.network).map(|open| open.network.heads()))
+            .filter_map(|node| node.read(&self.network, Network::heads).ok())
             .collect()
     }
 
@@ -160,9 +153,7 @@ impl Swarm {
 
     /// The meeting notes as peer `i` holds them.
     pub fn notes_of(&self, i: usize) -> Result<String> {
-        let mut library = self.node(i)?.shared().lock();
-        let open = library.get_mut(&self.network).context("the network is open")?;
-        Ok(open.network.text(&self.notes)?)
+        Ok(self.node(i)?.read(&self.network, |network| network.text(&self.notes))??)
     }
 
     pub async fn shutdown(mut self) {

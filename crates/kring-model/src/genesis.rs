@@ -58,7 +58,7 @@ impl Network {
         let member_id = MemberId::random();
         let now = jiff::Timestamp::now().as_millisecond();
 
-        let mut doc = AutoCommit::new();
+        let mut doc = AutoCommit::new().with_actor(crate::trust::actor_for_device(&device));
         doc.put(ROOT, SCHEMA, SCHEMA_VERSION)?;
 
         let info = doc.put_object(ROOT, NETWORK, ObjType::Map)?;

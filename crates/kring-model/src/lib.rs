@@ -15,6 +15,7 @@ mod network;
 mod read;
 pub mod schema;
 pub mod snapshot;
+pub mod trust;
 pub mod validate;
 pub mod vocab;
 

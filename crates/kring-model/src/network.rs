@@ -40,6 +40,12 @@ impl Network {
         Ok(Network { doc, id: NetworkId::new(id), clock: system_clock })
     }
 
+    /// Writes from now on as `device` (its 64-hex-digit id): every change made here carries
+    /// the device's key in its actor id, so that other laptops can check its signature.
+    pub fn set_device(&mut self, device: &str) {
+        self.doc.set_actor(crate::trust::actor_for_device(device));
+    }
+
     /// Uses another clock for timestamps: deterministic tests and simulations.
     pub fn with_clock(mut self, clock: fn() -> UnixMillis) -> Self {
         self.clock = clock;

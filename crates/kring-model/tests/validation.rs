@@ -289,6 +289,25 @@ fn a_removed_member_can_no_longer_vote_or_edit() {
 }
 
 #[test]
+fn removing_a_member_revokes_every_open_invite_in_the_same_change() {
+    let mut f = network_with_members(1);
+    let bram = f.members[0].clone();
+    let invite =
+        |max_uses| NewInvite { secret_hash: "hash".into(), role: Role::Member, expires_at: i64::MAX, max_uses };
+    let open = f.network.create_invite(&f.coordinator, &invite(5)).unwrap();
+    let revoked_before = f.network.create_invite(&f.coordinator, &invite(1)).unwrap();
+    f.network.revoke_invite(&f.coordinator, &revoked_before).unwrap();
+    let heads = f.network.heads();
+
+    let revoked = f.network.remove_member(&f.coordinator, &bram).unwrap();
+    assert_eq!(revoked, vec![open.clone()], "only the invite still open");
+    assert_eq!(f.network.doc_mut().get_changes(&heads).len(), 1, "one change: removal and revocation together");
+    let invites = f.network.snapshot().unwrap().invites;
+    assert!(invites[&open].revoked_at.is_some());
+    assert!(matches!(f.network.check_invite(&open, "hash"), Err(ModelError::InviteRevoked(_))));
+}
+
+#[test]
 fn votes_of_a_member_removed_afterwards_no_longer_count() {
     let mut f = network_with_members(2);
     let (bram, cas) = (f.members[0].clone(), f.members[1].clone());

@@ -14,6 +14,10 @@ pub enum NodeError {
         "could not reach any device of the inviting network within {0} seconds; is the inviter's Kring running and on the same network?"
     )]
     Unreachable(u64),
+    #[error("network {0} is not on this device")]
+    UnknownNetwork(String),
+    #[error("this device is not a current member of the network")]
+    NotAMember,
     #[error("network {0} is already on this device")]
     AlreadyMember(String),
     #[error("cannot start networking: {0}")]

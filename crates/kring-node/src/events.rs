@@ -55,6 +55,18 @@ pub enum NodeEvent {
         network: String,
         endpoint: String,
     },
+    /// A peer sent changes Kring refuses: unsigned, or breaking the rules (what, and whose
+    /// laptop sent it, are in `refusal`). Nothing of that message was kept; the connection
+    /// was closed.
+    Distrusted {
+        network: String,
+        endpoint: String,
+        /// "Bram Jansen's laptop sent a change Kring refuses: making themselves coordinator".
+        reason: String,
+        /// The member whose device made the change, and the rule it broke, when it was a member.
+        member: Option<String>,
+        breach: Option<kring_model::trust::Breach>,
+    },
     MemberJoined {
         network: String,
         member: String,
@@ -67,4 +79,80 @@ pub enum NodeEvent {
     Error {
         message: String,
     },
+}
+
+/// How much of a reason or message an event keeps: with the rest of the event (ids and
+/// numbers) well under 1 KB as one JSON or log line.
+const MAX_REASON: usize = 160;
+
+impl NodeEvent {
+    /// The event with every text cut to its size ([`crate::short`]): ids, names and errors
+    /// can come from a peer, and each event becomes one line in `kring serve`'s output.
+    pub fn bounded(self) -> NodeEvent {
+        use crate::short::{shorten, shorten_to};
+        let id = |text: String| shorten(&text).into_owned();
+        let reason = |text: String| shorten_to(&text, MAX_REASON).into_owned();
+        match self {
+            NodeEvent::PeerConnected { endpoint, found_via } => {
+                NodeEvent::PeerConnected { endpoint: id(endpoint), found_via }
+            }
+            NodeEvent::Progress { endpoint, received, total } => {
+                NodeEvent::Progress { endpoint: id(endpoint), received, total }
+            }
+            NodeEvent::PeerDisconnected { endpoint, reason: why, sent_bytes, received_bytes } => {
+                NodeEvent::PeerDisconnected { endpoint: id(endpoint), reason: reason(why), sent_bytes, received_bytes }
+            }
+            NodeEvent::Received { network, endpoint } => {
+                NodeEvent::Received { network: id(network), endpoint: id(endpoint) }
+            }
+            NodeEvent::InSync { network, endpoint, at } => {
+                NodeEvent::InSync { network: id(network), endpoint: id(endpoint), at }
+            }
+            NodeEvent::Refused { network, endpoint } => {
+                NodeEvent::Refused { network: id(network), endpoint: id(endpoint) }
+            }
+            NodeEvent::Distrusted { network, endpoint, reason: why, member, breach } => NodeEvent::Distrusted {
+                network: id(network),
+                endpoint: id(endpoint),
+                reason: reason(why),
+                member: member.map(id),
+                breach,
+            },
+            NodeEvent::MemberJoined { network, member, endpoint } => {
+                NodeEvent::MemberJoined { network: id(network), member: id(member), endpoint: id(endpoint) }
+            }
+            NodeEvent::JoinRefused { endpoint, reason: why } => {
+                NodeEvent::JoinRefused { endpoint: id(endpoint), reason: reason(why) }
+            }
+            NodeEvent::Error { message } => NodeEvent::Error { message: reason(message) },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_of_an_event_is_bounded() {
+        let huge = "n".repeat(16 * 1024 * 1024);
+        let events = [
+            NodeEvent::Refused { network: huge.clone(), endpoint: huge.clone() },
+            NodeEvent::PeerDisconnected {
+                endpoint: "e".into(),
+                reason: huge.clone(),
+                sent_bytes: 1,
+                received_bytes: 2,
+            },
+            NodeEvent::JoinRefused { endpoint: "e".into(), reason: format!("line\n{huge}") },
+            NodeEvent::Error { message: huge.clone() },
+        ];
+        for event in events {
+            let line = serde_json::to_string(&event.bounded()).unwrap();
+            assert!(line.len() < 1024, "{} bytes", line.len());
+            assert!(!line.contains('\n'));
+        }
+        let kept = NodeEvent::Refused { network: "0123".into(), endpoint: "abcd".into() };
+        assert_eq!(kept.clone().bounded(), kept);
+    }
 }

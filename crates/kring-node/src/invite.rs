@@ -3,32 +3,27 @@
 use std::time::Duration;
 
 use iroh::EndpointAddr;
-use kring_model::{InviteId, Network, NewInvite, Role, UnixMillis};
-use kring_store::NetworkStore;
+use kring_model::{InviteId, NewInvite, Role, UnixMillis};
 
-use crate::error::{NodeError, Result};
+use crate::error::Result;
+use crate::networks::OpenNetwork;
 use crate::ticket::{InviteTicket, new_secret, secret_hash};
 
 /// Creates and saves an invite by the member of `device` (a coordinator), valid for
 /// `valid_for` and `max_uses` joins, with a ticket that points at `peers`.
 pub fn create(
-    network: &mut Network,
-    store: &mut NetworkStore,
+    open: &mut OpenNetwork,
     device: &str,
     role: Role,
     max_uses: u64,
     valid_for: Duration,
     peers: Vec<EndpointAddr>,
 ) -> Result<(InviteId, InviteTicket)> {
-    let me = network
-        .member_for_device(device)?
-        .ok_or_else(|| NodeError::Connection("this device is not a member of the network".into()))?;
     let secret = new_secret();
     let expires_at = now_millis().saturating_add(valid_for.as_millis().min(i64::MAX as u128) as UnixMillis);
     let new = NewInvite { secret_hash: secret_hash(&secret), role, expires_at, max_uses };
-    let invite = network.create_invite(&me, &new)?;
-    store.persist(network.doc_mut())?;
-    let ticket = InviteTicket { network: network.id().to_string(), invite: invite.to_string(), secret, peers };
+    let invite = open.edit(device, |network, me| network.create_invite(me, &new))?;
+    let ticket = InviteTicket { network: open.network.id().to_string(), invite: invite.to_string(), secret, peers };
     Ok((invite, ticket))
 }
 

@@ -2,7 +2,8 @@
 //!
 //! The invitee sends one [`JoinRequest`]; the inviting device checks the invite, adds the
 //! member with the invitee's device (authenticated by the connection), saves, and answers with
-//! the whole network. Any refusal carries a reason and not a byte of the network.
+//! the whole network. Every refusal is the same few words ([`REFUSAL`]) and not a byte of the
+//! network; the request must arrive within seconds and fit in 64 KiB.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +14,7 @@ use kring_model::automerge::AutoCommit;
 use kring_model::{InviteId, ModelError, Network, Profile};
 use kring_store::DataDir;
 use kring_sync::untrusted::catch_automerge_panic;
-use kring_sync::{FrameReader, PeerAddr, frame};
+use kring_sync::{FrameReader, PeerAddr, Signed, frame};
 use serde::{Deserialize, Serialize};
 
 use crate::address_book::{AddressBook, addr_to_text};
@@ -21,11 +22,21 @@ use crate::error::{NodeError, Result};
 use crate::events::{FoundVia, NodeEvent};
 use crate::networks::OpenNetwork;
 use crate::node::Shared;
+use crate::short::{shorten, shorten_to};
 use crate::ticket::{InviteTicket, secret_hash};
 
 pub const JOIN_ALPN: &[u8] = b"kring/join/1";
 /// A join request is small; anything bigger is not one.
 const MAX_REQUEST: usize = 64 * 1024;
+/// The whole request must have arrived this long after the connection was made: a device that
+/// sends nothing, or trickles its bytes, holds the connection no longer.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// Sending the answer (for a welcome, the whole network) may take this long.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
+/// The one answer to every join that fails, whatever the reason (unknown network or invite,
+/// wrong secret, revoked, expired, used up): someone trying tickets learns nothing from it,
+/// not even whether the network exists. The inviter's own log says why.
+pub const REFUSAL: &str = "this ticket cannot be used";
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct JoinRequest {
@@ -41,54 +52,84 @@ pub struct JoinRequest {
 
 #[derive(Debug, Serialize, Deserialize)]
 pub enum JoinReply {
-    Welcome { member: String, document: Vec<u8>, peers: Vec<PeerAddr> },
-    Refused { reason: String },
+    /// The whole network, with the signatures of its devices' newest changes.
+    Welcome {
+        member: String,
+        document: Vec<u8>,
+        peers: Vec<PeerAddr>,
+        signatures: Vec<Signed>,
+    },
+    Refused {
+        reason: String,
+    },
 }
 
 /// The inviting side: answers one join request.
 pub async fn serve(shared: Arc<Shared>, conn: Connection) -> Result<()> {
+    // iroh logs the error, and it may quote the joining device (its reason for closing).
+    answer(shared, &conn).await.map_err(|err| NodeError::Connection(shorten_to(&err.to_string(), 160).into_owned()))
+}
+
+async fn answer(shared: Arc<Shared>, conn: &Connection) -> Result<()> {
     let device = conn.remote_id().to_string();
-    let (mut send, mut recv) = conn.accept_bi().await.map_err(NodeError::connection)?;
-    let bytes = recv.read_to_end(MAX_REQUEST).await.map_err(NodeError::connection)?;
+    let request = async {
+        let (send, mut recv) = conn.accept_bi().await.map_err(NodeError::connection)?;
+        let bytes = recv.read_to_end(MAX_REQUEST).await.map_err(NodeError::connection)?;
+        Ok::<_, NodeError>((send, bytes))
+    };
+    let (mut send, bytes) = tokio::time::timeout(REQUEST_TIMEOUT, request)
+        .await
+        .map_err(|_| NodeError::connection("the joining device sent no whole request in time"))??;
     let mut reader = FrameReader::with_limit(MAX_REQUEST);
     reader.push(&bytes);
     let request: JoinRequest = reader.next_frame()?.ok_or_else(|| NodeError::connection("empty join request"))?;
     let reply = match admit(&shared, &device, &request) {
         Ok(reply) => reply,
         Err(reason) => {
-            shared.emit(NodeEvent::JoinRefused { endpoint: device.clone(), reason: reason.clone() });
-            JoinReply::Refused { reason }
+            shared.emit(NodeEvent::JoinRefused { endpoint: device.clone(), reason });
+            JoinReply::Refused { reason: REFUSAL.to_string() }
         }
     };
-    send.write_all(&frame::encode(&reply)).await.map_err(NodeError::connection)?;
-    send.finish().map_err(NodeError::connection)?;
+    let answered = async {
+        send.write_all(&frame::encode(&reply)).await.map_err(NodeError::connection)?;
+        send.finish().map_err(NodeError::connection)
+    };
+    tokio::time::timeout(ANSWER_TIMEOUT, answered)
+        .await
+        .map_err(|_| NodeError::connection("the joining device did not take the answer in time"))??;
     // The invitee reads last, so it closes; wait for that (bounded).
     let _ = tokio::time::timeout(Duration::from_secs(10), conn.closed()).await;
     Ok(())
 }
 
+/// The welcome, or why not: one short line for this device's log (the joiner only ever gets
+/// [`REFUSAL`]).
 fn admit(shared: &Shared, device: &str, request: &JoinRequest) -> std::result::Result<JoinReply, String> {
-    // The same answer for an unknown network, an unknown invite or a wrong secret: a guesser
-    // learns nothing about which networks exist.
-    let not_valid = || "this ticket is not valid here".to_string();
+    let why =
+        |what: &str| format!("{what} (invite {}, network {})", shorten(&request.invite), shorten(&request.network));
     let profile = Profile {
         name: request.name.clone(),
-        perspective: request.perspective.parse().map_err(|e: kring_model::UnknownWord| e.to_string())?,
+        perspective: request.perspective.parse().map_err(|_| why("unknown perspective"))?,
         organisation: request.organisation.clone(),
     };
     let mut library = shared.lock();
     let own = shared.own_peer_addr();
     let peers = library.peer_addresses(&request.network, device, own);
-    let open = library.get_mut(&request.network).ok_or_else(not_valid)?;
+    let open = library.get_mut(&request.network).ok_or_else(|| why("unknown network"))?;
     let invite = InviteId::new(request.invite.clone());
     let member = match open.network.join_with_invite(&invite, &secret_hash(&request.secret), &profile, device) {
         Ok(member) => member,
-        Err(ModelError::UnknownInvite(_) | ModelError::InviteSecretMismatch(_)) => return Err(not_valid()),
-        Err(err) => return Err(err.to_string()),
+        Err(ModelError::UnknownInvite(_)) => return Err(why("unknown invite")),
+        Err(ModelError::InviteSecretMismatch(_)) => return Err(why("wrong secret")),
+        Err(ModelError::InviteRevoked(_)) => return Err(why("revoked invite")),
+        Err(ModelError::InviteExpired(_)) => return Err(why("expired invite")),
+        Err(ModelError::InviteUsedUp(_)) => return Err(why("used-up invite")),
+        Err(err) => return Err(why(&shorten_to(&err.to_string(), 80))),
     };
-    open.store.persist(open.network.doc_mut()).map_err(|err| format!("the inviting device could not save: {err}"))?;
+    open.persist().map_err(|err| format!("the inviting device could not save: {err}"))?;
     let document = open.network.doc_mut().save();
     let network = request.network.clone();
+    let signatures = library.sign_whole(&network).ok_or_else(|| why("a change without a signature"))?;
     if let Some(addr) = crate::address_book::to_endpoint_addr(device, &request.addrs) {
         library.book.learn(&addr, FoundVia::Incoming);
         let _ = library.book.save();
@@ -96,7 +137,7 @@ fn admit(shared: &Shared, device: &str, request: &JoinRequest) -> std::result::R
     drop(library);
     shared.publish(crate::node::Change { network: network.clone(), from_peer: None });
     shared.emit(NodeEvent::MemberJoined { network, member: member.to_string(), endpoint: device.to_string() });
-    Ok(JoinReply::Welcome { member: member.to_string(), document, peers })
+    Ok(JoinReply::Welcome { member: member.to_string(), document, peers, signatures })
 }
 
 /// A network this device just joined (saved and open), with the addresses it learned on the way.
@@ -158,8 +199,8 @@ pub async fn join(
     };
     let (reply, bytes) =
         tokio::time::timeout(timeout, attempt).await.map_err(|_| NodeError::Unreachable(timeout.as_secs()))??;
-    let (member, document, peers) = match reply {
-        JoinReply::Welcome { member, document, peers } => (member, document, peers),
+    let (member, document, peers, signatures) = match reply {
+        JoinReply::Welcome { member, document, peers, signatures } => (member, document, peers, signatures),
         JoinReply::Refused { reason } => return Err(NodeError::JoinRefused(reason)),
     };
     let doc = catch_automerge_panic(|| AutoCommit::load(&document))
@@ -168,12 +209,22 @@ pub async fn join(
     if network.id().as_str() != ticket.network {
         return Err(NodeError::connection("the inviter sent a different network than the ticket names"));
     }
+    // Every change must be signed by its device and keep the rules, from the very first.
+    let all = kring_sync::signed::all_changes(network.doc_mut());
+    let mut book = kring_sync::SignatureBook::default();
+    book.offer(&signatures);
+    let mut rules = kring_model::trust::RuleBook::default();
+    kring_sync::signed::verify_batch(network.doc_mut(), &all, &mut book, &mut rules, true)
+        .map_err(|reason| NodeError::connection(format!("the inviter sent a network Kring refuses: {reason}")))?;
     // Creating the store saves the whole document.
     let store = data.create_network(&ticket.network, network.doc_mut())?;
+    let mut opened = OpenNetwork::new(network, store, &data.device_id());
+    opened.signatures = book;
+    opened.persist()?;
     Ok(Joined {
         network: ticket.network.clone(),
         member,
-        opened: OpenNetwork { network, store },
+        opened,
         ticket_peers: ticket.peers.clone(),
         told_peers: peers,
         bytes,

@@ -15,12 +15,14 @@ mod links;
 mod networks;
 mod node;
 mod peer;
+pub mod short;
 pub mod ticket;
 
 pub use address_book::AddressBook;
 pub use endpoint::NetworkMode;
 pub use error::{NodeError, Result};
 pub use events::{FoundVia, NodeEvent};
-pub use join::JOIN_ALPN;
+pub use join::{JOIN_ALPN, JoinReply, JoinRequest};
+pub use networks::OpenNetwork;
 pub use node::{JoinedNetwork, Node, PeerReport};
 pub use ticket::InviteTicket;

@@ -2,21 +2,74 @@
 
 use std::collections::BTreeMap;
 
+use iroh::SecretKey;
 use kring_model::automerge::AutoCommit;
+use kring_model::trust::RuleBook;
 use kring_model::{MemberId, Network};
 use kring_store::{DataDir, NetworkStore};
-use kring_sync::{Library, PeerAddr};
+use kring_sync::{Library, PeerAddr, Replica, SignatureBook};
 
 use crate::address_book::AddressBook;
-use crate::error::Result;
+use crate::error::{NodeError, Result};
 
+/// One network as the node holds it: the document, where it is saved, and what checking and
+/// passing on others' changes needs.
 pub struct OpenNetwork {
     pub network: Network,
     pub store: NetworkStore,
+    pub signatures: SignatureBook,
+    pub rules: RuleBook,
+}
+
+impl OpenNetwork {
+    /// Takes a network just loaded, created or joined. From here on its changes are made as
+    /// `device`, so that they carry its key and signature.
+    pub fn new(mut network: Network, store: NetworkStore, device: &str) -> OpenNetwork {
+        network.set_device(device);
+        let signatures = SignatureBook::from_blobs(store.signature_blobs());
+        OpenNetwork { network, store, signatures, rules: RuleBook::default() }
+    }
+
+    /// Opens network `id` from `data`, to edit it while no node runs (the command line, or a
+    /// laptop whose app is closed).
+    pub fn open(data: &DataDir, id: &str) -> Result<(OpenNetwork, kring_store::LoadReport)> {
+        let (store, doc, report) = data.open_network(id)?;
+        Ok((OpenNetwork::new(Network::from_doc(doc)?, store, &data.device_id()), report))
+    }
+
+    /// Stores a network new to this device (just created, or taken from a bundle).
+    pub fn create(data: &DataDir, mut network: Network) -> Result<OpenNetwork> {
+        let id = network.id().to_string();
+        let store = data.create_network(&id, network.doc_mut())?;
+        Ok(OpenNetwork::new(network, store, &data.device_id()))
+    }
+
+    /// Makes a change as the member this device is, and saves it (fsynced) before returning.
+    /// Nothing is kept if `edit` fails.
+    pub fn edit<T, E>(
+        &mut self,
+        device: &str,
+        edit: impl FnOnce(&mut Network, &MemberId) -> std::result::Result<T, E>,
+    ) -> Result<T>
+    where
+        NodeError: From<E>,
+    {
+        let me = self.network.member_for_device(device)?.ok_or(NodeError::NotAMember)?;
+        let value = edit(&mut self.network, &me)?;
+        self.persist()?;
+        Ok(value)
+    }
+
+    /// Saves (fsyncs) whatever changed, with the signatures that came with it.
+    pub fn persist(&mut self) -> kring_store::Result<bool> {
+        let signatures = self.signatures.take_unsaved();
+        self.store.persist_signed(self.network.doc_mut(), signatures)
+    }
 }
 
 pub struct Networks {
     open: BTreeMap<String, OpenNetwork>,
+    key: SecretKey,
     pub book: AddressBook,
     /// This device's id, never dialed and never told to others as a peer.
     pub device: String,
@@ -34,7 +87,8 @@ impl Networks {
                     warnings.extend(report.problems.iter().map(|p| p.to_string()));
                     match Network::from_doc(doc) {
                         Ok(network) => {
-                            open.insert(id, OpenNetwork { network, store });
+                            let opened = OpenNetwork::new(network, store, &data.device_id());
+                            open.insert(id, opened);
                         }
                         Err(err) => warnings.push(format!("network {id} is not synced: {err}")),
                     }
@@ -43,7 +97,7 @@ impl Networks {
             }
         }
         let book = AddressBook::load(data.root());
-        Ok((Networks { open, book, device: data.device_id() }, warnings))
+        Ok((Networks { open, key: data.device_key().clone(), book, device: data.device_id() }, warnings))
     }
 
     pub fn ids(&self) -> Vec<String> {
@@ -62,7 +116,7 @@ impl Networks {
     /// Saves (fsyncs) whatever changed in `network`.
     pub fn persist(&mut self, network: &str) -> Result<()> {
         if let Some(open) = self.open.get_mut(network) {
-            open.store.persist(open.network.doc_mut())?;
+            open.persist()?;
         }
         Ok(())
     }
@@ -112,6 +166,28 @@ impl Networks {
         }
     }
 
+    /// Makes a change on this device in `network` (see [`crate::Node::edit`]).
+    pub fn edit<T, E>(
+        &mut self,
+        network: &str,
+        edit: impl FnOnce(&mut Network, &MemberId) -> std::result::Result<T, E>,
+    ) -> Result<T>
+    where
+        NodeError: From<E>,
+    {
+        let device = self.device.clone();
+        let open = self.open.get_mut(network).ok_or_else(|| NodeError::UnknownNetwork(network.to_string()))?;
+        open.edit(&device, edit)
+    }
+
+    /// Signatures for the whole document of `network`: what goes with it to a joiner or into a
+    /// bundle. `None` if this laptop lacks one (it never does for a network it checked).
+    pub fn sign_whole(&mut self, network: &str) -> Option<Vec<kring_sync::Signed>> {
+        let replica = self.replica(network)?;
+        let all = kring_sync::signed::all_changes(replica.doc);
+        kring_sync::signed::sign_batch(replica.doc, &all, replica.signatures, replica.key)
+    }
+
     pub fn insert(&mut self, id: String, open: OpenNetwork) {
         self.open.insert(id, open);
     }
@@ -120,6 +196,16 @@ impl Networks {
 impl Library for Networks {
     fn document(&mut self, network: &str) -> Option<&mut AutoCommit> {
         self.open.get_mut(network).map(|open| open.network.doc_mut())
+    }
+
+    fn replica(&mut self, network: &str) -> Option<Replica<'_>> {
+        let open = self.open.get_mut(network)?;
+        Some(Replica {
+            doc: open.network.doc_mut(),
+            signatures: &mut open.signatures,
+            rules: &mut open.rules,
+            key: &self.key,
+        })
     }
 
     fn may_sync(&mut self, network: &str, device: &str) -> bool {
@@ -139,9 +225,12 @@ impl Library for Networks {
             Network::from_doc(doc).map_err(|err| err.to_string())
         });
         match reloaded {
-            Ok(saved) => {
+            Ok(mut saved) => {
                 tracing::warn!("network {network}: a peer's changes could not be applied; back to the saved copy");
+                saved.set_device(&self.device);
                 open.network = saved;
+                // Signatures that came with refused changes are not kept either.
+                open.signatures = SignatureBook::from_blobs(open.store.signature_blobs());
             }
             Err(err) => {
                 // Better not synced until restart than a damaged document saved over a good one.

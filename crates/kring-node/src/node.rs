@@ -20,7 +20,7 @@ use crate::error::{NodeError, Result};
 use crate::events::{FoundVia, NodeEvent};
 use crate::invite;
 use crate::join::{self, JOIN_ALPN};
-use crate::links::Links;
+use crate::links::{Links, Slot};
 use crate::networks::Networks;
 use crate::peer::{self, Mode, Outcome};
 use crate::ticket::InviteTicket;
@@ -60,6 +60,8 @@ impl Shared {
     }
 
     pub(crate) fn emit(&self, event: NodeEvent) {
+        // Ids and errors in an event may come from a peer: each is cut to size here.
+        let event = event.bounded();
         tracing::debug!(?event);
         if matches!(event, NodeEvent::MemberJoined { .. }) {
             self.dial_now.notify_one();
@@ -119,6 +121,7 @@ impl std::fmt::Debug for Shared {
 
 impl ProtocolHandler for SyncHandler {
     async fn accept(&self, connection: Connection) -> std::result::Result<(), AcceptError> {
+        let Some(_slot) = Slot::take(&self.0, &connection) else { return Ok(()) };
         peer::run(self.0.clone(), connection, None, Mode::Live, FoundVia::Incoming).await;
         Ok(())
     }
@@ -129,6 +132,7 @@ struct JoinHandler(Arc<Shared>);
 
 impl ProtocolHandler for JoinHandler {
     async fn accept(&self, connection: Connection) -> std::result::Result<(), AcceptError> {
+        let Some(_slot) = Slot::take(&self.0, &connection) else { return Ok(()) };
         join::serve(self.0.clone(), connection).await.map_err(AcceptError::from_err)
     }
 }
@@ -217,7 +221,7 @@ impl Node {
         let device = library.device.clone();
         let open =
             library.get_mut(network).ok_or_else(|| kring_store::StoreError::UnknownNetwork(network.to_string()))?;
-        let created = invite::create(&mut open.network, &mut open.store, &device, role, max_uses, valid_for, peers)?;
+        let created = invite::create(open, &device, role, max_uses, valid_for, peers)?;
         drop(library);
         self.local_edit(network);
         Ok(created)
@@ -226,6 +230,30 @@ impl Node {
     /// Tells live connections that a local edit was made (and saved) in `network`.
     pub fn local_edit(&self, network: &str) {
         self.shared.publish(Change { network: network.to_string(), from_peer: None });
+    }
+
+    /// Makes a change on this device: the one way to edit a network the node holds. `edit` runs
+    /// under the node's lock on the network and the member this device is; what it wrote is
+    /// saved (fsynced) and then offered to every connected peer, which receive it signed by
+    /// this device. Nothing is kept if `edit` fails.
+    pub fn edit<T, E>(
+        &self,
+        network: &str,
+        edit: impl FnOnce(&mut kring_model::Network, &kring_model::MemberId) -> std::result::Result<T, E>,
+    ) -> Result<T>
+    where
+        NodeError: From<E>,
+    {
+        let value = self.shared.lock().edit(network, edit)?;
+        self.local_edit(network);
+        Ok(value)
+    }
+
+    /// Reads a network the node holds, under its lock (briefly: the node waits meanwhile).
+    pub fn read<T>(&self, network: &str, read: impl FnOnce(&mut kring_model::Network) -> T) -> Result<T> {
+        let mut library = self.shared.lock();
+        let open = library.get_mut(network).ok_or_else(|| NodeError::UnknownNetwork(network.to_string()))?;
+        Ok(read(&mut open.network))
     }
 
     /// Dials every member device of the given networks (all when `None`) that has a known
@@ -431,7 +459,9 @@ impl Node {
     /// Takes over a network created on this device while the node runs.
     pub fn add_network(&self, network: kring_model::Network, store: kring_store::NetworkStore) {
         let id = network.id().to_string();
-        self.shared.lock().insert(id, crate::networks::OpenNetwork { network, store });
+        let mut networks = self.shared.lock();
+        let device = networks.device.clone();
+        networks.insert(id, crate::networks::OpenNetwork::new(network, store, &device));
     }
 
     /// The current reachability of a device: whether a direct path or only a relay is in use.

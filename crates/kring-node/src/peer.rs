@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use iroh::endpoint::{Connection, RecvStream, SendStream};
-use kring_sync::{Event, FrameReader, Library, Message, PeerAddr, PeerConnection, frame};
+use kring_sync::{Event, FrameReader, Library, MAX_FRAME, Message, PeerAddr, PeerConnection, frame};
 use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
@@ -27,6 +27,15 @@ const RELAY_DELAY: Duration = Duration::from_millis(100);
 
 /// Messages at least this large report their progress, in steps of this many bytes.
 const PROGRESS_STEP: usize = 256 * 1024;
+
+/// The largest frame a device may send until it has opened a network it may sync: room for an
+/// `Open` naming a network, nothing a stranger could fill memory with. From then on frames may
+/// be [`MAX_FRAME`] (a whole network on a first sync).
+const STRANGER_FRAME: usize = 256;
+
+/// Network ids are 32 hex digits. A message naming a longer one is not from a Kring peer and
+/// ends the connection; its name is neither logged nor echoed in a refusal.
+const MAX_NETWORK_ID: usize = 64;
 
 /// Whether a connection stays open for live sync or ends once in sync.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +63,9 @@ struct Driver {
     /// Networks this side asked for (dialer) — the ones that must reach a verdict.
     wanted: BTreeSet<String>,
     relay: Relay,
+    /// The device has opened a network it may sync here, or is a member device of one: it may
+    /// send frames of any size. Until then only an `Open` of at most [`STRANGER_FRAME`] bytes.
+    trusted: bool,
 }
 
 /// Changes that reached this node from other peers wait [`RELAY_DELAY`] before they are passed
@@ -109,6 +121,7 @@ pub async fn run(
         outcome: Outcome::default(),
         wanted: dial.iter().flatten().cloned().collect(),
         relay: Relay::default(),
+        trusted: false,
     };
     // Live connections count towards "connected"; a one-off sync only reports.
     let first = match mode {
@@ -154,8 +167,10 @@ pub async fn run(
     let reason = match result {
         Ok(()) => "done".to_string(),
         Err(err) => {
-            driver.outcome.error = Some(err.to_string());
-            err.to_string()
+            // May quote the peer (its reason for closing, a network it named).
+            let error = crate::short::shorten_to(&err.to_string(), 160).into_owned();
+            driver.outcome.error = Some(error.clone());
+            error
         }
     };
     let last = match mode {
@@ -194,7 +209,7 @@ impl Driver {
             }
         }
         self.after_input()?;
-        let mut reader = FrameReader::default();
+        let mut reader = FrameReader::with_limit(STRANGER_FRAME);
         let mut reported = 0;
         // Until the first whole message (accepting side only): a peer that sends a few bytes
         // and then nothing is dropped like a silent one.
@@ -211,9 +226,13 @@ impl Driver {
                     Some(n) => {
                         self.outcome.received_bytes += n as u64;
                         reader.push(&buffer[..n]);
-                        while let Some(message) = reader.next_message()? {
+                        while let Some(message) = self.next_message(&mut reader)? {
                             heard = true;
-                            self.receive(message)?;
+                            if self.receive(message)? {
+                                // It gets the refusal and nothing more: not another byte read.
+                                self.flush(send).await?;
+                                return Err(NodeError::connection("refused a device that is a member of no network here"));
+                            }
                         }
                         self.report_progress(&reader, &mut reported);
                     }
@@ -301,7 +320,23 @@ impl Driver {
         }
     }
 
-    fn receive(&mut self, message: Message) -> Result<()> {
+    /// The next whole message. Frames may be large once the device is trusted (see
+    /// [`Driver::trusted`]): a network it may sync is open on this connection.
+    fn next_message(&mut self, reader: &mut FrameReader) -> Result<Option<Message>> {
+        self.trusted |= self.protocol.open_networks().next().is_some();
+        reader.set_limit(if self.trusted { MAX_FRAME } else { STRANGER_FRAME });
+        Ok(reader.next_message()?)
+    }
+
+    /// Handles one message. `Ok(true)`: the device was refused and is a member of no network
+    /// here (a stranger); the connection ends once the refusal is sent.
+    fn receive(&mut self, message: Message) -> Result<bool> {
+        if message.network().len() > MAX_NETWORK_ID {
+            return Err(NodeError::connection("the device named a network by an overlong id"));
+        }
+        if !self.trusted && !matches!(message, Message::Open { .. }) {
+            return Err(NodeError::connection("the device sent a message before opening a network"));
+        }
         if let Message::Sync { network, .. } = &message {
             // The answer to it carries everything this side has for the peer.
             self.relay.remove(network);
@@ -310,19 +345,29 @@ impl Driver {
             Message::Open { network } => Some(network.clone()),
             _ => None,
         };
+        let mut stranger = false;
         let received = {
             let mut library = self.shared.lock();
             let received = self.protocol.receive(message, &mut *library);
             if received.is_ok()
                 && let Some(network) = opened
             {
-                share_peers(&mut self.protocol, &mut library, self.shared.own_peer_addr(), &network);
+                if self.protocol.is_open(&network) {
+                    share_peers(&mut self.protocol, &mut library, self.shared.own_peer_addr(), &network);
+                } else if !self.trusted {
+                    // Refused. A member device of another network here is no stranger: it may
+                    // open that one next, and its messages for this one are read and ignored.
+                    let ids = library.ids();
+                    self.trusted = ids.iter().any(|id| library.may_sync(id, &self.remote));
+                    stranger = !self.trusted;
+                }
             }
             received
         };
         // Even when the message ends the connection, what it brought before that is saved.
         self.after_input()?;
-        Ok(received?)
+        received?;
+        Ok(stranger)
     }
 
     /// Handles the protocol's events: saves received changes *before* the answer that
@@ -344,6 +389,23 @@ impl Driver {
                     self.shared.emit(NodeEvent::Refused { network, endpoint: self.remote.clone() });
                 }
                 Event::Peers { network, peers } => self.shared.lock().learn_peers(&network, &peers),
+                Event::Distrusted { network, reason } => {
+                    tracing::warn!("network {}: {}", crate::short::shorten(&network), reason);
+                    let (member, breach) = match &reason {
+                        kring_sync::Distrust::Rules(refusal) => {
+                            (refusal.member.as_ref().map(|(id, _)| id.to_string()), Some(refusal.breach))
+                        }
+                        kring_sync::Distrust::Unsigned { .. } => (None, None),
+                    };
+                    let reason = reason.to_string();
+                    self.shared.emit(NodeEvent::Distrusted {
+                        network,
+                        endpoint: self.remote.clone(),
+                        reason,
+                        member,
+                        breach,
+                    });
+                }
             }
         }
         Ok(())

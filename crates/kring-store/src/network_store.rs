@@ -3,7 +3,7 @@
 //! and `quarantine/` (damaged files, moved aside, never deleted).
 
 use std::fmt;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -11,7 +11,7 @@ use automerge::{AutoCommit, ChangeHash};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::atomic::{sync_dir, write_atomic};
+use crate::atomic::{PRIVATE_FILE_MODE, create_private_dir_all, private_file_options, sync_dir, write_atomic};
 use crate::error::{IoContext, Result, StoreError};
 use crate::{record, snapshot_file};
 
@@ -22,6 +22,11 @@ pub const QUARANTINE_DIR: &str = "quarantine";
 pub const PEERS_DIR: &str = "peers";
 /// What the desktop client showed last, to paint at once next time while the network loads.
 pub const VIEW_CACHE_FILE: &str = "view.cache";
+/// Other devices' signatures on changes this laptop holds, so that it can pass them on (the
+/// log holds those received since; compaction folds them in here).
+pub const SIGNATURES_FILE: &str = "signatures.bin";
+/// Marks a log record that holds signatures rather than changes.
+const SIGNATURES_MAGIC: &[u8] = b"KSIG";
 
 /// The log is folded into a new snapshot once it is larger than the snapshot (and at least
 /// this big), so loading never replays more than about twice the document.
@@ -83,6 +88,8 @@ pub struct NetworkStore {
     log_bytes: u64,
     log_records: usize,
     snapshot_bytes: u64,
+    /// Opaque signature records (the sync layer reads them), from the signatures file and log.
+    signatures: Vec<Vec<u8>>,
 }
 
 impl NetworkStore {
@@ -94,7 +101,7 @@ impl NetworkStore {
         if staging.exists() {
             fs::remove_dir_all(&staging).at(&staging)?;
         }
-        fs::create_dir_all(&staging).at(&staging)?;
+        create_private_dir_all(&staging)?;
         let mut store = NetworkStore::empty(&staging);
         store.compact(doc)?;
         fs::rename(&staging, dir).at(dir)?;
@@ -111,6 +118,7 @@ impl NetworkStore {
             log_bytes: 0,
             log_records: 0,
             snapshot_bytes: 0,
+            signatures: Vec::new(),
         }
     }
 
@@ -146,9 +154,16 @@ impl NetworkStore {
         // before, until a peer supplies them): that is known, not new damage.
         let waiting_before: Vec<_> = doc.get_missing_deps(&[]);
         let mut log_must_be_kept = false;
+        if let Some(bytes) = read_if_exists(&dir.join(SIGNATURES_FILE))? {
+            // A damaged record only costs a signature: whole documents go out instead.
+            store.signatures.extend(record::scan(&bytes).records.iter().map(|r| r.to_vec()));
+        }
         if let Some(bytes) = read_if_exists(&log_path)? {
             let scan = record::scan(&bytes);
-            let unreadable = replay(&mut doc, &scan.records);
+            let (signatures, changes): (Vec<&[u8]>, Vec<&[u8]>) =
+                scan.records.iter().partition(|r| r.starts_with(SIGNATURES_MAGIC));
+            store.signatures.extend(signatures.iter().map(|r| r[SIGNATURES_MAGIC.len()..].to_vec()));
+            let unreadable = replay(&mut doc, &changes);
             if let Some(torn) = &scan.torn_tail {
                 report.problems.push(Problem {
                     file: log_path.clone(),
@@ -239,6 +254,11 @@ impl NetworkStore {
         Ok((doc, report))
     }
 
+    /// The signature records saved with this network, for the sync layer to read.
+    pub fn signature_blobs(&self) -> impl Iterator<Item = &[u8]> {
+        self.signatures.iter().map(Vec::as_slice)
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }
@@ -246,23 +266,30 @@ impl NetworkStore {
     /// Appends every change not yet on disk as one fsynced log record. When this returns, the
     /// edits survive a crash or a power cut. Returns whether anything was written.
     pub fn persist(&mut self, doc: &mut AutoCommit) -> Result<bool> {
+        self.persist_signed(doc, None)
+    }
+
+    /// Like [`NetworkStore::persist`], with signatures that came with the changes saved in the
+    /// same record write (one fsync for both).
+    pub fn persist_signed(&mut self, doc: &mut AutoCommit, signatures: Option<Vec<u8>>) -> Result<bool> {
         let heads = doc.get_heads();
-        if heads == self.persisted_heads {
-            return Ok(false);
-        }
-        let changes = doc.save_after(&self.persisted_heads);
-        if changes.is_empty() {
+        let changes = if heads == self.persisted_heads { Vec::new() } else { doc.save_after(&self.persisted_heads) };
+        if changes.is_empty() && signatures.is_none() {
             self.persisted_heads = heads;
             return Ok(false);
         }
         let path = self.dir.join(LOG_FILE);
         if self.log.is_none() {
-            let file = OpenOptions::new().create(true).append(true).open(&path).at(&path)?;
+            let file = private_file_options().create(true).append(true).open(&path).at(&path)?;
             self.log = Some(file);
             sync_dir(&self.dir)?;
         }
         let log = self.log.as_mut().expect("opened above");
-        let framed = record::encode(&changes);
+        let mut framed = if changes.is_empty() { Vec::new() } else { record::encode(&changes) };
+        if let Some(signatures) = signatures {
+            framed.extend(record::encode(&[SIGNATURES_MAGIC, &signatures].concat()));
+            self.signatures.push(signatures);
+        }
         log.write_all(&framed).at(&path)?;
         log.sync_data().at(&path)?;
         self.persisted_heads = heads;
@@ -284,7 +311,11 @@ impl NetworkStore {
     /// applying a change twice changes nothing.
     pub fn compact(&mut self, doc: &mut AutoCommit) -> Result<()> {
         let bytes = snapshot_file::encode(&doc.save());
-        write_atomic(&self.dir.join(SNAPSHOT_FILE), &bytes, None)?;
+        if !self.signatures.is_empty() {
+            let records: Vec<u8> = self.signatures.iter().flat_map(|blob| record::encode(blob)).collect();
+            write_atomic(&self.dir.join(SIGNATURES_FILE), &records, Some(PRIVATE_FILE_MODE))?;
+        }
+        write_atomic(&self.dir.join(SNAPSHOT_FILE), &bytes, Some(PRIVATE_FILE_MODE))?;
         self.log = None;
         let log_path = self.dir.join(LOG_FILE);
         match fs::remove_file(&log_path) {
@@ -319,7 +350,7 @@ impl NetworkStore {
     pub fn write_local<T: Serialize>(&self, value: &T) -> Result<()> {
         let bytes = serde_json::to_vec_pretty(value)
             .map_err(|err| StoreError::BadConfig { path: self.dir.join(LOCAL_FILE), reason: err.to_string() })?;
-        write_atomic(&self.dir.join(LOCAL_FILE), &bytes, None)
+        write_atomic(&self.dir.join(LOCAL_FILE), &bytes, Some(PRIVATE_FILE_MODE))
     }
 
     /// Keeps what the interface shows of the network (its own encoding), for
@@ -329,7 +360,7 @@ impl NetworkStore {
     pub fn write_view_cache(&self, bytes: &[u8]) -> Result<()> {
         let mut file = crc32fast::hash(bytes).to_le_bytes().to_vec();
         file.extend_from_slice(bytes);
-        write_atomic(&self.dir.join(VIEW_CACHE_FILE), &file, None)
+        write_atomic(&self.dir.join(VIEW_CACHE_FILE), &file, Some(PRIVATE_FILE_MODE))
     }
 
     /// What [`NetworkStore::write_view_cache`] kept in the network directory `dir`, read
@@ -350,8 +381,8 @@ impl NetworkStore {
     pub fn write_sync_state(&self, device: &str, state: &[u8]) -> Result<()> {
         let Some(path) = self.peer_file(device) else { return Ok(()) };
         let dir = self.dir.join(PEERS_DIR);
-        fs::create_dir_all(&dir).at(&dir)?;
-        write_atomic(&path, state, None)
+        create_private_dir_all(&dir)?;
+        write_atomic(&path, state, Some(PRIVATE_FILE_MODE))
     }
 
     /// Device ids are hex, but they come from peers: never let one name a path elsewhere.
@@ -363,7 +394,7 @@ impl NetworkStore {
     /// Moves a damaged file into `quarantine/` under a name that never overwrites another.
     fn quarantine(&self, file: &Path) -> Result<PathBuf> {
         let dir = self.dir.join(QUARANTINE_DIR);
-        fs::create_dir_all(&dir).at(&dir)?;
+        create_private_dir_all(&dir)?;
         let name = file.file_name().expect("a file name").to_string_lossy();
         let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
         let mut target = dir.join(format!("{name}.{secs}.bad"));

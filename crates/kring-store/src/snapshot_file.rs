@@ -35,6 +35,15 @@ pub fn decode(bytes: &[u8]) -> Result<&[u8], String> {
     Ok(document)
 }
 
+/// The first frame of `bytes` (checked as [`decode`] checks a whole file) and what follows it.
+pub fn decode_first(bytes: &[u8]) -> Result<(&[u8], &[u8]), String> {
+    let len =
+        bytes.get(4..12).map(|len| u64::from_le_bytes(len.try_into().expect("8 bytes"))).ok_or("it is cut short")?;
+    let end = usize::try_from(len).ok().and_then(|len| len.checked_add(HEADER_LEN)).ok_or("it is cut short")?;
+    let frame = bytes.get(..end).ok_or("it is cut short")?;
+    Ok((decode(frame)?, &bytes[end..]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

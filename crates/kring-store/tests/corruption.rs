@@ -197,7 +197,7 @@ fn damaged_settings_local_notes_and_device_key_are_errors_that_change_nothing() 
     let good_key = fs::read(&key).unwrap();
     for cut in 0..good_key.len() {
         fs::write(&key, &good_key[..cut]).unwrap();
-        let err = DataDir::open(root.path()).err().expect("a cut key is refused");
+        let err = DataDir::open(root.path()).expect_err("a cut key is refused");
         assert!(matches!(err, StoreError::BadDeviceKey { .. }), "key cut at {cut}: {err}");
         assert_eq!(fs::read(&key).unwrap(), &good_key[..cut], "a damaged key is never replaced");
     }

@@ -10,14 +10,28 @@ use std::collections::{BTreeMap, VecDeque};
 
 use automerge::sync::{self, SyncDoc};
 use automerge::{AutoCommit, ChangeHash};
+use iroh_base::SecretKey;
+use kring_model::trust::RuleBook;
 
+use crate::signed::{self, Distrust, SignatureBook};
 use crate::untrusted::catch_automerge_panic;
 use crate::wire::{Message, PeerAddr};
+
+/// One network as the protocol checks and signs it: the document, the signatures this laptop
+/// keeps to pass on others' changes, the rules, and this device's key.
+pub struct Replica<'a> {
+    pub doc: &'a mut AutoCommit,
+    pub signatures: &'a mut SignatureBook,
+    pub rules: &'a mut RuleBook,
+    pub key: &'a SecretKey,
+}
 
 /// What the connection needs from the node that owns the documents.
 pub trait Library {
     /// The document of a network this device holds.
     fn document(&mut self, network: &str) -> Option<&mut AutoCommit>;
+    /// The same network with what checking and signing its changes needs.
+    fn replica(&mut self, network: &str) -> Option<Replica<'_>>;
     /// Whether `device` may sync `network`: it is a device of a current member.
     fn may_sync(&mut self, network: &str, device: &str) -> bool;
     /// What [`PeerConnection::sync_state`] gave at the end of the last connection with `device`,
@@ -39,6 +53,9 @@ pub enum Event {
     Refused { network: String },
     /// The peer told us where member devices of this network can be reached.
     Peers { network: String, peers: Vec<PeerAddr> },
+    /// The peer sent changes that Kring refuses (unsigned, or breaking the rules). Nothing of
+    /// them was kept, and the connection is closed.
+    Distrusted { network: String, reason: Distrust },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +64,8 @@ pub enum ProtocolError {
     NotOpen(String),
     #[error("the peer sent an unreadable sync message for network {network}: {reason}")]
     BadSyncMessage { network: String, reason: String },
+    #[error("{0}")]
+    Distrusted(Distrust),
 }
 
 /// Automerge sync state for one network with one peer.
@@ -108,7 +127,7 @@ impl PeerConnection {
                     self.refuse(&network);
                 }
             }
-            Message::Sync { network, data } => {
+            Message::Sync { network, data, signatures } => {
                 let Some(entry) = self.networks.get(&network) else {
                     return Err(ProtocolError::NotOpen(network));
                 };
@@ -121,10 +140,14 @@ impl PeerConnection {
                 }
                 let bad = |reason: String| ProtocolError::BadSyncMessage { network: network.clone(), reason };
                 let decoded = sync::Message::decode(&data).map_err(|err| bad(err.to_string()))?;
-                let doc = library.document(&network).expect("checked when opened");
-                let before = doc.get_heads();
                 let entry = self.networks.get_mut(&network).expect("checked above");
-                let applied = catch_automerge_panic(|| doc.sync().receive_sync_message(&mut entry.state, decoded));
+                let replica = library.replica(&network).expect("checked when opened");
+                if !replica.signatures.offer(&signatures) {
+                    return Err(bad("too many signatures".into()));
+                }
+                let before = replica.doc.get_heads();
+                let applied =
+                    catch_automerge_panic(|| replica.doc.sync().receive_sync_message(&mut entry.state, decoded));
                 if let Err(rejected) = applied {
                     if rejected.panicked {
                         // Automerge may have stopped half-way through applying the changes:
@@ -134,8 +157,20 @@ impl PeerConnection {
                     }
                     return Err(bad(rejected.reason));
                 }
-                if doc.get_heads() != before {
-                    self.events.push_back(Event::Changed { network: network.clone() });
+                if replica.doc.get_heads() != before {
+                    let new: Vec<ChangeHash> =
+                        replica.doc.get_changes_meta(&before).into_iter().map(|meta| meta.hash).collect();
+                    let verdict = signed::verify_batch(replica.doc, &new, replica.signatures, replica.rules, false);
+                    match verdict {
+                        Ok(()) => self.events.push_back(Event::Changed { network: network.clone() }),
+                        Err(reason) => {
+                            // Nothing of the message is kept: back to the saved document.
+                            library.restore_saved(&network);
+                            self.networks.remove(&network);
+                            self.events.push_back(Event::Distrusted { network, reason: reason.clone() });
+                            return Err(ProtocolError::Distrusted(reason));
+                        }
+                    }
                 }
                 self.generate(&network, library).map_err(bad)?;
             }
@@ -229,10 +264,11 @@ impl PeerConnection {
     /// division by zero); then the network is no longer synced on this connection and the
     /// complaint is returned.
     fn generate(&mut self, network: &str, library: &mut impl Library) -> Result<(), String> {
-        let Some(doc) = library.document(network) else { return Ok(()) };
+        let Some(replica) = library.replica(network) else { return Ok(()) };
         let Some(entry) = self.networks.get_mut(network) else { return Ok(()) };
+        let sent_before = entry.state.sent_hashes.clone();
         let generated = catch_automerge_panic(|| {
-            Ok::<_, std::convert::Infallible>(doc.sync().generate_sync_message(&mut entry.state))
+            Ok::<_, std::convert::Infallible>(replica.doc.sync().generate_sync_message(&mut entry.state))
         });
         let message = match generated {
             Ok(message) => message,
@@ -241,11 +277,25 @@ impl PeerConnection {
                 return Err(rejected.reason);
             }
         };
-        if let Some(message) = message {
+        if let Some(mut message) = message {
             entry.reported_in_sync = false;
-            self.outbox.push_back(Message::Sync { network: network.to_string(), data: message.encode() });
+            let batch: Vec<ChangeHash> = entry.state.sent_hashes.difference(&sent_before).copied().collect();
+            let signatures = match signed::sign_batch(replica.doc, &batch, replica.signatures, replica.key) {
+                Some(signatures) => signatures,
+                None => {
+                    // A tip this laptop holds no signature for (it passed on a change's middle
+                    // part once): send the whole document, whose tips it always holds.
+                    let all = signed::all_changes(replica.doc);
+                    message.changes = replica.doc.save().into();
+                    message.version = sync::MessageVersion::V2;
+                    entry.state.sent_hashes.extend(all.iter().copied());
+                    signed::sign_batch(replica.doc, &all, replica.signatures, replica.key).unwrap_or_default()
+                }
+            };
+            let data = message.encode();
+            self.outbox.push_back(Message::Sync { network: network.to_string(), data, signatures });
         }
-        let in_sync = heads_agree(&entry.state, &doc.get_heads());
+        let in_sync = heads_agree(&entry.state, &replica.doc.get_heads());
         if in_sync && !entry.reported_in_sync {
             entry.reported_in_sync = true;
             self.events.push_back(Event::InSync { network: network.to_string() });

@@ -2,15 +2,18 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::signed::Signed;
+
 /// The ALPN of member-to-member sync. The number changes with any incompatible change.
-pub const SYNC_ALPN: &[u8] = b"kring/sync/1";
+pub const SYNC_ALPN: &[u8] = b"kring/sync/2";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Message {
     /// The dialing side asks to sync one network.
     Open { network: String },
-    /// One Automerge sync message for an open network.
-    Sync { network: String, data: Vec<u8> },
+    /// One Automerge sync message for an open network, with the signatures of the device tips
+    /// among the changes it carries (see [`crate::signed`]).
+    Sync { network: String, data: Vec<u8>, signatures: Vec<Signed> },
     /// The other side does not sync this network with this device. Sent alike whether the
     /// network is unknown or the device is not a member, so a stranger learns nothing.
     Refused { network: String },

@@ -74,10 +74,13 @@ fn a_stranger_is_refused_and_receives_no_document_bytes() {
     at_anna.receive(Message::Open { network: "no-such-network".into() }, &mut world.peers[0]).unwrap();
     assert_eq!(at_anna.poll_transmit(), Some(Message::Refused { network: "no-such-network".into() }));
     // Sync messages after the refusal are ignored; without any open they are a violation.
-    at_anna.receive(Message::Sync { network: network.clone(), data: vec![0x42] }, &mut world.peers[0]).unwrap();
+    at_anna
+        .receive(Message::Sync { network: network.clone(), data: vec![0x42], signatures: vec![] }, &mut world.peers[0])
+        .unwrap();
     assert_eq!(at_anna.poll_transmit(), None);
-    let err =
-        at_anna.receive(Message::Sync { network: "other".into(), data: vec![0x42] }, &mut world.peers[0]).unwrap_err();
+    let err = at_anna
+        .receive(Message::Sync { network: "other".into(), data: vec![0x42], signatures: vec![] }, &mut world.peers[0])
+        .unwrap_err();
     assert!(matches!(err, ProtocolError::NotOpen(_)));
     assert_eq!(at_anna.poll_transmit(), None);
 }
@@ -130,8 +133,8 @@ fn a_saved_sync_state_makes_reconnecting_cheap() {
     let from_scratch = world.connect(1, 0);
     world.run();
     let (cheap, full) = (world.bytes[with_state], world.bytes[from_scratch]);
-    // Four frames: open, "I have up to here", the one new change, "got it".
-    assert!(cheap < 700, "reconnect with saved state cost {cheap} bytes");
+    // Four frames: open, "I have up to here", the one new change with its signature, "got it".
+    assert!(cheap < 800, "reconnect with saved state cost {cheap} bytes");
     assert!(cheap * 2 < full, "saved state {cheap} bytes vs fresh {full} bytes");
     assert!(world.peers[1].network.text(&TextField::Notes(session)).unwrap().ends_with("nieuw"));
 }

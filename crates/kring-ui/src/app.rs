@@ -175,6 +175,12 @@ impl KringApp {
                 let text = crate::i18n::tr(l, crate::i18n::Text::BundleImported);
                 self.state.notice = value.map(|count| format!("{text} {count}"));
             }
+            After::MemberRemoved => {
+                if value.is_some() {
+                    let text = crate::i18n::tr(self.state.language, crate::i18n::Text::RemovedRevokesInvites);
+                    self.state.notice = Some(text.to_string());
+                }
+            }
         }
     }
 }

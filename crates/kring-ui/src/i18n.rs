@@ -174,6 +174,76 @@ texts! {
     FoundMember => "adres van een ander lid", "address from another member";
     FoundIncoming => "maakte zelf verbinding", "connected to this device";
     Received => "ontvangen", "received";
+    RefusedFrom => "stuurde een wijziging die Kring weigert:", "sent a change Kring refuses:";
+    UnknownLaptop => "Een onbekende laptop", "An unknown laptop";
+    RemovedRevokesInvites => "Alle open uitnodigingen zijn ingetrokken: wie verwijderd is, kent misschien een ticket. Maak zo nodig nieuwe uitnodigingen.", "Every open invitation was revoked: a removed member may know a ticket. Make new invitations where needed.";
+}
+
+/// "Bram Jansens laptop" / "Bram Jansen's laptop": whose laptop sent something.
+pub fn laptop_of(language: Language, name: &str) -> String {
+    match language {
+        // Dutch adds -s, or an apostrophe after a name ending in a sibilant.
+        Language::Nl if name.ends_with(['s', 'x', 'z']) => format!("{name}' laptop"),
+        Language::Nl => format!("{name}s laptop"),
+        Language::En => format!("{name}'s laptop"),
+    }
+}
+
+/// What a refused change tried to do, as a coordinator would say it ("zichzelf coördinator
+/// maken"). `None`: it carried no valid signature.
+pub fn breach_words(language: Language, breach: Option<kring_model::trust::Breach>) -> &'static str {
+    use kring_model::trust::{Breach::*, CoordinatorAction as A, OwnData as D};
+    let (nl, en) = match breach {
+        None => ("een wijziging zonder geldige handtekening", "a change without a valid signature"),
+        Some(NoDevice) => ("een wijziging die van geen Kring-apparaat komt", "a change from no Kring device"),
+        Some(NotAMember) => ("schrijven terwijl het geen lid meer is", "writing while no longer a member"),
+        Some(Genesis) => ("het netwerk opnieuw beginnen", "starting the network over"),
+        Some(CoordinatorOnly(action)) => match action {
+            A::NetworkDetails => (
+                "de netwerkgegevens wijzigen (alleen coördinatoren)",
+                "changing the network details (coordinators only)",
+            ),
+            A::AddMembers => ("leden toevoegen (alleen coördinatoren)", "adding members (coordinators only)"),
+            A::ChangeRoles => ("rollen wijzigen (alleen coördinatoren)", "changing roles (coordinators only)"),
+            A::RemoveMembers => ("leden verwijderen (alleen coördinatoren)", "removing members (coordinators only)"),
+            A::RemoveDevice => {
+                ("een apparaat ontkoppelen (alleen coördinatoren)", "removing a device (coordinators only)")
+            }
+            A::Invites => ("uitnodigingen beheren (alleen coördinatoren)", "managing invitations (coordinators only)"),
+            A::Factors => {
+                ("reflectiefactoren wijzigen (alleen coördinatoren)", "changing reflection factors (coordinators only)")
+            }
+            A::Rounds => (
+                "een reflectieronde openen of sluiten (alleen coördinatoren)",
+                "opening or closing a reflection round (coordinators only)",
+            ),
+        },
+        Some(SelfPromotion) => ("zichzelf coördinator maken", "making themselves coordinator"),
+        Some(OthersData(what)) => match what {
+            D::Vote => ("de stem van een ander lid wijzigen", "changing another member's vote"),
+            D::Scores => {
+                ("de reflectiescores van een ander lid wijzigen", "changing another member's reflection scores")
+            }
+            D::Profile => ("de gegevens van een ander lid wijzigen", "changing another member's details"),
+            D::Devices => ("een apparaat aan een ander lid koppelen", "adding a device to another member"),
+            D::Attendance => ("de aanwezigheid van een ander lid invullen", "recording another member's attendance"),
+        },
+        Some(LastCoordinator) => {
+            ("de laatste coördinator verwijderen of degraderen", "removing or demoting the last coordinator")
+        }
+        Some(UndoRemoval) => ("een verwijdering ongedaan maken", "undoing a removal"),
+        Some(UndoRevocation) => ("een ingetrokken uitnodiging herstellen", "restoring a revoked invitation"),
+        Some(BadInvite) => ("iemand toevoegen zonder geldige uitnodiging", "adding someone without a valid invitation"),
+        Some(RecordReplaced) => {
+            ("gegevens vervangen in plaats van bewerken", "replacing records instead of editing them")
+        }
+        Some(ForgedAuthor) => ("schrijven op naam van een ander lid", "writing in another member's name"),
+        Some(UnknownPlace) => ("schrijven waar Kring nooit schrijft", "writing where Kring never writes"),
+    };
+    match language {
+        Language::Nl => nl,
+        Language::En => en,
+    }
 }
 
 /// What a change did, as the "what changed" list says it: "Bram *edited the notes of* PLG 3".

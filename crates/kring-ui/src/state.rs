@@ -33,6 +33,8 @@ pub enum After {
     Saved,
     /// A bundle was read in: say how much was new.
     Imported,
+    /// A member was removed: say that the open invitations were revoked too, if there were.
+    MemberRemoved,
 }
 
 /// A command's result as the app handles it.

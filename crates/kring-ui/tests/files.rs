@@ -111,13 +111,17 @@ fn a_bundle_from_a_usb_stick_brings_in_work_done_elsewhere() {
         assert!(ui.query_by_label_contains(nl(Text::SavedTo)).is_some());
     }
 
-    // On another laptop, the same person plans a session in that copy and writes a new bundle.
-    let mut elsewhere = kring_node::bundle::read(&std::fs::read(&exported).unwrap()).unwrap().fork();
+    // Away from the network, the same laptop plans a session in the bundle's copy (as a second
+    // Kring would, with this laptop's key) and writes a new bundle.
+    let key = kring_store::DataDir::open(dir.path()).unwrap().device_key().clone();
+    let mut elsewhere = kring_node::bundle::read(&std::fs::read(&exported).unwrap()).unwrap().network;
+    elsewhere.set_device(&key.public().to_string());
     let me = elsewhere.snapshot().unwrap().members.keys().next().unwrap().clone();
     let new = NewSession { title: "Uit de bundel".into(), starts_at: "2026-12-01".into(), ..Default::default() };
     elsewhere.add_session(&me, &new).unwrap();
+    let signatures = kring_sync::signed::sign_whole_as(elsewhere.doc_mut(), &[key]);
     let returned = stick.path().join("terug.kring");
-    std::fs::write(&returned, kring_node::bundle::write(&mut elsewhere)).unwrap();
+    std::fs::write(&returned, kring_node::bundle::write(&mut elsewhere, &signatures)).unwrap();
 
     let mut ui = client(dir.path());
     wait_until(&mut ui, "the network is open", |app| app.state.view.is_some());

@@ -173,9 +173,9 @@ fn main() {
     let others = [
         Message::Open { network: id.clone() },
         Message::Peers { network: id.clone(), peers },
-        Message::Sync { network: "onbekend".into(), data: vec![0x42, 0, 0, 0, 0] },
+        Message::Sync { network: "onbekend".into(), data: vec![0x42, 0, 0, 0, 0], signatures: vec![] },
         Message::Refused { network: id.clone() },
-        Message::Sync { network: id.clone(), data: vec![0x42, 0, 0, 0, 0] },
+        Message::Sync { network: id.clone(), data: vec![0x42, 0, 0, 0, 0], signatures: vec![] },
     ];
     write_seed(&fuzz, "sync_messages", "other-messages", &[&[0x00][..], &frames(&others)].concat());
     write_seed(&fuzz, "sync_messages", "stranger", &[&[0x01][..], &frames(&others)].concat());

@@ -124,13 +124,7 @@ async fn edit_latency(
         // Kring: A types (saved to disk), B applies and saves it.
         while events.try_recv().is_ok() {}
         let started = Instant::now();
-        {
-            let mut library = node_a.shared().lock();
-            let open = library.get_mut(id).context("A holds the network")?;
-            open.network.splice_text(founder, &field, at, 0, &text)?;
-            library.persist(id)?;
-        }
-        node_a.local_edit(id);
+        node_a.edit(id, |network, me| network.splice_text(me, &field, at, 0, &text))?;
         wait_for(
             &mut events,
             Duration::from_secs(10),
@@ -169,20 +163,26 @@ async fn resync(
     let mut dice = Dice::new(7);
     let mut sides = Vec::new();
     for (data, other) in [(data_a, &device_b), (data_b, &device_a)] {
-        let (mut store, doc, _) = data.open_network(id)?;
-        let mut network = Network::from_doc(doc)?;
-        let me = network.member_for_device(&data.device_id())?.context("a member device")?;
+        let (mut opened, _) = kring_node::OpenNetwork::open(data, id)?;
+        let device = data.device_id();
         for n in 0..edits {
             let field = TextField::Notes(sessions[dice.below(sessions.len())].clone());
-            let length = network.text(&field)?.chars().count();
-            network.splice_text(&me, &field, dice.below(length), 0, &format!(" [offline {n}]"))?;
+            let at = dice.below(opened.network.text(&field)?.chars().count());
+            // Saved every 50 edits, as the app saves a burst of typing.
+            opened.network.splice_text(
+                &opened.network.member_for_device(&device)?.context("a member device")?,
+                &field,
+                at,
+                0,
+                &format!(" [offline {n}]"),
+            )?;
             if n % 50 == 49 {
-                store.persist(network.doc_mut())?;
+                opened.persist()?;
             }
         }
-        store.persist(network.doc_mut())?;
-        let saved_state = store.read_sync_state(other);
-        sides.push(Side { network, device: data.device_id(), saved_state });
+        opened.persist()?;
+        let saved_state = opened.store.read_sync_state(other);
+        sides.push(Side::new(opened.network, opened.signatures, data.device_key().clone(), saved_state));
     }
     let [mut a, mut b]: [Side; 2] = sides.try_into().map_err(|_| anyhow::anyhow!("two sides"))?;
     let lacking_b = b.network.doc_mut().get_changes_added(a.network.doc_mut());
@@ -234,7 +234,7 @@ async fn resync(
 
 /// Reads `node`'s copy of the network, under its lock.
 fn read<T>(node: &Node, id: &str, read: impl FnOnce(&mut Network) -> T) -> Result<T> {
-    Ok(read(&mut node.shared().lock().get_mut(id).context("the node holds the network")?.network))
+    Ok(node.read(id, read)?)
 }
 
 /// A copy of the network as `node` holds it now.

@@ -38,7 +38,7 @@ impl Network {
     }
 
     fn set_info(&mut self, by: &MemberId, key: &'static str, value: String) -> Result<()> {
-        self.current_member(by)?;
+        self.coordinator(by, "change the network's details")?;
         let info = self.root_map(NETWORK)?;
         let note = Network::note(by, ChangeKind::NetworkEdited, self.id());
         self.change(note, |doc, _| Ok(doc.put(&info, key, value)?))
@@ -49,7 +49,7 @@ impl Network {
         by: &MemberId,
         write: impl FnOnce(&mut automerge::AutoCommit, &automerge::ObjId) -> Result<()>,
     ) -> Result<()> {
-        self.current_member(by)?;
+        self.coordinator(by, "change the network's details")?;
         let info = self.root_map(NETWORK)?;
         let themes = self.child_map(&info, THEMES)?;
         let note = Network::note(by, ChangeKind::NetworkEdited, self.id());

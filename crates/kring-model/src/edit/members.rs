@@ -103,15 +103,34 @@ impl Network {
     }
 
     /// Removes a member (soft: the record stays so history keeps its names). From then on their
-    /// devices are refused and their votes no longer count.
-    pub fn remove_member(&mut self, by: &MemberId, member: &MemberId) -> Result<()> {
+    /// devices are refused and their votes no longer count. Every open invite is revoked in the
+    /// same change: the removed member may know a ticket. Returns the invites revoked.
+    pub fn remove_member(&mut self, by: &MemberId, member: &MemberId) -> Result<Vec<InviteId>> {
         self.coordinator(by, "remove members")?;
         let obj = self.current_member(member)?;
         if self.role_of(&obj) == Role::Coordinator {
             self.ensure_other_coordinator(member)?;
         }
+        let open = self.open_invites()?;
         let note = Network::note(by, ChangeKind::MemberRemoved, member);
-        self.change(note, |doc, now| Ok(doc.put(&obj, REMOVED_AT, now)?))
+        self.change(note, |doc, now| {
+            doc.put(&obj, REMOVED_AT, now)?;
+            for (_, invite) in &open {
+                doc.put(invite, REVOKED_AT, now)?;
+            }
+            Ok(())
+        })?;
+        Ok(open.into_iter().map(|(id, _)| id).collect())
+    }
+
+    /// Invites not yet revoked (expired or used up ones too: revoking them costs nothing).
+    fn open_invites(&self) -> Result<Vec<(InviteId, automerge::ObjId)>> {
+        let invites = self.root_map(INVITES)?;
+        Ok(access::keys(&self.doc, &invites)
+            .into_iter()
+            .filter_map(|id| access::obj(&self.doc, &invites, &id).map(|obj| (InviteId::new(id), obj)))
+            .filter(|(_, obj)| access::int(&self.doc, obj, REVOKED_AT).is_none())
+            .collect())
     }
 
     /// A network must keep a coordinator, or nobody could invite or remove anyone again.

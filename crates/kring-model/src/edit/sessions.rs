@@ -97,6 +97,9 @@ impl Network {
         member: &MemberId,
         status: Attendance,
     ) -> Result<()> {
+        if by != member {
+            self.coordinator(by, "record another member's attendance")?;
+        }
         self.current_member(by)?;
         self.current_member(member)?;
         let obj = self.live_session(session)?;

@@ -138,10 +138,10 @@ impl Backend {
                 self.typed = id;
                 self.view_dirty = true;
                 let typing = &mut self.typing;
-                with_network(&self.node, &network, |open, me| {
-                    typing.type_text(&network, open, me, &field, seen, &splices, caret)
-                })
-                .map(|()| None)
+                self.node
+                    .edit(&network, |open, me| typing.type_text(&network, open, me, &field, seen, &splices, caret))
+                    .map(|()| None)
+                    .map_err(|e| e.to_string())
             }
             Command::CreateInvite { network, role, max_uses, valid_for } => {
                 self.view_dirty = true;
@@ -164,7 +164,7 @@ impl Backend {
 
     fn edit(&mut self, network: &str, edit: Edit) -> Reply {
         self.view_dirty = true;
-        with_network(&self.node, network, |open, me| edit(open, me).map_err(|e| e.to_string()))
+        self.node.edit(network, edit).map_err(|e| e.to_string())
     }
 
     fn mark_seen(&mut self, network_id: &str) -> Reply {
@@ -181,8 +181,9 @@ impl Backend {
     fn export_bundle(&self, network_id: &str, path: &Path) -> Reply {
         let bytes = {
             let mut library = self.node.shared().lock();
+            let signatures = library.sign_whole(network_id).ok_or_else(|| not_open(network_id))?;
             let open = library.get_mut(network_id).ok_or_else(|| not_open(network_id))?;
-            crate::bundle::write(&mut open.network)
+            crate::bundle::write(&mut open.network, &signatures)
         };
         write_file(path, &bytes)
     }
@@ -192,13 +193,13 @@ impl Backend {
         let bytes = std::fs::read(path).map_err(|err| format!("cannot read {}: {err}", path.display()))?;
         let mut incoming =
             crate::bundle::read(&bytes).map_err(|why| format!("{} cannot be read in: {why}", path.display()))?;
-        let network_id = incoming.id().to_string();
+        let network_id = incoming.network.id().to_string();
         let new_changes = {
             let mut library = self.node.shared().lock();
             let open = library.get_mut(&network_id).ok_or_else(|| {
                 format!("{} holds a network this device has not joined; join it with a ticket first", path.display())
             })?;
-            let new_changes = match crate::bundle::merge(&mut open.network, &mut incoming) {
+            let new_changes = match crate::bundle::merge(open, &mut incoming) {
                 Ok(new_changes) => new_changes,
                 Err(rejected) => {
                     if rejected.panicked {
@@ -207,7 +208,7 @@ impl Backend {
                     return Err(format!("{} cannot be read in: {rejected}", path.display()));
                 }
             };
-            open.store.persist(open.network.doc_mut()).map_err(|e| format!("could not save: {e}"))?;
+            open.persist().map_err(|e| format!("could not save: {e}"))?;
             new_changes
         };
         if new_changes > 0 {
@@ -369,28 +370,6 @@ impl Backend {
         };
         self.outbox.send(Update::View(Box::new(view)));
     }
-}
-
-/// Runs `action` on an open network as this device's member, then saves and tells the
-/// connected peers.
-fn with_network<T>(
-    node: &Node,
-    network: &str,
-    action: impl FnOnce(&mut Network, &kring_model::MemberId) -> Result<T, String>,
-) -> Result<T, String> {
-    let mut library = node.shared().lock();
-    let device = library.device.clone();
-    let open = library.get_mut(network).ok_or_else(|| not_open(network))?;
-    let me = open
-        .network
-        .member_for_device(&device)
-        .map_err(|e| e.to_string())?
-        .ok_or("this device is no longer a member of this network")?;
-    let value = action(&mut open.network, &me)?;
-    open.store.persist(open.network.doc_mut()).map_err(|e| format!("could not save: {e}"))?;
-    drop(library);
-    node.local_edit(network);
-    Ok(value)
 }
 
 fn not_open(network: &str) -> String {

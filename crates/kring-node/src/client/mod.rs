@@ -21,7 +21,7 @@ use kring_store::DataDir;
 use tokio::sync::mpsc as tokio_mpsc;
 
 pub use command::{Command, Edit};
-pub use status::{PeerStatus, Reach, SyncStatus};
+pub use status::{PeerStatus, Reach, RefusedChange, SyncStatus};
 pub use update::{NetworkEntry, NetworkView, Update};
 
 use crate::NetworkMode;

@@ -44,6 +44,20 @@ pub struct SyncStatus {
     /// By device id.
     pub peers: BTreeMap<String, PeerStatus>,
     pub last_error: Option<String>,
+    /// The last message a peer sent that Kring refused (unsigned, or breaking the rules).
+    pub refused_change: Option<RefusedChange>,
+}
+
+/// Whose laptop sent a change Kring refused, and what it tried: for the interface to say in
+/// the person's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedChange {
+    pub network: String,
+    pub endpoint: String,
+    /// The member whose device made the change, if it was one.
+    pub member: Option<String>,
+    /// The rule it broke; `None` for a change without a valid signature.
+    pub breach: Option<kring_model::trust::Breach>,
 }
 
 impl SyncStatus {
@@ -111,6 +125,15 @@ impl SyncStatus {
             }
             NodeEvent::MemberJoined { network, .. } => Some(network.clone()),
             NodeEvent::JoinRefused { .. } => None,
+            NodeEvent::Distrusted { network, endpoint, member, breach, .. } => {
+                self.refused_change = Some(RefusedChange {
+                    network: network.clone(),
+                    endpoint: endpoint.clone(),
+                    member: member.clone(),
+                    breach: *breach,
+                });
+                None
+            }
             NodeEvent::Error { message } => {
                 self.last_error = Some(message.clone());
                 None

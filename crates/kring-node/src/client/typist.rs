@@ -51,7 +51,7 @@ impl Typing {
         version: u64,
         splices: &[Splice],
         caret: Option<(usize, usize)>,
-    ) -> Result<(), String> {
+    ) -> kring_model::Result<()> {
         let same_text = self.typist.as_ref().is_some_and(|t| t.network == network_id && t.field == *field);
         if !same_text || self.typist.as_ref().is_some_and(|t| version > t.adopted) {
             let seen = self.heads_of(version).cloned().unwrap_or_else(|| network.heads());
@@ -60,7 +60,7 @@ impl Typing {
         }
         let Some(typist) = self.typist.as_mut() else { return Ok(()) };
         if !splices.is_empty() {
-            typist.seen = network.type_text(me, field, &typist.seen, splices).map_err(|e| e.to_string())?;
+            typist.seen = network.type_text(me, field, &typist.seen, splices)?;
         }
         if let Some((start, end)) = caret {
             let anchor = |pos| network.caret_anchor(field, &typist.seen, pos);

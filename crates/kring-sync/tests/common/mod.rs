@@ -2,22 +2,45 @@
 //! and decoded as on a real stream — only the sockets are replaced by a loop.
 #![allow(dead_code)]
 
+use iroh_base::SecretKey;
+use kring_model::trust::RuleBook;
 use kring_model::*;
-use kring_sync::{Event, FrameReader, Library, PeerConnection, frame};
+use kring_sync::{Event, FrameReader, Library, PeerConnection, Replica, SignatureBook, frame};
 
 pub struct Peer {
     pub device: String,
+    pub key: SecretKey,
+    pub signatures: SignatureBook,
+    pub rules: RuleBook,
     pub network: Network,
     pub me: MemberId,
     /// Whether this peer holds the network at all (a stranger does not).
     pub holds: bool,
     /// Sync state saved per remote device when a connection ends.
     pub saved: std::collections::BTreeMap<String, Vec<u8>>,
+    /// The document as saved before the message being handled, as the node keeps it on disk.
+    pub saved_doc: Vec<u8>,
+}
+
+impl Peer {
+    /// Everything so far is on disk (the node saves before it handles the next message).
+    pub fn checkpoint(&mut self) {
+        self.saved_doc = self.network.doc_mut().save();
+    }
 }
 
 impl Library for Peer {
     fn document(&mut self, network: &str) -> Option<&mut automerge::AutoCommit> {
         (self.holds && self.network.id().as_str() == network).then(|| self.network.doc_mut())
+    }
+
+    fn replica(&mut self, network: &str) -> Option<Replica<'_>> {
+        (self.holds && self.network.id().as_str() == network).then(|| Replica {
+            doc: self.network.doc_mut(),
+            signatures: &mut self.signatures,
+            rules: &mut self.rules,
+            key: &self.key,
+        })
     }
 
     fn may_sync(&mut self, network: &str, device: &str) -> bool {
@@ -30,9 +53,12 @@ impl Library for Peer {
         self.saved.get(device).cloned()
     }
 
-    fn restore_saved(&mut self, network: &str) {
-        // Only honest peers talk here: their changes must always apply.
-        panic!("Automerge failed on an honest peer's changes to {network}");
+    fn restore_saved(&mut self, _network: &str) {
+        // As the node does: back to the copy on disk, writing as this device again.
+        let doc = automerge::AutoCommit::load(&self.saved_doc).expect("the saved copy loads");
+        self.network = Network::from_doc(doc).expect("the saved copy is a network");
+        self.network.set_device(&self.device);
+        self.signatures = SignatureBook::default();
     }
 }
 
@@ -53,13 +79,18 @@ pub struct World {
     /// Frame bytes that crossed each link, by link index.
     pub bytes: Vec<usize>,
     pub frames: usize,
+    /// Connections a receiver closed because the other side misbehaved: (receiving peer,
+    /// why). Only tests with a hostile peer expect any; elsewhere one fails the test.
+    pub refusals: Vec<(usize, kring_sync::ProtocolError)>,
+    pub hostile_peers_expected: bool,
 }
 
 /// A network founded on the first device, with one member (and device) per further name;
 /// every peer starts from a copy made after all members were added.
 pub fn world(names: &[&str]) -> World {
     let details = NetworkDetails { name: "Leernetwerk Jeugdzorg Utrecht".into(), ..Default::default() };
-    let devices: Vec<String> = (0..names.len()).map(|i| format!("{:064x}", i + 1)).collect();
+    let keys: Vec<SecretKey> = (0..names.len()).map(|i| SecretKey::from_bytes(&[i as u8 + 1; 32])).collect();
+    let devices: Vec<String> = keys.iter().map(|key| key.public().to_string()).collect();
     let (mut founding, founder) = Network::create(&details, &Profile::new(names[0]), &devices[0]).unwrap();
     let mut members = vec![founder.clone()];
     for (name, device) in names.iter().zip(&devices).skip(1) {
@@ -67,10 +98,49 @@ pub fn world(names: &[&str]) -> World {
     }
     let peers = devices
         .into_iter()
+        .zip(keys)
         .zip(members)
-        .map(|(device, me)| Peer { device, network: founding.fork(), me, holds: true, saved: Default::default() })
-        .collect();
-    World { peers, links: Vec::new(), events: Vec::new(), bytes: Vec::new(), frames: 0 }
+        .map(|((device, key), me)| {
+            let mut network = founding.fork();
+            network.set_device(&device);
+            Peer {
+                device,
+                key,
+                signatures: SignatureBook::default(),
+                rules: RuleBook::default(),
+                network,
+                me,
+                holds: true,
+                saved: Default::default(),
+                saved_doc: Vec::new(),
+            }
+        })
+        .collect::<Vec<Peer>>();
+    let mut world = World {
+        peers,
+        links: Vec::new(),
+        events: Vec::new(),
+        bytes: Vec::new(),
+        frames: 0,
+        refusals: Vec::new(),
+        hostile_peers_expected: false,
+    };
+    world.share_signatures(0);
+    world
+}
+
+impl World {
+    /// Gives every peer `from`'s signatures on the whole network, as if each had received it
+    /// from `from` (tests that hand out copies of one network instead of syncing it).
+    pub fn share_signatures(&mut self, from: usize) {
+        let peer = &mut self.peers[from];
+        let all = kring_sync::signed::all_changes(peer.network.doc_mut());
+        let signed = kring_sync::signed::sign_batch(peer.network.doc_mut(), &all, &peer.signatures, &peer.key)
+            .expect("the founder signs its own changes");
+        for peer in &mut self.peers {
+            peer.signatures.add(&signed);
+        }
+    }
 }
 
 impl World {
@@ -157,11 +227,17 @@ impl World {
         let mut reader = FrameReader::default();
         reader.push(&bytes);
         let message = reader.next_message().unwrap().unwrap();
-        receiver.receive(message, &mut self.peers[to]).expect("well-behaved peers");
+        self.peers[to].checkpoint();
+        let received = receiver.receive(message, &mut self.peers[to]);
         let mut changed = false;
         while let Some(event) = receiver.poll_event() {
             changed |= matches!(event, Event::Changed { .. });
             self.events.push((to, event));
+        }
+        if let Err(error) = received {
+            assert!(self.hostile_peers_expected, "well-behaved peers: {error}");
+            self.links[index].up = false;
+            self.refusals.push((to, error));
         }
         Some(changed.then_some(to))
     }

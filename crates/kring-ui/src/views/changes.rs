@@ -48,7 +48,7 @@ pub fn panel(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, screen:
         ui.separator();
         egui::ScrollArea::vertical().show(ui, |ui| {
             let mut items: Vec<&ChangeItem> = changes.items.iter().collect();
-            items.sort_by(|a, b| b.last_at.cmp(&a.last_at));
+            items.sort_by_key(|item| std::cmp::Reverse(item.last_at));
             for item in items {
                 let line = format!("{} — {}", describe(l, &snapshot, item), super::local_time(item.last_at));
                 match destination(&snapshot, item) {

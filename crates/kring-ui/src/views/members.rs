@@ -41,7 +41,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms) {
                         ui.colored_label(ui.visuals().warn_fg_color, tr(l, Text::ConfirmRemove));
                         if ui.button(tr(l, Text::YesRemove)).clicked() {
                             let id = member.id.clone();
-                            state.edit(After::Nothing, move |n, me| n.remove_member(me, &id).map(|()| None));
+                            state.edit(After::MemberRemoved, move |n, me| {
+                                let revoked = n.remove_member(me, &id)?;
+                                Ok((!revoked.is_empty()).then(|| revoked.len().to_string()))
+                            });
                             forms.confirm_remove = None;
                         }
                         if ui.button(tr(l, Text::Cancel)).clicked() {

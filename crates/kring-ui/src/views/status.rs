@@ -40,9 +40,25 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms) {
             forms.show_peers = !forms.show_peers;
         }
     });
+    if let Some(refused) = &state.status.refused_change {
+        ui.colored_label(ui.visuals().error_fg_color, refused_change_words(state, refused));
+    }
     if forms.show_peers {
         details(ui, state, forms, l);
     }
+}
+
+/// "Bram Jansens laptop stuurde een wijziging die Kring weigert: zichzelf coördinator maken".
+pub fn refused_change_words(state: &AppState, refused: &kring_node::client::RefusedChange) -> String {
+    let l = state.language;
+    let name = refused.member.as_ref().and_then(|member| {
+        state.snapshot()?.members.get(&kring_model::MemberId::new(member.clone())).map(|m| m.name.clone())
+    });
+    let who = match name {
+        Some(name) => crate::i18n::laptop_of(l, &name),
+        None => tr(l, Text::UnknownLaptop).to_string(),
+    };
+    format!("⚠ {who} {} {}", tr(l, Text::RefusedFrom), crate::i18n::breach_words(l, refused.breach))
 }
 
 fn found_via(via: FoundVia) -> Text {

@@ -1,0 +1,9 @@
+//! Trust between members: which device made a change ([`actor`]) and whether the change keeps
+//! the rules every laptop checks ([`rules`]). Signatures over changes live in `kring-sync`,
+//! which carries them; this crate knows the document, so it knows the rules.
+
+pub mod actor;
+pub mod rules;
+
+pub use actor::{actor_for_device, device_of_actor};
+pub use rules::{Breach, CoordinatorAction, OwnData, Refusal, RuleBook};

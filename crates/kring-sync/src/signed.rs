@@ -1,0 +1,300 @@
+//! Signed changes: every change is bound to the device that made it (its key is in the actor
+//! id) and vouched for by that device's ed25519 signature.
+//!
+//! A change's hash covers its dependencies, so a signature on a device's newest change vouches
+//! for all of that device's earlier ones below it. A batch of changes (a sync message, a join
+//! answer, a bundle) therefore carries one signature per *device tip*: a change of a device that
+//! no other change of the same device in the batch builds on. Automerge's sync sends every
+//! change that builds on one the peer lacks, so within a batch every path between two of its
+//! changes is in the batch too, and the tips are enough.
+
+use std::collections::HashMap;
+
+use automerge::{AutoCommit, ChangeHash};
+use iroh_base::{PublicKey, SecretKey, Signature};
+use kring_model::trust::{Refusal, RuleBook, actor::key_bytes, device_of_actor};
+use serde::{Deserialize, Serialize};
+
+/// Domain separation: a Kring change signature can never be mistaken for another signature
+/// made with the same device key.
+const CONTEXT: &[u8] = b"kring change signature v1:";
+
+/// One device's signature on one change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signed {
+    pub change: [u8; 32],
+    /// 64 bytes (serde has no arrays that long).
+    pub signature: Vec<u8>,
+}
+
+/// Why a batch of changes was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Distrust {
+    #[error("change {change} by device {device} carries no valid signature of that device")]
+    Unsigned { change: String, device: String },
+    #[error("{0}")]
+    Rules(#[from] Refusal),
+}
+
+impl Distrust {
+    /// The device that sent the refused change, if known.
+    pub fn device(&self) -> Option<&str> {
+        match self {
+            Distrust::Unsigned { device, .. } => Some(device),
+            Distrust::Rules(refusal) => refusal.device.as_deref(),
+        }
+    }
+}
+
+/// Signatures peers may send ahead of the changes they vouch for, per network.
+const MAX_OFFERED: usize = 100_000;
+/// Different signatures offered for one change (only a valid one is ever used).
+const MAX_OFFERS_PER_CHANGE: usize = 4;
+
+/// The signatures a laptop keeps so that it can pass on other devices' changes: every tip
+/// signature it accepted. Its own changes it signs when it sends them. It also holds what
+/// peers offered for changes that have not been applied yet: Automerge keeps a change whose
+/// history is incomplete until the rest arrives, perhaps from another peer, so the signature
+/// must wait with the network, not with the connection it came on.
+#[derive(Debug, Default, Clone)]
+pub struct SignatureBook {
+    by_change: HashMap<ChangeHash, Vec<u8>>,
+    /// Accepted since the last save.
+    unsaved: Vec<Signed>,
+    /// Offered by peers, not yet checked: candidates per change.
+    offered: HashMap<ChangeHash, Vec<Vec<u8>>>,
+}
+
+impl SignatureBook {
+    /// Reads what [`SignatureBook::encode`] wrote; damaged entries are skipped (a missing
+    /// signature only means a whole document is sent once instead of a few changes).
+    pub fn from_blobs<'a>(blobs: impl IntoIterator<Item = &'a [u8]>) -> SignatureBook {
+        let mut book = SignatureBook::default();
+        for blob in blobs {
+            book.add(&SignatureBook::decode(blob));
+        }
+        book
+    }
+
+    /// The signatures [`SignatureBook::encode`] wrote; none if the bytes are not that.
+    pub fn decode(bytes: &[u8]) -> Vec<Signed> {
+        postcard::from_bytes(bytes).unwrap_or_default()
+    }
+
+    pub fn encode(entries: &[Signed]) -> Vec<u8> {
+        postcard::to_stdvec(entries).expect("signatures always serialise")
+    }
+
+    pub fn add(&mut self, entries: &[Signed]) {
+        for entry in entries {
+            self.by_change.insert(ChangeHash(entry.change), entry.signature.clone());
+        }
+    }
+
+    /// Takes signatures a peer sent with a batch, to check when their changes are applied.
+    /// `false` (nothing taken) if that would hold more than a network ever needs.
+    pub fn offer(&mut self, signatures: &[Signed]) -> bool {
+        if self.offered.len() + signatures.len() > MAX_OFFERED {
+            return false;
+        }
+        for signed in signatures.iter().filter(|s| s.signature.len() == 64) {
+            let offers = self.offered.entry(ChangeHash(signed.change)).or_default();
+            if offers.len() < MAX_OFFERS_PER_CHANGE && !offers.contains(&signed.signature) {
+                offers.push(signed.signature.clone());
+            }
+        }
+        true
+    }
+
+    /// Signatures that came with accepted changes: kept, and saved with them.
+    pub fn add_received(&mut self, entries: &[Signed]) {
+        self.add(entries);
+        self.unsaved.extend_from_slice(entries);
+    }
+
+    /// Takes over the signatures `other` accepted and has not saved (a checked bundle's).
+    pub fn take_accepted(&mut self, other: &mut SignatureBook) {
+        let accepted = std::mem::take(&mut other.unsaved);
+        self.add_received(&accepted);
+    }
+
+    /// What to save with the next change-log record, if anything.
+    pub fn take_unsaved(&mut self) -> Option<Vec<u8>> {
+        if self.unsaved.is_empty() {
+            return None;
+        }
+        Some(SignatureBook::encode(&std::mem::take(&mut self.unsaved)))
+    }
+
+    pub fn get(&self, change: &ChangeHash) -> Option<&Vec<u8>> {
+        self.by_change.get(change)
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_change.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_change.is_empty()
+    }
+}
+
+/// This device's signature on `change`.
+pub fn sign(key: &SecretKey, change: &ChangeHash) -> Signed {
+    let signature = key.sign(&message(change));
+    Signed { change: change.0, signature: signature.to_bytes().to_vec() }
+}
+
+fn message(change: &ChangeHash) -> Vec<u8> {
+    [CONTEXT, change.0.as_slice()].concat()
+}
+
+fn verifies(device: &str, change: &ChangeHash, signature: &[u8]) -> bool {
+    let Some(key) = key_bytes(device).and_then(|k| PublicKey::from_bytes(&k).ok()) else { return false };
+    let Ok(signature) = Signature::try_from(signature) else { return false };
+    key.verify(&message(change), &signature).is_ok()
+}
+
+/// One change of a batch: what the signature check needs to know of it.
+struct Node {
+    hash: ChangeHash,
+    device: Option<String>,
+    deps: Vec<ChangeHash>,
+}
+
+fn batch_nodes(doc: &mut AutoCommit, changes: &[ChangeHash]) -> Vec<Node> {
+    changes
+        .iter()
+        .filter_map(|hash| {
+            let meta = doc.get_change_meta_by_hash(hash)?;
+            Some(Node { hash: *hash, device: device_of_actor(&meta.actor), deps: meta.deps.clone() })
+        })
+        .collect()
+}
+
+/// The device tips of a batch (see the module's comment), as indices into `nodes`.
+fn device_tips(nodes: &[Node]) -> Vec<usize> {
+    let index: HashMap<ChangeHash, usize> = nodes.iter().enumerate().map(|(i, n)| (n.hash, i)).collect();
+    let mut devices: HashMap<&str, usize> = HashMap::new();
+    for node in nodes {
+        if let Some(device) = &node.device {
+            let next = devices.len();
+            devices.entry(device.as_str()).or_insert(next);
+        }
+    }
+    let words = devices.len().div_ceil(64).max(1);
+    // For each change: the devices that made a change in the batch built on it.
+    let mut below: Vec<Vec<u64>> = vec![vec![0; words]; nodes.len()];
+    // Children before parents: Kahn's order over the batch's own edges, reversed.
+    let mut children_left = vec![0usize; nodes.len()];
+    for node in nodes {
+        for dep in &node.deps {
+            if let Some(&d) = index.get(dep) {
+                children_left[d] += 1;
+            }
+        }
+    }
+    let mut ready: Vec<usize> = (0..nodes.len()).filter(|&i| children_left[i] == 0).collect();
+    while let Some(i) = ready.pop() {
+        let mut mine = below[i].clone();
+        if let Some(device) = &nodes[i].device {
+            let bit = devices[device.as_str()];
+            mine[bit / 64] |= 1 << (bit % 64);
+        }
+        for dep in &nodes[i].deps {
+            if let Some(&d) = index.get(dep) {
+                for (w, word) in mine.iter().enumerate() {
+                    below[d][w] |= word;
+                }
+                children_left[d] -= 1;
+                if children_left[d] == 0 {
+                    ready.push(d);
+                }
+            }
+        }
+    }
+    (0..nodes.len())
+        .filter(|&i| match &nodes[i].device {
+            Some(device) => {
+                let bit = devices[device.as_str()];
+                below[i][bit / 64] & (1 << (bit % 64)) == 0
+            }
+            None => true,
+        })
+        .collect()
+}
+
+/// The signatures to send with `changes` (a batch going to a peer): this device signs its own
+/// tips, the book gives the others'. `None` if the book lacks one; then send the whole document,
+/// whose tips this laptop always holds.
+pub fn sign_batch(
+    doc: &mut AutoCommit,
+    changes: &[ChangeHash],
+    book: &SignatureBook,
+    key: &SecretKey,
+) -> Option<Vec<Signed>> {
+    let own = key.public().to_string();
+    let nodes = batch_nodes(doc, changes);
+    device_tips(&nodes)
+        .into_iter()
+        .map(|i| {
+            let node = &nodes[i];
+            if node.device.as_deref() == Some(own.as_str()) {
+                Some(sign(key, &node.hash))
+            } else {
+                book.get(&node.hash).map(|s| Signed { change: node.hash.0, signature: s.clone() })
+            }
+        })
+        .collect()
+}
+
+/// Signatures on the device tips of the whole document, each made with its device's key from
+/// `keys`: for generated networks and tests, where one program plays several devices. Tips of
+/// devices without a key are left out.
+pub fn sign_whole_as(doc: &mut AutoCommit, keys: &[SecretKey]) -> Vec<Signed> {
+    let keys: HashMap<String, &SecretKey> = keys.iter().map(|key| (key.public().to_string(), key)).collect();
+    let all = all_changes(doc);
+    let nodes = batch_nodes(doc, &all);
+    device_tips(&nodes)
+        .into_iter()
+        .filter_map(|i| {
+            let key = keys.get(nodes[i].device.as_deref()?)?;
+            Some(sign(key, &nodes[i].hash))
+        })
+        .collect()
+}
+
+/// Every change of the document: what a whole-document batch holds.
+pub fn all_changes(doc: &mut AutoCommit) -> Vec<ChangeHash> {
+    doc.get_changes_meta(&[]).into_iter().map(|meta| meta.hash).collect()
+}
+
+/// Checks a batch that Automerge has just applied to `doc`: every device tip carries a valid
+/// signature of its device (among those offered to `book`), and every change keeps the rules
+/// as of its own history. On success the tips' signatures are kept in the book (and saved with
+/// the changes); on failure the caller puts back the saved document.
+pub fn verify_batch(
+    doc: &mut AutoCommit,
+    changes: &[ChangeHash],
+    book: &mut SignatureBook,
+    rules: &mut RuleBook,
+    first_sync: bool,
+) -> Result<(), Distrust> {
+    let nodes = batch_nodes(doc, changes);
+    let mut used = Vec::new();
+    for i in device_tips(&nodes) {
+        let node = &nodes[i];
+        let device = node.device.clone().unwrap_or_default();
+        let offers = book.offered.get(&node.hash).map(Vec::as_slice).unwrap_or_default();
+        match offers.iter().find(|signature| verifies(&device, &node.hash, signature)) {
+            Some(signature) => used.push(Signed { change: node.hash.0, signature: signature.clone() }),
+            None => return Err(Distrust::Unsigned { change: node.hash.to_string(), device }),
+        }
+    }
+    rules.check(doc, changes, first_sync)?;
+    for hash in changes {
+        book.offered.remove(hash);
+    }
+    book.add_received(&used);
+    Ok(())
+}
