@@ -244,7 +244,9 @@ fn unknown_session_question_member_factor_round_and_invite_ids_are_refused() {
 
     let err = refused(&mut f.network, |n| n.revoke_invite(&by, &no_invite));
     assert!(matches!(err, ModelError::UnknownInvite(ref id) if *id == no_invite), "{err:?}");
-    let err = refused(&mut f.network, |n| n.join_with_invite(&no_invite, "hash", &Profile::new("Cas"), "device-c"));
+    let err = refused(&mut f.network, |n| {
+        n.join_with_invite(&f.coordinator, &no_invite, "hash", &Profile::new("Cas"), "device-c")
+    });
     assert!(matches!(err, ModelError::UnknownInvite(_)), "{err:?}");
     assert!(matches!(f.network.check_invite(&no_invite, "hash"), Err(ModelError::UnknownInvite(_))));
 
@@ -523,13 +525,14 @@ fn network_with_invite(max_uses: u64, expires_at: UnixMillis) -> (Network, Membe
 #[test]
 fn an_invite_with_the_wrong_secret_is_refused() {
     set_now(1_000_000);
-    let (mut network, _, invite) = network_with_invite(1, 2_000_000);
-    let err = refused(&mut network, |n| n.join_with_invite(&invite, "guessed-hash", &Profile::new("Cas"), "device-c"));
+    let (mut network, anna, invite) = network_with_invite(1, 2_000_000);
+    let err =
+        refused(&mut network, |n| n.join_with_invite(&anna, &invite, "guessed-hash", &Profile::new("Cas"), "device-c"));
     assert!(matches!(err, ModelError::InviteSecretMismatch(ref id) if *id == invite), "{err:?}");
-    let err = refused(&mut network, |n| n.join_with_invite(&invite, "", &Profile::new("Cas"), "device-c"));
+    let err = refused(&mut network, |n| n.join_with_invite(&anna, &invite, "", &Profile::new("Cas"), "device-c"));
     assert!(matches!(err, ModelError::InviteSecretMismatch(_)), "{err:?}");
     // The right secret still works afterwards: failed attempts do not use the invite up.
-    let cas = network.join_with_invite(&invite, "hash-of-secret", &Profile::new("Cas"), "device-c").unwrap();
+    let cas = network.join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("Cas"), "device-c").unwrap();
     assert_eq!(network.snapshot().unwrap().member_for_device("device-c").map(|m| &m.id), Some(&cas));
 }
 
@@ -538,8 +541,9 @@ fn a_revoked_invite_is_refused() {
     set_now(1_000_000);
     let (mut network, anna, invite) = network_with_invite(5, 2_000_000);
     network.revoke_invite(&anna, &invite).unwrap();
-    let err =
-        refused(&mut network, |n| n.join_with_invite(&invite, "hash-of-secret", &Profile::new("Cas"), "device-c"));
+    let err = refused(&mut network, |n| {
+        n.join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("Cas"), "device-c")
+    });
     assert!(matches!(err, ModelError::InviteRevoked(ref id) if *id == invite), "{err:?}");
     let err = refused(&mut network, |n| n.revoke_invite(&anna, &invite));
     assert!(matches!(err, ModelError::InviteRevoked(_)), "revoking twice: {err:?}");
@@ -549,14 +553,15 @@ fn a_revoked_invite_is_refused() {
 #[test]
 fn an_expired_invite_is_refused() {
     set_now(1_000_000);
-    let (mut network, _, invite) = network_with_invite(5, 2_000_000);
+    let (mut network, anna, invite) = network_with_invite(5, 2_000_000);
     set_now(1_999_999);
     network.check_invite(&invite, "hash-of-secret").unwrap();
     // Expiry is inclusive: at `expires_at` itself the invite no longer works.
     for now in [2_000_000, 3_000_000] {
         set_now(now);
-        let err =
-            refused(&mut network, |n| n.join_with_invite(&invite, "hash-of-secret", &Profile::new("Cas"), "device-c"));
+        let err = refused(&mut network, |n| {
+            n.join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("Cas"), "device-c")
+        });
         assert!(matches!(err, ModelError::InviteExpired(ref id) if *id == invite), "{now}: {err:?}");
         assert!(!network.snapshot().unwrap().invites[&invite].is_open(now));
     }
@@ -565,11 +570,12 @@ fn an_expired_invite_is_refused() {
 #[test]
 fn a_used_up_invite_is_refused() {
     set_now(1_000_000);
-    let (mut network, _, invite) = network_with_invite(2, 2_000_000);
-    network.join_with_invite(&invite, "hash-of-secret", &Profile::new("Cas"), "device-c").unwrap();
-    network.join_with_invite(&invite, "hash-of-secret", &Profile::new("Dirk"), "device-d").unwrap();
-    let err =
-        refused(&mut network, |n| n.join_with_invite(&invite, "hash-of-secret", &Profile::new("Eva"), "device-e"));
+    let (mut network, anna, invite) = network_with_invite(2, 2_000_000);
+    network.join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("Cas"), "device-c").unwrap();
+    network.join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("Dirk"), "device-d").unwrap();
+    let err = refused(&mut network, |n| {
+        n.join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("Eva"), "device-e")
+    });
     assert!(matches!(err, ModelError::InviteUsedUp(ref id) if *id == invite), "{err:?}");
     let snap = network.snapshot().unwrap();
     assert_eq!(snap.invites[&invite].uses.len(), 2);
@@ -579,10 +585,13 @@ fn a_used_up_invite_is_refused() {
 #[test]
 fn a_valid_invite_with_a_bad_profile_or_device_is_refused_without_using_it() {
     set_now(1_000_000);
-    let (mut network, _, invite) = network_with_invite(1, 2_000_000);
-    let err = refused(&mut network, |n| n.join_with_invite(&invite, "hash-of-secret", &Profile::new("  "), "device-c"));
+    let (mut network, anna, invite) = network_with_invite(1, 2_000_000);
+    let err = refused(&mut network, |n| {
+        n.join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("  "), "device-c")
+    });
     assert!(matches!(err, ModelError::Empty { field: "name" }), "{err:?}");
-    let err = refused(&mut network, |n| n.join_with_invite(&invite, "hash-of-secret", &Profile::new("Cas"), " "));
+    let err =
+        refused(&mut network, |n| n.join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("Cas"), " "));
     assert!(matches!(err, ModelError::Empty { field: "device id" }), "{err:?}");
     network.check_invite(&invite, "hash-of-secret").unwrap();
 }

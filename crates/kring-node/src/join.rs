@@ -38,7 +38,7 @@ const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
 /// not even whether the network exists. The inviter's own log says why.
 pub const REFUSAL: &str = "this ticket cannot be used";
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Serialize, Deserialize)]
 pub struct JoinRequest {
     pub network: String,
     pub invite: String,
@@ -48,6 +48,18 @@ pub struct JoinRequest {
     pub organisation: String,
     /// Where the invitee can be reached, so members can sync with it later.
     pub addrs: Vec<String>,
+}
+
+/// Never shows the secret (see [`InviteTicket`]'s `Debug`).
+impl std::fmt::Debug for JoinRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JoinRequest")
+            .field("network", &self.network)
+            .field("invite", &self.invite)
+            .field("secret", &"(hidden)")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -114,18 +126,23 @@ fn admit(shared: &Shared, device: &str, request: &JoinRequest) -> std::result::R
     };
     let mut library = shared.lock();
     let own = shared.own_peer_addr();
+    let own_device = library.device.clone();
     let peers = library.peer_addresses(&request.network, device, own);
     let open = library.get_mut(&request.network).ok_or_else(|| why("unknown network"))?;
     let invite = InviteId::new(request.invite.clone());
-    let member = match open.network.join_with_invite(&invite, &secret_hash(&request.secret), &profile, device) {
-        Ok(member) => member,
-        Err(ModelError::UnknownInvite(_)) => return Err(why("unknown invite")),
-        Err(ModelError::InviteSecretMismatch(_)) => return Err(why("wrong secret")),
-        Err(ModelError::InviteRevoked(_)) => return Err(why("revoked invite")),
-        Err(ModelError::InviteExpired(_)) => return Err(why("expired invite")),
-        Err(ModelError::InviteUsedUp(_)) => return Err(why("used-up invite")),
-        Err(err) => return Err(why(&shorten_to(&err.to_string(), 80))),
-    };
+    // This laptop admits in its member's name: it must still be a member itself.
+    let admitting =
+        open.network.member_for_device(&own_device).ok().flatten().ok_or_else(|| why("not a member here"))?;
+    let member =
+        match open.network.join_with_invite(&admitting, &invite, &secret_hash(&request.secret), &profile, device) {
+            Ok(member) => member,
+            Err(ModelError::UnknownInvite(_)) => return Err(why("unknown invite")),
+            Err(ModelError::InviteSecretMismatch(_)) => return Err(why("wrong secret")),
+            Err(ModelError::InviteRevoked(_)) => return Err(why("revoked invite")),
+            Err(ModelError::InviteExpired(_)) => return Err(why("expired invite")),
+            Err(ModelError::InviteUsedUp(_)) => return Err(why("used-up invite")),
+            Err(err) => return Err(why(&shorten_to(&err.to_string(), 80))),
+        };
     open.persist().map_err(|err| format!("the inviting device could not save: {err}"))?;
     let document = open.network.doc_mut().save();
     let network = request.network.clone();
@@ -210,7 +227,7 @@ pub async fn join(
         return Err(NodeError::connection("the inviter sent a different network than the ticket names"));
     }
     // Every change must be signed by its device and keep the rules, from the very first.
-    let all = kring_sync::signed::all_changes(network.doc_mut());
+    let all = kring_sync::signed::changes_since(network.doc_mut(), &[]);
     let mut book = kring_sync::SignatureBook::default();
     book.offer(&signatures);
     let mut rules = kring_model::trust::RuleBook::default();

@@ -179,7 +179,7 @@ impl Node {
         self.shared.events.subscribe()
     }
 
-    pub fn shared(&self) -> &Arc<Shared> {
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
         &self.shared
     }
 

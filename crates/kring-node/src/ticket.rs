@@ -5,7 +5,7 @@ use iroh::EndpointAddr;
 use iroh_tickets::{ParseError, Ticket};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InviteTicket {
     pub network: String,
     pub invite: String,
@@ -13,6 +13,18 @@ pub struct InviteTicket {
     pub secret: [u8; 32],
     /// The inviting device and other member devices that can let the invitee in.
     pub peers: Vec<EndpointAddr>,
+}
+
+/// Never shows the secret: a ticket printed by mistake in a log must not let anyone in.
+impl std::fmt::Debug for InviteTicket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InviteTicket")
+            .field("network", &self.network)
+            .field("invite", &self.invite)
+            .field("secret", &"(hidden)")
+            .field("peers", &self.peers)
+            .finish()
+    }
 }
 
 /// Versioned, so a later Kring can still read today's tickets.
@@ -89,6 +101,16 @@ mod tests {
         for bad in ["", "hello", "kring", &text[..text.len() / 2], &text.replace("kring", "endpoint"), "kring!!!!"] {
             assert!(matches!(InviteTicket::parse(bad), Err(crate::NodeError::BadTicket(_))), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_ticket_shown_for_debugging_hides_its_secret() {
+        let secret = [0xab; 32];
+        let ticket = InviteTicket { network: "n".into(), invite: "i".into(), secret, peers: vec![] };
+        let shown = format!("{ticket:?}");
+        assert!(shown.contains("(hidden)"), "{shown}");
+        assert!(!shown.contains("171"), "no byte of the secret (0xab = 171): {shown}");
+        assert!(!shown.contains("ab, ab") && !shown.to_lowercase().contains("abab"), "{shown}");
     }
 
     #[test]

@@ -95,14 +95,7 @@ async fn a_removed_member_is_refused_and_a_member_syncs() {
     assert_eq!(reports[0].status, "in-sync", "{reports:?}");
 
     // Anna removes Bram; from then on Bram's device is refused.
-    {
-        let mut networks = node_a.shared().lock();
-        let open = networks.get_mut(&network).unwrap();
-        let anna = open.network.member_for_device(&data_a.device_id()).unwrap().unwrap();
-        open.network.remove_member(&anna, &kring_model::MemberId::new(bram)).unwrap();
-        open.store.persist(open.network.doc_mut()).unwrap();
-    }
-    node_a.local_edit(&network);
+    node_a.edit(&network, |network, anna| network.remove_member(anna, &kring_model::MemberId::new(bram))).unwrap();
     let reports = node_b.sync_once(None, Duration::from_secs(10)).await.unwrap();
     assert_eq!(reports[0].status, "refused", "{reports:?}");
 
@@ -153,29 +146,14 @@ async fn a_live_edit_travels_two_hops_without_polling() {
     node_c.connect(node_b.addr(), kring_node::FoundVia::Typed);
     in_sync(&mut events_c).await;
 
-    let question = {
-        let mut networks = node_a.shared().lock();
-        let open = networks.get_mut(&network).unwrap();
-        let anna = open.network.member_for_device(&data_a.device_id()).unwrap().unwrap();
-        let question = open.network.add_question(&anna, "Wat leren we van de jeugdzorg?", "").unwrap();
-        open.store.persist(open.network.doc_mut()).unwrap();
-        question
-    };
-    node_a.local_edit(&network);
+    let question = node_a
+        .edit(&network, |network, anna| network.add_question(anna, "Wat leren we van de jeugdzorg?", ""))
+        .unwrap();
 
     let arrived = tokio::time::timeout(Duration::from_secs(10), async {
         loop {
             if let Ok(kring_node::NodeEvent::Received { endpoint, .. }) = events_c.recv().await {
-                let has = node_c
-                    .shared()
-                    .lock()
-                    .get_mut(&network)
-                    .unwrap()
-                    .network
-                    .snapshot()
-                    .unwrap()
-                    .questions
-                    .contains_key(&question);
+                let has = node_c.read(&network, |n| n.snapshot().unwrap().questions.contains_key(&question)).unwrap();
                 if has {
                     return endpoint;
                 }

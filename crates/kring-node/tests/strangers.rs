@@ -359,9 +359,7 @@ async fn strangers_and_a_member() {
     timeout(Duration::from_secs(10), async {
         loop {
             if let Ok(NodeEvent::Received { .. }) = events_a.recv().await {
-                let mut networks = node_a.shared().lock();
-                let snapshot = networks.get_mut(&network).unwrap().network.snapshot().unwrap();
-                if snapshot.questions.contains_key(&question) {
+                if node_a.read(&network, |n| n.snapshot().unwrap().questions.contains_key(&question)).unwrap() {
                     return;
                 }
             }

@@ -145,6 +145,12 @@ impl PeerConnection {
                 if !replica.signatures.offer(&signatures) {
                     return Err(bad("too many signatures".into()));
                 }
+                // The changes as they arrived: checking them must not make Automerge dig each
+                // one out of a large document again.
+                let arrived = replica.signatures.hold_arrived(replica.doc, decoded.changes.iter());
+                if arrived == signed::Arrived::TooMany {
+                    return Err(bad("too many changes waiting for earlier ones".into()));
+                }
                 let before = replica.doc.get_heads();
                 let applied =
                     catch_automerge_panic(|| replica.doc.sync().receive_sync_message(&mut entry.state, decoded));
@@ -158,8 +164,10 @@ impl PeerConnection {
                     return Err(bad(rejected.reason));
                 }
                 if replica.doc.get_heads() != before {
-                    let new: Vec<ChangeHash> =
-                        replica.doc.get_changes_meta(&before).into_iter().map(|meta| meta.hash).collect();
+                    let mut new = replica.signatures.take_applied(replica.doc);
+                    if arrived == signed::Arrived::WholeDocument {
+                        new = signed::changes_since(replica.doc, &before);
+                    }
                     let verdict = signed::verify_batch(replica.doc, &new, replica.signatures, replica.rules, false);
                     match verdict {
                         Ok(()) => self.events.push_back(Event::Changed { network: network.clone() }),
@@ -279,7 +287,13 @@ impl PeerConnection {
         };
         if let Some(mut message) = message {
             entry.reported_in_sync = false;
-            let batch: Vec<ChangeHash> = entry.state.sent_hashes.difference(&sent_before).copied().collect();
+            // The changes this message carries: a whole document (Automerge sends one when the
+            // peer lacks much), or the ones it newly counts as sent.
+            let batch: Vec<ChangeHash> = if message.changes.iter().any(signed::is_whole_document) {
+                signed::all_changes(replica.doc)
+            } else {
+                entry.state.sent_hashes.difference(&sent_before).copied().collect()
+            };
             let signatures = match signed::sign_batch(replica.doc, &batch, replica.signatures, replica.key) {
                 Some(signatures) => signatures,
                 None => {

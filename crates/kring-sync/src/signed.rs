@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use automerge::{AutoCommit, ChangeHash};
+use automerge::{AutoCommit, Change, ChangeHash};
 use iroh_base::{PublicKey, SecretKey, Signature};
 use kring_model::trust::{Refusal, RuleBook, actor::key_bytes, device_of_actor};
 use serde::{Deserialize, Serialize};
@@ -46,6 +46,17 @@ impl Distrust {
     }
 }
 
+/// What a sync message carried, as [`SignatureBook::hold_arrived`] found it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrived {
+    /// Single changes, held until applied.
+    Changes,
+    /// Something else (a whole document): check what it brought with [`changes_since`].
+    WholeDocument,
+    /// More changes waiting than a network ever needs.
+    TooMany,
+}
+
 /// Signatures peers may send ahead of the changes they vouch for, per network.
 const MAX_OFFERED: usize = 100_000;
 /// Different signatures offered for one change (only a valid one is ever used).
@@ -63,6 +74,9 @@ pub struct SignatureBook {
     unsaved: Vec<Signed>,
     /// Offered by peers, not yet checked: candidates per change.
     offered: HashMap<ChangeHash, Vec<Vec<u8>>>,
+    /// Changes peers sent that this laptop did not have, as they arrived, until Automerge has
+    /// applied them (some wait for earlier ones) and they have been checked.
+    arrived: HashMap<ChangeHash, Change>,
 }
 
 impl SignatureBook {
@@ -104,6 +118,25 @@ impl SignatureBook {
             }
         }
         true
+    }
+
+    /// Keeps the changes of a sync message that `doc` lacks, to check once applied.
+    pub fn hold_arrived<'a>(&mut self, doc: &mut AutoCommit, chunks: impl Iterator<Item = &'a [u8]>) -> Arrived {
+        for chunk in chunks.flat_map(split_chunks) {
+            let Ok(change) = Change::try_from(chunk) else { return Arrived::WholeDocument };
+            let hash = change.hash();
+            if doc.get_change_meta_by_hash(&hash).is_none() {
+                self.arrived.insert(hash, change);
+            }
+        }
+        if self.arrived.len() > MAX_OFFERED { Arrived::TooMany } else { Arrived::Changes }
+    }
+
+    /// The held changes Automerge has applied now (the rest still wait for earlier ones).
+    pub fn take_applied(&mut self, doc: &mut AutoCommit) -> Vec<Change> {
+        let applied: Vec<ChangeHash> =
+            self.arrived.keys().filter(|hash| doc.get_change_meta_by_hash(hash).is_some()).copied().collect();
+        applied.iter().filter_map(|hash| self.arrived.remove(hash)).collect()
     }
 
     /// Signatures that came with accepted changes: kept, and saved with them.
@@ -172,8 +205,24 @@ fn batch_nodes(doc: &mut AutoCommit, changes: &[ChangeHash]) -> Vec<Node> {
         .collect()
 }
 
-/// The device tips of a batch (see the module's comment), as indices into `nodes`.
-fn device_tips(nodes: &[Node]) -> Vec<usize> {
+fn change_node(change: &Change) -> Node {
+    Node { hash: change.hash(), device: device_of_actor(change.actor_id()), deps: change.deps().to_vec() }
+}
+
+fn change_nodes(changes: &[Change]) -> Vec<Node> {
+    changes.iter().map(change_node).collect()
+}
+
+/// Every change of `doc` not among the ancestors of `heads`, in one pass over the document:
+/// what a whole document brought (joining, a bundle, a sync message that carried one).
+pub fn changes_since(doc: &mut AutoCommit, heads: &[ChangeHash]) -> Vec<Change> {
+    doc.get_changes(heads)
+}
+
+/// For each change of a batch: whether a change of the same device that `counts` builds on it
+/// within the batch. (Kahn's order over the batch's own edges, children before parents, with a
+/// bit per device.)
+fn same_device_above(nodes: &[Node], counts: impl Fn(usize) -> bool) -> Vec<bool> {
     let index: HashMap<ChangeHash, usize> = nodes.iter().enumerate().map(|(i, n)| (n.hash, i)).collect();
     let mut devices: HashMap<&str, usize> = HashMap::new();
     for node in nodes {
@@ -182,10 +231,9 @@ fn device_tips(nodes: &[Node]) -> Vec<usize> {
             devices.entry(device.as_str()).or_insert(next);
         }
     }
+    let bit_of = |i: usize| nodes[i].device.as_deref().map(|device| devices[device]);
     let words = devices.len().div_ceil(64).max(1);
-    // For each change: the devices that made a change in the batch built on it.
-    let mut below: Vec<Vec<u64>> = vec![vec![0; words]; nodes.len()];
-    // Children before parents: Kahn's order over the batch's own edges, reversed.
+    let mut above: Vec<Vec<u64>> = vec![vec![0; words]; nodes.len()];
     let mut children_left = vec![0usize; nodes.len()];
     for node in nodes {
         for dep in &node.deps {
@@ -196,15 +244,14 @@ fn device_tips(nodes: &[Node]) -> Vec<usize> {
     }
     let mut ready: Vec<usize> = (0..nodes.len()).filter(|&i| children_left[i] == 0).collect();
     while let Some(i) = ready.pop() {
-        let mut mine = below[i].clone();
-        if let Some(device) = &nodes[i].device {
-            let bit = devices[device.as_str()];
-            mine[bit / 64] |= 1 << (bit % 64);
+        let mut passed_down = above[i].clone();
+        if let Some(bit) = bit_of(i).filter(|_| counts(i)) {
+            passed_down[bit / 64] |= 1 << (bit % 64);
         }
         for dep in &nodes[i].deps {
             if let Some(&d) = index.get(dep) {
-                for (w, word) in mine.iter().enumerate() {
-                    below[d][w] |= word;
+                for (w, word) in passed_down.iter().enumerate() {
+                    above[d][w] |= word;
                 }
                 children_left[d] -= 1;
                 if children_left[d] == 0 {
@@ -213,15 +260,13 @@ fn device_tips(nodes: &[Node]) -> Vec<usize> {
             }
         }
     }
-    (0..nodes.len())
-        .filter(|&i| match &nodes[i].device {
-            Some(device) => {
-                let bit = devices[device.as_str()];
-                below[i][bit / 64] & (1 << (bit % 64)) == 0
-            }
-            None => true,
-        })
-        .collect()
+    (0..nodes.len()).map(|i| bit_of(i).is_some_and(|bit| above[i][bit / 64] & (1 << (bit % 64)) != 0)).collect()
+}
+
+/// The device tips of a batch (see the module's comment), as indices into `nodes`.
+fn device_tips(nodes: &[Node]) -> Vec<usize> {
+    let above = same_device_above(nodes, |_| true);
+    (0..nodes.len()).filter(|&i| !above[i]).collect()
 }
 
 /// The signatures to send with `changes` (a batch going to a peer): this device signs its own
@@ -264,6 +309,41 @@ pub fn sign_whole_as(doc: &mut AutoCommit, keys: &[SecretKey]) -> Vec<Signed> {
         .collect()
 }
 
+/// The Automerge chunks one after another in `bytes` (Automerge's newer sync messages put all
+/// changes in one piece): each is `magic (4) | checksum (4) | type (1) | length (LEB128) |
+/// data`. What cannot be split is returned whole, for the caller's parser to refuse.
+fn split_chunks(mut bytes: &[u8]) -> Vec<&[u8]> {
+    let mut chunks = Vec::new();
+    while !bytes.is_empty() {
+        let Some(end) = chunk_len(bytes).filter(|&len| len <= bytes.len()) else {
+            chunks.push(bytes);
+            break;
+        };
+        chunks.push(&bytes[..end]);
+        bytes = &bytes[end..];
+    }
+    chunks
+}
+
+/// The length of the chunk at the start of `bytes`, header included.
+fn chunk_len(bytes: &[u8]) -> Option<usize> {
+    let mut len: u64 = 0;
+    for (i, byte) in bytes.get(9..)?.iter().enumerate().take(10) {
+        len |= u64::from(byte & 0x7f) << (7 * i);
+        if byte & 0x80 == 0 {
+            return usize::try_from(len).ok()?.checked_add(9 + i + 1);
+        }
+    }
+    None
+}
+
+/// Whether an Automerge chunk is a whole document (chunk type 0 after the 4-byte magic and the
+/// 4-byte checksum) rather than a change.
+pub fn is_whole_document(chunk: &[u8]) -> bool {
+    const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
+    chunk.starts_with(&MAGIC) && chunk.get(8) == Some(&0)
+}
+
 /// Every change of the document: what a whole-document batch holds.
 pub fn all_changes(doc: &mut AutoCommit) -> Vec<ChangeHash> {
     doc.get_changes_meta(&[]).into_iter().map(|meta| meta.hash).collect()
@@ -274,27 +354,63 @@ pub fn all_changes(doc: &mut AutoCommit) -> Vec<ChangeHash> {
 /// as of its own history. On success the tips' signatures are kept in the book (and saved with
 /// the changes); on failure the caller puts back the saved document.
 pub fn verify_batch(
-    doc: &mut AutoCommit,
-    changes: &[ChangeHash],
+    doc: &AutoCommit,
+    changes: &[Change],
     book: &mut SignatureBook,
     rules: &mut RuleBook,
     first_sync: bool,
 ) -> Result<(), Distrust> {
-    let nodes = batch_nodes(doc, changes);
-    let mut used = Vec::new();
-    for i in device_tips(&nodes) {
-        let node = &nodes[i];
-        let device = node.device.clone().unwrap_or_default();
-        let offers = book.offered.get(&node.hash).map(Vec::as_slice).unwrap_or_default();
-        match offers.iter().find(|signature| verifies(&device, &node.hash, signature)) {
-            Some(signature) => used.push(Signed { change: node.hash.0, signature: signature.clone() }),
-            None => return Err(Distrust::Unsigned { change: node.hash.to_string(), device }),
-        }
+    // Changes still waiting for earlier ones belong to the batch too: a signature on one of
+    // them vouches for what it builds on, applied now.
+    let mut nodes = change_nodes(changes);
+    let applied = nodes.len();
+    nodes.extend(book.arrived.values().map(change_node));
+    let signatures: Vec<Option<&Vec<u8>>> = nodes
+        .iter()
+        .map(|node| {
+            let device = node.device.as_deref()?;
+            let offers = book.offered.get(&node.hash)?;
+            offers.iter().find(|signature| verifies(device, &node.hash, signature))
+        })
+        .collect();
+    let vouched_from_above = same_device_above(&nodes, |i| signatures[i].is_some());
+    if let Some(i) = (0..applied).find(|&i| signatures[i].is_none() && !vouched_from_above[i]) {
+        let device = nodes[i].device.clone().unwrap_or_default();
+        return Err(Distrust::Unsigned { change: nodes[i].hash.to_string(), device });
     }
     rules.check(doc, changes, first_sync)?;
-    for hash in changes {
-        book.offered.remove(hash);
+    let used: Vec<Signed> = (0..applied)
+        .filter_map(|i| signatures[i].map(|s| Signed { change: nodes[i].hash.0, signature: s.clone() }))
+        .collect();
+    for node in &nodes[..applied] {
+        book.offered.remove(&node.hash);
     }
     book.add_received(&used);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use automerge::transaction::Transactable;
+
+    use super::*;
+
+    #[test]
+    fn changes_sent_in_one_piece_are_split_and_a_document_is_told_apart() {
+        let mut doc = AutoCommit::new();
+        doc.put(automerge::ROOT, "a", 1).unwrap();
+        doc.commit();
+        doc.put(automerge::ROOT, "b", 2).unwrap();
+        doc.commit();
+        let changes = doc.get_changes(&[]);
+        let joined: Vec<u8> = changes.iter().flat_map(|c| c.raw_bytes().to_vec()).collect();
+        let split: Vec<ChangeHash> =
+            split_chunks(&joined).into_iter().map(|chunk| Change::try_from(chunk).unwrap().hash()).collect();
+        assert_eq!(split, changes.iter().map(Change::hash).collect::<Vec<_>>());
+        assert!(!is_whole_document(&joined));
+        assert!(is_whole_document(&doc.save()));
+        // A cut piece is handed on whole, for the change parser to refuse.
+        assert_eq!(split_chunks(&joined[..joined.len() - 1]).len(), 2);
+        assert!(Change::try_from(split_chunks(&joined[..joined.len() - 1])[1]).is_err());
+    }
 }

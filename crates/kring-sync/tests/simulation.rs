@@ -136,7 +136,8 @@ proptest! {
                     let Some(invite) = invites(&world, p).get(n).cloned() else { continue };
                     let device = iroh_base::SecretKey::from_bytes(&[200 + n as u8; 32]).public().to_string();
                     let newcomer = Profile::new("Nieuw lid");
-                    if world.peers[p].network.join_with_invite(&invite, "h", &newcomer, &device).is_ok() {
+                    let me = world.peers[p].me.clone();
+                    if world.peers[p].network.join_with_invite(&me, &invite, "h", &newcomer, &device).is_ok() {
                         world.edited(p);
                     }
                 }

@@ -80,14 +80,17 @@ impl Network {
     }
 
     /// Adds the person holding a valid invite as a member with their device, in one change that
-    /// also records the use. Run by the inviting device once the secret has been proven.
+    /// also records the use. Run by the inviting device once the secret has been proven; its
+    /// member (`admitting`) must still be a member, or no other laptop would accept the change.
     pub fn join_with_invite(
         &mut self,
+        admitting: &MemberId,
         invite: &InviteId,
         secret_hash: &str,
         profile: &Profile,
         device: &str,
     ) -> Result<MemberId> {
+        self.current_member(admitting)?;
         self.check_invite(invite, secret_hash)?;
         let profile = profile.validated()?;
         let device = validate::required("device id", device, MAX_SHORT)?;

@@ -152,8 +152,10 @@ type Path = Arc<Vec<String>>;
 pub struct RuleBook {
     paths: HashMap<ObjId, Path>,
     /// Every member that has ever listed a device, read from the whole document: a hint for
-    /// finding a change's author, always confirmed as of the change's history.
+    /// finding a change's author, always confirmed as of the change's history. Read again
+    /// (once per check) when it does not know a device.
     devices: HashMap<DeviceId, Vec<String>>,
+    reindexed: bool,
 }
 
 /// The author of a change as of its history.
@@ -163,14 +165,14 @@ struct Author {
 }
 
 impl RuleBook {
-    /// Checks `changes` (already applied to `doc`). `first_sync` allows the one change with no
-    /// history, the network's beginning: only when a laptop receives a whole network for the
-    /// first time (joining, or a network from a bundle it never had).
-    pub fn check(&mut self, doc: &AutoCommit, changes: &[ChangeHash], first_sync: bool) -> Result<(), Refusal> {
-        self.index_devices(doc);
-        for hash in changes {
-            let Some(change) = doc.get_change_by_hash(hash) else { continue };
-            self.check_one(doc, &change, first_sync).map_err(|breach| self.refusal(doc, &change, breach))?;
+    /// Checks `changes` (already applied to `doc`; passed in as they arrived, because
+    /// Automerge would have to dig each one out of the whole document). `first_sync` allows
+    /// the one change with no history, the network's beginning: only when a laptop receives a
+    /// whole network for the first time (joining, or a network from a bundle it never had).
+    pub fn check(&mut self, doc: &AutoCommit, changes: &[Change], first_sync: bool) -> Result<(), Refusal> {
+        self.reindexed = false;
+        for change in changes {
+            self.check_one(doc, change, first_sync).map_err(|breach| self.refusal(doc, change, breach))?;
         }
         Ok(())
     }
@@ -237,7 +239,7 @@ impl RuleBook {
     }
 
     /// The current member holding `device` as of `heads`, with their role then.
-    fn author_at(&self, doc: &AutoCommit, device: &str, heads: &[ChangeHash]) -> Option<Author> {
+    fn author_at(&mut self, doc: &AutoCommit, device: &str, heads: &[ChangeHash]) -> Option<Author> {
         let members = obj_at(doc, &ROOT, MEMBERS, heads)?;
         let holds = |member: &String| -> Option<Author> {
             let obj = obj_at(doc, &members, member, heads)?;
@@ -251,6 +253,13 @@ impl RuleBook {
         };
         if let Some(author) = self.devices.get(device).into_iter().flatten().find_map(holds) {
             return Some(author);
+        }
+        if !self.reindexed {
+            self.reindexed = true;
+            self.index_devices(doc);
+            if let Some(author) = self.devices.get(device).into_iter().flatten().find_map(holds) {
+                return Some(author);
+            }
         }
         // Not in the hint (a device listed only in history): ask every member of that time.
         doc.keys_at(&members, heads).collect::<Vec<_>>().iter().find_map(holds)
