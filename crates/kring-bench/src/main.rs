@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use kring_bench::figures::{many_nodes, network, ui};
+use kring_bench::figures::{many_nodes, network, trust, ui};
 use kring_bench::scenario::{self, Scale};
 use kring_bench::system::{ms, quantile};
 use kring_bench::table::{Row, render};
@@ -84,12 +84,13 @@ fn main() -> Result<()> {
     let mut rows = Vec::new();
     if wanted(Part::Open) || wanted(Part::TwoNodes) {
         let root = tempfile::tempdir()?;
-        let big = generate_big_network(&plan, &root.path().join("anna"))?;
+        let mut big = generate_big_network(&plan, &root.path().join("anna"))?;
         if wanted(Part::Open) {
             rows.extend(open_figures(&plan, &big)?);
         }
         if wanted(Part::TwoNodes) {
             rows.extend(two_node_figures(&plan, &big, &root.path().join("bram"), &runtime)?);
+            rows.extend(trust_figures(&plan, &mut big)?);
         }
     }
     if wanted(Part::ManyNodes) {
@@ -104,6 +105,8 @@ struct BigNetwork {
     dir: PathBuf,
     id: String,
     generated: scenario::Scenario,
+    /// The founder's laptop's key: A's.
+    founder_key: iroh_base::SecretKey,
 }
 
 fn generate_big_network(plan: &Plan, dir_a: &std::path::Path) -> Result<BigNetwork> {
@@ -115,6 +118,7 @@ fn generate_big_network(plan: &Plan, dir_a: &std::path::Path) -> Result<BigNetwo
     opened.signatures.add_received(&generated.signatures);
     opened.persist()?;
     drop(opened);
+    let founder_key = data_a.device_key().clone();
     drop(data_a);
     let s = plan.scale;
     eprintln!("generated the network in {:.1} s", started.elapsed().as_secs_f64());
@@ -122,7 +126,7 @@ fn generate_big_network(plan: &Plan, dir_a: &std::path::Path) -> Result<BigNetwo
         "network: {} members, {} meetings with {} characters of notes each, {} questions, {} votes: {} changes",
         s.members, s.sessions, s.notes_chars, s.questions, s.votes, generated.changes
     );
-    Ok(BigNetwork { dir: dir_a.to_path_buf(), id, generated })
+    Ok(BigNetwork { dir: dir_a.to_path_buf(), id, generated, founder_key })
 }
 
 /// Opening the big network: the desktop client in a fresh process, beside Automerge's load of
@@ -249,6 +253,33 @@ fn two_node_figures(
         )),
     );
     Ok(rows)
+}
+
+/// What signing and checking cost inside the join, edit and resync figures above.
+fn trust_figures(plan: &Plan, big: &mut BigNetwork) -> Result<Vec<Row>> {
+    eprintln!("measuring signing and checking ...");
+    let t = trust::measure(&mut big.generated, &big.founder_key, plan.edits, plan.offline_edits)?;
+    let (mut sign, mut check) = (t.edit_sign.clone(), t.edit_check.clone());
+    let per_edit = |samples: &mut [Duration]| format!("{:.3}", ms(quantile(samples, 0.5)));
+    Ok(vec![
+        Row::new(
+            format!("  of the first join: taking out and checking {} changes", t.join_changes),
+            format!(
+                "{:.0} + {:.0} ms; signatures {:.1} KB",
+                ms(t.join_extract),
+                ms(t.join_check),
+                t.join_signature_bytes as f64 / 1024.0
+            ),
+        ),
+        Row::new(
+            "  of an edit: signing on A / checking on B, p50",
+            format!("{} / {} ms", per_edit(&mut sign), per_edit(&mut check)),
+        ),
+        Row::new(
+            format!("  of a resync: checking {} changes", t.resync_changes),
+            format!("{:.0} ms", ms(t.resync_check)),
+        ),
+    ])
 }
 
 fn many_node_figures(plan: &Plan, runtime: &tokio::runtime::Runtime) -> Result<Vec<Row>> {

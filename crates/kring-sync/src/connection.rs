@@ -151,6 +151,7 @@ impl PeerConnection {
                 if arrived == signed::Arrived::TooMany {
                     return Err(bad("too many changes waiting for earlier ones".into()));
                 }
+                replica.rules.prepare(replica.doc, replica.signatures.arrived());
                 let before = replica.doc.get_heads();
                 let applied =
                     catch_automerge_panic(|| replica.doc.sync().receive_sync_message(&mut entry.state, decoded));

@@ -132,6 +132,11 @@ impl SignatureBook {
         if self.arrived.len() > MAX_OFFERED { Arrived::TooMany } else { Arrived::Changes }
     }
 
+    /// The changes held until applied.
+    pub fn arrived(&self) -> impl Iterator<Item = &Change> {
+        self.arrived.values()
+    }
+
     /// The held changes Automerge has applied now (the rest still wait for earlier ones).
     pub fn take_applied(&mut self, doc: &mut AutoCommit) -> Vec<Change> {
         let applied: Vec<ChangeHash> =

@@ -2,4 +2,5 @@
 
 pub mod many_nodes;
 pub mod network;
+pub mod trust;
 pub mod ui;

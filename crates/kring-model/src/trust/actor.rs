@@ -26,7 +26,13 @@ pub fn device_of_actor(actor: &ActorId) -> Option<DeviceId> {
     if bytes.len() != KEY_BYTES + RANDOM_BYTES {
         return None;
     }
-    Some(bytes[..KEY_BYTES].iter().map(|b| format!("{b:02x}")).collect())
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let hex: String = bytes[..KEY_BYTES]
+        .iter()
+        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]])
+        .map(char::from)
+        .collect();
+    Some(hex)
 }
 
 /// The 32 key bytes of a device id written as 64 hex digits.
