@@ -157,3 +157,35 @@ fn what_another_member_changed_is_listed_and_marked_until_seen() {
     click(&mut anna, nl(Text::Sessions));
     assert!(anna.query_by_label(nl(Text::ChangedMark)).is_none());
 }
+
+#[test]
+fn a_change_from_a_modified_client_is_refused_and_the_coordinator_is_told_whose_laptop_sent_it() {
+    use kring_model::automerge::transaction::Transactable;
+    use kring_model::automerge::{ROOT, ReadDoc, Value};
+
+    let Pair { mut anna, bram, _dirs, .. } = joined_pair();
+    let network = bram.state().state.network_id().unwrap().to_string();
+    let me = bram.state().state.view.as_ref().and_then(|v| v.me.clone()).expect("Bram is a member");
+    drop(bram);
+
+    // Bram's laptop, with a modified client: he makes himself coordinator in his own copy.
+    {
+        let data = kring_store::DataDir::open(_dirs.1.path()).unwrap();
+        let (mut open, _) = kring_node::OpenNetwork::open(&data, &network).unwrap();
+        let doc = open.network.doc_mut();
+        let Ok(Some((Value::Object(_), members))) = doc.get(ROOT, "members") else { panic!("members") };
+        let Ok(Some((Value::Object(_), record))) = doc.get(&members, me.as_str()) else { panic!("Bram") };
+        doc.put(&record, "role", "coordinator").unwrap();
+        doc.commit();
+        open.persist().unwrap();
+    }
+
+    // His laptop starts again and reaches Anna's, which refuses and says so, in Dutch.
+    let mut bram = client(_dirs.1.path());
+    let warning = "Brams laptop stuurde een wijziging die Kring weigert: zichzelf coördinator maken";
+    wait_both(&mut anna, &mut bram, "Anna's window names Bram's laptop", |anna, _| {
+        anna.query_by_label_contains(warning).is_some()
+    });
+    let shown = anna.state().state.snapshot().unwrap();
+    assert_eq!(shown.members[&me].role, kring_model::Role::Member, "Bram is still a regular member at Anna's");
+}

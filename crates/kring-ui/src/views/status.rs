@@ -58,7 +58,7 @@ pub fn refused_change_words(state: &AppState, refused: &kring_node::client::Refu
         Some(name) => crate::i18n::laptop_of(l, &name),
         None => tr(l, Text::UnknownLaptop).to_string(),
     };
-    format!("⚠ {who} {} {}", tr(l, Text::RefusedFrom), crate::i18n::breach_words(l, refused.breach))
+    format!("{who} {} {}", tr(l, Text::RefusedFrom), crate::i18n::breach_words(l, refused.breach))
 }
 
 fn found_via(via: FoundVia) -> Text {
