@@ -3,8 +3,6 @@
 //! reads one back only if every change in it is signed by its device and keeps the rules.
 
 use kring_model::Network;
-use kring_model::automerge::AutoCommit;
-use kring_model::trust::RuleBook;
 use kring_sync::SignatureBook;
 use kring_sync::signed::{self, Signed};
 use kring_sync::untrusted::{Rejected, catch_automerge_panic};
@@ -36,17 +34,9 @@ pub struct Incoming {
 /// or holding a change that is unsigned or breaks the rules (nothing of it is then taken).
 pub fn read(bytes: &[u8]) -> Result<Incoming, String> {
     let bundle = kring_store::bundle::decode(bytes)?;
-    let doc = catch_automerge_panic(|| AutoCommit::load(bundle.document))
-        .map_err(|err| format!("it holds a damaged network ({err})"))?;
-    let mut network = Network::from_doc(doc).map_err(|err| format!("it holds no usable network ({err})"))?;
-    if network.id().as_str() != bundle.network {
-        return Err(format!("it is labelled {} but holds network {}", bundle.network, network.id()));
-    }
-    let mut signatures = SignatureBook::default();
-    signatures.offer(&SignatureBook::decode(bundle.signatures));
-    let all = signed::changes_since(network.doc_mut(), &[]);
-    signed::verify_batch(network.doc_mut(), &all, &mut signatures, &mut RuleBook::default(), true)
-        .map_err(|reason| format!("it holds a change Kring refuses: {reason}"))?;
+    let offered = SignatureBook::decode(bundle.signatures);
+    let (network, signatures) = crate::whole_network::check(bundle.document, &offered, bundle.network)
+        .map_err(|why| format!("it holds {why}"))?;
     Ok(Incoming { network, signatures })
 }
 

@@ -10,10 +10,8 @@ use std::time::Duration;
 
 use iroh::Endpoint;
 use iroh::endpoint::Connection;
-use kring_model::automerge::AutoCommit;
-use kring_model::{InviteId, ModelError, Network, Profile};
+use kring_model::{InviteId, ModelError, Profile};
 use kring_store::DataDir;
-use kring_sync::untrusted::catch_automerge_panic;
 use kring_sync::{FrameReader, PeerAddr, Signed, frame};
 use serde::{Deserialize, Serialize};
 
@@ -220,19 +218,8 @@ pub async fn join(
         JoinReply::Welcome { member, document, peers, signatures } => (member, document, peers, signatures),
         JoinReply::Refused { reason } => return Err(NodeError::JoinRefused(reason)),
     };
-    let doc = catch_automerge_panic(|| AutoCommit::load(&document))
-        .map_err(|err| NodeError::connection(format!("the inviter sent a damaged network: {err}")))?;
-    let mut network = Network::from_doc(doc)?;
-    if network.id().as_str() != ticket.network {
-        return Err(NodeError::connection("the inviter sent a different network than the ticket names"));
-    }
-    // Every change must be signed by its device and keep the rules, from the very first.
-    let all = kring_sync::signed::changes_since(network.doc_mut(), &[]);
-    let mut book = kring_sync::SignatureBook::default();
-    book.offer(&signatures);
-    let mut rules = kring_model::trust::RuleBook::default();
-    kring_sync::signed::verify_batch(network.doc_mut(), &all, &mut book, &mut rules, true)
-        .map_err(|reason| NodeError::connection(format!("the inviter sent a network Kring refuses: {reason}")))?;
+    let (mut network, book) = crate::whole_network::check(&document, &signatures, &ticket.network)
+        .map_err(|why| NodeError::connection(format!("the inviting laptop sent {why}")))?;
     // Creating the store saves the whole document.
     let store = data.create_network(&ticket.network, network.doc_mut())?;
     let mut opened = OpenNetwork::new(network, store, &data.device_id());

@@ -17,6 +17,7 @@ mod node;
 mod peer;
 pub mod short;
 pub mod ticket;
+mod whole_network;
 
 pub use address_book::AddressBook;
 pub use endpoint::NetworkMode;

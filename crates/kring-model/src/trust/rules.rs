@@ -176,8 +176,11 @@ impl RuleBook {
     /// whole network for the first time (joining, or a network from a bundle it never had).
     pub fn check(&mut self, doc: &AutoCommit, changes: &[Change], first_sync: bool) -> Result<(), Refusal> {
         self.reindexed = false;
+        // A network has one beginning: a second would bring a second set of members.
+        let mut beginning_allowed = first_sync;
         for change in changes {
-            self.check_one(doc, change, first_sync).map_err(|breach| self.refusal(doc, change, breach))?;
+            self.check_one(doc, change, beginning_allowed).map_err(|breach| self.refusal(doc, change, breach))?;
+            beginning_allowed &= !change.deps().is_empty();
         }
         Ok(())
     }
