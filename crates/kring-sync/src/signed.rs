@@ -6,7 +6,9 @@
 //! answer, a bundle) therefore carries one signature per *device tip*: a change of a device that
 //! no other change of the same device in the batch builds on. Automerge's sync sends every
 //! change that builds on one the peer lacks, so within a batch every path between two of its
-//! changes is in the batch too, and the tips are enough.
+//! changes is in the batch too, and the tips are enough. The receiver counts a change as vouched
+//! for when it is signed, or when a signed change of the same device builds on it among the
+//! changes it received (applied now, or still waiting for earlier ones).
 
 use std::collections::HashMap;
 
@@ -34,16 +36,6 @@ pub enum Distrust {
     Unsigned { change: String, device: String },
     #[error("{0}")]
     Rules(#[from] Refusal),
-}
-
-impl Distrust {
-    /// The device that sent the refused change, if known.
-    pub fn device(&self) -> Option<&str> {
-        match self {
-            Distrust::Unsigned { device, .. } => Some(device),
-            Distrust::Rules(refusal) => refusal.device.as_deref(),
-        }
-    }
 }
 
 /// What a sync message carried, as [`SignatureBook::hold_arrived`] found it.

@@ -227,23 +227,22 @@ impl RuleBook {
 
         if let Some(note) = expanded.message.as_deref().and_then(ChangeNote::decode) {
             let named = if note.what == ChangeKind::InviteUsed { admitted.first() } else { Some(&author.member) };
-            if named != Some(&note.by.as_str().to_string()) {
+            if named.map(String::as_str) != Some(note.by.as_str()) {
                 return Err(Breach::ForgedAuthor);
             }
         }
+        let ctx = OpContext { doc, before: &before, after: &after, author: &author, coordinator, admitted: &admitted };
         let mut roles_touched = false;
         for op in &expanded.operations {
-            let Some(mut path) = self.path_of(doc, &op.obj) else { return Err(Breach::UnknownPlace) };
-            if let Key::Map(key) = &op.key {
-                let mut full = (*path).clone();
-                full.push(key.to_string());
-                path = Arc::new(full);
-            }
+            let Some(object) = self.path_of(doc, &op.obj) else { return Err(Breach::UnknownPlace) };
+            // A map key written is a place of its own; text is written inside its object.
+            let place: Vec<&str> = match &op.key {
+                Key::Map(key) => object.iter().map(String::as_str).chain([key.as_str()]).collect(),
+                Key::Seq(_) => object.iter().map(String::as_str).collect(),
+            };
             let replaces = !op.pred.is_empty() && matches!(op.action, OpType::Make(_));
             let deletes = matches!(op.action, OpType::Delete);
-            let ctx =
-                OpContext { doc, before: &before, after: &after, author: &author, coordinator, admitted: &admitted };
-            roles_touched |= ctx.allowed(&path, replaces, deletes, change.timestamp())?;
+            roles_touched |= ctx.allowed(&place, replaces, deletes, change.timestamp())?;
         }
         if roles_touched && !has_coordinator(doc, &after) {
             return Err(Breach::LastCoordinator);
@@ -387,23 +386,17 @@ impl OpContext<'_> {
 
     /// Whether the author may write at `path`; `Ok(true)` when it touched a role or a removal,
     /// so that the change is also checked for leaving a coordinator.
-    fn allowed(&self, path: &[String], replaces: bool, deletes: bool, time: i64) -> Result<bool, Breach> {
-        let p: Vec<&str> = path.iter().map(String::as_str).collect();
+    fn allowed(&self, p: &[&str], replaces: bool, deletes: bool, time: i64) -> Result<bool, Breach> {
         // A record (a map directly under a top-level map) is never replaced or deleted.
         if p.len() == 2 && (replaces || deletes) && p[0] != NETWORK {
             return Err(Breach::RecordReplaced);
         }
-        match p.as_slice() {
+        match p {
             [] | [_] => Err(Breach::Genesis),
             [NETWORK, ..] => self.coordinator_only(CoordinatorAction::NetworkDetails),
-            [MEMBERS, member, rest @ ..] if self.admitted.iter().any(|m| m == member) => {
+            [MEMBERS, member, ..] if self.admitted.iter().any(|m| m == member) => {
                 // A new member: by a coordinator, or by any member with a valid invite.
-                if self.coordinator || self.invite_admits(member, time) {
-                    let _ = rest;
-                    Ok(false)
-                } else {
-                    Err(Breach::BadInvite)
-                }
+                if self.coordinator || self.invite_admits(member, time) { Ok(false) } else { Err(Breach::BadInvite) }
             }
             [MEMBERS, _] => self.coordinator_only(CoordinatorAction::AddMembers),
             [MEMBERS, member, ROLE] => {
@@ -418,9 +411,8 @@ impl OpContext<'_> {
             [MEMBERS, member, DEVICES, _] if !deletes => self.own_or_coordinator(member, OwnData::Devices),
             [MEMBERS, _, DEVICES, _] => self.coordinator_only(CoordinatorAction::RemoveDevice),
             [MEMBERS, ..] => Err(Breach::RecordReplaced),
-            [INVITES, invite, USES, member] => {
+            [INVITES, _, USES, member] => {
                 if self.admitted.iter().any(|m| m == member) && !deletes {
-                    let _ = invite;
                     Ok(false)
                 } else {
                     Err(Breach::BadInvite)
