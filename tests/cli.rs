@@ -193,3 +193,19 @@ fn settings_are_saved_and_bad_values_refused() {
     assert_eq!(shown["language"], "en");
     assert_eq!(ok(dir.path(), &["settings", "--public-relays"])["relay_url"], serde_json::Value::Null);
 }
+
+#[test]
+fn privacy_settings_are_saved_and_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let shown = ok(dir.path(), &["settings"]);
+    assert_eq!((shown["no_public_services"].clone(), shown["lan_announce"].clone()), (false.into(), true.into()));
+    let set = ok(dir.path(), &["settings", "--no-public-services", "true", "--lan-announce", "false"]);
+    assert_eq!((set["no_public_services"].clone(), set["lan_announce"].clone()), (true.into(), false.into()));
+    let saved: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("config.json")).unwrap()).unwrap();
+    assert_eq!((saved["no_public_services"].clone(), saved["lan_announce"].clone()), (true.into(), false.into()));
+    // Changing another setting keeps them.
+    let shown = ok(dir.path(), &["settings", "--language", "en"]);
+    assert_eq!((shown["no_public_services"].clone(), shown["lan_announce"].clone()), (true.into(), false.into()));
+    assert!(fails(dir.path(), &["settings", "--lan-announce", "maybe"]).contains("maybe"));
+}

@@ -98,6 +98,13 @@ pub enum Command {
         public_relays: bool,
         #[arg(long, value_parser = ["nl", "en"])]
         language: Option<String>,
+        /// Use no public service (true): nothing published to or looked up in public DNS/pkarr,
+        /// and no public relay (only your own relay, if set).
+        #[arg(long, value_name = "BOOL")]
+        no_public_services: Option<bool>,
+        /// Announce this laptop on the local network by mDNS (true, the default) or not (false).
+        #[arg(long, value_name = "BOOL")]
+        lan_announce: Option<bool>,
     },
     /// Sync once with every member device that can be reached, then stop.
     Sync {

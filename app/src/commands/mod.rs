@@ -29,8 +29,9 @@ pub fn run(command: Command, data: &DataDir) -> Result<Value> {
         Command::Bundle(command) => bundle::run(command, data),
         Command::Show(args) => show::run(&args, data),
         Command::Invite(args) => invite::run(args, data),
-        Command::Settings { offline, relay_url, public_relays, language } => {
-            settings::run(offline, relay_url, public_relays, language, data)
+        Command::Settings { offline, relay_url, public_relays, language, no_public_services, lan_announce } => {
+            let privacy = settings::Privacy { no_public_services, lan_announce };
+            settings::run(offline, relay_url, public_relays, language, privacy, data)
         }
         Command::Join { ticket, me, profile, net, timeout } => {
             let profile = network::profile_of(&me, &profile)?;
@@ -48,12 +49,76 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 
 /// The networking mode from the flags and the saved settings.
 pub fn network_mode(net: &crate::cli::NetArgs, data: &DataDir) -> Result<kring_node::NetworkMode> {
-    let config = data.config()?;
+    mode_of(net, &data.config()?)
+}
+
+fn mode_of(net: &crate::cli::NetArgs, config: &kring_store::Config) -> Result<kring_node::NetworkMode> {
     let relay_url = match &config.relay_url {
         Some(url) => Some(
             url.parse().map_err(|err| anyhow::anyhow!("the relay URL '{url}' in the settings is invalid: {err}"))?,
         ),
         None => None,
     };
-    Ok(kring_node::NetworkMode { offline: net.offline || config.offline, bind: net.bind, relay_url })
+    Ok(kring_node::NetworkMode {
+        offline: net.offline || config.offline,
+        bind: net.bind,
+        relay_url,
+        no_public_services: config.no_public_services,
+        lan_announce: config.lan_announce,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use kring_node::{Relay, Services};
+    use kring_store::Config;
+
+    use super::*;
+    use crate::cli::NetArgs;
+
+    const SCHOOL: &str = "https://relay.school.example/";
+
+    fn services(config: Config, offline_flag: bool) -> Services {
+        mode_of(&NetArgs { offline: offline_flag, bind: None }, &config).unwrap().services()
+    }
+
+    /// The saved settings reach the endpoint: each combination gives the relay, DNS/pkarr and
+    /// mDNS it should.
+    #[test]
+    fn settings_decide_relay_dns_and_mdns() {
+        let school = || Relay::Custom(SCHOOL.parse().unwrap());
+        let cases = [
+            // (no_public_services, custom relay, lan_announce) => relay, dns_pkarr, mdns
+            ((false, false, true), (Relay::Public, true, true)),
+            ((false, false, false), (Relay::Public, true, false)),
+            ((false, true, true), (school(), false, true)),
+            ((false, true, false), (school(), false, false)),
+            ((true, false, true), (Relay::None, false, true)),
+            ((true, false, false), (Relay::None, false, false)),
+            ((true, true, true), (school(), false, true)),
+            ((true, true, false), (school(), false, false)),
+        ];
+        for ((no_public_services, custom, lan_announce), (relay, dns_pkarr, mdns)) in cases {
+            let config = Config {
+                no_public_services,
+                lan_announce,
+                relay_url: custom.then(|| SCHOOL.to_string()),
+                ..Config::default()
+            };
+            let got = services(config.clone(), false);
+            assert_eq!((got.relay, got.dns_pkarr, got.mdns), (relay, dns_pkarr, mdns), "{config:?}");
+            // Offline, from the settings or the flag, there is never a relay or DNS/pkarr.
+            for (offline_setting, offline_flag) in [(true, false), (false, true)] {
+                let got = services(Config { offline: offline_setting, ..config.clone() }, offline_flag);
+                assert_eq!((got.relay, got.dns_pkarr, got.mdns), (Relay::None, false, mdns), "offline {config:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_invalid_relay_in_the_settings_is_an_error() {
+        let config = Config { relay_url: Some("not a url".into()), ..Config::default() };
+        let err = mode_of(&NetArgs { offline: false, bind: None }, &config).unwrap_err();
+        assert!(err.to_string().contains("not a url"), "{err}");
+    }
 }

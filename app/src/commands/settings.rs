@@ -1,14 +1,21 @@
-//! `kring settings`: offline mode, relay, language.
+//! `kring settings`: offline mode, relay, language, public services and LAN announcement.
 
 use anyhow::{Context, Result};
 use kring_store::DataDir;
 use serde_json::{Value, json};
+
+/// What this laptop shows of itself: to public DNS/pkarr and relays, and on the LAN.
+pub struct Privacy {
+    pub no_public_services: Option<bool>,
+    pub lan_announce: Option<bool>,
+}
 
 pub fn run(
     offline: Option<bool>,
     relay_url: Option<String>,
     public_relays: bool,
     language: Option<String>,
+    privacy: Privacy,
     data: &DataDir,
 ) -> Result<Value> {
     let mut config = data.config()?;
@@ -26,8 +33,19 @@ pub fn run(
     if let Some(language) = language {
         config.language = language;
     }
+    if let Some(no_public_services) = privacy.no_public_services {
+        config.no_public_services = no_public_services;
+    }
+    if let Some(lan_announce) = privacy.lan_announce {
+        config.lan_announce = lan_announce;
+    }
     data.save_config(&config)?;
-    Ok(
-        json!({ "offline": config.offline, "relay_url": config.relay_url, "language": config.language, "data_dir": data.root() }),
-    )
+    Ok(json!({
+        "offline": config.offline,
+        "relay_url": config.relay_url,
+        "language": config.language,
+        "no_public_services": config.no_public_services,
+        "lan_announce": config.lan_announce,
+        "data_dir": data.root(),
+    }))
 }

@@ -2,7 +2,8 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 
-use iroh::endpoint::{PortmapperConfig, QuicTransportConfig, VarInt, presets};
+use iroh::dns::DnsResolver;
+use iroh::endpoint::{Builder, PortmapperConfig, QuicTransportConfig, VarInt, presets};
 use iroh::{Endpoint, EndpointAddr, RelayMode, RelayUrl, SecretKey, TransportAddr};
 use iroh_mdns_address_lookup::MdnsAddressLookup;
 
@@ -18,32 +19,98 @@ const LAN_SERVICE: &str = "kring-v1";
 /// 1.25 MB by default: a LAN is still filled, a relay with 100 ms round trips gets 10 MB/s.
 const RECEIVE_WINDOW: u32 = 1024 * 1024;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct NetworkMode {
     /// No relay, no DNS or pkarr, no port mapping: only the LAN and addresses given.
     pub offline: bool,
     /// Listen on exactly this address (tests use 127.0.0.1:0).
     pub bind: Option<SocketAddr>,
-    /// A relay run by a school or region instead of the public ones.
+    /// A relay run by a school or region instead of the public ones. With it, nothing is
+    /// published to or looked up in public DNS/pkarr.
     pub relay_url: Option<RelayUrl>,
+    /// Use no public service at all: no public DNS/pkarr and no public relay (only
+    /// `relay_url`, if one is set).
+    pub no_public_services: bool,
+    /// Announce this device on the LAN, and find others there, by mDNS.
+    pub lan_announce: bool,
+}
+
+impl Default for NetworkMode {
+    /// Online with the public relays and DNS/pkarr, announced on the LAN.
+    fn default() -> NetworkMode {
+        NetworkMode { offline: false, bind: None, relay_url: None, no_public_services: false, lan_announce: true }
+    }
+}
+
+/// Which relay the endpoint uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Relay {
+    /// None: only direct addresses (LAN, typed in, from tickets).
+    None,
+    /// The relay of a school or region.
+    Custom(RelayUrl),
+    /// iroh's public relays (run by n0).
+    Public,
+}
+
+/// Everything outside this device that the endpoint may contact, decided in one place
+/// ([`NetworkMode::services`]) and applied in one place (`builder_for`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Services {
+    pub relay: Relay,
+    /// Publish this device's id and home relay to, and look other devices' ids up in, n0's
+    /// public DNS/pkarr servers (dns.iroh.link); and fall back on public DNS resolvers
+    /// (Cloudflare, Google, Quad9) when the system's own DNS fails. Off: only the system's
+    /// DNS is asked, and only for a custom relay's host name.
+    pub dns_pkarr: bool,
+    /// Announce this device on the LAN and find others there (multicast DNS).
+    pub mdns: bool,
+    /// Ask the LAN's router for a port mapping (UPnP, PCP, NAT-PMP; only in builds with iroh's
+    /// `portmapper`): only with a relay, where it helps a direct path across the internet.
+    pub port_mapping: bool,
 }
 
 impl NetworkMode {
     /// Listens on 127.0.0.1 only, in offline mode: no relay, no discovery, nothing but this
     /// machine is ever contacted (tests, the bench).
     pub fn loopback_only() -> NetworkMode {
-        NetworkMode { offline: true, bind: Some(SocketAddr::from(([127, 0, 0, 1], 0))), relay_url: None }
+        NetworkMode {
+            offline: true,
+            bind: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
+            lan_announce: false,
+            ..NetworkMode::default()
+        }
     }
 
-    /// Laptops on the same LAN find each other by mDNS, in every mode, unless this device only
-    /// listens on loopback (tests): then nothing but loopback is ever contacted.
+    /// What the endpoint may contact in this mode. Offline: nothing beyond the LAN. A custom
+    /// relay or "no public services": no public DNS/pkarr. "No public services" without a
+    /// custom relay: no relay at all. mDNS when `lan_announce` is on, in every mode, unless
+    /// this device only listens on loopback (tests): then nothing but loopback is contacted.
+    pub fn services(&self) -> Services {
+        let public = !self.offline && !self.no_public_services;
+        let relay = match &self.relay_url {
+            _ if self.offline => Relay::None,
+            Some(url) => Relay::Custom(url.clone()),
+            None if public => Relay::Public,
+            None => Relay::None,
+        };
+        Services {
+            dns_pkarr: public && self.relay_url.is_none(),
+            port_mapping: relay != Relay::None,
+            relay,
+            mdns: self.lan_announce && self.bind.is_none_or(|addr| !addr.ip().is_loopback()),
+        }
+    }
+
+    /// Whether laptops on the same LAN find each other by mDNS.
     pub fn lan_discovery(&self) -> bool {
-        self.bind.is_none_or(|addr| !addr.ip().is_loopback())
+        self.services().mdns
     }
 
-    /// Whether a device can be dialed by its id alone (found on the LAN or via DNS).
+    /// Whether a device can be dialed by its id alone (found on the LAN or via DNS/pkarr).
     pub fn can_find_by_id(&self) -> bool {
-        self.lan_discovery() || !self.offline
+        let services = self.services();
+        services.mdns || services.dns_pkarr
     }
 }
 
@@ -72,17 +139,7 @@ pub async fn bind(key: SecretKey, mode: &NetworkMode, alpns: Vec<Vec<u8>>, last_
 /// Binds to exactly `sockets`, or iroh's defaults (every interface, a random port) if empty.
 async fn try_bind(key: SecretKey, mode: &NetworkMode, alpns: Vec<Vec<u8>>, sockets: &[SocketAddr]) -> Result<Endpoint> {
     let bind_err = |err: &dyn std::fmt::Display| NodeError::Bind(err.to_string());
-    let mut builder = if mode.offline {
-        Endpoint::builder(presets::Minimal)
-            .relay_mode(RelayMode::Disabled)
-            .portmapper_config(PortmapperConfig::Disabled)
-    } else {
-        let builder = Endpoint::builder(presets::N0);
-        match &mode.relay_url {
-            Some(url) => builder.relay_mode(RelayMode::Custom(url.clone().into())),
-            None => builder,
-        }
-    };
+    let mut builder = builder_for(&mode.services());
     // Kring opens one bidirectional stream per connection (sync or join), never a one-way one.
     let transport = QuicTransportConfig::builder()
         .max_concurrent_bidi_streams(VarInt::from_u32(4))
@@ -91,9 +148,6 @@ async fn try_bind(key: SecretKey, mode: &NetworkMode, alpns: Vec<Vec<u8>>, socke
         .receive_window(VarInt::from_u32(RECEIVE_WINDOW))
         .build();
     builder = builder.secret_key(key).alpns(alpns).transport_config(transport);
-    if mode.lan_discovery() {
-        builder = builder.address_lookup(MdnsAddressLookup::builder().service_name(LAN_SERVICE));
-    }
     if !sockets.is_empty() {
         builder = builder.clear_ip_transports();
         for socket in sockets {
@@ -101,6 +155,32 @@ async fn try_bind(key: SecretKey, mode: &NetworkMode, alpns: Vec<Vec<u8>>, socke
         }
     }
     builder.bind().await.map_err(|e| bind_err(&e))
+}
+
+/// The endpoint builder for `services`: the only place relays and address lookups are added.
+/// `presets::N0` is what adds n0's DNS/pkarr lookups (a `PkarrPublisher`, a `PkarrResolver`
+/// and a `DnsAddressLookup`, all against dns.iroh.link), so it is used only with `dns_pkarr`;
+/// otherwise `presets::Minimal` adds no lookup and no relay, and the DNS resolver asks only
+/// the system's nameservers, never iroh's public fallback resolvers.
+fn builder_for(services: &Services) -> Builder {
+    let mut builder = if services.dns_pkarr {
+        Endpoint::builder(presets::N0)
+    } else {
+        let system_dns_only = DnsResolver::builder().with_system_defaults().disable_fallback().build();
+        Endpoint::builder(presets::Minimal).dns_resolver(system_dns_only)
+    };
+    builder = builder.relay_mode(match &services.relay {
+        Relay::None => RelayMode::Disabled,
+        Relay::Custom(url) => RelayMode::Custom(url.clone().into()),
+        Relay::Public => iroh::endpoint::default_relay_mode(),
+    });
+    if !services.port_mapping {
+        builder = builder.portmapper_config(PortmapperConfig::Disabled);
+    }
+    if services.mdns {
+        builder = builder.address_lookup(MdnsAddressLookup::builder().service_name(LAN_SERVICE));
+    }
+    builder
 }
 
 /// This endpoint's address with the sockets it is actually bound to (what tickets carry).
@@ -112,4 +192,97 @@ pub fn own_addr(endpoint: &Endpoint) -> EndpointAddr {
         }
     }
     addr
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn relay() -> RelayUrl {
+        "https://relay.school.example".parse().unwrap()
+    }
+
+    /// Every combination of the settings, with the relay, DNS/pkarr and mDNS it must give.
+    #[test]
+    fn each_combination_of_settings_gives_the_expected_services() {
+        for offline in [false, true] {
+            for no_public_services in [false, true] {
+                for custom in [false, true] {
+                    for lan_announce in [false, true] {
+                        let relay_url = custom.then(relay);
+                        let mode = NetworkMode { offline, bind: None, relay_url, no_public_services, lan_announce };
+                        let expected_relay = match (offline, custom, no_public_services) {
+                            (true, _, _) => Relay::None,
+                            (false, true, _) => Relay::Custom(relay()),
+                            (false, false, false) => Relay::Public,
+                            (false, false, true) => Relay::None,
+                        };
+                        let expected = Services {
+                            relay: expected_relay,
+                            dns_pkarr: !offline && !no_public_services && !custom,
+                            mdns: lan_announce,
+                            port_mapping: !offline && (custom || !no_public_services),
+                        };
+                        assert_eq!(mode.services(), expected, "{mode:?}");
+                        assert_eq!(mode.lan_discovery(), lan_announce, "{mode:?}");
+                        assert_eq!(mode.can_find_by_id(), expected.mdns || expected.dns_pkarr, "{mode:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn public_dns_and_relays_only_in_the_default_mode() {
+        let default = NetworkMode::default().services();
+        assert_eq!(default, Services { relay: Relay::Public, dns_pkarr: true, mdns: true, port_mapping: true });
+        let private = NetworkMode { no_public_services: true, ..NetworkMode::default() }.services();
+        assert_eq!(private, Services { relay: Relay::None, dns_pkarr: false, mdns: true, port_mapping: false });
+        let school = NetworkMode { relay_url: Some(relay()), ..NetworkMode::default() }.services();
+        assert_eq!(
+            school,
+            Services { relay: Relay::Custom(relay()), dns_pkarr: false, mdns: true, port_mapping: true }
+        );
+    }
+
+    #[test]
+    fn loopback_listeners_never_use_mdns() {
+        assert_eq!(
+            NetworkMode::loopback_only().services(),
+            Services { relay: Relay::None, dns_pkarr: false, mdns: false, port_mapping: false }
+        );
+        let announcing_on_loopback = NetworkMode { lan_announce: true, ..NetworkMode::loopback_only() };
+        assert!(!announcing_on_loopback.services().mdns);
+        assert!(!announcing_on_loopback.can_find_by_id());
+    }
+
+    /// The endpoint itself, online but with "no public services": no relay in its address, no
+    /// relay it tries to reach, no address lookup at all. Only 127.0.0.1 is bound, and the
+    /// services are checked before binding, so a mistake fails here without contacting anyone.
+    #[tokio::test]
+    async fn an_endpoint_without_public_services_has_no_relay_and_no_lookup() {
+        use iroh::Watcher as _;
+        let mode = NetworkMode {
+            bind: Some(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))),
+            no_public_services: true,
+            lan_announce: false,
+            ..NetworkMode::default()
+        };
+        assert!(!mode.offline, "this test is about online mode");
+        assert_eq!(
+            mode.services(),
+            Services { relay: Relay::None, dns_pkarr: false, mdns: false, port_mapping: false }
+        );
+        let endpoint = bind(SecretKey::generate(), &mode, vec![b"kring/test".to_vec()], None).await.unwrap();
+        assert!(
+            endpoint.address_lookup().unwrap().is_empty(),
+            "{} address lookups",
+            endpoint.address_lookup().unwrap().len()
+        );
+        let addr = own_addr(&endpoint);
+        assert_eq!(addr.relay_urls().count(), 0, "{addr:?}");
+        assert!(addr.ip_addrs().all(|ip| ip.ip().is_loopback()), "{addr:?}");
+        assert!(endpoint.home_relay_status().get().is_empty());
+        endpoint.close().await;
+    }
 }

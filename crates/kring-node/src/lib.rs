@@ -20,7 +20,7 @@ pub mod ticket;
 mod whole_network;
 
 pub use address_book::AddressBook;
-pub use endpoint::NetworkMode;
+pub use endpoint::{NetworkMode, Relay, Services};
 pub use error::{NodeError, Result};
 pub use events::{FoundVia, NodeEvent};
 pub use join::{JOIN_ALPN, JoinReply, JoinRequest};

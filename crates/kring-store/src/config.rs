@@ -18,11 +18,17 @@ pub struct Config {
     pub relay_url: Option<String>,
     /// The interface language: "nl" (default) or "en".
     pub language: String,
+    /// Use no public service: nothing published to or looked up in public DNS/pkarr, and no
+    /// public relay (only `relay_url`, if set). Off by default.
+    pub no_public_services: bool,
+    /// Announce this laptop on the local network (mDNS) so that others there find it. On by
+    /// default.
+    pub lan_announce: bool,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { offline: false, relay_url: None, language: "nl".into() }
+        Config { offline: false, relay_url: None, language: "nl".into(), no_public_services: false, lan_announce: true }
     }
 }
 
@@ -53,10 +59,32 @@ mod tests {
     fn missing_file_gives_defaults_and_saved_settings_come_back() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(Config::load(dir.path()).unwrap(), Config::default());
-        let config =
-            Config { offline: true, relay_url: Some("https://relay.example.nl".into()), language: "en".into() };
+        let config = Config {
+            offline: true,
+            relay_url: Some("https://relay.example.nl".into()),
+            language: "en".into(),
+            no_public_services: true,
+            lan_announce: false,
+        };
         config.save(dir.path()).unwrap();
         assert_eq!(Config::load(dir.path()).unwrap(), config);
+    }
+
+    /// A config.json written before the privacy settings existed loads, with public services
+    /// allowed and LAN announcement on, as before.
+    #[test]
+    fn an_older_file_without_the_privacy_settings_gets_their_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            br#"{ "offline": false, "relay_url": "https://relay.example.nl/", "language": "en" }"#,
+        )
+        .unwrap();
+        let config = Config::load(dir.path()).unwrap();
+        assert!(!config.no_public_services);
+        assert!(config.lan_announce);
+        assert_eq!(config.relay_url.as_deref(), Some("https://relay.example.nl/"));
+        assert_eq!(config.language, "en");
     }
 
     #[test]

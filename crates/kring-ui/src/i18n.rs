@@ -126,6 +126,11 @@ texts! {
     OfflineExplained => "Laptops in hetzelfde netwerk vinden elkaar nog steeds; je kunt ook een adres intypen.", "Laptops on the same network still find each other; you can also type an address.";
     RelayUrl => "Relay van de school of regio (URL)", "School or regional relay (URL)";
     AppliesAtRestart => "Netwerkinstellingen gelden na herstarten van Kring.", "Network settings apply after restarting Kring.";
+    NoPublicServices => "Geen publieke diensten (geen DNS, geen publieke relay)", "No public services (no DNS, no public relay)";
+    NoPublicServicesExplained => "Deze laptop wordt niet in publieke DNS/pkarr gezet en zoekt daar niemand op; alleen de relay hierboven wordt gebruikt, als die is ingevuld.", "This laptop is not published in public DNS/pkarr and looks no one up there; only the relay above is used, if one is filled in.";
+    LanAnnounce => "Op het lokale netwerk aankondigen (mDNS)", "Announce on the local network (mDNS)";
+    LanAnnounceExplained => "Laptops op hetzelfde netwerk zien het apparaat-ID, de IP-adressen en de poort van deze laptop. Uit: collega's bereiken je via een bewaard adres, een adres of een ticket.", "Laptops on the same network see this laptop's device id, IP addresses and port. Off: colleagues reach you through a remembered address, a typed address or a ticket.";
+    RestartToApply => "Gewijzigd: herstart Kring om de nieuwe netwerkinstellingen te laten gelden.", "Changed: restart Kring to apply the new network settings.";
     DataFolder => "Gegevensmap", "Data folder";
     Reflection => "Reflectie", "Reflection";
     NewRound => "Nieuwe reflectieronde", "New reflection round";

@@ -51,6 +51,8 @@ pub struct AppState {
     in_flight: BTreeMap<u64, After>,
     pub language: Language,
     pub config: Config,
+    /// The settings as they were when the node started (network settings apply at a restart).
+    pub config_at_start: Config,
     pub data_root: PathBuf,
     pub device: Option<String>,
     pub networks: Vec<NetworkEntry>,
@@ -93,6 +95,7 @@ impl AppState {
             repaint,
             in_flight: BTreeMap::new(),
             language: Language::from_code(&config.language),
+            config_at_start: config.clone(),
             config,
             data_root,
             device: None,

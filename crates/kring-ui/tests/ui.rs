@@ -175,3 +175,34 @@ fn a_reflection_round_from_opening_to_scores_figures_and_closing() {
     let scores: Vec<i64> = round.scores.values().flat_map(|s| s.values().map(|s| s.score)).collect();
     assert_eq!(scores.iter().sum::<i64>(), 7, "trust 4 and knowledge sharing 3");
 }
+
+#[test]
+fn ticking_the_privacy_settings_saves_them_and_asks_for_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ui = client(dir.path());
+    create_network(&mut ui, "Anna", "PLG");
+    ui.state_mut().screen = Screen::Settings;
+    ui.step();
+    ui.step();
+    assert!(ui.query_by_label(nl(Text::RestartToApply)).is_none(), "nothing changed yet");
+    let saved = kring_store::Config::load(dir.path()).unwrap();
+    assert!(!saved.no_public_services && saved.lan_announce, "the defaults: {saved:?}");
+
+    // Each box is saved in config.json the moment it is (un)ticked.
+    click(&mut ui, nl(Text::NoPublicServices));
+    let saved = kring_store::Config::load(dir.path()).unwrap();
+    assert!(saved.no_public_services && saved.lan_announce, "ticked, so saved: {saved:?}");
+    assert!(ui.query_by_label(nl(Text::RestartToApply)).is_some(), "the change applies at the next start");
+    click(&mut ui, nl(Text::LanAnnounce));
+    let saved = kring_store::Config::load(dir.path()).unwrap();
+    assert!(saved.no_public_services && !saved.lan_announce, "unticked, so saved: {saved:?}");
+
+    // Back as it started: saved, and no restart needed.
+    click(&mut ui, nl(Text::NoPublicServices));
+    let saved = kring_store::Config::load(dir.path()).unwrap();
+    assert!(!saved.no_public_services && !saved.lan_announce, "{saved:?}");
+    click(&mut ui, nl(Text::LanAnnounce));
+    let saved = kring_store::Config::load(dir.path()).unwrap();
+    assert!(!saved.no_public_services && saved.lan_announce, "{saved:?}");
+    assert!(ui.query_by_label(nl(Text::RestartToApply)).is_none());
+}

@@ -1,4 +1,5 @@
-//! Settings: language, offline mode, a school's own relay; where the data lives.
+//! Settings: language, offline mode, a school's own relay, public services and LAN
+//! announcement; where the data lives.
 
 use crate::app::Forms;
 use crate::i18n::{Language, Text, tr};
@@ -31,11 +32,32 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms) {
         state.config.relay_url = (!url.is_empty()).then(|| url.to_string());
         state.save_settings();
     }
+    let mut no_public_services = state.config.no_public_services;
+    if ui.checkbox(&mut no_public_services, tr(l, Text::NoPublicServices)).changed() {
+        state.config.no_public_services = no_public_services;
+        state.save_settings();
+    }
+    ui.label(tr(l, Text::NoPublicServicesExplained));
+    let mut lan_announce = state.config.lan_announce;
+    if ui.checkbox(&mut lan_announce, tr(l, Text::LanAnnounce)).changed() {
+        state.config.lan_announce = lan_announce;
+        state.save_settings();
+    }
+    ui.label(tr(l, Text::LanAnnounceExplained));
     ui.label(tr(l, Text::AppliesAtRestart));
+    if network_settings_changed(&state.config, &state.config_at_start) {
+        ui.colored_label(ui.visuals().warn_fg_color, tr(l, Text::RestartToApply));
+    }
     ui.separator();
     ui.horizontal(|ui| {
         ui.label(tr(l, Text::DataFolder));
         ui.monospace(state.data_root.display().to_string());
     });
     super::error_line(ui, &state.error);
+}
+
+/// Whether a setting the node only reads when it starts was changed since it started.
+fn network_settings_changed(now: &kring_store::Config, at_start: &kring_store::Config) -> bool {
+    (now.offline, &now.relay_url, now.no_public_services, now.lan_announce)
+        != (at_start.offline, &at_start.relay_url, at_start.no_public_services, at_start.lan_announce)
 }
