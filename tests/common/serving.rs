@@ -3,7 +3,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -17,31 +17,47 @@ pub struct Serving {
     child: Child,
     pub first_line: Value,
     lines: mpsc::Receiver<String>,
+    /// With [`Serving::start_logging`]: every line printed so far, on stdout and on stderr.
+    printed: Arc<Mutex<Vec<String>>>,
 }
 
 impl Serving {
     pub fn start(data: &Path, extra: &[&str]) -> Serving {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kring"))
-            .arg("--data-dir")
-            .arg(data)
-            .arg("serve")
-            .args(LOOPBACK)
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
+        Serving::spawn(data, extra, None)
+    }
+
+    /// [`Serving::start`] with `KRING_LOG=filter`, keeping every line it prints on stdout
+    /// (events) and stderr (logs): see [`Serving::printed`].
+    pub fn start_logging(data: &Path, extra: &[&str], filter: &str) -> Serving {
+        Serving::spawn(data, extra, Some(filter))
+    }
+
+    fn spawn(data: &Path, extra: &[&str], log: Option<&str>) -> Serving {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_kring"));
+        command.arg("--data-dir").arg(data).arg("serve").args(LOOPBACK).args(extra).stdout(Stdio::piped());
+        match log {
+            Some(filter) => command.env("KRING_LOG", filter).stderr(Stdio::piped()),
+            None => command.stderr(Stdio::null()),
+        };
+        let mut child = command.spawn().unwrap();
+        let printed = Arc::<Mutex<Vec<String>>>::default();
         let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
+        read_lines(child.stdout.take().unwrap(), log.map(|_| printed.clone()), Some(tx));
+        if let Some(stderr) = child.stderr.take() {
+            read_lines(stderr, Some(printed.clone()), None);
+        }
         let line = lines.recv_timeout(Duration::from_secs(20)).expect("serve prints its address");
-        Serving { child, first_line: serde_json::from_str(&line).unwrap(), lines }
+        Serving { child, first_line: serde_json::from_str(&line).unwrap(), lines, printed }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Every line printed so far (see [`Serving::start_logging`]). After [`Serving::stop`] the
+    /// last lines may still be on their way: all are in once this is the only reference left.
+    pub fn printed(&self) -> Arc<Mutex<Vec<String>>> {
+        self.printed.clone()
     }
 
     /// The first event line `wanted` accepts within `within`.
@@ -76,6 +92,25 @@ impl Drop for Serving {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Reads `from` line by line on a thread of its own until it ends (a line need not be UTF-8).
+fn read_lines(
+    from: impl std::io::Read + Send + 'static,
+    keep: Option<Arc<Mutex<Vec<String>>>>,
+    forward: Option<mpsc::Sender<String>>,
+) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(from).split(b'\n').map_while(Result::ok) {
+            let line = String::from_utf8_lossy(&line).into_owned();
+            if let Some(keep) = &keep {
+                keep.lock().unwrap().push(line.clone());
+            }
+            if let Some(forward) = &forward {
+                let _ = forward.send(line);
+            }
+        }
+    });
 }
 
 /// `kring sync` once, on loopback, bounded.
