@@ -227,35 +227,6 @@ impl World {
         let mut reader = FrameReader::default();
         reader.push(&bytes);
         let message = reader.next_message().unwrap().unwrap();
-        if std::env::var("SIMDEBUG").is_ok() {
-            let from_peer = usize::from(!towards_acceptor) * 100 + to;
-            match &message {
-                kring_sync::Message::Sync { data, signatures, .. } => {
-                    let m = automerge::sync::Message::decode(data).unwrap();
-                    let chunks: Vec<String> = m
-                        .changes
-                        .iter()
-                        .map(|c| {
-                            if kring_sync::signed::is_whole_document(c) {
-                                "DOC".to_string()
-                            } else {
-                                automerge::Change::try_from(c)
-                                    .map(|c| format!("{}", &c.hash().to_string()[..6]))
-                                    .unwrap_or("?".into())
-                            }
-                        })
-                        .collect();
-                    eprintln!(
-                        "{from_peer}->{to}: changes {chunks:?} sigs {:?}",
-                        signatures
-                            .iter()
-                            .map(|s| automerge::ChangeHash(s.change).to_string()[..6].to_string())
-                            .collect::<Vec<_>>()
-                    );
-                }
-                other => eprintln!("{from_peer}->{to}: {other:?}"),
-            }
-        }
         self.peers[to].checkpoint();
         let received = receiver.receive(message, &mut self.peers[to]);
         let mut changed = false;
