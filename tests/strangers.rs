@@ -13,15 +13,14 @@ mod common;
 use std::collections::HashSet;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use common::serving::{LOOPBACK, Serving};
 use common::*;
-use iroh::endpoint::{Connection, PortmapperConfig, RecvStream, SendStream, presets};
-use iroh::{Endpoint, EndpointAddr};
-use kring_sync::{Message, SYNC_ALPN};
+use iroh::Endpoint;
+use kring_sync::Message;
 use serde_json::Value;
 use tokio::time::timeout;
 
@@ -34,155 +33,10 @@ const MAX_LINE: usize = 1024;
 /// every level, everything else from warnings on (the default is `warn`).
 const LOG: &str = "warn,kring=trace";
 
-/// The largest frame there is (64 MiB).
-const MAX_FRAME: usize = kring_sync::MAX_FRAME;
+#[path = "../crates/kring-node/tests/support/strangers.rs"]
+mod stranger;
 
-/// One frame of the sync protocol, as any client would encode it.
-fn frame(message: Message) -> Vec<u8> {
-    kring_sync::frame::encode(&message)
-}
-
-fn open(network: &str) -> Vec<u8> {
-    frame(Message::Open { network: network.to_string() })
-}
-
-/// What one stranger tries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Attack {
-    /// The header of the largest frame there is (64 MiB), then 64 MiB of junk.
-    HugeFrame,
-    /// An `Open` naming a network by a 16 MB id.
-    HugeName,
-    /// An `Open` of the real network (the stranger learned its id), then a 64 MiB frame.
-    KnownNetwork,
-    /// An `Open` whose id is as long as the small first frame allows (253 characters).
-    LongName,
-    /// The first stream stalls after two bytes (the node waits up to 10 s for a first
-    /// message) while as many more streams as the node allows each carry a 64 MiB frame that
-    /// it never reads.
-    ManyStreams,
-    /// No `Open` at all: refusals and peer lists naming networks, thousands of them.
-    NoOpen,
-}
-
-const ATTACKS: [Attack; 6] =
-    [Attack::HugeFrame, Attack::HugeName, Attack::KnownNetwork, Attack::LongName, Attack::ManyStreams, Attack::NoOpen];
-
-/// What the strangers send, made once (a 16 MB name per stranger would be 800 MB here).
-struct Payloads {
-    network: String,
-    huge_name: Vec<u8>,
-    junk: Vec<u8>,
-}
-
-/// How far the strangers are: how many have dialed `serve` (and got in, or not), and how many
-/// are done.
-#[derive(Default)]
-struct Progress {
-    dialed: AtomicUsize,
-    done: AtomicUsize,
-}
-
-/// A raw endpoint with a fresh key on 127.0.0.1: a device nobody invited, driven byte by byte.
-async fn raw_device() -> Endpoint {
-    Endpoint::builder(presets::Minimal)
-        .portmapper_config(PortmapperConfig::Disabled)
-        .clear_ip_transports()
-        .bind_addr((std::net::Ipv4Addr::LOCALHOST, 0))
-        .unwrap()
-        .bind()
-        .await
-        .unwrap()
-}
-
-/// The header of the largest frame there is, then junk up to its size, until `serve` stops it.
-async fn flood(send: &mut SendStream, junk: &[u8]) {
-    if send.write_all(&(MAX_FRAME as u32).to_be_bytes()).await.is_err() {
-        return;
-    }
-    let mut written = 0;
-    while written < MAX_FRAME && send.write_all(junk).await.is_ok() {
-        written += junk.len();
-    }
-}
-
-/// Everything `serve` sends on `recv` until it ends the stream or the connection; `None` if it
-/// still has not after `within`.
-async fn answer(recv: &mut RecvStream, within: Duration) -> Option<Vec<u8>> {
-    let mut bytes = Vec::new();
-    let mut buffer = [0u8; 4096];
-    timeout(within, async {
-        while let Ok(Some(n)) = recv.read(&mut buffer).await {
-            bytes.extend_from_slice(&buffer[..n]);
-        }
-    })
-    .await
-    .ok()?;
-    Some(bytes)
-}
-
-/// One stranger's attempt: what `serve` answered on its first stream, `None` if it did not end
-/// the connection (or could not be reached).
-async fn attack(
-    device: Endpoint,
-    addr: EndpointAddr,
-    attack: Attack,
-    payloads: Arc<Payloads>,
-    progress: Arc<Progress>,
-) -> Option<Vec<u8>> {
-    let dialed = timeout(Duration::from_secs(10), device.connect(addr, SYNC_ALPN)).await;
-    progress.dialed.fetch_add(1, Ordering::SeqCst);
-    let conn: Connection = dialed.ok()?.ok()?;
-    let (mut send, mut recv) = conn.open_bi().await.ok()?;
-    let junk = &payloads.junk;
-    let sending = async {
-        match attack {
-            Attack::HugeFrame => flood(&mut send, junk).await,
-            Attack::HugeName => {
-                let _ = send.write_all(&payloads.huge_name).await;
-            }
-            Attack::KnownNetwork => {
-                if send.write_all(&open(&payloads.network)).await.is_ok() {
-                    flood(&mut send, junk).await;
-                }
-            }
-            Attack::LongName => {
-                let open = open(&"x".repeat(253));
-                assert_eq!(open.len(), 4 + 256, "the largest frame a stranger may send");
-                if send.write_all(&open).await.is_ok() {
-                    flood(&mut send, junk).await;
-                }
-            }
-            Attack::ManyStreams => {
-                let _ = send.write_all(&[0, 0]).await;
-                let mut floods = tokio::task::JoinSet::new();
-                // QUIC's default would allow 99 more.
-                while floods.len() < 99 {
-                    let Ok(Ok((mut more, _))) = timeout(Duration::from_millis(300), conn.open_bi()).await else {
-                        break;
-                    };
-                    let payloads = payloads.clone();
-                    floods.spawn(async move { flood(&mut more, &payloads.junk).await });
-                }
-                while floods.join_next().await.is_some() {}
-            }
-            Attack::NoOpen => {
-                let (refused, peers) = (
-                    frame(Message::Refused { network: "r".repeat(60) }),
-                    frame(Message::Peers { network: "p".repeat(60), peers: vec![] }),
-                );
-                let spam: Vec<u8> = (0..5000).flat_map(|_| refused.iter().chain(&peers).copied()).collect();
-                let _ = send.write_all(&spam).await;
-            }
-        }
-    };
-    // Reads while sending: what `serve` says before it closes is not lost.
-    let (_, answered) =
-        tokio::join!(timeout(Duration::from_secs(20), sending), answer(&mut recv, Duration::from_secs(20)));
-    let gone = timeout(Duration::from_secs(5), conn.closed()).await.is_ok();
-    device.close().await;
-    answered.filter(|_| gone)
-}
+use stranger::*;
 
 /// Resident memory of process `pid` now (VmRSS) and at most so far (VmHWM), in MB (Linux).
 fn memory(pid: u32) -> (f64, f64) {

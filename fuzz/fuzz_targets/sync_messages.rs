@@ -20,8 +20,7 @@
 
 use kring_model::Network;
 use kring_model::automerge::{AutoCommit, sync};
-use kring_model::trust::RuleBook;
-use kring_sync::{Event, FrameReader, Library, Message, PeerConnection, Replica, SignatureBook};
+use kring_sync::{Checks, Event, FrameReader, Library, Message, PeerConnection, Replica};
 use libfuzzer_sys::fuzz_target;
 use sha2::Digest;
 
@@ -35,9 +34,7 @@ struct Local {
     saved: Option<Vec<u8>>,
     /// The document as last saved: the node saves after every [`Event::Changed`].
     saved_doc: Vec<u8>,
-    signatures: SignatureBook,
-    rules: RuleBook,
-    key: iroh_base::SecretKey,
+    checks: Checks,
 }
 
 impl Library for Local {
@@ -46,12 +43,7 @@ impl Library for Local {
     }
 
     fn replica(&mut self, network: &str) -> Option<Replica<'_>> {
-        (self.network.id().as_str() == network).then(|| Replica {
-            doc: self.network.doc_mut(),
-            signatures: &mut self.signatures,
-            rules: &mut self.rules,
-            key: &self.key,
-        })
+        (self.network.id().as_str() == network).then(|| self.checks.replica(self.network.doc_mut()))
     }
 
     fn may_sync(&mut self, network: &str, device: &str) -> bool {
@@ -161,9 +153,7 @@ fuzz_target!(
         network,
         saved,
         saved_doc,
-        signatures: SignatureBook::default(),
-        rules: RuleBook::default(),
-        key: iroh_base::SecretKey::from_bytes(&[7; 32]),
+        checks: Checks::new(iroh_base::SecretKey::from_bytes(&[7; 32])),
     };
     let seen = local.network.heads();
     let remote = if flags & 0x01 != 0 { STRANGER } else { MEMBER };

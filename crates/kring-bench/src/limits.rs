@@ -8,8 +8,7 @@ use iroh_base::SecretKey;
 use kring_model::Network;
 use kring_model::automerge::AutoCommit;
 use kring_model::automerge::sync::{self, SyncDoc};
-use kring_model::trust::RuleBook;
-use kring_sync::{FrameReader, Library, PeerConnection, Replica, SignatureBook, frame};
+use kring_sync::{Checks, FrameReader, Library, PeerConnection, Replica, SignatureBook, frame};
 
 /// What one sync cost.
 #[derive(Debug, Clone, Copy, Default)]
@@ -53,27 +52,22 @@ pub struct Side {
     pub network: Network,
     pub device: String,
     pub saved_state: Option<Vec<u8>>,
-    key: SecretKey,
-    signatures: SignatureBook,
-    rules: RuleBook,
+    checks: Checks,
 }
 
 impl Side {
     /// A laptop's network with the signatures it keeps and the key it signs with.
     pub fn new(network: Network, signatures: SignatureBook, key: SecretKey, saved_state: Option<Vec<u8>>) -> Side {
         let device = key.public().to_string();
-        Side { network, device, saved_state, key, signatures, rules: RuleBook::default() }
+        let mut checks = Checks::new(key);
+        checks.signatures = signatures;
+        Side { network, device, saved_state, checks }
     }
 }
 
 impl Library for Side {
     fn replica(&mut self, network: &str) -> Option<Replica<'_>> {
-        (self.network.id().as_str() == network).then(|| Replica {
-            doc: self.network.doc_mut(),
-            signatures: &mut self.signatures,
-            rules: &mut self.rules,
-            key: &self.key,
-        })
+        (self.network.id().as_str() == network).then(|| self.checks.replica(self.network.doc_mut()))
     }
 
     fn document(&mut self, network: &str) -> Option<&mut AutoCommit> {

@@ -11,8 +11,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use iroh::endpoint::{Connection, PortmapperConfig, RecvStream, SendStream, presets};
-use iroh::{Endpoint, EndpointAddr};
+use iroh::EndpointAddr;
 use kring_model::{InviteId, Network, NetworkDetails, Profile, Role};
 use kring_node::{FoundVia, InviteTicket, JOIN_ALPN, JoinReply, JoinRequest, NetworkMode, Node, NodeEvent};
 use kring_store::DataDir;
@@ -20,22 +19,15 @@ use kring_sync::{FrameReader, MAX_FRAME, Message, SYNC_ALPN, frame};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::timeout;
 
+#[path = "support/strangers.rs"]
+mod stranger;
+
+use stranger::*;
+
 const STRANGERS: usize = 50;
 /// The tests of this file run one at a time: fifty strangers at once would skew the timings
 /// the others check.
 static ALONE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-/// A raw endpoint with a fresh key: a device nobody invited, driven byte by byte.
-async fn raw_device() -> Endpoint {
-    Endpoint::builder(presets::Minimal)
-        .portmapper_config(PortmapperConfig::Disabled)
-        .clear_ip_transports()
-        .bind_addr((std::net::Ipv4Addr::LOCALHOST, 0))
-        .unwrap()
-        .bind()
-        .await
-        .unwrap()
-}
 
 /// A data directory holding one new network founded by "Anna" on its device.
 fn founded(dir: &tempfile::TempDir) -> (DataDir, String) {
@@ -45,115 +37,6 @@ fn founded(dir: &tempfile::TempDir) -> (DataDir, String) {
     let id = network.id().to_string();
     data.create_network(&id, network.doc_mut()).unwrap();
     (data, id)
-}
-
-/// What one stranger tries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Attack {
-    /// The header of the largest frame there is (64 MiB), then 64 MiB of junk.
-    HugeFrame,
-    /// An `Open` naming a network by a 16 MB id.
-    HugeName,
-    /// An `Open` of the real network (the stranger learned its id), then a 64 MiB frame.
-    KnownNetwork,
-    /// An `Open` whose id is as long as the small first frame allows (253 characters).
-    LongName,
-    /// The first stream stalls after two bytes (the node waits up to 10 s for a first
-    /// message) while as many more streams as the node allows each carry a 64 MiB frame that
-    /// it never reads.
-    ManyStreams,
-    /// No `Open` at all: refusals and peer lists naming networks, thousands of them.
-    NoOpen,
-}
-
-const ATTACKS: [Attack; 6] =
-    [Attack::HugeFrame, Attack::HugeName, Attack::KnownNetwork, Attack::LongName, Attack::ManyStreams, Attack::NoOpen];
-
-/// What the strangers send, made once (a 16 MB name per stranger would be 800 MB here).
-struct Payloads {
-    network: String,
-    huge_name: Vec<u8>,
-    junk: Vec<u8>,
-}
-
-/// The header of the largest frame there is, then junk up to its size, until the node stops it.
-async fn flood(send: &mut SendStream, junk: &[u8]) {
-    if send.write_all(&(MAX_FRAME as u32).to_be_bytes()).await.is_err() {
-        return;
-    }
-    let mut written = 0;
-    while written < MAX_FRAME && send.write_all(junk).await.is_ok() {
-        written += junk.len();
-    }
-}
-
-/// Everything the node sends on `recv` until it ends the stream or the connection; `None` if it
-/// still has not after `within`.
-async fn answer(recv: &mut RecvStream, within: Duration) -> Option<Vec<u8>> {
-    let mut bytes = Vec::new();
-    let mut buffer = [0u8; 4096];
-    timeout(within, async {
-        while let Ok(Some(n)) = recv.read(&mut buffer).await {
-            bytes.extend_from_slice(&buffer[..n]);
-        }
-    })
-    .await
-    .ok()?;
-    Some(bytes)
-}
-
-/// One stranger's attempt: what the node answered on its first stream, `None` if the node
-/// did not end the connection.
-async fn attack(device: Endpoint, addr: EndpointAddr, attack: Attack, payloads: Arc<Payloads>) -> Option<Vec<u8>> {
-    let conn: Connection = timeout(Duration::from_secs(10), device.connect(addr, SYNC_ALPN)).await.ok()?.ok()?;
-    let (mut send, mut recv) = conn.open_bi().await.ok()?;
-    let junk = &payloads.junk;
-    let sending = async {
-        match attack {
-            Attack::HugeFrame => flood(&mut send, junk).await,
-            Attack::HugeName => {
-                let _ = send.write_all(&payloads.huge_name).await;
-            }
-            Attack::KnownNetwork => {
-                let open = frame::encode(&Message::Open { network: payloads.network.clone() });
-                if send.write_all(&open).await.is_ok() {
-                    flood(&mut send, junk).await;
-                }
-            }
-            Attack::LongName => {
-                let open = frame::encode(&Message::Open { network: "x".repeat(253) });
-                assert_eq!(open.len(), 4 + 256, "the largest frame a stranger may send");
-                if send.write_all(&open).await.is_ok() {
-                    flood(&mut send, junk).await;
-                }
-            }
-            Attack::ManyStreams => {
-                let _ = send.write_all(&[0, 0]).await;
-                let mut floods = tokio::task::JoinSet::new();
-                // QUIC's default would allow 99 more.
-                while floods.len() < 99 {
-                    let Ok(Ok((mut more, _))) = timeout(Duration::from_millis(300), conn.open_bi()).await else {
-                        break;
-                    };
-                    let payloads = payloads.clone();
-                    floods.spawn(async move { flood(&mut more, &payloads.junk).await });
-                }
-                while floods.join_next().await.is_some() {}
-            }
-            Attack::NoOpen => {
-                let refused = frame::encode(&Message::Refused { network: "r".repeat(60) });
-                let peers = frame::encode(&Message::Peers { network: "p".repeat(60), peers: vec![] });
-                let spam: Vec<u8> = (0..5000).flat_map(|_| refused.iter().chain(&peers).copied()).collect();
-                let _ = send.write_all(&spam).await;
-            }
-        }
-    };
-    // Reads while sending: what the node says before it closes is not lost.
-    let (_, answered) =
-        tokio::join!(timeout(Duration::from_secs(20), sending), answer(&mut recv, Duration::from_secs(20)));
-    let gone = timeout(Duration::from_secs(5), conn.closed()).await.is_ok();
-    device.close().await;
-    answered.filter(|_| gone)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -214,7 +97,8 @@ async fn strangers_and_a_member() {
     let mut strangers = tokio::task::JoinSet::new();
     for (n, device) in devices.into_iter().enumerate() {
         let (addr, payloads, kind) = (node_a.addr(), payloads.clone(), ATTACKS[n % ATTACKS.len()]);
-        strangers.spawn(async move { (kind, attack(device, addr, kind, payloads).await) });
+        strangers
+            .spawn(async move { (kind, attack(device, addr, kind, payloads, Arc::new(Progress::default())).await) });
     }
 
     // Once the first stranger is in, Bram writes a question; it reaches Anna's laptop.

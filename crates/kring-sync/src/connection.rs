@@ -26,6 +26,24 @@ pub struct Replica<'a> {
     pub key: &'a SecretKey,
 }
 
+/// Everything of a [`Replica`] but the document: for a library that keeps one network's
+/// document itself (tests, the bench, tools).
+pub struct Checks {
+    pub signatures: SignatureBook,
+    pub rules: RuleBook,
+    pub key: SecretKey,
+}
+
+impl Checks {
+    pub fn new(key: SecretKey) -> Checks {
+        Checks { signatures: SignatureBook::default(), rules: RuleBook::default(), key }
+    }
+
+    pub fn replica<'a>(&'a mut self, doc: &'a mut AutoCommit) -> Replica<'a> {
+        Replica { doc, signatures: &mut self.signatures, rules: &mut self.rules, key: &self.key }
+    }
+}
+
 /// What the connection needs from the node that owns the documents.
 pub trait Library {
     /// The document of a network this device holds.

@@ -8,7 +8,7 @@ pub mod signed;
 pub mod untrusted;
 pub mod wire;
 
-pub use connection::{Event, Library, PeerConnection, ProtocolError, Replica};
+pub use connection::{Checks, Event, Library, PeerConnection, ProtocolError, Replica};
 pub use frame::{FrameError, FrameReader, MAX_FRAME};
 pub use signed::{Distrust, SignatureBook, Signed};
 pub use wire::{Message, PeerAddr, SYNC_ALPN};

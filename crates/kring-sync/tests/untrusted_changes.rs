@@ -14,8 +14,7 @@
 use kring_model::Network;
 use kring_model::automerge::AutoCommit;
 use kring_model::automerge::sync::{self, BloomFilter, SyncDoc};
-use kring_model::trust::RuleBook;
-use kring_sync::{Event, FrameReader, Library, Message, PeerConnection, ProtocolError, Replica, SignatureBook};
+use kring_sync::{Checks, Event, FrameReader, Library, Message, PeerConnection, ProtocolError, Replica};
 
 const SAVED: &[u8] = include_bytes!("fixtures/network.automerge");
 const FRAMES: &[u8] = include_bytes!("fixtures/half-applied-changes.frames");
@@ -26,9 +25,7 @@ struct Device {
     network: Network,
     saved: Vec<u8>,
     restored: usize,
-    signatures: SignatureBook,
-    rules: RuleBook,
-    key: iroh_base::SecretKey,
+    checks: Checks,
 }
 
 /// The frames were recorded before sync messages carried signatures (`kring/sync/1`).
@@ -44,12 +41,7 @@ impl Library for Device {
     }
 
     fn replica(&mut self, network: &str) -> Option<Replica<'_>> {
-        (self.network.id().as_str() == network).then(|| Replica {
-            doc: self.network.doc_mut(),
-            signatures: &mut self.signatures,
-            rules: &mut self.rules,
-            key: &self.key,
-        })
+        (self.network.id().as_str() == network).then(|| self.checks.replica(self.network.doc_mut()))
     }
 
     fn may_sync(&mut self, network: &str, device: &str) -> bool {
@@ -71,9 +63,7 @@ fn fixture_device() -> Device {
         network: Network::from_doc(AutoCommit::load(SAVED).unwrap()).unwrap(),
         saved: SAVED.to_vec(),
         restored: 0,
-        signatures: SignatureBook::default(),
-        rules: RuleBook::default(),
-        key: iroh_base::SecretKey::from_bytes(&[9; 32]),
+        checks: Checks::new(iroh_base::SecretKey::from_bytes(&[9; 32])),
     }
 }
 

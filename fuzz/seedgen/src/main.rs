@@ -12,10 +12,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use kring_model::automerge::AutoCommit;
-use kring_model::trust::RuleBook;
 use kring_model::*;
 use kring_store::{DataDir, LOG_FILE, NETWORKS_DIR, SNAPSHOT_FILE, record, snapshot_file};
-use kring_sync::{Library, Message, PeerAddr, PeerConnection, Replica, SignatureBook, frame};
+use kring_sync::{Checks, Library, Message, PeerAddr, PeerConnection, Replica, frame};
 
 fn device(n: u8) -> String {
     format!("{n:064x}")
@@ -28,9 +27,7 @@ struct Side {
     network: Network,
     saved: BTreeMap<String, Vec<u8>>,
     saved_doc: Vec<u8>,
-    signatures: SignatureBook,
-    rules: RuleBook,
-    key: iroh_base::SecretKey,
+    checks: Checks,
 }
 
 impl Library for Side {
@@ -39,12 +36,7 @@ impl Library for Side {
     }
 
     fn replica(&mut self, network: &str) -> Option<Replica<'_>> {
-        (self.network.id().as_str() == network).then(|| Replica {
-            doc: self.network.doc_mut(),
-            signatures: &mut self.signatures,
-            rules: &mut self.rules,
-            key: &self.key,
-        })
+        (self.network.id().as_str() == network).then(|| self.checks.replica(self.network.doc_mut()))
     }
 
     fn may_sync(&mut self, network: &str, device: &str) -> bool {
@@ -142,9 +134,7 @@ fn main() {
         saved_doc: network.doc_mut().save(),
         network,
         saved: BTreeMap::new(),
-        signatures: SignatureBook::default(),
-        rules: RuleBook::default(),
-        key: iroh_base::SecretKey::from_bytes(&[1; 32]),
+        checks: Checks::new(iroh_base::SecretKey::from_bytes(&[1; 32])),
     };
     let edited_remote = || {
         let mut remote = load(&fixture);

@@ -3,15 +3,13 @@
 #![allow(dead_code)]
 
 use iroh_base::SecretKey;
-use kring_model::trust::RuleBook;
 use kring_model::*;
-use kring_sync::{Event, FrameReader, Library, PeerConnection, Replica, SignatureBook, frame};
+use kring_sync::{Checks, Event, FrameReader, Library, PeerConnection, Replica, SignatureBook, frame};
 
 pub struct Peer {
     pub device: String,
-    pub key: SecretKey,
-    pub signatures: SignatureBook,
-    pub rules: RuleBook,
+    /// Its key, the signatures it keeps and the rules it checks with.
+    pub checks: Checks,
     pub network: Network,
     pub me: MemberId,
     /// Whether this peer holds the network at all (a stranger does not).
@@ -35,12 +33,7 @@ impl Library for Peer {
     }
 
     fn replica(&mut self, network: &str) -> Option<Replica<'_>> {
-        (self.holds && self.network.id().as_str() == network).then(|| Replica {
-            doc: self.network.doc_mut(),
-            signatures: &mut self.signatures,
-            rules: &mut self.rules,
-            key: &self.key,
-        })
+        (self.holds && self.network.id().as_str() == network).then(|| self.checks.replica(self.network.doc_mut()))
     }
 
     fn may_sync(&mut self, network: &str, device: &str) -> bool {
@@ -58,7 +51,7 @@ impl Library for Peer {
         let doc = automerge::AutoCommit::load(&self.saved_doc).expect("the saved copy loads");
         self.network = Network::from_doc(doc).expect("the saved copy is a network");
         self.network.set_device(&self.device);
-        self.signatures = SignatureBook::default();
+        self.checks.signatures = SignatureBook::default();
     }
 }
 
@@ -105,9 +98,7 @@ pub fn world(names: &[&str]) -> World {
             network.set_device(&device);
             Peer {
                 device,
-                key,
-                signatures: SignatureBook::default(),
-                rules: RuleBook::default(),
+                checks: Checks::new(key),
                 network,
                 me,
                 holds: true,
@@ -135,10 +126,11 @@ impl World {
     pub fn share_signatures(&mut self, from: usize) {
         let peer = &mut self.peers[from];
         let all = kring_sync::signed::all_changes(peer.network.doc_mut());
-        let signed = kring_sync::signed::sign_batch(peer.network.doc_mut(), &all, &peer.signatures, &peer.key)
-            .expect("the founder signs its own changes");
+        let signed =
+            kring_sync::signed::sign_batch(peer.network.doc_mut(), &all, &peer.checks.signatures, &peer.checks.key)
+                .expect("the founder signs its own changes");
         for peer in &mut self.peers {
-            peer.signatures.add(&signed);
+            peer.checks.signatures.add(&signed);
         }
     }
 }
