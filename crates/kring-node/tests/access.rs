@@ -1,9 +1,10 @@
 //! Who may sync: real nodes and a raw iroh endpoint on 127.0.0.1, offline mode.
 
+#[path = "support/strangers.rs"]
+mod stranger;
+
 use std::time::Duration;
 
-use iroh::Endpoint;
-use iroh::endpoint::{PortmapperConfig, presets};
 use kring_model::{Network, NetworkDetails, Profile};
 use kring_node::{NetworkMode, Node, NodeError};
 use kring_store::DataDir;
@@ -26,14 +27,7 @@ async fn a_stranger_is_refused_before_any_byte_of_the_network() {
     let (data, network) = founded(&dir);
     let (node, _) = Node::start(&data, &NetworkMode::loopback_only()).await.unwrap();
 
-    let stranger = Endpoint::builder(presets::Minimal)
-        .portmapper_config(PortmapperConfig::Disabled)
-        .clear_ip_transports()
-        .bind_addr((std::net::Ipv4Addr::LOCALHOST, 0))
-        .unwrap()
-        .bind()
-        .await
-        .unwrap();
+    let stranger = stranger::raw_device().await;
     let received = tokio::time::timeout(Duration::from_secs(10), async {
         let conn = stranger.connect(node.addr(), SYNC_ALPN).await.unwrap();
         let (mut send, mut recv) = conn.open_bi().await.unwrap();

@@ -4,24 +4,19 @@
 
 use std::time::{Duration, Instant};
 
-use iroh::endpoint::{Connection, PortmapperConfig, presets};
+use iroh::endpoint::Connection;
 use iroh::{Endpoint, SecretKey};
 use kring_model::{Network, NetworkDetails, Profile, Role};
 use kring_node::{NetworkMode, Node};
 use kring_store::DataDir;
 use kring_sync::{MAX_FRAME, Message, SYNC_ALPN, frame};
 
+#[path = "support/strangers.rs"]
+mod stranger;
+
 /// A raw endpoint with its own key: a device the test drives byte by byte.
 async fn raw_device(key: SecretKey) -> Endpoint {
-    Endpoint::builder(presets::Minimal)
-        .secret_key(key)
-        .portmapper_config(PortmapperConfig::Disabled)
-        .clear_ip_transports()
-        .bind_addr((std::net::Ipv4Addr::LOCALHOST, 0))
-        .unwrap()
-        .bind()
-        .await
-        .unwrap()
+    stranger::device_endpoint(Some(key)).await
 }
 
 /// Whether the node ended the connection within `within`: reading gives end, reset or close.

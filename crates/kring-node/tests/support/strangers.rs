@@ -62,9 +62,14 @@ pub struct Progress {
     pub done: AtomicUsize,
 }
 
-/// A raw endpoint with a fresh key on 127.0.0.1: a device nobody invited, driven byte by byte.
-pub async fn raw_device() -> Endpoint {
-    Endpoint::builder(presets::Minimal)
+/// A raw endpoint on 127.0.0.1 with `key` (a fresh one if `None`): a device the test drives
+/// byte by byte.
+pub async fn device_endpoint(key: Option<iroh::SecretKey>) -> Endpoint {
+    let mut builder = Endpoint::builder(presets::Minimal);
+    if let Some(key) = key {
+        builder = builder.secret_key(key);
+    }
+    builder
         .portmapper_config(PortmapperConfig::Disabled)
         .clear_ip_transports()
         .bind_addr((std::net::Ipv4Addr::LOCALHOST, 0))
@@ -72,6 +77,11 @@ pub async fn raw_device() -> Endpoint {
         .bind()
         .await
         .unwrap()
+}
+
+/// A raw endpoint with a fresh key on 127.0.0.1: a device nobody invited.
+pub async fn raw_device() -> Endpoint {
+    device_endpoint(None).await
 }
 
 /// The header of the largest frame there is, then junk up to its size, until `serve` stops it.
