@@ -48,6 +48,21 @@ pub struct JoinRequest {
     pub addrs: Vec<String>,
 }
 
+impl JoinRequest {
+    /// What a joiner sends for `ticket`, as `profile`, reachable at `addrs`.
+    pub fn new(ticket: &InviteTicket, profile: &Profile, addrs: Vec<String>) -> JoinRequest {
+        JoinRequest {
+            network: ticket.network.clone(),
+            invite: ticket.invite.clone(),
+            secret: ticket.secret,
+            name: profile.name.clone(),
+            perspective: profile.perspective.to_string(),
+            organisation: profile.organisation.clone(),
+            addrs,
+        }
+    }
+}
+
 /// Never shows the secret (see [`InviteTicket`]'s `Debug`).
 impl std::fmt::Debug for JoinRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -193,15 +208,7 @@ pub async fn join(
         return Err(NodeError::AlreadyMember(ticket.network.clone()));
     }
     let own = crate::endpoint::own_addr(endpoint);
-    let request = JoinRequest {
-        network: ticket.network.clone(),
-        invite: ticket.invite.clone(),
-        secret: ticket.secret,
-        name: profile.name.clone(),
-        perspective: profile.perspective.to_string(),
-        organisation: profile.organisation.clone(),
-        addrs: own.addrs.iter().map(addr_to_text).collect(),
-    };
+    let request = JoinRequest::new(ticket, profile, own.addrs.iter().map(addr_to_text).collect());
     let attempt = async {
         let mut last_error = None;
         for peer in &ticket.peers {

@@ -205,16 +205,7 @@ async fn one_device_gets_four_connections_and_no_more() {
 
 /// The request the joiner's Kring sends for `ticket`.
 fn request(ticket: &InviteTicket) -> JoinRequest {
-    let profile = Profile::new("Mallory");
-    JoinRequest {
-        network: ticket.network.clone(),
-        invite: ticket.invite.clone(),
-        secret: ticket.secret,
-        name: profile.name.clone(),
-        perspective: profile.perspective.to_string(),
-        organisation: profile.organisation.clone(),
-        addrs: vec![],
-    }
+    JoinRequest::new(ticket, &Profile::new("Mallory"), vec![])
 }
 
 /// The inviter's answer to `request` from a fresh device, byte for byte.
