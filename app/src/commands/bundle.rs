@@ -13,8 +13,10 @@ pub fn run(command: BundleCommand, data: &DataDir) -> Result<Value> {
         BundleCommand::Export { network, file } => {
             let mut local = LocalNetwork::open(data, network.network.as_deref())?;
             let id = local.open.network.id().to_string();
-            let signatures =
-                bundle::sign_whole(&mut local.open, data.device_key()).map_err(|why| anyhow::anyhow!(why))?;
+            let signatures = local
+                .open
+                .sign_whole(data.device_key())
+                .context("this laptop holds a change it cannot vouch for; sync once and try again")?;
             let bytes = bundle::write(&mut local.open.network, &signatures);
             write_atomic(&file, &bytes, None)?;
             Ok(json!({ "network": id, "file": file, "bytes": bytes.len() }))

@@ -4,23 +4,16 @@
 
 use kring_model::Network;
 use kring_sync::SignatureBook;
-use kring_sync::signed::{self, Signed};
+use kring_sync::signed::Signed;
 use kring_sync::untrusted::{Rejected, catch_automerge_panic};
 
 use crate::networks::OpenNetwork;
 
 /// A bundle ready to write: the whole network and its devices' signatures (`signatures`, from
-/// [`crate::networks::Networks::sign_whole`] or made with this device's key).
+/// [`OpenNetwork::sign_whole`]).
 pub fn write(network: &mut Network, signatures: &[Signed]) -> Vec<u8> {
     let id = network.id().to_string();
     kring_store::bundle::encode(&id, &SignatureBook::encode(signatures), &network.doc_mut().save())
-}
-
-/// Signatures on the whole of `open`, made with `key`: what [`write`] needs when no node runs.
-pub fn sign_whole(open: &mut OpenNetwork, key: &iroh::SecretKey) -> Result<Vec<Signed>, String> {
-    let all = signed::all_changes(open.network.doc_mut());
-    signed::sign_batch(open.network.doc_mut(), &all, &open.signatures, key)
-        .ok_or_else(|| "this laptop holds a change it cannot vouch for".to_string())
 }
 
 /// A network read from a bundle, checked whole.
@@ -70,6 +63,8 @@ mod tests {
     use kring_model::automerge::transaction::Transactable;
     use kring_model::automerge::{ROOT, ReadDoc, Value};
     use kring_model::{MemberId, NetworkDetails, Profile, Role};
+
+    use kring_sync::signed;
 
     use super::*;
 

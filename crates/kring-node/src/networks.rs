@@ -60,6 +60,14 @@ impl OpenNetwork {
         Ok(value)
     }
 
+    /// Signatures for the whole document, made with `key` (this laptop's) where a tip is its
+    /// own: what goes with the network to a joiner or into a bundle. `None` if this laptop
+    /// lacks one (it never does for a network it checked).
+    pub fn sign_whole(&mut self, key: &SecretKey) -> Option<Vec<kring_sync::Signed>> {
+        let all = kring_sync::signed::all_changes(self.network.doc_mut());
+        kring_sync::signed::sign_batch(self.network.doc_mut(), &all, &self.signatures, key)
+    }
+
     /// Saves (fsyncs) whatever changed, with the signatures that came with it.
     pub fn persist(&mut self) -> kring_store::Result<bool> {
         let signatures = self.signatures.take_unsaved();
@@ -183,9 +191,7 @@ impl Networks {
     /// Signatures for the whole document of `network`: what goes with it to a joiner or into a
     /// bundle. `None` if this laptop lacks one (it never does for a network it checked).
     pub fn sign_whole(&mut self, network: &str) -> Option<Vec<kring_sync::Signed>> {
-        let replica = self.replica(network)?;
-        let all = kring_sync::signed::all_changes(replica.doc);
-        kring_sync::signed::sign_batch(replica.doc, &all, replica.signatures, replica.key)
+        self.open.get_mut(network)?.sign_whole(&self.key)
     }
 
     pub fn insert(&mut self, id: String, open: OpenNetwork) {

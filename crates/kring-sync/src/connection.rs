@@ -183,10 +183,13 @@ impl PeerConnection {
                     return Err(bad(rejected.reason));
                 }
                 if replica.doc.get_heads() != before {
-                    let mut new = replica.signatures.take_applied(replica.doc);
-                    if arrived == signed::Arrived::WholeDocument {
-                        new = signed::changes_since(replica.doc, &before);
-                    }
+                    // Held changes that are applied now wait no longer either way; a whole
+                    // document may have brought more than was held.
+                    let applied = replica.signatures.take_applied(replica.doc);
+                    let new = match arrived {
+                        signed::Arrived::WholeDocument => signed::changes_since(replica.doc, &before),
+                        _ => applied,
+                    };
                     let verdict = signed::verify_batch(replica.doc, &new, replica.signatures, replica.rules, false);
                     match verdict {
                         Ok(()) => self.events.push_back(Event::Changed { network: network.clone() }),
