@@ -52,11 +52,39 @@ pub enum Command {
     /// Members of the network.
     #[command(subcommand)]
     Member(MemberCommand),
+    /// Use Kring on another laptop of your own: link it to a network you are in.
+    #[command(subcommand)]
+    Device(DeviceCommand),
     /// Carry a network on a USB stick: write it to a file, or merge a file into this device.
     #[command(subcommand)]
     Bundle(BundleCommand),
     /// Print the whole network as JSON.
     Show(NetworkArg),
+    /// List the open actions (not done) of every meeting, per member.
+    Actions {
+        #[command(flatten)]
+        network: NetworkArg,
+        /// Only this member's actions.
+        #[arg(long, value_name = "ID", conflicts_with = "mine")]
+        member: Option<String>,
+        /// Only your own actions.
+        #[arg(long)]
+        mine: bool,
+    },
+    /// List what is in the bin: deleted meetings, learning questions and actions.
+    Bin(NetworkArg),
+    /// Write meetings as an iCalendar (.ics) file for Outlook, Google Calendar and the like:
+    /// one meeting, or every upcoming one. Without --out the calendar itself goes to stdout.
+    Calendar {
+        #[command(flatten)]
+        network: NetworkArg,
+        /// Only this meeting (default: every meeting from today on).
+        #[arg(long, value_name = "ID")]
+        session: Option<String>,
+        /// Write the calendar to FILE and print a JSON summary instead.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Run this device as a peer until stopped (Ctrl-C): sync live with every member it can
     /// reach, and let invitees in. Prints its address, then one JSON line per event.
     Serve {
@@ -165,6 +193,32 @@ pub enum InviteAction {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum DeviceCommand {
+    /// On the laptop you use now: make a one-time ticket for your other laptop and wait,
+    /// serving, until it has used the ticket or the ticket expires. Prints the ticket as the
+    /// first JSON line and the linked laptop as the second.
+    Link {
+        #[command(flatten)]
+        network: NetworkArg,
+        /// How many minutes the ticket stays valid.
+        #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=1440), value_name = "N")]
+        minutes: u64,
+        #[command(flatten)]
+        net: NetArgs,
+    },
+    /// On your other laptop: become another device of yourself (the same member) with the
+    /// ticket from `kring device link`. This laptop must not hold the network yet.
+    Add {
+        ticket: String,
+        #[command(flatten)]
+        net: NetArgs,
+        /// Give up after this many seconds.
+        #[arg(long, default_value_t = 20, value_name = "SECS")]
+        timeout: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum MemberCommand {
     /// Remove a member (coordinators only). Their devices are refused from then on.
     Remove {
@@ -172,6 +226,30 @@ pub enum MemberCommand {
         network: NetworkArg,
         #[arg(long, value_name = "ID")]
         member: String,
+    },
+    /// Make a member coordinator or a regular member (coordinators only; never the last
+    /// coordinator).
+    Role {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        member: String,
+        #[arg(long, value_parser = words(kring_model::Role::ALL))]
+        role: String,
+    },
+    /// Change your own name, perspective or organisation (coordinators: anyone's, with --member).
+    Profile {
+        #[command(flatten)]
+        network: NetworkArg,
+        /// Whose profile (default: your own).
+        #[arg(long, value_name = "ID")]
+        member: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, value_parser = words(kring_model::Perspective::ALL))]
+        perspective: Option<String>,
+        #[arg(long)]
+        organisation: Option<String>,
     },
 }
 
@@ -207,6 +285,48 @@ pub enum NetworkCommand {
     },
     /// List the networks on this device.
     List,
+    /// Give the network another name (coordinators).
+    Rename {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long)]
+        name: String,
+    },
+    /// Describe what the network is about (coordinators; "" clears it).
+    Describe {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long)]
+        description: String,
+    },
+    /// Set the network's region, e.g. "Leiden" (coordinators; "" clears it).
+    Region {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long)]
+        region: String,
+    },
+    /// The themes the network works on, e.g. werkplezier (coordinators).
+    #[command(subcommand)]
+    Theme(ThemeCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ThemeCommand {
+    /// Add a theme.
+    Add {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long)]
+        theme: String,
+    },
+    /// Remove a theme.
+    Remove {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long)]
+        theme: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -262,6 +382,107 @@ pub enum SessionCommand {
         #[arg(long, value_parser = words(kring_model::Attendance::ALL))]
         status: String,
     },
+    /// Change a meeting's title, kind, date or location; what is left out stays as it is.
+    Edit {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        session: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long, value_parser = words(kring_model::SessionKind::ALL))]
+        kind: Option<String>,
+        /// YYYY-MM-DD or YYYY-MM-DDTHH:MM.
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        location: Option<String>,
+    },
+    /// Put a meeting in the bin (it can be restored).
+    Delete {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        session: String,
+    },
+    /// Take a meeting out of the bin.
+    Restore {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        session: String,
+    },
+    /// Add a paragraph to a meeting's agenda.
+    Agenda {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        session: String,
+        #[arg(long, value_name = "TEXT")]
+        append: String,
+    },
+    /// Record that a learning question was discussed in a meeting (or undo that with --unlink).
+    Link {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        session: String,
+        #[arg(long, value_name = "ID")]
+        question: String,
+        #[arg(long)]
+        unlink: bool,
+    },
+    /// The actions agreed in a meeting: who does what, by when.
+    #[command(subcommand)]
+    Action(ActionCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActionCommand {
+    /// Agree on an action in a meeting.
+    Add {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        session: String,
+        #[arg(long)]
+        text: String,
+        /// The member who takes it on.
+        #[arg(long, value_name = "ID")]
+        owner: Option<String>,
+        /// YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        due: Option<String>,
+    },
+    /// Mark an action done (or not done again with --undo).
+    Done {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        session: String,
+        #[arg(long, value_name = "ID")]
+        action: String,
+        #[arg(long)]
+        undo: bool,
+    },
+    /// Put an action in the bin (it can be restored).
+    Delete {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        session: String,
+        #[arg(long, value_name = "ID")]
+        action: String,
+    },
+    /// Take an action out of the bin.
+    Restore {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        session: String,
+        #[arg(long, value_name = "ID")]
+        action: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -292,6 +513,89 @@ pub enum QuestionCommand {
         question: String,
         #[arg(long, value_parser = words(kring_model::QuestionStatus::ALL))]
         status: String,
+    },
+    /// Give a question another title.
+    Rename {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        question: String,
+        #[arg(long)]
+        title: String,
+    },
+    /// Put a question in the bin (it can be restored).
+    Delete {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        question: String,
+    },
+    /// Take a question out of the bin.
+    Restore {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        question: String,
+    },
+    /// Add a paragraph to a question's details.
+    Details {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        question: String,
+        #[arg(long, value_name = "TEXT")]
+        append: String,
+    },
+    /// Add a paragraph to what the network learned about a question.
+    Insights {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        question: String,
+        #[arg(long, value_name = "TEXT")]
+        append: String,
+    },
+    /// Action research on a question: cycles of plan, act, observe and reflect.
+    #[command(subcommand)]
+    Cycle(CycleCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CycleCommand {
+    /// Start a cycle.
+    Add {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        question: String,
+        /// YYYY-MM-DD (default: today).
+        #[arg(long, value_name = "DATE")]
+        start: Option<String>,
+    },
+    /// End a cycle.
+    End {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        question: String,
+        #[arg(long, value_name = "ID")]
+        cycle: String,
+        /// YYYY-MM-DD (default: today).
+        #[arg(long, value_name = "DATE")]
+        end: Option<String>,
+    },
+    /// Add a paragraph to one phase of a cycle.
+    Write {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        question: String,
+        #[arg(long, value_name = "ID")]
+        cycle: String,
+        #[arg(long, value_parser = words(kring_model::CyclePhase::ALL))]
+        phase: String,
+        #[arg(long, value_name = "TEXT")]
+        append: String,
     },
 }
 
@@ -324,6 +628,36 @@ pub enum ReflectionCommand {
         network: NetworkArg,
         #[arg(long, value_name = "ID")]
         round: String,
+    },
+    /// The factors scored in new rounds (coordinators).
+    #[command(subcommand)]
+    Factor(FactorCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FactorCommand {
+    /// Add a factor at the end of the list.
+    Add {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long)]
+        name: String,
+    },
+    /// Give a factor another name.
+    Rename {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        factor: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Take a factor out of future rounds; earlier rounds keep their scores.
+    Remove {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        factor: String,
     },
 }
 

@@ -2,7 +2,7 @@
 //! acts as. Every command works on one of these and saves before it reports success.
 
 use anyhow::{Context, Result, bail};
-use kring_model::{MemberId, Network, NetworkSnapshot};
+use kring_model::{Applied, Edit, MemberId, Network, NetworkSnapshot};
 use kring_node::OpenNetwork;
 use kring_store::DataDir;
 
@@ -50,6 +50,24 @@ impl LocalNetwork {
         self.open.persist()?;
         Ok(())
     }
+
+    /// Makes one change as the member this device is, checked by the model, and saves it.
+    /// On an error nothing is saved: the copy on disk stays as it was.
+    pub fn apply(&mut self, edit: &Edit) -> Result<Applied> {
+        let me = self.me()?;
+        tracing::debug!(edit = edit.name(), "applying");
+        let applied = edit.apply(&mut self.open.network, &me)?;
+        self.save()?;
+        Ok(applied)
+    }
+}
+
+/// How every editing command changes a network: opens it (`network`, or the only one), applies
+/// `edit` as this device's member and saves. The network stays open for reading the result.
+pub fn apply(data: &DataDir, network: Option<&str>, edit: &Edit) -> Result<(LocalNetwork, Applied)> {
+    let mut local = LocalNetwork::open(data, network)?;
+    let applied = local.apply(edit)?;
+    Ok((local, applied))
 }
 
 fn only_network(data: &DataDir) -> Result<String> {
@@ -58,5 +76,13 @@ fn only_network(data: &DataDir) -> Result<String> {
         [only] => Ok(only.clone()),
         [] => bail!("this device has no network yet; start one with `kring network create`"),
         _ => bail!("this device has {} networks; choose one with --network ID ({})", ids.len(), ids.join(", ")),
+    }
+}
+
+/// The id of the record an edit made (a session, a question, a cycle, ...).
+pub fn created(applied: &Applied) -> Result<String> {
+    match applied.created() {
+        Some(id) => Ok(id.to_string()),
+        None => bail!("the change was made, but the model reported no new record"),
     }
 }

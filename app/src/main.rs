@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod local_network;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -53,9 +54,23 @@ fn run(cli: Cli) -> Result<()> {
         // Serve prints a line per event as it goes, not one object at the end.
         return commands::serve::run(commands::serve::ServeArgs { net, invite, limits, network }, &data);
     }
+    if let cli::Command::Calendar { network, session, out: None } = &command {
+        // The calendar itself, to save or pipe on (`kring calendar > plg.ics`).
+        let (calendar, _) = commands::calendar::ics(network, session.as_deref(), &data)?;
+        return print_out(&calendar);
+    }
     let output = commands::run(command, &data)?;
-    println!("{output}");
-    Ok(())
+    print_out(&format!("{output}\n"))
+}
+
+/// Writes `text` to stdout. A reader that stopped reading early (`kring show | head -c 100`)
+/// is not an error: the output simply ends there, quietly.
+fn print_out(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        written => Ok(written.context("cannot write to stdout")?),
+    }
 }
 
 /// Scripts and people read errors as one line.

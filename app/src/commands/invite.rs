@@ -2,22 +2,19 @@
 //! addresses this device listened on during its last `serve`.
 
 use anyhow::{Result, bail};
-use kring_model::InviteId;
+use kring_model::{Edit, InviteId};
 use kring_node::AddressBook;
 use kring_store::DataDir;
 use serde_json::{Value, json};
 
 use crate::cli::{InviteAction, InviteArgs};
-use crate::local_network::LocalNetwork;
+use crate::local_network::{self, LocalNetwork};
 
 pub fn run(args: InviteArgs, data: &DataDir) -> Result<Value> {
     match args.action {
         Some(InviteAction::Revoke { network, invite }) => {
-            let mut local = LocalNetwork::open(data, network.network.as_deref())?;
-            let me = local.me()?;
             let invite = InviteId::new(invite);
-            local.open.network.revoke_invite(&me, &invite)?;
-            local.save()?;
+            local_network::apply(data, network.network.as_deref(), &Edit::RevokeInvite { invite: invite.clone() })?;
             Ok(json!({ "invite": invite, "revoked": true }))
         }
         None => {

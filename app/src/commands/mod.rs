@@ -1,6 +1,10 @@
 //! One module per command group. Each command returns the JSON object it prints.
 
+mod actions;
+mod bin;
 mod bundle;
+pub mod calendar;
+mod device;
 mod invite;
 mod join;
 mod member;
@@ -26,8 +30,22 @@ pub fn run(command: Command, data: &DataDir) -> Result<Value> {
         Command::Question(command) => question::run(command, data),
         Command::Reflection(command) => reflection::run(command, data),
         Command::Member(command) => member::run(command, data),
+        Command::Device(command) => device::run(command, data),
         Command::Bundle(command) => bundle::run(command, data),
         Command::Show(args) => show::run(&args, data),
+        Command::Actions { network, member, mine } => {
+            let whose = match (member, mine) {
+                (Some(member), _) => actions::Whose::Member(member),
+                (None, true) => actions::Whose::Mine,
+                (None, false) => actions::Whose::Everyone,
+            };
+            actions::run(&network, whose, data)
+        }
+        Command::Bin(network) => bin::run(&network, data),
+        Command::Calendar { network, session, out: Some(out) } => {
+            calendar::write(&network, session.as_deref(), &out, data)
+        }
+        Command::Calendar { out: None, .. } => unreachable!("a calendar for stdout is printed as it is, in main"),
         Command::Invite(args) => invite::run(args, data),
         Command::Settings { offline, relay_url, public_relays, language, no_public_services, lan_announce } => {
             let privacy = settings::Privacy { no_public_services, lan_announce };

@@ -1,12 +1,12 @@
-//! `kring network create|list`.
+//! `kring network create|list|rename|describe|region|theme`.
 
 use anyhow::Result;
-use kring_model::{Network, NetworkDetails, Profile};
+use kring_model::{Edit, Network, NetworkDetails, NetworkInfo, Profile};
 use kring_store::DataDir;
 use serde_json::{Value, json};
 
-use crate::cli::{NetworkCommand, ProfileArgs};
-use crate::local_network::LocalNetwork;
+use crate::cli::{NetworkArg, NetworkCommand, ProfileArgs, ThemeCommand};
+use crate::local_network::{LocalNetwork, apply};
 
 pub fn run(command: NetworkCommand, data: &DataDir) -> Result<Value> {
     match command {
@@ -29,7 +29,35 @@ pub fn run(command: NetworkCommand, data: &DataDir) -> Result<Value> {
             }
             Ok(json!({ "networks": networks }))
         }
+        NetworkCommand::Rename { network, name } => {
+            details(&network, data, Edit::Rename { name }, |info| json!({ "name": info.name }))
+        }
+        NetworkCommand::Describe { network, description } => details(
+            &network,
+            data,
+            Edit::SetDescription { description },
+            |info| json!({ "description": info.description }),
+        ),
+        NetworkCommand::Region { network, region } => {
+            details(&network, data, Edit::SetRegion { region }, |info| json!({ "region": info.region }))
+        }
+        NetworkCommand::Theme(ThemeCommand::Add { network, theme }) => {
+            details(&network, data, Edit::AddTheme { theme }, |info| json!({ "themes": info.themes }))
+        }
+        NetworkCommand::Theme(ThemeCommand::Remove { network, theme }) => {
+            details(&network, data, Edit::RemoveTheme { theme }, |info| json!({ "themes": info.themes }))
+        }
     }
+}
+
+/// Changes the network's own details (coordinators) and answers with the network's id and the
+/// detail as now saved, e.g. `{"network": …, "name": …}`.
+fn details(network: &NetworkArg, data: &DataDir, edit: Edit, shown: impl Fn(&NetworkInfo) -> Value) -> Result<Value> {
+    let (local, _) = apply(data, network.network.as_deref(), &edit)?;
+    let info = local.snapshot()?.info;
+    let mut answer = shown(&info);
+    answer["network"] = json!(info.id);
+    Ok(answer)
 }
 
 pub fn profile_of(name: &str, args: &ProfileArgs) -> Result<Profile> {

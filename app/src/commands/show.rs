@@ -67,6 +67,7 @@ fn session_json(s: &Session) -> Value {
         "agenda": s.agenda, "notes": s.notes, "attendance": s.attendance, "questions": s.questions,
         "actions": actions.iter().map(|a| json!({
             "id": a.id, "text": a.text, "owner": a.owner, "due": a.due, "done": a.done,
+            "deleted": a.deleted_at.is_some(),
         })).collect::<Vec<_>>(),
         "deleted": s.deleted_at.is_some(),
     })

@@ -4,6 +4,7 @@
 //!     cargo run --release -p kring-bench
 //!     cargo run -p kring-bench -- --smoke     # small network, every figure, in seconds (CI)
 //!     cargo run --release -p kring-bench -- --only many-nodes   # one part, e.g. to profile it
+//!     cargo run --release -p kring-bench -- --only find         # search and text history
 //!
 //! Times are printed, never asserted.
 
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use kring_bench::figures::{many_nodes, network, trust, ui};
+use kring_bench::figures::{find, many_nodes, network, trust, ui};
 use kring_bench::scenario::{self, Scale};
 use kring_bench::system::{ms, quantile};
 use kring_bench::table::{Row, render};
@@ -52,6 +53,8 @@ enum Part {
     TwoNodes,
     /// Many nodes with a small network, all editing at once.
     ManyNodes,
+    /// Searching the big network and opening a text's history.
+    Find,
 }
 
 /// How much of each measurement to do.
@@ -82,11 +85,14 @@ fn main() -> Result<()> {
     let wanted = |part| args.only.is_none_or(|only| only == part);
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let mut rows = Vec::new();
-    if wanted(Part::Open) || wanted(Part::TwoNodes) {
+    if wanted(Part::Open) || wanted(Part::TwoNodes) || wanted(Part::Find) {
         let root = tempfile::tempdir()?;
         let mut big = generate_big_network(&plan, &root.path().join("anna"))?;
         if wanted(Part::Open) {
             rows.extend(open_figures(&plan, &big)?);
+        }
+        if wanted(Part::Find) {
+            rows.extend(find_figures(&mut big)?);
         }
         if wanted(Part::TwoNodes) {
             rows.extend(two_node_figures(&plan, &big, &root.path().join("bram"), &runtime)?);
@@ -170,6 +176,37 @@ fn open_figures(plan: &Plan, big: &BigNetwork) -> Result<Vec<Row>> {
         .target("≤ 150 MB", ui.resident_mb <= 150.0),
     );
     Ok(rows)
+}
+
+/// Search and a text's history on the big network, in memory as the client holds it.
+fn find_figures(big: &mut BigNetwork) -> Result<Vec<Row>> {
+    eprintln!("measuring search and history ...");
+    let f = find::measure(&mut big.generated.network, &big.generated.sessions, 5).context("the find figures")?;
+    let (mut search, mut history) = (f.search.clone(), f.history.clone());
+    let (s50, smax) = (ms(quantile(&mut search, 0.5)), ms(quantile(&mut search, 1.0)));
+    let (h50, hmax) = (ms(quantile(&mut history, 0.5)), ms(quantile(&mut history, 1.0)));
+    let most = f.hits.iter().map(|(hits, _)| *hits).max().unwrap_or(0);
+    let cut = f.hits.iter().filter(|(_, truncated)| *truncated).count();
+    Ok(vec![
+        Row::new(
+            format!("search one word, busy network, p50 / max ({} queries)", f.search.len()),
+            format!("{s50:.2} / {smax:.2} ms ({most} hits at most; {cut} queries cut off)"),
+        )
+        .target("≤ 50 ms", smax <= 50.0),
+        Row::new(
+            format!(
+                "open a text's history (list versions + read the oldest), busiest notes ({} chars), p50 / max",
+                f.notes_chars
+            ),
+            format!("{h50:.1} / {hmax:.1} ms ({} versions of {} changes)", f.versions, f.history_changes),
+        )
+        .target("≤ 200 ms", hmax <= 200.0)
+        .limit(format!(
+            "reading the oldest {:.1} ms; decoding every change {:.0} ms",
+            ms(f.read_oldest),
+            ms(f.decode_all)
+        )),
+    ])
 }
 
 /// Two nodes on loopback: A holds the big network, B joins it from an empty `dir_b`.

@@ -3,12 +3,161 @@
 use crate::ids::*;
 use crate::vocab::UnknownWord;
 
+/// A field a person fills in: named in errors, so that an interface can word it in the
+/// person's language and show the error next to the field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Title,
+    Name,
+    NetworkName,
+    Description,
+    Region,
+    Theme,
+    Location,
+    Organisation,
+    Action,
+    Factor,
+    Comment,
+    Details,
+    Agenda,
+    Notes,
+    Insights,
+    CycleText,
+    DeviceId,
+    SecretHash,
+}
+
+impl Field {
+    pub const ALL: [Field; 18] = [
+        Field::Title,
+        Field::Name,
+        Field::NetworkName,
+        Field::Description,
+        Field::Region,
+        Field::Theme,
+        Field::Location,
+        Field::Organisation,
+        Field::Action,
+        Field::Factor,
+        Field::Comment,
+        Field::Details,
+        Field::Agenda,
+        Field::Notes,
+        Field::Insights,
+        Field::CycleText,
+        Field::DeviceId,
+        Field::SecretHash,
+    ];
+
+    /// In English, for logs and the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::Name => "name",
+            Field::NetworkName => "network name",
+            Field::Description => "description",
+            Field::Region => "region",
+            Field::Theme => "theme",
+            Field::Location => "location",
+            Field::Organisation => "organisation",
+            Field::Action => "action",
+            Field::Factor => "factor",
+            Field::Comment => "comment",
+            Field::Details => "details",
+            Field::Agenda => "agenda",
+            Field::Notes => "notes",
+            Field::Insights => "insights",
+            Field::CycleText => "cycle text",
+            Field::DeviceId => "device id",
+            Field::SecretHash => "secret hash",
+        }
+    }
+}
+
+impl std::fmt::Display for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What only a coordinator may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoordinatorTask {
+    NetworkDetails,
+    AddMembers,
+    ChangeRoles,
+    RemoveMembers,
+    OthersProfile,
+    OthersDevices,
+    OthersAttendance,
+    Invites,
+    Factors,
+    OpenRound,
+    CloseRound,
+}
+
+impl CoordinatorTask {
+    pub const ALL: [CoordinatorTask; 11] = [
+        CoordinatorTask::NetworkDetails,
+        CoordinatorTask::AddMembers,
+        CoordinatorTask::ChangeRoles,
+        CoordinatorTask::RemoveMembers,
+        CoordinatorTask::OthersProfile,
+        CoordinatorTask::OthersDevices,
+        CoordinatorTask::OthersAttendance,
+        CoordinatorTask::Invites,
+        CoordinatorTask::Factors,
+        CoordinatorTask::OpenRound,
+        CoordinatorTask::CloseRound,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CoordinatorTask::NetworkDetails => "change the network's details",
+            CoordinatorTask::AddMembers => "add members",
+            CoordinatorTask::ChangeRoles => "change roles",
+            CoordinatorTask::RemoveMembers => "remove members",
+            CoordinatorTask::OthersProfile => "edit another member's details",
+            CoordinatorTask::OthersDevices => "add a device for another member",
+            CoordinatorTask::OthersAttendance => "record another member's attendance",
+            CoordinatorTask::Invites => "invite people or revoke invites",
+            CoordinatorTask::Factors => "change the reflection factors",
+            CoordinatorTask::OpenRound => "open a reflection round",
+            CoordinatorTask::CloseRound => "close a reflection round",
+        }
+    }
+}
+
+impl std::fmt::Display for CoordinatorTask {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A kind of record that can be deleted and restored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record {
+    Session,
+    Question,
+    Action,
+}
+
+impl std::fmt::Display for Record {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Record::Session => "session",
+            Record::Question => "learning question",
+            Record::Action => "action",
+        })
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
     #[error("{field} must not be empty")]
-    Empty { field: &'static str },
+    Empty { field: Field },
     #[error("{field} is too long ({len} characters; at most {max})")]
-    TooLong { field: &'static str, len: usize, max: usize },
+    TooLong { field: Field, len: usize, max: usize },
     #[error("{0}")]
     UnknownWord(#[from] UnknownWord),
     #[error("invalid date '{got}': use YYYY-MM-DD or YYYY-MM-DDTHH:MM")]
@@ -16,7 +165,7 @@ pub enum ModelError {
     #[error("score must be between 1 and 5, not {0}")]
     BadScore(i64),
     #[error("position {pos} is outside {field} (length {len})")]
-    BadTextRange { field: &'static str, pos: usize, len: usize },
+    BadTextRange { field: Field, pos: usize, len: usize },
     #[error("max uses must be at least 1")]
     BadMaxUses,
 
@@ -40,11 +189,11 @@ pub enum ModelError {
     #[error("member {0} has been removed from this network")]
     MemberRemoved(MemberId),
     #[error("only a coordinator may {action}")]
-    NotCoordinator { action: &'static str },
+    NotCoordinator { action: CoordinatorTask },
     #[error("the last coordinator cannot be removed or made a regular member")]
     LastCoordinator,
     #[error("{what} {id} has been deleted; restore it first")]
-    Deleted { what: &'static str, id: String },
+    Deleted { what: Record, id: String },
     #[error("reflection round {0} is closed")]
     RoundClosed(RoundId),
     #[error("this invite has been revoked")]

@@ -7,7 +7,7 @@
 use automerge::{AutoCommit, ObjType, ROOT, transaction::Transactable};
 
 use crate::changes::{ChangeKind, ChangeNote};
-use crate::error::Result;
+use crate::error::{Field, Result};
 use crate::ids::*;
 use crate::network::Network;
 use crate::schema::*;
@@ -15,7 +15,7 @@ use crate::validate::{self, MAX_LONG, MAX_NAME, MAX_SHORT};
 use crate::vocab::{Perspective, Role};
 
 /// Who a person is in a network.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Profile {
     pub name: String,
     pub perspective: Perspective,
@@ -30,15 +30,15 @@ impl Profile {
     /// The profile as it will be stored: trimmed and checked.
     pub(crate) fn validated(&self) -> Result<Profile> {
         Ok(Profile {
-            name: validate::required("name", &self.name, MAX_NAME)?,
+            name: validate::required(Field::Name, &self.name, MAX_NAME)?,
             perspective: self.perspective,
-            organisation: validate::optional("organisation", &self.organisation, MAX_SHORT)?,
+            organisation: validate::optional(Field::Organisation, &self.organisation, MAX_SHORT)?,
         })
     }
 }
 
 /// What the founder fills in when starting a network.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NetworkDetails {
     pub name: String,
     pub description: String,
@@ -48,11 +48,11 @@ pub struct NetworkDetails {
 impl Network {
     /// Starts a new network with `founder` as its first coordinator, using `device`.
     pub fn create(details: &NetworkDetails, founder: &Profile, device: &str) -> Result<(Network, MemberId)> {
-        let name = validate::required("network name", &details.name, MAX_NAME)?;
-        let description = validate::optional("description", &details.description, MAX_LONG)?;
-        let region = validate::optional("region", &details.region, MAX_SHORT)?;
+        let name = validate::required(Field::NetworkName, &details.name, MAX_NAME)?;
+        let description = validate::optional(Field::Description, &details.description, MAX_LONG)?;
+        let region = validate::optional(Field::Region, &details.region, MAX_SHORT)?;
         let founder = founder.validated()?;
-        let device = validate::required("device id", device, MAX_SHORT)?;
+        let device = validate::required(Field::DeviceId, device, MAX_SHORT)?;
 
         let network_id = NetworkId::random();
         let member_id = MemberId::random();

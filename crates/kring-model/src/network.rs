@@ -4,7 +4,7 @@ use automerge::{AutoCommit, ChangeHash, ObjId, ROOT, transaction::CommitOptions}
 
 use crate::access;
 use crate::changes::{ChangeKind, ChangeNote};
-use crate::error::{ModelError, Result};
+use crate::error::{CoordinatorTask, ModelError, Record, Result};
 use crate::ids::*;
 use crate::schema::*;
 use crate::vocab::Role;
@@ -138,7 +138,7 @@ impl Network {
     }
 
     /// The acting member, who must be current; and a coordinator where `action` needs one.
-    pub(crate) fn coordinator(&self, by: &MemberId, action: &'static str) -> Result<ObjId> {
+    pub(crate) fn coordinator(&self, by: &MemberId, action: CoordinatorTask) -> Result<ObjId> {
         let obj = self.current_member(by)?;
         if self.role_of(&obj) != Role::Coordinator {
             return Err(ModelError::NotCoordinator { action });
@@ -153,7 +153,7 @@ impl Network {
     /// A session that has not been deleted: the only kind one can edit.
     pub(crate) fn live_session(&self, id: &SessionId) -> Result<ObjId> {
         let obj = self.session_obj(id)?;
-        self.not_deleted(&obj, "session", id.as_str())?;
+        self.not_deleted(&obj, Record::Session, id.as_str())?;
         Ok(obj)
     }
 
@@ -163,7 +163,7 @@ impl Network {
 
     pub(crate) fn live_question(&self, id: &QuestionId) -> Result<ObjId> {
         let obj = self.question_obj(id)?;
-        self.not_deleted(&obj, "learning question", id.as_str())?;
+        self.not_deleted(&obj, Record::Question, id.as_str())?;
         Ok(obj)
     }
 
@@ -190,7 +190,7 @@ impl Network {
             .ok_or_else(|| ModelError::NotANetwork(format!("a record has no '{map}' map")))
     }
 
-    fn not_deleted(&self, obj: &ObjId, what: &'static str, id: &str) -> Result<()> {
+    pub(crate) fn not_deleted(&self, obj: &ObjId, what: Record, id: &str) -> Result<()> {
         if access::int(&self.doc, obj, DELETED_AT).is_some() {
             return Err(ModelError::Deleted { what, id: id.to_string() });
         }

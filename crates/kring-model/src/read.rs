@@ -170,6 +170,7 @@ fn action(doc: &AutoCommit, obj: &ObjId, id: String) -> Action {
         done: boolean(doc, obj, DONE).unwrap_or(false),
         created_by: self::id(doc, obj, CREATED_BY),
         created_at: int(doc, obj, CREATED_AT).unwrap_or_default(),
+        deleted_at: int(doc, obj, DELETED_AT),
     }
 }
 

@@ -10,7 +10,7 @@
 //!                             uses: {member_id: used_at}, revoked_at? } }
 //! sessions:    { session_id: { title, kind, starts_at, location, agenda: Text, notes: Text,
 //!                              attendance: {member_id: status}, questions: {question_id: true},
-//!                              actions: {action_id: { text, owner?, due?, done, created_by, created_at }},
+//!                              actions: {action_id: { text, owner?, due?, done, created_by, created_at, deleted_at? }},
 //!                              created_by, created_at, deleted_at? } }
 //! questions:   { question_id: { title, details: Text, insights: Text, status, proposed_by, created_at,
 //!                               votes: {member_id: true},

@@ -91,6 +91,23 @@ pub struct Session {
     pub deleted_at: Option<UnixMillis>,
 }
 
+impl Session {
+    /// Actions not in the bin, in the order they were made.
+    pub fn live_actions(&self) -> impl Iterator<Item = &Action> {
+        let mut actions: Vec<&Action> = self.actions.values().filter(|a| a.deleted_at.is_none()).collect();
+        actions.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+        actions.into_iter()
+    }
+}
+
+/// Something in a network's bin.
+#[derive(Debug, Clone, Copy)]
+pub enum Binned<'a> {
+    Session(&'a Session),
+    Question(&'a Question),
+    Action(&'a Session, &'a Action),
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Action {
     pub id: ActionId,
@@ -101,6 +118,9 @@ pub struct Action {
     pub done: bool,
     pub created_by: MemberId,
     pub created_at: UnixMillis,
+    /// In the bin: hidden from lists until restored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<UnixMillis>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -214,6 +234,45 @@ impl NetworkSnapshot {
         let mut sessions: Vec<&Session> = self.sessions.values().filter(|s| s.deleted_at.is_none()).collect();
         sessions.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then(a.id.cmp(&b.id)));
         sessions.into_iter()
+    }
+
+    /// Sessions, questions and actions in the bin, most recently deleted first.
+    pub fn bin(&self) -> Vec<Binned<'_>> {
+        let mut bin: Vec<(UnixMillis, Binned<'_>)> = Vec::new();
+        for session in self.sessions.values() {
+            if let Some(at) = session.deleted_at {
+                bin.push((at, Binned::Session(session)));
+            }
+            for action in session.actions.values().filter(|_| session.deleted_at.is_none()) {
+                if let Some(at) = action.deleted_at {
+                    bin.push((at, Binned::Action(session, action)));
+                }
+            }
+        }
+        for question in self.questions.values() {
+            if let Some(at) = question.deleted_at {
+                bin.push((at, Binned::Question(question)));
+            }
+        }
+        bin.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+        bin.into_iter().map(|(_, item)| item).collect()
+    }
+
+    /// Open actions (not done, not deleted) of live sessions, per owner, by due date. Actions
+    /// nobody owns are listed under `None`.
+    pub fn open_actions(&self) -> BTreeMap<Option<MemberId>, Vec<(&Session, &Action)>> {
+        let mut open: BTreeMap<Option<MemberId>, Vec<(&Session, &Action)>> = BTreeMap::new();
+        for session in self.live_sessions() {
+            for action in session.live_actions() {
+                if !action.done {
+                    open.entry(action.owner.clone()).or_default().push((session, action));
+                }
+            }
+        }
+        for list in open.values_mut() {
+            list.sort_by(|a, b| a.1.due.is_none().cmp(&b.1.due.is_none()).then(a.1.due.cmp(&b.1.due)));
+        }
+        open
     }
 
     pub fn live_questions(&self) -> impl Iterator<Item = &Question> {

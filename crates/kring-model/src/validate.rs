@@ -1,6 +1,6 @@
 //! Field checks shared by every edit. They run before anything is written.
 
-use crate::error::{ModelError, Result};
+use crate::error::{Field, ModelError, Result};
 
 /// Names and titles: one line a person can read at a glance.
 pub const MAX_NAME: usize = 200;
@@ -13,7 +13,7 @@ pub const MAX_LONG: usize = 5_000;
 pub const MAX_TEXT: usize = 500_000;
 
 /// A required one-line field: trimmed, not empty, not too long.
-pub fn required(field: &'static str, value: &str, max: usize) -> Result<String> {
+pub fn required(field: Field, value: &str, max: usize) -> Result<String> {
     let value = value.trim();
     if value.is_empty() {
         return Err(ModelError::Empty { field });
@@ -22,7 +22,7 @@ pub fn required(field: &'static str, value: &str, max: usize) -> Result<String> 
 }
 
 /// An optional field: trimmed, may be empty, not too long.
-pub fn optional(field: &'static str, value: &str, max: usize) -> Result<String> {
+pub fn optional(field: Field, value: &str, max: usize) -> Result<String> {
     let value = value.trim();
     let len = value.chars().count();
     if len > max {
@@ -65,17 +65,17 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_must_not_be_blank() {
-        assert_eq!(required("name", "  Anna de Vries ", MAX_NAME).unwrap(), "Anna de Vries");
-        assert!(matches!(required("name", " \t\n", MAX_NAME), Err(ModelError::Empty { field: "name" })));
+        assert_eq!(required(Field::Name, "  Anna de Vries ", MAX_NAME).unwrap(), "Anna de Vries");
+        assert!(matches!(required(Field::Name, " \t\n", MAX_NAME), Err(ModelError::Empty { field: Field::Name })));
     }
 
     #[test]
     fn length_counts_characters_not_bytes() {
         let ok = "é".repeat(MAX_NAME);
-        assert!(required("name", &ok, MAX_NAME).is_ok());
+        assert!(required(Field::Name, &ok, MAX_NAME).is_ok());
         let too_long = "é".repeat(MAX_NAME + 1);
         assert!(matches!(
-            required("name", &too_long, MAX_NAME),
+            required(Field::Name, &too_long, MAX_NAME),
             Err(ModelError::TooLong { len, .. }) if len == MAX_NAME + 1
         ));
     }

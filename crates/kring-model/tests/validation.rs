@@ -23,12 +23,12 @@ fn blank_network_name_is_refused() {
     let mut f = network_with_members(0);
     for blank in BLANKS {
         let err = refused(&mut f.network, |n| n.rename(&f.coordinator, blank));
-        assert!(matches!(err, ModelError::Empty { field: "network name" }), "{blank:?}: {err:?}");
+        assert!(matches!(err, ModelError::Empty { field: Field::NetworkName }), "{blank:?}: {err:?}");
     }
     // Creating a network with a blank name fails too (there is no document to compare yet).
     let details = NetworkDetails { name: " \t".into(), ..Default::default() };
     let err = Network::create(&details, &Profile::new("Anna"), DEVICE_A).err().unwrap();
-    assert!(matches!(err, ModelError::Empty { field: "network name" }));
+    assert!(matches!(err, ModelError::Empty { field: Field::NetworkName }));
 }
 
 #[test]
@@ -37,10 +37,10 @@ fn blank_session_title_is_refused_on_add_and_edit() {
     let sid = session(&mut f.network, &f.coordinator, "PLG 1");
     for blank in BLANKS {
         let err = refused(&mut f.network, |n| n.add_session(&f.coordinator, &new_session(blank, "2026-11-24")));
-        assert!(matches!(err, ModelError::Empty { field: "title" }), "{blank:?}: {err:?}");
+        assert!(matches!(err, ModelError::Empty { field: Field::Title }), "{blank:?}: {err:?}");
         let changes = SessionChanges { title: Some(blank.to_string()), ..Default::default() };
         let err = refused(&mut f.network, |n| n.edit_session(&f.coordinator, &sid, &changes));
-        assert!(matches!(err, ModelError::Empty { field: "title" }), "{blank:?}: {err:?}");
+        assert!(matches!(err, ModelError::Empty { field: Field::Title }), "{blank:?}: {err:?}");
     }
     assert_eq!(f.network.snapshot().unwrap().sessions[&sid].title, "PLG 1");
 }
@@ -51,9 +51,9 @@ fn blank_question_title_is_refused_on_add_and_rename() {
     let q = f.network.add_question(&f.coordinator, "Feedback op rekenen", "").unwrap();
     for blank in BLANKS {
         let err = refused(&mut f.network, |n| n.add_question(&f.coordinator, blank, "details"));
-        assert!(matches!(err, ModelError::Empty { field: "title" }), "{blank:?}: {err:?}");
+        assert!(matches!(err, ModelError::Empty { field: Field::Title }), "{blank:?}: {err:?}");
         let err = refused(&mut f.network, |n| n.rename_question(&f.coordinator, &q, blank));
-        assert!(matches!(err, ModelError::Empty { field: "title" }), "{blank:?}: {err:?}");
+        assert!(matches!(err, ModelError::Empty { field: Field::Title }), "{blank:?}: {err:?}");
     }
 }
 
@@ -62,10 +62,10 @@ fn blank_member_name_is_refused_on_add_and_profile_update() {
     let mut f = network_with_members(1);
     for blank in BLANKS {
         let err = refused(&mut f.network, |n| n.add_member(&f.coordinator, &Profile::new(*blank), Role::Member, None));
-        assert!(matches!(err, ModelError::Empty { field: "name" }), "{blank:?}: {err:?}");
+        assert!(matches!(err, ModelError::Empty { field: Field::Name }), "{blank:?}: {err:?}");
         let member = f.members[0].clone();
         let err = refused(&mut f.network, |n| n.update_profile(&member, &member, &Profile::new(*blank)));
-        assert!(matches!(err, ModelError::Empty { field: "name" }), "{blank:?}: {err:?}");
+        assert!(matches!(err, ModelError::Empty { field: Field::Name }), "{blank:?}: {err:?}");
     }
 }
 
@@ -75,9 +75,9 @@ fn blank_factor_name_is_refused_on_add_and_rename() {
     let trust = FactorId::new("trust");
     for blank in BLANKS {
         let err = refused(&mut f.network, |n| n.add_factor(&f.coordinator, blank));
-        assert!(matches!(err, ModelError::Empty { field: "factor" }), "{blank:?}: {err:?}");
+        assert!(matches!(err, ModelError::Empty { field: Field::Factor }), "{blank:?}: {err:?}");
         let err = refused(&mut f.network, |n| n.rename_factor(&f.coordinator, &trust, blank));
-        assert!(matches!(err, ModelError::Empty { field: "factor" }), "{blank:?}: {err:?}");
+        assert!(matches!(err, ModelError::Empty { field: Field::Factor }), "{blank:?}: {err:?}");
     }
 }
 
@@ -87,10 +87,10 @@ fn blank_text_appends_and_actions_are_refused() {
     let sid = session(&mut f.network, &f.coordinator, "PLG 1");
     for blank in BLANKS {
         let err = refused(&mut f.network, |n| n.append_text(&f.coordinator, &TextField::Notes(sid.clone()), blank));
-        assert!(matches!(err, ModelError::Empty { field: "notes" }), "{blank:?}: {err:?}");
+        assert!(matches!(err, ModelError::Empty { field: Field::Notes }), "{blank:?}: {err:?}");
         let action = NewAction { text: blank.to_string(), ..Default::default() };
         let err = refused(&mut f.network, |n| n.add_action(&f.coordinator, &sid, &action));
-        assert!(matches!(err, ModelError::Empty { field: "action" }), "{blank:?}: {err:?}");
+        assert!(matches!(err, ModelError::Empty { field: Field::Action }), "{blank:?}: {err:?}");
     }
 }
 
@@ -102,26 +102,26 @@ fn names_and_titles_longer_than_the_limit_are_refused_and_the_limit_itself_is_fi
     let sid = session(&mut f.network, &f.coordinator, "PLG 1");
     let q = f.network.add_question(&f.coordinator, "Vraag", "").unwrap();
     let too_long = "ë".repeat(MAX_NAME + 1); // characters count, not bytes
-    let is_too_long = |err: &ModelError, want: &str| matches!(err, ModelError::TooLong { field, len, max } if *field == want && *len == MAX_NAME + 1 && *max == MAX_NAME);
+    let is_too_long = |err: &ModelError, want: Field| matches!(err, ModelError::TooLong { field, len, max } if *field == want && *len == MAX_NAME + 1 && *max == MAX_NAME);
 
     let err = refused(&mut f.network, |n| n.rename(&f.coordinator, &too_long));
-    assert!(is_too_long(&err, "network name"), "{err:?}");
+    assert!(is_too_long(&err, Field::NetworkName), "{err:?}");
     let err = refused(&mut f.network, |n| n.add_session(&f.coordinator, &new_session(&too_long, "2026-11-24")));
-    assert!(is_too_long(&err, "title"), "{err:?}");
+    assert!(is_too_long(&err, Field::Title), "{err:?}");
     let changes = SessionChanges { title: Some(too_long.clone()), ..Default::default() };
     let err = refused(&mut f.network, |n| n.edit_session(&f.coordinator, &sid, &changes));
-    assert!(is_too_long(&err, "title"), "{err:?}");
+    assert!(is_too_long(&err, Field::Title), "{err:?}");
     let err = refused(&mut f.network, |n| n.add_question(&f.coordinator, &too_long, ""));
-    assert!(is_too_long(&err, "title"), "{err:?}");
+    assert!(is_too_long(&err, Field::Title), "{err:?}");
     let err = refused(&mut f.network, |n| n.rename_question(&f.coordinator, &q, &too_long));
-    assert!(is_too_long(&err, "title"), "{err:?}");
+    assert!(is_too_long(&err, Field::Title), "{err:?}");
     let err =
         refused(&mut f.network, |n| n.add_member(&f.coordinator, &Profile::new(too_long.clone()), Role::Member, None));
-    assert!(is_too_long(&err, "name"), "{err:?}");
+    assert!(is_too_long(&err, Field::Name), "{err:?}");
     let err = refused(&mut f.network, |n| n.add_factor(&f.coordinator, &too_long));
-    assert!(is_too_long(&err, "factor"), "{err:?}");
+    assert!(is_too_long(&err, Field::Factor), "{err:?}");
     let err = refused(&mut f.network, |n| n.open_round(&f.coordinator, &too_long));
-    assert!(is_too_long(&err, "title"), "{err:?}");
+    assert!(is_too_long(&err, Field::Title), "{err:?}");
 
     // Exactly at the limit is accepted (surrounding whitespace is trimmed, not counted).
     let at_limit = format!("  {}  ", "ë".repeat(MAX_NAME));
@@ -141,19 +141,19 @@ fn short_and_long_fields_have_their_own_limits() {
     let mut located = new_session("PLG 2", "2026-11-24");
     located.location = short.clone();
     let err = refused(&mut f.network, |n| n.add_session(&f.coordinator, &located));
-    assert!(matches!(err, ModelError::TooLong { field: "location", max: MAX_SHORT, .. }), "{err:?}");
+    assert!(matches!(err, ModelError::TooLong { field: Field::Location, max: MAX_SHORT, .. }), "{err:?}");
     let err = refused(&mut f.network, |n| n.set_region(&f.coordinator, &short));
-    assert!(matches!(err, ModelError::TooLong { field: "region", .. }), "{err:?}");
+    assert!(matches!(err, ModelError::TooLong { field: Field::Region, .. }), "{err:?}");
     let profile = Profile { name: "Bram".into(), organisation: short.clone(), ..Default::default() };
     let err = refused(&mut f.network, |n| n.add_member(&f.coordinator, &profile, Role::Member, None));
-    assert!(matches!(err, ModelError::TooLong { field: "organisation", .. }), "{err:?}");
+    assert!(matches!(err, ModelError::TooLong { field: Field::Organisation, .. }), "{err:?}");
     let err = refused(&mut f.network, |n| n.set_description(&f.coordinator, &long));
-    assert!(matches!(err, ModelError::TooLong { field: "description", max: MAX_LONG, .. }), "{err:?}");
+    assert!(matches!(err, ModelError::TooLong { field: Field::Description, max: MAX_LONG, .. }), "{err:?}");
     let err = refused(&mut f.network, |n| n.score(&f.coordinator, &round, &trust, 3, &long));
-    assert!(matches!(err, ModelError::TooLong { field: "comment", .. }), "{err:?}");
+    assert!(matches!(err, ModelError::TooLong { field: Field::Comment, .. }), "{err:?}");
     let action = NewAction { text: long.clone(), ..Default::default() };
     let err = refused(&mut f.network, |n| n.add_action(&f.coordinator, &sid, &action));
-    assert!(matches!(err, ModelError::TooLong { field: "action", .. }), "{err:?}");
+    assert!(matches!(err, ModelError::TooLong { field: Field::Action, .. }), "{err:?}");
 }
 
 #[test]
@@ -167,15 +167,15 @@ fn collaborative_text_cannot_grow_past_its_limit() {
     // Inserting MAX_TEXT characters into a text that already has some would pass the limit.
     let err = refused(&mut f.network, |n| n.splice_text(&f.coordinator, &notes, 0, 0, &huge));
     assert!(
-        matches!(err, ModelError::TooLong { field: "notes", len, max: MAX_TEXT } if len == MAX_TEXT + 8),
+        matches!(err, ModelError::TooLong { field: Field::Notes, len, max: MAX_TEXT } if len == MAX_TEXT + 8),
         "{err:?}"
     );
     let err = refused(&mut f.network, |n| n.append_text(&f.coordinator, &notes, &huge));
-    assert!(matches!(err, ModelError::TooLong { field: "notes", .. }), "{err:?}");
+    assert!(matches!(err, ModelError::TooLong { field: Field::Notes, .. }), "{err:?}");
     let err = refused(&mut f.network, |n| n.update_text(&f.coordinator, &notes, &format!("{huge}!")));
-    assert!(matches!(err, ModelError::TooLong { field: "notes", .. }), "{err:?}");
+    assert!(matches!(err, ModelError::TooLong { field: Field::Notes, .. }), "{err:?}");
     let err = refused(&mut f.network, |n| n.add_question(&f.coordinator, "Vraag", &format!("{huge}!")));
-    assert!(matches!(err, ModelError::TooLong { field: "details", .. }), "{err:?}");
+    assert!(matches!(err, ModelError::TooLong { field: Field::Details, .. }), "{err:?}");
 }
 
 #[test]
@@ -186,7 +186,10 @@ fn splicing_outside_the_text_is_refused() {
     f.network.update_text(&f.coordinator, &notes, "één").unwrap(); // 3 chars, 5 bytes
     for (pos, delete) in [(4, 0), (3, 1), (0, 4), (usize::MAX, 1)] {
         let err = refused(&mut f.network, |n| n.splice_text(&f.coordinator, &notes, pos, delete, "x"));
-        assert!(matches!(err, ModelError::BadTextRange { field: "notes", len: 3, .. }), "({pos}, {delete}): {err:?}");
+        assert!(
+            matches!(err, ModelError::BadTextRange { field: Field::Notes, len: 3, .. }),
+            "({pos}, {delete}): {err:?}"
+        );
     }
     // Positions count characters: the end of "één" is 3, not 5.
     f.network.splice_text(&f.coordinator, &notes, 3, 0, "!").unwrap();
@@ -463,7 +466,7 @@ fn editing_a_deleted_session_is_refused_until_it_is_restored() {
     f.network.delete_session(&f.coordinator, &sid).unwrap();
 
     let deleted =
-        |err: ModelError| matches!(err, ModelError::Deleted { what: "session", ref id } if *id == sid.as_str());
+        |err: ModelError| matches!(err, ModelError::Deleted { what: Record::Session, ref id } if *id == sid.as_str());
     let rename = SessionChanges { title: Some("PLG 1b".into()), ..Default::default() };
     assert!(deleted(refused(&mut f.network, |n| n.edit_session(&bram, &sid, &rename))));
     assert!(deleted(refused(&mut f.network, |n| n.append_text(&bram, &TextField::Notes(sid.clone()), "Meer"))));
@@ -492,7 +495,7 @@ fn voting_on_a_deleted_question_is_refused_until_it_is_restored() {
     let q = f.network.add_question(&f.coordinator, "Vraag", "").unwrap();
     f.network.delete_question(&f.coordinator, &q).unwrap();
     let err = refused(&mut f.network, |n| n.vote(&bram, &q));
-    assert!(matches!(err, ModelError::Deleted { what: "learning question", .. }), "{err:?}");
+    assert!(matches!(err, ModelError::Deleted { what: Record::Question, .. }), "{err:?}");
     let err = refused(&mut f.network, |n| n.set_status(&bram, &q, QuestionStatus::Central));
     assert!(matches!(err, ModelError::Deleted { .. }), "{err:?}");
     f.network.restore_question(&bram, &q).unwrap();
@@ -589,10 +592,10 @@ fn a_valid_invite_with_a_bad_profile_or_device_is_refused_without_using_it() {
     let err = refused(&mut network, |n| {
         n.join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("  "), "device-c")
     });
-    assert!(matches!(err, ModelError::Empty { field: "name" }), "{err:?}");
+    assert!(matches!(err, ModelError::Empty { field: Field::Name }), "{err:?}");
     let err =
         refused(&mut network, |n| n.join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("Cas"), " "));
-    assert!(matches!(err, ModelError::Empty { field: "device id" }), "{err:?}");
+    assert!(matches!(err, ModelError::Empty { field: Field::DeviceId }), "{err:?}");
     network.check_invite(&invite, "hash-of-secret").unwrap();
 }
 
@@ -610,5 +613,5 @@ fn invites_must_expire_in_the_future_and_allow_at_least_one_use() {
     assert!(matches!(err, ModelError::BadMaxUses), "{err:?}");
     let invite = NewInvite { secret_hash: " ".into(), role: Role::Member, expires_at: 2_000_000, max_uses: 1 };
     let err = refused(&mut network, |n| n.create_invite(&anna, &invite));
-    assert!(matches!(err, ModelError::Empty { field: "secret hash" }), "{err:?}");
+    assert!(matches!(err, ModelError::Empty { field: Field::SecretHash }), "{err:?}");
 }

@@ -7,7 +7,17 @@ use kring_sync::SignatureBook;
 use kring_sync::signed::Signed;
 use kring_sync::untrusted::{Rejected, catch_automerge_panic};
 
+use crate::error::BundleProblem;
 use crate::networks::OpenNetwork;
+
+/// Why a bundle was not merged. After `panicked`, the local network may be damaged in memory
+/// and must be reloaded from disk, not saved.
+#[derive(Debug, thiserror::Error)]
+#[error("{problem}")]
+pub struct MergeRefused {
+    pub panicked: bool,
+    pub problem: BundleProblem,
+}
 
 /// A bundle ready to write: the whole network and its devices' signatures (`signatures`, from
 /// [`OpenNetwork::sign_whole`]).
@@ -25,11 +35,10 @@ pub struct Incoming {
 
 /// The network a bundle holds, or in words why it cannot be used: damaged, of an older Kring,
 /// or holding a change that is unsigned or breaks the rules (nothing of it is then taken).
-pub fn read(bytes: &[u8]) -> Result<Incoming, String> {
-    let bundle = kring_store::bundle::decode(bytes)?;
+pub fn read(bytes: &[u8]) -> Result<Incoming, BundleProblem> {
+    let bundle = kring_store::bundle::decode(bytes).map_err(BundleProblem::NotABundle)?;
     let offered = SignatureBook::decode(bundle.signatures);
-    let (network, signatures) = crate::whole_network::check(bundle.document, &offered, bundle.network)
-        .map_err(|why| format!("it holds {why}"))?;
+    let (network, signatures) = crate::whole_network::check(bundle.document, &offered, bundle.network)?;
     Ok(Incoming { network, signatures })
 }
 
@@ -46,13 +55,15 @@ impl Incoming {
 /// Takes everything new from `incoming` into `local`; returns how many changes were new. The
 /// bundle must grow from the same beginning as the local network. After an error that says
 /// Automerge panicked, `local` may be damaged and must not be saved.
-pub fn merge(local: &mut OpenNetwork, incoming: &mut Incoming) -> Result<usize, Rejected> {
+pub fn merge(local: &mut OpenNetwork, incoming: &mut Incoming) -> Result<usize, MergeRefused> {
     let beginning = local.network.doc_mut().get_changes_meta(&[]).first().map(|meta| meta.hash);
     if beginning.is_some_and(|hash| incoming.network.doc_mut().get_change_meta_by_hash(&hash).is_none()) {
-        return Err(Rejected { panicked: false, reason: "it holds a network with another beginning".into() });
+        return Err(MergeRefused { panicked: false, problem: BundleProblem::AnotherBeginning });
     }
     let before = local.network.heads();
-    catch_automerge_panic(|| local.network.merge(&mut incoming.network))?;
+    catch_automerge_panic(|| local.network.merge(&mut incoming.network)).map_err(|rejected: Rejected| {
+        MergeRefused { panicked: rejected.panicked, problem: BundleProblem::MergeFailed(rejected.to_string()) }
+    })?;
     local.signatures.take_accepted(&mut incoming.signatures);
     Ok(local.network.doc_mut().get_changes(&before).len())
 }
@@ -108,7 +119,7 @@ mod tests {
         at_bram.doc_mut().commit();
         let signatures = signed::sign_whole_as(at_bram.doc_mut(), &[anna_key, bram_key]);
         let refused = read(&write(&mut at_bram, &signatures)).err().unwrap();
-        assert!(refused.contains("making themselves coordinator"), "{refused}");
+        assert!(refused.to_string().contains("making themselves coordinator"), "{refused}");
     }
 
     #[test]
@@ -120,7 +131,7 @@ mod tests {
         // Signed by Anna's key only: Bram's change carries no signature of his laptop.
         let signatures = signed::sign_whole_as(at_bram.doc_mut(), &[anna_key]);
         let refused = read(&write(&mut at_bram, &signatures)).err().unwrap();
-        assert!(refused.contains("no valid signature"), "{refused}");
+        assert!(refused.to_string().contains("no valid signature"), "{refused}");
         // ... and signed by the wrong device.
         let wrong = signed::sign_whole_as(at_bram.doc_mut(), std::slice::from_ref(&bram_key))
             .into_iter()

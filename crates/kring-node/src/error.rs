@@ -20,6 +20,38 @@ pub enum NodeError {
     NotAMember,
     #[error("network {0} is already on this device")]
     AlreadyMember(String),
+    /// A device-link ticket pasted where an invite belongs (the join field, `kring join`).
+    #[error(
+        "this is a device-link ticket, for adding another laptop of your own to a network you are already in; to join a network, ask a coordinator for an invite ticket"
+    )]
+    DeviceLinkNotInvite,
+    /// An invite ticket pasted where a device-link ticket belongs.
+    #[error(
+        "this is an invite ticket, for joining a network; to add this laptop for the member you already are, make a device-link ticket on your other laptop"
+    )]
+    InviteNotDeviceLink,
+    /// The text is no device-link ticket at all (the reason from the ticket decoder).
+    #[error("this is not a valid Kring device-link ticket ({0}); make a new one on your other laptop")]
+    BadDeviceLinkTicket(String),
+    /// The laptop that made the ticket said no: a wrong, expired or already used ticket.
+    #[error(
+        "your other laptop refused the device link: the ticket is wrong, has expired or was already used; make a new one"
+    )]
+    DeviceLinkRefused,
+    /// The laptop that made the ticket did not answer within this many seconds.
+    #[error(
+        "could not reach the laptop that made the device-link ticket within {0} seconds; is Kring running there, and on the same network?"
+    )]
+    DeviceLinkUnreachable(u64),
+    /// Nobody used the device-link ticket before it expired (or it was cancelled).
+    #[error("the device-link ticket expired before another laptop used it")]
+    DeviceLinkExpired,
+    /// This laptop already holds the network (by its id) that a device-link ticket is for.
+    #[error("network {0} is already on this laptop; a device link is only for a laptop that does not have it yet")]
+    AlreadyLinked(String),
+    /// The other laptop's answer to a device link cannot be taken (what was wrong with it).
+    #[error("your other laptop sent {0}; nothing was kept")]
+    DeviceLinkUnusable(String),
     #[error("cannot start networking: {0}")]
     Bind(String),
     #[error("{0}")]
@@ -28,6 +60,25 @@ pub enum NodeError {
     Frame(#[from] kring_sync::FrameError),
     #[error(transparent)]
     Protocol(#[from] kring_sync::ProtocolError),
+    #[error("'{0}' is not a Kring address (ID@IP:PORT) or ticket")]
+    NotAnAddress(String),
+    #[error("{path} cannot be read in: {problem}")]
+    Bundle { path: std::path::PathBuf, problem: Box<BundleProblem> },
+}
+
+/// Why a bundle from a USB stick is not read in.
+#[derive(Debug, thiserror::Error)]
+pub enum BundleProblem {
+    #[error("it is not a Kring bundle ({0})")]
+    NotABundle(String),
+    #[error("it holds {0}")]
+    Unusable(#[from] crate::whole_network::Unusable),
+    #[error("it holds a network with another beginning")]
+    AnotherBeginning,
+    #[error("it holds a network this device has not joined; join it with a ticket first")]
+    NotJoined,
+    #[error("merging it failed ({0}); nothing was changed")]
+    MergeFailed(String),
 }
 
 impl NodeError {

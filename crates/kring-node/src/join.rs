@@ -10,9 +10,10 @@ use std::time::Duration;
 
 use iroh::Endpoint;
 use iroh::endpoint::Connection;
-use kring_model::{InviteId, ModelError, Profile};
+use kring_model::{InviteId, ModelError, Network, Profile};
 use kring_store::DataDir;
-use kring_sync::{FrameReader, PeerAddr, Signed, frame};
+use kring_sync::{FrameReader, PeerAddr, SignatureBook, Signed, frame};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::address_book::{AddressBook, addr_to_text};
@@ -91,11 +92,29 @@ pub enum JoinReply {
 
 /// The inviting side: answers one join request.
 pub async fn serve(shared: Arc<Shared>, conn: Connection) -> Result<()> {
-    // iroh logs the error, and it may quote the joining device (its reason for closing).
-    answer(shared, &conn).await.map_err(|err| NodeError::Connection(shorten_to(&err.to_string(), 160).into_owned()))
+    let admit = |shared: &Shared, device: &str, request: &JoinRequest| admit(shared, device, request).map(|r| (r, ()));
+    serve_with(shared, conn, admit).await.map(|_| ())
 }
 
-async fn answer(shared: Arc<Shared>, conn: &Connection) -> Result<()> {
+/// Answers the one request of a door that hands out a whole network (a join, a device link):
+/// reads it (bounded in size and time), lets `admit` decide, and sends its welcome or the one
+/// [`REFUSAL`]. Returns what `admit` let in, once its welcome was sent.
+pub(crate) async fn serve_with<R: DeserializeOwned, T>(
+    shared: Arc<Shared>,
+    conn: Connection,
+    admit: impl FnOnce(&Shared, &str, &R) -> std::result::Result<(JoinReply, T), String>,
+) -> Result<Option<T>> {
+    // iroh logs the error, and it may quote the joining device (its reason for closing).
+    answer(shared, &conn, admit)
+        .await
+        .map_err(|err| NodeError::Connection(shorten_to(&err.to_string(), 160).into_owned()))
+}
+
+async fn answer<R: DeserializeOwned, T>(
+    shared: Arc<Shared>,
+    conn: &Connection,
+    admit: impl FnOnce(&Shared, &str, &R) -> std::result::Result<(JoinReply, T), String>,
+) -> Result<Option<T>> {
     let device = conn.remote_id().to_string();
     let request = async {
         let (send, mut recv) = conn.accept_bi().await.map_err(NodeError::connection)?;
@@ -107,12 +126,12 @@ async fn answer(shared: Arc<Shared>, conn: &Connection) -> Result<()> {
         .map_err(|_| NodeError::connection("the joining device sent no whole request in time"))??;
     let mut reader = FrameReader::with_limit(MAX_REQUEST);
     reader.push(&bytes);
-    let request: JoinRequest = reader.next_frame()?.ok_or_else(|| NodeError::connection("empty join request"))?;
-    let reply = match admit(&shared, &device, &request) {
-        Ok(reply) => reply,
+    let request: R = reader.next_frame()?.ok_or_else(|| NodeError::connection("empty join request"))?;
+    let (reply, admitted) = match admit(&shared, &device, &request) {
+        Ok((reply, admitted)) => (reply, Some(admitted)),
         Err(reason) => {
             shared.emit(NodeEvent::JoinRefused { endpoint: device.clone(), reason });
-            JoinReply::Refused { reason: REFUSAL.to_string() }
+            (JoinReply::Refused { reason: REFUSAL.to_string() }, None)
         }
     };
     let answered = async {
@@ -124,7 +143,7 @@ async fn answer(shared: Arc<Shared>, conn: &Connection) -> Result<()> {
         .map_err(|_| NodeError::connection("the joining device did not take the answer in time"))??;
     // The invitee reads last, so it closes; wait for that (bounded).
     let _ = tokio::time::timeout(Duration::from_secs(10), conn.closed()).await;
-    Ok(())
+    Ok(admitted)
 }
 
 /// The welcome, or why not: one short line for this device's log (the joiner only ever gets
@@ -212,7 +231,7 @@ pub async fn join(
     let attempt = async {
         let mut last_error = None;
         for peer in &ticket.peers {
-            match ask(endpoint, peer.clone(), &request).await {
+            match ask(endpoint, peer.clone(), JOIN_ALPN, &request).await {
                 Ok(answer) => return Ok(answer),
                 Err(err) => last_error = Some(err),
             }
@@ -225,13 +244,9 @@ pub async fn join(
         JoinReply::Welcome { member, document, peers, signatures } => (member, document, peers, signatures),
         JoinReply::Refused { reason } => return Err(NodeError::JoinRefused(reason)),
     };
-    let (mut network, book) = crate::whole_network::check(&document, &signatures, &ticket.network)
+    let (network, book) = crate::whole_network::check(&document, &signatures, &ticket.network)
         .map_err(|why| NodeError::connection(format!("the inviting laptop sent {why}")))?;
-    // Creating the store saves the whole document.
-    let store = data.create_network(&ticket.network, network.doc_mut())?;
-    let mut opened = OpenNetwork::new(network, store, &data.device_id());
-    opened.signatures = book;
-    opened.persist()?;
+    let opened = keep_checked(data, network, book)?;
     Ok(Joined {
         network: ticket.network.clone(),
         member,
@@ -242,9 +257,27 @@ pub async fn join(
     })
 }
 
-/// The inviter's answer, and the bytes both frames took.
-async fn ask(endpoint: &Endpoint, peer: iroh::EndpointAddr, request: &JoinRequest) -> Result<(JoinReply, u64)> {
-    let conn = endpoint.connect(peer, JOIN_ALPN).await.map_err(NodeError::connection)?;
+/// Saves a network received whole and checked ([`crate::whole_network::check`]) as this
+/// device's copy, with the signatures that vouch for it.
+pub(crate) fn keep_checked(data: &DataDir, mut network: Network, book: SignatureBook) -> Result<OpenNetwork> {
+    // Creating the store saves the whole document.
+    let id = network.id().to_string();
+    let store = data.create_network(&id, network.doc_mut())?;
+    let mut opened = OpenNetwork::new(network, store, &data.device_id());
+    opened.signatures = book;
+    opened.persist()?;
+    Ok(opened)
+}
+
+/// The answer of the device at `peer` to `request` on `alpn` (a join, a device link), and the
+/// bytes both frames took.
+pub(crate) async fn ask<R: Serialize>(
+    endpoint: &Endpoint,
+    peer: iroh::EndpointAddr,
+    alpn: &[u8],
+    request: &R,
+) -> Result<(JoinReply, u64)> {
+    let conn = endpoint.connect(peer, alpn).await.map_err(NodeError::connection)?;
     let (mut send, mut recv) = conn.open_bi().await.map_err(NodeError::connection)?;
     let asked = frame::encode(request);
     send.write_all(&asked).await.map_err(NodeError::connection)?;

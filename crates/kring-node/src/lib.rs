@@ -1,16 +1,19 @@
 //! The running Kring peer. A [`Node`] owns one iroh endpoint and every network in the data
-//! directory; it serves `kring/sync/1` to current members and `kring/join/1` to invitees,
-//! dials known member devices, and reports what happens as [`NodeEvent`]s. The protocol
-//! itself lives in `kring-sync`; this crate moves its bytes over QUIC.
+//! directory; it serves `kring/sync/1` to current members, `kring/join/1` to invitees and
+//! `kring/link/1` to a member's other laptop (a device link), dials known member devices,
+//! and reports what happens as [`NodeEvent`]s. The protocol itself lives in `kring-sync`; this
+//! crate moves its bytes over QUIC.
 
 pub mod address_book;
 pub mod bundle;
 pub mod client;
+mod device_link;
 pub mod endpoint;
 mod error;
 mod events;
 pub mod invite;
 mod join;
+mod link_ticket;
 mod links;
 mod networks;
 mod node;
@@ -20,10 +23,13 @@ pub mod ticket;
 mod whole_network;
 
 pub use address_book::AddressBook;
+pub use device_link::{LINK_ALPN, LinkRequest, LinkedDevice};
 pub use endpoint::{NetworkMode, Relay, Services};
-pub use error::{NodeError, Result};
+pub use error::{BundleProblem, NodeError, Result};
 pub use events::{FoundVia, NodeEvent};
 pub use join::{JOIN_ALPN, JoinReply, JoinRequest};
+pub use link_ticket::DeviceLinkTicket;
 pub use networks::OpenNetwork;
 pub use node::{JoinedNetwork, Node, PeerReport};
 pub use ticket::InviteTicket;
+pub use whole_network::Unusable;

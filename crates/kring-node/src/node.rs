@@ -15,11 +15,12 @@ use kring_sync::{PeerAddr, SYNC_ALPN};
 use tokio::sync::broadcast;
 
 use crate::address_book::addr_to_text;
+use crate::device_link::{DeviceLinks, LINK_ALPN, LinkHandler};
 use crate::endpoint::{self, NetworkMode};
 use crate::error::{NodeError, Result};
 use crate::events::{FoundVia, NodeEvent};
 use crate::invite;
-use crate::join::{self, JOIN_ALPN};
+use crate::join::{self, JOIN_ALPN, Joined};
 use crate::links::{Links, Slot};
 use crate::networks::Networks;
 use crate::peer::{self, Mode, Outcome};
@@ -43,6 +44,8 @@ pub struct Shared {
     /// Wakes the dialer: a new member, network or address means someone may be reachable now.
     dial_now: tokio::sync::Notify,
     links: Mutex<Links>,
+    /// Device-link tickets this laptop made and has not seen used (secrets in memory only).
+    pub(crate) device_links: Mutex<DeviceLinks>,
 }
 
 impl Shared {
@@ -103,7 +106,7 @@ pub struct PeerReport {
 }
 
 pub struct Node {
-    endpoint: Endpoint,
+    pub(crate) endpoint: Endpoint,
     /// Devices without a remembered address can still be found (mDNS on the LAN, or DNS).
     find_by_id: bool,
     router: Router,
@@ -144,7 +147,7 @@ impl Node {
     pub async fn start(data: &DataDir, mode: &NetworkMode) -> Result<(Node, Vec<String>)> {
         let (networks, warnings) = Networks::load(data)?;
         let last_port = networks.book.last_port();
-        let alpns = vec![SYNC_ALPN.to_vec(), JOIN_ALPN.to_vec()];
+        let alpns = vec![SYNC_ALPN.to_vec(), JOIN_ALPN.to_vec(), LINK_ALPN.to_vec()];
         let endpoint = endpoint::bind(data.device_key().clone(), mode, alpns, last_port).await?;
         let (changes, _) = broadcast::channel(1024);
         let (events, _) = broadcast::channel(1024);
@@ -156,10 +159,12 @@ impl Node {
             own_addr: Mutex::new(None),
             dial_now: tokio::sync::Notify::new(),
             links: Mutex::default(),
+            device_links: Mutex::default(),
         });
         let router = Router::builder(endpoint.clone())
             .accept(SYNC_ALPN, SyncHandler(shared.clone()))
             .accept(JOIN_ALPN, JoinHandler(shared.clone()))
+            .accept(LINK_ALPN, LinkHandler(shared.clone()))
             .spawn();
         let node = Node { endpoint, router, shared, find_by_id: mode.can_find_by_id() };
         node.remember_own_addr()?;
@@ -410,9 +415,26 @@ impl Node {
         profile: &kring_model::Profile,
         timeout: Duration,
     ) -> Result<(String, String)> {
-        let mut book = crate::AddressBook::load(data.root());
-        let endpoint = endpoint::bind(data.device_key().clone(), mode, vec![], book.last_port()).await?;
+        let (endpoint, book) = Node::short_lived(data, mode).await?;
         let result = join::join(data, &endpoint, ticket, profile, timeout).await;
+        let joined = Node::close_short_lived(endpoint, book, result).await?;
+        Ok((joined.network, joined.member))
+    }
+
+    /// A short-lived endpoint of this device, to receive a whole network (a join, a device
+    /// link) while no node runs (the CLI); with the address book it learns into.
+    pub(crate) async fn short_lived(data: &DataDir, mode: &NetworkMode) -> Result<(Endpoint, crate::AddressBook)> {
+        let book = crate::AddressBook::load(data.root());
+        let endpoint = endpoint::bind(data.device_key().clone(), mode, vec![], book.last_port()).await?;
+        Ok((endpoint, book))
+    }
+
+    /// Closes a [`Node::short_lived`] endpoint and remembers what receiving the network taught.
+    pub(crate) async fn close_short_lived(
+        endpoint: Endpoint,
+        mut book: crate::AddressBook,
+        result: Result<Joined>,
+    ) -> Result<Joined> {
         if result.is_ok() {
             book.set_own(&endpoint::own_addr(&endpoint));
         }
@@ -420,7 +442,7 @@ impl Node {
         let joined = result?;
         joined.learn_into(&mut book);
         book.save()?;
-        Ok((joined.network, joined.member))
+        Ok(joined)
     }
 
     /// Joins a network with a ticket through this running node, which then syncs it live.
@@ -432,6 +454,12 @@ impl Node {
         timeout: Duration,
     ) -> Result<JoinedNetwork> {
         let joined = join::join(data, &self.endpoint, ticket, profile, timeout).await?;
+        self.take_joined(joined)
+    }
+
+    /// Opens a network this device just received whole (joined, or linked as another device of
+    /// its member) and syncs it live from here on.
+    pub(crate) fn take_joined(&self, joined: Joined) -> Result<JoinedNetwork> {
         let mut library = self.shared.lock();
         joined.learn_into(&mut library.book);
         library.book.save()?;

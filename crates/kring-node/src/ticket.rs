@@ -52,9 +52,11 @@ impl Ticket for InviteTicket {
 impl InviteTicket {
     /// Reads a pasted ticket; surrounding spaces and line breaks (from e-mail or chat) are ignored.
     pub fn parse(text: &str) -> Result<InviteTicket, crate::NodeError> {
-        let compact: String = text.split_whitespace().collect();
-        InviteTicket::decode_string(&compact.to_ascii_lowercase())
-            .map_err(|err| crate::NodeError::BadTicket(err.to_string()))
+        let compact = crate::link_ticket::compact(text);
+        if crate::link_ticket::is_link_text(&compact) {
+            return Err(crate::NodeError::DeviceLinkNotInvite);
+        }
+        InviteTicket::decode_string(&compact).map_err(|err| crate::NodeError::BadTicket(err.to_string()))
     }
 
     pub fn to_text(&self) -> String {

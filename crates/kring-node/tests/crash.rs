@@ -104,9 +104,7 @@ fn child_edits_until_killed() {
     let mut stdout = std::io::stdout().lock();
     for n in first.. {
         let title = format!("edit {n}");
-        let edit = Box::new(move |net: &mut Network, me: &kring_model::MemberId| {
-            net.add_question(me, &title, "").map(|_| None)
-        });
+        let edit = kring_model::Edit::AddQuestion { title, details: String::new() };
         let request = client.send(NodeCommand::Edit { network: network.clone(), edit });
         loop {
             match updates.recv().unwrap() {

@@ -4,7 +4,7 @@
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
-use kring_model::{Network, Profile};
+use kring_model::Profile;
 use kring_node::NetworkMode;
 use kring_node::client::{Client, Command, NetworkView, Update};
 use kring_store::DataDir;
@@ -32,9 +32,7 @@ fn first_run(dir: &std::path::Path) -> String {
         }
     };
     client.send(Command::Watch { network: network.clone() });
-    let edit = Box::new(|net: &mut Network, me: &kring_model::MemberId| {
-        net.add_question(me, "Hoe lezen we samen?", "").map(|_| None)
-    });
+    let edit = kring_model::Edit::AddQuestion { title: "Hoe lezen we samen?".into(), details: String::new() };
     client.send(Command::Edit { network: network.clone(), edit });
     while next_view(&updates).snapshot.questions.is_empty() {}
     client.stop();

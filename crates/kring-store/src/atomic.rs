@@ -39,7 +39,7 @@ pub(crate) fn private_file_options() -> OpenOptions {
 /// Writes `bytes` to `path` via a temporary file, fsync, rename and a directory fsync.
 /// `mode` sets the Unix permissions of the new file (e.g. 0o600 for secrets).
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    let dir = parent_dir(path);
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{file_name}.tmp"));
     {
@@ -66,6 +66,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<()> 
     sync_dir(dir)
 }
 
+/// The folder `path` is in; "." for a bare file name like `plg.kring` (whose parent is "").
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
 /// Makes a rename or a new file in `dir` survive a power cut.
 pub fn sync_dir(dir: &Path) -> Result<()> {
     #[cfg(unix)]
@@ -88,6 +96,15 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"second");
         let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from("config.json")]);
+    }
+
+    #[test]
+    fn a_bare_file_name_is_in_the_current_folder() {
+        assert_eq!(parent_dir(Path::new("plg.kring")), Path::new("."));
+        assert_eq!(parent_dir(Path::new("usb/plg.kring")), Path::new("usb"));
+        assert_eq!(parent_dir(Path::new("/plg.kring")), Path::new("/"));
+        // What the directory fsync then opens is a real folder.
+        sync_dir(parent_dir(Path::new("plg.kring"))).unwrap();
     }
 
     #[cfg(unix)]

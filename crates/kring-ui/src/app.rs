@@ -1,81 +1,53 @@
-//! The desktop client: which screen is shown, what is being typed, and the frame loop.
+//! The desktop client: which screen is shown, each screen's own state, and the frame loop.
 
-use std::collections::HashMap;
+use kring_model::SessionId;
 
-use kring_model::{FactorId, Perspective, Role, RoundId, SessionId, SessionKind, TextField};
-
+use crate::screen::Screen;
 use crate::state::{After, AppState};
 use crate::views;
-use crate::views::text_editor::Draft;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Screen {
-    Sessions,
-    Session(SessionId),
-    Questions,
-    Reflection,
-    Members,
-    Settings,
-    /// Start or join another network.
-    AddNetwork,
-}
-
-/// What the person is typing, kept apart from the network until they act.
-#[derive(Default)]
-pub struct Forms {
-    pub my_name: String,
-    pub perspective: Perspective,
-    pub organisation: String,
-    pub network_name: String,
-    pub ticket: String,
-    pub session_title: String,
-    pub session_kind: SessionKind,
-    pub session_date: String,
-    pub session_location: String,
-    pub question_title: String,
-    pub selected_question: Option<kring_model::QuestionId>,
-    pub action_text: String,
-    pub action_due: String,
-    pub invite_role: Role,
-    pub invite_uses: u32,
-    pub invite_days: u32,
-    /// The last ticket made, shown with a copy button and a QR code.
-    pub ticket_made: Option<String>,
-    /// A member the coordinator asked to remove, waiting for confirmation.
-    pub confirm_remove: Option<kring_model::MemberId>,
-    pub connect_address: String,
-    pub relay_url: String,
-    pub show_peers: bool,
+/// Every screen's own state: what is being typed on it, what is open.
+pub struct Pages {
+    pub start: views::first_start::StartPage,
+    pub sessions: views::sessions::SessionsPage,
+    pub session: views::session::SessionPage,
+    pub questions: views::questions::QuestionsPage,
+    pub question: views::question::QuestionPage,
+    pub reflection: views::reflection::ReflectionPage,
+    pub members: views::members::MembersPage,
+    pub network: views::network::NetworkPage,
+    pub settings: views::settings::SettingsPage,
+    pub search: views::search::SearchPage,
+    pub status: views::status::StatusBar,
+    /// "What changed" is open on the right.
     pub show_changes: bool,
-    pub drafts: HashMap<TextField, Draft>,
-    pub round_title: String,
-    pub selected_round: Option<RoundId>,
-    /// Comments typed beside a score, per round and factor.
-    pub score_comments: HashMap<(RoundId, FactorId), String>,
-    /// A round the coordinator asked to close, waiting for confirmation.
-    pub confirm_close_round: Option<RoundId>,
 }
 
 pub struct KringApp {
     pub state: AppState,
     pub screen: Screen,
-    pub forms: Forms,
+    pub pages: Pages,
     /// A screen to open as soon as the network is shown (`--screen`).
     pub first_screen: Option<String>,
 }
 
 impl KringApp {
     pub fn new(state: AppState) -> KringApp {
-        let forms = Forms {
-            session_date: today(),
-            session_kind: SessionKind::Plg,
-            invite_role: Role::Member,
-            invite_uses: 1,
-            invite_days: 7,
-            relay_url: state.config.relay_url.clone().unwrap_or_default(),
-            ..Forms::default()
+        let pages = Pages {
+            start: Default::default(),
+            sessions: Default::default(),
+            session: Default::default(),
+            questions: Default::default(),
+            question: Default::default(),
+            reflection: Default::default(),
+            members: Default::default(),
+            network: Default::default(),
+            settings: views::settings::SettingsPage::new(&state),
+            search: Default::default(),
+            status: Default::default(),
+            show_changes: false,
         };
-        KringApp { state, screen: Screen::Sessions, forms, first_screen: None }
+        KringApp { state, screen: Screen::Sessions, pages, first_screen: None }
     }
 
     /// Draws one frame. Also what the UI tests drive.
@@ -83,8 +55,10 @@ impl KringApp {
         for finished in self.state.receive(ui.ctx()) {
             self.after(finished.after, finished.value);
         }
-        egui::Panel::bottom("status").show(ui, |ui| views::status::show(ui, &mut self.state, &mut self.forms));
-        if let Some(reason) = &self.state.failed {
+        let shown = self.screen.clone();
+        egui::Panel::bottom("status").show(ui, |ui| self.pages.status.ui(ui, &mut self.state));
+        if let Some(failure) = &self.state.failed {
+            let reason = crate::i18n::errors::node_error(self.state.language, failure);
             egui::CentralPanel::default_margins().show(ui, |ui| {
                 ui.colored_label(ui.visuals().error_fg_color, reason);
             });
@@ -93,13 +67,14 @@ impl KringApp {
         let no_network = self.state.loaded && self.state.networks.is_empty();
         if no_network || self.screen == Screen::AddNetwork {
             egui::CentralPanel::default_margins().show(ui, |ui| {
-                views::first_start::show(ui, &mut self.state, &mut self.forms, &mut self.screen);
+                self.pages.start.ui(ui, &mut self.state, &mut self.screen);
             });
+            self.left(&shown);
             return;
         }
-        let today = today();
+        let (state, pages) = (&mut self.state, &mut self.pages);
         egui::Panel::top("nav")
-            .show(ui, |ui| views::nav::show(ui, &mut self.state, &mut self.forms, &mut self.screen, &today));
+            .show(ui, |ui| views::nav::show(ui, state, &mut self.screen, &mut pages.search, &mut pages.show_changes));
         if self.state.view.is_none() {
             egui::CentralPanel::default_margins().show(ui, |ui| {
                 ui.spinner();
@@ -109,17 +84,48 @@ impl KringApp {
         if let Some(name) = self.first_screen.take() {
             self.screen = self.named_screen(&name);
         }
-        let (state, forms) = (&mut self.state, &mut self.forms);
-        views::changes::panel(ui, state, forms, &mut self.screen);
+        let (state, pages) = (&mut self.state, &mut self.pages);
+        views::changes::panel(ui, state, &mut pages.show_changes, &mut self.screen);
+        let mut opened = None;
         egui::CentralPanel::default_margins().show(ui, |ui| match self.screen.clone() {
-            Screen::Sessions => views::sessions::show(ui, state, forms, &mut self.screen, &today),
-            Screen::Session(id) => views::session::show(ui, state, forms, &mut self.screen, &id),
-            Screen::Questions => views::questions::show(ui, state, forms),
-            Screen::Reflection => views::reflection::show(ui, state, forms),
-            Screen::Members => views::members::show(ui, state, forms),
-            Screen::Settings => views::settings::show(ui, state, forms),
+            Screen::Sessions => pages.sessions.ui(ui, state, &mut self.screen),
+            Screen::Session(id) => pages.session.ui(ui, state, &mut self.screen, &id),
+            Screen::Questions => pages.questions.ui(ui, state, &mut self.screen),
+            Screen::Question(id) => pages.question.ui(ui, state, &mut self.screen, &id),
+            Screen::Reflection => pages.reflection.ui(ui, state),
+            Screen::Members => pages.members.ui(ui, state),
+            Screen::Actions => views::actions::show(ui, state, &mut self.screen),
+            Screen::Network => pages.network.ui(ui, state),
+            Screen::Bin => views::bin::show(ui, state),
+            Screen::Search => opened = pages.search.ui(ui, state),
+            Screen::Settings => pages.settings.ui(ui, state),
             Screen::AddNetwork => {}
         });
+        if let Some(opened) = opened {
+            self.open_hit(opened);
+        }
+        self.left(&shown);
+    }
+
+    /// Leaving a screen takes its refusals along: an error never shows on a later screen.
+    fn left(&mut self, shown: &Screen) {
+        if self.screen != *shown {
+            self.state.error = None;
+        }
+    }
+
+    /// Opens where a search hit is, with the hit selected in its text.
+    fn open_hit(&mut self, opened: views::search::Opened) {
+        if let Some(field) = opened.field {
+            let drafts = match &opened.screen {
+                Screen::Session(_) => &mut self.pages.session.drafts,
+                _ => &mut self.pages.question.drafts,
+            };
+            drafts.entry(field).or_default().highlight = Some(opened.range);
+        }
+        self.pages.session.history = None;
+        self.pages.question.history = None;
+        self.screen = opened.screen;
     }
 
     fn named_screen(&self, name: &str) -> Screen {
@@ -128,9 +134,18 @@ impl KringApp {
             "reflection" => Screen::Reflection,
             "members" => Screen::Members,
             "settings" => Screen::Settings,
+            "actions" => Screen::Actions,
+            "network" => Screen::Network,
+            "bin" => Screen::Bin,
+            "question" => {
+                let snapshot = self.state.snapshot();
+                let first =
+                    snapshot.and_then(|s| s.live_questions().max_by_key(|q| q.votes.len()).map(|q| q.id.clone()));
+                first.map(Screen::Question).unwrap_or(Screen::Questions)
+            }
             "session" => {
                 // The next meeting, or else the last one held.
-                let today = today();
+                let today = views::today();
                 let sessions: Vec<_> = self.state.snapshot().map(|s| s.live_sessions().collect()).unwrap_or_default();
                 let next = sessions.iter().filter(|s| s.starts_at >= today).min_by_key(|s| s.starts_at.clone());
                 let last = sessions.iter().max_by_key(|s| s.starts_at.clone());
@@ -142,45 +157,51 @@ impl KringApp {
 
     /// Acts on a command that succeeded.
     fn after(&mut self, after: After, value: Option<String>) {
+        let l = self.state.language;
+        let say = |text| Some(crate::i18n::tr(l, text).to_string());
         match after {
-            After::Nothing => {}
-            After::OpenNetwork => {
+            After::Nothing | After::Connected | After::NetworkEdited => {}
+            After::OpenNetwork | After::Started | After::Linked => {
                 if let Some(network) = value {
                     self.state.watch(&network);
                     self.screen = Screen::Sessions;
-                    self.forms.ticket.clear();
-                    self.forms.network_name.clear();
+                    self.pages.start.clear();
                 }
             }
             After::OpenSession => {
-                self.forms.session_title.clear();
+                self.pages.sessions.clear();
                 if let Some(id) = value {
                     self.screen = Screen::Session(SessionId::new(id));
                 }
             }
-            After::ClearQuestionForm => self.forms.question_title.clear(),
-            After::ClearActionForm => self.forms.action_text.clear(),
-            After::ShowTicket => self.forms.ticket_made = value,
+            After::ClearQuestionForm => self.pages.questions.title.clear(),
+            After::ClearActionForm => self.pages.session.clear_action(),
+            After::ShowTicket => self.pages.members.ticket_made = value,
+            After::ShowLinkTicket => self.pages.members.link_made = value,
             After::OpenRound => {
-                self.forms.round_title.clear();
-                self.forms.selected_round = value.map(RoundId::new);
+                self.pages.reflection.round_title.clear();
+                self.pages.reflection.selected_round = value.map(kring_model::RoundId::new);
             }
             After::Saved => {
-                let l = self.state.language;
-                self.state.notice =
-                    value.map(|path| format!("{} {path}", crate::i18n::tr(l, crate::i18n::Text::SavedTo)));
+                let text = crate::i18n::tr(l, crate::i18n::Text::SavedTo);
+                self.state.notice = value.map(|path| format!("{text} {path}"));
             }
             After::Imported => {
-                let l = self.state.language;
                 let text = crate::i18n::tr(l, crate::i18n::Text::BundleImported);
                 self.state.notice = value.map(|count| format!("{text} {count}"));
             }
             After::MemberRemoved => {
                 if value.is_some() {
-                    let text = crate::i18n::tr(self.state.language, crate::i18n::Text::RemovedRevokesInvites);
-                    self.state.notice = Some(text.to_string());
+                    self.state.notice = say(crate::i18n::Text::RemovedRevokesInvites);
                 }
             }
+            After::SessionEdited => self.pages.session.editing = None,
+            After::QuestionRenamed => self.pages.question.renaming = None,
+            After::CycleStarted => {
+                self.pages.question.cycles.start.clear();
+                self.pages.question.cycles.end.clear();
+            }
+            After::ProfileSaved => self.pages.members.profile = None,
         }
     }
 }
@@ -203,8 +224,4 @@ impl eframe::App for KringApp {
 /// The network used last time, from eframe's storage.
 pub fn last_network(storage: Option<&dyn eframe::Storage>) -> Option<String> {
     storage?.get_string(LAST_NETWORK)
-}
-
-fn today() -> String {
-    jiff::Zoned::now().date().strftime("%Y-%m-%d").to_string()
 }

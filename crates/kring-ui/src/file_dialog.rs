@@ -28,6 +28,7 @@ pub enum FileKind {
     Html,
     Csv,
     Bundle,
+    Calendar,
 }
 
 impl FileKind {
@@ -37,6 +38,7 @@ impl FileKind {
             FileKind::Html => ("HTML", &["html"]),
             FileKind::Csv => ("CSV", &["csv"]),
             FileKind::Bundle => ("Kring", &["kring"]),
+            FileKind::Calendar => ("iCalendar", &["ics"]),
         }
     }
 }

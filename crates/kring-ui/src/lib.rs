@@ -1,20 +1,23 @@
 //! Kring's desktop client (egui/eframe). The state ([`state::AppState`]) holds the latest view
-//! of the open network and sends every action to the node, which runs on its own thread; the
-//! views (one file per screen) only draw and call actions; all words come from [`i18n`].
+//! of the open network and sends every action to the node, which runs on its own thread, as a
+//! plain [`kring_node::client::Command`]; the views (one file and one struct per screen) draw
+//! and send actions; all words come from [`i18n`].
 
 pub mod app;
 pub mod export;
 pub mod file_dialog;
 pub mod i18n;
+pub mod screen;
 pub mod state;
 pub mod views;
 
-pub use app::{KringApp, Screen};
+pub use app::{KringApp, Pages};
+pub use screen::Screen;
 pub use state::AppState;
 
 /// Opens the desktop client on `data` until its window is closed; `screen` names the screen to
-/// open first (`sessions`, `session` for the latest one, `questions`, `reflection`, `members`,
-/// `settings`).
+/// open first (`sessions`, `session` for the next one, `questions`, `question` for the most
+/// voted, `actions`, `reflection`, `members`, `network`, `bin`, `settings`).
 pub fn run(data: kring_store::DataDir, mode: kring_node::NetworkMode, screen: Option<String>) -> eframe::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

@@ -7,18 +7,22 @@ use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 
-use kring_model::{ChangeSummary, MemberId, ModelError, Network, NetworkSnapshot, Profile};
-use kring_node::NetworkMode;
-use kring_node::client::{Client, Command, NetworkEntry, NetworkView, SyncStatus, Update};
+use kring_model::{ChangeSummary, Edit, MemberId, NetworkSnapshot, Profile};
+use kring_node::client::{Client, Command, Failure, NetworkEntry, NetworkView, SyncStatus, Update};
+use kring_node::{NetworkMode, NodeError};
 use kring_store::{Config, DataDir};
 
 use crate::file_dialog::{FileJob, FileKind, PendingDialog};
 use crate::i18n::Language;
 
-/// What the interface does once a command succeeded.
+/// What the interface does once a command succeeded; also which form a refusal is shown
+/// beside.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum After {
+    /// Nothing to do; a refusal shows at the top of the screen.
     Nothing,
+    /// The network itself was created: also where a refusal of the start form shows.
+    Started,
     /// A network was created or joined: open it.
     OpenNetwork,
     /// A session was planned: clear the form and open it.
@@ -35,6 +39,30 @@ pub enum After {
     Imported,
     /// A member was removed: say that the open invitations were revoked too, if there were.
     MemberRemoved,
+    /// A session's details were changed: close the edit form.
+    SessionEdited,
+    /// A question was renamed: close the rename form.
+    QuestionRenamed,
+    /// A cycle was started: open it.
+    CycleStarted,
+    /// The network's details, themes or factors were changed.
+    NetworkEdited,
+    /// This person's own profile was saved.
+    ProfileSaved,
+    /// Someone was connected to by address or ticket.
+    Connected,
+    /// This laptop became another laptop of a member: open the network.
+    Linked,
+    /// A ticket for the person's other laptop was made: show it.
+    ShowLinkTicket,
+}
+
+/// A refused command, kept until the person acts again or leaves the screen.
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    /// The form whose command it was: the error shows there.
+    pub after: After,
+    pub failure: Failure,
 }
 
 /// A command's result as the app handles it.
@@ -53,14 +81,16 @@ pub struct AppState {
     pub config: Config,
     /// The settings as they were when the node started (network settings apply at a restart).
     pub config_at_start: Config,
+    /// The node runs offline, by the settings or by `kring --offline` for this session.
+    pub started_offline: bool,
     pub data_root: PathBuf,
     pub device: Option<String>,
     pub networks: Vec<NetworkEntry>,
     /// The network on screen, as last sent by the node.
     pub view: Option<NetworkView>,
     pub status: SyncStatus,
-    /// The last refused action, shown inline until the next action succeeds.
-    pub error: Option<String>,
+    /// The last refused action, shown beside its form until the next action or screen.
+    pub error: Option<Refusal>,
     /// What the last finished action did ("saved in ..."), until closed.
     pub notice: Option<String>,
     /// A file dialog on screen.
@@ -68,13 +98,17 @@ pub struct AppState {
     /// Problems found while opening the data folder, shown once.
     pub warnings: Vec<String>,
     /// The node could not start.
-    pub failed: Option<String>,
+    pub failed: Option<Failure>,
     /// Whether the node has told which networks exist.
     pub loaded: bool,
     /// The network on screen, or to open once the node has listed the networks.
     pub wanted_network: Option<String>,
     /// Whether the node was asked to show `wanted_network`.
     watching: bool,
+    /// The moments of the text whose history is open.
+    pub history: Option<kring_node::client::TextHistory>,
+    /// The text of the moment chosen in the history.
+    pub text_at: Option<kring_node::client::TextAt>,
 }
 
 impl AppState {
@@ -82,6 +116,7 @@ impl AppState {
     pub fn start(data: DataDir, mode: NetworkMode) -> std::io::Result<AppState> {
         let config = data.config().unwrap_or_default();
         let data_root = data.root().to_path_buf();
+        let started_offline = mode.offline;
         let repaint: Arc<Mutex<Option<egui::Context>>> = Arc::default();
         let waker = repaint.clone();
         let (client, updates) = Client::start(data, mode, move || {
@@ -97,6 +132,7 @@ impl AppState {
             language: Language::from_code(&config.language),
             config_at_start: config.clone(),
             config,
+            started_offline,
             data_root,
             device: None,
             networks: Vec::new(),
@@ -110,7 +146,41 @@ impl AppState {
             loaded: false,
             wanted_network: None,
             watching: false,
+            history: None,
+            text_at: None,
         })
+    }
+
+    /// A state with no node, showing `view`: every action is kept, not run (see
+    /// [`AppState::sent`]). For tests of what a click asks.
+    pub fn detached(view: NetworkView) -> AppState {
+        let (client, updates) = Client::detached();
+        let config = kring_store::Config::default();
+        AppState {
+            client,
+            updates,
+            repaint: Arc::default(),
+            in_flight: BTreeMap::new(),
+            language: Language::from_code(&config.language),
+            config_at_start: config.clone(),
+            config,
+            started_offline: true,
+            data_root: PathBuf::new(),
+            device: None,
+            networks: vec![NetworkEntry { id: view.network.clone(), name: view.snapshot.info.name.clone() }],
+            wanted_network: Some(view.network.clone()),
+            view: Some(view),
+            status: SyncStatus::default(),
+            error: None,
+            notice: None,
+            dialog: None,
+            warnings: Vec::new(),
+            failed: None,
+            loaded: true,
+            watching: true,
+            history: None,
+            text_at: None,
+        }
     }
 
     /// Takes in everything the node sent since the last frame; returns the commands that
@@ -152,6 +222,8 @@ impl AppState {
                     }
                 }
                 Update::Status(status) => self.status = status,
+                Update::History(history) => self.history = Some(history),
+                Update::TextAt(text) => self.text_at = Some(text),
                 Update::Done { request, result } => {
                     let after = self.in_flight.remove(&request).unwrap_or(After::Nothing);
                     match result {
@@ -159,7 +231,7 @@ impl AppState {
                             self.error = None;
                             finished.push(Finished { after, value });
                         }
-                        Err(err) => self.error = Some(err),
+                        Err(failure) => self.error = Some(Refusal { after, failure }),
                     }
                 }
             }
@@ -226,6 +298,9 @@ impl AppState {
     }
 
     pub fn send(&mut self, command: Command, after: After) -> u64 {
+        if self.error.as_ref().is_some_and(|e| e.after == after) {
+            self.error = None;
+        }
         let id = self.client.send(command);
         self.in_flight.insert(id, after);
         id
@@ -250,13 +325,37 @@ impl AppState {
     }
 
     /// One user action on the open network, run by the node as this device's member.
-    pub fn edit(
-        &mut self,
-        after: After,
-        edit: impl FnOnce(&mut Network, &MemberId) -> Result<Option<String>, ModelError> + Send + 'static,
-    ) {
+    pub fn edit(&mut self, after: After, edit: Edit) {
         let Some(network) = self.network_id().map(String::from) else { return };
-        self.send(Command::Edit { network, edit: Box::new(edit) }, after);
+        self.send(Command::Edit { network, edit }, after);
+    }
+
+    /// Refuses an action here, before it reaches the node (a form left empty).
+    pub fn refuse(&mut self, after: After, error: impl Into<NodeError>) {
+        self.error = Some(Refusal { after, failure: std::sync::Arc::new(error.into()) });
+    }
+
+    /// The refusal of a command sent from the form `after`, in the person's language.
+    pub fn error_for(&self, after: After) -> Option<String> {
+        let error = self.error.as_ref().filter(|e| e.after == after)?;
+        Some(crate::i18n::errors::node_error(self.language, &error.failure))
+    }
+
+    /// The refusal shown now, wherever it shows, in the person's language.
+    pub fn error_text(&self) -> Option<String> {
+        let error = self.error.as_ref()?;
+        Some(crate::i18n::errors::node_error(self.language, &error.failure))
+    }
+
+    /// Whether this device's member coordinates the open network.
+    pub fn is_coordinator(&self) -> bool {
+        let snapshot = self.snapshot();
+        self.me().and_then(|me| snapshot?.members.get(me)).is_some_and(|m| m.role == kring_model::Role::Coordinator)
+    }
+
+    /// What a detached state (see [`AppState::detached`]) was asked to do, in order.
+    pub fn sent(&self) -> &[Command] {
+        self.client.sent()
     }
 
     pub fn set_language(&mut self, language: Language) {

@@ -21,7 +21,7 @@ fn network_with_a_held_session(ui: &mut Ui) -> kring_model::SessionId {
     click(ui, nl(Text::CreateNetwork));
     wait_until(ui, "the network is open", |app| app.state.view.is_some());
     type_into(ui, Role::TextInput, nl(Text::Title), "Leesbegrip");
-    ui.state_mut().forms.session_date = "2026-09-01".into();
+    ui.state_mut().pages.sessions.date = "1-9-2026".into();
     click(ui, nl(Text::AddSession));
     let Screen::Session(session) = ui.state().screen.clone() else { panic!("the session opens") };
     type_into(ui, Role::MultilineTextInput, nl(Text::Notes), "Samen lezen <script>alert(1)</script> werkt.");
@@ -75,7 +75,7 @@ fn notes_report_and_attendance_are_saved_where_the_person_chose() {
     // A folder that does not exist: an inline error naming the file, nothing written.
     let nowhere = out.path().join("weg").join("verslag.md");
     save(&mut ui, &nowhere, "x".into());
-    let error = ui.state().state.error.clone().unwrap_or_default();
+    let error = ui.state().state.error_text().unwrap_or_default();
     assert!(error.contains("verslag.md"), "{error}");
     assert!(!nowhere.exists());
 }
@@ -148,7 +148,7 @@ fn a_bundle_from_a_usb_stick_brings_in_work_done_elsewhere() {
     let sessions_before = ui.state().state.snapshot().unwrap().sessions.len();
     ui.state_mut().state.run_file_job(FileJob::ImportBundle, damaged);
     settle(&mut ui);
-    let error = ui.state().state.error.clone().unwrap_or_default();
+    let error = ui.state().state.error_text().unwrap_or_default();
     assert!(error.contains("kapot.kring"), "{error}");
     assert_eq!(ui.state().state.snapshot().unwrap().sessions.len(), sessions_before);
 }

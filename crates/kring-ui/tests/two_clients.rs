@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{Queryable, by};
 use kring_model::TextField;
 use kring_ui::Screen;
 use kring_ui::i18n::Text;
@@ -17,7 +17,7 @@ fn notes(ui: &Ui) -> String {
 
 /// Where the typist's caret is in the notes (selection start, end).
 fn caret(ui: &Ui, field: &TextField) -> Option<(usize, usize)> {
-    ui.state().forms.drafts.get(field)?.caret()
+    ui.state().pages.session.drafts.get(field)?.caret()
 }
 
 /// Steps both clients until `done` holds for the pair, for at most 20 seconds.
@@ -60,7 +60,7 @@ fn joined_pair() -> Pair {
     let Screen::Session(session) = anna.state().screen.clone() else { panic!("the session opens") };
     click(&mut anna, nl(Text::Members));
     click(&mut anna, nl(Text::MakeInvite));
-    let ticket = anna.state().forms.ticket_made.clone().expect("a ticket is shown");
+    let ticket = anna.state().pages.members.ticket_made.clone().expect("a ticket is shown");
 
     // Bram pastes the ticket at his first start.
     type_into(&mut bram, Role::TextInput, nl(Text::YourName), "Bram");
@@ -188,4 +188,123 @@ fn a_change_from_a_modified_client_is_refused_and_the_coordinator_is_told_whose_
     });
     let shown = anna.state().state.snapshot().unwrap();
     assert_eq!(shown.members[&me].role, kring_model::Role::Member, "Bram is still a regular member at Anna's");
+}
+
+/// The sync details tell the truth after a join: both laptops say they are in sync with the
+/// other, not "geweigerd" (the joiner was refused once, before it was a member).
+#[test]
+fn after_a_join_both_sides_details_say_in_sync() {
+    let Pair { mut anna, mut bram, _dirs, .. } = joined_pair();
+    anna.state_mut().pages.status.show_peers = true;
+    bram.state_mut().pages.status.show_peers = true;
+    let in_sync = |ui: &Ui| {
+        let peers = &ui.state().state.status.peers;
+        !peers.is_empty() && peers.values().all(|p| p.connected && !p.refused && !p.in_sync.is_empty())
+    };
+    wait_both(&mut anna, &mut bram, "both are in sync with the other", |a, b| in_sync(a) && in_sync(b));
+    for ui in [&mut anna, &mut bram] {
+        ui.step();
+        assert!(ui.query_by_label(nl(Text::Refused)).is_none(), "nobody is shown as refused");
+        assert!(ui.query_all_by_label(nl(Text::InSync)).count() >= 2, "the bar and the peer's line say in sync");
+    }
+}
+
+/// Coordinators can make another member coordinator and back; the last coordinator is never
+/// demoted, and the refusal says why, in Dutch, beside the members.
+#[test]
+fn a_coordinator_makes_a_co_coordinator_and_the_last_one_stays() {
+    let Pair { mut anna, mut bram, _dirs, .. } = joined_pair();
+    let bram_id = bram.state().state.me().unwrap().clone();
+    let anna_id = anna.state().state.me().unwrap().clone();
+    anna.state_mut().screen = Screen::Members;
+    anna.step();
+    click(&mut anna, &format!("{}: Bram", nl(Text::MakeCoordinator)));
+    wait_until(&mut bram, "Bram is coordinator on his own laptop", |app| app.state.is_coordinator());
+    bram.state_mut().screen = Screen::Members;
+    bram.step();
+    assert!(bram.query_by_label(nl(Text::MakeInvite)).is_some(), "a coordinator can invite");
+
+    // Bram makes Anna a regular member; then he is the last coordinator and cannot step down.
+    click(&mut bram, &format!("{}: Anna", nl(Text::MakeMember)));
+    wait_until(&mut anna, "Anna is a regular member", |app| !app.state.is_coordinator());
+    click(&mut bram, &format!("{}: Bram", nl(Text::MakeMember)));
+    let refusal = "Een netwerk heeft altijd een coördinator: maak eerst iemand anders coördinator.";
+    assert!(bram.query_by_label(refusal).is_some(), "{:?}", bram.state().state.error_text());
+    let shown = bram.state().state.snapshot().unwrap();
+    assert_eq!(shown.members[&bram_id].role, kring_model::Role::Coordinator);
+    assert_eq!(shown.members[&anna_id].role, kring_model::Role::Member);
+}
+
+/// "Mijn andere laptop toevoegen": Anna's second laptop pastes the link ticket, becomes her
+/// laptop, and votes as Anna: one vote per member, whichever laptop casts it.
+#[test]
+fn a_second_laptop_of_the_same_person_votes_as_that_member() {
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut first = client(dir_a.path());
+    let mut second = client(dir_b.path());
+    create_network(&mut first, "Anna", "PLG Lezen");
+    click(&mut first, nl(Text::Questions));
+    type_into(&mut first, Role::TextInput, nl(Text::ProposeQuestion), "Hoe lezen we samen?");
+    click(&mut first, nl(Text::Propose));
+    click(&mut first, nl(Text::Vote));
+    click(&mut first, nl(Text::Members));
+    click(&mut first, nl(Text::MakeLinkTicket));
+    let ticket = first.state().pages.members.link_made.clone().expect("a link ticket is shown");
+
+    // The second laptop, at its first start, pastes the ticket.
+    type_into(&mut second, Role::MultilineTextInput, nl(Text::LinkTicket), &ticket);
+    second.get_by_label(nl(Text::LinkLaptop)).click();
+    wait_both(&mut first, &mut second, "the second laptop has the network", |_, b| {
+        b.state().state.snapshot().is_some()
+    });
+    wait_until(&mut second, "the second laptop is Anna's", |app| app.state.me().is_some());
+    let anna = first.state().state.me().unwrap().clone();
+    assert_eq!(second.state().state.me(), Some(&anna), "the same member");
+
+    // Her vote is already there; voting again from the second laptop takes it back, once.
+    second.state_mut().screen = Screen::Questions;
+    second.step();
+    assert!(second.query_by_label(nl(Text::RetractVote)).is_some(), "Anna's vote shows on her other laptop");
+    assert!(second.query_by_label("1 stem").is_some());
+    type_into(&mut second, Role::TextInput, nl(Text::ProposeQuestion), "Wat lezen leerlingen thuis?");
+    click(&mut second, nl(Text::Propose));
+    wait_until(&mut second, "the second question shows", |app| app.state.snapshot().unwrap().questions.len() == 2);
+    second.get_all_by_label(nl(Text::Vote)).next().unwrap().click();
+    second.step();
+    settle(&mut second);
+    wait_both(&mut first, &mut second, "both questions have one vote on the first laptop", |a, _| {
+        let shown = a.state().state.snapshot().unwrap();
+        shown.questions.len() == 2 && shown.questions.values().all(|q| q.votes.len() == 1 && q.votes.contains(&anna))
+    });
+    let shown = first.state().state.snapshot().unwrap();
+    assert_eq!(shown.members[&anna].devices.len(), 2, "two laptops, one member");
+}
+
+/// "Geschiedenis": Anna reads the notes as they were before Bram added to them.
+#[test]
+fn the_history_of_the_notes_shows_an_older_version() {
+    let Pair { mut anna, mut bram, session, _dirs } = joined_pair();
+    anna.state_mut().screen = Screen::Session(session.clone());
+    bram.state_mut().screen = Screen::Session(session.clone());
+    anna.step();
+    bram.step();
+    type_into(&mut anna, Role::MultilineTextInput, nl(Text::Notes), "Eerste versie.");
+    wait_both(&mut anna, &mut bram, "Anna's notes reach Bram", |_, b| notes(b) == "Eerste versie.");
+    type_into(&mut bram, Role::MultilineTextInput, nl(Text::Notes), " Bram vulde aan.");
+    wait_both(&mut anna, &mut bram, "Bram's words reach Anna", |a, _| notes(a) == "Eerste versie. Bram vulde aan.");
+
+    anna.get_all_by_label(nl(Text::History)).nth(1).expect("the notes' history button").click();
+    anna.step();
+    wait_until(&mut anna, "the moments are listed", |app| app.state.history.is_some());
+    let versions = anna.state().state.history.clone().unwrap().versions;
+    assert!(versions.len() >= 2, "Anna's and Bram's moments: {versions:?}");
+    // The older moment (Anna's) shows the text without Bram's words.
+    let older = anna.get_all_by_label_contains("— Anna").next().expect("Anna's moment is listed");
+    older.click();
+    anna.step();
+    wait_until(&mut anna, "the older text is read", |app| app.state.text_at.is_some());
+    let shown = anna.query_all(by().role(Role::MultilineTextInput).value("Eerste versie.")).count();
+    assert_eq!(shown, 1, "the text as it was");
+    click(&mut anna, nl(Text::Close));
+    assert_eq!(notes(&anna), "Eerste versie. Bram vulde aan.", "the editor shows the text as it is");
 }

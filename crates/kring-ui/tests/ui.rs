@@ -26,7 +26,7 @@ fn from_first_start_to_a_question_with_a_vote() {
         // Plan a session; the session page opens.
         type_into(&mut ui, Role::TextInput, nl(Text::Title), "Startbijeenkomst");
         click(&mut ui, nl(Text::AddSession));
-        assert!(matches!(ui.state().screen, Screen::Session(_)), "{:?}", ui.state().state.error);
+        assert!(matches!(ui.state().screen, Screen::Session(_)), "{:?}", ui.state().state.error_text());
 
         // Type notes, mark attendance, add an action.
         type_into(&mut ui, Role::MultilineTextInput, nl(Text::Notes), "We kozen rekenmotivatie.");
@@ -38,7 +38,7 @@ fn from_first_start_to_a_question_with_a_vote() {
         click(&mut ui, nl(Text::Questions));
         type_into(&mut ui, Role::TextInput, nl(Text::ProposeQuestion), "Hoe motiveren we zwakke rekenaars?");
         click(&mut ui, nl(Text::Propose));
-        wait_until(&mut ui, "the question shows", |app| app.forms.question_title.is_empty());
+        wait_until(&mut ui, "the question shows", |app| app.pages.questions.title.is_empty());
         click(&mut ui, nl(Text::Vote));
         wait_until(&mut ui, "the vote shows", |_| true);
         assert!(ui.query_by_label(nl(Text::RetractVote)).is_some(), "the button now offers to retract");
@@ -73,7 +73,8 @@ fn an_empty_network_name_shows_an_inline_error_and_creates_nothing() {
     let mut ui = client(dir.path());
     type_into(&mut ui, Role::TextInput, nl(Text::YourName), "Anna");
     click(&mut ui, nl(Text::CreateNetwork));
-    assert!(ui.query_by_label_contains("must not be empty").is_some(), "{:?}", ui.state().state.error);
+    let error = "Vul de naam van het netwerk in.";
+    assert!(ui.query_by_label(error).is_some(), "{:?}", ui.state().state.error_text());
     assert!(ui.state().state.networks.is_empty());
     assert_eq!(std::fs::read_dir(dir.path().join("networks")).unwrap().count(), 0);
 }
@@ -85,9 +86,9 @@ fn a_malformed_ticket_shows_an_inline_error_and_joins_nothing() {
     type_into(&mut ui, Role::TextInput, nl(Text::YourName), "Bram");
     type_into(&mut ui, Role::MultilineTextInput, nl(Text::Ticket), "kringdezeticketklopt niet");
     click(&mut ui, nl(Text::Join));
-    let error = ui.state().state.error.clone().expect("an error is shown");
+    let error = ui.state().state.error_text().expect("an error is shown");
     assert!(ui.query_by_label(&error).is_some(), "the error is on screen: {error}");
-    assert!(error.contains("ticket"), "the error names the ticket: {error}");
+    assert!(error.contains("geen geldig Kring-ticket"), "the error names the ticket, in Dutch: {error}");
     assert!(ui.state().state.networks.is_empty());
     assert_eq!(std::fs::read_dir(dir.path().join("networks")).unwrap().count(), 0);
 }
@@ -140,12 +141,13 @@ fn a_reflection_round_from_opening_to_scores_figures_and_closing() {
 
     // A round needs a title: refused inline, nothing opened.
     click(&mut ui, nl(Text::OpenRound));
-    assert!(ui.state().state.error.as_deref().is_some_and(|e| e.contains("title")), "{:?}", ui.state().state.error);
+    let error = ui.state().state.error_text();
+    assert_eq!(error.as_deref(), Some("Vul de titel in."));
     assert!(ui.state().state.snapshot().unwrap().rounds.is_empty());
 
     type_into(&mut ui, Role::TextInput, nl(Text::NewRound), "Najaar 2026");
     click(&mut ui, nl(Text::OpenRound));
-    wait_until(&mut ui, "the round is open", |app| app.forms.selected_round.is_some());
+    wait_until(&mut ui, "the round is open", |app| app.pages.reflection.selected_round.is_some());
 
     // Anna scores trust 4 with a comment, and knowledge sharing 2.
     type_into(&mut ui, Role::TextInput, "Vertrouwen", "We durven fouten te delen.");

@@ -1,5 +1,6 @@
 //! Each group of figures, measured on real components.
 
+pub mod find;
 pub mod many_nodes;
 pub mod network;
 pub mod trust;

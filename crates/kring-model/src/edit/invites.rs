@@ -4,7 +4,7 @@ use automerge::{ObjType, transaction::Transactable};
 
 use crate::access;
 use crate::changes::ChangeKind;
-use crate::error::{ModelError, Result};
+use crate::error::{CoordinatorTask, Field, ModelError, Result};
 use crate::genesis::Profile;
 use crate::ids::*;
 use crate::network::Network;
@@ -24,8 +24,8 @@ pub struct NewInvite {
 
 impl Network {
     pub fn create_invite(&mut self, by: &MemberId, invite: &NewInvite) -> Result<InviteId> {
-        self.coordinator(by, "invite people")?;
-        let secret_hash = validate::required("secret hash", &invite.secret_hash, MAX_SHORT)?;
+        self.coordinator(by, CoordinatorTask::Invites)?;
+        let secret_hash = validate::required(Field::SecretHash, &invite.secret_hash, MAX_SHORT)?;
         if invite.max_uses == 0 {
             return Err(ModelError::BadMaxUses);
         }
@@ -50,7 +50,7 @@ impl Network {
     }
 
     pub fn revoke_invite(&mut self, by: &MemberId, invite: &InviteId) -> Result<()> {
-        self.coordinator(by, "revoke invites")?;
+        self.coordinator(by, CoordinatorTask::Invites)?;
         let obj = self.invite_obj(invite)?;
         if access::int(&self.doc, &obj, REVOKED_AT).is_some() {
             return Err(ModelError::InviteRevoked(invite.clone()));
@@ -93,7 +93,7 @@ impl Network {
         self.current_member(admitting)?;
         self.check_invite(invite, secret_hash)?;
         let profile = profile.validated()?;
-        let device = validate::required("device id", device, MAX_SHORT)?;
+        let device = validate::required(Field::DeviceId, device, MAX_SHORT)?;
         let obj = self.invite_obj(invite)?;
         let role = Role::from_doc(access::string(&self.doc, &obj, ROLE).as_deref());
         let uses = self.child_map(&obj, USES)?;

@@ -4,7 +4,7 @@ use automerge::{AutoCommit, ObjId, ObjType, transaction::Transactable};
 
 use crate::access;
 use crate::changes::ChangeKind;
-use crate::error::{ModelError, Result};
+use crate::error::{CoordinatorTask, Field, ModelError, Result};
 use crate::genesis::Profile;
 use crate::ids::*;
 use crate::network::Network;
@@ -40,9 +40,9 @@ impl Network {
         role: Role,
         device: Option<&str>,
     ) -> Result<MemberId> {
-        self.coordinator(by, "add members")?;
+        self.coordinator(by, CoordinatorTask::AddMembers)?;
         let profile = profile.validated()?;
-        let device = device.map(|d| validate::required("device id", d, MAX_SHORT)).transpose()?;
+        let device = device.map(|d| validate::required(Field::DeviceId, d, MAX_SHORT)).transpose()?;
         let members = self.root_map(MEMBERS)?;
         let id = MemberId::random();
         let note = Network::note(by, ChangeKind::MemberAdded, &id);
@@ -60,7 +60,7 @@ impl Network {
     /// Changes a member's own details. Members edit themselves; coordinators may edit anyone.
     pub fn update_profile(&mut self, by: &MemberId, member: &MemberId, profile: &Profile) -> Result<()> {
         if by != member {
-            self.coordinator(by, "edit another member's details")?;
+            self.coordinator(by, CoordinatorTask::OthersProfile)?;
         }
         let obj = self.current_member(member)?;
         let profile = profile.validated()?;
@@ -83,17 +83,17 @@ impl Network {
     /// Adds another device (laptop) to a member. Members add their own; coordinators anyone's.
     pub fn add_device(&mut self, by: &MemberId, member: &MemberId, device: &str) -> Result<()> {
         if by != member {
-            self.coordinator(by, "add a device for another member")?;
+            self.coordinator(by, CoordinatorTask::OthersDevices)?;
         }
         let obj = self.current_member(member)?;
-        let device = validate::required("device id", device, MAX_SHORT)?;
+        let device = validate::required(Field::DeviceId, device, MAX_SHORT)?;
         let devices = self.child_map(&obj, DEVICES)?;
         let note = Network::note(by, ChangeKind::DeviceAdded, member);
         self.change(note, |doc, now| Ok(doc.put(&devices, device, now)?))
     }
 
     pub fn set_role(&mut self, by: &MemberId, member: &MemberId, role: Role) -> Result<()> {
-        self.coordinator(by, "change roles")?;
+        self.coordinator(by, CoordinatorTask::ChangeRoles)?;
         let obj = self.current_member(member)?;
         if role != Role::Coordinator && self.role_of(&obj) == Role::Coordinator {
             self.ensure_other_coordinator(member)?;
@@ -106,7 +106,7 @@ impl Network {
     /// devices are refused and their votes no longer count. Every open invite is revoked in the
     /// same change: the removed member may know a ticket. Returns the invites revoked.
     pub fn remove_member(&mut self, by: &MemberId, member: &MemberId) -> Result<Vec<InviteId>> {
-        self.coordinator(by, "remove members")?;
+        self.coordinator(by, CoordinatorTask::RemoveMembers)?;
         let obj = self.current_member(member)?;
         if self.role_of(&obj) == Role::Coordinator {
             self.ensure_other_coordinator(member)?;

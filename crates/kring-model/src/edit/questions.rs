@@ -4,7 +4,7 @@ use automerge::{ObjType, transaction::Transactable};
 
 use crate::access;
 use crate::changes::ChangeKind;
-use crate::error::{ModelError, Result};
+use crate::error::{Field, ModelError, Result};
 use crate::ids::*;
 use crate::network::Network;
 use crate::schema::*;
@@ -15,8 +15,8 @@ impl Network {
     /// Proposes a learning question. `details` becomes the start of its collaborative text.
     pub fn add_question(&mut self, by: &MemberId, title: &str, details: &str) -> Result<QuestionId> {
         self.current_member(by)?;
-        let title = validate::required("title", title, MAX_NAME)?;
-        let details = validate::optional("details", details, MAX_TEXT)?;
+        let title = validate::required(Field::Title, title, MAX_NAME)?;
+        let details = validate::optional(Field::Details, details, MAX_TEXT)?;
         let questions = self.root_map(QUESTIONS)?;
         let id = QuestionId::random();
         let note = Network::note(by, ChangeKind::QuestionAdded, &id);
@@ -39,7 +39,7 @@ impl Network {
     pub fn rename_question(&mut self, by: &MemberId, question: &QuestionId, title: &str) -> Result<()> {
         self.current_member(by)?;
         let obj = self.live_question(question)?;
-        let title = validate::required("title", title, MAX_NAME)?;
+        let title = validate::required(Field::Title, title, MAX_NAME)?;
         let note = Network::note(by, ChangeKind::QuestionEdited, question);
         self.change(note, |doc, _| Ok(doc.put(&obj, TITLE, title)?))
     }

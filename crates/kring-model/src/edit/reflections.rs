@@ -4,7 +4,7 @@ use automerge::{ObjType, transaction::Transactable};
 
 use crate::access;
 use crate::changes::ChangeKind;
-use crate::error::{ModelError, Result};
+use crate::error::{CoordinatorTask, Field, ModelError, Result};
 use crate::ids::*;
 use crate::network::Network;
 use crate::schema::*;
@@ -13,8 +13,8 @@ use crate::validate::{self, MAX_LONG, MAX_NAME};
 impl Network {
     /// Adds a factor at the end of the list.
     pub fn add_factor(&mut self, by: &MemberId, name: &str) -> Result<FactorId> {
-        self.coordinator(by, "change the reflection factors")?;
-        let name = validate::required("factor", name, MAX_NAME)?;
+        self.coordinator(by, CoordinatorTask::Factors)?;
+        let name = validate::required(Field::Factor, name, MAX_NAME)?;
         let factors = self.root_map(FACTORS)?;
         let last = access::keys(&self.doc, &factors)
             .iter()
@@ -34,16 +34,16 @@ impl Network {
     }
 
     pub fn rename_factor(&mut self, by: &MemberId, factor: &FactorId, name: &str) -> Result<()> {
-        self.coordinator(by, "change the reflection factors")?;
+        self.coordinator(by, CoordinatorTask::Factors)?;
         let obj = self.factor_obj(factor)?;
-        let name = validate::required("factor", name, MAX_NAME)?;
+        let name = validate::required(Field::Factor, name, MAX_NAME)?;
         let note = Network::note(by, ChangeKind::FactorEdited, factor);
         self.change(note, |doc, _| Ok(doc.put(&obj, NAME, name)?))
     }
 
     /// Takes a factor out of future rounds; earlier rounds keep their scores for it.
     pub fn remove_factor(&mut self, by: &MemberId, factor: &FactorId) -> Result<()> {
-        self.coordinator(by, "change the reflection factors")?;
+        self.coordinator(by, CoordinatorTask::Factors)?;
         let obj = self.factor_obj(factor)?;
         let note = Network::note(by, ChangeKind::FactorEdited, factor);
         self.change(note, |doc, now| Ok(doc.put(&obj, REMOVED_AT, now)?))
@@ -51,8 +51,8 @@ impl Network {
 
     /// Opens a round on the factors in use now.
     pub fn open_round(&mut self, by: &MemberId, title: &str) -> Result<RoundId> {
-        self.coordinator(by, "open a reflection round")?;
-        let title = validate::required("title", title, MAX_NAME)?;
+        self.coordinator(by, CoordinatorTask::OpenRound)?;
+        let title = validate::required(Field::Title, title, MAX_NAME)?;
         let factors = self.root_map(FACTORS)?;
         let active: Vec<String> = access::keys(&self.doc, &factors)
             .into_iter()
@@ -98,7 +98,7 @@ impl Network {
             return Err(ModelError::UnknownFactor(factor.clone()));
         }
         let score = validate::score(score)?;
-        let comment = validate::optional("comment", comment, MAX_LONG)?;
+        let comment = validate::optional(Field::Comment, comment, MAX_LONG)?;
         let scores = self.child_map(&obj, SCORES)?;
         let comments = self.child_map(&obj, COMMENTS)?;
         let key = score_key(by.as_str(), factor.as_str());
@@ -117,7 +117,7 @@ impl Network {
     }
 
     pub fn close_round(&mut self, by: &MemberId, round: &RoundId) -> Result<()> {
-        self.coordinator(by, "close a reflection round")?;
+        self.coordinator(by, CoordinatorTask::CloseRound)?;
         let obj = self.round_obj(round)?;
         let note = Network::note(by, ChangeKind::RoundClosed, round);
         self.change(note, |doc, now| Ok(doc.put(&obj, CLOSED_AT, now)?))

@@ -4,14 +4,14 @@ use automerge::{ObjType, transaction::Transactable};
 
 use crate::access;
 use crate::changes::ChangeKind;
-use crate::error::{ModelError, Result};
+use crate::error::{CoordinatorTask, Field, ModelError, Record, Result};
 use crate::ids::*;
 use crate::network::Network;
 use crate::schema::*;
 use crate::validate::{self, MAX_LONG, MAX_NAME, MAX_SHORT};
 use crate::vocab::{Attendance, SessionKind};
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewSession {
     pub title: String,
     pub kind: SessionKind,
@@ -21,7 +21,7 @@ pub struct NewSession {
 }
 
 /// A change to a session's details; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SessionChanges {
     pub title: Option<String>,
     pub kind: Option<SessionKind>,
@@ -29,7 +29,7 @@ pub struct SessionChanges {
     pub location: Option<String>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewAction {
     pub text: String,
     pub owner: Option<MemberId>,
@@ -40,9 +40,9 @@ pub struct NewAction {
 impl Network {
     pub fn add_session(&mut self, by: &MemberId, session: &NewSession) -> Result<SessionId> {
         self.current_member(by)?;
-        let title = validate::required("title", &session.title, MAX_NAME)?;
+        let title = validate::required(Field::Title, &session.title, MAX_NAME)?;
         let starts_at = validate::date_time(&session.starts_at)?;
-        let location = validate::optional("location", &session.location, MAX_SHORT)?;
+        let location = validate::optional(Field::Location, &session.location, MAX_SHORT)?;
         let sessions = self.root_map(SESSIONS)?;
         let id = SessionId::random();
         let note = Network::note(by, ChangeKind::SessionAdded, &id);
@@ -69,7 +69,7 @@ impl Network {
         let obj = self.live_session(session)?;
         let mut puts: Vec<(&str, String)> = Vec::new();
         if let Some(title) = &changes.title {
-            puts.push((TITLE, validate::required("title", title, MAX_NAME)?));
+            puts.push((TITLE, validate::required(Field::Title, title, MAX_NAME)?));
         }
         if let Some(kind) = changes.kind {
             puts.push((KIND, kind.as_str().to_string()));
@@ -78,7 +78,7 @@ impl Network {
             puts.push((STARTS_AT, validate::date_time(starts_at)?));
         }
         if let Some(location) = &changes.location {
-            puts.push((LOCATION, validate::optional("location", location, MAX_SHORT)?));
+            puts.push((LOCATION, validate::optional(Field::Location, location, MAX_SHORT)?));
         }
         let note = Network::note(by, ChangeKind::SessionEdited, session);
         self.change(note, |doc, _| {
@@ -98,7 +98,7 @@ impl Network {
         status: Attendance,
     ) -> Result<()> {
         if by != member {
-            self.coordinator(by, "record another member's attendance")?;
+            self.coordinator(by, CoordinatorTask::OthersAttendance)?;
         }
         self.current_member(by)?;
         self.current_member(member)?;
@@ -134,7 +134,7 @@ impl Network {
     pub fn add_action(&mut self, by: &MemberId, session: &SessionId, action: &NewAction) -> Result<ActionId> {
         self.current_member(by)?;
         let obj = self.live_session(session)?;
-        let text = validate::required("action", &action.text, MAX_LONG)?;
+        let text = validate::required(Field::Action, &action.text, MAX_LONG)?;
         if let Some(owner) = &action.owner {
             self.current_member(owner)?;
         }
@@ -161,10 +161,36 @@ impl Network {
 
     pub fn set_action_done(&mut self, by: &MemberId, session: &SessionId, action: &ActionId, done: bool) -> Result<()> {
         self.current_member(by)?;
-        let obj = self.live_session(session)?;
-        let a = self.child(&obj, ACTIONS, action.as_str()).ok_or_else(|| ModelError::UnknownAction(action.clone()))?;
+        let a = self.action_obj(session, action)?;
+        self.not_deleted(&a, Record::Action, action.as_str())?;
         let note = Network::note(by, ChangeKind::ActionEdited, session);
         self.change(note, |doc, _| Ok(doc.put(&a, DONE, done)?))
+    }
+
+    /// Puts an action in the bin; like a session, it can be restored.
+    pub fn delete_action(&mut self, by: &MemberId, session: &SessionId, action: &ActionId) -> Result<()> {
+        self.current_member(by)?;
+        let a = self.action_obj(session, action)?;
+        self.not_deleted(&a, Record::Action, action.as_str())?;
+        let note = Network::note(by, ChangeKind::ActionEdited, session);
+        self.change(note, |doc, now| Ok(doc.put(&a, DELETED_AT, now)?))
+    }
+
+    pub fn restore_action(&mut self, by: &MemberId, session: &SessionId, action: &ActionId) -> Result<()> {
+        self.current_member(by)?;
+        let a = self.action_obj(session, action)?;
+        let note = Network::note(by, ChangeKind::ActionEdited, session);
+        self.change(note, |doc, _| {
+            if access::int(doc, &a, DELETED_AT).is_some() {
+                doc.delete(&a, DELETED_AT)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn action_obj(&self, session: &SessionId, action: &ActionId) -> Result<automerge::ObjId> {
+        let obj = self.live_session(session)?;
+        self.child(&obj, ACTIONS, action.as_str()).ok_or_else(|| ModelError::UnknownAction(action.clone()))
     }
 
     /// Soft delete: the session disappears from lists but everything in it stays, including

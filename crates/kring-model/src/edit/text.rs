@@ -8,7 +8,7 @@
 use automerge::{ObjId, ReadDoc, transaction::Transactable};
 
 use crate::changes::ChangeKind;
-use crate::error::{ModelError, Result};
+use crate::error::{Field, ModelError, Result};
 use crate::ids::*;
 use crate::network::Network;
 use crate::schema::*;
@@ -26,13 +26,14 @@ pub enum TextField {
 }
 
 impl TextField {
-    pub(crate) fn name(&self) -> &'static str {
+    /// Which field this is, for errors.
+    pub fn field(&self) -> Field {
         match self {
-            TextField::Agenda(_) => "agenda",
-            TextField::Notes(_) => "notes",
-            TextField::Details(_) => "details",
-            TextField::Insights(_) => "insights",
-            TextField::Cycle(..) => "cycle text",
+            TextField::Agenda(_) => Field::Agenda,
+            TextField::Notes(_) => Field::Notes,
+            TextField::Details(_) => Field::Details,
+            TextField::Insights(_) => Field::Insights,
+            TextField::Cycle(..) => Field::CycleText,
         }
     }
 
@@ -83,11 +84,11 @@ impl Network {
         let obj = self.text_object(field)?;
         let len = self.doc.length(&obj);
         if pos.checked_add(delete).is_none_or(|end| end > len) {
-            return Err(ModelError::BadTextRange { field: field.name(), pos: pos.saturating_add(delete), len });
+            return Err(ModelError::BadTextRange { field: field.field(), pos: pos.saturating_add(delete), len });
         }
         let new_len = len - delete + insert.chars().count();
         if new_len > MAX_TEXT {
-            return Err(ModelError::TooLong { field: field.name(), len: new_len, max: MAX_TEXT });
+            return Err(ModelError::TooLong { field: field.field(), len: new_len, max: MAX_TEXT });
         }
         let (what, target) = field.change();
         let note = Network::note(by, what, target);
@@ -102,7 +103,7 @@ impl Network {
         let obj = self.text_object(field)?;
         let len = new.chars().count();
         if len > MAX_TEXT {
-            return Err(ModelError::TooLong { field: field.name(), len, max: MAX_TEXT });
+            return Err(ModelError::TooLong { field: field.field(), len, max: MAX_TEXT });
         }
         let (what, target) = field.change();
         let note = Network::note(by, what, target);
@@ -112,7 +113,7 @@ impl Network {
     /// Adds `text` as a new line at the end (how the CLI and quick notes add to minutes).
     pub fn append_text(&mut self, by: &MemberId, field: &TextField, text: &str) -> Result<()> {
         if text.trim().is_empty() {
-            return Err(ModelError::Empty { field: field.name() });
+            return Err(ModelError::Empty { field: field.field() });
         }
         let current = self.text(field)?;
         let insert = if current.is_empty() || current.ends_with('\n') { text.to_string() } else { format!("\n{text}") };

@@ -65,7 +65,7 @@ impl Network {
         let obj = self.text_object(field)?;
         let (what, target) = field.change();
         let note = Network::note(by, what, target);
-        let name = field.name();
+        let name = field.field();
         self.change(note, |doc, _| {
             for splice in splices {
                 let len = doc.length(&obj);

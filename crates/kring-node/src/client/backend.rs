@@ -10,22 +10,28 @@ use kring_store::DataDir;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-use super::command::{Command, Edit};
+use super::command::Command;
 use super::first_paint;
 use super::seen::Seen;
 use super::status::{Reach, SyncStatus};
 use super::typist::Typing;
-use super::update::{NetworkEntry, NetworkView, Update};
+use super::update::{Failure, NetworkEntry, NetworkView, Update};
 use super::{Outbox, Request};
 use crate::address_book::addr_to_text;
-use crate::{FoundVia, InviteTicket, NetworkMode, Node};
+use crate::{BundleProblem, FoundVia, InviteTicket, NetworkMode, Node, NodeError};
 
 /// How long joining may take before the person is told the inviter cannot be reached.
 const JOIN_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long a ticket for the person's other laptop can be used.
+const DEVICE_LINK_VALID: Duration = Duration::from_secs(15 * 60);
 /// How often reachability and connection paths are looked at again.
 const STATUS_INTERVAL: Duration = Duration::from_secs(2);
 
-type Reply = Result<Option<String>, String>;
+type Reply = Result<Option<String>, Failure>;
+
+fn failed(err: impl Into<NodeError>) -> Failure {
+    Arc::new(err.into())
+}
 
 /// Work that finished on another task (joining takes seconds; the loop does not wait for it).
 enum Finished {
@@ -61,7 +67,7 @@ pub(crate) async fn run(data: DataDir, mode: NetworkMode, mut inbox: UnboundedRe
     let (node, warnings) = match Node::start(&data, &mode).await {
         Ok(started) => started,
         Err(err) => {
-            let reason = format!("the sync engine could not start: {err}");
+            let reason = failed(err);
             outbox.send(Update::Failed(reason.clone()));
             while let Some(request) = inbox.recv().await {
                 outbox.send(Update::Done { request: request.id, result: Err(reason.clone()) });
@@ -118,7 +124,7 @@ pub(crate) async fn run(data: DataDir, mode: NetworkMode, mut inbox: UnboundedRe
 
 impl Backend {
     fn handle(&mut self, Request { id, command }: Request) {
-        tracing::debug!(request = id, ?command);
+        tracing::debug!(request = id, command = command.name());
         let result = match command {
             Command::Watch { network } => {
                 self.watched = Some(network);
@@ -131,7 +137,7 @@ impl Backend {
                     self.spawn_join(id, ticket, profile);
                     return;
                 }
-                Err(err) => Err(err.to_string()),
+                Err(err) => Err(failed(err)),
             },
             Command::Edit { network, edit } => self.edit(&network, edit),
             Command::Type { network, field, seen, splices, caret } => {
@@ -141,30 +147,62 @@ impl Backend {
                 self.node
                     .edit(&network, |open, me| typing.type_text(&network, open, me, &field, seen, &splices, caret))
                     .map(|()| None)
-                    .map_err(|e| e.to_string())
+                    .map_err(failed)
             }
             Command::CreateInvite { network, role, max_uses, valid_for } => {
                 self.view_dirty = true;
                 self.node
                     .create_invite(&network, role, max_uses, valid_for)
                     .map(|(_, ticket)| Some(ticket.to_text()))
-                    .map_err(|e| e.to_string())
+                    .map_err(failed)
             }
             Command::Connect { address } => self.connect(&address),
-            Command::SaveSettings { config } => {
-                self.data.save_config(&config).map(|()| None).map_err(|e| e.to_string())
-            }
+            Command::SaveSettings { config } => self.data.save_config(&config).map(|()| None).map_err(failed),
             Command::MarkSeen { network } => self.mark_seen(&network),
             Command::WriteFile { path, contents } => write_file(&path, &contents),
             Command::ExportBundle { network, path } => self.export_bundle(&network, &path),
             Command::ImportBundle { path } => self.import_bundle(&path),
+            Command::CreateDeviceLink { network } => {
+                self.node.create_device_link(&network, DEVICE_LINK_VALID).map(|t| Some(t.to_text())).map_err(failed)
+            }
+            Command::LinkDevice { ticket } => match crate::link_ticket::DeviceLinkTicket::parse(ticket.trim()) {
+                Ok(ticket) => {
+                    self.spawn_link(id, ticket);
+                    return;
+                }
+                Err(err) => Err(failed(err)),
+            },
+            Command::History { network, field } => self.history(&network, field),
+            Command::TextAt { network, field, heads } => self.text_at(&network, field, heads),
         };
         self.results.push(Update::Done { request: id, result });
     }
 
-    fn edit(&mut self, network: &str, edit: Edit) -> Reply {
+    fn edit(&mut self, network: &str, edit: kring_model::Edit) -> Reply {
         self.view_dirty = true;
-        self.node.edit(network, edit).map_err(|e| e.to_string())
+        let applied = self.node.edit(network, |network, me| edit.apply(network, me)).map_err(failed)?;
+        Ok(match applied {
+            kring_model::Applied::Nothing => None,
+            kring_model::Applied::Created(id) => Some(id),
+            kring_model::Applied::RevokedInvites(revoked) => (!revoked.is_empty()).then(|| revoked.len().to_string()),
+        })
+    }
+
+    fn history(&mut self, network: &str, field: kring_model::TextField) -> Reply {
+        let versions = self.node.read(network, |n| n.text_history(&field)).map_err(failed)?.map_err(failed)?;
+        self.results.push(Update::History(super::TextHistory { field, versions }));
+        Ok(None)
+    }
+
+    fn text_at(
+        &mut self,
+        network: &str,
+        field: kring_model::TextField,
+        heads: Vec<kring_model::automerge::ChangeHash>,
+    ) -> Reply {
+        let text = self.node.read(network, |n| n.text_at(&field, &heads)).map_err(failed)?.map_err(failed)?;
+        self.results.push(Update::TextAt(super::TextAt { field, heads, text }));
+        Ok(None)
     }
 
     fn mark_seen(&mut self, network_id: &str) -> Reply {
@@ -190,25 +228,25 @@ impl Backend {
 
     /// Merges a bundle into the network it holds, saves, and passes the news on to peers.
     fn import_bundle(&mut self, path: &Path) -> Reply {
-        let bytes = std::fs::read(path).map_err(|err| format!("cannot read {}: {err}", path.display()))?;
-        let mut incoming =
-            crate::bundle::read(&bytes).map_err(|why| format!("{} cannot be read in: {why}", path.display()))?;
+        let bundle_failed =
+            |problem| failed(NodeError::Bundle { path: path.to_path_buf(), problem: Box::new(problem) });
+        let bytes = std::fs::read(path)
+            .map_err(|source| failed(kring_store::StoreError::Io { path: path.to_path_buf(), source }))?;
+        let mut incoming = crate::bundle::read(&bytes).map_err(bundle_failed)?;
         let network_id = incoming.network.id().to_string();
         let new_changes = {
             let mut library = self.node.shared().lock();
-            let open = library.get_mut(&network_id).ok_or_else(|| {
-                format!("{} holds a network this device has not joined; join it with a ticket first", path.display())
-            })?;
+            let open = library.get_mut(&network_id).ok_or_else(|| bundle_failed(BundleProblem::NotJoined))?;
             let new_changes = match crate::bundle::merge(open, &mut incoming) {
                 Ok(new_changes) => new_changes,
-                Err(rejected) => {
-                    if rejected.panicked {
+                Err(refused) => {
+                    if refused.panicked {
                         kring_sync::Library::restore_saved(&mut *library, &network_id);
                     }
-                    return Err(format!("{} cannot be read in: {rejected}", path.display()));
+                    return Err(bundle_failed(refused.problem));
                 }
             };
-            open.persist().map_err(|e| format!("could not save: {e}"))?;
+            open.persist().map_err(failed)?;
             new_changes
         };
         if new_changes > 0 {
@@ -220,10 +258,10 @@ impl Backend {
 
     fn create_network(&mut self, name: &str, founder: &Profile) -> Reply {
         let details = NetworkDetails { name: name.to_string(), ..Default::default() };
-        let (mut network, _) = Network::create(&details, founder, &self.data.device_id()).map_err(|e| e.to_string())?;
+        let (mut network, _) = Network::create(&details, founder, &self.data.device_id()).map_err(failed)?;
         let id = network.id().to_string();
         // Creating the store saves the whole document.
-        let store = self.data.create_network(&id, network.doc_mut()).map_err(|e| e.to_string())?;
+        let store = self.data.create_network(&id, network.doc_mut()).map_err(failed)?;
         self.node.add_network(network, store);
         self.send_networks();
         Ok(Some(id))
@@ -233,7 +271,16 @@ impl Backend {
         let (node, data, finished) = (self.node.clone(), self.data.clone(), self.finished.clone());
         tokio::spawn(async move {
             let result = node.join_network(&data, &ticket, &profile, JOIN_TIMEOUT).await;
-            let result = result.map(|joined| Some(joined.network)).map_err(|e| e.to_string());
+            let result = result.map(|joined| Some(joined.network)).map_err(failed);
+            let _ = finished.send(Finished::Joined { request, result });
+        });
+    }
+
+    fn spawn_link(&self, request: u64, ticket: crate::link_ticket::DeviceLinkTicket) {
+        let (node, data, finished) = (self.node.clone(), self.data.clone(), self.finished.clone());
+        tokio::spawn(async move {
+            let result = node.link_device(&data, &ticket, JOIN_TIMEOUT).await;
+            let result = result.map(|joined| Some(joined.network)).map_err(failed);
             let _ = finished.send(Finished::Joined { request, result });
         });
     }
@@ -255,7 +302,7 @@ impl Backend {
             Ok(ticket) => (ticket.peers, FoundVia::Ticket),
             Err(_) => {
                 let addr = crate::address_book::parse_address(address)
-                    .ok_or_else(|| format!("'{address}' is not a Kring address (ID@IP:PORT) or ticket"))?;
+                    .ok_or_else(|| failed(NodeError::NotAnAddress(address.to_string())))?;
                 (vec![addr], FoundVia::Typed)
             }
         };
@@ -372,13 +419,13 @@ impl Backend {
     }
 }
 
-fn not_open(network: &str) -> String {
-    format!("network {network} is not open on this device")
+fn not_open(network: &str) -> Failure {
+    failed(NodeError::UnknownNetwork(network.to_string()))
 }
 
 /// Writes a file the person chose, whole or not at all.
 fn write_file(path: &Path, contents: &[u8]) -> Reply {
-    kring_store::write_atomic(path, contents, None).map_err(|err| format!("cannot save {}: {err}", path.display()))?;
+    kring_store::write_atomic(path, contents, None).map_err(failed)?;
     Ok(Some(path.display().to_string()))
 }
 

@@ -3,12 +3,11 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use kring_model::{MemberId, ModelError, Network, Profile, Role, Splice, TextField};
+use kring_model::automerge::ChangeHash;
+use kring_model::{Edit, Profile, Role, Splice, TextField};
 
-/// One user action on a network, run as the device's member. It returns the id of what it
-/// created, if anything (a new session, a new question).
-pub type Edit = Box<dyn FnOnce(&mut Network, &MemberId) -> Result<Option<String>, ModelError> + Send>;
-
+/// Commands are plain data: a test can see which one a click sent without running a node.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     /// Show this network: snapshots of it follow every change, local or remote.
     Watch {
@@ -23,6 +22,9 @@ pub enum Command {
         ticket: String,
         profile: Profile,
     },
+    /// One user action, run as this device's member. Answers with the id of what it created,
+    /// if anything (a new session, a new question), or for a removal the number of invites it
+    /// revoked.
     Edit {
         network: String,
         edit: Edit,
@@ -70,24 +72,48 @@ pub enum Command {
     ImportBundle {
         path: PathBuf,
     },
+    /// A one-time ticket for this person's other laptop. Answers with the ticket text.
+    CreateDeviceLink {
+        network: String,
+    },
+    /// Become another laptop of the member whose laptop made `ticket`. Answers with the
+    /// network's id.
+    LinkDevice {
+        ticket: String,
+    },
+    /// The moments a text changed, sent as [`Update::History`](super::Update::History).
+    History {
+        network: String,
+        field: TextField,
+    },
+    /// A text as it was at `heads`, sent as [`Update::TextAt`](super::Update::TextAt).
+    TextAt {
+        network: String,
+        field: TextField,
+        heads: Vec<ChangeHash>,
+    },
 }
 
-impl std::fmt::Debug for Command {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let name = match self {
-            Command::Watch { .. } => "Watch",
-            Command::CreateNetwork { .. } => "CreateNetwork",
-            Command::Join { .. } => "Join",
-            Command::Edit { .. } => "Edit",
-            Command::Type { .. } => "Type",
-            Command::CreateInvite { .. } => "CreateInvite",
-            Command::Connect { .. } => "Connect",
-            Command::SaveSettings { .. } => "SaveSettings",
-            Command::MarkSeen { .. } => "MarkSeen",
-            Command::WriteFile { .. } => "WriteFile",
-            Command::ExportBundle { .. } => "ExportBundle",
-            Command::ImportBundle { .. } => "ImportBundle",
-        };
-        f.write_str(name)
+impl Command {
+    /// What kind of command this is, for logs: never what it carries (notes hold pupils' data).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Watch { .. } => "watch",
+            Command::CreateNetwork { .. } => "create network",
+            Command::Join { .. } => "join",
+            Command::Edit { edit, .. } => edit.name(),
+            Command::Type { .. } => "type",
+            Command::CreateInvite { .. } => "create invite",
+            Command::Connect { .. } => "connect",
+            Command::SaveSettings { .. } => "save settings",
+            Command::MarkSeen { .. } => "mark seen",
+            Command::WriteFile { .. } => "write file",
+            Command::ExportBundle { .. } => "export bundle",
+            Command::ImportBundle { .. } => "import bundle",
+            Command::CreateDeviceLink { .. } => "create device link",
+            Command::LinkDevice { .. } => "link device",
+            Command::History { .. } => "history",
+            Command::TextAt { .. } => "text at",
+        }
     }
 }

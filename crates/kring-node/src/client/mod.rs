@@ -20,9 +20,9 @@ use std::thread::JoinHandle;
 use kring_store::DataDir;
 use tokio::sync::mpsc as tokio_mpsc;
 
-pub use command::{Command, Edit};
+pub use command::Command;
 pub use status::{PeerStatus, Reach, RefusedChange, SyncStatus};
-pub use update::{NetworkEntry, NetworkView, Update};
+pub use update::{Failure, NetworkEntry, NetworkView, TextAt, TextHistory, Update};
 
 use crate::NetworkMode;
 
@@ -52,6 +52,8 @@ pub struct Client {
     requests: Option<tokio_mpsc::UnboundedSender<Request>>,
     next_request: u64,
     thread: Option<JoinHandle<()>>,
+    /// A detached client keeps what it was asked instead of running it.
+    kept: Option<Vec<Command>>,
 }
 
 impl Client {
@@ -68,19 +70,36 @@ impl Client {
             let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
                 Ok(runtime) => runtime,
                 Err(err) => {
-                    outbox.send(Update::Failed(format!("the sync engine could not start: {err}")));
+                    let err = kring_store::StoreError::Io { path: "tokio runtime".into(), source: err };
+                    outbox.send(Update::Failed(Arc::new(crate::NodeError::Store(err))));
                     return;
                 }
             };
             runtime.block_on(backend::run(data, mode, inbox, outbox));
         })?;
-        Ok((Client { requests: Some(requests), next_request: 1, thread: Some(thread) }, receiver))
+        Ok((Client { requests: Some(requests), next_request: 1, thread: Some(thread), kept: None }, receiver))
+    }
+
+    /// A client with no node: it keeps every command sent, unanswered. For testing an
+    /// interface's clicks without disk or network.
+    pub fn detached() -> (Client, mpsc::Receiver<Update>) {
+        let (_updates, receiver) = mpsc::channel();
+        (Client { requests: None, next_request: 1, thread: None, kept: Some(Vec::new()) }, receiver)
+    }
+
+    /// What a detached client was asked, in order.
+    pub fn sent(&self) -> &[Command] {
+        self.kept.as_deref().unwrap_or_default()
     }
 
     /// Sends a command; its result arrives as [`Update::Done`] with the returned number.
     pub fn send(&mut self, command: Command) -> u64 {
         let id = self.next_request;
         self.next_request += 1;
+        if let Some(kept) = &mut self.kept {
+            kept.push(command);
+            return id;
+        }
         if let Some(requests) = &self.requests {
             let _ = requests.send(Request { id, command });
         }

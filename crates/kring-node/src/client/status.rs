@@ -107,6 +107,9 @@ impl SyncStatus {
             }
             NodeEvent::Received { network, endpoint } => {
                 let peer = self.peers.entry(endpoint.clone()).or_default();
+                // A laptop this one syncs with is not refused (any more): it was refused before
+                // it joined, or before its membership arrived here.
+                peer.refused = false;
                 peer.in_sync.remove(network);
                 peer.progress = None;
                 peer.receiving.insert(network.clone());
@@ -114,6 +117,7 @@ impl SyncStatus {
             }
             NodeEvent::InSync { network, endpoint, at } => {
                 let peer = self.peers.entry(endpoint.clone()).or_default();
+                peer.refused = false;
                 peer.receiving.remove(network);
                 peer.in_sync.insert(network.clone());
                 peer.last_synced = Some(*at);

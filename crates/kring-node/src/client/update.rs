@@ -5,6 +5,10 @@ use std::sync::Arc;
 use kring_model::{ChangeSummary, MemberId, NetworkSnapshot, TextField};
 
 use super::status::SyncStatus;
+use crate::NodeError;
+
+/// Why a command was refused, typed, so the interface words it in the person's language.
+pub type Failure = Arc<NodeError>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetworkEntry {
@@ -38,13 +42,30 @@ pub enum Update {
         warnings: Vec<String>,
     },
     /// The node could not start; nothing can be saved or synced.
-    Failed(String),
+    Failed(Failure),
     Networks(Vec<NetworkEntry>),
     View(Box<NetworkView>),
     Status(SyncStatus),
+    /// The moments a text changed, newest first.
+    History(TextHistory),
+    /// A text as it was at `heads`.
+    TextAt(TextAt),
     /// The result of request `request`: the id or text it produced, or why it was refused.
     Done {
         request: u64,
-        result: Result<Option<String>, String>,
+        result: Result<Option<String>, Failure>,
     },
+}
+
+#[derive(Debug, Clone)]
+pub struct TextHistory {
+    pub field: TextField,
+    pub versions: Vec<kring_model::TextVersion>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TextAt {
+    pub field: TextField,
+    pub heads: Vec<kring_model::automerge::ChangeHash>,
+    pub text: String,
 }

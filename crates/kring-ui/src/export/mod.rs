@@ -3,6 +3,7 @@
 //! interface's language; writing the file is the node's job.
 
 mod csv;
+pub mod ics;
 mod report;
 
 pub use csv::attendance_csv;

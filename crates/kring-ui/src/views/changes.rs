@@ -4,57 +4,57 @@
 
 use kring_model::{ChangeItem, ChangeKind, MemberId, NetworkSnapshot, QuestionId, RoundId, SessionId};
 
-use crate::app::{Forms, Screen};
 use crate::i18n::{Language, Text, change_words, tr};
+use crate::screen::Screen;
 use crate::state::AppState;
 
 /// The colour of everything marked as changed.
 pub const CHANGED: egui::Color32 = egui::Color32::from_rgb(220, 120, 20);
 
 /// The button in the top bar, only while something changed.
-pub fn button(ui: &mut egui::Ui, state: &AppState, forms: &mut Forms) {
+pub fn button(ui: &mut egui::Ui, state: &AppState, shown: &mut bool) {
     let Some(changes) = state.changes() else { return };
     if changes.is_empty() {
         return;
     }
     let count = changes.items.len() + usize::from(changes.other_changes > 0);
     let label = egui::RichText::new(format!("{} ({count})", tr(state.language, Text::WhatChanged))).color(CHANGED);
-    if ui.selectable_label(forms.show_changes, label).clicked() {
-        forms.show_changes = !forms.show_changes;
+    if ui.selectable_label(*shown, label).clicked() {
+        *shown = !*shown;
     }
 }
 
 /// The list, in a panel on the right.
-pub fn panel(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, screen: &mut Screen) {
+pub fn panel(ui: &mut egui::Ui, state: &mut AppState, shown: &mut bool, screen: &mut Screen) {
     let l = state.language;
     let (Some(changes), Some(snapshot)) = (state.view.as_ref().map(|v| v.changes.clone()), state.shared_snapshot())
     else {
         return;
     };
-    if !forms.show_changes || changes.is_empty() {
+    if !*shown || changes.is_empty() {
         return;
     }
     egui::Panel::right("changes").resizable(true).default_size(320.0).show(ui, |ui| {
         ui.horizontal(|ui| {
             ui.heading(tr(l, Text::WhatChanged));
             if ui.small_button(tr(l, Text::Close)).clicked() {
-                forms.show_changes = false;
+                *shown = false;
             }
         });
         if ui.button(tr(l, Text::MarkSeen)).clicked() {
             state.mark_seen();
-            forms.show_changes = false;
+            *shown = false;
         }
         ui.separator();
         egui::ScrollArea::vertical().show(ui, |ui| {
             let mut items: Vec<&ChangeItem> = changes.items.iter().collect();
             items.sort_by_key(|item| std::cmp::Reverse(item.last_at));
             for item in items {
-                let line = format!("{} — {}", describe(l, &snapshot, item), super::local_time(item.last_at));
+                let line = format!("{} — {}", describe(l, &snapshot, item), super::local_time(l, item.last_at));
                 match destination(&snapshot, item) {
                     Some(target) => {
                         if ui.link(line).clicked() {
-                            *screen = open(target, forms);
+                            *screen = open(target);
                         }
                     }
                     None => {
@@ -113,13 +113,10 @@ fn destination(snapshot: &NetworkSnapshot, item: &ChangeItem) -> Option<Destinat
     }
 }
 
-fn open(destination: Destination, forms: &mut Forms) -> Screen {
+fn open(destination: Destination) -> Screen {
     match destination {
         Destination::Session(id) => Screen::Session(id),
-        Destination::Question(id) => {
-            forms.selected_question = Some(id);
-            Screen::Questions
-        }
+        Destination::Question(id) => Screen::Question(id),
         Destination::Reflection => Screen::Reflection,
         Destination::Members => Screen::Members,
     }

@@ -1,17 +1,20 @@
-//! The "Export" menu in the top bar: notes, the network report and attendance as files, and
-//! the network as a bundle for a USB stick (or read one back), each through a native dialog.
+//! The "File" menu in the top bar: notes, the network report and attendance as files, the
+//! meetings for a calendar, and the network as a bundle for a USB stick; and reading a bundle
+//! back. Each goes through a native dialog.
 
-use crate::app::Screen;
 use crate::export;
 use crate::file_dialog::{FileJob, FileKind};
 use crate::i18n::{Text, tr};
+use crate::screen::Screen;
 use crate::state::AppState;
 
-pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &Screen, today: &str) {
+pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &Screen) {
     let l = state.language;
+    let today = &super::today();
     let Some(snapshot) = state.shared_snapshot() else { return };
     let stem = export::file_stem(&snapshot.info.name);
-    ui.menu_button(tr(l, Text::Export), |ui| {
+    ui.menu_button(tr(l, Text::FileMenu), |ui| {
+        ui.label(egui::RichText::new(tr(l, Text::Export)).small().weak());
         if let Screen::Session(id) = screen
             && let Some(notes) = export::session_markdown(l, &snapshot, id)
             && ui.button(tr(l, Text::ExportNotes)).clicked()
@@ -33,11 +36,17 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &Screen, today: &st
             let csv = export::attendance_csv(l, &snapshot);
             state.save_as(ui.ctx(), format!("{stem}-attendance.csv"), FileKind::Csv, csv.into_bytes());
         }
-        ui.separator();
+        let upcoming: Vec<_> = snapshot.live_sessions().filter(|s| s.starts_at.as_str() >= today.as_str()).collect();
+        if ui.add_enabled(!upcoming.is_empty(), egui::Button::new(tr(l, Text::CalendarUpcoming))).clicked() {
+            let ics = export::ics::calendar(&snapshot, &upcoming, jiff::Timestamp::now());
+            state.save_as(ui.ctx(), format!("{stem}.ics"), FileKind::Calendar, ics.into_bytes());
+        }
         if ui.button(tr(l, Text::BundleExport)).clicked() {
             let job = FileJob::ExportBundle { network: snapshot.info.id.to_string() };
             state.ask_file(ui.ctx(), Some(format!("{stem}-{today}.kring")), FileKind::Bundle, job);
         }
+        ui.separator();
+        ui.label(egui::RichText::new(tr(l, Text::Import)).small().weak());
         if ui.button(tr(l, Text::BundleImport)).clicked() {
             state.ask_file(ui.ctx(), None, FileKind::Bundle, FileJob::ImportBundle);
         }

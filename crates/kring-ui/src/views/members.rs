@@ -1,31 +1,85 @@
-//! The network's members (and which are online), invites with ticket and QR code, and
-//! removing a member (coordinators only, after a confirmation).
+//! The network's members (and which are online), your own profile, roles (coordinators can
+//! make another member coordinator and back), invites with ticket and QR code, removing a
+//! member after a confirmation, and linking your own other laptop.
 
 use std::time::Duration;
 
-use kring_model::Role;
+use kring_model::{Edit, MemberId, NetworkSnapshot, Perspective, Profile, Role};
 use kring_node::client::Command;
 
-use crate::app::Forms;
 use crate::i18n::{Text, tr, word};
 use crate::state::{After, AppState};
 
-pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms) {
-    let l = state.language;
-    let Some(snapshot) = state.shared_snapshot() else { return };
-    let me = state.me().cloned();
-    let coordinator = me.as_ref().and_then(|me| snapshot.members.get(me)).is_some_and(|m| m.role == Role::Coordinator);
-    let online: Vec<String> = state.status.peers.iter().filter(|(_, p)| p.connected).map(|(d, _)| d.clone()).collect();
+pub struct MembersPage {
+    pub invite_role: Role,
+    pub invite_uses: u32,
+    pub invite_days: u32,
+    /// The last ticket made, shown with a copy button and a QR code while it can be used.
+    pub ticket_made: Option<String>,
+    /// A member the coordinator asked to remove, waiting for confirmation.
+    pub confirm_remove: Option<MemberId>,
+    /// This person's profile, while they edit it.
+    pub profile: Option<Profile>,
+    /// The last device-link ticket made, while it can be used.
+    pub link_made: Option<String>,
+}
 
-    egui::ScrollArea::vertical().show(ui, |ui| {
-        ui.heading(tr(l, Text::Members));
+impl Default for MembersPage {
+    fn default() -> Self {
+        MembersPage {
+            invite_role: Role::Member,
+            invite_uses: 1,
+            invite_days: 7,
+            ticket_made: None,
+            confirm_remove: None,
+            profile: None,
+            link_made: None,
+        }
+    }
+}
+
+impl MembersPage {
+    pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) {
+        let l = state.language;
+        let Some(snapshot) = state.shared_snapshot() else { return };
+        let me = state.me().cloned();
+        let coordinator = state.is_coordinator();
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.heading(tr(l, Text::Members));
+            self.table(ui, state, &snapshot, me.as_ref(), coordinator);
+            super::error_line(ui, state, After::MemberRemoved);
+            super::error_line(ui, state, After::Nothing);
+            ui.separator();
+            if let Some(me) = &me {
+                self.my_profile(ui, state, &snapshot, me);
+                ui.separator();
+                self.other_laptop(ui, state);
+            }
+            if coordinator {
+                ui.separator();
+                self.invites(ui, state, &snapshot);
+            }
+        });
+    }
+
+    fn table(
+        &mut self,
+        ui: &mut egui::Ui,
+        state: &mut AppState,
+        snapshot: &NetworkSnapshot,
+        me: Option<&MemberId>,
+        coordinator: bool,
+    ) {
+        let l = state.language;
+        let online: Vec<String> =
+            state.status.peers.iter().filter(|(_, p)| p.connected).map(|(d, _)| d.clone()).collect();
         egui::Grid::new("members").striped(true).show(ui, |ui| {
             for text in [Text::Name, Text::Perspective, Text::Organisation, Text::Role, Text::Online] {
                 ui.strong(tr(l, text));
             }
             ui.end_row();
             for member in snapshot.members.values().filter(|m| m.is_current()) {
-                let is_me = me.as_ref() == Some(&member.id);
+                let is_me = me == Some(&member.id);
                 ui.label(if is_me { format!("{} ({})", member.name, tr(l, Text::You)) } else { member.name.clone() });
                 ui.label(word(l, member.perspective.as_str()));
                 ui.label(&member.organisation);
@@ -36,74 +90,144 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms) {
                 } else {
                     ui.label("");
                 }
-                if coordinator && !is_me {
-                    if forms.confirm_remove.as_ref() == Some(&member.id) {
-                        ui.colored_label(ui.visuals().warn_fg_color, tr(l, Text::ConfirmRemove));
-                        if ui.button(tr(l, Text::YesRemove)).clicked() {
-                            let id = member.id.clone();
-                            state.edit(After::MemberRemoved, move |n, me| {
-                                let revoked = n.remove_member(me, &id)?;
-                                Ok((!revoked.is_empty()).then(|| revoked.len().to_string()))
-                            });
-                            forms.confirm_remove = None;
+                if coordinator {
+                    ui.horizontal(|ui| {
+                        let (label, role) = match member.role {
+                            Role::Coordinator => (Text::MakeMember, Role::Member),
+                            Role::Member => (Text::MakeCoordinator, Role::Coordinator),
+                        };
+                        let button = ui.small_button(tr(l, label));
+                        button.widget_info(|| {
+                            let spoken = format!("{}: {}", tr(l, label), member.name);
+                            egui::WidgetInfo::labeled(egui::Role::Button, true, spoken)
+                        });
+                        if button.clicked() {
+                            state.edit(After::Nothing, Edit::SetRole { member: member.id.clone(), role });
                         }
-                        if ui.button(tr(l, Text::Cancel)).clicked() {
-                            forms.confirm_remove = None;
+                        if !is_me {
+                            self.remove_button(ui, state, &member.id);
                         }
-                    } else if ui.button(tr(l, Text::Remove)).clicked() {
-                        forms.confirm_remove = Some(member.id.clone());
-                    }
+                    });
                 }
                 ui.end_row();
             }
         });
-        super::error_line(ui, &state.error);
+    }
 
-        if !coordinator {
-            return;
+    fn remove_button(&mut self, ui: &mut egui::Ui, state: &mut AppState, member: &MemberId) {
+        let l = state.language;
+        if self.confirm_remove.as_ref() == Some(member) {
+            ui.colored_label(ui.visuals().warn_fg_color, tr(l, Text::ConfirmRemove));
+            if ui.button(tr(l, Text::YesRemove)).clicked() {
+                state.edit(After::MemberRemoved, Edit::RemoveMember { member: member.clone() });
+                self.confirm_remove = None;
+            }
+            if ui.button(tr(l, Text::Cancel)).clicked() {
+                self.confirm_remove = None;
+            }
+        } else if ui.small_button(tr(l, Text::Remove)).clicked() {
+            self.confirm_remove = Some(member.clone());
         }
-        ui.separator();
-        ui.heading(tr(l, Text::Invite));
+    }
+
+    fn my_profile(&mut self, ui: &mut egui::Ui, state: &mut AppState, snapshot: &NetworkSnapshot, me: &MemberId) {
+        let l = state.language;
+        let Some(member) = snapshot.members.get(me) else { return };
+        ui.strong(tr(l, Text::YourProfile));
+        let Some(mut profile) = self.profile.take() else {
+            if ui.button(tr(l, Text::EditProfile)).clicked() {
+                self.profile = Some(Profile {
+                    name: member.name.clone(),
+                    perspective: member.perspective,
+                    organisation: member.organisation.clone(),
+                });
+            }
+            return;
+        };
+        let mut keep = true;
+        let mut submit = super::entered(&super::field(ui, tr(l, Text::YourName), &mut profile.name));
+        ui.horizontal_wrapped(|ui| {
+            ui.label(tr(l, Text::Perspective));
+            for perspective in Perspective::ALL {
+                ui.selectable_value(&mut profile.perspective, *perspective, word(l, perspective.as_str()));
+            }
+        });
+        submit |= super::entered(&super::field(ui, tr(l, Text::Organisation), &mut profile.organisation));
         ui.horizontal(|ui| {
+            if ui.button(tr(l, Text::Save)).clicked() || submit {
+                let edit = Edit::UpdateProfile { member: me.clone(), profile: profile.clone() };
+                state.edit(After::ProfileSaved, edit);
+            }
+            keep = !ui.button(tr(l, Text::Cancel)).clicked();
+        });
+        if keep {
+            self.profile = Some(profile);
+        }
+        super::error_line(ui, state, After::ProfileSaved);
+    }
+
+    /// "Mijn andere laptop toevoegen": a one-time ticket the person's other laptop pastes.
+    fn other_laptop(&mut self, ui: &mut egui::Ui, state: &mut AppState) {
+        let l = state.language;
+        ui.strong(tr(l, Text::OtherLaptop));
+        ui.label(tr(l, Text::OtherLaptopExplained));
+        if ui.button(tr(l, Text::MakeLinkTicket)).clicked()
+            && let Some(network) = state.network_id().map(String::from)
+        {
+            state.send(Command::CreateDeviceLink { network }, After::ShowLinkTicket);
+        }
+        super::error_line(ui, state, After::ShowLinkTicket);
+        if let Some(ticket) = self.link_made.clone() {
+            ticket_box(ui, l, &ticket, Text::LinkTicketExplained);
+        }
+    }
+
+    fn invites(&mut self, ui: &mut egui::Ui, state: &mut AppState, snapshot: &NetworkSnapshot) {
+        let l = state.language;
+        ui.heading(tr(l, Text::Invite));
+        ui.horizontal_wrapped(|ui| {
             ui.label(tr(l, Text::Role));
             for role in Role::ALL {
-                ui.selectable_value(&mut forms.invite_role, *role, word(l, role.as_str()));
+                ui.selectable_value(&mut self.invite_role, *role, word(l, role.as_str()));
             }
             ui.label(tr(l, Text::MaxUses));
-            ui.add(egui::DragValue::new(&mut forms.invite_uses).range(1..=200));
+            ui.add(egui::DragValue::new(&mut self.invite_uses).range(1..=200));
             ui.label(tr(l, Text::ValidDays));
-            ui.add(egui::DragValue::new(&mut forms.invite_days).range(1..=90));
+            ui.add(egui::DragValue::new(&mut self.invite_days).range(1..=90));
         });
         if ui.button(tr(l, Text::MakeInvite)).clicked()
             && let Some(network) = state.network_id().map(String::from)
         {
-            let valid_for = Duration::from_secs(u64::from(forms.invite_days) * 24 * 3600);
+            let valid_for = Duration::from_secs(u64::from(self.invite_days) * 24 * 3600);
             let command = Command::CreateInvite {
                 network,
-                role: forms.invite_role,
-                max_uses: u64::from(forms.invite_uses),
+                role: self.invite_role,
+                max_uses: u64::from(self.invite_uses),
                 valid_for,
             };
             state.send(command, After::ShowTicket);
         }
-        if let Some(ticket) = forms.ticket_made.clone() {
-            ui.label(tr(l, Text::TicketExplained));
-            ui.horizontal(|ui| {
-                ui.add(egui::Label::new(egui::RichText::new(&ticket).monospace()).wrap());
-            });
-            if ui.button(tr(l, Text::Copy)).clicked() {
-                ui.ctx().copy_text(ticket.clone());
-            }
-            super::qr::show(ui, &ticket, 220.0);
-        }
-
+        super::error_line(ui, state, After::ShowTicket);
         let now = jiff::Timestamp::now().as_millisecond();
+        // A ticket shows only while its invite can still be used: revoked, expired or used up,
+        // it is gone from the screen.
+        let still_open = |ticket: &str| {
+            kring_node::InviteTicket::parse(ticket).ok().is_some_and(|t| {
+                snapshot.invites.get(&kring_model::InviteId::new(t.invite)).is_some_and(|i| i.is_open(now))
+            })
+        };
+        if self.ticket_made.as_deref().is_some_and(|t| !still_open(t)) {
+            self.ticket_made = None;
+        }
+        if let Some(ticket) = self.ticket_made.clone() {
+            ticket_box(ui, l, &ticket, Text::TicketExplained);
+        }
         let open: Vec<_> = snapshot.invites.values().filter(|i| i.is_open(now)).collect();
         if !open.is_empty() {
             ui.separator();
             ui.strong(tr(l, Text::OpenInvites));
             for invite in open {
-                ui.horizontal(|ui| {
+                ui.horizontal_wrapped(|ui| {
                     ui.label(format!(
                         "{} · {} {}/{} · {} {}",
                         word(l, invite.role.as_str()),
@@ -111,14 +235,23 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms) {
                         invite.uses.len(),
                         invite.max_uses,
                         tr(l, Text::ValidUntil),
-                        super::local_time(invite.expires_at)
+                        super::local_time(l, invite.expires_at)
                     ));
                     if ui.small_button(tr(l, Text::Revoke)).clicked() {
-                        let id = invite.id.clone();
-                        state.edit(After::Nothing, move |n, me| n.revoke_invite(me, &id).map(|()| None));
+                        state.edit(After::Nothing, Edit::RevokeInvite { invite: invite.id.clone() });
                     }
                 });
             }
         }
-    });
+    }
+}
+
+/// A ticket to send: what to do with it, the ticket, a copy button and its QR code.
+fn ticket_box(ui: &mut egui::Ui, l: crate::i18n::Language, ticket: &str, explained: Text) {
+    ui.label(tr(l, explained));
+    ui.add(egui::Label::new(egui::RichText::new(ticket).monospace()).wrap());
+    if ui.button(tr(l, Text::Copy)).clicked() {
+        ui.ctx().copy_text(ticket.to_string());
+    }
+    super::qr::show(ui, ticket, 220.0);
 }

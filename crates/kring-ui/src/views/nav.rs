@@ -1,12 +1,19 @@
-//! The bar at the top: the network (and switching to another), the screens.
+//! The bar at the top: the network (and switching to another), the screens, search, the file
+//! menu and "what changed". It wraps onto a second line in a narrow window.
 
-use crate::app::{Forms, Screen};
 use crate::i18n::{Text, tr};
+use crate::screen::Screen;
 use crate::state::AppState;
 
-pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, screen: &mut Screen, today: &str) {
+pub fn show(
+    ui: &mut egui::Ui,
+    state: &mut AppState,
+    screen: &mut Screen,
+    search: &mut super::search::SearchPage,
+    show_changes: &mut bool,
+) {
     let l = state.language;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         // The shown network's name; while its view is on its way, the name from the list.
         let current = state.snapshot().map(|s| s.info.name.clone()).unwrap_or_else(|| {
             let wanted = state.wanted_network.as_deref();
@@ -42,25 +49,25 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, screen: 
         let tabs = [
             (Text::Sessions, Screen::Sessions),
             (Text::Questions, Screen::Questions),
+            (Text::Actions, Screen::Actions),
             (Text::Reflection, Screen::Reflection),
             (Text::Members, Screen::Members),
+            (Text::TheNetwork, Screen::Network),
+            (Text::Bin, Screen::Bin),
             (Text::Settings, Screen::Settings),
         ];
         for (text, target) in tabs {
-            let selected = match (&target, &*screen) {
-                (Screen::Sessions, Screen::Session(_)) => true,
-                (target, screen) => target == screen,
-            };
-            if ui.selectable_label(selected, tr(l, text)).clicked() {
+            if ui.selectable_label(screen.tab() == target, tr(l, text)).clicked() {
                 *screen = target;
             }
         }
         ui.separator();
-        super::file_menu::show(ui, state, screen, today);
-        super::changes::button(ui, state, forms);
+        search.field(ui, state, screen);
+        super::file_menu::show(ui, state, screen);
+        super::changes::button(ui, state, show_changes);
     });
     if let Some(notice) = state.notice.clone() {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(notice);
             if ui.small_button(tr(l, Text::Close)).clicked() {
                 state.notice = None;

@@ -1,89 +1,66 @@
-//! The learning questions, as a board by status: propose and vote; one question (click its
-//! title) to move it along, with its details, insights and the sessions where it was discussed.
-//! The cards stay small: a busy network has hundreds of questions on this board.
+//! The learning questions, as a board by status: propose and vote; click a title to open the
+//! question with its details, insights and action-research cycles. The cards stay small: a busy
+//! network has hundreds of questions on this board.
 
-use kring_model::{QuestionStatus, TextField};
+use kring_model::{Edit, QuestionStatus};
 
-use crate::app::Forms;
+use crate::i18n::dates::count;
 use crate::i18n::{Text, tr, word};
+use crate::screen::Screen;
 use crate::state::{After, AppState};
 
-pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms) {
-    let l = state.language;
-    ui.horizontal(|ui| {
-        let label = ui.label(tr(l, Text::ProposeQuestion));
-        ui.text_edit_singleline(&mut forms.question_title).labelled_by(label.id);
-        if ui.button(tr(l, Text::Propose)).clicked() {
-            let title = forms.question_title.clone();
-            state.edit(After::ClearQuestionForm, move |n, me| {
-                n.add_question(me, &title, "").map(|id| Some(id.to_string()))
-            });
-        }
-    });
-    super::error_line(ui, &state.error);
-    ui.separator();
+/// The "new learning question" form.
+#[derive(Default)]
+pub struct QuestionsPage {
+    pub title: String,
+}
 
-    let Some(snapshot) = state.shared_snapshot() else { return };
-    let me = state.me().cloned();
-    if let Some(id) = forms.selected_question.clone()
-        && let Some(question) = snapshot.questions.get(&id).filter(|q| q.deleted_at.is_none())
-    {
-        egui::Panel::right("question").resizable(true).default_size(380.0).show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.heading(&question.title);
-                if ui.small_button(tr(l, Text::Close)).clicked() {
-                    forms.selected_question = None;
-                }
-            });
-            ui.horizontal_wrapped(|ui| {
-                ui.label(tr(l, Text::Status));
-                for next in QuestionStatus::ALL.iter().filter(|s| **s != question.status) {
-                    if ui.small_button(word(l, next.as_str())).clicked() {
-                        let (id, next) = (question.id.clone(), *next);
-                        state.edit(After::Nothing, move |n, me| n.set_status(me, &id, next).map(|()| None));
+impl QuestionsPage {
+    pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState, screen: &mut Screen) {
+        let l = state.language;
+        ui.horizontal(|ui| {
+            let label = ui.label(tr(l, Text::ProposeQuestion));
+            let field = ui.text_edit_singleline(&mut self.title).labelled_by(label.id);
+            if ui.button(tr(l, Text::Propose)).clicked() || super::entered(&field) {
+                let edit = Edit::AddQuestion { title: self.title.clone(), details: String::new() };
+                state.edit(After::ClearQuestionForm, edit);
+            }
+        });
+        super::error_line(ui, state, After::ClearQuestionForm);
+        super::error_line(ui, state, After::Nothing);
+        ui.separator();
+
+        let Some(snapshot) = state.shared_snapshot() else { return };
+        let me = state.me().cloned();
+        let mut questions: Vec<_> = snapshot.live_questions().collect();
+        questions.sort_by(|a, b| b.votes.len().cmp(&a.votes.len()).then(a.created_at.cmp(&b.created_at)));
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.columns(QuestionStatus::ALL.len(), |columns| {
+                for (column, status) in columns.iter_mut().zip(QuestionStatus::ALL) {
+                    column.strong(word(l, status.as_str()));
+                    for question in questions.iter().filter(|q| q.status == *status) {
+                        column.group(|ui| {
+                            // Cards read left-aligned, words at their natural spacing.
+                            ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+                                if ui.link(&question.title).clicked() {
+                                    *screen = Screen::Question(question.id.clone());
+                                }
+                                super::changes::mark(ui, state, question.id.as_str());
+                                let votes = count(l, question.votes.len(), ("stem", "stemmen"), ("vote", "votes"));
+                                ui.label(votes);
+                                let voted = me.as_ref().is_some_and(|me| question.votes.contains(me));
+                                let vote_label = if voted { tr(l, Text::RetractVote) } else { tr(l, Text::Vote) };
+                                if ui.button(vote_label).clicked() {
+                                    let question = question.id.clone();
+                                    let edit =
+                                        if voted { Edit::RetractVote { question } } else { Edit::Vote { question } };
+                                    state.edit(After::Nothing, edit);
+                                }
+                            });
+                        });
                     }
-                }
-            });
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                for (field, text, label) in [
-                    (TextField::Details(id.clone()), &question.details, Text::Details),
-                    (TextField::Insights(id.clone()), &question.insights, Text::Insights),
-                ] {
-                    let draft = forms.drafts.entry(field.clone()).or_default();
-                    super::text_editor::show(ui, state, draft, &field, text, tr(l, label), 6);
-                }
-                ui.strong(tr(l, Text::DiscussedIn));
-                for session in question.sessions.iter().filter_map(|s| snapshot.sessions.get(s)) {
-                    ui.label(format!("{} — {}", session.starts_at, session.title));
                 }
             });
         });
     }
-
-    let mut questions: Vec<_> = snapshot.live_questions().collect();
-    questions.sort_by(|a, b| b.votes.len().cmp(&a.votes.len()).then(a.created_at.cmp(&b.created_at)));
-    egui::ScrollArea::vertical().show(ui, |ui| {
-        ui.columns(QuestionStatus::ALL.len(), |columns| {
-            for (column, status) in columns.iter_mut().zip(QuestionStatus::ALL) {
-                column.strong(word(l, status.as_str()));
-                for question in questions.iter().filter(|q| q.status == *status) {
-                    column.group(|ui| {
-                        if ui.link(&question.title).clicked() {
-                            forms.selected_question = Some(question.id.clone());
-                        }
-                        super::changes::mark(ui, state, question.id.as_str());
-                        ui.label(format!("{} {}", question.votes.len(), tr(l, Text::Votes)));
-                        let voted = me.as_ref().is_some_and(|me| question.votes.contains(me));
-                        let vote_label = if voted { tr(l, Text::RetractVote) } else { tr(l, Text::Vote) };
-                        if ui.button(vote_label).clicked() {
-                            let id = question.id.clone();
-                            state.edit(After::Nothing, move |n, me| {
-                                if voted { n.retract_vote(me, &id) } else { n.vote(me, &id) }.map(|()| None)
-                            });
-                        }
-                    });
-                }
-            }
-        });
-    });
 }

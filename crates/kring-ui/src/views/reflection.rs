@@ -2,29 +2,46 @@
 //! scores each factor (1–5, with a comment), and the network sees the average and spread per
 //! factor, round over round, as a chart and as figures.
 
-use kring_model::{FactorId, NetworkSnapshot, ReflectionRound};
+use std::collections::HashMap;
 
-use crate::app::Forms;
+use kring_model::{Edit, FactorId, NetworkSnapshot, ReflectionRound, RoundId};
+
 use crate::i18n::{Language, Text, factor_name, tr};
 use crate::state::{After, AppState};
 
-pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms) {
+/// What is typed on the reflection screen.
+#[derive(Default)]
+pub struct ReflectionPage {
+    pub round_title: String,
+    pub selected_round: Option<RoundId>,
+    /// Comments typed beside a score, per round and factor.
+    pub score_comments: HashMap<(RoundId, FactorId), String>,
+    /// A round the coordinator asked to close, waiting for confirmation.
+    pub confirm_close_round: Option<RoundId>,
+}
+
+impl ReflectionPage {
+    pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) {
+        show(ui, state, self)
+    }
+}
+
+fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut ReflectionPage) {
     let l = state.language;
     let Some(snapshot) = state.shared_snapshot() else { return };
     let me = state.me().cloned();
-    let coordinator =
-        me.as_ref().and_then(|me| snapshot.members.get(me)).is_some_and(|m| m.role == kring_model::Role::Coordinator);
+    let coordinator = state.is_coordinator();
     if coordinator {
         ui.horizontal(|ui| {
             let label = ui.label(tr(l, Text::NewRound));
-            ui.text_edit_singleline(&mut forms.round_title).labelled_by(label.id);
-            if ui.button(tr(l, Text::OpenRound)).clicked() {
-                let title = forms.round_title.clone();
-                state.edit(After::OpenRound, move |n, me| n.open_round(me, &title).map(|id| Some(id.to_string())));
+            let field = ui.text_edit_singleline(&mut forms.round_title).labelled_by(label.id);
+            if ui.button(tr(l, Text::OpenRound)).clicked() || super::entered(&field) {
+                state.edit(After::OpenRound, Edit::OpenRound { title: forms.round_title.clone() });
             }
         });
     }
-    super::error_line(ui, &state.error);
+    super::error_line(ui, state, After::OpenRound);
+    super::error_line(ui, state, After::Nothing);
     ui.separator();
 
     let rounds = rounds_in_order(&snapshot);
@@ -83,7 +100,7 @@ fn round_factors<'a>(snapshot: &'a NetworkSnapshot, round: &ReflectionRound) -> 
 fn my_scores(
     ui: &mut egui::Ui,
     state: &mut AppState,
-    forms: &mut Forms,
+    forms: &mut ReflectionPage,
     snapshot: &NetworkSnapshot,
     round: &ReflectionRound,
     me: &kring_model::MemberId,
@@ -120,22 +137,22 @@ fn my_scores(
             let comment_done = edit.lost_focus() && current.is_some_and(|s| s.comment != *comment);
             // A comment is saved with the score: on a score click, or when leaving the field.
             if let Some(score) = chosen.or(current.filter(|_| comment_done).map(|s| s.score)) {
-                let (round, factor, comment) = (round.id.clone(), factor.id.clone(), comment.clone());
-                state.edit(After::Nothing, move |n, me| n.score(me, &round, &factor, score, &comment).map(|()| None));
+                let edit =
+                    Edit::Score { round: round.id.clone(), factor: factor.id.clone(), score, comment: comment.clone() };
+                state.edit(After::Nothing, edit);
             }
             ui.end_row();
         }
     });
 }
 
-fn close_button(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, round: &ReflectionRound) {
+fn close_button(ui: &mut egui::Ui, state: &mut AppState, forms: &mut ReflectionPage, round: &ReflectionRound) {
     let l = state.language;
     if forms.confirm_close_round.as_ref() == Some(&round.id) {
         ui.horizontal(|ui| {
             ui.label(tr(l, Text::ConfirmCloseRound));
             if ui.button(tr(l, Text::YesCloseRound)).clicked() {
-                let id = round.id.clone();
-                state.edit(After::Nothing, move |n, me| n.close_round(me, &id).map(|()| None));
+                state.edit(After::Nothing, Edit::CloseRound { round: round.id.clone() });
                 forms.confirm_close_round = None;
             }
             if ui.button(tr(l, Text::Cancel)).clicked() {

@@ -1,57 +1,270 @@
-//! One meeting: agenda and notes written together, who was there, what was agreed, and the
-//! learning questions discussed.
+//! One meeting: its details (changed in place), agenda and notes written together, who was
+//! there, what was agreed, and the learning questions discussed.
 
-use kring_model::{Attendance, NewAction, SessionId, TextField};
+use std::collections::HashMap;
 
-use crate::app::{Forms, Screen};
+use kring_model::{
+    Attendance, Edit, NetworkSnapshot, NewAction, Session, SessionChanges, SessionId, SessionKind, TextField,
+};
+
+use super::text_editor::Draft;
+use crate::i18n::dates::{parse_date, typed_date};
 use crate::i18n::{Language, Text, tr, word};
+use crate::screen::Screen;
 use crate::state::{After, AppState};
 
-pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, screen: &mut Screen, id: &SessionId) {
-    let l = state.language;
-    let Some(snapshot) = state.shared_snapshot() else { return };
-    let Some(session) = snapshot.sessions.get(id).filter(|s| s.deleted_at.is_none()) else {
-        *screen = Screen::Sessions;
-        return;
-    };
-    if ui.button(tr(l, Text::Back)).clicked() {
-        *screen = Screen::Sessions;
-    }
-    ui.heading(&session.title);
-    ui.label(format!("{} · {} · {}", session.starts_at, word(l, session.kind.as_str()), session.location));
-    if let Some(changes) = state.changes() {
-        for item in changes.items.iter().filter(|i| i.target.as_deref() == Some(id.as_str())) {
-            let line = super::changes::describe(l, &snapshot, item);
-            ui.label(egui::RichText::new(line).color(super::changes::CHANGED));
-        }
-    }
-    super::error_line(ui, &state.error);
-    ui.separator();
+/// What is being typed on a session's screen.
+#[derive(Default)]
+pub struct SessionPage {
+    pub drafts: HashMap<TextField, Draft>,
+    /// The details form, while the person changes them.
+    pub editing: Option<SessionForm>,
+    pub action_text: String,
+    pub action_due: String,
+    pub action_owner: Option<kring_model::MemberId>,
+    /// A text whose history is shown.
+    pub history: Option<super::history::HistoryView>,
+}
 
-    egui::ScrollArea::vertical().show(ui, |ui| {
-        for (field, text, label, rows) in [
-            (TextField::Agenda(id.clone()), &session.agenda, Text::Agenda, 4),
-            (TextField::Notes(id.clone()), &session.notes, Text::Notes, 14),
-        ] {
-            let draft = forms.drafts.entry(field.clone()).or_default();
-            super::text_editor::show(ui, state, draft, &field, text, tr(l, label), rows);
+/// A session's details as typed.
+pub struct SessionForm {
+    pub session: SessionId,
+    pub title: String,
+    pub kind: SessionKind,
+    pub date: String,
+    pub location: String,
+}
+
+impl SessionPage {
+    pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState, screen: &mut Screen, id: &SessionId) {
+        let l = state.language;
+        let Some(snapshot) = state.shared_snapshot() else { return };
+        let Some(session) = snapshot.sessions.get(id).filter(|s| s.deleted_at.is_none()) else {
+            *screen = Screen::Sessions;
+            return;
+        };
+        ui.horizontal_wrapped(|ui| {
+            if ui.button(tr(l, Text::Back)).clicked() {
+                *screen = Screen::Sessions;
+            }
+            ui.heading(&session.title);
+        });
+        match self.editing.take() {
+            Some(mut form) if form.session == *id => {
+                if edit_form(ui, state, &mut form) {
+                    self.editing = Some(form);
+                }
+            }
+            _ => self.header(ui, state, screen, &snapshot, session),
         }
+        changed_line(ui, state, &snapshot, id);
+        super::error_line(ui, state, After::Nothing);
         ui.separator();
-        attendance(ui, state, &snapshot, session, l);
-        ui.separator();
-        actions(ui, state, forms, &snapshot, session, l);
-        ui.separator();
-        questions(ui, state, &snapshot, session, l);
+
+        if let Some(history) = &mut self.history {
+            if !history.ui(ui, state) {
+                self.history = None;
+            }
+            return;
+        }
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            for (field, text, label, rows) in [
+                (TextField::Agenda(id.clone()), &session.agenda, Text::Agenda, 4),
+                (TextField::Notes(id.clone()), &session.notes, Text::Notes, 14),
+            ] {
+                let draft = self.drafts.entry(field.clone()).or_default();
+                super::text_editor::show(ui, state, draft, &field, text, tr(l, label), rows);
+                if ui.small_button(tr(l, Text::History)).clicked() {
+                    self.history = Some(super::history::HistoryView::open(state, field));
+                }
+            }
+            ui.separator();
+            attendance(ui, state, &snapshot, session, l);
+            ui.separator();
+            self.actions(ui, state, &snapshot, session);
+            ui.separator();
+            questions(ui, state, &snapshot, session, l);
+        });
+    }
+
+    fn header(
+        &mut self,
+        ui: &mut egui::Ui,
+        state: &mut AppState,
+        screen: &mut Screen,
+        snapshot: &NetworkSnapshot,
+        session: &Session,
+    ) {
+        let l = state.language;
+        ui.horizontal_wrapped(|ui| {
+            let mut line = format!("{} · {}", super::date(l, &session.starts_at), word(l, session.kind.as_str()));
+            if !session.location.is_empty() {
+                line.push_str(&format!(" · {}", session.location));
+            }
+            ui.label(line);
+            if ui.small_button(tr(l, Text::EditDetails)).clicked() {
+                self.editing = Some(SessionForm {
+                    session: session.id.clone(),
+                    title: session.title.clone(),
+                    kind: session.kind,
+                    date: typed_date(&session.starts_at),
+                    location: session.location.clone(),
+                });
+            }
+            if ui.small_button(tr(l, Text::AddToCalendar)).clicked() {
+                let ics = crate::export::ics::calendar(snapshot, &[session], jiff::Timestamp::now());
+                let name = format!("{}.ics", crate::export::file_stem(&session.title));
+                state.save_as(ui.ctx(), name, crate::file_dialog::FileKind::Calendar, ics.into_bytes());
+            }
+            if ui.small_button(tr(l, Text::MoveToBin)).clicked() {
+                state.edit(After::Nothing, Edit::DeleteSession { session: session.id.clone() });
+                state.notice = Some(tr(l, Text::MovedToBin).to_string());
+                *screen = Screen::Sessions;
+            }
+        });
+    }
+
+    fn actions(&mut self, ui: &mut egui::Ui, state: &mut AppState, snapshot: &NetworkSnapshot, session: &Session) {
+        let l = state.language;
+        ui.strong(tr(l, Text::Actions));
+        for action in session.live_actions() {
+            ui.horizontal_wrapped(|ui| {
+                let mut done = action.done;
+                if ui.checkbox(&mut done, &action.text).changed() {
+                    let edit = Edit::SetActionDone { session: session.id.clone(), action: action.id.clone(), done };
+                    state.edit(After::Nothing, edit);
+                }
+                if let Some(owner) = &action.owner {
+                    ui.label(format!("· {}", super::member_name(snapshot, owner)));
+                }
+                if let Some(due) = &action.due {
+                    ui.label(format!("· {} {}", tr(l, Text::Due), super::date(l, due)));
+                }
+                let delete = ui.small_button("×").on_hover_text(tr(l, Text::MoveToBin));
+                delete.widget_info(|| {
+                    let label = format!("{}: {}", tr(l, Text::MoveToBin), action.text);
+                    egui::WidgetInfo::labeled(egui::Role::Button, true, label)
+                });
+                if delete.clicked() {
+                    let edit = Edit::DeleteAction { session: session.id.clone(), action: action.id.clone() };
+                    state.edit(After::Nothing, edit);
+                }
+            });
+        }
+        let mut submit = false;
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label(tr(l, Text::NewAction));
+            submit |= super::entered(&ui.text_edit_singleline(&mut self.action_text).labelled_by(label.id));
+            let label = ui.label(tr(l, Text::Owner));
+            let owner = self.action_owner.clone().or_else(|| state.me().cloned());
+            let shown = owner.as_ref().map(|o| super::member_name(snapshot, o)).unwrap_or_default();
+            let picker = egui::ComboBox::from_id_salt("action-owner").selected_text(&shown).show_ui(ui, |ui| {
+                for member in snapshot.members.values().filter(|m| m.is_current()) {
+                    if ui.selectable_label(owner.as_ref() == Some(&member.id), &member.name).clicked() {
+                        self.action_owner = Some(member.id.clone());
+                    }
+                }
+            });
+            picker.response.labelled_by(label.id).widget_info(|| {
+                let mut info = egui::WidgetInfo::labeled(egui::Role::ComboBox, true, tr(l, Text::Owner));
+                info.current_text_value = Some(shown.clone());
+                info
+            });
+            let label = ui.label(tr(l, Text::Due));
+            let due =
+                egui::TextEdit::singleline(&mut self.action_due).desired_width(100.0).hint_text(tr(l, Text::DueHint));
+            submit |= super::entered(&ui.add(due).labelled_by(label.id));
+            if ui.button(tr(l, Text::AddAction)).clicked() || submit {
+                self.add_action(state, session);
+            }
+        });
+        super::error_line(ui, state, After::ClearActionForm);
+    }
+
+    fn add_action(&mut self, state: &mut AppState, session: &Session) {
+        let typed = self.action_due.trim();
+        let due = if typed.is_empty() {
+            None
+        } else {
+            match parse_date(typed, super::today_date()) {
+                Some(due) => Some(due),
+                None => {
+                    let error = kring_model::ModelError::BadDate { got: typed.to_string() };
+                    state.refuse(After::ClearActionForm, error);
+                    return;
+                }
+            }
+        };
+        let owner = self.action_owner.clone().or_else(|| state.me().cloned());
+        let action = NewAction { text: self.action_text.clone(), owner, due };
+        state.edit(After::ClearActionForm, Edit::AddAction { session: session.id.clone(), action });
+    }
+
+    /// After an action was added.
+    pub fn clear_action(&mut self) {
+        self.action_text.clear();
+        self.action_due.clear();
+    }
+}
+
+/// The session's details as a form; returns whether it stays open.
+fn edit_form(ui: &mut egui::Ui, state: &mut AppState, form: &mut SessionForm) -> bool {
+    let l = state.language;
+    let mut open = true;
+    let mut submit = super::entered(&super::field(ui, tr(l, Text::Title), &mut form.title));
+    ui.horizontal(|ui| {
+        ui.label(tr(l, Text::Kind));
+        for kind in SessionKind::ALL {
+            ui.selectable_value(&mut form.kind, *kind, word(l, kind.as_str()));
+        }
+    });
+    submit |= super::sessions::date_field(ui, l, &mut form.date);
+    submit |= super::entered(&super::field(ui, tr(l, Text::Location), &mut form.location));
+    ui.horizontal(|ui| {
+        if (ui.button(tr(l, Text::Save)).clicked() || submit)
+            && let Some(starts_at) = super::sessions::read_date_time(state, After::SessionEdited, &form.date)
+        {
+            let changes = SessionChanges {
+                title: Some(form.title.clone()),
+                kind: Some(form.kind),
+                starts_at: Some(starts_at),
+                location: Some(form.location.clone()),
+            };
+            state.edit(After::SessionEdited, Edit::EditSession { session: form.session.clone(), changes });
+        }
+        if ui.button(tr(l, Text::Cancel)).clicked() {
+            open = false;
+        }
+    });
+    super::error_line(ui, state, After::SessionEdited);
+    open
+}
+
+/// Who else changed this session since the person last looked, on one line whose height never
+/// changes, so the notes below do not jump while someone types in them.
+fn changed_line(ui: &mut egui::Ui, state: &AppState, snapshot: &NetworkSnapshot, id: &SessionId) {
+    let l = state.language;
+    let lines: Vec<String> = state
+        .changes()
+        .map(|changes| {
+            changes
+                .items
+                .iter()
+                .filter(|i| i.target.as_deref() == Some(id.as_str()))
+                .map(|item| super::changes::describe(l, snapshot, item))
+                .collect()
+        })
+        .unwrap_or_default();
+    let height = ui.text_style_height(&egui::TextStyle::Body);
+    let width = ui.available_width();
+    ui.allocate_ui(egui::vec2(width, height), |ui| {
+        ui.set_height(height);
+        let text = egui::RichText::new(lines.join(" · ")).color(super::changes::CHANGED);
+        ui.add(egui::Label::new(text).truncate());
     });
 }
 
-fn attendance(
-    ui: &mut egui::Ui,
-    state: &mut AppState,
-    snapshot: &kring_model::NetworkSnapshot,
-    session: &kring_model::Session,
-    l: Language,
-) {
+fn attendance(ui: &mut egui::Ui, state: &mut AppState, snapshot: &NetworkSnapshot, session: &Session, l: Language) {
     ui.strong(tr(l, Text::Attendance));
     egui::Grid::new("attendance").show(ui, |ui| {
         for member in snapshot.members.values().filter(|m| m.is_current()) {
@@ -59,10 +272,12 @@ fn attendance(
             let current = session.attendance.get(&member.id).copied();
             for status in Attendance::ALL {
                 if ui.selectable_label(current == Some(*status), word(l, status.as_str())).clicked() {
-                    let (session, member, status) = (session.id.clone(), member.id.clone(), *status);
-                    state.edit(After::Nothing, move |n, me| {
-                        n.set_attendance(me, &session, &member, status).map(|()| None)
-                    });
+                    let edit = Edit::SetAttendance {
+                        session: session.id.clone(),
+                        member: member.id.clone(),
+                        attendance: *status,
+                    };
+                    state.edit(After::Nothing, edit);
                 }
             }
             ui.end_row();
@@ -70,62 +285,13 @@ fn attendance(
     });
 }
 
-fn actions(
-    ui: &mut egui::Ui,
-    state: &mut AppState,
-    forms: &mut Forms,
-    snapshot: &kring_model::NetworkSnapshot,
-    session: &kring_model::Session,
-    l: Language,
-) {
-    ui.strong(tr(l, Text::Actions));
-    for action in session.actions.values() {
-        ui.horizontal(|ui| {
-            let mut done = action.done;
-            if ui.checkbox(&mut done, &action.text).changed() {
-                let (session, action) = (session.id.clone(), action.id.clone());
-                state.edit(After::Nothing, move |n, me| n.set_action_done(me, &session, &action, done).map(|()| None));
-            }
-            if let Some(owner) = &action.owner {
-                ui.label(format!("· {}", super::member_name(snapshot, owner)));
-            }
-            if let Some(due) = &action.due {
-                ui.label(format!("· {} {due}", tr(l, Text::Due)));
-            }
-        });
-    }
-    ui.horizontal(|ui| {
-        let label = ui.label(tr(l, Text::NewAction));
-        ui.text_edit_singleline(&mut forms.action_text).labelled_by(label.id);
-        let label = ui.label(tr(l, Text::Due));
-        ui.add(egui::TextEdit::singleline(&mut forms.action_due).desired_width(90.0).hint_text("2026-12-01"))
-            .labelled_by(label.id);
-        if ui.button(tr(l, Text::AddAction)).clicked() {
-            let due = forms.action_due.trim();
-            let action = NewAction {
-                text: forms.action_text.clone(),
-                owner: state.me().cloned(),
-                due: (!due.is_empty()).then(|| due.to_string()),
-            };
-            let session = session.id.clone();
-            state.edit(After::ClearActionForm, move |n, me| n.add_action(me, &session, &action).map(|_| None));
-        }
-    });
-}
-
-fn questions(
-    ui: &mut egui::Ui,
-    state: &mut AppState,
-    snapshot: &kring_model::NetworkSnapshot,
-    session: &kring_model::Session,
-    l: Language,
-) {
+fn questions(ui: &mut egui::Ui, state: &mut AppState, snapshot: &NetworkSnapshot, session: &Session, l: Language) {
     ui.strong(tr(l, Text::DiscussedQuestions));
     for question in snapshot.live_questions() {
         let mut linked = session.questions.contains(&question.id);
         if ui.checkbox(&mut linked, &question.title).changed() {
-            let (session, question) = (session.id.clone(), question.id.clone());
-            state.edit(After::Nothing, move |n, me| n.link_question(me, &session, &question, linked).map(|()| None));
+            let edit = Edit::LinkQuestion { session: session.id.clone(), question: question.id.clone(), linked };
+            state.edit(After::Nothing, edit);
         }
     }
 }

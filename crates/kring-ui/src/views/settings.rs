@@ -1,11 +1,25 @@
 //! Settings: language, offline mode, a school's own relay, public services and LAN
 //! announcement; where the data lives.
 
-use crate::app::Forms;
 use crate::i18n::{Language, Text, tr};
-use crate::state::AppState;
+use crate::state::{After, AppState};
 
-pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms) {
+/// What is typed on the settings screen.
+pub struct SettingsPage {
+    pub relay_url: String,
+}
+
+impl SettingsPage {
+    pub fn new(state: &AppState) -> SettingsPage {
+        SettingsPage { relay_url: state.config.relay_url.clone().unwrap_or_default() }
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) {
+        show(ui, state, self)
+    }
+}
+
+fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut SettingsPage) {
     let l = state.language;
     ui.heading(tr(l, Text::Settings));
     ui.horizontal(|ui| {
@@ -20,10 +34,17 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms) {
             }
         }
     });
-    let mut offline = state.config.offline;
-    if ui.checkbox(&mut offline, tr(l, Text::OfflineMode)).changed() {
-        state.config.offline = offline;
-        state.save_settings();
+    if state.started_offline && !state.config_at_start.offline {
+        // Started offline for this session only (`kring --offline`): the setting cannot undo it.
+        let mut offline = true;
+        ui.add_enabled(false, egui::Checkbox::new(&mut offline, tr(l, Text::OfflineMode)));
+        ui.label(tr(l, Text::StartedOffline));
+    } else {
+        let mut offline = state.config.offline;
+        if ui.checkbox(&mut offline, tr(l, Text::OfflineMode)).changed() {
+            state.config.offline = offline;
+            state.save_settings();
+        }
     }
     ui.label(tr(l, Text::OfflineExplained));
     let response = super::field(ui, tr(l, Text::RelayUrl), &mut forms.relay_url);
@@ -53,7 +74,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms) {
         ui.label(tr(l, Text::DataFolder));
         ui.monospace(state.data_root.display().to_string());
     });
-    super::error_line(ui, &state.error);
+    super::error_line(ui, state, After::Nothing);
+    ui.separator();
+    super::about::show(ui, l, &state.data_root);
 }
 
 /// Whether a setting the node only reads when it starts was changed since it started.

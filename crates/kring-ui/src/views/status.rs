@@ -4,14 +4,26 @@
 use kring_node::FoundVia;
 use kring_node::client::{Command, Reach};
 
-use crate::app::Forms;
 use crate::i18n::{Language, Text, tr};
 use crate::state::{After, AppState};
 
-pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms) {
+/// The status bar's own state: whether the details are open, the address being typed.
+#[derive(Default)]
+pub struct StatusBar {
+    pub show_peers: bool,
+    pub connect_address: String,
+}
+
+impl StatusBar {
+    pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) {
+        show(ui, state, self)
+    }
+}
+
+fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut StatusBar) {
     let l = state.language;
     let status = &state.status;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let (color, reach) = match status.reach {
             Reach::Offline => (egui::Color32::GRAY, tr(l, Text::ReachOffline)),
             Reach::LanOnly => (egui::Color32::from_rgb(230, 160, 40), tr(l, Text::ReachLan)),
@@ -33,7 +45,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms) {
         }
         if let Some(at) = status.last_synced() {
             ui.separator();
-            ui.label(format!("{} {}", tr(l, Text::LastSynced), super::local_time(at)));
+            ui.label(format!("{} {}", tr(l, Text::LastSynced), super::local_time(l, at)));
         }
         ui.separator();
         if ui.selectable_label(forms.show_peers, tr(l, Text::PeerDetails)).clicked() {
@@ -76,7 +88,7 @@ fn megabytes(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1_000_000.0)
 }
 
-fn details(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, l: Language) {
+fn details(ui: &mut egui::Ui, state: &mut AppState, forms: &mut StatusBar, l: Language) {
     ui.separator();
     let snapshot = state.snapshot();
     egui::Grid::new("peers").striped(true).show(ui, |ui| {
@@ -101,7 +113,7 @@ fn details(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, l: Langua
                 ""
             };
             ui.label(state_text);
-            ui.label(peer.last_synced.map(super::local_time).unwrap_or_default());
+            ui.label(peer.last_synced.map(|at| super::local_time(l, at)).unwrap_or_default());
             ui.end_row();
         }
     });
@@ -114,12 +126,10 @@ fn details(ui: &mut egui::Ui, state: &mut AppState, forms: &mut Forms, l: Langua
     });
     ui.horizontal(|ui| {
         let label = ui.label(tr(l, Text::ConnectTo));
-        ui.text_edit_singleline(&mut forms.connect_address).labelled_by(label.id);
-        if ui.button(tr(l, Text::Connect)).clicked() {
-            state.send(Command::Connect { address: forms.connect_address.clone() }, After::Nothing);
+        let field = ui.text_edit_singleline(&mut forms.connect_address).labelled_by(label.id);
+        if ui.button(tr(l, Text::Connect)).clicked() || super::entered(&field) {
+            state.send(Command::Connect { address: forms.connect_address.clone() }, After::Connected);
         }
     });
-    if let Some(error) = &state.status.last_error {
-        ui.colored_label(ui.visuals().warn_fg_color, error);
-    }
+    super::error_line(ui, state, After::Connected);
 }

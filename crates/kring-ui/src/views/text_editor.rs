@@ -25,6 +25,8 @@ pub struct Draft {
     /// The last typing request sent for this text.
     last_sent: u64,
     caret: Option<(usize, usize)>,
+    /// A search hit to select and scroll to once the editor is drawn (character range).
+    pub highlight: Option<(usize, usize)>,
 }
 
 impl Draft {
@@ -66,10 +68,29 @@ pub fn show(
     }
     let network = view.network.clone();
 
+    // A search hit: the editor takes the focus first, then the hit is selected (egui keeps a
+    // selection only in a focused editor).
+    let focused = ui.memory(|m| m.has_focus(id));
+    if let Some((start, end)) = draft.highlight.filter(|_| focused) {
+        let mut edit_state = egui::text_edit::TextEditState::load(ui.ctx(), id).unwrap_or_default();
+        let range = CCursorRange::two(CCursor::new(CharIndex(start)), CCursor::new(CharIndex(end)));
+        edit_state.cursor.set_char_range(Some(range));
+        edit_state.store(ui.ctx(), id);
+    }
+
     let label = ui.label(label);
     let mut buffer = Recording { text: &mut draft.text, splices: Vec::new() };
     let output = egui::TextEdit::multiline(&mut buffer).id(id).desired_rows(rows).desired_width(f32::INFINITY).show(ui);
     let response = output.response.response.clone().labelled_by(label.id);
+    if draft.highlight.is_some() {
+        response.scroll_to_me(Some(egui::Align::Center));
+        if focused {
+            draft.highlight = None;
+        } else {
+            response.request_focus();
+            ui.ctx().request_repaint();
+        }
+    }
     let splices = buffer.splices;
     let caret = output.cursor_range.map(|range| {
         let [start, end] = range.sorted_cursors();

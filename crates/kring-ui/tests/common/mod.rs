@@ -38,7 +38,11 @@ pub fn wait_until(ui: &mut Ui, what: &str, done: impl Fn(&KringApp) -> bool) {
             ui.step();
             return;
         }
-        assert!(Instant::now() < deadline, "timed out waiting until {what}; last error: {:?}", ui.state().state.error);
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting until {what}; last error: {:?}",
+            ui.state().state.error_text()
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
 }
@@ -54,8 +58,9 @@ pub fn click(ui: &mut Ui, label: &str) {
     settle(ui);
 }
 
+/// Types into a field, wherever it is scrolled to (as Tab would reach it).
 pub fn type_into(ui: &mut Ui, role: Role, label: &str, text: &str) {
-    ui.get_by_role_and_label(role, label).click();
+    ui.get_by_role_and_label(role, label).focus();
     ui.step();
     ui.get_by_role_and_label(role, label).type_text(text);
     ui.step();

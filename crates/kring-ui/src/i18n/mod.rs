@@ -2,6 +2,9 @@
 //! [`Text`] key; the table below is the only place words live, and a key without both
 //! translations does not compile.
 
+pub mod dates;
+pub mod errors;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Language {
     #[default]
@@ -61,7 +64,7 @@ texts! {
     NewSession => "Nieuwe bijeenkomst", "New session";
     Title => "Titel", "Title";
     Kind => "Soort", "Kind";
-    Date => "Datum (JJJJ-MM-DD of JJJJ-MM-DDTUU:MM)", "Date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)";
+    Date => "Datum", "Date";
     Location => "Locatie", "Location";
     AddSession => "Bijeenkomst toevoegen", "Add session";
     NoSessions => "Nog geen bijeenkomsten.", "No sessions yet.";
@@ -105,7 +108,7 @@ texts! {
     Used => "gebruikt", "used";
     ValidUntil => "geldig tot", "valid until";
     Revoke => "Intrekken", "Revoke";
-    ReachOffline => "Offline", "Offline";
+    ReachOffline => "Zonder internet (offline)", "No internet (offline)";
     ReachLan => "Alleen lokaal netwerk", "Local network only";
     ReachOnline => "Online", "Online";
     PeersConnected => "verbonden", "connected";
@@ -182,6 +185,67 @@ texts! {
     RefusedFrom => "stuurde een wijziging die Kring weigert:", "sent a change Kring refuses:";
     UnknownLaptop => "Een onbekende laptop", "An unknown laptop";
     RemovedRevokesInvites => "Alle open uitnodigingen zijn ingetrokken: wie verwijderd is, kent misschien een ticket. Maak zo nodig nieuwe uitnodigingen.", "Every open invitation was revoked: a removed member may know a ticket. Make new invitations where needed.";
+    Action => "Actie", "Action";
+    AddFactor => "Factor toevoegen", "Add factor";
+    AddTheme => "Thema toevoegen", "Add theme";
+    AddToCalendar => "In mijn agenda (.ics)", "Add to my calendar (.ics)";
+    Bin => "Prullenbak", "Bin";
+    BinEmpty => "De prullenbak is leeg.", "The bin is empty.";
+    BinExplained => "Verwijderde bijeenkomsten, leervragen en acties. Alles blijft bewaard en is terug te zetten.", "Deleted sessions, learning questions and actions. Everything is kept and can be restored.";
+    CalendarUpcoming => "Komende bijeenkomsten in mijn agenda (.ics)", "Upcoming sessions to my calendar (.ics)";
+    ChooseMoment => "Kies links een moment om de tekst van toen te zien.", "Choose a moment on the left to see the text as it was.";
+    Cycle => "Cyclus", "Cycle";
+    Cycles => "Onderzoekscycli", "Research cycles";
+    CyclesExplained => "Actieonderzoek in cycli: plannen, uitvoeren, observeren, reflecteren. Iedereen schrijft mee.", "Action research in cycles: plan, act, observe, reflect. Everyone writes along.";
+    DateHint => "bijv. 7-12-2026 15:30", "e.g. 7-12-2026 15:30";
+    Description => "Beschrijving", "Description";
+    DueHint => "bijv. 7-12-2026", "e.g. 7-12-2026";
+    EditDetails => "Gegevens wijzigen", "Edit details";
+    EditProfile => "Mijn gegevens wijzigen", "Edit my details";
+    EndCycle => "Cyclus afronden", "End cycle";
+    EndDate => "Einddatum", "End date";
+    Factors => "Reflectiefactoren", "Reflection factors";
+    FactorsExplained => "De factoren die leden in een reflectieronde scoren. Coördinatoren passen ze aan; lopende rondes houden hun factoren.", "The factors members score in a reflection round. Coordinators change them; open rounds keep their factors.";
+    FileMenu => "Bestand", "File";
+    History => "Geschiedenis", "History";
+    Import => "Inlezen", "Import";
+    LinkLaptop => "Deze laptop koppelen", "Link this laptop";
+    LinkThisLaptop => "Ben je al lid en is dit je tweede laptop?", "Already a member, and this is your second laptop?";
+    LinkThisLaptopExplained => "Maak op je eerste laptop bij Leden een koppelcode (\"Mijn andere laptop toevoegen\") en plak die hier.", "On your first laptop, make a link ticket under Members (\"Add my other laptop\") and paste it here.";
+    LinkTicket => "Koppelcode", "Link ticket";
+    LinkTicketExplained => "Plak deze koppelcode op je andere laptop, onder \"Ben je al lid en is dit je tweede laptop?\". Hij werkt één keer, 15 minuten lang, zolang Kring hier open staat.", "Paste this link ticket on your other laptop, under \"Already a member, and this is your second laptop?\". It works once, for 15 minutes, while Kring is open here.";
+    MakeCoordinator => "Coördinator maken", "Make coordinator";
+    MakeLinkTicket => "Mijn andere laptop toevoegen", "Add my other laptop";
+    MakeMember => "Gewoon lid maken", "Make regular member";
+    MoveToBin => "Naar prullenbak", "Move to bin";
+    MovedToBin => "Verplaatst naar de prullenbak; daar kun je het terugzetten.", "Moved to the bin; you can restore it from there.";
+    NewFactor => "Nieuwe factor", "New factor";
+    NewTheme => "Nieuw thema", "New theme";
+    NoHistory => "Deze tekst is nog niet bewerkt.", "This text has not been edited yet.";
+    NoOpenActions => "Geen open acties.", "No open actions.";
+    NobodyYet => "Nog niemand", "Nobody yet";
+    OpenActions => "Open acties per lid", "Open actions per member";
+    OtherLaptop => "Je andere laptop", "Your other laptop";
+    OtherLaptopExplained => "Werk je ook op een tweede laptop? Koppel hem: hij wordt een laptop van jou, met dezelfde stem en scores.", "Do you also work on a second laptop? Link it: it becomes a laptop of yours, with the same vote and scores.";
+    Owner => "Wie", "Who";
+    Question => "Leervraag", "Learning question";
+    Region => "Regio", "Region";
+    Rename => "Naam wijzigen", "Rename";
+    Restore => "Terugzetten", "Restore";
+    Running => "loopt nog", "running";
+    Save => "Opslaan", "Save";
+    Search => "Zoeken (Ctrl+F)", "Search (Ctrl+F)";
+    SearchResults => "Gevonden voor", "Found for";
+    SearchTruncated => "Alleen de eerste treffers staan hier; maak je zoekvraag preciezer.", "Only the first hits are shown; make your search more precise.";
+    Session => "Bijeenkomst", "Session";
+    StartCycle => "Nieuwe cyclus starten", "Start a new cycle";
+    StartDate => "Startdatum", "Start date";
+    StartedOffline => "Kring is deze keer offline gestart (met --offline).", "Kring was started offline this time (with --offline).";
+    TextAsOf => "De tekst op", "The text as of";
+    TheNetwork => "Netwerk", "Network";
+    Themes => "Thema's", "Themes";
+    ThemesExplained => "Waar het netwerk aan werkt, bijvoorbeeld multiproblematiek, kindermishandeling of werkplezier.", "What the network works on, for example multiple problems, child abuse or job satisfaction.";
+    YourProfile => "Jouw gegevens", "Your details";
 }
 
 /// "Bram Jansens laptop" / "Bram Jansen's laptop": whose laptop sent something.
@@ -322,7 +386,8 @@ pub fn word(language: Language, word: &str) -> &'static str {
         ("plg", _) => "PLG",
         ("regioteam", Language::Nl) => "regioteam",
         ("regioteam", Language::En) => "regional team",
-        ("leerhuis", _) => "leerhuis",
+        ("leerhuis", Language::Nl) => "leerhuis",
+        ("leerhuis", Language::En) => "learning house (leerhuis)",
         ("proposed", Language::Nl) => "voorgesteld",
         ("proposed", Language::En) => "proposed",
         ("central", Language::Nl) => "centraal",

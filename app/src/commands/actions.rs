@@ -1,0 +1,51 @@
+//! `kring actions`: the open actions of every meeting, per member.
+
+use anyhow::Result;
+use kring_model::{MemberId, ModelError};
+use kring_store::DataDir;
+use serde_json::{Value, json};
+
+use crate::cli::NetworkArg;
+use crate::local_network::LocalNetwork;
+
+/// Whose actions to list.
+pub enum Whose {
+    Everyone,
+    Member(String),
+    Mine,
+}
+
+pub fn run(network: &NetworkArg, whose: Whose, data: &DataDir) -> Result<Value> {
+    let local = LocalNetwork::open(data, network.network.as_deref())?;
+    let snapshot = local.snapshot()?;
+    let only = match whose {
+        Whose::Everyone => None,
+        Whose::Mine => Some(local.me()?),
+        Whose::Member(id) => {
+            let member = MemberId::new(id);
+            if !snapshot.members.contains_key(&member) {
+                return Err(ModelError::UnknownMember(member).into());
+            }
+            Some(member)
+        }
+    };
+    let members: Vec<Value> = snapshot
+        .open_actions()
+        .into_iter()
+        .filter(|(owner, _)| only.is_none() || owner.as_ref() == only.as_ref())
+        .map(|(owner, actions)| {
+            let name = owner.as_ref().and_then(|id| snapshot.members.get(id)).map(|m| m.name.clone());
+            let actions: Vec<Value> = actions
+                .into_iter()
+                .map(|(session, action)| {
+                    json!({
+                        "session": session.id, "session_title": session.title, "session_date": session.starts_at,
+                        "action": action.id, "text": action.text, "due": action.due,
+                    })
+                })
+                .collect();
+            json!({ "member": owner, "name": name, "actions": actions })
+        })
+        .collect();
+    Ok(json!({ "network": snapshot.info.id, "open_actions": members }))
+}

@@ -1,0 +1,351 @@
+//! `kring/link/1`: another laptop of the same person becomes a device of their member.
+//!
+//! A member's laptop (A) makes a [`DeviceLinkTicket`] for one network: a fresh secret that
+//! stays in A's memory only (never in the shared document, never on disk), for one use within
+//! minutes. The other laptop (B), which must not hold the network yet, dials A on
+//! [`LINK_ALPN`] with a [`LinkRequest`]. A checks the secret, adds B's device (authenticated by
+//! the connection) to its own member — a change signed by A like every other, which the trust
+//! rules allow a member for their own devices — and answers with the whole network, as it
+//! answers a joiner ([`JoinReply`]). From then on B writes with its own key as that member: its
+//! votes and scores are the member's, one per member. Requests are bounded in size and time as
+//! joins are, and every refusal is the one [`REFUSAL`](crate::join::REFUSAL).
+
+use std::collections::VecDeque;
+use std::sync::{Arc, MutexGuard};
+use std::time::{Duration, Instant};
+
+use iroh::Endpoint;
+use iroh::endpoint::Connection;
+use iroh::protocol::{AcceptError, ProtocolHandler};
+use kring_store::DataDir;
+use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
+
+use crate::address_book::addr_to_text;
+use crate::endpoint::{self, NetworkMode};
+use crate::error::{NodeError, Result};
+use crate::events::{FoundVia, NodeEvent};
+use crate::join::{self, JoinReply, Joined};
+use crate::link_ticket::DeviceLinkTicket;
+use crate::links::Slot;
+use crate::node::{Change, JoinedNetwork, Node, Shared};
+use crate::short::{shorten, shorten_to};
+use crate::ticket::{new_secret, secret_hash};
+
+pub const LINK_ALPN: &[u8] = b"kring/link/1";
+/// Device-link tickets a laptop keeps open at once; making another forgets the oldest.
+const MAX_PENDING: usize = 8;
+/// Used links remembered for whoever waits on them.
+const MAX_USED: usize = 8;
+
+/// What the other laptop sends: which network, the ticket's secret, and where it can be reached.
+/// No name or profile: it is the same member, whose profile is in the document.
+#[derive(Serialize, Deserialize)]
+pub struct LinkRequest {
+    pub network: String,
+    pub secret: [u8; 32],
+    /// Where the new device can be reached, so member devices can sync with it.
+    pub addrs: Vec<String>,
+}
+
+impl LinkRequest {
+    /// What a laptop sends for `ticket`, reachable at `addrs`.
+    pub fn new(ticket: &DeviceLinkTicket, addrs: Vec<String>) -> LinkRequest {
+        LinkRequest { network: ticket.network.clone(), secret: ticket.secret, addrs }
+    }
+}
+
+/// Never shows the secret.
+impl std::fmt::Debug for LinkRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LinkRequest").field("network", &self.network).field("secret", &"(hidden)").finish()
+    }
+}
+
+/// A device added to this laptop's member through a device link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LinkedDevice {
+    pub network: String,
+    pub member: String,
+    pub device: String,
+}
+
+/// A device-link ticket this laptop made and has not seen used.
+struct Pending {
+    secret_hash: String,
+    network: String,
+    until: Instant,
+    /// The device whose request was let in and is being answered.
+    answering: Option<String>,
+}
+
+/// Where a device link stands, for whoever waits on it.
+enum State {
+    Used(LinkedDevice),
+    /// Open until then; `None` while its answer is on its way.
+    Open(Option<Instant>),
+    /// Expired, cancelled, forgotten, or never made here.
+    Gone,
+}
+
+/// The device links of a node: in memory only, so only this laptop, while it runs, can answer
+/// its tickets.
+pub(crate) struct DeviceLinks {
+    pending: Vec<Pending>,
+    used: VecDeque<(String, LinkedDevice)>,
+    /// Ticks whenever a link is used or cancelled.
+    changed: watch::Sender<()>,
+}
+
+impl Default for DeviceLinks {
+    fn default() -> DeviceLinks {
+        DeviceLinks { pending: Vec::new(), used: VecDeque::new(), changed: watch::Sender::new(()) }
+    }
+}
+
+impl DeviceLinks {
+    fn open(&mut self, secret_hash: String, network: String, until: Instant) {
+        if self.pending.len() >= MAX_PENDING {
+            self.pending.remove(0);
+        }
+        self.pending.push(Pending { secret_hash, network, until, answering: None });
+    }
+
+    /// The open link for `secret_hash` in `network`, or why not (for this laptop's log).
+    fn find(&self, secret_hash: &str, network: &str) -> std::result::Result<usize, &'static str> {
+        if self.used.iter().any(|(hash, _)| hash == secret_hash) {
+            return Err("already used");
+        }
+        let at = self.pending.iter().position(|p| p.secret_hash == secret_hash).ok_or("wrong secret")?;
+        let link = &self.pending[at];
+        if link.network != network {
+            Err("another network")
+        } else if link.answering.is_some() {
+            Err("in use by another device")
+        } else if link.until <= Instant::now() {
+            Err("expired")
+        } else {
+            Ok(at)
+        }
+    }
+
+    /// The answer to `linked` was sent: the link is used.
+    fn delivered(&mut self, linked: LinkedDevice) {
+        let answered =
+            |p: &Pending| p.answering.as_deref() == Some(linked.device.as_str()) && p.network == linked.network;
+        if let Some(at) = self.pending.iter().position(answered) {
+            let link = self.pending.remove(at);
+            if self.used.len() >= MAX_USED {
+                self.used.pop_front();
+            }
+            self.used.push_back((link.secret_hash, linked));
+            self.changed.send_replace(());
+        }
+    }
+
+    /// The answer to `device` could not be sent: its link may be used again (the device, added
+    /// already, then just gets the network).
+    fn undelivered(&mut self, device: &str) {
+        for link in self.pending.iter_mut().filter(|p| p.answering.as_deref() == Some(device)) {
+            link.answering = None;
+        }
+    }
+
+    fn state(&self, secret_hash: &str) -> State {
+        if let Some((_, linked)) = self.used.iter().find(|(hash, _)| hash == secret_hash) {
+            return State::Used(linked.clone());
+        }
+        match self.pending.iter().find(|p| p.secret_hash == secret_hash) {
+            Some(link) if link.answering.is_some() => State::Open(None),
+            Some(link) if link.until > Instant::now() => State::Open(Some(link.until)),
+            _ => State::Gone,
+        }
+    }
+}
+
+fn device_links(shared: &Shared) -> MutexGuard<'_, DeviceLinks> {
+    shared.device_links.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct LinkHandler(pub(crate) Arc<Shared>);
+
+impl ProtocolHandler for LinkHandler {
+    async fn accept(&self, connection: Connection) -> std::result::Result<(), AcceptError> {
+        let Some(_slot) = Slot::take(&self.0, &connection) else { return Ok(()) };
+        let device = connection.remote_id().to_string();
+        match join::serve_with(self.0.clone(), connection, admit).await {
+            Ok(Some(linked)) => {
+                device_links(&self.0).delivered(linked);
+                Ok(())
+            }
+            Ok(None) => Ok(()),
+            Err(err) => {
+                device_links(&self.0).undelivered(&device);
+                Err(AcceptError::from_err(err))
+            }
+        }
+    }
+}
+
+/// The welcome for `device`, as a device of this laptop's member, or why not: one short line for
+/// this laptop's log (the other device only ever gets the one refusal).
+fn admit(
+    shared: &Shared,
+    device: &str,
+    request: &LinkRequest,
+) -> std::result::Result<(JoinReply, LinkedDevice), String> {
+    let why = |what: &str| format!("device link: {what} (network {})", shorten(&request.network));
+    // Held throughout: two devices with the same ticket cannot both get in.
+    let mut links = device_links(shared);
+    let link = links.find(&secret_hash(&request.secret), &request.network).map_err(why)?;
+    let mut library = shared.lock();
+    let own = shared.own_peer_addr();
+    let own_device = library.device.clone();
+    let peers = library.peer_addresses(&request.network, device, own);
+    let open = library.get_mut(&request.network).ok_or_else(|| why("unknown network"))?;
+    let me = open.network.member_for_device(&own_device).ok().flatten().ok_or_else(|| why("not a member here"))?;
+    match open.network.member_for_device(device).ok().flatten() {
+        // Linked before, and the answer got lost: it only needs the network.
+        Some(holder) if holder == me => {}
+        Some(_) => return Err(why("a device of another member")),
+        None => open
+            .edit(&own_device, |network, me| network.add_device(me, me, device))
+            .map_err(|err| why(&shorten_to(&err.to_string(), 80)))?,
+    }
+    let document = open.network.doc_mut().save();
+    let network = request.network.clone();
+    let signatures = library.sign_whole(&network).ok_or_else(|| why("a change without a signature"))?;
+    if let Some(addr) = crate::address_book::to_endpoint_addr(device, &request.addrs) {
+        library.book.learn(&addr, FoundVia::Incoming);
+        let _ = library.book.save();
+    }
+    drop(library);
+    links.pending[link].answering = Some(device.to_string());
+    drop(links);
+    let member = me.to_string();
+    shared.publish(Change { network: network.clone(), from_peer: None });
+    shared.emit(NodeEvent::MemberJoined { network: network.clone(), member: member.clone(), endpoint: device.into() });
+    let linked = LinkedDevice { network, member: member.clone(), device: device.to_string() };
+    Ok((JoinReply::Welcome { member, document, peers, signatures }, linked))
+}
+
+/// The other laptop's side: asks the laptop in the ticket, checks the whole network it sends
+/// and that this laptop is in it as a device of the member, and stores it.
+async fn link(data: &DataDir, endpoint: &Endpoint, ticket: &DeviceLinkTicket, timeout: Duration) -> Result<Joined> {
+    not_here_yet(data, ticket)?;
+    let own = endpoint::own_addr(endpoint);
+    let request = LinkRequest::new(ticket, own.addrs.iter().map(addr_to_text).collect());
+    let asked = join::ask(endpoint, ticket.peer.clone(), LINK_ALPN, &request);
+    let (reply, bytes) = tokio::time::timeout(timeout, asked)
+        .await
+        .map_err(|_| NodeError::DeviceLinkUnreachable(timeout.as_secs()))??;
+    let JoinReply::Welcome { member, document, peers, signatures } = reply else {
+        return Err(NodeError::DeviceLinkRefused);
+    };
+    let (network, book) = crate::whole_network::check(&document, &signatures, &ticket.network)
+        .map_err(|why| NodeError::DeviceLinkUnusable(why.to_string()))?;
+    let holder = network.member_for_device(&data.device_id())?;
+    if holder.as_ref().map(|m| m.as_str()) != Some(member.as_str()) {
+        return Err(NodeError::DeviceLinkUnusable(
+            "a network in which this laptop is not a device of the member".into(),
+        ));
+    }
+    let opened = join::keep_checked(data, network, book)?;
+    Ok(Joined {
+        network: ticket.network.clone(),
+        member,
+        opened,
+        ticket_peers: vec![ticket.peer.clone()],
+        told_peers: peers,
+        bytes,
+    })
+}
+
+/// A laptop that holds the network already is no new device for it: refused before anything
+/// is sent (the link stays usable for the laptop it was meant for).
+fn not_here_yet(data: &DataDir, ticket: &DeviceLinkTicket) -> Result<()> {
+    if data.network_ids()?.contains(&ticket.network) {
+        return Err(NodeError::AlreadyLinked(ticket.network.clone()));
+    }
+    Ok(())
+}
+
+impl Node {
+    /// Makes a one-time device-link ticket for `network`, valid for `valid_for`: the person's
+    /// other laptop pastes it to become another device of the member this laptop is. Only this
+    /// laptop, while its node runs, can answer it (the secret is kept in memory only).
+    pub fn create_device_link(&self, network: &str, valid_for: Duration) -> Result<DeviceLinkTicket> {
+        let mut library = self.shared().lock();
+        let device = library.device.clone();
+        let open = library.get_mut(network).ok_or_else(|| NodeError::UnknownNetwork(network.to_string()))?;
+        open.network.member_for_device(&device)?.ok_or(NodeError::NotAMember)?;
+        drop(library);
+        let secret = new_secret();
+        let now = Instant::now();
+        let until = now.checked_add(valid_for).unwrap_or_else(|| now + Duration::from_secs(24 * 3600));
+        device_links(self.shared()).open(secret_hash(&secret), network.to_string(), until);
+        Ok(DeviceLinkTicket { network: network.to_string(), secret, peer: self.addr() })
+    }
+
+    /// Waits until another laptop has used `ticket` (made here) and received the network; the
+    /// device it added. [`NodeError::DeviceLinkExpired`] once it expired unused (or was
+    /// cancelled).
+    pub async fn device_link_used(&self, ticket: &DeviceLinkTicket) -> Result<LinkedDevice> {
+        let hash = secret_hash(&ticket.secret);
+        loop {
+            let (mut changed, state) = {
+                let links = device_links(self.shared());
+                (links.changed.subscribe(), links.state(&hash))
+            };
+            let woken = match state {
+                State::Used(linked) => return Ok(linked),
+                State::Gone => return Err(NodeError::DeviceLinkExpired),
+                State::Open(None) => changed.changed().await,
+                State::Open(Some(until)) => {
+                    let until = tokio::time::Instant::from_std(until);
+                    tokio::time::timeout_at(until, changed.changed()).await.unwrap_or(Ok(()))
+                }
+            };
+            if woken.is_err() {
+                return Err(NodeError::DeviceLinkExpired);
+            }
+        }
+    }
+
+    /// Makes `ticket` (made here) unusable, if it was not used yet.
+    pub fn cancel_device_link(&self, ticket: &DeviceLinkTicket) {
+        let hash = secret_hash(&ticket.secret);
+        let mut links = device_links(self.shared());
+        links.pending.retain(|p| p.secret_hash != hash || p.answering.is_some());
+        links.changed.send_replace(());
+    }
+
+    /// Makes this laptop another device of the member who made `ticket` on their other laptop,
+    /// through this running node, which then syncs the network live. This laptop must not hold
+    /// the network yet ([`NodeError::AlreadyLinked`]).
+    pub async fn link_device(
+        &self,
+        data: &DataDir,
+        ticket: &DeviceLinkTicket,
+        timeout: Duration,
+    ) -> Result<JoinedNetwork> {
+        let linked = link(data, &self.endpoint, ticket, timeout).await?;
+        self.take_joined(linked)
+    }
+
+    /// [`Node::link_device`] with a short-lived endpoint of this device (the CLI, when no node
+    /// runs).
+    pub async fn link(
+        data: &DataDir,
+        mode: &NetworkMode,
+        ticket: &DeviceLinkTicket,
+        timeout: Duration,
+    ) -> Result<JoinedNetwork> {
+        not_here_yet(data, ticket)?;
+        let (endpoint, book) = Node::short_lived(data, mode).await?;
+        let result = link(data, &endpoint, ticket, timeout).await;
+        let linked = Node::close_short_lived(endpoint, book, result).await?;
+        Ok(JoinedNetwork { network: linked.network, member: linked.member, bytes: linked.bytes })
+    }
+}

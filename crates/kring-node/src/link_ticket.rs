@@ -1,0 +1,133 @@
+//! The device-link ticket: made on a member's laptop for one other laptop of the same person.
+//! It names the network, the laptop that made it (the only one that can answer it: the secret
+//! lives in that laptop's memory, never in the shared document) and a one-time secret.
+//!
+//! Its text starts with `kringlink`, an invite's with `kring` and then always `a` (the first
+//! byte of an invite is its version, 0): each can tell the other apart, so a ticket pasted in
+//! the wrong field gets a clear error rather than "invalid length".
+
+use iroh::EndpointAddr;
+use iroh_tickets::{ParseError, Ticket};
+use serde::{Deserialize, Serialize};
+
+use crate::error::NodeError;
+use crate::ticket::InviteTicket;
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceLinkTicket {
+    pub network: String,
+    /// The one-time secret; only the laptop that made the ticket knows it (in memory).
+    pub secret: [u8; 32],
+    /// The laptop that made the ticket, with the addresses it listens on.
+    pub peer: EndpointAddr,
+}
+
+/// Never shows the secret: a ticket printed by mistake in a log must not link anyone's laptop.
+impl std::fmt::Debug for DeviceLinkTicket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceLinkTicket")
+            .field("network", &self.network)
+            .field("secret", &"(hidden)")
+            .field("peer", &self.peer)
+            .finish()
+    }
+}
+
+/// Versioned, so a later Kring can still read today's tickets.
+#[derive(Serialize, Deserialize)]
+enum Wire {
+    V1(DeviceLinkTicket),
+}
+
+impl Ticket for DeviceLinkTicket {
+    const KIND: &'static str = "kringlink";
+
+    fn encode_bytes(&self) -> Vec<u8> {
+        postcard::to_stdvec(&Wire::V1(self.clone())).expect("tickets always serialise")
+    }
+
+    fn decode_bytes(bytes: &[u8]) -> Result<Self, ParseError> {
+        let Wire::V1(ticket) = postcard::from_bytes(bytes)?;
+        Ok(ticket)
+    }
+}
+
+/// A pasted ticket without the spaces and line breaks e-mail or chat put in, in lower case.
+pub(crate) fn compact(text: &str) -> String {
+    text.split_whitespace().collect::<String>().to_ascii_lowercase()
+}
+
+/// Whether `compact` text (see [`compact`]) is meant as a device-link ticket.
+pub(crate) fn is_link_text(compact: &str) -> bool {
+    compact.starts_with(DeviceLinkTicket::KIND)
+}
+
+impl DeviceLinkTicket {
+    /// Reads a pasted ticket; surrounding spaces and line breaks are ignored. An invite ticket
+    /// is [`NodeError::InviteNotDeviceLink`].
+    pub fn parse(text: &str) -> Result<DeviceLinkTicket, NodeError> {
+        let compact = compact(text);
+        if !is_link_text(&compact) && InviteTicket::parse(&compact).is_ok() {
+            return Err(NodeError::InviteNotDeviceLink);
+        }
+        DeviceLinkTicket::decode_string(&compact).map_err(|err| NodeError::BadDeviceLinkTicket(err.to_string()))
+    }
+
+    pub fn to_text(&self) -> String {
+        self.encode_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ticket::new_secret;
+
+    fn addr() -> EndpointAddr {
+        let device = iroh::SecretKey::generate().public();
+        EndpointAddr::new(device).with_ip_addr("127.0.0.1:4433".parse().unwrap())
+    }
+
+    fn ticket() -> DeviceLinkTicket {
+        DeviceLinkTicket { network: "n1".into(), secret: new_secret(), peer: addr() }
+    }
+
+    #[test]
+    fn a_link_ticket_survives_being_pasted_with_line_breaks() {
+        let ticket = ticket();
+        let text = ticket.to_text();
+        assert!(text.starts_with("kringlink"), "{text}");
+        let wrapped: String =
+            text.as_bytes().chunks(40).map(|c| format!("  {}\n", std::str::from_utf8(c).unwrap())).collect();
+        assert_eq!(DeviceLinkTicket::parse(&wrapped).unwrap(), ticket);
+        assert_eq!(DeviceLinkTicket::parse(&text.to_uppercase()).unwrap(), ticket);
+    }
+
+    #[test]
+    fn a_ticket_in_the_wrong_field_is_named_for_what_it_is() {
+        let link = ticket().to_text();
+        let invite =
+            InviteTicket { network: "n1".into(), invite: "i1".into(), secret: new_secret(), peers: vec![addr()] }
+                .to_text();
+        assert!(!invite.starts_with("kringlink"), "{invite}");
+        assert!(matches!(DeviceLinkTicket::parse(&invite), Err(NodeError::InviteNotDeviceLink)));
+        assert!(matches!(InviteTicket::parse(&link), Err(NodeError::DeviceLinkNotInvite)));
+        assert!(matches!(InviteTicket::parse(&format!(" {link}\n")), Err(NodeError::DeviceLinkNotInvite)));
+    }
+
+    #[test]
+    fn malformed_link_tickets_are_clear_errors() {
+        let text = ticket().to_text();
+        for bad in ["", "hello", "kringlink", &text[..text.len() / 2], "kringlink!!!!"] {
+            assert!(matches!(DeviceLinkTicket::parse(bad), Err(NodeError::BadDeviceLinkTicket(_))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_link_ticket_shown_for_debugging_hides_its_secret() {
+        let ticket = DeviceLinkTicket { secret: [0xab; 32], ..ticket() };
+        let shown = format!("{ticket:?}");
+        assert!(shown.contains("(hidden)"), "{shown}");
+        assert!(!shown.contains("171") && !shown.to_lowercase().contains("abab"), "{shown}");
+    }
+}

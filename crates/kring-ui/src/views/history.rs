@@ -1,0 +1,83 @@
+//! "Geschiedenis": a shared text as it was at an earlier moment, and who changed it when. The
+//! node lists the moments (a typing session is one) and reads the text as of the chosen one.
+
+use kring_model::TextField;
+use kring_node::client::Command;
+
+use crate::i18n::{Text, tr};
+use crate::state::{After, AppState};
+
+/// The history of one text, on screen in place of the editors.
+pub struct HistoryView {
+    pub field: TextField,
+    /// The moment shown (an index into the versions the node sent).
+    pub chosen: Option<usize>,
+}
+
+impl HistoryView {
+    /// Asks the node for the moments `field` changed.
+    pub fn open(state: &mut AppState, field: TextField) -> HistoryView {
+        if let Some(network) = state.network_id().map(String::from) {
+            state.history = None;
+            state.send(Command::History { network, field: field.clone() }, After::Nothing);
+        }
+        HistoryView { field, chosen: None }
+    }
+
+    /// Draws the history; returns false once the person closed it.
+    pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) -> bool {
+        let l = state.language;
+        let mut open = true;
+        ui.horizontal(|ui| {
+            ui.heading(tr(l, Text::History));
+            if ui.button(tr(l, Text::Close)).clicked() {
+                open = false;
+            }
+        });
+        let Some(history) = state.history.clone().filter(|h| h.field == self.field) else {
+            ui.spinner();
+            return open;
+        };
+        if history.versions.is_empty() {
+            ui.label(tr(l, Text::NoHistory));
+            return open;
+        }
+        let snapshot = state.shared_snapshot();
+        let mut ask = None;
+        egui::Panel::left("history-moments").resizable(true).default_size(260.0).show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                for (index, version) in history.versions.iter().enumerate() {
+                    let who = match (&version.by, &snapshot) {
+                        (Some(member), Some(snapshot)) => super::member_name(snapshot, member),
+                        _ => tr(l, Text::UnknownLaptop).to_string(),
+                    };
+                    let line = format!("{} — {who}", super::local_time(l, version.at));
+                    if ui.selectable_label(self.chosen == Some(index), line).clicked() {
+                        self.chosen = Some(index);
+                        ask = Some(version.heads.clone());
+                    }
+                }
+            });
+        });
+        if let (Some(heads), Some(network)) = (ask, state.network_id().map(String::from)) {
+            state.send(Command::TextAt { network, field: self.field.clone(), heads }, After::Nothing);
+        }
+        let chosen = self.chosen.and_then(|i| history.versions.get(i));
+        match (chosen, &state.text_at) {
+            (Some(version), Some(text)) if text.heads == version.heads => {
+                ui.label(format!("{} {}", tr(l, Text::TextAsOf), super::local_time(l, version.at)));
+                egui::ScrollArea::vertical().id_salt("history-text").show(ui, |ui| {
+                    let mut shown = text.text.as_str();
+                    ui.add(egui::TextEdit::multiline(&mut shown).desired_width(f32::INFINITY));
+                });
+            }
+            (Some(_), _) => {
+                ui.spinner();
+            }
+            (None, _) => {
+                ui.label(tr(l, Text::ChooseMoment));
+            }
+        }
+        open
+    }
+}

@@ -1,0 +1,108 @@
+//! One learning question: its status, details and insights written together, the sessions
+//! where it was discussed, and its action-research cycles as a timeline.
+
+use std::collections::HashMap;
+
+use kring_model::{Edit, QuestionId, QuestionStatus, TextField};
+
+use super::text_editor::Draft;
+use crate::i18n::{Text, tr, word};
+use crate::screen::Screen;
+use crate::state::{After, AppState};
+
+#[derive(Default)]
+pub struct QuestionPage {
+    pub drafts: HashMap<TextField, Draft>,
+    /// The new title, while the person renames the question.
+    pub renaming: Option<(QuestionId, String)>,
+    pub cycles: super::cycles::CyclesForm,
+    pub history: Option<super::history::HistoryView>,
+}
+
+impl QuestionPage {
+    pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState, screen: &mut Screen, id: &QuestionId) {
+        let l = state.language;
+        let Some(snapshot) = state.shared_snapshot() else { return };
+        let Some(question) = snapshot.questions.get(id).filter(|q| q.deleted_at.is_none()) else {
+            *screen = Screen::Questions;
+            return;
+        };
+        ui.horizontal_wrapped(|ui| {
+            if ui.button(tr(l, Text::Back)).clicked() {
+                *screen = Screen::Questions;
+            }
+            match &mut self.renaming {
+                Some((renamed, title)) if renamed == id => {
+                    let label = ui.label(tr(l, Text::Title));
+                    let field = ui.text_edit_singleline(title).labelled_by(label.id);
+                    if ui.button(tr(l, Text::Save)).clicked() || super::entered(&field) {
+                        let edit = Edit::RenameQuestion { question: id.clone(), title: title.clone() };
+                        state.edit(After::QuestionRenamed, edit);
+                    }
+                    if ui.button(tr(l, Text::Cancel)).clicked() {
+                        self.renaming = None;
+                    }
+                }
+                _ => {
+                    ui.heading(&question.title);
+                    if ui.small_button(tr(l, Text::Rename)).clicked() {
+                        self.renaming = Some((id.clone(), question.title.clone()));
+                    }
+                    if ui.small_button(tr(l, Text::MoveToBin)).clicked() {
+                        state.edit(After::Nothing, Edit::DeleteQuestion { question: id.clone() });
+                        state.notice = Some(tr(l, Text::MovedToBin).to_string());
+                        *screen = Screen::Questions;
+                    }
+                }
+            }
+        });
+        super::error_line(ui, state, After::QuestionRenamed);
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("{}: {}", tr(l, Text::Status), word(l, question.status.as_str())));
+            for next in QuestionStatus::ALL.iter().filter(|s| **s != question.status) {
+                if ui.small_button(word(l, next.as_str())).clicked() {
+                    state.edit(After::Nothing, Edit::SetStatus { question: id.clone(), status: *next });
+                }
+            }
+        });
+        super::error_line(ui, state, After::Nothing);
+        ui.separator();
+        if let Some(history) = &mut self.history {
+            if !history.ui(ui, state) {
+                self.history = None;
+            }
+            return;
+        }
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            for (field, text, label) in [
+                (TextField::Details(id.clone()), &question.details, Text::Details),
+                (TextField::Insights(id.clone()), &question.insights, Text::Insights),
+            ] {
+                let draft = self.drafts.entry(field.clone()).or_default();
+                super::text_editor::show(ui, state, draft, &field, text, tr(l, label), 5);
+                if ui.small_button(tr(l, Text::History)).clicked() {
+                    self.history = Some(super::history::HistoryView::open(state, field));
+                }
+            }
+            ui.separator();
+            ui.strong(tr(l, Text::DiscussedIn));
+            let mut sessions: Vec<_> = question
+                .sessions
+                .iter()
+                .filter_map(|s| snapshot.sessions.get(s))
+                .filter(|s| s.deleted_at.is_none())
+                .collect();
+            sessions.sort_by(|a, b| a.starts_at.cmp(&b.starts_at));
+            for session in sessions {
+                if ui.link(format!("{} — {}", super::date(l, &session.starts_at), session.title)).clicked() {
+                    *screen = Screen::Session(session.id.clone());
+                }
+            }
+            ui.separator();
+            let opened = super::cycles::show(ui, state, &mut self.cycles, &mut self.drafts, &snapshot, question);
+            if let Some(field) = opened {
+                self.history = Some(super::history::HistoryView::open(state, field));
+            }
+        });
+    }
+}

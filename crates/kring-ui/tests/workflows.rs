@@ -1,0 +1,282 @@
+//! The whole cycle of a learning network in one window, driven by the labels a person sees:
+//! action research on a question, changing and moving a session, the bin, search, and every
+//! screen in Dutch without an English word.
+
+mod common;
+
+use common::*;
+use egui::accesskit::Role;
+use egui_kittest::kittest::{NodeT, Queryable, by};
+use kring_model::{Edit, SessionId, TextField};
+use kring_node::client::Command;
+use kring_ui::Screen;
+use kring_ui::i18n::{Language, Text, tr};
+
+/// Anna's network with one session, open on that session's screen.
+fn network_with_session(ui: &mut Ui, title: &str, date: &str) -> SessionId {
+    create_network(ui, "Anna", "PLG Jeugdzorg");
+    type_into(ui, Role::TextInput, nl(Text::Title), title);
+    type_into(ui, Role::TextInput, nl(Text::Date), date);
+    click(ui, nl(Text::AddSession));
+    let Screen::Session(id) = ui.state().screen.clone() else {
+        panic!("the session opens: {:?}", ui.state().state.error_text())
+    };
+    id
+}
+
+#[test]
+fn an_action_research_cycle_from_plan_to_reflect_with_the_sessions_held_meanwhile() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ui = client(dir.path());
+    let session = network_with_session(&mut ui, "Casusoverleg", "15-9-2026 15:30");
+
+    // A question, discussed in that session.
+    click(&mut ui, nl(Text::Questions));
+    type_into(&mut ui, Role::TextInput, nl(Text::ProposeQuestion), "Hoe betrekken we ouders?");
+    click(&mut ui, nl(Text::Propose));
+    ui.state_mut().screen = Screen::Session(session.clone());
+    ui.step();
+    click(&mut ui, "Hoe betrekken we ouders?");
+
+    // The question's page: start a cycle the Dutch way, write each phase, end it.
+    click(&mut ui, nl(Text::Questions));
+    click(&mut ui, "Hoe betrekken we ouders?");
+    assert!(matches!(ui.state().screen, Screen::Question(_)));
+    type_into(&mut ui, Role::TextInput, nl(Text::StartDate), "1-9-2026");
+    click(&mut ui, nl(Text::StartCycle));
+    wait_until(&mut ui, "the cycle exists", |app| {
+        app.state.snapshot().is_some_and(|s| s.questions.values().any(|q| !q.cycles.is_empty()))
+    });
+    for (phase, text) in [
+        ("plannen", "Ouders uitnodigen bij het eerste gesprek."),
+        ("uitvoeren", "Drie gezinnen kwamen."),
+        ("observeren", "Ouders spraken meer dan verwacht."),
+        ("reflecteren", "Vaker zo doen."),
+    ] {
+        type_into(&mut ui, Role::MultilineTextInput, phase, text);
+    }
+    assert!(ui.query_by_label("wo 16 sep 2026, 15:30 — Casusoverleg").is_none(), "dates read the Dutch way");
+    let held = "di 15 sep 2026, 15:30 — Casusoverleg";
+    assert!(ui.query_by_role_and_label(Role::Link, held).is_some(), "discussed in the session");
+    assert!(ui.query_by_role_and_label(Role::Label, held).is_some(), "the session held during the cycle");
+    // Below the fold: Enter in the date field ends the cycle as the button does.
+    type_into(&mut ui, Role::TextInput, nl(Text::EndDate), "30 sep 2026");
+    ui.key_press(egui::Key::Enter);
+    ui.step();
+    settle(&mut ui);
+    wait_until(&mut ui, "the cycle ended", |app| {
+        app.state
+            .snapshot()
+            .is_some_and(|s| s.questions.values().flat_map(|q| q.cycles.values()).all(|c| c.ended_on.is_some()))
+    });
+
+    let snapshot = ui.state().state.snapshot().unwrap().clone();
+    let cycle = snapshot.questions.values().flat_map(|q| q.cycles.values()).next().unwrap();
+    assert_eq!((cycle.started_on.as_str(), cycle.ended_on.as_deref()), ("2026-09-01", Some("2026-09-30")));
+    assert_eq!(cycle.plan, "Ouders uitnodigen bij het eerste gesprek.");
+    assert_eq!(cycle.act, "Drie gezinnen kwamen.");
+    assert_eq!(cycle.observe, "Ouders spraken meer dan verwacht.");
+    assert_eq!(cycle.reflect, "Vaker zo doen.");
+    assert!(ui.query_by_label_contains("Cyclus 1 · di 1 sep 2026 – wo 30 sep 2026").is_some());
+
+    // A date that is no date is refused beside the form, in Dutch.
+    type_into(&mut ui, Role::TextInput, nl(Text::StartDate), "morgen");
+    ui.key_press(egui::Key::Enter);
+    ui.step();
+    assert!(ui.query_by_label_contains("'morgen' is geen datum").is_some(), "{:?}", ui.state().state.error_text());
+}
+
+#[test]
+fn a_session_is_changed_and_moved_then_deleted_and_restored_from_the_bin() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ui = client(dir.path());
+    let session = network_with_session(&mut ui, "Intervsie", "7-12-2026 15:30");
+    assert!(ui.query_by_label_contains("ma 7 dec 2026, 15:30").is_some(), "the date is shown the Dutch way");
+
+    // Fix the typo and move the meeting a week, in the details form.
+    click(&mut ui, nl(Text::EditDetails));
+    let form = ui.state_mut().pages.session.editing.as_mut().expect("the form opens");
+    assert_eq!(form.date, "7-12-2026 15:30", "the date comes back as people type it");
+    form.title = "Intervisie".into();
+    form.date = "14 dec 2026 9:00".into();
+    ui.step();
+    type_into(&mut ui, Role::TextInput, nl(Text::Location), "De Linde, lokaal 4");
+    ui.get_by_role_and_label(Role::TextInput, nl(Text::Location)).focus();
+    ui.key_press(egui::Key::Enter);
+    ui.step();
+    settle(&mut ui);
+    wait_until(&mut ui, "the session is changed", |app| {
+        app.state.snapshot().unwrap().sessions[&session].title == "Intervisie"
+    });
+    let moved = ui.state().state.snapshot().unwrap().sessions[&session].clone();
+    assert_eq!((moved.starts_at.as_str(), moved.location.as_str()), ("2026-12-14T09:00", "De Linde, lokaal 4"));
+    assert!(ui.state().pages.session.editing.is_none(), "Enter saved and closed the form");
+
+    // Into the bin: gone from the list, there to restore.
+    click(&mut ui, nl(Text::MoveToBin));
+    wait_until(&mut ui, "the session is deleted", |app| {
+        app.state.snapshot().unwrap().sessions[&session].deleted_at.is_some()
+    });
+    assert_eq!(ui.state().screen, Screen::Sessions);
+    assert!(ui.query_by_label_contains("Intervisie").is_none(), "not listed any more");
+    click(&mut ui, nl(Text::Bin));
+    click(&mut ui, &format!("{}: ma 14 dec 2026, 09:00 — Intervisie", nl(Text::Restore)));
+    wait_until(&mut ui, "the session is back", |app| {
+        app.state.snapshot().unwrap().sessions[&session].deleted_at.is_none()
+    });
+    assert!(ui.query_by_label(nl(Text::BinEmpty)).is_some());
+    click(&mut ui, nl(Text::Sessions));
+    assert!(ui.query_by_label_contains("Intervisie").is_some(), "listed again");
+}
+
+#[test]
+fn search_finds_a_word_in_the_notes_and_opens_the_session_with_the_hit_selected() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ui = client(dir.path());
+    let session = network_with_session(&mut ui, "Casusoverleg", "2-12-2026");
+    type_into(&mut ui, Role::MultilineTextInput, nl(Text::Notes), "We bespraken de zorgleerling en zijn ouders.");
+    click(&mut ui, nl(Text::Sessions));
+
+    // Ctrl+F puts the caret in the search field; the word is found without its capital.
+    ui.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    ui.step();
+    ui.get_by_role_and_label(Role::TextInput, nl(Text::Search)).type_text("Zorgleerling");
+    ui.step();
+    ui.step();
+    assert_eq!(ui.state().screen, Screen::Search);
+    assert!(ui.query_by_label("1 treffer").is_some(), "one hit, in the right number");
+    // By keyboard: Tab to the hit, Enter opens it.
+    ui.get_by_label(&format!("Casusoverleg · {}", nl(Text::Notes))).focus();
+    ui.step();
+    ui.key_press(egui::Key::Enter);
+    ui.step();
+    settle(&mut ui);
+    assert_eq!(ui.state().screen, Screen::Session(session.clone()));
+    wait_until(&mut ui, "the hit is selected in the notes", |app| {
+        app.pages.session.drafts.get(&TextField::Notes(session.clone())).and_then(|d| d.caret()) == Some((16, 28))
+    });
+}
+
+/// Every word on every screen in the Dutch interface is Dutch (names people typed aside).
+#[test]
+fn every_screen_in_dutch_has_no_english_word() {
+    const ENGLISH: &[&str] = &[
+        "the",
+        "and",
+        "add",
+        "remove",
+        "save",
+        "cancel",
+        "session",
+        "sessions",
+        "question",
+        "questions",
+        "settings",
+        "members",
+        "delete",
+        "restore",
+        "search",
+        "history",
+        "new",
+        "edit",
+        "your",
+        "with",
+        "vote",
+        "votes",
+        "you",
+        "back",
+        "join",
+        "start",
+        "bin",
+        "actions",
+        "what",
+        "changed",
+        "connected",
+        "must",
+        "not",
+        "empty",
+        "invalid",
+        "ticket's",
+        "refused",
+        "synced",
+        "round",
+        "export",
+        "import",
+        "file",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut ui = client(dir.path());
+    let session = network_with_session(&mut ui, "Intervisie", "7-12-2026");
+    click(&mut ui, nl(Text::Questions));
+    type_into(&mut ui, Role::TextInput, nl(Text::ProposeQuestion), "Hoe betrekken we ouders?");
+    click(&mut ui, nl(Text::Propose));
+    let question = ui.state().state.snapshot().unwrap().questions.keys().next().unwrap().clone();
+    ui.state_mut().pages.status.show_peers = true;
+    let screens = [
+        Screen::Sessions,
+        Screen::Session(session),
+        Screen::Questions,
+        Screen::Question(question),
+        Screen::Actions,
+        Screen::Reflection,
+        Screen::Members,
+        Screen::Network,
+        Screen::Bin,
+        Screen::Search,
+        Screen::Settings,
+        Screen::AddNetwork,
+    ];
+    for screen in screens {
+        ui.state_mut().screen = screen.clone();
+        ui.step();
+        ui.step();
+        let labels: Vec<String> = ui
+            .query_all(by().include_labels().predicate(|node| node.label().is_some()))
+            .filter_map(|node| node.accesskit_node().label())
+            .collect();
+        assert!(labels.len() > 5, "{screen:?} shows words: {labels:?}");
+        for label in labels {
+            for word in label.to_lowercase().split(|c: char| !c.is_alphanumeric() && c != '\'') {
+                assert!(!ENGLISH.contains(&word), "English {word:?} on {screen:?} in {label:?}");
+            }
+        }
+        // The same screen in English shows its English words.
+        ui.state_mut().state.language = Language::En;
+        ui.step();
+        ui.step();
+        assert!(ui.query_all_by_label(tr(Language::En, Text::PeerDetails)).next().is_some(), "{screen:?} in English");
+        ui.state_mut().state.language = Language::Nl;
+    }
+}
+
+/// A click sends one command, as data: which one can be read without a node running.
+#[test]
+fn a_click_sends_a_named_command_that_a_test_can_read() {
+    let details = kring_model::NetworkDetails { name: "PLG".into(), ..Default::default() };
+    let (mut network, me) =
+        kring_model::Network::create(&details, &kring_model::Profile::new("Anna"), "laptop").unwrap();
+    let new =
+        kring_model::NewSession { title: "Intervisie".into(), starts_at: "2026-12-07".into(), ..Default::default() };
+    let session = network.add_session(&me, &new).unwrap();
+    let view = kring_node::client::NetworkView {
+        network: network.id().to_string(),
+        version: 1,
+        snapshot: std::sync::Arc::new(network.snapshot().unwrap()),
+        me: Some(me),
+        typed: 0,
+        caret: None,
+        changes: Default::default(),
+    };
+    let mut app = kring_ui::KringApp::new(kring_ui::AppState::detached(view));
+    app.screen = Screen::Session(session.clone());
+    let mut ui = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1200.0, 900.0))
+        .build_ui_state(|ui, app: &mut kring_ui::KringApp| app.show(ui), app);
+    ui.step();
+    ui.get_by_label(nl(Text::MoveToBin)).click();
+    ui.step();
+    let sent = ui.state().state.sent().last().cloned();
+    let expected = Command::Edit { network: network.id().to_string(), edit: Edit::DeleteSession { session } };
+    assert_eq!(sent, Some(expected));
+    assert_eq!(sent.map(|c| c.name()), Some("delete session"));
+}
