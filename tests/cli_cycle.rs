@@ -600,3 +600,25 @@ fn a_reader_that_stops_early_is_not_an_error() {
     assert_eq!(out.stdout, whole[..10]);
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn sessions_and_questions_carry_themes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    create_network(data);
+    let session = add_session(data, "Casusoverleg", "2026-12-02");
+    let question = id(&ok(data, &["question", "add", "--title", "Hoe betrekken we ouders?"]), "question");
+    ok(data, &["network", "theme", "add", "--theme", "werkplezier"]);
+
+    let tagged = ok(data, &["session", "theme", "--session", &session, "--theme", " werkplezier "]);
+    assert_eq!(tagged, json!({ "session": session, "theme": "werkplezier", "tagged": true }));
+    ok(data, &["question", "theme", "--question", &question, "--theme", "multiproblematiek"]);
+    let shown = show(data);
+    assert_eq!(shown["sessions"][0]["themes"], json!(["werkplezier"]));
+    assert_eq!(shown["questions"][0]["themes"], json!(["multiproblematiek"]));
+
+    ok(data, &["session", "theme", "--session", &session, "--theme", "werkplezier", "--remove"]);
+    assert_eq!(show(data)["sessions"][0]["themes"], json!([]));
+    refused(data, &["session", "theme", "--session", &session, "--theme", " "], "theme must not be empty");
+    refused(data, &["question", "theme", "--question", "nope", "--theme", "x"], "no learning question nope");
+}

@@ -398,6 +398,17 @@ pub enum SessionCommand {
         #[arg(long)]
         location: Option<String>,
     },
+    /// Give a meeting one of the network's themes (or take it away with --remove).
+    Theme {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        session: String,
+        #[arg(long, value_name = "THEME")]
+        theme: String,
+        #[arg(long)]
+        remove: bool,
+    },
     /// Put a meeting in the bin (it can be restored).
     Delete {
         #[command(flatten)]
@@ -522,6 +533,17 @@ pub enum QuestionCommand {
         question: String,
         #[arg(long)]
         title: String,
+    },
+    /// Give a question one of the network's themes (or take it away with --remove).
+    Theme {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        question: String,
+        #[arg(long, value_name = "THEME")]
+        theme: String,
+        #[arg(long)]
+        remove: bool,
     },
     /// Put a question in the bin (it can be restored).
     Delete {

@@ -40,6 +40,12 @@ pub fn run(command: QuestionCommand, data: &DataDir) -> Result<Value> {
             let title = &snapshot.questions.get(&question).context("the renamed question is gone")?.title;
             Ok(json!({ "question": question, "title": title }))
         }
+        QuestionCommand::Theme { network, question, theme, remove } => {
+            let question = QuestionId::new(question);
+            let edit = Edit::TagQuestion { question: question.clone(), theme: theme.clone(), tagged: !remove };
+            apply(data, network.network.as_deref(), &edit)?;
+            Ok(json!({ "question": question, "theme": theme.trim(), "tagged": !remove }))
+        }
         QuestionCommand::Delete { network, question } => {
             let question = QuestionId::new(question);
             apply(data, network.network.as_deref(), &Edit::DeleteQuestion { question: question.clone() })?;

@@ -47,6 +47,12 @@ pub fn run(command: SessionCommand, data: &DataDir) -> Result<Value> {
                 "session": session, "title": s.title, "kind": s.kind, "date": s.starts_at, "location": s.location,
             }))
         }
+        SessionCommand::Theme { network, session, theme, remove } => {
+            let session = SessionId::new(session);
+            let edit = Edit::TagSession { session: session.clone(), theme: theme.clone(), tagged: !remove };
+            apply(data, network.network.as_deref(), &edit)?;
+            Ok(json!({ "session": session, "theme": theme.trim(), "tagged": !remove }))
+        }
         SessionCommand::Delete { network, session } => {
             let session = SessionId::new(session);
             apply(data, network.network.as_deref(), &Edit::DeleteSession { session: session.clone() })?;

@@ -69,6 +69,7 @@ fn session_json(s: &Session) -> Value {
             "id": a.id, "text": a.text, "owner": a.owner, "due": a.due, "done": a.done,
             "deleted": a.deleted_at.is_some(),
         })).collect::<Vec<_>>(),
+        "themes": s.themes,
         "deleted": s.deleted_at.is_some(),
     })
 }
@@ -83,6 +84,7 @@ fn question_json(q: &Question) -> Value {
             "id": c.id, "started_on": c.started_on, "ended_on": c.ended_on,
             "plan": c.plan, "act": c.act, "observe": c.observe, "reflect": c.reflect,
         })).collect::<Vec<_>>(),
+        "themes": q.themes,
         "deleted": q.deleted_at.is_some(),
     })
 }

@@ -158,6 +158,7 @@ fn session(doc: &AutoCommit, obj: &ObjId, id: String) -> Session {
         created_by: self::id(doc, obj, CREATED_BY),
         created_at: int(doc, obj, CREATED_AT).unwrap_or_default(),
         deleted_at: int(doc, obj, DELETED_AT),
+        themes: crate::edit::themes::themes_of(doc, obj),
     }
 }
 
@@ -187,6 +188,7 @@ fn question(doc: &AutoCommit, obj: &ObjId, id: String) -> Question {
         cycles: access::obj(doc, obj, CYCLES).map(|c| read_map(doc, &c, cycle)).unwrap_or_default(),
         sessions: BTreeSet::new(),
         deleted_at: int(doc, obj, DELETED_AT),
+        themes: crate::edit::themes::themes_of(doc, obj),
     }
 }
 

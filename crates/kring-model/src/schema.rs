@@ -11,7 +11,7 @@
 //! sessions:    { session_id: { title, kind, starts_at, location, agenda: Text, notes: Text,
 //!                              attendance: {member_id: status}, questions: {question_id: true},
 //!                              actions: {action_id: { text, owner?, due?, done, created_by, created_at, deleted_at? }},
-//!                              created_by, created_at, deleted_at? } }
+//!                              theme:<name>: true (one key per theme), created_by, created_at, deleted_at? } }
 //! questions:   { question_id: { title, details: Text, insights: Text, status, proposed_by, created_at,
 //!                               votes: {member_id: true},
 //!                               cycles: {cycle_id: { plan: Text, act: Text, observe: Text, reflect: Text,
@@ -28,6 +28,9 @@
 
 /// The schema version this build writes and fully understands. Migrations are additive only.
 pub const SCHEMA_VERSION: u64 = 1;
+
+/// A theme a session or question carries is the key `theme:<name>` (value `true`) in its map.
+pub const THEME_PREFIX: &str = "theme:";
 
 pub const SCHEMA: &str = "schema";
 pub const NETWORK: &str = "network";

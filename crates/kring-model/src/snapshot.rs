@@ -89,6 +89,9 @@ pub struct Session {
     pub created_by: MemberId,
     pub created_at: UnixMillis,
     pub deleted_at: Option<UnixMillis>,
+    /// The network's themes this session is about.
+    #[serde(default)]
+    pub themes: BTreeSet<String>,
 }
 
 impl Session {
@@ -139,6 +142,9 @@ pub struct Question {
     /// Sessions where this question was discussed (derived from the sessions' links).
     pub sessions: BTreeSet<SessionId>,
     pub deleted_at: Option<UnixMillis>,
+    /// The network's themes this question is about.
+    #[serde(default)]
+    pub themes: BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -29,6 +29,8 @@ pub struct KringApp {
     pub pages: Pages,
     /// A screen to open as soon as the network is shown (`--screen`).
     pub first_screen: Option<String>,
+    /// Kring's style is applied at the first frame.
+    styled: bool,
 }
 
 impl KringApp {
@@ -47,11 +49,15 @@ impl KringApp {
             status: Default::default(),
             show_changes: false,
         };
-        KringApp { state, screen: Screen::Sessions, pages, first_screen: None }
+        KringApp { state, screen: Screen::Sessions, pages, first_screen: None, styled: false }
     }
 
     /// Draws one frame. Also what the UI tests drive.
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        if !self.styled {
+            views::style::apply(ui.ctx());
+            self.styled = true;
+        }
         for finished in self.state.receive(ui.ctx()) {
             self.after(finished.after, finished.value);
         }

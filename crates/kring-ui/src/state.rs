@@ -105,6 +105,8 @@ pub struct AppState {
     pub wanted_network: Option<String>,
     /// Whether the node was asked to show `wanted_network`.
     watching: bool,
+    /// The theme every list is filtered by, if any.
+    pub theme: Option<String>,
     /// The moments of the text whose history is open.
     pub history: Option<kring_node::client::TextHistory>,
     /// The text of the moment chosen in the history.
@@ -146,6 +148,7 @@ impl AppState {
             loaded: false,
             wanted_network: None,
             watching: false,
+            theme: None,
             history: None,
             text_at: None,
         })
@@ -178,6 +181,7 @@ impl AppState {
             failed: None,
             loaded: true,
             watching: true,
+            theme: None,
             history: None,
             text_at: None,
         }

@@ -280,3 +280,38 @@ fn a_click_sends_a_named_command_that_a_test_can_read() {
     assert_eq!(sent, Some(expected));
     assert_eq!(sent.map(|c| c.name()), Some("delete session"));
 }
+
+/// The network's themes: a coordinator adds one, a session carries it, and the theme filter in
+/// the top bar shows only what is about it.
+#[test]
+fn a_theme_is_added_given_to_a_session_and_filters_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ui = client(dir.path());
+    let tagged = network_with_session(&mut ui, "Casusoverleg", "2-12-2026");
+    click(&mut ui, nl(Text::Sessions));
+    type_into(&mut ui, Role::TextInput, nl(Text::Title), "Teamuitje");
+    click(&mut ui, nl(Text::AddSession));
+
+    click(&mut ui, nl(Text::TheNetwork));
+    type_into(&mut ui, Role::TextInput, nl(Text::NewTheme), "werkplezier");
+    click(&mut ui, nl(Text::AddTheme));
+    wait_until(&mut ui, "the theme exists", |app| app.state.snapshot().unwrap().info.themes.contains("werkplezier"));
+
+    ui.state_mut().screen = Screen::Session(tagged.clone());
+    ui.step();
+    click(&mut ui, &format!("{}: werkplezier", nl(Text::Themes)));
+    wait_until(&mut ui, "the session carries it", |app| {
+        app.state.snapshot().unwrap().sessions[&tagged].themes.contains("werkplezier")
+    });
+
+    click(&mut ui, nl(Text::Sessions));
+    assert!(ui.query_by_label_contains("Teamuitje").is_some());
+    ui.get_by_label(nl(Text::ThemeFilter)).click();
+    ui.step();
+    ui.step();
+    ui.get_by_role_and_label(Role::Button, "werkplezier").click();
+    ui.step();
+    ui.step();
+    assert!(ui.query_by_label_contains("Casusoverleg").is_some(), "the session about it shows");
+    assert!(ui.query_by_label_contains("Teamuitje").is_none(), "the other does not");
+}

@@ -57,6 +57,12 @@ pub enum Edit {
     RestoreSession {
         session: SessionId,
     },
+    /// Give a session a theme (`tagged`) or take it away.
+    TagSession {
+        session: SessionId,
+        theme: String,
+        tagged: bool,
+    },
     SetAttendance {
         session: SessionId,
         member: MemberId,
@@ -117,6 +123,11 @@ pub enum Edit {
     },
     RestoreQuestion {
         question: QuestionId,
+    },
+    TagQuestion {
+        question: QuestionId,
+        theme: String,
+        tagged: bool,
     },
     AddCycle {
         question: QuestionId,
@@ -204,6 +215,12 @@ impl Edit {
             Edit::DeleteAction { session, action } => network.delete_action(by, session, action).map(done)?,
             Edit::RestoreAction { session, action } => network.restore_action(by, session, action).map(done)?,
             Edit::SetText { field, text } => network.update_text(by, field, text).map(done)?,
+            Edit::TagSession { session, theme, tagged } => {
+                network.tag_session(by, session, theme, *tagged).map(done)?
+            }
+            Edit::TagQuestion { question, theme, tagged } => {
+                network.tag_question(by, question, theme, *tagged).map(done)?
+            }
             Edit::AppendText { field, text } => network.append_text(by, field, text).map(done)?,
             Edit::AddQuestion { title, details } => created(network.add_question(by, title, details)?.as_str()),
             Edit::RenameQuestion { question, title } => network.rename_question(by, question, title).map(done)?,
@@ -250,6 +267,8 @@ impl Edit {
             Edit::DeleteAction { .. } => "delete action",
             Edit::RestoreAction { .. } => "restore action",
             Edit::SetText { .. } => "set text",
+            Edit::TagSession { .. } => "tag session",
+            Edit::TagQuestion { .. } => "tag question",
             Edit::AppendText { .. } => "append text",
             Edit::AddQuestion { .. } => "add question",
             Edit::RenameQuestion { .. } => "rename question",

@@ -8,4 +8,5 @@ pub(crate) mod questions;
 pub(crate) mod reflections;
 pub(crate) mod sessions;
 pub(crate) mod text;
+pub(crate) mod themes;
 pub(crate) mod typing;

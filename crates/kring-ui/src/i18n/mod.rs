@@ -185,6 +185,8 @@ texts! {
     RefusedFrom => "stuurde een wijziging die Kring weigert:", "sent a change Kring refuses:";
     UnknownLaptop => "Een onbekende laptop", "An unknown laptop";
     RemovedRevokesInvites => "Alle open uitnodigingen zijn ingetrokken: wie verwijderd is, kent misschien een ticket. Maak zo nodig nieuwe uitnodigingen.", "Every open invitation was revoked: a removed member may know a ticket. Make new invitations where needed.";
+    AllThemes => "Alle thema's", "All themes";
+    ThemeFilter => "Thema", "Theme";
     Action => "Actie", "Action";
     AddFactor => "Factor toevoegen", "Add factor";
     AddTheme => "Thema toevoegen", "Add theme";

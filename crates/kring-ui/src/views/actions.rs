@@ -30,8 +30,12 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &mut Screen) {
                 Some(member) => super::member_name(&snapshot, member),
                 None => tr(l, Text::NobodyYet).to_string(),
             };
+            let shown: Vec<_> = open[&owner].iter().filter(|(s, _)| super::themes::passes(state, &s.themes)).collect();
+            if shown.is_empty() {
+                continue;
+            }
             ui.strong(name);
-            for (session, action) in &open[&owner] {
+            for (session, action) in shown {
                 ui.horizontal_wrapped(|ui| {
                     let mut done = false;
                     if ui.checkbox(&mut done, &action.text).changed() {

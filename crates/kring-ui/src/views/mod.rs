@@ -21,7 +21,9 @@ pub mod session;
 pub mod sessions;
 pub mod settings;
 pub mod status;
+pub mod style;
 pub mod text_editor;
+pub mod themes;
 
 use crate::i18n::Language;
 use crate::state::{After, AppState};

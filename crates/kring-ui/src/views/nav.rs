@@ -62,6 +62,7 @@ pub fn show(
             }
         }
         ui.separator();
+        super::themes::filter(ui, state);
         search.field(ui, state, screen);
         super::file_menu::show(ui, state, screen);
         super::changes::button(ui, state, show_changes);

@@ -65,6 +65,12 @@ impl QuestionPage {
                 }
             }
         });
+        let question_id = id.clone();
+        super::themes::tags(ui, state, &question.themes, |theme, tagged| Edit::TagQuestion {
+            question: question_id.clone(),
+            theme,
+            tagged,
+        });
         super::error_line(ui, state, After::Nothing);
         ui.separator();
         if let Some(history) = &mut self.history {

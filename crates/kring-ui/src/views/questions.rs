@@ -32,7 +32,8 @@ impl QuestionsPage {
 
         let Some(snapshot) = state.shared_snapshot() else { return };
         let me = state.me().cloned();
-        let mut questions: Vec<_> = snapshot.live_questions().collect();
+        let mut questions: Vec<_> =
+            snapshot.live_questions().filter(|q| super::themes::passes(state, &q.themes)).collect();
         questions.sort_by(|a, b| b.votes.len().cmp(&a.votes.len()).then(a.created_at.cmp(&b.created_at)));
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.columns(QuestionStatus::ALL.len(), |columns| {

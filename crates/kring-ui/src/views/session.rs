@@ -57,6 +57,12 @@ impl SessionPage {
             }
             _ => self.header(ui, state, screen, &snapshot, session),
         }
+        let session_id = id.clone();
+        super::themes::tags(ui, state, &session.themes, |theme, tagged| Edit::TagSession {
+            session: session_id.clone(),
+            theme,
+            tagged,
+        });
         changed_line(ui, state, &snapshot, id);
         super::error_line(ui, state, After::Nothing);
         ui.separator();

@@ -88,7 +88,7 @@ fn list(ui: &mut egui::Ui, state: &mut AppState, screen: &mut Screen) {
     let l = state.language;
     let today = super::today();
     let Some(snapshot) = state.shared_snapshot() else { return };
-    let sessions: Vec<_> = snapshot.live_sessions().collect();
+    let sessions: Vec<_> = snapshot.live_sessions().filter(|s| super::themes::passes(state, &s.themes)).collect();
     if sessions.is_empty() {
         ui.label(tr(l, Text::NoSessions));
     }

@@ -1,0 +1,67 @@
+//! Themes in the lists: a filter in the top bar ("Thema: werkplezier") that every list follows,
+//! and the themes a session or question carries, ticked on its own screen.
+
+use std::collections::BTreeSet;
+
+use kring_model::Edit;
+
+use crate::i18n::{Text, tr};
+use crate::state::{After, AppState};
+
+/// The filter in the top bar; shown only once the network has themes.
+pub fn filter(ui: &mut egui::Ui, state: &mut AppState) {
+    let l = state.language;
+    let Some(snapshot) = state.shared_snapshot() else { return };
+    if snapshot.info.themes.is_empty() {
+        state.theme = None;
+        return;
+    }
+    let shown = state.theme.clone().unwrap_or_else(|| tr(l, Text::AllThemes).to_string());
+    let mut chosen = None;
+    let picker = egui::ComboBox::from_id_salt("theme-filter").selected_text(&shown).show_ui(ui, |ui| {
+        if ui.selectable_label(state.theme.is_none(), tr(l, Text::AllThemes)).clicked() {
+            chosen = Some(None);
+        }
+        for theme in &snapshot.info.themes {
+            if ui.selectable_label(state.theme.as_ref() == Some(theme), theme).clicked() {
+                chosen = Some(Some(theme.clone()));
+            }
+        }
+    });
+    picker.response.widget_info(|| {
+        let mut info = egui::WidgetInfo::labeled(egui::Role::ComboBox, true, tr(l, Text::ThemeFilter));
+        info.current_text_value = Some(shown.clone());
+        info
+    });
+    if let Some(theme) = chosen {
+        state.theme = theme;
+    }
+}
+
+/// Whether a record with `themes` shows under the filter.
+pub fn passes(state: &AppState, themes: &BTreeSet<String>) -> bool {
+    state.theme.as_ref().is_none_or(|theme| themes.contains(theme))
+}
+
+/// The network's themes, those the record carries ticked; a click ticks or unticks one.
+pub fn tags(ui: &mut egui::Ui, state: &mut AppState, carried: &BTreeSet<String>, edit: impl Fn(String, bool) -> Edit) {
+    let l = state.language;
+    let Some(snapshot) = state.shared_snapshot() else { return };
+    if snapshot.info.themes.is_empty() {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.label(tr(l, Text::Themes));
+        for theme in &snapshot.info.themes {
+            let on = carried.contains(theme);
+            let chip = ui.selectable_label(on, theme);
+            chip.widget_info(|| {
+                let spoken = format!("{}: {theme}", tr(l, Text::Themes));
+                egui::WidgetInfo::selected(egui::Role::Button, true, on, spoken)
+            });
+            if chip.clicked() {
+                state.edit(After::Nothing, edit(theme.clone(), !on));
+            }
+        }
+    });
+}
