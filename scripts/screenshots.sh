@@ -35,6 +35,22 @@ q1=$(k anna question add --title "Hoe geven we feedback die leerlingen echt leze
 k anna question add --title "Wat helpt zwakke rekenaars om door te zetten?" >/dev/null
 q3=$(k anna question add --title "Hoe betrekken we ouders bij rekenen?" | field question)
 k anna question vote --question "$q1" >/dev/null
+# Action research on the first question, themes, an open action and something in the bin.
+cycle=$(k anna question cycle add --question "$q1" --start 2026-09-10 | field cycle)
+k anna question cycle write --question "$q1" --cycle "$cycle" --phase plan --append "Drie weken elke les twee 'feedback-minuten'." >/dev/null
+k anna question cycle write --question "$q1" --cycle "$cycle" --phase act --append "Klas 2b en 3a; feedback mondeling, kort en op één doel." >/dev/null
+k anna question cycle write --question "$q1" --cycle "$cycle" --phase observe --append "Meer leerlingen verbeteren hun werk binnen de les." >/dev/null
+k anna question cycle end --question "$q1" --cycle "$cycle" --end 2026-10-01 >/dev/null
+k anna question cycle add --question "$q1" --start 2026-10-15 >/dev/null
+k anna question details --question "$q1" --append "Schriftelijke feedback wordt weinig gelezen; wat werkt wel?" >/dev/null
+k anna session link --session "$session" --question "$q1" >/dev/null
+k anna network theme add --theme "feedback" >/dev/null
+k anna network theme add --theme "werkplezier" >/dev/null
+k anna session theme --session "$session" --theme feedback >/dev/null
+k anna question theme --question "$q1" --theme feedback >/dev/null
+k anna session action add --session "$session" --text "Voorbeelden van feedback-minuten verzamelen" --due 2026-12-17 >/dev/null
+gone=$(k anna session add --title "Extra overleg (dubbel gepland)" --kind plg --date 2026-12-05 | field session)
+k anna session delete --session "$gone" >/dev/null
 k anna question status --question "$q1" --status central >/dev/null
 k anna question status --question "$q3" --status exploring >/dev/null
 spring=$(k anna reflection open --title "Voorjaar 2026" | field round)
@@ -90,3 +106,12 @@ shoot questions anna --screen questions
 shoot reflection anna --screen reflection
 shoot members anna --screen members
 shoot settings anna --screen settings
+shoot question anna --screen question
+shoot actions anna --screen actions
+shoot network anna --screen network
+shoot bin anna --screen bin
+# Two screens in English too.
+k anna settings --language en >/dev/null
+shoot sessions-en anna --screen sessions
+shoot question-en anna --screen question
+k anna settings --language nl >/dev/null

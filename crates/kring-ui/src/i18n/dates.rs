@@ -151,17 +151,6 @@ pub fn typed_date(stored: &str) -> String {
     }
 }
 
-/// "1 stem" / "3 stemmen": a count with its noun in the right number.
-pub fn count(language: Language, n: usize, (nl_one, nl_many): (&str, &str), (en_one, en_many): (&str, &str)) -> String {
-    let noun = match (language, n == 1) {
-        (Language::Nl, true) => nl_one,
-        (Language::Nl, false) => nl_many,
-        (Language::En, true) => en_one,
-        (Language::En, false) => en_many,
-    };
-    format!("{n} {noun}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,14 +197,5 @@ mod tests {
         assert_eq!(show_date(Language::Nl, "later"), "later");
         assert_eq!(typed_date("2026-12-07T15:30"), "7-12-2026 15:30");
         assert_eq!(parse_date_time(&typed_date("2026-03-01T09:00"), today()).as_deref(), Some("2026-03-01T09:00"));
-    }
-
-    #[test]
-    fn counts_take_the_right_number() {
-        let votes = (("stem", "stemmen"), ("vote", "votes"));
-        assert_eq!(count(Language::Nl, 1, votes.0, votes.1), "1 stem");
-        assert_eq!(count(Language::Nl, 0, votes.0, votes.1), "0 stemmen");
-        assert_eq!(count(Language::En, 1, votes.0, votes.1), "1 vote");
-        assert_eq!(count(Language::En, 2, votes.0, votes.1), "2 votes");
     }
 }

@@ -173,7 +173,7 @@ texts! {
     WhatChanged => "Wat is er veranderd", "What changed";
     MarkSeen => "Alles gezien", "Mark all as seen";
     ChangedMark => "gewijzigd", "changed";
-    OtherChanges => "wijzigingen door andere software", "changes made by other software";
+    OtherChanges => "door andere software", "made by other software";
     And => "en", "and";
     FoundVia => "Gevonden via", "Found via";
     FoundLan => "lokaal netwerk", "local network";
@@ -248,6 +248,17 @@ texts! {
     Themes => "Thema's", "Themes";
     ThemesExplained => "Waar het netwerk aan werkt, bijvoorbeeld multiproblematiek, kindermishandeling of werkplezier.", "What the network works on, for example multiple problems, child abuse or job satisfaction.";
     YourProfile => "Jouw gegevens", "Your details";
+}
+
+/// "1 stem" / "3 stemmen": a count with its noun in the right number.
+pub fn count(language: Language, n: usize, (nl_one, nl_many): (&str, &str), (en_one, en_many): (&str, &str)) -> String {
+    let noun = match (language, n == 1) {
+        (Language::Nl, true) => nl_one,
+        (Language::Nl, false) => nl_many,
+        (Language::En, true) => en_one,
+        (Language::En, false) => en_many,
+    };
+    format!("{n} {noun}")
 }
 
 /// "Bram Jansens laptop" / "Bram Jansen's laptop": whose laptop sent something.
@@ -433,6 +444,15 @@ pub fn word(language: Language, word: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_take_the_right_number() {
+        let votes = (("stem", "stemmen"), ("vote", "votes"));
+        assert_eq!(count(Language::Nl, 1, votes.0, votes.1), "1 stem");
+        assert_eq!(count(Language::Nl, 0, votes.0, votes.1), "0 stemmen");
+        assert_eq!(count(Language::En, 1, votes.0, votes.1), "1 vote");
+        assert_eq!(count(Language::En, 2, votes.0, votes.1), "2 votes");
+    }
 
     #[test]
     fn every_text_exists_in_every_language_and_differs_where_it_should() {

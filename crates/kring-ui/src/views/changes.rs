@@ -63,7 +63,9 @@ pub fn panel(ui: &mut egui::Ui, state: &mut AppState, shown: &mut bool, screen: 
                 }
             }
             if changes.other_changes > 0 {
-                ui.label(format!("{} {}", changes.other_changes, tr(l, Text::OtherChanges)));
+                let count =
+                    crate::i18n::count(l, changes.other_changes, ("wijziging", "wijzigingen"), ("change", "changes"));
+                ui.label(format!("{count} {}", tr(l, Text::OtherChanges)));
             }
         });
     });

@@ -4,7 +4,7 @@
 
 use kring_model::{Edit, QuestionStatus};
 
-use crate::i18n::dates::count;
+use crate::i18n::count;
 use crate::i18n::{Text, tr, word};
 use crate::screen::Screen;
 use crate::state::{After, AppState};

@@ -3,7 +3,7 @@
 
 use kring_model::search::{Hit, Place, search};
 
-use crate::i18n::dates::count;
+use crate::i18n::count;
 use crate::i18n::{Text, tr};
 use crate::screen::Screen;
 use crate::state::AppState;
