@@ -31,6 +31,8 @@ pub struct KringApp {
     pub first_screen: Option<String>,
     /// Kring's style is applied at the first frame.
     styled: bool,
+    /// The screen of the last frame: leaving it clears its refusals.
+    last_screen: Screen,
 }
 
 impl KringApp {
@@ -49,7 +51,14 @@ impl KringApp {
             status: Default::default(),
             show_changes: false,
         };
-        KringApp { state, screen: Screen::Sessions, pages, first_screen: None, styled: false }
+        KringApp {
+            state,
+            screen: Screen::Sessions,
+            pages,
+            first_screen: None,
+            styled: false,
+            last_screen: Screen::Sessions,
+        }
     }
 
     /// Draws one frame. Also what the UI tests drive.
@@ -61,7 +70,6 @@ impl KringApp {
         for finished in self.state.receive(ui.ctx()) {
             self.after(finished.after, finished.value);
         }
-        let shown = self.screen.clone();
         egui::Panel::bottom("status").show(ui, |ui| self.pages.status.ui(ui, &mut self.state));
         if let Some(failure) = &self.state.failed {
             let reason = crate::i18n::errors::node_error(self.state.language, failure);
@@ -75,7 +83,7 @@ impl KringApp {
             egui::CentralPanel::default_margins().show(ui, |ui| {
                 self.pages.start.ui(ui, &mut self.state, &mut self.screen);
             });
-            self.left(&shown);
+            self.left();
             return;
         }
         let (state, pages) = (&mut self.state, &mut self.pages);
@@ -110,13 +118,14 @@ impl KringApp {
         if let Some(opened) = opened {
             self.open_hit(opened);
         }
-        self.left(&shown);
+        self.left();
     }
 
     /// Leaving a screen takes its refusals along: an error never shows on a later screen.
-    fn left(&mut self, shown: &Screen) {
-        if self.screen != *shown {
+    fn left(&mut self) {
+        if self.screen != self.last_screen {
             self.state.error = None;
+            self.last_screen = self.screen.clone();
         }
     }
 

@@ -202,6 +202,10 @@ fn after_a_join_both_sides_details_say_in_sync() {
         !peers.is_empty() && peers.values().all(|p| p.connected && !p.refused && !p.in_sync.is_empty())
     };
     wait_both(&mut anna, &mut bram, "both are in sync with the other", |a, b| in_sync(a) && in_sync(b));
+    // Anna's ticket (one use) is used up: it is gone from her screen, QR code and all.
+    anna.state_mut().screen = Screen::Members;
+    wait_until(&mut anna, "the used ticket leaves the screen", |app| app.pages.members.ticket_made.is_none());
+    assert!(anna.query_by_label(nl(Text::TicketExplained)).is_none());
     for ui in [&mut anna, &mut bram] {
         ui.step();
         assert!(ui.query_by_label(nl(Text::Refused)).is_none(), "nobody is shown as refused");

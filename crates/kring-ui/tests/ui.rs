@@ -208,3 +208,18 @@ fn ticking_the_privacy_settings_saves_them_and_asks_for_a_restart() {
     assert!(!saved.no_public_services && saved.lan_announce, "{saved:?}");
     assert!(ui.query_by_label(nl(Text::RestartToApply)).is_none());
 }
+
+#[test]
+fn joining_without_a_name_is_refused_here_and_nothing_is_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ui = client(dir.path());
+    type_into(&mut ui, Role::MultilineTextInput, nl(Text::Ticket), "kringaexample");
+    click(&mut ui, nl(Text::Join));
+    assert!(ui.query_by_label("Vul de naam in.").is_some(), "{:?}", ui.state().state.error_text());
+    assert!(ui.state().state.is_idle(), "no command went to the node");
+    // Leaving the screen takes the error along.
+    ui.state_mut().screen = Screen::Settings;
+    ui.step();
+    ui.step();
+    assert!(ui.state().state.error.is_none());
+}
