@@ -9,14 +9,13 @@ mod stranger;
 use std::future::Future;
 use std::time::Duration;
 
-use iroh::EndpointAddr;
 use kring_model::{MemberId, Network, NetworkDetails, Profile, QuestionId, Role};
 use kring_node::{
     DeviceLinkTicket, FoundVia, InviteTicket, JoinReply, LINK_ALPN, LinkRequest, NetworkMode, Node, NodeError,
     NodeEvent, PeerReport,
 };
 use kring_store::DataDir;
-use kring_sync::{FrameReader, MAX_FRAME, frame};
+use stranger::{ask, reply};
 use tokio::time::timeout;
 
 const TEN_MINUTES: Duration = Duration::from_secs(600);
@@ -172,25 +171,6 @@ async fn a_third_members_laptop_accepts_the_linked_laptops_changes() {
     .await
 }
 
-/// The answer of the node at `addr` to `request` from a fresh device, byte for byte.
-async fn ask(addr: EndpointAddr, request: &LinkRequest) -> Vec<u8> {
-    let device = stranger::raw_device().await;
-    let conn = device.connect(addr, LINK_ALPN).await.unwrap();
-    let (mut send, mut recv) = conn.open_bi().await.unwrap();
-    send.write_all(&frame::encode(request)).await.unwrap();
-    send.finish().unwrap();
-    let bytes = recv.read_to_end(MAX_FRAME).await.unwrap();
-    conn.close(0u32.into(), b"thanks");
-    device.close().await;
-    bytes
-}
-
-fn reply(bytes: &[u8]) -> JoinReply {
-    let mut reader = FrameReader::default();
-    reader.push(bytes);
-    reader.next_frame().unwrap().unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_expired_and_used_links_get_the_one_refusal_and_nothing_of_the_network() {
     bounded(async {
@@ -220,14 +200,14 @@ async fn wrong_expired_and_used_links_get_the_one_refusal_and_nothing_of_the_net
         ];
         let mut answers = Vec::new();
         for (kind, request) in &cases {
-            answers.push((*kind, ask(node_a.addr(), request).await));
+            answers.push((*kind, ask(node_a.addr(), LINK_ALPN, request).await));
         }
         let (_, first) = &answers[0];
         for (kind, answer) in &answers {
             assert_eq!(answer, first, "the answer to a link with {kind} differs");
             assert!(!String::from_utf8_lossy(answer).contains("Geheim"), "the network's name leaked ({kind})");
         }
-        match reply(first) {
+        match reply::<JoinReply>(first) {
             JoinReply::Refused { reason } => assert_eq!(reason, "this ticket cannot be used"),
             other => panic!("{other:?}"),
         }

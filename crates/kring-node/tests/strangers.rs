@@ -11,7 +11,6 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use iroh::EndpointAddr;
 use kring_model::{InviteId, Network, NetworkDetails, Profile, Role};
 use kring_node::{FoundVia, InviteTicket, JOIN_ALPN, JoinReply, JoinRequest, NetworkMode, Node, NodeEvent};
 use kring_store::DataDir;
@@ -208,25 +207,6 @@ fn request(ticket: &InviteTicket) -> JoinRequest {
     JoinRequest::new(ticket, &Profile::new("Mallory"), vec![])
 }
 
-/// The inviter's answer to `request` from a fresh device, byte for byte.
-async fn ask(addr: EndpointAddr, request: &JoinRequest) -> Vec<u8> {
-    let device = raw_device().await;
-    let conn = device.connect(addr, JOIN_ALPN).await.unwrap();
-    let (mut send, mut recv) = conn.open_bi().await.unwrap();
-    send.write_all(&frame::encode(request)).await.unwrap();
-    send.finish().unwrap();
-    let bytes = recv.read_to_end(MAX_FRAME).await.unwrap();
-    conn.close(0u32.into(), b"thanks");
-    device.close().await;
-    bytes
-}
-
-fn reply(bytes: &[u8]) -> JoinReply {
-    let mut reader = FrameReader::default();
-    reader.push(bytes);
-    reader.next_frame().unwrap().unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_failed_join_gets_the_same_answer() {
     let _alone = ALONE.lock().await;
@@ -243,7 +223,7 @@ async fn every_failed_join_gets_the_same_answer() {
         node.edit(&network, |network, anna| network.revoke_invite(anna, &revoked_id)).unwrap();
         let (_, expiring) = invite(5, Duration::from_millis(300));
         let (_, once) = invite(1, hour);
-        let welcome = reply(&ask(node.addr(), &request(&once)).await);
+        let welcome = reply::<JoinReply>(&ask(node.addr(), JOIN_ALPN, &request(&once)).await);
         assert!(matches!(welcome, JoinReply::Welcome { .. }), "the one use of the ticket lets someone in");
         tokio::time::sleep(Duration::from_millis(400)).await;
 
@@ -266,13 +246,13 @@ async fn every_failed_join_gets_the_same_answer() {
         ];
         let mut answers = Vec::new();
         for (kind, request) in &cases {
-            answers.push((*kind, ask(node.addr(), request).await));
+            answers.push((*kind, ask(node.addr(), JOIN_ALPN, request).await));
         }
         let (_, first) = &answers[0];
         for (kind, answer) in &answers {
             assert_eq!(answer, first, "the answer to a join with {kind} differs");
         }
-        match reply(first) {
+        match reply::<JoinReply>(first) {
             JoinReply::Refused { reason } => assert_eq!(reason, "this ticket cannot be used"),
             other => panic!("{other:?}"),
         }

@@ -133,13 +133,13 @@ impl KringApp {
     fn open_hit(&mut self, opened: views::search::Opened) {
         if let Some(field) = opened.field {
             let drafts = match &opened.screen {
-                Screen::Session(_) => &mut self.pages.session.drafts,
-                _ => &mut self.pages.question.drafts,
+                Screen::Session(_) => &mut self.pages.session.texts.drafts,
+                _ => &mut self.pages.question.texts.drafts,
             };
             drafts.entry(field).or_default().highlight = Some(opened.range);
         }
-        self.pages.session.history = None;
-        self.pages.question.history = None;
+        self.pages.session.texts.history = None;
+        self.pages.question.texts.history = None;
         self.screen = opened.screen;
     }
 

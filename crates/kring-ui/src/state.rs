@@ -126,7 +126,39 @@ impl AppState {
                 ctx.request_repaint();
             }
         })?;
-        Ok(AppState {
+        Ok(AppState::with_client(client, updates, repaint, config, data_root, started_offline))
+    }
+
+    /// A state with no node, showing `view`: every action is kept, not run (see
+    /// [`AppState::sent`]). For tests of what a click asks.
+    pub fn detached(view: NetworkView) -> AppState {
+        let (client, updates) = Client::detached();
+        let mut state = AppState::with_client(
+            client,
+            updates,
+            Arc::default(),
+            kring_store::Config::default(),
+            PathBuf::new(),
+            true,
+        );
+        state.networks = vec![NetworkEntry { id: view.network.clone(), name: view.snapshot.info.name.clone() }];
+        state.wanted_network = Some(view.network.clone());
+        state.view = Some(view);
+        state.loaded = true;
+        state.watching = true;
+        state
+    }
+
+    /// A state that knows nothing yet, talking to its node through `client`.
+    fn with_client(
+        client: Client,
+        updates: Receiver<Update>,
+        repaint: Arc<Mutex<Option<egui::Context>>>,
+        config: Config,
+        data_root: PathBuf,
+        started_offline: bool,
+    ) -> AppState {
+        AppState {
             client,
             updates,
             repaint,
@@ -148,39 +180,6 @@ impl AppState {
             loaded: false,
             wanted_network: None,
             watching: false,
-            theme: None,
-            history: None,
-            text_at: None,
-        })
-    }
-
-    /// A state with no node, showing `view`: every action is kept, not run (see
-    /// [`AppState::sent`]). For tests of what a click asks.
-    pub fn detached(view: NetworkView) -> AppState {
-        let (client, updates) = Client::detached();
-        let config = kring_store::Config::default();
-        AppState {
-            client,
-            updates,
-            repaint: Arc::default(),
-            in_flight: BTreeMap::new(),
-            language: Language::from_code(&config.language),
-            config_at_start: config.clone(),
-            config,
-            started_offline: true,
-            data_root: PathBuf::new(),
-            device: None,
-            networks: vec![NetworkEntry { id: view.network.clone(), name: view.snapshot.info.name.clone() }],
-            wanted_network: Some(view.network.clone()),
-            view: Some(view),
-            status: SyncStatus::default(),
-            error: None,
-            notice: None,
-            dialog: None,
-            warnings: Vec::new(),
-            failed: None,
-            loaded: true,
-            watching: true,
             theme: None,
             history: None,
             text_at: None,

@@ -17,7 +17,7 @@ fn notes(ui: &Ui) -> String {
 
 /// Where the typist's caret is in the notes (selection start, end).
 fn caret(ui: &Ui, field: &TextField) -> Option<(usize, usize)> {
-    ui.state().pages.session.drafts.get(field)?.caret()
+    ui.state().pages.session.texts.drafts.get(field)?.caret()
 }
 
 /// Steps both clients until `done` holds for the pair, for at most 20 seconds.
@@ -297,7 +297,7 @@ fn the_history_of_the_notes_shows_an_older_version() {
     type_into(&mut bram, Role::MultilineTextInput, nl(Text::Notes), " Bram vulde aan.");
     wait_both(&mut anna, &mut bram, "Bram's words reach Anna", |a, _| notes(a) == "Eerste versie. Bram vulde aan.");
 
-    anna.get_all_by_label(nl(Text::History)).nth(1).expect("the notes' history button").click();
+    anna.get_by_label(&format!("{}: {}", nl(Text::History), nl(Text::Notes))).click();
     anna.step();
     wait_until(&mut anna, "the moments are listed", |app| app.state.history.is_some());
     let versions = anna.state().state.history.clone().unwrap().versions;

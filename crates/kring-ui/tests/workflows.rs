@@ -153,7 +153,7 @@ fn search_finds_a_word_in_the_notes_and_opens_the_session_with_the_hit_selected(
     settle(&mut ui);
     assert_eq!(ui.state().screen, Screen::Session(session.clone()));
     wait_until(&mut ui, "the hit is selected in the notes", |app| {
-        app.pages.session.drafts.get(&TextField::Notes(session.clone())).and_then(|d| d.caret()) == Some((16, 28))
+        app.pages.session.texts.drafts.get(&TextField::Notes(session.clone())).and_then(|d| d.caret()) == Some((16, 28))
     });
 }
 

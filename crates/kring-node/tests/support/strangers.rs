@@ -84,6 +84,27 @@ pub async fn raw_device() -> Endpoint {
     device_endpoint(None).await
 }
 
+/// The answer, byte for byte, of the laptop at `addr` to one framed `request` on `alpn`, sent
+/// by a fresh device: what anyone who knows the address can get.
+pub async fn ask(addr: EndpointAddr, alpn: &[u8], request: &impl serde::Serialize) -> Vec<u8> {
+    let device = raw_device().await;
+    let conn = device.connect(addr, alpn).await.unwrap();
+    let (mut send, mut recv) = conn.open_bi().await.unwrap();
+    send.write_all(&kring_sync::frame::encode(request)).await.unwrap();
+    send.finish().unwrap();
+    let bytes = recv.read_to_end(MAX_FRAME).await.unwrap();
+    conn.close(0u32.into(), b"thanks");
+    device.close().await;
+    bytes
+}
+
+/// The one frame of an answer [`ask`] got.
+pub fn reply<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> T {
+    let mut reader = kring_sync::FrameReader::default();
+    reader.push(bytes);
+    reader.next_frame().unwrap().unwrap()
+}
+
 /// The header of the largest frame there is, then junk up to its size, until `serve` stops it.
 pub async fn flood(send: &mut SendStream, junk: &[u8]) {
     if send.write_all(&(MAX_FRAME as u32).to_be_bytes()).await.is_err() {

@@ -2,11 +2,8 @@
 //! text written together, with a start and an end date and the sessions held meanwhile,
 //! shown as a timeline from the first cycle to the last.
 
-use std::collections::HashMap;
-
 use kring_model::{Cycle, CyclePhase, Edit, NetworkSnapshot, Question, Session, TextField};
 
-use super::text_editor::Draft;
 use crate::i18n::dates::parse_date;
 use crate::i18n::{Text, tr, word};
 use crate::state::{After, AppState};
@@ -18,22 +15,21 @@ pub struct CyclesForm {
     pub end: String,
 }
 
-/// Draws the cycles of `question`; returns a text whose history the person asked for.
+/// Draws the cycles of `question`, their texts among the question's `texts`.
 pub fn show(
     ui: &mut egui::Ui,
     state: &mut AppState,
     form: &mut CyclesForm,
-    drafts: &mut HashMap<TextField, Draft>,
+    texts: &mut super::history::SharedTexts,
     snapshot: &NetworkSnapshot,
     question: &Question,
-) -> Option<TextField> {
+) {
     let l = state.language;
     ui.heading(tr(l, Text::Cycles));
     ui.label(tr(l, Text::CyclesExplained));
     let mut cycles: Vec<&Cycle> = question.cycles.values().collect();
     cycles.sort_by(|a, b| a.started_on.cmp(&b.started_on).then(a.created_at.cmp(&b.created_at)));
     timeline(ui, &cycles);
-    let mut history = None;
     let today = super::today();
     for (number, cycle) in cycles.iter().enumerate() {
         let end = cycle.ended_on.as_deref().map(|d| super::date(l, d)).unwrap_or_else(|| tr(l, Text::Running).into());
@@ -43,11 +39,7 @@ pub fn show(
             for phase in CyclePhase::ALL {
                 let phase = *phase;
                 let field = TextField::Cycle(question.id.clone(), cycle.id.clone(), phase);
-                let draft = drafts.entry(field.clone()).or_default();
-                super::text_editor::show(ui, state, draft, &field, cycle.phase(phase), word(l, phase.as_str()), 3);
-                if ui.small_button(format!("{} ({})", tr(l, Text::History), word(l, phase.as_str()))).clicked() {
-                    history = Some(field);
-                }
+                texts.editor(ui, state, &field, cycle.phase(phase), word(l, phase.as_str()), 3);
             }
             let until = cycle.ended_on.clone().unwrap_or_else(|| today.clone());
             let held: Vec<&Session> = sessions_between(snapshot, question, &cycle.started_on, &until);
@@ -89,7 +81,6 @@ pub fn show(
         }
     });
     super::error_line(ui, state, After::CycleStarted);
-    history
 }
 
 /// A date as typed; empty means today. A date that cannot be read is refused beside the form.

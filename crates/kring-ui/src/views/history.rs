@@ -1,11 +1,53 @@
 //! "Geschiedenis": a shared text as it was at an earlier moment, and who changed it when. The
 //! node lists the moments (a typing session is one) and reads the text as of the chosen one.
 
+use std::collections::HashMap;
+
 use kring_model::TextField;
 use kring_node::client::Command;
 
+use super::text_editor::Draft;
+
 use crate::i18n::{Text, tr};
 use crate::state::{After, AppState};
+
+/// A screen's shared texts: what is typed in each, and the one whose history is open.
+#[derive(Default)]
+pub struct SharedTexts {
+    pub drafts: HashMap<TextField, Draft>,
+    pub history: Option<HistoryView>,
+}
+
+impl SharedTexts {
+    /// The editor of `field` (now `text`), with its "Geschiedenis" button below it.
+    pub fn editor(
+        &mut self,
+        ui: &mut egui::Ui,
+        state: &mut AppState,
+        field: &TextField,
+        text: &str,
+        label: &str,
+        rows: usize,
+    ) {
+        let draft = self.drafts.entry(field.clone()).or_default();
+        super::text_editor::show(ui, state, draft, field, text, label, rows);
+        let history = tr(state.language, Text::History);
+        let button = ui.small_button(history);
+        button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("{history}: {label}")));
+        if button.clicked() {
+            self.history = Some(HistoryView::open(state, field.clone()));
+        }
+    }
+
+    /// The open history, in place of the editors; false when none is open.
+    pub fn history_ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) -> bool {
+        let Some(history) = &mut self.history else { return false };
+        if !history.ui(ui, state) {
+            self.history = None;
+        }
+        true
+    }
+}
 
 /// The history of one text, on screen in place of the editors.
 pub struct HistoryView {

@@ -1,22 +1,19 @@
 //! One learning question: its status, details and insights written together, the sessions
 //! where it was discussed, and its action-research cycles as a timeline.
 
-use std::collections::HashMap;
-
 use kring_model::{Edit, QuestionId, QuestionStatus, TextField};
 
-use super::text_editor::Draft;
 use crate::i18n::{Text, tr, word};
 use crate::screen::Screen;
 use crate::state::{After, AppState};
 
 #[derive(Default)]
 pub struct QuestionPage {
-    pub drafts: HashMap<TextField, Draft>,
+    /// The details, the insights and the cycles' texts.
+    pub texts: super::history::SharedTexts,
     /// The new title, while the person renames the question.
     pub renaming: Option<(QuestionId, String)>,
     pub cycles: super::cycles::CyclesForm,
-    pub history: Option<super::history::HistoryView>,
 }
 
 impl QuestionPage {
@@ -73,10 +70,7 @@ impl QuestionPage {
         });
         super::error_line(ui, state, After::Nothing);
         ui.separator();
-        if let Some(history) = &mut self.history {
-            if !history.ui(ui, state) {
-                self.history = None;
-            }
+        if self.texts.history_ui(ui, state) {
             return;
         }
         egui::ScrollArea::vertical().show(ui, |ui| {
@@ -84,11 +78,7 @@ impl QuestionPage {
                 (TextField::Details(id.clone()), &question.details, Text::Details),
                 (TextField::Insights(id.clone()), &question.insights, Text::Insights),
             ] {
-                let draft = self.drafts.entry(field.clone()).or_default();
-                super::text_editor::show(ui, state, draft, &field, text, tr(l, label), 5);
-                if ui.small_button(tr(l, Text::History)).clicked() {
-                    self.history = Some(super::history::HistoryView::open(state, field));
-                }
+                self.texts.editor(ui, state, &field, text, tr(l, label), 5);
             }
             ui.separator();
             ui.strong(tr(l, Text::DiscussedIn));
@@ -105,10 +95,7 @@ impl QuestionPage {
                 }
             }
             ui.separator();
-            let opened = super::cycles::show(ui, state, &mut self.cycles, &mut self.drafts, &snapshot, question);
-            if let Some(field) = opened {
-                self.history = Some(super::history::HistoryView::open(state, field));
-            }
+            super::cycles::show(ui, state, &mut self.cycles, &mut self.texts, &snapshot, question);
         });
     }
 }

@@ -1,13 +1,10 @@
 //! One meeting: its details (changed in place), agenda and notes written together, who was
 //! there, what was agreed, and the learning questions discussed.
 
-use std::collections::HashMap;
-
 use kring_model::{
     Attendance, Edit, NetworkSnapshot, NewAction, Session, SessionChanges, SessionId, SessionKind, TextField,
 };
 
-use super::text_editor::Draft;
 use crate::i18n::dates::{parse_date, typed_date};
 use crate::i18n::{Language, Text, tr, word};
 use crate::screen::Screen;
@@ -16,14 +13,13 @@ use crate::state::{After, AppState};
 /// What is being typed on a session's screen.
 #[derive(Default)]
 pub struct SessionPage {
-    pub drafts: HashMap<TextField, Draft>,
+    /// The agenda and the notes.
+    pub texts: super::history::SharedTexts,
     /// The details form, while the person changes them.
     pub editing: Option<SessionForm>,
     pub action_text: String,
     pub action_due: String,
     pub action_owner: Option<kring_model::MemberId>,
-    /// A text whose history is shown.
-    pub history: Option<super::history::HistoryView>,
 }
 
 /// A session's details as typed.
@@ -67,10 +63,7 @@ impl SessionPage {
         super::error_line(ui, state, After::Nothing);
         ui.separator();
 
-        if let Some(history) = &mut self.history {
-            if !history.ui(ui, state) {
-                self.history = None;
-            }
+        if self.texts.history_ui(ui, state) {
             return;
         }
         egui::ScrollArea::vertical().show(ui, |ui| {
@@ -78,11 +71,7 @@ impl SessionPage {
                 (TextField::Agenda(id.clone()), &session.agenda, Text::Agenda, 4),
                 (TextField::Notes(id.clone()), &session.notes, Text::Notes, 14),
             ] {
-                let draft = self.drafts.entry(field.clone()).or_default();
-                super::text_editor::show(ui, state, draft, &field, text, tr(l, label), rows);
-                if ui.small_button(tr(l, Text::History)).clicked() {
-                    self.history = Some(super::history::HistoryView::open(state, field));
-                }
+                self.texts.editor(ui, state, &field, text, tr(l, label), rows);
             }
             ui.separator();
             attendance(ui, state, &snapshot, session, l);
