@@ -1,11 +1,15 @@
 //! A network in one file for a USB stick, when laptops have no network at all. The file
-//! format lives in the store; this writes a network with the signatures that vouch for it, and
-//! reads one back only if every change in it is signed by its device and keeps the rules.
+//! format lives in the store; this writes a network with the signatures that vouch for it,
+//! locked for the laptops of its current members (or a passphrase), and reads one back only if
+//! this laptop may open it and every change in it is signed by its device and keeps the rules.
 
+use iroh::PublicKey;
 use kring_model::Network;
 use kring_sync::SignatureBook;
 use kring_sync::signed::Signed;
 use kring_sync::untrusted::{Rejected, catch_automerge_panic};
+
+pub use kring_store::bundle::{Lock, MIN_PASSPHRASE_CHARS, Passphrase, Unlock};
 
 use crate::error::BundleProblem;
 use crate::networks::OpenNetwork;
@@ -19,11 +23,28 @@ pub struct MergeRefused {
     pub problem: BundleProblem,
 }
 
+/// The laptops that may open a bundle of `network`: every device of its current members, and
+/// `this_laptop` (which writes it, and normally is one of them).
+pub fn readers(network: &Network, this_laptop: PublicKey) -> kring_model::Result<Vec<PublicKey>> {
+    let mut readers = vec![this_laptop];
+    for member in network.members()?.into_values().filter(|member| member.is_current()) {
+        for device in member.devices.keys() {
+            // A device id that is no key (made up by a modified client) cannot read anything.
+            let key = kring_model::trust::actor::key_bytes(device).and_then(|b| PublicKey::from_bytes(&b).ok());
+            if let Some(key) = key.filter(|key| !readers.contains(key)) {
+                readers.push(key);
+            }
+        }
+    }
+    Ok(readers)
+}
+
 /// A bundle ready to write: the whole network and its devices' signatures (`signatures`, from
-/// [`OpenNetwork::sign_whole`]).
-pub fn write(network: &mut Network, signatures: &[Signed]) -> Vec<u8> {
+/// [`OpenNetwork::sign_whole`]), locked with `lock` (the devices from [`readers`], or a
+/// passphrase). There is no unlocked bundle.
+pub fn write(network: &mut Network, signatures: &[Signed], lock: Lock<'_>) -> Vec<u8> {
     let id = network.id().to_string();
-    kring_store::bundle::encode(&id, &SignatureBook::encode(signatures), &network.doc_mut().save())
+    kring_store::bundle::write(&id, &SignatureBook::encode(signatures), &network.doc_mut().save(), lock)
 }
 
 /// A network read from a bundle, checked whole.
@@ -33,10 +54,12 @@ pub struct Incoming {
     signatures: SignatureBook,
 }
 
-/// The network a bundle holds, or in words why it cannot be used: damaged, of an older Kring,
-/// or holding a change that is unsigned or breaks the rules (nothing of it is then taken).
-pub fn read(bytes: &[u8]) -> Result<Incoming, BundleProblem> {
-    let bundle = kring_store::bundle::decode(bytes).map_err(BundleProblem::NotABundle)?;
+/// The network a bundle holds, or in words why it cannot be used: not for this laptop (or its
+/// passphrase is missing or wrong), damaged, of an older Kring, or holding a change that is
+/// unsigned or breaks the rules (nothing of it is then taken).
+pub fn read(bytes: &[u8], unlock: Unlock<'_>) -> Result<Incoming, BundleProblem> {
+    let inner = kring_store::bundle::open(bytes, unlock)?;
+    let bundle = kring_store::bundle::decode(&inner).map_err(BundleProblem::NotABundle)?;
     let offered = SignatureBook::decode(bundle.signatures);
     let (network, signatures) = crate::whole_network::check(bundle.document, &offered, bundle.network)?;
     Ok(Incoming { network, signatures })
@@ -92,6 +115,16 @@ mod tests {
         (anna_key, bram_key, at_bram, bram)
     }
 
+    /// A bundle as `key`'s laptop writes it: for the network's current members.
+    fn bundle(network: &mut Network, signatures: &[Signed], key: &SecretKey) -> Vec<u8> {
+        let readers = readers(network, key.public()).unwrap();
+        write(network, signatures, Lock::Devices(&readers))
+    }
+
+    fn read_as(bytes: &[u8], key: &SecretKey) -> Result<Incoming, BundleProblem> {
+        read(bytes, Unlock { device: key, passphrase: None })
+    }
+
     fn member_obj(network: &mut Network, member: &MemberId) -> kring_model::automerge::ObjId {
         let doc = network.doc_mut();
         let Ok(Some((Value::Object(_), members))) = doc.get(ROOT, "members") else { panic!("members") };
@@ -106,8 +139,46 @@ mod tests {
         let session =
             kring_model::NewSession { title: "Casus".into(), starts_at: "2026-12-01".into(), ..Default::default() };
         at_bram.add_session(&bram, &session).unwrap();
+        let signatures = signed::sign_whole_as(at_bram.doc_mut(), &[anna_key.clone(), bram_key.clone()]);
+        let incoming = read_as(&bundle(&mut at_bram, &signatures, &bram_key), &anna_key).unwrap();
+        assert_eq!(incoming.network.id(), at_bram.id());
+    }
+
+    #[test]
+    fn only_the_laptops_of_current_members_open_a_bundle() {
+        let (anna_key, bram_key, mut at_bram, _) = two_laptops();
+        let stranger = SecretKey::from_bytes(&[9; 32]);
+        let signatures = signed::sign_whole_as(at_bram.doc_mut(), &[anna_key.clone(), bram_key.clone()]);
+        let file = bundle(&mut at_bram, &signatures, &bram_key);
+        assert!(read_as(&file, &anna_key).is_ok() && read_as(&file, &bram_key).is_ok());
+        assert!(matches!(read_as(&file, &stranger), Err(BundleProblem::NotForThisLaptop)));
+
+        // Anna removes Bram: her next bundle is not for his laptop.
+        let mut at_anna = at_bram.fork();
+        at_anna.set_device(&anna_key.public().to_string());
+        let members = at_anna.members().unwrap();
+        let anna = members.values().find(|m| m.name == "Anna").unwrap().id.clone();
+        let bram = members.values().find(|m| m.name == "Bram").unwrap().id.clone();
+        at_anna.remove_member(&anna, &bram).unwrap();
+        assert_eq!(readers(&at_anna, anna_key.public()).unwrap(), [anna_key.public()]);
+        let signatures = signed::sign_whole_as(at_anna.doc_mut(), &[anna_key.clone(), bram_key.clone()]);
+        let file = bundle(&mut at_anna, &signatures, &anna_key);
+        assert!(read_as(&file, &anna_key).is_ok());
+        assert!(matches!(read_as(&file, &bram_key), Err(BundleProblem::NotForThisLaptop)));
+    }
+
+    #[test]
+    fn a_passphrase_bundle_opens_for_a_laptop_that_is_no_member_yet() {
+        let (anna_key, bram_key, mut at_bram, _) = two_laptops();
+        let newcomer = SecretKey::from_bytes(&[9; 32]);
         let signatures = signed::sign_whole_as(at_bram.doc_mut(), &[anna_key, bram_key]);
-        let incoming = read(&write(&mut at_bram, &signatures)).unwrap();
+        let passphrase = Passphrase::new("de bus naar Leiden rijdt om negen".into());
+        let file = write(&mut at_bram, &signatures, Lock::Passphrase(&passphrase));
+        assert!(matches!(read_as(&file, &newcomer), Err(BundleProblem::NeedsPassphrase)));
+        let wrong = Passphrase::new("de bus naar Leiden rijdt om tien".into());
+        let refused = read(&file, Unlock { device: &newcomer, passphrase: Some(&wrong) });
+        assert!(matches!(refused, Err(BundleProblem::WrongPassphrase)));
+        let incoming = read(&file, Unlock { device: &newcomer, passphrase: Some(&passphrase) }).unwrap();
         assert_eq!(incoming.network.id(), at_bram.id());
     }
 
@@ -117,8 +188,8 @@ mod tests {
         let me = member_obj(&mut at_bram, &bram);
         at_bram.doc_mut().put(&me, "role", "coordinator").unwrap();
         at_bram.doc_mut().commit();
-        let signatures = signed::sign_whole_as(at_bram.doc_mut(), &[anna_key, bram_key]);
-        let refused = read(&write(&mut at_bram, &signatures)).err().unwrap();
+        let signatures = signed::sign_whole_as(at_bram.doc_mut(), &[anna_key.clone(), bram_key]);
+        let refused = read_as(&bundle(&mut at_bram, &signatures, &anna_key), &anna_key).err().unwrap();
         assert!(refused.to_string().contains("making themselves coordinator"), "{refused}");
     }
 
@@ -129,14 +200,14 @@ mod tests {
             kring_model::NewSession { title: "Casus".into(), starts_at: "2026-12-01".into(), ..Default::default() };
         at_bram.add_session(&bram, &session).unwrap();
         // Signed by Anna's key only: Bram's change carries no signature of his laptop.
-        let signatures = signed::sign_whole_as(at_bram.doc_mut(), &[anna_key]);
-        let refused = read(&write(&mut at_bram, &signatures)).err().unwrap();
+        let signatures = signed::sign_whole_as(at_bram.doc_mut(), std::slice::from_ref(&anna_key));
+        let refused = read_as(&bundle(&mut at_bram, &signatures, &anna_key), &anna_key).err().unwrap();
         assert!(refused.to_string().contains("no valid signature"), "{refused}");
         // ... and signed by the wrong device.
         let wrong = signed::sign_whole_as(at_bram.doc_mut(), std::slice::from_ref(&bram_key))
             .into_iter()
             .map(|s| signed::sign(&SecretKey::from_bytes(&[3; 32]), &kring_model::automerge::ChangeHash(s.change)))
             .collect::<Vec<_>>();
-        assert!(read(&write(&mut at_bram, &wrong)).is_err());
+        assert!(read_as(&bundle(&mut at_bram, &wrong, &anna_key), &anna_key).is_err());
     }
 }

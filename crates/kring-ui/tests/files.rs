@@ -8,6 +8,7 @@ use common::*;
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use kring_model::NewSession;
+use kring_node::bundle::{Lock, Passphrase, Unlock};
 use kring_ui::file_dialog::FileJob;
 use kring_ui::i18n::{Language, Text};
 use kring_ui::{Screen, export};
@@ -99,6 +100,16 @@ fn the_report_never_runs_html_typed_into_notes() {
 }
 
 #[test]
+fn the_file_menu_says_what_the_files_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ui = client(dir.path());
+    network_with_a_held_session(&mut ui);
+    click(&mut ui, nl(Text::FileMenu));
+    assert!(ui.query_by_label(nl(Text::ExportsArePlain)).is_some(), "exports are said to be plain");
+    assert!(ui.query_by_label(nl(Text::BundleForMembers)).is_some(), "the bundle is said to be for members");
+}
+
+#[test]
 fn a_bundle_from_a_usb_stick_brings_in_work_done_elsewhere() {
     let (dir, stick) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let exported = stick.path().join("plg.kring");
@@ -110,18 +121,23 @@ fn a_bundle_from_a_usb_stick_brings_in_work_done_elsewhere() {
         settle(&mut ui);
         assert!(ui.query_by_label_contains(nl(Text::SavedTo)).is_some());
     }
+    // The notes are in the network, but not readable in the file on the stick.
+    let file = std::fs::read(&exported).unwrap();
+    assert!(!file.windows(b"Samen lezen".len()).any(|w| w == b"Samen lezen"), "the notes are encrypted");
 
     // Away from the network, the same laptop plans a session in the bundle's copy (as a second
     // Kring would, with this laptop's key) and writes a new bundle.
     let key = kring_store::DataDir::open(dir.path()).unwrap().device_key().clone();
-    let mut elsewhere = kring_node::bundle::read(&std::fs::read(&exported).unwrap()).unwrap().network;
+    let unlock = Unlock { device: &key, passphrase: None };
+    let mut elsewhere = kring_node::bundle::read(&file, unlock).unwrap().network;
     elsewhere.set_device(&key.public().to_string());
     let me = elsewhere.snapshot().unwrap().members.keys().next().unwrap().clone();
     let new = NewSession { title: "Uit de bundel".into(), starts_at: "2026-12-01".into(), ..Default::default() };
     elsewhere.add_session(&me, &new).unwrap();
-    let signatures = kring_sync::signed::sign_whole_as(elsewhere.doc_mut(), &[key]);
+    let signatures = kring_sync::signed::sign_whole_as(elsewhere.doc_mut(), std::slice::from_ref(&key));
     let returned = stick.path().join("terug.kring");
-    std::fs::write(&returned, kring_node::bundle::write(&mut elsewhere, &signatures)).unwrap();
+    let readers = kring_node::bundle::readers(&elsewhere, key.public()).unwrap();
+    std::fs::write(&returned, kring_node::bundle::write(&mut elsewhere, &signatures, Lock::Devices(&readers))).unwrap();
 
     let mut ui = client(dir.path());
     wait_until(&mut ui, "the network is open", |app| app.state.view.is_some());
@@ -142,13 +158,34 @@ fn a_bundle_from_a_usb_stick_brings_in_work_done_elsewhere() {
 
     // A damaged bundle: an inline error naming the file; the network is unchanged.
     let damaged = stick.path().join("kapot.kring");
-    let mut bytes = std::fs::read(&exported).unwrap();
-    bytes.truncate(bytes.len() / 2);
-    std::fs::write(&damaged, bytes).unwrap();
+    std::fs::write(&damaged, &file[..file.len() / 2]).unwrap();
     let sessions_before = ui.state().state.snapshot().unwrap().sessions.len();
     ui.state_mut().state.run_file_job(FileJob::ImportBundle, damaged);
     settle(&mut ui);
     let error = ui.state().state.error_text().unwrap_or_default();
-    assert!(error.contains("kapot.kring"), "{error}");
+    assert!(error.contains("kapot.kring") && error.contains("beschadigd"), "{error}");
+    assert_eq!(ui.state().state.snapshot().unwrap().sessions.len(), sessions_before);
+
+    // A bundle for other laptops, and one locked with a passphrase: clear words, nothing read in.
+    let other_laptop = tempfile::tempdir().unwrap();
+    let stranger = kring_store::DataDir::open(other_laptop.path()).unwrap().device_key().clone();
+    let not_ours = stick.path().join("niet-voor-ons.kring");
+    std::fs::write(
+        &not_ours,
+        kring_node::bundle::write(&mut elsewhere, &signatures, Lock::Devices(&[stranger.public()])),
+    )
+    .unwrap();
+    ui.state_mut().state.run_file_job(FileJob::ImportBundle, not_ours);
+    settle(&mut ui);
+    let error = ui.state().state.error_text().unwrap_or_default();
+    assert!(error.contains("alleen laptops van leden"), "{error}");
+    let passphrase = Passphrase::new("twaalf tekens of meer".into());
+    let locked = stick.path().join("wachtwoord.kring");
+    std::fs::write(&locked, kring_node::bundle::write(&mut elsewhere, &signatures, Lock::Passphrase(&passphrase)))
+        .unwrap();
+    ui.state_mut().state.run_file_job(FileJob::ImportBundle, locked);
+    settle(&mut ui);
+    let error = ui.state().state.error_text().unwrap_or_default();
+    assert!(error.contains("wachtwoordzin") && error.contains("kring bundle import"), "{error}");
     assert_eq!(ui.state().state.snapshot().unwrap().sessions.len(), sessions_before);
 }

@@ -1,6 +1,7 @@
 //! The "File" menu in the top bar: notes, the network report and attendance as files, the
-//! meetings for a calendar, and the network as a bundle for a USB stick; and reading a bundle
-//! back. Each goes through a native dialog.
+//! meetings for a calendar (plain files, and the menu says so), and the network as a bundle for
+//! a USB stick (encrypted for the members' laptops); and reading a bundle back. Each goes
+//! through a native dialog.
 
 use crate::export;
 use crate::file_dialog::{FileJob, FileKind};
@@ -41,14 +42,26 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &Screen) {
             let ics = export::ics::calendar(&snapshot, &upcoming, jiff::Timestamp::now());
             state.save_as(ui.ctx(), format!("{stem}.ics"), FileKind::Calendar, ics.into_bytes());
         }
+        // What the files hold: notes about pupils, in plain text.
+        note(ui, tr(l, Text::ExportsArePlain));
+        ui.separator();
         if ui.button(tr(l, Text::BundleExport)).clicked() {
             let job = FileJob::ExportBundle { network: snapshot.info.id.to_string() };
             state.ask_file(ui.ctx(), Some(format!("{stem}-{today}.kring")), FileKind::Bundle, job);
         }
+        note(ui, tr(l, Text::BundleForMembers));
         ui.separator();
         ui.label(egui::RichText::new(tr(l, Text::Import)).small().weak());
         if ui.button(tr(l, Text::BundleImport)).clicked() {
             state.ask_file(ui.ctx(), None, FileKind::Bundle, FileJob::ImportBundle);
         }
+    });
+}
+
+/// A short line under the buttons, wrapped so that it does not widen the menu.
+fn note(ui: &mut egui::Ui, text: &str) {
+    ui.scope(|ui| {
+        ui.set_max_width(260.0);
+        ui.add(egui::Label::new(egui::RichText::new(text).small().weak()).wrap());
     });
 }
