@@ -6,11 +6,12 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+pub mod netns;
 pub mod serving;
 
-pub fn kring(data: &Path, args: &[&str]) -> Output {
-    // A temporary folder is made readable by everyone; Kring would (rightly) warn about that on
-    // its first start. A data folder Kring creates itself is private from the start.
+/// A temporary folder is made readable by everyone; Kring would (rightly) warn about that on
+/// its first start. A data folder Kring creates itself is private from the start.
+pub fn make_private(data: &Path) {
     #[cfg(unix)]
     if let Ok(meta) = std::fs::metadata(data) {
         use std::os::unix::fs::PermissionsExt;
@@ -18,6 +19,10 @@ pub fn kring(data: &Path, args: &[&str]) -> Output {
             std::fs::set_permissions(data, std::fs::Permissions::from_mode(0o700)).unwrap();
         }
     }
+}
+
+pub fn kring(data: &Path, args: &[&str]) -> Output {
+    make_private(data);
     Command::new(env!("CARGO_BIN_EXE_kring"))
         .arg("--data-dir")
         .arg(data)

@@ -34,15 +34,21 @@ impl Serving {
 
     fn spawn(data: &Path, extra: &[&str], log: Option<&str>) -> Serving {
         let mut command = Command::new(env!("CARGO_BIN_EXE_kring"));
-        command.arg("--data-dir").arg(data).arg("serve").args(LOOPBACK).args(extra).stdout(Stdio::piped());
-        match log {
-            Some(filter) => command.env("KRING_LOG", filter).stderr(Stdio::piped()),
-            None => command.stderr(Stdio::null()),
-        };
+        command.arg("--data-dir").arg(data).arg("serve").args(LOOPBACK).args(extra);
+        if let Some(filter) = log {
+            command.env("KRING_LOG", filter);
+        }
+        Serving::run(command, log.is_some())
+    }
+
+    /// Runs `command` (a `kring serve` however started, e.g. in a network namespace) and waits
+    /// for its first line. With `keep`, every line it prints is kept (see [`Serving::printed`]).
+    pub fn run(mut command: Command, keep: bool) -> Serving {
+        command.stdout(Stdio::piped()).stderr(if keep { Stdio::piped() } else { Stdio::null() });
         let mut child = command.spawn().unwrap();
         let printed = Arc::<Mutex<Vec<String>>>::default();
         let (tx, lines) = mpsc::channel();
-        read_lines(child.stdout.take().unwrap(), log.map(|_| printed.clone()), Some(tx));
+        read_lines(child.stdout.take().unwrap(), keep.then(|| printed.clone()), Some(tx));
         if let Some(stderr) = child.stderr.take() {
             read_lines(stderr, Some(printed.clone()), None);
         }

@@ -1,4 +1,5 @@
-//! `kring join TICKET`.
+//! `kring join TICKET`. A ticket of a network this laptop already has refreshes the addresses
+//! of its members instead (see `kring connect`).
 
 use std::time::Duration;
 
@@ -13,6 +14,9 @@ use crate::cli::NetArgs;
 pub async fn run(ticket: &str, profile: &Profile, net: &NetArgs, timeout: u64, data: &DataDir) -> Result<Value> {
     let ticket = InviteTicket::parse(ticket)?;
     let mode = super::network_mode(net, data)?;
+    if data.network_ids()?.contains(&ticket.network) {
+        return super::connect::refresh(&ticket, &mode, timeout, data).await;
+    }
     let (network, member) = Node::join(data, &mode, &ticket, profile, Duration::from_secs(timeout)).await?;
     Ok(json!({ "network": network, "member": member }))
 }

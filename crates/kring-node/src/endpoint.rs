@@ -5,12 +5,9 @@ use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use iroh::dns::DnsResolver;
 use iroh::endpoint::{Builder, PortmapperConfig, QuicTransportConfig, VarInt, presets};
 use iroh::{Endpoint, EndpointAddr, RelayMode, RelayUrl, SecretKey, TransportAddr};
-use iroh_mdns_address_lookup::MdnsAddressLookup;
 
 use crate::error::{NodeError, Result};
-
-/// Kring's own mDNS service name: other iroh apps on the LAN are not mistaken for Kring.
-const LAN_SERVICE: &str = "kring-v1";
+use crate::lan::LanDiscovery;
 
 /// What a peer may have in flight to this device on one connection, all streams together.
 /// QUIC's defaults (100 + 100 streams of 1.25 MB each, no limit per connection) would let one
@@ -117,6 +114,18 @@ impl NetworkMode {
 /// Binds the endpoint. `last_port` is the port this device used before: it is tried first, so
 /// that the addresses other members remember (and tickets carry) stay valid across restarts.
 pub async fn bind(key: SecretKey, mode: &NetworkMode, alpns: Vec<Vec<u8>>, last_port: Option<u16>) -> Result<Endpoint> {
+    Ok(bind_with_lan(key, mode, alpns, last_port).await?.0)
+}
+
+/// [`bind`], and the LAN discovery the endpoint uses (when the mode has it), to hear about
+/// laptops as they appear.
+pub(crate) async fn bind_with_lan(
+    key: SecretKey,
+    mode: &NetworkMode,
+    alpns: Vec<Vec<u8>>,
+    last_port: Option<u16>,
+) -> Result<(Endpoint, Option<LanDiscovery>)> {
+    let lan = mode.services().mdns.then(|| LanDiscovery::start(key.public()));
     if let Some(port) = last_port.filter(|port| *port != 0) {
         let pinned = match mode.bind {
             Some(addr) if addr.port() == 0 => vec![SocketAddr::new(addr.ip(), port)],
@@ -126,20 +135,29 @@ pub async fn bind(key: SecretKey, mode: &NetworkMode, alpns: Vec<Vec<u8>>, last_
             }
         };
         if !pinned.is_empty() {
-            match try_bind(key.clone(), mode, alpns.clone(), &pinned).await {
-                Ok(endpoint) => return Ok(endpoint),
+            match try_bind(key.clone(), mode, alpns.clone(), &pinned, lan.clone()).await {
+                Ok(endpoint) => return Ok((endpoint, lan)),
                 Err(err) => tracing::debug!("port {port} is taken ({err}); using another"),
             }
         }
     }
     let sockets: Vec<SocketAddr> = mode.bind.into_iter().collect();
-    try_bind(key, mode, alpns, &sockets).await
+    Ok((try_bind(key, mode, alpns, &sockets, lan.clone()).await?, lan))
 }
 
 /// Binds to exactly `sockets`, or iroh's defaults (every interface, a random port) if empty.
-async fn try_bind(key: SecretKey, mode: &NetworkMode, alpns: Vec<Vec<u8>>, sockets: &[SocketAddr]) -> Result<Endpoint> {
+async fn try_bind(
+    key: SecretKey,
+    mode: &NetworkMode,
+    alpns: Vec<Vec<u8>>,
+    sockets: &[SocketAddr],
+    lan: Option<LanDiscovery>,
+) -> Result<Endpoint> {
     let bind_err = |err: &dyn std::fmt::Display| NodeError::Bind(err.to_string());
     let mut builder = builder_for(&mode.services());
+    if let Some(lan) = lan {
+        builder = builder.address_lookup(lan);
+    }
     // Kring opens one bidirectional stream per connection (sync or join), never a one-way one.
     let transport = QuicTransportConfig::builder()
         .max_concurrent_bidi_streams(VarInt::from_u32(4))
@@ -157,7 +175,7 @@ async fn try_bind(key: SecretKey, mode: &NetworkMode, alpns: Vec<Vec<u8>>, socke
     builder.bind().await.map_err(|e| bind_err(&e))
 }
 
-/// The endpoint builder for `services`: the only place relays and address lookups are added.
+/// The endpoint builder for `services`: the only place relays and DNS/pkarr lookups are added.
 /// `presets::N0` is what adds n0's DNS/pkarr lookups (a `PkarrPublisher`, a `PkarrResolver`
 /// and a `DnsAddressLookup`, all against dns.iroh.link), so it is used only with `dns_pkarr`;
 /// otherwise `presets::Minimal` adds no lookup and no relay, and the DNS resolver asks only
@@ -177,9 +195,7 @@ fn builder_for(services: &Services) -> Builder {
     if !services.port_mapping {
         builder = builder.portmapper_config(PortmapperConfig::Disabled);
     }
-    if services.mdns {
-        builder = builder.address_lookup(MdnsAddressLookup::builder().service_name(LAN_SERVICE));
-    }
+    // mDNS (`services.mdns`) is Kring's own lookup, added by `try_bind` (see `crate::lan`).
     builder
 }
 
