@@ -11,3 +11,7 @@ cargo run --locked -p kring-bench -- --smoke
 # A few seconds of fuzzing per target: the fuzzers still build and replay their seeds, including
 # inputs that once crashed Kring (long runs: scripts/fuzz.sh 600).
 ./scripts/fuzz.sh 5
+# The packages: the release kring.exe under Wine beside the Linux binary, its installer
+# installed and removed under Wine, and the .deb installed and removed with dpkg (long run: the
+# Windows window under Wine, scripts/test-windows-gui.sh).
+./scripts/test-packages.sh

@@ -555,12 +555,14 @@ fn a_bundle_exported_to_a_bare_file_name_lands_in_the_current_folder() {
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
     let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
     let bytes = std::fs::metadata(stick.path().join("plg.kring")).unwrap().len();
-    assert_eq!(answer, json!({ "network": network, "file": "plg.kring", "bytes": bytes }));
+    let locked_for = json!({ "members_devices": 1 });
+    assert_eq!(answer, json!({ "network": network, "file": "plg.kring", "bytes": bytes, "locked_for": locked_for }));
     let names: Vec<_> = std::fs::read_dir(stick.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(names, ["plg.kring"], "no temporary file left behind");
 
-    // And it reads back on another laptop.
+    // And it reads back on another laptop of the same member (the bundle is for members' laptops).
     let other = tempfile::tempdir().unwrap();
+    std::fs::copy(data.join("device.key"), other.path().join("device.key")).unwrap();
     let imported = kring_in(stick.path(), other.path(), &["bundle", "import", "plg.kring", "--accept-new-network"]);
     assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
     assert_eq!(show(other.path())["network"]["id"], network.as_str());

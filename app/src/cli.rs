@@ -134,6 +134,21 @@ pub enum Command {
         #[arg(long, value_name = "BOOL")]
         lan_announce: Option<bool>,
     },
+    /// Reach a colleague's laptop that the local network does not find (multicast blocked,
+    /// another subnet): remember its address, or the addresses in a ticket, and sync once with
+    /// it. A ticket may be one used before: its addresses may be newer.
+    Connect {
+        /// The other laptop's address as its Kring shows it (ID@IP:PORT[,IP:PORT...]), or an
+        /// invite ticket of a network this laptop already has.
+        target: String,
+        #[command(flatten)]
+        network: NetworkArg,
+        #[command(flatten)]
+        net: NetArgs,
+        /// Give up on the other laptop after this many seconds.
+        #[arg(long, default_value_t = 20, value_name = "SECS")]
+        timeout: u64,
+    },
     /// Sync once with every member device that can be reached, then stop.
     Sync {
         #[command(flatten)]
@@ -255,13 +270,21 @@ pub enum MemberCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum BundleCommand {
-    /// Write the whole network to FILE.
+    /// Write the whole network to FILE, encrypted: only the laptops of the network's current
+    /// members can read it (or, with --passphrase, whoever knows the passphrase).
     Export {
         #[command(flatten)]
         network: NetworkArg,
         file: PathBuf,
+        /// Lock the bundle with a passphrase instead, for a laptop that is not a member yet.
+        /// The passphrase (12 characters or more) comes from the environment variable
+        /// KRING_BUNDLE_PASSPHRASE, or is asked at the terminal, or is the first line on stdin;
+        /// never an argument, which others could read in the list of processes.
+        #[arg(long)]
+        passphrase: bool,
     },
-    /// Merge the network in FILE into this device's copy.
+    /// Merge the network in FILE into this device's copy. A bundle locked with a passphrase asks
+    /// for it as export does (KRING_BUNDLE_PASSPHRASE, the terminal, or stdin).
     Import {
         file: PathBuf,
         /// Also accept a network this device does not hold yet.

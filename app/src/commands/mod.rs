@@ -4,6 +4,7 @@ mod actions;
 mod bin;
 mod bundle;
 pub mod calendar;
+mod connect;
 mod device;
 mod invite;
 mod join;
@@ -56,6 +57,9 @@ pub fn run(command: Command, data: &DataDir) -> Result<Value> {
             runtime()?.block_on(join::run(&ticket, &profile, &net, timeout, data))
         }
         Command::Sync { network, net, timeout } => runtime()?.block_on(sync::run(&network, &net, timeout, data)),
+        Command::Connect { target, network, net, timeout } => {
+            runtime()?.block_on(connect::run(&target, &network, &net, timeout, data))
+        }
         Command::Serve { .. } => unreachable!("serve owns the data directory and runs in main"),
     }
 }

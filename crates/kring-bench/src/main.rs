@@ -5,6 +5,7 @@
 //!     cargo run -p kring-bench -- --smoke     # small network, every figure, in seconds (CI)
 //!     cargo run --release -p kring-bench -- --only many-nodes   # one part, e.g. to profile it
 //!     cargo run --release -p kring-bench -- --only find         # search and text history
+//!     cargo run --release -p kring-bench -- --only typing       # a keystroke from client to client
 //!
 //! Times are printed, never asserted.
 
@@ -13,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use kring_bench::figures::{find, many_nodes, network, trust, ui};
+use kring_bench::figures::{find, many_nodes, network, trust, typing, ui};
 use kring_bench::scenario::{self, Scale};
 use kring_bench::system::{ms, quantile};
 use kring_bench::table::{Row, render};
@@ -55,6 +56,8 @@ enum Part {
     ManyNodes,
     /// Searching the big network and opening a text's history.
     Find,
+    /// Two desktop clients with the big network: a keystroke in one reaching the other's view.
+    Typing,
 }
 
 /// How much of each measurement to do.
@@ -65,6 +68,7 @@ struct Plan {
     offline_edits: usize,
     nodes: usize,
     edits_each: usize,
+    keystrokes: usize,
 }
 
 fn main() -> Result<()> {
@@ -75,9 +79,17 @@ fn main() -> Result<()> {
         return Ok(());
     }
     let plan = if args.smoke {
-        Plan { scale: Scale::SMOKE, frames: 10, edits: 10, offline_edits: 50, nodes: 4, edits_each: 5 }
+        Plan { scale: Scale::SMOKE, frames: 10, edits: 10, offline_edits: 50, nodes: 4, edits_each: 5, keystrokes: 20 }
     } else {
-        Plan { scale: Scale::BUSY_PLG, frames: 200, edits: 300, offline_edits: 1_000, nodes: 20, edits_each: 50 }
+        Plan {
+            scale: Scale::BUSY_PLG,
+            frames: 200,
+            edits: 300,
+            offline_edits: 1_000,
+            nodes: 20,
+            edits_each: 50,
+            keystrokes: 150,
+        }
     };
     if cfg!(debug_assertions) && !args.smoke {
         eprintln!("note: a debug build; the targets are about release builds (cargo run --release -p kring-bench)");
@@ -85,7 +97,7 @@ fn main() -> Result<()> {
     let wanted = |part| args.only.is_none_or(|only| only == part);
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let mut rows = Vec::new();
-    if wanted(Part::Open) || wanted(Part::TwoNodes) || wanted(Part::Find) {
+    if wanted(Part::Open) || wanted(Part::TwoNodes) || wanted(Part::Find) || wanted(Part::Typing) {
         let root = tempfile::tempdir()?;
         let mut big = generate_big_network(&plan, &root.path().join("anna"))?;
         if wanted(Part::Open) {
@@ -97,6 +109,9 @@ fn main() -> Result<()> {
         if wanted(Part::TwoNodes) {
             rows.extend(two_node_figures(&plan, &big, &root.path().join("bram"), &runtime)?);
             rows.extend(trust_figures(&plan, &mut big)?);
+        }
+        if wanted(Part::Typing) {
+            rows.extend(typing_figures(&plan, &mut big, &root.path().join("cleo"), &runtime)?);
         }
     }
     if wanted(Part::ManyNodes) {
@@ -316,6 +331,42 @@ fn trust_figures(plan: &Plan, big: &mut BigNetwork) -> Result<Vec<Row>> {
             format!("  of a resync: checking {} changes", t.resync_changes),
             format!("{:.0} ms", ms(t.resync_check)),
         ),
+    ])
+}
+
+/// Two desktop clients on loopback, the big network open on the same meeting: one types, the
+/// other's view shows each keystroke.
+fn typing_figures(
+    plan: &Plan,
+    big: &mut BigNetwork,
+    dir_b: &std::path::Path,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<Vec<Row>> {
+    eprintln!("measuring typing from one client to another ...");
+    runtime.block_on(typing::join(&big.dir, dir_b, &big.id)).context("the second client's join")?;
+    let sessions = &big.generated.sessions;
+    let session = &sessions[sessions.len() / 2].clone();
+    let t = typing::measure(&big.dir, dir_b, &big.id, session, plan.keystrokes).context("the typing figure")?;
+    let mut latencies = t.latencies.clone();
+    let (p50, p99, max) =
+        (ms(quantile(&mut latencies, 0.5)), ms(quantile(&mut latencies, 0.99)), ms(quantile(&mut latencies, 1.0)));
+    let l = typing::limits(&mut big.generated.network, &big.generated.founder, session)
+        .context("the typing figure's limits")?;
+    Ok(vec![
+        Row::new(
+            format!(
+                "keystroke in one client shown in another's view, p50 / p99 / max ({} keystrokes, notes of {} chars)",
+                t.latencies.len(),
+                t.notes_chars
+            ),
+            format!("{p50:.1} / {p99:.1} / {max:.1} ms"),
+        )
+        .target("p50 ≤ 20 ms, p99 ≤ 50 ms", p50 <= 20.0 && p99 <= 50.0)
+        .limit(format!(
+            "Automerge's in-memory sync of a keystroke {:.2} ms; a whole snapshot {:.0} ms",
+            ms(l.sync),
+            ms(l.whole_snapshot)
+        )),
     ])
 }
 

@@ -14,6 +14,8 @@ use crate::vocab::*;
 
 impl Network {
     /// The whole network as plain data. Rebuild it when the heads change, not every frame.
+    /// ([`crate::LiveSnapshot`] keeps one up to date record by record: what is derived here
+    /// across records is derived there too.)
     pub fn snapshot(&self) -> Result<NetworkSnapshot> {
         let doc = &self.doc;
         let info = self.root_map(NETWORK)?;
@@ -112,11 +114,11 @@ fn scalar_map<K: Ord + From<String>, V>(
     keys(doc, &map).into_iter().filter_map(|k| value(doc, &map, &k).map(|v| (K::from(k), v))).collect()
 }
 
-fn id_set<K: Ord + From<String>>(doc: &AutoCommit, parent: &ObjId, key: &str) -> BTreeSet<K> {
+pub(crate) fn id_set<K: Ord + From<String>>(doc: &AutoCommit, parent: &ObjId, key: &str) -> BTreeSet<K> {
     access::obj(doc, parent, key).map(|map| true_keys(doc, &map).into_iter().map(K::from).collect()).unwrap_or_default()
 }
 
-fn member(doc: &AutoCommit, obj: &ObjId, id: String) -> Member {
+pub(crate) fn member(doc: &AutoCommit, obj: &ObjId, id: String) -> Member {
     Member {
         id: MemberId::new(id),
         name: string(doc, obj, NAME).unwrap_or_default(),
@@ -129,7 +131,7 @@ fn member(doc: &AutoCommit, obj: &ObjId, id: String) -> Member {
     }
 }
 
-fn invite(doc: &AutoCommit, obj: &ObjId, id: String) -> Invite {
+pub(crate) fn invite(doc: &AutoCommit, obj: &ObjId, id: String) -> Invite {
     Invite {
         id: InviteId::new(id),
         secret_hash: string(doc, obj, SECRET_HASH).unwrap_or_default(),
@@ -143,7 +145,7 @@ fn invite(doc: &AutoCommit, obj: &ObjId, id: String) -> Invite {
     }
 }
 
-fn session(doc: &AutoCommit, obj: &ObjId, id: String) -> Session {
+pub(crate) fn session(doc: &AutoCommit, obj: &ObjId, id: String) -> Session {
     Session {
         id: SessionId::new(id),
         title: string(doc, obj, TITLE).unwrap_or_default(),
@@ -175,7 +177,7 @@ fn action(doc: &AutoCommit, obj: &ObjId, id: String) -> Action {
     }
 }
 
-fn question(doc: &AutoCommit, obj: &ObjId, id: String) -> Question {
+pub(crate) fn question(doc: &AutoCommit, obj: &ObjId, id: String) -> Question {
     Question {
         id: QuestionId::new(id),
         title: string(doc, obj, TITLE).unwrap_or_default(),
@@ -206,7 +208,7 @@ fn cycle(doc: &AutoCommit, obj: &ObjId, id: String) -> Cycle {
     }
 }
 
-fn factor(doc: &AutoCommit, obj: &ObjId, id: String) -> Factor {
+pub(crate) fn factor(doc: &AutoCommit, obj: &ObjId, id: String) -> Factor {
     Factor {
         id: FactorId::new(id),
         name: string(doc, obj, NAME).unwrap_or_default(),
@@ -215,7 +217,7 @@ fn factor(doc: &AutoCommit, obj: &ObjId, id: String) -> Factor {
     }
 }
 
-fn round(doc: &AutoCommit, obj: &ObjId, id: String) -> ReflectionRound {
+pub(crate) fn round(doc: &AutoCommit, obj: &ObjId, id: String) -> ReflectionRound {
     let comments: BTreeMap<String, String> = scalar_map(doc, obj, COMMENTS, string);
     let mut scores: BTreeMap<MemberId, BTreeMap<FactorId, Score>> = BTreeMap::new();
     let raw: BTreeMap<String, i64> = scalar_map(doc, obj, SCORES, int);

@@ -346,6 +346,6 @@ impl Node {
         let (endpoint, book) = Node::short_lived(data, mode).await?;
         let result = link(data, &endpoint, ticket, timeout).await;
         let linked = Node::close_short_lived(endpoint, book, result).await?;
-        Ok(JoinedNetwork { network: linked.network, member: linked.member, bytes: linked.bytes })
+        Ok(JoinedNetwork { network: linked.network, member: linked.member, bytes: linked.bytes, refreshed: false })
     }
 }

@@ -79,6 +79,36 @@ pub enum BundleProblem {
     NotJoined,
     #[error("merging it failed ({0}); nothing was changed")]
     MergeFailed(String),
+    /// Made by an older Kring: unsigned, or not locked (what it lacks).
+    #[error("it was made by an older Kring ({0}); make a new bundle")]
+    Older(String),
+    /// Locked for the laptops of the network's members, and this laptop is none of them.
+    #[error(
+        "it is locked for the laptops of the network's members, and this laptop is not one of them; ask a member to make a bundle with a passphrase, or to invite you"
+    )]
+    NotForThisLaptop,
+    /// Locked with a passphrase, and none was given.
+    #[error("it is locked with a passphrase")]
+    NeedsPassphrase,
+    #[error("the passphrase is wrong")]
+    WrongPassphrase,
+    /// Cut short or changed: its encryption's own check failed (the reason).
+    #[error("it is damaged or was changed ({0}); nothing was changed")]
+    Damaged(String),
+}
+
+impl From<kring_store::bundle::OpenError> for BundleProblem {
+    fn from(err: kring_store::bundle::OpenError) -> BundleProblem {
+        use kring_store::bundle::OpenError;
+        match err {
+            OpenError::NotABundle => BundleProblem::NotABundle("another kind of file".into()),
+            OpenError::Older(what) => BundleProblem::Older(what.into()),
+            OpenError::NotForThisLaptop => BundleProblem::NotForThisLaptop,
+            OpenError::NeedsPassphrase => BundleProblem::NeedsPassphrase,
+            OpenError::WrongPassphrase => BundleProblem::WrongPassphrase,
+            OpenError::Damaged(reason) => BundleProblem::Damaged(reason),
+        }
+    }
 }
 
 impl NodeError {

@@ -13,6 +13,7 @@ mod error;
 mod events;
 pub mod invite;
 mod join;
+mod lan;
 mod link_ticket;
 mod links;
 mod networks;

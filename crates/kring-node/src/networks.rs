@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use iroh::SecretKey;
 use kring_model::automerge::AutoCommit;
 use kring_model::trust::RuleBook;
-use kring_model::{MemberId, Network};
+use kring_model::{DeviceIndex, MemberId, Network};
 use kring_store::{DataDir, NetworkStore};
 use kring_sync::{Library, PeerAddr, Replica, SignatureBook};
 
@@ -19,6 +19,8 @@ pub struct OpenNetwork {
     pub store: NetworkStore,
     pub signatures: SignatureBook,
     pub rules: RuleBook,
+    /// Which member each device is: asked for every message a peer sends.
+    devices: Option<DeviceIndex>,
 }
 
 impl OpenNetwork {
@@ -27,7 +29,7 @@ impl OpenNetwork {
     pub fn new(mut network: Network, store: NetworkStore, device: &str) -> OpenNetwork {
         network.set_device(device);
         let signatures = SignatureBook::from_blobs(store.signature_blobs());
-        OpenNetwork { network, store, signatures, rules: RuleBook::default() }
+        OpenNetwork { network, store, signatures, rules: RuleBook::default(), devices: None }
     }
 
     /// Opens network `id` from `data`, to edit it while no node runs (the command line, or a
@@ -54,10 +56,20 @@ impl OpenNetwork {
     where
         NodeError: From<E>,
     {
-        let me = self.network.member_for_device(device)?.ok_or(NodeError::NotAMember)?;
+        let me = self.member_for_device(device)?.ok_or(NodeError::NotAMember)?;
         let value = edit(&mut self.network, &me)?;
         self.persist()?;
         Ok(value)
+    }
+
+    /// The current member `device` belongs to, as [`Network::member_for_device`] says, without
+    /// reading every member each time.
+    pub fn member_for_device(&mut self, device: &str) -> Result<Option<MemberId>> {
+        let index = match self.devices.take() {
+            Some(index) => index,
+            None => DeviceIndex::read(&mut self.network)?,
+        };
+        Ok(self.devices.insert(index).member_for_device(&mut self.network, device)?)
     }
 
     /// Signatures for the whole document, made with `key` (this laptop's) where a tip is its
@@ -215,7 +227,7 @@ impl Library for Networks {
     }
 
     fn may_sync(&mut self, network: &str, device: &str) -> bool {
-        self.open.get(network).and_then(|open| open.network.member_for_device(device).ok().flatten()).is_some()
+        self.open.get_mut(network).and_then(|open| open.member_for_device(device).ok().flatten()).is_some()
     }
 
     fn saved_sync_state(&mut self, network: &str, device: &str) -> Option<Vec<u8>> {

@@ -82,6 +82,29 @@ impl Shared {
     }
 }
 
+/// Wakes the dialer as soon as a member device that is not connected is heard on the LAN (it
+/// just walked in, or got a new address): it is dialed at once, not after the back-off.
+async fn dial_when_heard(shared: Arc<Shared>, mut heard: broadcast::Receiver<iroh::EndpointId>) {
+    loop {
+        let device = match heard.recv().await {
+            Ok(device) => device.to_string(),
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                shared.dial_now.notify_one();
+                continue;
+            }
+            Err(broadcast::error::RecvError::Closed) => return,
+        };
+        let member = {
+            let library = shared.lock();
+            library.ids().iter().any(|network| library.member_devices(network).iter().any(|(d, _)| *d == device))
+        };
+        if member && !shared.links().is_connected(&device) {
+            tracing::debug!("member device {} heard on the LAN; dialing", crate::short::shorten(&device));
+            shared.dial_now.notify_one();
+        }
+    }
+}
+
 /// A network joined through a running node.
 #[derive(Debug, Clone)]
 pub struct JoinedNetwork {
@@ -89,6 +112,9 @@ pub struct JoinedNetwork {
     pub member: String,
     /// What the join request and the inviter's answer took (Kring frames).
     pub bytes: u64,
+    /// The network was on this device already: nothing was joined, the ticket's addresses
+    /// were remembered (and are dialed) instead.
+    pub refreshed: bool,
 }
 
 /// The status of one peer after [`Node::sync_once`].
@@ -148,7 +174,7 @@ impl Node {
         let (networks, warnings) = Networks::load(data)?;
         let last_port = networks.book.last_port();
         let alpns = vec![SYNC_ALPN.to_vec(), JOIN_ALPN.to_vec(), LINK_ALPN.to_vec()];
-        let endpoint = endpoint::bind(data.device_key().clone(), mode, alpns, last_port).await?;
+        let (endpoint, lan) = endpoint::bind_with_lan(data.device_key().clone(), mode, alpns, last_port).await?;
         let (changes, _) = broadcast::channel(1024);
         let (events, _) = broadcast::channel(1024);
         let shared = Arc::new(Shared {
@@ -166,6 +192,9 @@ impl Node {
             .accept(JOIN_ALPN, JoinHandler(shared.clone()))
             .accept(LINK_ALPN, LinkHandler(shared.clone()))
             .spawn();
+        if let Some(lan) = lan {
+            tokio::spawn(dial_when_heard(shared.clone(), lan.found()));
+        }
         let node = Node { endpoint, router, shared, find_by_id: mode.can_find_by_id() };
         node.remember_own_addr()?;
         Ok((node, warnings))
@@ -264,6 +293,26 @@ impl Node {
     /// Dials every member device of the given networks (all when `None`) that has a known
     /// address, syncs until in sync with each, and reports per device.
     pub async fn sync_once(&self, network: Option<&str>, timeout: Duration) -> Result<Vec<PeerReport>> {
+        self.sync_devices(network, None, timeout).await
+    }
+
+    /// [`Node::sync_once`] with only `devices` (typed in, or from a ticket): those of them that
+    /// are member devices of the networks.
+    pub async fn sync_with(
+        &self,
+        devices: &BTreeSet<String>,
+        network: Option<&str>,
+        timeout: Duration,
+    ) -> Result<Vec<PeerReport>> {
+        self.sync_devices(network, Some(devices), timeout).await
+    }
+
+    async fn sync_devices(
+        &self,
+        network: Option<&str>,
+        only: Option<&BTreeSet<String>>,
+        timeout: Duration,
+    ) -> Result<Vec<PeerReport>> {
         let networks = match network {
             Some(id) => vec![self.network_id(Some(id))?],
             None => self.shared.lock().ids(),
@@ -273,6 +322,9 @@ impl Node {
             let library = self.shared.lock();
             for network in &networks {
                 for (device, member) in library.member_devices(network) {
+                    if only.is_some_and(|only| !only.contains(&device)) {
+                        continue;
+                    }
                     let addr = library.book.dial_addr(&device, self.find_by_id);
                     targets.push((network.clone(), device.clone(), member, addr));
                 }
@@ -453,8 +505,27 @@ impl Node {
         profile: &kring_model::Profile,
         timeout: Duration,
     ) -> Result<JoinedNetwork> {
+        if let Some(refreshed) = self.refresh(ticket)? {
+            return Ok(refreshed);
+        }
         let joined = join::join(data, &self.endpoint, ticket, profile, timeout).await?;
         self.take_joined(joined)
+    }
+
+    /// A ticket for a network this device already holds (pasted again, or a newer one): its
+    /// addresses are news about where members are. Remembers them (the dialer dials them at
+    /// once) and returns what happened; `None` when the network is not here.
+    pub fn refresh(&self, ticket: &InviteTicket) -> Result<Option<JoinedNetwork>> {
+        let member = {
+            let mut library = self.shared.lock();
+            let device = library.device.clone();
+            let Some(open) = library.get_mut(&ticket.network) else { return Ok(None) };
+            open.network.member_for_device(&device)?.map(|member| member.to_string()).unwrap_or_default()
+        };
+        for peer in ticket.peers.iter().filter(|peer| peer.id != self.endpoint.id()) {
+            self.remember(peer, FoundVia::Ticket);
+        }
+        Ok(Some(JoinedNetwork { network: ticket.network.clone(), member, bytes: 0, refreshed: true }))
     }
 
     /// Opens a network this device just received whole (joined, or linked as another device of
@@ -469,19 +540,20 @@ impl Node {
         // saved here) start syncing it; the dialer reaches the others.
         self.local_edit(&joined.network);
         self.shared.dial_now.notify_one();
-        Ok(JoinedNetwork { network: joined.network, member: joined.member, bytes: joined.bytes })
+        Ok(JoinedNetwork { network: joined.network, member: joined.member, bytes: joined.bytes, refreshed: false })
     }
 
-    /// Remembers where a device is (typed in by hand, or from a pasted ticket).
-    pub fn remember(&self, addr: &EndpointAddr, via: FoundVia) {
+    /// Remembers where a device is (typed in by hand, or from a pasted ticket), and wakes the
+    /// dialer. Returns whether an address was new.
+    pub fn remember(&self, addr: &EndpointAddr, via: FoundVia) -> bool {
         let mut library = self.shared.lock();
-        if library.book.learn(addr, via)
-            && let Err(err) = library.book.save()
-        {
+        let new = library.book.learn(addr, via);
+        if new && let Err(err) = library.book.save() {
             tracing::warn!("cannot save the address book: {err}");
         }
         drop(library);
         self.shared.dial_now.notify_one();
+        new
     }
 
     /// Takes over a network created on this device while the node runs.

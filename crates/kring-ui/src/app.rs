@@ -176,11 +176,14 @@ impl KringApp {
         let say = |text| Some(crate::i18n::tr(l, text).to_string());
         match after {
             After::Nothing | After::Connected | After::NetworkEdited => {}
-            After::OpenNetwork | After::Started | After::Linked => {
+            After::OpenNetwork | After::Started | After::Linked | After::Refreshed => {
                 if let Some(network) = value {
                     self.state.watch(&network);
                     self.screen = Screen::Sessions;
                     self.pages.start.clear();
+                }
+                if after == After::Refreshed {
+                    self.state.notice = say(crate::i18n::Text::TicketRefreshed);
                 }
             }
             After::OpenSession => {

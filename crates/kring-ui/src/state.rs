@@ -53,6 +53,8 @@ pub enum After {
     Connected,
     /// This laptop became another laptop of a member: open the network.
     Linked,
+    /// A ticket for a network already here refreshed its addresses: open it and say so.
+    Refreshed,
     /// A ticket for the person's other laptop was made: show it.
     ShowLinkTicket,
 }
@@ -323,8 +325,12 @@ impl AppState {
         self.send(Command::CreateNetwork { name: name.to_string(), founder }, After::OpenNetwork);
     }
 
+    /// Joins with `ticket`; a ticket for a network already here refreshes its addresses.
     pub fn join(&mut self, ticket: &str, profile: Profile) {
-        self.send(Command::Join { ticket: ticket.to_string(), profile }, After::OpenNetwork);
+        let network = kring_node::InviteTicket::parse(ticket.trim()).ok().map(|t| t.network);
+        let known = network.is_some_and(|id| self.networks.iter().any(|n| n.id == id));
+        let after = if known { After::Refreshed } else { After::OpenNetwork };
+        self.send(Command::Join { ticket: ticket.to_string(), profile }, after);
     }
 
     /// One user action on the open network, run by the node as this device's member.

@@ -4,4 +4,5 @@ pub mod find;
 pub mod many_nodes;
 pub mod network;
 pub mod trust;
+pub mod typing;
 pub mod ui;

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use kring_model::{Network, NetworkDetails, Profile};
+use kring_model::{LiveSnapshot, Network, NetworkDetails, NetworkSnapshot, Profile};
 use kring_store::DataDir;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
@@ -49,6 +49,10 @@ struct Backend {
     typing: Typing,
     /// What changed in the watched network since its person last looked.
     seen: Option<Seen>,
+    /// The watched network as last sent, brought up to date record by record.
+    live: Option<LiveSnapshot>,
+    /// The snapshot of the last view sent, shared again while nothing in it changes.
+    shown: Option<Arc<NetworkSnapshot>>,
     /// The last typing request applied.
     typed: u64,
     view_dirty: bool,
@@ -88,6 +92,8 @@ pub(crate) async fn run(data: DataDir, mode: NetworkMode, mut inbox: UnboundedRe
         version: 0,
         typing: Typing::default(),
         seen: None,
+        live: None,
+        shown: None,
         typed: 0,
         view_dirty: false,
         status: SyncStatus::default(),
@@ -221,7 +227,9 @@ impl Backend {
             let mut library = self.node.shared().lock();
             let signatures = library.sign_whole(network_id).ok_or_else(|| not_open(network_id))?;
             let open = library.get_mut(network_id).ok_or_else(|| not_open(network_id))?;
-            crate::bundle::write(&mut open.network, &signatures)
+            // Locked for the laptops of the current members: the app writes no other bundle.
+            let readers = crate::bundle::readers(&open.network, self.data.device_key().public()).map_err(failed)?;
+            crate::bundle::write(&mut open.network, &signatures, crate::bundle::Lock::Devices(&readers))
         };
         write_file(path, &bytes)
     }
@@ -232,7 +240,9 @@ impl Backend {
             |problem| failed(NodeError::Bundle { path: path.to_path_buf(), problem: Box::new(problem) });
         let bytes = std::fs::read(path)
             .map_err(|source| failed(kring_store::StoreError::Io { path: path.to_path_buf(), source }))?;
-        let mut incoming = crate::bundle::read(&bytes).map_err(bundle_failed)?;
+        // A bundle locked with a passphrase is refused with words that say so (and how to read it in).
+        let unlock = crate::bundle::Unlock { device: self.data.device_key(), passphrase: None };
+        let mut incoming = crate::bundle::read(&bytes, unlock).map_err(bundle_failed)?;
         let network_id = incoming.network.id().to_string();
         let new_changes = {
             let mut library = self.node.shared().lock();
@@ -382,15 +392,21 @@ impl Backend {
 
     fn send_view(&mut self) {
         let Some(network_id) = self.watched.clone() else { return };
-        let view = {
+        let (changed, me, changes, caret) = {
             let mut library = self.node.shared().lock();
             let device = library.device.clone();
             let Some(open) = library.get_mut(&network_id) else { return };
             if self.seen.as_ref().is_none_or(|seen| seen.network() != network_id) {
                 self.seen = Some(Seen::open(&network_id, &mut open.network, &open.store));
             }
-            let snapshot = match open.network.snapshot() {
-                Ok(snapshot) => snapshot,
+            // Only the records changed since the last view are read again (a whole read of a
+            // busy network takes a tenth of a second: longer than a keystroke may take).
+            let updated = match self.live.take() {
+                Some(mut live) => live.update(&mut open.network).map(|changed| (live, changed)),
+                None => LiveSnapshot::read(&mut open.network).map(|live| (live, true)),
+            };
+            let (live, changed) = match updated {
+                Ok((live, changed)) => (self.live.insert(live), changed),
                 Err(err) => {
                     tracing::warn!("cannot read network {network_id}: {err}");
                     return;
@@ -399,21 +415,30 @@ impl Backend {
             self.version += 1;
             self.typing.remember_view(self.version, open.network.heads());
             let caret = self.typing.caret(&network_id, &open.network);
-            let me = snapshot.member_for_device(&device).map(|m| m.id.clone());
+            let me = live.snapshot().member_for_device(&device).map(|m| m.id.clone());
             let changes = match (self.seen.as_mut(), &me) {
                 (Some(seen), Some(me)) => seen.summary(&mut open.network).clone().without_member(me),
                 (Some(seen), None) => seen.summary(&mut open.network).clone(),
                 (None, _) => Default::default(),
             };
-            NetworkView {
-                me,
-                changes: Arc::new(changes),
-                network: network_id,
-                version: self.version,
-                snapshot: Arc::new(snapshot),
-                typed: self.typed,
-                caret,
-            }
+            (changed, me, changes, caret)
+        };
+        // Copied with the node's lock released (its connections need it meanwhile), and only
+        // when something in it changed.
+        let snapshot = match (&self.shown, &self.live) {
+            (Some(shown), _) if !changed => shown.clone(),
+            (_, Some(live)) => Arc::new(live.snapshot().clone()),
+            (_, None) => return,
+        };
+        self.shown = Some(snapshot.clone());
+        let view = NetworkView {
+            me,
+            changes: Arc::new(changes),
+            network: network_id,
+            version: self.version,
+            snapshot,
+            typed: self.typed,
+            caret,
         };
         self.outbox.send(Update::View(Box::new(view)));
     }

@@ -145,6 +145,29 @@ fn bundle_problem(l: Language, problem: &BundleProblem) -> String {
             "samenvoegen mislukte; er is niets veranderd.".into(),
             "merging it failed; nothing was changed.".into(),
         ),
+        BundleProblem::Older(_) => say(
+            l,
+            "hij is gemaakt door een oudere Kring. Vraag om een nieuwe bundel.".into(),
+            "it was made by an older Kring. Ask for a new bundle.".into(),
+        ),
+        BundleProblem::NotForThisLaptop => say(
+            l,
+            "alleen laptops van leden van het netwerk kunnen deze bundel openen, en deze laptop hoort bij geen van hen. Vraag een lid om je uit te nodigen.".into(),
+            "only the laptops of the network's members can open this bundle, and this laptop is none of them. Ask a member to invite you.".into(),
+        ),
+        BundleProblem::NeedsPassphrase => say(
+            l,
+            "deze bundel is op slot met een wachtwoordzin. Lees hem in met het commando `kring bundle import`; dat vraagt om de wachtwoordzin.".into(),
+            "this bundle is locked with a passphrase. Read it in with the command `kring bundle import`, which asks for the passphrase.".into(),
+        ),
+        BundleProblem::WrongPassphrase => {
+            say(l, "de wachtwoordzin klopt niet.".into(), "the passphrase is wrong.".into())
+        }
+        BundleProblem::Damaged(_) => say(
+            l,
+            "het bestand is beschadigd of veranderd; er is niets ingelezen.".into(),
+            "the file is damaged or was changed; nothing was read in.".into(),
+        ),
     }
 }
 
@@ -567,6 +590,11 @@ mod tests {
             BundleProblem::AnotherBeginning,
             BundleProblem::NotJoined,
             BundleProblem::MergeFailed("panic".into()),
+            BundleProblem::Older("not locked".into()),
+            BundleProblem::NotForThisLaptop,
+            BundleProblem::NeedsPassphrase,
+            BundleProblem::WrongPassphrase,
+            BundleProblem::Damaged("stream chunk failed".into()),
         ];
         errors.extend(
             problems

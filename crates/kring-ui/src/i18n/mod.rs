@@ -170,6 +170,8 @@ texts! {
     BundleExport => "Bundel maken voor een USB-stick…", "Make a bundle for a USB stick…";
     BundleImport => "Bundel van een USB-stick inlezen…", "Read a bundle from a USB stick…";
     BundleImported => "Bundel ingelezen, nieuwe wijzigingen:", "Bundle read, new changes:";
+    ExportsArePlain => "Deze bestanden zijn niet versleuteld: bewaar ze zoals je leerlingdossiers bewaart.", "These files are not encrypted: keep them as you keep pupils' records.";
+    BundleForMembers => "De bundel is versleuteld: alleen laptops van leden kunnen hem openen.", "The bundle is encrypted: only the laptops of members can open it.";
     WhatChanged => "Wat is er veranderd", "What changed";
     MarkSeen => "Alles gezien", "Mark all as seen";
     ChangedMark => "gewijzigd", "changed";
@@ -185,6 +187,7 @@ texts! {
     RefusedFrom => "stuurde een wijziging die Kring weigert:", "sent a change Kring refuses:";
     UnknownLaptop => "Een onbekende laptop", "An unknown laptop";
     RemovedRevokesInvites => "Alle open uitnodigingen zijn ingetrokken: wie verwijderd is, kent misschien een ticket. Maak zo nodig nieuwe uitnodigingen.", "Every open invitation was revoked: a removed member may know a ticket. Make new invitations where needed.";
+    TicketRefreshed => "Dit netwerk staat al op deze laptop. De adressen uit de uitnodiging zijn bijgewerkt; Kring maakt nu verbinding.", "This network is already on this laptop. Its addresses from the invitation were updated; Kring is connecting now.";
     AllThemes => "Alle thema's", "All themes";
     ThemeFilter => "Thema", "Theme";
     Action => "Actie", "Action";

@@ -71,6 +71,7 @@ impl StartPage {
                 }
             });
             super::error_line(ui, state, After::OpenNetwork);
+            super::error_line(ui, state, After::Refreshed);
 
             ui.add_space(12.0);
             ui.strong(tr(l, Text::LinkThisLaptop));
