@@ -24,7 +24,7 @@ use tokio::sync::watch;
 use crate::address_book::addr_to_text;
 use crate::endpoint::{self, NetworkMode};
 use crate::error::{NodeError, Result};
-use crate::events::{FoundVia, NodeEvent};
+use crate::events::NodeEvent;
 use crate::join::{self, JoinReply, Joined};
 use crate::link_ticket::DeviceLinkTicket;
 use crate::links::Slot;
@@ -213,13 +213,9 @@ fn admit(
             .edit(&own_device, |network, me| network.add_device(me, me, device))
             .map_err(|err| why(&shorten_to(&err.to_string(), 80)))?,
     }
-    let document = open.network.doc_mut().save();
     let network = request.network.clone();
-    let signatures = library.sign_whole(&network).ok_or_else(|| why("a change without a signature"))?;
-    if let Some(addr) = crate::address_book::to_endpoint_addr(device, &request.addrs) {
-        library.book.learn(&addr, FoundVia::Incoming);
-        let _ = library.book.save();
-    }
+    let (document, signatures) =
+        library.welcome(&network, device, &request.addrs).ok_or_else(|| why("a change without a signature"))?;
     drop(library);
     links.pending[link].answering = Some(device.to_string());
     drop(links);

@@ -176,13 +176,9 @@ fn admit(shared: &Shared, device: &str, request: &JoinRequest) -> std::result::R
             Err(err) => return Err(why(&shorten_to(&err.to_string(), 80))),
         };
     open.persist().map_err(|err| format!("the inviting device could not save: {err}"))?;
-    let document = open.network.doc_mut().save();
     let network = request.network.clone();
-    let signatures = library.sign_whole(&network).ok_or_else(|| why("a change without a signature"))?;
-    if let Some(addr) = crate::address_book::to_endpoint_addr(device, &request.addrs) {
-        library.book.learn(&addr, FoundVia::Incoming);
-        let _ = library.book.save();
-    }
+    let (document, signatures) =
+        library.welcome(&network, device, &request.addrs).ok_or_else(|| why("a change without a signature"))?;
     drop(library);
     shared.publish(crate::node::Change { network: network.clone(), from_peer: None });
     shared.emit(NodeEvent::MemberJoined { network, member: member.to_string(), endpoint: device.to_string() });

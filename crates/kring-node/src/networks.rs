@@ -206,6 +206,24 @@ impl Networks {
         self.open.get_mut(network)?.sign_whole(&self.key)
     }
 
+    /// What a laptop being let in (an invitee, or the member's other laptop) receives: the
+    /// whole network and the signatures that vouch for it; and where that laptop says it can be
+    /// reached, remembered. `None` if a change lacks a signature.
+    pub fn welcome(
+        &mut self,
+        network: &str,
+        device: &str,
+        addrs: &[String],
+    ) -> Option<(Vec<u8>, Vec<kring_sync::Signed>)> {
+        let document = self.open.get_mut(network)?.network.doc_mut().save();
+        let signatures = self.sign_whole(network)?;
+        if let Some(addr) = crate::address_book::to_endpoint_addr(device, addrs) {
+            self.book.learn(&addr, crate::events::FoundVia::Incoming);
+            let _ = self.book.save();
+        }
+        Some((document, signatures))
+    }
+
     pub fn insert(&mut self, id: String, open: OpenNetwork) {
         self.open.insert(id, open);
     }
