@@ -11,8 +11,9 @@ set -euo pipefail
 
 packages=(pkg-config)
 # The LAN tests (tests/lan.rs) build a LAN of network namespaces (ip) and drop multicast in it
-# (nft); they need root, and skip without it, so only root needs these.
-[ "$(id -u)" -eq 0 ] && packages+=(iproute2 nftables)
+# (nft) and count its DNS packets (tcpdump); they need root, and skip without it, so only root
+# needs these.
+[ "$(id -u)" -eq 0 ] && packages+=(iproute2 nftables tcpdump)
 # zenity shows the save/open dialogs on desktops without a file-dialog portal.
 desktop=(libx11-6 libx11-xcb1 libxcursor1 libxi6 libxkbcommon-x11-0 libegl1 libgl1-mesa-dri zenity)
 # Windows cross-build (mingw-w64), Wine to run it, NSIS for the installer; the .deb's checks.

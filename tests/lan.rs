@@ -33,6 +33,17 @@ fn join_over_the_lan(lan: &Lan, a: &Path, b: &Path) -> String {
     ticket
 }
 
+/// Laptops 1, 2, … join the network of laptop 0 (`a`) with one ticket.
+fn all_join_over_the_lan(lan: &Lan, a: &Path, others: &[&Path]) {
+    let uses = others.len().to_string();
+    let serving = lan.serve(0, a, &["--invite", "--max-uses", &uses]);
+    let ticket = id(&serving.first_line, "ticket");
+    for (n, data) in others.iter().enumerate() {
+        lan.ok(n + 1, data, &["join", &ticket, "--me", &format!("Collega {}", n + 1), "--offline", "--timeout", "15"]);
+    }
+    assert!(serving.stop(), "A's serve exits cleanly");
+}
+
 /// The address of a serving laptop as Kring shows it: `ID@IP:PORT`.
 fn address_of(serving: &Serving) -> String {
     let addrs: Vec<&str> =
@@ -129,7 +140,7 @@ fn a_laptop_whose_cable_is_plugged_in_later_is_found_without_a_restart() {
 
 #[test]
 fn with_multicast_dropped_a_typed_address_or_the_ticket_pasted_again_connects() {
-    let Some(lan) = Lan::new(2, LanSetup { default_route: false, drop_multicast: true }) else { return };
+    let Some(lan) = Lan::new(2, LanSetup { drop_multicast: true, ..LanSetup::ISOLATED }) else { return };
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let (a, b) = (a.path(), b.path());
     let (network, _) = create_network(a);
@@ -184,6 +195,42 @@ fn with_multicast_dropped_a_typed_address_or_the_ticket_pasted_again_connects() 
 }
 
 #[test]
+fn behind_a_gateway_that_drops_everything_dns_stays_quiet_and_private() {
+    let Some(lan) = Lan::new(3, LanSetup { silent_gateway: true, ..LanSetup::ISOLATED }) else { return };
+    let dirs = [(); 3].map(|()| tempfile::tempdir().unwrap());
+    let [a, b, c] = [0, 1, 2].map(|n| dirs[n].path());
+    create_network(a);
+    all_join_over_the_lan(&lan, a, &[b, c]);
+    // B uses no public service. C's laptop stays closed, so both have someone to look for.
+    ok(b, &["settings", "--no-public-services", "true"]);
+    let (dns_a, dns_b) = (lan.capture_dns(0), lan.capture_dns(1));
+    let started = Instant::now();
+    let serving_a = lan.serve_online(0, a, &[]);
+    let serving_b = lan.serve_online(1, b, &[]);
+    let internet = serving_a.wait_for(Duration::from_secs(30), |e| e["event"] == "internet");
+    assert_eq!(internet.as_ref().map(|e| e["reachable"].clone()), Some(Value::Bool(false)), "{internet:?}");
+    std::thread::sleep(Duration::from_secs(60).saturating_sub(started.elapsed()));
+    let printed = [serving_a.printed(), serving_b.printed()];
+    assert!(serving_a.stop(), "A's serve exits cleanly");
+    assert!(serving_b.stop(), "B's serve exits cleanly");
+    let (packets_a, packets_b) = (dns_a.stop(), dns_b.stop());
+    eprintln!(
+        "MEASURED: DNS packets in 60 s behind a silent gateway: {} in online mode, {} with no public services",
+        packets_a.len(),
+        packets_b.len()
+    );
+    assert!(packets_a.len() <= 36, "{} DNS packets: {packets_a:#?}", packets_a.len());
+    assert!(packets_b.is_empty(), "no public services, yet DNS: {packets_b:#?}");
+
+    // Said once, quietly: one `internet` event, no warning or error (a normal stop included).
+    let printed: Vec<String> = printed.iter().flat_map(|p| p.lock().unwrap().clone()).collect();
+    let said = printed.iter().filter(|l| l.contains(r#""event":"internet""#)).count();
+    assert_eq!(said, 1, "{printed:#?}");
+    let noise: Vec<&String> = printed.iter().filter(|l| l.contains("WARN") || l.contains("ERROR")).collect();
+    assert!(noise.is_empty(), "{noise:#?}");
+}
+
+#[test]
 fn a_typed_address_that_is_no_address_is_a_clear_error() {
     // No network needed: the address is refused before anything is contacted.
     let b = tempfile::tempdir().unwrap();
@@ -199,7 +246,10 @@ fn the_lan_is_taken_down_even_when_a_test_fails() {
     let mut names = Vec::new();
     let mut sleeper: Option<Child> = None;
     let failed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let Some(lan) = Lan::new(2, LanSetup { default_route: true, drop_multicast: true }) else { return };
+        let Some(lan) = Lan::new(2, LanSetup { default_route: true, drop_multicast: true, silent_gateway: true })
+        else {
+            return;
+        };
         names = (0..2).map(|host| lan.ns(host).to_string()).collect();
         assert!(names.iter().all(|name| namespace_exists(name)));
         // A process left running in a laptop, as a failing test leaves its `kring serve`.
@@ -212,6 +262,7 @@ fn the_lan_is_taken_down_even_when_a_test_fails() {
     assert!(failed.is_err());
     for name in &names {
         assert!(!namespace_exists(name), "{name} is left behind");
+        assert!(!Path::new("/etc/netns").join(name).exists(), "its DNS settings are left behind");
     }
     let mut sleeper = sleeper.unwrap();
     let until = Instant::now() + Duration::from_secs(5);

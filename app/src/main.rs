@@ -80,9 +80,18 @@ fn one_line(message: &str) -> String {
 
 /// Logs go to stderr (stdout is for JSON), quiet unless `KRING_LOG` asks for more.
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("KRING_LOG")
+    use tracing_subscriber::prelude::*;
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KRING_LOG").unwrap_or_else(|_| {
         // LAN discovery says once per start, as a warning, that a LAN without a default route
-        // has no "default interface": normal on a classroom access point, and handled.
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,swarm_discovery::socket=error"));
-    tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter).init();
+        // has no "default interface": normal on a classroom access point, and handled. Without
+        // internet, iroh warns each time it could not publish this laptop's address; Kring says
+        // once that the internet is gone (the `internet` event) instead.
+        tracing_subscriber::EnvFilter::new("warn,swarm_discovery::socket=error,iroh::address_lookup::pkarr=error")
+    });
+    // Once Kring closes its endpoint, iroh's tasks end and some say so as errors: a normal end.
+    let quiet_while_closing = tracing_subscriber::filter::filter_fn(|meta| {
+        !(kring_node::endpoint::closing() && meta.target().starts_with("iroh"))
+    });
+    let stderr = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    tracing_subscriber::registry().with(stderr.with_filter(filter).with_filter(quiet_while_closing)).init();
 }

@@ -1,8 +1,9 @@
 //! A LAN of Linux network namespaces for end-to-end tests: a few "laptops", each a namespace
 //! with one interface (`eth0`, 10.77.0.N/24) on a bridge that lives in a namespace of its own
 //! (the "switch"). Nothing is added to the machine's own namespace, so no packet can leave the
-//! LAN. Optionally the laptops have a default route (to a gateway that does not exist), and
-//! optionally multicast and broadcast are dropped in a laptop (nftables), as on school Wi-Fi.
+//! LAN. Optionally the laptops have a default route (to a gateway that does not exist, or to
+//! one that drops everything: a filtered or captive network), and optionally multicast and
+//! broadcast are dropped in a laptop (nftables), as on school Wi-Fi.
 //!
 //! Everything is removed when the [`Lan`] is dropped, also when a test fails: the processes
 //! still running in its namespaces are killed, then the namespaces are deleted (which deletes
@@ -16,7 +17,7 @@
 use std::ffi::OsStr;
 use std::net::Ipv4Addr;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
@@ -35,12 +36,20 @@ pub struct LanSetup {
     pub default_route: bool,
     /// Drop multicast and broadcast in every laptop, both ways (no mDNS at all).
     pub drop_multicast: bool,
+    /// A gateway at 10.77.0.254 (a namespace of its own on the switch) that takes every
+    /// packet and answers none, and is every laptop's DNS server: the internet is "half
+    /// there", as behind a captive portal or a filter that silently drops. Implies a default
+    /// route.
+    pub silent_gateway: bool,
 }
 
 impl LanSetup {
     /// An isolated LAN: no default route, multicast works.
-    pub const ISOLATED: LanSetup = LanSetup { default_route: false, drop_multicast: false };
+    pub const ISOLATED: LanSetup = LanSetup { default_route: false, drop_multicast: false, silent_gateway: false };
 }
+
+/// The gateway of [`LanSetup::silent_gateway`].
+const GATEWAY: &str = "10.77.0.254";
 
 pub struct Lan {
     name: String,
@@ -80,14 +89,43 @@ impl Lan {
             ip(&["-n", &switch, "link", "set", &port, "master", "br0", "up"]);
             ip(&["-n", &ns, "addr", "add", &format!("{}/24", Lan::ip(host)), "dev", "eth0"]);
             ip(&["-n", &ns, "link", "set", "eth0", "up"]);
-            if setup.default_route {
-                ip(&["-n", &ns, "route", "add", "default", "via", "10.77.0.254", "dev", "eth0"]);
+            if setup.default_route || setup.silent_gateway {
+                ip(&["-n", &ns, "route", "add", "default", "via", GATEWAY, "dev", "eth0"]);
+            }
+            if setup.silent_gateway {
+                // `ip netns exec` shows this file as /etc/resolv.conf inside the namespace.
+                let etc = Path::new("/etc/netns").join(&ns);
+                std::fs::create_dir_all(&etc).unwrap();
+                std::fs::write(etc.join("resolv.conf"), format!("nameserver {GATEWAY}\n")).unwrap();
             }
             if setup.drop_multicast {
                 lan.drop_multicast(host);
             }
         }
+        if setup.silent_gateway {
+            lan.add_silent_gateway();
+        }
         Some(lan)
+    }
+
+    /// The gateway of [`LanSetup::silent_gateway`]: on the switch, forwarding nothing,
+    /// accepting nothing (so not even an ICMP "port unreachable" tells a laptop to give up).
+    fn add_silent_gateway(&self) {
+        let gateway = self.gateway();
+        ip(&["netns", "add", &gateway]);
+        ip(&["-n", &self.switch(), "link", "add", "pgw", "type", "veth", "peer", "name", "eth0", "netns", &gateway]);
+        ip(&["-n", &self.switch(), "link", "set", "pgw", "master", "br0", "up"]);
+        ip(&["-n", &gateway, "addr", "add", &format!("{GATEWAY}/24"), "dev", "eth0"]);
+        ip(&["-n", &gateway, "link", "set", "eth0", "up"]);
+        let rules = "table inet kring_test {\n\
+                     chain input { type filter hook input priority 0; policy drop;\n }\n\
+                     chain routed { type filter hook forward priority 0; policy drop;\n }\n\
+                     }\n";
+        self.nft(&gateway, rules);
+    }
+
+    fn gateway(&self) -> String {
+        format!("{}-gw", self.name)
     }
 
     fn switch(&self) -> String {
@@ -135,16 +173,47 @@ impl Lan {
     /// `kring serve --offline EXTRA` on laptop `host`, listening on every interface it has (as
     /// a laptop does), with the default log level; everything it prints is kept.
     pub fn serve(&self, host: usize, data: &Path, extra: &[&str]) -> Serving {
+        let mut args = vec!["--offline"];
+        args.extend(extra);
+        self.serve_online(host, data, &args)
+    }
+
+    /// [`Lan::serve`] without `--offline`: as the laptop's settings say.
+    pub fn serve_online(&self, host: usize, data: &Path, extra: &[&str]) -> Serving {
         super::make_private(data);
         let mut command = self.command(host, env!("CARGO_BIN_EXE_kring"));
         command
             .arg("--data-dir")
             .arg(data)
-            .args(["serve", "--offline"])
+            .arg("serve")
             .args(extra)
             .env_remove("KRING_DATA_DIR")
             .env_remove("KRING_LOG");
         Serving::run(command, true)
+    }
+
+    /// Starts counting the DNS packets laptop `host` sends (tcpdump on its interface).
+    pub fn capture_dns(&self, host: usize) -> Capture {
+        let mut command = Command::new("ip");
+        command.args(["netns", "exec", self.ns(host), "tcpdump", "-i", "eth0", "-n", "-l", "-U", "port", "53"]);
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("tcpdump is installed (scripts/install-deps.sh installs it)");
+        // tcpdump says on stderr when it listens; packets before that would be missed.
+        use std::io::BufRead;
+        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        let said: Vec<String> =
+            stderr.by_ref().map_while(Result::ok).take(3).take_while(|l| !l.contains("listening")).collect();
+        assert!(said.len() < 3, "tcpdump did not start: {said:?}");
+        std::thread::spawn(move || stderr.for_each(drop));
+        let stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let lines = std::io::BufReader::new(stdout).lines().map_while(Result::ok);
+            lines.filter(|line| !line.trim().is_empty()).collect::<Vec<String>>()
+        });
+        Capture { child, reader }
     }
 
     /// Drops multicast and broadcast in laptop `host`, in and out (nftables).
@@ -155,9 +224,13 @@ impl Lan {
                      chain output { type filter hook output priority 0; policy accept;\n\
                        ip daddr 224.0.0.0/4 drop\n ip6 daddr ff00::/8 drop\n ip daddr 255.255.255.255 drop\n }\n\
                      }\n";
-        let mut nft = self
-            .command(host, "nft")
-            .args(["-f", "-"])
+        self.nft(self.ns(host), rules);
+    }
+
+    /// Loads nftables `rules` in namespace `ns`.
+    fn nft(&self, ns: &str, rules: &str) {
+        let mut nft = Command::new("ip")
+            .args(["netns", "exec", ns, "nft", "-f", "-"])
             .stdin(Stdio::piped())
             .spawn()
             .expect("nft is installed (scripts/install-deps.sh installs nftables)");
@@ -187,9 +260,24 @@ impl Lan {
 
 impl Drop for Lan {
     fn drop(&mut self) {
-        for ns in self.hosts.iter().chain([&self.switch()]) {
+        for ns in self.hosts.iter().chain([&self.switch(), &self.gateway()]) {
             remove_namespace(ns);
         }
+    }
+}
+
+/// DNS packets being counted (see [`Lan::capture_dns`]).
+pub struct Capture {
+    child: Child,
+    reader: std::thread::JoinHandle<Vec<String>>,
+}
+
+impl Capture {
+    /// Stops counting; one line per packet, as tcpdump prints them.
+    pub fn stop(mut self) -> Vec<String> {
+        let _ = Command::new("kill").arg("-INT").arg(self.child.id().to_string()).status();
+        let _ = self.child.wait();
+        self.reader.join().unwrap()
     }
 }
 
@@ -208,6 +296,7 @@ fn remove_namespace(ns: &str) {
         }
     }
     let _ = Command::new("ip").args(["netns", "del", ns]).status();
+    let _ = std::fs::remove_dir_all(Path::new("/etc/netns").join(ns));
 }
 
 /// Removes the namespaces of test processes that no longer run.

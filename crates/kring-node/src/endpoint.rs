@@ -8,6 +8,7 @@ use iroh::{Endpoint, EndpointAddr, RelayMode, RelayUrl, SecretKey, TransportAddr
 
 use crate::error::{NodeError, Result};
 use crate::lan::LanDiscovery;
+use crate::polite_dns::{Internet, PoliteResolver};
 
 /// What a peer may have in flight to this device on one connection, all streams together.
 /// QUIC's defaults (100 + 100 streams of 1.25 MB each, no limit per connection) would let one
@@ -114,17 +115,26 @@ impl NetworkMode {
 /// Binds the endpoint. `last_port` is the port this device used before: it is tried first, so
 /// that the addresses other members remember (and tickets carry) stay valid across restarts.
 pub async fn bind(key: SecretKey, mode: &NetworkMode, alpns: Vec<Vec<u8>>, last_port: Option<u16>) -> Result<Endpoint> {
-    Ok(bind_with_lan(key, mode, alpns, last_port).await?.0)
+    Ok(bind_watched(key, mode, alpns, last_port).await?.endpoint)
 }
 
-/// [`bind`], and the LAN discovery the endpoint uses (when the mode has it), to hear about
-/// laptops as they appear.
-pub(crate) async fn bind_with_lan(
+/// A bound endpoint and what a running node watches of it.
+pub(crate) struct Bound {
+    pub endpoint: Endpoint,
+    /// The LAN discovery the endpoint uses (when the mode has it), to hear about laptops as
+    /// they appear.
+    pub lan: Option<LanDiscovery>,
+    /// Whether the internet answers (DNS), in modes that use it.
+    pub internet: Internet,
+}
+
+/// [`bind`], with the LAN discovery and the internet state a running node watches.
+pub(crate) async fn bind_watched(
     key: SecretKey,
     mode: &NetworkMode,
     alpns: Vec<Vec<u8>>,
     last_port: Option<u16>,
-) -> Result<(Endpoint, Option<LanDiscovery>)> {
+) -> Result<Bound> {
     let lan = mode.services().mdns.then(|| LanDiscovery::start(key.public()));
     if let Some(port) = last_port.filter(|port| *port != 0) {
         let pinned = match mode.bind {
@@ -136,13 +146,14 @@ pub(crate) async fn bind_with_lan(
         };
         if !pinned.is_empty() {
             match try_bind(key.clone(), mode, alpns.clone(), &pinned, lan.clone()).await {
-                Ok(endpoint) => return Ok((endpoint, lan)),
+                Ok((endpoint, internet)) => return Ok(Bound { endpoint, lan, internet }),
                 Err(err) => tracing::debug!("port {port} is taken ({err}); using another"),
             }
         }
     }
     let sockets: Vec<SocketAddr> = mode.bind.into_iter().collect();
-    Ok((try_bind(key, mode, alpns, &sockets, lan.clone()).await?, lan))
+    let (endpoint, internet) = try_bind(key, mode, alpns, &sockets, lan.clone()).await?;
+    Ok(Bound { endpoint, lan, internet })
 }
 
 /// Binds to exactly `sockets`, or iroh's defaults (every interface, a random port) if empty.
@@ -152,9 +163,9 @@ async fn try_bind(
     alpns: Vec<Vec<u8>>,
     sockets: &[SocketAddr],
     lan: Option<LanDiscovery>,
-) -> Result<Endpoint> {
+) -> Result<(Endpoint, Internet)> {
     let bind_err = |err: &dyn std::fmt::Display| NodeError::Bind(err.to_string());
-    let mut builder = builder_for(&mode.services());
+    let (mut builder, internet) = builder_for(&mode.services());
     if let Some(lan) = lan {
         builder = builder.address_lookup(lan);
     }
@@ -172,21 +183,25 @@ async fn try_bind(
             builder = builder.bind_addr(*socket).map_err(|e| bind_err(&e))?;
         }
     }
-    builder.bind().await.map_err(|e| bind_err(&e))
+    let endpoint = builder.bind().await.map_err(|e| bind_err(&e))?;
+    Ok((endpoint, internet))
 }
 
 /// The endpoint builder for `services`: the only place relays and DNS/pkarr lookups are added.
 /// `presets::N0` is what adds n0's DNS/pkarr lookups (a `PkarrPublisher`, a `PkarrResolver`
 /// and a `DnsAddressLookup`, all against dns.iroh.link), so it is used only with `dns_pkarr`;
 /// otherwise `presets::Minimal` adds no lookup and no relay, and the DNS resolver asks only
-/// the system's nameservers, never iroh's public fallback resolvers.
-fn builder_for(services: &Services) -> Builder {
-    let mut builder = if services.dns_pkarr {
-        Endpoint::builder(presets::N0)
+/// the system's nameservers, never iroh's public fallback resolvers. Either resolver is made
+/// polite ([`crate::polite_dns`]): a name that failed is left alone for a while.
+fn builder_for(services: &Services) -> (Builder, Internet) {
+    let (mut builder, resolver) = if services.dns_pkarr {
+        (Endpoint::builder(presets::N0), DnsResolver::new())
     } else {
         let system_dns_only = DnsResolver::builder().with_system_defaults().disable_fallback().build();
-        Endpoint::builder(presets::Minimal).dns_resolver(system_dns_only)
+        (Endpoint::builder(presets::Minimal), system_dns_only)
     };
+    let (resolver, internet) = PoliteResolver::wrap(resolver);
+    builder = builder.dns_resolver(resolver);
     builder = builder.relay_mode(match &services.relay {
         Relay::None => RelayMode::Disabled,
         Relay::Custom(url) => RelayMode::Custom(url.clone().into()),
@@ -196,7 +211,28 @@ fn builder_for(services: &Services) -> Builder {
         builder = builder.portmapper_config(PortmapperConfig::Disabled);
     }
     // mDNS (`services.mdns`) is Kring's own lookup, added by `try_bind` (see `crate::lan`).
-    builder
+    (builder, internet)
+}
+
+/// Set once this process began closing an endpoint for good (a node's shutdown, the end of a
+/// one-off sync or join): iroh's tasks then end one by one and some say so as errors
+/// ("relay_recv_channel closed"), which is a normal end and nothing to show a person.
+static CLOSING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether this process is closing its endpoint: a log filter hides iroh's farewells then.
+pub fn closing() -> bool {
+    CLOSING.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// This process begins closing its endpoint for good (see [`closing`]).
+pub(crate) fn begin_closing() {
+    CLOSING.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Closes `endpoint` for good (see [`closing`]).
+pub(crate) async fn close(endpoint: &Endpoint) {
+    begin_closing();
+    endpoint.close().await;
 }
 
 /// This endpoint's address with the sockets it is actually bound to (what tickets carry).

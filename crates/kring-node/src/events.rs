@@ -79,6 +79,11 @@ pub enum NodeEvent {
     Error {
         message: String,
     },
+    /// The internet came or went (DNS answers, or stopped answering): said once per change.
+    /// Without it Kring works on the local network only.
+    Internet {
+        reachable: bool,
+    },
 }
 
 /// How much of a reason or message an event keeps: with the rest of the event (ids and
@@ -125,6 +130,7 @@ impl NodeEvent {
                 NodeEvent::JoinRefused { endpoint: id(endpoint), reason: reason(why) }
             }
             NodeEvent::Error { message } => NodeEvent::Error { message: reason(message) },
+            NodeEvent::Internet { reachable } => NodeEvent::Internet { reachable },
         }
     }
 }

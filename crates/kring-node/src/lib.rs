@@ -19,6 +19,7 @@ mod links;
 mod networks;
 mod node;
 mod peer;
+mod polite_dns;
 pub mod short;
 pub mod ticket;
 mod whole_network;

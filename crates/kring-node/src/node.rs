@@ -105,6 +105,19 @@ async fn dial_when_heard(shared: Arc<Shared>, mut heard: broadcast::Receiver<iro
     }
 }
 
+/// One event each time the internet comes or goes (as DNS tells), never a stream of warnings.
+async fn say_when_internet_changes(shared: Arc<Shared>, mut internet: crate::polite_dns::Internet) {
+    while internet.changed().await.is_ok() {
+        let Some(reachable) = *internet.borrow_and_update() else { continue };
+        if reachable {
+            tracing::info!("internet reachable");
+        } else {
+            tracing::info!("no internet: only the local network");
+        }
+        shared.emit(NodeEvent::Internet { reachable });
+    }
+}
+
 /// A network joined through a running node.
 #[derive(Debug, Clone)]
 pub struct JoinedNetwork {
@@ -174,7 +187,8 @@ impl Node {
         let (networks, warnings) = Networks::load(data)?;
         let last_port = networks.book.last_port();
         let alpns = vec![SYNC_ALPN.to_vec(), JOIN_ALPN.to_vec(), LINK_ALPN.to_vec()];
-        let (endpoint, lan) = endpoint::bind_with_lan(data.device_key().clone(), mode, alpns, last_port).await?;
+        let endpoint::Bound { endpoint, lan, internet } =
+            endpoint::bind_watched(data.device_key().clone(), mode, alpns, last_port).await?;
         let (changes, _) = broadcast::channel(1024);
         let (events, _) = broadcast::channel(1024);
         let shared = Arc::new(Shared {
@@ -195,6 +209,7 @@ impl Node {
         if let Some(lan) = lan {
             tokio::spawn(dial_when_heard(shared.clone(), lan.found()));
         }
+        tokio::spawn(say_when_internet_changes(shared.clone(), internet));
         let node = Node { endpoint, router, shared, find_by_id: mode.can_find_by_id() };
         node.remember_own_addr()?;
         Ok((node, warnings))
@@ -454,6 +469,7 @@ impl Node {
 
     /// Closes every connection gracefully and stops listening.
     pub async fn shutdown(&self) {
+        endpoint::begin_closing();
         let _ = tokio::time::timeout(Duration::from_secs(5), self.router.shutdown()).await;
         self.endpoint.close().await;
     }
@@ -490,7 +506,7 @@ impl Node {
         if result.is_ok() {
             book.set_own(&endpoint::own_addr(&endpoint));
         }
-        endpoint.close().await;
+        endpoint::close(&endpoint).await;
         let joined = result?;
         joined.learn_into(&mut book);
         book.save()?;

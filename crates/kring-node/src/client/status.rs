@@ -128,7 +128,8 @@ impl SyncStatus {
                 None
             }
             NodeEvent::MemberJoined { network, .. } => Some(network.clone()),
-            NodeEvent::JoinRefused { .. } => None,
+            // The reach shown comes from the relay's state (see the backend), not DNS.
+            NodeEvent::JoinRefused { .. } | NodeEvent::Internet { .. } => None,
             NodeEvent::Distrusted { network, endpoint, member, breach, .. } => {
                 self.refused_change = Some(RefusedChange {
                     network: network.clone(),
