@@ -260,7 +260,8 @@ impl Lan {
 
 impl Drop for Lan {
     fn drop(&mut self) {
-        for ns in self.hosts.iter().chain([&self.switch(), &self.gateway()]) {
+        let gateway = self.gateway();
+        for ns in self.hosts.iter().chain([&self.switch()]).chain(namespace_exists(&gateway).then_some(&gateway)) {
             remove_namespace(ns);
         }
     }

@@ -13,6 +13,11 @@ use crate::events::FoundVia;
 
 const FILE: &str = "addresses.json";
 
+/// Remembered addresses that failed this long, with no connection to their device since, are
+/// forgotten: a laptop's old DHCP lease or a ticket from last year only costs dials. The device
+/// itself is still found by its id (on the LAN, or through DNS when online).
+pub const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(14 * 24 * 3600);
+
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct AddressBook {
     /// This device's own addresses during its last run, for tickets made while it is not running.
@@ -21,6 +26,10 @@ pub struct AddressBook {
     /// How each device's address was learnt.
     #[serde(default)]
     pub sources: BTreeMap<String, FoundVia>,
+    /// When dialing a device's remembered addresses first failed, with no connection since
+    /// (Unix seconds): addresses that failed for [`STALE_AFTER`] are forgotten.
+    #[serde(default)]
+    pub failing_since: BTreeMap<String, u64>,
     #[serde(skip)]
     path: PathBuf,
 }
@@ -51,10 +60,35 @@ impl AddressBook {
         let before = known.len();
         known.extend(addr.addrs.iter().map(addr_to_text));
         let new = known.len() != before;
+        if new {
+            // A new address is worth dialing again before it may be called stale.
+            self.failing_since.remove(&device);
+        }
         if new || matches!(via, FoundVia::Typed | FoundVia::Ticket) || !self.sources.contains_key(&device) {
             self.sources.insert(device, via);
         }
         new
+    }
+
+    /// A connection to `device` was made: its addresses work.
+    pub fn reached(&mut self, device: &str) {
+        self.failing_since.remove(device);
+    }
+
+    /// Dialing `device` at its remembered addresses failed at `now` (Unix seconds). Returns
+    /// whether its addresses were forgotten, having failed for [`STALE_AFTER`].
+    pub fn dial_failed(&mut self, device: &str, now: u64) -> bool {
+        if !self.devices.contains_key(device) {
+            return false;
+        }
+        let since = *self.failing_since.entry(device.to_string()).or_insert(now);
+        if now.saturating_sub(since) < STALE_AFTER.as_secs() {
+            return false;
+        }
+        self.devices.remove(device);
+        self.sources.remove(device);
+        self.failing_since.remove(device);
+        true
     }
 
     /// Remembers an address another member's device passed on.
@@ -126,4 +160,34 @@ pub fn parse_address(text: &str) -> Option<EndpointAddr> {
     let addr = to_endpoint_addr(id, &addrs)?;
     // Every part must have been understood: a typo is an error, not a silently dropped address.
     (addr.addrs.len() == addrs.len()).then_some(addr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_that_failed_for_two_weeks_are_forgotten_unless_reached_or_renewed() {
+        let id = iroh::SecretKey::from_bytes(&[3; 32]).public();
+        let device = id.to_string();
+        let mut book = AddressBook::default();
+        let old = to_endpoint_addr(&device, &["10.0.0.5:4433".to_string()]).unwrap();
+        book.learn(&old, FoundVia::Ticket);
+        let day = 24 * 3600;
+        let start = 1_800_000_000;
+        assert!(!book.dial_failed(&device, start));
+        assert!(!book.dial_failed(&device, start + 13 * day), "13 days is not yet stale");
+        // Reached once in between: the failures count from scratch.
+        book.reached(&device);
+        assert!(!book.dial_failed(&device, start + 14 * day));
+        assert!(!book.dial_failed(&device, start + 27 * day));
+        // A new address learnt: also from scratch.
+        let new = to_endpoint_addr(&device, &["10.0.0.6:4433".to_string()]).unwrap();
+        book.learn(&new, FoundVia::Member);
+        assert!(!book.dial_failed(&device, start + 28 * day));
+        assert!(book.dial_failed(&device, start + 42 * day), "failed for 14 days: forgotten");
+        assert!(book.addr_of(&device).is_none());
+        assert_eq!(book.dial_addr(&device, true).map(|(addr, via)| (addr.addrs.len(), via)), Some((0, FoundVia::Lan)));
+        assert!(!book.dial_failed(&device, start + 43 * day), "nothing left to forget");
+    }
 }

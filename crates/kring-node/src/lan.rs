@@ -35,8 +35,8 @@ pub(crate) const SERVICE: &str = "kring-v1";
 /// What iroh is told found an address (its "provenance").
 const PROVENANCE: &str = "kring-lan";
 /// How often the interfaces are looked at again (a few netlink dumps or system calls): a
-/// laptop whose Wi-Fi connects is announced about a second later.
-const INTERFACE_POLL: Duration = Duration::from_secs(1);
+/// laptop whose Wi-Fi connects is announced half a second later.
+const INTERFACE_POLL: Duration = Duration::from_millis(500);
 /// How long a dial by id alone waits for the device to be heard on the LAN: a query goes out
 /// every 0.7 s or so, and answers come within a second.
 const LOOKUP_WAIT: Duration = Duration::from_secs(10);

@@ -8,6 +8,7 @@ pub mod address_book;
 pub mod bundle;
 pub mod client;
 mod device_link;
+mod dialer;
 pub mod endpoint;
 mod error;
 mod events;

@@ -84,6 +84,9 @@ impl Links {
         close: impl Fn() + Send + 'static,
     ) -> Added {
         let links = self.by_device.entry(remote.to_string()).or_default();
+        // Connected already (also when the connection it replaces is closed below): the device
+        // was shown connected once and stays so, with one event for it, not two.
+        let first = links.is_empty();
         let settles_it = own > remote;
         if settles_it && dialed_by_us && links.iter().any(|link| !link.dialed_by_us) {
             return Added::Duplicate;
@@ -96,7 +99,6 @@ impl Links {
                 !link.dialed_by_us
             });
         }
-        let first = links.is_empty();
         links.push(Link { id, dialed_by_us, close: Box::new(close) });
         Added::Use { first }
     }
@@ -163,7 +165,7 @@ mod tests {
         let (own_closed, close_own) = closer();
         assert_eq!(at_large.add(LARGE, SMALL, 1, true, close_own), Added::Use { first: true });
         let (theirs_closed, close_theirs) = closer();
-        assert_eq!(at_large.add(LARGE, SMALL, 2, false, close_theirs), Added::Use { first: true });
+        assert_eq!(at_large.add(LARGE, SMALL, 2, false, close_theirs), Added::Use { first: false });
         assert!(own_closed.load(Ordering::SeqCst), "its own connection is closed");
         assert!(!theirs_closed.load(Ordering::SeqCst));
         assert!(!at_large.remove(SMALL, 1), "the closed one was already forgotten");
@@ -220,7 +222,7 @@ mod tests {
         let mut at_large = Links::default();
         let (old_closed, close_old) = closer();
         at_large.add(LARGE, SMALL, 1, true, close_old);
-        assert_eq!(at_large.add(LARGE, SMALL, 2, false, || {}), Added::Use { first: true });
+        assert_eq!(at_large.add(LARGE, SMALL, 2, false, || {}), Added::Use { first: false });
         assert!(old_closed.load(Ordering::SeqCst));
     }
 }

@@ -42,7 +42,7 @@ pub struct Shared {
     next_connection: AtomicU64,
     own_addr: Mutex<Option<EndpointAddr>>,
     /// Wakes the dialer: a new member, network or address means someone may be reachable now.
-    dial_now: tokio::sync::Notify,
+    pub(crate) dial_now: tokio::sync::Notify,
     links: Mutex<Links>,
     /// Device-link tickets this laptop made and has not seen used (secrets in memory only).
     pub(crate) device_links: Mutex<DeviceLinks>,
@@ -148,6 +148,8 @@ pub struct Node {
     pub(crate) endpoint: Endpoint,
     /// Devices without a remembered address can still be found (mDNS on the LAN, or DNS).
     find_by_id: bool,
+    /// Dials by id ask public DNS/pkarr.
+    dns_lookups: bool,
     router: Router,
     shared: Arc<Shared>,
 }
@@ -210,7 +212,13 @@ impl Node {
             tokio::spawn(dial_when_heard(shared.clone(), lan.found()));
         }
         tokio::spawn(say_when_internet_changes(shared.clone(), internet));
-        let node = Node { endpoint, router, shared, find_by_id: mode.can_find_by_id() };
+        let node = Node {
+            endpoint,
+            router,
+            shared,
+            find_by_id: mode.can_find_by_id(),
+            dns_lookups: mode.services().dns_pkarr,
+        };
         node.remember_own_addr()?;
         Ok((node, warnings))
     }
@@ -419,52 +427,10 @@ impl Node {
         });
     }
 
-    /// Keeps dialing member devices that are not connected, with backoff, until shutdown.
+    /// Keeps dialing member devices that are not connected, each on its own back-off, until
+    /// shutdown (see [`crate::dialer`]).
     pub fn spawn_dialer(&self) {
-        let endpoint = self.endpoint.clone();
-        let shared = self.shared.clone();
-        let find_by_id = self.find_by_id;
-        tokio::spawn(async move {
-            // Devices being dialed, or connected through this dialer.
-            let dialing: Arc<Mutex<BTreeSet<String>>> = Default::default();
-            let mut delay = Duration::from_secs(1);
-            while !endpoint.is_closed() {
-                let targets: Vec<(String, (EndpointAddr, FoundVia), Vec<String>)> = {
-                    let library = shared.lock();
-                    let mut by_device: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-                    for network in library.ids() {
-                        for (device, _) in library.member_devices(&network) {
-                            by_device.entry(device).or_default().push(network.clone());
-                        }
-                    }
-                    let links = shared.links();
-                    by_device
-                        .into_iter()
-                        .filter(|(device, _)| !links.is_connected(device))
-                        .filter(|(device, _)| !dialing.lock().map(|c| c.contains(device)).unwrap_or(true))
-                        .filter_map(|(device, networks)| {
-                            library.book.dial_addr(&device, find_by_id).map(|addr| (device, addr, networks))
-                        })
-                        .collect()
-                };
-                for (device, (addr, via), networks) in targets {
-                    let (endpoint, shared, dialing) = (endpoint.clone(), shared.clone(), dialing.clone());
-                    dialing.lock().unwrap_or_else(|p| p.into_inner()).insert(device.clone());
-                    tokio::spawn(async move {
-                        let dial =
-                            tokio::time::timeout(Duration::from_secs(3), endpoint.connect(addr, SYNC_ALPN)).await;
-                        if let Ok(Ok(conn)) = dial {
-                            peer::run(shared, conn, Some(networks), Mode::Live, via).await;
-                        }
-                        dialing.lock().unwrap_or_else(|p| p.into_inner()).remove(&device);
-                    });
-                }
-                tokio::select! {
-                    _ = tokio::time::sleep(delay) => delay = (delay * 2).min(Duration::from_secs(30)),
-                    _ = shared.dial_now.notified() => delay = Duration::from_secs(1),
-                }
-            }
-        });
+        crate::dialer::spawn(self.endpoint.clone(), self.shared.clone(), self.find_by_id, self.dns_lookups);
     }
 
     /// Closes every connection gracefully and stops listening.

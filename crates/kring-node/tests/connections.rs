@@ -1,0 +1,81 @@
+//! Connections that tell the truth: two laptops that dial each other at the same moment keep
+//! one connection between them. Real nodes on 127.0.0.1, offline mode, bounded in time.
+
+use std::time::Duration;
+
+use kring_model::{Network, NetworkDetails, Profile};
+use kring_node::{NetworkMode, Node, NodeEvent};
+use kring_store::DataDir;
+use tokio::sync::broadcast;
+
+fn founded(dir: &tempfile::TempDir) -> (DataDir, String) {
+    let data = DataDir::open(dir.path()).unwrap();
+    let details = NetworkDetails { name: "PLG Rekenen".into(), ..Default::default() };
+    let (mut network, _) = Network::create(&details, &Profile::new("Anna"), &data.device_id()).unwrap();
+    let id = network.id().to_string();
+    data.create_network(&id, network.doc_mut()).unwrap();
+    (data, id)
+}
+
+/// Connections to `peer` opened minus those closed, in the events received within `within`.
+async fn open_connections(events: &mut broadcast::Receiver<NodeEvent>, peer: &str, within: Duration) -> i64 {
+    let mut open = 0;
+    let until = tokio::time::Instant::now() + within;
+    while let Ok(Ok(event)) = tokio::time::timeout_at(until, events.recv()).await {
+        match event {
+            NodeEvent::PeerConnected { endpoint, .. } if endpoint == peer => open += 1,
+            NodeEvent::PeerDisconnected { endpoint, .. } if endpoint == peer => open -= 1,
+            _ => {}
+        }
+    }
+    open
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_laptops_that_dial_each_other_at_once_keep_one_connection() {
+    tokio::time::timeout(Duration::from_secs(60), async {
+        let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (data_a, network) = founded(&dir_a);
+        let data_b = DataDir::open(dir_b.path()).unwrap();
+        let loopback = NetworkMode::loopback_only();
+        {
+            let (node_a, _) = Node::start(&data_a, &loopback).await.unwrap();
+            let (_, ticket) =
+                node_a.create_invite(&network, kring_model::Role::Member, 1, Duration::from_secs(600)).unwrap();
+            Node::join(&data_b, &loopback, &ticket, &Profile::new("Bram"), Duration::from_secs(10)).await.unwrap();
+            node_a.shutdown().await;
+        }
+
+        // Both start at the same moment, each knowing where the other is, and both dial.
+        let ((node_a, _), (node_b, _)) =
+            tokio::join!(async { Node::start(&data_a, &loopback).await.unwrap() }, async {
+                Node::start(&data_b, &loopback).await.unwrap()
+            });
+        let (mut events_a, mut events_b) = (node_a.subscribe(), node_b.subscribe());
+        node_a.spawn_dialer();
+        node_b.spawn_dialer();
+        let (a_id, b_id) = (node_a.endpoint_id(), node_b.endpoint_id());
+        let settle = Duration::from_secs(4);
+        let (at_a, at_b) = tokio::join!(
+            open_connections(&mut events_a, &b_id, settle),
+            open_connections(&mut events_b, &a_id, settle)
+        );
+        assert_eq!((at_a, at_b), (1, 1), "connections open on A and on B");
+
+        // And that one connection carries the network: an edit on A reaches B.
+        let question = node_a.edit(&network, |n, anna| n.add_question(anna, "Hoe rekenen we samen?", "")).unwrap();
+        let mut arrived = false;
+        for _ in 0..100 {
+            arrived = node_b.read(&network, |n| n.snapshot().unwrap().questions.contains_key(&question)).unwrap();
+            if arrived {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(arrived, "the edit did not reach B");
+        node_a.shutdown().await;
+        node_b.shutdown().await;
+    })
+    .await
+    .expect("bounded in time");
+}
