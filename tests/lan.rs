@@ -251,6 +251,53 @@ fn behind_a_gateway_that_drops_everything_dns_stays_quiet_and_private() {
 }
 
 #[test]
+fn laptops_that_cannot_reach_each_other_sync_through_the_schools_own_relay() {
+    // Client isolation and no multicast: A and C only reach the school's server (host 2).
+    let Some(lan) = Lan::new(3, LanSetup { drop_multicast: true, ..LanSetup::ISOLATED }) else { return };
+    lan.isolate(&[0, 1]);
+    let (a, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, c) = (a.path(), c.path());
+    let (network, _) = create_network(a);
+
+    // The school runs `kring relay` on its server; every laptop is pointed at it.
+    let mut relay = lan.command(2, env!("CARGO_BIN_EXE_kring"));
+    relay.args(["relay", "--listen", &format!("{}:3340", Lan::ip(2))]);
+    let relay = Serving::run(relay, true);
+    let url = relay.first_line["relay"].as_str().unwrap().to_string();
+    assert_eq!(url, format!("http://{}:3340", Lan::ip(2)));
+    for data in [a, c] {
+        ok(data, &["settings", "--relay-url", &url, "--no-public-services", "true"]);
+    }
+
+    // C joins with A's ticket: the only way to A is through the relay.
+    let serving = lan.serve_online(0, a, &["--invite"]);
+    let ticket = id(&serving.first_line, "ticket");
+    assert!(serving.first_line["addrs"].as_array().unwrap().contains(&Value::from(format!("{url}/"))));
+    let started = Instant::now();
+    let joined = lan.ok(1, c, &["join", &ticket, "--me", "Chris", "--timeout", "20"]);
+    eprintln!("MEASURED: a join through the school's relay took {:?} (process start to exit)", started.elapsed());
+    assert_eq!(joined["network"], network.as_str());
+    assert!(serving.stop(), "A's serve exits cleanly");
+
+    // A direct path really is closed: without the relay, C cannot reach A.
+    let session =
+        id(&ok(a, &["session", "add", "--title", "Via de relay", "--kind", "plg", "--date", "2026-12-08"]), "session");
+    let serving = lan.serve_online(0, a, &[]);
+    let direct = lan.ok(1, c, &["connect", &address_of(&serving), "--offline", "--timeout", "3"]);
+    assert!(!in_sync(&direct["peers"]), "C reached A without the relay: {direct}");
+
+    // With it, they sync.
+    let started = Instant::now();
+    let synced = lan.ok(1, c, &["sync", "--timeout", "20"]);
+    let took = started.elapsed();
+    assert!(in_sync(&synced["peers"]), "{synced}");
+    eprintln!("MEASURED: `kring sync` through the school's relay took {took:?} (process start to exit)");
+    assert!(serving.stop(), "A's serve exits cleanly");
+    assert!(ok(c, &["show"])["sessions"].as_array().unwrap().iter().any(|s| s["id"] == session.as_str()));
+    assert!(relay.stop(), "the relay stops cleanly");
+}
+
+#[test]
 fn a_typed_address_that_is_no_address_is_a_clear_error() {
     // No network needed: the address is refused before anything is contacted.
     let b = tempfile::tempdir().unwrap();

@@ -85,6 +85,15 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Run a relay for the laptops of a school or region, until stopped (Ctrl-C): laptops that
+    /// cannot reach each other directly (other buildings, client isolation on the Wi-Fi) pass
+    /// their encrypted traffic through it. Needs no data folder. Point every laptop at it with
+    /// `kring settings --relay-url http://SERVER:PORT`.
+    Relay {
+        /// Listen on this address and port.
+        #[arg(long, default_value = "0.0.0.0:3340", value_name = "ADDR:PORT")]
+        listen: std::net::SocketAddr,
+    },
     /// Run this device as a peer until stopped (Ctrl-C): sync live with every member it can
     /// reach, and let invitees in. Prints its address, then one JSON line per event.
     Serve {

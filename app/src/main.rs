@@ -38,6 +38,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    if let Some(cli::Command::Relay { listen }) = cli.command {
+        // A relay on a school's server keeps nothing: no data folder, no device key.
+        return commands::relay::run(listen);
+    }
     let root = match cli.data_dir {
         Some(dir) => dir,
         None => DataDir::default_root().context("this system has no home or data directory; pass --data-dir DIR")?,
@@ -82,11 +86,12 @@ fn one_line(message: &str) -> String {
 fn init_logging() {
     use tracing_subscriber::prelude::*;
     let filter = tracing_subscriber::EnvFilter::try_from_env("KRING_LOG").unwrap_or_else(|_| {
-        // LAN discovery says once per start, as a warning, that a LAN without a default route
-        // has no "default interface": normal on a classroom access point, and handled. Without
-        // internet, iroh warns each time it could not publish this laptop's address; Kring says
-        // once that the internet is gone (the `internet` event) instead.
-        tracing_subscriber::EnvFilter::new("warn,swarm_discovery::socket=error,iroh::address_lookup::pkarr=error")
+        // The mDNS library warns that a LAN without a default route has no "default
+        // interface" (normal on a classroom access point, and handled), and logs an error twice
+        // a second where the Wi-Fi blocks multicast: neither is anything a person can act on.
+        // Without internet, iroh warns each time it could not publish this laptop's address;
+        // Kring says once that the internet is gone (the `internet` event) instead.
+        tracing_subscriber::EnvFilter::new("warn,swarm_discovery=off,iroh::address_lookup::pkarr=error")
     });
     // Once Kring closes its endpoint, iroh's tasks end and some say so as errors: a normal end.
     let quiet_while_closing = tracing_subscriber::filter::filter_fn(|meta| {

@@ -239,6 +239,23 @@ impl Lan {
         assert!(nft.wait().unwrap().success(), "nft refused the rules");
     }
 
+    /// Client isolation, as on most school Wi-Fi: the laptops `hosts` cannot reach each other
+    /// at all (every packet between them is dropped, both ways), only the other hosts.
+    pub fn isolate(&self, hosts: &[usize]) {
+        for &host in hosts {
+            let others: Vec<String> =
+                hosts.iter().filter(|&&other| other != host).map(|&other| Lan::ip(other).to_string()).collect();
+            let others = others.join(", ");
+            let rules = format!(
+                "table inet kring_isolation {{\n\
+                 chain input {{ type filter hook input priority 0; policy accept;\n ip saddr {{ {others} }} drop\n }}\n\
+                 chain output {{ type filter hook output priority 0; policy accept;\n ip daddr {{ {others} }} drop\n }}\n\
+                 }}\n"
+            );
+            self.nft(self.ns(host), &rules);
+        }
+    }
+
     /// Gives laptop `host` another address, `10.77.0.LAST` (its DHCP lease changed).
     pub fn readdress(&self, host: usize, last: u8) {
         ip(&["-n", self.ns(host), "addr", "flush", "dev", "eth0"]);

@@ -12,6 +12,7 @@ mod member;
 mod network;
 mod question;
 mod reflection;
+pub mod relay;
 pub mod serve;
 mod session;
 mod settings;
@@ -61,6 +62,7 @@ pub fn run(command: Command, data: &DataDir) -> Result<Value> {
             runtime()?.block_on(connect::run(&target, &network, &net, timeout, data))
         }
         Command::Serve { .. } => unreachable!("serve owns the data directory and runs in main"),
+        Command::Relay { .. } => unreachable!("a relay needs no data directory and runs in main"),
     }
 }
 

@@ -67,7 +67,8 @@ fn print_line(value: &serde_json::Value) {
     let _ = stdout.flush();
 }
 
-async fn shutdown_signal() {
+/// Ctrl-C, or SIGTERM (how service managers and `kill` stop a process).
+pub(crate) async fn shutdown_signal() {
     #[cfg(unix)]
     {
         let mut term =

@@ -150,6 +150,8 @@ pub struct Node {
     find_by_id: bool,
     /// Dials by id ask public DNS/pkarr.
     dns_lookups: bool,
+    /// The school's own relay, when one is set: this device's home relay.
+    own_relay: Option<iroh::RelayUrl>,
     router: Router,
     shared: Arc<Shared>,
 }
@@ -218,6 +220,10 @@ impl Node {
             shared,
             find_by_id: mode.can_find_by_id(),
             dns_lookups: mode.services().dns_pkarr,
+            own_relay: match mode.services().relay {
+                endpoint::Relay::Custom(url) => Some(url),
+                _ => None,
+            },
         };
         node.remember_own_addr()?;
         Ok((node, warnings))
@@ -229,7 +235,14 @@ impl Node {
 
     /// This device's address now (bound sockets; relay when online).
     pub fn addr(&self) -> EndpointAddr {
-        endpoint::own_addr(&self.endpoint)
+        let mut addr = endpoint::own_addr(&self.endpoint);
+        // The school's own relay is the home relay from the start, also in the seconds before
+        // iroh has chosen it: a ticket made then must carry it, or a laptop that reaches this
+        // one only through the relay could not use it.
+        if let Some(relay) = &self.own_relay {
+            addr.addrs.insert(iroh::TransportAddr::Relay(relay.clone()));
+        }
+        addr
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<NodeEvent> {
