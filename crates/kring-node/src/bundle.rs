@@ -44,7 +44,12 @@ pub fn readers(network: &Network, this_laptop: PublicKey) -> kring_model::Result
 /// passphrase). There is no unlocked bundle.
 pub fn write(network: &mut Network, signatures: &[Signed], lock: Lock<'_>) -> Vec<u8> {
     let id = network.id().to_string();
-    kring_store::bundle::write(&id, &SignatureBook::encode(signatures), &network.doc_mut().save(), lock)
+    kring_store::bundle::write(
+        &id,
+        &SignatureBook::encode(signatures),
+        &kring_store::save_checked(network.doc_mut()),
+        lock,
+    )
 }
 
 /// A network read from a bundle, checked whole.

@@ -215,7 +215,7 @@ impl Networks {
         device: &str,
         addrs: &[String],
     ) -> Option<(Vec<u8>, Vec<kring_sync::Signed>)> {
-        let document = self.open.get_mut(network)?.network.doc_mut().save();
+        let document = kring_store::save_checked(self.open.get_mut(network)?.network.doc_mut());
         let signatures = self.sign_whole(network)?;
         if let Some(addr) = crate::address_book::to_endpoint_addr(device, addrs) {
             self.book.learn(&addr, crate::events::FoundVia::Incoming);

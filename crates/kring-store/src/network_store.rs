@@ -310,7 +310,7 @@ impl NetworkStore {
     /// log. A crash in between only means the old log is replayed once more: harmless, because
     /// applying a change twice changes nothing.
     pub fn compact(&mut self, doc: &mut AutoCommit) -> Result<()> {
-        let bytes = snapshot_file::encode(&doc.save());
+        let bytes = snapshot_file::encode(&crate::save_checked(doc));
         if !self.signatures.is_empty() {
             let records: Vec<u8> = self.signatures.iter().flat_map(|blob| record::encode(blob)).collect();
             write_atomic(&self.dir.join(SIGNATURES_FILE), &records, Some(PRIVATE_FILE_MODE))?;

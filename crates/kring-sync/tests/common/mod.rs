@@ -23,7 +23,10 @@ pub struct Peer {
 impl Peer {
     /// Everything so far is on disk (the node saves before it handles the next message).
     pub fn checkpoint(&mut self) {
-        self.saved_doc = self.network.doc_mut().save();
+        // As the node's store saves: without changes held back for want of earlier ones (see
+        // `kring_store::save_checked`), which were not checked yet.
+        let unchecked_left_out = automerge::SaveOptions { deflate: true, retain_orphans: false };
+        self.saved_doc = self.network.doc_mut().save_with_options(unchecked_left_out);
     }
 }
 
