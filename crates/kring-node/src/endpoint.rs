@@ -21,8 +21,8 @@ const RECEIVE_WINDOW: u32 = 1024 * 1024;
 /// A connection that hears nothing (not even a keep-alive) for this long is gone: a colleague
 /// whose laptop closed, crashed or left the Wi-Fi is shown gone within 10 s, not after QUIC's
 /// 30 s. Keep-alives every [`KEEP_ALIVE`] keep a quiet but healthy connection open.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(8);
-const KEEP_ALIVE: Duration = Duration::from_secs(2);
+const IDLE_TIMEOUT: Duration = Duration::from_secs(6);
+const KEEP_ALIVE: Duration = Duration::from_millis(1500);
 
 #[derive(Debug, Clone)]
 pub struct NetworkMode {
@@ -183,7 +183,7 @@ async fn try_bind(
         .stream_receive_window(VarInt::from_u32(RECEIVE_WINDOW))
         .receive_window(VarInt::from_u32(RECEIVE_WINDOW))
         .keep_alive_interval(KEEP_ALIVE)
-        .max_idle_timeout(Some(IdleTimeout::try_from(IDLE_TIMEOUT).expect("8 s fits")))
+        .max_idle_timeout(Some(IdleTimeout::try_from(IDLE_TIMEOUT).expect("6 s fits")))
         .build();
     builder = builder.secret_key(key).alpns(alpns).transport_config(transport);
     if !sockets.is_empty() {
