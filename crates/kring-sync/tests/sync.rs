@@ -138,3 +138,33 @@ fn a_saved_sync_state_makes_reconnecting_cheap() {
     assert!(cheap * 2 < full, "saved state {cheap} bytes vs fresh {full} bytes");
     assert!(world.peers[1].network.text(&TextField::Notes(session)).unwrap().ends_with("nieuw"));
 }
+
+#[test]
+fn typing_on_a_view_older_than_this_laptops_own_last_change_is_taken_by_the_others() {
+    let mut world = world(&["Anna", "Bram"]);
+    let me = world.peers[0].me.clone();
+    let session = session(&mut world.peers[0].network, &me);
+    world.connect(1, 0);
+    world.run();
+    // Anna's editor shows the notes as they are now ...
+    let notes = TextField::Notes(session.clone());
+    let view = world.peers[0].network.doc_mut().get_heads();
+    // ... then, on another screen, she adds a learning question (her newest change), ...
+    let question = world.peers[0].network.add_question(&me, "Wat werkt bij ouders?", "").unwrap();
+    world.edited(0);
+    world.run();
+    // ... and types on the view the editor still shows.
+    let splice = Splice { pos: 0, delete: 0, insert: "Ouderavond gepland. ".into() };
+    world.peers[0].network.type_text(&me, &notes, &view, &[splice]).unwrap();
+    world.edited(0);
+    world.run();
+    assert!(
+        !world.events.iter().any(|(_, e)| matches!(e, Event::Distrusted { .. })),
+        "a laptop refused Anna's typing: {:?}",
+        world.events
+    );
+    let snapshots = world.snapshots();
+    assert_eq!(snapshots[0], snapshots[1], "both laptops hold the same network");
+    assert!(snapshots[1].sessions[&session].notes.contains("Ouderavond gepland."));
+    assert!(snapshots[1].questions.contains_key(&question));
+}

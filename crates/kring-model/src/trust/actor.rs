@@ -9,6 +9,11 @@ use crate::ids::DeviceId;
 
 const KEY_BYTES: usize = 32;
 const RANDOM_BYTES: usize = 16;
+/// A change written on an older version of the document than the newest one this device made
+/// (Kring does that for typing: keystrokes land in the text as the editor showed it) cannot
+/// carry the device's actor, whose changes follow each other: Automerge writes it under a
+/// derived actor, these four bytes, the level as LEB128, then the device's own actor.
+const DERIVED_MAGIC: [u8; 4] = [0x13, 0xb2, 0x23, 0x09];
 
 /// A fresh actor id for `device` (its 64-hex-digit id). A device id that is not a key (only
 /// made up in tests of the model alone) gets a plain random actor, whose changes no laptop
@@ -22,10 +27,7 @@ pub fn actor_for_device(device: &str) -> ActorId {
 
 /// The device that made changes under `actor`, if the actor is a Kring device actor.
 pub fn device_of_actor(actor: &ActorId) -> Option<DeviceId> {
-    let bytes = actor.to_bytes();
-    if bytes.len() != KEY_BYTES + RANDOM_BYTES {
-        return None;
-    }
+    let bytes = own_actor(actor.to_bytes())?;
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let hex: String = bytes[..KEY_BYTES]
         .iter()
@@ -33,6 +35,19 @@ pub fn device_of_actor(actor: &ActorId) -> Option<DeviceId> {
         .map(char::from)
         .collect();
     Some(hex)
+}
+
+/// The device's own actor in `bytes`: they are one, or one derived from it (see
+/// [`DERIVED_MAGIC`]). Anything else, a truncated or overlong derivation included, is none.
+fn own_actor(bytes: &[u8]) -> Option<&[u8]> {
+    if bytes.len() == KEY_BYTES + RANDOM_BYTES {
+        return Some(bytes);
+    }
+    let rest = bytes.strip_prefix(&DERIVED_MAGIC)?;
+    // The level: LEB128, at most ten bytes, the last without the continuation bit.
+    let level_len = rest.iter().take(10).position(|byte| byte & 0x80 == 0)? + 1;
+    let own = &rest[level_len..];
+    (own.len() == KEY_BYTES + RANDOM_BYTES).then_some(own)
 }
 
 /// The 32 key bytes of a device id written as 64 hex digits.
@@ -58,6 +73,38 @@ mod tests {
         assert_ne!(one, two);
         assert_eq!(device_of_actor(&one).as_deref(), Some(device.as_str()));
         assert_eq!(device_of_actor(&two).as_deref(), Some(device.as_str()));
+    }
+
+    #[test]
+    fn a_change_typed_on_an_older_version_names_the_device_that_typed_it() {
+        use automerge::transaction::Transactable;
+        use automerge::{AutoCommit, ROOT};
+        let device = "cd".repeat(32);
+        let mut doc = AutoCommit::new().with_actor(actor_for_device(&device));
+        doc.put(ROOT, "notes", "").unwrap();
+        doc.commit();
+        let older = doc.get_heads();
+        doc.put(ROOT, "vote", true).unwrap();
+        doc.commit();
+        // Written on the older version: Automerge must use another actor for it.
+        doc.isolate(&older);
+        doc.put(ROOT, "notes", "typed").unwrap();
+        let typed = doc.commit().unwrap();
+        doc.integrate();
+        let actor = doc.get_change_by_hash(&typed).unwrap().actor_id().clone();
+        assert_ne!(&actor, doc.get_actor(), "a derived actor");
+        assert_eq!(device_of_actor(&actor).as_deref(), Some(device.as_str()));
+
+        // Derived from no device actor, or cut short: no device.
+        let mut bytes = DERIVED_MAGIC.to_vec();
+        bytes.push(1);
+        assert_eq!(device_of_actor(&ActorId::from(bytes.clone())), None);
+        bytes.extend(ActorId::random().to_bytes());
+        assert_eq!(device_of_actor(&ActorId::from(bytes)), None);
+        let mut endless = DERIVED_MAGIC.to_vec();
+        endless.extend([0x80; 12]);
+        endless.extend(actor_for_device(&device).to_bytes());
+        assert_eq!(device_of_actor(&ActorId::from(endless)), None);
     }
 
     #[test]
