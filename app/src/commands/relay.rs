@@ -25,9 +25,10 @@ async fn relay(listen: SocketAddr) -> Result<()> {
     } else {
         format!("http://{bound}")
     };
+    let stop = super::serve::shutdown_signal();
     // One line as every long-running command prints: what to tell the laptops.
     println!("{}", json!({ "relay": url, "listening": bound.to_string() }));
-    super::serve::shutdown_signal().await;
+    stop.await;
     server.shutdown().await.context("the relay did not stop cleanly")?;
     Ok(())
 }

@@ -40,11 +40,11 @@ async fn serve(args: ServeArgs, data: &DataDir) -> Result<()> {
         first["ticket"] = json!(ticket.to_text());
         first["invite"] = json!(invite);
     }
+    let stop = shutdown_signal();
+    tokio::pin!(stop);
     print_line(&first);
     node.spawn_dialer();
 
-    let stop = shutdown_signal();
-    tokio::pin!(stop);
     loop {
         tokio::select! {
             _ = &mut stop => break,
@@ -67,17 +67,31 @@ fn print_line(value: &serde_json::Value) {
     let _ = stdout.flush();
 }
 
-/// Ctrl-C, or SIGTERM (how service managers and `kill` stop a process).
-pub(crate) async fn shutdown_signal() {
+/// Ctrl-C, or SIGTERM (how service managers and `kill` stop a process). The handlers are in
+/// place when this returns, before the first line is printed: a script that stops Kring as
+/// soon as it has read that line gets a clean stop, not the default "killed".
+pub(crate) fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
-        let mut term =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("a SIGTERM handler");
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
+        use tokio::signal::unix::{SignalKind, signal};
+        let (interrupt, terminate) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate()));
+        async move {
+            match (interrupt, terminate) {
+                (Ok(mut interrupt), Ok(mut terminate)) => {
+                    tokio::select! {
+                        _ = interrupt.recv() => {}
+                        _ = terminate.recv() => {}
+                    }
+                }
+                // No handlers (not expected on a desktop system): Ctrl-C as tokio sees it.
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
         }
     }
     #[cfg(not(unix))]
-    let _ = tokio::signal::ctrl_c().await;
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
