@@ -92,6 +92,9 @@ pub enum BundleProblem {
     NeedsPassphrase,
     #[error("the passphrase is wrong")]
     WrongPassphrase,
+    /// A passphrase to lock a bundle with must be at least this many characters.
+    #[error("the passphrase must be at least {} characters long", kring_store::bundle::MIN_PASSPHRASE_CHARS)]
+    PassphraseTooShort,
     /// Cut short or changed: its encryption's own check failed (the reason).
     #[error("it is damaged or was changed ({0}); nothing was changed")]
     Damaged(String),

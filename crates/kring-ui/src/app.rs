@@ -71,6 +71,7 @@ impl KringApp {
             self.after(finished.after, finished.value);
         }
         egui::Panel::bottom("status").show(ui, |ui| self.pages.status.ui(ui, &mut self.state));
+        views::passphrase::window(ui.ctx(), &mut self.state);
         if let Some(failure) = &self.state.failed {
             let reason = crate::i18n::errors::node_error(self.state.language, failure);
             egui::CentralPanel::default_margins().show(ui, |ui| {
@@ -176,7 +177,7 @@ impl KringApp {
         let say = |text| Some(crate::i18n::tr(l, text).to_string());
         match after {
             After::Nothing | After::Connected | After::NetworkEdited => {}
-            After::OpenNetwork | After::Started | After::Linked | After::Refreshed => {
+            After::OpenNetwork | After::Started | After::Linked | After::Refreshed | After::OpenBundle => {
                 if let Some(network) = value {
                     self.state.watch(&network);
                     self.screen = Screen::Sessions;

@@ -9,10 +9,12 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 pub enum FileJob {
     /// Save these bytes (an export).
     Save { contents: Vec<u8> },
-    /// Write the open network as a bundle for a USB stick.
-    ExportBundle { network: String },
-    /// Read a bundle and merge it into the network it holds.
-    ImportBundle,
+    /// Write the open network as a bundle for a USB stick: for the members' laptops, or locked
+    /// with a passphrase.
+    ExportBundle { network: String, passphrase: Option<kring_node::client::BundlePassphrase> },
+    /// Read a bundle and merge it into the network it holds; with `new_network`, also a
+    /// network this laptop does not have yet (then open it).
+    ImportBundle { new_network: bool },
 }
 
 /// A dialog on screen, and what to do with its answer.

@@ -37,6 +37,9 @@ pub enum After {
     Saved,
     /// A bundle was read in: say how much was new.
     Imported,
+    /// A bundle was read in on the first screen (a laptop that is not a member yet): open its
+    /// network.
+    OpenBundle,
     /// A member was removed: say that the open invitations were revoked too, if there were.
     MemberRemoved,
     /// A session's details were changed: close the edit form.
@@ -113,6 +116,8 @@ pub struct AppState {
     pub history: Option<kring_node::client::TextHistory>,
     /// The text of the moment chosen in the history.
     pub text_at: Option<kring_node::client::TextAt>,
+    /// The passphrase window, while a bundle's passphrase is being chosen or asked for.
+    pub passphrase: Option<crate::views::passphrase::Prompt>,
 }
 
 impl AppState {
@@ -185,6 +190,7 @@ impl AppState {
             theme: None,
             history: None,
             text_at: None,
+            passphrase: None,
         }
     }
 
@@ -236,6 +242,10 @@ impl AppState {
                             self.error = None;
                             finished.push(Finished { after, value });
                         }
+                        // A bundle locked with a passphrase: the passphrase window asks for it.
+                        Err(failure)
+                            if matches!(after, After::Imported | After::OpenBundle)
+                                && crate::views::passphrase::asks_for_it(self, after, &failure) => {}
                         Err(failure) => self.error = Some(Refusal { after, failure }),
                     }
                 }
@@ -289,8 +299,13 @@ impl AppState {
     pub fn run_file_job(&mut self, job: FileJob, path: PathBuf) {
         match job {
             FileJob::Save { contents } => self.send(Command::WriteFile { path, contents }, After::Saved),
-            FileJob::ExportBundle { network } => self.send(Command::ExportBundle { network, path }, After::Saved),
-            FileJob::ImportBundle => self.send(Command::ImportBundle { path }, After::Imported),
+            FileJob::ExportBundle { network, passphrase } => {
+                self.send(Command::ExportBundle { network, path, passphrase }, After::Saved)
+            }
+            FileJob::ImportBundle { new_network } => {
+                let after = if new_network { After::OpenBundle } else { After::Imported };
+                self.send(Command::ImportBundle { path, passphrase: None, new_network }, after)
+            }
         };
     }
 

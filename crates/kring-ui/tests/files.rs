@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use egui::accesskit::Role;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use kring_model::NewSession;
 use kring_node::bundle::{Lock, Passphrase, Unlock};
 use kring_ui::file_dialog::FileJob;
@@ -117,7 +117,7 @@ fn a_bundle_from_a_usb_stick_brings_in_work_done_elsewhere() {
         let mut ui = client(dir.path());
         network_with_a_held_session(&mut ui);
         let network = ui.state().state.network_id().unwrap().to_string();
-        ui.state_mut().state.run_file_job(FileJob::ExportBundle { network }, exported.clone());
+        ui.state_mut().state.run_file_job(FileJob::ExportBundle { network, passphrase: None }, exported.clone());
         settle(&mut ui);
         assert!(ui.query_by_label_contains(nl(Text::SavedTo)).is_some());
     }
@@ -141,7 +141,7 @@ fn a_bundle_from_a_usb_stick_brings_in_work_done_elsewhere() {
 
     let mut ui = client(dir.path());
     wait_until(&mut ui, "the network is open", |app| app.state.view.is_some());
-    ui.state_mut().state.run_file_job(FileJob::ImportBundle, returned.clone());
+    ui.state_mut().state.run_file_job(FileJob::ImportBundle { new_network: false }, returned.clone());
     settle(&mut ui);
     let imported = format!("{} 1", nl(Text::BundleImported));
     assert_eq!(ui.state().state.notice.as_deref(), Some(imported.as_str()));
@@ -151,7 +151,7 @@ fn a_bundle_from_a_usb_stick_brings_in_work_done_elsewhere() {
     assert!(ui.query_by_label_contains("Uit de bundel").is_some());
 
     // The same bundle again brings nothing new.
-    ui.state_mut().state.run_file_job(FileJob::ImportBundle, returned);
+    ui.state_mut().state.run_file_job(FileJob::ImportBundle { new_network: false }, returned);
     settle(&mut ui);
     let nothing_new = format!("{} 0", nl(Text::BundleImported));
     assert_eq!(ui.state().state.notice.as_deref(), Some(nothing_new.as_str()));
@@ -160,7 +160,7 @@ fn a_bundle_from_a_usb_stick_brings_in_work_done_elsewhere() {
     let damaged = stick.path().join("kapot.kring");
     std::fs::write(&damaged, &file[..file.len() / 2]).unwrap();
     let sessions_before = ui.state().state.snapshot().unwrap().sessions.len();
-    ui.state_mut().state.run_file_job(FileJob::ImportBundle, damaged);
+    ui.state_mut().state.run_file_job(FileJob::ImportBundle { new_network: false }, damaged);
     settle(&mut ui);
     let error = ui.state().state.error_text().unwrap_or_default();
     assert!(error.contains("kapot.kring") && error.contains("beschadigd"), "{error}");
@@ -175,7 +175,7 @@ fn a_bundle_from_a_usb_stick_brings_in_work_done_elsewhere() {
         kring_node::bundle::write(&mut elsewhere, &signatures, Lock::Devices(&[stranger.public()])),
     )
     .unwrap();
-    ui.state_mut().state.run_file_job(FileJob::ImportBundle, not_ours);
+    ui.state_mut().state.run_file_job(FileJob::ImportBundle { new_network: false }, not_ours);
     settle(&mut ui);
     let error = ui.state().state.error_text().unwrap_or_default();
     assert!(error.contains("alleen laptops van leden"), "{error}");
@@ -183,9 +183,60 @@ fn a_bundle_from_a_usb_stick_brings_in_work_done_elsewhere() {
     let locked = stick.path().join("wachtwoord.kring");
     std::fs::write(&locked, kring_node::bundle::write(&mut elsewhere, &signatures, Lock::Passphrase(&passphrase)))
         .unwrap();
-    ui.state_mut().state.run_file_job(FileJob::ImportBundle, locked);
+    ui.state_mut().state.run_file_job(FileJob::ImportBundle { new_network: false }, locked);
     settle(&mut ui);
-    let error = ui.state().state.error_text().unwrap_or_default();
-    assert!(error.contains("wachtwoordzin") && error.contains("kring bundle import"), "{error}");
+    assert!(ui.state().state.passphrase.is_some(), "the passphrase is asked for");
+    assert!(ui.query_by_label_contains(nl(Text::PassphraseForImport)).is_some());
     assert_eq!(ui.state().state.snapshot().unwrap().sessions.len(), sessions_before);
+}
+
+#[test]
+fn a_bundle_with_a_passphrase_takes_the_network_to_a_laptop_that_is_not_a_member_yet() {
+    let (anna, newcomer) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let stick = tempfile::tempdir().unwrap();
+    let bundle = stick.path().join("plg-met-wachtwoord.kring");
+    let secret = "de kat zit op de mat";
+    {
+        let mut ui = client(anna.path());
+        network_with_a_held_session(&mut ui);
+        // File menu, "with a passphrase": a short one is refused, two that differ too.
+        click(&mut ui, nl(Text::FileMenu));
+        click(&mut ui, nl(Text::BundleExportPassphrase));
+        type_into(&mut ui, Role::PasswordInput, nl(Text::Passphrase), "te kort");
+        assert!(ui.query_by_label_contains(nl(Text::PassphraseTooShort)).is_some());
+        assert!(ui.get_by_label(nl(Text::SaveAs)).accesskit_node().is_disabled());
+        ui.state_mut().state.passphrase.as_mut().unwrap().first = secret.into();
+        type_into(&mut ui, Role::PasswordInput, nl(Text::PassphraseAgain), "de kat zit op het dak");
+        assert!(ui.query_by_label_contains(nl(Text::PassphrasesDiffer)).is_some());
+        assert!(ui.get_by_label(nl(Text::SaveAs)).accesskit_node().is_disabled());
+        ui.state_mut().state.passphrase.as_mut().unwrap().again = secret.into();
+        ui.step();
+        assert!(!ui.get_by_label(nl(Text::SaveAs)).accesskit_node().is_disabled(), "long enough and twice the same");
+        // What "Save as…" does once the dialog gave a path.
+        let network = ui.state().state.network_id().unwrap().to_string();
+        let passphrase = Some(kring_node::client::BundlePassphrase::new(secret));
+        ui.state_mut().state.passphrase = None;
+        ui.state_mut().state.run_file_job(FileJob::ExportBundle { network, passphrase }, bundle.clone());
+        settle(&mut ui);
+        assert!(ui.query_by_label_contains(nl(Text::SavedTo)).is_some());
+    }
+    let file = std::fs::read(&bundle).unwrap();
+    assert!(!file.windows(b"Leesbegrip".len()).any(|w| w == b"Leesbegrip"), "nothing readable in the file");
+
+    // A laptop with no network yet reads it in from the first screen, with the passphrase.
+    let mut ui = client(newcomer.path());
+    assert!(ui.query_by_label_contains(nl(Text::ReadNetworkFromBundle)).is_some());
+    ui.state_mut().state.run_file_job(FileJob::ImportBundle { new_network: true }, bundle.clone());
+    settle(&mut ui);
+    assert!(ui.query_by_label_contains(nl(Text::PassphraseForImport)).is_some(), "the passphrase is asked for");
+    type_into(&mut ui, Role::PasswordInput, nl(Text::Passphrase), "de kat zit op het dak");
+    click(&mut ui, nl(Text::ReadIn));
+    assert!(ui.query_by_label_contains("klopt niet").is_some(), "a wrong passphrase is said so");
+    assert!(ui.state().state.networks.is_empty(), "nothing was read in");
+    type_into(&mut ui, Role::PasswordInput, nl(Text::Passphrase), secret);
+    click(&mut ui, nl(Text::ReadIn));
+    wait_until(&mut ui, "the network from the bundle is open", |app| {
+        app.state.snapshot().is_some_and(|s| s.live_sessions().any(|s| s.title == "Leesbegrip"))
+    });
+    assert!(ui.state().state.passphrase.is_none(), "the window closed");
 }

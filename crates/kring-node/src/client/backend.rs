@@ -10,7 +10,7 @@ use kring_store::DataDir;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-use super::command::Command;
+use super::command::{BundlePassphrase, Command};
 use super::first_paint;
 use super::seen::Seen;
 use super::status::{Reach, SyncStatus};
@@ -166,8 +166,12 @@ impl Backend {
             Command::SaveSettings { config } => self.data.save_config(&config).map(|()| None).map_err(failed),
             Command::MarkSeen { network } => self.mark_seen(&network),
             Command::WriteFile { path, contents } => write_file(&path, &contents),
-            Command::ExportBundle { network, path } => self.export_bundle(&network, &path),
-            Command::ImportBundle { path } => self.import_bundle(&path),
+            Command::ExportBundle { network, path, passphrase } => {
+                self.export_bundle(&network, &path, passphrase.as_ref())
+            }
+            Command::ImportBundle { path, passphrase, new_network } => {
+                self.import_bundle(&path, passphrase.as_ref(), new_network)
+            }
             Command::CreateDeviceLink { network } => {
                 self.node.create_device_link(&network, DEVICE_LINK_VALID).map(|t| Some(t.to_text())).map_err(failed)
             }
@@ -222,30 +226,54 @@ impl Backend {
         Ok(None)
     }
 
-    fn export_bundle(&self, network_id: &str, path: &Path) -> Reply {
+    fn export_bundle(&self, network_id: &str, path: &Path, passphrase: Option<&BundlePassphrase>) -> Reply {
         let bytes = {
             let mut library = self.node.shared().lock();
             let signatures = library.sign_whole(network_id).ok_or_else(|| not_open(network_id))?;
             let open = library.get_mut(network_id).ok_or_else(|| not_open(network_id))?;
-            // Locked for the laptops of the current members: the app writes no other bundle.
-            let readers = crate::bundle::readers(&open.network, self.data.device_key().public()).map_err(failed)?;
-            crate::bundle::write(&mut open.network, &signatures, crate::bundle::Lock::Devices(&readers))
+            // Locked for the laptops of the current members, or with a passphrase: never plain.
+            match passphrase.map(BundlePassphrase::to_passphrase) {
+                Some(passphrase) => {
+                    if !passphrase.is_long_enough() {
+                        return Err(failed(NodeError::Bundle {
+                            path: path.to_path_buf(),
+                            problem: Box::new(BundleProblem::PassphraseTooShort),
+                        }));
+                    }
+                    crate::bundle::write(&mut open.network, &signatures, crate::bundle::Lock::Passphrase(&passphrase))
+                }
+                None => {
+                    let me = self.data.device_key().public();
+                    let readers = crate::bundle::readers(&open.network, me).map_err(failed)?;
+                    crate::bundle::write(&mut open.network, &signatures, crate::bundle::Lock::Devices(&readers))
+                }
+            }
         };
         write_file(path, &bytes)
     }
 
     /// Merges a bundle into the network it holds, saves, and passes the news on to peers.
-    fn import_bundle(&mut self, path: &Path) -> Reply {
+    fn import_bundle(&mut self, path: &Path, passphrase: Option<&BundlePassphrase>, new_network: bool) -> Reply {
         let bundle_failed =
             |problem| failed(NodeError::Bundle { path: path.to_path_buf(), problem: Box::new(problem) });
         let bytes = std::fs::read(path)
             .map_err(|source| failed(kring_store::StoreError::Io { path: path.to_path_buf(), source }))?;
-        // A bundle locked with a passphrase is refused with words that say so (and how to read it in).
-        let unlock = crate::bundle::Unlock { device: self.data.device_key(), passphrase: None };
+        // Without the passphrase a bundle locked with one is refused as needing it: the
+        // interface then asks for it.
+        let passphrase = passphrase.map(BundlePassphrase::to_passphrase);
+        let unlock = crate::bundle::Unlock { device: self.data.device_key(), passphrase: passphrase.as_ref() };
         let mut incoming = crate::bundle::read(&bytes, unlock).map_err(bundle_failed)?;
         let network_id = incoming.network.id().to_string();
         let new_changes = {
             let mut library = self.node.shared().lock();
+            if new_network && library.get_mut(&network_id).is_none() {
+                // A laptop that is not a member yet: the network to read (and to join later).
+                let open = incoming.create(&self.data).map_err(failed)?;
+                library.insert(network_id.clone(), open);
+                drop(library);
+                self.send_networks();
+                return Ok(Some(network_id));
+            }
             let open = library.get_mut(&network_id).ok_or_else(|| bundle_failed(BundleProblem::NotJoined))?;
             let new_changes = match crate::bundle::merge(open, &mut incoming) {
                 Ok(new_changes) => new_changes,
@@ -263,7 +291,7 @@ impl Backend {
             self.node.local_edit(&network_id);
             self.view_dirty = true;
         }
-        Ok(Some(new_changes.to_string()))
+        Ok(Some(if new_network { network_id } else { new_changes.to_string() }))
     }
 
     fn create_network(&mut self, name: &str, founder: &Profile) -> Reply {

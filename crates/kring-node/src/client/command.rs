@@ -6,6 +6,31 @@ use std::time::Duration;
 use kring_model::automerge::ChangeHash;
 use kring_model::{Edit, Profile, Role, Splice, TextField};
 
+/// A bundle's passphrase as the person typed it. Never shown in logs or debug output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BundlePassphrase(String);
+
+impl BundlePassphrase {
+    pub fn new(text: impl Into<String>) -> BundlePassphrase {
+        BundlePassphrase(text.into())
+    }
+
+    /// Long enough to lock a bundle with.
+    pub fn is_long_enough(&self) -> bool {
+        self.0.chars().count() >= crate::bundle::MIN_PASSPHRASE_CHARS
+    }
+
+    pub(crate) fn to_passphrase(&self) -> crate::bundle::Passphrase {
+        crate::bundle::Passphrase::new(self.0.clone())
+    }
+}
+
+impl std::fmt::Debug for BundlePassphrase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BundlePassphrase(..)")
+    }
+}
+
 /// Commands are plain data: a test can see which one a click sent without running a node.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -62,15 +87,21 @@ pub enum Command {
         path: PathBuf,
         contents: Vec<u8>,
     },
-    /// Write the whole network as a bundle for a USB stick. Answers with the path written.
+    /// Write the whole network as a bundle for a USB stick: locked for the laptops of the
+    /// members, or with a passphrase for a laptop that is not a member yet. Answers with the
+    /// path written.
     ExportBundle {
         network: String,
         path: PathBuf,
+        passphrase: Option<BundlePassphrase>,
     },
-    /// Merge the network of a bundle into this device's copy. Answers with the number of new
-    /// changes.
+    /// Merge the network of a bundle into this device's copy (a bundle locked with a
+    /// passphrase needs it). Answers with the number of new changes; with `new_network`, a
+    /// network this laptop does not have yet is taken in too, and the answer is its id.
     ImportBundle {
         path: PathBuf,
+        passphrase: Option<BundlePassphrase>,
+        new_network: bool,
     },
     /// A one-time ticket for this person's other laptop. Answers with the ticket text.
     CreateDeviceLink {

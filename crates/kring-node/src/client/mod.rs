@@ -20,7 +20,7 @@ use std::thread::JoinHandle;
 use kring_store::DataDir;
 use tokio::sync::mpsc as tokio_mpsc;
 
-pub use command::Command;
+pub use command::{BundlePassphrase, Command};
 pub use status::{PeerStatus, Reach, RefusedChange, SyncStatus};
 pub use update::{Failure, NetworkEntry, NetworkView, TextAt, TextHistory, Update};
 

@@ -122,7 +122,7 @@ fn file_name(path: &std::path::Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
 }
 
-fn bundle_problem(l: Language, problem: &BundleProblem) -> String {
+pub(crate) fn bundle_problem(l: Language, problem: &BundleProblem) -> String {
     match problem {
         BundleProblem::NotABundle(_) => say(
             l,
@@ -157,12 +157,23 @@ fn bundle_problem(l: Language, problem: &BundleProblem) -> String {
         ),
         BundleProblem::NeedsPassphrase => say(
             l,
-            "deze bundel is op slot met een wachtwoordzin. Lees hem in met het commando `kring bundle import`; dat vraagt om de wachtwoordzin.".into(),
-            "this bundle is locked with a passphrase. Read it in with the command `kring bundle import`, which asks for the passphrase.".into(),
+            "deze bundel is op slot met een wachtwoordzin: vul die in om hem in te lezen.".into(),
+            "this bundle is locked with a passphrase: fill it in to read the bundle in.".into(),
         ),
         BundleProblem::WrongPassphrase => {
             say(l, "de wachtwoordzin klopt niet.".into(), "the passphrase is wrong.".into())
         }
+        BundleProblem::PassphraseTooShort => say(
+            l,
+            format!(
+                "de wachtwoordzin moet minstens {} tekens lang zijn; een zin van een paar woorden is makkelijk te onthouden en moeilijk te raden.",
+                kring_store::bundle::MIN_PASSPHRASE_CHARS
+            ),
+            format!(
+                "the passphrase must be at least {} characters long; a sentence of a few words is easy to remember and hard to guess.",
+                kring_store::bundle::MIN_PASSPHRASE_CHARS
+            ),
+        ),
         BundleProblem::Damaged(_) => say(
             l,
             "het bestand is beschadigd of veranderd; er is niets ingelezen.".into(),
@@ -594,6 +605,7 @@ mod tests {
             BundleProblem::NotForThisLaptop,
             BundleProblem::NeedsPassphrase,
             BundleProblem::WrongPassphrase,
+            BundleProblem::PassphraseTooShort,
             BundleProblem::Damaged("stream chunk failed".into()),
         ];
         errors.extend(

@@ -8,6 +8,7 @@ use crate::file_dialog::{FileJob, FileKind};
 use crate::i18n::{Text, tr};
 use crate::screen::Screen;
 use crate::state::AppState;
+use crate::views::passphrase::{Prompt, Purpose};
 
 pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &Screen) {
     let l = state.language;
@@ -45,15 +46,22 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &Screen) {
         // What the files hold: notes about pupils, in plain text.
         note(ui, tr(l, Text::ExportsArePlain));
         ui.separator();
+        let file_name = format!("{stem}-{today}.kring");
         if ui.button(tr(l, Text::BundleExport)).clicked() {
-            let job = FileJob::ExportBundle { network: snapshot.info.id.to_string() };
-            state.ask_file(ui.ctx(), Some(format!("{stem}-{today}.kring")), FileKind::Bundle, job);
+            let job = FileJob::ExportBundle { network: snapshot.info.id.to_string(), passphrase: None };
+            state.ask_file(ui.ctx(), Some(file_name.clone()), FileKind::Bundle, job);
         }
         note(ui, tr(l, Text::BundleForMembers));
+        if ui.button(tr(l, Text::BundleExportPassphrase)).clicked() {
+            let purpose = Purpose::Export { network: snapshot.info.id.to_string(), file_name };
+            state.passphrase = Some(Prompt::new(purpose));
+            ui.close();
+        }
+        note(ui, tr(l, Text::BundlePassphraseNote));
         ui.separator();
         ui.label(egui::RichText::new(tr(l, Text::Import)).small().weak());
         if ui.button(tr(l, Text::BundleImport)).clicked() {
-            state.ask_file(ui.ctx(), None, FileKind::Bundle, FileJob::ImportBundle);
+            state.ask_file(ui.ctx(), None, FileKind::Bundle, FileJob::ImportBundle { new_network: false });
         }
     });
 }

@@ -74,6 +74,15 @@ impl StartPage {
             super::error_line(ui, state, After::Refreshed);
 
             ui.add_space(12.0);
+            ui.strong(tr(l, Text::ReadNetworkFromBundle));
+            ui.label(tr(l, Text::ReadNetworkFromBundleExplained));
+            if ui.add_enabled(!busy, egui::Button::new(tr(l, Text::BundleImport))).clicked() {
+                let job = crate::file_dialog::FileJob::ImportBundle { new_network: true };
+                state.ask_file(ui.ctx(), None, crate::file_dialog::FileKind::Bundle, job);
+            }
+            super::error_line(ui, state, After::OpenBundle);
+
+            ui.add_space(12.0);
             ui.strong(tr(l, Text::LinkThisLaptop));
             ui.label(tr(l, Text::LinkThisLaptopExplained));
             let label = ui.label(tr(l, Text::LinkTicket));

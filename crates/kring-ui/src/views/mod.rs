@@ -12,6 +12,7 @@ pub mod history;
 pub mod members;
 pub mod nav;
 pub mod network;
+pub mod passphrase;
 pub mod qr;
 pub mod question;
 pub mod questions;
