@@ -1,6 +1,6 @@
 //! Replacing a file so that a crash leaves either the old or the new version, never a mix.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::Path;
 
@@ -27,6 +27,7 @@ pub(crate) fn create_private_dir_all(dir: &Path) -> Result<()> {
 
 /// Options whose new files are private to the owner (on Unix).
 pub(crate) fn private_file_options() -> OpenOptions {
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut options = OpenOptions::new();
     #[cfg(unix)]
     {
@@ -77,7 +78,7 @@ fn parent_dir(path: &Path) -> &Path {
 /// Makes a rename or a new file in `dir` survive a power cut.
 pub fn sync_dir(dir: &Path) -> Result<()> {
     #[cfg(unix)]
-    File::open(dir).and_then(|d| d.sync_all()).at(dir)?;
+    fs::File::open(dir).and_then(|d| d.sync_all()).at(dir)?;
     #[cfg(not(unix))]
     let _ = dir;
     Ok(())
