@@ -32,6 +32,33 @@ impl Row {
     }
 }
 
+/// A figure measured in several runs: its median, and how far the runs lay apart.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spread {
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Spread {
+    /// The spread of `values` (at least one).
+    pub fn of(values: &[f64]) -> Spread {
+        let mut sorted = values.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let n = sorted.len();
+        let median = if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 };
+        Spread { median, min: sorted[0], max: sorted[n - 1] }
+    }
+
+    /// "7.02 (6.81–7.40)": the median, then the range of the runs (just the value for one run).
+    pub fn show(&self, decimals: usize) -> String {
+        if self.min == self.max {
+            return format!("{:.decimals$}", self.median);
+        }
+        format!("{:.decimals$} ({:.decimals$}–{:.decimals$})", self.median, self.min, self.max)
+    }
+}
+
 /// The rows as an aligned text table.
 pub fn render(rows: &[Row]) -> String {
     let headers = ["figure", "measured", "target", "limit (same run)", ""];
@@ -85,5 +112,14 @@ mod tests {
         assert!(lines[2].ends_with("met") && lines[3].ends_with("MISSED"), "{text}");
         assert_eq!(lines[2].find("250 ms"), lines[0].find("measured"));
         assert_eq!(lines[3].find("≤ 150 MB").map(|_| ()), Some(()));
+    }
+
+    #[test]
+    fn a_spread_is_the_median_and_the_range_of_the_runs() {
+        let three = Spread::of(&[7.4, 6.81, 7.02]);
+        assert_eq!(three, Spread { median: 7.02, min: 6.81, max: 7.4 });
+        assert_eq!(three.show(2), "7.02 (6.81–7.40)");
+        assert_eq!(Spread::of(&[2.0, 4.0]).median, 3.0);
+        assert_eq!(Spread::of(&[5.0]).show(1), "5.0");
     }
 }
