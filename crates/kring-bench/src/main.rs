@@ -260,9 +260,8 @@ fn two_node_figures(
             .context("the two-node figures")?;
         runs.push(figures);
     }
-    let spread = |value: &dyn Fn(&network::NetworkFigures) -> f64| {
-        Spread::of(&runs.iter().map(value).collect::<Vec<_>>())
-    };
+    let spread =
+        |value: &dyn Fn(&network::NetworkFigures) -> f64| Spread::of(&runs.iter().map(value).collect::<Vec<_>>());
     let mut rows = Vec::new();
     let join_time = spread(&|n| ms(n.join.time));
     let join_limit = spread(&|n| ms(n.join.limit.time));
@@ -420,7 +419,8 @@ fn many_node_figures(plan: &Plan, runtime: &tokio::runtime::Runtime) -> Result<V
             times.push(many.time.as_secs_f64());
         }
         let time = Spread::of(&times);
-        let row = Row::new(format!("{nodes} nodes x {edits_each} concurrent edits until all heads equal, s"), time.show(2));
+        let row =
+            Row::new(format!("{nodes} nodes x {edits_each} concurrent edits until all heads equal, s"), time.show(2));
         // The first is a PLG meeting on one LAN (the target); the second a leerhuis day.
         rows.push(if meeting == 0 { row.target("≤ 1.5 s", time.median <= 1.5) } else { row });
     }
