@@ -213,7 +213,7 @@ fn builder_for(services: &Services) -> (Builder, Internet) {
     builder = builder.dns_resolver(resolver);
     builder = builder.relay_mode(match &services.relay {
         Relay::None => RelayMode::Disabled,
-        Relay::Custom(url) => RelayMode::Custom(url.clone().into()),
+        Relay::Custom(url) => RelayMode::Custom(school_relay(url)),
         Relay::Public => iroh::endpoint::default_relay_mode(),
     });
     if !services.port_mapping {
@@ -242,6 +242,13 @@ pub(crate) fn begin_closing() {
 pub(crate) async fn close(endpoint: &Endpoint) {
     begin_closing();
     endpoint.close().await;
+}
+
+/// The relay map for a school's own relay. A plain-HTTP relay (as `kring relay` runs) has no
+/// QUIC address discovery: probing it for that would hold up choosing it as the home relay,
+/// and so every first connection through it, until the probe times out (3 s).
+fn school_relay(url: &RelayUrl) -> iroh::RelayMap {
+    if url.scheme() == "http" { iroh::RelayConfig::new(url.clone(), None).into() } else { url.clone().into() }
 }
 
 /// This endpoint's address with the sockets it is actually bound to (what tickets carry).
@@ -291,6 +298,14 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_plain_http_school_relay_is_not_probed_for_quic_address_discovery() {
+        let http: RelayUrl = "http://relay.school.example:3340".parse().unwrap();
+        assert!(school_relay(&http).get(&http).unwrap().quic.is_none(), "kring relay has no QUIC endpoint");
+        let https = relay();
+        assert!(school_relay(&https).get(&https).unwrap().quic.is_some(), "a relay behind TLS may have one");
     }
 
     #[test]
