@@ -66,6 +66,12 @@ impl Serving {
         self.printed.clone()
     }
 
+    /// Forgets the event lines printed so far without waiting: what [`Serving::wait_for`] sees
+    /// next happened after this.
+    pub fn skip_printed(&self) {
+        while self.lines.try_recv().is_ok() {}
+    }
+
     /// The first event line `wanted` accepts within `within`.
     pub fn wait_for(&self, within: Duration, wanted: impl Fn(&Value) -> bool) -> Option<Value> {
         let until = std::time::Instant::now() + within;
