@@ -292,7 +292,8 @@ fn laptops_that_cannot_reach_each_other_sync_through_the_schools_own_relay() {
     let direct = lan.ok(1, c, &["connect", &address_of(&serving), "--offline", "--timeout", "3"]);
     assert!(!in_sync(&direct["peers"]), "C reached A without the relay: {direct}");
 
-    // With it, they sync.
+    // With it, they sync; everything the relay passes on is recorded on the school's server.
+    let recording = lan.record(2, "tcp port 3340");
     let started = Instant::now();
     let synced = lan.ok(1, c, &["sync", "--timeout", "20"]);
     let took = started.elapsed();
@@ -300,6 +301,18 @@ fn laptops_that_cannot_reach_each_other_sync_through_the_schools_own_relay() {
     eprintln!("MEASURED: `kring sync` through the school's relay took {took:?} (process start to exit)");
     assert!(serving.stop(), "A's serve exits cleanly");
     assert!(ok(c, &["show"])["sessions"].as_array().unwrap().iter().any(|s| s["id"] == session.as_str()));
+    // The relay passed the new meeting on, yet no byte of it was readable there.
+    let passed = recording.stop();
+    assert!(passed.len() > 2_000, "the relay carried the sync ({} bytes recorded)", passed.len());
+    // The recording holds what is plain (the relay's own HTTP), so plain text would show.
+    assert!(passed.windows(6).any(|w| w == b"/relay"), "the recording holds the relay's plain HTTP request");
+    for secret in [b"Via de relay".as_slice(), network.as_bytes(), b"Chris"] {
+        assert!(
+            !passed.windows(secret.len()).any(|w| w == secret),
+            "{:?} readable at the relay",
+            String::from_utf8_lossy(secret)
+        );
+    }
     assert!(relay.stop(), "the relay stops cleanly");
 }
 

@@ -216,6 +216,31 @@ impl Lan {
         Capture { child, reader }
     }
 
+    /// Starts recording every packet on host `host`'s interface that `filter` (tcpdump's
+    /// syntax) matches, whole, as pcap bytes.
+    pub fn record(&self, host: usize, filter: &str) -> Recording {
+        let mut child = Command::new("ip")
+            .args(["netns", "exec", self.ns(host), "tcpdump", "-i", "eth0", "-n", "-U", "-s", "0", "-w", "-"])
+            .args(filter.split_whitespace())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("tcpdump is installed (scripts/install-deps.sh installs it)");
+        use std::io::{BufRead, Read};
+        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        let said: Vec<String> =
+            stderr.by_ref().map_while(Result::ok).take(3).take_while(|l| !l.contains("listening")).collect();
+        assert!(said.len() < 3, "tcpdump did not start: {said:?}");
+        std::thread::spawn(move || stderr.for_each(drop));
+        let mut stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = stdout.read_to_end(&mut bytes);
+            bytes
+        });
+        Recording { child, reader }
+    }
+
     /// Drops multicast and broadcast in laptop `host`, in and out (nftables).
     pub fn drop_multicast(&self, host: usize) {
         let rules = "table inet kring_test {\n\
@@ -281,6 +306,21 @@ impl Drop for Lan {
         for ns in self.hosts.iter().chain([&self.switch()]).chain(namespace_exists(&gateway).then_some(&gateway)) {
             remove_namespace(ns);
         }
+    }
+}
+
+/// Packets being recorded (see [`Lan::record`]).
+pub struct Recording {
+    child: Child,
+    reader: std::thread::JoinHandle<Vec<u8>>,
+}
+
+impl Recording {
+    /// Stops recording; the packets as a pcap file's bytes.
+    pub fn stop(mut self) -> Vec<u8> {
+        let _ = Command::new("kill").arg("-INT").arg(self.child.id().to_string()).status();
+        let _ = self.child.wait();
+        self.reader.join().unwrap()
     }
 }
 
