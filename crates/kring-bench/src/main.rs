@@ -176,7 +176,11 @@ fn open_figures(plan: &Plan, big: &BigNetwork) -> Result<Vec<Row>> {
         .collect::<Result<_, _>>()?;
     let load = quantile(&mut loads, 0.5);
     eprintln!("measuring the desktop client ...");
-    // The first start on this laptop has no view kept from an earlier run; closing it keeps one.
+    // A network new to a laptop has its first view kept from the start; a start without one
+    // (the copy was lost, or made by an older Kring) loads the document before it shows it.
+    let kept = dir_a.join(kring_store::NETWORKS_DIR).join(id).join(kring_store::VIEW_CACHE_FILE);
+    let new_network = ui::measure_in_child(dir_a, plan.frames)?;
+    std::fs::remove_file(&kept).context("the kept view")?;
     let first = ui::measure_in_child(dir_a, plan.frames)?;
     let ui = ui::measure_in_child(dir_a, plan.frames)?;
     rows.push(
@@ -185,9 +189,16 @@ fn open_figures(plan: &Plan, big: &BigNetwork) -> Result<Vec<Row>> {
             .limit(format!("Automerge::load {:.0} ms ({:.0} KB snapshot)", ms(load), document.len() as f64 / 1024.0)),
     );
     rows.push(Row::new(
-        "open: first frame of the live network / at the very first start",
-        format!("{:.0} ms / {:.0} ms", ui.live_ms, first.open_ms),
+        "open: first frame of the live network / first start after a join",
+        format!("{:.0} ms / {:.0} ms", ui.live_ms, new_network.open_ms),
     ));
+    rows.push(
+        Row::new(
+            "open: first frame with no kept view (lost, or from an older Kring)",
+            format!("{:.0} ms", first.open_ms),
+        )
+        .target("≤ 300 ms", first.open_ms <= 300.0),
+    );
     for (screen, p50, p95) in &ui.screens {
         rows.push(
             Row::new(format!("frame CPU time, {screen} screen, p50 / p95"), format!("{p50:.2} / {p95:.2} ms"))

@@ -255,11 +255,9 @@ pub async fn join(
 
 /// Saves a network received whole and checked ([`crate::whole_network::check`]) as this
 /// device's copy, with the signatures that vouch for it.
-pub(crate) fn keep_checked(data: &DataDir, mut network: Network, book: SignatureBook) -> Result<OpenNetwork> {
+pub(crate) fn keep_checked(data: &DataDir, network: Network, book: SignatureBook) -> Result<OpenNetwork> {
     // Creating the store saves the whole document.
-    let id = network.id().to_string();
-    let store = data.create_network(&id, network.doc_mut())?;
-    let mut opened = OpenNetwork::new(network, store, &data.device_id());
+    let mut opened = OpenNetwork::create(data, network)?;
     opened.signatures = book;
     opened.persist()?;
     Ok(opened)

@@ -43,7 +43,9 @@ impl OpenNetwork {
     pub fn create(data: &DataDir, mut network: Network) -> Result<OpenNetwork> {
         let id = network.id().to_string();
         let store = data.create_network(&id, network.doc_mut())?;
-        Ok(OpenNetwork::new(network, store, &data.device_id()))
+        let open = OpenNetwork::new(network, store, &data.device_id());
+        crate::client::first_paint::keep_new(&open.store, &open.network, &data.device_id());
+        Ok(open)
     }
 
     /// Makes a change as the member this device is, and saves it (fsynced) before returning.

@@ -86,3 +86,35 @@ fn a_damaged_kept_view_is_not_shown() {
     assert_eq!(live.snapshot.questions.len(), 1, "the network itself is whole");
     client.stop();
 }
+
+#[test]
+fn the_first_start_after_a_join_shows_the_network_at_once() {
+    let (anna, bram) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let network = first_run(anna.path());
+    // Bram joins with the command line (no client has ever run on his laptop).
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let (node, _) =
+            kring_node::Node::start(&DataDir::open(anna.path()).unwrap(), &NetworkMode::loopback_only()).await.unwrap();
+        let (_, ticket) = node.create_invite(&network, kring_model::Role::Member, 1, Duration::from_secs(600)).unwrap();
+        let bram_data = DataDir::open(bram.path()).unwrap();
+        let profile = Profile::new("Bram");
+        kring_node::Node::join(&bram_data, &NetworkMode::loopback_only(), &ticket, &profile, Duration::from_secs(10))
+            .await
+            .unwrap();
+        node.shutdown().await;
+    });
+
+    let (mut client, updates) =
+        Client::start(DataDir::open(bram.path()).unwrap(), NetworkMode::loopback_only(), || {}).unwrap();
+    match updates.recv_timeout(Duration::from_secs(30)).unwrap() {
+        Update::Networks(networks) => assert_eq!(networks[0].name, "PLG Lezen"),
+        other => panic!("the list kept at the join comes first, not {other:?}"),
+    }
+    let kept = next_view(&updates);
+    assert_eq!(kept.version, 0, "shown before the document loaded");
+    let me = kept.me.clone().expect("the view knows Bram is a member");
+    assert_eq!(kept.snapshot.members[&me].name, "Bram");
+    assert_eq!(kept.snapshot.questions.values().next().unwrap().title, "Hoe lezen we samen?");
+    client.stop();
+}

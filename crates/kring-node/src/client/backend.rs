@@ -300,6 +300,7 @@ impl Backend {
         let id = network.id().to_string();
         // Creating the store saves the whole document.
         let store = self.data.create_network(&id, network.doc_mut()).map_err(failed)?;
+        first_paint::keep_new(&store, &network, &self.data.device_id());
         self.node.add_network(network, store);
         self.send_networks();
         Ok(Some(id))

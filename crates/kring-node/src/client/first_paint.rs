@@ -4,7 +4,8 @@
 //! PLG: about 300 ms), longer than a window may stay empty. So when the client closes, it keeps
 //! what it showed of the network ([`keep`]); at the next start that copy is on screen at once
 //! ([`read`]), and the live view replaces it as soon as the document has loaded. Anything done
-//! meanwhile waits for the node and then happens as usual.
+//! meanwhile waits for the node and then happens as usual. A network new to this laptop gets
+//! its copy at once ([`keep_new`]), so the very first start after a join is quick too.
 
 use std::sync::Arc;
 
@@ -33,6 +34,14 @@ pub fn keep(store: &NetworkStore, me: Option<MemberId>, snapshot: NetworkSnapsho
     if let Err(err) = written {
         tracing::warn!("cannot keep the view for the next start: {err}");
     }
+}
+
+/// Keeps the first view of a network new to this laptop (just created, joined, linked or taken
+/// from a bundle), so that even the first start after it shows the network at once.
+pub(crate) fn keep_new(store: &NetworkStore, network: &kring_model::Network, device: &str) {
+    let Ok(snapshot) = network.snapshot() else { return };
+    let me = snapshot.member_for_device(device).map(|m| m.id.clone());
+    keep(store, me, snapshot);
 }
 
 /// The networks in the order the interface lists them, and a view of the first — the one it

@@ -7,7 +7,7 @@
 
 mod backend;
 mod command;
-mod first_paint;
+pub(crate) mod first_paint;
 mod seen;
 mod status;
 mod typist;
