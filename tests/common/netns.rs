@@ -192,11 +192,39 @@ impl Lan {
         Serving::run(command, true)
     }
 
-    /// Starts counting the DNS packets laptop `host` sends (tcpdump on its interface).
-    pub fn capture_dns(&self, host: usize) -> Capture {
-        let mut command = Command::new("ip");
-        command.args(["netns", "exec", self.ns(host), "tcpdump", "-i", "eth0", "-n", "-l", "-U", "port", "53"]);
-        let mut child = command
+    /// Starts counting the DNS packets laptop `host` sends (tcpdump on its interface): one
+    /// line per packet.
+    pub fn capture_dns(&self, host: usize) -> Capture<Vec<String>> {
+        self.tcpdump(host, &["-l", "port", "53"], |stdout| {
+            use std::io::BufRead;
+            let lines = std::io::BufReader::new(stdout).lines().map_while(Result::ok);
+            lines.filter(|line| !line.trim().is_empty()).collect()
+        })
+    }
+
+    /// Starts recording every packet on host `host`'s interface that `filter` (tcpdump's
+    /// syntax) matches, whole, as pcap bytes.
+    pub fn record(&self, host: usize, filter: &str) -> Capture<Vec<u8>> {
+        let mut args = vec!["-s", "0", "-w", "-"];
+        args.extend(filter.split_whitespace());
+        self.tcpdump(host, &args, |mut stdout| {
+            use std::io::Read;
+            let mut bytes = Vec::new();
+            let _ = stdout.read_to_end(&mut bytes);
+            bytes
+        })
+    }
+
+    /// tcpdump on host `host`'s interface with `args`, its output read by `read` until it stops.
+    fn tcpdump<T: Send + 'static>(
+        &self,
+        host: usize,
+        args: &[&str],
+        read: impl FnOnce(std::process::ChildStdout) -> T + Send + 'static,
+    ) -> Capture<T> {
+        let mut child = Command::new("ip")
+            .args(["netns", "exec", self.ns(host), "tcpdump", "-i", "eth0", "-n", "-U"])
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -209,36 +237,7 @@ impl Lan {
         assert!(said.len() < 3, "tcpdump did not start: {said:?}");
         std::thread::spawn(move || stderr.for_each(drop));
         let stdout = child.stdout.take().unwrap();
-        let reader = std::thread::spawn(move || {
-            let lines = std::io::BufReader::new(stdout).lines().map_while(Result::ok);
-            lines.filter(|line| !line.trim().is_empty()).collect::<Vec<String>>()
-        });
-        Capture { child, reader }
-    }
-
-    /// Starts recording every packet on host `host`'s interface that `filter` (tcpdump's
-    /// syntax) matches, whole, as pcap bytes.
-    pub fn record(&self, host: usize, filter: &str) -> Recording {
-        let mut child = Command::new("ip")
-            .args(["netns", "exec", self.ns(host), "tcpdump", "-i", "eth0", "-n", "-U", "-s", "0", "-w", "-"])
-            .args(filter.split_whitespace())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("tcpdump is installed (scripts/install-deps.sh installs it)");
-        use std::io::{BufRead, Read};
-        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
-        let said: Vec<String> =
-            stderr.by_ref().map_while(Result::ok).take(3).take_while(|l| !l.contains("listening")).collect();
-        assert!(said.len() < 3, "tcpdump did not start: {said:?}");
-        std::thread::spawn(move || stderr.for_each(drop));
-        let mut stdout = child.stdout.take().unwrap();
-        let reader = std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = stdout.read_to_end(&mut bytes);
-            bytes
-        });
-        Recording { child, reader }
+        Capture { child, reader: std::thread::spawn(move || read(stdout)) }
     }
 
     /// Drops multicast and broadcast in laptop `host`, in and out (nftables).
@@ -309,30 +308,15 @@ impl Drop for Lan {
     }
 }
 
-/// Packets being recorded (see [`Lan::record`]).
-pub struct Recording {
+/// Packets being captured by tcpdump (see [`Lan::capture_dns`] and [`Lan::record`]).
+pub struct Capture<T> {
     child: Child,
-    reader: std::thread::JoinHandle<Vec<u8>>,
+    reader: std::thread::JoinHandle<T>,
 }
 
-impl Recording {
-    /// Stops recording; the packets as a pcap file's bytes.
-    pub fn stop(mut self) -> Vec<u8> {
-        let _ = Command::new("kill").arg("-INT").arg(self.child.id().to_string()).status();
-        let _ = self.child.wait();
-        self.reader.join().unwrap()
-    }
-}
-
-/// DNS packets being counted (see [`Lan::capture_dns`]).
-pub struct Capture {
-    child: Child,
-    reader: std::thread::JoinHandle<Vec<String>>,
-}
-
-impl Capture {
-    /// Stops counting; one line per packet, as tcpdump prints them.
-    pub fn stop(mut self) -> Vec<String> {
+impl<T> Capture<T> {
+    /// Stops capturing; what was captured.
+    pub fn stop(mut self) -> T {
         let _ = Command::new("kill").arg("-INT").arg(self.child.id().to_string()).status();
         let _ = self.child.wait();
         self.reader.join().unwrap()
