@@ -70,9 +70,10 @@ impl AddressBook {
         new
     }
 
-    /// A connection to `device` was made: its addresses work.
-    pub fn reached(&mut self, device: &str) {
-        self.failing_since.remove(device);
+    /// A connection to `device` was made: its addresses work. Returns whether that changed the
+    /// book (they had been failing).
+    pub fn reached(&mut self, device: &str) -> bool {
+        self.failing_since.remove(device).is_some()
     }
 
     /// Dialing `device` at its remembered addresses failed at `now` (Unix seconds). Returns
@@ -178,7 +179,8 @@ mod tests {
         assert!(!book.dial_failed(&device, start));
         assert!(!book.dial_failed(&device, start + 13 * day), "13 days is not yet stale");
         // Reached once in between: the failures count from scratch.
-        book.reached(&device);
+        assert!(book.reached(&device), "it had been failing");
+        assert!(!book.reached(&device), "nothing left to change");
         assert!(!book.dial_failed(&device, start + 14 * day));
         assert!(!book.dial_failed(&device, start + 27 * day));
         // A new address learnt: also from scratch.

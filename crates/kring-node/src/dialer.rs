@@ -117,17 +117,28 @@ pub(crate) fn spawn(endpoint: Endpoint, shared: Arc<Shared>, find_by_id: bool, d
                     match tokio::time::timeout(DIAL_TIMEOUT, endpoint.connect(addr, SYNC_ALPN)).await {
                         Ok(Ok(conn)) => {
                             back_offs.lock().unwrap_or_else(|p| p.into_inner()).succeeded(&device);
-                            shared.lock().book.reached(&device);
+                            {
+                                let mut library = shared.lock();
+                                if library.book.reached(&device) {
+                                    let _ = library.book.save();
+                                }
+                            }
                             peer::run(shared, conn, Some(networks), Mode::Live, via).await;
                         }
                         _ => {
                             back_offs.lock().unwrap_or_else(|p| p.into_inner()).failed(&device, cap, Instant::now());
                             if remembered {
                                 let mut library = shared.lock();
-                                if library.book.dial_failed(&device, unix_now()) {
+                                // Saved when the book changed (the first failure, or addresses
+                                // forgotten), not at every failed dial.
+                                let first_failure = !library.book.failing_since.contains_key(&device);
+                                let forgot = library.book.dial_failed(&device, unix_now());
+                                if forgot {
                                     tracing::debug!("forgot the stale addresses of {}", crate::short::shorten(&device));
                                 }
-                                let _ = library.book.save();
+                                if first_failure || forgot {
+                                    let _ = library.book.save();
+                                }
                             }
                         }
                     }
