@@ -6,7 +6,8 @@
 //! lookups of devices by id ask the same names again and again: thousands of packets a minute
 //! and a warning each time. Here a name whose lookup failed is not asked again for a while: it
 //! fails at once, without a packet, until its back-off has passed (30 s after a first failure,
-//! doubling to 5 minutes). A change of network (iroh calls [`Resolver::reset`]) forgets every
+//! doubling to 2 minutes; a name that does not exist is asked again after 30 s, as a colleague's
+//! laptop may publish itself any moment). A change of network (iroh calls [`Resolver::reset`]) forgets every
 //! back-off, so a laptop that joins the school Wi-Fi looks again at once.
 //!
 //! The resolver also tells whether the internet is there: lookups that fail with none
@@ -25,8 +26,9 @@ use tokio::time::Instant;
 
 /// How long a name is left alone after its first failed lookup.
 pub(crate) const FIRST_BACK_OFF: Duration = Duration::from_secs(30);
-/// The longest a failing name is left alone.
-const MAX_BACK_OFF: Duration = Duration::from_secs(300);
+/// The longest a name that got no answer is left alone: also how late, at worst, Kring notices
+/// that the internet came back without a change of network (a captive portal accepted).
+const MAX_BACK_OFF: Duration = Duration::from_secs(120);
 /// What one lookup of the inner resolver may take (its own retries included).
 const LOOKUP_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -111,11 +113,18 @@ impl State {
     fn ended(&self, host: &str, outcome: Outcome) {
         let now = Instant::now();
         let mut lookups = self.lookups();
-        if outcome == Outcome::Answered {
-            lookups.failing.remove(host);
-        } else {
-            let back_off = BackOff::after(lookups.failing.get(host), now);
-            lookups.failing.insert(host.to_string(), back_off);
+        match outcome {
+            Outcome::Answered => {
+                lookups.failing.remove(host);
+            }
+            // The internet answered: asked again after the first back-off, never later.
+            Outcome::NoSuchName => {
+                lookups.failing.insert(host.to_string(), BackOff::after(None, now));
+            }
+            Outcome::NoAnswer => {
+                let back_off = BackOff::after(lookups.failing.get(host), now);
+                lookups.failing.insert(host.to_string(), back_off);
+            }
         }
         if outcome == Outcome::NoAnswer {
             let stale = lookups.last_answer.is_none_or(|at| now.duration_since(at) >= ANSWER_GOES_STALE);
@@ -327,10 +336,16 @@ mod tests {
         assert!(state.answering());
         assert!(!state.waiting("dns.example"));
         assert!(state.waiting("peer.example"), "a name that does not exist is not asked again at once");
+        // ... but again after 30 s however often it was asked: the colleague may be online now.
+        for _ in 0..4 {
+            tokio::time::advance(FIRST_BACK_OFF).await;
+            assert!(!state.waiting("peer.example"));
+            state.ended("peer.example", Outcome::NoSuchName);
+        }
     }
 
     #[test]
-    fn the_back_off_doubles_up_to_five_minutes_and_an_answer_ends_it() {
+    fn the_back_off_doubles_up_to_two_minutes_and_an_answer_ends_it() {
         let (internet, _watching) = watch::channel(None);
         let state = State::new(internet);
         let mut waits = Vec::new();
@@ -339,7 +354,7 @@ mod tests {
             let back_off = state.lookups().failing["dns.example"];
             waits.push((back_off.until - Instant::now()).as_secs_f64().round() as u64);
         }
-        assert_eq!(waits, [30, 60, 120, 240, 300, 300]);
+        assert_eq!(waits, [30, 60, 120, 120, 120, 120]);
         assert!(state.waiting("dns.example"));
         state.ended("dns.example", Outcome::Answered);
         assert!(!state.waiting("dns.example"));
