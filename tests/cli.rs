@@ -12,24 +12,7 @@ fn a_whole_meeting_survives_restarting_the_process() {
     let data = dir.path();
     let (network, anna) = create_network(data);
 
-    let session = id(
-        &ok(
-            data,
-            &[
-                "session",
-                "add",
-                "--title",
-                "Startbijeenkomst",
-                "--kind",
-                "plg",
-                "--date",
-                "2026-11-24T15:30",
-                "--location",
-                "Lokaal 12",
-            ],
-        ),
-        "session",
-    );
+    let session = id(&ok(data, &ADD_FIRST_SESSION), "session");
     ok(data, &["session", "notes", "--session", &session, "--append", "We kozen rekenmotivatie als thema."]);
     ok(
         data,

@@ -107,37 +107,9 @@ fn comparable(value: &Value) -> Value {
 /// command's answer and `show` at the end.
 fn scenario(data: &Path, run: impl Fn(&Path, &[&str]) -> Value) -> (Vec<Value>, Value) {
     let mut answers = Vec::new();
-    let created = run(
-        data,
-        &[
-            "network",
-            "create",
-            "--name",
-            "PLG Rekenen Leiden",
-            "--me",
-            "Anna de Vries",
-            "--perspective",
-            "teacher",
-            "--organisation",
-            "Da Vinci College",
-        ],
-    );
+    let created = run(data, &CREATE_NETWORK);
     answers.push(created);
-    let session = run(
-        data,
-        &[
-            "session",
-            "add",
-            "--title",
-            "Startbijeenkomst",
-            "--kind",
-            "plg",
-            "--date",
-            "2026-11-24T15:30",
-            "--location",
-            "Lokaal 12",
-        ],
-    );
+    let session = run(data, &ADD_FIRST_SESSION);
     let session_id = id(&session, "session");
     answers.push(session);
     answers.push(run(data, &["session", "notes", "--session", &session_id, "--append", NOTES]));

@@ -56,21 +56,35 @@ pub fn id(value: &Value, key: &str) -> String {
     value[key].as_str().unwrap_or_else(|| panic!("no {key} in {value}")).to_string()
 }
 
+/// The README's first step: Anna, a teacher, starts "PLG Rekenen Leiden".
+pub const CREATE_NETWORK: [&str; 10] = [
+    "network",
+    "create",
+    "--name",
+    "PLG Rekenen Leiden",
+    "--me",
+    "Anna de Vries",
+    "--perspective",
+    "teacher",
+    "--organisation",
+    "Da Vinci College",
+];
+
+/// The README's second step: the network's first meeting.
+pub const ADD_FIRST_SESSION: [&str; 10] = [
+    "session",
+    "add",
+    "--title",
+    "Startbijeenkomst",
+    "--kind",
+    "plg",
+    "--date",
+    "2026-11-24T15:30",
+    "--location",
+    "Lokaal 12",
+];
+
 pub fn create_network(data: &Path) -> (String, String) {
-    let created = ok(
-        data,
-        &[
-            "network",
-            "create",
-            "--name",
-            "PLG Rekenen Leiden",
-            "--me",
-            "Anna de Vries",
-            "--perspective",
-            "teacher",
-            "--organisation",
-            "Da Vinci College",
-        ],
-    );
+    let created = ok(data, &CREATE_NETWORK);
     (id(&created, "network"), id(&created, "member"))
 }
