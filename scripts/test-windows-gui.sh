@@ -26,13 +26,7 @@ export WGPU_BACKEND=${WGPU_BACKEND:-vulkan}
 
 shot=$(realpath -m "${1:-dist/wine-first-start.png}")
 mkdir -p "$(dirname "$shot")"
-target=x86_64-pc-windows-gnu
-if [ -n "${KRING_WINDOWS_EXE:-}" ]; then
-    exe=$KRING_WINDOWS_EXE
-else
-    cargo build --locked --release --target "$target" --bin kring
-    exe=${CARGO_TARGET_DIR:-target}/$target/release/kring.exe
-fi
+exe=$(windows_exe)
 
 work=$(mktemp -d)
 xvfb_pid=""

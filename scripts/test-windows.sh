@@ -18,18 +18,7 @@ cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh --packaging
 source scripts/wine/wine.sh
 
-target=x86_64-pc-windows-gnu
-if [ -n "${KRING_WINDOWS_EXE:-}" ]; then
-    exe=$KRING_WINDOWS_EXE
-else
-    # The release build, as shipped: measured, it costs no more than the dev profile (about 13
-    # CPU-minutes either way on this kind of machine; Kring's dev profile optimises the
-    # dependencies too). Unoptimised dependencies are not an option: iroh also builds itself as a
-    # DLL, and unoptimised (shared generics) that DLL exports more symbols than Windows allows
-    # ("export ordinal too large").
-    cargo build --locked --release --target "$target" --bin kring
-    exe=${CARGO_TARGET_DIR:-target}/$target/release/kring.exe
-fi
+exe=$(windows_exe)
 
 work=$(mktemp -d)
 cleanup() {

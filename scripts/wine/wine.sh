@@ -7,6 +7,22 @@ WINESERVER=${WINESERVER:-/usr/lib/wine/wineserver}
 export WINE WINESERVER
 export WINEDEBUG=${WINEDEBUG:--all}
 
+# windows_exe: prints the kring.exe to test: $KRING_WINDOWS_EXE if set (one built before),
+# else the release build for Windows, built now. The release build, as shipped: measured, it
+# costs no more than the dev profile (about 13 CPU-minutes either way on this kind of machine;
+# Kring's dev profile optimises the dependencies too). Unoptimised dependencies are not an
+# option: iroh also builds itself as a DLL, and unoptimised (shared generics) that DLL exports
+# more symbols than Windows allows ("export ordinal too large").
+windows_exe() {
+    if [ -n "${KRING_WINDOWS_EXE:-}" ]; then
+        printf '%s\n' "$KRING_WINDOWS_EXE"
+        return
+    fi
+    local target=x86_64-pc-windows-gnu
+    cargo build --locked --release --target "$target" --bin kring >&2 || return 1
+    printf '%s\n' "${CARGO_TARGET_DIR:-target}/$target/release/kring.exe"
+}
+
 # wine_prefix DIR: a fresh Wine folder (C: drive, registry) in DIR, its server and services
 # kept running until wine_stop, so that every command starts quickly. The services start here,
 # with nothing of ours open: started by the first test command instead, they would hold on to
