@@ -181,6 +181,18 @@ impl DeviceIndex {
 
     /// What [`Network::member_for_device`] answers for `network` as it is now.
     pub fn member_for_device(&mut self, network: &mut Network, device: &str) -> Result<Option<MemberId>> {
+        self.bring_up_to_date(network)?;
+        Ok(self.members.get(device).cloned())
+    }
+
+    /// Every device of a current member of `network` as it is now.
+    pub fn devices(&mut self, network: &mut Network) -> Result<impl Iterator<Item = &DeviceId>> {
+        self.bring_up_to_date(network)?;
+        Ok(self.members.keys())
+    }
+
+    /// Reads the members again only when a change since the last look touched them.
+    fn bring_up_to_date(&mut self, network: &mut Network) -> Result<()> {
         let heads = network.heads();
         if heads != self.heads || *network.id() != self.network {
             let same_network = *network.id() == self.network;
@@ -192,7 +204,7 @@ impl DeviceIndex {
             }
             self.heads = heads;
         }
-        Ok(self.members.get(device).cloned())
+        Ok(())
     }
 }
 
@@ -406,6 +418,15 @@ mod tests {
                     let expected = a.member_for_device(&device).unwrap();
                     assert_eq!(index.member_for_device(&mut a, &device).unwrap(), expected, "seed {seed}, step {n}");
                 }
+                let current: BTreeSet<DeviceId> = a
+                    .members()
+                    .unwrap()
+                    .into_values()
+                    .filter(Member::is_current)
+                    .flat_map(|m| m.devices.into_keys())
+                    .collect();
+                let indexed: BTreeSet<DeviceId> = index.devices(&mut a).unwrap().cloned().collect();
+                assert_eq!(indexed, current, "seed {seed}, step {n}");
             }
             assert!(live.whole_reads() < 50, "read whole {} times", live.whole_reads());
         }

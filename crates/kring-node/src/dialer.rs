@@ -88,11 +88,15 @@ pub(crate) fn spawn(endpoint: Endpoint, shared: Arc<Shared>, find_by_id: bool, d
         while !endpoint.is_closed() {
             let now = Instant::now();
             let targets: Vec<(String, (EndpointAddr, FoundVia), Vec<String>)> = {
-                let library = shared.lock();
+                let mut library = shared.lock();
+                let own = library.device.clone();
                 let mut by_device: BTreeMap<String, Vec<String>> = BTreeMap::new();
                 for network in library.ids() {
-                    for (device, _) in library.member_devices(&network) {
-                        by_device.entry(device).or_default().push(network.clone());
+                    let Some(open) = library.get_mut(&network) else { continue };
+                    for device in open.member_device_ids().unwrap_or_default() {
+                        if device != own {
+                            by_device.entry(device).or_default().push(network.clone());
+                        }
                     }
                 }
                 let links = shared.links();

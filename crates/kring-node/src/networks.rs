@@ -67,11 +67,23 @@ impl OpenNetwork {
     /// The current member `device` belongs to, as [`Network::member_for_device`] says, without
     /// reading every member each time.
     pub fn member_for_device(&mut self, device: &str) -> Result<Option<MemberId>> {
-        let index = match self.devices.take() {
-            Some(index) => index,
-            None => DeviceIndex::read(&mut self.network)?,
-        };
-        Ok(self.devices.insert(index).member_for_device(&mut self.network, device)?)
+        let (index, network) = self.device_index()?;
+        Ok(index.member_for_device(network, device)?)
+    }
+
+    /// Every device of a current member, read again only when the members changed (the
+    /// dialer asks every second).
+    pub fn member_device_ids(&mut self) -> Result<Vec<String>> {
+        let (index, network) = self.device_index()?;
+        Ok(index.devices(network)?.cloned().collect())
+    }
+
+    /// The device index (read the first time it is asked for), and the network it indexes.
+    fn device_index(&mut self) -> Result<(&mut DeviceIndex, &mut Network)> {
+        if self.devices.is_none() {
+            self.devices = Some(DeviceIndex::read(&mut self.network)?);
+        }
+        Ok((self.devices.as_mut().expect("read just now"), &mut self.network))
     }
 
     /// Signatures for the whole document, made with `key` (this laptop's) where a tip is its
