@@ -202,6 +202,8 @@ fn a_bundle_with_a_passphrase_takes_the_network_to_a_laptop_that_is_not_a_member
         // File menu, "with a passphrase": a short one is refused, two that differ too.
         click(&mut ui, nl(Text::FileMenu));
         click(&mut ui, nl(Text::BundleExportPassphrase));
+        let field = ui.get_by_role_and_label(Role::PasswordInput, nl(Text::Passphrase));
+        assert!(field.accesskit_node().is_focused(), "typing starts in the passphrase field");
         type_into(&mut ui, Role::PasswordInput, nl(Text::Passphrase), "te kort");
         assert!(ui.query_by_label_contains(nl(Text::PassphraseTooShort)).is_some());
         assert!(ui.get_by_label(nl(Text::SaveAs)).accesskit_node().is_disabled());

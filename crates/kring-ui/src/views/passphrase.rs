@@ -28,11 +28,13 @@ pub struct Prompt {
     pub again: String,
     /// The last try was refused: the passphrase did not open the bundle.
     pub wrong: bool,
+    /// The first field was given the keyboard (once, when the window opened).
+    focused: bool,
 }
 
 impl Prompt {
     pub fn new(purpose: Purpose) -> Prompt {
-        Prompt { purpose, first: String::new(), again: String::new(), wrong: false }
+        Prompt { purpose, first: String::new(), again: String::new(), wrong: false, focused: false }
     }
 }
 
@@ -66,6 +68,11 @@ pub fn window(ctx: &egui::Context, state: &mut AppState) {
             ui.label(tr(l, if exporting { Text::PassphraseForExport } else { Text::PassphraseForImport }));
             let label = ui.label(tr(l, Text::Passphrase));
             let first = ui.add(egui::TextEdit::singleline(&mut prompt.first).password(true)).labelled_by(label.id);
+            if !prompt.focused {
+                // Typing starts in the passphrase field, without reaching for the mouse.
+                first.request_focus();
+                prompt.focused = true;
+            }
             if first.changed() {
                 // A new try: the last one's refusal no longer applies.
                 prompt.wrong = false;
