@@ -2,6 +2,9 @@
 # Runs every Kring test. Installs what a fresh Debian/Ubuntu machine needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A clean build gains nothing from incremental caches, and they cost gigabytes of disk.
+export CARGO_INCREMENTAL=0
+df -h . | tail -1 | awk '{print "Free disk for the build: " $4}'
 ./scripts/install-deps.sh
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
