@@ -48,6 +48,7 @@ pub enum ChangeKind {
     RoundOpened,
     RoundClosed,
     Scored,
+    ChapterStarted,
 }
 
 /// The commit message of every change Kring writes.

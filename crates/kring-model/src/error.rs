@@ -94,10 +94,11 @@ pub enum CoordinatorTask {
     Factors,
     OpenRound,
     CloseRound,
+    NewChapter,
 }
 
 impl CoordinatorTask {
-    pub const ALL: [CoordinatorTask; 11] = [
+    pub const ALL: [CoordinatorTask; 12] = [
         CoordinatorTask::NetworkDetails,
         CoordinatorTask::AddMembers,
         CoordinatorTask::ChangeRoles,
@@ -109,6 +110,7 @@ impl CoordinatorTask {
         CoordinatorTask::Factors,
         CoordinatorTask::OpenRound,
         CoordinatorTask::CloseRound,
+        CoordinatorTask::NewChapter,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -124,6 +126,7 @@ impl CoordinatorTask {
             CoordinatorTask::Factors => "change the reflection factors",
             CoordinatorTask::OpenRound => "open a reflection round",
             CoordinatorTask::CloseRound => "close a reflection round",
+            CoordinatorTask::NewChapter => "start a new chapter or erase for everyone",
         }
     }
 }
@@ -206,6 +209,8 @@ pub enum ModelError {
     InviteSecretMismatch(InviteId),
     #[error("an invite must expire in the future")]
     BadExpiry,
+    #[error("there is no such comment to erase")]
+    NothingToErase,
 
     #[error("this is not a Kring network document: {0}")]
     NotANetwork(String),

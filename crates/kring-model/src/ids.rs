@@ -76,6 +76,8 @@ id_type!(
     FactorId,
     /// A reflection round.
     RoundId,
+    /// A chapter of a network (see `chapter.rs`).
+    ChapterId,
 );
 
 /// The id of a device: an iroh endpoint id (ed25519 public key) in its 64-hex-digit form.

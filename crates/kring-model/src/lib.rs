@@ -7,6 +7,7 @@
 
 mod access;
 pub mod changes;
+mod chapter;
 mod edit;
 pub mod error;
 mod genesis;
@@ -24,6 +25,7 @@ pub mod vocab;
 
 pub use automerge;
 pub use changes::{ChangeItem, ChangeKind, ChangeNote, ChangeSummary};
+pub use chapter::{ChapterInfo, Erasure};
 pub use edit::command::{Applied, Edit};
 pub use edit::invites::NewInvite;
 pub use edit::sessions::{NewAction, NewSession, SessionChanges};

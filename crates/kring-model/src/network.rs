@@ -80,6 +80,10 @@ impl Network {
         Network { doc: self.doc.fork(), id: self.id.clone(), clock: self.clock }
     }
 
+    pub(crate) fn clock_fn(&self) -> fn() -> UnixMillis {
+        self.clock
+    }
+
     pub(crate) fn now(&self) -> UnixMillis {
         (self.clock)()
     }

@@ -20,6 +20,8 @@
 //! factors:     { factor_id: { name, position, created_at, removed_at? } }
 //! reflections: { round_id: { title, opened_by, opened_at, closed_at?, factors: {factor_id: true},
 //!                            scores: {"member_id/factor_id": 1..5}, comments: {"member_id/factor_id": text} } }
+//! chapter:     { id, number, previous, started_by, started_at, erased, base: {actor: seq} }   (from the
+//!              second chapter on; written only by the chapter's first change, see `chapter.rs`)
 //! ```
 //!
 //! Rules (see DESIGN.md): identity lives in maps keyed by id; per-member data lives under
@@ -40,6 +42,7 @@ pub const SESSIONS: &str = "sessions";
 pub const QUESTIONS: &str = "questions";
 pub const FACTORS: &str = "factors";
 pub const REFLECTIONS: &str = "reflections";
+pub const CHAPTER: &str = "chapter";
 
 pub const ID: &str = "id";
 pub const NAME: &str = "name";
@@ -91,6 +94,13 @@ pub const OPENED_AT: &str = "opened_at";
 pub const CLOSED_AT: &str = "closed_at";
 pub const SCORES: &str = "scores";
 pub const COMMENTS: &str = "comments";
+
+pub const NUMBER: &str = "number";
+pub const PREVIOUS: &str = "previous";
+pub const STARTED_BY: &str = "started_by";
+pub const STARTED_AT: &str = "started_at";
+pub const ERASED: &str = "erased";
+pub const BASE: &str = "base";
 
 /// The key of one member's score (or comment) on one factor in a reflection round. Flat scalar
 /// keys rather than a nested map per member, so two devices of one member never race to create

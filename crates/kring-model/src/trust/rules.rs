@@ -218,7 +218,8 @@ impl RuleBook {
         let before = change.deps().to_vec();
         let after = [change.hash()];
         if before.is_empty() {
-            return if first_sync && self.is_genesis(doc, &device, &after) { Ok(()) } else { Err(Breach::Genesis) };
+            let beginning = self.is_genesis(doc, &device, &after) || self.is_chapter_beginning(doc, &device, &after);
+            return if first_sync && beginning { Ok(()) } else { Err(Breach::Genesis) };
         }
         let author = self.author_at(doc, &device, &before).ok_or(Breach::NotAMember)?;
         let coordinator = author.role == Role::Coordinator;
@@ -261,6 +262,17 @@ impl RuleBook {
                 && obj_at(doc, &member, DEVICES, heads)
                     .is_some_and(|d| doc.get_at(&d, device, heads).ok().flatten().is_some())
         })
+    }
+
+    /// The first change of a later chapter (see `chapter.rs`): it names its chapter and was
+    /// made by a device of a coordinator it lists. Which chapter a laptop takes is bound
+    /// elsewhere: by the invite it joins with, or by a coordinator's signed hand-off that names
+    /// this change's hash.
+    fn is_chapter_beginning(&mut self, doc: &AutoCommit, device: &str, heads: &[ChangeHash]) -> bool {
+        let named = obj_at(doc, &ROOT, CHAPTER, heads)
+            .and_then(|chapter| str_at(doc, &chapter, ID, heads))
+            .is_some_and(|id| !id.is_empty());
+        named && self.author_at(doc, device, heads).is_some_and(|author| author.role == Role::Coordinator)
     }
 
     /// The current member holding `device` as of `heads`, with their role then.

@@ -417,6 +417,9 @@ pub fn model_error(l: Language, err: &ModelError) -> String {
             "Een uitnodiging moet in de toekomst verlopen.".into(),
             "An invitation must expire in the future.".into(),
         ),
+        ModelError::NothingToErase => {
+            say(l, "Daar staat niets om te wissen.".into(), "There is nothing there to erase.".into())
+        }
         ModelError::NotANetwork(_) => say(
             l,
             "Dit is geen Kring-netwerk, of het is beschadigd.".into(),
@@ -488,6 +491,9 @@ fn task_words(l: Language, task: CoordinatorTask) -> &'static str {
         CoordinatorTask::Factors => ("de reflectiefactoren wijzigen", "change the reflection factors"),
         CoordinatorTask::OpenRound => ("een reflectieronde openen", "open a reflection round"),
         CoordinatorTask::CloseRound => ("een reflectieronde sluiten", "close a reflection round"),
+        CoordinatorTask::NewChapter => {
+            ("een nieuw hoofdstuk beginnen of iets voor iedereen wissen", "start a new chapter or erase for everyone")
+        }
     };
     match l {
         Language::Nl => nl,
@@ -536,6 +542,7 @@ mod tests {
             ModelError::InviteUsedUp(InviteId::new(id())),
             ModelError::InviteSecretMismatch(InviteId::new(id())),
             ModelError::BadExpiry,
+            ModelError::NothingToErase,
             ModelError::NotANetwork("no schema".into()),
             ModelError::NewerSchema { found: 9, supported: 1 },
             ModelError::Automerge(kring_model::automerge::AutomergeError::Fail),

@@ -382,6 +382,7 @@ pub fn change_words(language: Language, what: kring_model::ChangeKind) -> &'stat
         RoundOpened => ("opende de reflectieronde", "opened the reflection round"),
         RoundClosed => ("sloot de reflectieronde", "closed the reflection round"),
         Scored => ("scoorde in", "scored in"),
+        ChapterStarted => ("begon een nieuw hoofdstuk", "started a new chapter"),
     };
     match language {
         Language::Nl => nl,

@@ -1,0 +1,264 @@
+//! A new chapter of a network: a fresh document holding the network as it is now, and none of
+//! its history (see `docs/chapters.md`).
+//!
+//! The chapter's first change is written by a coordinator's device. It copies every member
+//! (removed ones too, so that their names stay readable and their devices stay refused), the
+//! sessions, questions, factors and reflection rounds, with all prose as current text. It
+//! leaves out what was deleted (the bin is emptied), every invite (a ticket in someone's mail
+//! no longer opens the network) and whatever the coordinator chose to erase.
+
+use std::collections::BTreeMap;
+
+use automerge::{AutoCommit, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value, transaction::Transactable};
+
+use crate::changes::{ChangeKind, ChangeNote};
+use crate::error::{CoordinatorTask, ModelError, Result};
+use crate::ids::*;
+use crate::network::Network;
+use crate::schema::*;
+
+/// Something erased for everyone when a chapter starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Erasure {
+    Session(SessionId),
+    Question(QuestionId),
+    /// One member's comment on one factor in a reflection round.
+    Comment {
+        round: RoundId,
+        member: MemberId,
+        factor: FactorId,
+    },
+    /// The characters `from..to` (counted in `char`s) of one text.
+    Passage {
+        field: crate::TextField,
+        from: usize,
+        to: usize,
+    },
+}
+
+/// Which chapter of its network a document is.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct ChapterInfo {
+    /// Empty for a network's first chapter (written before chapters existed).
+    pub id: String,
+    /// 1 for the first chapter.
+    pub number: u64,
+    pub previous: String,
+    pub started_by: Option<MemberId>,
+    pub started_at: Option<UnixMillis>,
+    /// Whether something was erased when this chapter started.
+    pub erased: bool,
+}
+
+impl Network {
+    /// Which chapter this document is.
+    pub fn chapter(&self) -> ChapterInfo {
+        let Some(chapter) = crate::access::obj(&self.doc, &ROOT, CHAPTER) else {
+            return ChapterInfo { number: 1, ..ChapterInfo::default() };
+        };
+        let string = |key| crate::access::string(&self.doc, &chapter, key).unwrap_or_default();
+        ChapterInfo {
+            id: string(ID),
+            number: crate::access::uint(&self.doc, &chapter, NUMBER).unwrap_or(1),
+            previous: string(PREVIOUS),
+            started_by: crate::access::string(&self.doc, &chapter, STARTED_BY).map(MemberId::new),
+            started_at: crate::access::int(&self.doc, &chapter, STARTED_AT),
+            erased: crate::access::boolean(&self.doc, &chapter, ERASED).unwrap_or(false),
+        }
+    }
+
+    /// The id this chapter goes by on the wire: empty for a network's first chapter.
+    pub fn chapter_id(&self) -> String {
+        crate::access::obj(&self.doc, &ROOT, CHAPTER)
+            .and_then(|chapter| crate::access::string(&self.doc, &chapter, ID))
+            .unwrap_or_default()
+    }
+
+    /// The next chapter of this network, begun by coordinator `by` on `device`: one change
+    /// holding the network as it is now, minus `erase`. This document is left as it is.
+    pub fn start_chapter(&mut self, by: &MemberId, device: &str, erase: &[Erasure]) -> Result<Network> {
+        self.coordinator(by, CoordinatorTask::NewChapter)?;
+        for erasure in erase {
+            self.check_erasure(erasure)?;
+        }
+        let previous = self.chapter();
+        let id = ChapterId::random();
+        let now = self.now();
+        let base = self.clock();
+
+        let mut doc = AutoCommit::new().with_actor(crate::trust::actor_for_device(device));
+        let plan = CopyPlan { erase };
+        plan.copy_map(&self.doc, &ROOT, &mut doc, &ROOT, &mut Vec::new())?;
+        let chapter = doc.put_object(ROOT, CHAPTER, ObjType::Map)?;
+        doc.put(&chapter, ID, id.as_str())?;
+        doc.put(&chapter, NUMBER, previous.number + 1)?;
+        doc.put(&chapter, PREVIOUS, previous.id.as_str())?;
+        doc.put(&chapter, STARTED_BY, by.as_str())?;
+        doc.put(&chapter, STARTED_AT, now)?;
+        doc.put(&chapter, ERASED, !erase.is_empty())?;
+        let clock = doc.put_object(&chapter, BASE, ObjType::Map)?;
+        for (actor, seq) in base {
+            doc.put(&clock, actor, seq)?;
+        }
+        let note = ChangeNote { by: by.clone(), what: ChangeKind::ChapterStarted, target: Some(id.to_string()) };
+        doc.commit_with(
+            automerge::transaction::CommitOptions::default()
+                .with_time(now.div_euclid(1000))
+                .with_message(note.encode()),
+        );
+        let mut next = Network::from_doc(doc)?.with_clock(self.clock_fn());
+        next.set_device(device);
+        Ok(next)
+    }
+
+    /// For every actor, the last of its changes this chapter holds: what the next chapter's
+    /// first change is based on (an offline member's later edits are the ones to carry over).
+    fn clock(&mut self) -> BTreeMap<String, u64> {
+        let mut clock = BTreeMap::new();
+        for meta in self.doc.get_changes_meta(&[]) {
+            let seq = clock.entry(meta.actor.to_hex_string()).or_insert(0);
+            *seq = (*seq).max(meta.seq);
+        }
+        clock
+    }
+
+    /// For every actor, the last change the chapter's first change was based on (empty for a
+    /// first chapter).
+    pub fn chapter_base(&self) -> BTreeMap<String, u64> {
+        let Some(chapter) = crate::access::obj(&self.doc, &ROOT, CHAPTER) else { return BTreeMap::new() };
+        let Some(base) = crate::access::obj(&self.doc, &chapter, BASE) else { return BTreeMap::new() };
+        crate::access::keys(&self.doc, &base)
+            .into_iter()
+            .filter_map(|actor| Some((actor.clone(), crate::access::uint(&self.doc, &base, &actor)?)))
+            .collect()
+    }
+
+    fn check_erasure(&self, erasure: &Erasure) -> Result<()> {
+        match erasure {
+            Erasure::Session(session) => self.session_obj(session).map(|_| ()),
+            Erasure::Question(question) => self.question_obj(question).map(|_| ()),
+            Erasure::Comment { round, member, factor } => {
+                let round_obj = self.round_obj(round)?;
+                let comments = self.child_map(&round_obj, COMMENTS)?;
+                let key = score_key(member.as_str(), factor.as_str());
+                match crate::access::string(&self.doc, &comments, &key) {
+                    Some(_) => Ok(()),
+                    None => Err(ModelError::NothingToErase),
+                }
+            }
+            Erasure::Passage { field, from, to } => {
+                let len = self.text(field)?.chars().count();
+                if from >= to || *to > len {
+                    return Err(ModelError::BadTextRange { field: field.field(), pos: *to, len });
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// What to leave out while copying the document into a new chapter.
+struct CopyPlan<'a> {
+    erase: &'a [Erasure],
+}
+
+impl CopyPlan<'_> {
+    /// Whether the value at `path` stays out of the new chapter.
+    fn leaves_out(&self, from: &AutoCommit, obj: &ObjId, path: &[&str]) -> bool {
+        let deleted = || crate::access::int(from, obj, DELETED_AT).is_some();
+        match path {
+            // The old chapter's own record, and every invite (see the module's comment).
+            [CHAPTER] => true,
+            [INVITES, _] => true,
+            [SESSIONS | QUESTIONS, _] | [SESSIONS, _, ACTIONS, _] if deleted() => true,
+            [SESSIONS, id] => self.erase.iter().any(|e| matches!(e, Erasure::Session(s) if s.as_str() == *id)),
+            [QUESTIONS, id] => self.erase.iter().any(|e| matches!(e, Erasure::Question(q) if q.as_str() == *id)),
+            [REFLECTIONS, round, COMMENTS, key] => self.erase.iter().any(|e| {
+                matches!(e, Erasure::Comment { round: r, member, factor }
+                    if r.as_str() == *round && score_key(member.as_str(), factor.as_str()) == *key)
+            }),
+            _ => false,
+        }
+    }
+
+    /// The part of the text at `path` to leave out, if a passage of it is erased.
+    fn erased_passages(&self, path: &[&str]) -> Vec<(usize, usize)> {
+        self.erase
+            .iter()
+            .filter_map(|e| match e {
+                Erasure::Passage { field, from, to } if text_path(field).iter().eq(path.iter()) => Some((*from, *to)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn copy_map(
+        &self,
+        from: &AutoCommit,
+        source: &ObjId,
+        to: &mut AutoCommit,
+        target: &ObjId,
+        path: &mut Vec<String>,
+    ) -> Result<()> {
+        for key in from.keys(source).collect::<Vec<_>>() {
+            let Some((value, id)) = from.get(source, key.as_str())? else { continue };
+            path.push(key.clone());
+            let borrowed: Vec<&str> = path.iter().map(String::as_str).collect();
+            if !self.leaves_out(from, &id, &borrowed) {
+                match value {
+                    Value::Object(ObjType::Map) => {
+                        let child = to.put_object(target, key.as_str(), ObjType::Map)?;
+                        self.copy_map(from, &id, to, &child, path)?;
+                    }
+                    Value::Object(ObjType::Text) => {
+                        let text = from.text(&id)?;
+                        let kept = without_passages(&text, &self.erased_passages(&borrowed));
+                        let child = to.put_object(target, key.as_str(), ObjType::Text)?;
+                        to.splice_text(&child, 0, 0, &kept)?;
+                    }
+                    // Kring writes no lists; whatever else sits in a document is not Kring's.
+                    Value::Object(_) => {}
+                    Value::Scalar(scalar) => {
+                        let scalar: ScalarValue = scalar.into_owned();
+                        to.put(target, key.as_str(), scalar)?;
+                    }
+                }
+            }
+            path.pop();
+        }
+        Ok(())
+    }
+}
+
+/// Where a text field sits in the document.
+fn text_path(field: &crate::TextField) -> Vec<&str> {
+    use crate::TextField as F;
+    match field {
+        F::Agenda(s) => vec![SESSIONS, s.as_str(), AGENDA],
+        F::Notes(s) => vec![SESSIONS, s.as_str(), NOTES],
+        F::Details(q) => vec![QUESTIONS, q.as_str(), DETAILS],
+        F::Insights(q) => vec![QUESTIONS, q.as_str(), INSIGHTS],
+        F::Cycle(q, c, phase) => vec![QUESTIONS, q.as_str(), CYCLES, c.as_str(), phase.as_str()],
+    }
+}
+
+/// `text` without the characters in `passages` (`from..to`, counted in `char`s).
+fn without_passages(text: &str, passages: &[(usize, usize)]) -> String {
+    text.chars()
+        .enumerate()
+        .filter(|(i, _)| !passages.iter().any(|(from, to)| (*from..*to).contains(i)))
+        .map(|(_, c)| c)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passages_are_cut_out_by_character() {
+        assert_eq!(without_passages("één twee drie", &[(4, 9)]), "één drie");
+        assert_eq!(without_passages("abc", &[]), "abc");
+        assert_eq!(without_passages("abcdef", &[(0, 1), (4, 6)]), "bcd");
+    }
+}

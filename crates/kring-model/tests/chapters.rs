@@ -1,0 +1,149 @@
+//! A new chapter holds the network as it is now and nothing of its history: what was deleted
+//! or erased is not in its bytes, and every laptop's rules accept its first change only as a
+//! beginning by a coordinator.
+
+mod common;
+
+use common::*;
+use kring_model::trust::{Breach, RuleBook};
+use kring_model::*;
+
+fn saved(network: &mut Network) -> Vec<u8> {
+    network.doc_mut().save_nocompress()
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn a_new_chapter_holds_the_network_as_it_is_now_and_none_of_its_history() {
+    let Fixture { mut network, coordinator, members } = network_with_members(2);
+    let kept = session(&mut network, &coordinator, "PLG 3");
+    network.append_text(&coordinator, &TextField::Notes(kept.clone()), "Afspraak: lezen in groep 5").unwrap();
+    // A title given and changed again: the first is in the history, not in the network.
+    let rename = |title: &str| SessionChanges { title: Some(title.into()), ..Default::default() };
+    network.edit_session(&coordinator, &kept, &rename("Geheimwoord")).unwrap();
+    network.edit_session(&coordinator, &kept, &rename("PLG 3")).unwrap();
+    let binned = session(&mut network, &coordinator, "Weggegooid overleg");
+    network.delete_session(&coordinator, &binned).unwrap();
+    let question = network.add_question(&members[0], "Hoe lezen we beter?", "Toelichting").unwrap();
+    network.vote(&members[0], &question).unwrap();
+    network.remove_member(&coordinator, &members[1]).unwrap();
+    network
+        .create_invite(
+            &coordinator,
+            &NewInvite { secret_hash: "ab".repeat(32), role: Role::Member, expires_at: 4_000_000_000_000, max_uses: 1 },
+        )
+        .unwrap();
+    assert!(contains(&saved(&mut network), "Geheimwoord"), "the old chapter's history holds the word");
+
+    let before = network.snapshot().unwrap();
+    let mut next = network.start_chapter(&coordinator, DEVICE_A, &[]).unwrap();
+    let after = next.snapshot().unwrap();
+
+    assert_eq!(after.info.name, before.info.name);
+    assert_eq!(after.members, before.members, "every member, the removed one too, with role and devices");
+    assert_eq!(after.questions, before.questions, "questions with their votes");
+    assert_eq!(after.sessions.get(&kept), before.sessions.get(&kept));
+    assert!(!after.sessions.contains_key(&binned), "what was in the bin is gone");
+    assert!(after.invites.is_empty(), "no invite opens the new chapter");
+    assert_eq!(next.heads().len(), 1);
+    assert_eq!(next.doc_mut().get_changes(&[]).len(), 1, "one change, no history");
+
+    let bytes = saved(&mut next);
+    assert!(!contains(&bytes, "Geheimwoord"), "the taken-back word is in no byte of the new chapter");
+    assert!(!contains(&bytes, "Weggegooid overleg"));
+
+    let chapter = next.chapter();
+    assert_eq!(chapter.number, 2);
+    assert_eq!(chapter.previous, "");
+    assert_eq!(chapter.started_by, Some(coordinator.clone()));
+    assert!(!chapter.id.is_empty());
+    assert_eq!(next.chapter_id(), chapter.id);
+    assert_eq!(network.chapter().number, 1);
+    assert_eq!(network.chapter_id(), "");
+
+    // And a third chapter follows the second.
+    let third = next.start_chapter(&coordinator, DEVICE_A, &[]).unwrap();
+    assert_eq!(third.chapter().number, 3);
+    assert_eq!(third.chapter().previous, chapter.id);
+}
+
+#[test]
+fn what_is_erased_for_everyone_is_in_no_byte_of_the_new_chapter() {
+    let Fixture { mut network, coordinator, members } = network_with_members(1);
+    let secret = session(&mut network, &coordinator, "Vertrouwelijk: zorgleerling M.");
+    network.append_text(&coordinator, &TextField::Notes(secret.clone()), "Dossier M. besproken").unwrap();
+    let other = session(&mut network, &coordinator, "PLG 4");
+    network.append_text(&coordinator, &TextField::Notes(other.clone()), "Wij lazen. Naam: Joris K. Verder.").unwrap();
+    let question = network.add_question(&members[0], "Vraag over Lotte", "Lotte heeft hulp nodig").unwrap();
+    let kept_question = network.add_question(&members[0], "Rekenen", "").unwrap();
+    let round = network.open_round(&coordinator, "Ronde 1").unwrap();
+    let factor = FactorId::new("trust");
+    network.score(&members[0], &round, &factor, 4, "Over collega P. gesproken").unwrap();
+
+    let notes = network.text(&TextField::Notes(other.clone())).unwrap();
+    let from = notes.find("Naam: Joris K. ").unwrap();
+    let to = from + "Naam: Joris K. ".len();
+    let erase = [
+        Erasure::Session(secret.clone()),
+        Erasure::Question(question.clone()),
+        Erasure::Comment { round: round.clone(), member: members[0].clone(), factor: factor.clone() },
+        Erasure::Passage { field: TextField::Notes(other.clone()), from, to },
+    ];
+    let mut next = network.start_chapter(&coordinator, DEVICE_A, &erase).unwrap();
+
+    let after = next.snapshot().unwrap();
+    assert!(!after.sessions.contains_key(&secret));
+    assert!(!after.questions.contains_key(&question));
+    assert!(after.questions.contains_key(&kept_question));
+    assert_eq!(next.text(&TextField::Notes(other)).unwrap(), "Wij lazen. Verder.");
+    let bytes = saved(&mut next);
+    for marker in ["zorgleerling", "Dossier M.", "Lotte", "collega P.", "Joris"] {
+        assert!(!contains(&bytes, marker), "{marker} is still in the new chapter");
+    }
+    assert!(next.chapter().erased);
+    // The score itself stays: only the comment was erased.
+    let scored = next.snapshot().unwrap();
+    assert_eq!(scored.rounds[&round].scores.len(), 1);
+}
+
+#[test]
+fn only_a_coordinator_starts_a_chapter_and_only_what_exists_can_be_erased() {
+    let Fixture { mut network, coordinator, members } = network_with_members(1);
+    let err = refused(&mut network, |n| n.start_chapter(&members[0], DEVICE_A, &[]).map(|_| ()));
+    assert!(matches!(err, ModelError::NotCoordinator { action: CoordinatorTask::NewChapter }), "{err}");
+    let unknown = Erasure::Session(SessionId::new("nope"));
+    let err = refused(&mut network, |n| n.start_chapter(&coordinator, DEVICE_A, &[unknown]).map(|_| ()));
+    assert!(matches!(err, ModelError::UnknownSession(_)), "{err}");
+    let notes = session(&mut network, &coordinator, "PLG");
+    let beyond = Erasure::Passage { field: TextField::Notes(notes), from: 0, to: 5 };
+    let err = refused(&mut network, |n| n.start_chapter(&coordinator, DEVICE_A, &[beyond]).map(|_| ()));
+    assert!(matches!(err, ModelError::BadTextRange { .. }), "{err}");
+}
+
+#[test]
+fn a_chapters_first_change_is_a_beginning_only_for_a_laptop_taking_the_whole_chapter() {
+    let Fixture { mut network, coordinator, members } = network_with_members(1);
+    let mut next = network.start_chapter(&coordinator, DEVICE_A, &[]).unwrap();
+    let first = next.doc_mut().get_changes(&[]);
+    assert!(RuleBook::default().check(next.doc_mut(), &first, true).is_ok());
+    let refusal = RuleBook::default().check(next.doc_mut(), &first, false).unwrap_err();
+    assert_eq!(refusal.breach, Breach::Genesis, "synced into a chapter, it is a second beginning");
+
+    // A modified client on a member's device writes a "chapter" in the coordinator's name:
+    // its device is no coordinator's, so it is no beginning.
+    let member_device = "b2".repeat(32);
+    network.add_device(&coordinator, &members[0], &member_device).unwrap();
+    let mut forged = network.start_chapter(&coordinator, &member_device, &[]).unwrap();
+    let forged_first = forged.doc_mut().get_changes(&[]);
+    let refusal = RuleBook::default().check(forged.doc_mut(), &forged_first, true).unwrap_err();
+    assert_eq!(refusal.breach, Breach::Genesis);
+
+    // Once a coordinator, the same device may begin one.
+    network.set_role(&coordinator, &members[0], Role::Coordinator).unwrap();
+    let mut allowed = network.start_chapter(&members[0], &member_device, &[]).unwrap();
+    let allowed_first = allowed.doc_mut().get_changes(&[]);
+    assert!(RuleBook::default().check(allowed.doc_mut(), &allowed_first, true).is_ok());
+}
