@@ -37,6 +37,7 @@ impl DataDir {
     pub fn open(root: &Path) -> Result<DataDir> {
         create_private_dir_all(&root.join(NETWORKS_DIR))?;
         let lock = DirLock::acquire(root)?;
+        crate::chapter_switch::finish_switches(&root.join(NETWORKS_DIR))?;
         make_private(root);
         let key = device_key::load_or_create(root)?;
         Ok(DataDir { root: root.to_path_buf(), key, _lock: lock })
@@ -87,6 +88,23 @@ impl DataDir {
         NetworkStore::create(&dir, doc)
     }
 
+    /// Switches network `id` to a new chapter (`doc`), crash-safe: see
+    /// [`crate::chapter_switch`]. The caller has closed the old chapter's store; the old
+    /// chapter's folder is deleted or archived as `old` says.
+    pub fn switch_chapter(
+        &self,
+        id: &str,
+        doc: &mut AutoCommit,
+        handoff: Option<&[u8]>,
+        old: &crate::OldChapter,
+    ) -> Result<NetworkStore> {
+        let dir = self.network_dir(id)?;
+        if !dir.is_dir() {
+            return Err(StoreError::UnknownNetwork(id.to_string()));
+        }
+        crate::chapter_switch::switch(&self.root.join(NETWORKS_DIR), id, doc, handoff, old)
+    }
+
     pub fn open_network(&self, id: &str) -> Result<(NetworkStore, AutoCommit, LoadReport)> {
         let dir = self.network_dir(id)?;
         if !dir.is_dir() {
@@ -112,12 +130,13 @@ impl DataDir {
 /// What Kring keeps directly in the data directory (see the README); `addresses.json` is written
 /// by the node crate.
 #[cfg(unix)]
-const OWN_ENTRIES: [&str; 5] = [
+const OWN_ENTRIES: [&str; 6] = [
     crate::device_key::DEVICE_KEY_FILE,
     crate::config::CONFIG_FILE,
     crate::lock::LOCK_FILE,
     "addresses.json",
     NETWORKS_DIR,
+    crate::chapter_switch::ARCHIVE_DIR,
 ];
 
 /// On a shared laptop, other accounts must not read anyone's notes: the data directory and every

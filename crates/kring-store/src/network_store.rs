@@ -110,7 +110,7 @@ impl NetworkStore {
         Ok(store)
     }
 
-    fn empty(dir: &Path) -> NetworkStore {
+    pub(crate) fn empty(dir: &Path) -> NetworkStore {
         NetworkStore {
             dir: dir.to_path_buf(),
             persisted_heads: Vec::new(),
@@ -261,6 +261,18 @@ impl NetworkStore {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Where the store is, after a switch to a new chapter moved its folder into place.
+    pub(crate) fn set_dir(&mut self, dir: &Path) {
+        self.dir = dir.to_path_buf();
+        self.log = None;
+    }
+
+    /// The signed hand-off that brought this laptop to the network's current chapter, if it
+    /// was switched to one (see [`crate::chapter_switch`]).
+    pub fn read_handoff(&self) -> Option<Vec<u8>> {
+        fs::read(self.dir.join(crate::chapter_switch::HANDOFF_FILE)).ok()
     }
 
     /// Appends every change not yet on disk as one fsynced log record. When this returns, the
