@@ -58,6 +58,19 @@ pub enum Command {
     /// Carry a network on a USB stick: write it to a file, or merge a file into this device.
     #[command(subcommand)]
     Bundle(BundleCommand),
+    /// A new chapter of the network: a fresh start holding the network as it is now, without
+    /// its history (coordinators only). Removed members get nothing of it.
+    #[command(subcommand)]
+    Chapter(ChapterCommand),
+    /// Erase something for everyone (coordinators only): the network continues in a new chapter
+    /// without it, and once every laptop has switched, no file on any of them holds it. Cannot
+    /// be undone.
+    Erase {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[command(flatten)]
+        what: EraseArgs,
+    },
     /// Print the whole network as JSON.
     Show(NetworkArg),
     /// List the open actions (not done) of every meeting, per member.
@@ -243,6 +256,44 @@ pub enum DeviceCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum ChapterCommand {
+    /// Begin a new chapter now.
+    New {
+        #[command(flatten)]
+        network: NetworkArg,
+        /// Keep the old chapter's history on this laptop (in the data folder's `archive`),
+        /// readable with this laptop only. Without it, the old chapter is deleted.
+        #[arg(long)]
+        keep_history: bool,
+    },
+    /// Which chapter this laptop is on.
+    Show(NetworkArg),
+}
+
+/// What `kring erase` erases: exactly one of these.
+#[derive(Debug, clap::Args)]
+#[group(required = true, multiple = false)]
+pub struct EraseArgs {
+    /// A meeting, with its agenda, notes and actions.
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
+    /// A learning question, with its cycles.
+    #[arg(long, value_name = "ID")]
+    pub question: Option<String>,
+    /// A passage of a text, FIELD being notes:SESSION, agenda:SESSION, details:QUESTION or
+    /// insights:QUESTION; with --from and --to (characters, counted from 0).
+    #[arg(long, value_name = "FIELD", requires_all = ["from", "to"])]
+    pub text: Option<String>,
+    /// A member's comment in a reflection round, as ROUND:MEMBER:FACTOR.
+    #[arg(long, value_name = "ROUND:MEMBER:FACTOR")]
+    pub comment: Option<String>,
+    #[arg(long, value_name = "N", requires = "text")]
+    pub from: Option<usize>,
+    #[arg(long, value_name = "N", requires = "text")]
+    pub to: Option<usize>,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum MemberCommand {
     /// Remove a member (coordinators only). Their devices are refused from then on.
     Remove {
@@ -250,6 +301,10 @@ pub enum MemberCommand {
         network: NetworkArg,
         #[arg(long, value_name = "ID")]
         member: String,
+        /// And begin a new chapter, of which the removed member's laptops get nothing:
+        /// recommended for a lost laptop or a conflict.
+        #[arg(long)]
+        new_chapter: bool,
     },
     /// Make a member coordinator or a regular member (coordinators only; never the last
     /// coordinator).

@@ -10,15 +10,20 @@ use crate::local_network::{LocalNetwork, apply};
 
 pub fn run(command: MemberCommand, data: &DataDir) -> Result<Value> {
     match command {
-        MemberCommand::Remove { network, member } => {
+        MemberCommand::Remove { network, member, new_chapter } => {
             let member = MemberId::new(member);
             // Every open invite goes with the removal: the removed person may know a ticket.
-            let (_, applied) = apply(data, network.network.as_deref(), &Edit::RemoveMember { member: member.clone() })?;
+            let remove = Edit::RemoveMember { member: member.clone() };
+            let (local, applied) = apply(data, network.network.as_deref(), &remove)?;
             let revoked = match applied {
                 Applied::RevokedInvites(revoked) => revoked,
                 _ => Vec::new(),
             };
-            Ok(json!({ "member": member, "removed": true, "revoked_invites": revoked }))
+            let mut removed = json!({ "member": member, "removed": true, "revoked_invites": revoked });
+            if new_chapter {
+                removed["chapter"] = super::chapter::start(local, data, &[], false)?["chapter"].clone();
+            }
+            Ok(removed)
         }
         MemberCommand::Role { network, member, role } => {
             let member = MemberId::new(member);

@@ -4,6 +4,7 @@ mod actions;
 mod bin;
 mod bundle;
 pub mod calendar;
+mod chapter;
 mod connect;
 mod device;
 mod invite;
@@ -34,6 +35,8 @@ pub fn run(command: Command, data: &DataDir) -> Result<Value> {
         Command::Member(command) => member::run(command, data),
         Command::Device(command) => device::run(command, data),
         Command::Bundle(command) => bundle::run(command, data),
+        Command::Chapter(command) => chapter::run(command, data),
+        Command::Erase { network, what } => chapter::erase(network.network.as_deref(), &what, data),
         Command::Show(args) => show::run(&args, data),
         Command::Actions { network, member, mine } => {
             let whose = match (member, mine) {

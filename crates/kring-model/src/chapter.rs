@@ -69,9 +69,7 @@ impl Network {
 
     /// The id this chapter goes by on the wire: empty for a network's first chapter.
     pub fn chapter_id(&self) -> String {
-        crate::access::obj(&self.doc, &ROOT, CHAPTER)
-            .and_then(|chapter| crate::access::string(&self.doc, &chapter, ID))
-            .unwrap_or_default()
+        chapter_id_of(&self.doc)
     }
 
     /// The next chapter of this network, begun by coordinator `by` on `device`: one change
@@ -155,6 +153,13 @@ impl Network {
             }
         }
     }
+}
+
+/// The chapter a network document is (see [`Network::chapter_id`]), read without wrapping it.
+pub fn chapter_id_of(doc: &impl ReadDoc) -> String {
+    crate::access::obj(doc, &ROOT, CHAPTER)
+        .and_then(|chapter| crate::access::string(doc, &chapter, ID))
+        .unwrap_or_default()
 }
 
 /// What to leave out while copying the document into a new chapter.

@@ -25,7 +25,7 @@ pub mod vocab;
 
 pub use automerge;
 pub use changes::{ChangeItem, ChangeKind, ChangeNote, ChangeSummary};
-pub use chapter::{ChapterInfo, Erasure};
+pub use chapter::{ChapterInfo, Erasure, chapter_id_of};
 pub use edit::command::{Applied, Edit};
 pub use edit::invites::NewInvite;
 pub use edit::sessions::{NewAction, NewSession, SessionChanges};

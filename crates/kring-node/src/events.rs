@@ -84,6 +84,19 @@ pub enum NodeEvent {
     Internet {
         reachable: bool,
     },
+    /// This laptop is now on chapter `number` of the network, given by the device `endpoint`
+    /// (a member) or begun here (`None`).
+    ChapterSwitched {
+        network: String,
+        number: u64,
+        endpoint: Option<String>,
+    },
+    /// The device holds the network in another chapter, and neither side could show the way
+    /// from the other's: nothing was synced with it.
+    OtherChapter {
+        network: String,
+        endpoint: String,
+    },
 }
 
 /// How much of a reason or message an event keeps: with the rest of the event (ids and
@@ -131,6 +144,12 @@ impl NodeEvent {
             }
             NodeEvent::Error { message } => NodeEvent::Error { message: reason(message) },
             NodeEvent::Internet { reachable } => NodeEvent::Internet { reachable },
+            NodeEvent::ChapterSwitched { network, number, endpoint } => {
+                NodeEvent::ChapterSwitched { network: id(network), number, endpoint: endpoint.map(id) }
+            }
+            NodeEvent::OtherChapter { network, endpoint } => {
+                NodeEvent::OtherChapter { network: id(network), endpoint: id(endpoint) }
+            }
         }
     }
 }

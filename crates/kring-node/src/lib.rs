@@ -6,6 +6,7 @@
 
 pub mod address_book;
 pub mod bundle;
+pub mod chapters;
 pub mod client;
 mod device_link;
 mod dialer;

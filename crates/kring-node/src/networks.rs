@@ -21,6 +21,9 @@ pub struct OpenNetwork {
     pub rules: RuleBook,
     /// Which member each device is: asked for every message a peer sends.
     devices: Option<DeviceIndex>,
+    /// The coordinator's hand-off that brought this laptop to the current chapter, if it
+    /// switched to one: shown to members still on the chapter before.
+    pub handoff: Option<kring_sync::Handoff>,
 }
 
 impl OpenNetwork {
@@ -29,7 +32,8 @@ impl OpenNetwork {
     pub fn new(mut network: Network, store: NetworkStore, device: &str) -> OpenNetwork {
         network.set_device(device);
         let signatures = SignatureBook::from_blobs(store.signature_blobs());
-        OpenNetwork { network, store, signatures, rules: RuleBook::default(), devices: None }
+        let handoff = store.read_handoff().and_then(|bytes| kring_sync::Handoff::decode(&bytes));
+        OpenNetwork { network, store, signatures, rules: RuleBook::default(), devices: None, handoff }
     }
 
     /// Opens network `id` from `data`, to edit it while no node runs (the command line, or a
@@ -241,6 +245,41 @@ impl Networks {
     pub fn insert(&mut self, id: String, open: OpenNetwork) {
         self.open.insert(id, open);
     }
+
+    /// Begins the next chapter of `network` as the coordinator this laptop is (see
+    /// [`crate::chapters::start`]) and switches to it.
+    pub fn start_chapter(
+        &mut self,
+        network: &str,
+        erase: &[kring_model::Erasure],
+        keep_history: bool,
+    ) -> Result<kring_model::ChapterInfo> {
+        let open = self.open.remove(network).ok_or_else(|| NodeError::UnknownNetwork(network.to_string()))?;
+        self.put_back_switched(network, |key| crate::chapters::start(open, key, erase, keep_history))
+    }
+
+    /// Puts the network `switch` returns in place. A switch that failed on disk leaves the
+    /// network closed: the next start finishes or undoes it (see `kring_store`).
+    fn put_back_switched(
+        &mut self,
+        network: &str,
+        switch: impl FnOnce(&SecretKey) -> Result<OpenNetwork>,
+    ) -> Result<kring_model::ChapterInfo> {
+        let key = self.key.clone();
+        match switch(&key) {
+            Ok(switched) => {
+                let chapter = switched.network.chapter();
+                self.open.insert(network.to_string(), switched);
+                Ok(chapter)
+            }
+            Err(err) => {
+                tracing::error!(
+                    "network {network} is closed until Kring starts again: the switch to a new chapter failed ({err})"
+                );
+                Err(err)
+            }
+        }
+    }
 }
 
 impl Library for Networks {
@@ -260,6 +299,32 @@ impl Library for Networks {
 
     fn may_sync(&mut self, network: &str, device: &str) -> bool {
         self.open.get_mut(network).and_then(|open| open.member_for_device(device).ok().flatten()).is_some()
+    }
+
+    fn chapter(&mut self, network: &str) -> Option<String> {
+        Some(self.open.get(network)?.network.chapter_id())
+    }
+
+    fn next_chapter(&mut self, network: &str, behind: &str) -> Option<kring_sync::NextChapter> {
+        let open = self.open.get_mut(network)?;
+        crate::chapters::way_from(open, &self.key, behind)
+    }
+
+    fn take_next_chapter(
+        &mut self,
+        network: &str,
+        from: &str,
+        next: kring_sync::NextChapter,
+    ) -> std::result::Result<(), String> {
+        let device = self.device.clone();
+        let open = self.open.get_mut(network).ok_or("the network is not on this laptop")?;
+        let checked = crate::chapters::check(open, next, &device).map_err(|unfit| unfit.to_string())?;
+        let open = self.open.remove(network).expect("found above");
+        tracing::info!("network {network}: switching to the next chapter, given by device {from}");
+        let old = kring_store::OldChapter::Delete;
+        self.put_back_switched(network, |_| crate::chapters::switch(open, checked, &device, &old))
+            .map(|_| ())
+            .map_err(|err| err.to_string())
     }
 
     fn saved_sync_state(&mut self, network: &str, device: &str) -> Option<Vec<u8>> {

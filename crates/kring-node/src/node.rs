@@ -319,6 +319,25 @@ impl Node {
         Ok(value)
     }
 
+    /// Begins the next chapter of `network` as the coordinator this laptop is, without `erase`
+    /// (see [`crate::chapters::start`]), and switches to it; connected members are offered it
+    /// at once.
+    pub fn start_chapter(
+        &self,
+        network: &str,
+        erase: &[kring_model::Erasure],
+        keep_history: bool,
+    ) -> Result<kring_model::ChapterInfo> {
+        let chapter = self.shared.lock().start_chapter(network, erase, keep_history)?;
+        self.shared.emit(NodeEvent::ChapterSwitched {
+            network: network.to_string(),
+            number: chapter.number,
+            endpoint: None,
+        });
+        self.local_edit(network);
+        Ok(chapter)
+    }
+
     /// Reads a network the node holds, under its lock (briefly: the node waits meanwhile).
     pub fn read<T>(&self, network: &str, read: impl FnOnce(&mut kring_model::Network) -> T) -> Result<T> {
         let mut library = self.shared.lock();

@@ -342,7 +342,7 @@ impl Driver {
             self.relay.remove(network);
         }
         let opened = match &message {
-            Message::Open { network } => Some(network.clone()),
+            Message::Open { network, .. } => Some(network.clone()),
             _ => None,
         };
         let mut stranger = false;
@@ -389,6 +389,17 @@ impl Driver {
                     self.shared.emit(NodeEvent::Refused { network, endpoint: self.remote.clone() });
                 }
                 Event::Peers { network, peers } => self.shared.lock().learn_peers(&network, &peers),
+                Event::Switched { network } => {
+                    let number = self.shared.lock().get_mut(&network).map(|open| open.network.chapter().number);
+                    // The other connections open the network again, in its new chapter.
+                    self.shared.publish(Change { network: network.clone(), from_peer: Some(self.id) });
+                    let endpoint = Some(self.remote.clone());
+                    self.shared.emit(NodeEvent::ChapterSwitched { network, number: number.unwrap_or(0), endpoint });
+                }
+                Event::OtherChapter { network } => {
+                    self.outcome.refused.insert(network.clone());
+                    self.shared.emit(NodeEvent::OtherChapter { network, endpoint: self.remote.clone() });
+                }
                 Event::Distrusted { network, reason } => {
                     tracing::warn!("network {}: {}", crate::short::shorten(&network), reason);
                     let (member, breach) = match &reason {

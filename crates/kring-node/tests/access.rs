@@ -31,13 +31,16 @@ async fn a_stranger_is_refused_before_any_byte_of_the_network() {
     let received = tokio::time::timeout(Duration::from_secs(10), async {
         let conn = stranger.connect(node.addr(), SYNC_ALPN).await.unwrap();
         let (mut send, mut recv) = conn.open_bi().await.unwrap();
-        send.write_all(&frame::encode(&Message::Open { network: network.clone() })).await.unwrap();
+        send.write_all(&frame::encode(&Message::Open { network: network.clone(), chapter: String::new() }))
+            .await
+            .unwrap();
         // A guess at a sync message, as a stranger who somehow learned the id would send.
         let mut doc = kring_model::automerge::AutoCommit::new();
         let mut state = kring_model::automerge::sync::State::new();
         let hello = kring_model::automerge::sync::SyncDoc::generate_sync_message(&doc.sync(), &mut state).unwrap();
         send.write_all(&frame::encode(&Message::Sync {
             network: network.clone(),
+            chapter: String::new(),
             data: hello.encode(),
             signatures: vec![],
         }))

@@ -68,7 +68,7 @@ async fn misbehaving_member_devices_are_dropped_and_honest_ones_still_sync() {
         .unwrap();
     let before = resident_mb();
 
-    let open = Message::Open { network: id.clone() };
+    let open = Message::Open { network: id.clone(), chapter: String::new() };
     let mut attacks = tokio::task::JoinSet::new();
     for (n, key) in rogue.into_iter().enumerate() {
         let (addr, open) = (node.addr(), open.clone());

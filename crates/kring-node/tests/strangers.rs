@@ -84,7 +84,7 @@ async fn strangers_and_a_member() {
 
     let payloads = Arc::new(Payloads {
         network: network.clone(),
-        huge_name: frame::encode(&Message::Open { network: "n".repeat(16 * 1024 * 1024) }),
+        huge_name: frame::encode(&Message::Open { network: "n".repeat(16 * 1024 * 1024), chapter: String::new() }),
         junk: vec![0xa5; 1 << 20],
     });
     let mut devices = Vec::new();

@@ -45,9 +45,27 @@ fn staged(networks: &Path, id: &str, stage: &str) -> PathBuf {
     networks.join(format!(".{id}.chapter-{stage}"))
 }
 
-/// Writes the new chapter of network `id` beside the old one and switches to it (see the
-/// module's comment). Returns the new chapter's store.
-pub(crate) fn switch(
+impl NetworkStore {
+    /// Switches this network to a new chapter (`doc`), crash-safe (see the module's comment),
+    /// and returns the new chapter's store. The old chapter's folder is deleted or archived as
+    /// `old` says.
+    pub fn switch_chapter(
+        self,
+        doc: &mut AutoCommit,
+        handoff: Option<&[u8]>,
+        old: &OldChapter,
+    ) -> Result<NetworkStore> {
+        let dir = self.dir().to_path_buf();
+        // The old log's file handle closes here: Windows renames no folder with an open file.
+        drop(self);
+        let networks = dir.parent().expect("a network directory has a parent");
+        let id = dir.file_name().expect("a network directory has a name").to_string_lossy();
+        switch(networks, &id, doc, handoff, old)
+    }
+}
+
+/// Writes the new chapter of network `id` beside the old one and switches to it.
+fn switch(
     networks: &Path,
     id: &str,
     doc: &mut AutoCommit,

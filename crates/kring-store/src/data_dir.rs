@@ -88,23 +88,6 @@ impl DataDir {
         NetworkStore::create(&dir, doc)
     }
 
-    /// Switches network `id` to a new chapter (`doc`), crash-safe: see
-    /// [`crate::chapter_switch`]. The caller has closed the old chapter's store; the old
-    /// chapter's folder is deleted or archived as `old` says.
-    pub fn switch_chapter(
-        &self,
-        id: &str,
-        doc: &mut AutoCommit,
-        handoff: Option<&[u8]>,
-        old: &crate::OldChapter,
-    ) -> Result<NetworkStore> {
-        let dir = self.network_dir(id)?;
-        if !dir.is_dir() {
-            return Err(StoreError::UnknownNetwork(id.to_string()));
-        }
-        crate::chapter_switch::switch(&self.root.join(NETWORKS_DIR), id, doc, handoff, old)
-    }
-
     pub fn open_network(&self, id: &str) -> Result<(NetworkStore, AutoCommit, LoadReport)> {
         let dir = self.network_dir(id)?;
         if !dir.is_dir() {

@@ -23,6 +23,11 @@ fn chapter_on_disk(root: &Path) -> String {
     doc.get(ROOT, "chapter").unwrap().unwrap().0.as_str().unwrap().to_string()
 }
 
+fn switch(data: &DataDir, id: &str, handoff: Option<&[u8]>, old: &OldChapter) -> kring_store::NetworkStore {
+    let (store, _, _) = data.open_network(id).unwrap();
+    store.switch_chapter(&mut doc_saying("new"), handoff, old).unwrap()
+}
+
 /// Every entry of `networks/` besides the network's own folder.
 fn leftovers(root: &Path) -> Vec<String> {
     fs::read_dir(root.join(NETWORKS_DIR))
@@ -47,8 +52,7 @@ fn a_switch_replaces_the_chapter_and_deletes_every_file_of_the_old_one() {
     let root = on_old_chapter();
     {
         let data = DataDir::open(root.path()).unwrap();
-        let store =
-            data.switch_chapter(NETWORK, &mut doc_saying("new"), Some(b"hand-off"), &OldChapter::Delete).unwrap();
+        let store = switch(&data, NETWORK, Some(b"hand-off"), &OldChapter::Delete);
         assert_eq!(store.read_handoff().as_deref(), Some(&b"hand-off"[..]));
         assert_eq!(store.read_sync_state("ab12"), None, "sync states were the old chapter's");
         assert!(data.read_view_cache(NETWORK).is_none());
@@ -65,7 +69,7 @@ fn the_old_history_is_archived_only_when_asked() {
     {
         let data = DataDir::open(root.path()).unwrap();
         let keep = OldChapter::Archive { name: "plg-rekenen-hoofdstuk-1".into() };
-        data.switch_chapter(NETWORK, &mut doc_saying("new"), None, &keep).unwrap();
+        switch(&data, NETWORK, None, &keep);
     }
     assert_eq!(chapter_on_disk(root.path()), "new");
     let archived = root.path().join(ARCHIVE_DIR).join("plg-rekenen-hoofdstuk-1");
@@ -81,7 +85,7 @@ fn a_crash_at_any_step_of_a_switch_leaves_one_chapter_and_the_next_start_finishe
         // A finished switch of a second network gives a complete new-chapter folder to move.
         let data = DataDir::open(root).unwrap();
         data.create_network("scratch", &mut doc_saying("scratch")).unwrap();
-        data.switch_chapter("scratch", &mut doc_saying("new"), None, &OldChapter::Delete).unwrap();
+        switch(&data, "scratch", None, &OldChapter::Delete);
         drop(data);
         root.join(NETWORKS_DIR).join("scratch")
     };

@@ -13,6 +13,7 @@ use automerge::{AutoCommit, ChangeHash};
 use iroh_base::SecretKey;
 use kring_model::trust::RuleBook;
 
+use crate::chapter::NextChapter;
 use crate::signed::{self, Distrust, SignatureBook};
 use crate::untrusted::catch_automerge_panic;
 use crate::wire::{Message, PeerAddr};
@@ -52,6 +53,20 @@ pub trait Library {
     fn replica(&mut self, network: &str) -> Option<Replica<'_>>;
     /// Whether `device` may sync `network`: it is a device of a current member.
     fn may_sync(&mut self, network: &str, device: &str) -> bool;
+    /// The chapter of `network` this device holds (empty for a network's first chapter).
+    fn chapter(&mut self, network: &str) -> Option<String> {
+        self.document(network).map(|doc| kring_model::chapter_id_of(doc))
+    }
+    /// For a member device still on chapter `behind` of `network`: the way to the chapter this
+    /// device holds, if it came from that one. (A library that never switches has none.)
+    fn next_chapter(&mut self, _network: &str, _behind: &str) -> Option<NextChapter> {
+        None
+    }
+    /// Member device `from` offered the next chapter of `network`: check it and switch to it.
+    /// `Err` says why it was not taken.
+    fn take_next_chapter(&mut self, _network: &str, _from: &str, _next: NextChapter) -> Result<(), String> {
+        Err("this device does not switch chapters".into())
+    }
     /// What [`PeerConnection::sync_state`] gave at the end of the last connection with `device`,
     /// so that reconnecting costs a few hundred bytes instead of a summary of all history.
     fn saved_sync_state(&mut self, network: &str, device: &str) -> Option<Vec<u8>>;
@@ -74,6 +89,11 @@ pub enum Event {
     /// The peer sent changes that Kring refuses (unsigned, or breaking the rules). Nothing of
     /// them was kept, and the connection is closed.
     Distrusted { network: String, reason: Distrust },
+    /// This device switched to the network's next chapter, which the peer gave it.
+    Switched { network: String },
+    /// The peer holds the network in another chapter, and neither side could show the way from
+    /// the other's: nothing is synced.
+    OtherChapter { network: String },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -84,10 +104,14 @@ pub enum ProtocolError {
     BadSyncMessage { network: String, reason: String },
     #[error("{0}")]
     Distrusted(Distrust),
+    #[error("the peer offered a next chapter of network {network} that Kring does not take: {reason}")]
+    BadChapter { network: String, reason: String },
 }
 
 /// Automerge sync state for one network with one peer.
 struct NetworkSync {
+    /// The chapter both sides hold; messages for another are stale and ignored.
+    chapter: String,
     state: sync::State,
     /// The peer told us it will not sync this network (or we stopped it).
     closed: bool,
@@ -122,8 +146,9 @@ impl PeerConnection {
             self.events.push_back(Event::Refused { network: network.to_string() });
             return;
         }
-        self.outbox.push_back(Message::Open { network: network.to_string() });
-        self.start(network, library);
+        let chapter = library.chapter(network).unwrap_or_default();
+        self.outbox.push_back(Message::Open { network: network.to_string(), chapter: chapter.clone() });
+        self.start(network, chapter, library);
         // A fresh state, or one this device saved: nothing a peer said yet.
         let _ = self.generate(network, library);
     }
@@ -132,24 +157,57 @@ impl PeerConnection {
     /// connection.
     pub fn receive(&mut self, message: Message, library: &mut impl Library) -> Result<(), ProtocolError> {
         match message {
-            Message::Open { network } => {
-                if library.may_sync(&network, &self.remote) && library.document(&network).is_some() {
+            Message::Open { network, chapter } => {
+                if !library.may_sync(&network, &self.remote) || library.document(&network).is_none() {
+                    self.refuse(&network);
+                    return Ok(());
+                }
+                let ours = library.chapter(&network).unwrap_or_default();
+                if chapter != ours {
+                    self.set_aside(&network, chapter.clone());
+                    self.show_the_way(&network, &chapter, ours, library);
+                } else if !self.is_open(&network) || self.networks[&network].chapter != ours {
                     // No reply yet: the dialer's first sync message follows its open at once,
                     // and answering that alone saves a redundant round.
                     // Opened again after a refusal: the device may have joined since (its
                     // node opens the network on connections it already had).
-                    if !self.is_open(&network) {
-                        self.start(&network, library);
-                    }
-                } else {
-                    self.refuse(&network);
+                    self.start(&network, ours, library);
                 }
             }
-            Message::Sync { network, data, signatures } => {
+            Message::Chapter { network, chapter } => {
+                if self.networks.contains_key(&network) && library.may_sync(&network, &self.remote) {
+                    self.set_aside(&network, chapter.clone());
+                    match library.next_chapter(&network, &chapter) {
+                        Some(next) => self.outbox.push_back(Message::NextChapter { network, next: Box::new(next) }),
+                        None => self.events.push_back(Event::OtherChapter { network }),
+                    }
+                }
+            }
+            Message::NextChapter { network, next } => {
+                if !library.may_sync(&network, &self.remote) {
+                    self.refuse(&network);
+                    return Ok(());
+                }
+                if let Err(reason) = library.take_next_chapter(&network, &self.remote, *next) {
+                    return Err(ProtocolError::BadChapter { network, reason });
+                }
+                self.events.push_back(Event::Switched { network: network.clone() });
+                self.networks.remove(&network);
+                self.open(&network, library);
+            }
+            Message::Sync { network, chapter, data, signatures } => {
                 let Some(entry) = self.networks.get(&network) else {
                     return Err(ProtocolError::NotOpen(network));
                 };
-                if entry.closed {
+                // A message for a chapter this side no longer syncs with the peer: on its way
+                // before a switch.
+                if entry.closed || entry.chapter != chapter {
+                    return Ok(());
+                }
+                if library.chapter(&network).as_deref() != Some(chapter.as_str()) {
+                    // This side switched since: open the network again in its new chapter.
+                    self.networks.remove(&network);
+                    self.open(&network, library);
                     return Ok(());
                 }
                 if !library.may_sync(&network, &self.remote) {
@@ -223,7 +281,11 @@ impl PeerConnection {
     /// send the peer what it lacks.
     pub fn local_change(&mut self, network: &str, library: &mut impl Library) {
         if self.is_open(network) {
-            if library.may_sync(network, &self.remote) {
+            if library.chapter(network).as_deref() != Some(self.networks[network].chapter.as_str()) {
+                // This side switched to a new chapter: open the network again in it.
+                self.networks.remove(network);
+                self.open(network, library);
+            } else if library.may_sync(network, &self.remote) {
                 // A peer's message that makes generating fail already failed when it arrived
                 // (answering it generates too) and cost it the network there.
                 let _ = self.generate(network, library);
@@ -269,17 +331,37 @@ impl PeerConnection {
         self.networks.iter().filter(|(_, entry)| !entry.closed).map(|(network, _)| network.as_str())
     }
 
-    fn start(&mut self, network: &str, library: &mut impl Library) {
+    fn start(&mut self, network: &str, chapter: String, library: &mut impl Library) {
         // A damaged saved state only costs a full summary, so it is simply not used.
         let saved = library.saved_sync_state(network, &self.remote);
         let state = saved.and_then(|bytes| sync::State::decode(&bytes).ok()).unwrap_or_default();
-        self.networks.insert(network.to_string(), NetworkSync { state, closed: false, reported_in_sync: false });
+        let entry = NetworkSync { chapter, state, closed: false, reported_in_sync: false };
+        self.networks.insert(network.to_string(), entry);
+    }
+
+    /// The peer holds `network` in `their` chapter, not ours: nothing is synced until one side
+    /// has switched and opens it again.
+    fn set_aside(&mut self, network: &str, their: String) {
+        let entry = NetworkSync { chapter: their, state: sync::State::new(), closed: true, reported_in_sync: false };
+        self.networks.insert(network.to_string(), entry);
+    }
+
+    /// Answers an open of `network` in chapter `theirs`, which is not `ours`: with the next
+    /// chapter, if this side came from theirs, or else by naming ours (a peer that came from
+    /// ours then shows the way).
+    fn show_the_way(&mut self, network: &str, theirs: &str, ours: String, library: &mut impl Library) {
+        let network = network.to_string();
+        match library.next_chapter(&network, theirs) {
+            Some(next) => self.outbox.push_back(Message::NextChapter { network, next: Box::new(next) }),
+            None => self.outbox.push_back(Message::Chapter { network, chapter: ours }),
+        }
     }
 
     /// Stops syncing `network` with this peer. The peer's own sync messages that are already on
     /// their way are then ignored, not treated as a protocol error.
     fn refuse(&mut self, network: &str) {
         let entry = self.networks.entry(network.to_string()).or_insert_with(|| NetworkSync {
+            chapter: String::new(),
             state: sync::State::new(),
             closed: true,
             reported_in_sync: false,
@@ -329,7 +411,8 @@ impl PeerConnection {
                 }
             };
             let data = message.encode();
-            self.outbox.push_back(Message::Sync { network: network.to_string(), data, signatures });
+            let chapter = entry.chapter.clone();
+            self.outbox.push_back(Message::Sync { network: network.to_string(), chapter, data, signatures });
         }
         let in_sync = heads_agree(&entry.state, &replica.doc.get_heads());
         if in_sync && !entry.reported_in_sync {

@@ -95,8 +95,13 @@ mod tests {
 
     fn sample() -> Vec<Message> {
         vec![
-            Message::Open { network: "n1".into() },
-            Message::Sync { network: "n1".into(), data: vec![0x42, 1, 2, 3], signatures: vec![] },
+            Message::Open { network: "n1".into(), chapter: String::new() },
+            Message::Sync {
+                network: "n1".into(),
+                chapter: String::new(),
+                data: vec![0x42, 1, 2, 3],
+                signatures: vec![],
+            },
             Message::Refused { network: "n2".into() },
         ]
     }
@@ -119,7 +124,12 @@ mod tests {
 
     #[test]
     fn a_partly_received_frame_tells_its_progress() {
-        let frame = encode(&Message::Sync { network: "n1".into(), data: vec![7; 1000], signatures: vec![] });
+        let frame = encode(&Message::Sync {
+            network: "n1".into(),
+            chapter: String::new(),
+            data: vec![7; 1000],
+            signatures: vec![],
+        });
         let mut reader = FrameReader::default();
         assert_eq!(reader.pending(), None);
         reader.push(&frame[..504]);
@@ -139,14 +149,17 @@ mod tests {
 
     #[test]
     fn a_raised_limit_takes_the_frame_the_small_one_refused() {
-        let stream: Vec<u8> = [Message::Open { network: "n1".into() }, Message::Refused { network: "n".repeat(1000) }]
-            .iter()
-            .flat_map(encode)
-            .collect();
+        let stream: Vec<u8> = [
+            Message::Open { network: "n1".into(), chapter: String::new() },
+            Message::Refused { network: "n".repeat(1000) },
+        ]
+        .iter()
+        .flat_map(encode)
+        .collect();
         for raise in [false, true] {
             let mut reader = FrameReader::with_limit(256);
             reader.push(&stream);
-            assert_eq!(reader.next_message(), Ok(Some(Message::Open { network: "n1".into() })));
+            assert_eq!(reader.next_message(), Ok(Some(Message::Open { network: "n1".into(), chapter: String::new() })));
             if raise {
                 reader.set_limit(MAX_FRAME);
                 assert!(matches!(reader.next_message(), Ok(Some(Message::Refused { .. }))));

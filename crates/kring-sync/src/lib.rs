@@ -2,12 +2,14 @@
 //! stream per peer connection, with access checks on every message. No sockets, no async —
 //! drivers (iroh in the node, in-memory pipes in tests and simulations) move the bytes.
 
+pub mod chapter;
 pub mod connection;
 pub mod frame;
 pub mod signed;
 pub mod untrusted;
 pub mod wire;
 
+pub use chapter::{Handoff, NextChapter};
 pub use connection::{Checks, Event, Library, PeerConnection, ProtocolError, Replica};
 pub use frame::{FrameError, FrameReader, MAX_FRAME};
 pub use signed::{Distrust, SignatureBook, Signed};

@@ -283,16 +283,16 @@ fn exchange(
 fn unsigned_changes_and_changes_signed_by_another_device_are_refused() {
     let chris_key = iroh_base::SecretKey::from_bytes(&[3; 32]);
     let strip = |message: Message| match message {
-        Message::Sync { network, data, .. } => Message::Sync { network, data, signatures: vec![] },
+        Message::Sync { network, chapter, data, .. } => Message::Sync { network, chapter, data, signatures: vec![] },
         other => other,
     };
     let resign = move |message: Message| match message {
-        Message::Sync { network, data, signatures } => {
+        Message::Sync { network, chapter, data, signatures } => {
             let signatures = signatures
                 .iter()
                 .map(|s| kring_sync::signed::sign(&chris_key, &automerge::ChangeHash(s.change)))
                 .collect();
-            Message::Sync { network, data, signatures }
+            Message::Sync { network, chapter, data, signatures }
         }
         other => other,
     };

@@ -67,19 +67,27 @@ fn a_stranger_is_refused_and_receives_no_document_bytes() {
     let network = world.network_id();
     let stranger = format!("{:064x}", 999);
     let mut at_anna = PeerConnection::new(stranger);
-    at_anna.receive(Message::Open { network: network.clone() }, &mut world.peers[0]).unwrap();
+    at_anna.receive(Message::Open { network: network.clone(), chapter: String::new() }, &mut world.peers[0]).unwrap();
     // The only answer is a refusal, the same as for a network that does not exist.
     assert_eq!(at_anna.poll_transmit(), Some(Message::Refused { network: network.clone() }));
     assert_eq!(at_anna.poll_transmit(), None);
-    at_anna.receive(Message::Open { network: "no-such-network".into() }, &mut world.peers[0]).unwrap();
+    at_anna
+        .receive(Message::Open { network: "no-such-network".into(), chapter: String::new() }, &mut world.peers[0])
+        .unwrap();
     assert_eq!(at_anna.poll_transmit(), Some(Message::Refused { network: "no-such-network".into() }));
     // Sync messages after the refusal are ignored; without any open they are a violation.
     at_anna
-        .receive(Message::Sync { network: network.clone(), data: vec![0x42], signatures: vec![] }, &mut world.peers[0])
+        .receive(
+            Message::Sync { network: network.clone(), chapter: String::new(), data: vec![0x42], signatures: vec![] },
+            &mut world.peers[0],
+        )
         .unwrap();
     assert_eq!(at_anna.poll_transmit(), None);
     let err = at_anna
-        .receive(Message::Sync { network: "other".into(), data: vec![0x42], signatures: vec![] }, &mut world.peers[0])
+        .receive(
+            Message::Sync { network: "other".into(), chapter: String::new(), data: vec![0x42], signatures: vec![] },
+            &mut world.peers[0],
+        )
         .unwrap_err();
     assert!(matches!(err, ProtocolError::NotOpen(_)));
     assert_eq!(at_anna.poll_transmit(), None);

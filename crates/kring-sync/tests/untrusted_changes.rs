@@ -76,8 +76,10 @@ fn changes_automerge_fails_on_half_way_cost_the_connection_and_leave_the_saved_d
     let mut error = None;
     while let Some(recorded) = reader.next_frame::<RecordedMessage>().unwrap() {
         let message = match recorded {
-            RecordedMessage::Open { network } => Message::Open { network },
-            RecordedMessage::Sync { network, data } => Message::Sync { network, data, signatures: vec![] },
+            RecordedMessage::Open { network } => Message::Open { network, chapter: String::new() },
+            RecordedMessage::Sync { network, data } => {
+                Message::Sync { network, chapter: String::new(), data, signatures: vec![] }
+            }
         };
         let result = connection.receive(message, &mut device);
         while connection.poll_transmit().is_some() {}
@@ -111,7 +113,7 @@ fn a_summary_automerge_divides_by_zero_on_costs_the_connection_and_changes_nothi
     let network = device.network.id().to_string();
     let heads = device.network.heads();
     let mut connection = PeerConnection::new(MEMBER);
-    connection.receive(Message::Open { network: network.clone() }, &mut device).unwrap();
+    connection.receive(Message::Open { network: network.clone(), chapter: String::new() }, &mut device).unwrap();
 
     // A first message from a device that holds the network's first change, with a summary of
     // its other changes that claims an entry but has no bits (leb128: 1 entry, 0 bits per
@@ -120,8 +122,10 @@ fn a_summary_automerge_divides_by_zero_on_costs_the_connection_and_changes_nothi
     let mut message = AutoCommit::new().sync().generate_sync_message(&mut sync::State::new()).unwrap();
     message.heads = vec![first_change];
     message.have = vec![sync::Have { last_sync: vec![], bloom: BloomFilter::try_from(&[1u8, 0, 1][..]).unwrap() }];
-    let result = connection
-        .receive(Message::Sync { network: network.clone(), data: message.encode(), signatures: vec![] }, &mut device);
+    let result = connection.receive(
+        Message::Sync { network: network.clone(), chapter: String::new(), data: message.encode(), signatures: vec![] },
+        &mut device,
+    );
 
     assert!(matches!(result, Err(ProtocolError::BadSyncMessage { .. })), "{result:?}");
     assert_eq!(connection.open_networks().count(), 0, "the connection stopped syncing the network");

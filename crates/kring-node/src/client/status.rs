@@ -127,7 +127,10 @@ impl SyncStatus {
                 self.peers.entry(endpoint.clone()).or_default().refused = true;
                 None
             }
-            NodeEvent::MemberJoined { network, .. } => Some(network.clone()),
+            NodeEvent::MemberJoined { network, .. } | NodeEvent::ChapterSwitched { network, .. } => {
+                Some(network.clone())
+            }
+            NodeEvent::OtherChapter { .. } => None,
             // The reach shown comes from the relay's state (see the backend), not DNS.
             NodeEvent::JoinRefused { .. } | NodeEvent::Internet { .. } => None,
             NodeEvent::Distrusted { network, endpoint, member, breach, .. } => {

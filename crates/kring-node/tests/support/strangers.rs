@@ -22,7 +22,7 @@ pub fn frame(message: Message) -> Vec<u8> {
 }
 
 pub fn open(network: &str) -> Vec<u8> {
-    frame(Message::Open { network: network.to_string() })
+    frame(Message::Open { network: network.to_string(), chapter: String::new() })
 }
 
 /// What one stranger tries.

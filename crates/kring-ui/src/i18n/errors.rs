@@ -228,6 +228,11 @@ fn protocol_error(l: Language, err: &ProtocolError) -> String {
             format!("De andere laptop stuurde een wijziging die Kring weigert: {}", breach_of(l, distrust)),
             format!("The other laptop sent a change Kring refuses: {}", breach_of(l, distrust)),
         ),
+        ProtocolError::BadChapter { .. } => say(
+            l,
+            "De andere laptop bood een nieuw hoofdstuk aan dat Kring niet vertrouwt; je blijft in het huidige.".into(),
+            "The other laptop offered a new chapter Kring does not trust; you stay in the current one.".into(),
+        ),
     }
 }
 
@@ -632,6 +637,7 @@ mod tests {
             NodeError::Frame(FrameError::Malformed("x".into())),
             NodeError::Protocol(ProtocolError::NotOpen(id())),
             NodeError::Protocol(ProtocolError::BadSyncMessage { network: id(), reason: "x".into() }),
+            NodeError::Protocol(ProtocolError::BadChapter { network: id(), reason: "x".into() }),
             NodeError::NotAnAddress("hallo".into()),
             NodeError::DeviceLinkNotInvite,
             NodeError::InviteNotDeviceLink,

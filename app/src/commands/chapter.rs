@@ -1,0 +1,81 @@
+//! `kring chapter new|show` and `kring erase`: a new chapter of a network, with or without
+//! something erased for everyone. The switch happens on this laptop at once; other laptops take
+//! the new chapter the next time they sync with one that has it.
+
+use anyhow::{Context, Result, bail};
+use kring_model::{ChapterInfo, Erasure, FactorId, MemberId, QuestionId, RoundId, SessionId, TextField};
+use kring_store::DataDir;
+use serde_json::{Value, json};
+
+use crate::cli::{ChapterCommand, EraseArgs};
+use crate::local_network::LocalNetwork;
+
+pub fn run(command: ChapterCommand, data: &DataDir) -> Result<Value> {
+    match command {
+        ChapterCommand::New { network, keep_history } => {
+            let local = LocalNetwork::open(data, network.network.as_deref())?;
+            start(local, data, &[], keep_history)
+        }
+        ChapterCommand::Show(network) => {
+            let local = LocalNetwork::open(data, network.network.as_deref())?;
+            Ok(describe(local.open.network.id().as_str(), &local.open.network.chapter()))
+        }
+    }
+}
+
+pub fn erase(network: Option<&str>, what: &EraseArgs, data: &DataDir) -> Result<Value> {
+    let local = LocalNetwork::open(data, network)?;
+    let erasure = erasure(what)?;
+    start(local, data, std::slice::from_ref(&erasure), false)
+}
+
+/// Begins the next chapter of the network and switches this laptop to it.
+pub fn start(local: LocalNetwork, data: &DataDir, erase: &[Erasure], keep_history: bool) -> Result<Value> {
+    let id = local.open.network.id().to_string();
+    let switched = kring_node::chapters::start(local.open, data.device_key(), erase, keep_history)
+        .with_context(|| format!("network {id} did not get a new chapter"))?;
+    let mut described = describe(&id, &switched.network.chapter());
+    described["old_history_kept"] = json!(keep_history && erase.is_empty());
+    Ok(described)
+}
+
+fn describe(network: &str, chapter: &ChapterInfo) -> Value {
+    json!({
+        "network": network,
+        "chapter": chapter.number,
+        "chapter_id": chapter.id,
+        "started_by": chapter.started_by,
+        "started_at": chapter.started_at,
+        "erased": chapter.erased,
+    })
+}
+
+fn erasure(what: &EraseArgs) -> Result<Erasure> {
+    if let Some(session) = &what.session {
+        return Ok(Erasure::Session(SessionId::new(session)));
+    }
+    if let Some(question) = &what.question {
+        return Ok(Erasure::Question(QuestionId::new(question)));
+    }
+    if let Some(comment) = &what.comment {
+        let [round, member, factor] = comment.split(':').collect::<Vec<_>>()[..] else {
+            bail!("--comment takes ROUND:MEMBER:FACTOR, not '{comment}'");
+        };
+        return Ok(Erasure::Comment {
+            round: RoundId::new(round),
+            member: MemberId::new(member),
+            factor: FactorId::new(factor),
+        });
+    }
+    let (Some(text), Some(from), Some(to)) = (&what.text, what.from, what.to) else {
+        bail!("say what to erase: --session, --question, --comment, or --text with --from and --to");
+    };
+    let field = match text.split_once(':') {
+        Some(("notes", session)) => TextField::Notes(SessionId::new(session)),
+        Some(("agenda", session)) => TextField::Agenda(SessionId::new(session)),
+        Some(("details", question)) => TextField::Details(QuestionId::new(question)),
+        Some(("insights", question)) => TextField::Insights(QuestionId::new(question)),
+        _ => bail!("--text takes notes:SESSION, agenda:SESSION, details:QUESTION or insights:QUESTION, not '{text}'"),
+    };
+    Ok(Erasure::Passage { field, from, to })
+}

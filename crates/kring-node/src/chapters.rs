@@ -1,0 +1,111 @@
+//! Starting a network's next chapter on this laptop, and taking one from another member (see
+//! `docs/chapters.md`). Both end in the same crash-safe switch on disk
+//! ([`kring_store::NetworkStore::switch_chapter`]).
+
+use iroh::SecretKey;
+use kring_model::automerge::ChangeHash;
+use kring_model::{Erasure, Network, Role};
+use kring_store::OldChapter;
+use kring_sync::signed::Signed;
+use kring_sync::{Handoff, NextChapter, SignatureBook};
+
+use crate::error::{NodeError, Result};
+use crate::networks::OpenNetwork;
+use crate::whole_network::{self, Unusable};
+
+/// Why a next chapter offered by another member is not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum Unfit {
+    #[error("its hand-off is for another network or chapter")]
+    NotOurs,
+    #[error("its hand-off is not signed by a device of a current coordinator")]
+    NotByCoordinator,
+    #[error("it holds {0}")]
+    Unusable(#[from] Unusable),
+    #[error("its first change is not the one the hand-off names")]
+    OtherBeginning,
+    #[error("this laptop is not a member of it")]
+    NotAMember,
+}
+
+/// A next chapter, checked and ready to switch to.
+pub struct Checked {
+    network: Network,
+    handoff: Handoff,
+    signatures: SignatureBook,
+}
+
+/// Begins the next chapter of `open` as the coordinator this laptop is, without `erase`, and
+/// switches to it. The old chapter is deleted, or archived when `keep_history` is asked and
+/// nothing was erased.
+pub fn start(mut open: OpenNetwork, key: &SecretKey, erase: &[Erasure], keep_history: bool) -> Result<OpenNetwork> {
+    let device = key.public().to_string();
+    let me = open.member_for_device(&device)?.ok_or(NodeError::NotAMember)?;
+    let from = open.network.chapter();
+    let mut next = open.network.start_chapter(&me, &device, erase)?;
+    let to = next.chapter_id();
+    let first = first_change(&mut next).expect("a chapter just begun has its first change");
+    let handoff = Handoff::sign(key, open.network.id().as_str(), &from.id, &to, first);
+    let old = match keep_history && erase.is_empty() {
+        true => OldChapter::Archive { name: format!("{}-{}", open.network.id(), from.number) },
+        false => OldChapter::Delete,
+    };
+    switch(open, Checked { network: next, handoff, signatures: SignatureBook::default() }, &device, &old)
+}
+
+/// Checks a next chapter that member device `from` offered for `open`: the hand-off leads from
+/// the chapter this laptop is on, and is signed by a device of a coordinator of it; the
+/// chapter begins with the change it names, made by that device; every change in it is signed
+/// and keeps the rules; and this laptop is a member of it.
+pub fn check(open: &mut OpenNetwork, next: NextChapter, device: &str) -> std::result::Result<Checked, Unfit> {
+    let NextChapter { handoff, document, signatures } = next;
+    let network_id = open.network.id().to_string();
+    if handoff.network != network_id || handoff.from != open.network.chapter_id() || !handoff.verifies() {
+        return Err(Unfit::NotOurs);
+    }
+    let signer =
+        open.network.members().ok().and_then(|members| {
+            members.into_values().find(|m| m.is_current() && m.devices.contains_key(&handoff.device))
+        });
+    if signer.is_none_or(|member| member.role != Role::Coordinator) {
+        return Err(Unfit::NotByCoordinator);
+    }
+    let (mut network, signatures) = whole_network::check(&document, &signatures, &network_id)?;
+    let first = first_change(&mut network);
+    let made_by = first.and_then(|first| network.doc_mut().get_change_by_hash(&first).map(|c| c.actor_id().clone()));
+    let by_signer =
+        made_by.and_then(|actor| kring_model::trust::device_of_actor(&actor)) == Some(handoff.device.clone());
+    if first != Some(handoff.first_change()) || network.chapter_id() != handoff.to || !by_signer {
+        return Err(Unfit::OtherBeginning);
+    }
+    if network.member_for_device(device).ok().flatten().is_none() {
+        return Err(Unfit::NotAMember);
+    }
+    Ok(Checked { network, handoff, signatures })
+}
+
+/// Switches `open` to the checked chapter, on disk first (see
+/// [`kring_store::NetworkStore::switch_chapter`]).
+pub fn switch(open: OpenNetwork, mut checked: Checked, device: &str, old: &OldChapter) -> Result<OpenNetwork> {
+    let handoff = checked.handoff.encode();
+    let store = open.store.switch_chapter(checked.network.doc_mut(), Some(&handoff), old)?;
+    let mut switched = OpenNetwork::new(checked.network, store, device);
+    switched.signatures.take_accepted(&mut checked.signatures);
+    switched.persist()?;
+    crate::client::first_paint::keep_new(&switched.store, &switched.network, device);
+    Ok(switched)
+}
+
+/// What a member still on the chapter this laptop came from needs: the hand-off, and the
+/// whole chapter with its signatures.
+pub fn way_from(open: &mut OpenNetwork, key: &SecretKey, behind: &str) -> Option<NextChapter> {
+    let handoff = open.handoff.clone().filter(|handoff| handoff.from == behind)?;
+    let document = kring_store::save_checked(open.network.doc_mut());
+    let signatures: Vec<Signed> = open.sign_whole(key)?;
+    Some(NextChapter { handoff, document, signatures })
+}
+
+/// The hash of a chapter's first change: the one change with no history.
+fn first_change(network: &mut Network) -> Option<ChangeHash> {
+    network.doc_mut().get_changes_meta(&[]).into_iter().find(|meta| meta.deps.is_empty()).map(|meta| meta.hash)
+}

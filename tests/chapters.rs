@@ -1,0 +1,239 @@
+//! New chapters against the real `kring` binary: what a coordinator erases leaves every laptop
+//! (through a third one too), a member removed with a new chapter gets nothing of it, and a
+//! laptop killed at any moment of a switch is on one chapter afterwards with nothing lost.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::serving::{LOOPBACK, Serving, sync};
+use common::*;
+use kring_model::automerge::legacy::OpType;
+use kring_model::automerge::{AutoCommit, ScalarValue};
+use serde_json::Value;
+
+/// Anna (coordinator) and `names.len()` members who joined with one ticket; returns the
+/// network id and each member's id.
+fn network_of(anna: &Path, members: &[(&Path, &str)]) -> (String, Vec<String>) {
+    let (network, _) = create_network(anna);
+    let serving = Serving::start(anna, &["--invite", "--max-uses", "9"]);
+    let ticket = serving.first_line["ticket"].as_str().unwrap().to_string();
+    let ids = members
+        .iter()
+        .map(|(data, name)| {
+            let mut args = vec!["join", &ticket, "--me", name, "--timeout", "15"];
+            args.extend(LOOPBACK);
+            id(&ok(data, &args), "member")
+        })
+        .collect();
+    assert!(serving.stop());
+    (network, ids)
+}
+
+/// `data` syncs once with whichever member laptop is serving now (only `server` is).
+fn sync_with(server: &Path, data: &Path) -> Value {
+    let serving = Serving::start(server, &[]);
+    let synced = sync(data);
+    assert!(serving.stop());
+    synced
+}
+
+fn chapter_of(data: &Path) -> u64 {
+    ok(data, &["chapter", "show"])["chapter"].as_u64().unwrap()
+}
+
+/// Every file under `dir`.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() { found.extend(files(&path)) } else { found.push(path) }
+    }
+    found
+}
+
+/// The files under `dir` whose bytes hold `marker`.
+fn grep(dir: &Path, marker: &str) -> Vec<PathBuf> {
+    files(dir)
+        .into_iter()
+        .filter(|file| std::fs::read(file).unwrap().windows(marker.len()).any(|w| w == marker.as_bytes()))
+        .collect()
+}
+
+/// Whether any change in the history of the network saved in `data` wrote `marker`: the
+/// snapshot is compressed, and text is stored a character per operation, so the bytes on disk
+/// alone do not tell. (The values each change wrote, one after another, do.)
+fn history_mentions(data: &Path, network: &str, marker: &str) -> bool {
+    let store = kring_store::DataDir::open(data).unwrap();
+    let (_, mut doc, _): (_, AutoCommit, _) = store.open_network(network).unwrap();
+    doc.get_changes(&[]).iter().any(|change| {
+        let written: String = change
+            .decode()
+            .operations
+            .iter()
+            .filter_map(|op| match &op.action {
+                OpType::Put(ScalarValue::Str(text)) => Some(text.to_string()),
+                _ => None,
+            })
+            .collect();
+        written.contains(marker)
+    })
+}
+
+#[test]
+fn what_a_coordinator_erases_leaves_every_laptop_also_through_a_third_one() {
+    let dirs: Vec<_> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (anna, bram, cor, later) = (dirs[0].path(), dirs[1].path(), dirs[2].path(), dirs[3].path());
+    let (network, _) = network_of(anna, &[(bram, "Bram"), (cor, "Cor")]);
+
+    let marker = "ZORGLEERLING-Q7X";
+    let title = format!("Vertrouwelijk: {marker}");
+    let session =
+        id(&ok(anna, &["session", "add", "--title", &title, "--kind", "plg", "--date", "2026-12-01"]), "session");
+    let notes = format!("Dossier {marker} besproken");
+    ok(anna, &["session", "notes", "--session", &session, "--append", &notes]);
+    let kept =
+        id(&ok(anna, &["session", "add", "--title", "PLG 4", "--kind", "plg", "--date", "2026-12-08"]), "session");
+    for member in [bram, cor] {
+        sync_with(anna, member);
+        assert!(!grep(member, marker).is_empty() || history_mentions(member, &network, marker));
+    }
+
+    let erased = ok(anna, &["erase", "--session", &session]);
+    assert_eq!((erased["chapter"].as_u64(), erased["erased"].as_bool()), (Some(2), Some(true)), "{erased}");
+
+    // Bram takes the new chapter from Anna; Cor takes it from Bram, with Anna's laptop closed.
+    sync_with(anna, bram);
+    sync_with(bram, cor);
+    for (data, who) in [(anna, "Anna"), (bram, "Bram"), (cor, "Cor")] {
+        assert_eq!(chapter_of(data), 2, "{who}");
+        assert_eq!(grep(data, marker), Vec::<PathBuf>::new(), "{who}'s files");
+        assert!(!history_mentions(data, &network, marker), "{who}'s history");
+        let shown = ok(data, &["show"]);
+        let titles: Vec<&str> =
+            shown["sessions"].as_array().unwrap().iter().map(|s| s["title"].as_str().unwrap()).collect();
+        assert_eq!(titles, ["PLG 4"], "{who}: {titles:?}");
+        assert_eq!(shown["sessions"][0]["id"], kept.as_str());
+    }
+
+    // A bundle made afterwards, and a member who joins afterwards, hold nothing of it either.
+    let bundle = cor.join("netwerk.kring");
+    ok(cor, &["bundle", "export", bundle.to_str().unwrap()]);
+    assert!(grep(cor, marker).is_empty());
+    let (_, joined) = {
+        let serving = Serving::start(anna, &["--invite"]);
+        let ticket = serving.first_line["ticket"].as_str().unwrap().to_string();
+        let mut args = vec!["join", &ticket, "--me", "Dewi", "--timeout", "15"];
+        args.extend(LOOPBACK);
+        let joined = ok(later, &args);
+        assert!(serving.stop());
+        ((), joined)
+    };
+    assert_eq!(joined["network"], network.as_str());
+    assert_eq!(chapter_of(later), 2);
+    assert!(grep(later, marker).is_empty());
+    assert!(!history_mentions(later, &network, marker));
+}
+
+#[test]
+fn a_member_removed_with_a_new_chapter_gets_nothing_and_their_offline_writing_reaches_no_chapter() {
+    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (anna, bram, mark) = (dirs[0].path(), dirs[1].path(), dirs[2].path());
+    let (network, ids) = network_of(anna, &[(bram, "Bram"), (mark, "Mark")]);
+    let session =
+        id(&ok(anna, &["session", "add", "--title", "PLG 5", "--kind", "plg", "--date", "2026-12-01"]), "session");
+    sync_with(anna, bram);
+    sync_with(anna, mark);
+
+    let removed = ok(anna, &["member", "remove", "--member", &ids[1], "--new-chapter"]);
+    assert_eq!(removed["chapter"], 2, "{removed}");
+
+    // Mark, offline, writes in the old chapter, and passes it to Bram, who has not heard of
+    // the removal yet; then Bram meets Anna.
+    let marker = "MARK-SCHREEF-K4";
+    ok(mark, &["session", "notes", "--session", &session, "--append", marker]);
+    sync_with(mark, bram);
+    assert!(history_mentions(bram, &network, marker), "Bram took Mark's note in the old chapter");
+    sync_with(anna, bram);
+    assert_eq!(chapter_of(bram), 2);
+
+    // Mark's laptop is refused by both, and stays on the old chapter with nothing new.
+    sync_with(anna, mark);
+    sync_with(bram, mark);
+    assert_eq!(chapter_of(mark), 1);
+    for (data, who) in [(anna, "Anna"), (bram, "Bram")] {
+        assert_eq!(chapter_of(data), 2, "{who}");
+        assert!(!history_mentions(data, &network, marker), "{who} holds Mark's note");
+        assert!(grep(data, marker).is_empty(), "{who}'s files");
+        let notes = ok(data, &["show"])["sessions"][0]["notes"].as_str().unwrap().to_string();
+        assert!(!notes.contains(marker), "{who}: {notes}");
+    }
+}
+
+/// `kring chapter new` killed (SIGKILL) at random moments: the next start finds the laptop on
+/// the old chapter or the new one, never on neither, with every meeting there, and nothing of
+/// the switch left lying around.
+#[test]
+fn a_laptop_killed_at_any_moment_of_a_switch_is_on_one_chapter_with_nothing_lost() {
+    let template = tempfile::tempdir().unwrap();
+    let (network, _) = create_network(template.path());
+    for n in 0..40 {
+        let title = format!("Overleg {n}");
+        ok(template.path(), &["session", "add", "--title", &title, "--kind", "plg", "--date", "2026-12-01"]);
+    }
+    // How long an uninterrupted switch takes here, to spread the kills over it.
+    let probe = tempfile::tempdir().unwrap();
+    copy_dir(template.path(), probe.path());
+    let started = std::time::Instant::now();
+    ok(probe.path(), &["chapter", "new"]);
+    let whole = started.elapsed();
+
+    let mut landed = [0usize; 2];
+    for round in 0..100u64 {
+        let laptop = tempfile::tempdir().unwrap();
+        copy_dir(template.path(), laptop.path());
+        make_private(laptop.path());
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kring"))
+            .arg("--data-dir")
+            .arg(laptop.path())
+            .args(["chapter", "new"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // A spread of moments from the start of the process to a little past its end.
+        let at = whole.mul_f64((round * 7919 % 100) as f64 / 90.0);
+        std::thread::sleep(at);
+        let _ = child.kill();
+        child.wait().unwrap();
+
+        let chapter = chapter_of(laptop.path());
+        assert!(chapter == 1 || chapter == 2, "round {round}: chapter {chapter}");
+        landed[chapter as usize - 1] += 1;
+        let sessions = ok(laptop.path(), &["show"])["sessions"].as_array().unwrap().len();
+        assert_eq!(sessions, 40, "round {round}: every meeting is there");
+        let networks = laptop.path().join("networks");
+        let names: Vec<String> = std::fs::read_dir(&networks)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, std::slice::from_ref(&network), "round {round}: nothing of the switch left");
+        // And the laptop goes on: the next chapter can be begun.
+        assert_eq!(ok(laptop.path(), &["chapter", "new"])["chapter"], chapter + 1);
+    }
+    println!("killed during a switch of {whole:?}: {} on the old chapter, {} on the new", landed[0], landed[1]);
+    assert!(landed[0] > 0 && landed[1] > 0, "kills landed on both sides of the switch: {landed:?}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else if entry.file_name() != "kring.lock" {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
