@@ -237,3 +237,40 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn notes_written_offline_while_the_chapter_changed_reach_the_new_chapter() {
+    let dirs: Vec<_> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (anna, bram) = (dirs[0].path(), dirs[1].path());
+    let (_, _) = network_of(anna, &[(bram, "Bram")]);
+    let session =
+        id(&ok(anna, &["session", "add", "--title", "PLG 7", "--kind", "plg", "--date", "2026-12-01"]), "session");
+    ok(anna, &["session", "notes", "--session", &session, "--append", "Begin van het overleg."]);
+    sync_with(anna, bram);
+
+    // Anna begins a new chapter and writes on in it; Bram, offline, writes in the old one.
+    assert_eq!(ok(anna, &["chapter", "new"])["chapter"], 2);
+    ok(anna, &["session", "notes", "--session", &session, "--append", "Anna: afspraak voor januari."]);
+    ok(bram, &["session", "notes", "--session", &session, "--append", "Bram: offline genoteerd."]);
+    let question = id(&ok(bram, &["question", "add", "--title", "Hoe lezen we verder?"]), "question");
+
+    // Bram comes back: his laptop switches, carries his work over, and Anna receives it.
+    sync_with(anna, bram);
+    sync_with(anna, bram);
+    let mut seen = Vec::new();
+    for (data, who) in [(anna, "Anna"), (bram, "Bram")] {
+        assert_eq!(chapter_of(data), 2, "{who}");
+        let shown = ok(data, &["show"]);
+        let notes = shown["sessions"][0]["notes"].as_str().unwrap().to_string();
+        // Two lines added at one place at once: both stay, in an order every laptop agrees on.
+        let mut lines: Vec<&str> = notes.lines().collect();
+        assert_eq!(lines.remove(0), "Begin van het overleg.", "{who}");
+        lines.sort();
+        assert_eq!(lines, ["Anna: afspraak voor januari.", "Bram: offline genoteerd."], "{who}");
+        seen.push(notes.clone());
+        let questions: Vec<&str> =
+            shown["questions"].as_array().unwrap().iter().map(|q| q["id"].as_str().unwrap()).collect();
+        assert_eq!(questions, [question.as_str()], "{who}");
+    }
+    assert_eq!(seen[0], seen[1], "both laptops hold the same notes");
+}

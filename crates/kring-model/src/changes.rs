@@ -49,6 +49,8 @@ pub enum ChangeKind {
     RoundClosed,
     Scored,
     ChapterStarted,
+    /// Offline work from the old chapter, written again in the new one.
+    CarriedOver,
 }
 
 /// The commit message of every change Kring writes.

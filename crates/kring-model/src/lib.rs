@@ -6,6 +6,7 @@
 //! summarises what changed since a member last looked ([`Network::changes_since`]).
 
 mod access;
+mod carry_over;
 pub mod changes;
 mod chapter;
 mod edit;
@@ -24,6 +25,7 @@ pub mod validate;
 pub mod vocab;
 
 pub use automerge;
+pub use carry_over::CarriedOver;
 pub use changes::{ChangeItem, ChangeKind, ChangeNote, ChangeSummary};
 pub use chapter::{ChapterInfo, Erasure, chapter_id_of};
 pub use edit::command::{Applied, Edit};

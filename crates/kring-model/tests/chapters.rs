@@ -147,3 +147,54 @@ fn a_chapters_first_change_is_a_beginning_only_for_a_laptop_taking_the_whole_cha
     let allowed_first = allowed.doc_mut().get_changes(&[]);
     assert!(RuleBook::default().check(allowed.doc_mut(), &allowed_first, true).is_ok());
 }
+
+/// Bram's laptop, offline while Anna began the new chapter, wrote in the old one: his own
+/// edits are written again in the new chapter and merge with what others wrote there since;
+/// what he had synced before is not written twice; what was erased stays erased.
+#[test]
+fn offline_work_in_the_old_chapter_is_carried_into_the_new_one_and_merges() {
+    let Fixture { mut network, coordinator, members } = network_with_members(1);
+    let bram = &members[0];
+    let bram_device = "b2".repeat(32);
+    network.add_device(&coordinator, bram, &bram_device).unwrap();
+    let meeting = session(&mut network, &coordinator, "PLG 6");
+    let secret = session(&mut network, &coordinator, "Te wissen");
+    let notes = TextField::Notes(meeting.clone());
+    network.append_text(&coordinator, &notes, "Begin.").unwrap();
+
+    // Bram's laptop has everything so far, and writes one line that reaches Anna in time.
+    let mut at_bram = network.fork();
+    at_bram.set_device(&bram_device);
+    at_bram.append_text(bram, &notes, "Al gedeeld.").unwrap();
+    network.merge(&mut at_bram).unwrap();
+
+    // Anna begins the new chapter, erasing one meeting; Bram, offline, writes on.
+    let mut next = network.start_chapter(&coordinator, DEVICE_A, &[Erasure::Session(secret.clone())]).unwrap();
+    at_bram.append_text(bram, &notes, "Offline aanvulling van Bram.").unwrap();
+    let question = at_bram.add_question(bram, "Hoe verder met lezen?", "Toelichting van Bram").unwrap();
+    at_bram.append_text(bram, &TextField::Notes(secret.clone()), "Over het gewiste overleg").unwrap();
+    // Meanwhile in the new chapter Anna writes at the top of the same notes.
+    next.update_text(&coordinator, &notes, "Vandaag: Begin.\nAl gedeeld.").unwrap();
+
+    // Bram's laptop takes the new chapter and carries its offline work over.
+    let mut taken = next.fork();
+    taken.set_device(&bram_device);
+    let carried = taken.carry_over(&mut at_bram, &bram_device, bram).unwrap();
+    assert_eq!(carried.changes, 3, "{carried:?}");
+    assert_eq!(carried.left_out, 1, "the erased meeting's notes: {carried:?}");
+    let text = taken.text(&notes).unwrap();
+    assert_eq!(text, "Vandaag: Begin.\nAl gedeeld.\nOffline aanvulling van Bram.");
+    let snapshot = taken.snapshot().unwrap();
+    assert_eq!(snapshot.questions[&question].title, "Hoe verder met lezen?");
+    assert_eq!(snapshot.questions[&question].details, "Toelichting van Bram");
+    assert!(!snapshot.sessions.contains_key(&secret), "the erased meeting stays erased");
+
+    // It is one change of Bram's laptop, which every laptop's rules accept.
+    let carried_change = taken.doc_mut().get_last_local_change().unwrap().clone();
+    assert_eq!(kring_model::trust::device_of_actor(carried_change.actor_id()), Some(bram_device.clone()));
+    assert!(RuleBook::default().check(taken.doc_mut(), &[carried_change], false).is_ok());
+
+    // A laptop with nothing offline carries nothing.
+    let mut anna_again = next.fork();
+    assert!(anna_again.carry_over(&mut network, DEVICE_A, &coordinator).unwrap().is_empty());
+}

@@ -4,7 +4,8 @@
 
 use iroh::SecretKey;
 use kring_model::automerge::ChangeHash;
-use kring_model::{Erasure, Network, Role};
+use kring_model::trust::RuleBook;
+use kring_model::{CarriedOver, Erasure, Network, Role};
 use kring_store::OldChapter;
 use kring_sync::signed::Signed;
 use kring_sync::{Handoff, NextChapter, SignatureBook};
@@ -82,6 +83,44 @@ pub fn check(open: &mut OpenNetwork, next: NextChapter, device: &str) -> std::re
         return Err(Unfit::NotAMember);
     }
     Ok(Checked { network, handoff, signatures })
+}
+
+/// Switches `open` to a checked chapter another member gave, carrying this laptop's offline
+/// work in the old chapter over into it (see [`Network::carry_over`]).
+pub fn take(mut open: OpenNetwork, mut checked: Checked, device: &str) -> Result<OpenNetwork> {
+    let carried = match open.member_for_device(device)? {
+        Some(me) => carry_over(&mut open.network, &mut checked.network, device, &me)?,
+        None => CarriedOver::default(),
+    };
+    if carried.changes > 0 {
+        tracing::info!(?carried, "offline work carried into the new chapter");
+    }
+    let mut switched = switch(open, checked, device, &OldChapter::Delete)?;
+    switched.carried_over = Some(carried);
+    Ok(switched)
+}
+
+/// Carries `device`'s offline work from `old` into `new`, on a trial copy first: a change that
+/// other laptops' rules would refuse (the member was made a regular member meanwhile, say)
+/// would cost this laptop every sync, so then nothing is carried over.
+fn carry_over(old: &mut Network, new: &mut Network, device: &str, me: &kring_model::MemberId) -> Result<CarriedOver> {
+    let mut trial = new.fork();
+    trial.set_device(device);
+    let mut carried = trial.carry_over(old, device, me)?;
+    if carried.values + carried.texts == 0 {
+        return Ok(carried);
+    }
+    let change = trial.doc_mut().get_last_local_change();
+    let accepted = change.is_some_and(|change| RuleBook::default().check(trial.doc_mut(), &[change], false).is_ok());
+    if accepted {
+        *new = trial;
+    } else {
+        tracing::warn!("offline work could not be carried into the new chapter: it breaks the network's rules there");
+        carried.left_out += carried.values + carried.texts;
+        carried.values = 0;
+        carried.texts = 0;
+    }
+    Ok(carried)
 }
 
 /// Switches `open` to the checked chapter, on disk first (see

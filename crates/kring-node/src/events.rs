@@ -90,6 +90,10 @@ pub enum NodeEvent {
         network: String,
         number: u64,
         endpoint: Option<String>,
+        /// Texts and values this laptop wrote offline in the old chapter that were written again
+        /// in the new one, and those that were not (their record was erased).
+        carried_over: usize,
+        left_out: usize,
     },
     /// The device holds the network in another chapter, and neither side could show the way
     /// from the other's: nothing was synced with it.
@@ -144,8 +148,9 @@ impl NodeEvent {
             }
             NodeEvent::Error { message } => NodeEvent::Error { message: reason(message) },
             NodeEvent::Internet { reachable } => NodeEvent::Internet { reachable },
-            NodeEvent::ChapterSwitched { network, number, endpoint } => {
-                NodeEvent::ChapterSwitched { network: id(network), number, endpoint: endpoint.map(id) }
+            NodeEvent::ChapterSwitched { network, number, endpoint, carried_over, left_out } => {
+                let (network, endpoint) = (id(network), endpoint.map(id));
+                NodeEvent::ChapterSwitched { network, number, endpoint, carried_over, left_out }
             }
             NodeEvent::OtherChapter { network, endpoint } => {
                 NodeEvent::OtherChapter { network: id(network), endpoint: id(endpoint) }

@@ -24,6 +24,8 @@ pub struct OpenNetwork {
     /// The coordinator's hand-off that brought this laptop to the current chapter, if it
     /// switched to one: shown to members still on the chapter before.
     pub handoff: Option<kring_sync::Handoff>,
+    /// What of this laptop's offline work was carried over when it last took a new chapter.
+    pub carried_over: Option<kring_model::CarriedOver>,
 }
 
 impl OpenNetwork {
@@ -33,7 +35,15 @@ impl OpenNetwork {
         network.set_device(device);
         let signatures = SignatureBook::from_blobs(store.signature_blobs());
         let handoff = store.read_handoff().and_then(|bytes| kring_sync::Handoff::decode(&bytes));
-        OpenNetwork { network, store, signatures, rules: RuleBook::default(), devices: None, handoff }
+        OpenNetwork {
+            network,
+            store,
+            signatures,
+            rules: RuleBook::default(),
+            devices: None,
+            handoff,
+            carried_over: None,
+        }
     }
 
     /// Opens network `id` from `data`, to edit it while no node runs (the command line, or a
@@ -321,8 +331,7 @@ impl Library for Networks {
         let checked = crate::chapters::check(open, next, &device).map_err(|unfit| unfit.to_string())?;
         let open = self.open.remove(network).expect("found above");
         tracing::info!("network {network}: switching to the next chapter, given by device {from}");
-        let old = kring_store::OldChapter::Delete;
-        self.put_back_switched(network, |_| crate::chapters::switch(open, checked, &device, &old))
+        self.put_back_switched(network, |_| crate::chapters::take(open, checked, &device))
             .map(|_| ())
             .map_err(|err| err.to_string())
     }

@@ -333,6 +333,8 @@ impl Node {
             network: network.to_string(),
             number: chapter.number,
             endpoint: None,
+            carried_over: 0,
+            left_out: 0,
         });
         self.local_edit(network);
         Ok(chapter)

@@ -390,11 +390,19 @@ impl Driver {
                 }
                 Event::Peers { network, peers } => self.shared.lock().learn_peers(&network, &peers),
                 Event::Switched { network } => {
-                    let number = self.shared.lock().get_mut(&network).map(|open| open.network.chapter().number);
+                    let (number, carried) = match self.shared.lock().get_mut(&network) {
+                        Some(open) => (open.network.chapter().number, open.carried_over.clone().unwrap_or_default()),
+                        None => (0, Default::default()),
+                    };
                     // The other connections open the network again, in its new chapter.
                     self.shared.publish(Change { network: network.clone(), from_peer: Some(self.id) });
-                    let endpoint = Some(self.remote.clone());
-                    self.shared.emit(NodeEvent::ChapterSwitched { network, number: number.unwrap_or(0), endpoint });
+                    self.shared.emit(NodeEvent::ChapterSwitched {
+                        network,
+                        number,
+                        endpoint: Some(self.remote.clone()),
+                        carried_over: carried.texts + carried.values,
+                        left_out: carried.left_out,
+                    });
                 }
                 Event::OtherChapter { network } => {
                     self.outcome.refused.insert(network.clone());

@@ -157,7 +157,7 @@ pub async fn attack(
                 }
             }
             Attack::LongName => {
-                let open = open(&"x".repeat(253));
+                let open = open(&"x".repeat(252));
                 assert_eq!(open.len(), 4 + 256, "the largest frame a stranger may send");
                 if send.write_all(&open).await.is_ok() {
                     flood(&mut send, junk).await;

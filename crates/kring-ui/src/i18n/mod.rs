@@ -383,6 +383,7 @@ pub fn change_words(language: Language, what: kring_model::ChangeKind) -> &'stat
         RoundClosed => ("sloot de reflectieronde", "closed the reflection round"),
         Scored => ("scoorde in", "scored in"),
         ChapterStarted => ("begon een nieuw hoofdstuk", "started a new chapter"),
+        CarriedOver => ("nam offline werk mee naar het nieuwe hoofdstuk", "carried offline work into the new chapter"),
     };
     match language {
         Language::Nl => nl,
