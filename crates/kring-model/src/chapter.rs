@@ -37,7 +37,7 @@ pub enum Erasure {
 }
 
 /// Which chapter of its network a document is.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ChapterInfo {
     /// Empty for a network's first chapter (written before chapters existed).
     pub id: String,
@@ -50,11 +50,25 @@ pub struct ChapterInfo {
     pub erased: bool,
 }
 
+impl Default for ChapterInfo {
+    /// A network's first chapter.
+    fn default() -> Self {
+        ChapterInfo {
+            id: String::new(),
+            number: 1,
+            previous: String::new(),
+            started_by: None,
+            started_at: None,
+            erased: false,
+        }
+    }
+}
+
 impl Network {
     /// Which chapter this document is.
     pub fn chapter(&self) -> ChapterInfo {
         let Some(chapter) = crate::access::obj(&self.doc, &ROOT, CHAPTER) else {
-            return ChapterInfo { number: 1, ..ChapterInfo::default() };
+            return ChapterInfo::default();
         };
         let string = |key| crate::access::string(&self.doc, &chapter, key).unwrap_or_default();
         ChapterInfo {

@@ -49,6 +49,7 @@ impl Network {
                     .unwrap_or_default(),
                 created_at: int(doc, &info, CREATED_AT).unwrap_or_default(),
                 created_by: MemberId::new(string(doc, &info, CREATED_BY).unwrap_or_default()),
+                chapter: self.chapter(),
             },
             members,
             invites: read_map(doc, &self.root_map(INVITES)?, invite),

@@ -30,6 +30,8 @@ const MOST_OPS: usize = 20_000;
 /// A network's snapshot as of some heads, brought up to date by [`LiveSnapshot::update`].
 pub struct LiveSnapshot {
     network: NetworkId,
+    /// A new chapter is a new document: nothing read from the old one carries over.
+    chapter: String,
     heads: Vec<ChangeHash>,
     snapshot: NetworkSnapshot,
     /// Whole reads so far (the first one included).
@@ -44,7 +46,8 @@ impl LiveSnapshot {
     pub fn read(network: &mut Network) -> Result<LiveSnapshot> {
         let heads = network.heads();
         let snapshot = network.snapshot()?;
-        Ok(LiveSnapshot { network: network.id().clone(), heads, snapshot, whole_reads: 1 })
+        let chapter = network.chapter_id();
+        Ok(LiveSnapshot { network: network.id().clone(), chapter, heads, snapshot, whole_reads: 1 })
     }
 
     /// The network as of the last [`LiveSnapshot::read`] or [`LiveSnapshot::update`].
@@ -62,15 +65,17 @@ impl LiveSnapshot {
     /// no longer holds the heads last read, is read whole). Whether anything changed.
     pub fn update(&mut self, network: &mut Network) -> Result<bool> {
         let heads = network.heads();
-        if heads == self.heads && *network.id() == self.network {
+        let same_document = *network.id() == self.network && network.chapter_id() == self.chapter;
+        if heads == self.heads && same_document {
             return Ok(false);
         }
-        let touched = if *network.id() == self.network { touched(network.doc_mut(), &self.heads) } else { None };
+        let touched = if same_document { touched(network.doc_mut(), &self.heads) } else { None };
         match touched {
             Some(touched) => self.reread(network, &touched)?,
             None => {
                 self.snapshot = network.snapshot()?;
                 self.network = network.id().clone();
+                self.chapter = network.chapter_id();
                 self.whole_reads += 1;
             }
         }

@@ -30,6 +30,9 @@ pub struct NetworkInfo {
     pub themes: BTreeSet<String>,
     pub created_at: UnixMillis,
     pub created_by: MemberId,
+    /// Which chapter of the network this is (see `chapter.rs`).
+    #[serde(default)]
+    pub chapter: crate::ChapterInfo,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -221,6 +221,12 @@ impl KringApp {
                 self.pages.question.cycles.end.clear();
             }
             After::ProfileSaved => self.pages.members.profile = None,
+            After::ChapterStarted | After::Erased => {
+                let text =
+                    if after == After::Erased { crate::i18n::Text::Erased } else { crate::i18n::Text::ChapterBegun };
+                let text = crate::i18n::tr(l, text);
+                self.state.notice = value.map(|number| format!("{text} {number}."));
+            }
         }
     }
 }

@@ -60,6 +60,10 @@ pub enum After {
     Refreshed,
     /// A ticket for the person's other laptop was made: show it.
     ShowLinkTicket,
+    /// A new chapter was begun: say which.
+    ChapterStarted,
+    /// Something was erased for everyone: say so.
+    Erased,
 }
 
 /// A refused command, kept until the person acts again or leaves the screen.
@@ -352,6 +356,13 @@ impl AppState {
     pub fn edit(&mut self, after: After, edit: Edit) {
         let Some(network) = self.network_id().map(String::from) else { return };
         self.send(Command::Edit { network, edit }, after);
+    }
+
+    /// Begins the network's next chapter without what `erase` names (coordinators).
+    pub fn start_chapter(&mut self, erase: Vec<kring_model::Erasure>, keep_history: bool) {
+        let Some(network) = self.network_id().map(String::from) else { return };
+        let after = if erase.is_empty() { After::ChapterStarted } else { After::Erased };
+        self.send(Command::StartChapter { network, erase, keep_history }, after);
     }
 
     /// Refuses an action here, before it reaches the node (a form left empty).

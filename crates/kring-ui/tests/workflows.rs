@@ -315,3 +315,39 @@ fn a_theme_is_added_given_to_a_session_and_filters_the_list() {
     assert!(ui.query_by_label_contains("Casusoverleg").is_some(), "the session about it shows");
     assert!(ui.query_by_label_contains("Teamuitje").is_none(), "the other does not");
 }
+
+/// A coordinator erases a meeting for everyone from its page: a warning and a second click,
+/// then the meeting is gone from the network and from its history, which goes on in chapter 2;
+/// the network page says so, and a new chapter can be begun from there too.
+#[test]
+fn a_coordinator_erases_a_meeting_for_everyone_behind_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ui = client(dir.path());
+    let session = network_with_session(&mut ui, "Vertrouwelijk: zorgleerling M.", "7-12-2026 15:30");
+
+    click(&mut ui, nl(Text::EraseForEveryone));
+    assert!(ui.query_by_label(nl(Text::EraseWarning)).is_some(), "the warning says what happens");
+    click(&mut ui, nl(Text::Cancel));
+    assert!(ui.query_by_label(nl(Text::EraseWarning)).is_none(), "cancelled: nothing happened");
+    assert_eq!(ui.state().state.snapshot().unwrap().info.chapter.number, 1);
+
+    click(&mut ui, nl(Text::EraseForEveryone));
+    click(&mut ui, nl(Text::YesErase));
+    wait_until(&mut ui, "the network is in its second chapter", |app| {
+        app.state.snapshot().is_some_and(|s| s.info.chapter.number == 2)
+    });
+    assert_eq!(ui.state().screen, Screen::Sessions);
+    let snapshot = ui.state().state.snapshot().unwrap().clone();
+    assert!(!snapshot.sessions.contains_key(&session), "the meeting is gone, not in the bin");
+    assert!(ui.query_by_label_contains("zorgleerling").is_none());
+    assert!(ui.state().state.notice.as_deref().is_some_and(|n| n.starts_with(nl(Text::Erased))));
+    assert!(snapshot.info.chapter.erased);
+
+    // The network page tells which chapter this is, and begins the next one on a second click.
+    click(&mut ui, nl(Text::TheNetwork));
+    assert!(ui.query_by_label(&format!("{} 2", nl(Text::Chapter))).is_some());
+    click(&mut ui, nl(Text::NewChapter));
+    click(&mut ui, nl(Text::YesNewChapter));
+    wait_until(&mut ui, "the third chapter", |app| app.state.snapshot().is_some_and(|s| s.info.chapter.number == 3));
+    assert!(ui.query_by_label(&format!("{} 3", nl(Text::Chapter))).is_some());
+}

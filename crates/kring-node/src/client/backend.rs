@@ -182,6 +182,11 @@ impl Backend {
                 }
                 Err(err) => Err(failed(err)),
             },
+            Command::StartChapter { network, erase, keep_history } => {
+                self.view_dirty = true;
+                let started = self.node.start_chapter(&network, &erase, keep_history);
+                started.map(|chapter| Some(chapter.number.to_string())).map_err(failed)
+            }
             Command::History { network, field } => self.history(&network, field),
             Command::TextAt { network, field, heads } => self.text_at(&network, field, heads),
         };
@@ -219,7 +224,7 @@ impl Backend {
         self.view_dirty = true;
         let mut library = self.node.shared().lock();
         let open = library.get_mut(network_id).ok_or_else(|| not_open(network_id))?;
-        match self.seen.as_mut().filter(|seen| seen.network() == network_id) {
+        match self.seen.as_mut().filter(|seen| seen.follows(network_id, &open.network)) {
             Some(seen) => seen.mark(&mut open.network, &open.store),
             None => Seen::open(network_id, &mut open.network, &open.store).mark(&mut open.network, &open.store),
         }
@@ -425,7 +430,7 @@ impl Backend {
             let mut library = self.node.shared().lock();
             let device = library.device.clone();
             let Some(open) = library.get_mut(&network_id) else { return };
-            if self.seen.as_ref().is_none_or(|seen| seen.network() != network_id) {
+            if self.seen.as_ref().is_none_or(|seen| !seen.follows(&network_id, &open.network)) {
                 self.seen = Some(Seen::open(&network_id, &mut open.network, &open.store));
             }
             // Only the records changed since the last view are read again (a whole read of a

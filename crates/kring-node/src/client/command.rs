@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use kring_model::automerge::ChangeHash;
-use kring_model::{Edit, Profile, Role, Splice, TextField};
+use kring_model::{Edit, Erasure, Profile, Role, Splice, TextField};
 
 /// A bundle's passphrase as the person typed it. Never shown in logs or debug output.
 #[derive(Clone, PartialEq, Eq)]
@@ -112,6 +112,13 @@ pub enum Command {
     LinkDevice {
         ticket: String,
     },
+    /// Begin the network's next chapter (coordinators), without what `erase` names, and switch
+    /// to it. Answers with the new chapter's number.
+    StartChapter {
+        network: String,
+        erase: Vec<Erasure>,
+        keep_history: bool,
+    },
     /// The moments a text changed, sent as [`Update::History`](super::Update::History).
     History {
         network: String,
@@ -143,6 +150,7 @@ impl Command {
             Command::ImportBundle { .. } => "import bundle",
             Command::CreateDeviceLink { .. } => "create device link",
             Command::LinkDevice { .. } => "link device",
+            Command::StartChapter { .. } => "start chapter",
             Command::History { .. } => "history",
             Command::TextAt { .. } => "text at",
         }

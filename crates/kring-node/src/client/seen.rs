@@ -18,6 +18,8 @@ struct LocalNotes {
 /// What changed in the watched network since the person last marked it as seen.
 pub struct Seen {
     network: String,
+    /// The chapter the mark is in: a new chapter starts without one (its folder has no notes).
+    chapter: String,
     /// Everything since the mark, counted up to `counted`.
     summary: ChangeSummary,
     counted: Vec<ChangeHash>,
@@ -29,7 +31,12 @@ impl Seen {
     pub fn open(network_id: &str, network: &mut Network, store: &NetworkStore) -> Seen {
         let notes: LocalNotes = store.read_local().unwrap_or_default();
         let marked = notes.seen.map(|hashes| hashes.iter().filter_map(|h| h.parse().ok()).collect::<Vec<_>>());
-        let mut seen = Seen { network: network_id.to_string(), summary: ChangeSummary::default(), counted: Vec::new() };
+        let mut seen = Seen {
+            network: network_id.to_string(),
+            chapter: network.chapter_id(),
+            summary: ChangeSummary::default(),
+            counted: Vec::new(),
+        };
         match marked {
             Some(heads) => {
                 seen.summary = network.changes_since(&heads);
@@ -40,8 +47,9 @@ impl Seen {
         seen
     }
 
-    pub fn network(&self) -> &str {
-        &self.network
+    /// Whether this follows `network` as it is now (the same network, in the same chapter).
+    pub fn follows(&self, network_id: &str, network: &Network) -> bool {
+        self.network == network_id && self.chapter == network.chapter_id()
     }
 
     /// The changes since the mark, counting only what arrived since the last call.

@@ -46,6 +46,19 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
     /// The last message a peer sent that Kring refused (unsigned, or breaking the rules).
     pub refused_change: Option<RefusedChange>,
+    /// The last time a member's laptop brought this one to a network's next chapter.
+    pub switched: Option<Switched>,
+}
+
+/// This laptop took a network's next chapter from another member's laptop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Switched {
+    pub network: String,
+    pub number: u64,
+    /// Texts and values written offline in the old chapter, carried over, and left out
+    /// because their record was erased.
+    pub carried_over: usize,
+    pub left_out: usize,
 }
 
 /// Whose laptop sent a change Kring refused, and what it tried: for the interface to say in
@@ -127,7 +140,16 @@ impl SyncStatus {
                 self.peers.entry(endpoint.clone()).or_default().refused = true;
                 None
             }
-            NodeEvent::MemberJoined { network, .. } | NodeEvent::ChapterSwitched { network, .. } => {
+            NodeEvent::MemberJoined { network, .. } => Some(network.clone()),
+            NodeEvent::ChapterSwitched { network, number, endpoint, carried_over, left_out } => {
+                if endpoint.is_some() {
+                    self.switched = Some(Switched {
+                        network: network.clone(),
+                        number: *number,
+                        carried_over: *carried_over,
+                        left_out: *left_out,
+                    });
+                }
                 Some(network.clone())
             }
             NodeEvent::OtherChapter { .. } => None,

@@ -122,6 +122,14 @@ impl MembersPage {
                 state.edit(After::MemberRemoved, Edit::RemoveMember { member: member.clone() });
                 self.confirm_remove = None;
             }
+            let with_chapter =
+                ui.button(tr(l, Text::RemoveWithNewChapter)).on_hover_text(tr(l, Text::RemoveWithNewChapterWhy));
+            if with_chapter.clicked() {
+                // In this order: the new chapter holds the removal.
+                state.edit(After::MemberRemoved, Edit::RemoveMember { member: member.clone() });
+                state.start_chapter(Vec::new(), false);
+                self.confirm_remove = None;
+            }
             if ui.button(tr(l, Text::Cancel)).clicked() {
                 self.confirm_remove = None;
             }

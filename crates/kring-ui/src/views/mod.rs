@@ -5,6 +5,7 @@ pub mod about;
 pub mod actions;
 pub mod bin;
 pub mod changes;
+pub mod chapter;
 pub mod cycles;
 pub mod file_menu;
 pub mod first_start;

@@ -14,6 +14,7 @@ pub struct NetworkPage {
     pub factor: String,
     /// A factor being renamed, with its new name.
     pub renaming: Option<(kring_model::FactorId, String)>,
+    pub chapter: super::chapter::ChapterSection,
 }
 
 impl NetworkPage {
@@ -26,6 +27,8 @@ impl NetworkPage {
             self.details(ui, state, &snapshot, coordinator);
             super::error_line(ui, state, After::NetworkEdited);
             super::error_line(ui, state, After::Nothing);
+            ui.separator();
+            self.chapter.ui(ui, state, &snapshot, coordinator);
             ui.separator();
             self.themes(ui, state, &snapshot, coordinator);
             ui.separator();

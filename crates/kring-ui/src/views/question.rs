@@ -14,6 +14,8 @@ pub struct QuestionPage {
     /// The new title, while the person renames the question.
     pub renaming: Option<(QuestionId, String)>,
     pub cycles: super::cycles::CyclesForm,
+    /// The question a coordinator is about to erase for everyone (see [`super::chapter`]).
+    pub erasing: Option<String>,
 }
 
 impl QuestionPage {
@@ -48,6 +50,10 @@ impl QuestionPage {
                     if ui.small_button(tr(l, Text::MoveToBin)).clicked() {
                         state.edit(After::Nothing, Edit::DeleteQuestion { question: id.clone() });
                         state.notice = Some(tr(l, Text::MovedToBin).to_string());
+                        *screen = Screen::Questions;
+                    }
+                    let erase = || kring_model::Erasure::Question(id.clone());
+                    if super::chapter::erase_for_everyone(ui, state, &mut self.erasing, id.as_str(), erase) {
                         *screen = Screen::Questions;
                     }
                 }

@@ -28,6 +28,7 @@ impl QuestionsPage {
         });
         super::error_line(ui, state, After::ClearQuestionForm);
         super::error_line(ui, state, After::Nothing);
+        super::error_line(ui, state, After::Erased);
         ui.separator();
 
         let Some(snapshot) = state.shared_snapshot() else { return };

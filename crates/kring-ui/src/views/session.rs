@@ -20,6 +20,8 @@ pub struct SessionPage {
     pub action_text: String,
     pub action_due: String,
     pub action_owner: Option<kring_model::MemberId>,
+    /// The session a coordinator is about to erase for everyone (see [`super::chapter`]).
+    pub erasing: Option<String>,
 }
 
 /// A session's details as typed.
@@ -114,6 +116,11 @@ impl SessionPage {
             if ui.small_button(tr(l, Text::MoveToBin)).clicked() {
                 state.edit(After::Nothing, Edit::DeleteSession { session: session.id.clone() });
                 state.notice = Some(tr(l, Text::MovedToBin).to_string());
+                *screen = Screen::Sessions;
+            }
+            let id = &session.id;
+            let erase = || kring_model::Erasure::Session(id.clone());
+            if super::chapter::erase_for_everyone(ui, state, &mut self.erasing, id.as_str(), erase) {
                 *screen = Screen::Sessions;
             }
         });

@@ -39,6 +39,7 @@ impl SessionsPage {
             self.add(state);
         }
         super::error_line(ui, state, After::OpenSession);
+        super::error_line(ui, state, After::Erased);
         ui.separator();
         list(ui, state, screen);
     }

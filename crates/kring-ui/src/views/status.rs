@@ -55,6 +55,9 @@ fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut StatusBar) {
     if let Some(refused) = &state.status.refused_change {
         ui.colored_label(ui.visuals().error_fg_color, refused_change_words(state, refused));
     }
+    if let Some(switched) = super::chapter::switched_line(state) {
+        ui.label(switched);
+    }
     if forms.show_peers {
         details(ui, state, forms, l);
     }

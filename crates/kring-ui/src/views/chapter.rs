@@ -1,0 +1,97 @@
+//! Chapters in the app: which chapter the network is in, a coordinator's "Nieuw hoofdstuk
+//! beginnen", and "Voor iedereen wissen" on a meeting or a learning question, each behind a
+//! clear warning and a second click.
+
+use kring_model::{Erasure, NetworkSnapshot};
+
+use crate::i18n::{Text, tr};
+use crate::state::{After, AppState};
+
+/// The chapter section of the network page.
+#[derive(Default)]
+pub struct ChapterSection {
+    /// The coordinator clicked "Nieuw hoofdstuk beginnen…" and is asked to confirm.
+    confirming: bool,
+    keep_history: bool,
+}
+
+impl ChapterSection {
+    pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState, snapshot: &NetworkSnapshot, coordinator: bool) {
+        let l = state.language;
+        let chapter = &snapshot.info.chapter;
+        ui.strong(format!("{} {}", tr(l, Text::Chapter), chapter.number));
+        if let (Some(by), Some(at)) = (&chapter.started_by, chapter.started_at) {
+            let name = snapshot.members.get(by).map_or(by.as_str(), |m| m.name.as_str());
+            ui.label(format!("{} {name}, {}", tr(l, Text::ChapterBegunBy), super::local_time(l, at)));
+        }
+        ui.label(tr(l, Text::ChapterExplained));
+        if !coordinator {
+            return;
+        }
+        if !self.confirming {
+            if ui.button(tr(l, Text::NewChapter)).clicked() {
+                self.confirming = true;
+            }
+        } else {
+            ui.checkbox(&mut self.keep_history, tr(l, Text::KeepOldHistory));
+            ui.horizontal(|ui| {
+                if ui.button(tr(l, Text::YesNewChapter)).clicked() {
+                    state.start_chapter(Vec::new(), self.keep_history);
+                    self.confirming = false;
+                }
+                if ui.button(tr(l, Text::Cancel)).clicked() {
+                    self.confirming = false;
+                }
+            });
+        }
+        super::error_line(ui, state, After::ChapterStarted);
+    }
+}
+
+/// "Voor iedereen wissen…" for one record (`key` tells records apart): a coordinator's small
+/// button, then the warning with "Ja, voor iedereen wissen" and "Annuleren". `true` once the
+/// erasure was sent (the record will be gone: the caller leaves its page).
+pub fn erase_for_everyone(
+    ui: &mut egui::Ui,
+    state: &mut AppState,
+    confirming: &mut Option<String>,
+    key: &str,
+    erasure: impl FnOnce() -> Erasure,
+) -> bool {
+    let l = state.language;
+    if !state.is_coordinator() {
+        return false;
+    }
+    if confirming.as_deref() != Some(key) {
+        if ui.small_button(tr(l, Text::EraseForEveryone)).clicked() {
+            *confirming = Some(key.to_string());
+        }
+        return false;
+    }
+    ui.colored_label(ui.visuals().warn_fg_color, tr(l, Text::EraseWarning));
+    let mut sent = false;
+    if ui.button(tr(l, Text::YesErase)).clicked() {
+        state.start_chapter(vec![erasure()], false);
+        *confirming = None;
+        sent = true;
+    }
+    if ui.button(tr(l, Text::Cancel)).clicked() {
+        *confirming = None;
+    }
+    sent
+}
+
+/// One line under the status bar after this laptop took a new chapter from a member's laptop:
+/// which chapter, and what of its offline work was carried over.
+pub fn switched_line(state: &AppState) -> Option<String> {
+    let l = state.language;
+    let switched = state.status.switched.as_ref().filter(|s| Some(s.network.as_str()) == state.network_id())?;
+    let mut line = format!("{} {}.", tr(l, Text::SwitchedToChapter), switched.number);
+    if switched.carried_over > 0 {
+        line.push_str(&format!(" {} {}.", switched.carried_over, tr(l, Text::CarriedOverWork)));
+    }
+    if switched.left_out > 0 {
+        line.push_str(&format!(" {} {}.", switched.left_out, tr(l, Text::LeftOutWork)));
+    }
+    Some(line)
+}
