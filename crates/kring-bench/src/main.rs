@@ -339,6 +339,26 @@ fn two_node_figures(
             r.changes_bytes as f64 / 1024.0
         )),
     );
+    let (begin, switch) = (spread(&|n| ms(n.chapter.begin)), spread(&|n| ms(n.chapter.switch)));
+    let switch_bytes = spread(&|n| n.chapter.bytes as f64 / 1024.0);
+    let join_bytes = spread(&|n| n.join.bytes as f64 / 1024.0);
+    rows.push(
+        Row::new(
+            "new chapter: begun on A ms; taken by B ms / KB",
+            format!(
+                "{}; {} / {} ({:.0} KB on the wire)",
+                begin.show(0),
+                switch.show(0),
+                switch_bytes.show(0),
+                runs[0].chapter.wire_bytes as f64 / 1024.0
+            ),
+        )
+        .target(
+            "taking it costs ≤ the first join (time and bytes)",
+            switch.median <= join_time.median && switch_bytes.median <= join_bytes.median,
+        )
+        .limit(format!("first join {} ms / {} KB", join_time.show(0), join_bytes.show(0))),
+    );
     Ok(rows)
 }
 

@@ -1,6 +1,7 @@
 //! Two real nodes on 127.0.0.1 with the big network: the first join, the time from an edit on
 //! A to the moment it is applied (and saved) on B, and the resync after both made 1,000 edits
-//! offline. Each beside Automerge's own sync of the same documents in memory.
+//! offline. Each beside Automerge's own sync of the same documents in memory. Then A begins a
+//! new chapter and B takes it: the switch beside the first join.
 
 use std::time::{Duration, Instant};
 
@@ -44,10 +45,22 @@ pub struct ResyncFigures {
     pub changes: usize,
 }
 
+/// A begins a new chapter of the network; B, on the old one, takes it in one `sync`.
+pub struct ChapterFigures {
+    /// A: the copy of the network into the new chapter, written to disk, the old one deleted.
+    pub begin: Duration,
+    /// B: from dialing A to in sync in the new chapter (the old one deleted).
+    pub switch: Duration,
+    /// What the two nodes sent each other (Kring frames).
+    pub bytes: u64,
+    pub wire_bytes: u64,
+}
+
 pub struct NetworkFigures {
     pub join: JoinFigures,
     pub latency: LatencyFigures,
     pub resync: ResyncFigures,
+    pub chapter: ChapterFigures,
 }
 
 /// Runs all three on the network in `dir_a` (held by A, its founder), with B joining from an
@@ -72,7 +85,34 @@ pub async fn measure(
     node_a.shutdown().await;
     drop((node_a, node_b));
     let resync = resync(&data_a, &data_b, &id, sessions, offline_edits).await?;
-    Ok(NetworkFigures { join, latency, resync })
+    let chapter = chapter_switch(&data_a, &data_b, &id).await?;
+    Ok(NetworkFigures { join, latency, resync, chapter })
+}
+
+async fn chapter_switch(data_a: &DataDir, data_b: &DataDir, id: &str) -> Result<ChapterFigures> {
+    let (open, _) = kring_node::OpenNetwork::open(data_a, id)?;
+    let started = Instant::now();
+    let switched = kring_node::chapters::start(open, data_a.device_key(), &[], false)?;
+    let begin = started.elapsed();
+    let expected = switched.network.chapter_id();
+    drop(switched);
+
+    let (node_a, _) = Node::start(data_a, &NetworkMode::loopback_only()).await?;
+    let (node_b, _) = Node::start(data_b, &NetworkMode::loopback_only()).await?;
+    let wire = system::loopback_bytes();
+    let started = Instant::now();
+    let reports = node_b.sync_once(Some(id), Duration::from_secs(120)).await?;
+    let switch = started.elapsed();
+    let wire_bytes = system::loopback_bytes() - wire;
+    let report = reports.iter().find(|r| r.endpoint == data_a.device_id()).context("B reports on A")?;
+    ensure!(report.status == "in-sync", "the switch ended {}: {:?}", report.status, report.error);
+    let chapter = read(&node_b, id, |network| network.chapter_id())?;
+    ensure!(chapter == expected, "B is not on the new chapter");
+    let (heads_a, heads_b) = (read(&node_a, id, Network::heads)?, read(&node_b, id, Network::heads)?);
+    ensure!(heads_a == heads_b, "A and B differ after the switch");
+    node_b.shutdown().await;
+    node_a.shutdown().await;
+    Ok(ChapterFigures { begin, switch, bytes: report.sent_bytes + report.received_bytes, wire_bytes })
 }
 
 async fn first_join(node_a: &Node, node_b: &Node, data_b: &DataDir, id: &str) -> Result<JoinFigures> {
