@@ -103,8 +103,10 @@ fn fix_checksums(mut chunk: Vec<u8>) -> Vec<u8> {
 }
 
 fn with_fixed_checksums(message: Message) -> Message {
-    let Message::Sync { network, data, signatures } = message else { return message };
-    let Ok(mut decoded) = sync::Message::decode(&data) else { return Message::Sync { network, data, signatures } };
+    let Message::Sync { network, chapter, data, signatures } = message else { return message };
+    let Ok(mut decoded) = sync::Message::decode(&data) else {
+        return Message::Sync { network, chapter, data, signatures };
+    };
     let chunks: Vec<Vec<u8>> = decoded.changes.iter().map(|c| fix_checksums(c.to_vec())).collect();
     decoded.changes = chunks.into();
     // Automerge's encoder asserts that hash lists are sorted, as every real peer sends them;
@@ -114,7 +116,7 @@ fn with_fixed_checksums(message: Message) -> Message {
     for have in &mut decoded.have {
         have.last_sync.sort();
     }
-    Message::Sync { network, data: decoded.encode(), signatures }
+    Message::Sync { network, chapter, data: decoded.encode(), signatures }
 }
 
 /// Drops what the connection would send, and saves the document when it changed, as the node
