@@ -163,9 +163,78 @@ fn resolve(doc: &AutoCommit, keys: &[String]) -> Option<ObjId> {
     Some(at)
 }
 
-/// `was` edited into `mine` on one side and into `theirs` on the other, merged as Automerge
-/// merges two laptops' concurrent typing.
+/// `was` edited into `mine` on one side and into `theirs` on the other, merged line by line as
+/// Automerge merges two laptops' concurrent typing. Line by line, because `theirs` may lack
+/// lines of `was` that simply have not reached the new chapter yet: merged character by
+/// character, the edit would be aligned with look-alike characters of other lines ("regel "),
+/// and cutting those would cut into the carried text.
 fn merge_three_ways(was: &str, mine: &str, theirs: &str) -> Result<String> {
+    let mut lines = Lines::default();
+    let tokens = (lines.tokens(was), lines.tokens(mine), lines.tokens(theirs));
+    let (Some(was_tokens), Some(my_tokens), Some(their_tokens)) = tokens else {
+        // More distinct lines than there are private characters: an edit, not a merge.
+        return Ok(theirs.to_string());
+    };
+    let merged = lines.text(&merge_characters(&was_tokens, &my_tokens, &their_tokens)?);
+    // Every line was given its line break for the merge; the text keeps its own ending.
+    let ending = if theirs.is_empty() { mine } else { theirs };
+    Ok(match ending.ends_with('\n') {
+        true => merged,
+        false => merged.strip_suffix('\n').map(str::to_string).unwrap_or(merged),
+    })
+}
+
+/// Each distinct line as one character of Unicode's private use areas, so that a character
+/// merge is a line merge.
+#[derive(Default)]
+struct Lines {
+    tokens: std::collections::HashMap<String, char>,
+    lines: Vec<String>,
+}
+
+impl Lines {
+    /// Every line with its line break, the last one too: "a" and "a\n" are the same lines.
+    fn tokens(&mut self, text: &str) -> Option<String> {
+        let mut ended = text.to_string();
+        if !ended.is_empty() && !ended.ends_with('\n') {
+            ended.push('\n');
+        }
+        ended
+            .split_inclusive('\n')
+            .map(|line| match self.tokens.get(line) {
+                Some(token) => Some(*token),
+                None => {
+                    let token = private_char(self.lines.len())?;
+                    self.tokens.insert(line.to_string(), token);
+                    self.lines.push(line.to_string());
+                    Some(token)
+                }
+            })
+            .collect()
+    }
+
+    fn text(&self, tokens: &str) -> String {
+        tokens.chars().filter_map(|token| self.index(token)).map(|i| self.lines[i].as_str()).collect()
+    }
+
+    fn index(&self, token: char) -> Option<usize> {
+        let code = token as usize;
+        match code {
+            0xE000..=0xF8FF => Some(code - 0xE000),
+            0xF0000..=0xFFFFD => Some(code - 0xF0000 + 0x1900),
+            _ => None,
+        }
+    }
+}
+
+/// The `n`th character of the private use areas (the basic one, then plane 15).
+fn private_char(n: usize) -> Option<char> {
+    let code = if n < 0x1900 { 0xE000 + n } else { 0xF0000 + (n - 0x1900) };
+    (code <= 0xFFFFD).then(|| char::from_u32(code as u32)).flatten()
+}
+
+/// The character merge: `was` forked, one side edited into `mine`, the other into `theirs`.
+fn merge_characters(was: &str, mine: &str, theirs: &str) -> Result<String> {
     let mut common = AutoCommit::new();
     let text = common.put_object(ROOT, "text", ObjType::Text)?;
     common.splice_text(&text, 0, 0, was)?;
@@ -182,10 +251,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn two_sides_edits_of_one_text_both_survive_the_merge() {
-        let merged =
-            merge_three_ways("Wij lazen samen.", "Wij lazen samen. Goed!", "Vandaag: Wij lazen samen.").unwrap();
-        assert_eq!(merged, "Vandaag: Wij lazen samen. Goed!");
+    fn lines_added_on_both_sides_both_survive_the_merge() {
+        let merged = merge_three_ways("Begin.", "Begin.\nVan mij.", "Vandaag:\nBegin.\nVan hen.").unwrap();
+        let mut lines: Vec<&str> = merged.lines().collect();
+        assert_eq!(lines.drain(..2).collect::<Vec<_>>(), ["Vandaag:", "Begin."]);
+        lines.sort();
+        assert_eq!(lines, ["Van hen.", "Van mij."]);
         assert_eq!(merge_three_ways("", "nieuw", "").unwrap(), "nieuw");
+    }
+
+    /// A line of `was` that the other side does not hold yet must not pull the carried lines
+    /// apart: merged by character, "regel " would be matched across lines and cut.
+    #[test]
+    fn lines_the_other_side_lacks_do_not_cut_into_the_carried_ones() {
+        let was = "regel 1 van laptop 2";
+        let mine = "regel 0 van laptop 1\nregel 1 van laptop 2\nregel 4 van laptop 1";
+        let merged = merge_three_ways(was, mine, "").unwrap();
+        assert_eq!(merged, "regel 0 van laptop 1\nregel 4 van laptop 1");
+        assert_eq!(merge_three_ways("a\nb", "a\nb\n", "a\nb").unwrap(), "a\nb");
+    }
+
+    #[test]
+    fn every_line_has_its_own_private_character() {
+        let mut lines = Lines::default();
+        let text: String = (0..8000).map(|n| format!("regel {n}\n")).collect();
+        let tokens = lines.tokens(&text).unwrap();
+        assert_eq!(lines.text(&tokens), text);
+        assert_eq!(private_char(0x1900), Some('\u{F0000}'));
     }
 }
