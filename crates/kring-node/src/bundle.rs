@@ -84,6 +84,12 @@ impl Incoming {
 /// bundle must grow from the same beginning as the local network. After an error that says
 /// Automerge panicked, `local` may be damaged and must not be saved.
 pub fn merge(local: &mut OpenNetwork, incoming: &mut Incoming) -> Result<usize, MergeRefused> {
+    let (bundle, here) = (incoming.network.chapter(), local.network.chapter());
+    if bundle.id != here.id {
+        // Merging two chapters would bring back what the newer one erased.
+        let problem = BundleProblem::OtherChapter { bundle: bundle.number, here: here.number };
+        return Err(MergeRefused { panicked: false, problem });
+    }
     let beginning = local.network.doc_mut().get_changes_meta(&[]).first().map(|meta| meta.hash);
     if beginning.is_some_and(|hash| incoming.network.doc_mut().get_change_meta_by_hash(&hash).is_none()) {
         return Err(MergeRefused { panicked: false, problem: BundleProblem::AnotherBeginning });

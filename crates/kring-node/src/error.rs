@@ -75,6 +75,9 @@ pub enum BundleProblem {
     Unusable(#[from] crate::whole_network::Unusable),
     #[error("it holds a network with another beginning")]
     AnotherBeginning,
+    /// The same network, in another chapter (see `docs/chapters.md`).
+    #[error("chapter {bundle} of the network, and this laptop is on chapter {here}; sync with a member instead")]
+    OtherChapter { bundle: u64, here: u64 },
     #[error("it holds a network this device has not joined; join it with a ticket first")]
     NotJoined,
     #[error("merging it failed ({0}); nothing was changed")]

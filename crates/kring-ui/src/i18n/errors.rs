@@ -135,6 +135,15 @@ pub(crate) fn bundle_problem(l: Language, problem: &BundleProblem) -> String {
             "het is een ander netwerk met dezelfde naam.".into(),
             "it is a different network with the same name.".into(),
         ),
+        BundleProblem::OtherChapter { bundle, here } => say(
+            l,
+            format!(
+                "het komt uit hoofdstuk {bundle} van het netwerk, en deze laptop is bij hoofdstuk {here}. Synchroniseer met een lid om over te stappen."
+            ),
+            format!(
+                "it comes from chapter {bundle} of the network, and this laptop is on chapter {here}. Sync with a member to switch."
+            ),
+        ),
         BundleProblem::NotJoined => say(
             l,
             "dit netwerk staat nog niet op deze laptop. Sluit je eerst aan met een ticket.".into(),
@@ -611,6 +620,7 @@ mod tests {
             BundleProblem::Unusable(Unusable::OtherNetwork { expected: id(), found: id() }),
             BundleProblem::Unusable(Unusable::Refused(unsigned())),
             BundleProblem::AnotherBeginning,
+            BundleProblem::OtherChapter { bundle: 1, here: 2 },
             BundleProblem::NotJoined,
             BundleProblem::MergeFailed("panic".into()),
             BundleProblem::Older("not locked".into()),
