@@ -156,6 +156,26 @@ mod tests {
     }
 
     #[test]
+    fn a_bundle_from_another_chapter_is_refused_and_says_which() {
+        let (anna_key, bram_key, mut at_bram, _) = two_laptops();
+        let anna_device = anna_key.public().to_string();
+        let anna = at_bram.member_for_device(&anna_device).unwrap().unwrap();
+        let signatures = signed::sign_whole_as(at_bram.doc_mut(), &[anna_key.clone(), bram_key.clone()]);
+        let old_bundle = bundle(&mut at_bram, &signatures, &bram_key);
+
+        // Anna's laptop has gone on to a second chapter; Bram's bundle is from the first.
+        let dir = tempfile::tempdir().unwrap();
+        let data = kring_store::DataDir::open(dir.path()).unwrap();
+        let next = at_bram.start_chapter(&anna, &anna_device, &[]).unwrap();
+        let mut at_anna = OpenNetwork::create(&data, next).unwrap();
+        let heads = at_anna.network.heads();
+        let mut incoming = read_as(&old_bundle, &anna_key).unwrap();
+        let refused = merge(&mut at_anna, &mut incoming).unwrap_err();
+        assert!(matches!(refused.problem, BundleProblem::OtherChapter { bundle: 1, here: 2 }), "{}", refused.problem);
+        assert_eq!(at_anna.network.heads(), heads, "nothing of the old chapter came in");
+    }
+
+    #[test]
     fn only_the_laptops_of_current_members_open_a_bundle() {
         let (anna_key, bram_key, mut at_bram, _) = two_laptops();
         let stranger = SecretKey::from_bytes(&[9; 32]);
