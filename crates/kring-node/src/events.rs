@@ -101,6 +101,12 @@ pub enum NodeEvent {
         network: String,
         endpoint: String,
     },
+    /// The device holds the network in chapter `chapter` (its id; empty for the first).
+    PeerChapter {
+        network: String,
+        endpoint: String,
+        chapter: String,
+    },
 }
 
 /// How much of a reason or message an event keeps: with the rest of the event (ids and
@@ -154,6 +160,9 @@ impl NodeEvent {
             }
             NodeEvent::OtherChapter { network, endpoint } => {
                 NodeEvent::OtherChapter { network: id(network), endpoint: id(endpoint) }
+            }
+            NodeEvent::PeerChapter { network, endpoint, chapter } => {
+                NodeEvent::PeerChapter { network: id(network), endpoint: id(endpoint), chapter: id(chapter) }
             }
         }
     }

@@ -404,6 +404,9 @@ impl Driver {
                         left_out: carried.left_out,
                     });
                 }
+                Event::PeerChapter { network, chapter } => {
+                    self.shared.emit(NodeEvent::PeerChapter { network, endpoint: self.remote.clone(), chapter });
+                }
                 Event::OtherChapter { network } => {
                     self.outcome.refused.insert(network.clone());
                     self.shared.emit(NodeEvent::OtherChapter { network, endpoint: self.remote.clone() });

@@ -94,6 +94,9 @@ pub enum Event {
     /// The peer holds the network in another chapter, and neither side could show the way from
     /// the other's: nothing is synced.
     OtherChapter { network: String },
+    /// The peer said which chapter of the network it holds (so the interface can show who has
+    /// switched to a new one).
+    PeerChapter { network: String, chapter: String },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -163,6 +166,7 @@ impl PeerConnection {
                     return Ok(());
                 }
                 let ours = library.chapter(&network).unwrap_or_default();
+                self.events.push_back(Event::PeerChapter { network: network.clone(), chapter: chapter.clone() });
                 if chapter != ours {
                     self.set_aside(&network, chapter.clone());
                     self.show_the_way(&network, &chapter, ours, library);
@@ -176,6 +180,7 @@ impl PeerConnection {
             }
             Message::Chapter { network, chapter } => {
                 if self.networks.contains_key(&network) && library.may_sync(&network, &self.remote) {
+                    self.events.push_back(Event::PeerChapter { network: network.clone(), chapter: chapter.clone() });
                     self.set_aside(&network, chapter.clone());
                     match library.next_chapter(&network, &chapter) {
                         Some(next) => self.outbox.push_back(Message::NextChapter { network, next: Box::new(next) }),

@@ -312,3 +312,29 @@ fn the_history_of_the_notes_shows_an_older_version() {
     click(&mut anna, nl(Text::Close));
     assert_eq!(notes(&anna), "Eerste versie. Bram vulde aan.", "the editor shows the text as it is");
 }
+
+/// Anna begins a new chapter in her window; Bram's laptop, connected, switches to it at once,
+/// and Anna's members page shows that he has.
+#[test]
+fn a_new_chapter_reaches_the_other_window_and_shows_who_has_switched() {
+    let Pair { mut anna, mut bram, session, _dirs } = joined_pair();
+    wait_both(&mut anna, &mut bram, "the two laptops are connected", |a, b| {
+        a.state().state.status.connected() > 0 && b.state().state.status.connected() > 0
+    });
+
+    click(&mut anna, nl(Text::TheNetwork));
+    click(&mut anna, nl(Text::NewChapter));
+    click(&mut anna, nl(Text::YesNewChapter));
+    wait_both(&mut anna, &mut bram, "Bram's laptop is on chapter 2", |a, b| {
+        let on_two = |ui: &Ui| ui.state().state.snapshot().is_some_and(|s| s.info.chapter.number == 2);
+        on_two(a) && on_two(b)
+    });
+    assert!(bram.state().state.snapshot().unwrap().sessions.contains_key(&session), "the meeting came along");
+    let said = bram.state().state.status.switched.clone().expect("Bram's status says it switched");
+    assert_eq!(said.number, 2);
+
+    click(&mut anna, nl(Text::Members));
+    wait_both(&mut anna, &mut bram, "Anna sees that Bram switched", |a, _| {
+        a.query_all_by_label(nl(Text::HasSwitched)).count() == 2
+    });
+}

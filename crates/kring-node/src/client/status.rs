@@ -34,6 +34,8 @@ pub struct PeerStatus {
     pub found_via: Option<FoundVia>,
     /// Bytes received of a large message still arriving, and its size.
     pub progress: Option<(u64, u64)>,
+    /// The chapter (its id) of each network this peer last said it holds.
+    pub chapters: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -153,6 +155,10 @@ impl SyncStatus {
                 Some(network.clone())
             }
             NodeEvent::OtherChapter { .. } => None,
+            NodeEvent::PeerChapter { network, endpoint, chapter } => {
+                self.peers.entry(endpoint.clone()).or_default().chapters.insert(network.clone(), chapter.clone());
+                None
+            }
             // The reach shown comes from the relay's state (see the backend), not DNS.
             NodeEvent::JoinRefused { .. } | NodeEvent::Internet { .. } => None,
             NodeEvent::Distrusted { network, endpoint, member, breach, .. } => {

@@ -100,6 +100,8 @@ texts! {
     RemoveWithNewChapter => "Verwijderen en een nieuw hoofdstuk beginnen", "Remove and start a new chapter";
     RemoveWithNewChapterWhy => "Aanbevolen bij een verloren laptop of een conflict: de laptops van wie verwijderd is krijgen niets van het nieuwe hoofdstuk, en wat zij nog schrijven komt er nooit in.", "Recommended for a lost laptop or a conflict: the removed member's laptops get nothing of the new chapter, and nothing they still write ever reaches it.";
     Chapter => "Hoofdstuk", "Chapter";
+    HasSwitched => "overgestapt", "switched";
+    NotSwitchedYet => "nog niet overgestapt", "not switched yet";
     ChapterBegunBy => "begonnen door", "begun by";
     ChapterExplained => "Een nieuw hoofdstuk neemt het netwerk mee zoals het nu is, zonder de geschiedenis. Verwijderde leden krijgen er niets van, de prullenbak wordt leeggemaakt en open uitnodigingen vervallen. Elke laptop stapt over zodra hij een lid tegenkomt dat al is overgestapt; wat iemand offline schreef, wordt meegenomen.", "A new chapter takes the network along as it is now, without its history. Removed members get nothing of it, the bin is emptied and open invitations lapse. Every laptop switches as soon as it meets a member that already has; what someone wrote offline is carried over.";
     NewChapter => "Nieuw hoofdstuk beginnen…", "Start a new chapter…";

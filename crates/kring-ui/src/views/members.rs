@@ -73,9 +73,15 @@ impl MembersPage {
         let l = state.language;
         let online: Vec<String> =
             state.status.peers.iter().filter(|(_, p)| p.connected).map(|(d, _)| d.clone()).collect();
+        // From a second chapter on: who has switched to it, as far as this laptop has heard.
+        let chapter = &snapshot.info.chapter;
+        let show_switched = chapter.number > 1;
         egui::Grid::new("members").striped(true).show(ui, |ui| {
             for text in [Text::Name, Text::Perspective, Text::Organisation, Text::Role, Text::Online] {
                 ui.strong(tr(l, text));
+            }
+            if show_switched {
+                ui.strong(tr(l, Text::Chapter));
             }
             ui.end_row();
             for member in snapshot.members.values().filter(|m| m.is_current()) {
@@ -89,6 +95,9 @@ impl MembersPage {
                     super::dot(ui, super::GREEN);
                 } else {
                     ui.label("");
+                }
+                if show_switched {
+                    ui.label(switched_words(state, member, &snapshot.info.id, &chapter.id, is_me));
                 }
                 if coordinator {
                     ui.horizontal(|ui| {
@@ -262,4 +271,28 @@ fn ticket_box(ui: &mut egui::Ui, l: crate::i18n::Language, ticket: &str, explain
         ui.ctx().copy_text(ticket.to_string());
     }
     super::qr::show(ui, ticket, 220.0);
+}
+
+/// Whether `member`'s laptops said they are on the network's current chapter: "overgestapt" if
+/// one did, "nog niet" if one said another, nothing when none was heard from since the start.
+fn switched_words(
+    state: &AppState,
+    member: &kring_model::Member,
+    network: &kring_model::NetworkId,
+    chapter: &str,
+    is_me: bool,
+) -> &'static str {
+    let l = state.language;
+    let heard: Vec<&String> = member
+        .devices
+        .keys()
+        .filter_map(|device| state.status.peers.get(device)?.chapters.get(network.as_str()))
+        .collect();
+    if is_me || heard.iter().any(|c| c.as_str() == chapter) {
+        tr(l, Text::HasSwitched)
+    } else if !heard.is_empty() {
+        tr(l, Text::NotSwitchedYet)
+    } else {
+        ""
+    }
 }
