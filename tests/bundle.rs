@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use common::serving::{LOOPBACK, Serving};
+use common::serving::join;
 use common::*;
 
 /// Note text no file on the stick may show.
@@ -16,13 +16,7 @@ const MARKER: &str = "Vertrouwelijk: zorgleerling M. 7f3c9a";
 
 /// Bram joins Anna's network with a ticket, as anyone would; returns his member id.
 fn bram_joins(a: &Path, b: &Path) -> String {
-    let serving = Serving::start(a, &["--invite"]);
-    let ticket = serving.first_line["ticket"].as_str().unwrap().to_string();
-    let mut args = vec!["join", &ticket, "--me", "Bram Jansen", "--timeout", "15"];
-    args.extend(LOOPBACK);
-    let joined = ok(b, &args);
-    assert!(serving.stop());
-    id(&joined, "member")
+    id(&join(a, b, "Bram Jansen"), "member")
 }
 
 /// A session with the marker in its notes.

@@ -6,27 +6,17 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::serving::{LOOPBACK, Serving, sync};
+use common::serving::{Serving, join, sync};
 use common::*;
 use kring_model::automerge::legacy::OpType;
 use kring_model::automerge::{AutoCommit, ScalarValue};
 use serde_json::Value;
 
-/// Anna (coordinator) and `names.len()` members who joined with one ticket; returns the
+/// Anna's network (she is its coordinator) and the members who joined it; returns the
 /// network id and each member's id.
 fn network_of(anna: &Path, members: &[(&Path, &str)]) -> (String, Vec<String>) {
     let (network, _) = create_network(anna);
-    let serving = Serving::start(anna, &["--invite", "--max-uses", "9"]);
-    let ticket = serving.first_line["ticket"].as_str().unwrap().to_string();
-    let ids = members
-        .iter()
-        .map(|(data, name)| {
-            let mut args = vec!["join", &ticket, "--me", name, "--timeout", "15"];
-            args.extend(LOOPBACK);
-            id(&ok(data, &args), "member")
-        })
-        .collect();
-    assert!(serving.stop());
+    let ids = members.iter().map(|(data, name)| id(&join(anna, data, name), "member")).collect();
     (network, ids)
 }
 
@@ -120,16 +110,7 @@ fn what_a_coordinator_erases_leaves_every_laptop_also_through_a_third_one() {
     let bundle = cor.join("netwerk.kring");
     ok(cor, &["bundle", "export", bundle.to_str().unwrap()]);
     assert!(grep(cor, marker).is_empty());
-    let (_, joined) = {
-        let serving = Serving::start(anna, &["--invite"]);
-        let ticket = serving.first_line["ticket"].as_str().unwrap().to_string();
-        let mut args = vec!["join", &ticket, "--me", "Dewi", "--timeout", "15"];
-        args.extend(LOOPBACK);
-        let joined = ok(later, &args);
-        assert!(serving.stop());
-        ((), joined)
-    };
-    assert_eq!(joined["network"], network.as_str());
+    assert_eq!(join(anna, later, "Dewi")["network"], network.as_str());
     assert_eq!(chapter_of(later), 2);
     assert!(grep(later, marker).is_empty());
     assert!(!history_mentions(later, &network, marker));

@@ -132,3 +132,15 @@ pub fn sync(data: &Path) -> Value {
     args.extend(["--timeout", "10"]);
     super::ok(data, &args)
 }
+
+/// `data` joins the network `server` serves an invite for (one use), as `name`; returns
+/// `kring join`'s answer.
+pub fn join(server: &Path, data: &Path, name: &str) -> Value {
+    let serving = Serving::start(server, &["--invite"]);
+    let ticket = serving.first_line["ticket"].as_str().unwrap().to_string();
+    let mut args = vec!["join", &ticket, "--me", name, "--timeout", "15"];
+    args.extend(LOOPBACK);
+    let joined = super::ok(data, &args);
+    assert!(serving.stop());
+    joined
+}

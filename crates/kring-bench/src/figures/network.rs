@@ -97,15 +97,7 @@ async fn chapter_switch(data_a: &DataDir, data_b: &DataDir, id: &str) -> Result<
     let expected = switched.network.chapter_id();
     drop(switched);
 
-    let (node_a, _) = Node::start(data_a, &NetworkMode::loopback_only()).await?;
-    let (node_b, _) = Node::start(data_b, &NetworkMode::loopback_only()).await?;
-    let wire = system::loopback_bytes();
-    let started = Instant::now();
-    let reports = node_b.sync_once(Some(id), Duration::from_secs(120)).await?;
-    let switch = started.elapsed();
-    let wire_bytes = system::loopback_bytes() - wire;
-    let report = reports.iter().find(|r| r.endpoint == data_a.device_id()).context("B reports on A")?;
-    ensure!(report.status == "in-sync", "the switch ended {}: {:?}", report.status, report.error);
+    let Synced { node_a, node_b, time: switch, wire_bytes, report } = b_syncs_with_a(data_a, data_b, id).await?;
     let chapter = read(&node_b, id, |network| network.chapter_id())?;
     ensure!(chapter == expected, "B is not on the new chapter");
     let (heads_a, heads_b) = (read(&node_a, id, Network::heads)?, read(&node_b, id, Network::heads)?);
@@ -246,17 +238,7 @@ async fn resync(
     drop((a, b));
 
     // The real thing: both nodes start, B dials A and syncs until in sync.
-    let (node_a, _) = Node::start(data_a, &NetworkMode::loopback_only()).await?;
-    let (node_b, _) = Node::start(data_b, &NetworkMode::loopback_only()).await?;
-    let wire = system::loopback_bytes();
-    let started = Instant::now();
-    let reports = node_b.sync_once(Some(id), Duration::from_secs(120)).await?;
-    let time = started.elapsed();
-    let wire_bytes = system::loopback_bytes() - wire;
-    let report = reports.iter().find(|r| r.endpoint == device_a).context("B reports on A")?;
-    if report.status != "in-sync" {
-        bail!("the resync ended {}: {:?}", report.status, report.error);
-    }
+    let Synced { node_a, node_b, time, wire_bytes, report } = b_syncs_with_a(data_a, data_b, id).await?;
     let (heads_a, heads_b) = (read(&node_a, id, Network::heads)?, read(&node_b, id, Network::heads)?);
     ensure!(heads_a == heads_b && heads_a == expected, "the nodes did not converge to the merged network");
     node_b.shutdown().await;
@@ -270,6 +252,31 @@ async fn resync(
         changes_bytes,
         changes,
     })
+}
+
+/// Two nodes that synced once, and what it took.
+struct Synced {
+    node_a: Node,
+    node_b: Node,
+    time: Duration,
+    wire_bytes: u64,
+    report: kring_node::PeerReport,
+}
+
+/// Starts A and B from their folders; B dials A and syncs network `id` until in sync.
+async fn b_syncs_with_a(data_a: &DataDir, data_b: &DataDir, id: &str) -> Result<Synced> {
+    let (node_a, _) = Node::start(data_a, &NetworkMode::loopback_only()).await?;
+    let (node_b, _) = Node::start(data_b, &NetworkMode::loopback_only()).await?;
+    let wire = system::loopback_bytes();
+    let started = Instant::now();
+    let reports = node_b.sync_once(Some(id), Duration::from_secs(120)).await?;
+    let time = started.elapsed();
+    let wire_bytes = system::loopback_bytes() - wire;
+    let report = reports.into_iter().find(|r| r.endpoint == data_a.device_id()).context("B reports on A")?;
+    if report.status != "in-sync" {
+        bail!("the sync ended {}: {:?}", report.status, report.error);
+    }
+    Ok(Synced { node_a, node_b, time, wire_bytes, report })
 }
 
 /// Reads `node`'s copy of the network, under its lock.
