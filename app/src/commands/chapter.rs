@@ -77,5 +77,5 @@ fn erasure(what: &EraseArgs) -> Result<Erasure> {
         Some(("insights", question)) => TextField::Insights(QuestionId::new(question)),
         _ => bail!("--text takes notes:SESSION, agenda:SESSION, details:QUESTION or insights:QUESTION, not '{text}'"),
     };
-    Ok(Erasure::Passage { field, from, to })
+    Ok(Erasure::Passage { field, from, to, expected: None })
 }

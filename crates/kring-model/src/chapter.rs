@@ -28,11 +28,13 @@ pub enum Erasure {
         member: MemberId,
         factor: FactorId,
     },
-    /// The characters `from..to` (counted in `char`s) of one text.
+    /// The characters `from..to` (counted in `char`s) of one text; with `expected`, only if
+    /// they still read so (a passage chosen on screen while someone else typed has moved).
     Passage {
         field: crate::TextField,
         from: usize,
         to: usize,
+        expected: Option<String>,
     },
 }
 
@@ -158,9 +160,12 @@ impl Network {
                     None => Err(ModelError::NothingToErase),
                 }
             }
-            Erasure::Passage { field, from, to } => {
-                let len = self.text(field)?.chars().count();
-                if from >= to || *to > len {
+            Erasure::Passage { field, from, to, expected } => {
+                let text = self.text(field)?;
+                let len = text.chars().count();
+                let passage: String = text.chars().skip(*from).take(to.saturating_sub(*from)).collect();
+                let moved = expected.as_ref().is_some_and(|expected| *expected != passage);
+                if from >= to || *to > len || moved {
                     return Err(ModelError::BadTextRange { field: field.field(), pos: *to, len });
                 }
                 Ok(())
@@ -205,7 +210,9 @@ impl CopyPlan<'_> {
         self.erase
             .iter()
             .filter_map(|e| match e {
-                Erasure::Passage { field, from, to } if text_path(field).iter().eq(path.iter()) => Some((*from, *to)),
+                Erasure::Passage { field, from, to, .. } if text_path(field).iter().eq(path.iter()) => {
+                    Some((*from, *to))
+                }
                 _ => None,
             })
             .collect()

@@ -90,7 +90,7 @@ fn what_is_erased_for_everyone_is_in_no_byte_of_the_new_chapter() {
         Erasure::Session(secret.clone()),
         Erasure::Question(question.clone()),
         Erasure::Comment { round: round.clone(), member: members[0].clone(), factor: factor.clone() },
-        Erasure::Passage { field: TextField::Notes(other.clone()), from, to },
+        Erasure::Passage { field: TextField::Notes(other.clone()), from, to, expected: Some("Naam: Joris K. ".into()) },
     ];
     let mut next = network.start_chapter(&coordinator, DEVICE_A, &erase).unwrap();
 
@@ -118,8 +118,13 @@ fn only_a_coordinator_starts_a_chapter_and_only_what_exists_can_be_erased() {
     let err = refused(&mut network, |n| n.start_chapter(&coordinator, DEVICE_A, &[unknown]).map(|_| ()));
     assert!(matches!(err, ModelError::UnknownSession(_)), "{err}");
     let notes = session(&mut network, &coordinator, "PLG");
-    let beyond = Erasure::Passage { field: TextField::Notes(notes), from: 0, to: 5 };
+    let beyond = Erasure::Passage { field: TextField::Notes(notes.clone()), from: 0, to: 5, expected: None };
     let err = refused(&mut network, |n| n.start_chapter(&coordinator, DEVICE_A, &[beyond]).map(|_| ()));
+    assert!(matches!(err, ModelError::BadTextRange { .. }), "{err}");
+    // A passage chosen on screen that has moved since (someone typed before it) is not erased.
+    network.append_text(&coordinator, &TextField::Notes(notes.clone()), "Wij lazen samen.").unwrap();
+    let moved = Erasure::Passage { field: TextField::Notes(notes), from: 0, to: 3, expected: Some("lazen".into()) };
+    let err = refused(&mut network, |n| n.start_chapter(&coordinator, DEVICE_A, &[moved]).map(|_| ()));
     assert!(matches!(err, ModelError::BadTextRange { .. }), "{err}");
 }
 

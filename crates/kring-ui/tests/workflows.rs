@@ -351,3 +351,27 @@ fn a_coordinator_erases_a_meeting_for_everyone_behind_a_warning() {
     wait_until(&mut ui, "the third chapter", |app| app.state.snapshot().is_some_and(|s| s.info.chapter.number == 3));
     assert!(ui.query_by_label(&format!("{} 3", nl(Text::Chapter))).is_some());
 }
+
+/// A passage selected in the notes is erased for everyone, and the rest of the notes stay.
+#[test]
+fn a_coordinator_erases_a_selected_passage_of_the_notes_for_everyone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ui = client(dir.path());
+    let session = network_with_session(&mut ui, "Casusoverleg", "7-12-2026 15:30");
+    type_into(&mut ui, Role::MultilineTextInput, nl(Text::Notes), "Besproken: Lotte (groep 5). Verder niets.");
+    let field = TextField::Notes(session.clone());
+    wait_until(&mut ui, "the notes are saved", |app| {
+        app.state.snapshot().unwrap().sessions[&session].notes.contains("Verder niets.")
+    });
+
+    // Select "Lotte (groep 5). " as a search hit would be selected, then erase it.
+    ui.state_mut().pages.session.texts.drafts.get_mut(&field).unwrap().highlight = Some((11, 28));
+    settle(&mut ui);
+    click(&mut ui, nl(Text::EraseSelection));
+    assert!(ui.query_by_label(nl(Text::EraseWarning)).is_some());
+    click(&mut ui, nl(Text::YesErase));
+    wait_until(&mut ui, "the network is in its second chapter", |app| {
+        app.state.snapshot().is_some_and(|s| s.info.chapter.number == 2)
+    });
+    assert_eq!(ui.state().state.snapshot().unwrap().sessions[&session].notes, "Besproken: Verder niets.");
+}

@@ -56,6 +56,7 @@ pub fn erase_for_everyone(
     state: &mut AppState,
     confirming: &mut Option<String>,
     key: &str,
+    button: Text,
     erasure: impl FnOnce() -> Erasure,
 ) -> bool {
     let l = state.language;
@@ -63,7 +64,7 @@ pub fn erase_for_everyone(
         return false;
     }
     if confirming.as_deref() != Some(key) {
-        if ui.small_button(tr(l, Text::EraseForEveryone)).clicked() {
+        if ui.small_button(tr(l, button)).clicked() {
             *confirming = Some(key.to_string());
         }
         return false;

@@ -16,6 +16,8 @@ use crate::state::{After, AppState};
 pub struct SharedTexts {
     pub drafts: HashMap<TextField, Draft>,
     pub history: Option<HistoryView>,
+    /// The selected passage a coordinator is about to erase for everyone.
+    pub erasing: Option<String>,
 }
 
 impl SharedTexts {
@@ -31,12 +33,23 @@ impl SharedTexts {
     ) {
         let draft = self.drafts.entry(field.clone()).or_default();
         super::text_editor::show(ui, state, draft, field, text, label, rows);
-        let history = tr(state.language, Text::History);
-        let button = ui.small_button(history);
-        button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("{history}: {label}")));
-        if button.clicked() {
-            self.history = Some(HistoryView::open(state, field.clone()));
-        }
+        let selected = draft.caret().filter(|(start, end)| start < end);
+        let passage = selected.map(|(start, end)| draft.text.chars().skip(start).take(end - start).collect::<String>());
+        ui.horizontal_wrapped(|ui| {
+            let history = tr(state.language, Text::History);
+            let button = ui.small_button(history);
+            button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("{history}: {label}")));
+            if button.clicked() {
+                self.history = Some(HistoryView::open(state, field.clone()));
+            }
+            // A passage selected in the text can be erased for everyone, by a coordinator.
+            if let (Some((from, to)), Some(passage)) = (selected, passage) {
+                let key = format!("{field:?}");
+                let erase =
+                    || kring_model::Erasure::Passage { field: field.clone(), from, to, expected: Some(passage) };
+                super::chapter::erase_for_everyone(ui, state, &mut self.erasing, &key, Text::EraseSelection, erase);
+            }
+        });
     }
 
     /// The open history, in place of the editors; false when none is open.

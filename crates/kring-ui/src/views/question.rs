@@ -53,7 +53,14 @@ impl QuestionPage {
                         *screen = Screen::Questions;
                     }
                     let erase = || kring_model::Erasure::Question(id.clone());
-                    if super::chapter::erase_for_everyone(ui, state, &mut self.erasing, id.as_str(), erase) {
+                    if super::chapter::erase_for_everyone(
+                        ui,
+                        state,
+                        &mut self.erasing,
+                        id.as_str(),
+                        Text::EraseForEveryone,
+                        erase,
+                    ) {
                         *screen = Screen::Questions;
                     }
                 }

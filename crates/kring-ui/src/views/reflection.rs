@@ -18,6 +18,8 @@ pub struct ReflectionPage {
     pub score_comments: HashMap<(RoundId, FactorId), String>,
     /// A round the coordinator asked to close, waiting for confirmation.
     pub confirm_close_round: Option<RoundId>,
+    /// A comment a coordinator is about to erase for everyone.
+    pub erasing: Option<String>,
 }
 
 impl ReflectionPage {
@@ -79,7 +81,7 @@ fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut ReflectionPage) {
         ui.heading(tr(l, Text::Results));
         chart(ui, l, &snapshot, &rounds);
         figures(ui, l, &snapshot, &rounds);
-        comments(ui, l, &snapshot, round);
+        comments(ui, state, forms, &snapshot, round);
     });
 }
 
@@ -253,15 +255,22 @@ pub fn stats_text(round: &ReflectionRound, factor: &FactorId) -> String {
     }
 }
 
-fn comments(ui: &mut egui::Ui, l: Language, snapshot: &NetworkSnapshot, round: &ReflectionRound) {
+fn comments(
+    ui: &mut egui::Ui,
+    state: &mut AppState,
+    forms: &mut ReflectionPage,
+    snapshot: &NetworkSnapshot,
+    round: &ReflectionRound,
+) {
+    let l = state.language;
     let mut any = false;
     for factor in round_factors(snapshot, round) {
-        let said: Vec<(String, &str)> = round
+        let said: Vec<(&kring_model::MemberId, String, &str)> = round
             .scores
             .iter()
             .filter_map(|(member, scores)| Some((member, scores.get(&factor.id)?)))
             .filter(|(_, score)| !score.comment.is_empty())
-            .map(|(member, score)| (super::member_name(snapshot, member), score.comment.as_str()))
+            .map(|(member, score)| (member, super::member_name(snapshot, member), score.comment.as_str()))
             .collect();
         if said.is_empty() {
             continue;
@@ -271,8 +280,18 @@ fn comments(ui: &mut egui::Ui, l: Language, snapshot: &NetworkSnapshot, round: &
             any = true;
         }
         ui.strong(factor_name(l, factor));
-        for (name, comment) in said {
-            ui.label(format!("{name}: {comment}"));
+        for (member, name, comment) in said {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(format!("{name}: {comment}"));
+                // A comment that should never have been written (about a pupil, say).
+                let key = format!("{}/{}/{}", round.id, member, factor.id);
+                let erase = || kring_model::Erasure::Comment {
+                    round: round.id.clone(),
+                    member: member.clone(),
+                    factor: factor.id.clone(),
+                };
+                super::chapter::erase_for_everyone(ui, state, &mut forms.erasing, &key, Text::EraseComment, erase);
+            });
         }
     }
 }

@@ -120,7 +120,14 @@ impl SessionPage {
             }
             let id = &session.id;
             let erase = || kring_model::Erasure::Session(id.clone());
-            if super::chapter::erase_for_everyone(ui, state, &mut self.erasing, id.as_str(), erase) {
+            if super::chapter::erase_for_everyone(
+                ui,
+                state,
+                &mut self.erasing,
+                id.as_str(),
+                Text::EraseForEveryone,
+                erase,
+            ) {
                 *screen = Screen::Sessions;
             }
         });
