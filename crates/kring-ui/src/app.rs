@@ -96,7 +96,11 @@ impl KringApp {
             });
             return;
         }
-        if let Some(name) = self.first_screen.take() {
+        // The screen asked for at the start, once the live view is here: the kept first view
+        // may be older than the network (a meeting added from the command line meanwhile).
+        if self.state.view.as_ref().is_some_and(|view| view.version > 0)
+            && let Some(name) = self.first_screen.take()
+        {
             self.screen = self.named_screen(&name);
         }
         let (state, pages) = (&mut self.state, &mut self.pages);

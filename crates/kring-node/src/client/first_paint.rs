@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 use super::update::{NetworkEntry, NetworkView};
 
 /// Bumped whenever what is kept changes shape; an older copy is then not used.
-const FORMAT: u32 = 1;
+/// (2: the network's chapter.)
+const FORMAT: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct Kept {
