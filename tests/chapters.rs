@@ -255,3 +255,30 @@ fn notes_written_offline_while_the_chapter_changed_reach_the_new_chapter() {
     }
     assert_eq!(seen[0], seen[1], "both laptops hold the same notes");
 }
+
+/// `kring erase --text` cuts a passage out of a text for everyone; a wrong field or range is a
+/// clear error that changes nothing.
+#[test]
+fn a_passage_of_the_notes_is_erased_from_the_command_line() {
+    let anna = tempfile::tempdir().unwrap();
+    let anna = anna.path();
+    let (network, _) = create_network(anna);
+    let session =
+        id(&ok(anna, &["session", "add", "--title", "PLG 8", "--kind", "plg", "--date", "2026-12-01"]), "session");
+    ok(anna, &["session", "notes", "--session", &session, "--append", "Besproken: Lotte (groep 5). Verder niets."]);
+    let field = format!("notes:{session}");
+
+    let wrong = fails(anna, &["erase", "--text", "minutes:x", "--from", "1", "--to", "2"]);
+    assert!(wrong.contains("--text takes notes:SESSION"), "{wrong}");
+    let beyond = fails(anna, &["erase", "--text", &field, "--from", "30", "--to", "300"]);
+    assert!(beyond.contains("outside"), "{beyond}");
+    assert_eq!(chapter_of(anna), 1, "nothing happened");
+    assert!(history_mentions(anna, &network, "Lotte (groep 5)"), "the history held the passage");
+
+    let erased = ok(anna, &["erase", "--text", &field, "--from", "11", "--to", "28"]);
+    assert_eq!(erased["chapter"], 2);
+    let notes = ok(anna, &["show"])["sessions"][0]["notes"].as_str().unwrap().to_string();
+    assert_eq!(notes, "Besproken: Verder niets.");
+    assert!(grep(anna, "Lotte").is_empty());
+    assert!(!history_mentions(anna, &network, "Lotte"), "the history holds none of it");
+}

@@ -70,6 +70,12 @@ pub enum Command {
         network: NetworkArg,
         #[command(flatten)]
         what: EraseArgs,
+        /// With --text: the first character to erase, counted from 0.
+        #[arg(long, value_name = "N", requires = "text")]
+        from: Option<usize>,
+        /// With --text: the character after the last one to erase.
+        #[arg(long, value_name = "N", requires = "text")]
+        to: Option<usize>,
     },
     /// Print the whole network as JSON.
     Show(NetworkArg),
@@ -287,10 +293,6 @@ pub struct EraseArgs {
     /// A member's comment in a reflection round, as ROUND:MEMBER:FACTOR.
     #[arg(long, value_name = "ROUND:MEMBER:FACTOR")]
     pub comment: Option<String>,
-    #[arg(long, value_name = "N", requires = "text")]
-    pub from: Option<usize>,
-    #[arg(long, value_name = "N", requires = "text")]
-    pub to: Option<usize>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -23,9 +23,15 @@ pub fn run(command: ChapterCommand, data: &DataDir) -> Result<Value> {
     }
 }
 
-pub fn erase(network: Option<&str>, what: &EraseArgs, data: &DataDir) -> Result<Value> {
+/// `passage`: the characters `from..to` of `--text`.
+pub fn erase(
+    network: Option<&str>,
+    what: &EraseArgs,
+    passage: Option<(usize, usize)>,
+    data: &DataDir,
+) -> Result<Value> {
     let local = LocalNetwork::open(data, network)?;
-    let erasure = erasure(what)?;
+    let erasure = erasure(what, passage)?;
     start(local, data, std::slice::from_ref(&erasure), false)
 }
 
@@ -50,7 +56,7 @@ fn describe(network: &str, chapter: &ChapterInfo) -> Value {
     })
 }
 
-fn erasure(what: &EraseArgs) -> Result<Erasure> {
+fn erasure(what: &EraseArgs, passage: Option<(usize, usize)>) -> Result<Erasure> {
     if let Some(session) = &what.session {
         return Ok(Erasure::Session(SessionId::new(session)));
     }
@@ -67,7 +73,7 @@ fn erasure(what: &EraseArgs) -> Result<Erasure> {
             factor: FactorId::new(factor),
         });
     }
-    let (Some(text), Some(from), Some(to)) = (&what.text, what.from, what.to) else {
+    let (Some(text), Some((from, to))) = (&what.text, passage) else {
         bail!("say what to erase: --session, --question, --comment, or --text with --from and --to");
     };
     let field = match text.split_once(':') {

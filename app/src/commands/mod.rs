@@ -36,7 +36,9 @@ pub fn run(command: Command, data: &DataDir) -> Result<Value> {
         Command::Device(command) => device::run(command, data),
         Command::Bundle(command) => bundle::run(command, data),
         Command::Chapter(command) => chapter::run(command, data),
-        Command::Erase { network, what } => chapter::erase(network.network.as_deref(), &what, data),
+        Command::Erase { network, what, from, to } => {
+            chapter::erase(network.network.as_deref(), &what, from.zip(to), data)
+        }
         Command::Show(args) => show::run(&args, data),
         Command::Actions { network, member, mine } => {
             let whose = match (member, mine) {
