@@ -1,4 +1,4 @@
-//! What travels on a `kring/sync/1` stream, one message per frame.
+//! What travels on a `kring/sync/3` stream, one message per frame.
 
 use serde::{Deserialize, Serialize};
 
