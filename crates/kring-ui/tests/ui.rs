@@ -176,6 +176,15 @@ fn a_reflection_round_from_opening_to_scores_figures_and_closing() {
     assert_eq!(round.title, "Najaar 2026");
     let scores: Vec<i64> = round.scores.values().flat_map(|s| s.values().map(|s| s.score)).collect();
     assert_eq!(scores.iter().sum::<i64>(), 7, "trust 4 and knowledge sharing 3");
+
+    // A comment that should not have been written is erased for everyone; the score stays.
+    click(&mut ui, nl(Text::EraseComment));
+    click(&mut ui, nl(Text::YesErase));
+    wait_until(&mut ui, "the network is in its second chapter", |app| {
+        app.state.snapshot().is_some_and(|s| s.info.chapter.number == 2)
+    });
+    assert!(ui.query_by_label("Anna: We durven fouten te delen.").is_none(), "the comment is gone");
+    assert!(ui.query_by_label("4.0 ± 0.0 (n=1)").is_some(), "the score stays");
 }
 
 #[test]
