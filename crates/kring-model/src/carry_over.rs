@@ -11,8 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use automerge::{
-    AutoCommit, ChangeHash, ObjId, ObjType, Patch, PatchAction, Prop, ROOT, ReadDoc, Value,
-    transaction::{CommitOptions, Transactable},
+    AutoCommit, ChangeHash, ObjId, ObjType, Patch, PatchAction, Prop, ROOT, ReadDoc, Value, transaction::Transactable,
 };
 
 use crate::changes::{ChangeKind, ChangeNote};
@@ -130,7 +129,7 @@ impl Network {
             carried.texts += 1;
         }
         if carried.values + carried.texts > 0 {
-            doc.commit_with(CommitOptions::default().with_time(now.div_euclid(1000)).with_message(note.encode()));
+            note.commit(doc, now);
         }
         Ok(carried)
     }

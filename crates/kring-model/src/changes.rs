@@ -68,6 +68,15 @@ impl ChangeNote {
         serde_json::to_string(self).unwrap_or_default()
     }
 
+    /// Commits what `doc` holds pending as one change with this note, made at `now` (the
+    /// change's time is in seconds).
+    pub(crate) fn commit(&self, doc: &mut automerge::AutoCommit, now: UnixMillis) {
+        let options = automerge::transaction::CommitOptions::default()
+            .with_time(now.div_euclid(1000))
+            .with_message(self.encode());
+        doc.commit_with(options);
+    }
+
     /// `None` for changes written by other software or a future schema: they are counted as
     /// "other changes" rather than guessed at.
     pub fn decode(message: &str) -> Option<ChangeNote> {

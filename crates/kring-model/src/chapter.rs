@@ -115,14 +115,9 @@ impl Network {
             doc.put(&clock, actor, seq)?;
         }
         let note = ChangeNote { by: by.clone(), what: ChangeKind::ChapterStarted, target: Some(id.to_string()) };
-        doc.commit_with(
-            automerge::transaction::CommitOptions::default()
-                .with_time(now.div_euclid(1000))
-                .with_message(note.encode()),
-        );
-        let mut next = Network::from_doc(doc)?.with_clock(self.clock_fn());
-        next.set_device(device);
-        Ok(next)
+        note.commit(&mut doc, now);
+        // The document already writes as `device` (its actor, above).
+        Ok(Network::from_doc(doc)?.with_clock(self.clock_fn()))
     }
 
     /// For every actor, the last of its changes this chapter holds: what the next chapter's

@@ -90,11 +90,7 @@ impl Network {
         }
 
         let note = ChangeNote { by: member_id.clone(), what: ChangeKind::NetworkCreated, target: None };
-        doc.commit_with(
-            automerge::transaction::CommitOptions::default()
-                .with_time(now.div_euclid(1000))
-                .with_message(note.encode()),
-        );
+        note.commit(doc, now);
         Ok((network, member_id))
     }
 }

@@ -1,6 +1,6 @@
 //! `Network`: one learning network's document, with the checks every edit shares.
 
-use automerge::{AutoCommit, ChangeHash, ObjId, ROOT, transaction::CommitOptions};
+use automerge::{AutoCommit, ChangeHash, ObjId, ROOT};
 
 use crate::access;
 use crate::changes::{ChangeKind, ChangeNote};
@@ -98,8 +98,7 @@ impl Network {
         let now = self.now();
         match write(&mut self.doc, now) {
             Ok(value) => {
-                let options = CommitOptions::default().with_time(now.div_euclid(1000)).with_message(note.encode());
-                self.doc.commit_with(options);
+                note.commit(&mut self.doc, now);
                 Ok(value)
             }
             Err(err) => {
