@@ -29,17 +29,25 @@ pub enum Unfit {
     NotAMember,
 }
 
-/// A next chapter, checked and ready to switch to.
+/// A next chapter, checked and ready to switch to, and what becomes of the old one.
 pub struct Checked {
     network: Network,
     handoff: Handoff,
     signatures: SignatureBook,
+    old: OldChapter,
 }
 
 /// Begins the next chapter of `open` as the coordinator this laptop is, without `erase`, and
 /// switches to it. The old chapter is deleted, or archived when `keep_history` is asked and
 /// nothing was erased.
 pub fn start(mut open: OpenNetwork, key: &SecretKey, erase: &[Erasure], keep_history: bool) -> Result<OpenNetwork> {
+    let begun = begin(&mut open, key, erase, keep_history)?;
+    switch(open, begun, &key.public().to_string())
+}
+
+/// The next chapter of `open`, begun as [`start`] does, not yet switched to: whatever is
+/// refused (not a coordinator, nothing to erase there) leaves `open` as it was.
+pub fn begin(open: &mut OpenNetwork, key: &SecretKey, erase: &[Erasure], keep_history: bool) -> Result<Checked> {
     let device = key.public().to_string();
     let me = open.member_for_device(&device)?.ok_or(NodeError::NotAMember)?;
     let from = open.network.chapter();
@@ -51,7 +59,7 @@ pub fn start(mut open: OpenNetwork, key: &SecretKey, erase: &[Erasure], keep_his
         true => OldChapter::Archive { name: format!("{}-{}", open.network.id(), from.number) },
         false => OldChapter::Delete,
     };
-    switch(open, Checked { network: next, handoff, signatures: SignatureBook::default() }, &device, &old)
+    Ok(Checked { network: next, handoff, signatures: SignatureBook::default(), old })
 }
 
 /// Checks a next chapter that member device `from` offered for `open`: the hand-off leads from
@@ -82,31 +90,26 @@ pub fn check(open: &mut OpenNetwork, next: NextChapter, device: &str) -> std::re
     if network.member_for_device(device).ok().flatten().is_none() {
         return Err(Unfit::NotAMember);
     }
-    Ok(Checked { network, handoff, signatures })
+    Ok(Checked { network, handoff, signatures, old: OldChapter::Delete })
 }
 
 /// Switches `open` to a checked chapter another member gave, carrying this laptop's offline
-/// work in the old chapter over into it (see [`Network::carry_over`]).
-pub fn take(mut open: OpenNetwork, mut checked: Checked, device: &str) -> Result<OpenNetwork> {
-    let carried = match open.member_for_device(device)? {
-        Some(me) => carry_over(&mut open.network, &mut checked.network, device, &me)?,
-        None => CarriedOver::default(),
-    };
-    if carried.changes > 0 {
-        tracing::info!(?carried, "offline work carried into the new chapter");
-    }
-    let mut switched = switch(open, checked, device, &OldChapter::Delete)?;
-    switched.carried_over = Some(carried);
-    Ok(switched)
+/// work in the old chapter over into it (see [`carry_over`]); says how much.
+pub fn take(mut open: OpenNetwork, mut checked: Checked, device: &str) -> Result<(OpenNetwork, CarriedOver)> {
+    let carried = carry_over(&mut open, &mut checked, device)?;
+    Ok((switch(open, checked, device)?, carried))
 }
 
-/// Carries `device`'s offline work from `old` into `new`, on a trial copy first: a change that
-/// other laptops' rules would refuse (the member was made a regular member meanwhile, say)
-/// would cost this laptop every sync, so then nothing is carried over.
-fn carry_over(old: &mut Network, new: &mut Network, device: &str, me: &kring_model::MemberId) -> Result<CarriedOver> {
+/// Writes `device`'s offline work in `open` (the old chapter) again in the checked new one
+/// (see [`Network::carry_over`]), on a trial copy first: a change that other laptops' rules
+/// would refuse (the member was made a regular member meanwhile, say) would cost this laptop
+/// every sync, so then nothing is carried over. `open` is left as it was.
+pub fn carry_over(open: &mut OpenNetwork, checked: &mut Checked, device: &str) -> Result<CarriedOver> {
+    let Some(me) = open.member_for_device(device)? else { return Ok(CarriedOver::default()) };
+    let (old, new) = (&mut open.network, &mut checked.network);
     let mut trial = new.fork();
     trial.set_device(device);
-    let mut carried = trial.carry_over(old, device, me)?;
+    let mut carried = trial.carry_over(old, device, &me)?;
     if carried.values + carried.texts == 0 {
         return Ok(carried);
     }
@@ -120,14 +123,17 @@ fn carry_over(old: &mut Network, new: &mut Network, device: &str, me: &kring_mod
         carried.values = 0;
         carried.texts = 0;
     }
+    if carried.changes > 0 {
+        tracing::info!(?carried, "offline work carried into the new chapter");
+    }
     Ok(carried)
 }
 
 /// Switches `open` to the checked chapter, on disk first (see
 /// [`kring_store::NetworkStore::switch_chapter`]).
-pub fn switch(open: OpenNetwork, mut checked: Checked, device: &str, old: &OldChapter) -> Result<OpenNetwork> {
+pub fn switch(open: OpenNetwork, mut checked: Checked, device: &str) -> Result<OpenNetwork> {
     let handoff = checked.handoff.encode();
-    let store = open.store.switch_chapter(checked.network.doc_mut(), Some(&handoff), old)?;
+    let store = open.store.switch_chapter(checked.network.doc_mut(), Some(&handoff), &checked.old)?;
     let mut switched = OpenNetwork::new(checked.network, store, device);
     switched.signatures.take_accepted(&mut checked.signatures);
     switched.persist()?;

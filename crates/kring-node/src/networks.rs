@@ -24,8 +24,6 @@ pub struct OpenNetwork {
     /// The coordinator's hand-off that brought this laptop to the current chapter, if it
     /// switched to one: shown to members still on the chapter before.
     pub handoff: Option<kring_sync::Handoff>,
-    /// What of this laptop's offline work was carried over when it last took a new chapter.
-    pub carried_over: Option<kring_model::CarriedOver>,
 }
 
 impl OpenNetwork {
@@ -35,15 +33,7 @@ impl OpenNetwork {
         network.set_device(device);
         let signatures = SignatureBook::from_blobs(store.signature_blobs());
         let handoff = store.read_handoff().and_then(|bytes| kring_sync::Handoff::decode(&bytes));
-        OpenNetwork {
-            network,
-            store,
-            signatures,
-            rules: RuleBook::default(),
-            devices: None,
-            handoff,
-            carried_over: None,
-        }
+        OpenNetwork { network, store, signatures, rules: RuleBook::default(), devices: None, handoff }
     }
 
     /// Opens network `id` from `data`, to edit it while no node runs (the command line, or a
@@ -264,32 +254,29 @@ impl Networks {
         erase: &[kring_model::Erasure],
         keep_history: bool,
     ) -> Result<kring_model::ChapterInfo> {
-        let open = self.open.remove(network).ok_or_else(|| NodeError::UnknownNetwork(network.to_string()))?;
-        self.put_back_switched(network, |key| crate::chapters::start(open, key, erase, keep_history))
-    }
-
-    /// Puts the network `switch` returns in place. A switch that failed on disk leaves the
-    /// network closed: the next start finishes or undoes it (see `kring_store`).
-    fn put_back_switched(
-        &mut self,
-        network: &str,
-        switch: impl FnOnce(&SecretKey) -> Result<OpenNetwork>,
-    ) -> Result<kring_model::ChapterInfo> {
-        let key = self.key.clone();
-        match switch(&key) {
-            Ok(switched) => {
-                let chapter = switched.network.chapter();
-                self.open.insert(network.to_string(), switched);
-                Ok(chapter)
-            }
-            Err(err) => {
-                tracing::error!(
-                    "network {network} is closed until Kring starts again: the switch to a new chapter failed ({err})"
-                );
-                Err(err)
-            }
+        let open = self.open.get_mut(network).ok_or_else(|| NodeError::UnknownNetwork(network.to_string()))?;
+        let begun = crate::chapters::begin(open, &self.key, erase, keep_history)?;
+        let open = self.open.remove(network).expect("found above");
+        match crate::chapters::switch(open, begun, &self.device) {
+            Ok(switched) => Ok(self.switched(network, switched)),
+            Err(err) => Err(switch_failed(network, err)),
         }
     }
+
+    /// Puts the network in its new chapter in place; says which chapter it is.
+    fn switched(&mut self, network: &str, switched: OpenNetwork) -> kring_model::ChapterInfo {
+        let chapter = switched.network.chapter();
+        self.open.insert(network.to_string(), switched);
+        chapter
+    }
+}
+
+/// A switch that failed on disk leaves the network closed (what is on disk may be either
+/// chapter): the next start finishes or undoes the switch (see `kring_store`). Everything that
+/// can be refused is checked before the switch begins, with the network still open.
+fn switch_failed(network: &str, err: NodeError) -> NodeError {
+    tracing::error!("network {network} is closed until Kring starts again: the switch to a new chapter failed ({err})");
+    err
 }
 
 impl Library for Networks {
@@ -325,15 +312,20 @@ impl Library for Networks {
         network: &str,
         from: &str,
         next: kring_sync::NextChapter,
-    ) -> std::result::Result<(), String> {
+    ) -> std::result::Result<kring_model::CarriedOver, String> {
         let device = self.device.clone();
         let open = self.open.get_mut(network).ok_or("the network is not on this laptop")?;
-        let checked = crate::chapters::check(open, next, &device).map_err(|unfit| unfit.to_string())?;
+        let mut checked = crate::chapters::check(open, next, &device).map_err(|unfit| unfit.to_string())?;
+        let carried = crate::chapters::carry_over(open, &mut checked, &device).map_err(|err| err.to_string())?;
         let open = self.open.remove(network).expect("found above");
         tracing::info!("network {network}: switching to the next chapter, given by device {from}");
-        self.put_back_switched(network, |_| crate::chapters::take(open, checked, &device))
-            .map(|_| ())
-            .map_err(|err| err.to_string())
+        match crate::chapters::switch(open, checked, &device) {
+            Ok(switched) => {
+                self.switched(network, switched);
+                Ok(carried)
+            }
+            Err(err) => Err(switch_failed(network, err).to_string()),
+        }
     }
 
     fn saved_sync_state(&mut self, network: &str, device: &str) -> Option<Vec<u8>> {
@@ -403,6 +395,21 @@ mod tests {
         // The store goes on saving from there.
         open.network.set_description(&founder, "after").unwrap();
         assert!(open.store.persist(open.network.doc_mut()).unwrap());
+    }
+
+    #[test]
+    fn a_new_chapter_that_is_refused_leaves_the_network_open_and_as_it_was() {
+        let (_dir, mut networks, id, _) = one_network();
+        let heads = networks.get_mut(&id).unwrap().network.heads();
+        let nothing = kring_model::Erasure::Session(kring_model::SessionId::new("no-such-meeting"));
+        let refused = networks.start_chapter(&id, &[nothing], false).unwrap_err();
+        assert!(matches!(refused, NodeError::Model(kring_model::ModelError::UnknownSession(_))), "{refused}");
+        let open = networks.get_mut(&id).expect("the network is still open");
+        assert_eq!(open.network.heads(), heads);
+        assert_eq!(open.network.chapter().number, 1);
+        // And it goes on: the next chapter can be begun.
+        assert_eq!(networks.start_chapter(&id, &[], false).unwrap().number, 2);
+        assert_eq!(networks.get_mut(&id).unwrap().network.chapter().number, 2);
     }
 
     #[test]

@@ -389,11 +389,8 @@ impl Driver {
                     self.shared.emit(NodeEvent::Refused { network, endpoint: self.remote.clone() });
                 }
                 Event::Peers { network, peers } => self.shared.lock().learn_peers(&network, &peers),
-                Event::Switched { network } => {
-                    let (number, carried) = match self.shared.lock().get_mut(&network) {
-                        Some(open) => (open.network.chapter().number, open.carried_over.clone().unwrap_or_default()),
-                        None => (0, Default::default()),
-                    };
+                Event::Switched { network, carried } => {
+                    let number = self.shared.lock().get_mut(&network).map_or(0, |open| open.network.chapter().number);
                     // The other connections open the network again, in its new chapter.
                     self.shared.publish(Change { network: network.clone(), from_peer: Some(self.id) });
                     self.shared.emit(NodeEvent::ChapterSwitched {

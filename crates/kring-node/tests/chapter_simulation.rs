@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use iroh::SecretKey;
 use kring_model::automerge::AutoCommit;
-use kring_model::{MemberId, Network, NetworkDetails, Profile, Role, SessionId, TextField};
+use kring_model::{CarriedOver, MemberId, Network, NetworkDetails, Profile, Role, SessionId, TextField};
 use kring_node::OpenNetwork;
 use kring_node::chapters;
 use kring_store::DataDir;
@@ -68,13 +68,14 @@ impl Library for Laptop {
         chapters::way_from(self.open(), &key, behind)
     }
 
-    fn take_next_chapter(&mut self, _network: &str, _from: &str, next: NextChapter) -> Result<(), String> {
+    fn take_next_chapter(&mut self, _network: &str, _from: &str, next: NextChapter) -> Result<CarriedOver, String> {
         let device = self.device.clone();
         let checked = chapters::check(self.open(), next, &device).map_err(|e| e.to_string())?;
         let open = self.open.take().expect("open");
-        self.open = Some(chapters::take(open, checked, &device).map_err(|e| e.to_string())?);
+        let (switched, carried) = chapters::take(open, checked, &device).map_err(|e| e.to_string())?;
+        self.open = Some(switched);
         self.states.clear();
-        Ok(())
+        Ok(carried)
     }
 }
 

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, VecDeque};
 use automerge::sync::{self, SyncDoc};
 use automerge::{AutoCommit, ChangeHash};
 use iroh_base::SecretKey;
+use kring_model::CarriedOver;
 use kring_model::trust::RuleBook;
 
 use crate::chapter::NextChapter;
@@ -62,9 +63,9 @@ pub trait Library {
     fn next_chapter(&mut self, _network: &str, _behind: &str) -> Option<NextChapter> {
         None
     }
-    /// Member device `from` offered the next chapter of `network`: check it and switch to it.
-    /// `Err` says why it was not taken.
-    fn take_next_chapter(&mut self, _network: &str, _from: &str, _next: NextChapter) -> Result<(), String> {
+    /// Member device `from` offered the next chapter of `network`: check it and switch to it,
+    /// carrying this device's offline work over. `Err` says why it was not taken.
+    fn take_next_chapter(&mut self, _network: &str, _from: &str, _next: NextChapter) -> Result<CarriedOver, String> {
         Err("this device does not switch chapters".into())
     }
     /// What [`PeerConnection::sync_state`] gave at the end of the last connection with `device`,
@@ -89,8 +90,9 @@ pub enum Event {
     /// The peer sent changes that Kring refuses (unsigned, or breaking the rules). Nothing of
     /// them was kept, and the connection is closed.
     Distrusted { network: String, reason: Distrust },
-    /// This device switched to the network's next chapter, which the peer gave it.
-    Switched { network: String },
+    /// This device switched to the network's next chapter, which the peer gave it, and carried
+    /// this much of its offline work over.
+    Switched { network: String, carried: CarriedOver },
     /// The peer holds the network in another chapter, and neither side could show the way from
     /// the other's: nothing is synced.
     OtherChapter { network: String },
@@ -193,10 +195,11 @@ impl PeerConnection {
                     self.refuse(&network);
                     return Ok(());
                 }
-                if let Err(reason) = library.take_next_chapter(&network, &self.remote, *next) {
-                    return Err(ProtocolError::BadChapter { network, reason });
-                }
-                self.events.push_back(Event::Switched { network: network.clone() });
+                let carried = match library.take_next_chapter(&network, &self.remote, *next) {
+                    Ok(carried) => carried,
+                    Err(reason) => return Err(ProtocolError::BadChapter { network, reason }),
+                };
+                self.events.push_back(Event::Switched { network: network.clone(), carried });
                 self.networks.remove(&network);
                 self.open(&network, library);
             }
