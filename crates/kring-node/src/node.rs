@@ -1,7 +1,7 @@
 //! The running peer: one iroh endpoint, every network of the data directory, live sync with
 //! every member device it can reach, and the join door for invitees.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -9,7 +9,7 @@ use std::time::Duration;
 use iroh::endpoint::Connection;
 use iroh::protocol::{AcceptError, ProtocolHandler, Router};
 use iroh::{Endpoint, EndpointAddr};
-use kring_model::{InviteId, Role};
+use kring_model::{InviteId, MemberId, Role};
 use kring_store::DataDir;
 use kring_sync::{PeerAddr, SYNC_ALPN};
 use tokio::sync::broadcast;
@@ -138,6 +138,7 @@ pub struct PeerReport {
     pub network: String,
     /// `in-sync`, `unreachable`, `refused` or `interrupted`.
     pub status: String,
+    /// What the connection to this device carried: shared by every network synced over it.
     pub sent_bytes: u64,
     pub received_bytes: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -374,7 +375,11 @@ impl Node {
             Some(id) => vec![self.network_id(Some(id))?],
             None => self.shared.lock().ids(),
         };
-        let mut targets = Vec::new();
+        // One connection per device, carrying every network both hold: a colleague in nine
+        // networks is one peer, and a peer takes only a few connections from one device.
+        // Per device: the networks (and the member it is in each) and where to dial it.
+        type Target = (Vec<(String, MemberId)>, Option<(EndpointAddr, FoundVia)>);
+        let mut targets: BTreeMap<String, Target> = BTreeMap::new();
         {
             let library = self.shared.lock();
             for network in &networks {
@@ -382,56 +387,71 @@ impl Node {
                     if only.is_some_and(|only| !only.contains(&device)) {
                         continue;
                     }
-                    let addr = library.book.dial_addr(&device, self.find_by_id);
-                    targets.push((network.clone(), device.clone(), member, addr));
+                    let target = targets.entry(device.clone()).or_insert_with(|| {
+                        let addr = library.book.dial_addr(&device, self.find_by_id);
+                        (Vec::new(), addr)
+                    });
+                    target.0.push((network.clone(), member));
                 }
             }
         }
         // All devices at once: an unreachable laptop costs one timeout, not one each.
         let mut attempts = tokio::task::JoinSet::new();
-        for (network, device, member, addr) in targets {
+        for (device, (networks, addr)) in targets {
             let endpoint = self.endpoint.clone();
             let shared = self.shared.clone();
             attempts.spawn(async move {
-                let mut report = PeerReport {
-                    endpoint: device,
+                let report = |(network, member): &(String, MemberId), status: &str| PeerReport {
+                    endpoint: device.clone(),
                     member: member.to_string(),
                     network: network.clone(),
-                    status: "unreachable".into(),
+                    status: status.into(),
                     sent_bytes: 0,
                     received_bytes: 0,
                     error: None,
                 };
-                let Some((addr, via)) = addr else { return report };
+                let Some((addr, via)) = addr else {
+                    return networks.iter().map(|n| report(n, "unreachable")).collect::<Vec<_>>();
+                };
+                let ids: Vec<String> = networks.iter().map(|(network, _)| network.clone()).collect();
                 let attempt = async {
                     let conn = endpoint.connect(addr, SYNC_ALPN).await.map_err(NodeError::connection)?;
-                    Ok::<Outcome, NodeError>(
-                        peer::run(shared, conn, Some(vec![network.clone()]), Mode::UntilInSync, via).await,
-                    )
+                    Ok::<Outcome, NodeError>(peer::run(shared, conn, Some(ids), Mode::UntilInSync, via).await)
                 };
-                match tokio::time::timeout(timeout, attempt).await {
-                    Err(_) => report.error = Some(format!("no answer within {} seconds", timeout.as_secs())),
-                    Ok(Err(err)) => report.error = Some(err.to_string()),
-                    Ok(Ok(outcome)) => {
-                        report.sent_bytes = outcome.sent_bytes;
-                        report.received_bytes = outcome.received_bytes;
-                        report.status = if outcome.refused.contains(&network) {
-                            "refused"
-                        } else if outcome.in_sync.contains(&network) {
-                            "in-sync"
-                        } else {
-                            "interrupted"
+                let outcome = tokio::time::timeout(timeout, attempt).await;
+                networks
+                    .iter()
+                    .map(|entry| {
+                        let network = &entry.0;
+                        match &outcome {
+                            Err(_) => PeerReport {
+                                error: Some(format!("no answer within {} seconds", timeout.as_secs())),
+                                ..report(entry, "unreachable")
+                            },
+                            Ok(Err(err)) => PeerReport { error: Some(err.to_string()), ..report(entry, "unreachable") },
+                            Ok(Ok(outcome)) => {
+                                let status = if outcome.refused.contains(network) {
+                                    "refused"
+                                } else if outcome.in_sync.contains(network) {
+                                    "in-sync"
+                                } else {
+                                    "interrupted"
+                                };
+                                PeerReport {
+                                    sent_bytes: outcome.sent_bytes,
+                                    received_bytes: outcome.received_bytes,
+                                    error: outcome.error.clone(),
+                                    ..report(entry, status)
+                                }
+                            }
                         }
-                        .into();
-                        report.error = outcome.error;
-                    }
-                }
-                report
+                    })
+                    .collect()
             });
         }
         let mut reports = Vec::new();
-        while let Some(report) = attempts.join_next().await {
-            reports.push(report.map_err(NodeError::connection)?);
+        while let Some(device) = attempts.join_next().await {
+            reports.extend(device.map_err(NodeError::connection)?);
         }
         reports.sort_by(|a, b| (&a.network, &a.endpoint).cmp(&(&b.network, &b.endpoint)));
         Ok(reports)

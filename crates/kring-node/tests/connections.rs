@@ -79,3 +79,48 @@ async fn two_laptops_that_dial_each_other_at_once_keep_one_connection() {
     .await
     .expect("bounded in time");
 }
+
+/// More networks shared with one colleague than connections a laptop takes from one device
+/// (four): a one-off sync still brings every one of them up to date, over one connection.
+/// Before, each network dialed a connection of its own and the fifth was closed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_colleague_in_six_networks_syncs_all_six_in_one_go() {
+    tokio::time::timeout(Duration::from_secs(90), async {
+        let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let data_a = DataDir::open(dir_a.path()).unwrap();
+        let data_b = DataDir::open(dir_b.path()).unwrap();
+        let networks: Vec<String> = (0..6)
+            .map(|n| {
+                let details = NetworkDetails { name: format!("Leernetwerk {n}"), ..Default::default() };
+                let (mut network, _) = Network::create(&details, &Profile::new("Anna"), &data_a.device_id()).unwrap();
+                let id = network.id().to_string();
+                data_a.create_network(&id, network.doc_mut()).unwrap();
+                id
+            })
+            .collect();
+        let loopback = NetworkMode::loopback_only();
+        let (node_a, _) = Node::start(&data_a, &loopback).await.unwrap();
+        let (node_b, _) = Node::start(&data_b, &loopback).await.unwrap();
+        for network in &networks {
+            let (_, ticket) =
+                node_a.create_invite(network, kring_model::Role::Member, 1, Duration::from_secs(600)).unwrap();
+            node_b.join_network(&data_b, &ticket, &Profile::new("Bram"), Duration::from_secs(20)).await.unwrap();
+        }
+        // A day's work on A in every network, then B syncs once.
+        for network in &networks {
+            node_a.edit(network, |n, anna| n.add_question(anna, "Wat leren we hiervan?", "")).unwrap();
+        }
+        let reports = node_b.sync_once(None, Duration::from_secs(30)).await.unwrap();
+        let with_a: Vec<_> = reports.iter().filter(|r| r.endpoint == node_a.endpoint_id()).collect();
+        assert_eq!(with_a.len(), networks.len(), "{reports:?}");
+        assert!(with_a.iter().all(|r| r.status == "in-sync"), "{with_a:?}");
+        for network in &networks {
+            let questions = node_b.read(network, |n| n.snapshot().unwrap().questions.len()).unwrap();
+            assert_eq!(questions, 1, "network {network} did not reach B");
+        }
+        node_b.shutdown().await;
+        node_a.shutdown().await;
+    })
+    .await
+    .expect("bounded in time");
+}
