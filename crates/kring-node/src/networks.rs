@@ -119,17 +119,11 @@ impl Networks {
     pub fn load(data: &DataDir) -> Result<(Networks, Vec<String>)> {
         let mut open = BTreeMap::new();
         let mut warnings = Vec::new();
-        for id in data.network_ids()? {
-            match data.open_network(&id) {
-                Ok((store, doc, report)) => {
-                    warnings.extend(report.problems.iter().map(|p| p.to_string()));
-                    match Network::from_doc(doc) {
-                        Ok(network) => {
-                            let opened = OpenNetwork::new(network, store, &data.device_id());
-                            open.insert(id, opened);
-                        }
-                        Err(err) => warnings.push(format!("network {id} is not synced: {err}")),
-                    }
+        for (id, loaded) in load_in_parallel(data, data.network_ids()?) {
+            match loaded {
+                Ok((opened, problems)) => {
+                    warnings.extend(problems);
+                    open.insert(id, opened);
                 }
                 Err(err) => warnings.push(format!("network {id} is not synced: {err}")),
             }
@@ -355,6 +349,43 @@ impl Library for Networks {
             }
         }
     }
+}
+
+/// A network opened from disk with its load problems, or why it cannot be opened.
+type Loaded = Result<(OpenNetwork, Vec<String>)>;
+
+/// Loads the networks `ids` of `data`, several at once: Automerge's load of a big network takes
+/// a few hundred milliseconds of one core, and a laptop in nine networks has more than one core.
+/// Each with its load problems, or why it cannot be opened.
+fn load_in_parallel(data: &DataDir, ids: Vec<String>) -> Vec<(String, Loaded)> {
+    let load = |id: &str| -> Loaded {
+        let (store, doc, report) = data.open_network(id)?;
+        let problems = report.problems.iter().map(|p| p.to_string()).collect();
+        Ok((OpenNetwork::new(Network::from_doc(doc)?, store, &data.device_id()), problems))
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(ids.len()).max(1);
+    let chunk = ids.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = ids
+            .chunks(chunk)
+            .map(|chunk| {
+                (chunk, scope.spawn(move || chunk.iter().map(|id| (id.clone(), load(id))).collect::<Vec<_>>()))
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|(chunk, worker)| {
+                // A load that panicked is reported for its networks, never silently left out.
+                worker.join().unwrap_or_else(|_| {
+                    let failed = |id: &String| kring_store::StoreError::Corrupt {
+                        path: data.root().join(kring_store::NETWORKS_DIR).join(id),
+                        reason: "loading it failed inside Automerge".into(),
+                    };
+                    chunk.iter().map(|id| (id.clone(), Err(failed(id).into()))).collect()
+                })
+            })
+            .collect()
+    })
 }
 
 #[cfg(test)]
