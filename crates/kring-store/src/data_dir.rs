@@ -102,6 +102,11 @@ impl DataDir {
         NetworkStore::read_view_cache(&self.network_dir(id).ok()?)
     }
 
+    /// The name [`NetworkStore::write_name`] kept for network `id`, read without opening it.
+    pub fn read_name(&self, id: &str) -> Option<String> {
+        NetworkStore::read_name(&self.network_dir(id).ok()?)
+    }
+
     fn network_dir(&self, id: &str) -> Result<PathBuf> {
         if !is_valid_network_id(id) {
             return Err(StoreError::InvalidNetworkId(id.to_string()));

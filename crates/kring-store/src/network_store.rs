@@ -22,6 +22,10 @@ pub const QUARANTINE_DIR: &str = "quarantine";
 pub const PEERS_DIR: &str = "peers";
 /// What the desktop client showed last, to paint at once next time while the network loads.
 pub const VIEW_CACHE_FILE: &str = "view.cache";
+/// The network's name in plain UTF-8 (see [`NetworkStore::write_name`]).
+pub const NAME_FILE: &str = "name";
+/// A kept name longer than this is not one Kring wrote.
+const MAX_NAME_BYTES: usize = 4096;
 /// Other devices' signatures on changes this laptop holds, so that it can pass them on (the
 /// log holds those received since; compaction folds them in here).
 pub const SIGNATURES_FILE: &str = "signatures.bin";
@@ -381,6 +385,23 @@ impl NetworkStore {
         let file = fs::read(dir.join(VIEW_CACHE_FILE)).ok()?;
         let (crc, bytes) = file.split_first_chunk::<4>()?;
         (crc32fast::hash(bytes) == u32::from_le_bytes(*crc)).then(|| bytes.to_vec())
+    }
+
+    /// Keeps the network's name beside it, as plain UTF-8 that every Kring reads alike: the
+    /// network list shows from it at the start, also when the kept view cannot be used (damaged,
+    /// or kept by an older Kring). Only a convenience, like the view.
+    pub fn write_name(&self, name: &str) -> Result<()> {
+        if Self::read_name(&self.dir).as_deref() == Some(name) {
+            return Ok(());
+        }
+        write_atomic(&self.dir.join(NAME_FILE), name.as_bytes(), Some(PRIVATE_FILE_MODE))
+    }
+
+    /// What [`NetworkStore::write_name`] kept in the network directory `dir`; `None` if there
+    /// is none or it is not a name.
+    pub(crate) fn read_name(dir: &Path) -> Option<String> {
+        let name = fs::read_to_string(dir.join(NAME_FILE)).ok()?;
+        (!name.trim().is_empty() && name.len() <= MAX_NAME_BYTES).then_some(name)
     }
 
     /// The sync state kept for a peer device (see the sync crate); `None` if there is none or

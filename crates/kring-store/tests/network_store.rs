@@ -317,3 +317,23 @@ fn the_view_cache_comes_back_as_written_and_a_damaged_one_is_not_used() {
     // The network itself is untouched by any of this.
     assert!(data.open_network(NETWORK).unwrap().2.is_clean());
 }
+
+#[test]
+fn the_kept_name_comes_back_as_written_and_anything_else_is_not_used() {
+    let root = network_with_logged_edits(1);
+    let data = DataDir::open(root.path()).unwrap();
+    assert_eq!(data.read_name(NETWORK), None, "nothing written yet");
+    let (store, _, _) = data.open_network(NETWORK).unwrap();
+    store.write_name("PLG Coördinatie 2026").unwrap();
+    assert_eq!(data.read_name(NETWORK).as_deref(), Some("PLG Coördinatie 2026"));
+
+    let path = network_dir(root.path()).join(kring_store::NAME_FILE);
+    fs::write(&path, [0xff, 0xfe, 0x00]).unwrap();
+    assert_eq!(data.read_name(NETWORK), None, "not UTF-8");
+    fs::write(&path, "   ").unwrap();
+    assert_eq!(data.read_name(NETWORK), None, "blank");
+    fs::write(&path, "x".repeat(10_000)).unwrap();
+    assert_eq!(data.read_name(NETWORK), None, "longer than any name");
+    assert_eq!(data.read_name("../elsewhere"), None, "not a network id");
+    assert!(data.open_network(NETWORK).unwrap().2.is_clean());
+}

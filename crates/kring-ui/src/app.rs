@@ -2,6 +2,7 @@
 
 use kring_model::SessionId;
 
+use crate::i18n::{Text, tr};
 use crate::screen::Screen;
 use crate::state::{After, AppState};
 use crate::views;
@@ -91,8 +92,16 @@ impl KringApp {
         egui::Panel::top("nav")
             .show(ui, |ui| views::nav::show(ui, state, &mut self.screen, &mut pages.search, &mut pages.show_changes));
         if self.state.view.is_none() {
+            // The list of networks is there (kept names); the document is still loading.
+            let opening = !self.state.networks.is_empty();
+            let l = self.state.language;
             egui::CentralPanel::default_margins().show(ui, |ui| {
-                ui.spinner();
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    if opening {
+                        ui.label(tr(l, Text::NetworkOpening));
+                    }
+                });
             });
             return;
         }

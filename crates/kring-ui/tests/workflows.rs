@@ -375,3 +375,30 @@ fn a_coordinator_erases_a_selected_passage_of_the_notes_for_everyone() {
     });
     assert_eq!(ui.state().state.snapshot().unwrap().sessions[&session].notes, "Besproken: Verder niets.");
 }
+
+/// A start whose kept view could not be used: the networks are listed (from their kept names)
+/// and the screen says the network is opening, until its document has loaded.
+#[test]
+fn a_network_still_opening_is_listed_and_says_so() {
+    let details = kring_model::NetworkDetails { name: "PLG Lezen".into(), ..Default::default() };
+    let (network, me) = kring_model::Network::create(&details, &kring_model::Profile::new("Anna"), "laptop").unwrap();
+    let view = kring_node::client::NetworkView {
+        network: network.id().to_string(),
+        version: 1,
+        snapshot: std::sync::Arc::new(network.snapshot().unwrap()),
+        me: Some(me),
+        typed: 0,
+        caret: None,
+        changes: Default::default(),
+    };
+    let mut state = kring_ui::AppState::detached(view);
+    state.view = None;
+    let mut ui = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1200.0, 900.0))
+        .build_ui_state(|ui, app: &mut kring_ui::KringApp| app.show(ui), kring_ui::KringApp::new(state));
+    ui.step();
+    assert!(ui.query_by_label(nl(Text::NetworkOpening)).is_some(), "the screen says the network is opening");
+    let picker = ui.get_by_role_and_label(Role::ComboBox, nl(Text::ChooseNetwork));
+    assert_eq!(picker.value().as_deref(), Some("PLG Lezen"), "the network is listed by its name");
+    assert!(ui.query_by_label(nl(Text::Sessions)).is_some(), "the navigation is there to use");
+}

@@ -66,7 +66,9 @@ pub(crate) async fn run(data: DataDir, mode: NetworkMode, mut inbox: UnboundedRe
     // Something to show while the networks load.
     if let Some((networks, view)) = first_paint::read(&data) {
         outbox.send(Update::Networks(networks));
-        outbox.send(Update::View(Box::new(view)));
+        if let Some(view) = view {
+            outbox.send(Update::View(Box::new(view)));
+        }
     }
     let (node, warnings) = match Node::start(&data, &mode).await {
         Ok(started) => started,

@@ -6,6 +6,11 @@
 //! ([`read`]), and the live view replaces it as soon as the document has loaded. Anything done
 //! meanwhile waits for the node and then happens as usual. A network new to this laptop gets
 //! its copy at once ([`keep_new`]), so the very first start after a join is quick too.
+//!
+//! The network's name is kept beside the view, in plain text. When a view cannot be used
+//! (damaged, or kept by an older Kring in another shape) the list of networks still shows at
+//! once, from the names, and the network's screen says it is opening until the document has
+//! loaded.
 
 use std::sync::Arc;
 
@@ -28,6 +33,9 @@ struct Kept {
 
 /// Keeps what the interface shows of a network for the next start.
 pub fn keep(store: &NetworkStore, me: Option<MemberId>, snapshot: NetworkSnapshot) {
+    if let Err(err) = store.write_name(&snapshot.info.name) {
+        tracing::warn!("cannot keep the network's name for the next start: {err}");
+    }
     let kept = Kept { format: FORMAT, me, snapshot };
     let written = postcard::to_stdvec(&kept)
         .map_err(|err| err.to_string())
@@ -46,33 +54,39 @@ pub(crate) fn keep_new(store: &NetworkStore, network: &kring_model::Network, dev
 }
 
 /// The networks in the order the interface lists them, and a view of the first — the one it
-/// shows at the start — as kept by the last run. `None` unless every network has a usable copy
-/// (a partial list would look like a network had gone).
-pub fn read(data: &DataDir) -> Option<(Vec<NetworkEntry>, NetworkView)> {
-    let mut kept = Vec::new();
+/// shows at the start — as kept by the last run, if it can be used. `None` unless every
+/// network has a kept view or name (a partial list would look like a network had gone).
+pub fn read(data: &DataDir) -> Option<(Vec<NetworkEntry>, Option<NetworkView>)> {
+    let mut listed = Vec::new();
     for id in data.network_ids().ok()? {
-        let bytes = data.read_view_cache(&id)?;
-        let copy: Kept = postcard::from_bytes(&bytes).ok().filter(|k: &Kept| k.format == FORMAT)?;
-        if copy.snapshot.info.id.as_str() != id {
-            return None;
-        }
-        kept.push((id, copy));
+        let copy = kept_view(data, &id);
+        let name = match &copy {
+            Some(copy) => copy.snapshot.info.name.clone(),
+            None => data.read_name(&id)?,
+        };
+        listed.push((NetworkEntry { id, name }, copy));
     }
-    kept.sort_by_key(|(_, copy)| list_order(&copy.snapshot.info.name));
-    let entries =
-        kept.iter().map(|(id, copy)| NetworkEntry { id: id.clone(), name: copy.snapshot.info.name.clone() }).collect();
-    let (network, first) = kept.into_iter().next()?;
-    let view = NetworkView {
-        network,
+    listed.sort_by_key(|(entry, _)| list_order(&entry.name));
+    let entries = listed.iter().map(|(entry, _)| entry.clone()).collect();
+    let (first, copy) = listed.into_iter().next()?;
+    let view = copy.map(|copy| NetworkView {
+        network: first.id,
         // Before every live view (they count from 1): typing on it falls back to the present.
         version: 0,
-        snapshot: Arc::new(first.snapshot),
-        me: first.me,
+        snapshot: Arc::new(copy.snapshot),
+        me: copy.me,
         typed: 0,
         caret: None,
         changes: Default::default(),
-    };
+    });
     Some((entries, view))
+}
+
+/// The view kept for network `id`, if it is whole, in this Kring's shape, and of that network.
+fn kept_view(data: &DataDir, id: &str) -> Option<Kept> {
+    let bytes = data.read_view_cache(id)?;
+    let copy: Kept = postcard::from_bytes(&bytes).ok().filter(|k: &Kept| k.format == FORMAT)?;
+    (copy.snapshot.info.id.as_str() == id).then_some(copy)
 }
 
 /// How the interface orders networks by name.

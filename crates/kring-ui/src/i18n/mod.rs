@@ -57,6 +57,7 @@ texts! {
     Join => "Aansluiten", "Join";
     AddNetwork => "Ander netwerk starten of aansluiten", "Start or join another network";
     ChooseNetwork => "Netwerk kiezen", "Choose network";
+    NetworkOpening => "Het netwerk wordt geopend…", "Opening the network…";
     Sessions => "Bijeenkomsten", "Sessions";
     Questions => "Leervragen", "Learning questions";
     Members => "Leden", "Members";
