@@ -25,6 +25,13 @@ impl Scale {
     pub const BUSY_PLG: Scale = Scale { members: 150, sessions: 120, notes_chars: 8_000, questions: 400, votes: 3_000 };
     /// A small network for the smoke run in CI: every figure is produced, quickly.
     pub const SMOKE: Scale = Scale { members: 12, sessions: 6, notes_chars: 600, questions: 20, votes: 60 };
+
+    /// The same network `times` as long in use: `times` as many meetings, questions and
+    /// votes (4x the busy PLG is 12 years: 480 meetings, 1,600 questions, 12,000 votes). The
+    /// members and the length of each meeting's notes stay as they are.
+    pub fn times(self, times: usize) -> Scale {
+        Scale { sessions: self.sessions * times, questions: self.questions * times, votes: self.votes * times, ..self }
+    }
 }
 
 /// The generated network, as the founder's device holds it.
@@ -118,6 +125,17 @@ pub fn generate(scale: Scale, founder_key: &SecretKey) -> Scenario {
     let changes = network.doc_mut().get_changes(&[]).len();
     let signatures = kring_sync::signed::sign_whole_as(network.doc_mut(), &keys);
     Scenario { network, founder, sessions, changes, signatures }
+}
+
+impl Scenario {
+    /// Writes the network into `data` as its founder's laptop holds it: the document, and
+    /// every member device's signature so that it can hand the network on.
+    pub fn keep(&mut self, data: &kring_store::DataDir) -> kring_node::Result<()> {
+        let mut opened = kring_node::OpenNetwork::create(data, self.network.fork())?;
+        opened.signatures.add_received(&self.signatures);
+        opened.persist()?;
+        Ok(())
+    }
 }
 
 /// The network with each member's device actor: edits are made by whoever makes them.

@@ -59,6 +59,44 @@ impl Spread {
     }
 }
 
+/// The main figures of one network size, by name: what the growth table compares.
+#[derive(Debug, Default, Clone)]
+pub struct Keys(Vec<Key>);
+
+#[derive(Debug, Clone)]
+struct Key {
+    figure: String,
+    value: f64,
+    unit: &'static str,
+}
+
+impl Keys {
+    /// Notes `figure` (lower is better) at this size.
+    pub fn note(&mut self, figure: impl Into<String>, value: f64, unit: &'static str) {
+        self.0.push(Key { figure: figure.into(), value, unit });
+    }
+}
+
+/// One row per figure measured at both sizes: the 1x and 4x values and their ratio, which
+/// should stay within `times` (the work grew that much); resident memory must also stay
+/// within `memory_mb`.
+pub fn growth(one: &Keys, grown: &Keys, times: f64, memory_mb: f64) -> Vec<Row> {
+    one.0
+        .iter()
+        .filter_map(|small| {
+            let big = grown.0.iter().find(|big| big.figure == small.figure)?;
+            let ratio = big.value / small.value.max(f64::MIN_POSITIVE);
+            let measured = format!("{:.2} → {:.2} {} ({ratio:.1}x)", small.value, big.value, small.unit);
+            let row = Row::new(small.figure.clone(), measured);
+            Some(if small.unit == "MB" {
+                row.target(format!("≤ {times}x; ≤ {memory_mb} MB"), ratio <= times && big.value <= memory_mb)
+            } else {
+                row.target(format!("≤ {times}x"), ratio <= times)
+            })
+        })
+        .collect()
+}
+
 /// The rows as an aligned text table.
 pub fn render(rows: &[Row]) -> String {
     let headers = ["figure", "measured", "target", "limit (same run)", ""];
@@ -112,6 +150,22 @@ mod tests {
         assert!(lines[2].ends_with("met") && lines[3].ends_with("MISSED"), "{text}");
         assert_eq!(lines[2].find("250 ms"), lines[0].find("measured"));
         assert_eq!(lines[3].find("≤ 150 MB").map(|_| ()), Some(()));
+    }
+
+    #[test]
+    fn growth_compares_each_figure_at_both_sizes() {
+        let (mut one, mut four) = (Keys::default(), Keys::default());
+        one.note("join", 100.0, "ms");
+        four.note("join", 350.0, "ms");
+        one.note("memory", 60.0, "MB");
+        four.note("memory", 310.0, "MB");
+        one.note("only at 1x", 1.0, "ms");
+        let rows = growth(&one, &four, 4.0, 300.0);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].measured, "100.00 → 350.00 ms (3.5x)");
+        assert_eq!(rows[0].met, Some(true));
+        // Within 4x, but above the memory a laptop can spare.
+        assert_eq!(rows[1].met, Some(false));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Each group of figures, measured on real components.
 
 pub mod find;
+pub mod many_networks;
 pub mod many_nodes;
 pub mod network;
 pub mod trust;

@@ -97,14 +97,15 @@ async fn chapter_switch(data_a: &DataDir, data_b: &DataDir, id: &str) -> Result<
     let expected = switched.network.chapter_id();
     drop(switched);
 
-    let Synced { node_a, node_b, time: switch, wire_bytes, report } = b_syncs_with_a(data_a, data_b, id).await?;
-    let chapter = read(&node_b, id, |network| network.chapter_id())?;
+    let synced = b_syncs_with_a(data_a, data_b, Some(id)).await?;
+    let Synced { node_a, node_b, time: switch, wire_bytes, .. } = &synced;
+    let chapter = read(node_b, id, |network| network.chapter_id())?;
     ensure!(chapter == expected, "B is not on the new chapter");
-    let (heads_a, heads_b) = (read(&node_a, id, Network::heads)?, read(&node_b, id, Network::heads)?);
+    let (heads_a, heads_b) = (read(node_a, id, Network::heads)?, read(node_b, id, Network::heads)?);
     ensure!(heads_a == heads_b, "A and B differ after the switch");
-    node_b.shutdown().await;
-    node_a.shutdown().await;
-    Ok(ChapterFigures { begin, switch, bytes: report.sent_bytes + report.received_bytes, wire_bytes })
+    let figures = ChapterFigures { begin, switch: *switch, bytes: synced.bytes(), wire_bytes: *wire_bytes };
+    synced.shutdown().await;
+    Ok(figures)
 }
 
 async fn first_join(node_a: &Node, node_b: &Node, data_b: &DataDir, id: &str) -> Result<JoinFigures> {
@@ -195,24 +196,7 @@ async fn resync(
     let mut dice = Dice::new(7);
     let mut sides = Vec::new();
     for (data, other) in [(data_a, &device_b), (data_b, &device_a)] {
-        let (mut opened, _) = kring_node::OpenNetwork::open(data, id)?;
-        let device = data.device_id();
-        for n in 0..edits {
-            let field = TextField::Notes(sessions[dice.below(sessions.len())].clone());
-            let at = dice.below(opened.network.text(&field)?.chars().count());
-            // Saved every 50 edits, as the app saves a burst of typing.
-            opened.network.splice_text(
-                &opened.network.member_for_device(&device)?.context("a member device")?,
-                &field,
-                at,
-                0,
-                &format!(" [offline {n}]"),
-            )?;
-            if n % 50 == 49 {
-                opened.persist()?;
-            }
-        }
-        opened.persist()?;
+        let opened = edit_offline(data, id, sessions, edits, &mut dice)?;
         let saved_state = opened.store.read_sync_state(other);
         sides.push(Side::new(opened.network, opened.signatures, data.device_key().clone(), saved_state));
     }
@@ -238,49 +222,80 @@ async fn resync(
     drop((a, b));
 
     // The real thing: both nodes start, B dials A and syncs until in sync.
-    let Synced { node_a, node_b, time, wire_bytes, report } = b_syncs_with_a(data_a, data_b, id).await?;
-    let (heads_a, heads_b) = (read(&node_a, id, Network::heads)?, read(&node_b, id, Network::heads)?);
+    let synced = b_syncs_with_a(data_a, data_b, Some(id)).await?;
+    let (heads_a, heads_b) = (read(&synced.node_a, id, Network::heads)?, read(&synced.node_b, id, Network::heads)?);
     ensure!(heads_a == heads_b && heads_a == expected, "the nodes did not converge to the merged network");
-    node_b.shutdown().await;
-    node_a.shutdown().await;
-    Ok(ResyncFigures {
-        time,
-        bytes: report.sent_bytes + report.received_bytes,
-        wire_bytes,
-        protocol,
-        limit,
-        changes_bytes,
-        changes,
-    })
+    let (time, bytes, wire_bytes) = (synced.time, synced.bytes(), synced.wire_bytes);
+    synced.shutdown().await;
+    Ok(ResyncFigures { time, bytes, wire_bytes, protocol, limit, changes_bytes, changes })
+}
+
+/// One person's offline work on network `id` in `data`: `edits` insertions at random places
+/// in the meetings' notes, saved every 50 edits as the app saves a burst of typing.
+pub fn edit_offline(
+    data: &DataDir,
+    id: &str,
+    sessions: &[SessionId],
+    edits: usize,
+    dice: &mut Dice,
+) -> Result<kring_node::OpenNetwork> {
+    let (mut opened, _) = kring_node::OpenNetwork::open(data, id)?;
+    let me = opened.network.member_for_device(&data.device_id())?.context("a member device")?;
+    for n in 0..edits {
+        let field = TextField::Notes(sessions[dice.below(sessions.len())].clone());
+        let at = dice.below(opened.network.text(&field)?.chars().count());
+        opened.network.splice_text(&me, &field, at, 0, &format!(" [offline {n}]"))?;
+        if n % 50 == 49 {
+            opened.persist()?;
+        }
+    }
+    opened.persist()?;
+    Ok(opened)
 }
 
 /// Two nodes that synced once, and what it took.
-struct Synced {
-    node_a: Node,
-    node_b: Node,
-    time: Duration,
-    wire_bytes: u64,
-    report: kring_node::PeerReport,
+pub struct Synced {
+    pub node_a: Node,
+    pub node_b: Node,
+    pub time: Duration,
+    pub wire_bytes: u64,
+    /// B's report on each network it synced with A.
+    pub reports: Vec<kring_node::PeerReport>,
 }
 
-/// Starts A and B from their folders; B dials A and syncs network `id` until in sync.
-async fn b_syncs_with_a(data_a: &DataDir, data_b: &DataDir, id: &str) -> Result<Synced> {
+impl Synced {
+    /// What the two nodes sent each other (Kring frames), over all networks: one connection
+    /// carries them all, and each report gives its total.
+    pub fn bytes(&self) -> u64 {
+        self.reports.first().map_or(0, |r| r.sent_bytes + r.received_bytes)
+    }
+
+    pub async fn shutdown(self) {
+        self.node_b.shutdown().await;
+        self.node_a.shutdown().await;
+    }
+}
+
+/// Starts A and B from their folders; B dials A and syncs network `id` (every network when
+/// `None`) until in sync.
+pub async fn b_syncs_with_a(data_a: &DataDir, data_b: &DataDir, id: Option<&str>) -> Result<Synced> {
     let (node_a, _) = Node::start(data_a, &NetworkMode::loopback_only()).await?;
     let (node_b, _) = Node::start(data_b, &NetworkMode::loopback_only()).await?;
     let wire = system::loopback_bytes();
     let started = Instant::now();
-    let reports = node_b.sync_once(Some(id), Duration::from_secs(120)).await?;
+    let reports = node_b.sync_once(id, Duration::from_secs(120)).await?;
     let time = started.elapsed();
     let wire_bytes = system::loopback_bytes() - wire;
-    let report = reports.into_iter().find(|r| r.endpoint == data_a.device_id()).context("B reports on A")?;
-    if report.status != "in-sync" {
-        bail!("the sync ended {}: {:?}", report.status, report.error);
+    let reports: Vec<_> = reports.into_iter().filter(|r| r.endpoint == data_a.device_id()).collect();
+    ensure!(!reports.is_empty(), "B did not sync with A");
+    if let Some(report) = reports.iter().find(|r| r.status != "in-sync") {
+        bail!("the sync of {} ended {}: {:?}", report.network, report.status, report.error);
     }
-    Ok(Synced { node_a, node_b, time, wire_bytes, report })
+    Ok(Synced { node_a, node_b, time, wire_bytes, reports })
 }
 
 /// Reads `node`'s copy of the network, under its lock.
-fn read<T>(node: &Node, id: &str, read: impl FnOnce(&mut Network) -> T) -> Result<T> {
+pub fn read<T>(node: &Node, id: &str, read: impl FnOnce(&mut Network) -> T) -> Result<T> {
     Ok(node.read(id, read)?)
 }
 

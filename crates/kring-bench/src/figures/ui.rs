@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 use anyhow::{Result, bail};
 use egui_kittest::Harness;
 use kring_node::NetworkMode;
-use kring_node::client::NetworkView;
 use kring_store::DataDir;
 use kring_ui::{AppState, KringApp, Screen};
 use serde::{Deserialize, Serialize};
@@ -20,8 +19,11 @@ const WARM_UP_FRAMES: usize = 10;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct UiFigures {
-    /// From opening the data directory to the first frame that shows the network (the view
-    /// the last run kept, if there is one).
+    /// From opening the data directory to the first interactive frame: the list of networks
+    /// is on screen (the network itself may still be opening).
+    pub listed_ms: f64,
+    /// ... to the first frame that shows the network (the view the last run kept, if there is
+    /// one).
     pub open_ms: f64,
     /// ... and to the first frame with the live network (its document loaded).
     pub live_ms: f64,
@@ -41,8 +43,9 @@ pub fn measure(dir: &Path, frames: usize) -> Result<UiFigures> {
         .build_ui_state(|ui, app: &mut KringApp| app.show(ui), app);
     // Frames run as the app runs them, woken by the node; the first one that has the network's
     // view draws it: the kept one if there is one, then the live one.
-    let open_ms = frames_until(&mut ui, started, "open", |view| view.is_some())?;
-    let live_ms = frames_until(&mut ui, started, "load", |view| view.is_some_and(|view| view.version > 0))?;
+    let listed_ms = frames_until(&mut ui, started, "list", |state| !state.networks.is_empty())?;
+    let open_ms = frames_until(&mut ui, started, "open", |state| state.view.is_some())?;
+    let live_ms = frames_until(&mut ui, started, "load", |state| state.view.as_ref().is_some_and(|v| v.version > 0))?;
 
     let mut screens = Vec::new();
     for (name, screen) in [("sessions", Screen::Sessions), ("questions", Screen::Questions)] {
@@ -62,6 +65,7 @@ pub fn measure(dir: &Path, frames: usize) -> Result<UiFigures> {
         screens.push((name.to_string(), p50, p95));
     }
     Ok(UiFigures {
+        listed_ms,
         open_ms,
         live_ms,
         screens,
@@ -70,15 +74,15 @@ pub fn measure(dir: &Path, frames: usize) -> Result<UiFigures> {
     })
 }
 
-/// Steps frames until the view the app holds passes `drawn`, then draws it; returns the
+/// Steps frames until what the app holds passes `drawn`, then draws it; returns the
 /// milliseconds since `started`.
 fn frames_until(
     ui: &mut Harness<'_, KringApp>,
     started: Instant,
     what: &str,
-    drawn: impl Fn(Option<&NetworkView>) -> bool,
+    drawn: impl Fn(&AppState) -> bool,
 ) -> Result<f64> {
-    while !drawn(ui.state().state.view.as_ref()) {
+    while !drawn(&ui.state().state) {
         ui.step();
         if started.elapsed() > Duration::from_secs(120) {
             bail!("the network did not {what} within two minutes");
