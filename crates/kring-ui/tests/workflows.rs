@@ -402,3 +402,48 @@ fn a_network_still_opening_is_listed_and_says_so() {
     assert_eq!(picker.value().as_deref(), Some("PLG Lezen"), "the network is listed by its name");
     assert!(ui.query_by_label(nl(Text::Sessions)).is_some(), "the navigation is there to use");
 }
+
+/// A long board draws only the cards in sight; the others keep their place, so scrolling down
+/// reaches the last question, which then opens with a click.
+#[test]
+fn the_last_of_many_questions_is_reached_by_scrolling_and_opens() {
+    let details = kring_model::NetworkDetails { name: "Leerhuis".into(), ..Default::default() };
+    let (mut network, me) =
+        kring_model::Network::create(&details, &kring_model::Profile::new("Anna"), "laptop").unwrap();
+    let questions: Vec<_> =
+        (0..120).map(|n| network.add_question(&me, &format!("Leervraag nummer {n}"), "").unwrap()).collect();
+    let view = kring_node::client::NetworkView {
+        network: network.id().to_string(),
+        version: 1,
+        snapshot: std::sync::Arc::new(network.snapshot().unwrap()),
+        me: Some(me),
+        typed: 0,
+        caret: None,
+        changes: Default::default(),
+    };
+    let mut app = kring_ui::KringApp::new(kring_ui::AppState::detached(view));
+    app.screen = Screen::Questions;
+    let mut ui = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1200.0, 700.0))
+        .build_ui_state(|ui, app: &mut kring_ui::KringApp| app.show(ui), app);
+    ui.run_steps(3);
+    let last = "Leervraag nummer 119";
+    assert!(ui.query_by_label(last).is_none(), "the last card is out of sight and not drawn");
+    assert!(ui.query_by_label("Leervraag nummer 0").is_some(), "the first is in sight");
+
+    ui.hover_at(egui::pos2(300.0, 400.0));
+    for _ in 0..40 {
+        ui.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, -400.0),
+            modifiers: egui::Modifiers::NONE,
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Wheel,
+        });
+        ui.step();
+    }
+    ui.run_steps(3);
+    ui.get_by_label(last).click();
+    ui.run_steps(2);
+    assert_eq!(ui.state().screen, Screen::Question(questions[119].clone()));
+}

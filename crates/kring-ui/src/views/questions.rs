@@ -2,17 +2,23 @@
 //! question with its details, insights and action-research cycles. The cards stay small: a busy
 //! network has hundreds of questions on this board.
 
-use kring_model::{Edit, QuestionStatus};
+use std::collections::HashMap;
+
+use kring_model::{Edit, QuestionId, QuestionStatus};
 
 use crate::i18n::count;
 use crate::i18n::{Text, tr, word};
 use crate::screen::Screen;
 use crate::state::{After, AppState};
 
-/// The "new learning question" form.
+/// The "new learning question" form, and how tall each card was when last drawn.
 #[derive(Default)]
 pub struct QuestionsPage {
     pub title: String,
+    /// Cards out of sight take their last height without being drawn: a network of twelve
+    /// years has 1,600 questions, too many to lay out every frame. Measured at `card_width`.
+    card_heights: HashMap<QuestionId, f32>,
+    card_width: f32,
 }
 
 impl QuestionsPage {
@@ -36,12 +42,26 @@ impl QuestionsPage {
         let mut questions: Vec<_> =
             snapshot.live_questions().filter(|q| super::themes::passes(state, &q.themes)).collect();
         questions.sort_by(|a, b| b.votes.len().cmp(&a.votes.len()).then(a.created_at.cmp(&b.created_at)));
-        egui::ScrollArea::vertical().show(ui, |ui| {
+        let heights = &mut self.card_heights;
+        egui::ScrollArea::vertical().show_viewport(ui, |ui, viewport| {
+            // The part of the board in sight, in the same coordinates as the cards.
+            let in_sight = viewport.translate(ui.min_rect().min.to_vec2());
             ui.columns(QuestionStatus::ALL.len(), |columns| {
+                if columns.first().is_some_and(|c| c.available_width() != self.card_width) {
+                    heights.clear();
+                    self.card_width = columns[0].available_width();
+                }
                 for (column, status) in columns.iter_mut().zip(QuestionStatus::ALL) {
                     column.strong(word(l, status.as_str()));
                     for question in questions.iter().filter(|q| q.status == *status) {
-                        column.group(|ui| {
+                        let top = column.cursor().top();
+                        if let Some(&height) = heights.get(&question.id)
+                            && (top + height < in_sight.top() || top > in_sight.bottom())
+                        {
+                            column.allocate_space(egui::vec2(column.available_width(), height));
+                            continue;
+                        }
+                        let card = column.group(|ui| {
                             // Cards read left-aligned, words at their natural spacing.
                             ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
                                 if ui.link(&question.title).clicked() {
@@ -60,6 +80,7 @@ impl QuestionsPage {
                                 }
                             });
                         });
+                        heights.insert(question.id.clone(), card.response.rect.height());
                     }
                 }
             });
