@@ -173,11 +173,15 @@ impl PeerConnection {
                     self.set_aside(&network, chapter.clone());
                     self.show_the_way(&network, &chapter, ours, library);
                 } else if !self.is_open(&network) || self.networks[&network].chapter != ours {
-                    // No reply yet: the dialer's first sync message follows its open at once,
-                    // and answering that alone saves a redundant round.
                     // Opened again after a refusal: the device may have joined since (its
                     // node opens the network on connections it already had).
-                    self.start(&network, ours, library);
+                    // With no sync before, no reply yet: the dialer's first sync message follows
+                    // its open at once, and answering that alone saves a redundant round. After
+                    // one, our changes since go at once, while the dialer's travel this way.
+                    if self.start(&network, ours, library) {
+                        // As in `open`: a failure drops the network from this connection.
+                        let _ = self.generate(&network, library);
+                    }
                 }
             }
             Message::Chapter { network, chapter } => {
@@ -339,12 +343,17 @@ impl PeerConnection {
         self.networks.iter().filter(|(_, entry)| !entry.closed).map(|(network, _)| network.as_str())
     }
 
-    fn start(&mut self, network: &str, chapter: String, library: &mut impl Library) {
+    /// Starts syncing `network` with this peer, from the state saved at the end of the last
+    /// sync with it. Returns whether there was one: then our first message can carry our
+    /// changes at once (see [`assume_they_kept`]).
+    fn start(&mut self, network: &str, chapter: String, library: &mut impl Library) -> bool {
         // A damaged saved state only costs a full summary, so it is simply not used.
         let saved = library.saved_sync_state(network, &self.remote);
-        let state = saved.and_then(|bytes| sync::State::decode(&bytes).ok()).unwrap_or_default();
+        let mut state = saved.and_then(|bytes| sync::State::decode(&bytes).ok()).unwrap_or_default();
+        let resumed = assume_they_kept(&mut state);
         let entry = NetworkSync { chapter, state, closed: false, reported_in_sync: false };
         self.networks.insert(network.to_string(), entry);
+        resumed
     }
 
     /// The peer holds `network` in `their` chapter, not ours: nothing is synced until one side
@@ -431,6 +440,24 @@ impl PeerConnection {
         }
         Ok(())
     }
+}
+
+/// After a sync the peer kept everything up to the heads both had then (`shared_heads`, the
+/// part of a sync state that is saved). Telling Automerge so lets our first message carry our
+/// changes since, from both sides at once, instead of only after a round of summaries: a laptop
+/// back after a day offline is in sync after one exchange, and both sides apply what they get at
+/// the same time. Should the peer hold less after all (its folder restored from a copy),
+/// Automerge sends what it lacks once it has said what it has. What the peer holds now stays
+/// unknown (`their_heads`) until it speaks, so neither side counts as in sync before that.
+/// Returns whether there was a sync before.
+fn assume_they_kept(state: &mut sync::State) -> bool {
+    if state.shared_heads.is_empty() {
+        return false;
+    }
+    let since_last_sync = sync::Have { last_sync: state.shared_heads.clone(), bloom: Default::default() };
+    state.their_have = Some(vec![since_last_sync]);
+    state.their_need = Some(Vec::new());
+    true
 }
 
 /// Both sides have the same heads: what we have, they have, and they told us so.
