@@ -196,6 +196,15 @@ impl DeviceIndex {
         Ok(self.members.keys())
     }
 
+    /// Every device of a current member of `network` as it is now, with its member.
+    pub fn devices_with_members(
+        &mut self,
+        network: &mut Network,
+    ) -> Result<impl Iterator<Item = (&DeviceId, &MemberId)>> {
+        self.bring_up_to_date(network)?;
+        Ok(self.members.iter())
+    }
+
     /// Reads the members again only when a change since the last look touched them.
     fn bring_up_to_date(&mut self, network: &mut Network) -> Result<()> {
         let heads = network.heads();

@@ -82,6 +82,13 @@ impl OpenNetwork {
         Ok(index.devices(network)?.cloned().collect())
     }
 
+    /// Every device of a current member with its member, read again only when the members
+    /// changed (asked whenever a peer connects or tells where others are).
+    pub fn member_devices(&mut self) -> Result<Vec<(String, MemberId)>> {
+        let (index, network) = self.device_index()?;
+        Ok(index.devices_with_members(network)?.map(|(device, member)| (device.clone(), member.clone())).collect())
+    }
+
     /// The device index (read the first time it is asked for), and the network it indexes.
     fn device_index(&mut self) -> Result<(&mut DeviceIndex, &mut Network)> {
         if self.devices.is_none() {
@@ -154,20 +161,16 @@ impl Networks {
     }
 
     /// Devices of current members of `network` other than this one, with their member.
-    pub fn member_devices(&self, network: &str) -> Vec<(String, MemberId)> {
-        let Some(open) = self.open.get(network) else { return Vec::new() };
-        let Ok(members) = open.network.members() else { return Vec::new() };
-        members
-            .into_values()
-            .filter(|m| m.is_current())
-            .flat_map(|m| m.devices.into_keys().map(move |d| (d, m.id.clone())))
-            .filter(|(device, _)| *device != self.device)
-            .collect()
+    pub fn member_devices(&mut self, network: &str) -> Vec<(String, MemberId)> {
+        let Some(open) = self.open.get_mut(network) else { return Vec::new() };
+        let mut devices = open.member_devices().unwrap_or_default();
+        devices.retain(|(device, _)| *device != self.device);
+        devices
     }
 
     /// What to tell a member about where the network's devices are: every member device we
     /// know an address for, except the one we are telling.
-    pub fn peer_addresses(&self, network: &str, except: &str, own: Option<PeerAddr>) -> Vec<PeerAddr> {
+    pub fn peer_addresses(&mut self, network: &str, except: &str, own: Option<PeerAddr>) -> Vec<PeerAddr> {
         let mut peers: Vec<PeerAddr> = self
             .member_devices(network)
             .into_iter()

@@ -95,7 +95,7 @@ async fn dial_when_heard(shared: Arc<Shared>, mut heard: broadcast::Receiver<iro
             Err(broadcast::error::RecvError::Closed) => return,
         };
         let member = {
-            let library = shared.lock();
+            let mut library = shared.lock();
             library.ids().iter().any(|network| library.member_devices(network).iter().any(|(d, _)| *d == device))
         };
         if member && !shared.links().is_connected(&device) {
@@ -381,7 +381,7 @@ impl Node {
         type Target = (Vec<(String, MemberId)>, Option<(EndpointAddr, FoundVia)>);
         let mut targets: BTreeMap<String, Target> = BTreeMap::new();
         {
-            let library = self.shared.lock();
+            let mut library = self.shared.lock();
             for network in &networks {
                 for (device, member) in library.member_devices(network) {
                     if only.is_some_and(|only| !only.contains(&device)) {
@@ -464,7 +464,7 @@ impl Node {
         tokio::spawn(async move {
             let device = addr.id.to_string();
             let networks: Vec<String> = {
-                let library = shared.lock();
+                let mut library = shared.lock();
                 library
                     .ids()
                     .into_iter()

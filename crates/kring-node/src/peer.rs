@@ -239,12 +239,12 @@ impl Driver {
                 },
                 change = changes.recv() => {
                     let Some(own_edits) = self.take_changes(change, &mut changes) else { return Ok(()) };
-                    self.pass_on(own_edits)?;
+                    self.pass_on(own_edits, false)?;
                 },
                 _ = sleep_until_some(self.relay.due), if self.relay.due.is_some() => {
                     let relayed = std::mem::take(&mut self.relay.networks);
                     self.relay.due = None;
-                    self.pass_on(relayed)?;
+                    self.pass_on(relayed, true)?;
                 },
                 _ = tokio::time::sleep_until(first_message_by), if !heard => {
                     return Err(NodeError::connection("the device sent no whole message"));
@@ -287,14 +287,17 @@ impl Driver {
         Some(own_edits)
     }
 
-    /// Offers the peer what changed in `networks`.
-    fn pass_on(&mut self, networks: BTreeSet<String>) -> Result<()> {
+    /// Offers the peer what changed in `networks`: the changes themselves when they were made
+    /// here, our heads when they came from another peer (`relayed`).
+    fn pass_on(&mut self, networks: BTreeSet<String>, relayed: bool) -> Result<()> {
         if networks.is_empty() {
             return Ok(());
         }
         let mut library = self.shared.lock();
         for network in &networks {
-            if self.protocol.is_open(network) {
+            if self.protocol.is_open(network) && relayed {
+                self.protocol.relayed_change(network, &mut *library);
+            } else if self.protocol.is_open(network) {
                 self.protocol.local_change(network, &mut *library);
             } else if library.may_sync(network, &self.remote) {
                 // A network this device joined (or the peer was let into) after the connection

@@ -113,6 +113,15 @@ pub enum ProtocolError {
     BadChapter { network: String, reason: String },
 }
 
+/// What a message about a change on this side offers the peer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Offer {
+    /// The changes it lacks, as far as we know: for edits made here, and answers.
+    Changes,
+    /// Our heads and a summary of what we have; the peer asks for what it lacks.
+    Heads,
+}
+
 /// Automerge sync state for one network with one peer.
 struct NetworkSync {
     /// The chapter both sides hold; messages for another are stale and ignored.
@@ -292,6 +301,17 @@ impl PeerConnection {
     /// The local document of `network` changed (an edit here, or changes from another peer):
     /// send the peer what it lacks.
     pub fn local_change(&mut self, network: &str, library: &mut impl Library) {
+        self.changed(network, library, Offer::Changes);
+    }
+
+    /// Changes from another peer reached the local document of `network`: tell this peer our
+    /// heads, and let it ask for what it lacks. On a LAN where everyone is connected to
+    /// everyone it has them already, from their writer, and they are not sent again.
+    pub fn relayed_change(&mut self, network: &str, library: &mut impl Library) {
+        self.changed(network, library, Offer::Heads);
+    }
+
+    fn changed(&mut self, network: &str, library: &mut impl Library, offer: Offer) {
         if self.is_open(network) {
             if library.chapter(network).as_deref() != Some(self.networks[network].chapter.as_str()) {
                 // This side switched to a new chapter: open the network again in it.
@@ -300,7 +320,7 @@ impl PeerConnection {
             } else if library.may_sync(network, &self.remote) {
                 // A peer's message that makes generating fail already failed when it arrived
                 // (answering it generates too) and cost it the network there.
-                let _ = self.generate(network, library);
+                let _ = self.generate_offering(network, library, offer);
             } else {
                 self.refuse(network);
             }
@@ -393,12 +413,21 @@ impl PeerConnection {
     /// division by zero); then the network is no longer synced on this connection and the
     /// complaint is returned.
     fn generate(&mut self, network: &str, library: &mut impl Library) -> Result<(), String> {
+        self.generate_offering(network, library, Offer::Changes)
+    }
+
+    fn generate_offering(&mut self, network: &str, library: &mut impl Library, offer: Offer) -> Result<(), String> {
         let Some(replica) = library.replica(network) else { return Ok(()) };
         let Some(entry) = self.networks.get_mut(network) else { return Ok(()) };
         let sent_before = entry.state.sent_hashes.clone();
+        // Heads only: not knowing what the peer has, Automerge offers no changes.
+        let held_back = (offer == Offer::Heads).then(|| entry.state.their_have.take());
         let generated = catch_automerge_panic(|| {
             Ok::<_, std::convert::Infallible>(replica.doc.sync().generate_sync_message(&mut entry.state))
         });
+        if let Some(their_have) = held_back {
+            entry.state.their_have = their_have;
+        }
         let message = match generated {
             Ok(message) => message,
             Err(rejected) => {

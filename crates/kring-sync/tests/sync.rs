@@ -240,3 +240,40 @@ fn a_peer_that_holds_less_than_its_last_sync_still_gets_everything() {
     assert_eq!(snapshots[0], snapshots[1], "Bram got what his copy lacked, not only what was new");
     assert!(snapshots[1].sessions[&session].notes.contains("Na de herstelling."));
 }
+
+#[test]
+fn a_relayed_change_is_announced_and_sent_only_to_a_peer_that_asks() {
+    let mut world = world(&["Anna", "Bram", "Chris"]);
+    let bram_chris = world.connect(2, 1);
+    world.run();
+    // The link between Bram and Chris stays, but hears nothing until Bram relays.
+    world.links[bram_chris].up = false;
+    let network = world.network_id();
+    let anna = world.peers[0].me.clone();
+    let question = world.peers[0].network.add_question(&anna, "Wat doen we met huiswerk?", "").unwrap();
+    world.connect(1, 0);
+    world.run();
+    assert!(world.peers[1].network.snapshot().unwrap().questions.contains_key(&question));
+
+    // Bram passes it on: his heads, not the change.
+    let link = &mut world.links[bram_chris];
+    link.at_acceptor.relayed_change(&network, &mut world.peers[1]);
+    let announcement = link.at_acceptor.poll_transmit().expect("Bram tells Chris his heads");
+    assert!(automerge_message(&announcement).changes.is_empty(), "no change pushed on a relay");
+    // Chris lacks it and asks; Bram answers with it.
+    let mut to_chris = vec![announcement];
+    let mut pushed = 0;
+    for _ in 0..10 {
+        let Some(message) = to_chris.pop() else { break };
+        link.at_dialer.receive(message, &mut world.peers[2]).unwrap();
+        while let Some(ask) = link.at_dialer.poll_transmit() {
+            link.at_acceptor.receive(ask, &mut world.peers[1]).unwrap();
+        }
+        while let Some(answer) = link.at_acceptor.poll_transmit() {
+            pushed += automerge_message(&answer).changes.len();
+            to_chris.push(answer);
+        }
+    }
+    assert_eq!(pushed, 1, "the question went once, when Chris asked");
+    assert!(world.peers[2].network.snapshot().unwrap().questions.contains_key(&question));
+}
