@@ -6,7 +6,7 @@ use iroh::SecretKey;
 use kring_model::automerge::AutoCommit;
 use kring_model::trust::RuleBook;
 use kring_model::{DeviceIndex, MemberId, Network};
-use kring_store::{DataDir, NetworkStore};
+use kring_store::{Appended, DataDir, NetworkStore};
 use kring_sync::{Library, PeerAddr, Replica, SignatureBook};
 
 use crate::address_book::AddressBook;
@@ -62,10 +62,28 @@ impl OpenNetwork {
     where
         NodeError: From<E>,
     {
+        let (value, appended) = self.edit_unsynced(device, edit)?;
+        if let Appended::Unsynced(unsynced) = appended {
+            let heads_before = unsynced.heads_before.clone();
+            unsynced.sync().inspect_err(|_| self.store.sync_failed(heads_before))?;
+        }
+        Ok(value)
+    }
+
+    /// [`OpenNetwork::edit`], with the change written to the log but not yet made durable:
+    /// see [`kring_store::NetworkStore::append_signed`].
+    fn edit_unsynced<T, E>(
+        &mut self,
+        device: &str,
+        edit: impl FnOnce(&mut Network, &MemberId) -> std::result::Result<T, E>,
+    ) -> Result<(T, Appended)>
+    where
+        NodeError: From<E>,
+    {
         let me = self.member_for_device(device)?.ok_or(NodeError::NotAMember)?;
         let value = edit(&mut self.network, &me)?;
-        self.persist()?;
-        Ok(value)
+        let signatures = self.signatures.take_unsaved();
+        Ok((value, self.store.append_signed(self.network.doc_mut(), signatures)?))
     }
 
     /// The current member `device` belongs to, as [`Network::member_for_device`] says, without
@@ -201,18 +219,26 @@ impl Networks {
         }
     }
 
-    /// Makes a change on this device in `network` (see [`crate::Node::edit`]).
+    /// Makes a change on this device in `network` (see [`crate::Node::edit`]), written to the
+    /// log; the caller makes it durable.
     pub fn edit<T, E>(
         &mut self,
         network: &str,
         edit: impl FnOnce(&mut Network, &MemberId) -> std::result::Result<T, E>,
-    ) -> Result<T>
+    ) -> Result<(T, Appended)>
     where
         NodeError: From<E>,
     {
         let device = self.device.clone();
         let open = self.open.get_mut(network).ok_or_else(|| NodeError::UnknownNetwork(network.to_string()))?;
-        open.edit(&device, edit)
+        open.edit_unsynced(&device, edit)
+    }
+
+    /// An edit's record could not be made durable: it is written again with the next.
+    pub fn sync_failed(&mut self, network: &str, heads_before: Vec<kring_model::automerge::ChangeHash>) {
+        if let Some(open) = self.open.get_mut(network) {
+            open.store.sync_failed(heads_before);
+        }
     }
 
     /// Signatures for the whole document of `network`: what goes with it to a joiner or into a

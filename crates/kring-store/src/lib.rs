@@ -33,7 +33,8 @@ pub use config::Config;
 pub use data_dir::{DataDir, NETWORKS_DIR, is_valid_network_id};
 pub use error::{Result, StoreError};
 pub use network_store::{
-    LOG_FILE, LoadReport, NAME_FILE, NetworkStore, Problem, ProblemKind, QUARANTINE_DIR, SNAPSHOT_FILE, VIEW_CACHE_FILE,
+    Appended, LOG_FILE, LoadReport, NAME_FILE, NetworkStore, Problem, ProblemKind, QUARANTINE_DIR, SNAPSHOT_FILE,
+    Unsynced, VIEW_CACHE_FILE,
 };
 
 #[cfg(test)]

@@ -38,6 +38,33 @@ const MIN_LOG_BYTES_BEFORE_COMPACTION: u64 = 256 * 1024;
 /// ... or once it holds this many records, whatever their size.
 const MAX_LOG_RECORDS: usize = 2_000;
 
+/// What [`NetworkStore::append_signed`] did.
+#[must_use = "an unsynced record is not durable until it is synced"]
+pub enum Appended {
+    /// There was nothing new to write.
+    Nothing,
+    /// Written and durable (folded into a new snapshot).
+    Durable,
+    /// Written, not yet durable.
+    Unsynced(Unsynced),
+}
+
+/// A log record written but not yet fsynced.
+#[must_use = "a record is not durable until it is synced"]
+pub struct Unsynced {
+    file: File,
+    path: PathBuf,
+    /// What was durable before the record, for [`NetworkStore::sync_failed`].
+    pub heads_before: Vec<ChangeHash>,
+}
+
+impl Unsynced {
+    /// Makes the record durable: when this returns, it survives a crash or a power cut.
+    pub fn sync(&self) -> Result<()> {
+        self.file.sync_data().at(&self.path)
+    }
+}
+
 /// Something found while loading a network.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -288,11 +315,26 @@ impl NetworkStore {
     /// Like [`NetworkStore::persist`], with signatures that came with the changes saved in the
     /// same record write (one fsync for both).
     pub fn persist_signed(&mut self, doc: &mut AutoCommit, signatures: Option<Vec<u8>>) -> Result<bool> {
+        match self.append_signed(doc, signatures)? {
+            Appended::Nothing => Ok(false),
+            Appended::Durable => Ok(true),
+            Appended::Unsynced(unsynced) => {
+                let heads_before = unsynced.heads_before.clone();
+                unsynced.sync().inspect_err(|_| self.sync_failed(heads_before))?;
+                Ok(true)
+            }
+        }
+    }
+
+    /// Writes what [`NetworkStore::persist_signed`] writes, but leaves the fsync to the caller
+    /// ([`Unsynced::sync`]): it may hand the changes on first (a peer that has them early does
+    /// no harm) and make them durable outside its own locks.
+    pub fn append_signed(&mut self, doc: &mut AutoCommit, signatures: Option<Vec<u8>>) -> Result<Appended> {
         let heads = doc.get_heads();
         let changes = if heads == self.persisted_heads { Vec::new() } else { doc.save_after(&self.persisted_heads) };
         if changes.is_empty() && signatures.is_none() {
             self.persisted_heads = heads;
-            return Ok(false);
+            return Ok(Appended::Nothing);
         }
         let path = self.dir.join(LOG_FILE);
         if self.log.is_none() {
@@ -307,14 +349,25 @@ impl NetworkStore {
             self.signatures.push(signatures);
         }
         log.write_all(&framed).at(&path)?;
-        log.sync_data().at(&path)?;
-        self.persisted_heads = heads;
+        let unsynced = Unsynced {
+            file: log.try_clone().at(&path)?,
+            path,
+            heads_before: std::mem::replace(&mut self.persisted_heads, heads),
+        };
         self.log_bytes += framed.len() as u64;
         self.log_records += 1;
         if self.wants_compaction() {
+            // The new snapshot holds the record, and is written durably.
             self.compact(doc)?;
+            return Ok(Appended::Durable);
         }
-        Ok(true)
+        Ok(Appended::Unsynced(unsynced))
+    }
+
+    /// The fsync of an [`Unsynced`] record failed: what it held is written again next time.
+    /// (Applying a change twice changes nothing.)
+    pub fn sync_failed(&mut self, heads_before: Vec<ChangeHash>) {
+        self.persisted_heads = heads_before;
     }
 
     fn wants_compaction(&self) -> bool {

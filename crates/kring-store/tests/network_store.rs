@@ -4,7 +4,7 @@ use std::fs;
 use std::path::Path;
 
 use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, transaction::Transactable};
-use kring_store::{DataDir, LOG_FILE, ProblemKind, QUARANTINE_DIR, SNAPSHOT_FILE, StoreError, record};
+use kring_store::{Appended, DataDir, LOG_FILE, ProblemKind, QUARANTINE_DIR, SNAPSHOT_FILE, StoreError, record};
 
 const NETWORK: &str = "plg-rekenen";
 
@@ -88,6 +88,44 @@ fn edits_after_reopening_append_only_what_is_new() {
     let data = DataDir::open(root.path()).unwrap();
     let (_, doc, _) = data.open_network(NETWORK).unwrap();
     assert_eq!(edits_in(&doc), vec![0, 1, 2, 3]);
+}
+
+/// Saves edit 1, then edit 2 (appended, and its fsync reported failed when `fail`), then
+/// edit 3. Returns the size of the last log record and the edits found after reopening.
+fn append_then_persist(fail: bool) -> (u64, Vec<usize>) {
+    let root = tempfile::tempdir().unwrap();
+    let data = DataDir::open(root.path()).unwrap();
+    let mut doc = new_doc();
+    let mut store = data.create_network(NETWORK, &mut doc).unwrap();
+    edit(&mut doc, 1);
+    let Appended::Unsynced(first) = store.append_signed(&mut doc, None).unwrap() else { panic!("a record") };
+    first.sync().unwrap();
+    assert!(matches!(store.append_signed(&mut doc, None).unwrap(), Appended::Nothing), "nothing new");
+    edit(&mut doc, 2);
+    let Appended::Unsynced(second) = store.append_signed(&mut doc, None).unwrap() else { panic!("a record") };
+    if fail {
+        store.sync_failed(second.heads_before.clone());
+    } else {
+        second.sync().unwrap();
+    }
+    let log = network_dir(root.path()).join(LOG_FILE);
+    let before = fs::metadata(&log).unwrap().len();
+    edit(&mut doc, 3);
+    assert!(store.persist(&mut doc).unwrap());
+    let last_record = fs::metadata(&log).unwrap().len() - before;
+    drop(store);
+    let (_, reopened, report) = data.open_network(NETWORK).unwrap();
+    assert!(report.is_clean(), "{report:?}");
+    (last_record, edits_in(&reopened))
+}
+
+#[test]
+fn an_appended_edit_is_kept_and_one_whose_sync_failed_is_written_again() {
+    let (synced, edits) = append_then_persist(false);
+    assert_eq!(edits, vec![1, 2, 3]);
+    let (after_failure, edits) = append_then_persist(true);
+    assert_eq!(edits, vec![1, 2, 3]);
+    assert!(after_failure > synced, "edit 2 went into the last record again ({after_failure} vs {synced} bytes)");
 }
 
 #[test]
