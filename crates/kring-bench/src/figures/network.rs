@@ -28,7 +28,10 @@ pub struct JoinFigures {
 }
 
 pub struct LatencyFigures {
+    /// From the edit on A to B having applied and saved it.
     pub kring: Vec<Duration>,
+    /// The same work in memory with Automerge alone: the edit on A, A's sync message (encoded
+    /// and decoded) and B's receive of it.
     pub automerge: Vec<Duration>,
 }
 
@@ -169,9 +172,9 @@ async fn edit_latency(
         let arrived = read(node_b, id, |network| network.text(&field))??;
         ensure!(arrived.contains(&text), "B was told of edit {n} but does not hold it");
 
-        // Automerge alone: the same edit, from A's generate to B's receive.
-        in_memory_a.splice_text(founder, &field, at, 0, &text)?;
+        // Automerge alone: the same work, from making the edit on A to B's receive.
         let started = Instant::now();
+        in_memory_a.splice_text(founder, &field, at, 0, &text)?;
         let message = in_memory_a.doc_mut().sync().generate_sync_message(&mut sa).context("a message")?;
         let message = sync::Message::decode(&message.encode())?;
         in_memory_b.doc_mut().sync().receive_sync_message(&mut sb, message)?;
