@@ -327,8 +327,7 @@ impl NetworkStore {
     }
 
     /// Writes what [`NetworkStore::persist_signed`] writes, but leaves the fsync to the caller
-    /// ([`Unsynced::sync`]): it may hand the changes on first (a peer that has them early does
-    /// no harm) and make them durable outside its own locks.
+    /// ([`Unsynced::sync`]), which can then make the record durable outside its own locks.
     pub fn append_signed(&mut self, doc: &mut AutoCommit, signatures: Option<Vec<u8>>) -> Result<Appended> {
         let heads = doc.get_heads();
         let changes = if heads == self.persisted_heads { Vec::new() } else { doc.save_after(&self.persisted_heads) };
