@@ -258,15 +258,7 @@ fn a_click_sends_a_named_command_that_a_test_can_read() {
     let new =
         kring_model::NewSession { title: "Intervisie".into(), starts_at: "2026-12-07".into(), ..Default::default() };
     let session = network.add_session(&me, &new).unwrap();
-    let view = kring_node::client::NetworkView {
-        network: network.id().to_string(),
-        version: 1,
-        snapshot: std::sync::Arc::new(network.snapshot().unwrap()),
-        me: Some(me),
-        typed: 0,
-        caret: None,
-        changes: Default::default(),
-    };
+    let view = view_of(&network, me);
     let mut app = kring_ui::KringApp::new(kring_ui::AppState::detached(view));
     app.screen = Screen::Session(session.clone());
     let mut ui = egui_kittest::Harness::builder()
@@ -382,15 +374,7 @@ fn a_coordinator_erases_a_selected_passage_of_the_notes_for_everyone() {
 fn a_network_still_opening_is_listed_and_says_so() {
     let details = kring_model::NetworkDetails { name: "PLG Lezen".into(), ..Default::default() };
     let (network, me) = kring_model::Network::create(&details, &kring_model::Profile::new("Anna"), "laptop").unwrap();
-    let view = kring_node::client::NetworkView {
-        network: network.id().to_string(),
-        version: 1,
-        snapshot: std::sync::Arc::new(network.snapshot().unwrap()),
-        me: Some(me),
-        typed: 0,
-        caret: None,
-        changes: Default::default(),
-    };
+    let view = view_of(&network, me);
     let mut state = kring_ui::AppState::detached(view);
     state.view = None;
     let mut ui = egui_kittest::Harness::builder()
@@ -412,15 +396,7 @@ fn the_last_of_many_questions_is_reached_by_scrolling_and_opens() {
         kring_model::Network::create(&details, &kring_model::Profile::new("Anna"), "laptop").unwrap();
     let questions: Vec<_> =
         (0..120).map(|n| network.add_question(&me, &format!("Leervraag nummer {n}"), "").unwrap()).collect();
-    let view = kring_node::client::NetworkView {
-        network: network.id().to_string(),
-        version: 1,
-        snapshot: std::sync::Arc::new(network.snapshot().unwrap()),
-        me: Some(me),
-        typed: 0,
-        caret: None,
-        changes: Default::default(),
-    };
+    let view = view_of(&network, me);
     let mut app = kring_ui::KringApp::new(kring_ui::AppState::detached(view));
     app.screen = Screen::Questions;
     let mut ui = egui_kittest::Harness::builder()
@@ -446,4 +422,17 @@ fn the_last_of_many_questions_is_reached_by_scrolling_and_opens() {
     ui.get_by_label(last).click();
     ui.run_steps(2);
     assert_eq!(ui.state().screen, Screen::Question(questions[119].clone()));
+}
+
+/// What a client shows of `network` to `me`, for an app without a node.
+fn view_of(network: &kring_model::Network, me: kring_model::MemberId) -> kring_node::client::NetworkView {
+    kring_node::client::NetworkView {
+        network: network.id().to_string(),
+        version: 1,
+        snapshot: std::sync::Arc::new(network.snapshot().unwrap()),
+        me: Some(me),
+        typed: 0,
+        caret: None,
+        changes: Default::default(),
+    }
 }
