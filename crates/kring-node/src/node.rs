@@ -305,8 +305,8 @@ impl Node {
 
     /// Makes a change on this device: the one way to edit a network the node holds. `edit` runs
     /// under the node's lock on the network and the member this device is; what it wrote is
-    /// saved (written under the lock, fsynced after it) and then offered to every connected
-    /// peer, which receive it signed by this device. Nothing is kept if `edit` fails.
+    /// written to disk, offered to every connected peer (which receive it signed by this
+    /// device) and fsynced: when this returns, it is saved. Nothing is kept if `edit` fails.
     pub fn edit<T, E>(
         &self,
         network: &str,
@@ -316,15 +316,16 @@ impl Node {
         NodeError: From<E>,
     {
         let (value, appended) = self.shared.lock().edit(network, edit)?;
-        // The disk makes the change durable without the node locked: connections go on
-        // receiving and answering meanwhile.
+        // Peers get the change while the disk makes it durable here, without the node locked.
+        // It counts as saved only once this returns; should this laptop crash before, a peer
+        // that has it gives it back.
+        self.local_edit(network);
         if let kring_store::Appended::Unsynced(unsynced) = appended
             && let Err(err) = unsynced.sync()
         {
             self.shared.lock().sync_failed(network, unsynced.heads_before);
             return Err(err.into());
         }
-        self.local_edit(network);
         Ok(value)
     }
 
