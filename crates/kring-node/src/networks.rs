@@ -63,10 +63,7 @@ impl OpenNetwork {
         NodeError: From<E>,
     {
         let (value, appended) = self.edit_unsynced(device, edit)?;
-        if let Appended::Unsynced(unsynced) = appended {
-            let heads_before = unsynced.heads_before.clone();
-            unsynced.sync().inspect_err(|_| self.store.sync_failed(heads_before))?;
-        }
+        self.store.make_durable(appended)?;
         Ok(value)
     }
 

@@ -295,10 +295,12 @@ impl Driver {
         }
         let mut library = self.shared.lock();
         for network in &networks {
-            if self.protocol.is_open(network) && relayed {
-                self.protocol.relayed_change(network, &mut *library);
-            } else if self.protocol.is_open(network) {
-                self.protocol.local_change(network, &mut *library);
+            if self.protocol.is_open(network) {
+                if relayed {
+                    self.protocol.relayed_change(network, &mut *library);
+                } else {
+                    self.protocol.local_change(network, &mut *library);
+                }
             } else if library.may_sync(network, &self.remote) {
                 // A network this device joined (or the peer was let into) after the connection
                 // opened, or one the peer refused before it had joined.

@@ -315,14 +315,23 @@ impl NetworkStore {
     /// Like [`NetworkStore::persist`], with signatures that came with the changes saved in the
     /// same record write (one fsync for both).
     pub fn persist_signed(&mut self, doc: &mut AutoCommit, signatures: Option<Vec<u8>>) -> Result<bool> {
-        match self.append_signed(doc, signatures)? {
+        let appended = self.append_signed(doc, signatures)?;
+        self.make_durable(appended)
+    }
+
+    /// Fsyncs what [`NetworkStore::append_signed`] wrote, if it is not durable yet; a record
+    /// whose fsync fails is written again next time. Returns whether anything was written.
+    pub fn make_durable(&mut self, appended: Appended) -> Result<bool> {
+        match appended {
             Appended::Nothing => Ok(false),
             Appended::Durable => Ok(true),
-            Appended::Unsynced(unsynced) => {
-                let heads_before = unsynced.heads_before.clone();
-                unsynced.sync().inspect_err(|_| self.sync_failed(heads_before))?;
-                Ok(true)
-            }
+            Appended::Unsynced(unsynced) => match unsynced.sync() {
+                Ok(()) => Ok(true),
+                Err(err) => {
+                    self.sync_failed(unsynced.heads_before);
+                    Err(err)
+                }
+            },
         }
     }
 
