@@ -3,7 +3,9 @@
 //! which carries them; this crate knows the document, so it knows the rules.
 
 pub mod actor;
+pub mod proof;
 pub mod rules;
 
 pub use actor::{actor_for_device, device_of_actor};
+pub use proof::{Claim, owner, proof_key, proof_message, verify_proof};
 pub use rules::{Breach, CoordinatorAction, OwnData, Refusal, RuleBook};
