@@ -195,6 +195,8 @@ pub enum ModelError {
     NotCoordinator { action: CoordinatorTask },
     #[error("the last coordinator cannot be removed or made a regular member")]
     LastCoordinator,
+    #[error("device {0} already belongs to a member of this network")]
+    DeviceTaken(String),
     #[error("{what} {id} has been deleted; restore it first")]
     Deleted { what: Record, id: String },
     #[error("reflection round {0} is closed")]

@@ -248,6 +248,10 @@ impl PeerConnection {
                 if arrived == signed::Arrived::TooMany {
                     return Err(bad("too many changes waiting for earlier ones".into()));
                 }
+                if let Err(refusal) = replica.rules.refuse_oversized(replica.doc, replica.signatures.arrived()) {
+                    // Refused before Automerge spends memory and time on it.
+                    return Err(self.distrusted(network, signed::Distrust::Rules(refusal), library));
+                }
                 replica.rules.prepare(replica.doc, replica.signatures.arrived());
                 let before = replica.doc.get_heads();
                 let applied =
@@ -272,13 +276,7 @@ impl PeerConnection {
                     let verdict = signed::verify_batch(replica.doc, &new, replica.signatures, replica.rules, false);
                     match verdict {
                         Ok(()) => self.events.push_back(Event::Changed { network: network.clone() }),
-                        Err(reason) => {
-                            // Nothing of the message is kept: back to the saved document.
-                            library.restore_saved(&network);
-                            self.networks.remove(&network);
-                            self.events.push_back(Event::Distrusted { network, reason: reason.clone() });
-                            return Err(ProtocolError::Distrusted(reason));
-                        }
+                        Err(reason) => return Err(self.distrusted(network, reason, library)),
                     }
                 }
                 self.generate(&network, library).map_err(bad)?;
@@ -396,6 +394,15 @@ impl PeerConnection {
 
     /// Stops syncing `network` with this peer. The peer's own sync messages that are already on
     /// their way are then ignored, not treated as a protocol error.
+    /// A message that broke the rules: nothing of it is kept (back to the saved document), the
+    /// network is closed on this connection, and who sent what is reported.
+    fn distrusted(&mut self, network: String, reason: signed::Distrust, library: &mut impl Library) -> ProtocolError {
+        library.restore_saved(&network);
+        self.networks.remove(&network);
+        self.events.push_back(Event::Distrusted { network, reason: reason.clone() });
+        ProtocolError::Distrusted(reason)
+    }
+
     fn refuse(&mut self, network: &str) {
         let entry = self.networks.entry(network.to_string()).or_insert_with(|| NetworkSync {
             chapter: String::new(),

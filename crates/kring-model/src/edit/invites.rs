@@ -94,6 +94,7 @@ impl Network {
         self.check_invite(invite, secret_hash)?;
         let profile = profile.validated()?;
         let device = validate::required(Field::DeviceId, device, MAX_SHORT)?;
+        self.ensure_device_free(&device)?;
         let obj = self.invite_obj(invite)?;
         let role = Role::from_doc(access::string(&self.doc, &obj, ROLE).as_deref());
         let uses = self.child_map(&obj, USES)?;

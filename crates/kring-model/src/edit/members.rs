@@ -1,6 +1,6 @@
 //! Members and their devices.
 
-use automerge::{AutoCommit, ObjId, ObjType, transaction::Transactable};
+use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, transaction::Transactable};
 
 use crate::access;
 use crate::changes::ChangeKind;
@@ -43,6 +43,9 @@ impl Network {
         self.coordinator(by, CoordinatorTask::AddMembers)?;
         let profile = profile.validated()?;
         let device = device.map(|d| validate::required(Field::DeviceId, d, MAX_SHORT)).transpose()?;
+        if let Some(device) = &device {
+            self.ensure_device_free(device)?;
+        }
         let members = self.root_map(MEMBERS)?;
         let id = MemberId::random();
         let note = Network::note(by, ChangeKind::MemberAdded, &id);
@@ -87,6 +90,7 @@ impl Network {
         }
         let obj = self.current_member(member)?;
         let device = validate::required(Field::DeviceId, device, MAX_SHORT)?;
+        self.ensure_device_free(&device)?;
         let devices = self.child_map(&obj, DEVICES)?;
         let note = Network::note(by, ChangeKind::DeviceAdded, member);
         self.change(note, |doc, now| Ok(doc.put(&devices, device, now)?))
@@ -131,6 +135,18 @@ impl Network {
             .filter_map(|id| access::obj(&self.doc, &invites, &id).map(|obj| (InviteId::new(id), obj)))
             .filter(|(_, obj)| access::int(&self.doc, obj, REVOKED_AT).is_none())
             .collect())
+    }
+
+    /// A device belongs to one member, ever: a record that lists it already, even a removed
+    /// member's, keeps it (every laptop refuses a second).
+    pub(crate) fn ensure_device_free(&self, device: &str) -> Result<()> {
+        let members = self.root_map(MEMBERS)?;
+        let taken = access::keys(&self.doc, &members).into_iter().any(|id| {
+            access::obj(&self.doc, &members, &id)
+                .and_then(|member| access::obj(&self.doc, &member, DEVICES))
+                .is_some_and(|devices| self.doc.get(&devices, device).ok().flatten().is_some())
+        });
+        if taken { Err(ModelError::DeviceTaken(device.to_string())) } else { Ok(()) }
     }
 
     /// A network must keep a coordinator, or nobody could invite or remove anyone again.

@@ -20,19 +20,27 @@ impl Network {
         let questions = self.root_map(QUESTIONS)?;
         let id = QuestionId::random();
         let note = Network::note(by, ChangeKind::QuestionAdded, &id);
-        self.change(note, |doc, now| {
+        // Long details follow in changes of their own (see `splice_in_pieces`).
+        let mut pieces = crate::edit::text::pieces(&details);
+        let first = pieces.next().unwrap_or_default();
+        let text = self.change(note, |doc, now| {
             let obj = doc.put_object(&questions, id.as_str(), ObjType::Map)?;
             doc.put(&obj, TITLE, title)?;
             let text = doc.put_object(&obj, DETAILS, ObjType::Text)?;
-            doc.splice_text(&text, 0, 0, &details)?;
+            doc.splice_text(&text, 0, 0, first)?;
             doc.put_object(&obj, INSIGHTS, ObjType::Text)?;
             doc.put(&obj, STATUS, QuestionStatus::Proposed.as_str())?;
             doc.put(&obj, PROPOSED_BY, by.as_str())?;
             doc.put(&obj, CREATED_AT, now)?;
             doc.put_object(&obj, VOTES, ObjType::Map)?;
             doc.put_object(&obj, CYCLES, ObjType::Map)?;
-            Ok(())
+            Ok(text)
         })?;
+        let rest: String = pieces.collect();
+        if !rest.is_empty() {
+            let note = Network::note(by, ChangeKind::DetailsEdited, &id);
+            self.splice_in_pieces(&note, &text, first.chars().count(), 0, &rest)?;
+        }
         Ok(id)
     }
 

@@ -12,8 +12,26 @@ use crate::error::{Field, ModelError, Result};
 use crate::ids::*;
 use crate::network::Network;
 use crate::schema::*;
+use crate::trust::MAX_TEXT_INSERT;
 use crate::validate::MAX_TEXT;
 use crate::vocab::CyclePhase;
+
+/// `text` cut into pieces of at most [`MAX_TEXT_INSERT`] characters (one piece, perhaps empty,
+/// when it is shorter).
+pub(crate) fn pieces(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    let mut first = true;
+    std::iter::from_fn(move || {
+        if rest.is_empty() && !std::mem::take(&mut first) {
+            return None;
+        }
+        first = false;
+        let end = rest.char_indices().nth(MAX_TEXT_INSERT).map_or(rest.len(), |(at, _)| at);
+        let (piece, after) = rest.split_at(end);
+        rest = after;
+        Some(piece)
+    })
+}
 
 /// Which collaborative text an edit is for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -92,8 +110,28 @@ impl Network {
         }
         let (what, target) = field.change();
         let note = Network::note(by, what, target);
-        let delete = delete as isize;
-        self.change(note, |doc, _| Ok(doc.splice_text(&obj, pos, delete, insert)?))
+        self.splice_in_pieces(&note, &obj, pos, delete, insert)
+    }
+
+    /// One splice as one change, or, for a paste longer than any laptop accepts in one change
+    /// ([`MAX_TEXT_INSERT`]), as several that follow each other. The range is checked already.
+    pub(crate) fn splice_in_pieces(
+        &mut self,
+        note: &crate::changes::ChangeNote,
+        obj: &ObjId,
+        pos: usize,
+        delete: usize,
+        insert: &str,
+    ) -> Result<()> {
+        let mut pieces = pieces(insert);
+        let first = pieces.next().unwrap_or_default();
+        self.change(note.clone(), |doc, _| Ok(doc.splice_text(obj, pos, delete as isize, first)?))?;
+        let mut at = pos + first.chars().count();
+        for piece in pieces {
+            self.change(note.clone(), |doc, _| Ok(doc.splice_text(obj, at, 0, piece)?))?;
+            at += piece.chars().count();
+        }
+        Ok(())
     }
 
     /// Replaces the whole text by `new`, written as the smallest set of splices (a diff), so
@@ -107,7 +145,17 @@ impl Network {
         }
         let (what, target) = field.change();
         let note = Network::note(by, what, target);
-        self.change(note, |doc, _| Ok(doc.update_text(&obj, new)?))
+        if len <= MAX_TEXT_INSERT {
+            return self.change(note, |doc, _| Ok(doc.update_text(&obj, new)?));
+        }
+        // Too long to be one change: the part between what both texts begin and end with is
+        // spliced in pieces.
+        let old: Vec<char> = self.doc.text(&obj)?.chars().collect();
+        let new: Vec<char> = new.chars().collect();
+        let prefix = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
+        let suffix = old[prefix..].iter().rev().zip(new[prefix..].iter().rev()).take_while(|(a, b)| a == b).count();
+        let insert: String = new[prefix..new.len() - suffix].iter().collect();
+        self.splice_in_pieces(&note, &obj, prefix, old.len() - prefix - suffix, &insert)
     }
 
     /// Adds `text` as a new line at the end (how the CLI and quick notes add to minutes).

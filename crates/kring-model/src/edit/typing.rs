@@ -16,6 +16,7 @@ use super::text::TextField;
 use crate::error::{ModelError, Result};
 use crate::ids::MemberId;
 use crate::network::Network;
+use crate::trust::MAX_TEXT_INSERT;
 use crate::validate::MAX_TEXT;
 
 /// One keystroke, paste or cut: delete `delete` characters at `pos`, then insert `insert`.
@@ -66,16 +67,28 @@ impl Network {
         let (what, target) = field.change();
         let note = Network::note(by, what, target);
         let name = field.field();
+        // Every splice is checked against the length the ones before it leave, before anything
+        // is written: a refused batch changes nothing.
+        let mut len = self.doc.length(&obj);
+        for splice in splices {
+            if splice.pos.checked_add(splice.delete).is_none_or(|end| end > len) {
+                return Err(ModelError::BadTextRange { field: name, pos: splice.pos + splice.delete, len });
+            }
+            len = len - splice.delete + splice.insert.chars().count();
+            if len > MAX_TEXT {
+                return Err(ModelError::TooLong { field: name, len, max: MAX_TEXT });
+            }
+        }
+        let inserted: usize = splices.iter().map(|s| s.insert.chars().count()).sum();
+        if inserted > MAX_TEXT_INSERT {
+            // A paste longer than one change may hold: each splice on its own, in pieces.
+            for splice in splices {
+                self.splice_in_pieces(&note, &obj, splice.pos, splice.delete, &splice.insert)?;
+            }
+            return Ok(());
+        }
         self.change(note, |doc, _| {
             for splice in splices {
-                let len = doc.length(&obj);
-                if splice.pos.checked_add(splice.delete).is_none_or(|end| end > len) {
-                    return Err(ModelError::BadTextRange { field: name, pos: splice.pos + splice.delete, len });
-                }
-                let new_len = len - splice.delete + splice.insert.chars().count();
-                if new_len > MAX_TEXT {
-                    return Err(ModelError::TooLong { field: name, len: new_len, max: MAX_TEXT });
-                }
                 doc.splice_text(&obj, splice.pos, splice.delete as isize, &splice.insert)?;
             }
             Ok(())

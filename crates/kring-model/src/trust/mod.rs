@@ -5,7 +5,11 @@
 pub mod actor;
 pub mod proof;
 pub mod rules;
+mod table;
 
 pub use actor::{actor_for_device, device_of_actor};
 pub use proof::{Claim, owner, proof_key, proof_message, verify_proof};
 pub use rules::{Breach, CoordinatorAction, OwnData, Refusal, RuleBook};
+pub use table::{MAX_CHANGE_BYTES, MAX_CHANGE_OPS, MAX_TEXT_INSERT};
+#[cfg(test)]
+mod tests;

@@ -11,13 +11,17 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use automerge::legacy::{Key, ObjectId, OpType};
-use automerge::{AutoCommit, Change, ChangeHash, ObjId, Prop, ROOT, ReadDoc, Value};
+use automerge::legacy::{Key, ObjectId, OpId, OpType};
+use automerge::{AutoCommit, Change, ChangeHash, ObjId, ObjType, Prop, ROOT, ReadDoc, ScalarValue, Value};
 
 use crate::changes::{ChangeKind, ChangeNote};
 use crate::ids::{DeviceId, MemberId};
 use crate::schema::*;
 use crate::trust::actor::device_of_actor;
+use crate::trust::proof::{Claim, PROOF_PREFIX, owner, proof_key, verify_proof};
+use crate::trust::table::{
+    Extra, MAX_CHANGE_BYTES, MAX_CHANGE_OPS, MAX_TEXT_INSERT, Shape, Slot, Who, is_text_element, slot_for,
+};
 use crate::vocab::Role;
 
 /// What a refused change tried to do, in terms a coordinator can act on.
@@ -50,6 +54,14 @@ pub enum Breach {
     ForgedAuthor,
     /// A place in the document Kring does not write.
     UnknownPlace,
+    /// A value of a kind or size Kring never writes there.
+    BadValue,
+    /// Something written once (who made a record, when) written again, or deleted.
+    Rewritten,
+    /// A device listed under a second member, or without its own proof.
+    DeviceClaimed,
+    /// A change larger than any Kring writes.
+    TooLarge,
 }
 
 /// What only coordinators do.
@@ -60,7 +72,6 @@ pub enum CoordinatorAction {
     AddMembers,
     ChangeRoles,
     RemoveMembers,
-    RemoveDevice,
     Invites,
     Factors,
     Rounds,
@@ -91,7 +102,6 @@ impl Breach {
                     A::AddMembers => "adding members",
                     A::ChangeRoles => "changing roles",
                     A::RemoveMembers => "removing members",
-                    A::RemoveDevice => "removing a device",
                     A::Invites => "managing invites",
                     A::Factors => "changing the reflection factors",
                     A::Rounds => "opening or closing a reflection round",
@@ -116,6 +126,10 @@ impl Breach {
             Breach::RecordReplaced => "replacing a record instead of editing it".into(),
             Breach::ForgedAuthor => "a change written in another member's name".into(),
             Breach::UnknownPlace => "writing where Kring never writes".into(),
+            Breach::BadValue => "a value Kring never writes there".into(),
+            Breach::Rewritten => "changing what is written once".into(),
+            Breach::DeviceClaimed => "listing a device that is someone else's or did not prove itself".into(),
+            Breach::TooLarge => "a change larger than Kring ever writes".into(),
         }
     }
 }
@@ -152,11 +166,11 @@ type Path = Arc<Vec<String>>;
 pub struct RuleBook {
     /// By object id as a change names it (no conversion needed to look one up).
     paths: HashMap<ObjectId, Path>,
-    /// Every member that has ever listed a device, read from the whole document: a hint for
-    /// finding a change's author, always confirmed as of the change's history. Read again
-    /// (once per check) when it does not know a device.
+    /// Every member that lists a device, read from the whole document once per check: the
+    /// records to ask as of a change's history.
     devices: HashMap<DeviceId, Vec<String>>,
     reindexed: bool,
+    proofs: Proofs,
     /// Authors found by [`RuleBook::prepare`] while the document still stood at their changes'
     /// history (Automerge reads the present much faster than the past).
     prepared: HashMap<(Vec<ChangeHash>, DeviceId), Option<Author>>,
@@ -183,6 +197,20 @@ impl RuleBook {
             beginning_allowed &= !change.deps().is_empty();
         }
         Ok(())
+    }
+
+    /// Refuses, before Automerge applies them, changes larger than any Kring writes: applying
+    /// one costs memory and time out of proportion to its bytes. [`RuleBook::check`] gives the
+    /// same verdict afterwards; this only spares the cost.
+    pub fn refuse_oversized<'a>(
+        &mut self,
+        doc: &AutoCommit,
+        mut changes: impl Iterator<Item = &'a Change>,
+    ) -> Result<(), Refusal> {
+        match changes.find(|change| !change.deps().is_empty() && too_large(change)) {
+            Some(change) => Err(self.refusal(doc, change, Breach::TooLarge)),
+            None => Ok(()),
+        }
     }
 
     /// Looks up, before Automerge applies `changes`, the authors of those that build on the
@@ -221,9 +249,18 @@ impl RuleBook {
             let beginning = self.is_genesis(doc, &device, &after) || self.is_chapter_beginning(doc, &device, &after);
             return if first_sync && beginning { Ok(()) } else { Err(Breach::Genesis) };
         }
-        let author = self.author_at(doc, &device, &before).ok_or(Breach::NotAMember)?;
-        let coordinator = author.role == Role::Coordinator;
+        // Sizes first: they are known without reading a single operation.
+        if too_large(change) {
+            return Err(Breach::TooLarge);
+        }
         let expanded = change.decode();
+        let author = match self.author_at(doc, &device, &before) {
+            Some(author) => author,
+            None => {
+                self.proving_itself(doc, &device, &before, &after, &expanded.operations).ok_or(Breach::NotAMember)?
+            }
+        };
+        let coordinator = author.role == Role::Coordinator;
         let admitted = admitted_members(doc, &mut self.paths, &expanded.operations);
 
         if let Some(note) = expanded.message.as_deref().and_then(ChangeNote::decode) {
@@ -232,23 +269,71 @@ impl RuleBook {
                 return Err(Breach::ForgedAuthor);
             }
         }
-        let ctx = OpContext { doc, before: &before, after: &after, author: &author, coordinator, admitted: &admitted };
+        let made = MadeHere { actor: change.actor_id(), first: change.start_op().get(), count: change.len() as u64 };
+        let network = network_id(doc);
+        let ctx = OpContext {
+            doc,
+            before: &before,
+            after: &after,
+            author: &author,
+            network: &network,
+            coordinator,
+            admitted: &admitted,
+            made,
+        };
         let mut roles_touched = false;
+        let mut inserted: HashMap<&ObjectId, usize> = HashMap::new();
         for op in &expanded.operations {
             let Some(object) = self.path_of(doc, &op.obj) else { return Err(Breach::UnknownPlace) };
-            // A map key written is a place of its own; text is written inside its object.
-            let place: Vec<&str> = match &op.key {
-                Key::Map(key) => object.iter().map(String::as_str).chain([key.as_str()]).collect(),
-                Key::Seq(_) => object.iter().map(String::as_str).collect(),
-            };
-            let replaces = !op.pred.is_empty() && matches!(op.action, OpType::Make(_));
-            let deletes = matches!(op.action, OpType::Delete);
-            roles_touched |= ctx.allowed(&place, replaces, deletes, change.timestamp())?;
+            let object: Vec<&str> = object.iter().map(String::as_str).collect();
+            match &op.key {
+                Key::Map(key) => {
+                    let mut place = object.clone();
+                    place.push(key.as_str());
+                    roles_touched |= ctx.map_op(&object, &place, op, change.timestamp(), &mut self.proofs)?;
+                }
+                Key::Seq(_) => {
+                    ctx.text_op(&object, op)?;
+                    let count = inserted.entry(&op.obj).or_default();
+                    *count += usize::from(op.insert);
+                    if *count > MAX_TEXT_INSERT {
+                        return Err(Breach::TooLarge);
+                    }
+                }
+            }
         }
         if roles_touched && !has_coordinator(doc, &after) {
             return Err(Breach::LastCoordinator);
         }
         Ok(())
+    }
+
+    /// A device that no record gives a member (listed twice before devices proved themselves)
+    /// may still prove itself: a change that only writes its own proof under a record listing
+    /// it. From then on its proven claim outranks the other.
+    fn proving_itself(
+        &mut self,
+        doc: &AutoCommit,
+        device: &str,
+        before: &[ChangeHash],
+        after: &[ChangeHash],
+        ops: &[automerge::legacy::Op],
+    ) -> Option<Author> {
+        let [op] = ops else { return None };
+        let Key::Map(key) = &op.key else { return None };
+        if key.strip_prefix(PROOF_PREFIX) != Some(device) {
+            return None;
+        }
+        let path = self.path_of(doc, &op.obj)?;
+        let [members, member] = path.as_slice() else { return None };
+        let obj = obj_at(doc, &ROOT, MEMBERS, before).and_then(|ms| obj_at(doc, &ms, member, before))?;
+        let listed =
+            obj_at(doc, &obj, DEVICES, before).is_some_and(|d| doc.get_at(&d, device, before).ok().flatten().is_some());
+        let removed = doc.get_at(&obj, REMOVED_AT, before).ok().flatten().is_some();
+        let proof = bytes_at(doc, &obj, key, after)?;
+        (members == MEMBERS && listed && !removed && verify_proof(device, &network_id(doc), member, &proof)).then(
+            || Author { member: member.clone(), role: Role::from_doc(str_at(doc, &obj, ROLE, before).as_deref()) },
+        )
     }
 
     /// The network's first change: it makes exactly one member, a coordinator holding the
@@ -275,7 +360,9 @@ impl RuleBook {
         named && self.author_at(doc, device, heads).is_some_and(|author| author.role == Role::Coordinator)
     }
 
-    /// The current member holding `device` as of `heads`, with their role then.
+    /// The member `device` belongs to as of `heads`, with their role then: [`owner`] over every
+    /// record that lists the device, so that a second record listing it can never take it
+    /// over, and a removed member's device is nobody's.
     fn author_at(&mut self, doc: &AutoCommit, device: &str, heads: &[ChangeHash]) -> Option<Author> {
         if !self.prepared.is_empty() {
             let mut key = heads.to_vec();
@@ -284,29 +371,32 @@ impl RuleBook {
                 return author.clone();
             }
         }
-        let members = obj_at(doc, &ROOT, MEMBERS, heads)?;
-        let holds = |member: &String| -> Option<Author> {
-            let obj = obj_at(doc, &members, member, heads)?;
-            let devices = obj_at(doc, &obj, DEVICES, heads)?;
-            doc.get_at(&devices, device, heads).ok().flatten()?;
-            if doc.get_at(&obj, REMOVED_AT, heads).ok().flatten().is_some() {
-                return None;
-            }
-            let role = Role::from_doc(str_at(doc, &obj, ROLE, heads).as_deref());
-            Some(Author { member: member.clone(), role })
-        };
-        if let Some(author) = self.devices.get(device).into_iter().flatten().find_map(holds) {
-            return Some(author);
-        }
         if !self.reindexed {
+            // Device entries are never deleted, so every record that lists the device as of
+            // any history lists it in the document as it is now.
             self.reindexed = true;
             self.index_devices(doc);
-            if let Some(author) = self.devices.get(device).into_iter().flatten().find_map(holds) {
-                return Some(author);
-            }
         }
-        // Not in the hint (a device listed only in history): ask every member of that time.
-        doc.keys_at(&members, heads).collect::<Vec<_>>().iter().find_map(holds)
+        let members = obj_at(doc, &ROOT, MEMBERS, heads)?;
+        let network = network_id(doc);
+        let candidates = self.devices.get(device).cloned().unwrap_or_default();
+        let mut roles = HashMap::new();
+        let claims: Vec<Claim<String>> = candidates
+            .into_iter()
+            .filter_map(|member| {
+                let obj = obj_at(doc, &members, &member, heads)?;
+                let devices = obj_at(doc, &obj, DEVICES, heads)?;
+                doc.get_at(&devices, device, heads).ok().flatten()?;
+                let removed = doc.get_at(&obj, REMOVED_AT, heads).ok().flatten().is_some();
+                let proof = bytes_at(doc, &obj, &proof_key(device), heads);
+                let proven = proof.is_some_and(|proof| self.proofs.valid(device, &network, &member, &proof));
+                roles.insert(member.clone(), Role::from_doc(str_at(doc, &obj, ROLE, heads).as_deref()));
+                Some(Claim { member, proven, removed })
+            })
+            .collect();
+        let member = owner(claims)?;
+        let role = roles.remove(&member).unwrap_or_default();
+        Some(Author { member, role })
     }
 
     /// Any member that ever listed `device`, for naming the sender of a refused change.
@@ -372,78 +462,241 @@ fn admitted_members(
     admitted
 }
 
+/// Objects the change being checked creates: an operation id of the change's own actor
+/// within its range.
+#[derive(Clone, Copy)]
+struct MadeHere<'a> {
+    actor: &'a automerge::ActorId,
+    first: u64,
+    count: u64,
+}
+
+impl MadeHere<'_> {
+    fn made(&self, obj: &ObjectId) -> bool {
+        match obj {
+            ObjectId::Root => false,
+            ObjectId::Id(OpId(counter, actor)) => {
+                actor == self.actor && (self.first..self.first + self.count).contains(counter)
+            }
+        }
+    }
+}
+
 struct OpContext<'a> {
     doc: &'a AutoCommit,
     before: &'a [ChangeHash],
     /// The change itself: what it wrote, read where the same change wrote two things.
     after: &'a [ChangeHash],
     author: &'a Author,
+    network: &'a str,
     coordinator: bool,
     /// Members this very change creates: writing their fields is part of creating them.
     admitted: &'a [String],
+    made: MadeHere<'a>,
 }
 
 impl OpContext<'_> {
-    fn coordinator_only(&self, action: CoordinatorAction) -> Result<bool, Breach> {
-        if self.coordinator { Ok(false) } else { Err(Breach::CoordinatorOnly(action)) }
-    }
-
-    fn own_or_coordinator(&self, member: &str, what: OwnData) -> Result<bool, Breach> {
-        if member == self.author.member || self.coordinator { Ok(false) } else { Err(Breach::OthersData(what)) }
-    }
-
-    fn own_only(&self, member: &str, what: OwnData) -> Result<bool, Breach> {
-        if member == self.author.member { Ok(false) } else { Err(Breach::OthersData(what)) }
-    }
-
-    /// Whether the author may write at `path`; `Ok(true)` when it touched a role or a removal,
-    /// so that the change is also checked for leaving a coordinator.
-    fn allowed(&self, p: &[&str], replaces: bool, deletes: bool, time: i64) -> Result<bool, Breach> {
-        // A record (a map directly under a top-level map) is never replaced or deleted.
-        if p.len() == 2 && (replaces || deletes) && p[0] != NETWORK {
-            return Err(Breach::RecordReplaced);
+    /// Checks one operation on a map key against the [`TABLE`]; `Ok(true)` when it touched a
+    /// role or a removal, so that the change is also checked for leaving a coordinator.
+    fn map_op(
+        &self,
+        object: &[&str],
+        place: &[&str],
+        op: &automerge::legacy::Op,
+        time: i64,
+        proofs: &mut Proofs,
+    ) -> Result<bool, Breach> {
+        if object.is_empty() && place != [SCHEMA] {
+            // The collections, the network and the chapter are made by a first change only.
+            return Err(Breach::Genesis);
         }
-        match p {
-            [] | [_] => Err(Breach::Genesis),
-            [NETWORK, ..] => self.coordinator_only(CoordinatorAction::NetworkDetails),
-            [MEMBERS, member, ..] if self.admitted.iter().any(|m| m == member) => {
-                // A new member: by a coordinator, or by any member with a valid invite.
-                if self.coordinator || self.invite_admits(member, time) { Ok(false) } else { Err(Breach::BadInvite) }
-            }
-            [MEMBERS, _] => self.coordinator_only(CoordinatorAction::AddMembers),
-            [MEMBERS, member, ROLE] => {
-                if *member == self.author.member && !self.coordinator {
-                    return Err(Breach::SelfPromotion);
-                }
-                self.coordinator_only(CoordinatorAction::ChangeRoles).map(|_| true)
-            }
-            [MEMBERS, _, REMOVED_AT] if deletes => Err(Breach::UndoRemoval),
-            [MEMBERS, _, REMOVED_AT] => self.coordinator_only(CoordinatorAction::RemoveMembers).map(|_| true),
-            [MEMBERS, member, NAME | PERSPECTIVE | ORGANISATION] => self.own_or_coordinator(member, OwnData::Profile),
-            [MEMBERS, member, DEVICES, _] if !deletes => self.own_or_coordinator(member, OwnData::Devices),
-            [MEMBERS, _, DEVICES, _] => self.coordinator_only(CoordinatorAction::RemoveDevice),
-            [MEMBERS, ..] => Err(Breach::RecordReplaced),
-            [INVITES, _, USES, member] => {
-                if self.admitted.iter().any(|m| m == member) && !deletes {
-                    Ok(false)
-                } else {
-                    Err(Breach::BadInvite)
-                }
-            }
-            [INVITES, _, REVOKED_AT] if deletes => Err(Breach::UndoRevocation),
-            [INVITES, ..] => self.coordinator_only(CoordinatorAction::Invites),
-            [FACTORS, ..] => self.coordinator_only(CoordinatorAction::Factors),
-            [REFLECTIONS, _, SCORES | COMMENTS, key] => {
-                let member = key.split('/').next().unwrap_or_default();
-                self.own_only(member, OwnData::Scores)
-            }
-            [REFLECTIONS, ..] => self.coordinator_only(CoordinatorAction::Rounds),
-            [SESSIONS, _, ATTENDANCE, member] => self.own_or_coordinator(member, OwnData::Attendance),
-            [SESSIONS, ..] => Ok(false),
-            [QUESTIONS, _, VOTES, member] => self.own_only(member, OwnData::Vote),
-            [QUESTIONS, ..] => Ok(false),
-            _ => Err(Breach::UnknownPlace),
+        if object.first() == Some(&CHAPTER) {
+            return Err(Breach::Genesis);
         }
+        // The object itself must be a map of the schema (not a text written into by key).
+        let a_map = match object {
+            [] => true,
+            [top] => TOP_LEVEL_MAPS.contains(top),
+            _ => slot_for(object).is_some_and(|s| matches!(s.shape, Shape::Record | Shape::Map)),
+        };
+        if !a_map {
+            return Err(Breach::UnknownPlace);
+        }
+        let slot = slot_for(place).ok_or(Breach::UnknownPlace)?;
+        let parent_made_here = self.made.made(&op.obj);
+        let deletes = matches!(op.action, OpType::Delete);
+        if deletes {
+            match slot.extra {
+                Extra::Removal => return Err(Breach::UndoRemoval),
+                Extra::Revocation => return Err(Breach::UndoRevocation),
+                _ if !slot.deletable => {
+                    return Err(if matches!(slot.shape, Shape::Scalar(_)) {
+                        Breach::Rewritten
+                    } else {
+                        Breach::RecordReplaced
+                    });
+                }
+                _ => {}
+            }
+        }
+        match (&op.action, slot.shape) {
+            (OpType::Delete, _) => {}
+            (OpType::Make(kind), shape) => {
+                let fits =
+                    matches!((kind, shape), (ObjType::Map, Shape::Record | Shape::Map) | (ObjType::Text, Shape::Text));
+                if !fits {
+                    return Err(Breach::BadValue);
+                }
+                // Never over something: an object replaced hides every edit made inside it.
+                let key = place.last().copied().unwrap_or_default();
+                let parent = self.obj(object, self.before);
+                let existed = parent.is_some_and(|p| self.doc.get_at(&p, key, self.before).ok().flatten().is_some());
+                if !op.pred.is_empty() || existed {
+                    return Err(Breach::RecordReplaced);
+                }
+                // The containers of a record are made with it, never later (two laptops making
+                // the same container would hide one another's).
+                if shape != Shape::Record && !parent_made_here {
+                    return Err(Breach::RecordReplaced);
+                }
+            }
+            (OpType::Put(value), Shape::Scalar(kind)) => {
+                if !kind.admits(value) {
+                    return Err(Breach::BadValue);
+                }
+                if slot.once && !parent_made_here {
+                    return Err(Breach::Rewritten);
+                }
+            }
+            _ => return Err(Breach::BadValue),
+        }
+        // A new member, and everything written into it: by a coordinator, or by any member with
+        // a valid invite.
+        if let [MEMBERS, member, ..] = place
+            && self.admitted.iter().any(|m| m == member)
+        {
+            if !self.coordinator && !self.invite_admits(member, time) {
+                return Err(Breach::BadInvite);
+            }
+            // The new member's devices are still checked: one member each, with their proofs.
+            return match slot.extra {
+                Extra::Device | Extra::Proof => self.extra(slot, place, op, proofs),
+                _ => Ok(false),
+            };
+        }
+        if slot.extra == Extra::Role && place[1] == self.author.member && !self.coordinator {
+            return Err(Breach::SelfPromotion);
+        }
+        self.writer_allowed(slot, place)?;
+        self.extra(slot, place, op, proofs)
+    }
+
+    /// Checks one operation inside a text: characters inserted or deleted, nothing else.
+    fn text_op(&self, object: &[&str], op: &automerge::legacy::Op) -> Result<(), Breach> {
+        let slot = slot_for(object).filter(|slot| slot.shape == Shape::Text).ok_or(Breach::UnknownPlace)?;
+        match &op.action {
+            OpType::Delete => {}
+            OpType::Put(value) if is_text_element(value) => {}
+            _ => return Err(Breach::BadValue),
+        }
+        self.writer_allowed(slot, object)
+    }
+
+    fn writer_allowed(&self, slot: &Slot, place: &[&str]) -> Result<(), Breach> {
+        let named = |at: usize| {
+            let key = place.get(at).copied().unwrap_or_default();
+            // A score key names its member first.
+            key.split('/').next().unwrap_or_default()
+        };
+        match slot.who {
+            Who::Member => Ok(()),
+            Who::Nobody => Err(Breach::Rewritten),
+            Who::Coordinator if self.coordinator => Ok(()),
+            Who::Coordinator => Err(Breach::CoordinatorOnly(coordinator_action(place))),
+            Who::Own(at) if named(at) == self.author.member => Ok(()),
+            Who::OwnOrCoordinator(at) if named(at) == self.author.member || self.coordinator => Ok(()),
+            Who::Own(_) | Who::OwnOrCoordinator(_) => Err(Breach::OthersData(own_data(place))),
+        }
+    }
+
+    /// The rules that read more than the operation itself.
+    fn extra(
+        &self,
+        slot: &Slot,
+        place: &[&str],
+        op: &automerge::legacy::Op,
+        proofs: &mut Proofs,
+    ) -> Result<bool, Breach> {
+        let (doc, before, after) = (self.doc, self.before, self.after);
+        match slot.extra {
+            Extra::None => Ok(false),
+            Extra::Author => match &op.action {
+                OpType::Put(ScalarValue::Str(by)) if by.as_str() == self.author.member => Ok(false),
+                _ => Err(Breach::ForgedAuthor),
+            },
+            Extra::Role => Ok(true),
+            Extra::Removal => Ok(true),
+            Extra::Revocation => Ok(false),
+            // Only a coordinator makes a member outright; an admission was handled above.
+            Extra::InviteUse if place[0] == MEMBERS => Ok(false),
+            Extra::InviteUse => {
+                let member = place[3];
+                if self.admitted.iter().any(|m| m == member) { Ok(false) } else { Err(Breach::BadInvite) }
+            }
+            Extra::Device => {
+                let (member, device) = (place[1], place[3]);
+                // One member per device, ever: nobody lists someone else's laptop as theirs.
+                let members = obj_at(doc, &ROOT, MEMBERS, before).ok_or(Breach::UnknownPlace)?;
+                let listed_elsewhere = doc.keys_at(&members, before).any(|other| {
+                    obj_at(doc, &members, &other, before)
+                        .and_then(|obj| obj_at(doc, &obj, DEVICES, before))
+                        .is_some_and(|devices| doc.get_at(&devices, device, before).ok().flatten().is_some())
+                });
+                if listed_elsewhere {
+                    return Err(Breach::DeviceClaimed);
+                }
+                // From schema 2 on, a device comes with its own proof, in the same change.
+                if schema_at(doc, before) >= 2 {
+                    let proven = self
+                        .obj(&[MEMBERS, member], after)
+                        .and_then(|obj| bytes_at(doc, &obj, &proof_key(device), after))
+                        .is_some_and(|proof| proofs.valid(device, self.network, member, &proof));
+                    if !proven {
+                        return Err(Breach::DeviceClaimed);
+                    }
+                }
+                Ok(false)
+            }
+            Extra::Proof => {
+                let member = place[1];
+                let device = place[2].strip_prefix(PROOF_PREFIX).unwrap_or_default();
+                let record = self.obj(&[MEMBERS, member], after);
+                let listed = record
+                    .as_ref()
+                    .and_then(|obj| obj_at(doc, obj, DEVICES, after))
+                    .is_some_and(|devices| doc.get_at(&devices, device, after).ok().flatten().is_some());
+                let written_before = self
+                    .obj(&[MEMBERS, member], before)
+                    .is_some_and(|obj| doc.get_at(&obj, place[2], before).ok().flatten().is_some());
+                let valid = matches!(&op.action, OpType::Put(ScalarValue::Bytes(proof))
+                    if proofs.valid(device, self.network, member, proof));
+                match (listed && valid, written_before) {
+                    (true, false) => Ok(false),
+                    (_, true) => Err(Breach::Rewritten),
+                    (false, _) => Err(Breach::DeviceClaimed),
+                }
+            }
+            Extra::Schema => {
+                let raised = matches!(&op.action, OpType::Put(value)
+                    if scalar_int(value).is_some_and(|v| v >= schema_at(doc, before)));
+                if raised { Ok(false) } else { Err(Breach::Rewritten) }
+            }
+        }
+    }
+
+    /// The object at a path of map keys from the root, as of `heads`.
+    fn obj(&self, path: &[&str], heads: &[ChangeHash]) -> Option<ObjId> {
+        path.iter().try_fold(ROOT, |parent, key| obj_at(self.doc, &parent, key, heads))
     }
 
     /// An invite admits `member` if, as of the change's history, it exists, was not revoked,
@@ -477,6 +730,90 @@ impl OpContext<'_> {
         let members = obj_at(doc, &ROOT, MEMBERS, after);
         let given = members.and_then(|ms| obj_at(doc, &ms, member, after)).and_then(|m| str_at(doc, &m, ROLE, after));
         role == given
+    }
+}
+
+/// The maps at the top of a network, made by its first change.
+const TOP_LEVEL_MAPS: [&str; 7] = [NETWORK, MEMBERS, INVITES, SESSIONS, QUESTIONS, FACTORS, REFLECTIONS];
+
+/// Larger than any change Kring writes (a first change of a network or chapter excepted).
+fn too_large(change: &Change) -> bool {
+    change.raw_bytes().len() > MAX_CHANGE_BYTES || change.len() > MAX_CHANGE_OPS
+}
+
+/// Which coordinator task a place belongs to, for the refusal's words.
+fn coordinator_action(place: &[&str]) -> CoordinatorAction {
+    use CoordinatorAction as A;
+    match place {
+        [NETWORK | SCHEMA, ..] => A::NetworkDetails,
+        [MEMBERS, _, ROLE] => A::ChangeRoles,
+        [MEMBERS, _, REMOVED_AT] => A::RemoveMembers,
+        [MEMBERS, ..] => A::AddMembers,
+        [INVITES, ..] => A::Invites,
+        [FACTORS, ..] => A::Factors,
+        _ => A::Rounds,
+    }
+}
+
+/// Whose own data a place is, for the refusal's words.
+fn own_data(place: &[&str]) -> OwnData {
+    match place {
+        [MEMBERS, _, DEVICES, ..] => OwnData::Devices,
+        [MEMBERS, _, key] if key.starts_with(PROOF_PREFIX) => OwnData::Devices,
+        [MEMBERS, ..] => OwnData::Profile,
+        [SESSIONS, ..] => OwnData::Attendance,
+        [QUESTIONS, ..] => OwnData::Vote,
+        _ => OwnData::Scores,
+    }
+}
+
+/// Checked proofs, by device, member and signature: a proof never changes its verdict, and
+/// checking one costs a signature verification.
+#[derive(Default)]
+struct Proofs {
+    checked: HashMap<(String, String, Vec<u8>), bool>,
+}
+
+impl Proofs {
+    fn valid(&mut self, device: &str, network: &str, member: &str, proof: &[u8]) -> bool {
+        if self.checked.len() > 100_000 {
+            self.checked.clear();
+        }
+        *self
+            .checked
+            .entry((device.to_string(), member.to_string(), proof.to_vec()))
+            .or_insert_with(|| verify_proof(device, network, member, proof))
+    }
+}
+
+/// The network's id; it is written once, by the first change.
+fn network_id(doc: &AutoCommit) -> String {
+    crate::access::obj(doc, &ROOT, NETWORK).and_then(|n| crate::access::string(doc, &n, ID)).unwrap_or_default()
+}
+
+/// The schema version as of `heads` (1 where a network never wrote one).
+fn schema_at(doc: &AutoCommit, heads: &[ChangeHash]) -> i64 {
+    match doc.get_at(&ROOT, SCHEMA, heads) {
+        Ok(Some((Value::Scalar(value), _))) => scalar_int(&value).unwrap_or(1),
+        _ => 1,
+    }
+}
+
+fn scalar_int(value: &ScalarValue) -> Option<i64> {
+    match value {
+        ScalarValue::Int(n) => Some(*n),
+        ScalarValue::Uint(n) => i64::try_from(*n).ok(),
+        _ => None,
+    }
+}
+
+fn bytes_at(doc: &AutoCommit, parent: &ObjId, key: &str, heads: &[ChangeHash]) -> Option<Vec<u8>> {
+    match doc.get_at(parent, key, heads) {
+        Ok(Some((Value::Scalar(value), _))) => match value.as_ref() {
+            ScalarValue::Bytes(bytes) => Some(bytes.clone()),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

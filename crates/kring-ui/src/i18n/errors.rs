@@ -399,6 +399,11 @@ pub fn model_error(l: Language, err: &ModelError) -> String {
             "Een netwerk heeft altijd een coördinator: maak eerst iemand anders coördinator.".into(),
             "A network always has a coordinator: make someone else coordinator first.".into(),
         ),
+        ModelError::DeviceTaken(_) => say(
+            l,
+            "Deze laptop hoort al bij een lid van dit netwerk; een laptop hoort bij één lid.".into(),
+            "This laptop already belongs to a member of this network; a laptop belongs to one member.".into(),
+        ),
         ModelError::Deleted { what, .. } => {
             let (nl, en) = record_words(*what);
             say(

@@ -325,9 +325,6 @@ pub fn breach_words(language: Language, breach: Option<kring_model::trust::Breac
             A::AddMembers => ("leden toevoegen (alleen coördinatoren)", "adding members (coordinators only)"),
             A::ChangeRoles => ("rollen wijzigen (alleen coördinatoren)", "changing roles (coordinators only)"),
             A::RemoveMembers => ("leden verwijderen (alleen coördinatoren)", "removing members (coordinators only)"),
-            A::RemoveDevice => {
-                ("een apparaat ontkoppelen (alleen coördinatoren)", "removing a device (coordinators only)")
-            }
             A::Invites => ("uitnodigingen beheren (alleen coördinatoren)", "managing invitations (coordinators only)"),
             A::Factors => {
                 ("reflectiefactoren wijzigen (alleen coördinatoren)", "changing reflection factors (coordinators only)")
@@ -358,6 +355,13 @@ pub fn breach_words(language: Language, breach: Option<kring_model::trust::Breac
         }
         Some(ForgedAuthor) => ("schrijven op naam van een ander lid", "writing in another member's name"),
         Some(UnknownPlace) => ("schrijven waar Kring nooit schrijft", "writing where Kring never writes"),
+        Some(BadValue) => ("een waarde die Kring daar nooit schrijft", "a value Kring never writes there"),
+        Some(Rewritten) => ("wijzigen wat maar één keer wordt vastgelegd", "changing what is written only once"),
+        Some(DeviceClaimed) => (
+            "een apparaat koppelen dat van een ander is of zich niet heeft bewezen",
+            "listing a device that is someone else's or did not prove itself",
+        ),
+        Some(TooLarge) => ("een wijziging groter dan Kring ooit schrijft", "a change larger than Kring ever writes"),
     };
     match language {
         Language::Nl => nl,

@@ -1,0 +1,625 @@
+//! The rule table tested both ways, against changes written with raw Automerge operations by a
+//! member's own device (what a modified client can do): for every slot, a write the table
+//! allows is accepted and the same write by someone it does not allow, or with a value of the
+//! wrong kind, is refused; and random operations never leave anything the table does not allow.
+
+use automerge::{AutoCommit, Change, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value, transaction::Transactable};
+use ed25519_dalek::{Signer, SigningKey};
+use proptest::prelude::*;
+
+use super::table::{Kind, Seg, Shape, Slot, TABLE, Who, slot_for};
+use super::{Breach, RuleBook, actor_for_device, proof_key, proof_message};
+use crate::schema::*;
+use crate::{MemberId, NetworkDetails, NewInvite, NewSession, Profile, Role};
+
+struct Laptop {
+    key: SigningKey,
+    device: String,
+}
+
+impl Laptop {
+    fn new(seed: u8) -> Laptop {
+        let key = SigningKey::from_bytes(&[seed; 32]);
+        let device = key.verifying_key().to_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        Laptop { key, device }
+    }
+
+    fn proof(&self, network: &str, member: &str) -> Vec<u8> {
+        self.key.sign(&proof_message(network, member)).to_bytes().to_vec()
+    }
+}
+
+/// A network with a coordinator (Anna), two members (Bram, Cas), a removed member (Dirk), a
+/// meeting Bram planned, a question Bram proposed and Anna and Cas voted for, a reflection round and an open invite.
+struct Fixture {
+    doc: AutoCommit,
+    network: String,
+    anna: (MemberId, Laptop),
+    bram: (MemberId, Laptop),
+    cas: (MemberId, Laptop),
+    dirk: (MemberId, Laptop),
+    session: String,
+    question: String,
+    round: String,
+    invite: String,
+}
+
+fn fixture() -> Fixture {
+    let (a, b, c, d) = (Laptop::new(1), Laptop::new(2), Laptop::new(3), Laptop::new(4));
+    let details = NetworkDetails { name: "PLG Rekenen".into(), ..Default::default() };
+    let (mut network, anna) = crate::Network::create(&details, &Profile::new("Anna"), &a.device).unwrap();
+    let mut add =
+        |name: &str, device: &str| network.add_member(&anna, &Profile::new(name), Role::Member, Some(device)).unwrap();
+    let (bram, cas, dirk) = (add("Bram", &b.device), add("Cas", &c.device), add("Dirk", &d.device));
+    network.remove_member(&anna, &dirk).unwrap();
+    let session = network
+        .add_session(
+            &bram,
+            &NewSession {
+                title: "PLG 1".into(),
+                kind: Default::default(),
+                starts_at: "2026-12-01".into(),
+                location: "".into(),
+            },
+        )
+        .unwrap();
+    let question = network.add_question(&bram, "Hoe leren leerlingen?", "").unwrap();
+    network.vote(&anna, &question).unwrap();
+    network.vote(&cas, &question).unwrap();
+    let round = network.open_round(&anna, "Ronde 1").unwrap();
+    let invite = NewInvite { secret_hash: "hash".into(), role: Role::Member, expires_at: i64::MAX / 2, max_uses: 5 };
+    let invite = network.create_invite(&anna, &invite).unwrap();
+    let id = network.id().to_string();
+    Fixture {
+        doc: network.into_doc(),
+        network: id,
+        anna: (anna, a),
+        bram: (bram, b),
+        cas: (cas, c),
+        dirk: (dirk, d),
+        session: session.to_string(),
+        question: question.to_string(),
+        round: round.to_string(),
+        invite: invite.to_string(),
+    }
+}
+
+/// A change written on `base` by `device`, with raw operations.
+fn written(base: &AutoCommit, device: &str, write: impl FnOnce(&mut AutoCommit)) -> Option<Change> {
+    let mut doc = base.clone().with_actor(actor_for_device(device));
+    write(&mut doc);
+    let hash = doc.commit()?;
+    doc.get_change_by_hash(&hash)
+}
+
+/// What an honest laptop holding `base` says of `change`.
+fn verdict(base: &AutoCommit, change: &Change) -> Result<(), Breach> {
+    let mut doc = base.clone();
+    doc.apply_changes([change.clone()]).unwrap();
+    RuleBook::default().check(&doc, std::slice::from_ref(change), false).map_err(|refusal| refusal.breach)
+}
+
+fn obj(doc: &AutoCommit, path: &[&str]) -> ObjId {
+    path.iter().fold(ROOT, |parent, key| match doc.get(&parent, *key).unwrap() {
+        Some((Value::Object(_), id)) => id,
+        other => panic!("no object at {path:?}: {other:?}"),
+    })
+}
+
+fn has(doc: &AutoCommit, path: &[&str]) -> bool {
+    let (last, parent) = path.split_last().unwrap();
+    let mut at = ROOT;
+    for key in parent {
+        match doc.get(&at, *key).unwrap() {
+            Some((Value::Object(_), id)) => at = id,
+            _ => return false,
+        }
+    }
+    doc.get(&at, *last).unwrap().is_some()
+}
+
+/// A value a slot of `kind` admits, written by `writer` (who must be named where it is).
+fn good_value(kind: Kind, writer: &str) -> ScalarValue {
+    match kind {
+        Kind::Str(_) => "Woensdag".into(),
+        Kind::IdStr => writer.into(),
+        // Not the first word: the fixture's records hold that one already.
+        Kind::Word(words) => words[1].into(),
+        Kind::DateTime | Kind::Date => "2026-12-09".into(),
+        Kind::Millis => ScalarValue::Int(1_765_000_000_000),
+        Kind::Count | Kind::Score | Kind::Schema => ScalarValue::Int(1),
+        Kind::Position => ScalarValue::F64(9.0),
+        Kind::True | Kind::Bool => ScalarValue::Boolean(true),
+        Kind::Proof => ScalarValue::Bytes(vec![0; 64]),
+    }
+}
+
+/// A value of another kind, or too long: never admitted.
+fn bad_value(kind: Kind) -> ScalarValue {
+    match kind {
+        Kind::Str(max) => "x".repeat(max + 1).into(),
+        Kind::Millis | Kind::Count | Kind::Score | Kind::Schema | Kind::Position => "12".into(),
+        _ => ScalarValue::Int(7),
+    }
+}
+
+impl Fixture {
+    /// The keys of a concrete path for `slot`, naming `owner` where a member is named. Where
+    /// the slot is written only with its record, the deepest record on the path is `fresh`.
+    fn concrete(&self, slot: &Slot, owner: &str, fresh: &str) -> Vec<String> {
+        let fresh_at = fresh_record_at(slot);
+        let mut keys = Vec::new();
+        for (at, seg) in slot.path.iter().enumerate() {
+            let key = match seg {
+                Seg::Key(key) => key.to_string(),
+                Seg::Id if matches!(slot.who, Who::Own(i) | Who::OwnOrCoordinator(i) if i == at) => owner.to_string(),
+                Seg::Id if Some(at) == fresh_at => fresh.to_string(),
+                Seg::Id => self.existing(keys.last().map(String::as_str), owner, fresh),
+                Seg::Device => Laptop::new(9).device,
+                Seg::ScoreKey => format!("{owner}/trust"),
+                Seg::ThemeKey => format!("{THEME_PREFIX}rekenen"),
+                Seg::Theme => "rekenen".into(),
+                Seg::ProofKey => proof_key(&Laptop::new(9).device),
+            };
+            keys.push(key);
+        }
+        keys
+    }
+
+    /// A record of the fixture in the collection `parent`.
+    fn existing(&self, parent: Option<&str>, owner: &str, fresh: &str) -> String {
+        match parent {
+            Some(SESSIONS) => self.session.clone(),
+            Some(QUESTIONS) => self.question.clone(),
+            Some(REFLECTIONS) => self.round.clone(),
+            Some(INVITES) => self.invite.clone(),
+            Some(MEMBERS) => owner.to_string(),
+            Some(FACTORS) => "trust".into(),
+            _ => fresh.to_string(),
+        }
+    }
+}
+
+/// Where a slot written only with its record (or a container, made only with it) has that
+/// record: the deepest record slot on its path.
+fn fresh_record_at(slot: &Slot) -> Option<usize> {
+    if !slot.once && matches!(slot.shape, Shape::Scalar(_)) {
+        return None;
+    }
+    (1..slot.path.len())
+        .rev()
+        .find(|&at| TABLE.iter().any(|other| other.shape == Shape::Record && other.path == &slot.path[..=at]))
+}
+
+/// Writes `value` (or makes an object) at `path`, first making every record and container
+/// below it that `fresh` names, so that the write is part of making them.
+fn write_at(doc: &mut AutoCommit, path: &[String], shape: Shape, value: Option<ScalarValue>, fresh: &str) {
+    let mut at = ROOT;
+    for key in &path[..path.len() - 1] {
+        at = match doc.get(&at, key.as_str()).unwrap() {
+            Some((Value::Object(_), id)) if key != fresh => id,
+            _ => doc.put_object(&at, key.as_str(), ObjType::Map).unwrap(),
+        };
+    }
+    let last = path.last().unwrap().as_str();
+    match (shape, value) {
+        (_, Some(value)) => doc.put(&at, last, value).unwrap(),
+        (Shape::Text, None) => drop(doc.put_object(&at, last, ObjType::Text).unwrap()),
+        (_, None) => drop(doc.put_object(&at, last, ObjType::Map).unwrap()),
+    }
+}
+
+/// The slots whose rules need more than shape and writer are tested one by one below.
+fn plain(slot: &Slot) -> bool {
+    use super::table::Extra;
+    matches!(slot.extra, Extra::None | Extra::Author)
+        && slot.who != Who::Nobody
+        && !(slot.path.len() == 3 && slot.path[0] == Seg::Key(MEMBERS) && slot.path[2] == Seg::Key(DEVICES))
+}
+
+#[test]
+fn every_plain_slot_admits_what_the_table_allows_and_refuses_the_rest() {
+    let f = fixture();
+    let mut checked = 0;
+    for slot in TABLE.iter().filter(|slot| plain(slot)) {
+        let (writer, outsider) = match slot.who {
+            Who::Coordinator => (&f.anna, &f.bram),
+            Who::Member => (&f.bram, &f.dirk),
+            // Bram writes his own; Cas writes Bram's.
+            Who::Own(_) | Who::OwnOrCoordinator(_) => (&f.bram, &f.cas),
+            Who::Nobody => unreachable!(),
+        };
+        let fresh = "fresh-record";
+        let path = f.concrete(slot, writer.0.as_str(), fresh);
+        let value = |good: bool| match slot.shape {
+            Shape::Scalar(kind) if good => Some(good_value(kind, writer.0.as_str())),
+            Shape::Scalar(kind) => Some(bad_value(kind)),
+            _ => None,
+        };
+        let allowed =
+            written(&f.doc, &writer.1.device, |doc| write_at(doc, &path, slot.shape, value(true), fresh)).unwrap();
+        assert_eq!(verdict(&f.doc, &allowed), Ok(()), "rule {}: {path:?} by its writer", slot.rule);
+
+        let other =
+            written(&f.doc, &outsider.1.device, |doc| write_at(doc, &path, slot.shape, value(true), fresh)).unwrap();
+        assert!(verdict(&f.doc, &other).is_err(), "rule {}: {path:?} by someone else", slot.rule);
+
+        if let Shape::Scalar(_) = slot.shape {
+            let wrong =
+                written(&f.doc, &writer.1.device, |doc| write_at(doc, &path, slot.shape, value(false), fresh)).unwrap();
+            assert_eq!(verdict(&f.doc, &wrong), Err(Breach::BadValue), "rule {}: {path:?} wrong value", slot.rule);
+            // Anything one level deeper than a scalar is not in the schema.
+            let mut deeper = path.clone();
+            deeper.push("deeper".into());
+            let nested =
+                written(&f.doc, &writer.1.device, |doc| write_at(doc, &deeper, slot.shape, value(true), fresh));
+            if let Some(nested) = nested {
+                assert!(verdict(&f.doc, &nested).is_err(), "rule {}: below {path:?}", slot.rule);
+            }
+        } else {
+            // A container made again where the record has one, or later than its record:
+            // replaced or lazy, either way refused.
+            if let Some(at) = fresh_record_at(slot).filter(|_| slot.shape != Shape::Record) {
+                let mut later = path.clone();
+                later[at] = f.existing(Some(path[at - 1].as_str()), writer.0.as_str(), fresh);
+                let parent: Vec<&str> = later[..later.len() - 1].iter().map(String::as_str).collect();
+                if later[at] != fresh && has(&f.doc, &parent) {
+                    let again = written(&f.doc, &writer.1.device, |doc| {
+                        let kind = if slot.shape == Shape::Text { ObjType::Text } else { ObjType::Map };
+                        doc.put_object(&obj(doc, &parent), later.last().unwrap().as_str(), kind).unwrap();
+                    })
+                    .unwrap();
+                    assert!(verdict(&f.doc, &again).is_err(), "rule {}: {later:?} made again", slot.rule);
+                }
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 60, "only {checked} slots checked");
+}
+
+#[test]
+fn nobody_replaces_a_set_below_a_record() {
+    let f = fixture();
+    let (bram, device) = (&f.bram.0, &f.bram.1.device);
+    for path in [
+        vec![QUESTIONS, f.question.as_str(), VOTES],
+        vec![SESSIONS, f.session.as_str(), ATTENDANCE],
+        vec![SESSIONS, f.session.as_str(), NOTES],
+        vec![REFLECTIONS, f.round.as_str(), SCORES],
+        vec![MEMBERS, bram.as_str(), DEVICES],
+        vec![NETWORK, THEMES],
+    ] {
+        let change = written(&f.doc, device, |doc| {
+            let (last, parent) = path.split_last().unwrap();
+            let at = obj(doc, parent);
+            doc.put_object(&at, *last, ObjType::Map).unwrap();
+        })
+        .unwrap();
+        assert!(verdict(&f.doc, &change).is_err(), "{path:?} replaced");
+    }
+    // The votes stay: two before, two after every attempt.
+    let votes = obj(&f.doc, &[QUESTIONS, &f.question, VOTES]);
+    assert_eq!(f.doc.keys(&votes).count(), 2);
+}
+
+#[test]
+fn a_device_is_listed_under_one_member_only_and_with_its_own_proof() {
+    let f = fixture();
+    let (bram, bram_laptop) = &f.bram;
+    let anna_device = f.anna.1.device.clone();
+    // Bram lists Anna's device under his own record: refused, proof or not.
+    let squat = written(&f.doc, &bram_laptop.device, |doc| {
+        let devices = obj(doc, &[MEMBERS, bram.as_str(), DEVICES]);
+        doc.put(&devices, anna_device.as_str(), 1_i64).unwrap();
+    })
+    .unwrap();
+    assert_eq!(verdict(&f.doc, &squat), Err(Breach::DeviceClaimed));
+
+    // A second laptop of his own, with its proof: accepted.
+    let laptop = Laptop::new(12);
+    let proof = laptop.proof(&f.network, bram.as_str());
+    let linked = written(&f.doc, &bram_laptop.device, |doc| {
+        let record = obj(doc, &[MEMBERS, bram.as_str()]);
+        let devices = obj(doc, &[MEMBERS, bram.as_str(), DEVICES]);
+        doc.put(&devices, laptop.device.as_str(), 1_i64).unwrap();
+        doc.put(&record, proof_key(&laptop.device).as_str(), ScalarValue::Bytes(proof.clone())).unwrap();
+    })
+    .unwrap();
+    assert_eq!(verdict(&f.doc, &linked), Ok(()));
+
+    // A proof made for another member, or by another device: refused.
+    let wrong = Laptop::new(13).proof(&f.network, bram.as_str());
+    let forged = written(&f.doc, &bram_laptop.device, |doc| {
+        let record = obj(doc, &[MEMBERS, bram.as_str()]);
+        let devices = obj(doc, &[MEMBERS, bram.as_str(), DEVICES]);
+        doc.put(&devices, laptop.device.as_str(), 1_i64).unwrap();
+        doc.put(&record, proof_key(&laptop.device).as_str(), ScalarValue::Bytes(wrong.clone())).unwrap();
+    })
+    .unwrap();
+    assert_eq!(verdict(&f.doc, &forged), Err(Breach::DeviceClaimed));
+}
+
+#[test]
+fn from_schema_two_a_device_without_its_proof_is_refused() {
+    let f = fixture();
+    let raised = written(&f.doc, &f.anna.1.device, |doc| doc.put(ROOT, SCHEMA, 2_i64).unwrap()).unwrap();
+    let mut doc = f.doc.clone();
+    doc.apply_changes([raised.clone()]).unwrap();
+    if crate::schema::SCHEMA_VERSION < 2 {
+        // This build knows schema 1 only: raising it is refused, and there is nothing more.
+        assert_eq!(verdict(&f.doc, &raised), Err(Breach::BadValue));
+        return;
+    }
+    assert_eq!(verdict(&f.doc, &raised), Ok(()));
+    let laptop = Laptop::new(12);
+    let bram = f.bram.0.as_str();
+    let unproven = written(&doc, &f.bram.1.device, |d| {
+        let devices = obj(d, &[MEMBERS, bram, DEVICES]);
+        d.put(&devices, laptop.device.as_str(), 1_i64).unwrap();
+    })
+    .unwrap();
+    assert_eq!(verdict(&doc, &unproven), Err(Breach::DeviceClaimed));
+}
+
+#[test]
+fn a_removed_members_device_is_refused_under_every_record() {
+    let f = fixture();
+    let dirk_device = f.dirk.1.device.clone();
+    // A note written on Dirk's laptop after his removal.
+    let note = written(&f.doc, &dirk_device, |doc| {
+        let notes = obj(doc, &[SESSIONS, &f.session, NOTES]);
+        doc.splice_text(&notes, 0, 0, "nog steeds hier").unwrap();
+    })
+    .unwrap();
+    assert_eq!(verdict(&f.doc, &note), Err(Breach::NotAMember));
+}
+
+#[test]
+fn a_change_too_large_or_too_deep_is_refused() {
+    let f = fixture();
+    let device = &f.bram.1.device;
+    let deep = written(&f.doc, device, |doc| {
+        let mut at = obj(doc, &[SESSIONS, &f.session]);
+        for _ in 0..2_000 {
+            at = doc.put_object(&at, "x", ObjType::Map).unwrap();
+        }
+    })
+    .unwrap();
+    assert_eq!(verdict(&f.doc, &deep), Err(Breach::UnknownPlace));
+
+    let paste = written(&f.doc, device, |doc| {
+        let notes = obj(doc, &[SESSIONS, &f.session, NOTES]);
+        doc.splice_text(&notes, 0, 0, &"a".repeat(super::MAX_TEXT_INSERT + 1)).unwrap();
+    })
+    .unwrap();
+    assert_eq!(verdict(&f.doc, &paste), Err(Breach::TooLarge));
+}
+
+#[test]
+fn who_made_a_record_is_written_once_and_names_its_author() {
+    let f = fixture();
+    let device = &f.bram.1.device;
+    let anna = f.anna.0.as_str();
+    let forged = written(&f.doc, device, |doc| {
+        let sessions = obj(doc, &[SESSIONS]);
+        let record = doc.put_object(&sessions, "by-anna", ObjType::Map).unwrap();
+        doc.put(&record, CREATED_BY, anna).unwrap();
+    })
+    .unwrap();
+    assert_eq!(verdict(&f.doc, &forged), Err(Breach::ForgedAuthor));
+    let rewritten = written(&f.doc, device, |doc| {
+        let record = obj(doc, &[SESSIONS, &f.session]);
+        doc.put(&record, CREATED_BY, f.cas.0.as_str()).unwrap();
+    })
+    .unwrap();
+    assert_eq!(verdict(&f.doc, &rewritten), Err(Breach::Rewritten));
+}
+
+/// Every place and value in `doc` is one the table allows.
+fn everything_allowed(doc: &AutoCommit) -> Result<(), String> {
+    fn walk(doc: &AutoCommit, at: &ObjId, path: &mut Vec<String>) -> Result<(), String> {
+        for key in doc.keys(at).collect::<Vec<_>>() {
+            path.push(key.clone());
+            let owned = path.clone();
+            let keys: Vec<&str> = owned.iter().map(String::as_str).collect();
+            for (value, id) in doc.get_all(at, key.as_str()).unwrap() {
+                let top = keys.len() == 1;
+                let slot = slot_for(&keys);
+                match (value, slot) {
+                    (Value::Object(_), _) if top => walk(doc, &id, path)?,
+                    (Value::Scalar(_), _) if top && keys == [SCHEMA] => {}
+                    (Value::Object(ObjType::Map), Some(s)) if matches!(s.shape, Shape::Record | Shape::Map) => {
+                        walk(doc, &id, path)?
+                    }
+                    (Value::Object(ObjType::Text), Some(s)) if s.shape == Shape::Text => {}
+                    (Value::Scalar(v), Some(Slot { shape: Shape::Scalar(kind), .. })) if kind.admits(&v) => {}
+                    (Value::Scalar(_), _) if keys.first() == Some(&CHAPTER) => {}
+                    (value, _) => return Err(format!("{value:?} at {keys:?}")),
+                }
+            }
+            path.pop();
+        }
+        Ok(())
+    }
+    walk(doc, &ROOT, &mut Vec::new())
+}
+
+/// One random operation of a modified client.
+#[derive(Debug, Clone)]
+enum RandomOp {
+    Put { depth: usize, key: usize, value: usize },
+    Make { depth: usize, key: usize, text: bool },
+    Delete { depth: usize, key: usize },
+    Splice { depth: usize, at: usize },
+}
+
+fn random_op() -> impl Strategy<Value = RandomOp> {
+    prop_oneof![
+        (0..6usize, 0..40usize, 0..8usize).prop_map(|(depth, key, value)| RandomOp::Put { depth, key, value }),
+        (0..6usize, 0..40usize, any::<bool>()).prop_map(|(depth, key, text)| RandomOp::Make { depth, key, text }),
+        (0..6usize, 0..40usize).prop_map(|(depth, key)| RandomOp::Delete { depth, key }),
+        (0..6usize, 0..4usize).prop_map(|(depth, at)| RandomOp::Splice { depth, at }),
+    ]
+}
+
+/// Walks down `depth` random objects from the root (the same each time for the same doc).
+fn descend(doc: &AutoCommit, depth: usize, salt: usize) -> (ObjId, ObjType) {
+    let mut at = (ROOT, ObjType::Map);
+    for step in 0..depth {
+        let children: Vec<(ObjId, ObjType)> = doc
+            .keys(&at.0)
+            .filter_map(|k| match doc.get(&at.0, k.as_str()).ok().flatten() {
+                Some((Value::Object(kind), id)) => Some((id, kind)),
+                _ => None,
+            })
+            .collect();
+        if children.is_empty() {
+            break;
+        }
+        at = children[(salt + step * 7) % children.len()].clone();
+    }
+    at
+}
+
+fn apply_random(doc: &mut AutoCommit, ops: &[RandomOp], keys: &[String]) {
+    let values = |i: usize| -> ScalarValue {
+        match i {
+            0 => "woord".into(),
+            1 => ScalarValue::Int(3),
+            2 => ScalarValue::Boolean(true),
+            3 => ScalarValue::Boolean(false),
+            4 => ScalarValue::F64(1.5),
+            5 => ScalarValue::Bytes(vec![1; 64]),
+            6 => "x".repeat(6_000).into(),
+            _ => "coordinator".into(),
+        }
+    };
+    for (n, op) in ops.iter().enumerate() {
+        let _ = match op {
+            RandomOp::Put { depth, key, value } => {
+                let (at, kind) = descend(doc, *depth, n);
+                if kind == ObjType::Map {
+                    doc.put(&at, keys[*key % keys.len()].as_str(), values(*value)).ok()
+                } else {
+                    None
+                }
+            }
+            RandomOp::Make { depth, key, text } => {
+                let (at, kind) = descend(doc, *depth, n);
+                let made = if *text { ObjType::Text } else { ObjType::Map };
+                if kind == ObjType::Map {
+                    doc.put_object(&at, keys[*key % keys.len()].as_str(), made).ok().map(drop)
+                } else {
+                    None
+                }
+            }
+            RandomOp::Delete { depth, key } => {
+                let (at, kind) = descend(doc, *depth, n);
+                if kind == ObjType::Map { doc.delete(&at, keys[*key % keys.len()].as_str()).ok() } else { None }
+            }
+            RandomOp::Splice { depth, at: pos } => {
+                let (at, kind) = descend(doc, *depth, n);
+                if kind == ObjType::Text {
+                    let len = doc.length(&at);
+                    doc.splice_text(&at, (*pos).min(len), 0, "ab").ok()
+                } else {
+                    None
+                }
+            }
+        };
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Random operations by a member: whatever two honest laptops accept leaves only what the
+    /// table allows, and both reach the same verdict and the same bytes.
+    #[test]
+    fn random_operations_by_a_member_never_leave_what_the_table_does_not_allow(
+        ops in prop::collection::vec(random_op(), 1..8),
+        writer in 0..3usize,
+    ) {
+        let f = fixture_once();
+        let laptops = [&f.anna, &f.bram, &f.dirk];
+        let (member, laptop) = laptops[writer];
+        let mut keys: Vec<String> = TABLE
+            .iter()
+            .flat_map(|slot| slot.path.iter().filter_map(|seg| match seg { Seg::Key(k) => Some(k.to_string()), _ => None }))
+            .collect();
+        keys.extend([member.to_string(), f.cas.0.to_string(), f.session.clone(), f.question.clone(), "junk".into()]);
+        keys.extend([proof_key(&laptop.device), laptop.device.clone(), format!("{}/trust", member)]);
+        keys.sort();
+        keys.dedup();
+        let Some(change) = written(&f.doc, &laptop.device, |doc| apply_random(doc, &ops, &keys)) else { return Ok(()) };
+        let (mut one, mut two) = (f.doc.clone(), f.doc.clone());
+        let mut verdicts = Vec::new();
+        for honest in [&mut one, &mut two] {
+            let saved = honest.save();
+            honest.apply_changes([change.clone()]).unwrap();
+            let verdict = RuleBook::default().check(honest, std::slice::from_ref(&change), false);
+            if verdict.is_err() {
+                *honest = AutoCommit::load(&saved).unwrap();
+            }
+            verdicts.push(verdict.map_err(|r| r.breach));
+        }
+        prop_assert_eq!(&verdicts[0], &verdicts[1]);
+        prop_assert_eq!(one.save(), two.save());
+        if verdicts[0].is_ok() {
+            prop_assert!(everything_allowed(&one).is_ok(), "{:?}", everything_allowed(&one));
+        }
+    }
+}
+
+/// The fixture costs a few milliseconds; the property test reuses one.
+fn fixture_once() -> &'static Fixture {
+    static FIXTURE: std::sync::OnceLock<Fixture> = std::sync::OnceLock::new();
+    FIXTURE.get_or_init(fixture)
+}
+
+#[test]
+fn the_fixture_itself_holds_only_what_the_table_allows() {
+    assert_eq!(everything_allowed(&fixture().doc), Ok(()));
+}
+
+#[test]
+fn every_rule_of_the_table_is_written_down_and_every_written_rule_has_a_test() {
+    let doc = include_str!("../../../../docs/trust-rules.md");
+    let sources =
+        [include_str!("tests.rs"), include_str!("table.rs"), include_str!("rules.rs"), include_str!("proof.rs")];
+    for slot in TABLE {
+        let heading = format!("\n{}. ", slot.rule);
+        assert!(doc.contains(&heading), "rule {} of the table is not in docs/trust-rules.md", slot.rule);
+    }
+    // Every rule names a test in backticks after "test:", and that test exists.
+    let mut named = 0;
+    for line in doc.lines().filter(|line| line.contains("test: `")) {
+        for test in line.split("test: `").skip(1).filter_map(|rest| rest.split('`').next()) {
+            named += 1;
+            let in_model = sources.iter().any(|source| source.contains(&format!("fn {test}(")));
+            let elsewhere = line.contains("(in ");
+            assert!(in_model || elsewhere, "docs/trust-rules.md names a test `{test}` that does not exist");
+        }
+    }
+    assert!(named >= 20, "only {named} tests named");
+}
+
+#[test]
+fn a_long_paste_is_written_as_several_changes_that_every_laptop_accepts() {
+    let f = fixture();
+    let mut network = crate::Network::from_doc(f.doc.clone()).unwrap();
+    network.set_device(&f.bram.1.device);
+    let before = network.heads();
+    let notes = crate::TextField::Notes(crate::SessionId::new(f.session.clone()));
+    let paste: String = (0..super::MAX_TEXT_INSERT * 2 + 10).map(|n| ['a', 'é', '✓'][n % 3]).collect();
+    network.update_text(&f.bram.0, &notes, &paste).unwrap();
+    assert_eq!(network.text(&notes).unwrap(), paste);
+
+    let doc = network.doc_mut();
+    let changes: Vec<Change> = doc.get_changes(&before);
+    assert_eq!(changes.len(), 3, "three pieces");
+    let mut honest = f.doc.clone();
+    honest.apply_changes(changes.clone()).unwrap();
+    assert_eq!(RuleBook::default().check(&honest, &changes, false).map_err(|r| r.breach), Ok(()));
+}
