@@ -261,7 +261,8 @@ impl RuleBook {
             }
         };
         let coordinator = author.role == Role::Coordinator;
-        let admitted = admitted_members(doc, &mut self.paths, &expanded.operations);
+        let made = MadeHere { actor: change.actor_id(), first: change.start_op().get(), count: change.len() as u64 };
+        let admitted = admitted_members(doc, &mut self.paths, &expanded.operations, made);
 
         if let Some(note) = expanded.message.as_deref().and_then(ChangeNote::decode) {
             let named = if note.what == ChangeKind::InviteUsed { admitted.first() } else { Some(&author.member) };
@@ -269,7 +270,6 @@ impl RuleBook {
                 return Err(Breach::ForgedAuthor);
             }
         }
-        let made = MadeHere { actor: change.actor_id(), first: change.start_op().get(), count: change.len() as u64 };
         let network = network_id(doc);
         let ctx = OpContext {
             doc,
@@ -283,14 +283,26 @@ impl RuleBook {
         };
         let mut roles_touched = false;
         let mut inserted: HashMap<&ObjectId, usize> = HashMap::new();
-        for op in &expanded.operations {
-            let Some(object) = self.path_of(doc, &op.obj) else { return Err(Breach::UnknownPlace) };
+        // Where the objects this change makes sit: known from the operation that made each (an
+        // operation's id is the change's first one plus its index), never asked of Automerge,
+        // whose answer costs a walk up from the object.
+        let mut made_here: HashMap<ObjectId, Path> = HashMap::new();
+        for (index, op) in expanded.operations.iter().enumerate() {
+            let object = match made_here.get(&op.obj) {
+                Some(path) => path.clone(),
+                None if made.made(&op.obj) => return Err(Breach::UnknownPlace),
+                None => self.path_of(doc, &op.obj).ok_or(Breach::UnknownPlace)?,
+            };
             let object: Vec<&str> = object.iter().map(String::as_str).collect();
             match &op.key {
                 Key::Map(key) => {
                     let mut place = object.clone();
                     place.push(key.as_str());
                     roles_touched |= ctx.map_op(&object, &place, op, change.timestamp(), &mut self.proofs)?;
+                    if matches!(op.action, OpType::Make(_)) {
+                        let id = OpId(made.first + index as u64, change.actor_id().clone());
+                        made_here.insert(ObjectId::Id(id), Arc::new(place.iter().map(|k| k.to_string()).collect()));
+                    }
                 }
                 Key::Seq(_) => {
                     ctx.text_op(&object, op)?;
@@ -451,10 +463,15 @@ fn admitted_members(
     doc: &AutoCommit,
     paths: &mut HashMap<ObjectId, Path>,
     ops: &[automerge::legacy::Op],
+    made: MadeHere,
 ) -> Vec<String> {
     let mut admitted = Vec::new();
     for op in ops {
         let (Key::Map(key), OpType::Make(_)) = (&op.key, &op.action) else { continue };
+        // The members map was made by the network's first change, never by this one.
+        if made.made(&op.obj) {
+            continue;
+        }
         if resolve_path(doc, paths, &op.obj).is_some_and(|p| p.len() == 1 && p[0] == MEMBERS) {
             admitted.push(key.to_string());
         }
