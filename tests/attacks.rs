@@ -198,3 +198,21 @@ fn a_paste_larger_than_any_change_kring_writes_is_refused_before_it_is_applied()
     eprintln!("2,000,000 characters in one change: refused in {took:?}, serve peaked at {peak} MB");
     assert!(peak < 400, "Anna's serve peaked at {peak} MB");
 }
+
+#[test]
+fn a_bundle_that_lists_the_coordinators_device_under_another_member_is_refused_and_changes_nothing() {
+    let (a, b, network, _anna, bram) = anna_and_bram();
+    let anna_device = kring_store::DataDir::open(a.path()).unwrap().device_id();
+    raw_write(b.path(), &network, None, |doc| {
+        let devices = obj(doc, &["members", &bram, "devices"]);
+        doc.put(&devices, anna_device.as_str(), 1_765_000_000_000_i64).unwrap();
+    });
+    let stick = tempfile::tempdir().unwrap();
+    let file = stick.path().join("kring.bundle");
+    ok(b.path(), &["bundle", "export", file.to_str().unwrap()]);
+
+    let before = kring(a.path(), &["show"]).stdout;
+    let refused = fails(a.path(), &["bundle", "import", file.to_str().unwrap()]);
+    assert!(refused.contains("Bram Jansen's laptop") && refused.contains("someone else's"), "{refused}");
+    assert_eq!(kring(a.path(), &["show"]).stdout, before, "Anna's network is exactly as it was");
+}
