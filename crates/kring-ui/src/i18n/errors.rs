@@ -242,6 +242,17 @@ fn protocol_error(l: Language, err: &ProtocolError) -> String {
             "De andere laptop bood een nieuw hoofdstuk aan dat Kring niet vertrouwt; je blijft in het huidige.".into(),
             "The other laptop offered a new chapter Kring does not trust; you stay in the current one.".into(),
         ),
+        ProtocolError::TooMuchWaiting { max, .. } => say(
+            l,
+            format!(
+                "De andere laptop stuurde meer dan {} MB aan wijzigingen die voortbouwen op wijzigingen die hij nooit stuurde; de verbinding is gesloten en wat hij stuurde is weggegooid.",
+                max / 1_000_000
+            ),
+            format!(
+                "The other laptop sent more than {} MB of changes built on changes it never sent; the connection was closed and what it sent was dropped.",
+                max / 1_000_000
+            ),
+        ),
     }
 }
 
@@ -648,6 +659,12 @@ mod tests {
             NodeError::Protocol(ProtocolError::NotOpen(id())),
             NodeError::Protocol(ProtocolError::BadSyncMessage { network: id(), reason: "x".into() }),
             NodeError::Protocol(ProtocolError::BadChapter { network: id(), reason: "x".into() }),
+            NodeError::Protocol(ProtocolError::TooMuchWaiting {
+                network: id(),
+                device: "d".into(),
+                bytes: 70_000_000,
+                max: 67_108_864,
+            }),
             NodeError::NotAnAddress("hallo".into()),
             NodeError::DeviceLinkNotInvite,
             NodeError::InviteNotDeviceLink,
