@@ -188,6 +188,28 @@ pub(crate) fn bundle_problem(l: Language, problem: &BundleProblem) -> String {
             "het bestand is beschadigd of veranderd; er is niets ingelezen.".into(),
             "the file is damaged or was changed; nothing was read in.".into(),
         ),
+        BundleProblem::TooLarge { max, .. } => say(
+            l,
+            format!(
+                "het bestand is groter dan een Kring-bundel kan zijn (hoogstens {} MB); er is niets ingelezen.",
+                max.div_ceil(1_000_000)
+            ),
+            format!(
+                "the file is larger than a Kring bundle can be (at most {} MB); nothing was read in.",
+                max.div_ceil(1_000_000)
+            ),
+        ),
+        BundleProblem::UnpacksTooLarge { max } => say(
+            l,
+            format!(
+                "het netwerk erin zou uitgepakt meer dan {} MB innemen; zo groot wordt een Kring-netwerk niet, dus er is niets ingelezen.",
+                max / 1_000_000
+            ),
+            format!(
+                "the network in it would take more than {} MB unpacked; no Kring network is that large, so nothing was read in.",
+                max / 1_000_000
+            ),
+        ),
     }
 }
 
@@ -640,6 +662,8 @@ mod tests {
             BundleProblem::WrongPassphrase,
             BundleProblem::PassphraseTooShort,
             BundleProblem::Damaged("stream chunk failed".into()),
+            BundleProblem::TooLarge { what: "file", size: 1 << 30, max: 70_000_000 },
+            BundleProblem::UnpacksTooLarge { max: 268_435_456 },
         ];
         errors.extend(
             problems
