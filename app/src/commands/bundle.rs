@@ -41,12 +41,13 @@ pub fn run(command: BundleCommand, data: &DataDir) -> Result<Value> {
             Ok(json!({ "network": id, "file": file, "bytes": bytes.len(), "locked_for": locked_for }))
         }
         BundleCommand::Import { file, accept_new_network } => {
-            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            // Read as a stream: a file larger than a bundle can be is refused by its size.
             let read = |passphrase: Option<&Passphrase>| {
-                bundle::read(&bytes, Unlock { device: data.device_key(), passphrase })
+                bundle::read_file(&file, Unlock { device: data.device_key(), passphrase })
+                    .with_context(|| format!("cannot read {}", file.display()))
             };
-            let read = match read(None) {
-                Err(BundleProblem::NeedsPassphrase) => read(Some(&ask_passphrase(false)?)),
+            let read = match read(None)? {
+                Err(BundleProblem::NeedsPassphrase) => read(Some(&ask_passphrase(false)?))?,
                 read => read,
             };
             let mut incoming = read.map_err(|reason| anyhow!("{} cannot be imported: {reason}", file.display()))?;

@@ -63,10 +63,21 @@ pub struct Incoming {
 /// passphrase is missing or wrong), damaged, of an older Kring, or holding a change that is
 /// unsigned or breaks the rules (nothing of it is then taken).
 pub fn read(bytes: &[u8], unlock: Unlock<'_>) -> Result<Incoming, BundleProblem> {
-    let inner = kring_store::bundle::open(bytes, unlock)?;
-    let bundle = kring_store::bundle::decode(&inner).map_err(BundleProblem::NotABundle)?;
-    let offered = SignatureBook::decode(bundle.signatures);
-    let (network, signatures) = crate::whole_network::check(bundle.document, &offered, bundle.network)?;
+    checked(kring_store::bundle::open(bytes, unlock)?)
+}
+
+/// [`read`] for the bundle file at `path`, read as a stream and refused by its size before it
+/// is read if it is larger than a bundle can be (see [`kring_store::bundle::open_reader`]). The
+/// outer error is the file's: it cannot be read at all.
+pub fn read_file(path: &std::path::Path, unlock: Unlock<'_>) -> std::io::Result<Result<Incoming, BundleProblem>> {
+    Ok(kring_store::bundle::open_file(path, unlock)?.map_err(BundleProblem::from).and_then(checked))
+}
+
+fn checked(bundle: kring_store::bundle::Opened) -> Result<Incoming, BundleProblem> {
+    // Automerge inflates a document without a limit: counted first.
+    kring_store::bundle::check_unpacked(&bundle.document)?;
+    let offered = SignatureBook::decode(&bundle.signatures);
+    let (network, signatures) = crate::whole_network::check(&bundle.document, &offered, &bundle.network)?;
     Ok(Incoming { network, signatures })
 }
 

@@ -27,7 +27,7 @@ use crate::error::{NodeError, Result};
 use crate::events::NodeEvent;
 use crate::join::{self, JoinReply, Joined};
 use crate::link_ticket::DeviceLinkTicket;
-use crate::links::Slot;
+use crate::links::{Pool, Slot};
 use crate::node::{Change, JoinedNetwork, Node, Shared};
 use crate::short::{shorten, shorten_to};
 use crate::ticket::{new_secret, secret_hash};
@@ -172,7 +172,7 @@ pub(crate) struct LinkHandler(pub(crate) Arc<Shared>);
 
 impl ProtocolHandler for LinkHandler {
     async fn accept(&self, connection: Connection) -> std::result::Result<(), AcceptError> {
-        let Some(_slot) = Slot::take(&self.0, &connection) else { return Ok(()) };
+        let Some(_slot) = Slot::take(&self.0, &connection, Pool::Joins) else { return Ok(()) };
         let device = connection.remote_id().to_string();
         match join::serve_with(self.0.clone(), connection, admit).await {
             Ok(Some(linked)) => {

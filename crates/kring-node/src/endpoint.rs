@@ -14,7 +14,8 @@ use crate::polite_dns::{Internet, PoliteResolver};
 /// What a peer may have in flight to this device on one connection, all streams together.
 /// QUIC's defaults (100 + 100 streams of 1.25 MB each, no limit per connection) would let one
 /// stranger make this device buffer 250 MB before a single byte is read; with this, the 64
-/// connections allowed at once (`links::MAX_CONNECTIONS`) hold at most 64 MB. One stream had
+/// connections allowed at once (`links::MAX_MEMBER_CONNECTIONS`, and a few strangers and
+/// joiners besides) hold at most 80 MB. One stream had
 /// 1.25 MB by default: a LAN is still filled, a relay with 100 ms round trips gets 10 MB/s.
 const RECEIVE_WINDOW: u32 = 1024 * 1024;
 

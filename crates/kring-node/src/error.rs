@@ -101,6 +101,13 @@ pub enum BundleProblem {
     /// Cut short or changed: its encryption's own check failed (the reason).
     #[error("it is damaged or was changed ({0}); nothing was changed")]
     Damaged(String),
+    /// The file, or a part it announces (`what`), is larger than a bundle can be; refused by
+    /// its size, before it was read.
+    #[error("its {what} is {size} bytes, and a bundle's is at most {max}; nothing was read in")]
+    TooLarge { what: &'static str, size: u64, max: u64 },
+    /// Its network would take more than `max` bytes once unpacked; refused before unpacking.
+    #[error("its network would take more than {max} bytes once unpacked; nothing was read in")]
+    UnpacksTooLarge { max: u64 },
 }
 
 impl From<kring_store::bundle::OpenError> for BundleProblem {
@@ -113,6 +120,9 @@ impl From<kring_store::bundle::OpenError> for BundleProblem {
             OpenError::NeedsPassphrase => BundleProblem::NeedsPassphrase,
             OpenError::WrongPassphrase => BundleProblem::WrongPassphrase,
             OpenError::Damaged(reason) => BundleProblem::Damaged(reason),
+            OpenError::TooLarge { what, size, max } => BundleProblem::TooLarge { what, size, max },
+            OpenError::UnpacksTooLarge { max } => BundleProblem::UnpacksTooLarge { max },
+            OpenError::NotABundleInside(reason) => BundleProblem::NotABundle(reason),
         }
     }
 }

@@ -67,6 +67,15 @@ pub enum NodeEvent {
         member: Option<String>,
         breach: Option<kring_model::trust::Breach>,
     },
+    /// A member device sent more changes built on changes it never sent (which wait for those)
+    /// than Kring holds for one connection: `bytes`, of at most `max`. The message was refused,
+    /// what it had waiting dropped, and the connection closed.
+    TooMuchWaiting {
+        network: String,
+        endpoint: String,
+        bytes: u64,
+        max: u64,
+    },
     MemberJoined {
         network: String,
         member: String,
@@ -146,6 +155,9 @@ impl NodeEvent {
                 member: member.map(id),
                 breach,
             },
+            NodeEvent::TooMuchWaiting { network, endpoint, bytes, max } => {
+                NodeEvent::TooMuchWaiting { network: id(network), endpoint: id(endpoint), bytes, max }
+            }
             NodeEvent::MemberJoined { network, member, endpoint } => {
                 NodeEvent::MemberJoined { network: id(network), member: id(member), endpoint: id(endpoint) }
             }

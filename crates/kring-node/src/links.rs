@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use iroh::endpoint::Connection;
+use kring_sync::Library;
 
 use crate::node::Shared;
 
@@ -18,10 +19,43 @@ use crate::node::Shared;
 /// live sync, now and then with a one-off sync or a join beside it, and briefly an old
 /// connection it has not noticed is gone; more is a device trying to tie this one up.
 pub(crate) const MAX_CONNECTIONS_PER_DEVICE: usize = 4;
-/// Incoming connections at once, from all devices: a meeting of 30 laptops all connected to
-/// each other with room to spare. A stranger's costs about 1 MB at most (the QUIC receive
-/// window; its frames are tiny) and ends within 10 s, so a crowd of them takes little.
-pub(crate) const MAX_CONNECTIONS: usize = 64;
+/// Incoming sync connections at once from member devices (of any network here): a meeting of
+/// 30 laptops all connected to each other with room to spare. Strangers never take these.
+pub(crate) const MAX_MEMBER_CONNECTIONS: usize = 64;
+/// Incoming sync connections at once from strangers (devices of no member here): enough to
+/// tell a few at a time that they are refused. A stranger's costs about 1 MB at most (the QUIC
+/// receive window; its frames are tiny) and ends within 10 s. Eighty strangers redialing as
+/// fast as they could once filled every place, and a member's `kring sync` found none.
+pub(crate) const MAX_STRANGER_CONNECTIONS: usize = 8;
+/// Incoming join and device-link connections at once: a joiner is a stranger by its device
+/// until it is let in, so it has places of its own that strangers on the sync protocol cannot
+/// take. A coordinator's room rarely sees more than a few joins at the same moment.
+pub(crate) const MAX_JOIN_CONNECTIONS: usize = 8;
+
+/// Which of the incoming places a connection takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pool {
+    /// Sync, from a device of a current member of a network here.
+    Members,
+    /// Sync, from any other device.
+    Strangers,
+    /// Join or device link (the invite or link ticket is checked inside).
+    Joins,
+}
+
+impl Pool {
+    fn max(self) -> usize {
+        match self {
+            Pool::Members => MAX_MEMBER_CONNECTIONS,
+            Pool::Strangers => MAX_STRANGER_CONNECTIONS,
+            Pool::Joins => MAX_JOIN_CONNECTIONS,
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
 
 struct Link {
     id: u64,
@@ -33,24 +67,36 @@ struct Link {
 #[derive(Default)]
 pub(crate) struct Links {
     by_device: BTreeMap<String, Vec<Link>>,
-    /// Incoming connections open now, by device, and their total (see [`Slot`]).
+    /// Incoming connections open now, by device, and per pool (see [`Slot`]).
     incoming: BTreeMap<String, usize>,
-    incoming_total: usize,
+    in_pool: [usize; 3],
 }
 
-/// An incoming connection's place among the [`MAX_CONNECTIONS`]; given back when dropped.
+/// An incoming connection's place in its [`Pool`]; given back when dropped.
 pub(crate) struct Slot {
     shared: Arc<Shared>,
     remote: String,
+    pool: Pool,
 }
 
 impl Slot {
-    /// A place for `conn`, or `None` once it is closed: its device, or all devices together,
-    /// already hold as many connections as allowed.
-    pub fn take(shared: &Arc<Shared>, conn: &Connection) -> Option<Slot> {
+    /// A place for a sync connection: among the members' if its device belongs to a current
+    /// member of a network here, else among the strangers'. `None` once it is closed.
+    pub fn for_sync(shared: &Arc<Shared>, conn: &Connection) -> Option<Slot> {
         let remote = conn.remote_id().to_string();
-        if shared.links().enter(&remote) {
-            Some(Slot { shared: shared.clone(), remote })
+        let member = {
+            let mut library = shared.lock();
+            library.ids().iter().any(|network| library.may_sync(network, &remote))
+        };
+        Slot::take(shared, conn, if member { Pool::Members } else { Pool::Strangers })
+    }
+
+    /// A place for `conn` in `pool`, or `None` once it is closed: its device, or the pool,
+    /// already holds as many connections as allowed.
+    pub fn take(shared: &Arc<Shared>, conn: &Connection, pool: Pool) -> Option<Slot> {
+        let remote = conn.remote_id().to_string();
+        if shared.links().enter(&remote, pool) {
+            Some(Slot { shared: shared.clone(), remote, pool })
         } else {
             conn.close(2u32.into(), b"too many connections");
             None
@@ -60,7 +106,7 @@ impl Slot {
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        self.shared.links().leave(&self.remote);
+        self.shared.links().leave(&self.remote, self.pool);
     }
 }
 
@@ -119,25 +165,25 @@ impl Links {
         self.by_device.contains_key(remote)
     }
 
-    /// Counts a new incoming connection from `remote`, unless that would pass a cap.
-    fn enter(&mut self, remote: &str) -> bool {
+    /// Counts a new incoming connection from `remote` in `pool`, unless that would pass a cap.
+    fn enter(&mut self, remote: &str, pool: Pool) -> bool {
         let of_device = self.incoming.get(remote).copied().unwrap_or(0);
-        if of_device >= MAX_CONNECTIONS_PER_DEVICE || self.incoming_total >= MAX_CONNECTIONS {
+        if of_device >= MAX_CONNECTIONS_PER_DEVICE || self.in_pool[pool.index()] >= pool.max() {
             return false;
         }
         self.incoming.insert(remote.to_string(), of_device + 1);
-        self.incoming_total += 1;
+        self.in_pool[pool.index()] += 1;
         true
     }
 
     /// An incoming connection counted by [`Links::enter`] ended.
-    fn leave(&mut self, remote: &str) {
+    fn leave(&mut self, remote: &str, pool: Pool) {
         if let Some(count) = self.incoming.get_mut(remote) {
             *count -= 1;
             if *count == 0 {
                 self.incoming.remove(remote);
             }
-            self.incoming_total -= 1;
+            self.in_pool[pool.index()] -= 1;
         }
     }
 }
@@ -191,23 +237,35 @@ mod tests {
     }
 
     #[test]
-    fn incoming_connections_are_capped_per_device_and_in_all() {
+    fn incoming_connections_are_capped_per_device_and_per_pool() {
         let mut links = Links::default();
         for _ in 0..MAX_CONNECTIONS_PER_DEVICE {
-            assert!(links.enter(SMALL));
+            assert!(links.enter(SMALL, Pool::Members));
         }
-        assert!(!links.enter(SMALL), "one more from the same device");
-        links.leave(SMALL);
-        assert!(links.enter(SMALL), "a place came free");
+        assert!(!links.enter(SMALL, Pool::Joins), "one more from the same device, in any pool");
+        links.leave(SMALL, Pool::Members);
+        assert!(links.enter(SMALL, Pool::Members), "a place came free");
 
-        let others = MAX_CONNECTIONS - MAX_CONNECTIONS_PER_DEVICE;
-        for n in 0..others {
-            assert!(links.enter(&format!("stranger {n}")));
+        // Strangers fill their own places, and no member's or joiner's.
+        let mut n = 0;
+        while links.enter(&format!("stranger {n}"), Pool::Strangers) {
+            n += 1;
         }
-        assert!(!links.enter(LARGE), "all places are taken");
-        links.leave("stranger 0");
-        assert!(links.enter(LARGE));
-        assert_eq!(links.incoming_total, MAX_CONNECTIONS);
+        assert_eq!(n, MAX_STRANGER_CONNECTIONS);
+        for pool in [Pool::Members, Pool::Joins] {
+            assert!(links.enter(LARGE, pool), "{pool:?} still has places");
+            links.leave(LARGE, pool);
+        }
+        links.leave("stranger 0", Pool::Strangers);
+        assert!(links.enter("stranger 0", Pool::Strangers));
+
+        let others = MAX_MEMBER_CONNECTIONS - MAX_CONNECTIONS_PER_DEVICE;
+        for n in 0..others {
+            assert!(links.enter(&format!("member {n}"), Pool::Members));
+        }
+        assert!(!links.enter(LARGE, Pool::Members), "all members' places are taken");
+        assert!(links.enter(LARGE, Pool::Joins), "a join still gets in");
+        assert_eq!(links.in_pool, [MAX_MEMBER_CONNECTIONS, MAX_STRANGER_CONNECTIONS, 1]);
     }
 
     #[test]

@@ -21,7 +21,7 @@ use crate::error::{NodeError, Result};
 use crate::events::{FoundVia, NodeEvent};
 use crate::invite;
 use crate::join::{self, JOIN_ALPN, Joined};
-use crate::links::{Links, Slot};
+use crate::links::{Links, Pool, Slot};
 use crate::networks::Networks;
 use crate::peer::{self, Mode, Outcome};
 use crate::ticket::InviteTicket;
@@ -168,7 +168,7 @@ impl std::fmt::Debug for Shared {
 
 impl ProtocolHandler for SyncHandler {
     async fn accept(&self, connection: Connection) -> std::result::Result<(), AcceptError> {
-        let Some(_slot) = Slot::take(&self.0, &connection) else { return Ok(()) };
+        let Some(_slot) = Slot::for_sync(&self.0, &connection) else { return Ok(()) };
         peer::run(self.0.clone(), connection, None, Mode::Live, FoundVia::Incoming).await;
         Ok(())
     }
@@ -179,7 +179,7 @@ struct JoinHandler(Arc<Shared>);
 
 impl ProtocolHandler for JoinHandler {
     async fn accept(&self, connection: Connection) -> std::result::Result<(), AcceptError> {
-        let Some(_slot) = Slot::take(&self.0, &connection) else { return Ok(()) };
+        let Some(_slot) = Slot::take(&self.0, &connection, Pool::Joins) else { return Ok(()) };
         join::serve(self.0.clone(), connection).await.map_err(AcceptError::from_err)
     }
 }

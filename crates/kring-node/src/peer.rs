@@ -164,6 +164,8 @@ pub async fn run(
         Err(err) => Err(err),
     };
     driver.save_sync_states();
+    // What the peer sent that still waits for earlier changes goes with it.
+    driver.protocol.release(&mut *driver.shared.lock());
     let reason = match result {
         Ok(()) => "done".to_string(),
         Err(err) => {
@@ -412,6 +414,15 @@ impl Driver {
                 Event::OtherChapter { network } => {
                     self.outcome.refused.insert(network.clone());
                     self.shared.emit(NodeEvent::OtherChapter { network, endpoint: self.remote.clone() });
+                }
+                Event::TooMuchWaiting { network, bytes, max } => {
+                    tracing::warn!(
+                        "network {}: device {} sent {bytes} bytes of changes built on changes it never sent (at most {max} are held); refused",
+                        crate::short::shorten(&network),
+                        crate::short::shorten(&self.remote)
+                    );
+                    let (bytes, max) = (bytes as u64, max as u64);
+                    self.shared.emit(NodeEvent::TooMuchWaiting { network, endpoint: self.remote.clone(), bytes, max });
                 }
                 Event::Distrusted { network, reason } => {
                     tracing::warn!("network {}: {}", crate::short::shorten(&network), reason);

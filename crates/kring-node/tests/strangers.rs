@@ -8,6 +8,7 @@
 //! measured on the real binary, with the strangers in another process: tests/strangers.rs.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -96,8 +97,10 @@ async fn strangers_and_a_member() {
     let mut strangers = tokio::task::JoinSet::new();
     for (n, device) in devices.into_iter().enumerate() {
         let (addr, payloads, kind) = (node_a.addr(), payloads.clone(), ATTACKS[n % ATTACKS.len()]);
-        strangers
-            .spawn(async move { (kind, attack(device, addr, kind, payloads, Arc::new(Progress::default())).await) });
+        let id = device.id().to_string();
+        strangers.spawn(async move {
+            (id, kind, attack(device, addr, kind, payloads, Arc::new(Progress::default())).await)
+        });
     }
 
     // Once the first stranger is in, Bram writes a question; it reaches Anna's laptop.
@@ -140,8 +143,8 @@ async fn strangers_and_a_member() {
         started.elapsed().as_secs_f64()
     );
     assert_eq!(results.len(), STRANGERS);
-    for (kind, answered) in &results {
-        let Some(bytes) = answered else { panic!("a {kind:?} stranger is still connected") };
+    for (_, kind, answered) in &results {
+        let Some(Answer { bytes, turned_away }) = answered else { panic!("a {kind:?} stranger is still connected") };
         assert!(!String::from_utf8_lossy(bytes).contains("Geheim"), "the network's name leaked to {kind:?}");
         let mut reader = FrameReader::default();
         reader.push(bytes);
@@ -150,11 +153,20 @@ async fn strangers_and_a_member() {
             messages.push(message);
         }
         let expected = match kind {
-            Attack::KnownNetwork => vec![Message::Refused { network: network.clone() }],
+            Attack::KnownNetwork if !turned_away => vec![Message::Refused { network: network.clone() }],
             _ => vec![],
         };
         assert_eq!(messages, expected, "what a {kind:?} stranger got");
     }
+    // Those turned away at once never began a sync: no event for them.
+    let let_in: HashSet<String> = results
+        .iter()
+        .filter(|(_, _, answer)| answer.as_ref().is_some_and(|answer| !answer.turned_away))
+        .map(|(id, _, _)| id.clone())
+        .collect();
+    assert!(stranger_ids.is_superset(&let_in));
+    eprintln!("{} of the {STRANGERS} strangers were turned away at once", STRANGERS - let_in.len());
+    let stranger_ids = let_in;
 
     // Every stranger's end is an event.
     let all_gone = timeout(Duration::from_secs(5), async {
@@ -166,6 +178,96 @@ async fn strangers_and_a_member() {
     let missing = stranger_ids.difference(&gone.lock().unwrap()).count();
     assert!(reported, "no event for the end of {missing} strangers");
     watching.abort();
+    node_b.shutdown().await;
+    node_a.shutdown().await;
+}
+
+/// Strangers that dial again the moment a connection ends: most say nothing (and keep their
+/// place until the node's 10 s for a first message are up), one in eight names the network and
+/// is refused at once. Eighty of them once kept a member's `kring sync` out.
+const REDIALERS: usize = 80;
+
+/// One stranger dialing again and again until `stop`; counts its dials in `dials`.
+async fn redial(
+    device: iroh::Endpoint,
+    addr: iroh::EndpointAddr,
+    network: Option<String>,
+    stop: Arc<AtomicBool>,
+    dials: Arc<AtomicUsize>,
+) {
+    let stopped = || async {
+        while !stop.load(Ordering::Relaxed) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    while !stop.load(Ordering::Relaxed) {
+        dials.fetch_add(1, Ordering::Relaxed);
+        let Ok(Ok(conn)) = timeout(Duration::from_secs(2), device.connect(addr.clone(), SYNC_ALPN)).await else {
+            continue;
+        };
+        if let Some(network) = &network
+            && let Ok((mut send, _recv)) = conn.open_bi().await
+        {
+            let _ = send.write_all(&open(network)).await;
+        }
+        tokio::select! {
+            _ = conn.closed() => {}
+            _ = stopped() => {}
+        }
+    }
+    device.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eighty_strangers_redialing_keep_neither_a_member_nor_a_joiner_out() {
+    let _alone = ALONE.lock().await;
+    timeout(Duration::from_secs(60), redialers_a_member_and_a_joiner()).await.expect("bounded in time");
+}
+
+async fn redialers_a_member_and_a_joiner() {
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (data_a, network) = founded(&dirs[0]);
+    let (node_a, _) = Node::start(&data_a, &NetworkMode::loopback_only()).await.unwrap();
+    let invite = |uses| node_a.create_invite(&network, Role::Member, uses, Duration::from_secs(600)).unwrap().1;
+    let (bram_ticket, chris_ticket) = (invite(1), invite(1));
+    let data_b = DataDir::open(dirs[1].path()).unwrap();
+    let mode = NetworkMode::loopback_only();
+    let (bram, chris) = (Profile::new("Bram"), Profile::new("Chris"));
+    let join = Node::join(&data_b, &mode, &bram_ticket, &bram, Duration::from_secs(10));
+    timeout(Duration::from_secs(15), join).await.unwrap().unwrap();
+    let (node_b, _) = Node::start(&data_b, &NetworkMode::loopback_only()).await.unwrap();
+
+    let (stop, dials) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicUsize::new(0)));
+    let mut strangers = tokio::task::JoinSet::new();
+    for n in 0..REDIALERS {
+        let device = raw_device().await;
+        let says = (n % 8 == 0).then(|| network.clone());
+        strangers.spawn(redial(device, node_a.addr(), says, stop.clone(), dials.clone()));
+    }
+    // Until they have taken every place a stranger can get, and go on dialing.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let started = Instant::now();
+
+    // Bram's one-off sync gets in, and so does Chris's join with his ticket.
+    let anna_device = data_a.device_id();
+    let reports = node_b.sync_once(None, Duration::from_secs(10)).await.unwrap();
+    let report = reports.into_iter().find(|r| r.endpoint == anna_device).expect("Bram reached Anna");
+    assert_eq!(report.status, "in-sync", "{report:?}");
+    let synced_ms = started.elapsed().as_millis();
+    let data_c = DataDir::open(dirs[2].path()).unwrap();
+    let join = Node::join(&data_c, &mode, &chris_ticket, &chris, Duration::from_secs(10));
+    timeout(Duration::from_secs(12), join).await.expect("the join ends").expect("Chris joins among the strangers");
+    let joined_ms = started.elapsed().as_millis() - synced_ms;
+    let dialed = dials.load(Ordering::Relaxed);
+
+    stop.store(true, Ordering::Relaxed);
+    timeout(Duration::from_secs(10), strangers.join_all()).await.expect("the strangers stop");
+    eprintln!(
+        "{REDIALERS} strangers redialing: Bram's sync took {synced_ms} ms and Chris's join {joined_ms} ms; \
+         the strangers dialed {dialed} times in {:.1} s",
+        started.elapsed().as_secs_f64() + 2.0
+    );
+    assert!(dialed > 2 * REDIALERS, "the strangers kept dialing ({dialed} dials)");
     node_b.shutdown().await;
     node_a.shutdown().await;
 }

@@ -13,8 +13,9 @@
 //! each device key (or that a passphrase locks it). Nothing of the network, not even its id.
 
 mod device_identity;
+pub mod unpacked;
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 
 use age::secrecy::SecretString;
 use iroh_base::{PublicKey, SecretKey};
@@ -28,6 +29,22 @@ pub const MAGIC: [u8; 4] = *b"KRB3";
 const INNER_MAGIC: [u8; 4] = *b"KRB2";
 /// Bundles written before changes were signed: recognised, so that the answer is clear.
 const UNSIGNED_MAGIC: [u8; 4] = *b"KRB1";
+/// The most a bundle's document may hold: as much as the first sync of a network carries in
+/// one message (`kring_sync::MAX_FRAME`, a whole compressed document).
+pub const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
+/// The most a bundle's signatures may take: 96 bytes each, for a million changes.
+pub const MAX_SIGNATURES_BYTES: u64 = 96 * 1024 * 1024 / 8;
+/// The age header (who may open it) at most: about 500 member devices. age reads it line by
+/// line and parses it again after each, so a huge one costs minutes of work.
+const MAX_HEADER_BYTES: usize = 64 * 1024;
+/// The largest bundle file read at all, checked by its size before anything is read: what the
+/// contents above need once sealed (age adds 16 bytes per 64 KiB) with the header.
+pub const MAX_FILE_BYTES: u64 = (MAGIC.len() + MAX_HEADER_BYTES) as u64 + (INNER_LIMIT + INNER_LIMIT / 4096 + 16) + 32;
+/// What opening a bundle may find inside the encryption at most.
+const INNER_LIMIT: u64 = MAX_DOCUMENT_BYTES + MAX_SIGNATURES_BYTES + 1024;
+/// The most Automerge may unpack a bundle's document to (its columns are deflated): four times
+/// the largest document. A crafted bundle of 10 KB once unpacked to 747 MB.
+pub const MAX_UNPACKED_BYTES: u64 = 4 * MAX_DOCUMENT_BYTES;
 /// A passphrase shorter than this is refused when a bundle is written (a lost USB stick can be
 /// tried offline for as long as its finder likes).
 pub const MIN_PASSPHRASE_CHARS: usize = 12;
@@ -90,6 +107,24 @@ pub enum OpenError {
     /// Cut short, changed, or not made by Kring: the encryption's own check failed.
     #[error("it is damaged or was changed ({0})")]
     Damaged(String),
+    /// The file, or a part it announces, is larger than a bundle can be: refused by its size,
+    /// before it is read.
+    #[error("its {what} is {size} bytes; a bundle's is at most {max}")]
+    TooLarge { what: &'static str, size: u64, max: u64 },
+    /// Its document would unpack to more than a bundle's may (see [`MAX_UNPACKED_BYTES`]).
+    #[error("its network would take more than {max} bytes once unpacked")]
+    UnpacksTooLarge { max: u64 },
+    /// Opened, but what is inside is not a bundle (why).
+    #[error("what it holds is not a Kring bundle ({0})")]
+    NotABundleInside(String),
+}
+
+/// What an opened bundle holds.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Opened {
+    pub network: String,
+    pub signatures: Vec<u8>,
+    pub document: Vec<u8>,
 }
 
 /// What a bundle holds.
@@ -108,16 +143,47 @@ pub fn write(network: &str, signatures: &[u8], document: &[u8], lock: Lock<'_>) 
     seal(&encode(network, signatures, document), lock)
 }
 
-/// Opens a bundle file: what it holds, still to be read with [`decode`].
-pub fn open(bytes: &[u8], unlock: Unlock<'_>) -> Result<Vec<u8>, OpenError> {
-    if bytes.starts_with(&UNSIGNED_MAGIC) {
-        return Err(OpenError::Older("without signatures"));
+/// Opens a bundle held in memory: see [`open_reader`].
+pub fn open(bytes: &[u8], unlock: Unlock<'_>) -> Result<Opened, OpenError> {
+    open_reader(bytes, bytes.len() as u64, unlock)
+}
+
+/// Opens the bundle file at `path` (see [`open_reader`]): refused by its size before a byte of
+/// it is read if it is larger than a bundle can be. An error reading the file is an
+/// [`std::io::Error`]; everything else an [`OpenError`].
+pub fn open_file(path: &std::path::Path, unlock: Unlock<'_>) -> std::io::Result<Result<Opened, OpenError>> {
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    Ok(open_reader(file, size, unlock))
+}
+
+/// Opens a bundle of `size` bytes from `reader`, reading it as a stream: a size beyond
+/// [`MAX_FILE_BYTES`] is refused before anything is read, the encryption is undone as the
+/// bytes come, and each part inside is checked against its limit by the size it announces
+/// before room is made for it. Never reads more than [`MAX_FILE_BYTES`], whatever `size` says.
+/// Check the document with [`check_unpacked`] before Automerge loads it.
+pub fn open_reader(reader: impl Read, size: u64, unlock: Unlock<'_>) -> Result<Opened, OpenError> {
+    if size > MAX_FILE_BYTES {
+        return Err(OpenError::TooLarge { what: "file", size, max: MAX_FILE_BYTES });
     }
-    if bytes.starts_with(&INNER_MAGIC) {
-        return Err(OpenError::Older("not locked"));
-    }
-    let sealed = bytes.strip_prefix(&MAGIC).ok_or(OpenError::NotABundle)?;
+    let mut reader = BufReader::new(reader.take(MAX_FILE_BYTES));
+    let mut magic = [0u8; 4];
     let damaged = |err: &dyn std::fmt::Display| OpenError::Damaged(err.to_string());
+    if let Err(err) = reader.read_exact(&mut magic) {
+        return Err(if err.kind() == std::io::ErrorKind::UnexpectedEof {
+            OpenError::NotABundle
+        } else {
+            damaged(&err)
+        });
+    }
+    match magic {
+        UNSIGNED_MAGIC => return Err(OpenError::Older("without signatures")),
+        INNER_MAGIC => return Err(OpenError::Older("not locked")),
+        MAGIC => {}
+        _ => return Err(OpenError::NotABundle),
+    }
+    let header = read_header(&mut reader)?;
+    let sealed = BufReader::new(std::io::Cursor::new(header).chain(reader));
     let decryptor = age::Decryptor::new_buffered(sealed).map_err(|err| damaged(&err))?;
     let reader = if decryptor.is_scrypt() {
         let passphrase = unlock.passphrase.ok_or(OpenError::NeedsPassphrase)?;
@@ -134,11 +200,81 @@ pub fn open(bytes: &[u8], unlock: Unlock<'_>) -> Result<Vec<u8>, OpenError> {
             err => damaged(&err),
         })?
     };
-    let mut inner = Vec::new();
-    // The payload is checked chunk by chunk; a changed or missing byte ends reading here.
-    let mut reader = reader;
-    reader.read_to_end(&mut inner).map_err(|err| damaged(&err))?;
-    Ok(inner)
+    // The payload is checked chunk by chunk (64 KiB); a changed or missing byte ends reading.
+    read_inner(&mut reader.take(INNER_LIMIT + 1))
+}
+
+/// Checks what a bundle's document unpacks to before Automerge loads it: at most
+/// [`MAX_UNPACKED_BYTES`], counted without keeping anything (see [`unpacked`]).
+pub fn check_unpacked(document: &[u8]) -> Result<u64, OpenError> {
+    unpacked::size(document, MAX_UNPACKED_BYTES).map_err(|err| match err {
+        unpacked::Unpacked::TooLarge { max } => OpenError::UnpacksTooLarge { max },
+        malformed => OpenError::NotABundleInside(malformed.to_string()),
+    })
+}
+
+/// The age header, line by line up to its last (`--- MAC`), at most [`MAX_HEADER_BYTES`].
+fn read_header(reader: &mut impl BufRead) -> Result<Vec<u8>, OpenError> {
+    let mut header = Vec::new();
+    loop {
+        let start = header.len();
+        let mut line = reader.take((MAX_HEADER_BYTES - start) as u64 + 1);
+        let read = line.read_until(b'\n', &mut header).map_err(|err| OpenError::Damaged(err.to_string()))?;
+        if header.len() > MAX_HEADER_BYTES {
+            let max = MAX_HEADER_BYTES as u64;
+            return Err(OpenError::TooLarge { what: "list of who may open it", size: header.len() as u64, max });
+        }
+        if read == 0 || !header.ends_with(b"\n") {
+            return Err(OpenError::Damaged("it is cut short".into()));
+        }
+        if header[start..].starts_with(b"---") {
+            return Ok(header);
+        }
+    }
+}
+
+/// What an opened bundle holds, read part by part: each part's announced size is checked
+/// before room is made for it.
+fn read_inner(reader: &mut impl Read) -> Result<Opened, OpenError> {
+    let inside = |reason: &str| OpenError::NotABundleInside(reason.to_string());
+    let read = |reader: &mut dyn Read, buffer: &mut [u8]| {
+        reader.read_exact(buffer).map_err(|err| match err.kind() {
+            // The encryption vouches for every byte: a part cut short is damage.
+            std::io::ErrorKind::UnexpectedEof => OpenError::Damaged("it is cut short".into()),
+            _ => OpenError::Damaged(err.to_string()),
+        })
+    };
+    let mut magic = [0u8; 5];
+    read(reader, &mut magic)?;
+    if magic[..4] != INNER_MAGIC {
+        return Err(inside("it is not a Kring bundle"));
+    }
+    let mut id = vec![0u8; magic[4] as usize];
+    read(reader, &mut id)?;
+    let network =
+        String::from_utf8(id).ok().filter(|id| is_valid_network_id(id)).ok_or(inside("its network id is invalid"))?;
+    let mut part = |what: &'static str, max: u64| -> Result<Vec<u8>, OpenError> {
+        let mut header = [0u8; snapshot_file::HEADER_LEN];
+        read(reader, &mut header)?;
+        let size = snapshot_file::announced_len(&header).map_err(|reason| inside(&reason))?;
+        if size > max {
+            return Err(OpenError::TooLarge { what, size, max });
+        }
+        let mut frame = header.to_vec();
+        frame.resize(snapshot_file::HEADER_LEN + size as usize, 0);
+        read(reader, &mut frame[snapshot_file::HEADER_LEN..])?;
+        snapshot_file::decode(&frame).map_err(|reason| inside(&reason))?;
+        frame.drain(..snapshot_file::HEADER_LEN);
+        Ok(frame)
+    };
+    let signatures = part("signatures", MAX_SIGNATURES_BYTES)?;
+    let document = part("network", MAX_DOCUMENT_BYTES)?;
+    let mut more = [0u8; 1];
+    match reader.read(&mut more) {
+        Ok(0) => Ok(Opened { network, signatures, document }),
+        Ok(_) => Err(inside("it goes on after the network")),
+        Err(err) => Err(OpenError::Damaged(err.to_string())),
+    }
 }
 
 fn seal(inner: &[u8], lock: Lock<'_>) -> Vec<u8> {
@@ -222,8 +358,9 @@ mod tests {
         assert!(!file.windows(MARKER.len()).any(|w| w == MARKER), "the notes are not readable in the file");
         assert!(!file.windows(11).any(|w| w == b"plg-rekenen"), "nor is the network's id");
         for reader in [&anna, &bram] {
-            let inner = open(&file, unlock(reader)).unwrap();
-            assert_eq!(decode(&inner).unwrap().document, MARKER);
+            let opened = open(&file, unlock(reader)).unwrap();
+            assert_eq!((opened.network.as_str(), opened.document.as_slice()), ("plg-rekenen", MARKER));
+            assert_eq!(opened.signatures, b"signatures");
         }
         assert!(matches!(open(&file, unlock(&stranger)), Err(OpenError::NotForThisLaptop)));
         // A passphrase does not open a bundle locked for devices.
@@ -242,8 +379,8 @@ mod tests {
         let wrong = Passphrase::new("acht blauwe fietsen op het plein".into());
         let refused = open(&file, Unlock { device: &anna, passphrase: Some(&wrong) });
         assert!(matches!(refused, Err(OpenError::WrongPassphrase)), "{refused:?}");
-        let inner = open(&file, Unlock { device: &anna, passphrase: Some(&passphrase) }).unwrap();
-        assert_eq!(decode(&inner).unwrap().document, MARKER);
+        let opened = open(&file, Unlock { device: &anna, passphrase: Some(&passphrase) }).unwrap();
+        assert_eq!(opened.document, MARKER);
     }
 
     #[test]
@@ -269,6 +406,105 @@ mod tests {
         assert!(matches!(open(b"KRB1...", unlock(&anna)), Err(OpenError::Older("without signatures"))));
         assert!(matches!(open(b"PK\x03\x04 a zip file", unlock(&anna)), Err(OpenError::NotABundle)));
         assert!(matches!(open(b"KRB3 not age", unlock(&anna)), Err(OpenError::Damaged(_))));
+    }
+
+    /// Counts the bytes read through it.
+    struct Counting<R> {
+        inner: R,
+        read: std::rc::Rc<std::cell::Cell<u64>>,
+    }
+
+    impl<R: Read> Read for Counting<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.inner.read(buf)?;
+            self.read.set(self.read.get() + n as u64);
+            Ok(n)
+        }
+    }
+
+    /// `KRB3` and then `byte` for ever, counting what is read.
+    fn endless(byte: u8) -> (Counting<impl Read>, std::rc::Rc<std::cell::Cell<u64>>) {
+        let read = std::rc::Rc::new(std::cell::Cell::new(0));
+        let inner = MAGIC.as_slice().chain(std::io::repeat(byte));
+        (Counting { inner, read: read.clone() }, read)
+    }
+
+    #[test]
+    fn a_file_larger_than_a_bundle_can_be_is_refused_by_its_size_before_a_byte_is_read() {
+        let (anna, _, _) = keys();
+        let (reader, read) = endless(b'a');
+        let refused = open_reader(reader, 1 << 30, unlock(&anna));
+        assert!(
+            matches!(refused, Err(OpenError::TooLarge { what: "file", size, max }) if size == 1 << 30 && max == MAX_FILE_BYTES)
+        );
+        assert_eq!(read.get(), 0, "nothing was read");
+
+        // A real file of 1 GiB starting with the magic (sparse: it takes no disk).
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("groot.kring");
+        let file = std::fs::File::create(&path).unwrap();
+        std::io::Write::write_all(&mut &file, &MAGIC).unwrap();
+        file.set_len(1 << 30).unwrap();
+        let refused = open_file(&path, unlock(&anna)).unwrap();
+        assert!(matches!(refused, Err(OpenError::TooLarge { what: "file", .. })), "{refused:?}");
+
+        // A stream that says it is small and never ends: read no further than its limits.
+        let (reader, read) = endless(b'a');
+        let refused = open_reader(reader, 1000, unlock(&anna));
+        assert!(matches!(refused, Err(OpenError::TooLarge { what: "list of who may open it", .. })), "{refused:?}");
+        assert!(read.get() < 2 * MAX_HEADER_BYTES as u64, "{} bytes read", read.get());
+    }
+
+    #[test]
+    fn a_part_larger_than_a_bundle_has_is_refused_by_the_size_it_announces() {
+        let (anna, _, _) = keys();
+        // A sealed bundle whose network frame announces 1 TB and holds a few bytes.
+        let mut inner = INNER_MAGIC.to_vec();
+        inner.push(11);
+        inner.extend_from_slice(b"plg-rekenen");
+        inner.extend_from_slice(&snapshot_file::encode(b"signatures"));
+        let mut huge = snapshot_file::encode(b"document");
+        huge[4..12].copy_from_slice(&(1u64 << 40).to_le_bytes());
+        inner.extend_from_slice(&huge);
+        let file = seal(&inner, Lock::Devices(&[anna.public()]));
+        let refused = open(&file, unlock(&anna));
+        assert!(
+            matches!(refused, Err(OpenError::TooLarge { what: "network", size, .. }) if size == 1 << 40),
+            "{refused:?}"
+        );
+    }
+
+    #[test]
+    fn a_document_that_unpacks_beyond_the_limit_is_refused_before_automerge_sees_it() {
+        let (anna, _, _) = keys();
+        // An Automerge document whose one deflated column inflates to a byte more than the
+        // limit: a few hundred kilobytes in the file.
+        let zeros = std::io::repeat(0).take(MAX_UNPACKED_BYTES + 1);
+        let mut deflater = flate2::read::DeflateEncoder::new(zeros, flate2::Compression::best());
+        let mut column = Vec::new();
+        deflater.read_to_end(&mut column).unwrap();
+        let leb = |mut n: u64, out: &mut Vec<u8>| loop {
+            let byte = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                out.push(byte);
+                break;
+            }
+            out.push(byte | 0x80);
+        };
+        let mut data = vec![0, 0, 1]; // no actors, no heads, one change column
+        leb(0x10 | 0x08, &mut data); // column 1, deflated
+        leb(column.len() as u64, &mut data);
+        data.push(0); // no op columns
+        data.extend_from_slice(&column);
+        let mut document = vec![0x85, 0x6f, 0x4a, 0x83, 0, 0, 0, 0, 0];
+        leb(data.len() as u64, &mut document);
+        document.extend_from_slice(&data);
+        let file = write("plg-rekenen", b"signatures", &document, Lock::Devices(&[anna.public()]));
+        assert!(file.len() < 1024 * 1024, "{} bytes", file.len());
+        let opened = open(&file, unlock(&anna)).unwrap();
+        let refused = check_unpacked(&opened.document);
+        assert!(matches!(refused, Err(OpenError::UnpacksTooLarge { max: MAX_UNPACKED_BYTES })), "{refused:?}");
     }
 
     #[test]

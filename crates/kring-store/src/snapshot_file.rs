@@ -4,7 +4,7 @@
 //! what is wrong ("cut short", "checksum mismatch") before handing the bytes to Automerge.
 
 pub const MAGIC: [u8; 4] = *b"KRS1";
-const HEADER_LEN: usize = 16;
+pub const HEADER_LEN: usize = 16;
 
 pub fn encode(document: &[u8]) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(HEADER_LEN + document.len());
@@ -33,6 +33,14 @@ pub fn decode(bytes: &[u8]) -> Result<&[u8], String> {
         return Err("checksum mismatch".into());
     }
     Ok(document)
+}
+
+/// The length of the document a frame's header (its first [`HEADER_LEN`] bytes) announces.
+pub fn announced_len(header: &[u8; HEADER_LEN]) -> Result<u64, String> {
+    if header[..4] != MAGIC {
+        return Err("it is not a Kring snapshot (wrong magic)".into());
+    }
+    Ok(u64::from_le_bytes(header[4..12].try_into().expect("8 bytes")))
 }
 
 /// The first frame of `bytes` (checked as [`decode`] checks a whole file) and what follows it.

@@ -7,6 +7,7 @@
 //! removed). A refused peer receives [`Message::Refused`] and not one byte of the document.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use automerge::sync::{self, SyncDoc};
 use automerge::{AutoCommit, ChangeHash};
@@ -17,6 +18,7 @@ use kring_model::trust::RuleBook;
 use crate::chapter::NextChapter;
 use crate::signed::{self, Distrust, SignatureBook};
 use crate::untrusted::catch_automerge_panic;
+use crate::waiting;
 use crate::wire::{Message, PeerAddr};
 
 /// One network as the protocol checks and signs it: the document, the signatures this laptop
@@ -96,6 +98,10 @@ pub enum Event {
     /// The peer holds the network in another chapter, and neither side could show the way from
     /// the other's: nothing is synced.
     OtherChapter { network: String },
+    /// The peer sent more changes built on changes it never sent than Kring holds for one
+    /// connection (or one network): `bytes` of them, `max` allowed. What it sent that is still
+    /// waiting was dropped, and the connection is closed.
+    TooMuchWaiting { network: String, bytes: usize, max: usize },
     /// The peer said which chapter of the network it holds (so the interface can show who has
     /// switched to a new one).
     PeerChapter { network: String, chapter: String },
@@ -111,6 +117,10 @@ pub enum ProtocolError {
     Distrusted(Distrust),
     #[error("the peer offered a next chapter of network {network} that Kring does not take: {reason}")]
     BadChapter { network: String, reason: String },
+    #[error(
+        "device {device} sent {bytes} bytes of changes to network {network} that build on changes it never sent; at most {max} are held"
+    )]
+    TooMuchWaiting { network: String, device: String, bytes: usize, max: usize },
 }
 
 /// What a message about a change on this side offers the peer.
@@ -132,7 +142,12 @@ struct NetworkSync {
     reported_in_sync: bool,
 }
 
+/// Tells connections apart: what each one sent that waits for earlier changes is counted
+/// against it (see [`crate::waiting`]).
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
 pub struct PeerConnection {
+    id: u64,
     remote: String,
     networks: BTreeMap<String, NetworkSync>,
     outbox: VecDeque<Message>,
@@ -143,6 +158,7 @@ impl PeerConnection {
     /// A connection with the device `remote` (its authenticated endpoint id).
     pub fn new(remote: impl Into<String>) -> PeerConnection {
         PeerConnection {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             remote: remote.into(),
             networks: BTreeMap::new(),
             outbox: VecDeque::new(),
@@ -152,6 +168,61 @@ impl PeerConnection {
 
     pub fn remote(&self) -> &str {
         &self.remote
+    }
+
+    /// This connection among all of this process's: what it sent that waits for earlier
+    /// changes is held under this id.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The connection ended: what it sent that still waits for earlier changes is dropped (what
+    /// another connection sent too stays). Call it once the peer is gone, or its orphans would
+    /// stay in memory until those earlier changes arrive.
+    pub fn release(&mut self, library: &mut impl Library) {
+        let networks: Vec<String> = self.networks.keys().cloned().collect();
+        for network in networks {
+            if let Some(replica) = library.replica(&network) {
+                replica.signatures.waiting_mut().release(self.id);
+            }
+        }
+    }
+
+    /// Bytes this connection has waiting in the networks other than `network`.
+    fn waiting_elsewhere(&self, network: &str, library: &mut impl Library) -> usize {
+        let others: Vec<&String> = self.networks.keys().filter(|other| *other != network).collect();
+        others
+            .into_iter()
+            .filter_map(|other| library.replica(other).map(|replica| replica.signatures.waiting().bytes_from(self.id)))
+            .sum()
+    }
+
+    /// Refuses the message whose changes were just held, if that makes this connection hold
+    /// more than [`waiting::MAX_PER_CONNECTION`] (or the network more than
+    /// [`waiting::MAX_PER_NETWORK`]): then what this connection sent that waits is dropped and
+    /// the peer is named. Otherwise gives back `ready`.
+    fn refuse_if_too_much_waiting(
+        &mut self,
+        network: &str,
+        ready: waiting::Ready,
+        library: &mut impl Library,
+    ) -> Result<waiting::Ready, ProtocolError> {
+        let elsewhere = self.waiting_elsewhere(network, library);
+        let replica = library.replica(network).expect("checked when opened");
+        let waiting = replica.signatures.waiting();
+        let (mine, in_network) = (waiting.bytes_from(self.id) + elsewhere, waiting.bytes());
+        let (bytes, max) = if mine > waiting::MAX_PER_CONNECTION {
+            (mine, waiting::MAX_PER_CONNECTION)
+        } else if in_network > waiting::MAX_PER_NETWORK {
+            (in_network, waiting::MAX_PER_NETWORK)
+        } else {
+            return Ok(ready);
+        };
+        replica.signatures.waiting_mut().put_back(ready);
+        self.release(library);
+        let network = network.to_string();
+        self.events.push_back(Event::TooMuchWaiting { network: network.clone(), bytes, max });
+        Err(ProtocolError::TooMuchWaiting { network, device: self.remote.clone(), bytes, max })
     }
 
     /// Starts syncing `network` (dialing side).
@@ -236,26 +307,48 @@ impl PeerConnection {
                     return Ok(());
                 }
                 let bad = |reason: String| ProtocolError::BadSyncMessage { network: network.clone(), reason };
-                let decoded = sync::Message::decode(&data).map_err(|err| bad(err.to_string()))?;
-                let entry = self.networks.get_mut(&network).expect("checked above");
+                let mut decoded = sync::Message::decode(&data).map_err(|err| bad(err.to_string()))?;
+                drop(data);
                 let replica = library.replica(&network).expect("checked when opened");
                 if !replica.signatures.offer(&signatures) {
                     return Err(bad("too many signatures".into()));
                 }
                 // The changes as they arrived: checking them must not make Automerge dig each
-                // one out of a large document again.
-                let arrived = replica.signatures.hold_arrived(replica.doc, decoded.changes.iter());
-                if arrived == signed::Arrived::TooMany {
-                    return Err(bad("too many changes waiting for earlier ones".into()));
-                }
-                if let Err(refusal) = replica.rules.refuse_oversized(replica.doc, replica.signatures.arrived()) {
+                // one out of a large document again. They are held here (not in Automerge,
+                // whose own queue has no limit) until the changes they build on are here too.
+                let documents = match replica.signatures.hold_arrived(replica.doc, decoded.changes.iter(), self.id) {
+                    signed::Arrived::TooMany => return Err(bad("too many changes waiting for earlier ones".into())),
+                    signed::Arrived::Unreadable(reason) => return Err(bad(reason)),
+                    signed::Arrived::WholeDocument(documents) => documents,
+                    signed::Arrived::Changes => Vec::new(),
+                };
+                let ready = replica.signatures.waiting_mut().take_ready(replica.doc);
+                let ready = self.refuse_if_too_much_waiting(&network, ready, library)?;
+                let replica = library.replica(&network).expect("checked when opened");
+                if let Err(refusal) = replica.rules.refuse_oversized(replica.doc, ready.changes()) {
                     // Refused before Automerge spends memory and time on it.
                     return Err(self.distrusted(network, signed::Distrust::Rules(refusal), library));
                 }
-                replica.rules.prepare(replica.doc, replica.signatures.arrived());
+                replica.rules.prepare(replica.doc, ready.changes());
+                let whole = !documents.is_empty();
+                let mut chunks = documents;
+                chunks.extend(ready.changes().map(|change| change.raw_bytes().to_vec()));
+                decoded.changes = chunks.into();
+                let applying = ready.into_changes();
+                let state = &mut self.networks.get_mut(&network).expect("checked above").state;
                 let before = replica.doc.get_heads();
-                let applied =
-                    catch_automerge_panic(|| replica.doc.sync().receive_sync_message(&mut entry.state, decoded));
+                let applied = catch_automerge_panic(|| {
+                    replica.doc.sync().receive_sync_message(state, decoded)?;
+                    if whole {
+                        // Held changes may build on what a whole document brought (or be in it).
+                        replica.signatures.take_applied(replica.doc);
+                        let now = replica.signatures.waiting_mut().take_ready(replica.doc);
+                        if !now.is_empty() {
+                            replica.doc.apply_changes(now.into_changes())?;
+                        }
+                    }
+                    Ok::<_, automerge::AutomergeError>(())
+                });
                 if let Err(rejected) = applied {
                     if rejected.panicked {
                         // Automerge may have stopped half-way through applying the changes:
@@ -266,12 +359,13 @@ impl PeerConnection {
                     return Err(bad(rejected.reason));
                 }
                 if replica.doc.get_heads() != before {
-                    // Held changes that are applied now wait no longer either way; a whole
-                    // document may have brought more than was held.
-                    let applied = replica.signatures.take_applied(replica.doc);
-                    let new = match arrived {
-                        signed::Arrived::WholeDocument => signed::changes_since(replica.doc, &before),
-                        _ => applied,
+                    let new = if whole {
+                        // A whole document may have brought more than was held; what was held
+                        // and is applied now waits no longer.
+                        replica.signatures.take_applied(replica.doc);
+                        signed::changes_since(replica.doc, &before)
+                    } else {
+                        applying
                     };
                     let verdict = signed::verify_batch(replica.doc, &new, replica.signatures, replica.rules, false);
                     match verdict {
@@ -444,6 +538,15 @@ impl PeerConnection {
         };
         if let Some(mut message) = message {
             entry.reported_in_sync = false;
+            if !replica.signatures.waiting().is_empty() {
+                // Ask for what the held changes need, as Automerge did while it held them.
+                message.need = replica.signatures.waiting().missing_before(replica.doc, &message.need);
+                let their_heads = entry.state.their_heads.as_deref().unwrap_or_default();
+                if !message.need.iter().all(|hash| their_heads.contains(hash)) {
+                    // Automerge says what it has only once it lacks nothing the peer has.
+                    message.have.clear();
+                }
+            }
             // The changes this message carries: a whole document (Automerge sends one when the
             // peer lacks much), or the ones it newly counts as sent.
             let batch: Vec<ChangeHash> = if message.changes.iter().any(signed::is_whole_document) {

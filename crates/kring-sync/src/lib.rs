@@ -7,6 +7,7 @@ pub mod connection;
 pub mod frame;
 pub mod signed;
 pub mod untrusted;
+pub mod waiting;
 pub mod wire;
 
 pub use chapter::{Handoff, NextChapter};

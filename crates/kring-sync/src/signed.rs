@@ -17,6 +17,8 @@ use iroh_base::{PublicKey, SecretKey, Signature};
 use kring_model::trust::{Refusal, RuleBook, actor::key_bytes, device_of_actor};
 use serde::{Deserialize, Serialize};
 
+use crate::waiting::Waiting;
+
 /// Domain separation: a Kring change signature can never be mistaken for another signature
 /// made with the same device key.
 const CONTEXT: &[u8] = b"kring change signature v1:";
@@ -38,15 +40,20 @@ pub enum Distrust {
     Rules(#[from] Refusal),
 }
 
-/// What a sync message carried, as [`SignatureBook::hold_arrived`] found it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a sync message carried, as [`SignatureBook::hold_arrived`] found it. Its single
+/// changes are held (see [`Waiting`]) until they can be applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Arrived {
-    /// Single changes, held until applied.
+    /// Single changes only.
     Changes,
-    /// Something else (a whole document): check what it brought with [`changes_since`].
-    WholeDocument,
+    /// Whole documents (these chunks, for Automerge) besides any changes: check what they
+    /// brought with [`changes_since`].
+    WholeDocument(Vec<Vec<u8>>),
     /// More changes waiting than a network ever needs.
     TooMany,
+    /// A piece that is neither a change nor a whole document, or a compressed change that
+    /// inflates beyond the largest message (why).
+    Unreadable(String),
 }
 
 /// Signatures peers may send ahead of the changes they vouch for, per network.
@@ -66,9 +73,9 @@ pub struct SignatureBook {
     unsaved: Vec<Signed>,
     /// Offered by peers, not yet checked: candidates per change.
     offered: HashMap<ChangeHash, Vec<Vec<u8>>>,
-    /// Changes peers sent that this laptop did not have, as they arrived, until Automerge has
-    /// applied them (some wait for earlier ones) and they have been checked.
-    arrived: HashMap<ChangeHash, Change>,
+    /// Changes peers sent that this laptop did not have, as they arrived, until they can be
+    /// applied (some wait for earlier ones) and have been checked.
+    waiting: Waiting,
 }
 
 impl SignatureBook {
@@ -112,28 +119,57 @@ impl SignatureBook {
         true
     }
 
-    /// Keeps the changes of a sync message that `doc` lacks, to check once applied.
-    pub fn hold_arrived<'a>(&mut self, doc: &mut AutoCommit, chunks: impl Iterator<Item = &'a [u8]>) -> Arrived {
+    /// Keeps the changes of a sync message that `doc` lacks, sent on connection `from`, until
+    /// they can be applied and checked.
+    pub fn hold_arrived<'a>(
+        &mut self,
+        doc: &mut AutoCommit,
+        chunks: impl Iterator<Item = &'a [u8]>,
+        from: u64,
+    ) -> Arrived {
+        let mut documents = Vec::new();
         for chunk in chunks.flat_map(split_chunks) {
-            let Ok(change) = Change::try_from(chunk) else { return Arrived::WholeDocument };
-            let hash = change.hash();
-            if doc.get_change_meta_by_hash(&hash).is_none() {
-                self.arrived.insert(hash, change);
+            if is_whole_document(chunk) {
+                documents.push(chunk.to_vec());
+                continue;
+            }
+            if let Err(reason) = inflates_within(chunk, crate::frame::MAX_FRAME as u64) {
+                return Arrived::Unreadable(reason);
+            }
+            let change = match Change::try_from(chunk) {
+                Ok(change) => change,
+                Err(err) => return Arrived::Unreadable(err.to_string()),
+            };
+            if doc.get_change_meta_by_hash(&change.hash()).is_none() {
+                self.waiting.hold(change, chunk, from);
             }
         }
-        if self.arrived.len() > MAX_OFFERED { Arrived::TooMany } else { Arrived::Changes }
+        if self.waiting.len() > MAX_OFFERED {
+            Arrived::TooMany
+        } else if documents.is_empty() {
+            Arrived::Changes
+        } else {
+            Arrived::WholeDocument(documents)
+        }
     }
 
     /// The changes held until applied.
     pub fn arrived(&self) -> impl Iterator<Item = &Change> {
-        self.arrived.values()
+        self.waiting.changes()
+    }
+
+    /// The changes held for want of earlier ones, and what they cost.
+    pub fn waiting(&self) -> &Waiting {
+        &self.waiting
+    }
+
+    pub(crate) fn waiting_mut(&mut self) -> &mut Waiting {
+        &mut self.waiting
     }
 
     /// The held changes Automerge has applied now (the rest still wait for earlier ones).
     pub fn take_applied(&mut self, doc: &mut AutoCommit) -> Vec<Change> {
-        let applied: Vec<ChangeHash> =
-            self.arrived.keys().filter(|hash| doc.get_change_meta_by_hash(hash).is_some()).copied().collect();
-        applied.iter().filter_map(|hash| self.arrived.remove(hash)).collect()
+        self.waiting.take_applied(doc)
     }
 
     /// Signatures that came with accepted changes: kept, and saved with them.
@@ -324,14 +360,45 @@ fn split_chunks(mut bytes: &[u8]) -> Vec<&[u8]> {
 
 /// The length of the chunk at the start of `bytes`, header included.
 fn chunk_len(bytes: &[u8]) -> Option<usize> {
+    let (data_len, header_len) = chunk_header(bytes)?;
+    data_len.checked_add(header_len)
+}
+
+/// The length of the data of the chunk at the start of `bytes`, header excluded.
+fn chunk_data_len(bytes: &[u8]) -> Option<usize> {
+    chunk_header(bytes).map(|(data_len, _)| data_len)
+}
+
+/// The data length a chunk's header announces, and the header's own length.
+fn chunk_header(bytes: &[u8]) -> Option<(usize, usize)> {
     let mut len: u64 = 0;
     for (i, byte) in bytes.get(9..)?.iter().enumerate().take(10) {
         len |= u64::from(byte & 0x7f) << (7 * i);
         if byte & 0x80 == 0 {
-            return usize::try_from(len).ok()?.checked_add(9 + i + 1);
+            return Some((usize::try_from(len).ok()?, 9 + i + 1));
         }
     }
     None
+}
+
+/// Checks that a compressed change (chunk type 2) inflates to at most `max` bytes, counting
+/// while inflating and keeping nothing: Automerge inflates a change whole, without a limit, and
+/// a few kilobytes of deflate can ask for gigabytes.
+fn inflates_within(chunk: &[u8], max: u64) -> Result<(), String> {
+    use std::io::Read;
+    if chunk.get(8) != Some(&2) {
+        return Ok(());
+    }
+    let data = chunk_len(chunk)
+        .zip(chunk_data_len(chunk))
+        .and_then(|(len, data_len)| chunk.get(len - data_len..len))
+        .ok_or("a compressed change cut short")?;
+    let mut inflater = flate2::bufread::DeflateDecoder::new(data).take(max + 1);
+    let inflated = std::io::copy(&mut inflater, &mut std::io::sink()).map_err(|err| err.to_string())?;
+    if inflated > max {
+        return Err(format!("a compressed change inflates to more than {max} bytes"));
+    }
+    Ok(())
 }
 
 /// Whether an Automerge chunk is a whole document (chunk type 0 after the 4-byte magic and the
@@ -361,7 +428,7 @@ pub fn verify_batch(
     // them vouches for what it builds on, applied now.
     let mut nodes = change_nodes(changes);
     let applied = nodes.len();
-    nodes.extend(book.arrived.values().map(change_node));
+    nodes.extend(book.waiting.changes().map(change_node));
     let signatures: Vec<Option<&Vec<u8>>> = nodes
         .iter()
         .map(|node| {

@@ -263,13 +263,13 @@ impl Backend {
     fn import_bundle(&mut self, path: &Path, passphrase: Option<&BundlePassphrase>, new_network: bool) -> Reply {
         let bundle_failed =
             |problem| failed(NodeError::Bundle { path: path.to_path_buf(), problem: Box::new(problem) });
-        let bytes = std::fs::read(path)
-            .map_err(|source| failed(kring_store::StoreError::Io { path: path.to_path_buf(), source }))?;
         // Without the passphrase a bundle locked with one is refused as needing it: the
         // interface then asks for it.
         let passphrase = passphrase.map(BundlePassphrase::to_passphrase);
         let unlock = crate::bundle::Unlock { device: self.data.device_key(), passphrase: passphrase.as_ref() };
-        let mut incoming = crate::bundle::read(&bytes, unlock).map_err(bundle_failed)?;
+        let mut incoming = crate::bundle::read_file(path, unlock)
+            .map_err(|source| failed(kring_store::StoreError::Io { path: path.to_path_buf(), source }))?
+            .map_err(bundle_failed)?;
         let network_id = incoming.network.id().to_string();
         let new_changes = {
             let mut library = self.node.shared().lock();

@@ -154,7 +154,8 @@ impl SyncStatus {
                 }
                 Some(network.clone())
             }
-            NodeEvent::OtherChapter { .. } => None,
+            // The disconnection that follows shows it; the log names the device.
+            NodeEvent::OtherChapter { .. } | NodeEvent::TooMuchWaiting { .. } => None,
             NodeEvent::PeerChapter { network, endpoint, chapter } => {
                 self.peers.entry(endpoint.clone()).or_default().chapters.insert(network.clone(), chapter.clone());
                 None

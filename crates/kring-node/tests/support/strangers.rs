@@ -131,15 +131,23 @@ pub async fn answer(recv: &mut RecvStream, within: Duration) -> Option<Vec<u8>> 
     Some(bytes)
 }
 
-/// One stranger's attempt: what `serve` answered on its first stream, `None` if it did not end
-/// the connection (or could not be reached).
+/// What a stranger got: the bytes `serve` sent on its first stream, and whether it was turned
+/// away at once for want of room (a stranger gets one of a few places, not a member's).
+#[derive(Debug)]
+pub struct Answer {
+    pub bytes: Vec<u8>,
+    pub turned_away: bool,
+}
+
+/// One stranger's attempt: what `serve` answered, `None` if it did not end the connection (or
+/// could not be reached).
 pub async fn attack(
     device: Endpoint,
     addr: EndpointAddr,
     attack: Attack,
     payloads: Arc<Payloads>,
     progress: Arc<Progress>,
-) -> Option<Vec<u8>> {
+) -> Option<Answer> {
     let dialed = timeout(Duration::from_secs(10), device.connect(addr, SYNC_ALPN)).await;
     progress.dialed.fetch_add(1, Ordering::SeqCst);
     let conn: Connection = dialed.ok()?.ok()?;
@@ -189,7 +197,8 @@ pub async fn attack(
     // Reads while sending: what `serve` says before it closes is not lost.
     let (_, answered) =
         tokio::join!(timeout(Duration::from_secs(20), sending), answer(&mut recv, Duration::from_secs(20)));
-    let gone = timeout(Duration::from_secs(5), conn.closed()).await.is_ok();
+    let gone = timeout(Duration::from_secs(5), conn.closed()).await.ok();
     device.close().await;
-    answered.filter(|_| gone)
+    let turned_away = gone.as_ref().is_some_and(|reason| reason.to_string().contains("too many connections"));
+    answered.filter(|_| gone.is_some()).map(|bytes| Answer { bytes, turned_away })
 }

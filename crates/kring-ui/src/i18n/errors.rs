@@ -188,6 +188,28 @@ pub(crate) fn bundle_problem(l: Language, problem: &BundleProblem) -> String {
             "het bestand is beschadigd of veranderd; er is niets ingelezen.".into(),
             "the file is damaged or was changed; nothing was read in.".into(),
         ),
+        BundleProblem::TooLarge { max, .. } => say(
+            l,
+            format!(
+                "het bestand is groter dan een Kring-bundel kan zijn (hoogstens {} MB); er is niets ingelezen.",
+                max.div_ceil(1_000_000)
+            ),
+            format!(
+                "the file is larger than a Kring bundle can be (at most {} MB); nothing was read in.",
+                max.div_ceil(1_000_000)
+            ),
+        ),
+        BundleProblem::UnpacksTooLarge { max } => say(
+            l,
+            format!(
+                "het netwerk erin zou uitgepakt meer dan {} MB innemen; zo groot wordt een Kring-netwerk niet, dus er is niets ingelezen.",
+                max / 1_000_000
+            ),
+            format!(
+                "the network in it would take more than {} MB unpacked; no Kring network is that large, so nothing was read in.",
+                max / 1_000_000
+            ),
+        ),
     }
 }
 
@@ -241,6 +263,17 @@ fn protocol_error(l: Language, err: &ProtocolError) -> String {
             l,
             "De andere laptop bood een nieuw hoofdstuk aan dat Kring niet vertrouwt; je blijft in het huidige.".into(),
             "The other laptop offered a new chapter Kring does not trust; you stay in the current one.".into(),
+        ),
+        ProtocolError::TooMuchWaiting { max, .. } => say(
+            l,
+            format!(
+                "De andere laptop stuurde meer dan {} MB aan wijzigingen die voortbouwen op wijzigingen die hij nooit stuurde; de verbinding is gesloten en wat hij stuurde is weggegooid.",
+                max / 1_000_000
+            ),
+            format!(
+                "The other laptop sent more than {} MB of changes built on changes it never sent; the connection was closed and what it sent was dropped.",
+                max / 1_000_000
+            ),
         ),
     }
 }
@@ -634,6 +667,8 @@ mod tests {
             BundleProblem::WrongPassphrase,
             BundleProblem::PassphraseTooShort,
             BundleProblem::Damaged("stream chunk failed".into()),
+            BundleProblem::TooLarge { what: "file", size: 1 << 30, max: 70_000_000 },
+            BundleProblem::UnpacksTooLarge { max: 268_435_456 },
         ];
         errors.extend(
             problems
@@ -653,6 +688,12 @@ mod tests {
             NodeError::Protocol(ProtocolError::NotOpen(id())),
             NodeError::Protocol(ProtocolError::BadSyncMessage { network: id(), reason: "x".into() }),
             NodeError::Protocol(ProtocolError::BadChapter { network: id(), reason: "x".into() }),
+            NodeError::Protocol(ProtocolError::TooMuchWaiting {
+                network: id(),
+                device: "d".into(),
+                bytes: 70_000_000,
+                max: 67_108_864,
+            }),
             NodeError::NotAnAddress("hallo".into()),
             NodeError::DeviceLinkNotInvite,
             NodeError::InviteNotDeviceLink,
