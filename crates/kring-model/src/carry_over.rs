@@ -203,7 +203,8 @@ impl OwnWork {
         }
         // Every text own changes touched, with everyone's operations in it: where a character
         // sits depends on the characters typed before it, whoever typed them.
-        for change in &changes {
+        let everyone = if texts.is_empty() { &[][..] } else { &changes[..] };
+        for change in everyone {
             for (id, op) in ops_of(change) {
                 if let Some(text) = texts.get_mut(&op.obj) {
                     let author = authors.of(&id);

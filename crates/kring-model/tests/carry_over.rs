@@ -148,6 +148,31 @@ fn what_another_device_wrote_after_the_base_is_not_carried_over_even_where_own_w
     assert!(!attendance.contains_key(&dirk), "{attendance:?}");
 }
 
+/// What Bram deleted offline is deleted in the new chapter too; what Dirk deleted, after the
+/// two laptops synced, is not: that is Dirk's work.
+#[test]
+fn own_deletions_are_carried_over_and_a_removed_members_are_not() {
+    let Team { mut network, anna, bram, dirk, meeting, .. } = team("Begin van het overleg.");
+    let notes = TextField::Notes(meeting);
+    let mut at_bram = laptop(&mut network, "b2");
+    let mut at_dirk = laptop(&mut network, "d4");
+    network.remove_member(&anna, &dirk).unwrap();
+    let mut next = network.start_chapter(&anna, DEVICE_A, &[]).unwrap();
+
+    let text = at_dirk.text(&notes).unwrap();
+    at_dirk.splice_text(&dirk, &notes, chars_at(&text, "het "), 4, "").unwrap();
+    at_bram.splice_text(&bram, &notes, 0, 0, "абв").unwrap();
+    sync(&mut at_bram, &mut at_dirk);
+    let text = at_bram.text(&notes).unwrap();
+    at_bram.splice_text(&bram, &notes, chars_at(&text, "van "), 4, "").unwrap();
+    at_bram.splice_text(&bram, &notes, 1, 1, "").unwrap();
+    assert_eq!(at_bram.text(&notes).unwrap(), "авBegin overleg.");
+
+    let (taken, carried) = switch(&mut next, &mut at_bram, "b2", &bram);
+    assert_eq!(taken.text(&notes).unwrap(), "авBegin het overleg.");
+    assert_eq!((carried.texts, carried.displaced), (1, 0), "{carried:?}");
+}
+
 /// Bram typed inside a passage Anna erased when she began the new chapter: his characters are
 /// kept, where the passage was, and counted as displaced.
 #[test]
