@@ -3,15 +3,28 @@
 //! change records, per actor, the last change it was based on) is written again in the new
 //! chapter, as this laptop's own change, and merges there as any concurrent edit does.
 //!
-//! Text is merged three ways with Automerge itself: the text as it was before the offline
-//! edits, with those edits on one fork and the new chapter's text on another, merged; the
-//! result goes into the new chapter as the smallest splices. Other values are written again.
-//! Whatever sits where the new chapter has no record (erased for everyone) is left out.
+//! Only this laptop's own operations are carried, read one by one from its changes: a value it
+//! put, a record it made or a key it deleted, and in a text the characters it typed and the
+//! characters it deleted. Nothing another device wrote after the base enters, not even where
+//! this laptop's changes were built on it (it typed into a sentence a removed member wrote, say,
+//! after the two laptops synced in the old chapter).
+//!
+//! A text's characters are placed by identity, not by comparing texts. The new chapter copied
+//! every text as fresh characters, so the old chapter's characters are matched with it through
+//! the text both hold at the base; own characters go after the character they were typed after.
+//! Where that character is not in the new chapter (another device's after the base, or erased),
+//! they go after the nearest one before it that is, and are counted as displaced.
+//!
+//! Not read from Automerge's patches or cursors: those see the text at some heads, and no
+//! heads show the own work alone when it was built on others' changes (a change cannot be
+//! applied without what it depends on). The operations of the own changes are that work.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use automerge::legacy::{ElementId, Key, ObjectId, OpId, OpType};
 use automerge::{
-    AutoCommit, ChangeHash, ObjId, ObjType, Patch, PatchAction, Prop, ROOT, ReadDoc, Value, transaction::Transactable,
+    ActorId, AutoCommit, ChangeHash, ObjId, ObjType, PatchAction, Prop, ROOT, ReadDoc, ScalarValue, TextEncoding,
+    Value, transaction::Transactable,
 };
 
 use crate::changes::{ChangeKind, ChangeNote};
@@ -28,6 +41,10 @@ pub struct CarriedOver {
     /// Texts merged into the new chapter, and other values written again.
     pub texts: usize,
     pub values: usize,
+    /// Places where own typing followed text the new chapter does not have (another device's
+    /// text after the base, or an erased passage): it was put after the nearest character
+    /// before it that the new chapter has.
+    pub displaced: usize,
     /// Edits whose record the new chapter no longer has (erased): not carried over.
     pub left_out: usize,
 }
@@ -42,91 +59,64 @@ impl Network {
     /// Writes again in `self` (a new chapter) what `device` wrote in `old` that the new chapter
     /// was not based on, as one change by `by`. Nothing is written when there is nothing.
     pub fn carry_over(&mut self, old: &mut Network, device: &str, by: &MemberId) -> Result<CarriedOver> {
-        let base = self.chapter_base();
-        let metas = old.doc.get_changes_meta(&[]);
-        let own: HashSet<ChangeHash> = metas
-            .iter()
-            .filter(|meta| device_of_actor(&meta.actor).as_deref() == Some(device))
-            .filter(|meta| meta.seq > base.get(&meta.actor.to_hex_string()).copied().unwrap_or(0))
-            .map(|meta| meta.hash)
-            .collect();
-        let mut carried = CarriedOver { changes: own.len(), ..CarriedOver::default() };
-        if own.is_empty() {
+        let authors = Authors::new(&mut old.doc, &self.chapter_base(), device);
+        let mut carried = CarriedOver { changes: authors.own_changes, ..CarriedOver::default() };
+        if carried.changes == 0 {
             return Ok(carried);
         }
-        // The old chapter without the offline changes and what others built on them, and then
-        // with the offline changes.
-        let mut later = own.clone();
-        loop {
-            let before = later.len();
-            for meta in &metas {
-                if meta.deps.iter().any(|dep| later.contains(dep)) {
-                    later.insert(meta.hash);
-                }
-            }
-            if later.len() == before {
-                break;
-            }
-        }
-        let without: Vec<_> = metas.iter().filter(|meta| !later.contains(&meta.hash)).collect();
-        let with: Vec<_> =
-            metas.iter().filter(|meta| !later.contains(&meta.hash) || own.contains(&meta.hash)).collect();
-        let (before, after) = (heads_of(&without), heads_of(&with));
-        let patches = old.doc.diff(&before, &after);
-
-        let mut texts = BTreeSet::new();
-        let mut values = BTreeMap::new();
-        for patch in &patches {
-            let place = keys_of(patch);
-            match &patch.action {
-                PatchAction::SpliceText { .. } | PatchAction::DeleteSeq { .. } => {
-                    texts.insert((place, patch.obj.clone()));
-                }
-                PatchAction::PutMap { key, value, .. } => {
-                    let mut at = place;
-                    at.push(key.clone());
-                    values.insert(at, Some(value.clone()));
-                }
-                PatchAction::DeleteMap { key } => {
-                    let mut at = place;
-                    at.push(key.clone());
-                    values.insert(at, None);
-                }
-                _ => {}
-            }
-        }
+        let mut work = OwnWork::read(&mut old.doc, &authors);
+        // Read before anything is written: asking an AutoCommit for changes commits.
+        let first: Vec<ChangeHash> =
+            self.doc.get_changes_meta(&[]).iter().filter(|meta| meta.deps.is_empty()).map(|meta| meta.hash).collect();
 
         let note = ChangeNote { by: by.clone(), what: ChangeKind::CarriedOver, target: None };
         let now = self.now();
         let doc = &mut self.doc;
-        for (at, value) in &values {
-            let Some((parent, key)) = at.split_last().map(|(key, parent)| (parent, key)) else { continue };
+        // Values by their place, so that a record made offline exists before what is in it.
+        let mut values = BTreeMap::new();
+        for ((obj, key), action) in &work.values {
+            match path_of(&old.doc, obj) {
+                Some(mut at) => {
+                    at.push(key.clone());
+                    values.insert(at, action);
+                }
+                None => carried.left_out += 1,
+            }
+        }
+        for (at, action) in values {
+            let Some((key, parent)) = at.split_last() else { continue };
             let Some(target) = resolve(doc, parent) else {
                 carried.left_out += 1;
                 continue;
             };
-            match value {
-                None => doc.delete(&target, key.as_str())?,
-                Some((Value::Object(kind @ (ObjType::Map | ObjType::Text)), _)) => {
-                    if !matches!(doc.get(&target, key.as_str())?, Some((Value::Object(_), _))) {
-                        doc.put_object(&target, key.as_str(), *kind)?;
-                    }
+            let now_there = doc.get(&target, key.as_str())?;
+            match action {
+                OpType::Delete if now_there.is_some() => doc.delete(&target, key.as_str())?,
+                OpType::Make(kind @ (ObjType::Map | ObjType::Text))
+                    if !matches!(now_there, Some((Value::Object(_), _))) =>
+                {
+                    doc.put_object(&target, key.as_str(), *kind)?;
                 }
-                Some((Value::Object(_), _)) => continue,
-                Some((Value::Scalar(scalar), _)) => doc.put(&target, key.as_str(), scalar.clone().into_owned())?,
+                OpType::Put(scalar) if !matches!(&now_there, Some((Value::Scalar(there), _)) if there.as_ref() == scalar) =>
+                {
+                    doc.put(&target, key.as_str(), scalar.clone())?;
+                }
+                // Already so in the new chapter, or nothing Kring writes (lists, counters).
+                _ => continue,
             }
             carried.values += 1;
         }
-        for (at, obj) in &texts {
-            let Some(target) = resolve(doc, at) else {
+        for (obj, text) in &mut work.texts {
+            let target = path_of(&old.doc, obj).and_then(|at| resolve(doc, &at));
+            let Some(target) = target.filter(|target| doc.object_type(target).ok() == Some(ObjType::Text)) else {
                 carried.left_out += 1;
                 continue;
             };
-            let was = old.doc.text_at(obj, &before).unwrap_or_default();
-            let mine = old.doc.text_at(obj, &after)?;
-            let theirs = doc.text(&target)?;
-            doc.update_text(&target, &merge_three_ways(&was, &mine, &theirs)?)?;
-            carried.texts += 1;
+            let placed = text.carry_into(doc, &target, &first)?;
+            carried.displaced += placed.displaced;
+            if placed.changed {
+                carried.texts += 1;
+            }
         }
         if carried.values + carried.texts > 0 {
             note.commit(doc, now);
@@ -135,20 +125,326 @@ impl Network {
     }
 }
 
-/// The changes of `set` that no other change of it builds on.
-fn heads_of(set: &[&automerge::ChangeMetadata<'_>]) -> Vec<ChangeHash> {
-    let depended: HashSet<ChangeHash> = set.iter().flat_map(|meta| meta.deps.iter().copied()).collect();
-    set.iter().map(|meta| meta.hash).filter(|hash| !depended.contains(hash)).collect()
+/// Whose an operation is, by its id: part of the new chapter's base, this laptop's own work
+/// after the base, or another device's after the base.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Author {
+    Base,
+    Own,
+    Other,
 }
 
-/// The map keys from the root down to the object a patch changed (Kring keeps no lists).
-fn keys_of(patch: &Patch) -> Vec<String> {
-    patch
-        .path
-        .iter()
+struct Authors {
+    /// Per actor, the last operation of its changes at or below the base (an actor's changes
+    /// count their operations upwards).
+    base: HashMap<ActorId, u64>,
+    /// Per actor of this device: the last change of it at or below the base.
+    own: HashMap<ActorId, u64>,
+    own_changes: usize,
+}
+
+impl Authors {
+    fn new(doc: &mut AutoCommit, base: &BTreeMap<String, u64>, device: &str) -> Authors {
+        let mut authors = Authors { base: HashMap::new(), own: HashMap::new(), own_changes: 0 };
+        for meta in doc.get_changes_meta(&[]) {
+            let based = base.get(&meta.actor.to_hex_string()).copied().unwrap_or(0);
+            if meta.seq <= based {
+                let last = authors.base.entry(meta.actor.clone().into_owned()).or_insert(0);
+                *last = (*last).max(meta.max_op);
+            } else if device_of_actor(&meta.actor).as_deref() == Some(device) {
+                authors.own.insert(meta.actor.clone().into_owned(), based);
+                authors.own_changes += 1;
+            }
+        }
+        authors
+    }
+
+    fn of(&self, op: &OpId) -> Author {
+        if self.base.get(&op.1).is_some_and(|last| op.0 <= *last) {
+            Author::Base
+        } else if self.own.contains_key(&op.1) {
+            Author::Own
+        } else {
+            Author::Other
+        }
+    }
+
+    fn is_own_change(&self, actor: &ActorId, seq: u64) -> bool {
+        self.own.get(actor).is_some_and(|based| seq > *based)
+    }
+}
+
+/// This laptop's own work after the base: the last value it wrote at each map key, and every
+/// text it typed or deleted in, with all of that text's history (to know where it typed).
+struct OwnWork {
+    values: BTreeMap<(ObjectId, String), OpType>,
+    texts: BTreeMap<ObjectId, TextHistory>,
+}
+
+impl OwnWork {
+    fn read(doc: &mut AutoCommit, authors: &Authors) -> OwnWork {
+        let changes = doc.get_changes(&[]);
+        let mut last: BTreeMap<(ObjectId, String), (OpId, OpType)> = BTreeMap::new();
+        let mut texts: BTreeMap<ObjectId, TextHistory> = BTreeMap::new();
+        for change in changes.iter().filter(|change| authors.is_own_change(change.actor_id(), change.seq())) {
+            for (id, op) in ops_of(change) {
+                match op.key {
+                    Key::Map(key) => {
+                        let place = (op.obj, key.to_string());
+                        if last.get(&place).is_none_or(|(was, _)| *was < id) {
+                            last.insert(place, (id, op.action));
+                        }
+                    }
+                    Key::Seq(_) => {
+                        texts.entry(op.obj).or_default();
+                    }
+                }
+            }
+        }
+        // Every text own changes touched, with everyone's operations in it: where a character
+        // sits depends on the characters typed before it, whoever typed them.
+        let everyone = if texts.is_empty() { &[][..] } else { &changes[..] };
+        for change in everyone {
+            for (id, op) in ops_of(change) {
+                if let Some(text) = texts.get_mut(&op.obj) {
+                    let author = authors.of(&id);
+                    text.add(id, op, author);
+                }
+            }
+        }
+        let values = last.into_iter().map(|(place, (_, action))| (place, action)).collect();
+        OwnWork { values, texts }
+    }
+}
+
+/// The operations of a change with their ids (an operation's id counts up from the change's
+/// first).
+fn ops_of(change: &automerge::Change) -> impl Iterator<Item = (OpId, automerge::legacy::Op)> {
+    let expanded = change.decode();
+    let (start, actor) = (expanded.start_op.get(), expanded.actor_id);
+    expanded.operations.into_iter().enumerate().map(move |(i, op)| (OpId(start + i as u64, actor.clone()), op))
+}
+
+/// One character (or other element) a text ever held in the old chapter.
+struct Element {
+    id: OpId,
+    /// The element it was typed after.
+    after: ElementId,
+    character: Option<String>,
+    author: Author,
+    deleted: Deleted,
+}
+
+/// Who deleted an element.
+#[derive(Default, Clone, Copy)]
+struct Deleted {
+    base: bool,
+    own: bool,
+    other: bool,
+}
+
+/// Every operation on one text in the old chapter.
+#[derive(Default)]
+struct TextHistory {
+    elements: Vec<Element>,
+    deletions: Vec<(ElementId, Author)>,
+}
+
+/// What carrying one text over did.
+struct Placed {
+    changed: bool,
+    displaced: usize,
+}
+
+impl TextHistory {
+    fn add(&mut self, id: OpId, op: automerge::legacy::Op, author: Author) {
+        let Key::Seq(at) = op.key else { return };
+        match op.action {
+            _ if op.insert => {
+                let character = match op.action {
+                    OpType::Put(ScalarValue::Str(s)) => Some(s.to_string()),
+                    _ => None,
+                };
+                self.elements.push(Element { id, after: at, character, author, deleted: Deleted::default() });
+            }
+            OpType::Delete => self.deletions.push((at, author)),
+            _ => {}
+        }
+    }
+
+    /// The elements in the text's order, deleted ones too. Automerge keeps a text as a tree:
+    /// each character after the one it was typed after, later typing first; the text is that
+    /// tree walked depth first. Rebuilt here because Automerge shows no deleted characters,
+    /// and own typing must be placed also where others deleted what it followed.
+    fn ordered(&mut self) -> Vec<usize> {
+        let index: HashMap<OpId, usize> = self.elements.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
+        for (at, author) in &self.deletions {
+            let Some(&i) = at.as_opid().and_then(|id| index.get(id)) else { continue };
+            let deleted = &mut self.elements[i].deleted;
+            match author {
+                Author::Base => deleted.base = true,
+                Author::Own => deleted.own = true,
+                Author::Other => deleted.other = true,
+            }
+        }
+        let mut children: HashMap<&ElementId, Vec<usize>> = HashMap::new();
+        for (i, element) in self.elements.iter().enumerate() {
+            children.entry(&element.after).or_default().push(i);
+        }
+        for list in children.values_mut() {
+            list.sort_by(|a, b| self.elements[*a].id.cmp(&self.elements[*b].id));
+        }
+        // Depth first without recursion: a text typed character by character is a tree as
+        // deep as it is long.
+        let mut order = Vec::with_capacity(self.elements.len());
+        let mut stack: Vec<usize> = children.get(&ElementId::Head).cloned().unwrap_or_default();
+        while let Some(i) = stack.pop() {
+            order.push(i);
+            if let Some(list) = children.get(&ElementId::Id(self.elements[i].id.clone())) {
+                stack.extend(list);
+            }
+        }
+        order
+    }
+
+    /// Whether an element was in the text at the base.
+    fn at_base(&self, i: usize) -> bool {
+        let element = &self.elements[i];
+        element.author == Author::Base && !element.deleted.base
+    }
+
+    /// Writes this laptop's typing and deleting in this text into `target`, the same text in
+    /// the new chapter, whose first change is `first`.
+    fn carry_into(&mut self, doc: &mut AutoCommit, target: &ObjId, first: &[ChangeHash]) -> Result<Placed> {
+        let order = self.ordered();
+        let index: HashMap<OpId, usize> = self.elements.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
+
+        // The text at the base, here and as the new chapter copied it (the same, unless a
+        // passage was erased or this laptop lacks some of what the base holds).
+        let base: Vec<usize> = order.iter().copied().filter(|&i| self.at_base(i)).collect();
+        let base_text: String = base.iter().filter_map(|&i| self.elements[i].character.as_deref()).collect();
+        let copied: Vec<ObjId> = doc.list_range_at(target, .., first).map(|item| item.id()).collect();
+        let copied_text = if copied.is_empty() { String::new() } else { doc.text_at(target, first)? };
+        let copy_of = align(&base_text, &copied_text)?;
+        // Where each of those characters is in the new chapter now, if it still is.
+        let now: Vec<(ObjId, usize)> = doc.list_range(target, ..).map(|item| (item.id(), item.index)).collect();
+        let position: HashMap<&ObjId, usize> = now.iter().enumerate().map(|(n, (id, _))| (id, n)).collect();
+        let mut in_new: HashMap<usize, Option<usize>> = HashMap::new();
+        let mut copied_at: HashSet<usize> = HashSet::new();
+        let mut b = 0;
+        for &i in &base {
+            if self.elements[i].character.is_none() {
+                continue;
+            }
+            let copy = copy_of.get(b).copied().flatten();
+            if copy.is_some() {
+                copied_at.insert(i);
+            }
+            in_new.insert(i, copy.and_then(|c| position.get(&copied[c]).copied()));
+            b += 1;
+        }
+
+        // Own characters go after the last character before them that the new chapter has.
+        let mut inserts: BTreeMap<usize, String> = BTreeMap::new();
+        let mut deletes: BTreeSet<usize> = BTreeSet::new();
+        let mut after: Option<usize> = None;
+        let mut displaced = 0;
+        for &i in &order {
+            let element = &self.elements[i];
+            if let Some(&found) = in_new.get(&i) {
+                if let Some(n) = found {
+                    if element.deleted.own {
+                        deletes.insert(n);
+                    }
+                    after = Some(n);
+                }
+            } else if element.author == Author::Own && !element.deleted.own {
+                let Some(character) = &element.character else { continue };
+                inserts.entry(after.map_or(0, |n| n + 1)).or_default().push_str(character);
+                if self.typed_after_what_is_missing(i, &index, &copied_at) {
+                    displaced += 1;
+                }
+            }
+        }
+
+        let changed = !inserts.is_empty() || !deletes.is_empty();
+        let length = doc.length(target);
+        let start = |n: usize| now.get(n).map_or(length, |(_, at)| *at);
+        let places: BTreeSet<usize> = inserts.keys().chain(deletes.iter()).copied().collect();
+        // From the end, so that the positions before each splice still hold.
+        for n in places.into_iter().rev() {
+            let delete = if deletes.contains(&n) { start(n + 1) - start(n) } else { 0 };
+            let insert = inserts.get(&n).map_or("", String::as_str);
+            doc.splice_text(target, start(n), delete as isize, insert)?;
+        }
+        Ok(Placed { changed, displaced })
+    }
+
+    /// Whether own element `i` was typed after a character the new chapter does not have:
+    /// another device's after the base, or one of the base it lacks (erased). Typing after
+    /// own characters deleted since counts as typing after what those followed.
+    fn typed_after_what_is_missing(&self, i: usize, index: &HashMap<OpId, usize>, copied: &HashSet<usize>) -> bool {
+        let mut at = &self.elements[i].after;
+        loop {
+            let Some(id) = at.as_opid() else { return false };
+            let Some(&j) = index.get(id) else { return true };
+            let element = &self.elements[j];
+            match element.author {
+                Author::Own if element.deleted.own => at = &element.after,
+                Author::Own => return false,
+                Author::Base => return self.at_base(j) && !copied.contains(&j),
+                Author::Other => return true,
+            }
+        }
+    }
+}
+
+/// For each character of `was`, where it is in `now` (`None` where it is not): the two are the
+/// same text but for passages cut out or added, aligned by Automerge's own text diff.
+fn align(was: &str, now: &str) -> Result<Vec<Option<usize>>> {
+    if was == now {
+        return Ok((0..was.chars().count()).map(Some).collect());
+    }
+    let mut scratch = AutoCommit::new_with_encoding(TextEncoding::UnicodeCodePoint);
+    let text = scratch.put_object(ROOT, "text", ObjType::Text)?;
+    scratch.splice_text(&text, 0, 0, was)?;
+    let before = scratch.get_heads();
+    scratch.update_text(&text, now)?;
+    let after = scratch.get_heads();
+    // What sits at each place of the text as the patches go: a character of `was`, or new.
+    let mut from: Vec<Option<usize>> = (0..was.chars().count()).map(Some).collect();
+    for patch in scratch.diff(&before, &after) {
+        match patch.action {
+            PatchAction::SpliceText { index, value, .. } => {
+                let added = value.make_string().chars().count();
+                from.splice(index..index, std::iter::repeat_n(None, added));
+            }
+            PatchAction::DeleteSeq { index, length } => {
+                from.drain(index..index + length);
+            }
+            _ => {}
+        }
+    }
+    let mut to = vec![None; was.chars().count()];
+    for (at, came) in from.iter().enumerate() {
+        if let Some(was_at) = came {
+            to[*was_at] = Some(at);
+        }
+    }
+    Ok(to)
+}
+
+/// The map keys from the root down to `obj` in `doc`, if it is reached through maps only.
+fn path_of(doc: &AutoCommit, obj: &ObjectId) -> Option<Vec<String>> {
+    let ObjectId::Id(id) = obj else { return Some(Vec::new()) };
+    let obj = doc.import_obj(&id.to_string()).ok()?;
+    doc.parents(&obj)
+        .ok()?
+        .path()
+        .into_iter()
         .map(|(_, prop)| match prop {
-            Prop::Map(key) => key.clone(),
-            Prop::Seq(index) => index.to_string(),
+            Prop::Map(key) => Some(key),
+            Prop::Seq(_) => None,
         })
         .collect()
 }
@@ -162,120 +458,68 @@ fn resolve(doc: &AutoCommit, keys: &[String]) -> Option<ObjId> {
     Some(at)
 }
 
-/// `was` edited into `mine` on one side and into `theirs` on the other, merged line by line as
-/// Automerge merges two laptops' concurrent typing. Line by line, because `theirs` may lack
-/// lines of `was` that simply have not reached the new chapter yet: merged character by
-/// character, the edit would be aligned with look-alike characters of other lines ("regel "),
-/// and cutting those would cut into the carried text.
-fn merge_three_ways(was: &str, mine: &str, theirs: &str) -> Result<String> {
-    let mut lines = Lines::default();
-    let tokens = (lines.tokens(was), lines.tokens(mine), lines.tokens(theirs));
-    let (Some(was_tokens), Some(my_tokens), Some(their_tokens)) = tokens else {
-        // More distinct lines than there are private characters: an edit, not a merge.
-        return Ok(theirs.to_string());
-    };
-    let merged = lines.text(&merge_characters(&was_tokens, &my_tokens, &their_tokens)?);
-    // Every line was given its line break for the merge; the text keeps its own ending.
-    let ending = if theirs.is_empty() { mine } else { theirs };
-    Ok(match ending.ends_with('\n') {
-        true => merged,
-        false => merged.strip_suffix('\n').map(str::to_string).unwrap_or(merged),
-    })
-}
-
-/// Each distinct line as one character of Unicode's private use areas, so that a character
-/// merge is a line merge.
-#[derive(Default)]
-struct Lines {
-    tokens: std::collections::HashMap<String, char>,
-    lines: Vec<String>,
-}
-
-impl Lines {
-    /// Every line with its line break, the last one too: "a" and "a\n" are the same lines.
-    fn tokens(&mut self, text: &str) -> Option<String> {
-        let mut ended = text.to_string();
-        if !ended.is_empty() && !ended.ends_with('\n') {
-            ended.push('\n');
-        }
-        ended
-            .split_inclusive('\n')
-            .map(|line| match self.tokens.get(line) {
-                Some(token) => Some(*token),
-                None => {
-                    let token = private_char(self.lines.len())?;
-                    self.tokens.insert(line.to_string(), token);
-                    self.lines.push(line.to_string());
-                    Some(token)
-                }
-            })
-            .collect()
-    }
-
-    fn text(&self, tokens: &str) -> String {
-        tokens.chars().filter_map(|token| self.index(token)).map(|i| self.lines[i].as_str()).collect()
-    }
-
-    fn index(&self, token: char) -> Option<usize> {
-        let code = token as usize;
-        match code {
-            0xE000..=0xF8FF => Some(code - 0xE000),
-            0xF0000..=0xFFFFD => Some(code - 0xF0000 + 0x1900),
-            _ => None,
-        }
-    }
-}
-
-/// The `n`th character of the private use areas (the basic one, then plane 15).
-fn private_char(n: usize) -> Option<char> {
-    let code = if n < 0x1900 { 0xE000 + n } else { 0xF0000 + (n - 0x1900) };
-    (code <= 0xFFFFD).then(|| char::from_u32(code as u32)).flatten()
-}
-
-/// The character merge: `was` forked, one side edited into `mine`, the other into `theirs`.
-fn merge_characters(was: &str, mine: &str, theirs: &str) -> Result<String> {
-    let mut common = AutoCommit::new();
-    let text = common.put_object(ROOT, "text", ObjType::Text)?;
-    common.splice_text(&text, 0, 0, was)?;
-    common.commit();
-    let mut theirs_fork = common.fork();
-    common.update_text(&text, mine)?;
-    theirs_fork.update_text(&text, theirs)?;
-    common.merge(&mut theirs_fork)?;
-    Ok(common.text(&text)?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
-    #[test]
-    fn lines_added_on_both_sides_both_survive_the_merge() {
-        let merged = merge_three_ways("Begin.", "Begin.\nVan mij.", "Vandaag:\nBegin.\nVan hen.").unwrap();
-        let mut lines: Vec<&str> = merged.lines().collect();
-        assert_eq!(lines.drain(..2).collect::<Vec<_>>(), ["Vandaag:", "Begin."]);
-        lines.sort();
-        assert_eq!(lines, ["Van hen.", "Van mij."]);
-        assert_eq!(merge_three_ways("", "nieuw", "").unwrap(), "nieuw");
+    /// Every operation on `text` in `doc`, all counted as the base's.
+    fn history(doc: &mut AutoCommit, text: &ObjId) -> TextHistory {
+        let ObjId::Id(counter, actor, _) = text else { panic!("a text, not the root") };
+        let obj = ObjectId::Id(OpId(*counter, actor.clone()));
+        let mut history = TextHistory::default();
+        for change in doc.get_changes(&[]) {
+            for (id, op) in ops_of(&change).filter(|(_, op)| op.obj == obj) {
+                history.add(id, op, Author::Base);
+            }
+        }
+        history
     }
 
-    /// A line of `was` that the other side does not hold yet must not pull the carried lines
-    /// apart: merged by character, "regel " would be matched across lines and cut.
+    fn visible(history: &mut TextHistory) -> String {
+        let order = history.ordered();
+        order
+            .into_iter()
+            .filter(|&i| !history.elements[i].deleted.base)
+            .filter_map(|i| history.elements[i].character.clone())
+            .collect()
+    }
+
+    /// The order rebuilt from the operations is Automerge's: three laptops typing and deleting
+    /// at random, merging now and then, read back both ways.
     #[test]
-    fn lines_the_other_side_lacks_do_not_cut_into_the_carried_ones() {
-        let was = "regel 1 van laptop 2";
-        let mine = "regel 0 van laptop 1\nregel 1 van laptop 2\nregel 4 van laptop 1";
-        let merged = merge_three_ways(was, mine, "").unwrap();
-        assert_eq!(merged, "regel 0 van laptop 1\nregel 4 van laptop 1");
-        assert_eq!(merge_three_ways("a\nb", "a\nb\n", "a\nb").unwrap(), "a\nb");
+    fn the_rebuilt_order_of_a_text_is_automerges() {
+        let edits = prop::collection::vec((0usize..3, 0usize..100, 0usize..3, "[a-zé ]{0,4}", prop::bool::ANY), 1..40);
+        proptest!(ProptestConfig::with_cases(200), |(edits in edits)| {
+            let mut first = AutoCommit::new();
+            let text = first.put_object(ROOT, "text", ObjType::Text).unwrap();
+            first.splice_text(&text, 0, 0, "begin").unwrap();
+            first.commit();
+            let mut laptops = vec![first.fork(), first.fork(), first];
+            for (at, pos, delete, insert, sync) in edits {
+                let laptop = &mut laptops[at];
+                let len = laptop.length(&text);
+                let pos = pos % (len + 1);
+                let delete = delete.min(len - pos) as isize;
+                laptop.splice_text(&text, pos, delete, &insert).unwrap();
+                laptop.commit();
+                if sync {
+                    let mut other = laptops[(at + 1) % 3].fork();
+                    laptops[at].merge(&mut other).unwrap();
+                }
+            }
+            let (mut all, mut rest) = (laptops.pop().unwrap(), laptops);
+            for laptop in &mut rest {
+                all.merge(laptop).unwrap();
+            }
+            prop_assert_eq!(visible(&mut history(&mut all, &text)), all.text(&text).unwrap());
+        });
     }
 
     #[test]
-    fn every_line_has_its_own_private_character() {
-        let mut lines = Lines::default();
-        let text: String = (0..8000).map(|n| format!("regel {n}\n")).collect();
-        let tokens = lines.tokens(&text).unwrap();
-        assert_eq!(lines.text(&tokens), text);
-        assert_eq!(private_char(0x1900), Some('\u{F0000}'));
+    fn passages_cut_out_or_added_are_aligned_around() {
+        assert_eq!(align("abc", "abc").unwrap(), [Some(0), Some(1), Some(2)]);
+        assert_eq!(align("één geheim twee", "één twee").unwrap()[..5], [Some(0), Some(1), Some(2), Some(3), None]);
+        assert_eq!(align("ab", "xaby").unwrap(), [Some(1), Some(2)]);
     }
 }

@@ -1,7 +1,12 @@
-//! Random meetings of three laptops, each with its real store on disk, while the coordinator
-//! begins a new chapter at a random moment: laptops write offline, sync in random pairs
-//! (taking the new chapter from whoever has it), and once everyone has met everyone, all are
-//! on the same chapter with the same network, and no line anyone wrote is lost.
+//! Random meetings of four laptops, each with its real store on disk, while the coordinator
+//! removes one member and begins a new chapter at a random moment: laptops type at random
+//! places in the same notes (into each other's words too), offline, and sync in random pairs
+//! (taking the new chapter from whoever has it). The removed member's laptop never learns of
+//! it and keeps typing and syncing with whoever is still in the old chapter. Once the others
+//! have met each other, all are on the same chapter with the same network; every character a
+//! current member typed is in it exactly once, in the order its laptop had it before it
+//! switched; and of the removed member's characters only those the new chapter began with.
+//! Every device types its own alphabet, so each character's author is known.
 //!
 //! One new chapter per run: a laptop two chapters behind needs a member who made the step from
 //! its chapter (see docs/chapters.md), which a random run cannot promise.
@@ -10,7 +15,7 @@ use std::collections::BTreeMap;
 
 use iroh::SecretKey;
 use kring_model::automerge::AutoCommit;
-use kring_model::{CarriedOver, MemberId, Network, NetworkDetails, Profile, Role, SessionId, TextField};
+use kring_model::{CarriedOver, MemberId, Network, NetworkDetails, Profile, Role, TextField};
 use kring_node::OpenNetwork;
 use kring_node::chapters;
 use kring_store::DataDir;
@@ -24,6 +29,11 @@ struct Laptop {
     open: Option<OpenNetwork>,
     device: String,
     states: BTreeMap<String, Vec<u8>>,
+    /// The characters this laptop types, and the notes it types them in.
+    alphabet: &'static str,
+    notes: TextField,
+    /// Its own characters in the notes, in order, as it had them just before it switched.
+    before_switch: Option<String>,
 }
 
 impl Laptop {
@@ -70,6 +80,9 @@ impl Library for Laptop {
 
     fn take_next_chapter(&mut self, _network: &str, _from: &str, next: NextChapter) -> Result<CarriedOver, String> {
         let device = self.device.clone();
+        let field = self.notes.clone();
+        let notes = self.open().network.text(&field).unwrap();
+        self.before_switch = Some(notes.chars().filter(|c| self.alphabet.contains(*c)).collect());
         let checked = chapters::check(self.open(), next, &device).map_err(|e| e.to_string())?;
         let open = self.open.take().expect("open");
         let (switched, carried) = chapters::take(open, checked, &device).map_err(|e| e.to_string())?;
@@ -79,15 +92,21 @@ impl Library for Laptop {
     }
 }
 
-/// Anna (coordinator) and two members, each holding the network with one meeting.
-fn three_laptops() -> (Vec<Laptop>, SessionId, MemberId) {
-    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+/// What each laptop types: Anna (coordinator), Bram, Cor, and Dirk, whom Anna removes.
+const ALPHABETS: [&str; 4] = ["abcd", "абвг", "αβγδ", "ᚠᚢᚦᚨ"];
+const DIRK: usize = 3;
+
+/// Anna (coordinator) and three members, each holding the network with one meeting whose notes
+/// begin with characters nobody types.
+fn four_laptops() -> (Vec<Laptop>, TextField, MemberId) {
+    let dirs: Vec<_> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
     let datas: Vec<DataDir> = dirs.iter().map(|d| DataDir::open(d.path()).unwrap()).collect();
     let devices: Vec<String> = datas.iter().map(DataDir::device_id).collect();
     let details = NetworkDetails { name: "PLG Lezen".into(), ..Default::default() };
     let (mut network, anna) = Network::create(&details, &Profile::new("Anna"), &devices[0]).unwrap();
-    for (name, device) in ["Bram", "Cor"].iter().zip(&devices[1..]) {
-        network.add_member(&anna, &Profile::new(*name), Role::Member, Some(device)).unwrap();
+    let mut dirk = None;
+    for (name, device) in ["Bram", "Cor", "Dirk"].iter().zip(&devices[1..]) {
+        dirk = Some(network.add_member(&anna, &Profile::new(*name), Role::Member, Some(device)).unwrap());
     }
     let session = network
         .add_session(
@@ -100,18 +119,31 @@ fn three_laptops() -> (Vec<Laptop>, SessionId, MemberId) {
             },
         )
         .unwrap();
+    let notes = TextField::Notes(session);
+    network.append_text(&anna, &notes, "0.").unwrap();
     let signatures = kring_sync::signed::sign_whole_as(network.doc_mut(), &[datas[0].device_key().clone()]);
     let laptops = dirs
         .into_iter()
         .zip(datas)
-        .map(|(dir, data)| {
+        .zip(ALPHABETS)
+        .map(|((dir, data), alphabet)| {
             let mut open = OpenNetwork::create(&data, network.fork()).unwrap();
             open.signatures.add(&signatures);
             let device = data.device_id();
-            Laptop { _dir: dir, data, open: Some(open), device, states: BTreeMap::new() }
+            let states = BTreeMap::new();
+            Laptop {
+                _dir: dir,
+                data,
+                open: Some(open),
+                device,
+                states,
+                alphabet,
+                notes: notes.clone(),
+                before_switch: None,
+            }
         })
         .collect();
-    (laptops, session, anna)
+    (laptops, notes, dirk.unwrap())
 }
 
 /// Laptops `a` and `b` meet and sync until neither has anything to say; `a` dials.
@@ -157,49 +189,81 @@ fn deliver(connection: &mut PeerConnection, message: Message, laptop: &mut Lapto
 
 #[derive(Debug, Clone)]
 enum Step {
-    Write(usize),
+    /// A laptop types a word of its alphabet (letters by index) at a place in the notes.
+    Type(usize, usize, Vec<usize>),
     Meet(usize, usize),
     NewChapter,
 }
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        4 => (0usize..3).prop_map(Step::Write),
-        3 => (0usize..3, 0usize..3).prop_filter("two laptops", |(a, b)| a != b).prop_map(|(a, b)| Step::Meet(a, b)),
+        4 => (0usize..4, 0usize..1000, prop::collection::vec(0usize..4, 1..4)).prop_map(|(at, place, word)| Step::Type(at, place, word)),
+        3 => (0usize..4, 0usize..4).prop_filter("two laptops", |(a, b)| a != b).prop_map(|(a, b)| Step::Meet(a, b)),
         1 => Just(Step::NewChapter),
     ]
 }
 
+/// Anna removes Dirk and begins the new chapter; says how often each character is in the
+/// notes it begins with.
+fn remove_and_begin(laptops: &mut [Laptop], notes: &TextField, dirk: &MemberId) -> BTreeMap<char, usize> {
+    let device = laptops[0].device.clone();
+    laptops[0].open().edit(&device, |network, me| network.remove_member(me, dirk)).unwrap();
+    let key = laptops[0].key();
+    let open = laptops[0].open.take().unwrap();
+    laptops[0].open = Some(chapters::start(open, &key, &[], false).unwrap());
+    laptops[0].states.clear();
+    counts(&laptops[0].open().network.text(notes).unwrap())
+}
+
+fn counts(text: &str) -> BTreeMap<char, usize> {
+    let mut counts = BTreeMap::new();
+    for c in text.chars() {
+        *counts.entry(c).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// Whether `part`'s characters appear in `whole` in the same order.
+fn in_order(part: &str, whole: &str) -> bool {
+    let mut rest = whole.chars();
+    part.chars().all(|c| rest.any(|w| w == c))
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(48))]
 
     #[test]
-    fn no_line_anyone_wrote_is_lost_across_a_new_chapter(steps in prop::collection::vec(step(), 1..24)) {
-        let (mut laptops, session, _) = three_laptops();
+    fn no_character_is_lost_and_none_of_a_removed_members_comes_in_across_a_new_chapter(
+        steps in prop::collection::vec(step(), 1..28),
+    ) {
+        let (mut laptops, notes, dirk) = four_laptops();
         let network = laptops[0].open().network.id().to_string();
-        let notes = TextField::Notes(session);
-        let mut written = Vec::new();
-        let mut begun = false;
-        for (n, step) in steps.into_iter().enumerate() {
+        let mut typed: BTreeMap<char, usize> = BTreeMap::new();
+        let mut begun = None;
+        for step in steps {
             match step {
-                Step::Write(at) => {
-                    let line = format!("regel {n} van laptop {at}");
+                Step::Type(at, place, word) => {
+                    let word: String = word.iter().map(|&i| ALPHABETS[at].chars().nth(i).unwrap()).collect();
                     let device = laptops[at].device.clone();
-                    laptops[at].open().edit(&device, |network, me| network.append_text(me, &notes, &line)).unwrap();
-                    written.push(line);
+                    let len = laptops[at].open().network.text(&notes).unwrap().chars().count();
+                    laptops[at]
+                        .open()
+                        .edit(&device, |network, me| network.splice_text(me, &notes, place % (len + 1), 0, &word))
+                        .unwrap();
+                    for c in word.chars() {
+                        *typed.entry(c).or_insert(0) += 1;
+                    }
                 }
                 Step::Meet(a, b) => meet(&mut laptops, a, b, &network),
-                Step::NewChapter if !begun => {
-                    begun = true;
-                    let key = laptops[0].key();
-                    let open = laptops[0].open.take().unwrap();
-                    laptops[0].open = Some(chapters::start(open, &key, &[], false).unwrap());
-                    laptops[0].states.clear();
-                }
+                Step::NewChapter if begun.is_none() => begun = Some(remove_and_begin(&mut laptops, &notes, &dirk)),
                 Step::NewChapter => {}
             }
         }
-        // Everyone meets everyone, twice over.
+        let begun = match begun {
+            Some(begun) => begun,
+            None => remove_and_begin(&mut laptops, &notes, &dirk),
+        };
+        // Everyone still in the network meets everyone, twice over.
         for _ in 0..2 {
             for (a, b) in [(0, 1), (1, 2), (2, 0), (1, 0), (2, 1), (0, 2)] {
                 meet(&mut laptops, a, b, &network);
@@ -207,12 +271,24 @@ proptest! {
         }
         let chapter = laptops[0].open().network.chapter_id();
         let text = laptops[0].open().network.text(&notes).unwrap();
-        for laptop in &mut laptops {
+        for laptop in &mut laptops[..DIRK] {
             prop_assert_eq!(laptop.open().network.chapter_id(), chapter.clone());
             prop_assert_eq!(laptop.open().network.text(&notes).unwrap(), text.clone());
         }
-        for line in &written {
-            prop_assert!(text.contains(line.as_str()), "lost: {} in {:?}", line, text);
+        let now = counts(&text);
+        for (at, alphabet) in ALPHABETS.iter().enumerate() {
+            for c in alphabet.chars() {
+                let expected = match at {
+                    DIRK => begun.get(&c),
+                    _ => typed.get(&c),
+                };
+                prop_assert_eq!(now.get(&c), expected, "{} of laptop {} in {:?}", c, at, text);
+            }
+        }
+        for laptop in &laptops[..DIRK] {
+            if let Some(own) = &laptop.before_switch {
+                prop_assert!(in_order(own, &text), "{:?} is no longer in order in {:?}", own, text);
+            }
         }
     }
 }
