@@ -122,6 +122,7 @@ pub fn carry_over(open: &mut OpenNetwork, checked: &mut Checked, device: &str) -
         carried.left_out += carried.values + carried.texts;
         carried.values = 0;
         carried.texts = 0;
+        carried.displaced = 0;
     }
     if carried.changes > 0 {
         tracing::info!(?carried, "offline work carried into the new chapter");

@@ -103,6 +103,9 @@ pub enum NodeEvent {
         /// in the new one, and those that were not (their record was erased).
         carried_over: usize,
         left_out: usize,
+        /// Characters typed offline inside text the new chapter lacks: kept, placed after the
+        /// nearest character it has.
+        displaced: usize,
     },
     /// The device holds the network in another chapter, and neither side could show the way
     /// from the other's: nothing was synced with it.
@@ -166,9 +169,9 @@ impl NodeEvent {
             }
             NodeEvent::Error { message } => NodeEvent::Error { message: reason(message) },
             NodeEvent::Internet { reachable } => NodeEvent::Internet { reachable },
-            NodeEvent::ChapterSwitched { network, number, endpoint, carried_over, left_out } => {
+            NodeEvent::ChapterSwitched { network, number, endpoint, carried_over, left_out, displaced } => {
                 let (network, endpoint) = (id(network), endpoint.map(id));
-                NodeEvent::ChapterSwitched { network, number, endpoint, carried_over, left_out }
+                NodeEvent::ChapterSwitched { network, number, endpoint, carried_over, left_out, displaced }
             }
             NodeEvent::OtherChapter { network, endpoint } => {
                 NodeEvent::OtherChapter { network: id(network), endpoint: id(endpoint) }

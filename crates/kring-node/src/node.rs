@@ -345,6 +345,7 @@ impl Node {
             endpoint: None,
             carried_over: 0,
             left_out: 0,
+            displaced: 0,
         });
         self.local_edit(network);
         Ok(chapter)

@@ -406,6 +406,7 @@ impl Driver {
                         endpoint: Some(self.remote.clone()),
                         carried_over: carried.texts + carried.values,
                         left_out: carried.left_out,
+                        displaced: carried.displaced,
                     });
                 }
                 Event::PeerChapter { network, chapter } => {

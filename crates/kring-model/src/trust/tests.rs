@@ -266,7 +266,7 @@ fn every_plain_slot_admits_what_the_table_allows_and_refuses_the_rest() {
                 if later[at] != fresh && has(&f.doc, &parent) {
                     let again = written(&f.doc, &writer.1.device, |doc| {
                         let kind = if slot.shape == Shape::Text { ObjType::Text } else { ObjType::Map };
-                        doc.put_object(&obj(doc, &parent), later.last().unwrap().as_str(), kind).unwrap();
+                        doc.put_object(obj(doc, &parent), later.last().unwrap().as_str(), kind).unwrap();
                     })
                     .unwrap();
                     assert!(verdict(&f.doc, &again).is_err(), "rule {}: {later:?} made again", slot.rule);

@@ -61,6 +61,8 @@ pub struct Switched {
     /// because their record was erased.
     pub carried_over: usize,
     pub left_out: usize,
+    /// Characters typed inside text the new chapter lacks, placed at the nearest spot.
+    pub displaced: usize,
 }
 
 /// Whose laptop sent a change Kring refused, and what it tried: for the interface to say in
@@ -143,13 +145,14 @@ impl SyncStatus {
                 None
             }
             NodeEvent::MemberJoined { network, .. } => Some(network.clone()),
-            NodeEvent::ChapterSwitched { network, number, endpoint, carried_over, left_out } => {
+            NodeEvent::ChapterSwitched { network, number, endpoint, carried_over, left_out, displaced } => {
                 if endpoint.is_some() {
                     self.switched = Some(Switched {
                         network: network.clone(),
                         number: *number,
                         carried_over: *carried_over,
                         left_out: *left_out,
+                        displaced: *displaced,
                     });
                 }
                 Some(network.clone())

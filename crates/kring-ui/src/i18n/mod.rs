@@ -111,7 +111,8 @@ texts! {
     ChapterBegun => "Het netwerk gaat verder in hoofdstuk", "The network continues in chapter";
     SwitchedToChapter => "Deze laptop is overgestapt naar hoofdstuk", "This laptop switched to chapter";
     CarriedOverWork => "offline geschreven onderdelen meegenomen", "parts written offline carried over";
-    LeftOutWork => "niet meegenomen, omdat het gewist is", "not carried over, because it was erased";
+    LeftOutWork => "niet meegenomen, omdat het gewist is of niet van deze laptop kwam", "not carried over, because it was erased or was not this laptop's";
+    DisplacedWork => "getypte tekens stonden in tekst die er niet meer is en staan nu op de dichtstbijzijnde plek", "typed characters stood in text that is gone and now stand at the nearest place";
     EraseForEveryone => "Voor iedereen wissen…", "Erase for everyone…";
     EraseWarning => "Dit wordt voor iedereen gewist, ook uit de geschiedenis op elke laptop: het netwerk gaat verder in een nieuw hoofdstuk zonder. Dit kan niet ongedaan worden gemaakt.", "This is erased for everyone, from the history on every laptop too: the network continues in a new chapter without it. This cannot be undone.";
     YesErase => "Ja, voor iedereen wissen", "Yes, erase for everyone";

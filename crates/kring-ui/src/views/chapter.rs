@@ -94,5 +94,8 @@ pub fn switched_line(state: &AppState) -> Option<String> {
     if switched.left_out > 0 {
         line.push_str(&format!(" {} {}.", switched.left_out, tr(l, Text::LeftOutWork)));
     }
+    if switched.displaced > 0 {
+        line.push_str(&format!(" {} {}.", switched.displaced, tr(l, Text::DisplacedWork)));
+    }
     Some(line)
 }
