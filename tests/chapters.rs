@@ -151,6 +151,48 @@ fn a_member_removed_with_a_new_chapter_gets_nothing_and_their_offline_writing_re
     }
 }
 
+/// The review's case: the removed member's sentence reaches a colleague still in the old
+/// chapter, who types into that very line (between its characters too) before switching. What
+/// the colleague carries over is their own typing, and nothing of the removed member's.
+#[test]
+fn a_removed_members_sentence_stays_out_where_a_colleague_typed_into_it() {
+    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (anna, bram, mark) = (dirs[0].path(), dirs[1].path(), dirs[2].path());
+    let (network, ids) = network_of(anna, &[(bram, "Bram"), (mark, "Mark")]);
+    let session =
+        id(&ok(anna, &["session", "add", "--title", "PLG 6", "--kind", "plg", "--date", "2026-12-01"]), "session");
+    sync_with(anna, bram);
+    sync_with(anna, mark);
+    ok(anna, &["member", "remove", "--member", &ids[1], "--new-chapter"]);
+
+    let marker = "MARKZIN";
+    ok(mark, &["session", "notes", "--session", &session, "--append", marker]);
+    sync_with(mark, bram);
+    // Bram, still in the old chapter, types at the end of Mark's line and inside it.
+    {
+        let store = kring_store::DataDir::open(bram).unwrap();
+        let (mut open, _) = kring_node::OpenNetwork::open(&store, &network).unwrap();
+        let notes = kring_model::TextField::Notes(kring_model::SessionId::new(session.clone()));
+        let me = kring_model::MemberId::new(ids[0].clone());
+        let text = open.network.text(&notes).unwrap();
+        let at = text.chars().count();
+        open.network.splice_text(&me, &notes, at, 0, " bram-eind").unwrap();
+        let inside = text.find("ZIN").map(|byte| text[..byte].chars().count()).unwrap();
+        open.network.splice_text(&me, &notes, inside, 0, "bram-midden").unwrap();
+        open.persist().unwrap();
+    }
+    sync_with(anna, bram);
+    assert_eq!(chapter_of(bram), 2);
+
+    for (data, who) in [(anna, "Anna"), (bram, "Bram")] {
+        let notes = ok(data, &["show"])["sessions"][0]["notes"].as_str().unwrap().to_string();
+        assert!(notes.contains("bram-eind") && notes.contains("bram-midden"), "{who} keeps Bram's typing: {notes}");
+        let marks: String = notes.chars().filter(|c| "MARKZIN".contains(*c) && c.is_uppercase()).collect();
+        assert!(marks.is_empty(), "{who} holds Mark's letters: {notes}");
+        assert!(!history_mentions(data, &network, marker), "{who}'s history holds Mark's sentence");
+    }
+}
+
 /// `kring chapter new` killed (SIGKILL) at random moments: the next start finds the laptop on
 /// the old chapter or the new one, never on neither, with every meeting there, and nothing of
 /// the switch left lying around.
