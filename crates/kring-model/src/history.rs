@@ -433,8 +433,9 @@ mod tests {
         let notes = TextField::Notes(f.session.clone());
         f.network.update_text(&f.anna, &notes, "Begin.").unwrap();
         // Another program writes with Bram's device key and no note.
-        let bram_device = "b2".repeat(32);
-        f.network.add_device(&f.bram, &f.bram, &bram_device).unwrap();
+        let bram_key = crate::trust::key::SigningKey::from_bytes(&[0xb2; 32]);
+        let bram_device = crate::trust::DeviceKey::device_id(&bram_key);
+        f.network.add_device(&f.bram, &f.bram, &bram_key).unwrap();
         let obj = f.network.text_object(&notes).unwrap();
         let doc = f.network.doc_mut();
         doc.set_actor(crate::trust::actor_for_device(&bram_device));
