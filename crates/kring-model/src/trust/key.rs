@@ -33,20 +33,11 @@ impl DeviceKey for SigningKey {
 
 /// A device id alone proves nothing. Only for made-up ids ("device-anna") in tests of the
 /// model, whose changes no laptop accepts from a peer anyway: the model refuses a real key's id
-/// without its proof.
+/// without its proof. (Not for `String`, so that a node's `&data.device_id()` does not compile
+/// where its key is meant.)
 impl DeviceKey for str {
     fn device_id(&self) -> DeviceId {
         self.to_string()
-    }
-
-    fn prove(&self, _: &str, _: &str) -> Vec<u8> {
-        Vec::new()
-    }
-}
-
-impl DeviceKey for String {
-    fn device_id(&self) -> DeviceId {
-        self.clone()
     }
 
     fn prove(&self, _: &str, _: &str) -> Vec<u8> {

@@ -38,7 +38,7 @@ pub fn network_with_members(extra: usize) -> Fixture {
     let members = (0..extra)
         .map(|i| {
             let profile = Profile::new(format!("Member {i}"));
-            network.add_member(&coordinator, &profile, Role::Member, Some(&format!("device-{i}"))).unwrap()
+            network.add_member(&coordinator, &profile, Role::Member, Some(format!("device-{i}").as_str())).unwrap()
         })
         .collect();
     Fixture { network, coordinator, members }
