@@ -117,10 +117,10 @@ mod tests {
     fn two_laptops() -> (SecretKey, SecretKey, Network, MemberId) {
         let (anna_key, bram_key) = (SecretKey::from_bytes(&[1; 32]), SecretKey::from_bytes(&[2; 32]));
         let details = NetworkDetails { name: "PLG Jeugdzorg".into(), ..Default::default() };
-        let (mut network, anna) =
-            Network::create(&details, &Profile::new("Anna"), &anna_key.public().to_string()).unwrap();
+        let (mut network, anna) = Network::create(&details, &Profile::new("Anna"), anna_key.as_signing_key()).unwrap();
         let bram_device = bram_key.public().to_string();
-        let bram = network.add_member(&anna, &Profile::new("Bram"), Role::Member, Some(&bram_device)).unwrap();
+        let bram =
+            network.add_member(&anna, &Profile::new("Bram"), Role::Member, Some(bram_key.as_signing_key())).unwrap();
         let mut at_bram = network.fork();
         at_bram.set_device(&bram_device);
         (anna_key, bram_key, at_bram, bram)

@@ -83,11 +83,13 @@ impl Library for Laptop {
 fn three_laptops() -> (Vec<Laptop>, SessionId, MemberId) {
     let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
     let datas: Vec<DataDir> = dirs.iter().map(|d| DataDir::open(d.path()).unwrap()).collect();
-    let devices: Vec<String> = datas.iter().map(DataDir::device_id).collect();
     let details = NetworkDetails { name: "PLG Lezen".into(), ..Default::default() };
-    let (mut network, anna) = Network::create(&details, &Profile::new("Anna"), &devices[0]).unwrap();
-    for (name, device) in ["Bram", "Cor"].iter().zip(&devices[1..]) {
-        network.add_member(&anna, &Profile::new(*name), Role::Member, Some(device)).unwrap();
+    let (mut network, anna) =
+        Network::create(&details, &Profile::new("Anna"), datas[0].device_key().as_signing_key()).unwrap();
+    for (name, data) in ["Bram", "Cor"].iter().zip(&datas[1..]) {
+        network
+            .add_member(&anna, &Profile::new(*name), Role::Member, Some(data.device_key().as_signing_key()))
+            .unwrap();
     }
     let session = network
         .add_session(
