@@ -136,7 +136,7 @@ mod tests {
     #[test]
     fn both_syncs_bring_two_diverged_copies_together() {
         let (key_a, key_b) = (SecretKey::from_bytes(&[1; 32]), SecretKey::from_bytes(&[2; 32]));
-        let (device_a, device_b) = (key_a.public().to_string(), key_b.public().to_string());
+        let device_b = key_b.public().to_string();
         let details = NetworkDetails { name: "PLG".into(), ..Default::default() };
         let (mut a, anna) = Network::create(&details, &Profile::new("Anna"), key_a.as_signing_key()).unwrap();
         let bram = a.add_member(&anna, &Profile::new("Bram"), Role::Member, Some(key_b.as_signing_key())).unwrap();

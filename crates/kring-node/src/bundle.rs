@@ -28,7 +28,9 @@ pub struct MergeRefused {
 pub fn readers(network: &Network, this_laptop: PublicKey) -> kring_model::Result<Vec<PublicKey>> {
     let mut readers = vec![this_laptop];
     for member in network.members()?.into_values().filter(|member| member.is_current()) {
-        for device in member.devices.keys() {
+        // Only devices that belong to a current member: not one a removed member's record lists too.
+        let theirs = |device: &&String| network.member_for_device(device).ok().flatten().as_ref() == Some(&member.id);
+        for device in member.devices.keys().filter(theirs) {
             // A device id that is no key (made up by a modified client) cannot read anything.
             let key = kring_model::trust::actor::key_bytes(device).and_then(|b| PublicKey::from_bytes(&b).ok());
             if let Some(key) = key.filter(|key| !readers.contains(key)) {
