@@ -18,7 +18,7 @@ fn main() {
     let data = DataDir::open(dir.path()).expect("data directory");
     let founder = Profile::new("Anna de Vries");
     let details = NetworkDetails { name: "PLG Rekenen Leiden".into(), ..Default::default() };
-    let (mut network, me) = Network::create(&details, &founder, &data.device_id()).unwrap();
+    let (mut network, me) = Network::create(&details, &founder, data.device_key().as_signing_key()).unwrap();
     let id = network.id().to_string();
     let mut store = data.create_network(&id, network.doc_mut()).unwrap();
 

@@ -12,7 +12,8 @@ pub fn run(command: NetworkCommand, data: &DataDir) -> Result<Value> {
     match command {
         NetworkCommand::Create { name, me, profile } => {
             let details = NetworkDetails { name, ..NetworkDetails::default() };
-            let (network, member) = Network::create(&details, &profile_of(&me, &profile)?, &data.device_id())?;
+            let (network, member) =
+                Network::create(&details, &profile_of(&me, &profile)?, data.device_key().as_signing_key())?;
             let mut local = LocalNetwork::create(data, network)?;
             local.save()?;
             Ok(json!({ "network": local.open.network.id(), "member": member }))

@@ -26,7 +26,7 @@ pub fn network_json(snapshot: &NetworkSnapshot) -> Value {
             json!({
                 "id": m.id, "name": m.name, "perspective": m.perspective, "organisation": m.organisation,
                 "role": m.role, "devices": m.devices.keys().collect::<Vec<_>>(),
-                "joined_at": m.joined_at, "removed": m.removed_at.is_some(),
+                "proven_devices": m.proven, "joined_at": m.joined_at, "removed": m.removed_at.is_some(),
             })
         })
         .collect();

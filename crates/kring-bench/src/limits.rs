@@ -136,10 +136,10 @@ mod tests {
     #[test]
     fn both_syncs_bring_two_diverged_copies_together() {
         let (key_a, key_b) = (SecretKey::from_bytes(&[1; 32]), SecretKey::from_bytes(&[2; 32]));
-        let (device_a, device_b) = (key_a.public().to_string(), key_b.public().to_string());
+        let device_b = key_b.public().to_string();
         let details = NetworkDetails { name: "PLG".into(), ..Default::default() };
-        let (mut a, anna) = Network::create(&details, &Profile::new("Anna"), &device_a).unwrap();
-        let bram = a.add_member(&anna, &Profile::new("Bram"), Role::Member, Some(&device_b)).unwrap();
+        let (mut a, anna) = Network::create(&details, &Profile::new("Anna"), key_a.as_signing_key()).unwrap();
+        let bram = a.add_member(&anna, &Profile::new("Bram"), Role::Member, Some(key_b.as_signing_key())).unwrap();
         let mut b = a.fork();
         b.set_device(&device_b);
         // Bram's laptop got the network from Anna's, with her signature on it.

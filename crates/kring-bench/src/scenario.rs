@@ -76,7 +76,7 @@ pub fn generate(scale: Scale, founder_key: &SecretKey) -> Scenario {
     let details = NetworkDetails { name: "Drukke PLG".into(), ..Default::default() };
     let founder_device = founder_key.public().to_string();
     let (mut network, founder) =
-        Network::create(&details, &Profile::new("Coördinator"), &founder_device).expect("a new network");
+        Network::create(&details, &Profile::new("Coördinator"), founder_key.as_signing_key()).expect("a new network");
     let mut members = vec![founder.clone()];
     let mut keys = vec![founder_key.clone()];
     let mut actors = BTreeMap::new();
@@ -87,7 +87,8 @@ pub fn generate(scale: Scale, founder_key: &SecretKey) -> Scenario {
         seed[..8].copy_from_slice(&(i as u64).to_le_bytes());
         let key = SecretKey::from_bytes(&seed);
         let device = key.public().to_string();
-        let member = network.add_member(&founder, &profile, Role::Member, Some(&device)).expect("a member");
+        let member =
+            network.add_member(&founder, &profile, Role::Member, Some(key.as_signing_key())).expect("a member");
         actors.insert(member.clone(), kring_model::trust::actor_for_device(&device));
         members.push(member);
         keys.push(key);

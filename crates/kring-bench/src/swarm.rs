@@ -38,11 +38,17 @@ impl Swarm {
             datas.push(DataDir::open(&root.path().join(format!("peer-{i:02}")))?);
         }
         let details = NetworkDetails { name: "Regioteam".into(), ..Default::default() };
-        let (mut network, founder) = Network::create(&details, &Profile::new("Deelnemer 0"), &datas[0].device_id())?;
+        let (mut network, founder) =
+            Network::create(&details, &Profile::new("Deelnemer 0"), datas[0].device_key().as_signing_key())?;
         let mut members = vec![founder.clone()];
         for (i, data) in datas.iter().enumerate().skip(1) {
             let profile = Profile::new(format!("Deelnemer {i}"));
-            members.push(network.add_member(&founder, &profile, Role::Member, Some(&data.device_id()))?);
+            members.push(network.add_member(
+                &founder,
+                &profile,
+                Role::Member,
+                Some(data.device_key().as_signing_key()),
+            )?);
         }
         let new = NewSession {
             title: "Regiobijeenkomst".into(),

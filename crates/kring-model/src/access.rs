@@ -31,6 +31,16 @@ pub(crate) fn uint(doc: &impl ReadDoc, parent: &ObjId, key: &str) -> Option<u64>
     }
 }
 
+pub(crate) fn bytes(doc: &impl ReadDoc, parent: &ObjId, key: &str) -> Option<Vec<u8>> {
+    match doc.get(parent, key) {
+        Ok(Some((Value::Scalar(scalar), _))) => match scalar.as_ref() {
+            automerge::ScalarValue::Bytes(bytes) => Some(bytes.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 pub(crate) fn float(doc: &impl ReadDoc, parent: &ObjId, key: &str) -> Option<f64> {
     match doc.get(parent, key) {
         Ok(Some((value, _))) => value.as_f64(),

@@ -95,10 +95,11 @@ pub enum CoordinatorTask {
     OpenRound,
     CloseRound,
     NewChapter,
+    UpgradeNetwork,
 }
 
 impl CoordinatorTask {
-    pub const ALL: [CoordinatorTask; 12] = [
+    pub const ALL: [CoordinatorTask; 13] = [
         CoordinatorTask::NetworkDetails,
         CoordinatorTask::AddMembers,
         CoordinatorTask::ChangeRoles,
@@ -111,6 +112,7 @@ impl CoordinatorTask {
         CoordinatorTask::OpenRound,
         CoordinatorTask::CloseRound,
         CoordinatorTask::NewChapter,
+        CoordinatorTask::UpgradeNetwork,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -127,6 +129,7 @@ impl CoordinatorTask {
             CoordinatorTask::OpenRound => "open a reflection round",
             CoordinatorTask::CloseRound => "close a reflection round",
             CoordinatorTask::NewChapter => "start a new chapter or erase for everyone",
+            CoordinatorTask::UpgradeNetwork => "upgrade the network to a newer Kring",
         }
     }
 }
@@ -195,8 +198,6 @@ pub enum ModelError {
     NotCoordinator { action: CoordinatorTask },
     #[error("the last coordinator cannot be removed or made a regular member")]
     LastCoordinator,
-    #[error("device {0} already belongs to a member of this network")]
-    DeviceTaken(String),
     #[error("{what} {id} has been deleted; restore it first")]
     Deleted { what: Record, id: String },
     #[error("reflection round {0} is closed")]
@@ -213,6 +214,16 @@ pub enum ModelError {
     BadExpiry,
     #[error("there is no such comment to erase")]
     NothingToErase,
+    #[error("device {0} did not prove that it belongs to this member (its signature is missing or wrong)")]
+    BadDeviceProof(DeviceId),
+    #[error("member id {0} is already taken in this network")]
+    MemberIdTaken(MemberId),
+    #[error("'{0}' is not a member id Kring makes")]
+    BadMemberId(String),
+    #[error("device {0} already belongs to a member of this network")]
+    DeviceTaken(DeviceId),
+    #[error("device {0} is not one of this member's devices")]
+    UnknownDevice(DeviceId),
 
     #[error("this is not a Kring network document: {0}")]
     NotANetwork(String),

@@ -11,6 +11,8 @@ use crate::error::{Field, Result};
 use crate::ids::*;
 use crate::network::Network;
 use crate::schema::*;
+use crate::trust::DeviceKey;
+use crate::trust::key::checked_proof;
 use crate::validate::{self, MAX_LONG, MAX_NAME, MAX_SHORT};
 use crate::vocab::{Perspective, Role};
 
@@ -46,16 +48,23 @@ pub struct NetworkDetails {
 }
 
 impl Network {
-    /// Starts a new network with `founder` as its first coordinator, using `device`.
-    pub fn create(details: &NetworkDetails, founder: &Profile, device: &str) -> Result<(Network, MemberId)> {
+    /// Starts a new network with `founder` as its first coordinator, using `device`, which
+    /// proves it belongs to her (see [`crate::trust::DeviceKey`]).
+    pub fn create(
+        details: &NetworkDetails,
+        founder: &Profile,
+        device: &(impl DeviceKey + ?Sized),
+    ) -> Result<(Network, MemberId)> {
         let name = validate::required(Field::NetworkName, &details.name, MAX_NAME)?;
         let description = validate::optional(Field::Description, &details.description, MAX_LONG)?;
         let region = validate::optional(Field::Region, &details.region, MAX_SHORT)?;
         let founder = founder.validated()?;
-        let device = validate::required(Field::DeviceId, device, MAX_SHORT)?;
+        let key = device;
+        let device = validate::required(Field::DeviceId, &key.device_id(), MAX_SHORT)?;
 
         let network_id = NetworkId::random();
         let member_id = MemberId::random();
+        let proof = checked_proof(key, network_id.as_str(), member_id.as_str())?;
         let now = jiff::Timestamp::now().as_millisecond();
 
         let mut doc = AutoCommit::new().with_actor(crate::trust::actor_for_device(&device));
@@ -81,6 +90,7 @@ impl Network {
         let member = doc.put_object(&members, member_id.as_str(), ObjType::Map)?;
         let devices = crate::edit::members::write_member(doc, &member, &founder, Role::Coordinator, now)?;
         doc.put(&devices, device.as_str(), now)?;
+        crate::edit::members::write_proof(doc, &member, &device, proof)?;
 
         for (position, (id, name)) in DEFAULT_FACTORS.iter().enumerate() {
             let factor = doc.put_object(&factors, *id, ObjType::Map)?;

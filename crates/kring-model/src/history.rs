@@ -126,14 +126,24 @@ impl Network {
             }
             let device = device_of_actor(&meta.actor)?;
             let devices = devices.get_or_insert_with(|| {
+                // The member each device proved itself to (removed ones too: they wrote this
+                // then), never the first record in id order that lists it.
                 let members = self.members().unwrap_or_default();
-                let mut devices = HashMap::new();
+                let mut claims: HashMap<&DeviceId, Vec<crate::trust::Claim<&MemberId>>> = HashMap::new();
                 for member in members.values() {
                     for device in member.devices.keys() {
-                        devices.insert(device.clone(), member.id.clone());
+                        let proven = member.proven.contains(device);
+                        claims.entry(device).or_default().push(crate::trust::Claim {
+                            member: &member.id,
+                            proven,
+                            removed: false,
+                        });
                     }
                 }
-                devices
+                claims
+                    .into_iter()
+                    .filter_map(|(device, claims)| Some((device.clone(), crate::trust::owner(claims)?.clone())))
+                    .collect()
             });
             devices.get(&device).cloned()
         };
@@ -433,8 +443,9 @@ mod tests {
         let notes = TextField::Notes(f.session.clone());
         f.network.update_text(&f.anna, &notes, "Begin.").unwrap();
         // Another program writes with Bram's device key and no note.
-        let bram_device = "b2".repeat(32);
-        f.network.add_device(&f.bram, &f.bram, &bram_device).unwrap();
+        let bram_key = crate::trust::key::SigningKey::from_bytes(&[0xb2; 32]);
+        let bram_device = crate::trust::DeviceKey::device_id(&bram_key);
+        f.network.add_device(&f.bram, &f.bram, &bram_key).unwrap();
         let obj = f.network.text_object(&notes).unwrap();
         let doc = f.network.doc_mut();
         doc.set_actor(crate::trust::actor_for_device(&bram_device));

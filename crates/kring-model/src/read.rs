@@ -10,6 +10,7 @@ use crate::ids::*;
 use crate::network::Network;
 use crate::schema::*;
 use crate::snapshot::*;
+use crate::trust::{Claim, owner, proof_key, verify_proof};
 use crate::vocab::*;
 
 impl Network {
@@ -19,7 +20,8 @@ impl Network {
     pub fn snapshot(&self) -> Result<NetworkSnapshot> {
         let doc = &self.doc;
         let info = self.root_map(NETWORK)?;
-        let members = read_map(doc, &self.root_map(MEMBERS)?, member);
+        let network = self.id().as_str();
+        let members = read_map(doc, &self.root_map(MEMBERS)?, |d, o, k| member(d, o, k, network));
         let mut sessions = read_map(doc, &self.root_map(SESSIONS)?, session);
         let mut questions = read_map(doc, &self.root_map(QUESTIONS)?, question);
 
@@ -64,7 +66,8 @@ impl Network {
 impl Network {
     /// The members alone, without reading any notes: what access checks need on every message.
     pub fn members(&self) -> Result<BTreeMap<MemberId, Member>> {
-        Ok(read_map(&self.doc, &self.root_map(MEMBERS)?, member))
+        let network = self.id().as_str();
+        Ok(read_map(&self.doc, &self.root_map(MEMBERS)?, |d, o, k| member(d, o, k, network)))
     }
 
     /// The network's name alone (for lists of networks).
@@ -72,20 +75,32 @@ impl Network {
         Ok(access::string(&self.doc, &self.root_map(NETWORK)?, NAME).unwrap_or_default())
     }
 
-    /// The current member a device belongs to, if any. Asked for every message a peer sends,
-    /// so it reads only each member's devices and whether they were removed (the same rule as
-    /// [`Member::is_current`] and [`Member::devices`] in [`Network::members`]).
+    /// The current member a device belongs to, if any: [`crate::trust::owner`] over every
+    /// record that lists it, never the first in id order (anyone can list anyone's device under
+    /// their own record; only the device can prove it). Asked for every message a peer sends,
+    /// so it reads only each member's devices, proofs and removal (the same rule as
+    /// [`NetworkSnapshot::member_for_device`] on [`Network::members`]).
     pub fn member_for_device(&self, device: &str) -> Result<Option<MemberId>> {
         let doc = &self.doc;
         let members = self.root_map(MEMBERS)?;
-        let owns_device = |id: &String| {
-            access::obj(doc, &members, id).is_some_and(|member| {
-                int(doc, &member, REMOVED_AT).is_none()
-                    && access::obj(doc, &member, DEVICES).is_some_and(|devices| int(doc, &devices, device).is_some())
+        let network = self.id().as_str();
+        let claims = keys(doc, &members).into_iter().filter_map(|id| {
+            let member = access::obj(doc, &members, &id)?;
+            let devices = access::obj(doc, &member, DEVICES)?;
+            int(doc, &devices, device)?;
+            Some(Claim {
+                proven: proven(doc, &member, network, &id, device),
+                removed: int(doc, &member, REMOVED_AT).is_some(),
+                member: MemberId::new(id),
             })
-        };
-        Ok(keys(doc, &members).into_iter().find(owns_device).map(MemberId::new))
+        });
+        Ok(owner(claims))
     }
+}
+
+/// Whether the member record `obj` (of member `member`) holds `device`'s valid proof.
+pub(crate) fn proven(doc: &AutoCommit, obj: &ObjId, network: &str, member: &str, device: &str) -> bool {
+    access::bytes(doc, obj, &proof_key(device)).is_some_and(|proof| verify_proof(device, network, member, &proof))
 }
 
 /// Reads every record of an id-keyed map; entries that are not records are skipped.
@@ -119,14 +134,17 @@ pub(crate) fn id_set<K: Ord + From<String>>(doc: &AutoCommit, parent: &ObjId, ke
     access::obj(doc, parent, key).map(|map| true_keys(doc, &map).into_iter().map(K::from).collect()).unwrap_or_default()
 }
 
-pub(crate) fn member(doc: &AutoCommit, obj: &ObjId, id: String) -> Member {
+pub(crate) fn member(doc: &AutoCommit, obj: &ObjId, id: String, network: &str) -> Member {
+    let devices: BTreeMap<DeviceId, UnixMillis> = scalar_map(doc, obj, DEVICES, int);
+    let proven = devices.keys().filter(|device| proven(doc, obj, network, &id, device)).cloned().collect();
     Member {
         id: MemberId::new(id),
         name: string(doc, obj, NAME).unwrap_or_default(),
         perspective: Perspective::from_doc(string(doc, obj, PERSPECTIVE).as_deref()),
         organisation: string(doc, obj, ORGANISATION).unwrap_or_default(),
         role: Role::from_doc(string(doc, obj, ROLE).as_deref()),
-        devices: scalar_map(doc, obj, DEVICES, int),
+        devices,
+        proven,
         joined_at: int(doc, obj, JOINED_AT).unwrap_or_default(),
         removed_at: int(doc, obj, REMOVED_AT),
     }

@@ -1,11 +1,12 @@
-//! The layout of a network document (schema v1). Every key the model reads or writes is named
+//! The layout of a network document (schema v2). Every key the model reads or writes is named
 //! here, so the whole schema can be read in one place:
 //!
 //! ```text
-//! schema: 1
+//! schema: 2
 //! network:     { id, name, description, region, themes: {theme: true}, created_at, created_by }
 //! members:     { member_id: { name, perspective, organisation, role, devices: {device_id: added_at},
-//!                             joined_at, removed_at? } }
+//!                             proof:<device_id>: bytes (one key per device: its signature, see
+//!                             `trust::proof`), joined_at, removed_at? } }
 //! invites:     { invite_id: { secret_hash, created_by, created_at, expires_at, role, max_uses,
 //!                             uses: {member_id: used_at}, revoked_at? } }
 //! sessions:    { session_id: { title, kind, starts_at, location, agenda: Text, notes: Text,
@@ -29,7 +30,10 @@
 //! all containers of a record are created in the change that creates the record, never lazily.
 
 /// The schema version this build writes and fully understands. Migrations are additive only.
-pub const SCHEMA_VERSION: u64 = 1;
+/// 2: every device listed under a member carries its proof (`proof:<device_id>`), and a change
+/// that lists a device must prove it; a network begun as 1 is raised by a coordinator once her
+/// own device is proven.
+pub const SCHEMA_VERSION: u64 = 2;
 
 /// A theme a session or question carries is the key `theme:<name>` (value `true`) in its map.
 pub const THEME_PREFIX: &str = "theme:";

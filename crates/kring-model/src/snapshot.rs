@@ -44,6 +44,9 @@ pub struct Member {
     pub role: Role,
     /// Device ids with the time each was added.
     pub devices: BTreeMap<DeviceId, UnixMillis>,
+    /// The devices whose own proof that they are this member's is in the record (devices
+    /// listed by an older Kring have none until they write it).
+    pub proven: BTreeSet<DeviceId>,
     pub joined_at: UnixMillis,
     pub removed_at: Option<UnixMillis>,
 }
@@ -233,9 +236,15 @@ impl ReflectionRound {
 }
 
 impl NetworkSnapshot {
-    /// The current member a device belongs to: who a connecting device is.
+    /// The current member a device belongs to: who a connecting device is. Decided by
+    /// [`crate::trust::owner`] over every record listing it, as [`crate::Network::member_for_device`].
     pub fn member_for_device(&self, device: &str) -> Option<&Member> {
-        self.members.values().find(|m| m.is_current() && m.devices.contains_key(device))
+        let claims = self.members.values().filter(|m| m.devices.contains_key(device)).map(|m| crate::trust::Claim {
+            member: m,
+            proven: m.proven.contains(device),
+            removed: !m.is_current(),
+        });
+        crate::trust::owner(claims)
     }
 
     /// Sessions that are not deleted, by start date then id.

@@ -10,8 +10,14 @@ use kring_model::automerge::{ROOT, ReadDoc};
 use kring_model::trust::RuleBook;
 use kring_model::*;
 
+/// The laptop's key, told apart by `pair` (two hex digits).
+fn laptop_key(pair: &str) -> kring_model::trust::key::SigningKey {
+    key(u8::from_str_radix(pair, 16).expect("two hex digits"))
+}
+
 fn device(pair: &str) -> String {
-    pair.repeat(32)
+    use kring_model::trust::DeviceKey;
+    laptop_key(pair).device_id()
 }
 
 /// Anna coordinates; Bram and Cor are members, and so is Dirk, until Anna removes him.
@@ -26,9 +32,9 @@ struct Team {
 
 fn team(notes: &str) -> Team {
     let details = NetworkDetails { name: "PLG Lezen".into(), ..Default::default() };
-    let (mut network, anna) = Network::create(&details, &Profile::new("Anna"), DEVICE_A).unwrap();
+    let (mut network, anna) = Network::create(&details, &Profile::new("Anna"), &key_a()).unwrap();
     let mut member = |name: &str, pair: &str| {
-        network.add_member(&anna, &Profile::new(name), Role::Member, Some(&device(pair))).unwrap()
+        network.add_member(&anna, &Profile::new(name), Role::Member, Some(&laptop_key(pair))).unwrap()
     };
     let (bram, cor, dirk) = (member("Bram", "b2"), member("Cor", "c3"), member("Dirk", "d4"));
     let meeting = session(&mut network, &anna, "PLG 7");
@@ -81,7 +87,7 @@ fn a_removed_members_sentence_is_not_carried_over_with_the_colleague_who_typed_i
     let mut at_bram = laptop(&mut network, "b2");
     let mut at_dirk = laptop(&mut network, "d4");
     network.remove_member(&anna, &dirk).unwrap();
-    let mut next = network.start_chapter(&anna, DEVICE_A, &[]).unwrap();
+    let mut next = network.start_chapter(&anna, &device_a(), &[]).unwrap();
 
     let end = at_dirk.text(&notes).unwrap().chars().count();
     at_dirk.splice_text(&dirk, &notes, end, 0, "αβγδεζ").unwrap();
@@ -116,7 +122,7 @@ fn what_another_device_wrote_after_the_base_is_not_carried_over_even_where_own_w
     let mut at_bram = laptop(&mut network, "b2");
     let mut at_dirk = laptop(&mut network, "d4");
     network.remove_member(&anna, &dirk).unwrap();
-    let mut next = network.start_chapter(&anna, DEVICE_A, &[]).unwrap();
+    let mut next = network.start_chapter(&anna, &device_a(), &[]).unwrap();
 
     let own = at_bram.add_question(&bram, "Brams vraag", "Toelichting van Bram").unwrap();
     sync(&mut at_bram, &mut at_dirk);
@@ -157,7 +163,7 @@ fn own_deletions_are_carried_over_and_a_removed_members_are_not() {
     let mut at_bram = laptop(&mut network, "b2");
     let mut at_dirk = laptop(&mut network, "d4");
     network.remove_member(&anna, &dirk).unwrap();
-    let mut next = network.start_chapter(&anna, DEVICE_A, &[]).unwrap();
+    let mut next = network.start_chapter(&anna, &device_a(), &[]).unwrap();
 
     let text = at_dirk.text(&notes).unwrap();
     at_dirk.splice_text(&dirk, &notes, chars_at(&text, "het "), 4, "").unwrap();
@@ -183,7 +189,7 @@ fn own_typing_inside_an_erased_passage_is_kept_and_counted_as_displaced() {
     let text = network.text(&notes).unwrap();
     let (from, to) = (chars_at(&text, "Geheim"), chars_at(&text, "Einde"));
     let erase = Erasure::Passage { field: notes.clone(), from, to, expected: Some("Geheim stuk. ".into()) };
-    let mut next = network.start_chapter(&anna, DEVICE_A, &[erase]).unwrap();
+    let mut next = network.start_chapter(&anna, &device_a(), &[erase]).unwrap();
     assert_eq!(next.text(&notes).unwrap(), "Begin. Einde.");
 
     at_bram.splice_text(&bram, &notes, from + 3, 0, "абв").unwrap();
@@ -202,7 +208,7 @@ fn colleagues_who_typed_into_each_others_offline_sentences_both_keep_all_they_ty
     let notes = TextField::Notes(meeting);
     let mut at_bram = laptop(&mut network, "b2");
     let mut at_cor = laptop(&mut network, "c3");
-    let mut next = network.start_chapter(&anna, DEVICE_A, &[]).unwrap();
+    let mut next = network.start_chapter(&anna, &device_a(), &[]).unwrap();
 
     at_bram.append_text(&bram, &notes, "абвгд").unwrap();
     at_cor.append_text(&cor, &notes, "ABCDE").unwrap();
@@ -234,7 +240,7 @@ fn a_colleagues_line_between_own_lines_does_not_cut_into_them() {
     let notes = TextField::Notes(meeting);
     let mut at_bram = laptop(&mut network, "b2");
     let mut at_cor = laptop(&mut network, "c3");
-    let mut next = network.start_chapter(&anna, DEVICE_A, &[]).unwrap();
+    let mut next = network.start_chapter(&anna, &device_a(), &[]).unwrap();
 
     at_bram.append_text(&bram, &notes, "regel 0 van laptop 1").unwrap();
     at_cor.append_text(&cor, &notes, "regel 1 van laptop 2").unwrap();

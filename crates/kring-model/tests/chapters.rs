@@ -5,6 +5,7 @@
 mod common;
 
 use common::*;
+use kring_model::trust::DeviceKey;
 use kring_model::trust::{Breach, RuleBook};
 use kring_model::*;
 
@@ -39,7 +40,7 @@ fn a_new_chapter_holds_the_network_as_it_is_now_and_none_of_its_history() {
     assert!(contains(&saved(&mut network), "Geheimwoord"), "the old chapter's history holds the word");
 
     let before = network.snapshot().unwrap();
-    let mut next = network.start_chapter(&coordinator, DEVICE_A, &[]).unwrap();
+    let mut next = network.start_chapter(&coordinator, &device_a(), &[]).unwrap();
     let after = next.snapshot().unwrap();
 
     assert_eq!(after.info.name, before.info.name);
@@ -65,7 +66,7 @@ fn a_new_chapter_holds_the_network_as_it_is_now_and_none_of_its_history() {
     assert_eq!(network.chapter_id(), "");
 
     // And a third chapter follows the second.
-    let third = next.start_chapter(&coordinator, DEVICE_A, &[]).unwrap();
+    let third = next.start_chapter(&coordinator, &device_a(), &[]).unwrap();
     assert_eq!(third.chapter().number, 3);
     assert_eq!(third.chapter().previous, chapter.id);
 }
@@ -92,7 +93,7 @@ fn what_is_erased_for_everyone_is_in_no_byte_of_the_new_chapter() {
         Erasure::Comment { round: round.clone(), member: members[0].clone(), factor: factor.clone() },
         Erasure::Passage { field: TextField::Notes(other.clone()), from, to, expected: Some("Naam: Joris K. ".into()) },
     ];
-    let mut next = network.start_chapter(&coordinator, DEVICE_A, &erase).unwrap();
+    let mut next = network.start_chapter(&coordinator, &device_a(), &erase).unwrap();
 
     let after = next.snapshot().unwrap();
     assert!(!after.sessions.contains_key(&secret));
@@ -112,26 +113,26 @@ fn what_is_erased_for_everyone_is_in_no_byte_of_the_new_chapter() {
 #[test]
 fn only_a_coordinator_starts_a_chapter_and_only_what_exists_can_be_erased() {
     let Fixture { mut network, coordinator, members } = network_with_members(1);
-    let err = refused(&mut network, |n| n.start_chapter(&members[0], DEVICE_A, &[]).map(|_| ()));
+    let err = refused(&mut network, |n| n.start_chapter(&members[0], &device_a(), &[]).map(|_| ()));
     assert!(matches!(err, ModelError::NotCoordinator { action: CoordinatorTask::NewChapter }), "{err}");
     let unknown = Erasure::Session(SessionId::new("nope"));
-    let err = refused(&mut network, |n| n.start_chapter(&coordinator, DEVICE_A, &[unknown]).map(|_| ()));
+    let err = refused(&mut network, |n| n.start_chapter(&coordinator, &device_a(), &[unknown]).map(|_| ()));
     assert!(matches!(err, ModelError::UnknownSession(_)), "{err}");
     let notes = session(&mut network, &coordinator, "PLG");
     let beyond = Erasure::Passage { field: TextField::Notes(notes.clone()), from: 0, to: 5, expected: None };
-    let err = refused(&mut network, |n| n.start_chapter(&coordinator, DEVICE_A, &[beyond]).map(|_| ()));
+    let err = refused(&mut network, |n| n.start_chapter(&coordinator, &device_a(), &[beyond]).map(|_| ()));
     assert!(matches!(err, ModelError::BadTextRange { .. }), "{err}");
     // A passage chosen on screen that has moved since (someone typed before it) is not erased.
     network.append_text(&coordinator, &TextField::Notes(notes.clone()), "Wij lazen samen.").unwrap();
     let moved = Erasure::Passage { field: TextField::Notes(notes), from: 0, to: 3, expected: Some("lazen".into()) };
-    let err = refused(&mut network, |n| n.start_chapter(&coordinator, DEVICE_A, &[moved]).map(|_| ()));
+    let err = refused(&mut network, |n| n.start_chapter(&coordinator, &device_a(), &[moved]).map(|_| ()));
     assert!(matches!(err, ModelError::BadTextRange { .. }), "{err}");
 }
 
 #[test]
 fn a_chapters_first_change_is_a_beginning_only_for_a_laptop_taking_the_whole_chapter() {
     let Fixture { mut network, coordinator, members } = network_with_members(1);
-    let mut next = network.start_chapter(&coordinator, DEVICE_A, &[]).unwrap();
+    let mut next = network.start_chapter(&coordinator, &device_a(), &[]).unwrap();
     let first = next.doc_mut().get_changes(&[]);
     assert!(RuleBook::default().check(next.doc_mut(), &first, true).is_ok());
     let refusal = RuleBook::default().check(next.doc_mut(), &first, false).unwrap_err();
@@ -139,8 +140,9 @@ fn a_chapters_first_change_is_a_beginning_only_for_a_laptop_taking_the_whole_cha
 
     // A modified client on a member's device writes a "chapter" in the coordinator's name:
     // its device is no coordinator's, so it is no beginning.
-    let member_device = "b2".repeat(32);
-    network.add_device(&coordinator, &members[0], &member_device).unwrap();
+    let member_key = key(0xb2);
+    let member_device = member_key.device_id();
+    network.add_device(&coordinator, &members[0], &member_key).unwrap();
     let mut forged = network.start_chapter(&coordinator, &member_device, &[]).unwrap();
     let forged_first = forged.doc_mut().get_changes(&[]);
     let refusal = RuleBook::default().check(forged.doc_mut(), &forged_first, true).unwrap_err();
@@ -160,8 +162,9 @@ fn a_chapters_first_change_is_a_beginning_only_for_a_laptop_taking_the_whole_cha
 fn offline_work_in_the_old_chapter_is_carried_into_the_new_one_and_merges() {
     let Fixture { mut network, coordinator, members } = network_with_members(1);
     let bram = &members[0];
-    let bram_device = "b2".repeat(32);
-    network.add_device(&coordinator, bram, &bram_device).unwrap();
+    let bram_key = key(0xb2);
+    let bram_device = bram_key.device_id();
+    network.add_device(&coordinator, bram, &bram_key).unwrap();
     let meeting = session(&mut network, &coordinator, "PLG 6");
     let secret = session(&mut network, &coordinator, "Te wissen");
     let notes = TextField::Notes(meeting.clone());
@@ -174,7 +177,7 @@ fn offline_work_in_the_old_chapter_is_carried_into_the_new_one_and_merges() {
     network.merge(&mut at_bram).unwrap();
 
     // Anna begins the new chapter, erasing one meeting; Bram, offline, writes on.
-    let mut next = network.start_chapter(&coordinator, DEVICE_A, &[Erasure::Session(secret.clone())]).unwrap();
+    let mut next = network.start_chapter(&coordinator, &device_a(), &[Erasure::Session(secret.clone())]).unwrap();
     at_bram.append_text(bram, &notes, "Offline aanvulling van Bram.").unwrap();
     let question = at_bram.add_question(bram, "Hoe verder met lezen?", "Toelichting van Bram").unwrap();
     at_bram.append_text(bram, &TextField::Notes(secret.clone()), "Over het gewiste overleg").unwrap();
@@ -201,5 +204,5 @@ fn offline_work_in_the_old_chapter_is_carried_into_the_new_one_and_merges() {
 
     // A laptop with nothing offline carries nothing.
     let mut anna_again = next.fork();
-    assert!(anna_again.carry_over(&mut network, DEVICE_A, &coordinator).unwrap().is_empty());
+    assert!(anna_again.carry_over(&mut network, &device_a(), &coordinator).unwrap().is_empty());
 }

@@ -136,10 +136,10 @@ fn a_removed_member_is_refused_and_their_vote_stops_counting() {
     assert_eq!(f.network.heads(), before, "a refused vote writes nothing");
     let snap = f.network.snapshot().unwrap();
     assert!(snap.member_for_device("device-0").is_none(), "a removed member's device is no longer recognised");
-    assert!(snap.member_for_device(DEVICE_A).is_some());
+    assert!(snap.member_for_device(&device_a()).is_some());
     // The quick check the sync protocol makes on every message agrees.
     assert_eq!(f.network.member_for_device("device-0").unwrap(), None);
-    assert_eq!(f.network.member_for_device(DEVICE_A).unwrap(), Some(f.coordinator.clone()));
+    assert_eq!(f.network.member_for_device(&device_a()).unwrap(), Some(f.coordinator.clone()));
     assert_eq!(f.network.member_for_device("a-stranger").unwrap(), None);
 }
 

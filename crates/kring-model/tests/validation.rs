@@ -27,7 +27,7 @@ fn blank_network_name_is_refused() {
     }
     // Creating a network with a blank name fails too (there is no document to compare yet).
     let details = NetworkDetails { name: " \t".into(), ..Default::default() };
-    let err = Network::create(&details, &Profile::new("Anna"), DEVICE_A).err().unwrap();
+    let err = Network::create(&details, &Profile::new("Anna"), &key_a()).err().unwrap();
     assert!(matches!(err, ModelError::Empty { field: Field::NetworkName }));
 }
 
@@ -61,7 +61,9 @@ fn blank_question_title_is_refused_on_add_and_rename() {
 fn blank_member_name_is_refused_on_add_and_profile_update() {
     let mut f = network_with_members(1);
     for blank in BLANKS {
-        let err = refused(&mut f.network, |n| n.add_member(&f.coordinator, &Profile::new(*blank), Role::Member, None));
+        let err = refused(&mut f.network, |n| {
+            n.add_member(&f.coordinator, &Profile::new(*blank), Role::Member, None::<&str>)
+        });
         assert!(matches!(err, ModelError::Empty { field: Field::Name }), "{blank:?}: {err:?}");
         let member = f.members[0].clone();
         let err = refused(&mut f.network, |n| n.update_profile(&member, &member, &Profile::new(*blank)));
@@ -115,8 +117,9 @@ fn names_and_titles_longer_than_the_limit_are_refused_and_the_limit_itself_is_fi
     assert!(is_too_long(&err, Field::Title), "{err:?}");
     let err = refused(&mut f.network, |n| n.rename_question(&f.coordinator, &q, &too_long));
     assert!(is_too_long(&err, Field::Title), "{err:?}");
-    let err =
-        refused(&mut f.network, |n| n.add_member(&f.coordinator, &Profile::new(too_long.clone()), Role::Member, None));
+    let err = refused(&mut f.network, |n| {
+        n.add_member(&f.coordinator, &Profile::new(too_long.clone()), Role::Member, None::<&str>)
+    });
     assert!(is_too_long(&err, Field::Name), "{err:?}");
     let err = refused(&mut f.network, |n| n.add_factor(&f.coordinator, &too_long));
     assert!(is_too_long(&err, Field::Factor), "{err:?}");
@@ -145,7 +148,7 @@ fn short_and_long_fields_have_their_own_limits() {
     let err = refused(&mut f.network, |n| n.set_region(&f.coordinator, &short));
     assert!(matches!(err, ModelError::TooLong { field: Field::Region, .. }), "{err:?}");
     let profile = Profile { name: "Bram".into(), organisation: short.clone(), ..Default::default() };
-    let err = refused(&mut f.network, |n| n.add_member(&f.coordinator, &profile, Role::Member, None));
+    let err = refused(&mut f.network, |n| n.add_member(&f.coordinator, &profile, Role::Member, None::<&str>));
     assert!(matches!(err, ModelError::TooLong { field: Field::Organisation, .. }), "{err:?}");
     let err = refused(&mut f.network, |n| n.set_description(&f.coordinator, &long));
     assert!(matches!(err, ModelError::TooLong { field: Field::Description, max: MAX_LONG, .. }), "{err:?}");
@@ -248,7 +251,7 @@ fn unknown_session_question_member_factor_round_and_invite_ids_are_refused() {
     let err = refused(&mut f.network, |n| n.revoke_invite(&by, &no_invite));
     assert!(matches!(err, ModelError::UnknownInvite(ref id) if *id == no_invite), "{err:?}");
     let err = refused(&mut f.network, |n| {
-        n.join_with_invite(&f.coordinator, &no_invite, "hash", &Profile::new("Cas"), "device-c")
+        n.join_with_invite(&f.coordinator, &no_invite, "hash", &Profile::new("Cas"), &MemberId::random(), "device-c")
     });
     assert!(matches!(err, ModelError::UnknownInvite(_)), "{err:?}");
     assert!(matches!(f.network.check_invite(&no_invite, "hash"), Err(ModelError::UnknownInvite(_))));
@@ -352,7 +355,7 @@ fn a_regular_member_cannot_do_what_only_a_coordinator_may() {
         &bram,
         &Profile::new("Dirk"),
         Role::Member,
-        None
+        None::<&str>
     ))));
     assert!(not_coordinator(refused(&mut f.network, |n| n.remove_member(&bram, &cas))));
     assert!(not_coordinator(refused(&mut f.network, |n| n.set_role(&bram, &bram, Role::Coordinator))));
@@ -529,13 +532,18 @@ fn network_with_invite(max_uses: u64, expires_at: UnixMillis) -> (Network, Membe
 fn an_invite_with_the_wrong_secret_is_refused() {
     set_now(1_000_000);
     let (mut network, anna, invite) = network_with_invite(1, 2_000_000);
-    let err =
-        refused(&mut network, |n| n.join_with_invite(&anna, &invite, "guessed-hash", &Profile::new("Cas"), "device-c"));
+    let err = refused(&mut network, |n| {
+        n.join_with_invite(&anna, &invite, "guessed-hash", &Profile::new("Cas"), &MemberId::random(), "device-c")
+    });
     assert!(matches!(err, ModelError::InviteSecretMismatch(ref id) if *id == invite), "{err:?}");
-    let err = refused(&mut network, |n| n.join_with_invite(&anna, &invite, "", &Profile::new("Cas"), "device-c"));
+    let err = refused(&mut network, |n| {
+        n.join_with_invite(&anna, &invite, "", &Profile::new("Cas"), &MemberId::random(), "device-c")
+    });
     assert!(matches!(err, ModelError::InviteSecretMismatch(_)), "{err:?}");
     // The right secret still works afterwards: failed attempts do not use the invite up.
-    let cas = network.join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("Cas"), "device-c").unwrap();
+    let cas = network
+        .join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("Cas"), &MemberId::random(), "device-c")
+        .unwrap();
     assert_eq!(network.snapshot().unwrap().member_for_device("device-c").map(|m| &m.id), Some(&cas));
 }
 
@@ -545,7 +553,7 @@ fn a_revoked_invite_is_refused() {
     let (mut network, anna, invite) = network_with_invite(5, 2_000_000);
     network.revoke_invite(&anna, &invite).unwrap();
     let err = refused(&mut network, |n| {
-        n.join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("Cas"), "device-c")
+        n.join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("Cas"), &MemberId::random(), "device-c")
     });
     assert!(matches!(err, ModelError::InviteRevoked(ref id) if *id == invite), "{err:?}");
     let err = refused(&mut network, |n| n.revoke_invite(&anna, &invite));
@@ -563,7 +571,7 @@ fn an_expired_invite_is_refused() {
     for now in [2_000_000, 3_000_000] {
         set_now(now);
         let err = refused(&mut network, |n| {
-            n.join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("Cas"), "device-c")
+            n.join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("Cas"), &MemberId::random(), "device-c")
         });
         assert!(matches!(err, ModelError::InviteExpired(ref id) if *id == invite), "{now}: {err:?}");
         assert!(!network.snapshot().unwrap().invites[&invite].is_open(now));
@@ -574,10 +582,14 @@ fn an_expired_invite_is_refused() {
 fn a_used_up_invite_is_refused() {
     set_now(1_000_000);
     let (mut network, anna, invite) = network_with_invite(2, 2_000_000);
-    network.join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("Cas"), "device-c").unwrap();
-    network.join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("Dirk"), "device-d").unwrap();
+    network
+        .join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("Cas"), &MemberId::random(), "device-c")
+        .unwrap();
+    network
+        .join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("Dirk"), &MemberId::random(), "device-d")
+        .unwrap();
     let err = refused(&mut network, |n| {
-        n.join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("Eva"), "device-e")
+        n.join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("Eva"), &MemberId::random(), "device-e")
     });
     assert!(matches!(err, ModelError::InviteUsedUp(ref id) if *id == invite), "{err:?}");
     let snap = network.snapshot().unwrap();
@@ -590,11 +602,12 @@ fn a_valid_invite_with_a_bad_profile_or_device_is_refused_without_using_it() {
     set_now(1_000_000);
     let (mut network, anna, invite) = network_with_invite(1, 2_000_000);
     let err = refused(&mut network, |n| {
-        n.join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("  "), "device-c")
+        n.join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("  "), &MemberId::random(), "device-c")
     });
     assert!(matches!(err, ModelError::Empty { field: Field::Name }), "{err:?}");
-    let err =
-        refused(&mut network, |n| n.join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("Cas"), " "));
+    let err = refused(&mut network, |n| {
+        n.join_with_invite(&anna, &invite, "hash-of-secret", &Profile::new("Cas"), &MemberId::random(), " ")
+    });
     assert!(matches!(err, ModelError::Empty { field: Field::DeviceId }), "{err:?}");
     network.check_invite(&invite, "hash-of-secret").unwrap();
 }

@@ -28,7 +28,9 @@ pub struct MergeRefused {
 pub fn readers(network: &Network, this_laptop: PublicKey) -> kring_model::Result<Vec<PublicKey>> {
     let mut readers = vec![this_laptop];
     for member in network.members()?.into_values().filter(|member| member.is_current()) {
-        for device in member.devices.keys() {
+        // Only devices that belong to a current member: not one a removed member's record lists too.
+        let theirs = |device: &&String| network.member_for_device(device).ok().flatten().as_ref() == Some(&member.id);
+        for device in member.devices.keys().filter(theirs) {
             // A device id that is no key (made up by a modified client) cannot read anything.
             let key = kring_model::trust::actor::key_bytes(device).and_then(|b| PublicKey::from_bytes(&b).ok());
             if let Some(key) = key.filter(|key| !readers.contains(key)) {
@@ -128,10 +130,10 @@ mod tests {
     fn two_laptops() -> (SecretKey, SecretKey, Network, MemberId) {
         let (anna_key, bram_key) = (SecretKey::from_bytes(&[1; 32]), SecretKey::from_bytes(&[2; 32]));
         let details = NetworkDetails { name: "PLG Jeugdzorg".into(), ..Default::default() };
-        let (mut network, anna) =
-            Network::create(&details, &Profile::new("Anna"), &anna_key.public().to_string()).unwrap();
+        let (mut network, anna) = Network::create(&details, &Profile::new("Anna"), anna_key.as_signing_key()).unwrap();
         let bram_device = bram_key.public().to_string();
-        let bram = network.add_member(&anna, &Profile::new("Bram"), Role::Member, Some(&bram_device)).unwrap();
+        let bram =
+            network.add_member(&anna, &Profile::new("Bram"), Role::Member, Some(bram_key.as_signing_key())).unwrap();
         let mut at_bram = network.fork();
         at_bram.set_device(&bram_device);
         (anna_key, bram_key, at_bram, bram)

@@ -72,10 +72,13 @@ pub fn check(open: &mut OpenNetwork, next: NextChapter, device: &str) -> std::re
     if handoff.network != network_id || handoff.from != open.network.chapter_id() || !handoff.verifies() {
         return Err(Unfit::NotOurs);
     }
-    let signer =
-        open.network.members().ok().and_then(|members| {
-            members.into_values().find(|m| m.is_current() && m.devices.contains_key(&handoff.device))
-        });
+    // The member the signing device belongs to by its proofs, never the first record listing it.
+    let signer = open
+        .network
+        .member_for_device(&handoff.device)
+        .ok()
+        .flatten()
+        .and_then(|member| open.network.members().ok().and_then(|mut members| members.remove(&member)));
     if signer.is_none_or(|member| member.role != Role::Coordinator) {
         return Err(Unfit::NotByCoordinator);
     }

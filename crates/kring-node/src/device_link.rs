@@ -1,10 +1,11 @@
-//! `kring/link/1`: another laptop of the same person becomes a device of their member.
+//! `kring/link/2`: another laptop of the same person becomes a device of their member.
 //!
-//! A member's laptop (A) makes a [`DeviceLinkTicket`] for one network: a fresh secret that
-//! stays in A's memory only (never in the shared document, never on disk), for one use within
-//! minutes. The other laptop (B), which must not hold the network yet, dials A on
-//! [`LINK_ALPN`] with a [`LinkRequest`]. A checks the secret, adds B's device (authenticated by
-//! the connection) to its own member — a change signed by A like every other, which the trust
+//! A member's laptop (A) makes a [`DeviceLinkTicket`] for one network and its member: a fresh
+//! secret that stays in A's memory only (never in the shared document, never on disk), for one
+//! use within minutes. The other laptop (B), which must not hold the network yet, dials A on
+//! [`LINK_ALPN`] with a [`LinkRequest`], carrying B's proof that it is that member (its
+//! signature over the network and the member id from the ticket). A checks the secret and the
+//! proof, adds B's device (authenticated by the connection) with its proof to its own member — a change signed by A like every other, which the trust
 //! rules allow a member for their own devices — and answers with the whole network, as it
 //! answers a joiner ([`JoinReply`]). From then on B writes with its own key as that member: its
 //! votes and scores are the member's, one per member. Requests are bounded in size and time as
@@ -17,6 +18,8 @@ use std::time::{Duration, Instant};
 use iroh::Endpoint;
 use iroh::endpoint::Connection;
 use iroh::protocol::{AcceptError, ProtocolHandler};
+use kring_model::ModelError;
+use kring_model::trust::{DeviceKey, DeviceProof};
 use kring_store::DataDir;
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
@@ -32,7 +35,8 @@ use crate::node::{Change, JoinedNetwork, Node, Shared};
 use crate::short::{shorten, shorten_to};
 use crate::ticket::{new_secret, secret_hash};
 
-pub const LINK_ALPN: &[u8] = b"kring/link/1";
+/// 2: the request carries the new laptop's proof (a `kring/link/1` laptop would not read it).
+pub const LINK_ALPN: &[u8] = b"kring/link/2";
 /// Device-link tickets a laptop keeps open at once; making another forgets the oldest.
 const MAX_PENDING: usize = 8;
 /// Used links remembered for whoever waits on them.
@@ -46,12 +50,15 @@ pub struct LinkRequest {
     pub secret: [u8; 32],
     /// Where the new device can be reached, so member devices can sync with it.
     pub addrs: Vec<String>,
+    /// The new device's proof that it is the ticket's member of `network` (64 bytes).
+    pub proof: Vec<u8>,
 }
 
 impl LinkRequest {
-    /// What a laptop sends for `ticket`, reachable at `addrs`.
-    pub fn new(ticket: &DeviceLinkTicket, addrs: Vec<String>) -> LinkRequest {
-        LinkRequest { network: ticket.network.clone(), secret: ticket.secret, addrs }
+    /// What a laptop with device `key` sends for `ticket`, reachable at `addrs`.
+    pub fn new(ticket: &DeviceLinkTicket, addrs: Vec<String>, key: &iroh::SecretKey) -> LinkRequest {
+        let proof = key.as_signing_key().prove(&ticket.network, &ticket.member);
+        LinkRequest { network: ticket.network.clone(), secret: ticket.secret, addrs, proof }
     }
 }
 
@@ -209,9 +216,13 @@ fn admit(
         // Linked before, and the answer got lost: it only needs the network.
         Some(holder) if holder == me => {}
         Some(_) => return Err(why("a device of another member")),
-        None => open
-            .edit(&own_device, |network, me| network.add_device(me, me, device))
-            .map_err(|err| why(&shorten_to(&err.to_string(), 80)))?,
+        None => {
+            let proof = DeviceProof { device: device.to_string(), signature: request.proof.clone() };
+            open.edit(&own_device, |network, me| network.add_device(me, me, &proof)).map_err(|err| match err {
+                NodeError::Model(ModelError::BadDeviceProof(_)) => why("the new device's proof does not hold"),
+                err => why(&shorten_to(&err.to_string(), 80)),
+            })?
+        }
     }
     let network = request.network.clone();
     let (document, signatures) =
@@ -231,7 +242,7 @@ fn admit(
 async fn link(data: &DataDir, endpoint: &Endpoint, ticket: &DeviceLinkTicket, timeout: Duration) -> Result<Joined> {
     not_here_yet(data, ticket)?;
     let own = endpoint::own_addr(endpoint);
-    let request = LinkRequest::new(ticket, own.addrs.iter().map(addr_to_text).collect());
+    let request = LinkRequest::new(ticket, own.addrs.iter().map(addr_to_text).collect(), data.device_key());
     let asked = join::ask(endpoint, ticket.peer.clone(), LINK_ALPN, &request);
     let (reply, bytes) = tokio::time::timeout(timeout, asked)
         .await
@@ -275,13 +286,13 @@ impl Node {
         let mut library = self.shared().lock();
         let device = library.device.clone();
         let open = library.get_mut(network).ok_or_else(|| NodeError::UnknownNetwork(network.to_string()))?;
-        open.network.member_for_device(&device)?.ok_or(NodeError::NotAMember)?;
+        let member = open.network.member_for_device(&device)?.ok_or(NodeError::NotAMember)?;
         drop(library);
         let secret = new_secret();
         let now = Instant::now();
         let until = now.checked_add(valid_for).unwrap_or_else(|| now + Duration::from_secs(24 * 3600));
         device_links(self.shared()).open(secret_hash(&secret), network.to_string(), until);
-        Ok(DeviceLinkTicket { network: network.to_string(), secret, peer: self.addr() })
+        Ok(DeviceLinkTicket { network: network.to_string(), member: member.to_string(), secret, peer: self.addr() })
     }
 
     /// Waits until another laptop has used `ticket` (made here) and received the network; the

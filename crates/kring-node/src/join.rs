@@ -1,6 +1,8 @@
-//! `kring/join/1`: an invitee proves the invite's secret and becomes a member.
+//! `kring/join/2`: an invitee proves the invite's secret and becomes a member.
 //!
-//! The invitee sends one [`JoinRequest`]; the inviting device checks the invite, adds the
+//! The invitee sends one [`JoinRequest`]: with the member id it chose and its device's proof
+//! that it is that member (its signature over the network and the id, see
+//! `kring_model::trust::proof`); the inviting device checks the invite and the proof, adds the
 //! member with the invitee's device (authenticated by the connection), saves, and answers with
 //! the whole network. Every refusal is the same few words ([`REFUSAL`]) and not a byte of the
 //! network; the request must arrive within seconds and fit in 64 KiB.
@@ -9,8 +11,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use iroh::Endpoint;
+use iroh::SecretKey;
 use iroh::endpoint::Connection;
-use kring_model::{InviteId, ModelError, Network, Profile};
+use kring_model::trust::{DeviceKey, DeviceProof};
+use kring_model::{InviteId, MemberId, ModelError, Network, Profile};
 use kring_store::DataDir;
 use kring_sync::{FrameReader, PeerAddr, SignatureBook, Signed, frame};
 use serde::de::DeserializeOwned;
@@ -24,7 +28,9 @@ use crate::node::Shared;
 use crate::short::{shorten, shorten_to};
 use crate::ticket::{InviteTicket, secret_hash};
 
-pub const JOIN_ALPN: &[u8] = b"kring/join/1";
+/// 2: the request carries the joiner's member id and proof (a `kring/join/1` laptop would read
+/// them as something else, or not at all).
+pub const JOIN_ALPN: &[u8] = b"kring/join/2";
 /// A join request is small; anything bigger is not one.
 const MAX_REQUEST: usize = 64 * 1024;
 /// The whole request must have arrived this long after the connection was made: a device that
@@ -47,11 +53,18 @@ pub struct JoinRequest {
     pub organisation: String,
     /// Where the invitee can be reached, so members can sync with it later.
     pub addrs: Vec<String>,
+    /// The member id the invitee chose: its device signs it before the member exists.
+    pub member: String,
+    /// The device's proof that it is `member` of `network` (64 bytes).
+    pub proof: Vec<u8>,
 }
 
 impl JoinRequest {
-    /// What a joiner sends for `ticket`, as `profile`, reachable at `addrs`.
-    pub fn new(ticket: &InviteTicket, profile: &Profile, addrs: Vec<String>) -> JoinRequest {
+    /// What a joiner with device `key` sends for `ticket`, as `profile`, reachable at `addrs`:
+    /// with a fresh member id and the device's proof for it.
+    pub fn new(ticket: &InviteTicket, profile: &Profile, addrs: Vec<String>, key: &SecretKey) -> JoinRequest {
+        let member = MemberId::random().to_string();
+        let proof = key.as_signing_key().prove(&ticket.network, &member);
         JoinRequest {
             network: ticket.network.clone(),
             invite: ticket.invite.clone(),
@@ -60,6 +73,8 @@ impl JoinRequest {
             perspective: profile.perspective.to_string(),
             organisation: profile.organisation.clone(),
             addrs,
+            member,
+            proof,
         }
     }
 }
@@ -72,6 +87,7 @@ impl std::fmt::Debug for JoinRequest {
             .field("invite", &self.invite)
             .field("secret", &"(hidden)")
             .field("name", &self.name)
+            .field("member", &self.member)
             .finish_non_exhaustive()
     }
 }
@@ -165,16 +181,22 @@ fn admit(shared: &Shared, device: &str, request: &JoinRequest) -> std::result::R
     // This laptop admits in its member's name: it must still be a member itself.
     let admitting =
         open.network.member_for_device(&own_device).ok().flatten().ok_or_else(|| why("not a member here"))?;
-    let member =
-        match open.network.join_with_invite(&admitting, &invite, &secret_hash(&request.secret), &profile, device) {
-            Ok(member) => member,
-            Err(ModelError::UnknownInvite(_)) => return Err(why("unknown invite")),
-            Err(ModelError::InviteSecretMismatch(_)) => return Err(why("wrong secret")),
-            Err(ModelError::InviteRevoked(_)) => return Err(why("revoked invite")),
-            Err(ModelError::InviteExpired(_)) => return Err(why("expired invite")),
-            Err(ModelError::InviteUsedUp(_)) => return Err(why("used-up invite")),
-            Err(err) => return Err(why(&shorten_to(&err.to_string(), 80))),
-        };
+    let chosen = MemberId::new(request.member.clone());
+    let proof = DeviceProof { device: device.to_string(), signature: request.proof.clone() };
+    let hash = secret_hash(&request.secret);
+    let member = match open.network.join_with_invite(&admitting, &invite, &hash, &profile, &chosen, &proof) {
+        Ok(member) => member,
+        Err(ModelError::UnknownInvite(_)) => return Err(why("unknown invite")),
+        Err(ModelError::InviteSecretMismatch(_)) => return Err(why("wrong secret")),
+        Err(ModelError::InviteRevoked(_)) => return Err(why("revoked invite")),
+        Err(ModelError::InviteExpired(_)) => return Err(why("expired invite")),
+        Err(ModelError::InviteUsedUp(_)) => return Err(why("used-up invite")),
+        Err(ModelError::BadDeviceProof(_)) => return Err(why("the joining device's proof does not hold")),
+        Err(ModelError::MemberIdTaken(_)) => return Err(why("the member id the joining device chose is taken")),
+        Err(ModelError::BadMemberId(_)) => return Err(why("the joining device chose no proper member id")),
+        Err(ModelError::DeviceTaken(_)) => return Err(why("the joining device belongs to a member already")),
+        Err(err) => return Err(why(&shorten_to(&err.to_string(), 80))),
+    };
     open.persist().map_err(|err| format!("the inviting device could not save: {err}"))?;
     let network = request.network.clone();
     let (document, signatures) =
@@ -223,7 +245,7 @@ pub async fn join(
         return Err(NodeError::AlreadyMember(ticket.network.clone()));
     }
     let own = crate::endpoint::own_addr(endpoint);
-    let request = JoinRequest::new(ticket, profile, own.addrs.iter().map(addr_to_text).collect());
+    let request = JoinRequest::new(ticket, profile, own.addrs.iter().map(addr_to_text).collect(), data.device_key());
     let attempt = async {
         let mut last_error = None;
         for peer in &ticket.peers {

@@ -16,6 +16,9 @@ use crate::ticket::InviteTicket;
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceLinkTicket {
     pub network: String,
+    /// The member the other laptop becomes a device of: it signs its proof for this member
+    /// before it asks (see `kring_model::trust::proof`).
+    pub member: String,
     /// The one-time secret; only the laptop that made the ticket knows it (in memory).
     pub secret: [u8; 32],
     /// The laptop that made the ticket, with the addresses it listens on.
@@ -27,6 +30,7 @@ impl std::fmt::Debug for DeviceLinkTicket {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DeviceLinkTicket")
             .field("network", &self.network)
+            .field("member", &self.member)
             .field("secret", &"(hidden)")
             .field("peer", &self.peer)
             .finish()
@@ -36,19 +40,27 @@ impl std::fmt::Debug for DeviceLinkTicket {
 /// Versioned, so a later Kring can still read today's tickets.
 #[derive(Serialize, Deserialize)]
 enum Wire {
-    V1(DeviceLinkTicket),
+    /// Made by a Kring before device proofs: it names no member, and that Kring answers only
+    /// `kring/link/1`.
+    V1 { network: String, secret: [u8; 32], peer: EndpointAddr },
+    /// With the member (`kring/link/2`).
+    V2(DeviceLinkTicket),
 }
 
 impl Ticket for DeviceLinkTicket {
     const KIND: &'static str = "kringlink";
 
     fn encode_bytes(&self) -> Vec<u8> {
-        postcard::to_stdvec(&Wire::V1(self.clone())).expect("tickets always serialise")
+        postcard::to_stdvec(&Wire::V2(self.clone())).expect("tickets always serialise")
     }
 
     fn decode_bytes(bytes: &[u8]) -> Result<Self, ParseError> {
-        let Wire::V1(ticket) = postcard::from_bytes(bytes)?;
-        Ok(ticket)
+        match postcard::from_bytes(bytes)? {
+            Wire::V2(ticket) => Ok(ticket),
+            Wire::V1 { .. } => Err(ParseError::verification_failed(
+                "it was made by an older Kring; update Kring on the laptop that made it and make a new one",
+            )),
+        }
     }
 }
 
@@ -89,7 +101,7 @@ mod tests {
     }
 
     fn ticket() -> DeviceLinkTicket {
-        DeviceLinkTicket { network: "n1".into(), secret: new_secret(), peer: addr() }
+        DeviceLinkTicket { network: "n1".into(), member: "m1".into(), secret: new_secret(), peer: addr() }
     }
 
     #[test]
@@ -121,6 +133,18 @@ mod tests {
         for bad in ["", "hello", "kringlink", &text[..text.len() / 2], "kringlink!!!!"] {
             assert!(matches!(DeviceLinkTicket::parse(bad), Err(NodeError::BadDeviceLinkTicket(_))), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_link_ticket_of_an_older_kring_asks_for_an_update() {
+        let old = Wire::V1 { network: "n1".into(), secret: new_secret(), peer: addr() };
+        let text = format!(
+            "{}{}",
+            DeviceLinkTicket::KIND,
+            data_encoding::BASE32_NOPAD.encode(&postcard::to_stdvec(&old).unwrap()).to_lowercase()
+        );
+        let Err(NodeError::BadDeviceLinkTicket(why)) = DeviceLinkTicket::parse(&text) else { panic!("{text}") };
+        assert!(why.contains("older Kring"), "{why}");
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use iroh::SecretKey;
 use kring_model::automerge::AutoCommit;
+use kring_model::schema::SCHEMA_VERSION;
 use kring_model::trust::RuleBook;
 use kring_model::{DeviceIndex, MemberId, Network};
 use kring_store::{Appended, DataDir, NetworkStore};
@@ -40,7 +41,26 @@ impl OpenNetwork {
     /// laptop whose app is closed).
     pub fn open(data: &DataDir, id: &str) -> Result<(OpenNetwork, kring_store::LoadReport)> {
         let (store, doc, report) = data.open_network(id)?;
-        Ok((OpenNetwork::new(Network::from_doc(doc)?, store, &data.device_id()), report))
+        let mut open = OpenNetwork::new(Network::from_doc(doc)?, store, &data.device_id());
+        open.prove_own_device(data.device_key())?;
+        Ok((open, report))
+    }
+
+    /// A network begun on an older Kring lists this laptop without its proof: it writes it
+    /// now, and a coordinator's laptop then raises the network to this Kring's schema, from
+    /// when on every device added must bring its proof. Each is one change, made and saved as
+    /// every edit. Nothing happens for a network whose device is proven and schema current.
+    pub fn prove_own_device(&mut self, key: &SecretKey) -> Result<()> {
+        let device = key.public().to_string();
+        let Some(me) = self.member_for_device(&device)? else { return Ok(()) };
+        if !self.network.device_proven(&me, &device) {
+            self.edit(&device, |network, me| network.prove_device(me, key.as_signing_key()))?;
+        }
+        let coordinator = self.network.members()?.get(&me).is_some_and(|m| m.role == kring_model::Role::Coordinator);
+        if coordinator && self.network.schema() < SCHEMA_VERSION && self.network.device_proven(&me, &device) {
+            self.edit(&device, |network, me| network.raise_schema(me))?;
+        }
+        Ok(())
     }
 
     /// Stores a network new to this device (just created, or taken from a bundle).
@@ -386,8 +406,13 @@ type Loaded = Result<(OpenNetwork, Vec<String>)>;
 fn load_in_parallel(data: &DataDir, ids: Vec<String>) -> Vec<(String, Loaded)> {
     let load = |id: &str| -> Loaded {
         let (store, doc, report) = data.open_network(id)?;
-        let problems = report.problems.iter().map(|p| p.to_string()).collect();
-        Ok((OpenNetwork::new(Network::from_doc(doc)?, store, &data.device_id()), problems))
+        let mut problems: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
+        let mut open = OpenNetwork::new(Network::from_doc(doc)?, store, &data.device_id());
+        // The network works without: the proof is written at the next start.
+        if let Err(err) = open.prove_own_device(data.device_key()) {
+            problems.push(format!("this laptop could not write its proof of membership: {err}"));
+        }
+        Ok((open, problems))
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(ids.len()).max(1);
     let chunk = ids.len().div_ceil(threads).max(1);
@@ -426,7 +451,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let data = DataDir::open(dir.path()).unwrap();
         let details = NetworkDetails { name: "PLG Rekenen".into(), ..Default::default() };
-        let (mut network, founder) = Network::create(&details, &Profile::new("Anna"), &data.device_id()).unwrap();
+        let (mut network, founder) =
+            Network::create(&details, &Profile::new("Anna"), data.device_key().as_signing_key()).unwrap();
         let id = network.id().to_string();
         data.create_network(&id, network.doc_mut()).unwrap();
         let (networks, warnings) = Networks::load(&data).unwrap();

@@ -49,7 +49,7 @@ mod tests {
 
     fn founded(key: &SecretKey, name: &str) -> Network {
         let details = NetworkDetails { name: name.into(), ..Default::default() };
-        Network::create(&details, &Profile::new("Anna"), &key.public().to_string()).unwrap().0
+        Network::create(&details, &Profile::new("Anna"), key.as_signing_key()).unwrap().0
     }
 
     #[test]

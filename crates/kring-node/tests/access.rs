@@ -14,7 +14,8 @@ use kring_sync::{FrameReader, Message, SYNC_ALPN, frame};
 fn founded(dir: &tempfile::TempDir) -> (DataDir, String) {
     let data = DataDir::open(dir.path()).unwrap();
     let details = NetworkDetails { name: "Geheim netwerk".into(), ..Default::default() };
-    let (mut network, _) = Network::create(&details, &Profile::new("Anna"), &data.device_id()).unwrap();
+    let (mut network, _) =
+        Network::create(&details, &Profile::new("Anna"), data.device_key().as_signing_key()).unwrap();
     let id = network.id().to_string();
     let mut store = data.create_network(&id, network.doc_mut()).unwrap();
     store.persist(network.doc_mut()).unwrap();

@@ -101,12 +101,13 @@ const DIRK: usize = 3;
 fn four_laptops() -> (Vec<Laptop>, TextField, MemberId) {
     let dirs: Vec<_> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
     let datas: Vec<DataDir> = dirs.iter().map(|d| DataDir::open(d.path()).unwrap()).collect();
-    let devices: Vec<String> = datas.iter().map(DataDir::device_id).collect();
     let details = NetworkDetails { name: "PLG Lezen".into(), ..Default::default() };
-    let (mut network, anna) = Network::create(&details, &Profile::new("Anna"), &devices[0]).unwrap();
+    let (mut network, anna) =
+        Network::create(&details, &Profile::new("Anna"), datas[0].device_key().as_signing_key()).unwrap();
     let mut dirk = None;
-    for (name, device) in ["Bram", "Cor", "Dirk"].iter().zip(&devices[1..]) {
-        dirk = Some(network.add_member(&anna, &Profile::new(*name), Role::Member, Some(device)).unwrap());
+    for (name, data) in ["Bram", "Cor", "Dirk"].iter().zip(&datas[1..]) {
+        let key = data.device_key().as_signing_key();
+        dirk = Some(network.add_member(&anna, &Profile::new(*name), Role::Member, Some(key)).unwrap());
     }
     let session = network
         .add_session(

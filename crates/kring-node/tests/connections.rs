@@ -11,7 +11,8 @@ use tokio::sync::broadcast;
 fn founded(dir: &tempfile::TempDir) -> (DataDir, String) {
     let data = DataDir::open(dir.path()).unwrap();
     let details = NetworkDetails { name: "PLG Rekenen".into(), ..Default::default() };
-    let (mut network, _) = Network::create(&details, &Profile::new("Anna"), &data.device_id()).unwrap();
+    let (mut network, _) =
+        Network::create(&details, &Profile::new("Anna"), data.device_key().as_signing_key()).unwrap();
     let id = network.id().to_string();
     data.create_network(&id, network.doc_mut()).unwrap();
     (data, id)
@@ -92,7 +93,8 @@ async fn a_colleague_in_six_networks_syncs_all_six_in_one_go() {
         let networks: Vec<String> = (0..6)
             .map(|n| {
                 let details = NetworkDetails { name: format!("Leernetwerk {n}"), ..Default::default() };
-                let (mut network, _) = Network::create(&details, &Profile::new("Anna"), &data_a.device_id()).unwrap();
+                let (mut network, _) =
+                    Network::create(&details, &Profile::new("Anna"), data_a.device_key().as_signing_key()).unwrap();
                 let id = network.id().to_string();
                 data_a.create_network(&id, network.doc_mut()).unwrap();
                 id

@@ -29,7 +29,8 @@ fn every_acknowledged_edit_survives_a_kill_at_any_moment() {
     let network = {
         let data = DataDir::open(dir.path()).unwrap();
         let details = NetworkDetails { name: "PLG Rekenen".into(), ..Default::default() };
-        let (mut network, _) = Network::create(&details, &Profile::new("Anna"), &data.device_id()).unwrap();
+        let (mut network, _) =
+            Network::create(&details, &Profile::new("Anna"), data.device_key().as_signing_key()).unwrap();
         let id = network.id().to_string();
         data.create_network(&id, network.doc_mut()).unwrap();
         id

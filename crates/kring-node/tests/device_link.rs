@@ -34,7 +34,8 @@ fn loopback() -> NetworkMode {
 fn founded(dir: &tempfile::TempDir) -> (DataDir, String, MemberId, QuestionId) {
     let data = DataDir::open(dir.path()).unwrap();
     let details = NetworkDetails { name: "Geheim netwerk".into(), ..Default::default() };
-    let (mut network, anna) = Network::create(&details, &Profile::new("Anna"), &data.device_id()).unwrap();
+    let (mut network, anna) =
+        Network::create(&details, &Profile::new("Anna"), data.device_key().as_signing_key()).unwrap();
     let question = network.add_question(&anna, "Hoe betrekken we ouders?", "").unwrap();
     let id = network.id().to_string();
     data.create_network(&id, network.doc_mut()).unwrap();
@@ -97,6 +98,11 @@ async fn a_second_laptop_becomes_the_same_member_and_votes_once() {
         assert_eq!(node_b.read(&network, |n| n.name().unwrap()).unwrap(), "Geheim netwerk");
         let b_is = node_b.read(&network, |n| n.member_for_device(&data_b.device_id()).unwrap()).unwrap();
         assert_eq!(b_is, Some(anna.clone()));
+        // Each laptop proved itself Anna's: B with the proof it sent with its request.
+        for node in [&node_a, &node_b] {
+            let proven = node.read(&network, |n| n.snapshot().unwrap().members[&anna].proven.clone()).unwrap();
+            assert!(proven.contains(&data_a.device_id()) && proven.contains(&data_b.device_id()), "{proven:?}");
+        }
 
         // Both laptops vote on the same question, each offline: one member, one vote.
         node_a.edit(&network, |n, me| n.vote(me, &first)).unwrap();
@@ -189,13 +195,13 @@ async fn wrong_expired_and_used_links_get_the_one_refusal_and_nothing_of_the_net
         node_a.cancel_device_link(&cancelled);
         tokio::time::sleep(Duration::from_millis(500)).await;
         let open = node_a.create_device_link(&network, TEN_MINUTES).unwrap();
-        let mut unknown_network = LinkRequest::new(&open, vec![]);
+        let mut unknown_network = LinkRequest::new(&open, vec![], &iroh::SecretKey::generate());
         unknown_network.network = kring_model::NetworkId::random().to_string();
         let cases = [
-            ("wrong secret", LinkRequest::new(&wrong, vec![])),
-            ("expired", LinkRequest::new(&expiring, vec![])),
-            ("already used", LinkRequest::new(&used, vec![])),
-            ("cancelled", LinkRequest::new(&cancelled, vec![])),
+            ("wrong secret", LinkRequest::new(&wrong, vec![], &iroh::SecretKey::generate())),
+            ("expired", LinkRequest::new(&expiring, vec![], &iroh::SecretKey::generate())),
+            ("already used", LinkRequest::new(&used, vec![], &iroh::SecretKey::generate())),
+            ("cancelled", LinkRequest::new(&cancelled, vec![], &iroh::SecretKey::generate())),
             ("unknown network", unknown_network),
         ];
         let mut answers = Vec::new();

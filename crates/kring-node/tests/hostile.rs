@@ -51,12 +51,14 @@ async fn misbehaving_member_devices_are_dropped_and_honest_ones_still_sync() {
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let data_a = DataDir::open(dir_a.path()).unwrap();
     let details = NetworkDetails { name: "PLG Rekenen".into(), ..Default::default() };
-    let (mut network, anna) = Network::create(&details, &Profile::new("Anna"), &data_a.device_id()).unwrap();
+    let (mut network, anna) =
+        Network::create(&details, &Profile::new("Anna"), data_a.device_key().as_signing_key()).unwrap();
     // Four devices of a member gone rogue (a stolen laptop, a buggy client), and Bram's.
     let rogue: Vec<SecretKey> = (0..4).map(|_| SecretKey::generate()).collect();
     for (n, key) in rogue.iter().enumerate() {
-        let id = key.public().to_string();
-        network.add_member(&anna, &Profile::new(format!("Rogue {n}")), Role::Member, Some(&id)).unwrap();
+        network
+            .add_member(&anna, &Profile::new(format!("Rogue {n}")), Role::Member, Some(key.as_signing_key()))
+            .unwrap();
     }
     let id = network.id().to_string();
     data_a.create_network(&id, network.doc_mut()).unwrap();

@@ -12,6 +12,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use iroh::SecretKey;
+use kring_model::trust::DeviceKey;
 use kring_model::{InviteId, Network, NetworkDetails, Profile, Role};
 use kring_node::{FoundVia, InviteTicket, JOIN_ALPN, JoinReply, JoinRequest, NetworkMode, Node, NodeEvent};
 use kring_store::DataDir;
@@ -33,7 +35,8 @@ static ALONE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 fn founded(dir: &tempfile::TempDir) -> (DataDir, String) {
     let data = DataDir::open(dir.path()).unwrap();
     let details = NetworkDetails { name: "Geheim netwerk".into(), ..Default::default() };
-    let (mut network, _) = Network::create(&details, &Profile::new("Anna"), &data.device_id()).unwrap();
+    let (mut network, _) =
+        Network::create(&details, &Profile::new("Anna"), data.device_key().as_signing_key()).unwrap();
     let id = network.id().to_string();
     data.create_network(&id, network.doc_mut()).unwrap();
     (data, id)
@@ -304,9 +307,14 @@ async fn one_device_gets_four_connections_and_no_more() {
     .expect("bounded in time");
 }
 
-/// The request the joiner's Kring sends for `ticket`.
+/// The request the joiner's Kring sends for `ticket`, from the device with `key`.
+fn request_as(ticket: &InviteTicket, key: &SecretKey) -> JoinRequest {
+    JoinRequest::new(ticket, &Profile::new("Mallory"), vec![], key)
+}
+
+/// A request refused before its proof is looked at.
 fn request(ticket: &InviteTicket) -> JoinRequest {
-    JoinRequest::new(ticket, &Profile::new("Mallory"), vec![])
+    request_as(ticket, &SecretKey::generate())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -325,7 +333,9 @@ async fn every_failed_join_gets_the_same_answer() {
         node.edit(&network, |network, anna| network.revoke_invite(anna, &revoked_id)).unwrap();
         let (_, expiring) = invite(5, Duration::from_millis(300));
         let (_, once) = invite(1, hour);
-        let welcome = reply::<JoinReply>(&ask(node.addr(), JOIN_ALPN, &request(&once)).await);
+        let mallory = SecretKey::generate();
+        let welcome =
+            reply::<JoinReply>(&ask_as(mallory.clone(), node.addr(), JOIN_ALPN, &request_as(&once, &mallory)).await);
         assert!(matches!(welcome, JoinReply::Welcome { .. }), "the one use of the ticket lets someone in");
         tokio::time::sleep(Duration::from_millis(400)).await;
 
@@ -380,6 +390,63 @@ async fn every_failed_join_gets_the_same_answer() {
             assert!(reason.starts_with(expected), "{reason:?} is not {expected:?}");
             assert!(reason.len() < 200 && !reason.contains('\n'), "{reason:?}");
         }
+        node.shutdown().await;
+    })
+    .await
+    .expect("bounded in time");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_join_with_a_wrong_proof_or_a_taken_member_id_is_refused_and_changes_nothing() {
+    let _alone = ALONE.lock().await;
+    timeout(Duration::from_secs(60), async {
+        let dir = tempfile::tempdir().unwrap();
+        let (data, network) = founded(&dir);
+        let (node, _) = Node::start(&data, &NetworkMode::loopback_only()).await.unwrap();
+        let mut events = node.subscribe();
+        let (invite, ticket) = node.create_invite(&network, Role::Member, 5, Duration::from_secs(3600)).unwrap();
+        let anna = node.read(&network, |n| n.member_for_device(&data.device_id()).unwrap().unwrap()).unwrap();
+        let heads = node.read(&network, |n| n.heads()).unwrap();
+
+        let mallory = SecretKey::generate();
+        // Signed by another key than the device that asks.
+        let mut wrong_proof = request_as(&ticket, &mallory);
+        wrong_proof.proof = SecretKey::generate().as_signing_key().prove(&network, &wrong_proof.member);
+        // Signed by the device that asks, but for Anna's member id: her identity, taken.
+        let mut taken = request_as(&ticket, &mallory);
+        taken.member = anna.to_string();
+        taken.proof = mallory.as_signing_key().prove(&network, anna.as_str());
+        for request in [&wrong_proof, &taken] {
+            let answer = reply::<JoinReply>(&ask_as(mallory.clone(), node.addr(), JOIN_ALPN, request).await);
+            assert!(
+                matches!(&answer, JoinReply::Refused { reason } if reason == "this ticket cannot be used"),
+                "{answer:?}"
+            );
+        }
+        let mut reasons = Vec::new();
+        while reasons.len() < 2 {
+            if let Ok(NodeEvent::JoinRefused { reason, .. }) =
+                timeout(Duration::from_secs(5), events.recv()).await.expect("every refusal is reported")
+            {
+                reasons.push(reason);
+            }
+        }
+        assert!(reasons[0].starts_with("the joining device's proof does not hold"), "{reasons:?}");
+        assert!(reasons[1].starts_with("the member id the joining device chose is taken"), "{reasons:?}");
+        // Nothing changed: no member, no use of the invite.
+        assert_eq!(node.read(&network, |n| n.heads()).unwrap(), heads);
+        let snapshot = node.read(&network, |n| n.snapshot().unwrap()).unwrap();
+        assert_eq!(snapshot.members.len(), 1);
+        assert!(snapshot.invites[&invite].uses.is_empty());
+        assert_eq!(snapshot.member_for_device(&data.device_id()).map(|m| &m.id), Some(&anna));
+
+        // The same device with its own proof for a member id of its own gets in, proven.
+        let right = request_as(&ticket, &mallory);
+        let answer = reply::<JoinReply>(&ask_as(mallory.clone(), node.addr(), JOIN_ALPN, &right).await);
+        assert!(matches!(answer, JoinReply::Welcome { ref member, .. } if *member == right.member), "{answer:?}");
+        let snapshot = node.read(&network, |n| n.snapshot().unwrap()).unwrap();
+        let joined = &snapshot.members[&kring_model::MemberId::new(right.member.clone())];
+        assert!(joined.proven.contains(&mallory.public().to_string()));
         node.shutdown().await;
     })
     .await

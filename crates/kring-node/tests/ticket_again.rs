@@ -17,7 +17,8 @@ async fn a_ticket_of_a_network_this_laptop_has_refreshes_its_addresses() {
         let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         let data_a = DataDir::open(dir_a.path()).unwrap();
         let details = NetworkDetails { name: "PLG Rekenen".into(), ..Default::default() };
-        let (mut network, _) = Network::create(&details, &Profile::new("Anna"), &data_a.device_id()).unwrap();
+        let (mut network, _) =
+            Network::create(&details, &Profile::new("Anna"), data_a.device_key().as_signing_key()).unwrap();
         let id = network.id().to_string();
         data_a.create_network(&id, network.doc_mut()).unwrap();
         let mode = NetworkMode::loopback_only();

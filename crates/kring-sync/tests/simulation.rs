@@ -134,10 +134,19 @@ proptest! {
                 }
                 Step::Admit(p, n) => {
                     let Some(invite) = invites(&world, p).get(n).cloned() else { continue };
-                    let device = iroh_base::SecretKey::from_bytes(&[200 + n as u8; 32]).public().to_string();
+                    let device = iroh_base::SecretKey::from_bytes(&[200 + n as u8; 32]);
                     let newcomer = Profile::new("Nieuw lid");
                     let me = world.peers[p].me.clone();
-                    if world.peers[p].network.join_with_invite(&me, &invite, "h", &newcomer, &device).is_ok() {
+                    let chosen = kring_model::MemberId::random();
+                    let joined = world.peers[p].network.join_with_invite(
+                        &me,
+                        &invite,
+                        "h",
+                        &newcomer,
+                        &chosen,
+                        device.as_signing_key(),
+                    );
+                    if joined.is_ok() {
                         world.edited(p);
                     }
                 }

@@ -113,8 +113,8 @@ fn main() {
             description: "Rekenonderwijs in de onderbouw".into(),
             region: "Leiden".into(),
         };
-        let (mut network, anna) = Network::create(&details, &Profile::new("Anna"), &device(1)).unwrap();
-        network.add_member(&anna, &Profile::new("Bram"), Role::Member, Some(&device(2))).unwrap();
+        let (mut network, anna) = Network::create(&details, &Profile::new("Anna"), device(1).as_str()).unwrap();
+        network.add_member(&anna, &Profile::new("Bram"), Role::Member, Some(device(2).as_str())).unwrap();
         let new = NewSession {
             title: "Startbijeenkomst".into(),
             kind: SessionKind::Plg,

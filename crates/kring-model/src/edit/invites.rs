@@ -9,6 +9,7 @@ use crate::genesis::Profile;
 use crate::ids::*;
 use crate::network::Network;
 use crate::schema::*;
+use crate::trust::DeviceKey;
 use crate::validate::{self, MAX_SHORT};
 use crate::vocab::Role;
 
@@ -79,35 +80,51 @@ impl Network {
         Ok(())
     }
 
-    /// Adds the person holding a valid invite as a member with their device, in one change that
-    /// also records the use. Run by the inviting device once the secret has been proven; its
-    /// member (`admitting`) must still be a member, or no other laptop would accept the change.
+    /// Adds the person holding a valid invite as member `id` with their device, in one change
+    /// that also records the use. The joiner chose `id` and signed it with its device before
+    /// asking (its proof travels with the request, see [`crate::trust::DeviceProof`]); an id
+    /// already taken, or a proof that does not hold, is refused. Run by the inviting device
+    /// once the secret has been proven; its member (`admitting`) must still be a member, or no
+    /// other laptop would accept the change.
     pub fn join_with_invite(
         &mut self,
         admitting: &MemberId,
         invite: &InviteId,
         secret_hash: &str,
         profile: &Profile,
-        device: &str,
+        id: &MemberId,
+        device: &(impl DeviceKey + ?Sized),
     ) -> Result<MemberId> {
         self.current_member(admitting)?;
         self.check_invite(invite, secret_hash)?;
         let profile = profile.validated()?;
-        let device = validate::required(Field::DeviceId, device, MAX_SHORT)?;
-        self.ensure_device_free(&device)?;
+        check_member_id(id)?;
+        let members = self.root_map(MEMBERS)?;
+        if access::obj(&self.doc, &members, id.as_str()).is_some() {
+            return Err(ModelError::MemberIdTaken(id.clone()));
+        }
+        let (device, proof) = self.new_device(id, device)?;
         let obj = self.invite_obj(invite)?;
         let role = Role::from_doc(access::string(&self.doc, &obj, ROLE).as_deref());
         let uses = self.child_map(&obj, USES)?;
-        let members = self.root_map(MEMBERS)?;
-        let id = MemberId::random();
-        let note = Network::note(&id, ChangeKind::InviteUsed, invite);
+        let note = Network::note(id, ChangeKind::InviteUsed, invite);
         self.change(note, |doc, now| {
             let member = doc.put_object(&members, id.as_str(), ObjType::Map)?;
             let devices = crate::edit::members::write_member(doc, &member, &profile, role, now)?;
-            doc.put(&devices, device, now)?;
+            doc.put(&devices, device.as_str(), now)?;
+            crate::edit::members::write_proof(doc, &member, &device, proof)?;
             doc.put(&uses, id.as_str(), now)?;
             Ok(())
         })?;
-        Ok(id)
+        Ok(id.clone())
     }
+}
+
+/// A member id chosen by a joiner has the shape of the ids Kring makes (see
+/// [`MemberId::random`]): letters, digits and dashes, short. Anything else could be mistaken for
+/// a path (`member/factor` keys) or fill the document.
+fn check_member_id(id: &MemberId) -> Result<()> {
+    let id = id.as_str();
+    let fits = (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if fits { Ok(()) } else { Err(ModelError::BadMemberId(id.chars().take(80).collect())) }
 }

@@ -1,6 +1,6 @@
 //! Members and their devices.
 
-use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, transaction::Transactable};
+use automerge::{AutoCommit, ObjId, ObjType, ROOT, ScalarValue, transaction::Transactable};
 
 use crate::access;
 use crate::changes::ChangeKind;
@@ -9,6 +9,8 @@ use crate::genesis::Profile;
 use crate::ids::*;
 use crate::network::Network;
 use crate::schema::*;
+use crate::trust::key::checked_proof;
+use crate::trust::{DeviceKey, proof_key};
 use crate::validate::{self, MAX_SHORT};
 use crate::vocab::Role;
 
@@ -30,34 +32,67 @@ pub(crate) fn write_member(
     Ok(devices)
 }
 
+/// Writes `device`'s proof beside it in `member`'s record (none for a made-up device).
+pub(crate) fn write_proof(doc: &mut AutoCommit, member: &ObjId, device: &str, proof: Option<Vec<u8>>) -> Result<()> {
+    if let Some(proof) = proof {
+        doc.put(member, proof_key(device), ScalarValue::Bytes(proof))?;
+    }
+    Ok(())
+}
+
 impl Network {
-    /// Adds a person with one device. Only a coordinator adds members directly; joining with an
-    /// invite goes through [`Network::join_with_invite`].
-    pub fn add_member(
+    /// Adds a person, with one device if `device` is given (which proves it is theirs: in tests
+    /// and the bench, where one hand holds every key). Only a coordinator adds members
+    /// directly; joining with an invite goes through [`Network::join_with_invite`].
+    pub fn add_member<K: DeviceKey + ?Sized>(
         &mut self,
         by: &MemberId,
         profile: &Profile,
         role: Role,
-        device: Option<&str>,
+        device: Option<&K>,
     ) -> Result<MemberId> {
         self.coordinator(by, CoordinatorTask::AddMembers)?;
         let profile = profile.validated()?;
-        let device = device.map(|d| validate::required(Field::DeviceId, d, MAX_SHORT)).transpose()?;
-        if let Some(device) = &device {
-            self.ensure_device_free(device)?;
-        }
-        let members = self.root_map(MEMBERS)?;
         let id = MemberId::random();
+        let device = device.map(|key| self.new_device(&id, key)).transpose()?;
+        let members = self.root_map(MEMBERS)?;
         let note = Network::note(by, ChangeKind::MemberAdded, &id);
         self.change(note, |doc, now| {
             let member = doc.put_object(&members, id.as_str(), ObjType::Map)?;
             let devices = write_member(doc, &member, &profile, role, now)?;
-            if let Some(device) = device {
-                doc.put(&devices, device, now)?;
+            if let Some((device, proof)) = device {
+                doc.put(&devices, device.as_str(), now)?;
+                write_proof(doc, &member, &device, proof)?;
             }
             Ok(())
         })?;
         Ok(id)
+    }
+
+    /// A device about to be listed under `member`: its id, checked to belong to no member yet
+    /// (a device belongs to one member, ever: removed ones included), and its checked proof.
+    pub(crate) fn new_device(
+        &self,
+        member: &MemberId,
+        key: &(impl DeviceKey + ?Sized),
+    ) -> Result<(DeviceId, Option<Vec<u8>>)> {
+        let device = validate::required(Field::DeviceId, &key.device_id(), MAX_SHORT)?;
+        if self.listed_anywhere(&device)? {
+            return Err(ModelError::DeviceTaken(device));
+        }
+        let proof = checked_proof(key, self.id().as_str(), member.as_str())?;
+        Ok((device, proof))
+    }
+
+    /// Whether any member record, removed or not, lists `device`.
+    fn listed_anywhere(&self, device: &str) -> Result<bool> {
+        let members = self.root_map(MEMBERS)?;
+        let doc = &self.doc;
+        Ok(access::keys(doc, &members).iter().any(|id| {
+            access::obj(doc, &members, id)
+                .and_then(|member| access::obj(doc, &member, DEVICES))
+                .is_some_and(|devices| access::int(doc, &devices, device).is_some())
+        }))
     }
 
     /// Changes a member's own details. Members edit themselves; coordinators may edit anyone.
@@ -83,17 +118,64 @@ impl Network {
         })
     }
 
-    /// Adds another device (laptop) to a member. Members add their own; coordinators anyone's.
-    pub fn add_device(&mut self, by: &MemberId, member: &MemberId, device: &str) -> Result<()> {
+    /// Adds another device (laptop) to a member, with the device's proof that it is theirs
+    /// (made on that laptop: see [`crate::trust::DeviceProof`]). Members add their own;
+    /// coordinators anyone's.
+    pub fn add_device(&mut self, by: &MemberId, member: &MemberId, device: &(impl DeviceKey + ?Sized)) -> Result<()> {
         if by != member {
             self.coordinator(by, CoordinatorTask::OthersDevices)?;
         }
         let obj = self.current_member(member)?;
-        let device = validate::required(Field::DeviceId, device, MAX_SHORT)?;
-        self.ensure_device_free(&device)?;
+        let (device, proof) = self.new_device(member, device)?;
         let devices = self.child_map(&obj, DEVICES)?;
         let note = Network::note(by, ChangeKind::DeviceAdded, member);
-        self.change(note, |doc, now| Ok(doc.put(&devices, device, now)?))
+        self.change(note, |doc, now| {
+            doc.put(&devices, device.as_str(), now)?;
+            write_proof(doc, &obj, &device, proof)
+        })
+    }
+
+    /// Whether `device` is listed under `member` with its valid proof.
+    pub fn device_proven(&self, member: &MemberId, device: &str) -> bool {
+        self.member_obj(member)
+            .is_ok_and(|obj| crate::read::proven(&self.doc, &obj, self.id().as_str(), member.as_str(), device))
+    }
+
+    /// Writes the proof of `device`, listed under `by` before proofs existed (a network begun
+    /// on an older Kring): the device's own migration. Whether there was one to write (a
+    /// device proven already, or one without a key, writes nothing).
+    pub fn prove_device(&mut self, by: &MemberId, device: &(impl DeviceKey + ?Sized)) -> Result<bool> {
+        let obj = self.current_member(by)?;
+        let id = device.device_id();
+        let listed = access::obj(&self.doc, &obj, DEVICES).is_some_and(|d| access::int(&self.doc, &d, &id).is_some());
+        if !listed {
+            return Err(ModelError::UnknownDevice(id));
+        }
+        if self.device_proven(by, &id) {
+            return Ok(false);
+        }
+        let Some(proof) = checked_proof(device, self.id().as_str(), by.as_str())? else { return Ok(false) };
+        let note = Network::note(by, ChangeKind::MemberEdited, by);
+        self.change(note, |doc, _| write_proof(doc, &obj, &id, Some(proof)))?;
+        Ok(true)
+    }
+
+    /// The schema version the document says it follows (see [`SCHEMA_VERSION`]).
+    pub fn schema(&self) -> u64 {
+        access::uint(&self.doc, &ROOT, SCHEMA).unwrap_or_default()
+    }
+
+    /// Raises the network to the schema this Kring writes: from then on every device added
+    /// must bring its proof. A coordinator's, once her own device is proven (an older Kring
+    /// can then no longer open the network). Whether it was raised.
+    pub fn raise_schema(&mut self, by: &MemberId) -> Result<bool> {
+        self.coordinator(by, CoordinatorTask::UpgradeNetwork)?;
+        if self.schema() >= SCHEMA_VERSION {
+            return Ok(false);
+        }
+        let note = Network::note(by, ChangeKind::NetworkEdited, SCHEMA);
+        self.change(note, |doc, _| Ok(doc.put(ROOT, SCHEMA, SCHEMA_VERSION)?))?;
+        Ok(true)
     }
 
     pub fn set_role(&mut self, by: &MemberId, member: &MemberId, role: Role) -> Result<()> {
@@ -135,18 +217,6 @@ impl Network {
             .filter_map(|id| access::obj(&self.doc, &invites, &id).map(|obj| (InviteId::new(id), obj)))
             .filter(|(_, obj)| access::int(&self.doc, obj, REVOKED_AT).is_none())
             .collect())
-    }
-
-    /// A device belongs to one member, ever: a record that lists it already, even a removed
-    /// member's, keeps it (every laptop refuses a second).
-    pub(crate) fn ensure_device_free(&self, device: &str) -> Result<()> {
-        let members = self.root_map(MEMBERS)?;
-        let taken = access::keys(&self.doc, &members).into_iter().any(|id| {
-            access::obj(&self.doc, &members, &id)
-                .and_then(|member| access::obj(&self.doc, &member, DEVICES))
-                .is_some_and(|devices| self.doc.get(&devices, device).ok().flatten().is_some())
-        });
-        if taken { Err(ModelError::DeviceTaken(device.to_string())) } else { Ok(()) }
     }
 
     /// A network must keep a coordinator, or nobody could invite or remove anyone again.

@@ -47,10 +47,10 @@ struct Fixture {
 fn fixture() -> Fixture {
     let (a, b, c, d) = (Laptop::new(1), Laptop::new(2), Laptop::new(3), Laptop::new(4));
     let details = NetworkDetails { name: "PLG Rekenen".into(), ..Default::default() };
-    let (mut network, anna) = crate::Network::create(&details, &Profile::new("Anna"), &a.device).unwrap();
+    let (mut network, anna) = crate::Network::create(&details, &Profile::new("Anna"), &a.key).unwrap();
     let mut add =
-        |name: &str, device: &str| network.add_member(&anna, &Profile::new(name), Role::Member, Some(device)).unwrap();
-    let (bram, cas, dirk) = (add("Bram", &b.device), add("Cas", &c.device), add("Dirk", &d.device));
+        |name: &str, key: &SigningKey| network.add_member(&anna, &Profile::new(name), Role::Member, Some(key)).unwrap();
+    let (bram, cas, dirk) = (add("Bram", &b.key), add("Cas", &c.key), add("Dirk", &d.key));
     network.remove_member(&anna, &dirk).unwrap();
     let session = network
         .add_session(
@@ -343,23 +343,22 @@ fn a_device_is_listed_under_one_member_only_and_with_its_own_proof() {
 #[test]
 fn from_schema_two_a_device_without_its_proof_is_refused() {
     let f = fixture();
-    let raised = written(&f.doc, &f.anna.1.device, |doc| doc.put(ROOT, SCHEMA, 2_i64).unwrap()).unwrap();
-    let mut doc = f.doc.clone();
-    doc.apply_changes([raised.clone()]).unwrap();
-    if crate::schema::SCHEMA_VERSION < 2 {
-        // This build knows schema 1 only: raising it is refused, and there is nothing more.
-        assert_eq!(verdict(&f.doc, &raised), Err(Breach::BadValue));
-        return;
-    }
-    assert_eq!(verdict(&f.doc, &raised), Ok(()));
+    let (bram, device) = (f.bram.0.as_str(), &f.bram.1.device);
     let laptop = Laptop::new(12);
-    let bram = f.bram.0.as_str();
-    let unproven = written(&doc, &f.bram.1.device, |d| {
+    let unproven = written(&f.doc, device, |d| {
         let devices = obj(d, &[MEMBERS, bram, DEVICES]);
         d.put(&devices, laptop.device.as_str(), 1_i64).unwrap();
     })
     .unwrap();
-    assert_eq!(verdict(&doc, &unproven), Err(Breach::DeviceClaimed));
+    assert_eq!(verdict(&f.doc, &unproven), Err(Breach::DeviceClaimed));
+
+    // The schema is only ever raised, by a coordinator, to what this build knows.
+    let lowered = written(&f.doc, &f.anna.1.device, |d| d.put(ROOT, SCHEMA, 1_i64).unwrap()).unwrap();
+    assert_eq!(verdict(&f.doc, &lowered), Err(Breach::Rewritten));
+    let beyond = written(&f.doc, &f.anna.1.device, |d| d.put(ROOT, SCHEMA, 99_i64).unwrap()).unwrap();
+    assert_eq!(verdict(&f.doc, &beyond), Err(Breach::BadValue));
+    let by_member = written(&f.doc, device, |d| d.put(ROOT, SCHEMA, 1_i64).unwrap()).unwrap();
+    assert!(verdict(&f.doc, &by_member).is_err());
 }
 
 #[test]

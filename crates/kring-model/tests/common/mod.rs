@@ -1,9 +1,24 @@
 //! Shared set-up: a network with a few members, as separate devices would hold it.
 #![allow(dead_code)]
 
+use kring_model::trust::DeviceKey;
+use kring_model::trust::key::SigningKey;
 use kring_model::*;
 
-pub const DEVICE_A: &str = "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1";
+/// A made-up laptop with a real key (its changes can be checked like a peer's): `seed` tells
+/// them apart.
+pub fn key(seed: u8) -> SigningKey {
+    SigningKey::from_bytes(&[seed; 32])
+}
+
+/// The founder's laptop.
+pub fn key_a() -> SigningKey {
+    key(0xa1)
+}
+
+pub fn device_a() -> String {
+    key_a().device_id()
+}
 
 pub struct Fixture {
     pub network: Network,
@@ -19,11 +34,11 @@ pub fn network_with_members(extra: usize) -> Fixture {
         perspective: Perspective::Teacher,
         organisation: "Da Vinci College".into(),
     };
-    let (mut network, coordinator) = Network::create(&details, &founder, DEVICE_A).unwrap();
+    let (mut network, coordinator) = Network::create(&details, &founder, &key_a()).unwrap();
     let members = (0..extra)
         .map(|i| {
             let profile = Profile::new(format!("Member {i}"));
-            network.add_member(&coordinator, &profile, Role::Member, Some(&format!("device-{i}"))).unwrap()
+            network.add_member(&coordinator, &profile, Role::Member, Some(format!("device-{i}").as_str())).unwrap()
         })
         .collect();
     Fixture { network, coordinator, members }

@@ -303,7 +303,8 @@ impl Backend {
 
     fn create_network(&mut self, name: &str, founder: &Profile) -> Reply {
         let details = NetworkDetails { name: name.to_string(), ..Default::default() };
-        let (mut network, _) = Network::create(&details, founder, &self.data.device_id()).map_err(failed)?;
+        let (mut network, _) =
+            Network::create(&details, founder, self.data.device_key().as_signing_key()).map_err(failed)?;
         let id = network.id().to_string();
         // Creating the store saves the whole document.
         let store = self.data.create_network(&id, network.doc_mut()).map_err(failed)?;

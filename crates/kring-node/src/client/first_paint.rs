@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 use super::update::{NetworkEntry, NetworkView};
 
 /// Bumped whenever what is kept changes shape; an older copy is then not used.
-/// (2: the network's chapter.)
-const FORMAT: u32 = 2;
+/// (2: the network's chapter; 3: which of a member's devices are proven.)
+const FORMAT: u32 = 3;
 
 #[derive(Serialize, Deserialize)]
 struct Kept {

@@ -87,7 +87,13 @@ pub async fn raw_device() -> Endpoint {
 /// The answer, byte for byte, of the laptop at `addr` to one framed `request` on `alpn`, sent
 /// by a fresh device: what anyone who knows the address can get.
 pub async fn ask(addr: EndpointAddr, alpn: &[u8], request: &impl serde::Serialize) -> Vec<u8> {
-    let device = raw_device().await;
+    ask_as(iroh::SecretKey::generate(), addr, alpn, request).await
+}
+
+/// [`ask`], sent by the device with `key` (whose proof a request may carry).
+#[allow(dead_code)]
+pub async fn ask_as(key: iroh::SecretKey, addr: EndpointAddr, alpn: &[u8], request: &impl serde::Serialize) -> Vec<u8> {
+    let device = device_endpoint(Some(key)).await;
     let conn = device.connect(addr, alpn).await.unwrap();
     let (mut send, mut recv) = conn.open_bi().await.unwrap();
     send.write_all(&kring_sync::frame::encode(request)).await.unwrap();

@@ -87,10 +87,11 @@ pub fn world(names: &[&str]) -> World {
     let details = NetworkDetails { name: "Leernetwerk Jeugdzorg Utrecht".into(), ..Default::default() };
     let keys: Vec<SecretKey> = (0..names.len()).map(|i| SecretKey::from_bytes(&[i as u8 + 1; 32])).collect();
     let devices: Vec<String> = keys.iter().map(|key| key.public().to_string()).collect();
-    let (mut founding, founder) = Network::create(&details, &Profile::new(names[0]), &devices[0]).unwrap();
+    let (mut founding, founder) = Network::create(&details, &Profile::new(names[0]), keys[0].as_signing_key()).unwrap();
     let mut members = vec![founder.clone()];
-    for (name, device) in names.iter().zip(&devices).skip(1) {
-        members.push(founding.add_member(&founder, &Profile::new(*name), Role::Member, Some(device)).unwrap());
+    for (name, key) in names.iter().zip(&keys).skip(1) {
+        let device = Some(key.as_signing_key());
+        members.push(founding.add_member(&founder, &Profile::new(*name), Role::Member, device).unwrap());
     }
     let peers = devices
         .into_iter()

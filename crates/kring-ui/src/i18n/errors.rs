@@ -432,11 +432,6 @@ pub fn model_error(l: Language, err: &ModelError) -> String {
             "Een netwerk heeft altijd een coördinator: maak eerst iemand anders coördinator.".into(),
             "A network always has a coordinator: make someone else coordinator first.".into(),
         ),
-        ModelError::DeviceTaken(_) => say(
-            l,
-            "Deze laptop hoort al bij een lid van dit netwerk; een laptop hoort bij één lid.".into(),
-            "This laptop already belongs to a member of this network; a laptop belongs to one member.".into(),
-        ),
         ModelError::Deleted { what, .. } => {
             let (nl, en) = record_words(*what);
             say(
@@ -471,6 +466,24 @@ pub fn model_error(l: Language, err: &ModelError) -> String {
         ),
         ModelError::NothingToErase => {
             say(l, "Daar staat niets om te wissen.".into(), "There is nothing there to erase.".into())
+        }
+        ModelError::BadDeviceProof(_) => say(
+            l,
+            "Deze laptop heeft niet bewezen dat hij van dit lid is.".into(),
+            "This laptop did not prove that it belongs to this member.".into(),
+        ),
+        ModelError::MemberIdTaken(_) | ModelError::BadMemberId(_) => say(
+            l,
+            "Deze aanmelding kan niet worden gebruikt; probeer het opnieuw.".into(),
+            "This request to join cannot be used; please try again.".into(),
+        ),
+        ModelError::DeviceTaken(_) => say(
+            l,
+            "Deze laptop hoort al bij een lid van dit netwerk; een laptop hoort bij één lid.".into(),
+            "This laptop already belongs to a member of this network; a laptop belongs to one member.".into(),
+        ),
+        ModelError::UnknownDevice(_) => {
+            say(l, "Deze laptop is niet van dit lid.".into(), "This laptop is not one of this member's.".into())
         }
         ModelError::NotANetwork(_) => say(
             l,
@@ -545,6 +558,9 @@ fn task_words(l: Language, task: CoordinatorTask) -> &'static str {
         CoordinatorTask::CloseRound => ("een reflectieronde sluiten", "close a reflection round"),
         CoordinatorTask::NewChapter => {
             ("een nieuw hoofdstuk beginnen of iets voor iedereen wissen", "start a new chapter or erase for everyone")
+        }
+        CoordinatorTask::UpgradeNetwork => {
+            ("het netwerk naar een nieuwere Kring overzetten", "upgrade the network to a newer Kring")
         }
     };
     match l {
