@@ -9,6 +9,7 @@ mod access;
 mod carry_over;
 pub mod changes;
 mod chapter;
+pub mod declared;
 mod edit;
 pub mod error;
 mod genesis;

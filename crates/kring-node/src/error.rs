@@ -108,6 +108,13 @@ pub enum BundleProblem {
     /// Its network would take more than `max` bytes once unpacked; refused before unpacking.
     #[error("its network would take more than {max} bytes once unpacked; nothing was read in")]
     UnpacksTooLarge { max: u64 },
+    /// Its network declares more operations than a network can hold; refused from its column
+    /// headers, before Automerge made room for them.
+    #[error("its network declares more than {max} operations; nothing was read in")]
+    TooManyOperations { max: u64 },
+    /// Its network declares more changes than a network can hold.
+    #[error("its network declares more than {max} changes; nothing was read in")]
+    TooManyChanges { max: u64 },
 }
 
 impl From<kring_store::bundle::OpenError> for BundleProblem {
@@ -122,6 +129,8 @@ impl From<kring_store::bundle::OpenError> for BundleProblem {
             OpenError::Damaged(reason) => BundleProblem::Damaged(reason),
             OpenError::TooLarge { what, size, max } => BundleProblem::TooLarge { what, size, max },
             OpenError::UnpacksTooLarge { max } => BundleProblem::UnpacksTooLarge { max },
+            OpenError::TooManyOperations { max } => BundleProblem::TooManyOperations { max },
+            OpenError::TooManyChanges { max } => BundleProblem::TooManyChanges { max },
             OpenError::NotABundleInside(reason) => BundleProblem::NotABundle(reason),
         }
     }

@@ -18,6 +18,7 @@ mod join;
 mod lan;
 mod link_ticket;
 mod links;
+mod memory;
 mod networks;
 mod node;
 mod peer;

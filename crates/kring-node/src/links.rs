@@ -106,7 +106,10 @@ impl Slot {
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        self.shared.links().leave(&self.remote, self.pool);
+        let crowd_gone = self.shared.links().leave(&self.remote, self.pool);
+        if crowd_gone {
+            crate::memory::give_back_soon();
+        }
     }
 }
 
@@ -176,8 +179,9 @@ impl Links {
         true
     }
 
-    /// An incoming connection counted by [`Links::enter`] ended.
-    fn leave(&mut self, remote: &str, pool: Pool) {
+    /// An incoming connection counted by [`Links::enter`] ended. Whether it was the last of
+    /// the strangers' and joiners' (what they cost can be given back now).
+    fn leave(&mut self, remote: &str, pool: Pool) -> bool {
         if let Some(count) = self.incoming.get_mut(remote) {
             *count -= 1;
             if *count == 0 {
@@ -185,6 +189,7 @@ impl Links {
             }
             self.in_pool[pool.index()] -= 1;
         }
+        pool != Pool::Members && self.in_pool[Pool::Strangers.index()] + self.in_pool[Pool::Joins.index()] == 0
     }
 }
 

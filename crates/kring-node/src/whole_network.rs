@@ -5,6 +5,7 @@
 
 use kring_model::Network;
 use kring_model::automerge::AutoCommit;
+use kring_model::declared::{self, Limits, Refused};
 use kring_model::trust::RuleBook;
 use kring_sync::signed::{self, Signed};
 use kring_sync::untrusted::catch_automerge_panic;
@@ -21,11 +22,21 @@ pub enum Unusable {
     OtherNetwork { expected: String, found: String },
     #[error("a change Kring refuses: {0}")]
     Refused(#[from] Distrust),
+    /// It declares more than a network can hold (bytes unpacked, operations or changes):
+    /// refused from its column headers, before Automerge made room for any of it.
+    #[error("more than a network can hold: {0}")]
+    TooLarge(Refused),
 }
 
 /// The network in `document`, which must be `expected`, with the signatures that vouch for it
 /// (accepted, to be kept with it).
 pub fn check(document: &[u8], signatures: &[Signed], expected: &str) -> Result<(Network, SignatureBook), Unusable> {
+    // Automerge makes room for every operation a document declares before it reads one: a
+    // few KB of run headers can declare millions. Counted first, keeping nothing.
+    declared::count(document, &Limits::NETWORK).map_err(|refused| match refused {
+        Refused::Malformed(why) => Unusable::Damaged(why.to_string()),
+        too_much => Unusable::TooLarge(too_much),
+    })?;
     let doc = catch_automerge_panic(|| AutoCommit::load(document)).map_err(|err| Unusable::Damaged(err.to_string()))?;
     let mut network = Network::from_doc(doc).map_err(|err| Unusable::NotANetwork(err.to_string()))?;
     if network.id().as_str() != expected {

@@ -190,37 +190,6 @@ async fn strangers_and_a_member() {
 /// is refused at once. Eighty of them once kept a member's `kring sync` out.
 const REDIALERS: usize = 80;
 
-/// One stranger dialing again and again until `stop`; counts its dials in `dials`.
-async fn redial(
-    device: iroh::Endpoint,
-    addr: iroh::EndpointAddr,
-    network: Option<String>,
-    stop: Arc<AtomicBool>,
-    dials: Arc<AtomicUsize>,
-) {
-    let stopped = || async {
-        while !stop.load(Ordering::Relaxed) {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    };
-    while !stop.load(Ordering::Relaxed) {
-        dials.fetch_add(1, Ordering::Relaxed);
-        let Ok(Ok(conn)) = timeout(Duration::from_secs(2), device.connect(addr.clone(), SYNC_ALPN)).await else {
-            continue;
-        };
-        if let Some(network) = &network
-            && let Ok((mut send, _recv)) = conn.open_bi().await
-        {
-            let _ = send.write_all(&open(network)).await;
-        }
-        tokio::select! {
-            _ = conn.closed() => {}
-            _ = stopped() => {}
-        }
-    }
-    device.close().await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn eighty_strangers_redialing_keep_neither_a_member_nor_a_joiner_out() {
     let _alone = ALONE.lock().await;

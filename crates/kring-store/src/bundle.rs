@@ -13,12 +13,12 @@
 //! each device key (or that a passphrase locks it). Nothing of the network, not even its id.
 
 mod device_identity;
-pub mod unpacked;
 
 use std::io::{BufRead, BufReader, Read, Write};
 
 use age::secrecy::SecretString;
 use iroh_base::{PublicKey, SecretKey};
+use kring_model::declared::{self, Declared, Limits, Refused};
 
 use crate::data_dir::is_valid_network_id;
 use crate::snapshot_file;
@@ -114,6 +114,13 @@ pub enum OpenError {
     /// Its document would unpack to more than a bundle's may (see [`MAX_UNPACKED_BYTES`]).
     #[error("its network would take more than {max} bytes once unpacked")]
     UnpacksTooLarge { max: u64 },
+    /// Its document declares more operations than a network can hold (see
+    /// [`kring_model::declared::Limits::NETWORK`]).
+    #[error("its network declares more than {max} operations")]
+    TooManyOperations { max: u64 },
+    /// Its document declares more changes than a network can hold.
+    #[error("its network declares more than {max} changes")]
+    TooManyChanges { max: u64 },
     /// Opened, but what is inside is not a bundle (why).
     #[error("what it holds is not a Kring bundle ({0})")]
     NotABundleInside(String),
@@ -204,11 +211,17 @@ pub fn open_reader(reader: impl Read, size: u64, unlock: Unlock<'_>) -> Result<O
     read_inner(&mut reader.take(INNER_LIMIT + 1))
 }
 
-/// Checks what a bundle's document unpacks to before Automerge loads it: at most
-/// [`MAX_UNPACKED_BYTES`], counted without keeping anything (see [`unpacked`]).
-pub fn check_unpacked(document: &[u8]) -> Result<u64, OpenError> {
-    unpacked::size(document, MAX_UNPACKED_BYTES).map_err(|err| match err {
-        unpacked::Unpacked::TooLarge { max } => OpenError::UnpacksTooLarge { max },
+/// Checks what a bundle's document declares before Automerge loads it: at most
+/// [`MAX_UNPACKED_BYTES`] once unpacked, and no more operations and changes than a network can
+/// hold, counted from its columns' run headers without keeping anything (see
+/// [`kring_model::declared`]). Automerge makes room for every operation a document declares
+/// before it reads one. What it declares, if within the limits.
+pub fn check_unpacked(document: &[u8]) -> Result<Declared, OpenError> {
+    let limits = Limits { bytes: MAX_UNPACKED_BYTES, ..Limits::NETWORK };
+    declared::count(document, &limits).map_err(|err| match err {
+        Refused::TooLarge { max } => OpenError::UnpacksTooLarge { max },
+        Refused::TooManyOperations { max } => OpenError::TooManyOperations { max },
+        Refused::TooManyChanges { max } => OpenError::TooManyChanges { max },
         malformed => OpenError::NotABundleInside(malformed.to_string()),
     })
 }
@@ -505,6 +518,80 @@ mod tests {
         let opened = open(&file, unlock(&anna)).unwrap();
         let refused = check_unpacked(&opened.document);
         assert!(matches!(refused, Err(OpenError::UnpacksTooLarge { max: MAX_UNPACKED_BYTES })), "{refused:?}");
+    }
+
+    /// Peak resident memory of this process so far (VmHWM), in MB (Linux; 0 elsewhere).
+    fn peak_mb() -> f64 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let kb = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok());
+        kb.unwrap_or(0.0) * 1024.0 / 1e6
+    }
+
+    #[test]
+    fn a_document_that_declares_ten_million_operations_is_refused_before_automerge_sees_it() {
+        let (anna, _, _) = keys();
+        let leb = |mut n: u64, out: &mut Vec<u8>| loop {
+            let byte = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                out.push(byte);
+                break;
+            }
+            out.push(byte | 0x80);
+        };
+        // Ten million operations (actor 0, action "set"), each column one run header: a signed
+        // LEB128 count, then the value repeated.
+        let run = |rows: u64, value: u8| {
+            let mut column = Vec::new();
+            let mut n = rows;
+            loop {
+                let byte = (n & 0x7f) as u8;
+                n >>= 7;
+                if n == 0 && byte & 0x40 == 0 {
+                    column.push(byte);
+                    break;
+                }
+                column.push(byte | 0x80);
+            }
+            column.push(value);
+            column
+        };
+        let ops =
+            [(2 << 4 | 1, run(10_000_000, 0)), (2 << 4 | 3, run(10_000_000, 1)), (4 << 4 | 2, run(10_000_000, 1))];
+        let changes = [(1, run(1, 0)), (1 << 4 | 3, run(1, 1))];
+        let mut data = vec![1, 16];
+        data.extend_from_slice(&[7; 16]);
+        data.push(0);
+        for set in [&changes[..], &ops[..]] {
+            leb(set.len() as u64, &mut data);
+            for (spec, column) in set {
+                leb(*spec, &mut data);
+                leb(column.len() as u64, &mut data);
+            }
+        }
+        for (_, column) in changes.iter().chain(&ops) {
+            data.extend_from_slice(column);
+        }
+        let mut document = vec![0x85, 0x6f, 0x4a, 0x83, 0, 0, 0, 0, 0];
+        leb(data.len() as u64, &mut document);
+        document.extend_from_slice(&data);
+        let file = write("plg-rekenen", b"signatures", &document, Lock::Devices(&[anna.public()]));
+        let before = peak_mb();
+        let opened = open(&file, unlock(&anna)).unwrap();
+        let refused = check_unpacked(&opened.document);
+        let after = peak_mb();
+        eprintln!(
+            "a document of {} bytes (a bundle of {} bytes) declaring 10,000,000 operations: refused with {refused:?}; \
+             this test's peak resident memory {before:.1} MB before, {after:.1} MB after",
+            document.len(),
+            file.len()
+        );
+        let max = kring_model::declared::Limits::NETWORK.ops;
+        assert!(matches!(refused, Err(OpenError::TooManyOperations { max: m }) if m == max), "{refused:?}");
+        assert!(document.len() < 200, "{} bytes", document.len());
     }
 
     #[test]

@@ -319,6 +319,9 @@ impl PeerConnection {
                 let documents = match replica.signatures.hold_arrived(replica.doc, decoded.changes.iter(), self.id) {
                     signed::Arrived::TooMany => return Err(bad("too many changes waiting for earlier ones".into())),
                     signed::Arrived::Unreadable(reason) => return Err(bad(reason)),
+                    signed::Arrived::TooLarge(refused) => {
+                        return Err(bad(format!("a whole network that holds {refused}")));
+                    }
                     signed::Arrived::WholeDocument(documents) => documents,
                     signed::Arrived::Changes => Vec::new(),
                 };

@@ -54,6 +54,9 @@ pub enum Arrived {
     /// A piece that is neither a change nor a whole document, or a compressed change that
     /// inflates beyond the largest message (why).
     Unreadable(String),
+    /// A whole document that declares more than a network can hold (bytes unpacked,
+    /// operations, changes): refused from its column headers before Automerge loads it.
+    TooLarge(kring_model::declared::Refused),
 }
 
 /// Signatures peers may send ahead of the changes they vouch for, per network.
@@ -130,7 +133,12 @@ impl SignatureBook {
         let mut documents = Vec::new();
         for chunk in chunks.flat_map(split_chunks) {
             if is_whole_document(chunk) {
-                documents.push(chunk.to_vec());
+                use kring_model::declared::{Limits, Refused, count};
+                match count(chunk, &Limits::NETWORK) {
+                    Ok(_) => documents.push(chunk.to_vec()),
+                    Err(Refused::Malformed(why)) => return Arrived::Unreadable(why.to_string()),
+                    Err(too_much) => return Arrived::TooLarge(too_much),
+                }
                 continue;
             }
             if let Err(reason) = inflates_within(chunk, crate::frame::MAX_FRAME as u64) {
@@ -476,5 +484,23 @@ mod tests {
         // A cut piece is handed on whole, for the change parser to refuse.
         assert_eq!(split_chunks(&joined[..joined.len() - 1]).len(), 2);
         assert!(Change::try_from(split_chunks(&joined[..joined.len() - 1])[1]).is_err());
+    }
+
+    #[test]
+    fn a_whole_document_that_declares_ten_million_operations_is_refused_unloaded() {
+        // A document chunk with one actor whose op column is one run of ten million rows: a
+        // count of 10,000,000 (signed LEB128) and the actor index 0.
+        let column = [0x80, 0xad, 0xe2, 0x04, 0x00];
+        let mut data = vec![1, 16];
+        data.extend_from_slice(&[7; 16]);
+        data.extend_from_slice(&[0, 0, 1, 2 << 4 | 1, column.len() as u8]);
+        data.extend_from_slice(&column);
+        let mut chunk = vec![0x85, 0x6f, 0x4a, 0x83, 0, 0, 0, 0, 0, data.len() as u8];
+        chunk.extend_from_slice(&data);
+        assert!(is_whole_document(&chunk));
+        let mut doc = AutoCommit::new();
+        let arrived = SignatureBook::default().hold_arrived(&mut doc, std::iter::once(chunk.as_slice()), 1);
+        let max = kring_model::declared::Limits::NETWORK.ops;
+        assert_eq!(arrived, Arrived::TooLarge(kring_model::declared::Refused::TooManyOperations { max }));
     }
 }

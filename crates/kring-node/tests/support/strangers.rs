@@ -5,7 +5,7 @@
 #![allow(dead_code)] // each test uses its own part of this
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use iroh::endpoint::{Connection, PortmapperConfig, RecvStream, SendStream, presets};
@@ -207,4 +207,35 @@ pub async fn attack(
     device.close().await;
     let turned_away = gone.as_ref().is_some_and(|reason| reason.to_string().contains("too many connections"));
     answered.filter(|_| gone.is_some()).map(|bytes| Answer { bytes, turned_away })
+}
+
+/// One stranger dialing again and again until `stop`; counts its dials in `dials`.
+pub async fn redial(
+    device: iroh::Endpoint,
+    addr: iroh::EndpointAddr,
+    network: Option<String>,
+    stop: Arc<AtomicBool>,
+    dials: Arc<AtomicUsize>,
+) {
+    let stopped = || async {
+        while !stop.load(Ordering::Relaxed) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    while !stop.load(Ordering::Relaxed) {
+        dials.fetch_add(1, Ordering::Relaxed);
+        let Ok(Ok(conn)) = timeout(Duration::from_secs(2), device.connect(addr.clone(), SYNC_ALPN)).await else {
+            continue;
+        };
+        if let Some(network) = &network
+            && let Ok((mut send, _recv)) = conn.open_bi().await
+        {
+            let _ = send.write_all(&open(network)).await;
+        }
+        tokio::select! {
+            _ = conn.closed() => {}
+            _ = stopped() => {}
+        }
+    }
+    device.close().await;
 }

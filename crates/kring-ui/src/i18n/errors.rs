@@ -2,6 +2,7 @@
 //! errors; nothing English reaches a Dutch screen. Each `match` names every variant (no
 //! catch-all), so a new kind of error does not compile until it has words here.
 
+use kring_model::declared::Refused;
 use kring_model::{CoordinatorTask, Field, ModelError, Record};
 use kring_node::{BundleProblem, NodeError, Unusable};
 use kring_store::StoreError;
@@ -210,7 +211,37 @@ pub(crate) fn bundle_problem(l: Language, problem: &BundleProblem) -> String {
                 max / 1_000_000
             ),
         ),
+        BundleProblem::TooManyOperations { max } => too_many(l, "bewerkingen", "operations", *max),
+        BundleProblem::TooManyChanges { max } => too_many(l, "wijzigingen", "changes", *max),
     }
+}
+
+/// A network that declares more operations or changes than a Kring network can hold.
+fn too_many(l: Language, nl: &str, en: &str, max: u64) -> String {
+    say(
+        l,
+        format!(
+            "het netwerk erin zegt meer dan {} {nl} te bevatten; zoveel heeft een Kring-netwerk niet, dus er is niets ingelezen.",
+            thousands(max)
+        ),
+        format!(
+            "the network in it claims to hold more than {} {en}; no Kring network holds that many, so nothing was read in.",
+            thousands(max)
+        ),
+    )
+}
+
+/// `8000000` as `8 000 000`: digits in groups of three, with non-breaking spaces.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn unusable_network(l: Language, unusable: &Unusable) -> String {
@@ -222,6 +253,21 @@ fn unusable_network(l: Language, unusable: &Unusable) -> String {
             say(l, "het bevat een ander netwerk dan het zegt.".into(), "it holds another network than it says.".into())
         }
         Unusable::Refused(distrust) => distrust_words(l, distrust),
+        Unusable::TooLarge(refused) => match refused {
+            Refused::TooManyOperations { max } => too_many(l, "bewerkingen", "operations", *max),
+            Refused::TooManyChanges { max } => too_many(l, "wijzigingen", "changes", *max),
+            Refused::TooLarge { max } => say(
+                l,
+                format!(
+                    "het netwerk erin zou uitgepakt meer dan {} MB innemen; er is niets ingelezen.",
+                    max / 1_000_000
+                ),
+                format!("the network in it would take more than {} MB unpacked; nothing was read in.", max / 1_000_000),
+            ),
+            Refused::Malformed(_) => {
+                say(l, "het netwerk erin is beschadigd.".into(), "the network in it is damaged.".into())
+            }
+        },
     }
 }
 
@@ -685,6 +731,9 @@ mod tests {
             BundleProblem::Damaged("stream chunk failed".into()),
             BundleProblem::TooLarge { what: "file", size: 1 << 30, max: 70_000_000 },
             BundleProblem::UnpacksTooLarge { max: 268_435_456 },
+            BundleProblem::TooManyOperations { max: 8_000_000 },
+            BundleProblem::TooManyChanges { max: 1_000_000 },
+            BundleProblem::Unusable(Unusable::TooLarge(Refused::TooManyOperations { max: 8_000_000 })),
         ];
         errors.extend(
             problems
