@@ -157,7 +157,16 @@ pub async fn attack(
     let dialed = timeout(Duration::from_secs(10), device.connect(addr, SYNC_ALPN)).await;
     progress.dialed.fetch_add(1, Ordering::SeqCst);
     let conn: Connection = dialed.ok()?.ok()?;
-    let (mut send, mut recv) = conn.open_bi().await.ok()?;
+    let (mut send, mut recv) = match conn.open_bi().await {
+        Ok(streams) => streams,
+        // Turned away so fast that not even a stream could be opened: that is an answer too.
+        Err(_) => {
+            let gone = timeout(Duration::from_secs(5), conn.closed()).await.ok()?;
+            device.close().await;
+            let turned_away = gone.to_string().contains("too many connections");
+            return turned_away.then(|| Answer { bytes: Vec::new(), turned_away });
+        }
+    };
     let junk = &payloads.junk;
     let sending = async {
         match attack {
