@@ -74,6 +74,17 @@ fn anna_and_bram() -> (tempfile::TempDir, tempfile::TempDir, String, String, Str
     (a, b, network, anna, bram)
 }
 
+/// As [`anna_and_bram`], with a meeting Anna planned that Bram's laptop holds too.
+fn anna_and_bram_with_a_meeting() -> (tempfile::TempDir, tempfile::TempDir, String, String) {
+    let (a, b, network, _anna, _bram) = anna_and_bram();
+    let session =
+        id(&ok(a.path(), &["session", "add", "--title", "PLG 1", "--kind", "plg", "--date", "2026-12-09"]), "session");
+    let serving = Serving::start(a.path(), &[]);
+    sync(b.path());
+    assert!(serving.stop());
+    (a, b, network, session)
+}
+
 #[test]
 fn a_member_who_lists_the_coordinators_device_as_his_own_is_refused_and_she_still_acts() {
     let (a, b, network, _anna, bram) = anna_and_bram();
@@ -162,12 +173,7 @@ fn a_member_who_replaces_a_questions_votes_is_refused_and_the_votes_stay() {
 
 #[test]
 fn a_small_change_that_would_cost_gigabytes_is_refused_cheaply() {
-    let (a, b, network, _anna, _bram) = anna_and_bram();
-    let session =
-        id(&ok(a.path(), &["session", "add", "--title", "PLG 1", "--kind", "plg", "--date", "2026-12-09"]), "session");
-    let serving = Serving::start(a.path(), &[]);
-    sync(b.path());
-    assert!(serving.stop());
+    let (a, b, network, session) = anna_and_bram_with_a_meeting();
 
     // Maps nested 20,000 deep under the meeting: a change of a few KB.
     raw_write(b.path(), &network, None, |doc| {
@@ -183,12 +189,7 @@ fn a_small_change_that_would_cost_gigabytes_is_refused_cheaply() {
 
 #[test]
 fn a_paste_larger_than_any_change_kring_writes_is_refused_before_it_is_applied() {
-    let (a, b, network, _anna, _bram) = anna_and_bram();
-    let session =
-        id(&ok(a.path(), &["session", "add", "--title", "PLG 1", "--kind", "plg", "--date", "2026-12-09"]), "session");
-    let serving = Serving::start(a.path(), &[]);
-    sync(b.path());
-    assert!(serving.stop());
+    let (a, b, network, session) = anna_and_bram_with_a_meeting();
     raw_write(b.path(), &network, None, |doc| {
         let notes = obj(doc, &["sessions", &session, "notes"]);
         let paste: String = (0..500_000u32).map(|n| char::from(b'a' + (n * 7 % 26) as u8)).collect();
