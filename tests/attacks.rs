@@ -217,3 +217,44 @@ fn a_bundle_that_lists_the_coordinators_device_under_another_member_is_refused_a
     assert!(refused.contains("Bram Jansen's laptop") && refused.contains("someone else's"), "{refused}");
     assert_eq!(kring(a.path(), &["show"]).stdout, before, "Anna's network is exactly as it was");
 }
+
+/// Runs `kring` to its end, sampling its peak memory (VmHWM) while it runs; returns its output
+/// and the largest peak seen, in MB.
+fn kring_measured(data: &Path, args: &[&str]) -> (std::process::Output, u64) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kring"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut peak = 0;
+    while child.try_wait().unwrap().is_none() {
+        peak = peak.max(peak_mb(child.id()));
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    (child.wait_with_output().unwrap(), peak)
+}
+
+#[test]
+fn a_file_of_a_gibibyte_that_looks_like_a_bundle_is_refused_by_its_size() {
+    let (a, _b, _network, _anna, _bram) = anna_and_bram();
+    let stick = tempfile::tempdir().unwrap();
+    let file = stick.path().join("kring.bundle");
+    // A sparse file: the bundle's first bytes, then nothing, 1 GiB long.
+    let handle = std::fs::File::create(&file).unwrap();
+    std::io::Write::write_all(&mut &handle, b"KRB3").unwrap();
+    handle.set_len(1 << 30).unwrap();
+
+    let before = kring(a.path(), &["show"]).stdout;
+    let started = Instant::now();
+    let (output, peak) = kring_measured(a.path(), &["bundle", "import", file.to_str().unwrap()]);
+    let took = started.elapsed();
+    assert!(!output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("nothing was read in") && !said.contains("panicked"), "{said}");
+    eprintln!("a 1 GiB file starting with KRB3: refused in {took:?}, kring peaked at {peak} MB: {said}");
+    assert!(peak < 100, "kring peaked at {peak} MB");
+    assert_eq!(kring(a.path(), &["show"]).stdout, before, "Anna's network is exactly as it was");
+}
