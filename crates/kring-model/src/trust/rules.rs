@@ -8,7 +8,7 @@
 //! The changes are checked after Automerge has applied them (that is how their objects and
 //! history can be read); a caller that gets a [`Refusal`] puts back the document it had saved.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use automerge::legacy::{Key, ObjectId, OpId, OpType};
@@ -287,7 +287,21 @@ impl RuleBook {
         // operation's id is the change's first one plus its index), never asked of Automerge,
         // whose answer costs a walk up from the object.
         let mut made_here: HashMap<ObjectId, Path> = HashMap::new();
+        // Texts whose place and writer were checked: a paste is one operation per character,
+        // and each needs only its own action checked.
+        let mut texts_allowed: HashSet<&ObjectId> = HashSet::new();
         for (index, op) in expanded.operations.iter().enumerate() {
+            if let Key::Seq(_) = op.key
+                && texts_allowed.contains(&op.obj)
+            {
+                text_element(op)?;
+                let count = inserted.entry(&op.obj).or_default();
+                *count += usize::from(op.insert);
+                if *count > MAX_TEXT_INSERT {
+                    return Err(Breach::TooLarge);
+                }
+                continue;
+            }
             let object = match made_here.get(&op.obj) {
                 Some(path) => path.clone(),
                 None if made.made(&op.obj) => return Err(Breach::UnknownPlace),
@@ -305,12 +319,10 @@ impl RuleBook {
                     }
                 }
                 Key::Seq(_) => {
-                    ctx.text_op(&object, op)?;
-                    let count = inserted.entry(&op.obj).or_default();
-                    *count += usize::from(op.insert);
-                    if *count > MAX_TEXT_INSERT {
-                        return Err(Breach::TooLarge);
-                    }
+                    ctx.text_allowed(&object)?;
+                    texts_allowed.insert(&op.obj);
+                    text_element(op)?;
+                    *inserted.entry(&op.obj).or_default() += usize::from(op.insert);
                 }
             }
         }
@@ -609,13 +621,9 @@ impl OpContext<'_> {
     }
 
     /// Checks one operation inside a text: characters inserted or deleted, nothing else.
-    fn text_op(&self, object: &[&str], op: &automerge::legacy::Op) -> Result<(), Breach> {
+    /// Whether the author may write inside the text at `object`.
+    fn text_allowed(&self, object: &[&str]) -> Result<(), Breach> {
         let slot = slot_for(object).filter(|slot| slot.shape == Shape::Text).ok_or(Breach::UnknownPlace)?;
-        match &op.action {
-            OpType::Delete => {}
-            OpType::Put(value) if is_text_element(value) => {}
-            _ => return Err(Breach::BadValue),
-        }
         self.writer_allowed(slot, object)
     }
 
@@ -747,6 +755,15 @@ impl OpContext<'_> {
         let members = obj_at(doc, &ROOT, MEMBERS, after);
         let given = members.and_then(|ms| obj_at(doc, &ms, member, after)).and_then(|m| str_at(doc, &m, ROLE, after));
         role == given
+    }
+}
+
+/// One operation inside a text: a character inserted or deleted, nothing else.
+fn text_element(op: &automerge::legacy::Op) -> Result<(), Breach> {
+    match &op.action {
+        OpType::Delete => Ok(()),
+        OpType::Put(value) if is_text_element(value) => Ok(()),
+        _ => Err(Breach::BadValue),
     }
 }
 
