@@ -5,6 +5,9 @@
 //!
 //! The signature is made where the device's secret key lives (the node); this crate only checks.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
 use ed25519_dalek::{Signature, VerifyingKey};
 
 use crate::trust::actor::key_bytes;
@@ -31,8 +34,31 @@ pub fn proof_message(network: &str, member: &str) -> Vec<u8> {
     message
 }
 
+/// Proofs checked, with their verdicts: a proof never changes its verdict, a check costs a
+/// signature verification, and the same few proofs are read for every message, every change
+/// checked and every snapshot. Bounded: a network has a few hundred devices at most.
+static CHECKED: LazyLock<Mutex<HashMap<Vec<u8>, bool>>> = LazyLock::new(Mutex::default);
+const MAX_CHECKED: usize = 10_000;
+
 /// Whether `signature` is `device`'s proof that it belongs to `member` of `network`.
 pub fn verify_proof(device: &str, network: &str, member: &str, signature: &[u8]) -> bool {
+    let mut key = proof_message(network, member);
+    key.extend_from_slice(device.as_bytes());
+    key.extend_from_slice(signature);
+    let checked = || CHECKED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(valid) = checked().get(&key) {
+        return *valid;
+    }
+    let valid = verify_once(device, network, member, signature);
+    let mut checked = checked();
+    if checked.len() >= MAX_CHECKED {
+        checked.clear();
+    }
+    checked.insert(key, valid);
+    valid
+}
+
+fn verify_once(device: &str, network: &str, member: &str, signature: &[u8]) -> bool {
     let Some(key) = key_bytes(device) else { return false };
     let Ok(key) = VerifyingKey::from_bytes(&key) else { return false };
     let Ok(signature) = Signature::from_slice(signature) else { return false };

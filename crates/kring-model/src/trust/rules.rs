@@ -170,7 +170,6 @@ pub struct RuleBook {
     /// records to ask as of a change's history.
     devices: HashMap<DeviceId, Vec<String>>,
     reindexed: bool,
-    proofs: Proofs,
     /// Authors found by [`RuleBook::prepare`] while the document still stood at their changes'
     /// history (Automerge reads the present much faster than the past).
     prepared: HashMap<(Vec<ChangeHash>, DeviceId), Option<Author>>,
@@ -312,7 +311,7 @@ impl RuleBook {
                 Key::Map(key) => {
                     let mut place = object.clone();
                     place.push(key.as_str());
-                    roles_touched |= ctx.map_op(&object, &place, op, change.timestamp(), &mut self.proofs)?;
+                    roles_touched |= ctx.map_op(&object, &place, op, change.timestamp())?;
                     if matches!(op.action, OpType::Make(_)) {
                         let id = OpId(made.first + index as u64, change.actor_id().clone());
                         made_here.insert(ObjectId::Id(id), Arc::new(place.iter().map(|k| k.to_string()).collect()));
@@ -413,7 +412,7 @@ impl RuleBook {
                 doc.get_at(&devices, device, heads).ok().flatten()?;
                 let removed = doc.get_at(&obj, REMOVED_AT, heads).ok().flatten().is_some();
                 let proof = bytes_at(doc, &obj, &proof_key(device), heads);
-                let proven = proof.is_some_and(|proof| self.proofs.valid(device, &network, &member, &proof));
+                let proven = proof.is_some_and(|proof| verify_proof(device, &network, &member, &proof));
                 roles.insert(member.clone(), Role::from_doc(str_at(doc, &obj, ROLE, heads).as_deref()));
                 Some(Claim { member, proven, removed })
             })
@@ -527,14 +526,7 @@ struct OpContext<'a> {
 impl OpContext<'_> {
     /// Checks one operation on a map key against the [`TABLE`]; `Ok(true)` when it touched a
     /// role or a removal, so that the change is also checked for leaving a coordinator.
-    fn map_op(
-        &self,
-        object: &[&str],
-        place: &[&str],
-        op: &automerge::legacy::Op,
-        time: i64,
-        proofs: &mut Proofs,
-    ) -> Result<bool, Breach> {
+    fn map_op(&self, object: &[&str], place: &[&str], op: &automerge::legacy::Op, time: i64) -> Result<bool, Breach> {
         if object.is_empty() && place != [SCHEMA] {
             // The collections, the network and the chapter are made by a first change only.
             return Err(Breach::Genesis);
@@ -609,7 +601,7 @@ impl OpContext<'_> {
             }
             // The new member's devices are still checked: one member each, with their proofs.
             return match slot.extra {
-                Extra::Device | Extra::Proof => self.extra(slot, place, op, proofs),
+                Extra::Device | Extra::Proof => self.extra(slot, place, op),
                 _ => Ok(false),
             };
         }
@@ -617,7 +609,7 @@ impl OpContext<'_> {
             return Err(Breach::SelfPromotion);
         }
         self.writer_allowed(slot, place)?;
-        self.extra(slot, place, op, proofs)
+        self.extra(slot, place, op)
     }
 
     /// Checks one operation inside a text: characters inserted or deleted, nothing else.
@@ -645,13 +637,7 @@ impl OpContext<'_> {
     }
 
     /// The rules that read more than the operation itself.
-    fn extra(
-        &self,
-        slot: &Slot,
-        place: &[&str],
-        op: &automerge::legacy::Op,
-        proofs: &mut Proofs,
-    ) -> Result<bool, Breach> {
+    fn extra(&self, slot: &Slot, place: &[&str], op: &automerge::legacy::Op) -> Result<bool, Breach> {
         let (doc, before, after) = (self.doc, self.before, self.after);
         match slot.extra {
             Extra::None => Ok(false),
@@ -685,7 +671,7 @@ impl OpContext<'_> {
                     let proven = self
                         .obj(&[MEMBERS, member], after)
                         .and_then(|obj| bytes_at(doc, &obj, &proof_key(device), after))
-                        .is_some_and(|proof| proofs.valid(device, self.network, member, &proof));
+                        .is_some_and(|proof| verify_proof(device, self.network, member, &proof));
                     if !proven {
                         return Err(Breach::DeviceClaimed);
                     }
@@ -704,7 +690,7 @@ impl OpContext<'_> {
                     .obj(&[MEMBERS, member], before)
                     .is_some_and(|obj| doc.get_at(&obj, place[2], before).ok().flatten().is_some());
                 let valid = matches!(&op.action, OpType::Put(ScalarValue::Bytes(proof))
-                    if proofs.valid(device, self.network, member, proof));
+                    if verify_proof(device, self.network, member, proof));
                 match (listed && valid, written_before) {
                     (true, false) => Ok(false),
                     (_, true) => Err(Breach::Rewritten),
@@ -798,25 +784,6 @@ fn own_data(place: &[&str]) -> OwnData {
         [SESSIONS, ..] => OwnData::Attendance,
         [QUESTIONS, ..] => OwnData::Vote,
         _ => OwnData::Scores,
-    }
-}
-
-/// Checked proofs, by device, member and signature: a proof never changes its verdict, and
-/// checking one costs a signature verification.
-#[derive(Default)]
-struct Proofs {
-    checked: HashMap<(String, String, Vec<u8>), bool>,
-}
-
-impl Proofs {
-    fn valid(&mut self, device: &str, network: &str, member: &str, proof: &[u8]) -> bool {
-        if self.checked.len() > 100_000 {
-            self.checked.clear();
-        }
-        *self
-            .checked
-            .entry((device.to_string(), member.to_string(), proof.to_vec()))
-            .or_insert_with(|| verify_proof(device, network, member, proof))
     }
 }
 
