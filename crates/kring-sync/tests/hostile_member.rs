@@ -225,7 +225,7 @@ fn a_removed_member_cannot_undo_the_removal_or_write_after_it() {
         let mut at_chris = PeerConnection::new(bram_device);
         let network = world.network_id();
         at_bram.open(&network, &mut world.peers[BRAM]);
-        let refused = exchange(&mut at_bram, &mut at_chris, world, BRAM, CHRIS, |m| m);
+        let refused = world.exchange((BRAM, &mut at_bram), (CHRIS, &mut at_chris), |m| m);
         match refused {
             Some(ProtocolError::Distrusted(Distrust::Rules(refusal))) => {
                 assert_eq!(refusal.breach, Breach::NotAMember, "{refusal}")
@@ -245,38 +245,6 @@ fn nobody_demotes_the_last_coordinator() {
         doc.put(&me, "role", "member").unwrap();
     });
     assert_refused(&mut scene, ANNA, CHRIS, Breach::LastCoordinator);
-}
-
-/// Moves messages between two protocol ends until quiet, passing what `a` sends through
-/// `tamper`; returns the error the receiver closed with, if any.
-fn exchange(
-    at_a: &mut PeerConnection,
-    at_b: &mut PeerConnection,
-    world: &mut World,
-    a: usize,
-    b: usize,
-    tamper: impl Fn(Message) -> Message,
-) -> Option<ProtocolError> {
-    loop {
-        let mut moved = false;
-        while let Some(message) = at_a.poll_transmit() {
-            moved = true;
-            world.peers[b].checkpoint();
-            if let Err(error) = at_b.receive(tamper(message), &mut world.peers[b]) {
-                return Some(error);
-            }
-        }
-        while let Some(message) = at_b.poll_transmit() {
-            moved = true;
-            world.peers[a].checkpoint();
-            if let Err(error) = at_a.receive(message, &mut world.peers[a]) {
-                return Some(error);
-            }
-        }
-        if !moved {
-            return None;
-        }
-    }
 }
 
 #[test]
@@ -308,7 +276,7 @@ fn unsigned_changes_and_changes_signed_by_another_device_are_refused() {
         let mut at_anna = PeerConnection::new(world.peers[BRAM].device.clone());
         let network = world.network_id();
         at_bram.open(&network, &mut world.peers[BRAM]);
-        let refused = exchange(&mut at_bram, &mut at_anna, world, BRAM, ANNA, tamper);
+        let refused = world.exchange((BRAM, &mut at_bram), (ANNA, &mut at_anna), tamper);
         assert!(matches!(refused, Some(ProtocolError::Distrusted(Distrust::Unsigned { .. }))), "{refused:?}");
         assert_eq!(world.peers[ANNA].network.doc_mut().save(), before);
     }

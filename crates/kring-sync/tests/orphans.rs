@@ -45,41 +45,13 @@ fn from_bram(world: &mut World, changes: &[Change]) -> Message {
     Message::Sync { network, chapter, data: message.encode(), signatures }
 }
 
-/// Moves messages between two ends until neither has anything to say; the first error.
-fn exchange(
-    world: &mut World,
-    (a, at_a): (usize, &mut PeerConnection),
-    (b, at_b): (usize, &mut PeerConnection),
-) -> Option<ProtocolError> {
-    loop {
-        let mut moved = false;
-        while let Some(message) = at_a.poll_transmit() {
-            moved = true;
-            world.peers[b].checkpoint();
-            if let Err(error) = at_b.receive(message, &mut world.peers[b]) {
-                return Some(error);
-            }
-        }
-        while let Some(message) = at_b.poll_transmit() {
-            moved = true;
-            world.peers[a].checkpoint();
-            if let Err(error) = at_a.receive(message, &mut world.peers[a]) {
-                return Some(error);
-            }
-        }
-        if !moved {
-            return None;
-        }
-    }
-}
-
 /// Bram's laptop connected to Anna's, both in sync: (at Bram, at Anna).
 fn connected(world: &mut World) -> (PeerConnection, PeerConnection) {
     let network = world.network_id();
     let mut at_bram = PeerConnection::new(world.peers[ANNA].device.clone());
     let mut at_anna = PeerConnection::new(world.peers[BRAM].device.clone());
     at_bram.open(&network, &mut world.peers[BRAM]);
-    assert!(exchange(world, (BRAM, &mut at_bram), (ANNA, &mut at_anna)).is_none());
+    assert!(world.exchange((BRAM, &mut at_bram), (ANNA, &mut at_anna), |m| m).is_none());
     (at_bram, at_anna)
 }
 
@@ -152,7 +124,7 @@ fn orphans_beyond_the_limit_are_refused_the_sender_named_and_their_memory_let_go
     let chris = world.peers[CHRIS].me.clone();
     world.peers[CHRIS].network.add_question(&chris, "Wat deed Bram?", "").unwrap();
     at_chris.open(&network, &mut world.peers[CHRIS]);
-    assert!(exchange(&mut world, (CHRIS, &mut at_chris), (ANNA, &mut anna_for_chris)).is_none());
+    assert!(world.exchange((CHRIS, &mut at_chris), (ANNA, &mut anna_for_chris), |m| m).is_none());
     assert_eq!(world.peers[ANNA].network.snapshot().unwrap().questions.len(), 1);
 }
 
@@ -189,7 +161,7 @@ fn an_orphan_waits_for_its_parent_from_another_laptop_and_goes_when_its_sender_g
     let mut at_chris = PeerConnection::new(world.peers[ANNA].device.clone());
     let mut anna_for_chris = PeerConnection::new(world.peers[CHRIS].device.clone());
     at_chris.open(&network, &mut world.peers[CHRIS]);
-    assert!(exchange(&mut world, (CHRIS, &mut at_chris), (ANNA, &mut anna_for_chris)).is_none());
+    assert!(world.exchange((CHRIS, &mut at_chris), (ANNA, &mut anna_for_chris), |m| m).is_none());
     assert_eq!(world.peers[ANNA].network.snapshot().unwrap().questions.len(), 2, "both of Bram's questions");
     assert_eq!(held_at_anna(&world), 0);
 

@@ -140,6 +140,37 @@ impl World {
 }
 
 impl World {
+    /// Moves messages between two protocol ends held outside the world (`at_a` is peer `a`'s
+    /// end of its link to `b`) until neither has anything to say, passing what `a` sends through
+    /// `tamper`; returns the error the receiver closed with, if any.
+    pub fn exchange(
+        &mut self,
+        (a, at_a): (usize, &mut PeerConnection),
+        (b, at_b): (usize, &mut PeerConnection),
+        tamper: impl Fn(kring_sync::Message) -> kring_sync::Message,
+    ) -> Option<kring_sync::ProtocolError> {
+        loop {
+            let mut moved = false;
+            while let Some(message) = at_a.poll_transmit() {
+                moved = true;
+                self.peers[b].checkpoint();
+                if let Err(error) = at_b.receive(tamper(message), &mut self.peers[b]) {
+                    return Some(error);
+                }
+            }
+            while let Some(message) = at_b.poll_transmit() {
+                moved = true;
+                self.peers[a].checkpoint();
+                if let Err(error) = at_a.receive(message, &mut self.peers[a]) {
+                    return Some(error);
+                }
+            }
+            if !moved {
+                return None;
+            }
+        }
+    }
+
     pub fn network_id(&self) -> String {
         self.peers[0].network.id().to_string()
     }
