@@ -5,7 +5,7 @@
 use iroh::SecretKey;
 use kring_model::automerge::ChangeHash;
 use kring_model::trust::RuleBook;
-use kring_model::{CarriedOver, Erasure, Network, Role};
+use kring_model::{CarriedOver, Erasure, MemberId, Network, Role};
 use kring_store::OldChapter;
 use kring_sync::signed::Signed;
 use kring_sync::{Handoff, NextChapter, SignatureBook};
@@ -37,6 +37,13 @@ pub struct Checked {
     old: OldChapter,
 }
 
+impl Checked {
+    /// The chapter this one continues.
+    pub fn continues(&self) -> &str {
+        &self.handoff.from
+    }
+}
+
 /// Begins the next chapter of `open` as the coordinator this laptop is, without `erase`, and
 /// switches to it. The old chapter is deleted, or archived when `keep_history` is asked and
 /// nothing was erased.
@@ -48,25 +55,64 @@ pub fn start(mut open: OpenNetwork, key: &SecretKey, erase: &[Erasure], keep_his
 /// The next chapter of `open`, begun as [`start`] does, not yet switched to: whatever is
 /// refused (not a coordinator, nothing to erase there) leaves `open` as it was.
 pub fn begin(open: &mut OpenNetwork, key: &SecretKey, erase: &[Erasure], keep_history: bool) -> Result<Checked> {
+    let me = open.member_for_device(&key.public().to_string())?.ok_or(NodeError::NotAMember)?;
+    begin_as(&mut open.network, &me, key, erase, keep_history)
+}
+
+/// [`begin`] as member `me`, on any copy of the network: the node begins a chapter on a copy
+/// ([`Network::fork`]) so that the copying, which takes seconds on a network of many years,
+/// holds up no connection and no other network.
+pub fn begin_as(
+    network: &mut Network,
+    me: &MemberId,
+    key: &SecretKey,
+    erase: &[Erasure],
+    keep_history: bool,
+) -> Result<Checked> {
     let device = key.public().to_string();
-    let me = open.member_for_device(&device)?.ok_or(NodeError::NotAMember)?;
-    let from = open.network.chapter();
-    let mut next = open.network.start_chapter(&me, &device, erase)?;
+    let from = network.chapter();
+    let mut next = network.start_chapter(me, &device, erase)?;
     let to = next.chapter_id();
     let first = first_change(&mut next).expect("a chapter just begun has its first change");
-    let handoff = Handoff::sign(key, open.network.id().as_str(), &from.id, &to, first);
+    let handoff = Handoff::sign(key, network.id().as_str(), &from.id, &to, first);
     let old = match keep_history && erase.is_empty() {
-        true => OldChapter::Archive { name: format!("{}-{}", open.network.id(), from.number) },
+        true => OldChapter::Archive { name: format!("{}-{}", network.id(), from.number) },
         false => OldChapter::Delete,
     };
     Ok(Checked { network: next, handoff, signatures: SignatureBook::default(), old })
 }
 
+/// The long part of [`check`], done ahead with no lock held: the whole chapter loaded, and every
+/// change in it checked for its signature and the rules (a second or more on a network of
+/// years, as for a join).
+pub struct CheckedAhead {
+    network: String,
+    whole: std::result::Result<(Network, SignatureBook), Unusable>,
+}
+
+/// Checks the whole of a next chapter offered for `network` (see [`CheckedAhead`]).
+pub fn check_ahead(network: &str, next: &NextChapter) -> CheckedAhead {
+    let whole = whole_network::check(&next.document, &next.signatures, network);
+    CheckedAhead { network: network.to_string(), whole }
+}
+
+impl CheckedAhead {
+    pub fn network(&self) -> &str {
+        &self.network
+    }
+}
+
 /// Checks a next chapter that member device `from` offered for `open`: the hand-off leads from
 /// the chapter this laptop is on, and is signed by a device of a coordinator of it; the
 /// chapter begins with the change it names, made by that device; every change in it is signed
-/// and keeps the rules; and this laptop is a member of it.
-pub fn check(open: &mut OpenNetwork, next: NextChapter, device: &str) -> std::result::Result<Checked, Unfit> {
+/// and keeps the rules (checked here, or `ahead` for the same offer); and this laptop is a
+/// member of it.
+pub fn check(
+    open: &mut OpenNetwork,
+    next: NextChapter,
+    device: &str,
+    ahead: Option<CheckedAhead>,
+) -> std::result::Result<Checked, Unfit> {
     let NextChapter { handoff, document, signatures } = next;
     let network_id = open.network.id().to_string();
     if handoff.network != network_id || handoff.from != open.network.chapter_id() || !handoff.verifies() {
@@ -82,7 +128,10 @@ pub fn check(open: &mut OpenNetwork, next: NextChapter, device: &str) -> std::re
     if signer.is_none_or(|member| member.role != Role::Coordinator) {
         return Err(Unfit::NotByCoordinator);
     }
-    let (mut network, signatures) = whole_network::check(&document, &signatures, &network_id)?;
+    let (mut network, signatures) = match ahead.filter(|ahead| ahead.network == network_id) {
+        Some(ahead) => ahead.whole?,
+        None => whole_network::check(&document, &signatures, &network_id)?,
+    };
     let first = first_change(&mut network);
     let made_by = first.and_then(|first| network.doc_mut().get_change_by_hash(&first).map(|c| c.actor_id().clone()));
     let by_signer =
@@ -134,14 +183,21 @@ pub fn carry_over(open: &mut OpenNetwork, checked: &mut Checked, device: &str) -
 }
 
 /// Switches `open` to the checked chapter, on disk first (see
-/// [`kring_store::NetworkStore::switch_chapter`]).
-pub fn switch(open: OpenNetwork, mut checked: Checked, device: &str) -> Result<OpenNetwork> {
+/// [`kring_store::NetworkStore::switch_chapter`]), and keeps its first view.
+pub fn switch(open: OpenNetwork, checked: Checked, device: &str) -> Result<OpenNetwork> {
+    let switched = switch_without_view(open, checked, device)?;
+    crate::client::first_paint::keep_new(&switched.store, &switched.network, device);
+    Ok(switched)
+}
+
+/// [`switch`], leaving the first view to keep to the caller: reading the whole network for it
+/// takes as long as a snapshot, which the node does not do under its lock.
+pub(crate) fn switch_without_view(open: OpenNetwork, mut checked: Checked, device: &str) -> Result<OpenNetwork> {
     let handoff = checked.handoff.encode();
     let store = open.store.switch_chapter(checked.network.doc_mut(), Some(&handoff), &checked.old)?;
     let mut switched = OpenNetwork::new(checked.network, store, device);
     switched.signatures.take_accepted(&mut checked.signatures);
     switched.persist()?;
-    crate::client::first_paint::keep_new(&switched.store, &switched.network, device);
     Ok(switched)
 }
 

@@ -18,6 +18,9 @@ pub enum NodeError {
     UnknownNetwork(String),
     #[error("this device is not a current member of the network")]
     NotAMember,
+    /// While this laptop began a new chapter, it took another one from a colleague's laptop.
+    #[error("the network moved to another chapter while the new one was being begun")]
+    ChapterMovedOn,
     #[error("network {0} is already on this device")]
     AlreadyMember(String),
     /// A device-link ticket pasted where an invite belongs (the join field, `kring join`).

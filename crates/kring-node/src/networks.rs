@@ -153,6 +153,9 @@ pub struct Networks {
     pub book: AddressBook,
     /// This device's id, never dialed and never told to others as a peer.
     pub device: String,
+    /// A next chapter a peer offers, checked by its connection before it took the lock (see
+    /// [`crate::chapters::CheckedAhead`]); taken by the next [`Library::take_next_chapter`].
+    pub checked_ahead: Option<crate::chapters::CheckedAhead>,
 }
 
 impl Networks {
@@ -171,7 +174,10 @@ impl Networks {
             }
         }
         let book = AddressBook::load(data.root());
-        Ok((Networks { open, key: data.device_key().clone(), book, device: data.device_id() }, warnings))
+        Ok((
+            Networks { open, key: data.device_key().clone(), book, device: data.device_id(), checked_ahead: None },
+            warnings,
+        ))
     }
 
     pub fn ids(&self) -> Vec<String> {
@@ -286,21 +292,52 @@ impl Networks {
         self.open.insert(id, open);
     }
 
-    /// Begins the next chapter of `network` as the coordinator this laptop is (see
-    /// [`crate::chapters::start`]) and switches to it.
-    pub fn start_chapter(
+    /// What beginning the next chapter of `network` away from the lock needs, taken in a
+    /// moment: a copy of the network as it is now (Automerge shares its storage), who this
+    /// laptop is in it, and its key. See [`crate::Node::start_chapter`].
+    pub fn for_new_chapter(&mut self, network: &str) -> Result<(Network, MemberId, SecretKey)> {
+        let open = self.open.get_mut(network).ok_or_else(|| NodeError::UnknownNetwork(network.to_string()))?;
+        let me = open.member_for_device(&self.device)?.ok_or(NodeError::NotAMember)?;
+        Ok((open.network.fork(), me, self.key.clone()))
+    }
+
+    /// Switches `network` to a chapter begun on a copy of it ([`Self::for_new_chapter`]),
+    /// carrying over what this laptop wrote in it meanwhile. Refused, with the network left as
+    /// it is, when it moved to another chapter meanwhile (taken from a colleague's laptop).
+    /// The first view of the new chapter is left to the caller to keep (see
+    /// [`crate::chapters::switch_without_view`]).
+    pub fn switch_to_begun(
+        &mut self,
+        network: &str,
+        mut begun: crate::chapters::Checked,
+    ) -> Result<kring_model::ChapterInfo> {
+        let open = self.open.get_mut(network).ok_or_else(|| NodeError::UnknownNetwork(network.to_string()))?;
+        if open.network.chapter_id() != begun.continues() {
+            return Err(NodeError::ChapterMovedOn);
+        }
+        let carried = crate::chapters::carry_over(open, &mut begun, &self.device)?;
+        if carried.changes > 0 {
+            tracing::info!(?carried, "network {network}: edits made while the new chapter was begun carried into it");
+        }
+        let open = self.open.remove(network).expect("found above");
+        match crate::chapters::switch_without_view(open, begun, &self.device) {
+            Ok(switched) => Ok(self.switched(network, switched)),
+            Err(err) => Err(switch_failed(network, err)),
+        }
+    }
+
+    /// Begins the next chapter of `network` as the coordinator this laptop is and switches to
+    /// it, all under one lock (the node does the same with the copying away from it).
+    #[cfg(test)]
+    fn start_chapter(
         &mut self,
         network: &str,
         erase: &[kring_model::Erasure],
         keep_history: bool,
     ) -> Result<kring_model::ChapterInfo> {
-        let open = self.open.get_mut(network).ok_or_else(|| NodeError::UnknownNetwork(network.to_string()))?;
-        let begun = crate::chapters::begin(open, &self.key, erase, keep_history)?;
-        let open = self.open.remove(network).expect("found above");
-        match crate::chapters::switch(open, begun, &self.device) {
-            Ok(switched) => Ok(self.switched(network, switched)),
-            Err(err) => Err(switch_failed(network, err)),
-        }
+        let (mut copy, me, key) = self.for_new_chapter(network)?;
+        let begun = crate::chapters::begin_as(&mut copy, &me, &key, erase, keep_history)?;
+        self.switch_to_begun(network, begun)
     }
 
     /// Puts the network in its new chapter in place; says which chapter it is.
@@ -355,11 +392,13 @@ impl Library for Networks {
     ) -> std::result::Result<kring_model::CarriedOver, String> {
         let device = self.device.clone();
         let open = self.open.get_mut(network).ok_or("the network is not on this laptop")?;
-        let mut checked = crate::chapters::check(open, next, &device).map_err(|unfit| unfit.to_string())?;
+        let ahead = self.checked_ahead.take();
+        let mut checked = crate::chapters::check(open, next, &device, ahead).map_err(|unfit| unfit.to_string())?;
         let carried = crate::chapters::carry_over(open, &mut checked, &device).map_err(|err| err.to_string())?;
         let open = self.open.remove(network).expect("found above");
         tracing::info!("network {network}: switching to the next chapter, given by device {from}");
-        match crate::chapters::switch(open, checked, &device) {
+        // The first view of the new chapter is kept by the connection, with the lock free.
+        match crate::chapters::switch_without_view(open, checked, &device) {
             Ok(switched) => {
                 self.switched(network, switched);
                 Ok(carried)

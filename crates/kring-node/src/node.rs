@@ -76,6 +76,23 @@ impl Shared {
         self.links.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Keeps the view of `network` for the next start (see [`crate::client::first_paint`]),
+    /// read from a copy with the lock free: a snapshot of a big network takes a while.
+    pub(crate) fn keep_first_view(&self, network: &str) {
+        let (copy, device) = {
+            let mut library = self.lock();
+            let device = library.device.clone();
+            let Some(open) = library.get_mut(network) else { return };
+            (open.network.fork(), device)
+        };
+        let Ok(snapshot) = copy.snapshot() else { return };
+        let me = snapshot.member_for_device(&device).map(|member| member.id.clone());
+        let mut library = self.lock();
+        if let Some(open) = library.get_mut(network) {
+            crate::client::first_paint::keep(&open.store, me, snapshot);
+        }
+    }
+
     pub(crate) fn own_peer_addr(&self) -> Option<PeerAddr> {
         let addr = self.own_addr.lock().ok()?.clone()?;
         Some(PeerAddr { device: addr.id.to_string(), addrs: addr.addrs.iter().map(addr_to_text).collect() })
@@ -332,13 +349,24 @@ impl Node {
     /// Begins the next chapter of `network` as the coordinator this laptop is, without `erase`
     /// (see [`crate::chapters::start`]), and switches to it; connected members are offered it
     /// at once.
+    ///
+    /// The new chapter is written from a copy of the network, with the lock free: copying a
+    /// network of many years takes seconds, and meanwhile every connection, every other
+    /// network and the window go on. What this laptop writes in the network meanwhile is
+    /// carried into the new chapter; others' edits are carried over by their own laptops, as
+    /// any offline work. Only the switch itself (writing the new chapter to disk) holds the
+    /// lock.
     pub fn start_chapter(
         &self,
         network: &str,
         erase: &[kring_model::Erasure],
         keep_history: bool,
     ) -> Result<kring_model::ChapterInfo> {
-        let chapter = self.shared.lock().start_chapter(network, erase, keep_history)?;
+        let (mut copy, me, key) = self.shared.lock().for_new_chapter(network)?;
+        let begun = crate::chapters::begin_as(&mut copy, &me, &key, erase, keep_history)?;
+        drop(copy);
+        let chapter = self.shared.lock().switch_to_begun(network, begun)?;
+        self.shared.keep_first_view(network);
         self.shared.emit(NodeEvent::ChapterSwitched {
             network: network.to_string(),
             number: chapter.number,

@@ -97,6 +97,24 @@ fn share_peers(protocol: &mut PeerConnection, library: &mut Networks, own: Optio
     protocol.share_peers(network, peers, library);
 }
 
+/// Checks the whole of a next chapter a peer offers before the node's lock is taken for it
+/// (see [`crate::chapters::CheckedAhead`]), on a thread where it holds up no connection.
+/// Any other message comes back as it is.
+async fn check_ahead(message: Message) -> Result<(Message, Option<crate::chapters::CheckedAhead>)> {
+    if !matches!(message, Message::NextChapter { .. }) {
+        return Ok((message, None));
+    }
+    let checked = tokio::task::spawn_blocking(move || {
+        let ahead = match &message {
+            Message::NextChapter { network, next } => Some(crate::chapters::check_ahead(network, next)),
+            _ => None,
+        };
+        (message, ahead)
+    });
+    // A check that panicked took the message with it: the connection ends.
+    checked.await.map_err(|_| NodeError::connection("checking the next chapter the device offered failed"))
+}
+
 async fn sleep_until_some(due: Option<tokio::time::Instant>) {
     if let Some(due) = due {
         tokio::time::sleep_until(due).await;
@@ -230,7 +248,8 @@ impl Driver {
                         reader.push(&buffer[..n]);
                         while let Some(message) = self.next_message(&mut reader)? {
                             heard = true;
-                            if self.receive(message)? {
+                            let (message, ahead) = check_ahead(message).await?;
+                            if self.receive(message, ahead)? {
                                 // It gets the refusal and nothing more: not another byte read.
                                 self.flush(send).await?;
                                 return Err(NodeError::connection("refused a device that is a member of no network here"));
@@ -337,7 +356,7 @@ impl Driver {
 
     /// Handles one message. `Ok(true)`: the device was refused and is a member of no network
     /// here (a stranger); the connection ends once the refusal is sent.
-    fn receive(&mut self, message: Message) -> Result<bool> {
+    fn receive(&mut self, message: Message, ahead: Option<crate::chapters::CheckedAhead>) -> Result<bool> {
         if message.network().len() > MAX_NETWORK_ID {
             return Err(NodeError::connection("the device named a network by an overlong id"));
         }
@@ -355,7 +374,9 @@ impl Driver {
         let mut stranger = false;
         let received = {
             let mut library = self.shared.lock();
+            library.checked_ahead = ahead;
             let received = self.protocol.receive(message, &mut *library);
+            library.checked_ahead = None;
             if received.is_ok()
                 && let Some(network) = opened
             {
@@ -397,6 +418,7 @@ impl Driver {
                 }
                 Event::Peers { network, peers } => self.shared.lock().learn_peers(&network, &peers),
                 Event::Switched { network, carried } => {
+                    self.shared.keep_first_view(&network);
                     let number = self.shared.lock().get_mut(&network).map_or(0, |open| open.network.chapter().number);
                     // The other connections open the network again, in its new chapter.
                     self.shared.publish(Change { network: network.clone(), from_peer: Some(self.id) });

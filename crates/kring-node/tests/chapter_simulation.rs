@@ -83,7 +83,7 @@ impl Library for Laptop {
         let field = self.notes.clone();
         let notes = self.open().network.text(&field).unwrap();
         self.before_switch = Some(notes.chars().filter(|c| self.alphabet.contains(*c)).collect());
-        let checked = chapters::check(self.open(), next, &device).map_err(|e| e.to_string())?;
+        let checked = chapters::check(self.open(), next, &device, None).map_err(|e| e.to_string())?;
         let open = self.open.take().expect("open");
         let (switched, carried) = chapters::take(open, checked, &device).map_err(|e| e.to_string())?;
         self.open = Some(switched);

@@ -48,6 +48,11 @@ pub fn node_error(l: Language, err: &NodeError) -> String {
             "Deze laptop hoort niet (meer) bij een lid van dit netwerk.".into(),
             "This laptop does not (or no longer) belong to a member of this network.".into(),
         ),
+        NodeError::ChapterMovedOn => say(
+            l,
+            "Terwijl het nieuwe hoofdstuk werd begonnen, nam deze laptop een ander nieuw hoofdstuk over van een collega. Er is niets veranderd; bekijk het netwerk en begin zo nodig opnieuw.".into(),
+            "While the new chapter was being begun, this laptop took another new chapter from a colleague's laptop. Nothing was changed; look at the network and begin again if still needed.".into(),
+        ),
         NodeError::AlreadyMember(_) => say(
             l,
             "Dit netwerk staat al op deze laptop.".into(),
@@ -745,6 +750,7 @@ mod tests {
             NodeError::Unreachable(20),
             NodeError::UnknownNetwork(id()),
             NodeError::NotAMember,
+            NodeError::ChapterMovedOn,
             NodeError::AlreadyMember(id()),
             NodeError::Bind("address in use".into()),
             NodeError::Connection("timed out".into()),
