@@ -422,6 +422,23 @@ fn two_node_figures(
         )
         .limit(format!("first join {} ms / {} KB", join_time.show(0), join_bytes.show(0))),
     );
+    let d = &runs[0].during_chapter;
+    let (e50, e99) = (spread(&|n| p(&n.during_chapter.during, 0.5)), spread(&|n| p(&n.during_chapter.during, 0.99)));
+    let (b50, b99) = (spread(&|n| p(&n.during_chapter.before, 0.5)), spread(&|n| p(&n.during_chapter.before, 0.99)));
+    keys.note("typing elsewhere while a chapter is begun, p99", e99.median, "ms");
+    rows.push(
+        Row::new(
+            format!(
+                "typing in another network while a chapter is begun ({} ms) and taken ({} ms): p50 / p99 ms ({} edits)",
+                ms(d.begun).round(),
+                ms(d.taken).round(),
+                d.during.len()
+            ),
+            format!("{} / {}", e50.show(2), e99.show(2)),
+        )
+        .target("p99 ≤ 2x its p99 without a chapter", e99.median <= 2.0 * b99.median)
+        .limit(format!("without a chapter {} / {}", b50.show(2), b99.show(2))),
+    );
     Ok(rows)
 }
 

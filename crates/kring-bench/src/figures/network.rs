@@ -1,7 +1,8 @@
 //! Two real nodes on 127.0.0.1 with the big network: the first join, the time from an edit on
 //! A to the moment it is applied (and saved) on B, and the resync after both made 1,000 edits
 //! offline. Each beside Automerge's own sync of the same documents in memory. Then A begins a
-//! new chapter and B takes it: the switch beside the first join.
+//! new chapter and B takes it: the switch beside the first join; and another, while A types in
+//! a second network (see [`super::during_chapter`]).
 
 use std::time::{Duration, Instant};
 
@@ -64,6 +65,7 @@ pub struct NetworkFigures {
     pub latency: LatencyFigures,
     pub resync: ResyncFigures,
     pub chapter: ChapterFigures,
+    pub during_chapter: super::during_chapter::DuringChapterFigures,
 }
 
 /// Runs all three on the network in `dir_a` (held by A, its founder), with B joining from an
@@ -89,7 +91,8 @@ pub async fn measure(
     drop((node_a, node_b));
     let resync = resync(&data_a, &data_b, &id, sessions, offline_edits).await?;
     let chapter = chapter_switch(&data_a, &data_b, &id).await?;
-    Ok(NetworkFigures { join, latency, resync, chapter })
+    let during_chapter = super::during_chapter::measure(&data_a, &data_b, &id).await?;
+    Ok(NetworkFigures { join, latency, resync, chapter, during_chapter })
 }
 
 async fn chapter_switch(data_a: &DataDir, data_b: &DataDir, id: &str) -> Result<ChapterFigures> {
