@@ -535,6 +535,38 @@ mod tests {
     }
 
     #[test]
+    fn what_this_laptop_writes_while_a_chapter_is_begun_on_a_copy_is_carried_into_it() {
+        let (_dir, mut networks, id, founder) = one_network();
+        let (mut copy, me, key) = networks.for_new_chapter(&id).unwrap();
+        // The copy is being made into the new chapter, with the lock free; meanwhile she types.
+        let open = networks.get_mut(&id).unwrap();
+        open.network.set_description(&founder, "geschreven terwijl het hoofdstuk begon").unwrap();
+        networks.persist(&id).unwrap();
+        let begun = crate::chapters::begin_as(&mut copy, &me, &key, &[], false).unwrap();
+
+        let chapter = networks.switch_to_begun(&id, begun).unwrap();
+        assert_eq!(chapter.number, 2);
+        let open = networks.get_mut(&id).unwrap();
+        assert_eq!(open.network.chapter().number, 2);
+        assert_eq!(open.network.snapshot().unwrap().info.description, "geschreven terwijl het hoofdstuk begon");
+    }
+
+    #[test]
+    fn a_chapter_begun_on_a_copy_is_not_switched_to_once_the_network_moved_on() {
+        let (_dir, mut networks, id, _) = one_network();
+        let (mut copy, me, key) = networks.for_new_chapter(&id).unwrap();
+        let begun = crate::chapters::begin_as(&mut copy, &me, &key, &[], false).unwrap();
+        // Meanwhile the network moved to another chapter (here: begun at once).
+        networks.start_chapter(&id, &[], false).unwrap();
+        let moved_to = networks.get_mut(&id).unwrap().network.chapter_id();
+
+        let refused = networks.switch_to_begun(&id, begun).unwrap_err();
+        assert!(matches!(refused, NodeError::ChapterMovedOn), "{refused}");
+        let open = networks.get_mut(&id).expect("still open");
+        assert_eq!(open.network.chapter_id(), moved_to, "left as it was");
+    }
+
+    #[test]
     fn a_network_whose_saved_copy_is_gone_is_closed_rather_than_kept_damaged() {
         let (_dir, mut networks, id, _) = one_network();
         let network_dir = networks.get_mut(&id).unwrap().store.dir().to_path_buf();
