@@ -18,7 +18,9 @@ pub fn run(command: ChapterCommand, data: &DataDir) -> Result<Value> {
         }
         ChapterCommand::Show(network) => {
             let local = LocalNetwork::open(data, network.network.as_deref())?;
-            Ok(describe(local.open.network.id().as_str(), &local.open.network.chapter()))
+            let mut described = describe(local.open.network.id().as_str(), &local.open.network.chapter());
+            described["members"] = who_has_switched(&local, &data.device_id())?;
+            Ok(described)
         }
     }
 }
@@ -43,6 +45,33 @@ pub fn start(local: LocalNetwork, data: &DataDir, erase: &[Erasure], keep_histor
     let mut described = describe(&id, &switched.network.chapter());
     described["old_history_kept"] = json!(keep_history && erase.is_empty());
     Ok(described)
+}
+
+/// For every current member, whether their laptops are on this chapter: `switched` when one
+/// of them said so (or it is this laptop's member), `not-yet` when one named another chapter,
+/// `unknown` when none was heard from since this laptop switched. Laptops name their chapter
+/// each time they sync; this laptop keeps what it heard across restarts.
+fn who_has_switched(local: &LocalNetwork, own_device: &str) -> Result<Value> {
+    let network = &local.open.network;
+    let chapter = network.chapter_id();
+    let heard = &local.open.chapters_heard;
+    let members = network.members()?;
+    let listed: Vec<Value> = members
+        .values()
+        .filter(|member| member.is_current())
+        .map(|member| {
+            let named: Vec<&String> = member.devices.keys().filter_map(|device| heard.get(device)).collect();
+            let status = if member.devices.contains_key(own_device) || named.contains(&&chapter) {
+                "switched"
+            } else if !named.is_empty() {
+                "not-yet"
+            } else {
+                "unknown"
+            };
+            json!({ "member": member.id, "name": member.name, "chapter": status })
+        })
+        .collect();
+    Ok(Value::Array(listed))
 }
 
 fn describe(network: &str, chapter: &ChapterInfo) -> Value {

@@ -25,6 +25,8 @@ pub struct OpenNetwork {
     /// The coordinator's hand-off that brought this laptop to the current chapter, if it
     /// switched to one: shown to members still on the chapter before.
     pub handoff: Option<kring_sync::Handoff>,
+    /// Which chapter each member device last said it holds (see [`OpenNetwork::heard_chapter`]).
+    pub chapters_heard: BTreeMap<String, String>,
 }
 
 impl OpenNetwork {
@@ -34,7 +36,21 @@ impl OpenNetwork {
         network.set_device(device);
         let signatures = SignatureBook::from_blobs(store.signature_blobs());
         let handoff = store.read_handoff().and_then(|bytes| kring_sync::Handoff::decode(&bytes));
-        OpenNetwork { network, store, signatures, rules: RuleBook::default(), devices: None, handoff }
+        let chapters_heard = store.read_chapters_heard();
+        OpenNetwork { network, store, signatures, rules: RuleBook::default(), devices: None, handoff, chapters_heard }
+    }
+
+    /// Member device `device` said it holds the network in `chapter`: kept, so that who has
+    /// switched to a new chapter is still known after a restart. Written only when it changed
+    /// (once per device and chapter).
+    pub fn heard_chapter(&mut self, device: &str, chapter: &str) {
+        if self.chapters_heard.get(device).map(String::as_str) == Some(chapter) {
+            return;
+        }
+        self.chapters_heard.insert(device.to_string(), chapter.to_string());
+        if let Err(err) = self.store.write_chapters_heard(&self.chapters_heard) {
+            tracing::warn!("cannot keep which chapter a colleague's laptop is on: {err}");
+        }
     }
 
     /// Opens network `id` from `data`, to edit it while no node runs (the command line, or a
@@ -286,6 +302,32 @@ impl Networks {
             let _ = self.book.save();
         }
         Some((document, signatures))
+    }
+
+    /// See [`OpenNetwork::heard_chapter`].
+    pub fn heard_chapter(&mut self, network: &str, device: &str, chapter: &str) {
+        if let Some(open) = self.open.get_mut(network) {
+            open.heard_chapter(device, chapter);
+        }
+    }
+
+    /// Member device `device` is in sync with this laptop on `network`: it holds the chapter
+    /// this laptop does (a dialing laptop hears no chapter named otherwise). Returns that
+    /// chapter if this is news.
+    pub fn in_sync_with(&mut self, network: &str, device: &str) -> Option<String> {
+        let open = self.open.get_mut(network)?;
+        let chapter = open.network.chapter_id();
+        let news = open.chapters_heard.get(device) != Some(&chapter);
+        open.heard_chapter(device, &chapter);
+        news.then_some(chapter)
+    }
+
+    /// For every network, which chapter each member device last said it holds.
+    pub fn chapters_heard(&self) -> Vec<(String, String, String)> {
+        let heard = self.open.iter().flat_map(|(network, open)| {
+            open.chapters_heard.iter().map(|(device, chapter)| (network.clone(), device.clone(), chapter.clone()))
+        });
+        heard.collect()
     }
 
     pub fn insert(&mut self, id: String, open: OpenNetwork) {

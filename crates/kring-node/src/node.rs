@@ -379,6 +379,12 @@ impl Node {
         Ok(chapter)
     }
 
+    /// For every network: which chapter each member device last said it holds, as `(network,
+    /// device, chapter)`, kept across restarts.
+    pub fn chapters_heard(&self) -> Vec<(String, String, String)> {
+        self.shared.lock().chapters_heard()
+    }
+
     /// Reads a network the node holds, under its lock (briefly: the node waits meanwhile).
     pub fn read<T>(&self, network: &str, read: impl FnOnce(&mut kring_model::Network) -> T) -> Result<T> {
         let mut library = self.shared.lock();

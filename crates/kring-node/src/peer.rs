@@ -409,6 +409,11 @@ impl Driver {
                     self.shared.emit(NodeEvent::Received { network, endpoint: self.remote.clone() });
                 }
                 Event::InSync { network } => {
+                    let heard = self.shared.lock().in_sync_with(&network, &self.remote);
+                    if let Some(chapter) = heard {
+                        let endpoint = self.remote.clone();
+                        self.shared.emit(NodeEvent::PeerChapter { network: network.clone(), endpoint, chapter });
+                    }
                     let at = crate::invite::now_millis();
                     self.shared.emit(NodeEvent::InSync { network, endpoint: self.remote.clone(), at });
                 }
@@ -432,6 +437,7 @@ impl Driver {
                     });
                 }
                 Event::PeerChapter { network, chapter } => {
+                    self.shared.lock().heard_chapter(&network, &self.remote, &chapter);
                     self.shared.emit(NodeEvent::PeerChapter { network, endpoint: self.remote.clone(), chapter });
                 }
                 Event::OtherChapter { network } => {

@@ -9,6 +9,7 @@
 mod atomic;
 pub mod bundle;
 mod chapter_switch;
+mod chapters_heard;
 mod config;
 mod data_dir;
 mod device_key;
@@ -29,6 +30,7 @@ pub fn save_checked(doc: &mut automerge::AutoCommit) -> Vec<u8> {
     doc.save_with_options(automerge::SaveOptions { deflate: true, retain_orphans: false })
 }
 pub use chapter_switch::{ARCHIVE_DIR, HANDOFF_FILE, OldChapter};
+pub use chapters_heard::CHAPTERS_HEARD_FILE;
 pub use config::Config;
 pub use data_dir::{DataDir, NETWORKS_DIR, is_valid_network_id};
 pub use error::{Result, StoreError};

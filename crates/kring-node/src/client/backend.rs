@@ -18,7 +18,7 @@ use super::typist::Typing;
 use super::update::{Failure, NetworkEntry, NetworkView, Update};
 use super::{Outbox, Request};
 use crate::address_book::addr_to_text;
-use crate::{BundleProblem, FoundVia, InviteTicket, NetworkMode, Node, NodeError};
+use crate::{BundleProblem, FoundVia, InviteTicket, NetworkMode, Node, NodeError, NodeEvent};
 
 /// How long joining may take before the person is told the inviter cannot be reached.
 const JOIN_TIMEOUT: Duration = Duration::from_secs(20);
@@ -102,6 +102,11 @@ pub(crate) async fn run(data: DataDir, mode: NetworkMode, mut inbox: UnboundedRe
         status_sent: None,
         results: Vec::new(),
     };
+    // Who had switched to a network's new chapter, as heard before this start (the members
+    // page shows it).
+    for (network, endpoint, chapter) in backend.node.chapters_heard() {
+        backend.status.apply(&NodeEvent::PeerChapter { network, endpoint, chapter });
+    }
     backend.outbox.send(Update::Ready { device: backend.node.endpoint_id(), warnings });
     backend.send_networks();
     let mut tick = tokio::time::interval(STATUS_INTERVAL);
