@@ -33,9 +33,11 @@ fn failed(err: impl Into<NodeError>) -> Failure {
     Arc::new(err.into())
 }
 
-/// Work that finished on another task (joining takes seconds; the loop does not wait for it).
+/// Work that finished on another task (joining, or beginning a chapter of a network of years,
+/// takes seconds; the loop does not wait for it, and typing elsewhere goes on).
 enum Finished {
     Joined { request: u64, result: Reply },
+    ChapterStarted { request: u64, result: Reply },
 }
 
 struct Backend {
@@ -190,9 +192,8 @@ impl Backend {
                 Err(err) => Err(failed(err)),
             },
             Command::StartChapter { network, erase, keep_history } => {
-                self.view_dirty = true;
-                let started = self.node.start_chapter(&network, &erase, keep_history);
-                started.map(|chapter| Some(chapter.number.to_string())).map_err(failed)
+                self.spawn_chapter(id, network, erase, keep_history);
+                return;
             }
             Command::History { network, field } => self.history(&network, field),
             Command::TextAt { network, field, heads } => self.text_at(&network, field, heads),
@@ -337,12 +338,27 @@ impl Backend {
         });
     }
 
+    /// Begins the next chapter of `network` on a thread of its own (see
+    /// [`Node::start_chapter`]): the copy takes seconds on a network of years.
+    fn spawn_chapter(&self, request: u64, network: String, erase: Vec<kring_model::Erasure>, keep_history: bool) {
+        let (node, finished) = (self.node.clone(), self.finished.clone());
+        tokio::task::spawn_blocking(move || {
+            let started = node.start_chapter(&network, &erase, keep_history);
+            let result = started.map(|chapter| Some(chapter.number.to_string())).map_err(failed);
+            let _ = finished.send(Finished::ChapterStarted { request, result });
+        });
+    }
+
     fn finish(&mut self, done: Finished) {
         match done {
             Finished::Joined { request, result } => {
                 if result.is_ok() {
                     self.send_networks();
                 }
+                self.results.push(Update::Done { request, result });
+            }
+            Finished::ChapterStarted { request, result } => {
+                self.view_dirty = true;
                 self.results.push(Update::Done { request, result });
             }
         }
