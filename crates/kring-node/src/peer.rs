@@ -97,24 +97,6 @@ fn share_peers(protocol: &mut PeerConnection, library: &mut Networks, own: Optio
     protocol.share_peers(network, peers, library);
 }
 
-/// Checks the whole of a next chapter a peer offers before the node's lock is taken for it
-/// (see [`crate::chapters::CheckedAhead`]), on a thread where it holds up no connection.
-/// Any other message comes back as it is.
-async fn check_ahead(message: Message) -> Result<(Message, Option<crate::chapters::CheckedAhead>)> {
-    if !matches!(message, Message::NextChapter { .. }) {
-        return Ok((message, None));
-    }
-    let checked = tokio::task::spawn_blocking(move || {
-        let ahead = match &message {
-            Message::NextChapter { network, next } => Some(crate::chapters::check_ahead(network, next)),
-            _ => None,
-        };
-        (message, ahead)
-    });
-    // A check that panicked took the message with it: the connection ends.
-    checked.await.map_err(|_| NodeError::connection("checking the next chapter the device offered failed"))
-}
-
 async fn sleep_until_some(due: Option<tokio::time::Instant>) {
     if let Some(due) = due {
         tokio::time::sleep_until(due).await;
@@ -248,7 +230,7 @@ impl Driver {
                         reader.push(&buffer[..n]);
                         while let Some(message) = self.next_message(&mut reader)? {
                             heard = true;
-                            let (message, ahead) = check_ahead(message).await?;
+                            let (message, ahead) = self.check_ahead(message).await?;
                             if self.receive(message, ahead)? {
                                 // It gets the refusal and nothing more: not another byte read.
                                 self.flush(send).await?;
@@ -352,6 +334,26 @@ impl Driver {
         self.trusted |= self.protocol.open_networks().next().is_some();
         reader.set_limit(if self.trusted { MAX_FRAME } else { STRANGER_FRAME });
         Ok(reader.next_message()?)
+    }
+
+    /// Checks the whole of a next chapter a member device offers before the node's lock is
+    /// taken for it (see [`crate::chapters::CheckedAhead`]), on a thread where it holds up no
+    /// connection. Any other message, and one from a device that may not sync that network
+    /// (refused unread), comes back as it is.
+    async fn check_ahead(&self, message: Message) -> Result<(Message, Option<crate::chapters::CheckedAhead>)> {
+        let Message::NextChapter { network, .. } = &message else { return Ok((message, None)) };
+        if !self.trusted || !self.shared.lock().may_sync(network, &self.remote) {
+            return Ok((message, None));
+        }
+        let checked = tokio::task::spawn_blocking(move || {
+            let ahead = match &message {
+                Message::NextChapter { network, next } => Some(crate::chapters::check_ahead(network, next)),
+                _ => None,
+            };
+            (message, ahead)
+        });
+        // A check that panicked took the message with it: the connection ends.
+        checked.await.map_err(|_| NodeError::connection("checking the next chapter the device offered failed"))
     }
 
     /// Handles one message. `Ok(true)`: the device was refused and is a member of no network
