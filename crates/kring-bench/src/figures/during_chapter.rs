@@ -42,9 +42,7 @@ pub async fn measure(data_a: &DataDir, data_b: &DataDir, big: &str) -> Result<Du
     node_b.join_network(data_b, &ticket, &Profile::new("Bram"), Duration::from_secs(120)).await?;
     let mut events = node_b.subscribe();
     node_b.spawn_dialer();
-    for network in [&small, big] {
-        in_sync(&mut events, network).await.with_context(|| format!("B never got in sync with A on {network}"))?;
-    }
+    in_sync(&mut events, &[&small, big]).await.context("B never got in sync with A on both networks")?;
 
     let figures = tokio::task::block_in_place(|| {
         let mut before = Vec::with_capacity(EDITS_BEFORE);
@@ -114,17 +112,21 @@ fn b_switched(events: &mut broadcast::Receiver<NodeEvent>, big: &str) -> Result<
     }
 }
 
-/// Waits (up to a minute) until B says it is in sync with A on `network`.
-async fn in_sync(events: &mut broadcast::Receiver<NodeEvent>, network: &str) -> Result<()> {
-    let wanted = |event: &NodeEvent| matches!(event, NodeEvent::InSync { network: n, .. } if n == network);
+/// Waits (up to a minute) until B has said it is in sync with A on each of `networks`, in any
+/// order.
+async fn in_sync(events: &mut broadcast::Receiver<NodeEvent>, networks: &[&str]) -> Result<()> {
+    let mut waiting: Vec<&str> = networks.to_vec();
     tokio::time::timeout(Duration::from_secs(60), async {
-        loop {
+        while !waiting.is_empty() {
             match events.recv().await {
-                Ok(event) if wanted(&event) => return Ok(()),
-                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Ok(NodeEvent::InSync { network, .. }) => waiting.retain(|n| *n != network),
+                Ok(_) => continue,
+                // Missed some: the one wanted may be among them.
+                Err(broadcast::error::RecvError::Lagged(_)) => bail!("missed B's events"),
                 Err(broadcast::error::RecvError::Closed) => bail!("the node stopped"),
             }
         }
+        Ok(())
     })
     .await
     .map_err(|_| anyhow::anyhow!("nothing within a minute"))?
