@@ -18,7 +18,7 @@ use super::typist::Typing;
 use super::update::{Failure, NetworkEntry, NetworkView, Update};
 use super::{Outbox, Request};
 use crate::address_book::addr_to_text;
-use crate::{BundleProblem, FoundVia, InviteTicket, NetworkMode, Node, NodeError};
+use crate::{BundleProblem, FoundVia, InviteTicket, NetworkMode, Node, NodeError, NodeEvent};
 
 /// How long joining may take before the person is told the inviter cannot be reached.
 const JOIN_TIMEOUT: Duration = Duration::from_secs(20);
@@ -115,6 +115,10 @@ pub(crate) async fn run(data: DataDir, mode: NetworkMode, mut inbox: UnboundedRe
                 Ok(event) => {
                     if let Some(network) = backend.status.apply(&event) {
                         backend.view_dirty |= backend.watched.as_ref() == Some(&network);
+                    }
+                    if matches!(event, NodeEvent::PeerConnected { .. }) {
+                        // The Details show the new connection's path now, not at the next tick.
+                        backend.refresh_reach().await;
                     }
                 }
                 // Missed events: look again at everything.
