@@ -21,7 +21,7 @@ use kring_store::DataDir;
 use tokio::sync::mpsc as tokio_mpsc;
 
 pub use command::{BundlePassphrase, Command};
-pub use status::{ConnectionStatus, PeerStatus, Reach, RefusedChange, Switched, SyncStatus};
+pub use status::{PeerStatus, Reach, RefusedChange, Switched, SyncStatus};
 pub use update::{Failure, NetworkEntry, NetworkView, TextAt, TextHistory, Update};
 
 use crate::NetworkMode;

@@ -28,7 +28,7 @@ pub struct PeerStatus {
     /// The connections open to the peer, by the node's id for each: what each says is its
     /// own, so a connection closing (a duplicate of two dialed at once, one left from before
     /// a restart) never hides what another still carries.
-    pub connections: BTreeMap<u64, ConnectionStatus>,
+    pub(crate) connections: BTreeMap<u64, ConnectionStatus>,
     /// Unix milliseconds.
     pub last_synced: Option<i64>,
     /// `direct IP:PORT` or `relay`, while connected.
@@ -46,9 +46,9 @@ pub struct PeerStatus {
 
 /// What one open connection to a peer carries.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ConnectionStatus {
-    pub in_sync: BTreeSet<String>,
-    pub receiving: BTreeSet<String>,
+pub(crate) struct ConnectionStatus {
+    in_sync: BTreeSet<String>,
+    receiving: BTreeSet<String>,
 }
 
 impl PeerStatus {
@@ -242,5 +242,73 @@ impl SyncStatus {
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ANNA: &str = "anna's laptop";
+    const NETWORK: &str = "plg rekenen";
+
+    fn connected(connection: u64) -> NodeEvent {
+        NodeEvent::PeerConnected { endpoint: ANNA.into(), connection, found_via: FoundVia::Incoming }
+    }
+
+    fn disconnected(connection: u64) -> NodeEvent {
+        let reason = "already connected".into();
+        NodeEvent::PeerDisconnected { endpoint: ANNA.into(), connection, reason, sent_bytes: 0, received_bytes: 0 }
+    }
+
+    fn in_sync(connection: u64) -> NodeEvent {
+        NodeEvent::InSync { network: NETWORK.into(), endpoint: ANNA.into(), connection, at: 1 }
+    }
+
+    fn received(connection: u64) -> NodeEvent {
+        NodeEvent::Received { network: NETWORK.into(), endpoint: ANNA.into(), connection }
+    }
+
+    fn shows(status: &SyncStatus) -> (usize, bool) {
+        (status.connected(), status.peers[ANNA].in_sync.contains(NETWORK))
+    }
+
+    #[test]
+    fn the_events_of_two_connections_to_one_laptop_show_the_same_in_any_order() {
+        // Connection 2 survives; 1 is a duplicate (or one left from before a restart) whose
+        // events arrive late: its opening after 2 is in sync, its changes, its end.
+        let mut status = SyncStatus::default();
+        for event in [connected(2), in_sync(2), connected(1), received(1), disconnected(1)] {
+            status.apply(&event);
+        }
+        assert_eq!(shows(&status), (1, true));
+
+        // The old connection's end after the new one opened: still online.
+        let mut status = SyncStatus::default();
+        for event in [connected(1), connected(2), disconnected(1), in_sync(2)] {
+            status.apply(&event);
+        }
+        assert_eq!(shows(&status), (1, true));
+
+        // In sync as long as a connection that carries it says so; offline once none is open.
+        status.apply(&received(2));
+        assert_eq!(shows(&status), (1, false));
+        status.apply(&in_sync(2));
+        status.apply(&disconnected(2));
+        assert_eq!(shows(&status), (0, true), "the last connection's state stays shown");
+        status.apply(&connected(3));
+        assert_eq!(shows(&status), (1, false), "back: nothing known to be in sync yet");
+    }
+
+    #[test]
+    fn a_network_this_laptop_was_removed_from_has_nobody_connected_until_it_syncs_again() {
+        let mut status = SyncStatus::default();
+        status.apply(&connected(1));
+        status.apply(&in_sync(1));
+        status.apply(&NodeEvent::Removed { network: NETWORK.into(), endpoint: ANNA.into() });
+        assert_eq!((status.connected_in(NETWORK), status.connected_in("another")), (0, 1));
+        assert!(!status.peers[ANNA].in_sync.contains(NETWORK));
+        status.apply(&in_sync(1));
+        assert_eq!(status.connected_in(NETWORK), 1, "let in again");
     }
 }
