@@ -23,8 +23,12 @@ pub enum FoundVia {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum NodeEvent {
+    /// A connection to the device opened. Each connection says so, and says when it ends: two
+    /// laptops that dial each other at once hold two for a moment, and their events interleave.
     PeerConnected {
         endpoint: String,
+        /// This connection among the node's (see [`NodeEvent::PeerDisconnected`]).
+        connection: u64,
         found_via: FoundVia,
     },
     /// A large message from a peer is arriving (the first sync of a big network): `received`
@@ -36,6 +40,7 @@ pub enum NodeEvent {
     },
     PeerDisconnected {
         endpoint: String,
+        connection: u64,
         reason: String,
         sent_bytes: u64,
         received_bytes: u64,
@@ -44,14 +49,22 @@ pub enum NodeEvent {
     Received {
         network: String,
         endpoint: String,
+        connection: u64,
     },
     /// Both sides hold the same heads; `at` (Unix milliseconds) is "last synced".
     InSync {
         network: String,
         endpoint: String,
+        connection: u64,
         at: i64,
     },
     Refused {
+        network: String,
+        endpoint: String,
+    },
+    /// A member's device that synced the network with this laptop before refuses it now: this
+    /// laptop's member was removed from the network (or left out of its new chapter).
+    Removed {
         network: String,
         endpoint: String,
     },
@@ -133,23 +146,27 @@ impl NodeEvent {
         let id = |text: String| shorten(&text).into_owned();
         let reason = |text: String| shorten_to(&text, MAX_REASON).into_owned();
         match self {
-            NodeEvent::PeerConnected { endpoint, found_via } => {
-                NodeEvent::PeerConnected { endpoint: id(endpoint), found_via }
+            NodeEvent::PeerConnected { endpoint, connection, found_via } => {
+                NodeEvent::PeerConnected { endpoint: id(endpoint), connection, found_via }
             }
             NodeEvent::Progress { endpoint, received, total } => {
                 NodeEvent::Progress { endpoint: id(endpoint), received, total }
             }
-            NodeEvent::PeerDisconnected { endpoint, reason: why, sent_bytes, received_bytes } => {
-                NodeEvent::PeerDisconnected { endpoint: id(endpoint), reason: reason(why), sent_bytes, received_bytes }
+            NodeEvent::PeerDisconnected { endpoint, connection, reason: why, sent_bytes, received_bytes } => {
+                let (endpoint, reason) = (id(endpoint), reason(why));
+                NodeEvent::PeerDisconnected { endpoint, connection, reason, sent_bytes, received_bytes }
             }
-            NodeEvent::Received { network, endpoint } => {
-                NodeEvent::Received { network: id(network), endpoint: id(endpoint) }
+            NodeEvent::Received { network, endpoint, connection } => {
+                NodeEvent::Received { network: id(network), endpoint: id(endpoint), connection }
             }
-            NodeEvent::InSync { network, endpoint, at } => {
-                NodeEvent::InSync { network: id(network), endpoint: id(endpoint), at }
+            NodeEvent::InSync { network, endpoint, connection, at } => {
+                NodeEvent::InSync { network: id(network), endpoint: id(endpoint), connection, at }
             }
             NodeEvent::Refused { network, endpoint } => {
                 NodeEvent::Refused { network: id(network), endpoint: id(endpoint) }
+            }
+            NodeEvent::Removed { network, endpoint } => {
+                NodeEvent::Removed { network: id(network), endpoint: id(endpoint) }
             }
             NodeEvent::Distrusted { network, endpoint, reason: why, member, breach } => NodeEvent::Distrusted {
                 network: id(network),
@@ -194,6 +211,7 @@ mod tests {
             NodeEvent::Refused { network: huge.clone(), endpoint: huge.clone() },
             NodeEvent::PeerDisconnected {
                 endpoint: "e".into(),
+                connection: 1,
                 reason: huge.clone(),
                 sent_bytes: 1,
                 received_bytes: 2,

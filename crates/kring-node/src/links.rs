@@ -116,8 +116,8 @@ impl Drop for Slot {
 /// What [`Links::add`] decided about a new connection.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Added {
-    /// Use it; `first` when no other connection to the device was open.
-    Use { first: bool },
+    /// Use it.
+    Use,
     /// Close it: the device already has the connection the pair keeps.
     Duplicate,
 }
@@ -133,9 +133,6 @@ impl Links {
         close: impl Fn() + Send + 'static,
     ) -> Added {
         let links = self.by_device.entry(remote.to_string()).or_default();
-        // Connected already (also when the connection it replaces is closed below): the device
-        // was shown connected once and stays so, with one event for it, not two.
-        let first = links.is_empty();
         let settles_it = own > remote;
         if settles_it && dialed_by_us && links.iter().any(|link| !link.dialed_by_us) {
             return Added::Duplicate;
@@ -149,19 +146,16 @@ impl Links {
             });
         }
         links.push(Link { id, dialed_by_us, close: Box::new(close) });
-        Added::Use { first }
+        Added::Use
     }
 
-    /// Forgets connection `id`; returns whether it was the last one to `remote`.
-    pub fn remove(&mut self, remote: &str, id: u64) -> bool {
-        let Some(links) = self.by_device.get_mut(remote) else { return false };
-        let before = links.len();
+    /// Forgets connection `id` (once it ended, or was closed as a duplicate).
+    pub fn remove(&mut self, remote: &str, id: u64) {
+        let Some(links) = self.by_device.get_mut(remote) else { return };
         links.retain(|link| link.id != id);
-        let removed = links.len() < before;
         if links.is_empty() {
             self.by_device.remove(remote);
         }
-        removed && !self.by_device.contains_key(remote)
     }
 
     pub fn is_connected(&self, remote: &str) -> bool {
@@ -214,13 +208,13 @@ mod tests {
         // On the larger device: its own dial registers first, then the smaller one's arrives.
         let mut at_large = Links::default();
         let (own_closed, close_own) = closer();
-        assert_eq!(at_large.add(LARGE, SMALL, 1, true, close_own), Added::Use { first: true });
+        assert_eq!(at_large.add(LARGE, SMALL, 1, true, close_own), Added::Use);
         let (theirs_closed, close_theirs) = closer();
-        assert_eq!(at_large.add(LARGE, SMALL, 2, false, close_theirs), Added::Use { first: false });
+        assert_eq!(at_large.add(LARGE, SMALL, 2, false, close_theirs), Added::Use);
         assert!(own_closed.load(Ordering::SeqCst), "its own connection is closed");
         assert!(!theirs_closed.load(Ordering::SeqCst));
-        assert!(!at_large.remove(SMALL, 1), "the closed one was already forgotten");
-        assert!(at_large.is_connected(SMALL));
+        at_large.remove(SMALL, 1);
+        assert!(at_large.is_connected(SMALL), "the one kept is still there");
 
         // The other order: the smaller one's connection is there first; its own is not used.
         let mut at_large = Links::default();
@@ -233,11 +227,12 @@ mod tests {
         let mut at_small = Links::default();
         let (a, close_a) = closer();
         let (b, close_b) = closer();
-        assert_eq!(at_small.add(SMALL, LARGE, 1, true, close_a), Added::Use { first: true });
-        assert_eq!(at_small.add(SMALL, LARGE, 2, false, close_b), Added::Use { first: false });
+        assert_eq!(at_small.add(SMALL, LARGE, 1, true, close_a), Added::Use);
+        assert_eq!(at_small.add(SMALL, LARGE, 2, false, close_b), Added::Use);
         assert!(!a.load(Ordering::SeqCst) && !b.load(Ordering::SeqCst));
-        assert!(!at_small.remove(LARGE, 2), "one connection is left");
-        assert!(at_small.remove(LARGE, 1), "that was the last");
+        at_small.remove(LARGE, 2);
+        assert!(at_small.is_connected(LARGE), "one connection is left");
+        at_small.remove(LARGE, 1);
         assert!(!at_small.is_connected(LARGE));
     }
 
@@ -279,13 +274,13 @@ mod tests {
         // and takes the new one too.
         let mut at_small = Links::default();
         at_small.add(SMALL, LARGE, 1, true, || {});
-        assert_eq!(at_small.add(SMALL, LARGE, 2, false, || {}), Added::Use { first: false });
+        assert_eq!(at_small.add(SMALL, LARGE, 2, false, || {}), Added::Use);
 
         // The smaller device restarted and dials: the larger one drops its old connection.
         let mut at_large = Links::default();
         let (old_closed, close_old) = closer();
         at_large.add(LARGE, SMALL, 1, true, close_old);
-        assert_eq!(at_large.add(LARGE, SMALL, 2, false, || {}), Added::Use { first: false });
+        assert_eq!(at_large.add(LARGE, SMALL, 2, false, || {}), Added::Use);
         assert!(old_closed.load(Ordering::SeqCst));
     }
 }

@@ -172,6 +172,8 @@ pub struct Node {
     own_relay: Option<iroh::RelayUrl>,
     router: Router,
     shared: Arc<Shared>,
+    /// Subscribed before the node took its first connection: for the first [`Node::subscribe`].
+    first_events: Mutex<Option<broadcast::Receiver<NodeEvent>>>,
 }
 
 #[derive(Debug, Clone)]
@@ -212,7 +214,7 @@ impl Node {
         let endpoint::Bound { endpoint, lan, internet } =
             endpoint::bind_watched(data.device_key().clone(), mode, alpns, last_port).await?;
         let (changes, _) = broadcast::channel(1024);
-        let (events, _) = broadcast::channel(1024);
+        let (events, first_events) = broadcast::channel(1024);
         let shared = Arc::new(Shared {
             networks: Mutex::new(networks),
             changes,
@@ -236,6 +238,7 @@ impl Node {
             endpoint,
             router,
             shared,
+            first_events: Mutex::new(Some(first_events)),
             find_by_id: mode.can_find_by_id(),
             dns_lookups: mode.services().dns_pkarr,
             own_relay: match mode.services().relay {
@@ -263,8 +266,12 @@ impl Node {
         addr
     }
 
+    /// The node's events. The first subscriber gets every event since the node started: a
+    /// colleague's laptop that was dialing this one connects in the first milliseconds, and an
+    /// interface that missed it showed that colleague offline while their changes arrived.
     pub fn subscribe(&self) -> broadcast::Receiver<NodeEvent> {
-        self.shared.events.subscribe()
+        let first = self.first_events.lock().unwrap_or_else(|p| p.into_inner()).take();
+        first.unwrap_or_else(|| self.shared.events.subscribe())
     }
 
     pub(crate) fn shared(&self) -> &Arc<Shared> {

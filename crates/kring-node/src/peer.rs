@@ -66,6 +66,10 @@ struct Driver {
     /// The device has opened a network it may sync here, or is a member device of one: it may
     /// send frames of any size. Until then only an `Open` of at most [`STRANGER_FRAME`] bytes.
     trusted: bool,
+    /// Networks changes or "in sync" came for on this connection.
+    synced: BTreeSet<String>,
+    /// Networks the peer refused in a message not yet handled.
+    refused_by_peer: BTreeSet<String>,
 }
 
 /// Changes that reached this node from other peers wait [`RELAY_DELAY`] before they are passed
@@ -122,27 +126,23 @@ pub async fn run(
         wanted: dial.iter().flatten().cloned().collect(),
         relay: Relay::default(),
         trusted: false,
+        synced: BTreeSet::new(),
+        refused_by_peer: BTreeSet::new(),
     };
-    // Live connections count towards "connected"; a one-off sync only reports.
-    let first = match mode {
-        Mode::Live => {
-            let own = driver.shared.lock().device.clone();
-            let closer = conn.clone();
-            let close = move || closer.close(0u32.into(), b"already connected");
-            match driver.shared.links().add(&own, &driver.remote, driver.id, dial.is_some(), close) {
-                Added::Use { first } => first,
-                Added::Duplicate => {
-                    conn.close(0u32.into(), b"already connected");
-                    driver.outcome.error = Some("already connected".into());
-                    return driver.outcome;
-                }
-            }
+    if mode == Mode::Live {
+        let own = driver.shared.lock().device.clone();
+        let closer = conn.clone();
+        let close = move || closer.close(0u32.into(), b"already connected");
+        if driver.shared.links().add(&own, &driver.remote, driver.id, dial.is_some(), close) == Added::Duplicate {
+            conn.close(0u32.into(), b"already connected");
+            driver.outcome.error = Some("already connected".into());
+            return driver.outcome;
         }
-        Mode::UntilInSync => true,
-    };
-    if first {
-        driver.shared.emit(NodeEvent::PeerConnected { endpoint: driver.remote.clone(), found_via });
     }
+    // Every connection says when it opens and ends, with its id: a device is online while one
+    // of them is open, whatever order the events of two connections arrive in.
+    let (endpoint, connection) = (driver.remote.clone(), driver.id);
+    driver.shared.emit(NodeEvent::PeerConnected { endpoint, connection, found_via });
     let streams = match &dial {
         Some(_) => conn.open_bi().await.map_err(NodeError::connection),
         // The stream only arrives with the peer's first bytes.
@@ -175,21 +175,17 @@ pub async fn run(
             error
         }
     };
-    let last = match mode {
+    match mode {
         Mode::Live => driver.shared.links().remove(&driver.remote, driver.id),
-        Mode::UntilInSync => {
-            conn.close(0u32.into(), b"in sync");
-            true
-        }
-    };
-    if last {
-        driver.shared.emit(NodeEvent::PeerDisconnected {
-            endpoint: driver.remote.clone(),
-            reason,
-            sent_bytes: driver.outcome.sent_bytes,
-            received_bytes: driver.outcome.received_bytes,
-        });
+        Mode::UntilInSync => conn.close(0u32.into(), b"in sync"),
     }
+    driver.shared.emit(NodeEvent::PeerDisconnected {
+        endpoint: driver.remote.clone(),
+        connection: driver.id,
+        reason,
+        sent_bytes: driver.outcome.sent_bytes,
+        received_bytes: driver.outcome.received_bytes,
+    });
     driver.outcome
 }
 
@@ -365,9 +361,13 @@ impl Driver {
         if !self.trusted && !matches!(message, Message::Open { .. }) {
             return Err(NodeError::connection("the device sent a message before opening a network"));
         }
-        if let Message::Sync { network, .. } = &message {
+        match &message {
             // The answer to it carries everything this side has for the peer.
-            self.relay.remove(network);
+            Message::Sync { network, .. } => self.relay.remove(network),
+            Message::Refused { network } => {
+                self.refused_by_peer.insert(network.clone());
+            }
+            _ => {}
         }
         let opened = match &message {
             Message::Open { network, .. } => Some(network.clone()),
@@ -408,7 +408,9 @@ impl Driver {
                 Event::Changed { network } => {
                     self.shared.lock().persist(&network)?;
                     self.shared.publish(Change { network: network.clone(), from_peer: Some(self.id) });
-                    self.shared.emit(NodeEvent::Received { network, endpoint: self.remote.clone() });
+                    self.synced.insert(network.clone());
+                    let (endpoint, connection) = (self.remote.clone(), self.id);
+                    self.shared.emit(NodeEvent::Received { network, endpoint, connection });
                 }
                 Event::InSync { network } => {
                     let heard = self.shared.lock().in_sync_with(&network, &self.remote);
@@ -417,10 +419,16 @@ impl Driver {
                         self.shared.emit(NodeEvent::PeerChapter { network: network.clone(), endpoint, chapter });
                     }
                     let at = crate::invite::now_millis();
-                    self.shared.emit(NodeEvent::InSync { network, endpoint: self.remote.clone(), at });
+                    self.synced.insert(network.clone());
+                    let (endpoint, connection) = (self.remote.clone(), self.id);
+                    self.shared.emit(NodeEvent::InSync { network, endpoint, connection, at });
                 }
                 Event::Refused { network } => {
                     self.outcome.refused.insert(network.clone());
+                    if self.refused_by_peer.remove(&network) && self.was_synced(&network) {
+                        self.shared
+                            .emit(NodeEvent::Removed { network: network.clone(), endpoint: self.remote.clone() });
+                    }
                     self.shared.emit(NodeEvent::Refused { network, endpoint: self.remote.clone() });
                 }
                 Event::Peers { network, peers } => self.shared.lock().learn_peers(&network, &peers),
@@ -492,6 +500,21 @@ impl Driver {
         self.wanted
             .iter()
             .all(|network| self.outcome.refused.contains(network) || self.protocol.in_sync(network, &mut *library))
+    }
+
+    /// Whether the peer synced `network` with this device before: on this connection, or on an
+    /// earlier one (its saved sync state holds heads both had). A peer that did and refuses it
+    /// now was told this device's member was removed; one that never did may only lack news of
+    /// its joining.
+    fn was_synced(&mut self, network: &str) -> bool {
+        if self.synced.contains(network) {
+            return true;
+        }
+        let mut library = self.shared.lock();
+        let saved = library.saved_sync_state(network, &self.remote);
+        let decoded = saved.and_then(|bytes| kring_model::automerge::sync::State::decode(&bytes).ok());
+        // Refused by a device this one holds a member's: not a refusal on both sides.
+        decoded.is_some_and(|state| !state.shared_heads.is_empty()) && library.may_sync(network, &self.remote)
     }
 
     /// Keeps each network's sync state for the next connection, and notes where we ended.

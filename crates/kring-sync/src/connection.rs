@@ -339,6 +339,7 @@ impl PeerConnection {
                 decoded.changes = chunks.into();
                 let applying = ready.into_changes();
                 let state = &mut self.networks.get_mut(&network).expect("checked above").state;
+                let told = state.last_sent_heads.clone();
                 let before = replica.doc.get_heads();
                 let applied = catch_automerge_panic(|| {
                     replica.doc.sync().receive_sync_message(state, decoded)?;
@@ -375,6 +376,14 @@ impl PeerConnection {
                         Ok(()) => self.events.push_back(Event::Changed { network: network.clone() }),
                         Err(reason) => return Err(self.distrusted(network, reason, library)),
                     }
+                }
+                // A peer at our heads that sent no changes counts, for Automerge, as told our
+                // heads. Not so when they came here over another connection (the copies this
+                // one brought were dropped above as held): this peer would never learn that
+                // the two are in sync. It hears our heads once.
+                let state = &mut self.networks.get_mut(&network).expect("checked above").state;
+                if state.last_sent_heads != told && !state.last_sent_heads.is_empty() {
+                    state.last_sent_heads = told;
                 }
                 self.generate(&network, library).map_err(bad)?;
             }

@@ -277,3 +277,29 @@ fn a_relayed_change_is_announced_and_sent_only_to_a_peer_that_asks() {
     assert_eq!(pushed, 1, "the question went once, when Chris asked");
     assert!(world.peers[2].network.snapshot().unwrap().questions.contains_key(&question));
 }
+
+/// Two laptops that dial each other at once hold two connections for a moment. A change can
+/// then reach Bram over one of them while Anna's other end still offers it: Bram holds it
+/// already, and still tells that end his heads, so both of its ends know the two are in sync.
+/// Before, that end waited for an answer that never came (one start in ten, on loopback).
+#[test]
+fn a_change_that_came_over_another_connection_is_still_answered() {
+    let mut world = world(&["Anna", "Bram"]);
+    let network = world.network_id();
+    let anna = world.peers[0].me.clone();
+    world.peers[0].network.add_question(&anna, "Wat leren we van elkaar?", "").unwrap();
+    let (anna_device, bram_device) = (world.peers[0].device.clone(), world.peers[1].device.clone());
+    // Each dials the other; Bram's dial speaks first, while he lacks the question.
+    let (mut x_anna, mut x_bram) = (PeerConnection::new(bram_device.clone()), PeerConnection::new(anna_device.clone()));
+    let (mut y_anna, mut y_bram) = (PeerConnection::new(bram_device), PeerConnection::new(anna_device));
+    y_bram.open(&network, &mut world.peers[1]);
+    x_anna.open(&network, &mut world.peers[0]);
+    assert!(world.exchange((0, &mut x_anna), (1, &mut x_bram), |m| m).is_none());
+    assert!(world.peers[1].network.snapshot().unwrap().questions.len() == 1, "the question reached Bram");
+
+    assert!(world.exchange((1, &mut y_bram), (0, &mut y_anna), |m| m).is_none());
+    assert!(y_bram.in_sync(&network, &mut world.peers[1]));
+    assert!(y_anna.in_sync(&network, &mut world.peers[0]), "Anna's end heard that Bram has it all");
+    let said_in_sync = std::iter::from_fn(|| y_anna.poll_event()).any(|e| matches!(e, Event::InSync { .. }));
+    assert!(said_in_sync);
+}

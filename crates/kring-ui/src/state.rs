@@ -321,6 +321,24 @@ impl AppState {
         self.view.as_ref().map(|v| v.network.as_str())
     }
 
+    /// Whether this laptop's member was removed from the open network: a member's laptop that
+    /// synced it with this one before refuses it now, or the member's own record says so.
+    pub fn removed_from_open(&self) -> bool {
+        let Some(network) = self.network_id() else { return false };
+        let record_says = self.me().and_then(|me| self.snapshot()?.members.get(me)).is_some_and(|m| !m.is_current());
+        record_says || self.status.removed.contains(network)
+    }
+
+    /// Colleagues connected to sync the open network (all connected, with none open): none
+    /// once this laptop was removed from it.
+    pub fn connected_here(&self) -> usize {
+        match self.network_id() {
+            _ if self.removed_from_open() => 0,
+            Some(network) => self.status.connected_in(network),
+            None => self.status.connected(),
+        }
+    }
+
     pub fn send(&mut self, command: Command, after: After) -> u64 {
         if self.error.as_ref().is_some_and(|e| e.after == after) {
             self.error = None;

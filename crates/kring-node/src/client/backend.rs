@@ -123,6 +123,10 @@ pub(crate) async fn run(data: DataDir, mode: NetworkMode, mut inbox: UnboundedRe
                     if let Some(network) = backend.status.apply(&event) {
                         backend.view_dirty |= backend.watched.as_ref() == Some(&network);
                     }
+                    if matches!(event, NodeEvent::PeerConnected { .. }) {
+                        // The Details show the new connection's path now, not at the next tick.
+                        backend.refresh_reach().await;
+                    }
                 }
                 // Missed events: look again at everything.
                 Err(RecvError::Lagged(_)) => backend.view_dirty = true,

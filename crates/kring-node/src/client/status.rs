@@ -18,11 +18,17 @@ pub enum Reach {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PeerStatus {
+    /// A connection to the peer is open.
     pub connected: bool,
-    /// Networks this peer and this device hold identically (since it last connected).
+    /// Networks this peer and this device hold identically (over a connection open now, or
+    /// the last one).
     pub in_sync: BTreeSet<String>,
     /// Networks changes arrived for and that are not yet in sync.
     pub receiving: BTreeSet<String>,
+    /// The connections open to the peer, by the node's id for each: what each says is its
+    /// own, so a connection closing (a duplicate of two dialed at once, one left from before
+    /// a restart) never hides what another still carries.
+    pub(crate) connections: BTreeMap<u64, ConnectionStatus>,
     /// Unix milliseconds.
     pub last_synced: Option<i64>,
     /// `direct IP:PORT` or `relay`, while connected.
@@ -38,6 +44,27 @@ pub struct PeerStatus {
     pub chapters: BTreeMap<String, String>,
 }
 
+/// What one open connection to a peer carries.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct ConnectionStatus {
+    in_sync: BTreeSet<String>,
+    receiving: BTreeSet<String>,
+}
+
+impl PeerStatus {
+    /// Shows what the open connections carry; once none is open, what the last one did.
+    fn show_connections(&mut self) {
+        self.connected = !self.connections.is_empty();
+        if self.connected {
+            let each = self.connections.values();
+            self.in_sync = each.clone().flat_map(|c| c.in_sync.iter().cloned()).collect();
+            self.receiving = each.flat_map(|c| c.receiving.iter().cloned()).collect();
+        } else {
+            self.receiving.clear();
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SyncStatus {
     pub reach: Reach,
@@ -50,6 +77,9 @@ pub struct SyncStatus {
     pub refused_change: Option<RefusedChange>,
     /// The last time a member's laptop brought this one to a network's next chapter.
     pub switched: Option<Switched>,
+    /// Networks this laptop's member was removed from, as a member's laptop that synced with
+    /// it before said by refusing it.
+    pub removed: BTreeSet<String>,
 }
 
 /// This laptop took a network's next chapter from another member's laptop.
@@ -82,6 +112,12 @@ impl SyncStatus {
         self.peers.values().filter(|p| p.connected).count()
     }
 
+    /// Peers connected to sync `network`: none once this laptop was removed from it (the
+    /// connections left carry other networks, or nothing).
+    pub fn connected_in(&self, network: &str) -> usize {
+        if self.removed.contains(network) { 0 } else { self.connected() }
+    }
+
     /// Whether changes are still arriving from a connected peer.
     pub fn syncing(&self) -> bool {
         self.peers.values().any(|p| p.connected && (!p.receiving.is_empty() || p.progress.is_some()))
@@ -100,45 +136,72 @@ impl SyncStatus {
     /// Takes in one node event; returns the network whose document changed, if any.
     pub fn apply(&mut self, event: &NodeEvent) -> Option<String> {
         match event {
-            NodeEvent::PeerConnected { endpoint, found_via } => {
+            NodeEvent::PeerConnected { endpoint, connection, found_via } => {
                 let peer = self.peers.entry(endpoint.clone()).or_default();
-                peer.connected = true;
+                if peer.connections.is_empty() {
+                    // Back after being away: nothing is known to be in sync yet.
+                    peer.in_sync.clear();
+                }
+                peer.connections.insert(*connection, ConnectionStatus::default());
                 peer.refused = false;
-                peer.in_sync.clear();
                 peer.found_via = Some(*found_via);
+                peer.show_connections();
                 None
             }
             NodeEvent::Progress { endpoint, received, total } => {
                 self.peers.entry(endpoint.clone()).or_default().progress = Some((*received, *total));
                 None
             }
-            NodeEvent::PeerDisconnected { endpoint, sent_bytes, received_bytes, .. } => {
+            NodeEvent::PeerDisconnected { endpoint, connection, sent_bytes, received_bytes, .. } => {
                 let peer = self.peers.entry(endpoint.clone()).or_default();
-                peer.connected = false;
-                peer.path = None;
-                peer.progress = None;
-                peer.receiving.clear();
+                // One this status never saw open (it began following the node later) is left out.
+                peer.connections.remove(connection)?;
+                peer.show_connections();
+                if !peer.connected {
+                    peer.path = None;
+                    peer.progress = None;
+                }
                 peer.sent_bytes = *sent_bytes;
                 peer.received_bytes = *received_bytes;
                 None
             }
-            NodeEvent::Received { network, endpoint } => {
+            NodeEvent::Received { network, endpoint, connection } => {
+                self.removed.remove(network);
                 let peer = self.peers.entry(endpoint.clone()).or_default();
                 // A laptop this one syncs with is not refused (any more): it was refused before
                 // it joined, or before its membership arrived here.
                 peer.refused = false;
-                peer.in_sync.remove(network);
                 peer.progress = None;
-                peer.receiving.insert(network.clone());
+                if let Some(carried) = peer.connections.get_mut(connection) {
+                    carried.in_sync.remove(network);
+                    carried.receiving.insert(network.clone());
+                    peer.show_connections();
+                }
                 Some(network.clone())
             }
-            NodeEvent::InSync { network, endpoint, at } => {
+            NodeEvent::InSync { network, endpoint, connection, at } => {
+                self.removed.remove(network);
                 let peer = self.peers.entry(endpoint.clone()).or_default();
                 peer.refused = false;
-                peer.receiving.remove(network);
-                peer.in_sync.insert(network.clone());
                 peer.last_synced = Some(*at);
+                if let Some(carried) = peer.connections.get_mut(connection) {
+                    carried.receiving.remove(network);
+                    carried.in_sync.insert(network.clone());
+                    peer.show_connections();
+                }
                 None
+            }
+            NodeEvent::Removed { network, endpoint } => {
+                self.removed.insert(network.clone());
+                if let Some(peer) = self.peers.get_mut(endpoint) {
+                    for carried in peer.connections.values_mut() {
+                        carried.in_sync.remove(network);
+                        carried.receiving.remove(network);
+                    }
+                    peer.in_sync.remove(network);
+                    peer.show_connections();
+                }
+                Some(network.clone())
             }
             NodeEvent::Refused { endpoint, .. } => {
                 self.peers.entry(endpoint.clone()).or_default().refused = true;
@@ -179,5 +242,73 @@ impl SyncStatus {
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ANNA: &str = "anna's laptop";
+    const NETWORK: &str = "plg rekenen";
+
+    fn connected(connection: u64) -> NodeEvent {
+        NodeEvent::PeerConnected { endpoint: ANNA.into(), connection, found_via: FoundVia::Incoming }
+    }
+
+    fn disconnected(connection: u64) -> NodeEvent {
+        let reason = "already connected".into();
+        NodeEvent::PeerDisconnected { endpoint: ANNA.into(), connection, reason, sent_bytes: 0, received_bytes: 0 }
+    }
+
+    fn in_sync(connection: u64) -> NodeEvent {
+        NodeEvent::InSync { network: NETWORK.into(), endpoint: ANNA.into(), connection, at: 1 }
+    }
+
+    fn received(connection: u64) -> NodeEvent {
+        NodeEvent::Received { network: NETWORK.into(), endpoint: ANNA.into(), connection }
+    }
+
+    fn shows(status: &SyncStatus) -> (usize, bool) {
+        (status.connected(), status.peers[ANNA].in_sync.contains(NETWORK))
+    }
+
+    #[test]
+    fn the_events_of_two_connections_to_one_laptop_show_the_same_in_any_order() {
+        // Connection 2 survives; 1 is a duplicate (or one left from before a restart) whose
+        // events arrive late: its opening after 2 is in sync, its changes, its end.
+        let mut status = SyncStatus::default();
+        for event in [connected(2), in_sync(2), connected(1), received(1), disconnected(1)] {
+            status.apply(&event);
+        }
+        assert_eq!(shows(&status), (1, true));
+
+        // The old connection's end after the new one opened: still online.
+        let mut status = SyncStatus::default();
+        for event in [connected(1), connected(2), disconnected(1), in_sync(2)] {
+            status.apply(&event);
+        }
+        assert_eq!(shows(&status), (1, true));
+
+        // In sync as long as a connection that carries it says so; offline once none is open.
+        status.apply(&received(2));
+        assert_eq!(shows(&status), (1, false));
+        status.apply(&in_sync(2));
+        status.apply(&disconnected(2));
+        assert_eq!(shows(&status), (0, true), "the last connection's state stays shown");
+        status.apply(&connected(3));
+        assert_eq!(shows(&status), (1, false), "back: nothing known to be in sync yet");
+    }
+
+    #[test]
+    fn a_network_this_laptop_was_removed_from_has_nobody_connected_until_it_syncs_again() {
+        let mut status = SyncStatus::default();
+        status.apply(&connected(1));
+        status.apply(&in_sync(1));
+        status.apply(&NodeEvent::Removed { network: NETWORK.into(), endpoint: ANNA.into() });
+        assert_eq!((status.connected_in(NETWORK), status.connected_in("another")), (0, 1));
+        assert!(!status.peers[ANNA].in_sync.contains(NETWORK));
+        status.apply(&in_sync(1));
+        assert_eq!(status.connected_in(NETWORK), 1, "let in again");
     }
 }

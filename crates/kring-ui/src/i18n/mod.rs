@@ -136,6 +136,8 @@ texts! {
     PeersConnected => "verbonden", "connected";
     Syncing => "Synchroniseren…", "Syncing…";
     InSync => "Bijgewerkt", "In sync";
+    RemovedFromNetwork => "Je bent uit dit netwerk verwijderd", "You were removed from this network";
+    RemovedExplained => "De andere leden synchroniseren dit netwerk niet meer met jouw laptop. Wat je hier ziet, is wat je had toen je werd verwijderd.", "The other members no longer sync this network with your laptop. What you see here is what you had when you were removed.";
     LastSynced => "Laatst gesynchroniseerd", "Last synced";
     PeerDetails => "Details", "Details";
     Device => "Apparaat", "Device";

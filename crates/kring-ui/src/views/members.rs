@@ -71,8 +71,10 @@ impl MembersPage {
         coordinator: bool,
     ) {
         let l = state.language;
+        // Removed from the network: nobody syncs it with this laptop, however connected.
+        let removed = state.removed_from_open();
         let online: Vec<String> =
-            state.status.peers.iter().filter(|(_, p)| p.connected).map(|(d, _)| d.clone()).collect();
+            state.status.peers.iter().filter(|(_, p)| p.connected && !removed).map(|(d, _)| d.clone()).collect();
         // From a second chapter on: who has switched to it, as far as this laptop has heard.
         let chapter = &snapshot.info.chapter;
         let show_switched = chapter.number > 1;
@@ -92,7 +94,10 @@ impl MembersPage {
                 ui.label(word(l, member.role.as_str()));
                 let devices_online = member.devices.keys().filter(|d| online.contains(d)).count();
                 if is_me || devices_online > 0 {
-                    super::dot(ui, super::GREEN);
+                    // Said as "Online: Anna" to a screen reader.
+                    let spoken = format!("{}: {}", tr(l, Text::Online), member.name);
+                    let dot = super::dot(ui, super::GREEN);
+                    dot.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, spoken.clone()));
                 } else {
                     ui.label("");
                 }

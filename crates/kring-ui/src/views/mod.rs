@@ -86,9 +86,10 @@ pub fn local_time(l: Language, millis: i64) -> String {
 }
 
 /// A small coloured dot (drawn, so it needs no font glyph).
-pub fn dot(ui: &mut egui::Ui, color: egui::Color32) {
-    let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+pub fn dot(ui: &mut egui::Ui, color: egui::Color32) -> egui::Response {
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
     ui.painter().circle_filled(rect.center(), 4.0, color);
+    response
 }
 
 pub const GREEN: egui::Color32 = egui::Color32::from_rgb(60, 170, 90);

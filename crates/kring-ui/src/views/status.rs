@@ -32,15 +32,19 @@ fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut StatusBar) {
         super::dot(ui, color);
         ui.label(reach);
         ui.separator();
-        ui.label(format!("{} {}", status.connected(), tr(l, Text::PeersConnected)));
+        let connected = state.connected_here();
+        ui.label(format!("{connected} {}", tr(l, Text::PeersConnected)));
         ui.separator();
-        if status.syncing() {
+        if state.removed_from_open() {
+            ui.colored_label(ui.visuals().warn_fg_color, tr(l, Text::RemovedFromNetwork))
+                .on_hover_text(tr(l, Text::RemovedExplained));
+        } else if status.syncing() {
             ui.spinner();
             ui.label(tr(l, Text::Syncing));
             if let Some((received, total)) = status.progress() {
                 ui.label(format!("{} / {} {}", megabytes(received), megabytes(total), tr(l, Text::Received)));
             }
-        } else if status.connected() > 0 {
+        } else if connected > 0 {
             ui.label(tr(l, Text::InSync));
         }
         if let Some(at) = status.last_synced() {
