@@ -19,6 +19,18 @@ fn founded(dir: &tempfile::TempDir) -> (DataDir, String) {
     (data, id)
 }
 
+/// Anna's network in `dir_a`, which Bram (in `dir_b`) joined; no node runs afterwards.
+async fn joined(dir_a: &tempfile::TempDir, dir_b: &tempfile::TempDir) -> (DataDir, DataDir, String) {
+    let (data_a, network) = founded(dir_a);
+    let data_b = DataDir::open(dir_b.path()).unwrap();
+    let loopback = NetworkMode::loopback_only();
+    let (node_a, _) = Node::start(&data_a, &loopback).await.unwrap();
+    let (_, ticket) = node_a.create_invite(&network, kring_model::Role::Member, 1, Duration::from_secs(600)).unwrap();
+    Node::join(&data_b, &loopback, &ticket, &Profile::new("Bram"), Duration::from_secs(10)).await.unwrap();
+    node_a.shutdown().await;
+    (data_a, data_b, network)
+}
+
 /// Connections to `peer` opened minus those closed, in the events received within `within`.
 async fn open_connections(events: &mut broadcast::Receiver<NodeEvent>, peer: &str, within: Duration) -> i64 {
     let mut open = 0;
@@ -37,16 +49,8 @@ async fn open_connections(events: &mut broadcast::Receiver<NodeEvent>, peer: &st
 async fn two_laptops_that_dial_each_other_at_once_keep_one_connection() {
     tokio::time::timeout(Duration::from_secs(60), async {
         let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        let (data_a, network) = founded(&dir_a);
-        let data_b = DataDir::open(dir_b.path()).unwrap();
+        let (data_a, data_b, network) = joined(&dir_a, &dir_b).await;
         let loopback = NetworkMode::loopback_only();
-        {
-            let (node_a, _) = Node::start(&data_a, &loopback).await.unwrap();
-            let (_, ticket) =
-                node_a.create_invite(&network, kring_model::Role::Member, 1, Duration::from_secs(600)).unwrap();
-            Node::join(&data_b, &loopback, &ticket, &Profile::new("Bram"), Duration::from_secs(10)).await.unwrap();
-            node_a.shutdown().await;
-        }
 
         // Both start at the same moment, each knowing where the other is, and both dial.
         let ((node_a, _), (node_b, _)) =
@@ -115,16 +119,8 @@ async fn laptops_that_dial_each_other_at_once_are_in_sync_every_time() {
     const ROUNDS: usize = 200;
     tokio::time::timeout(Duration::from_secs(150), async {
         let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        let (data_a, network) = founded(&dir_a);
-        let data_b = DataDir::open(dir_b.path()).unwrap();
+        let (data_a, data_b, network) = joined(&dir_a, &dir_b).await;
         let loopback = NetworkMode::loopback_only();
-        {
-            let (node_a, _) = Node::start(&data_a, &loopback).await.unwrap();
-            let (_, ticket) =
-                node_a.create_invite(&network, kring_model::Role::Member, 1, Duration::from_secs(600)).unwrap();
-            Node::join(&data_b, &loopback, &ticket, &Profile::new("Bram"), Duration::from_secs(10)).await.unwrap();
-            node_a.shutdown().await;
-        }
         let (mut slowest, mut failed) = (Duration::ZERO, Vec::new());
         for round in 0..ROUNDS {
             let ((node_a, _), (node_b, _)) =

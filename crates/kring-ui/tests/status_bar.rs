@@ -13,25 +13,6 @@ use egui_kittest::kittest::Queryable;
 use kring_ui::Screen;
 use kring_ui::i18n::Text;
 
-/// Anna starts "PLG Lezen" with one session and invites Bram, who joins by pasting the ticket.
-fn joined_pair(dir_a: &std::path::Path, dir_b: &std::path::Path) -> (Ui, Ui, kring_model::SessionId) {
-    let mut anna = client(dir_a);
-    let mut bram = client(dir_b);
-    create_network(&mut anna, "Anna", "PLG Lezen");
-    type_into(&mut anna, Role::TextInput, nl(Text::Title), "Leesbegrip");
-    click(&mut anna, nl(Text::AddSession));
-    let Screen::Session(session) = anna.state().screen.clone() else { panic!("the session opens") };
-    click(&mut anna, nl(Text::Members));
-    click(&mut anna, nl(Text::MakeInvite));
-    let ticket = anna.state().pages.members.ticket_made.clone().expect("a ticket is shown");
-    type_into(&mut bram, Role::TextInput, nl(Text::YourName), "Bram");
-    type_into(&mut bram, Role::MultilineTextInput, nl(Text::Ticket), &ticket);
-    click(&mut bram, nl(Text::Join));
-    wait_until(&mut bram, "Bram sees the network", |app| app.state.view.is_some());
-    (anna, bram, session)
-}
-
-/// The bar says "1 verbonden", and the Details show the other laptop's line as connected.
 fn shows_one_connected(ui: &Ui) -> bool {
     let bar = format!("1 {}", nl(Text::PeersConnected));
     let line = ui.query_all_by_label_contains(&format!("{} direct", nl(Text::Connected))).count();
@@ -54,7 +35,7 @@ fn both_show_one_connected(anna: &mut Ui, bram: &mut Ui, since: Instant, within:
 #[test]
 fn after_a_restart_and_a_new_chapter_both_bars_say_one_connected_while_notes_are_typed() {
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let (mut anna, bram, session) = joined_pair(dir_a.path(), dir_b.path());
+    let (mut anna, bram, session) = anna_invites_bram(dir_a.path(), dir_b.path());
     drop(bram);
 
     // Bram's window starts again; within 2 s both bars and Details show the other laptop.
@@ -100,7 +81,7 @@ fn after_a_restart_and_a_new_chapter_both_bars_say_one_connected_while_notes_are
 #[test]
 fn a_member_removed_with_a_new_chapter_is_told_and_sees_nobody_connected() {
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let (mut anna, mut bram, _) = joined_pair(dir_a.path(), dir_b.path());
+    let (mut anna, mut bram, _) = anna_invites_bram(dir_a.path(), dir_b.path());
     let connected = |app: &kring_ui::KringApp| app.state.status.connected() == 1;
     wait_until(&mut anna, "Anna's laptop is connected", connected);
     wait_until(&mut bram, "Bram's laptop is connected", connected);

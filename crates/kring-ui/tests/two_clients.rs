@@ -50,27 +50,8 @@ struct Pair {
 
 fn joined_pair() -> Pair {
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let mut anna = client(dir_a.path());
-    let mut bram = client(dir_b.path());
-
-    // Anna starts the network, plans a session and makes an invitation on the members screen.
-    create_network(&mut anna, "Anna", "PLG Lezen");
-    type_into(&mut anna, Role::TextInput, nl(Text::Title), "Leesbegrip");
-    click(&mut anna, nl(Text::AddSession));
-    let Screen::Session(session) = anna.state().screen.clone() else { panic!("the session opens") };
-    click(&mut anna, nl(Text::Members));
-    click(&mut anna, nl(Text::MakeInvite));
-    let ticket = anna.state().pages.members.ticket_made.clone().expect("a ticket is shown");
-
-    // Bram pastes the ticket at his first start.
-    type_into(&mut bram, Role::TextInput, nl(Text::YourName), "Bram");
-    type_into(&mut bram, Role::MultilineTextInput, nl(Text::Ticket), &ticket);
-    click(&mut bram, nl(Text::Join));
-    wait_until(&mut bram, "Bram sees the network", |app| {
-        app.state.snapshot().is_some_and(|s| s.sessions.contains_key(&session))
-    });
+    let (anna, bram, session) = anna_invites_bram(dir_a.path(), dir_b.path());
     assert_eq!(bram.state().state.snapshot().unwrap().info.name, "PLG Lezen");
-
     Pair { anna, bram, session, _dirs: (dir_a, dir_b) }
 }
 

@@ -75,6 +75,28 @@ pub fn create_network(ui: &mut Ui, name: &str, network: &str) {
     wait_until(ui, "the network is open", |app| app.state.view.is_some());
 }
 
+/// Anna starts "PLG Lezen" with one session and invites Bram on the members screen; Bram joins
+/// by pasting the ticket at his first start. Both windows, and the session.
+pub fn anna_invites_bram(dir_a: &std::path::Path, dir_b: &std::path::Path) -> (Ui, Ui, kring_model::SessionId) {
+    let mut anna = client(dir_a);
+    let mut bram = client(dir_b);
+    create_network(&mut anna, "Anna", "PLG Lezen");
+    type_into(&mut anna, Role::TextInput, nl(Text::Title), "Leesbegrip");
+    click(&mut anna, nl(Text::AddSession));
+    let kring_ui::Screen::Session(session) = anna.state().screen.clone() else { panic!("the session opens") };
+    click(&mut anna, nl(Text::Members));
+    click(&mut anna, nl(Text::MakeInvite));
+    let ticket = anna.state().pages.members.ticket_made.clone().expect("a ticket is shown");
+
+    type_into(&mut bram, Role::TextInput, nl(Text::YourName), "Bram");
+    type_into(&mut bram, Role::MultilineTextInput, nl(Text::Ticket), &ticket);
+    click(&mut bram, nl(Text::Join));
+    wait_until(&mut bram, "Bram sees the network", |app| {
+        app.state.snapshot().is_some_and(|s| s.sessions.contains_key(&session))
+    });
+    (anna, bram, session)
+}
+
 /// The text a text field shows now.
 pub fn shown_text(ui: &Ui, role: Role, label: &str) -> String {
     ui.get_by_role_and_label(role, label).value().unwrap_or_default()
