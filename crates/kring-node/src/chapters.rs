@@ -2,11 +2,14 @@
 //! `docs/chapters.md`). Both end in the same crash-safe switch on disk
 //! ([`kring_store::NetworkStore::switch_chapter`]).
 
+use std::collections::BTreeMap;
+
 use iroh::SecretKey;
 use kring_model::automerge::ChangeHash;
 use kring_model::trust::RuleBook;
 use kring_model::{CarriedOver, Erasure, Network, Role};
 use kring_store::OldChapter;
+use kring_sync::chain::{self, ChainError, Standing};
 use kring_sync::signed::Signed;
 use kring_sync::{Handoff, NextChapter, SignatureBook};
 
@@ -14,13 +17,15 @@ use crate::error::{NodeError, Result};
 use crate::networks::OpenNetwork;
 use crate::whole_network::{self, Unusable};
 
-/// Why a next chapter offered by another member is not taken.
+/// Why a chapter offered by another member is not taken.
 #[derive(Debug, thiserror::Error)]
 pub enum Unfit {
-    #[error("its hand-off is for another network or chapter")]
+    #[error("its hand-offs neither lead on from this laptop's chapter nor begin one that goes on beside it")]
     NotOurs,
-    #[error("its hand-off is not signed by a device of a current coordinator")]
+    #[error("its hand-offs are not signed by a device of a current coordinator")]
     NotByCoordinator,
+    #[error("its hand-offs do not hold: {0}")]
+    Chain(#[from] ChainError),
     #[error("it holds {0}")]
     Unusable(#[from] Unusable),
     #[error("its first change is not the one the hand-off names")]
@@ -29,12 +34,25 @@ pub enum Unfit {
     NotAMember,
 }
 
-/// A next chapter, checked and ready to switch to, and what becomes of the old one.
+/// A chapter, checked and ready to switch to, and what becomes of the old one.
 pub struct Checked {
     network: Network,
-    handoff: Handoff,
+    /// The hand-offs from the network's first chapter to this one, as this laptop keeps them.
+    chain: Vec<Handoff>,
     signatures: SignatureBook,
     old: OldChapter,
+    /// How this laptop's offline work in the chapter it leaves is found.
+    carry: Carry,
+}
+
+/// Where the chapter a laptop leaves stands to the one it takes.
+enum Carry {
+    /// The next one: the new chapter's first change records what it was copied from.
+    Next,
+    /// Further on: the first hand-off after the chapter left records what it was copied from.
+    Skipping(BTreeMap<String, u64>),
+    /// Begun beside the one left, from the same chapter: the work is all after the first change.
+    Sibling,
 }
 
 /// Begins the next chapter of `open` as the coordinator this laptop is, without `erase`, and
@@ -54,46 +72,97 @@ pub fn begin(open: &mut OpenNetwork, key: &SecretKey, erase: &[Erasure], keep_hi
     let mut next = open.network.start_chapter(&me, &device, erase)?;
     let to = next.chapter_id();
     let first = first_change(&mut next).expect("a chapter just begun has its first change");
-    let handoff = Handoff::sign(key, open.network.id().as_str(), &from.id, &to, first);
+    let (network, coordinators, base) =
+        (open.network.id().to_string(), coordinator_devices(&next), next.chapter_base());
+    let handoff = Handoff::sign(key, &network, (&from.id, &to), first, coordinators, base);
     let old = match keep_history && erase.is_empty() {
         true => OldChapter::Archive { name: format!("{}-{}", open.network.id(), from.number) },
         false => OldChapter::Delete,
     };
-    Ok(Checked { network: next, handoff, signatures: SignatureBook::default(), old })
+    let chain = chain::continued(&open.chain, &[handoff]);
+    Ok(Checked { network: next, chain, signatures: SignatureBook::default(), old, carry: Carry::Next })
 }
 
-/// Checks a next chapter that member device `from` offered for `open`: the hand-off leads from
-/// the chapter this laptop is on, and is signed by a device of a coordinator of it; the
-/// chapter begins with the change it names, made by that device; every change in it is signed
-/// and keeps the rules; and this laptop is a member of it.
+/// Checks a chapter that member device `from` offered for `open`, with its chain of hand-offs.
+/// Either it leads on from this laptop's chapter, any number of chapters further, or it was
+/// begun beside this laptop's from the same chapter and goes on ([`chain::standing`]). The
+/// hand-offs from there are checked one by one ([`chain::verify`]): the first against the
+/// coordinators this laptop knows of the chapter it leaves, each later one against those the
+/// hand-off before declares. The chapter begins with the change the last one names, made by
+/// its signer; every change in it is signed and keeps the rules; and this laptop is a member.
+///
+/// Nothing here needs more than `open` and the offer, so it can run on a copy.
 pub fn check(open: &mut OpenNetwork, next: NextChapter, device: &str) -> std::result::Result<Checked, Unfit> {
-    let NextChapter { handoff, document, signatures } = next;
+    let NextChapter { chain: theirs, document, signatures } = next;
     let network_id = open.network.id().to_string();
-    if handoff.network != network_id || handoff.from != open.network.chapter_id() || !handoff.verifies() {
-        return Err(Unfit::NotOurs);
-    }
-    // The member the signing device belongs to by its proofs, never the first record listing it.
-    let signer = open
-        .network
-        .member_for_device(&handoff.device)
-        .ok()
-        .flatten()
-        .and_then(|member| open.network.members().ok().and_then(|mut members| members.remove(&member)));
-    if signer.is_none_or(|member| member.role != Role::Coordinator) {
-        return Err(Unfit::NotByCoordinator);
-    }
+    let ours = open.network.chapter_id();
+    let offered = theirs.last().map(|link| link.to.clone()).ok_or(Unfit::NotOurs)?;
+    let (links, carry) = match chain::standing(&ours, &open.chain, &offered, &theirs) {
+        Standing::Behind => {
+            let links = chain::after(&theirs, &ours).expect("behind: their chain leaves ours");
+            // Only the next chapter's first change records what it was copied from.
+            let carry = match links {
+                [_] => Carry::Next,
+                [first, ..] => Carry::Skipping(first.base.clone()),
+                [] => unreachable!("a chain that leaves a chapter holds a link"),
+            };
+            let signers = coordinator_devices(&open.network);
+            chain::verify(links, &network_id, |signer| signers.iter().any(|d| d == signer))?;
+            (links, carry)
+        }
+        Standing::Loses => {
+            let (_, other) = chain::fork(&open.chain, &theirs).expect("losing: the chains part");
+            let parent = other.from.clone();
+            let links = chain::after(&theirs, &parent).expect("the link where they part");
+            let signers = parent_coordinators(open, &parent).ok_or(ChainError::NoRoster(0))?;
+            chain::verify(links, &network_id, |signer| signers.iter().any(|d| d == signer))?;
+            (links, Carry::Sibling)
+        }
+        _ => return Err(Unfit::NotOurs),
+    };
+    let last = links.last().expect("verified: not empty");
     let (mut network, signatures) = whole_network::check(&document, &signatures, &network_id)?;
     let first = first_change(&mut network);
     let made_by = first.and_then(|first| network.doc_mut().get_change_by_hash(&first).map(|c| c.actor_id().clone()));
-    let by_signer =
-        made_by.and_then(|actor| kring_model::trust::device_of_actor(&actor)) == Some(handoff.device.clone());
-    if first != Some(handoff.first_change()) || network.chapter_id() != handoff.to || !by_signer {
+    let by_signer = made_by.and_then(|actor| kring_model::trust::device_of_actor(&actor)) == Some(last.device.clone());
+    if first != Some(last.first_change()) || network.chapter_id() != last.to || !by_signer {
         return Err(Unfit::OtherBeginning);
     }
     if network.member_for_device(device).ok().flatten().is_none() {
         return Err(Unfit::NotAMember);
     }
-    Ok(Checked { network, handoff, signatures, old: OldChapter::Delete })
+    let chain = chain::continued(&open.chain, links);
+    Ok(Checked { network, chain, signatures, old: OldChapter::Delete, carry })
+}
+
+/// The coordinator devices of chapter `parent`, which this laptop's chapter and a sibling were
+/// both begun from, as this laptop can know them: declared by the hand-off that began `parent`,
+/// or, when this laptop's chapter was begun from it (the network's first chapter, say), as this
+/// chapter's first change copied them.
+fn parent_coordinators(open: &mut OpenNetwork, parent: &str) -> Option<Vec<String>> {
+    if let Some(link) = open.chain.iter().find(|link| link.to == parent).filter(|link| !link.coordinators.is_empty()) {
+        return Some(link.coordinators.clone());
+    }
+    if open.network.chapter().previous != parent {
+        return None;
+    }
+    let first = first_change(&mut open.network)?;
+    let copied = Network::from_doc(open.network.doc_mut().fork_at(&[first]).ok()?).ok()?;
+    Some(coordinator_devices(&copied))
+}
+
+/// The devices of `network`'s coordinators that are not removed, each device only for the
+/// member its proofs make it (never the first record listing it).
+fn coordinator_devices(network: &Network) -> Vec<String> {
+    let Ok(members) = network.members() else { return Vec::new() };
+    let coordinators = members.iter().filter(|(_, member)| member.role == Role::Coordinator && member.is_current());
+    coordinators
+        .flat_map(|(id, member)| member.devices.keys().filter(move |device| is_of(network, device, id)).cloned())
+        .collect()
+}
+
+fn is_of(network: &Network, device: &str, member: &kring_model::MemberId) -> bool {
+    network.member_for_device(device).ok().flatten().as_ref() == Some(member)
 }
 
 /// Switches `open` to a checked chapter another member gave, carrying this laptop's offline
@@ -112,7 +181,11 @@ pub fn carry_over(open: &mut OpenNetwork, checked: &mut Checked, device: &str) -
     let (old, new) = (&mut open.network, &mut checked.network);
     let mut trial = new.fork();
     trial.set_device(device);
-    let mut carried = trial.carry_over(old, device, &me)?;
+    let mut carried = match &checked.carry {
+        Carry::Next => trial.carry_over(old, device, &me)?,
+        Carry::Skipping(base) => trial.carry_over_from(old, base, device, &me)?,
+        Carry::Sibling => trial.carry_over_from_sibling(old, device, &me)?,
+    };
     if carried.values + carried.texts == 0 {
         return Ok(carried);
     }
@@ -136,8 +209,8 @@ pub fn carry_over(open: &mut OpenNetwork, checked: &mut Checked, device: &str) -
 /// Switches `open` to the checked chapter, on disk first (see
 /// [`kring_store::NetworkStore::switch_chapter`]).
 pub fn switch(open: OpenNetwork, mut checked: Checked, device: &str) -> Result<OpenNetwork> {
-    let handoff = checked.handoff.encode();
-    let store = open.store.switch_chapter(checked.network.doc_mut(), Some(&handoff), &checked.old)?;
+    let chain = chain::encode(&checked.chain);
+    let store = open.store.switch_chapter(checked.network.doc_mut(), Some(&chain), &checked.old)?;
     let mut switched = OpenNetwork::new(checked.network, store, device);
     switched.signatures.take_accepted(&mut checked.signatures);
     switched.persist()?;
@@ -145,13 +218,15 @@ pub fn switch(open: OpenNetwork, mut checked: Checked, device: &str) -> Result<O
     Ok(switched)
 }
 
-/// What a member still on the chapter this laptop came from needs: the hand-off, and the
-/// whole chapter with its signatures.
-pub fn way_from(open: &mut OpenNetwork, key: &SecretKey, behind: &str) -> Option<NextChapter> {
-    let handoff = open.handoff.clone().filter(|handoff| handoff.from == behind)?;
+/// What a member on a chapter this laptop's goes on from, or wins against, needs: this
+/// laptop's chain, and its whole chapter with its signatures. `None` before a first hand-off.
+pub fn way(open: &mut OpenNetwork, key: &SecretKey) -> Option<NextChapter> {
+    if open.chain.is_empty() {
+        return None;
+    }
     let document = kring_store::save_checked(open.network.doc_mut());
     let signatures: Vec<Signed> = open.sign_whole(key)?;
-    Some(NextChapter { handoff, document, signatures })
+    Some(NextChapter { chain: open.chain.clone(), document, signatures })
 }
 
 /// The hash of a chapter's first change: the one change with no history.

@@ -22,19 +22,24 @@ pub struct OpenNetwork {
     pub rules: RuleBook,
     /// Which member each device is: asked for every message a peer sends.
     devices: Option<DeviceIndex>,
-    /// The coordinator's hand-off that brought this laptop to the current chapter, if it
-    /// switched to one: shown to members still on the chapter before.
-    pub handoff: Option<kring_sync::Handoff>,
+    /// The coordinators' hand-offs from the network's first chapter to the current one, as far
+    /// as this laptop knows them: shown to members on an earlier chapter, or on one begun beside.
+    pub(crate) chain: Vec<kring_sync::Handoff>,
 }
 
 impl OpenNetwork {
+    /// The hand-offs from the network's first chapter to the current one that this laptop keeps.
+    pub fn chain(&self) -> &[kring_sync::Handoff] {
+        &self.chain
+    }
+
     /// Takes a network just loaded, created or joined. From here on its changes are made as
     /// `device`, so that they carry its key and signature.
     pub fn new(mut network: Network, store: NetworkStore, device: &str) -> OpenNetwork {
         network.set_device(device);
         let signatures = SignatureBook::from_blobs(store.signature_blobs());
-        let handoff = store.read_handoff().and_then(|bytes| kring_sync::Handoff::decode(&bytes));
-        OpenNetwork { network, store, signatures, rules: RuleBook::default(), devices: None, handoff }
+        let chain = read_chain(&store);
+        OpenNetwork { network, store, signatures, rules: RuleBook::default(), devices: None, chain }
     }
 
     /// Opens network `id` from `data`, to edit it while no node runs (the command line, or a
@@ -311,6 +316,14 @@ impl Networks {
     }
 }
 
+/// The chain of hand-offs kept beside a chapter, or the one hand-off an older Kring kept.
+fn read_chain(store: &NetworkStore) -> Vec<kring_sync::Handoff> {
+    if let Some(bytes) = store.read_chain() {
+        return kring_sync::chain::decode(&bytes).unwrap_or_default();
+    }
+    store.read_handoff().and_then(|bytes| kring_sync::Handoff::decode_v1(&bytes)).into_iter().collect()
+}
+
 /// A switch that failed on disk leaves the network closed (what is on disk may be either
 /// chapter): the next start finishes or undoes the switch (see `kring_store`). Everything that
 /// can be refused is checked before the switch begins, with the network still open.
@@ -342,9 +355,13 @@ impl Library for Networks {
         Some(self.open.get(network)?.network.chapter_id())
     }
 
-    fn next_chapter(&mut self, network: &str, behind: &str) -> Option<kring_sync::NextChapter> {
+    fn chain(&mut self, network: &str) -> Vec<kring_sync::Handoff> {
+        self.open.get(network).map(|open| open.chain.clone()).unwrap_or_default()
+    }
+
+    fn next_chapter(&mut self, network: &str) -> Option<kring_sync::NextChapter> {
         let open = self.open.get_mut(network)?;
-        crate::chapters::way_from(open, &self.key, behind)
+        crate::chapters::way(open, &self.key)
     }
 
     fn take_next_chapter(

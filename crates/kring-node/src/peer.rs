@@ -409,6 +409,16 @@ impl Driver {
                         displaced: carried.displaced,
                     });
                 }
+                Event::ConcurrentChapters { network, won } => {
+                    let (number, by) = self.shared.lock().get_mut(&network).map_or((0, String::new()), |open| {
+                        let chapter = open.network.chapter();
+                        let members = open.network.members().unwrap_or_default();
+                        let by = chapter.started_by.and_then(|by| members.get(&by).map(|m| m.name.clone()));
+                        (chapter.number, by.unwrap_or_default())
+                    });
+                    let endpoint = self.remote.clone();
+                    self.shared.emit(NodeEvent::ConcurrentChapters { network, number, by, switched: !won, endpoint });
+                }
                 Event::PeerChapter { network, chapter } => {
                     self.shared.emit(NodeEvent::PeerChapter { network, endpoint: self.remote.clone(), chapter });
                 }

@@ -19,7 +19,7 @@ use kring_model::{CarriedOver, MemberId, Network, NetworkDetails, Profile, Role,
 use kring_node::OpenNetwork;
 use kring_node::chapters;
 use kring_store::DataDir;
-use kring_sync::{Event, Library, Message, NextChapter, PeerConnection, Replica};
+use kring_sync::{Event, Handoff, Library, Message, NextChapter, PeerConnection, Replica};
 use proptest::prelude::*;
 
 /// One laptop: its data folder, and the network as its node would hold it.
@@ -73,9 +73,13 @@ impl Library for Laptop {
         Some(self.open().network.chapter_id())
     }
 
-    fn next_chapter(&mut self, _network: &str, behind: &str) -> Option<NextChapter> {
+    fn chain(&mut self, _network: &str) -> Vec<Handoff> {
+        self.open().chain().to_vec()
+    }
+
+    fn next_chapter(&mut self, _network: &str) -> Option<NextChapter> {
         let key = self.key();
-        chapters::way_from(self.open(), &key, behind)
+        chapters::way(self.open(), &key)
     }
 
     fn take_next_chapter(&mut self, _network: &str, _from: &str, next: NextChapter) -> Result<CarriedOver, String> {

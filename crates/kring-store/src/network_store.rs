@@ -300,8 +300,14 @@ impl NetworkStore {
         self.log = None;
     }
 
-    /// The signed hand-off that brought this laptop to the network's current chapter, if it
-    /// was switched to one (see [`crate::chapter_switch`]).
+    /// The signed hand-offs from the network's first chapter to its current one, as this
+    /// laptop keeps them (see [`crate::chapter_switch`]): the sync layer's bytes.
+    pub fn read_chain(&self) -> Option<Vec<u8>> {
+        fs::read(self.dir.join(crate::chapter_switch::CHAIN_FILE)).ok()
+    }
+
+    /// The one hand-off an older Kring kept: the one that brought this laptop to the current
+    /// chapter. Read when there is no chain yet.
     pub fn read_handoff(&self) -> Option<Vec<u8>> {
         fs::read(self.dir.join(crate::chapter_switch::HANDOFF_FILE)).ok()
     }

@@ -159,6 +159,7 @@ impl SyncStatus {
             }
             // The disconnection that follows shows it; the log names the device.
             NodeEvent::OtherChapter { .. } | NodeEvent::TooMuchWaiting { .. } => None,
+            NodeEvent::ConcurrentChapters { network, .. } => Some(network.clone()),
             NodeEvent::PeerChapter { network, endpoint, chapter } => {
                 self.peers.entry(endpoint.clone()).or_default().chapters.insert(network.clone(), chapter.clone());
                 None
