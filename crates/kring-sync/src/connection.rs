@@ -498,14 +498,14 @@ impl PeerConnection {
         let our_chain = library.chain(network);
         let standing = chain::standing(&ours, &our_chain, theirs, chain);
         let network = network.to_string();
-        if matches!(standing, Standing::Ahead | Standing::Wins) {
-            if let Some(next) = library.next_chapter(&network) {
-                if standing == Standing::Wins {
-                    self.events.push_back(Event::ConcurrentChapters { network: network.clone(), won: true });
-                }
-                self.outbox.push_back(Message::Way { network, next: Box::new(next) });
-                return;
+        if matches!(standing, Standing::Ahead | Standing::Wins)
+            && let Some(next) = library.next_chapter(&network)
+        {
+            if standing == Standing::Wins {
+                self.events.push_back(Event::ConcurrentChapters { network: network.clone(), won: true });
             }
+            self.outbox.push_back(Message::Way { network, next: Box::new(next) });
+            return;
         }
         let entry = self.networks.get_mut(&network).expect("set aside before");
         if standing != Standing::Same && !entry.told_chain {
