@@ -220,6 +220,26 @@ fn a_laptop_three_chapters_behind_catches_up_through_a_member_who_made_none_of_i
     assert_eq!(notes.matches("Cor schreef onderweg").count(), 1, "{notes}");
 }
 
+/// Dewi joins in chapter 3 and keeps the hand-offs Anna's laptop kept, from the first chapter:
+/// with them, Dewi's laptop can tell a chapter begun beside one before it from a stranger's.
+#[test]
+fn a_member_who_joins_in_a_later_chapter_keeps_the_hand_offs_from_the_first() {
+    let dirs: Vec<_> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (anna, dewi) = (dirs[0].path(), dirs[1].path());
+    let (network, _) = network_of(anna, &[]);
+    ok(anna, &["chapter", "new"]);
+    ok(anna, &["chapter", "new"]);
+    join(anna, dewi, "Dewi");
+    assert_eq!(chapter_of(dewi), 3);
+    let chain = |data: &Path| {
+        let bytes = std::fs::read(data.join("networks").join(&network).join(kring_store::CHAIN_FILE)).unwrap();
+        kring_sync::chain::decode(&bytes).unwrap()
+    };
+    let kept = chain(dewi);
+    assert_eq!(kept, chain(anna));
+    assert_eq!((kept.len(), kept[0].from.as_str()), (2, ""));
+}
+
 /// Anna and Bram, both coordinators, each begin chapter 2 offline; Bram writes on in his, and
 /// Cor's laptop takes Bram's. Once they have synced, all three are on the same chapter 2, and
 /// Bram's writing is in it.

@@ -229,6 +229,27 @@ pub fn way(open: &mut OpenNetwork, key: &SecretKey) -> Option<NextChapter> {
     Some(NextChapter { chain: open.chain.clone(), document, signatures })
 }
 
+/// Keeps the chain of hand-offs the laptop that let this one in (a join, a second device of a
+/// member) gave with the network, if it holds together and leads to the chapter given. Its
+/// first hand-off cannot be checked here (this laptop never held an earlier chapter): the
+/// inviting laptop is trusted for it as for the whole network. A chain that does not hold is
+/// left out: this laptop then shows no one the way until it switches itself.
+pub(crate) fn keep_given_chain(open: &mut OpenNetwork, chain: Vec<Handoff>) -> Result<()> {
+    let Some(last) = chain.last() else { return Ok(()) };
+    let network = open.network.id().to_string();
+    let leads_here =
+        last.to == open.network.chapter_id() && first_change(&mut open.network) == Some(last.first_change());
+    match chain::verify(&chain, &network, |_| true) {
+        Ok(()) if leads_here => {
+            open.store.write_chain(&chain::encode(&chain))?;
+            open.chain = chain;
+        }
+        Ok(()) => tracing::warn!("network {network}: the hand-offs given with it lead to another chapter; not kept"),
+        Err(why) => tracing::warn!("network {network}: the hand-offs given with it do not hold ({why}); not kept"),
+    }
+    Ok(())
+}
+
 /// The hash of a chapter's first change: the one change with no history.
 fn first_change(network: &mut Network) -> Option<ChangeHash> {
     network.doc_mut().get_changes_meta(&[]).into_iter().find(|meta| meta.deps.is_empty()).map(|meta| meta.hash)
