@@ -20,8 +20,7 @@ pub enum Standing {
     Wins,
     /// Both were begun from one chapter, and the peer's branch goes on.
     Loses,
-    /// Nothing in the chains ties them (a laptop that joined in a later chapter keeps no
-    /// hand-offs from before it).
+    /// Nothing in the chains ties them (a chain an older Kring kept starts at a later chapter).
     Unrelated,
 }
 
