@@ -467,3 +467,46 @@ fn a_hand_off_signed_by_a_coordinator_demoted_before_the_chapter_ended_is_refuse
     let dirk = laptops[3].device.clone();
     assert!(chapters::check(laptops[3].open(), way, &dirk).is_ok());
 }
+
+/// Cor's laptop, on chapter 1, opens the network with Anna's and Bram's at once, both on
+/// chapter 2. It takes the chapter from the first answer; the second, on its way meanwhile,
+/// neither costs that connection nor stops it: what Cor types then reaches Bram's laptop.
+#[test]
+fn a_chapter_offered_by_two_laptops_at_once_is_taken_once_and_both_connections_go_on() {
+    let (mut laptops, notes, _) = four_laptops();
+    let network = laptops[0].open().network.id().to_string();
+    begin(&mut laptops[0]);
+    meet(&mut laptops, 1, 0, &network);
+    let [anna, bram, cor, _] = &mut laptops[..] else { unreachable!("four laptops") };
+    let (mut cor_anna, mut anna_cor) =
+        (PeerConnection::new(anna.device.clone()), PeerConnection::new(cor.device.clone()));
+    let (mut cor_bram, mut bram_cor) =
+        (PeerConnection::new(bram.device.clone()), PeerConnection::new(cor.device.clone()));
+    cor_anna.open(&network, cor);
+    cor_bram.open(&network, cor);
+    let pass = |from: &mut PeerConnection, to: &mut PeerConnection, laptop: &mut Laptop| {
+        while let Some(message) = from.poll_transmit() {
+            to.receive(message, laptop).expect("honest laptops speak the protocol");
+        }
+    };
+    pass(&mut cor_anna, &mut anna_cor, anna);
+    pass(&mut cor_bram, &mut bram_cor, bram);
+    // Both answer with the way; Anna's arrives first.
+    pass(&mut anna_cor, &mut cor_anna, cor);
+    assert_eq!(cor.open().network.chapter().number, 2);
+    // The node tells its other connections the network changed: Bram's opens it again.
+    cor_bram.relayed_change(&network, cor);
+    pass(&mut bram_cor, &mut cor_bram, cor);
+
+    let device = cor.device.clone();
+    cor.open().edit(&device, |network, me| network.append_text(me, &notes, "αβγ")).unwrap();
+    cor_bram.local_change(&network, cor);
+    for _ in 0..20 {
+        pass(&mut cor_bram, &mut bram_cor, bram);
+        pass(&mut bram_cor, &mut cor_bram, cor);
+        pass(&mut cor_anna, &mut anna_cor, anna);
+        pass(&mut anna_cor, &mut cor_anna, cor);
+    }
+    assert!(bram.open().network.text(&notes).unwrap().contains("αβγ"));
+    assert!(cor_bram.is_open(&network) && bram_cor.is_open(&network));
+}

@@ -481,9 +481,12 @@ impl PeerConnection {
     }
 
     /// The peer holds `network` in chapter `theirs`, reached by `chain` (answering our open, or
-    /// our own chain).
+    /// our own chain). One that names the chapter this side holds now answers an open from
+    /// before this side switched, and is on its way: this side's open of the new chapter
+    /// follows it.
     fn their_chain(&mut self, network: String, theirs: String, chain: Vec<Handoff>, library: &mut impl Library) {
-        if self.networks.contains_key(&network) && library.may_sync(&network, &self.remote) {
+        let now_ours = library.chapter(&network).as_deref() == Some(theirs.as_str());
+        if self.networks.contains_key(&network) && !now_ours && library.may_sync(&network, &self.remote) {
             self.events.push_back(Event::PeerChapter { network: network.clone(), chapter: theirs.clone() });
             self.set_aside(&network, theirs.clone());
             self.answer_other_chapter(&network, &theirs, &chain, library);
@@ -525,6 +528,10 @@ impl PeerConnection {
         }
         let ours = library.chapter(&network).unwrap_or_default();
         let theirs = next.chain.last().map(|link| link.to.clone()).unwrap_or_default();
+        if theirs == ours {
+            // Taken from another peer meanwhile; this side's open of it is on its way.
+            return Ok(());
+        }
         let concurrent = chain::standing(&ours, &library.chain(&network), &theirs, &next.chain) == Standing::Loses;
         let carried = match library.take_next_chapter(&network, &self.remote, next) {
             Ok(carried) => carried,
