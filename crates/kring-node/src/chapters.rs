@@ -111,10 +111,10 @@ pub fn check(open: &mut OpenNetwork, next: NextChapter, device: &str) -> std::re
             (links, carry)
         }
         Standing::Loses => {
-            let (_, other) = chain::fork(&open.chain, &theirs).expect("losing: the chains part");
-            let parent = other.from.clone();
+            let (mine, other) = chain::fork(&open.chain, &theirs).expect("losing: the chains part");
+            let (mine, parent) = (mine.clone(), other.from.clone());
             let links = chain::after(&theirs, &parent).expect("the link where they part");
-            let signers = parent_coordinators(open, &parent).ok_or(ChainError::NoRoster(0))?;
+            let signers = parent_coordinators(open, &mine).ok_or(ChainError::NoRoster(0))?;
             chain::verify(links, &network_id, |signer| signers.iter().any(|d| d == signer))?;
             (links, Carry::Sibling)
         }
@@ -135,11 +135,16 @@ pub fn check(open: &mut OpenNetwork, next: NextChapter, device: &str) -> std::re
     Ok(Checked { network, chain, signatures, old: OldChapter::Delete, carry })
 }
 
-/// The coordinator devices of chapter `parent`, which this laptop's chapter and a sibling were
-/// both begun from, as this laptop can know them: declared by the hand-off that began `parent`,
-/// or, when this laptop's chapter was begun from it (the network's first chapter, say), as this
-/// chapter's first change copied them.
-fn parent_coordinators(open: &mut OpenNetwork, parent: &str) -> Option<Vec<String>> {
+/// The coordinator devices of the chapter this laptop's branch and a sibling were both begun
+/// from (the *parent*), which `mine` leaves: as the chapter `mine` began copied them, which the
+/// hand-off declares ([`chain::prefer`] ranks by the same). A hand-off of an older Kring declares
+/// none: then as the hand-off into the parent declares them, or, when this laptop's own chapter
+/// was begun from the parent, as its first change copied them.
+fn parent_coordinators(open: &mut OpenNetwork, mine: &Handoff) -> Option<Vec<String>> {
+    if !mine.coordinators.is_empty() {
+        return Some(mine.coordinators.clone());
+    }
+    let parent = mine.from.as_str();
     if let Some(link) = open.chain.iter().find(|link| link.to == parent).filter(|link| !link.coordinators.is_empty()) {
         return Some(link.coordinators.clone());
     }

@@ -510,3 +510,63 @@ fn a_chapter_offered_by_two_laptops_at_once_is_taken_once_and_both_connections_g
     assert!(bram.open().network.text(&notes).unwrap().contains("αβγ"));
     assert!(cor_bram.is_open(&network) && bram_cor.is_open(&network));
 }
+
+/// A demotion racing a chapter: Bram demotes Anna in chapter 1, and Cor's laptop hears of it;
+/// Anna, not knowing, begins a chapter 2 and Dirk's laptop takes it; Bram begins a chapter 2 of
+/// his own. Anna's hand-off declares Bram a coordinator, Bram's does not declare Anna, so
+/// Bram's chapter goes on, on every laptop (and Anna is a member there), with everyone's typing
+/// in chapter 1 and in both chapters 2 in it exactly once.
+#[test]
+fn a_demotion_racing_a_chapter_ends_with_every_laptop_on_the_chapter_of_the_coordinator_who_demoted() {
+    let (mut laptops, notes, members) = four_laptops_with(Role::Coordinator);
+    let network = laptops[0].open().network.id().to_string();
+    let mut typed = BTreeMap::new();
+    type_word(&mut laptops, 3, 0, &[0, 1], &mut typed);
+    let device = laptops[1].device.clone();
+    laptops[1].open().edit(&device, |network, me| network.set_role(me, &members[0], Role::Member)).unwrap();
+    meet(&mut laptops, 2, 1, &network);
+    // Anna's chapter is copied from more changes than Bram's will be (that alone would make it
+    // go on): two meetings she plans.
+    let device = laptops[0].device.clone();
+    let session = kring_model::NewSession {
+        title: "PLG 2".into(),
+        kind: kring_model::SessionKind::Plg,
+        starts_at: "2026-12-08".into(),
+        location: String::new(),
+    };
+    for _ in 0..2 {
+        laptops[0].open().edit(&device, |network, me| network.add_session(me, &session)).unwrap();
+    }
+
+    begin(&mut laptops[0]);
+    let (anna_base, bram_base) = (
+        laptops[0].open().chain()[0].base_changes(),
+        laptops[1].open().network.doc_mut().get_changes_meta(&[]).len() as u64,
+    );
+    assert!(anna_base > bram_base, "{anna_base} > {bram_base}");
+    type_word(&mut laptops, 0, 5, &[2], &mut typed);
+    meet(&mut laptops, 3, 0, &network);
+    let annas = laptops[0].open().network.chapter_id();
+    assert_eq!(laptops[3].open().network.chapter_id(), annas);
+    type_word(&mut laptops, 3, 5, &[2], &mut typed);
+
+    begin(&mut laptops[1]);
+    let brams = laptops[1].open().network.chapter_id();
+    type_word(&mut laptops, 1, 5, &[1], &mut typed);
+    type_word(&mut laptops, 2, 5, &[3], &mut typed);
+    meet(&mut laptops, 2, 1, &network);
+    assert_eq!(laptops[2].open().network.chapter_id(), brams);
+
+    everyone_meets(&mut laptops, &[0, 1, 2, 3], 2, &network);
+    let text = laptops[1].open().network.text(&notes).unwrap();
+    for laptop in &mut laptops {
+        assert_eq!(laptop.open().network.chapter_id(), brams);
+        assert_eq!(laptop.open().network.text(&notes).unwrap(), text);
+    }
+    assert_eq!(laptops[0].lost_to_a_sibling + laptops[3].lost_to_a_sibling, 2);
+    let now = counts(&text);
+    for c in ALPHABETS.concat().chars() {
+        assert_eq!(now.get(&c), typed.get(&c), "{c} in {text:?}");
+    }
+    assert_eq!(laptops[1].open().network.members().unwrap()[&members[0]].role, Role::Member);
+}

@@ -68,11 +68,17 @@ pub fn fork<'a>(ours: &'a [Handoff], theirs: &'a [Handoff]) -> Option<(&'a Hando
     })
 }
 
-/// Of two chapters begun from the same one, which goes on (`Less`: `a`): the one copied from
-/// more of the old chapter's changes (less work to carry over), then the smaller id. Every
-/// laptop computes it from the two hand-offs alone.
+/// Of two chapters begun from the same one, which goes on (`Less`: `a`). First the one whose
+/// signer the other hand-off declares a coordinator too: the laptops on the other chapter check
+/// it against those very coordinators, and a coordinator the other one demoted (or removed)
+/// before beginning is not among them. Then the one copied from more of the old chapter's
+/// changes (less work to carry over), then the smaller id. Every laptop computes it from the
+/// two hand-offs alone.
 pub fn prefer(a: &Handoff, b: &Handoff) -> Ordering {
-    b.base_changes().cmp(&a.base_changes()).then_with(|| a.to.cmp(&b.to))
+    let acknowledged = |link: &Handoff, by: &Handoff| by.coordinators.is_empty() || by.declares(&link.device);
+    (acknowledged(b, a).cmp(&acknowledged(a, b)))
+        .then_with(|| b.base_changes().cmp(&a.base_changes()))
+        .then_with(|| a.to.cmp(&b.to))
 }
 
 /// Checks `links`, which lead from a chapter this laptop knows to the one it is offered: each
@@ -211,6 +217,19 @@ mod tests {
         assert_eq!(standing("b", &even, "four", &chain), Standing::Wins);
         assert_eq!(standing("four", &chain, "b", &even), Standing::Loses);
         assert_eq!(standing("x", &[], "four", &chain), Standing::Unrelated);
+    }
+
+    #[test]
+    fn a_chapter_begun_by_a_coordinator_the_other_does_not_declare_does_not_go_on() {
+        // Bert (2) demoted Anna (1) and began "bert" leading alone; Anna, not knowing, began
+        // "anna", copied from more changes, with both of them.
+        let anna = link(1, "", "anna", &[1, 2], 9);
+        let bert = link(2, "", "bert", &[2], 3);
+        assert_eq!(prefer(&bert, &anna), Ordering::Less);
+        assert_eq!(standing("anna", std::slice::from_ref(&anna), "bert", std::slice::from_ref(&bert)), Standing::Loses);
+        // Each excluded the other: back to the number of changes.
+        let anna = link(1, "", "anna", &[1], 9);
+        assert_eq!(prefer(&anna, &bert), Ordering::Less);
     }
 
     #[test]
