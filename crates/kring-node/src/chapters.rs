@@ -22,8 +22,6 @@ use crate::whole_network::{self, Unusable};
 pub enum Unfit {
     #[error("its hand-offs neither lead on from this laptop's chapter nor begin one that goes on beside it")]
     NotOurs,
-    #[error("its hand-offs are not signed by a device of a current coordinator")]
-    NotByCoordinator,
     #[error("its hand-offs do not hold: {0}")]
     Chain(#[from] ChainError),
     #[error("it holds {0}")]
