@@ -477,6 +477,36 @@ mod tests {
         (dir, networks, id, founder)
     }
 
+    /// A laptop that switched on an older Kring kept its one hand-off in `handoff.bin`, signed
+    /// with the older words: it is read as a chain of one, and still shows the way to a member
+    /// on the chapter before.
+    #[test]
+    fn an_older_kring_s_one_hand_off_is_read_as_a_chain_of_one() {
+        let (dir, mut networks, id, _) = one_network();
+        let key = networks.key.clone();
+        let open = networks.get_mut(&id).unwrap();
+        let mut old = kring_sync::chapter::HandoffV1 {
+            network: id.clone(),
+            from: "earlier".into(),
+            to: open.network.chapter_id(),
+            first: [1; 32],
+            device: key.public().to_string(),
+            signature: Vec::new(),
+        };
+        let words = (&old.network, &old.from, &old.to, &old.first, &old.device);
+        let words = [&b"kring chapter hand-off v1:"[..], &postcard::to_stdvec(&words).unwrap()].concat();
+        old.signature = key.sign(&words).to_bytes().to_vec();
+        let file = open.store.dir().join(kring_store::HANDOFF_FILE);
+        std::fs::write(file, postcard::to_stdvec(&old).unwrap()).unwrap();
+
+        let (mut networks, _) = Networks::load(&DataDir::open(dir.path()).unwrap()).unwrap();
+        let chain = networks.chain(&id);
+        assert_eq!((chain.len(), chain[0].from.as_str()), (1, "earlier"));
+        assert!(chain[0].verifies() && chain[0].coordinators.is_empty());
+        let way = networks.next_chapter(&id).expect("the way from the chapter before");
+        assert_eq!(way.chain, chain);
+    }
+
     #[test]
     fn restoring_puts_back_what_was_saved_and_drops_the_rest() {
         let (_dir, mut networks, id, founder) = one_network();
