@@ -193,6 +193,85 @@ fn a_removed_members_sentence_stays_out_where_a_colleague_typed_into_it() {
     }
 }
 
+/// Anna begins chapters 2, 3 and 4 while Cor's laptop is away, writing on chapter 1. Bram's
+/// laptop, also on chapter 1, takes chapter 4 from Anna's in one sync; Cor's then takes it from
+/// Bram's, who made none of the steps, with Anna's laptop closed, and keeps Cor's writing.
+#[test]
+fn a_laptop_three_chapters_behind_catches_up_through_a_member_who_made_none_of_its_steps() {
+    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (anna, bram, cor) = (dirs[0].path(), dirs[1].path(), dirs[2].path());
+    network_of(anna, &[(bram, "Bram"), (cor, "Cor")]);
+    let session =
+        id(&ok(anna, &["session", "add", "--title", "PLG 7", "--kind", "plg", "--date", "2026-12-01"]), "session");
+    sync_with(anna, cor);
+    for number in 2..=4 {
+        assert_eq!(ok(anna, &["chapter", "new"])["chapter"], number);
+    }
+    ok(cor, &["session", "notes", "--session", &session, "--append", "Cor schreef onderweg"]);
+
+    sync_with(anna, bram);
+    assert_eq!(chapter_of(bram), 4);
+    sync_with(bram, cor);
+    let chapter = ok(anna, &["chapter", "show"])["chapter_id"].clone();
+    for (data, who) in [(bram, "Bram"), (cor, "Cor")] {
+        assert_eq!(ok(data, &["chapter", "show"])["chapter_id"], chapter, "{who}");
+    }
+    let notes = ok(cor, &["show"])["sessions"][0]["notes"].as_str().unwrap().to_string();
+    assert_eq!(notes.matches("Cor schreef onderweg").count(), 1, "{notes}");
+}
+
+/// Dewi joins in chapter 3 and keeps the hand-offs Anna's laptop kept, from the first chapter:
+/// with them, Dewi's laptop can tell a chapter begun beside one before it from a stranger's.
+#[test]
+fn a_member_who_joins_in_a_later_chapter_keeps_the_hand_offs_from_the_first() {
+    let dirs: Vec<_> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (anna, dewi) = (dirs[0].path(), dirs[1].path());
+    let (network, _) = network_of(anna, &[]);
+    ok(anna, &["chapter", "new"]);
+    ok(anna, &["chapter", "new"]);
+    join(anna, dewi, "Dewi");
+    assert_eq!(chapter_of(dewi), 3);
+    let chain = |data: &Path| {
+        let bytes = std::fs::read(data.join("networks").join(&network).join(kring_store::CHAIN_FILE)).unwrap();
+        kring_sync::chain::decode(&bytes).unwrap()
+    };
+    let kept = chain(dewi);
+    assert_eq!(kept, chain(anna));
+    assert_eq!((kept.len(), kept[0].from.as_str()), (2, ""));
+}
+
+/// Anna and Bram, both coordinators, each begin chapter 2 offline; Bram writes on in his, and
+/// Cor's laptop takes Bram's. Once they have synced, all three are on the same chapter 2, and
+/// Bram's writing is in it.
+#[test]
+fn two_coordinators_who_each_begin_a_chapter_end_with_every_laptop_on_one() {
+    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (anna, bram, cor) = (dirs[0].path(), dirs[1].path(), dirs[2].path());
+    let (_, ids) = network_of(anna, &[(bram, "Bram"), (cor, "Cor")]);
+    ok(anna, &["member", "role", "--member", &ids[0], "--role", "coordinator"]);
+    let session =
+        id(&ok(anna, &["session", "add", "--title", "PLG 8", "--kind", "plg", "--date", "2026-12-01"]), "session");
+    sync_with(anna, bram);
+    sync_with(anna, cor);
+
+    let begun: Vec<Value> = [anna, bram].iter().map(|data| ok(data, &["chapter", "new"])).collect();
+    assert_ne!(begun[0]["chapter_id"], begun[1]["chapter_id"]);
+    ok(bram, &["session", "notes", "--session", &session, "--append", "Bram in zijn hoofdstuk"]);
+    sync_with(bram, cor);
+    assert_eq!(ok(cor, &["chapter", "show"])["chapter_id"], begun[1]["chapter_id"]);
+
+    sync_with(anna, bram);
+    sync_with(anna, cor);
+    let chapter = ok(anna, &["chapter", "show"]);
+    assert_eq!(chapter["chapter"], 2);
+    assert!(begun.iter().any(|one| one["chapter_id"] == chapter["chapter_id"]));
+    for (data, who) in [(anna, "Anna"), (bram, "Bram"), (cor, "Cor")] {
+        assert_eq!(ok(data, &["chapter", "show"])["chapter_id"], chapter["chapter_id"], "{who}");
+        let notes = ok(data, &["show"])["sessions"][0]["notes"].as_str().unwrap().to_string();
+        assert_eq!(notes.matches("Bram in zijn hoofdstuk").count(), 1, "{who}: {notes}");
+    }
+}
+
 /// `kring chapter new` killed (SIGKILL) at random moments: the next start finds the laptop on
 /// the old chapter or the new one, never on neither, with every meeting there, and nothing of
 /// the switch left lying around.

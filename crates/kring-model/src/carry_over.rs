@@ -59,7 +59,33 @@ impl Network {
     /// Writes again in `self` (a new chapter) what `device` wrote in `old` that the new chapter
     /// was not based on, as one change by `by`. Nothing is written when there is nothing.
     pub fn carry_over(&mut self, old: &mut Network, device: &str, by: &MemberId) -> Result<CarriedOver> {
-        let authors = Authors::new(&mut old.doc, &self.chapter_base(), device);
+        let base = self.chapter_base();
+        self.carry_over_from(old, &base, device, by)
+    }
+
+    /// As [`Network::carry_over`], where `old` is a chapter begun beside this one from the same
+    /// chapter (two coordinators began one each): `device`'s work is what it wrote there after
+    /// its first change, and its texts are matched with this chapter's through the text that
+    /// first change copied.
+    pub fn carry_over_from_sibling(&mut self, old: &mut Network, device: &str, by: &MemberId) -> Result<CarriedOver> {
+        let first: BTreeMap<String, u64> = (old.doc.get_changes_meta(&[]).into_iter())
+            .filter(|meta| meta.deps.is_empty())
+            .map(|meta| (meta.actor.to_hex_string(), meta.seq))
+            .collect();
+        self.carry_over_from(old, &first, device, by)
+    }
+
+    /// As [`Network::carry_over`], with the changes of `old` the new chapter holds as `base`
+    /// (per actor, the last of its changes): for a laptop that skips chapters, the base the
+    /// first of them was copied from (its hand-off records it).
+    pub fn carry_over_from(
+        &mut self,
+        old: &mut Network,
+        base: &BTreeMap<String, u64>,
+        device: &str,
+        by: &MemberId,
+    ) -> Result<CarriedOver> {
+        let authors = Authors::new(&mut old.doc, base, device);
         let mut carried = CarriedOver { changes: authors.own_changes, ..CarriedOver::default() };
         if carried.changes == 0 {
             return Ok(carried);

@@ -255,3 +255,40 @@ fn a_colleagues_line_between_own_lines_does_not_cut_into_them() {
         "{text:?}"
     );
 }
+
+/// Anna and Bram, both coordinators, each begin a chapter from the same one, and Anna erases a
+/// passage in hers. Cor's laptop took Bram's chapter, where Bram and Cor typed on; then it takes
+/// Anna's, which goes on. Cor's own typing there is carried over, placed through the text
+/// Bram's chapter copied (what was typed inside the erased passage counted as displaced), and
+/// nothing of Bram's.
+#[test]
+fn own_work_in_a_chapter_begun_beside_the_one_that_goes_on_is_carried_over_and_nothing_else() {
+    let Team { mut network, anna, bram, cor, meeting, .. } = team("Begin. Geheim stuk. Einde.");
+    network.set_role(&anna, &bram, Role::Coordinator).unwrap();
+    let notes = TextField::Notes(meeting);
+    let text = network.text(&notes).unwrap();
+    let (from, to) = (chars_at(&text, "Geheim"), chars_at(&text, "Einde"));
+    let erase = Erasure::Passage { field: notes.clone(), from, to, expected: Some("Geheim stuk. ".into()) };
+    let mut annas = network.start_chapter(&anna, &device_a(), &[erase]).unwrap();
+    let mut brams = laptop(&mut network, "b2").start_chapter(&bram, &device("b2"), &[]).unwrap();
+
+    let mut at_cor = laptop(&mut brams, "c3");
+    brams.append_text(&bram, &notes, " абв").unwrap();
+    sync(&mut brams, &mut at_cor);
+    at_cor.splice_text(&cor, &notes, 0, 0, "ABC ").unwrap();
+    let text = at_cor.text(&notes).unwrap();
+    at_cor.splice_text(&cor, &notes, chars_at(&text, "nde"), 0, "XY").unwrap();
+    let text = at_cor.text(&notes).unwrap();
+    at_cor.splice_text(&cor, &notes, chars_at(&text, "stuk"), 0, "Q").unwrap();
+
+    let mut taken = laptop(&mut annas, "c3");
+    let carried = taken.carry_over_from_sibling(&mut at_cor, &device("c3"), &cor).unwrap();
+    let change = taken.doc_mut().get_last_local_change().unwrap().clone();
+    assert!(RuleBook::default().check(taken.doc_mut(), &[change], false).is_ok());
+    assert_eq!(taken.text(&notes).unwrap(), "ABC Begin. QEiXYnde.");
+    assert_eq!((carried.texts, carried.displaced), (1, 1), "{carried:?}");
+    // Bram's laptop, which began the chapter, carries its own typing after its first change.
+    let mut at_bram = laptop(&mut annas, "b2");
+    at_bram.carry_over_from_sibling(&mut brams, &device("b2"), &bram).unwrap();
+    assert_eq!(at_bram.text(&notes).unwrap(), "Begin. Einde.\n абв");
+}

@@ -2,11 +2,14 @@
 //! `docs/chapters.md`). Both end in the same crash-safe switch on disk
 //! ([`kring_store::NetworkStore::switch_chapter`]).
 
+use std::collections::BTreeMap;
+
 use iroh::SecretKey;
 use kring_model::automerge::ChangeHash;
 use kring_model::trust::RuleBook;
 use kring_model::{CarriedOver, Erasure, MemberId, Network, Role};
 use kring_store::OldChapter;
+use kring_sync::chain::{self, ChainError, Standing};
 use kring_sync::signed::Signed;
 use kring_sync::{Handoff, NextChapter, SignatureBook};
 
@@ -14,13 +17,13 @@ use crate::error::{NodeError, Result};
 use crate::networks::OpenNetwork;
 use crate::whole_network::{self, Unusable};
 
-/// Why a next chapter offered by another member is not taken.
+/// Why a chapter offered by another member is not taken.
 #[derive(Debug, thiserror::Error)]
 pub enum Unfit {
-    #[error("its hand-off is for another network or chapter")]
+    #[error("its hand-offs neither lead on from this laptop's chapter nor begin one that goes on beside it")]
     NotOurs,
-    #[error("its hand-off is not signed by a device of a current coordinator")]
-    NotByCoordinator,
+    #[error("its hand-offs do not hold: {0}")]
+    Chain(#[from] ChainError),
     #[error("it holds {0}")]
     Unusable(#[from] Unusable),
     #[error("its first change is not the one the hand-off names")]
@@ -29,18 +32,31 @@ pub enum Unfit {
     NotAMember,
 }
 
-/// A next chapter, checked and ready to switch to, and what becomes of the old one.
+/// A chapter, checked and ready to switch to, and what becomes of the old one.
 pub struct Checked {
     network: Network,
-    handoff: Handoff,
+    /// The hand-offs from the network's first chapter to this one, as this laptop keeps them.
+    chain: Vec<Handoff>,
     signatures: SignatureBook,
     old: OldChapter,
+    /// How this laptop's offline work in the chapter it leaves is found.
+    carry: Carry,
+}
+
+/// Where the chapter a laptop leaves stands to the one it takes.
+enum Carry {
+    /// The next one: the new chapter's first change records what it was copied from.
+    Next,
+    /// Further on: the first hand-off after the chapter left records what it was copied from.
+    Skipping(BTreeMap<String, u64>),
+    /// Begun beside the one left, from the same chapter: the work is all after the first change.
+    Sibling,
 }
 
 impl Checked {
     /// The chapter this one continues.
     pub fn continues(&self) -> &str {
-        &self.handoff.from
+        self.chain.last().map_or("", |handoff| handoff.from.as_str())
     }
 }
 
@@ -56,14 +72,15 @@ pub fn start(mut open: OpenNetwork, key: &SecretKey, erase: &[Erasure], keep_his
 /// refused (not a coordinator, nothing to erase there) leaves `open` as it was.
 pub fn begin(open: &mut OpenNetwork, key: &SecretKey, erase: &[Erasure], keep_history: bool) -> Result<Checked> {
     let me = open.member_for_device(&key.public().to_string())?.ok_or(NodeError::NotAMember)?;
-    begin_as(&mut open.network, &me, key, erase, keep_history)
+    begin_as(&mut open.network, &open.chain, &me, key, erase, keep_history)
 }
 
-/// [`begin`] as member `me`, on any copy of the network: the node begins a chapter on a copy
-/// ([`Network::fork`]) so that the copying, which takes seconds on a network of many years,
-/// holds up no connection and no other network.
+/// [`begin`] as member `me`, on any copy of the network and the chain of hand-offs that led to
+/// it: the node begins a chapter on a copy ([`Network::fork`]) so that the copying, which takes
+/// seconds on a network of many years, holds up no connection and no other network.
 pub fn begin_as(
     network: &mut Network,
+    chain: &[Handoff],
     me: &MemberId,
     key: &SecretKey,
     erase: &[Erasure],
@@ -74,75 +91,148 @@ pub fn begin_as(
     let mut next = network.start_chapter(me, &device, erase)?;
     let to = next.chapter_id();
     let first = first_change(&mut next).expect("a chapter just begun has its first change");
-    let handoff = Handoff::sign(key, network.id().as_str(), &from.id, &to, first);
+    let (network_id, coordinators, base) = (network.id().to_string(), coordinator_devices(&next), next.chapter_base());
+    let handoff = Handoff::sign(key, &network_id, (&from.id, &to), first, coordinators, base);
     let old = match keep_history && erase.is_empty() {
-        true => OldChapter::Archive { name: format!("{}-{}", network.id(), from.number) },
+        true => OldChapter::Archive { name: format!("{network_id}-{}", from.number) },
         false => OldChapter::Delete,
     };
-    Ok(Checked { network: next, handoff, signatures: SignatureBook::default(), old })
+    let chain = chain::continued(chain, &[handoff]);
+    Ok(Checked { network: next, chain, signatures: SignatureBook::default(), old, carry: Carry::Next })
 }
 
-/// The long part of [`check`], done ahead with no lock held: the whole chapter loaded, and every
-/// change in it checked for its signature and the rules (a second or more on a network of
-/// years, as for a join).
+/// The part of [`check`] that needs only the offered chapter, done ahead with no lock held: the
+/// whole chapter loaded, every change in it checked for its signature and the rules, and what
+/// its first change is and who made it (a second or more on a network of years, as for a join;
+/// finding the first change of a loaded document alone takes a few hundred milliseconds).
 pub struct CheckedAhead {
     network: String,
-    whole: std::result::Result<(Network, SignatureBook), Unusable>,
+    offered: std::result::Result<Offered, Unfit>,
 }
 
-/// Checks the whole of a next chapter offered for `network` (see [`CheckedAhead`]).
-pub fn check_ahead(network: &str, next: &NextChapter) -> CheckedAhead {
-    let whole = whole_network::check(&next.document, &next.signatures, network);
-    CheckedAhead { network: network.to_string(), whole }
+/// A chapter another laptop offered, as its document shows it.
+struct Offered {
+    network: Network,
+    signatures: SignatureBook,
+    /// Its first change, and the device that made it.
+    first: Option<(ChangeHash, Option<String>)>,
+    /// Whether this laptop's device is a member's in it.
+    takes_me: bool,
 }
 
-impl CheckedAhead {
-    pub fn network(&self) -> &str {
-        &self.network
-    }
+/// Checks what of a chapter offered for `network` needs only the offer (see [`CheckedAhead`]).
+pub fn check_ahead(network: &str, next: &NextChapter, device: &str) -> CheckedAhead {
+    CheckedAhead { network: network.to_string(), offered: offered(network, &next.document, &next.signatures, device) }
 }
 
-/// Checks a next chapter that member device `from` offered for `open`: the hand-off leads from
-/// the chapter this laptop is on, and is signed by a device of a coordinator of it; the
-/// chapter begins with the change it names, made by that device; every change in it is signed
-/// and keeps the rules (checked here, or `ahead` for the same offer); and this laptop is a
-/// member of it.
+fn offered(
+    network_id: &str,
+    document: &[u8],
+    signatures: &[Signed],
+    device: &str,
+) -> std::result::Result<Offered, Unfit> {
+    let (mut network, signatures) = whole_network::check(document, signatures, network_id)?;
+    let first = first_change(&mut network).map(|first| {
+        let made_by = network.doc_mut().get_change_by_hash(&first).map(|change| change.actor_id().clone());
+        (first, made_by.and_then(|actor| kring_model::trust::device_of_actor(&actor)))
+    });
+    let takes_me = network.member_for_device(device).ok().flatten().is_some();
+    Ok(Offered { network, signatures, first, takes_me })
+}
+
+/// Checks a chapter that member device `from` offered for `open`, with its chain of hand-offs.
+/// Either it leads on from this laptop's chapter, any number of chapters further, or it was
+/// begun beside this laptop's from the same chapter and goes on ([`chain::standing`]). The
+/// hand-offs from there are checked one by one ([`chain::verify`]): the first against the
+/// coordinators this laptop knows of the chapter it leaves, each later one against those the
+/// hand-off before declares. The chapter begins with the change the last one names, made by
+/// its signer; every change in it is signed and keeps the rules (checked here, or `ahead` for
+/// the same offer); and this laptop is a member.
+///
+/// Nothing here needs more than `open` and the offer, so it can run on a copy.
 pub fn check(
     open: &mut OpenNetwork,
     next: NextChapter,
     device: &str,
     ahead: Option<CheckedAhead>,
 ) -> std::result::Result<Checked, Unfit> {
-    let NextChapter { handoff, document, signatures } = next;
+    let NextChapter { chain: theirs, document, signatures } = next;
     let network_id = open.network.id().to_string();
-    if handoff.network != network_id || handoff.from != open.network.chapter_id() || !handoff.verifies() {
-        return Err(Unfit::NotOurs);
-    }
-    // The member the signing device belongs to by its proofs, never the first record listing it.
-    let signer = open
-        .network
-        .member_for_device(&handoff.device)
-        .ok()
-        .flatten()
-        .and_then(|member| open.network.members().ok().and_then(|mut members| members.remove(&member)));
-    if signer.is_none_or(|member| member.role != Role::Coordinator) {
-        return Err(Unfit::NotByCoordinator);
-    }
-    let (mut network, signatures) = match ahead.filter(|ahead| ahead.network == network_id) {
-        Some(ahead) => ahead.whole?,
-        None => whole_network::check(&document, &signatures, &network_id)?,
+    let ours = open.network.chapter_id();
+    let offered_id = theirs.last().map(|link| link.to.clone()).ok_or(Unfit::NotOurs)?;
+    let (links, carry) = match chain::standing(&ours, &open.chain, &offered_id, &theirs) {
+        Standing::Behind => {
+            let links = chain::after(&theirs, &ours).expect("behind: their chain leaves ours");
+            // Only the next chapter's first change records what it was copied from.
+            let carry = match links {
+                [_] => Carry::Next,
+                [first, ..] => Carry::Skipping(first.base.clone()),
+                [] => unreachable!("a chain that leaves a chapter holds a link"),
+            };
+            let signers = coordinator_devices(&open.network);
+            chain::verify(links, &network_id, |signer| signers.iter().any(|d| d == signer))?;
+            (links, carry)
+        }
+        Standing::Loses => {
+            let (mine, other) = chain::fork(&open.chain, &theirs).expect("losing: the chains part");
+            let (mine, parent) = (mine.clone(), other.from.clone());
+            let links = chain::after(&theirs, &parent).expect("the link where they part");
+            let signers = parent_coordinators(open, &mine).ok_or(ChainError::NoRoster(0))?;
+            chain::verify(links, &network_id, |signer| signers.iter().any(|d| d == signer))?;
+            (links, Carry::Sibling)
+        }
+        _ => return Err(Unfit::NotOurs),
     };
-    let first = first_change(&mut network);
-    let made_by = first.and_then(|first| network.doc_mut().get_change_by_hash(&first).map(|c| c.actor_id().clone()));
-    let by_signer =
-        made_by.and_then(|actor| kring_model::trust::device_of_actor(&actor)) == Some(handoff.device.clone());
-    if first != Some(handoff.first_change()) || network.chapter_id() != handoff.to || !by_signer {
+    let last = links.last().expect("verified: not empty");
+    let Offered { network, signatures, first, takes_me } = match ahead.filter(|ahead| ahead.network == network_id) {
+        Some(ahead) => ahead.offered?,
+        None => offered(&network_id, &document, &signatures, device)?,
+    };
+    let by_signer = first.as_ref().and_then(|(_, by)| by.as_deref()) == Some(last.device.as_str());
+    let first = first.map(|(first, _)| first);
+    if first != Some(last.first_change()) || network.chapter_id() != last.to || !by_signer {
         return Err(Unfit::OtherBeginning);
     }
-    if network.member_for_device(device).ok().flatten().is_none() {
+    if !takes_me {
         return Err(Unfit::NotAMember);
     }
-    Ok(Checked { network, handoff, signatures, old: OldChapter::Delete })
+    let chain = chain::continued(&open.chain, links);
+    Ok(Checked { network, chain, signatures, old: OldChapter::Delete, carry })
+}
+
+/// The coordinator devices of the chapter this laptop's branch and a sibling were both begun
+/// from (the *parent*), which `mine` leaves: as the chapter `mine` began copied them, which the
+/// hand-off declares ([`chain::prefer`] ranks by the same). A hand-off of an older Kring declares
+/// none: then as the hand-off into the parent declares them, or, when this laptop's own chapter
+/// was begun from the parent, as its first change copied them.
+fn parent_coordinators(open: &mut OpenNetwork, mine: &Handoff) -> Option<Vec<String>> {
+    if !mine.coordinators.is_empty() {
+        return Some(mine.coordinators.clone());
+    }
+    let parent = mine.from.as_str();
+    if let Some(link) = open.chain.iter().find(|link| link.to == parent).filter(|link| !link.coordinators.is_empty()) {
+        return Some(link.coordinators.clone());
+    }
+    if open.network.chapter().previous != parent {
+        return None;
+    }
+    let first = first_change(&mut open.network)?;
+    let copied = Network::from_doc(open.network.doc_mut().fork_at(&[first]).ok()?).ok()?;
+    Some(coordinator_devices(&copied))
+}
+
+/// The devices of `network`'s coordinators that are not removed, each device only for the
+/// member its proofs make it (never the first record listing it).
+fn coordinator_devices(network: &Network) -> Vec<String> {
+    let Ok(members) = network.members() else { return Vec::new() };
+    let coordinators = members.iter().filter(|(_, member)| member.role == Role::Coordinator && member.is_current());
+    coordinators
+        .flat_map(|(id, member)| member.devices.keys().filter(move |device| is_of(network, device, id)).cloned())
+        .collect()
+}
+
+fn is_of(network: &Network, device: &str, member: &kring_model::MemberId) -> bool {
+    network.member_for_device(device).ok().flatten().as_ref() == Some(member)
 }
 
 /// Switches `open` to a checked chapter another member gave, carrying this laptop's offline
@@ -161,7 +251,11 @@ pub fn carry_over(open: &mut OpenNetwork, checked: &mut Checked, device: &str) -
     let (old, new) = (&mut open.network, &mut checked.network);
     let mut trial = new.fork();
     trial.set_device(device);
-    let mut carried = trial.carry_over(old, device, &me)?;
+    let mut carried = match &checked.carry {
+        Carry::Next => trial.carry_over(old, device, &me)?,
+        Carry::Skipping(base) => trial.carry_over_from(old, base, device, &me)?,
+        Carry::Sibling => trial.carry_over_from_sibling(old, device, &me)?,
+    };
     if carried.values + carried.texts == 0 {
         return Ok(carried);
     }
@@ -193,21 +287,44 @@ pub fn switch(open: OpenNetwork, checked: Checked, device: &str) -> Result<OpenN
 /// [`switch`], leaving the first view to keep to the caller: reading the whole network for it
 /// takes as long as a snapshot, which the node does not do under its lock.
 pub(crate) fn switch_without_view(open: OpenNetwork, mut checked: Checked, device: &str) -> Result<OpenNetwork> {
-    let handoff = checked.handoff.encode();
-    let store = open.store.switch_chapter(checked.network.doc_mut(), Some(&handoff), &checked.old)?;
+    let chain = chain::encode(&checked.chain);
+    let store = open.store.switch_chapter(checked.network.doc_mut(), Some(&chain), &checked.old)?;
     let mut switched = OpenNetwork::new(checked.network, store, device);
     switched.signatures.take_accepted(&mut checked.signatures);
     switched.persist()?;
     Ok(switched)
 }
 
-/// What a member still on the chapter this laptop came from needs: the hand-off, and the
-/// whole chapter with its signatures.
-pub fn way_from(open: &mut OpenNetwork, key: &SecretKey, behind: &str) -> Option<NextChapter> {
-    let handoff = open.handoff.clone().filter(|handoff| handoff.from == behind)?;
+/// What a member on a chapter this laptop's goes on from, or wins against, needs: this
+/// laptop's chain, and its whole chapter with its signatures. `None` before a first hand-off.
+pub fn way(open: &mut OpenNetwork, key: &SecretKey) -> Option<NextChapter> {
+    if open.chain.is_empty() {
+        return None;
+    }
     let document = kring_store::save_checked(open.network.doc_mut());
     let signatures: Vec<Signed> = open.sign_whole(key)?;
-    Some(NextChapter { handoff, document, signatures })
+    Some(NextChapter { chain: open.chain.clone(), document, signatures })
+}
+
+/// Keeps the chain of hand-offs the laptop that let this one in (a join, a second device of a
+/// member) gave with the network, if it holds together and leads to the chapter given. Its
+/// first hand-off cannot be checked here (this laptop never held an earlier chapter): the
+/// inviting laptop is trusted for it as for the whole network. A chain that does not hold is
+/// left out: this laptop then shows no one the way until it switches itself.
+pub(crate) fn keep_given_chain(open: &mut OpenNetwork, chain: Vec<Handoff>) -> Result<()> {
+    let Some(last) = chain.last() else { return Ok(()) };
+    let network = open.network.id().to_string();
+    let leads_here =
+        last.to == open.network.chapter_id() && first_change(&mut open.network) == Some(last.first_change());
+    match chain::verify(&chain, &network, |_| true) {
+        Ok(()) if leads_here => {
+            open.store.write_chain(&chain::encode(&chain))?;
+            open.chain = chain;
+        }
+        Ok(()) => tracing::warn!("network {network}: the hand-offs given with it lead to another chapter; not kept"),
+        Err(why) => tracing::warn!("network {network}: the hand-offs given with it do not hold ({why}); not kept"),
+    }
+    Ok(())
 }
 
 /// The hash of a chapter's first change: the one change with no history.

@@ -227,6 +227,7 @@ fn admit(
     let network = request.network.clone();
     let (document, signatures) =
         library.welcome(&network, device, &request.addrs).ok_or_else(|| why("a change without a signature"))?;
+    let chain = library.get_mut(&network).map(|open| open.chain.clone()).unwrap_or_default();
     drop(library);
     links.pending[link].answering = Some(device.to_string());
     drop(links);
@@ -234,7 +235,7 @@ fn admit(
     shared.publish(Change { network: network.clone(), from_peer: None });
     shared.emit(NodeEvent::MemberJoined { network: network.clone(), member: member.clone(), endpoint: device.into() });
     let linked = LinkedDevice { network, member: member.clone(), device: device.to_string() };
-    Ok((JoinReply::Welcome { member, document, peers, signatures }, linked))
+    Ok((JoinReply::welcome(join::Welcome { member, document, peers, signatures, chain }), linked))
 }
 
 /// The other laptop's side: asks the laptop in the ticket, checks the whole network it sends
@@ -247,7 +248,7 @@ async fn link(data: &DataDir, endpoint: &Endpoint, ticket: &DeviceLinkTicket, ti
     let (reply, bytes) = tokio::time::timeout(timeout, asked)
         .await
         .map_err(|_| NodeError::DeviceLinkUnreachable(timeout.as_secs()))??;
-    let JoinReply::Welcome { member, document, peers, signatures } = reply else {
+    let Ok(join::Welcome { member, document, peers, signatures, chain }) = reply.into_welcome() else {
         return Err(NodeError::DeviceLinkRefused);
     };
     let (network, book) = crate::whole_network::check(&document, &signatures, &ticket.network)
@@ -258,7 +259,8 @@ async fn link(data: &DataDir, endpoint: &Endpoint, ticket: &DeviceLinkTicket, ti
             "a network in which this laptop is not a device of the member".into(),
         ));
     }
-    let opened = join::keep_checked(data, network, book)?;
+    let mut opened = join::keep_checked(data, network, book)?;
+    crate::chapters::keep_given_chain(&mut opened, chain)?;
     Ok(Joined {
         network: ticket.network.clone(),
         member,

@@ -126,6 +126,17 @@ pub enum NodeEvent {
         network: String,
         endpoint: String,
     },
+    /// Two coordinators each began a chapter from the same one, and every laptop goes on in the
+    /// same one of the two: chapter `number`, begun by `by` (a member's name). `switched`: this
+    /// laptop left the other one just now, carrying its own work over (see `ChapterSwitched`);
+    /// otherwise it gave its chapter to a laptop on the other, device `endpoint`.
+    ConcurrentChapters {
+        network: String,
+        number: u64,
+        by: String,
+        switched: bool,
+        endpoint: String,
+    },
     /// The device holds the network in chapter `chapter` (its id; empty for the first).
     PeerChapter {
         network: String,
@@ -195,6 +206,10 @@ impl NodeEvent {
             }
             NodeEvent::PeerChapter { network, endpoint, chapter } => {
                 NodeEvent::PeerChapter { network: id(network), endpoint: id(endpoint), chapter: id(chapter) }
+            }
+            NodeEvent::ConcurrentChapters { network, number, by, switched, endpoint } => {
+                let (network, by, endpoint) = (id(network), reason(by), id(endpoint));
+                NodeEvent::ConcurrentChapters { network, number, by, switched, endpoint }
             }
         }
     }

@@ -104,6 +104,49 @@ pub enum JoinReply {
     Refused {
         reason: String,
     },
+    /// As `Welcome`, for a network past its first chapter: with the hand-offs the inviting
+    /// laptop keeps, from the first chapter to the current one (see `docs/chapters.md`).
+    /// Added at the end, so that the others read as before.
+    WelcomeWithChain {
+        member: String,
+        document: Vec<u8>,
+        peers: Vec<PeerAddr>,
+        signatures: Vec<Signed>,
+        chain: Vec<kring_sync::Handoff>,
+    },
+}
+
+/// What a welcome brings, whichever of the two it came as.
+pub(crate) struct Welcome {
+    pub member: String,
+    pub document: Vec<u8>,
+    pub peers: Vec<PeerAddr>,
+    pub signatures: Vec<Signed>,
+    pub chain: Vec<kring_sync::Handoff>,
+}
+
+impl JoinReply {
+    /// The welcome for `welcome`: with its chain, when the network has one.
+    pub(crate) fn welcome(welcome: Welcome) -> JoinReply {
+        let Welcome { member, document, peers, signatures, chain } = welcome;
+        match chain.is_empty() {
+            true => JoinReply::Welcome { member, document, peers, signatures },
+            false => JoinReply::WelcomeWithChain { member, document, peers, signatures, chain },
+        }
+    }
+
+    /// The welcome, or why not.
+    pub(crate) fn into_welcome(self) -> std::result::Result<Welcome, String> {
+        match self {
+            JoinReply::Welcome { member, document, peers, signatures } => {
+                Ok(Welcome { member, document, peers, signatures, chain: Vec::new() })
+            }
+            JoinReply::WelcomeWithChain { member, document, peers, signatures, chain } => {
+                Ok(Welcome { member, document, peers, signatures, chain })
+            }
+            JoinReply::Refused { reason } => Err(reason),
+        }
+    }
 }
 
 /// The inviting side: answers one join request.
@@ -201,10 +244,11 @@ fn admit(shared: &Shared, device: &str, request: &JoinRequest) -> std::result::R
     let network = request.network.clone();
     let (document, signatures) =
         library.welcome(&network, device, &request.addrs).ok_or_else(|| why("a change without a signature"))?;
+    let chain = library.get_mut(&network).map(|open| open.chain.clone()).unwrap_or_default();
     drop(library);
     shared.publish(crate::node::Change { network: network.clone(), from_peer: None });
     shared.emit(NodeEvent::MemberJoined { network, member: member.to_string(), endpoint: device.to_string() });
-    Ok(JoinReply::Welcome { member: member.to_string(), document, peers, signatures })
+    Ok(JoinReply::welcome(Welcome { member: member.to_string(), document, peers, signatures, chain }))
 }
 
 /// A network this device just joined (saved and open), with the addresses it learned on the way.
@@ -258,13 +302,12 @@ pub async fn join(
     };
     let (reply, bytes) =
         tokio::time::timeout(timeout, attempt).await.map_err(|_| NodeError::Unreachable(timeout.as_secs()))??;
-    let (member, document, peers, signatures) = match reply {
-        JoinReply::Welcome { member, document, peers, signatures } => (member, document, peers, signatures),
-        JoinReply::Refused { reason } => return Err(NodeError::JoinRefused(reason)),
-    };
+    let Welcome { member, document, peers, signatures, chain } =
+        reply.into_welcome().map_err(NodeError::JoinRefused)?;
     let (network, book) = crate::whole_network::check(&document, &signatures, &ticket.network)
         .map_err(|why| NodeError::connection(format!("the inviting laptop sent {why}")))?;
-    let opened = keep_checked(data, network, book)?;
+    let mut opened = keep_checked(data, network, book)?;
+    crate::chapters::keep_given_chain(&mut opened, chain)?;
     Ok(Joined {
         network: ticket.network.clone(),
         member,

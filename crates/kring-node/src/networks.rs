@@ -22,22 +22,27 @@ pub struct OpenNetwork {
     pub rules: RuleBook,
     /// Which member each device is: asked for every message a peer sends.
     devices: Option<DeviceIndex>,
-    /// The coordinator's hand-off that brought this laptop to the current chapter, if it
-    /// switched to one: shown to members still on the chapter before.
-    pub handoff: Option<kring_sync::Handoff>,
+    /// The coordinators' hand-offs from the network's first chapter to the current one, as far
+    /// as this laptop knows them: shown to members on an earlier chapter, or on one begun beside.
+    pub(crate) chain: Vec<kring_sync::Handoff>,
     /// Which chapter each member device last said it holds (see [`OpenNetwork::heard_chapter`]).
     pub chapters_heard: BTreeMap<String, String>,
 }
 
 impl OpenNetwork {
+    /// The hand-offs from the network's first chapter to the current one that this laptop keeps.
+    pub fn chain(&self) -> &[kring_sync::Handoff] {
+        &self.chain
+    }
+
     /// Takes a network just loaded, created or joined. From here on its changes are made as
     /// `device`, so that they carry its key and signature.
     pub fn new(mut network: Network, store: NetworkStore, device: &str) -> OpenNetwork {
         network.set_device(device);
         let signatures = SignatureBook::from_blobs(store.signature_blobs());
-        let handoff = store.read_handoff().and_then(|bytes| kring_sync::Handoff::decode(&bytes));
+        let chain = read_chain(&store);
         let chapters_heard = store.read_chapters_heard();
-        OpenNetwork { network, store, signatures, rules: RuleBook::default(), devices: None, handoff, chapters_heard }
+        OpenNetwork { network, store, signatures, rules: RuleBook::default(), devices: None, chain, chapters_heard }
     }
 
     /// Member device `device` said it holds the network in `chapter`: kept, so that who has
@@ -160,6 +165,23 @@ impl OpenNetwork {
     pub fn persist(&mut self) -> kring_store::Result<bool> {
         let signatures = self.signatures.take_unsaved();
         self.store.persist_signed(self.network.doc_mut(), signatures)
+    }
+}
+
+/// A network as it is now, to begin its next chapter from with no lock held: a copy of the
+/// document (Automerge shares its storage), the hand-offs that led to it, who this laptop is in
+/// it, and its key.
+pub struct ChapterCopy {
+    network: Network,
+    chain: Vec<kring_sync::Handoff>,
+    me: MemberId,
+    key: SecretKey,
+}
+
+impl ChapterCopy {
+    /// The next chapter, begun on the copy (see [`crate::chapters::begin_as`]).
+    pub fn begin(&mut self, erase: &[kring_model::Erasure], keep_history: bool) -> Result<crate::chapters::Checked> {
+        crate::chapters::begin_as(&mut self.network, &self.chain, &self.me, &self.key, erase, keep_history)
     }
 }
 
@@ -335,12 +357,11 @@ impl Networks {
     }
 
     /// What beginning the next chapter of `network` away from the lock needs, taken in a
-    /// moment: a copy of the network as it is now (Automerge shares its storage), who this
-    /// laptop is in it, and its key. See [`crate::Node::start_chapter`].
-    pub fn for_new_chapter(&mut self, network: &str) -> Result<(Network, MemberId, SecretKey)> {
+    /// moment (see [`crate::Node::start_chapter`]).
+    pub fn for_new_chapter(&mut self, network: &str) -> Result<ChapterCopy> {
         let open = self.open.get_mut(network).ok_or_else(|| NodeError::UnknownNetwork(network.to_string()))?;
         let me = open.member_for_device(&self.device)?.ok_or(NodeError::NotAMember)?;
-        Ok((open.network.fork(), me, self.key.clone()))
+        Ok(ChapterCopy { network: open.network.fork(), chain: open.chain.clone(), me, key: self.key.clone() })
     }
 
     /// Switches `network` to a chapter begun on a copy of it ([`Self::for_new_chapter`]),
@@ -377,8 +398,8 @@ impl Networks {
         erase: &[kring_model::Erasure],
         keep_history: bool,
     ) -> Result<kring_model::ChapterInfo> {
-        let (mut copy, me, key) = self.for_new_chapter(network)?;
-        let begun = crate::chapters::begin_as(&mut copy, &me, &key, erase, keep_history)?;
+        let mut copy = self.for_new_chapter(network)?;
+        let begun = copy.begin(erase, keep_history)?;
         self.switch_to_begun(network, begun)
     }
 
@@ -388,6 +409,14 @@ impl Networks {
         self.open.insert(network.to_string(), switched);
         chapter
     }
+}
+
+/// The chain of hand-offs kept beside a chapter, or the one hand-off an older Kring kept.
+fn read_chain(store: &NetworkStore) -> Vec<kring_sync::Handoff> {
+    if let Some(bytes) = store.read_chain() {
+        return kring_sync::chain::decode(&bytes).unwrap_or_default();
+    }
+    store.read_handoff().and_then(|bytes| kring_sync::Handoff::decode_v1(&bytes)).into_iter().collect()
 }
 
 /// A switch that failed on disk leaves the network closed (what is on disk may be either
@@ -421,9 +450,13 @@ impl Library for Networks {
         Some(self.open.get(network)?.network.chapter_id())
     }
 
-    fn next_chapter(&mut self, network: &str, behind: &str) -> Option<kring_sync::NextChapter> {
+    fn chain(&mut self, network: &str) -> Vec<kring_sync::Handoff> {
+        self.open.get(network).map(|open| open.chain.clone()).unwrap_or_default()
+    }
+
+    fn next_chapter(&mut self, network: &str) -> Option<kring_sync::NextChapter> {
         let open = self.open.get_mut(network)?;
-        crate::chapters::way_from(open, &self.key, behind)
+        crate::chapters::way(open, &self.key)
     }
 
     fn take_next_chapter(
@@ -541,6 +574,36 @@ mod tests {
         (dir, networks, id, founder)
     }
 
+    /// A laptop that switched on an older Kring kept its one hand-off in `handoff.bin`, signed
+    /// with the older words: it is read as a chain of one, and still shows the way to a member
+    /// on the chapter before.
+    #[test]
+    fn an_older_kring_s_one_hand_off_is_read_as_a_chain_of_one() {
+        let (dir, mut networks, id, _) = one_network();
+        let key = networks.key.clone();
+        let open = networks.get_mut(&id).unwrap();
+        let mut old = kring_sync::chapter::HandoffV1 {
+            network: id.clone(),
+            from: "earlier".into(),
+            to: open.network.chapter_id(),
+            first: [1; 32],
+            device: key.public().to_string(),
+            signature: Vec::new(),
+        };
+        let words = (&old.network, &old.from, &old.to, &old.first, &old.device);
+        let words = [&b"kring chapter hand-off v1:"[..], &postcard::to_stdvec(&words).unwrap()].concat();
+        old.signature = key.sign(&words).to_bytes().to_vec();
+        let file = open.store.dir().join(kring_store::HANDOFF_FILE);
+        std::fs::write(file, postcard::to_stdvec(&old).unwrap()).unwrap();
+
+        let (mut networks, _) = Networks::load(&DataDir::open(dir.path()).unwrap()).unwrap();
+        let chain = networks.chain(&id);
+        assert_eq!((chain.len(), chain[0].from.as_str()), (1, "earlier"));
+        assert!(chain[0].verifies() && chain[0].coordinators.is_empty());
+        let way = networks.next_chapter(&id).expect("the way from the chapter before");
+        assert_eq!(way.chain, chain);
+    }
+
     #[test]
     fn restoring_puts_back_what_was_saved_and_drops_the_rest() {
         let (_dir, mut networks, id, founder) = one_network();
@@ -579,12 +642,12 @@ mod tests {
     #[test]
     fn what_this_laptop_writes_while_a_chapter_is_begun_on_a_copy_is_carried_into_it() {
         let (_dir, mut networks, id, founder) = one_network();
-        let (mut copy, me, key) = networks.for_new_chapter(&id).unwrap();
+        let mut copy = networks.for_new_chapter(&id).unwrap();
         // The copy is being made into the new chapter, with the lock free; meanwhile she types.
         let open = networks.get_mut(&id).unwrap();
         open.network.set_description(&founder, "geschreven terwijl het hoofdstuk begon").unwrap();
         networks.persist(&id).unwrap();
-        let begun = crate::chapters::begin_as(&mut copy, &me, &key, &[], false).unwrap();
+        let begun = copy.begin(&[], false).unwrap();
 
         let chapter = networks.switch_to_begun(&id, begun).unwrap();
         assert_eq!(chapter.number, 2);
@@ -596,8 +659,8 @@ mod tests {
     #[test]
     fn a_chapter_begun_on_a_copy_is_not_switched_to_once_the_network_moved_on() {
         let (_dir, mut networks, id, _) = one_network();
-        let (mut copy, me, key) = networks.for_new_chapter(&id).unwrap();
-        let begun = crate::chapters::begin_as(&mut copy, &me, &key, &[], false).unwrap();
+        let mut copy = networks.for_new_chapter(&id).unwrap();
+        let begun = copy.begin(&[], false).unwrap();
         // Meanwhile the network moved to another chapter (here: begun at once).
         networks.start_chapter(&id, &[], false).unwrap();
         let moved_to = networks.get_mut(&id).unwrap().network.chapter_id();

@@ -369,8 +369,8 @@ impl Node {
         erase: &[kring_model::Erasure],
         keep_history: bool,
     ) -> Result<kring_model::ChapterInfo> {
-        let (mut copy, me, key) = self.shared.lock().for_new_chapter(network)?;
-        let begun = crate::chapters::begin_as(&mut copy, &me, &key, erase, keep_history)?;
+        let mut copy = self.shared.lock().for_new_chapter(network)?;
+        let begun = copy.begin(erase, keep_history)?;
         drop(copy);
         let chapter = self.shared.lock().switch_to_begun(network, begun)?;
         self.shared.keep_first_view(network);

@@ -337,13 +337,18 @@ impl Driver {
     /// connection. Any other message, and one from a device that may not sync that network
     /// (refused unread), comes back as it is.
     async fn check_ahead(&self, message: Message) -> Result<(Message, Option<crate::chapters::CheckedAhead>)> {
-        let Message::NextChapter { network, .. } = &message else { return Ok((message, None)) };
-        if !self.trusted || !self.shared.lock().may_sync(network, &self.remote) {
-            return Ok((message, None));
-        }
+        // (An older Kring's `NextChapter` is checked under the lock, as before.)
+        let Message::Way { network, .. } = &message else { return Ok((message, None)) };
+        let device = {
+            let mut library = self.shared.lock();
+            if !self.trusted || !library.may_sync(network, &self.remote) {
+                return Ok((message, None));
+            }
+            library.device.clone()
+        };
         let checked = tokio::task::spawn_blocking(move || {
             let ahead = match &message {
-                Message::NextChapter { network, next } => Some(crate::chapters::check_ahead(network, next)),
+                Message::Way { network, next } => Some(crate::chapters::check_ahead(network, next, &device)),
                 _ => None,
             };
             (message, ahead)
@@ -445,6 +450,16 @@ impl Driver {
                         left_out: carried.left_out,
                         displaced: carried.displaced,
                     });
+                }
+                Event::ConcurrentChapters { network, won } => {
+                    let (number, by) = self.shared.lock().get_mut(&network).map_or((0, String::new()), |open| {
+                        let chapter = open.network.chapter();
+                        let members = open.network.members().unwrap_or_default();
+                        let by = chapter.started_by.and_then(|by| members.get(&by).map(|m| m.name.clone()));
+                        (chapter.number, by.unwrap_or_default())
+                    });
+                    let endpoint = self.remote.clone();
+                    self.shared.emit(NodeEvent::ConcurrentChapters { network, number, by, switched: !won, endpoint });
                 }
                 Event::PeerChapter { network, chapter } => {
                     self.shared.lock().heard_chapter(&network, &self.remote, &chapter);

@@ -3,8 +3,8 @@
 //! what was begun.
 //!
 //! In `networks/`, for network `X`:
-//! 1. the new chapter is written in full to `.X.chapter-tmp/` (snapshot, signatures, hand-off,
-//!    each fsynced), which is then renamed to `.X.chapter-ready/`: from here on the switch is
+//! 1. the new chapter is written in full to `.X.chapter-tmp/` (snapshot, signatures, chain of
+//!    hand-offs, each fsynced), which is then renamed to `.X.chapter-ready/`: from here on the switch is
 //!    decided;
 //! 2. `X/` is renamed to `.X.chapter-old/`, `.X.chapter-ready/` to `X/`;
 //! 3. `.X.chapter-old/` is deleted, with everything of the old chapter in it (its history, the
@@ -23,8 +23,11 @@ use crate::atomic::{PRIVATE_FILE_MODE, create_private_dir_all, sync_dir, write_a
 use crate::error::{IoContext, Result};
 use crate::network_store::NetworkStore;
 
-/// The coordinator's signed hand-off from the previous chapter (the sync layer's bytes): kept so
-/// that this laptop can show a member still on the old chapter why to switch.
+/// The coordinators' signed hand-offs from the network's first chapter to this one (the sync
+/// layer's bytes): kept so that this laptop can show a member on any earlier chapter, or on one
+/// begun beside its own, the way. They hold no content, so nothing erased.
+pub const CHAIN_FILE: &str = "handoffs.bin";
+/// The one hand-off an older Kring kept (from the chapter before): read when there is no chain.
 pub const HANDOFF_FILE: &str = "handoff.bin";
 /// In a new chapter's folder while it is being switched to: keep the old chapter in
 /// `archive/` rather than deleting it. Its content names the archive folder.
@@ -46,21 +49,16 @@ fn staged(networks: &Path, id: &str, stage: &str) -> PathBuf {
 }
 
 impl NetworkStore {
-    /// Switches this network to a new chapter (`doc`), crash-safe (see the module's comment),
-    /// and returns the new chapter's store. The old chapter's folder is deleted or archived as
-    /// `old` says.
-    pub fn switch_chapter(
-        self,
-        doc: &mut AutoCommit,
-        handoff: Option<&[u8]>,
-        old: &OldChapter,
-    ) -> Result<NetworkStore> {
+    /// Switches this network to a new chapter (`doc`) reached by `chain`, crash-safe (see the
+    /// module's comment), and returns the new chapter's store. The old chapter's folder is
+    /// deleted or archived as `old` says.
+    pub fn switch_chapter(self, doc: &mut AutoCommit, chain: Option<&[u8]>, old: &OldChapter) -> Result<NetworkStore> {
         let dir = self.dir().to_path_buf();
         // The old log's file handle closes here: Windows renames no folder with an open file.
         drop(self);
         let networks = dir.parent().expect("a network directory has a parent");
         let id = dir.file_name().expect("a network directory has a name").to_string_lossy();
-        switch(networks, &id, doc, handoff, old)
+        switch(networks, &id, doc, chain, old)
     }
 }
 
@@ -69,7 +67,7 @@ fn switch(
     networks: &Path,
     id: &str,
     doc: &mut AutoCommit,
-    handoff: Option<&[u8]>,
+    chain: Option<&[u8]>,
     old: &OldChapter,
 ) -> Result<NetworkStore> {
     let tmp = staged(networks, id, "tmp");
@@ -79,8 +77,8 @@ fn switch(
     create_private_dir_all(&tmp)?;
     let mut store = NetworkStore::empty(&tmp);
     store.compact(doc)?;
-    if let Some(handoff) = handoff {
-        write_atomic(&tmp.join(HANDOFF_FILE), handoff, Some(PRIVATE_FILE_MODE))?;
+    if let Some(chain) = chain {
+        write_atomic(&tmp.join(CHAIN_FILE), chain, Some(PRIVATE_FILE_MODE))?;
     }
     if let OldChapter::Archive { name } = old {
         write_atomic(&tmp.join(KEEP_PREVIOUS_FILE), name.as_bytes(), Some(PRIVATE_FILE_MODE))?;

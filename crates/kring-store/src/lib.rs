@@ -29,7 +29,7 @@ pub use atomic::{PRIVATE_FILE_MODE, write_atomic};
 pub fn save_checked(doc: &mut automerge::AutoCommit) -> Vec<u8> {
     doc.save_with_options(automerge::SaveOptions { deflate: true, retain_orphans: false })
 }
-pub use chapter_switch::{ARCHIVE_DIR, HANDOFF_FILE, OldChapter};
+pub use chapter_switch::{ARCHIVE_DIR, CHAIN_FILE, HANDOFF_FILE, OldChapter};
 pub use chapters_heard::CHAPTERS_HEARD_FILE;
 pub use config::Config;
 pub use data_dir::{DataDir, NETWORKS_DIR, is_valid_network_id};

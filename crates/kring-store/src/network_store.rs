@@ -300,8 +300,20 @@ impl NetworkStore {
         self.log = None;
     }
 
-    /// The signed hand-off that brought this laptop to the network's current chapter, if it
-    /// was switched to one (see [`crate::chapter_switch`]).
+    /// The signed hand-offs from the network's first chapter to its current one, as this
+    /// laptop keeps them (see [`crate::chapter_switch`]): the sync layer's bytes.
+    pub fn read_chain(&self) -> Option<Vec<u8>> {
+        fs::read(self.dir.join(crate::chapter_switch::CHAIN_FILE)).ok()
+    }
+
+    /// Keeps `chain` (the sync layer's bytes) as this chapter's hand-offs: for a network joined
+    /// past its first chapter, the ones the inviting laptop kept.
+    pub fn write_chain(&self, chain: &[u8]) -> Result<()> {
+        write_atomic(&self.dir.join(crate::chapter_switch::CHAIN_FILE), chain, Some(PRIVATE_FILE_MODE))
+    }
+
+    /// The one hand-off an older Kring kept: the one that brought this laptop to the current
+    /// chapter. Read when there is no chain yet.
     pub fn read_handoff(&self) -> Option<Vec<u8>> {
         fs::read(self.dir.join(crate::chapter_switch::HANDOFF_FILE)).ok()
     }

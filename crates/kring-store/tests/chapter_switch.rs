@@ -5,7 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use automerge::{AutoCommit, ROOT, ReadDoc, transaction::Transactable};
-use kring_store::{ARCHIVE_DIR, DataDir, HANDOFF_FILE, NETWORKS_DIR, OldChapter};
+use kring_store::{ARCHIVE_DIR, CHAIN_FILE, DataDir, NETWORKS_DIR, OldChapter};
 
 const NETWORK: &str = "plg-rekenen";
 
@@ -52,14 +52,14 @@ fn a_switch_replaces_the_chapter_and_deletes_every_file_of_the_old_one() {
     let root = on_old_chapter();
     {
         let data = DataDir::open(root.path()).unwrap();
-        let store = switch(&data, NETWORK, Some(b"hand-off"), &OldChapter::Delete);
-        assert_eq!(store.read_handoff().as_deref(), Some(&b"hand-off"[..]));
+        let store = switch(&data, NETWORK, Some(b"hand-offs"), &OldChapter::Delete);
+        assert_eq!(store.read_chain().as_deref(), Some(&b"hand-offs"[..]));
         assert_eq!(store.read_sync_state("ab12"), None, "sync states were the old chapter's");
         assert!(data.read_view_cache(NETWORK).is_none());
     }
     assert_eq!(chapter_on_disk(root.path()), "new");
     assert!(leftovers(root.path()).is_empty(), "{:?}", leftovers(root.path()));
-    assert!(fs::read(root.path().join(NETWORKS_DIR).join(NETWORK).join(HANDOFF_FILE)).is_ok());
+    assert!(fs::read(root.path().join(NETWORKS_DIR).join(NETWORK).join(CHAIN_FILE)).is_ok());
     assert!(!root.path().join(ARCHIVE_DIR).exists());
 }
 

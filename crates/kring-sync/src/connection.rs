@@ -15,7 +15,8 @@ use iroh_base::SecretKey;
 use kring_model::CarriedOver;
 use kring_model::trust::RuleBook;
 
-use crate::chapter::NextChapter;
+use crate::chain::{self, Standing};
+use crate::chapter::{Handoff, NextChapter};
 use crate::signed::{self, Distrust, SignatureBook};
 use crate::untrusted::catch_automerge_panic;
 use crate::waiting;
@@ -60,13 +61,19 @@ pub trait Library {
     fn chapter(&mut self, network: &str) -> Option<String> {
         self.document(network).map(|doc| kring_model::chapter_id_of(doc))
     }
-    /// For a member device still on chapter `behind` of `network`: the way to the chapter this
-    /// device holds, if it came from that one. (A library that never switches has none.)
-    fn next_chapter(&mut self, _network: &str, _behind: &str) -> Option<NextChapter> {
+    /// The hand-offs from the network's first chapter to the one this device holds, as far as
+    /// it keeps them (see [`crate::chain`]).
+    fn chain(&mut self, _network: &str) -> Vec<Handoff> {
+        Vec::new()
+    }
+    /// For a member device on a chapter that [`crate::chain::standing`] says this device's goes
+    /// on from or wins against: this device's chain and its chapter whole. (A library that
+    /// never switches has none.)
+    fn next_chapter(&mut self, _network: &str) -> Option<NextChapter> {
         None
     }
-    /// Member device `from` offered the next chapter of `network`: check it and switch to it,
-    /// carrying this device's offline work over. `Err` says why it was not taken.
+    /// Member device `from` offered the chapter of `network` it holds: check it and switch to
+    /// it, carrying this device's offline work over. `Err` says why it was not taken.
     fn take_next_chapter(&mut self, _network: &str, _from: &str, _next: NextChapter) -> Result<CarriedOver, String> {
         Err("this device does not switch chapters".into())
     }
@@ -98,6 +105,10 @@ pub enum Event {
     /// The peer holds the network in another chapter, and neither side could show the way from
     /// the other's: nothing is synced.
     OtherChapter { network: String },
+    /// Two coordinators each began a chapter from the same one. `won`: this device's chapter
+    /// goes on (the peer is given it); otherwise this device just switched to the peer's
+    /// ([`Event::Switched`] says what it carried over).
+    ConcurrentChapters { network: String, won: bool },
     /// The peer sent more changes built on changes it never sent than Kring holds for one
     /// connection (or one network): `bytes` of them, `max` allowed. What it sent that is still
     /// waiting was dropped, and the connection is closed.
@@ -140,6 +151,8 @@ struct NetworkSync {
     /// The peer told us it will not sync this network (or we stopped it).
     closed: bool,
     reported_in_sync: bool,
+    /// This side sent the peer its chain for this network (once is enough).
+    told_chain: bool,
 }
 
 /// Tells connections apart: what each one sent that waits for earlier changes is counted
@@ -251,7 +264,8 @@ impl PeerConnection {
                 self.events.push_back(Event::PeerChapter { network: network.clone(), chapter: chapter.clone() });
                 if chapter != ours {
                     self.set_aside(&network, chapter.clone());
-                    self.show_the_way(&network, &chapter, ours, library);
+                    // Their chain is not known yet: say ours unless this side came from theirs.
+                    self.answer_other_chapter(&network, &chapter, &[], library);
                 } else if !self.is_open(&network) || self.networks[&network].chapter != ours {
                     // Opened again after a refusal: the device may have joined since (its
                     // node opens the network on connections it already had).
@@ -264,29 +278,10 @@ impl PeerConnection {
                     }
                 }
             }
-            Message::Chapter { network, chapter } => {
-                if self.networks.contains_key(&network) && library.may_sync(&network, &self.remote) {
-                    self.events.push_back(Event::PeerChapter { network: network.clone(), chapter: chapter.clone() });
-                    self.set_aside(&network, chapter.clone());
-                    match library.next_chapter(&network, &chapter) {
-                        Some(next) => self.outbox.push_back(Message::NextChapter { network, next: Box::new(next) }),
-                        None => self.events.push_back(Event::OtherChapter { network }),
-                    }
-                }
-            }
-            Message::NextChapter { network, next } => {
-                if !library.may_sync(&network, &self.remote) {
-                    self.refuse(&network);
-                    return Ok(());
-                }
-                let carried = match library.take_next_chapter(&network, &self.remote, *next) {
-                    Ok(carried) => carried,
-                    Err(reason) => return Err(ProtocolError::BadChapter { network, reason }),
-                };
-                self.events.push_back(Event::Switched { network: network.clone(), carried });
-                self.networks.remove(&network);
-                self.open(&network, library);
-            }
+            Message::Chapter { network, chapter } => self.their_chain(network, chapter, Vec::new(), library),
+            Message::Chain { network, chapter, chain } => self.their_chain(network, chapter, chain, library),
+            Message::NextChapter { network, next } => self.take(network, (*next).into(), library)?,
+            Message::Way { network, next } => self.take(network, *next, library)?,
             Message::Sync { network, chapter, data, signatures } => {
                 let Some(entry) = self.networks.get(&network) else {
                     return Err(ProtocolError::NotOpen(network));
@@ -475,7 +470,7 @@ impl PeerConnection {
         let saved = library.saved_sync_state(network, &self.remote);
         let mut state = saved.and_then(|bytes| sync::State::decode(&bytes).ok()).unwrap_or_default();
         let resumed = assume_they_kept(&mut state);
-        let entry = NetworkSync { chapter, state, closed: false, reported_in_sync: false };
+        let entry = NetworkSync { chapter, state, closed: false, reported_in_sync: false, told_chain: false };
         self.networks.insert(network.to_string(), entry);
         resumed
     }
@@ -483,19 +478,81 @@ impl PeerConnection {
     /// The peer holds `network` in `their` chapter, not ours: nothing is synced until one side
     /// has switched and opens it again.
     fn set_aside(&mut self, network: &str, their: String) {
-        let entry = NetworkSync { chapter: their, state: sync::State::new(), closed: true, reported_in_sync: false };
+        let told_chain = self.networks.get(network).is_some_and(|entry| entry.told_chain);
+        let entry = NetworkSync {
+            chapter: their,
+            state: sync::State::new(),
+            closed: true,
+            reported_in_sync: false,
+            told_chain,
+        };
         self.networks.insert(network.to_string(), entry);
     }
 
-    /// Answers an open of `network` in chapter `theirs`, which is not `ours`: with the next
-    /// chapter, if this side came from theirs, or else by naming ours (a peer that came from
-    /// ours then shows the way).
-    fn show_the_way(&mut self, network: &str, theirs: &str, ours: String, library: &mut impl Library) {
-        let network = network.to_string();
-        match library.next_chapter(&network, theirs) {
-            Some(next) => self.outbox.push_back(Message::NextChapter { network, next: Box::new(next) }),
-            None => self.outbox.push_back(Message::Chapter { network, chapter: ours }),
+    /// The peer holds `network` in chapter `theirs`, reached by `chain` (answering our open, or
+    /// our own chain). One that names the chapter this side holds now answers an open from
+    /// before this side switched, and is on its way: this side's open of the new chapter
+    /// follows it.
+    fn their_chain(&mut self, network: String, theirs: String, chain: Vec<Handoff>, library: &mut impl Library) {
+        let now_ours = library.chapter(&network).as_deref() == Some(theirs.as_str());
+        if self.networks.contains_key(&network) && !now_ours && library.may_sync(&network, &self.remote) {
+            self.events.push_back(Event::PeerChapter { network: network.clone(), chapter: theirs.clone() });
+            self.set_aside(&network, theirs.clone());
+            self.answer_other_chapter(&network, &theirs, &chain, library);
         }
+    }
+
+    /// The peer holds `network` in chapter `theirs`, not ours. Where ours goes on from theirs,
+    /// or wins against it, the peer is given ours; otherwise it is told our chain once, so that
+    /// it can do the same; a peer whose chapter ties to nothing of ours is reported.
+    fn answer_other_chapter(&mut self, network: &str, theirs: &str, chain: &[Handoff], library: &mut impl Library) {
+        let ours = library.chapter(network).unwrap_or_default();
+        let our_chain = library.chain(network);
+        let standing = chain::standing(&ours, &our_chain, theirs, chain);
+        let network = network.to_string();
+        if matches!(standing, Standing::Ahead | Standing::Wins)
+            && let Some(next) = library.next_chapter(&network)
+        {
+            if standing == Standing::Wins {
+                self.events.push_back(Event::ConcurrentChapters { network: network.clone(), won: true });
+            }
+            self.outbox.push_back(Message::Way { network, next: Box::new(next) });
+            return;
+        }
+        let entry = self.networks.get_mut(&network).expect("set aside before");
+        if standing != Standing::Same && !entry.told_chain {
+            entry.told_chain = true;
+            self.outbox.push_back(Message::Chain { network, chapter: ours, chain: our_chain });
+        } else if !matches!(standing, Standing::Behind | Standing::Loses | Standing::Same) {
+            self.events.push_back(Event::OtherChapter { network });
+        }
+    }
+
+    /// The peer gave its chapter of `network`, with its chain: the library checks it and
+    /// switches, and the network is opened again, in that chapter.
+    fn take(&mut self, network: String, next: NextChapter, library: &mut impl Library) -> Result<(), ProtocolError> {
+        if !library.may_sync(&network, &self.remote) {
+            self.refuse(&network);
+            return Ok(());
+        }
+        let ours = library.chapter(&network).unwrap_or_default();
+        let theirs = next.chain.last().map(|link| link.to.clone()).unwrap_or_default();
+        if theirs == ours {
+            // Taken from another peer meanwhile; this side's open of it is on its way.
+            return Ok(());
+        }
+        let concurrent = chain::standing(&ours, &library.chain(&network), &theirs, &next.chain) == Standing::Loses;
+        let carried = match library.take_next_chapter(&network, &self.remote, next) {
+            Ok(carried) => carried,
+            Err(reason) => return Err(ProtocolError::BadChapter { network, reason }),
+        };
+        self.events.push_back(Event::Switched { network: network.clone(), carried });
+        if concurrent {
+            self.events.push_back(Event::ConcurrentChapters { network: network.clone(), won: false });
+        }
+        self.networks.remove(&network);
+        self.open(&network, library);
+        Ok(())
     }
 
     /// Stops syncing `network` with this peer. The peer's own sync messages that are already on
@@ -515,6 +572,7 @@ impl PeerConnection {
             state: sync::State::new(),
             closed: true,
             reported_in_sync: false,
+            told_chain: false,
         });
         entry.closed = true;
         self.outbox.push_back(Message::Refused { network: network.to_string() });

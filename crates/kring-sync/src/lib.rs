@@ -2,6 +2,7 @@
 //! stream per peer connection, with access checks on every message. No sockets, no async —
 //! drivers (iroh in the node, in-memory pipes in tests and simulations) move the bytes.
 
+pub mod chain;
 pub mod chapter;
 pub mod connection;
 pub mod frame;
@@ -10,6 +11,7 @@ pub mod untrusted;
 pub mod waiting;
 pub mod wire;
 
+pub use chain::Standing;
 pub use chapter::{Handoff, NextChapter};
 pub use connection::{Checks, Event, Library, PeerConnection, ProtocolError, Replica};
 pub use frame::{FrameError, FrameReader, MAX_FRAME};

@@ -80,6 +80,18 @@ pub struct SyncStatus {
     /// Networks this laptop's member was removed from, as a member's laptop that synced with
     /// it before said by refusing it.
     pub removed: BTreeSet<String>,
+    /// The last time two coordinators were found to have begun a chapter each from the same one.
+    pub concurrent: Option<Concurrent>,
+}
+
+/// Two coordinators each began a chapter from the same one; the network goes on in chapter
+/// `number`, begun by `by`. `switched`: this laptop left the other one for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Concurrent {
+    pub network: String,
+    pub number: u64,
+    pub by: String,
+    pub switched: bool,
 }
 
 /// This laptop took a network's next chapter from another member's laptop.
@@ -222,6 +234,11 @@ impl SyncStatus {
             }
             // The disconnection that follows shows it; the log names the device.
             NodeEvent::OtherChapter { .. } | NodeEvent::TooMuchWaiting { .. } => None,
+            NodeEvent::ConcurrentChapters { network, number, by, switched, .. } => {
+                let (number, by, switched) = (*number, by.clone(), *switched);
+                self.concurrent = Some(Concurrent { network: network.clone(), number, by, switched });
+                Some(network.clone())
+            }
             NodeEvent::PeerChapter { network, endpoint, chapter } => {
                 self.peers.entry(endpoint.clone()).or_default().chapters.insert(network.clone(), chapter.clone());
                 None

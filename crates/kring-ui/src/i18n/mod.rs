@@ -301,6 +301,31 @@ pub fn count(language: Language, n: usize, (nl_one, nl_many): (&str, &str), (en_
     format!("{n} {noun}")
 }
 
+/// What the status line says once two coordinators were found to have begun a chapter each
+/// from the same one: which chapter the network goes on in, begun by whom (`by`, a name), and
+/// what becomes of the work in the other.
+pub fn concurrent_chapters(language: Language, number: u64, by: &str, switched: bool) -> String {
+    let of = match (language, by.is_empty()) {
+        (_, true) => String::new(),
+        (Language::Nl, false) => format!(" van {by}"),
+        (Language::En, false) => format!(", begun by {by}"),
+    };
+    match (language, switched) {
+        (Language::Nl, true) => format!(
+            "Twee coördinatoren begonnen tegelijk een nieuw hoofdstuk; dit netwerk gaat verder in hoofdstuk {number}{of}. Je eigen werk is meegenomen."
+        ),
+        (Language::Nl, false) => format!(
+            "Twee coördinatoren begonnen tegelijk een nieuw hoofdstuk; dit netwerk gaat verder in hoofdstuk {number}{of}. Laptops in het andere hoofdstuk stappen over en nemen hun eigen werk mee."
+        ),
+        (Language::En, true) => format!(
+            "Two coordinators started a new chapter at the same time; this network continues in chapter {number}{of}. Your own work was carried over."
+        ),
+        (Language::En, false) => format!(
+            "Two coordinators started a new chapter at the same time; this network continues in chapter {number}{of}. Laptops in the other chapter switch and carry their own work over."
+        ),
+    }
+}
+
 /// "Bram Jansens laptop" / "Bram Jansen's laptop": whose laptop sent something.
 pub fn laptop_of(language: Language, name: &str) -> String {
     match language {
@@ -498,6 +523,15 @@ mod tests {
         assert_eq!(count(Language::Nl, 0, votes.0, votes.1), "0 stemmen");
         assert_eq!(count(Language::En, 1, votes.0, votes.1), "1 vote");
         assert_eq!(count(Language::En, 2, votes.0, votes.1), "2 votes");
+    }
+
+    #[test]
+    fn concurrent_chapters_are_told_in_either_language() {
+        assert_eq!(
+            concurrent_chapters(Language::Nl, 2, "Anna", true),
+            "Twee coördinatoren begonnen tegelijk een nieuw hoofdstuk; dit netwerk gaat verder in hoofdstuk 2 van Anna. Je eigen werk is meegenomen."
+        );
+        assert!(concurrent_chapters(Language::En, 3, "", false).contains("continues in chapter 3. Laptops"));
     }
 
     #[test]

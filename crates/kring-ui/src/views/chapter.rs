@@ -83,11 +83,19 @@ pub fn erase_for_everyone(
 }
 
 /// One line under the status bar after this laptop took a new chapter from a member's laptop:
-/// which chapter, and what of its offline work was carried over.
+/// which chapter, and what of its offline work was carried over. Where two coordinators had
+/// begun a chapter each, it says so first, and which one the network goes on in.
 pub fn switched_line(state: &AppState) -> Option<String> {
     let l = state.language;
-    let switched = state.status.switched.as_ref().filter(|s| Some(s.network.as_str()) == state.network_id())?;
-    let mut line = format!("{} {}.", tr(l, Text::SwitchedToChapter), switched.number);
+    let here = |network: &str| Some(network) == state.network_id();
+    let concurrent = state.status.concurrent.as_ref().filter(|c| here(&c.network));
+    let switched = state.status.switched.as_ref().filter(|s| here(&s.network));
+    let told = concurrent.map(|c| crate::i18n::concurrent_chapters(l, c.number, &c.by, c.switched));
+    let Some(switched) = switched.filter(|s| concurrent.is_none_or(|c| c.number == s.number)) else { return told };
+    let mut line = match told {
+        Some(told) => told,
+        None => format!("{} {}.", tr(l, Text::SwitchedToChapter), switched.number),
+    };
     if switched.carried_over > 0 {
         line.push_str(&format!(" {} {}.", switched.carried_over, tr(l, Text::CarriedOverWork)));
     }
