@@ -436,7 +436,8 @@ fn two_node_figures(
             ),
             format!("{} / {}", e50.show(2), e99.show(2)),
         )
-        .target("p99 ≤ 2x its p99 without a chapter", e99.median <= 2.0 * b99.median)
+        // Before, every edit on the laptop waited for the whole copy (about 1 s; 5 s at 4x).
+        .target("p50 ≤ 1.5x without a chapter; p99 ≤ 10 ms", e50.median <= 1.5 * b50.median && e99.median <= 10.0)
         .limit(format!("without a chapter {} / {}", b50.show(2), b99.show(2))),
     );
     Ok(rows)
