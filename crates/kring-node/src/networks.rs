@@ -25,6 +25,8 @@ pub struct OpenNetwork {
     /// The coordinators' hand-offs from the network's first chapter to the current one, as far
     /// as this laptop knows them: shown to members on an earlier chapter, or on one begun beside.
     pub(crate) chain: Vec<kring_sync::Handoff>,
+    /// The offline work this laptop carried into the current chapter when it took it.
+    pub(crate) carried: Vec<crate::chapters::CarriedInto>,
 }
 
 impl OpenNetwork {
@@ -39,7 +41,8 @@ impl OpenNetwork {
         network.set_device(device);
         let signatures = SignatureBook::from_blobs(store.signature_blobs());
         let chain = read_chain(&store);
-        OpenNetwork { network, store, signatures, rules: RuleBook::default(), devices: None, chain }
+        let carried = store.read_carried().and_then(|bytes| postcard::from_bytes(&bytes).ok()).unwrap_or_default();
+        OpenNetwork { network, store, signatures, rules: RuleBook::default(), devices: None, chain, carried }
     }
 
     /// Opens network `id` from `data`, to edit it while no node runs (the command line, or a
