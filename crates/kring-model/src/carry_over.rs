@@ -66,13 +66,20 @@ impl Network {
     /// As [`Network::carry_over`], where `old` is a chapter begun beside this one from the same
     /// chapter (two coordinators began one each): `device`'s work is what it wrote there after
     /// its first change, and its texts are matched with this chapter's through the text that
-    /// first change copied.
-    pub fn carry_over_from_sibling(&mut self, old: &mut Network, device: &str, by: &MemberId) -> Result<CarriedOver> {
+    /// first change copied. Its changes in `held` are not carried: offline work it carried into
+    /// `old` that this chapter was copied with already.
+    pub fn carry_over_from_sibling(
+        &mut self,
+        old: &mut Network,
+        device: &str,
+        by: &MemberId,
+        held: &[ChangeHash],
+    ) -> Result<CarriedOver> {
         let first: BTreeMap<String, u64> = (old.doc.get_changes_meta(&[]).into_iter())
             .filter(|meta| meta.deps.is_empty())
             .map(|meta| (meta.actor.to_hex_string(), meta.seq))
             .collect();
-        self.carry_over_from(old, &first, device, by)
+        self.carry(old, &first, device, by, held)
     }
 
     /// As [`Network::carry_over`], with the changes of `old` the new chapter holds as `base`
@@ -85,7 +92,18 @@ impl Network {
         device: &str,
         by: &MemberId,
     ) -> Result<CarriedOver> {
-        let authors = Authors::new(&mut old.doc, base, device);
+        self.carry(old, base, device, by, &[])
+    }
+
+    fn carry(
+        &mut self,
+        old: &mut Network,
+        base: &BTreeMap<String, u64>,
+        device: &str,
+        by: &MemberId,
+        held: &[ChangeHash],
+    ) -> Result<CarriedOver> {
+        let authors = Authors::new(&mut old.doc, base, device, held);
         let mut carried = CarriedOver { changes: authors.own_changes, ..CarriedOver::default() };
         if carried.changes == 0 {
             return Ok(carried);
@@ -167,13 +185,25 @@ struct Authors {
     /// Per actor of this device: the last change of it at or below the base.
     own: HashMap<ActorId, u64>,
     own_changes: usize,
+    /// Own changes the new chapter holds already in another form, with their operations'
+    /// range: counted as another device's.
+    held: HashMap<(ActorId, u64), (u64, u64)>,
 }
 
 impl Authors {
-    fn new(doc: &mut AutoCommit, base: &BTreeMap<String, u64>, device: &str) -> Authors {
-        let mut authors = Authors { base: HashMap::new(), own: HashMap::new(), own_changes: 0 };
+    fn new(doc: &mut AutoCommit, base: &BTreeMap<String, u64>, device: &str, held: &[ChangeHash]) -> Authors {
+        let mut authors = Authors { base: HashMap::new(), own: HashMap::new(), own_changes: 0, held: HashMap::new() };
+        for hash in held {
+            if let Some(change) = doc.get_change_by_hash(hash) {
+                let ops = (change.start_op().get(), change.max_op());
+                authors.held.insert((change.actor_id().clone(), change.seq()), ops);
+            }
+        }
         for meta in doc.get_changes_meta(&[]) {
             let based = base.get(&meta.actor.to_hex_string()).copied().unwrap_or(0);
+            if authors.held.contains_key(&(meta.actor.clone().into_owned(), meta.seq)) {
+                continue;
+            }
             if meta.seq <= based {
                 let last = authors.base.entry(meta.actor.clone().into_owned()).or_insert(0);
                 *last = (*last).max(meta.max_op);
@@ -186,8 +216,11 @@ impl Authors {
     }
 
     fn of(&self, op: &OpId) -> Author {
+        let held = self.held.iter().any(|((actor, _), (from, to))| *actor == op.1 && (*from..=*to).contains(&op.0));
         if self.base.get(&op.1).is_some_and(|last| op.0 <= *last) {
             Author::Base
+        } else if held {
+            Author::Other
         } else if self.own.contains_key(&op.1) {
             Author::Own
         } else {
@@ -196,7 +229,7 @@ impl Authors {
     }
 
     fn is_own_change(&self, actor: &ActorId, seq: u64) -> bool {
-        self.own.get(actor).is_some_and(|based| seq > *based)
+        self.own.get(actor).is_some_and(|based| seq > *based) && !self.held.contains_key(&(actor.clone(), seq))
     }
 }
 

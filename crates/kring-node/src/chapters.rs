@@ -32,6 +32,16 @@ pub enum Unfit {
     NotAMember,
 }
 
+/// Offline work this laptop carried into a chapter when it took it: the change that holds it,
+/// and per actor of the chapter it left, the last of its own changes it held. Should that
+/// chapter lose against one begun beside it that was copied with all of that work already, the
+/// change is not carried over a second time.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct CarriedInto {
+    change: [u8; 32],
+    upto: BTreeMap<String, u64>,
+}
+
 /// A chapter, checked and ready to switch to, and what becomes of the old one.
 pub struct Checked {
     network: Network,
@@ -41,6 +51,8 @@ pub struct Checked {
     old: OldChapter,
     /// How this laptop's offline work in the chapter it leaves is found.
     carry: Carry,
+    /// What of it was carried over, once it was.
+    carried: Option<CarriedInto>,
 }
 
 /// Where the chapter a laptop leaves stands to the one it takes.
@@ -49,8 +61,9 @@ enum Carry {
     Next,
     /// Further on: the first hand-off after the chapter left records what it was copied from.
     Skipping(BTreeMap<String, u64>),
-    /// Begun beside the one left, from the same chapter: the work is all after the first change.
-    Sibling,
+    /// Begun beside the one left, from the same chapter: the work is all after the first change,
+    /// but for these changes, which carried work the new chapter was copied with.
+    Sibling(Vec<ChangeHash>),
 }
 
 impl Checked {
@@ -98,7 +111,7 @@ pub fn begin_as(
         false => OldChapter::Delete,
     };
     let chain = chain::continued(chain, &[handoff]);
-    Ok(Checked { network: next, chain, signatures: SignatureBook::default(), old, carry: Carry::Next })
+    Ok(Checked { network: next, chain, signatures: SignatureBook::default(), old, carry: Carry::Next, carried: None })
 }
 
 /// The part of [`check`] that needs only the offered chapter, done ahead with no lock held: the
@@ -176,10 +189,14 @@ pub fn check(
         Standing::Loses => {
             let (mine, other) = chain::fork(&open.chain, &theirs).expect("losing: the chains part");
             let (mine, parent) = (mine.clone(), other.from.clone());
+            let copied_with = |carried: &&CarriedInto| {
+                carried.upto.iter().all(|(actor, last)| other.base.get(actor).is_some_and(|based| based >= last))
+            };
+            let held = open.carried.iter().filter(copied_with).map(|carried| ChangeHash(carried.change)).collect();
             let links = chain::after(&theirs, &parent).expect("the link where they part");
             let signers = parent_coordinators(open, &mine).ok_or(ChainError::NoRoster(0))?;
             chain::verify(links, &network_id, |signer| signers.iter().any(|d| d == signer))?;
-            (links, Carry::Sibling)
+            (links, Carry::Sibling(held))
         }
         _ => return Err(Unfit::NotOurs),
     };
@@ -197,7 +214,7 @@ pub fn check(
         return Err(Unfit::NotAMember);
     }
     let chain = chain::continued(&open.chain, links);
-    Ok(Checked { network, chain, signatures, old: OldChapter::Delete, carry })
+    Ok(Checked { network, chain, signatures, old: OldChapter::Delete, carry, carried: None })
 }
 
 /// The coordinator devices of the chapter this laptop's branch and a sibling were both begun
@@ -254,15 +271,18 @@ pub fn carry_over(open: &mut OpenNetwork, checked: &mut Checked, device: &str) -
     let mut carried = match &checked.carry {
         Carry::Next => trial.carry_over(old, device, &me)?,
         Carry::Skipping(base) => trial.carry_over_from(old, base, device, &me)?,
-        Carry::Sibling => trial.carry_over_from_sibling(old, device, &me)?,
+        Carry::Sibling(held) => trial.carry_over_from_sibling(old, device, &me, held)?,
     };
     if carried.values + carried.texts == 0 {
         return Ok(carried);
     }
     let change = trial.doc_mut().get_last_local_change();
+    let hash = change.as_ref().map(|change| change.hash());
     let accepted = change.is_some_and(|change| RuleBook::default().check(trial.doc_mut(), &[change], false).is_ok());
     if accepted {
         *new = trial;
+        let upto = own_last_changes(old, device);
+        checked.carried = hash.map(|hash| CarriedInto { change: hash.0, upto });
     } else {
         tracing::warn!("offline work could not be carried into the new chapter: it breaks the network's rules there");
         carried.left_out += carried.values + carried.texts;
@@ -290,6 +310,11 @@ pub(crate) fn switch_without_view(open: OpenNetwork, mut checked: Checked, devic
     let chain = chain::encode(&checked.chain);
     let store = open.store.switch_chapter(checked.network.doc_mut(), Some(&chain), &checked.old)?;
     let mut switched = OpenNetwork::new(checked.network, store, device);
+    if let Some(carried) = checked.carried {
+        // Kept apart from the switch: without it, such work may only come twice, never go.
+        switched.store.write_carried(&postcard::to_stdvec(&[&carried]).expect("always serialises"))?;
+        switched.carried = vec![carried];
+    }
     switched.signatures.take_accepted(&mut checked.signatures);
     switched.persist()?;
     Ok(switched)
@@ -325,6 +350,18 @@ pub(crate) fn keep_given_chain(open: &mut OpenNetwork, chain: Vec<Handoff>) -> R
         Err(why) => tracing::warn!("network {network}: the hand-offs given with it do not hold ({why}); not kept"),
     }
     Ok(())
+}
+
+/// Per actor of `device` in `network`, the last of its changes.
+fn own_last_changes(network: &mut Network, device: &str) -> BTreeMap<String, u64> {
+    let mut last = BTreeMap::new();
+    for meta in network.doc_mut().get_changes_meta(&[]) {
+        if kring_model::trust::device_of_actor(&meta.actor).as_deref() == Some(device) {
+            let seq = last.entry(meta.actor.to_hex_string()).or_insert(0);
+            *seq = (*seq).max(meta.seq);
+        }
+    }
+    last
 }
 
 /// The hash of a chapter's first change: the one change with no history.

@@ -27,6 +27,8 @@ pub struct OpenNetwork {
     pub(crate) chain: Vec<kring_sync::Handoff>,
     /// Which chapter each member device last said it holds (see [`OpenNetwork::heard_chapter`]).
     pub chapters_heard: BTreeMap<String, String>,
+    /// The offline work this laptop carried into the current chapter when it took it.
+    pub(crate) carried: Vec<crate::chapters::CarriedInto>,
 }
 
 impl OpenNetwork {
@@ -42,7 +44,17 @@ impl OpenNetwork {
         let signatures = SignatureBook::from_blobs(store.signature_blobs());
         let chain = read_chain(&store);
         let chapters_heard = store.read_chapters_heard();
-        OpenNetwork { network, store, signatures, rules: RuleBook::default(), devices: None, chain, chapters_heard }
+        let carried = store.read_carried().and_then(|bytes| postcard::from_bytes(&bytes).ok()).unwrap_or_default();
+        OpenNetwork {
+            network,
+            store,
+            signatures,
+            rules: RuleBook::default(),
+            devices: None,
+            chain,
+            chapters_heard,
+            carried,
+        }
     }
 
     /// Member device `device` said it holds the network in `chapter`: kept, so that who has

@@ -645,3 +645,35 @@ proptest! {
         }
     }
 }
+
+/// Cor types on chapter 1 and meets Bram; Anna, who never got it, begins a chapter 2, and so
+/// does Bram, with Cor's typing (copied from more changes, his goes on). Cor's laptop takes
+/// Anna's first, carrying its typing over; then Bram's, which holds that typing already: it is
+/// not carried a second time.
+#[test]
+fn offline_work_carried_into_a_chapter_that_does_not_go_on_is_not_doubled_where_the_other_has_it() {
+    let (mut laptops, notes, _) = four_laptops_with(Role::Coordinator);
+    let network = laptops[0].open().network.id().to_string();
+    let mut typed = BTreeMap::new();
+    type_word(&mut laptops, 2, 9, &[0, 1, 2], &mut typed);
+    meet(&mut laptops, 2, 1, &network);
+    begin(&mut laptops[0]);
+    begin(&mut laptops[1]);
+    let brams = laptops[1].open().network.chapter_id();
+
+    meet(&mut laptops, 2, 0, &network);
+    assert_eq!(laptops[2].open().network.text(&notes).unwrap().matches('α').count(), 1);
+    type_word(&mut laptops, 2, 0, &[3], &mut typed);
+    meet(&mut laptops, 2, 1, &network);
+    assert_eq!(laptops[2].open().network.chapter_id(), brams);
+    everyone_meets(&mut laptops, &[0, 1, 2, 3], 2, &network);
+    let text = laptops[1].open().network.text(&notes).unwrap();
+    for laptop in &mut laptops {
+        assert_eq!(laptop.open().network.chapter_id(), brams);
+        assert_eq!(laptop.open().network.text(&notes).unwrap(), text);
+    }
+    let now = counts(&text);
+    for c in ALPHABETS.concat().chars() {
+        assert_eq!(now.get(&c), typed.get(&c), "{c} in {text:?}");
+    }
+}

@@ -27,6 +27,9 @@ use crate::network_store::NetworkStore;
 /// layer's bytes): kept so that this laptop can show a member on any earlier chapter, or on one
 /// begun beside its own, the way. They hold no content, so nothing erased.
 pub const CHAIN_FILE: &str = "handoffs.bin";
+/// What offline work this laptop carried into the chapter when it took it (the node's bytes):
+/// should the chapter lose against one begun beside it, that work is not carried twice.
+pub const CARRIED_FILE: &str = "carried.bin";
 /// The one hand-off an older Kring kept (from the chapter before): read when there is no chain.
 pub const HANDOFF_FILE: &str = "handoff.bin";
 /// In a new chapter's folder while it is being switched to: keep the old chapter in
