@@ -628,12 +628,15 @@ impl PeerConnection {
                 Some(signatures) => signatures,
                 None => {
                     // A tip this laptop holds no signature for (it passed on a change's middle
-                    // part once): send the whole document, whose tips it always holds.
+                    // part once): send the whole document, whose tips it holds as a rule. Should
+                    // one still be missing (a network kept from before changes were signed),
+                    // what it can sign goes with it: the peer needs signatures only for the
+                    // changes new to it, and this laptop's own it can always sign.
                     let all = signed::all_changes(replica.doc);
                     message.changes = replica.doc.save().into();
                     message.version = sync::MessageVersion::V2;
                     entry.state.sent_hashes.extend(all.iter().copied());
-                    signed::sign_batch(replica.doc, &all, replica.signatures, replica.key).unwrap_or_default()
+                    signed::sign_what_can_be(replica.doc, &all, replica.signatures, replica.key)
                 }
             };
             let data = message.encode();

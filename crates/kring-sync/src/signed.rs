@@ -319,19 +319,37 @@ pub fn sign_batch(
     book: &SignatureBook,
     key: &SecretKey,
 ) -> Option<Vec<Signed>> {
+    tip_signatures(doc, changes, book, key).collect()
+}
+
+/// [`sign_batch`], leaving out the tips the book lacks.
+pub fn sign_what_can_be(
+    doc: &mut AutoCommit,
+    changes: &[ChangeHash],
+    book: &SignatureBook,
+    key: &SecretKey,
+) -> Vec<Signed> {
+    tip_signatures(doc, changes, book, key).flatten().collect()
+}
+
+/// For each device tip of `changes`: this device's own signature, or the one the book holds.
+fn tip_signatures(
+    doc: &mut AutoCommit,
+    changes: &[ChangeHash],
+    book: &SignatureBook,
+    key: &SecretKey,
+) -> impl Iterator<Item = Option<Signed>> {
     let own = key.public().to_string();
     let nodes = batch_nodes(doc, changes);
-    device_tips(&nodes)
-        .into_iter()
-        .map(|i| {
-            let node = &nodes[i];
-            if node.device.as_deref() == Some(own.as_str()) {
-                Some(sign(key, &node.hash))
-            } else {
-                book.get(&node.hash).map(|s| Signed { change: node.hash.0, signature: s.clone() })
-            }
-        })
-        .collect()
+    let tips = device_tips(&nodes);
+    tips.into_iter().map(move |i| {
+        let node = &nodes[i];
+        if node.device.as_deref() == Some(own.as_str()) {
+            Some(sign(key, &node.hash))
+        } else {
+            book.get(&node.hash).map(|s| Signed { change: node.hash.0, signature: s.clone() })
+        }
+    })
 }
 
 /// Signatures on the device tips of the whole document, each made with its device's key from
@@ -466,6 +484,27 @@ mod tests {
     use automerge::transaction::Transactable;
 
     use super::*;
+
+    /// A document with a tip of another device whose signature this laptop does not hold (kept
+    /// from before changes were signed): a batch of everything cannot be signed whole, but this
+    /// laptop's own newest change still goes signed. (Before, nothing was signed then, and the
+    /// peer refused this laptop's own change as unsigned.)
+    #[test]
+    fn what_can_be_signed_is_signed_when_another_devices_tip_has_no_signature() {
+        let (own, other) = (SecretKey::from_bytes(&[1; 32]), SecretKey::from_bytes(&[2; 32]));
+        let mut doc = AutoCommit::new().with_actor(kring_model::trust::actor_for_device(&other.public().to_string()));
+        doc.put(automerge::ROOT, "from before", 1).unwrap();
+        doc.commit();
+        doc.set_actor(kring_model::trust::actor_for_device(&own.public().to_string()));
+        doc.put(automerge::ROOT, "mine", 2).unwrap();
+        doc.commit();
+        let all = all_changes(&mut doc);
+        let book = SignatureBook::default();
+        assert_eq!(sign_batch(&mut doc, &all, &book, &own), None);
+        let signed = sign_what_can_be(&mut doc, &all, &book, &own);
+        let mine = doc.get_last_local_change().unwrap().hash();
+        assert_eq!(signed.iter().map(|s| s.change).collect::<Vec<_>>(), vec![mine.0]);
+    }
 
     #[test]
     fn changes_sent_in_one_piece_are_split_and_a_document_is_told_apart() {
