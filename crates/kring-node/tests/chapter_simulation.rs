@@ -264,6 +264,26 @@ fn everyone_meets(laptops: &mut [Laptop], all: &[usize], rounds: usize, network:
     }
 }
 
+/// All four laptops meet each other twice over; afterwards every one is on `chapter` with the
+/// same notes, which are returned.
+fn all_end_on(laptops: &mut [Laptop], chapter: &str, notes: &TextField, network: &str) -> String {
+    everyone_meets(laptops, &[0, 1, 2, 3], 2, network);
+    let text = laptops[0].open().network.text(notes).unwrap();
+    for laptop in laptops {
+        assert_eq!(laptop.open().network.chapter_id(), chapter);
+        assert_eq!(laptop.open().network.text(notes).unwrap(), text);
+    }
+    text
+}
+
+/// Every character of the first alphabets is in `text` exactly as often as it was typed.
+fn each_typed_character_once(text: &str, typed: &BTreeMap<char, usize>) {
+    let now = counts(text);
+    for c in ALPHABETS.concat().chars() {
+        assert_eq!(now.get(&c), typed.get(&c), "{c} in {text:?}");
+    }
+}
+
 /// Anna removes Dirk and begins the new chapter; says how often each character is in the
 /// notes it begins with.
 fn remove_and_begin(laptops: &mut [Laptop], notes: &TextField, dirk: &MemberId) -> BTreeMap<char, usize> {
@@ -558,17 +578,9 @@ fn a_demotion_racing_a_chapter_ends_with_every_laptop_on_the_chapter_of_the_coor
     meet(&mut laptops, 2, 1, &network);
     assert_eq!(laptops[2].open().network.chapter_id(), brams);
 
-    everyone_meets(&mut laptops, &[0, 1, 2, 3], 2, &network);
-    let text = laptops[1].open().network.text(&notes).unwrap();
-    for laptop in &mut laptops {
-        assert_eq!(laptop.open().network.chapter_id(), brams);
-        assert_eq!(laptop.open().network.text(&notes).unwrap(), text);
-    }
+    let text = all_end_on(&mut laptops, &brams, &notes, &network);
     assert_eq!(laptops[0].lost_to_a_sibling + laptops[3].lost_to_a_sibling, 2);
-    let now = counts(&text);
-    for c in ALPHABETS.concat().chars() {
-        assert_eq!(now.get(&c), typed.get(&c), "{c} in {text:?}");
-    }
+    each_typed_character_once(&text, &typed);
     assert_eq!(laptops[1].open().network.members().unwrap()[&members[0]].role, Role::Member);
 }
 
@@ -666,14 +678,6 @@ fn offline_work_carried_into_a_chapter_that_does_not_go_on_is_not_doubled_where_
     type_word(&mut laptops, 2, 0, &[3], &mut typed);
     meet(&mut laptops, 2, 1, &network);
     assert_eq!(laptops[2].open().network.chapter_id(), brams);
-    everyone_meets(&mut laptops, &[0, 1, 2, 3], 2, &network);
-    let text = laptops[1].open().network.text(&notes).unwrap();
-    for laptop in &mut laptops {
-        assert_eq!(laptop.open().network.chapter_id(), brams);
-        assert_eq!(laptop.open().network.text(&notes).unwrap(), text);
-    }
-    let now = counts(&text);
-    for c in ALPHABETS.concat().chars() {
-        assert_eq!(now.get(&c), typed.get(&c), "{c} in {text:?}");
-    }
+    let text = all_end_on(&mut laptops, &brams, &notes, &network);
+    each_typed_character_once(&text, &typed);
 }
