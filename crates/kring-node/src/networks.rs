@@ -59,15 +59,16 @@ impl OpenNetwork {
 
     /// Member device `device` said it holds the network in `chapter`: kept, so that who has
     /// switched to a new chapter is still known after a restart. Written only when it changed
-    /// (once per device and chapter).
-    pub fn heard_chapter(&mut self, device: &str, chapter: &str) {
+    /// (once per device and chapter); returns whether it did.
+    pub fn heard_chapter(&mut self, device: &str, chapter: &str) -> bool {
         if self.chapters_heard.get(device).map(String::as_str) == Some(chapter) {
-            return;
+            return false;
         }
         self.chapters_heard.insert(device.to_string(), chapter.to_string());
         if let Err(err) = self.store.write_chapters_heard(&self.chapters_heard) {
             tracing::warn!("cannot keep which chapter a colleague's laptop is on: {err}");
         }
+        true
     }
 
     /// Opens network `id` from `data`, to edit it while no node runs (the command line, or a
@@ -351,9 +352,7 @@ impl Networks {
     pub fn in_sync_with(&mut self, network: &str, device: &str) -> Option<String> {
         let open = self.open.get_mut(network)?;
         let chapter = open.network.chapter_id();
-        let news = open.chapters_heard.get(device) != Some(&chapter);
-        open.heard_chapter(device, &chapter);
-        news.then_some(chapter)
+        open.heard_chapter(device, &chapter).then_some(chapter)
     }
 
     /// For every network, which chapter each member device last said it holds.

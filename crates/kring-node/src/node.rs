@@ -85,8 +85,7 @@ impl Shared {
             let Some(open) = library.get_mut(network) else { return };
             (open.network.fork(), device)
         };
-        let Ok(snapshot) = copy.snapshot() else { return };
-        let me = snapshot.member_for_device(&device).map(|member| member.id.clone());
+        let Some((me, snapshot)) = crate::client::first_paint::view_of(&copy, &device) else { return };
         let mut library = self.lock();
         if let Some(open) = library.get_mut(network) {
             crate::client::first_paint::keep(&open.store, me, snapshot);

@@ -496,15 +496,6 @@ mod tests {
         let mut deflater = flate2::read::DeflateEncoder::new(zeros, flate2::Compression::best());
         let mut column = Vec::new();
         deflater.read_to_end(&mut column).unwrap();
-        let leb = |mut n: u64, out: &mut Vec<u8>| loop {
-            let byte = (n & 0x7f) as u8;
-            n >>= 7;
-            if n == 0 {
-                out.push(byte);
-                break;
-            }
-            out.push(byte | 0x80);
-        };
         let mut data = vec![0, 0, 1]; // no actors, no heads, one change column
         leb(0x10 | 0x08, &mut data); // column 1, deflated
         leb(column.len() as u64, &mut data);
@@ -520,6 +511,19 @@ mod tests {
         assert!(matches!(refused, Err(OpenError::UnpacksTooLarge { max: MAX_UNPACKED_BYTES })), "{refused:?}");
     }
 
+    /// Appends `n` as an unsigned LEB128 number, as Automerge's documents write their lengths.
+    fn leb(mut n: u64, out: &mut Vec<u8>) {
+        loop {
+            let byte = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                out.push(byte);
+                return;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+
     /// Peak resident memory of this process so far (VmHWM), in MB (Linux; 0 elsewhere).
     fn peak_mb() -> f64 {
         let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -533,15 +537,6 @@ mod tests {
     #[test]
     fn a_document_that_declares_ten_million_operations_is_refused_before_automerge_sees_it() {
         let (anna, _, _) = keys();
-        let leb = |mut n: u64, out: &mut Vec<u8>| loop {
-            let byte = (n & 0x7f) as u8;
-            n >>= 7;
-            if n == 0 {
-                out.push(byte);
-                break;
-            }
-            out.push(byte | 0x80);
-        };
         // Ten million operations (actor 0, action "set"), each column one run header: a signed
         // LEB128 count, then the value repeated.
         let run = |rows: u64, value: u8| {

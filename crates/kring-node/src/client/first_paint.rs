@@ -48,9 +48,16 @@ pub fn keep(store: &NetworkStore, me: Option<MemberId>, snapshot: NetworkSnapsho
 /// Keeps the first view of a network new to this laptop (just created, joined, linked or taken
 /// from a bundle), so that even the first start after it shows the network at once.
 pub(crate) fn keep_new(store: &NetworkStore, network: &kring_model::Network, device: &str) {
-    let Ok(snapshot) = network.snapshot() else { return };
+    if let Some((me, snapshot)) = view_of(network, device) {
+        keep(store, me, snapshot);
+    }
+}
+
+/// What [`keep`] keeps of `network`, as `device`'s member sees it.
+pub(crate) fn view_of(network: &kring_model::Network, device: &str) -> Option<(Option<MemberId>, NetworkSnapshot)> {
+    let snapshot = network.snapshot().ok()?;
     let me = snapshot.member_for_device(device).map(|m| m.id.clone());
-    keep(store, me, snapshot);
+    Some((me, snapshot))
 }
 
 /// The networks in the order the interface lists them, and a view of the first — the one it
