@@ -31,6 +31,7 @@ use crate::changes::{ChangeKind, ChangeNote};
 use crate::error::Result;
 use crate::ids::MemberId;
 use crate::network::Network;
+use crate::origins::{ChangeRanges, Origins};
 use crate::trust::device_of_actor;
 
 /// What was carried over into the new chapter.
@@ -47,6 +48,10 @@ pub struct CarriedOver {
     pub displaced: usize,
     /// Edits whose record the new chapter no longer has (erased): not carried over.
     pub left_out: usize,
+    /// Where the characters carried into a next chapter came from (see [`Origins`]); not kept
+    /// for other carries.
+    #[serde(skip)]
+    pub origins: Origins,
 }
 
 impl CarriedOver {
@@ -60,7 +65,7 @@ impl Network {
     /// was not based on, as one change by `by`. Nothing is written when there is nothing.
     pub fn carry_over(&mut self, old: &mut Network, device: &str, by: &MemberId) -> Result<CarriedOver> {
         let base = self.chapter_base();
-        self.carry_over_from(old, &base, device, by)
+        self.carry(old, &base, device, by, Mode::Next)
     }
 
     /// As [`Network::carry_over`], where `old` is a chapter begun beside this one from the same
@@ -68,18 +73,25 @@ impl Network {
     /// its first change, and its texts are matched with this chapter's through the text that
     /// first change copied. Its changes in `held` are not carried: offline work it carried into
     /// `old` that this chapter was copied with already.
+    ///
+    /// With `origins` (where `device`'s characters in `old` came from in the chapter both were
+    /// begun from, see [`Origins`]), its characters are carried exactly where this chapter was
+    /// not copied with them: those `old` copied but this chapter's copy was not based on, and
+    /// those it carried into `old` that this chapter's copy lacks.
     pub fn carry_over_from_sibling(
         &mut self,
         old: &mut Network,
         device: &str,
         by: &MemberId,
         held: &[ChangeHash],
+        origins: &Origins,
     ) -> Result<CarriedOver> {
         let first: BTreeMap<String, u64> = (old.doc.get_changes_meta(&[]).into_iter())
             .filter(|meta| meta.deps.is_empty())
             .map(|meta| (meta.actor.to_hex_string(), meta.seq))
             .collect();
-        self.carry(old, &first, device, by, held)
+        let winner = self.chapter_base();
+        self.carry(old, &first, device, by, Mode::Sibling { held, origins, winner: &winner })
     }
 
     /// As [`Network::carry_over`], with the changes of `old` the new chapter holds as `base`
@@ -92,7 +104,7 @@ impl Network {
         device: &str,
         by: &MemberId,
     ) -> Result<CarriedOver> {
-        self.carry(old, base, device, by, &[])
+        self.carry(old, base, device, by, Mode::Skipping)
     }
 
     fn carry(
@@ -101,13 +113,20 @@ impl Network {
         base: &BTreeMap<String, u64>,
         device: &str,
         by: &MemberId,
-        held: &[ChangeHash],
+        mode: Mode,
     ) -> Result<CarriedOver> {
-        let authors = Authors::new(&mut old.doc, base, device, held);
+        let authors = Authors::new(&mut old.doc, base, device, &mode);
         let mut carried = CarriedOver { changes: authors.own_changes, ..CarriedOver::default() };
+        if let Mode::Sibling { origins, winner, .. } = &mode {
+            carried.changes += origins.changes_missing_from(winner);
+        }
         if carried.changes == 0 {
             return Ok(carried);
         }
+        let ranges = match mode {
+            Mode::Next => Some(ChangeRanges::of(&mut old.doc, |actor| authors.own.contains_key(actor))),
+            _ => None,
+        };
         let mut work = OwnWork::read(&mut old.doc, &authors);
         // Read before anything is written: asking an AutoCommit for changes commits.
         let first: Vec<ChangeHash> =
@@ -156,7 +175,7 @@ impl Network {
                 carried.left_out += 1;
                 continue;
             };
-            let placed = text.carry_into(doc, &target, &first)?;
+            let placed = text.carry_into(doc, &target, &first, ranges.as_ref(), &mut carried.origins)?;
             carried.displaced += placed.displaced;
             if placed.changed {
                 carried.texts += 1;
@@ -165,8 +184,20 @@ impl Network {
         if carried.values + carried.texts > 0 {
             note.commit(doc, now);
         }
+        carried.origins.sort();
         Ok(carried)
     }
+}
+
+/// Which chapter the work is carried from.
+enum Mode<'a> {
+    /// The one the new chapter was begun from: where the carried characters came from is kept.
+    Next,
+    /// One further back.
+    Skipping,
+    /// One begun beside the new chapter (see [`Network::carry_over_from_sibling`]), with the
+    /// base the new chapter's copy was made at in the chapter both came from.
+    Sibling { held: &'a [ChangeHash], origins: &'a Origins, winner: &'a BTreeMap<String, u64> },
 }
 
 /// Whose an operation is, by its id: part of the new chapter's base, this laptop's own work
@@ -178,7 +209,7 @@ enum Author {
     Other,
 }
 
-struct Authors {
+struct Authors<'a> {
     /// Per actor, the last operation of its changes at or below the base (an actor's changes
     /// count their operations upwards).
     base: HashMap<ActorId, u64>,
@@ -188,11 +219,18 @@ struct Authors {
     /// Own changes the new chapter holds already in another form, with their operations'
     /// range: counted as another device's.
     held: HashMap<(ActorId, u64), (u64, u64)>,
+    /// For a sibling: where own characters came from, and the new chapter's base there.
+    origins: Option<(&'a Origins, &'a BTreeMap<String, u64>)>,
 }
 
-impl Authors {
-    fn new(doc: &mut AutoCommit, base: &BTreeMap<String, u64>, device: &str, held: &[ChangeHash]) -> Authors {
-        let mut authors = Authors { base: HashMap::new(), own: HashMap::new(), own_changes: 0, held: HashMap::new() };
+impl<'a> Authors<'a> {
+    fn new(doc: &mut AutoCommit, base: &BTreeMap<String, u64>, device: &str, mode: &Mode<'a>) -> Authors<'a> {
+        let (held, origins) = match mode {
+            Mode::Sibling { held, origins, winner } => (*held, Some((*origins, *winner))),
+            _ => (&[][..], None),
+        };
+        let mut authors =
+            Authors { base: HashMap::new(), own: HashMap::new(), own_changes: 0, held: HashMap::new(), origins };
         for hash in held {
             if let Some(change) = doc.get_change_by_hash(hash) {
                 let ops = (change.start_op().get(), change.max_op());
@@ -219,13 +257,27 @@ impl Authors {
         let held = self.held.iter().any(|((actor, _), (from, to))| *actor == op.1 && (*from..=*to).contains(&op.0));
         if self.base.get(&op.1).is_some_and(|last| op.0 <= *last) {
             Author::Base
-        } else if held {
+        } else if held || self.copied_by_new(op) == Some(true) {
             Author::Other
         } else if self.own.contains_key(&op.1) {
             Author::Own
         } else {
             Author::Other
         }
+    }
+
+    /// For a character with a known origin (see [`Origins`]): whether the new chapter's copy
+    /// was based on the change that typed it.
+    fn copied_by_new(&self, op: &OpId) -> Option<bool> {
+        let (origins, winner) = self.origins?;
+        let (actor, seq) = origins.of(op.0, &op.1)?;
+        Some(winner.get(actor).is_some_and(|based| seq <= *based))
+    }
+
+    /// Whether a character of the base is this laptop's own, typed where the new chapter's copy
+    /// was not based on it: carried like own typing where the new chapter lacks it.
+    fn own_beyond_new(&self, op: &OpId, author: Author) -> bool {
+        author == Author::Base && self.copied_by_new(op) == Some(false)
     }
 
     fn is_own_change(&self, actor: &ActorId, seq: u64) -> bool {
@@ -260,6 +312,15 @@ impl OwnWork {
                 }
             }
         }
+        if authors.origins.is_some() {
+            for change in changes.iter().filter(|change| change.deps().is_empty()) {
+                for (id, op) in ops_of(change).filter(|(_, op)| op.insert) {
+                    if authors.own_beyond_new(&id, authors.of(&id)) {
+                        texts.entry(op.obj).or_default();
+                    }
+                }
+            }
+        }
         // Every text own changes touched, with everyone's operations in it: where a character
         // sits depends on the characters typed before it, whoever typed them.
         let everyone = if texts.is_empty() { &[][..] } else { &changes[..] };
@@ -267,7 +328,8 @@ impl OwnWork {
             for (id, op) in ops_of(change) {
                 if let Some(text) = texts.get_mut(&op.obj) {
                     let author = authors.of(&id);
-                    text.add(id, op, author);
+                    let own_beyond_new = authors.own_beyond_new(&id, author);
+                    text.add(id, op, author, own_beyond_new);
                 }
             }
         }
@@ -291,6 +353,9 @@ struct Element {
     after: ElementId,
     character: Option<String>,
     author: Author,
+    /// Of the base, and to be carried where the new chapter lacks it (see
+    /// [`Authors::own_beyond_new`]).
+    own_beyond_new: bool,
     deleted: Deleted,
 }
 
@@ -316,7 +381,7 @@ struct Placed {
 }
 
 impl TextHistory {
-    fn add(&mut self, id: OpId, op: automerge::legacy::Op, author: Author) {
+    fn add(&mut self, id: OpId, op: automerge::legacy::Op, author: Author, own_beyond_new: bool) {
         let Key::Seq(at) = op.key else { return };
         match op.action {
             _ if op.insert => {
@@ -324,7 +389,8 @@ impl TextHistory {
                     OpType::Put(ScalarValue::Str(s)) => Some(s.to_string()),
                     _ => None,
                 };
-                self.elements.push(Element { id, after: at, character, author, deleted: Deleted::default() });
+                let deleted = Deleted::default();
+                self.elements.push(Element { id, after: at, character, author, own_beyond_new, deleted });
             }
             OpType::Delete => self.deletions.push((at, author)),
             _ => {}
@@ -373,14 +439,25 @@ impl TextHistory {
     }
 
     /// Writes this laptop's typing and deleting in this text into `target`, the same text in
-    /// the new chapter, whose first change is `first`.
-    fn carry_into(&mut self, doc: &mut AutoCommit, target: &ObjId, first: &[ChangeHash]) -> Result<Placed> {
+    /// the new chapter, whose first change is `first`. With `ranges` (this laptop's changes in
+    /// the old chapter), where each character written came from is added to `origins`.
+    fn carry_into(
+        &mut self,
+        doc: &mut AutoCommit,
+        target: &ObjId,
+        first: &[ChangeHash],
+        ranges: Option<&ChangeRanges>,
+        origins: &mut Origins,
+    ) -> Result<Placed> {
         let order = self.ordered();
         let index: HashMap<OpId, usize> = self.elements.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
 
         // The text at the base, here and as the new chapter copied it (the same, unless a
-        // passage was erased or this laptop lacks some of what the base holds).
-        let base: Vec<usize> = order.iter().copied().filter(|&i| self.at_base(i)).collect();
+        // passage was erased or this laptop lacks some of what the base holds). Own characters
+        // the new chapter's copy was not based on are left out: matched by letter, they would
+        // take the place of others that look the same.
+        let base: Vec<usize> =
+            order.iter().copied().filter(|&i| self.at_base(i) && !self.elements[i].own_beyond_new).collect();
         let base_text: String = base.iter().filter_map(|&i| self.elements[i].character.as_deref()).collect();
         let copied: Vec<ObjId> = doc.list_range_at(target, .., first).map(|item| item.id()).collect();
         let copied_text = if copied.is_empty() { String::new() } else { doc.text_at(target, first)? };
@@ -405,11 +482,13 @@ impl TextHistory {
 
         // Own characters go after the last character before them that the new chapter has.
         let mut inserts: BTreeMap<usize, String> = BTreeMap::new();
+        let mut typed_by: BTreeMap<usize, Vec<&OpId>> = BTreeMap::new();
         let mut deletes: BTreeSet<usize> = BTreeSet::new();
         let mut after: Option<usize> = None;
         let mut displaced = 0;
         for &i in &order {
             let element = &self.elements[i];
+            let place = after.map_or(0, |n| n + 1);
             if let Some(&found) = in_new.get(&i) {
                 if let Some(n) = found {
                     if element.deleted.own {
@@ -417,9 +496,13 @@ impl TextHistory {
                     }
                     after = Some(n);
                 }
+            } else if element.own_beyond_new && self.at_base(i) && !element.deleted.own && !element.deleted.other {
+                let Some(character) = &element.character else { continue };
+                inserts.entry(place).or_default().push_str(character);
             } else if element.author == Author::Own && !element.deleted.own {
                 let Some(character) = &element.character else { continue };
-                inserts.entry(after.map_or(0, |n| n + 1)).or_default().push_str(character);
+                inserts.entry(place).or_default().push_str(character);
+                typed_by.entry(place).or_default().push(&element.id);
                 if self.typed_after_what_is_missing(i, &index, &copied_at) {
                     displaced += 1;
                 }
@@ -435,6 +518,18 @@ impl TextHistory {
             let delete = if deletes.contains(&n) { start(n + 1) - start(n) } else { 0 };
             let insert = inserts.get(&n).map_or("", String::as_str);
             doc.splice_text(target, start(n), delete as isize, insert)?;
+        }
+        if let Some(ranges) = ranges.filter(|_| !inserts.is_empty()) {
+            // The characters just written are the text's new elements, in the order of their places.
+            let before: HashSet<&ObjId> = now.iter().map(|(id, _)| id).collect();
+            let written = doc.list_range(target, ..).map(|item| item.id()).filter(|id| !before.contains(id));
+            let came_from = inserts.keys().flat_map(|n| typed_by.get(n).map_or(&[][..], Vec::as_slice));
+            for (written, from) in written.zip(came_from) {
+                let (ObjId::Id(counter, actor, _), Some(seq)) = (&written, ranges.seq_of(from.0, &from.1)) else {
+                    continue;
+                };
+                origins.add(*counter, actor, &from.1, seq);
+            }
         }
         Ok(Placed { changed, displaced })
     }
@@ -460,7 +555,7 @@ impl TextHistory {
 
 /// For each character of `was`, where it is in `now` (`None` where it is not): the two are the
 /// same text but for passages cut out or added, aligned by Automerge's own text diff.
-fn align(was: &str, now: &str) -> Result<Vec<Option<usize>>> {
+pub(crate) fn align(was: &str, now: &str) -> Result<Vec<Option<usize>>> {
     if was == now {
         return Ok((0..was.chars().count()).map(Some).collect());
     }
@@ -509,7 +604,7 @@ fn path_of(doc: &AutoCommit, obj: &ObjectId) -> Option<Vec<String>> {
 }
 
 /// The object at `keys` from the root, if the document has one there.
-fn resolve(doc: &AutoCommit, keys: &[String]) -> Option<ObjId> {
+pub(crate) fn resolve(doc: &AutoCommit, keys: &[String]) -> Option<ObjId> {
     let mut at = ROOT;
     for key in keys {
         at = crate::access::obj(doc, &at, key)?;
@@ -529,7 +624,7 @@ mod tests {
         let mut history = TextHistory::default();
         for change in doc.get_changes(&[]) {
             for (id, op) in ops_of(&change).filter(|(_, op)| op.obj == obj) {
-                history.add(id, op, Author::Base);
+                history.add(id, op, Author::Base, false);
             }
         }
         history

@@ -282,13 +282,13 @@ fn own_work_in_a_chapter_begun_beside_the_one_that_goes_on_is_carried_over_and_n
     at_cor.splice_text(&cor, &notes, chars_at(&text, "stuk"), 0, "Q").unwrap();
 
     let mut taken = laptop(&mut annas, "c3");
-    let carried = taken.carry_over_from_sibling(&mut at_cor, &device("c3"), &cor, &[]).unwrap();
+    let carried = taken.carry_over_from_sibling(&mut at_cor, &device("c3"), &cor, &[], &Origins::default()).unwrap();
     let change = taken.doc_mut().get_last_local_change().unwrap().clone();
     assert!(RuleBook::default().check(taken.doc_mut(), &[change], false).is_ok());
     assert_eq!(taken.text(&notes).unwrap(), "ABC Begin. QEiXYnde.");
     assert_eq!((carried.texts, carried.displaced), (1, 1), "{carried:?}");
     // Bram's laptop, which began the chapter, carries its own typing after its first change.
     let mut at_bram = laptop(&mut annas, "b2");
-    at_bram.carry_over_from_sibling(&mut brams, &device("b2"), &bram, &[]).unwrap();
+    at_bram.carry_over_from_sibling(&mut brams, &device("b2"), &bram, &[], &Origins::default()).unwrap();
     assert_eq!(at_bram.text(&notes).unwrap(), "Begin. Einde.\n абв");
 }

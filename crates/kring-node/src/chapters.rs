@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use iroh::SecretKey;
 use kring_model::automerge::ChangeHash;
 use kring_model::trust::RuleBook;
-use kring_model::{CarriedOver, Erasure, MemberId, Network, Role};
+use kring_model::{CarriedOver, Erasure, MemberId, Network, Origins, Role};
 use kring_store::OldChapter;
 use kring_sync::chain::{self, ChainError, Standing};
 use kring_sync::signed::Signed;
@@ -42,6 +42,28 @@ pub(crate) struct CarriedInto {
     upto: BTreeMap<String, u64>,
 }
 
+/// What this laptop keeps beside a chapter it took from the one before, to carry its work over
+/// once should the chapter lose against one begun beside it (`carried.bin`).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Carried {
+    pub(crate) into: Vec<CarriedInto>,
+    /// Where this laptop's own characters in the chapter came from (see [`Origins`]).
+    pub(crate) origins: Origins,
+}
+
+impl Carried {
+    /// As kept beside the chapter; a file of an older Kring holds only what was carried.
+    pub(crate) fn decode(bytes: &[u8]) -> Carried {
+        postcard::from_bytes(bytes)
+            .or_else(|_| postcard::from_bytes(bytes).map(|into| Carried { into, origins: Origins::default() }))
+            .unwrap_or_default()
+    }
+
+    fn encode(&self) -> Vec<u8> {
+        postcard::to_stdvec(self).expect("always serialises")
+    }
+}
+
 /// A chapter, checked and ready to switch to, and what becomes of the old one.
 pub struct Checked {
     network: Network,
@@ -51,8 +73,9 @@ pub struct Checked {
     old: OldChapter,
     /// How this laptop's offline work in the chapter it leaves is found.
     carry: Carry,
-    /// What of it was carried over, once it was.
+    /// What of it was carried over, once it was, and where those characters came from.
     carried: Option<CarriedInto>,
+    origins: Origins,
 }
 
 /// Where the chapter a laptop leaves stands to the one it takes.
@@ -62,8 +85,9 @@ enum Carry {
     /// Further on: the first hand-off after the chapter left records what it was copied from.
     Skipping(BTreeMap<String, u64>),
     /// Begun beside the one left, from the same chapter: the work is all after the first change,
-    /// but for these changes, which carried work the new chapter was copied with.
-    Sibling(Vec<ChangeHash>),
+    /// but for these changes, which carried work the new chapter was copied with; where its
+    /// own characters came from in the chapter both were begun from says the rest.
+    Sibling(Vec<ChangeHash>, Origins),
 }
 
 impl Checked {
@@ -111,7 +135,16 @@ pub fn begin_as(
         false => OldChapter::Delete,
     };
     let chain = chain::continued(chain, &[handoff]);
-    Ok(Checked { network: next, chain, signatures: SignatureBook::default(), old, carry: Carry::Next, carried: None })
+    let signatures = SignatureBook::default();
+    Ok(Checked {
+        network: next,
+        chain,
+        signatures,
+        old,
+        carry: Carry::Next,
+        carried: None,
+        origins: Origins::default(),
+    })
 }
 
 /// The part of [`check`] that needs only the offered chapter, done ahead with no lock held: the
@@ -192,11 +225,11 @@ pub fn check(
             let copied_with = |carried: &&CarriedInto| {
                 carried.upto.iter().all(|(actor, last)| other.base.get(actor).is_some_and(|based| based >= last))
             };
-            let held = open.carried.iter().filter(copied_with).map(|carried| ChangeHash(carried.change)).collect();
+            let held = open.carried.into.iter().filter(copied_with).map(|carried| ChangeHash(carried.change)).collect();
             let links = chain::after(&theirs, &parent).expect("the link where they part");
             let signers = parent_coordinators(open, &mine).ok_or(ChainError::NoRoster(0))?;
             chain::verify(links, &network_id, |signer| signers.iter().any(|d| d == signer))?;
-            (links, Carry::Sibling(held))
+            (links, Carry::Sibling(held, open.carried.origins.clone()))
         }
         _ => return Err(Unfit::NotOurs),
     };
@@ -214,7 +247,15 @@ pub fn check(
         return Err(Unfit::NotAMember);
     }
     let chain = chain::continued(&open.chain, links);
-    Ok(Checked { network, chain, signatures, old: OldChapter::Delete, carry, carried: None })
+    Ok(Checked {
+        network,
+        chain,
+        signatures,
+        old: OldChapter::Delete,
+        carry,
+        carried: None,
+        origins: Origins::default(),
+    })
 }
 
 /// The coordinator devices of the chapter this laptop's branch and a sibling were both begun
@@ -271,7 +312,7 @@ pub fn carry_over(open: &mut OpenNetwork, checked: &mut Checked, device: &str) -
     let mut carried = match &checked.carry {
         Carry::Next => trial.carry_over(old, device, &me)?,
         Carry::Skipping(base) => trial.carry_over_from(old, base, device, &me)?,
-        Carry::Sibling(held) => trial.carry_over_from_sibling(old, device, &me, held)?,
+        Carry::Sibling(held, origins) => trial.carry_over_from_sibling(old, device, &me, held, origins)?,
     };
     if carried.values + carried.texts == 0 {
         return Ok(carried);
@@ -283,6 +324,7 @@ pub fn carry_over(open: &mut OpenNetwork, checked: &mut Checked, device: &str) -
         *new = trial;
         let upto = own_last_changes(old, device);
         checked.carried = hash.map(|hash| CarriedInto { change: hash.0, upto });
+        checked.origins.extend(&carried.origins);
     } else {
         tracing::warn!("offline work could not be carried into the new chapter: it breaks the network's rules there");
         carried.left_out += carried.values + carried.texts;
@@ -306,15 +348,19 @@ pub fn switch(open: OpenNetwork, checked: Checked, device: &str) -> Result<OpenN
 
 /// [`switch`], leaving the first view to keep to the caller: reading the whole network for it
 /// takes as long as a snapshot, which the node does not do under its lock.
-pub(crate) fn switch_without_view(open: OpenNetwork, mut checked: Checked, device: &str) -> Result<OpenNetwork> {
-    let chain = chain::encode(&checked.chain);
-    let store = open.store.switch_chapter(checked.network.doc_mut(), Some(&chain), &checked.old)?;
-    let mut switched = OpenNetwork::new(checked.network, store, device);
-    if let Some(carried) = checked.carried {
-        // Kept apart from the switch: without it, such work may only come twice, never go.
-        switched.store.write_carried(&postcard::to_stdvec(&[&carried]).expect("always serialises"))?;
-        switched.carried = vec![carried];
+pub(crate) fn switch_without_view(mut open: OpenNetwork, mut checked: Checked, device: &str) -> Result<OpenNetwork> {
+    if matches!(checked.carry, Carry::Next) {
+        // Only the chapter this one was begun from can say; it is gone after the switch.
+        match checked.network.own_origins(&mut open.network, device) {
+            Ok(own) => checked.origins.extend(&own),
+            Err(err) => tracing::warn!("where this laptop's text in the new chapter came from is not known: {err}"),
+        }
     }
+    let carried = Carried { into: checked.carried.into_iter().collect(), origins: checked.origins };
+    let chain = chain::encode(&checked.chain);
+    let store =
+        open.store.switch_chapter(checked.network.doc_mut(), Some(&chain), Some(&carried.encode()), &checked.old)?;
+    let mut switched = OpenNetwork::new(checked.network, store, device);
     switched.signatures.take_accepted(&mut checked.signatures);
     switched.persist()?;
     Ok(switched)

@@ -27,8 +27,9 @@ pub struct OpenNetwork {
     pub(crate) chain: Vec<kring_sync::Handoff>,
     /// Which chapter each member device last said it holds (see [`OpenNetwork::heard_chapter`]).
     pub chapters_heard: BTreeMap<String, String>,
-    /// The offline work this laptop carried into the current chapter when it took it.
-    pub(crate) carried: Vec<crate::chapters::CarriedInto>,
+    /// The offline work this laptop carried into the current chapter when it took it, and
+    /// where its own characters in it came from.
+    pub(crate) carried: crate::chapters::Carried,
 }
 
 impl OpenNetwork {
@@ -44,7 +45,7 @@ impl OpenNetwork {
         let signatures = SignatureBook::from_blobs(store.signature_blobs());
         let chain = read_chain(&store);
         let chapters_heard = store.read_chapters_heard();
-        let carried = store.read_carried().and_then(|bytes| postcard::from_bytes(&bytes).ok()).unwrap_or_default();
+        let carried = store.read_carried().map(|bytes| crate::chapters::Carried::decode(&bytes)).unwrap_or_default();
         OpenNetwork {
             network,
             store,

@@ -27,8 +27,9 @@ use crate::network_store::NetworkStore;
 /// layer's bytes): kept so that this laptop can show a member on any earlier chapter, or on one
 /// begun beside its own, the way. They hold no content, so nothing erased.
 pub const CHAIN_FILE: &str = "handoffs.bin";
-/// What offline work this laptop carried into the chapter when it took it (the node's bytes):
-/// should the chapter lose against one begun beside it, that work is not carried twice.
+/// What offline work this laptop carried into the chapter when it took it, and where its own
+/// characters in it came from (the node's bytes): should the chapter lose against one begun
+/// beside it, that work is carried once, neither twice nor not at all.
 pub const CARRIED_FILE: &str = "carried.bin";
 /// The one hand-off an older Kring kept (from the chapter before): read when there is no chain.
 pub const HANDOFF_FILE: &str = "handoff.bin";
@@ -52,16 +53,22 @@ fn staged(networks: &Path, id: &str, stage: &str) -> PathBuf {
 }
 
 impl NetworkStore {
-    /// Switches this network to a new chapter (`doc`) reached by `chain`, crash-safe (see the
-    /// module's comment), and returns the new chapter's store. The old chapter's folder is
-    /// deleted or archived as `old` says.
-    pub fn switch_chapter(self, doc: &mut AutoCommit, chain: Option<&[u8]>, old: &OldChapter) -> Result<NetworkStore> {
+    /// Switches this network to a new chapter (`doc`) reached by `chain`, with what was
+    /// `carried` into it, crash-safe (see the module's comment), and returns the new chapter's
+    /// store. The old chapter's folder is deleted or archived as `old` says.
+    pub fn switch_chapter(
+        self,
+        doc: &mut AutoCommit,
+        chain: Option<&[u8]>,
+        carried: Option<&[u8]>,
+        old: &OldChapter,
+    ) -> Result<NetworkStore> {
         let dir = self.dir().to_path_buf();
         // The old log's file handle closes here: Windows renames no folder with an open file.
         drop(self);
         let networks = dir.parent().expect("a network directory has a parent");
         let id = dir.file_name().expect("a network directory has a name").to_string_lossy();
-        switch(networks, &id, doc, chain, old)
+        switch(networks, &id, doc, [(CHAIN_FILE, chain), (CARRIED_FILE, carried)], old)
     }
 }
 
@@ -70,7 +77,7 @@ fn switch(
     networks: &Path,
     id: &str,
     doc: &mut AutoCommit,
-    chain: Option<&[u8]>,
+    beside: [(&str, Option<&[u8]>); 2],
     old: &OldChapter,
 ) -> Result<NetworkStore> {
     let tmp = staged(networks, id, "tmp");
@@ -80,8 +87,10 @@ fn switch(
     create_private_dir_all(&tmp)?;
     let mut store = NetworkStore::empty(&tmp);
     store.compact(doc)?;
-    if let Some(chain) = chain {
-        write_atomic(&tmp.join(CHAIN_FILE), chain, Some(PRIVATE_FILE_MODE))?;
+    for (name, bytes) in beside {
+        if let Some(bytes) = bytes {
+            write_atomic(&tmp.join(name), bytes, Some(PRIVATE_FILE_MODE))?;
+        }
     }
     if let OldChapter::Archive { name } = old {
         write_atomic(&tmp.join(KEEP_PREVIOUS_FILE), name.as_bytes(), Some(PRIVATE_FILE_MODE))?;

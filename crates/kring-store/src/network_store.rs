@@ -318,10 +318,6 @@ impl NetworkStore {
         fs::read(self.dir.join(crate::chapter_switch::CARRIED_FILE)).ok()
     }
 
-    pub fn write_carried(&self, carried: &[u8]) -> Result<()> {
-        write_atomic(&self.dir.join(crate::chapter_switch::CARRIED_FILE), carried, Some(PRIVATE_FILE_MODE))
-    }
-
     /// The one hand-off an older Kring kept: the one that brought this laptop to the current
     /// chapter. Read when there is no chain yet.
     pub fn read_handoff(&self) -> Option<Vec<u8>> {

@@ -25,7 +25,7 @@ fn chapter_on_disk(root: &Path) -> String {
 
 fn switch(data: &DataDir, id: &str, handoff: Option<&[u8]>, old: &OldChapter) -> kring_store::NetworkStore {
     let (store, _, _) = data.open_network(id).unwrap();
-    store.switch_chapter(&mut doc_saying("new"), handoff, old).unwrap()
+    store.switch_chapter(&mut doc_saying("new"), handoff, None, old).unwrap()
 }
 
 /// Every entry of `networks/` besides the network's own folder.
@@ -52,8 +52,11 @@ fn a_switch_replaces_the_chapter_and_deletes_every_file_of_the_old_one() {
     let root = on_old_chapter();
     {
         let data = DataDir::open(root.path()).unwrap();
-        let store = switch(&data, NETWORK, Some(b"hand-offs"), &OldChapter::Delete);
-        assert_eq!(store.read_chain().as_deref(), Some(&b"hand-offs"[..]));
+        let (store, _, _) = data.open_network(NETWORK).unwrap();
+        let (chain, carried) = (Some(&b"hand-offs"[..]), Some(&b"carried"[..]));
+        let store = store.switch_chapter(&mut doc_saying("new"), chain, carried, &OldChapter::Delete).unwrap();
+        assert_eq!(store.read_chain().as_deref(), chain);
+        assert_eq!(store.read_carried().as_deref(), carried, "written with the chapter, in the same switch");
         assert_eq!(store.read_sync_state("ab12"), None, "sync states were the old chapter's");
         assert!(data.read_view_cache(NETWORK).is_none());
     }
