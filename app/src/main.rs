@@ -64,7 +64,8 @@ fn run(cli: Cli) -> Result<()> {
         return print_out(&calendar);
     }
     let output = commands::run(command, &data)?;
-    print_out(&format!("{output}\n"))
+    let line = commands::output::line(&output).context("the answer cannot be written as JSON")?;
+    print_out(&format!("{line}\n"))
 }
 
 /// Writes `text` to stdout. A reader that stopped reading early (`kring show | head -c 100`)

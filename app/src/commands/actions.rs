@@ -3,8 +3,8 @@
 use anyhow::Result;
 use kring_model::{MemberId, ModelError};
 use kring_store::DataDir;
-use serde_json::{Value, json};
 
+use super::output::{MemberActions, OpenAction, OpenActions, Output};
 use crate::cli::NetworkArg;
 use crate::local_network::LocalNetwork;
 
@@ -15,7 +15,7 @@ pub enum Whose {
     Mine,
 }
 
-pub fn run(network: &NetworkArg, whose: Whose, data: &DataDir) -> Result<Value> {
+pub fn run(network: &NetworkArg, whose: Whose, data: &DataDir) -> Result<Output> {
     let local = LocalNetwork::open(data, network.network.as_deref())?;
     let snapshot = local.snapshot()?;
     let only = match whose {
@@ -29,23 +29,25 @@ pub fn run(network: &NetworkArg, whose: Whose, data: &DataDir) -> Result<Value> 
             Some(member)
         }
     };
-    let members: Vec<Value> = snapshot
+    let open_actions = snapshot
         .open_actions()
         .into_iter()
         .filter(|(owner, _)| only.is_none() || owner.as_ref() == only.as_ref())
         .map(|(owner, actions)| {
             let name = owner.as_ref().and_then(|id| snapshot.members.get(id)).map(|m| m.name.clone());
-            let actions: Vec<Value> = actions
+            let actions = actions
                 .into_iter()
-                .map(|(session, action)| {
-                    json!({
-                        "session": session.id, "session_title": session.title, "session_date": session.starts_at,
-                        "action": action.id, "text": action.text, "due": action.due,
-                    })
+                .map(|(session, action)| OpenAction {
+                    session: session.id.clone(),
+                    session_title: session.title.clone(),
+                    session_date: session.starts_at.clone(),
+                    action: action.id.clone(),
+                    text: action.text.clone(),
+                    due: action.due.clone(),
                 })
                 .collect();
-            json!({ "member": owner, "name": name, "actions": actions })
+            MemberActions { member: owner, name, actions }
         })
         .collect();
-    Ok(json!({ "network": snapshot.info.id, "open_actions": members }))
+    Ok(OpenActions { network: snapshot.info.id.clone(), open_actions }.into())
 }

@@ -3,29 +3,35 @@
 use anyhow::Result;
 use kring_model::Binned;
 use kring_store::DataDir;
-use serde_json::{Value, json};
 
+use super::output::{Bin, BinItem, Output};
 use crate::cli::NetworkArg;
 use crate::local_network::LocalNetwork;
 
-pub fn run(network: &NetworkArg, data: &DataDir) -> Result<Value> {
+pub fn run(network: &NetworkArg, data: &DataDir) -> Result<Output> {
     let local = LocalNetwork::open(data, network.network.as_deref())?;
     let snapshot = local.snapshot()?;
-    let bin: Vec<Value> = snapshot
+    let bin = snapshot
         .bin()
         .into_iter()
         .map(|item| match item {
-            Binned::Session(s) => {
-                json!({ "kind": "session", "id": s.id, "title": s.title, "date": s.starts_at, "deleted_at": s.deleted_at })
-            }
+            Binned::Session(s) => BinItem::Session {
+                id: s.id.clone(),
+                title: s.title.clone(),
+                date: s.starts_at.clone(),
+                deleted_at: s.deleted_at,
+            },
             Binned::Question(q) => {
-                json!({ "kind": "question", "id": q.id, "title": q.title, "deleted_at": q.deleted_at })
+                BinItem::Question { id: q.id.clone(), title: q.title.clone(), deleted_at: q.deleted_at }
             }
-            Binned::Action(s, a) => json!({
-                "kind": "action", "id": a.id, "text": a.text, "session": s.id, "session_title": s.title,
-                "deleted_at": a.deleted_at,
-            }),
+            Binned::Action(s, a) => BinItem::Action {
+                id: a.id.clone(),
+                text: a.text.clone(),
+                session: s.id.clone(),
+                session_title: s.title.clone(),
+                deleted_at: a.deleted_at,
+            },
         })
         .collect();
-    Ok(json!({ "network": snapshot.info.id, "bin": bin }))
+    Ok(Bin { network: snapshot.info.id.clone(), bin }.into())
 }

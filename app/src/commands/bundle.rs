@@ -7,15 +7,15 @@ use anyhow::{Context, Result, anyhow, bail};
 use kring_node::BundleProblem;
 use kring_node::bundle::{self, Lock, MIN_PASSPHRASE_CHARS, Passphrase, Unlock};
 use kring_store::{DataDir, write_atomic};
-use serde_json::{Value, json};
 
+use super::output::{BundleExported, BundleImported, LockedFor, Output};
 use crate::cli::BundleCommand;
 use crate::local_network::LocalNetwork;
 
 /// Where a script gives a bundle's passphrase (an argument would show in the process list).
 pub const PASSPHRASE_VAR: &str = "KRING_BUNDLE_PASSPHRASE";
 
-pub fn run(command: BundleCommand, data: &DataDir) -> Result<Value> {
+pub fn run(command: BundleCommand, data: &DataDir) -> Result<Output> {
     match command {
         BundleCommand::Export { network, file, passphrase } => {
             // Asked first: nothing is done when no good passphrase comes.
@@ -33,12 +33,12 @@ pub fn run(command: BundleCommand, data: &DataDir) -> Result<Value> {
                 .context("this laptop holds a change it cannot vouch for; sync once and try again")?;
             let readers = bundle::readers(&local.open.network, data.device_key().public())?;
             let (lock, locked_for) = match &passphrase {
-                Some(passphrase) => (Lock::Passphrase(passphrase), json!("passphrase")),
-                None => (Lock::Devices(&readers), json!({ "members_devices": readers.len() })),
+                Some(passphrase) => (Lock::Passphrase(passphrase), LockedFor::Passphrase),
+                None => (Lock::Devices(&readers), LockedFor::MembersDevices(readers.len())),
             };
             let bytes = bundle::write(&mut local.open.network, &signatures, lock);
             write_atomic(&file, &bytes, None)?;
-            Ok(json!({ "network": id, "file": file, "bytes": bytes.len(), "locked_for": locked_for }))
+            Ok(BundleExported { network: id, file, bytes: bytes.len(), locked_for }.into())
         }
         BundleCommand::Import { file, accept_new_network } => {
             // Read as a stream: a file larger than a bundle can be is refused by its size.
@@ -61,14 +61,14 @@ pub fn run(command: BundleCommand, data: &DataDir) -> Result<Value> {
                 }
                 let mut open = incoming.create(data)?;
                 let changes = open.network.doc_mut().get_changes(&[]).len();
-                return Ok(json!({ "network": id, "created": true, "new_changes": changes }));
+                return Ok(BundleImported { network: id, created: true, new_changes: changes }.into());
             }
             let mut local = LocalNetwork::open(data, Some(&id))?;
             // On an error nothing is saved: the copy on disk stays as it was.
             let new_changes = bundle::merge(&mut local.open, &mut incoming)
                 .map_err(|rejected| anyhow!("{} cannot be imported: {rejected}", file.display()))?;
             local.save()?;
-            Ok(json!({ "network": id, "created": false, "new_changes": new_changes }))
+            Ok(BundleImported { network: id, created: false, new_changes }.into())
         }
     }
 }

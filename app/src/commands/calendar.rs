@@ -6,8 +6,8 @@ use anyhow::Result;
 use kring_model::{ModelError, Record, SessionId};
 use kring_store::{DataDir, write_atomic};
 use kring_ui::export::ics;
-use serde_json::{Value, json};
 
+use super::output::{CalendarWritten, Output};
 use crate::cli::NetworkArg;
 use crate::local_network::LocalNetwork;
 
@@ -36,8 +36,8 @@ pub fn ics(network: &NetworkArg, session: Option<&str>, data: &DataDir) -> Resul
 }
 
 /// Writes the calendar to `out` and answers with where, and how many meetings it holds.
-pub fn write(network: &NetworkArg, session: Option<&str>, out: &Path, data: &DataDir) -> Result<Value> {
+pub fn write(network: &NetworkArg, session: Option<&str>, out: &Path, data: &DataDir) -> Result<Output> {
     let (calendar, events) = ics(network, session, data)?;
     write_atomic(out, calendar.as_bytes(), None)?;
-    Ok(json!({ "file": out, "sessions": events, "bytes": calendar.len() }))
+    Ok(CalendarWritten { file: out.to_path_buf(), sessions: events, bytes: calendar.len() }.into())
 }

@@ -5,22 +5,21 @@
 use anyhow::{Context, Result, bail};
 use kring_model::{ChapterInfo, Erasure, FactorId, MemberId, QuestionId, RoundId, SessionId, TextField};
 use kring_store::DataDir;
-use serde_json::{Value, json};
 
+use super::output::{Chapter, ChapterShown, ChapterStarted, MemberChapter, Output, Switch};
 use crate::cli::{ChapterCommand, EraseArgs};
 use crate::local_network::LocalNetwork;
 
-pub fn run(command: ChapterCommand, data: &DataDir) -> Result<Value> {
+pub fn run(command: ChapterCommand, data: &DataDir) -> Result<Output> {
     match command {
         ChapterCommand::New { network, keep_history } => {
             let local = LocalNetwork::open(data, network.network.as_deref())?;
-            start(local, data, &[], keep_history)
+            Ok(start(local, data, &[], keep_history)?.into())
         }
         ChapterCommand::Show(network) => {
             let local = LocalNetwork::open(data, network.network.as_deref())?;
-            let mut described = describe(local.open.network.id().as_str(), &local.open.network.chapter());
-            described["members"] = who_has_switched(&local, &data.device_id())?;
-            Ok(described)
+            let chapter = describe(local.open.network.id().as_str(), &local.open.network.chapter());
+            Ok(ChapterShown { chapter, members: who_has_switched(&local, &data.device_id())? }.into())
         }
     }
 }
@@ -31,58 +30,57 @@ pub fn erase(
     what: &EraseArgs,
     passage: Option<(usize, usize)>,
     data: &DataDir,
-) -> Result<Value> {
+) -> Result<Output> {
     let local = LocalNetwork::open(data, network)?;
     let erasure = erasure(what, passage)?;
-    start(local, data, std::slice::from_ref(&erasure), false)
+    Ok(start(local, data, std::slice::from_ref(&erasure), false)?.into())
 }
 
 /// Begins the next chapter of the network and switches this laptop to it.
-pub fn start(local: LocalNetwork, data: &DataDir, erase: &[Erasure], keep_history: bool) -> Result<Value> {
+pub fn start(local: LocalNetwork, data: &DataDir, erase: &[Erasure], keep_history: bool) -> Result<ChapterStarted> {
     let id = local.open.network.id().to_string();
     let switched = kring_node::chapters::start(local.open, data.device_key(), erase, keep_history)
         .with_context(|| format!("network {id} did not get a new chapter"))?;
-    let mut described = describe(&id, &switched.network.chapter());
-    described["old_history_kept"] = json!(keep_history && erase.is_empty());
-    Ok(described)
+    let chapter = describe(&id, &switched.network.chapter());
+    Ok(ChapterStarted { chapter, old_history_kept: keep_history && erase.is_empty() })
 }
 
 /// For every current member, whether their laptops are on this chapter: `switched` when one
 /// of them said so (or it is this laptop's member), `not-yet` when one named another chapter,
 /// `unknown` when none was heard from since this laptop switched. Laptops name their chapter
 /// each time they sync; this laptop keeps what it heard across restarts.
-fn who_has_switched(local: &LocalNetwork, own_device: &str) -> Result<Value> {
+fn who_has_switched(local: &LocalNetwork, own_device: &str) -> Result<Vec<MemberChapter>> {
     let network = &local.open.network;
     let chapter = network.chapter_id();
     let heard = &local.open.chapters_heard;
     let members = network.members()?;
-    let listed: Vec<Value> = members
+    let listed = members
         .values()
         .filter(|member| member.is_current())
         .map(|member| {
             let named: Vec<&String> = member.devices.keys().filter_map(|device| heard.get(device)).collect();
             let status = if member.devices.contains_key(own_device) || named.contains(&&chapter) {
-                "switched"
+                Switch::Switched
             } else if !named.is_empty() {
-                "not-yet"
+                Switch::NotYet
             } else {
-                "unknown"
+                Switch::Unknown
             };
-            json!({ "member": member.id, "name": member.name, "chapter": status })
+            MemberChapter { member: member.id.clone(), name: member.name.clone(), chapter: status }
         })
         .collect();
-    Ok(Value::Array(listed))
+    Ok(listed)
 }
 
-fn describe(network: &str, chapter: &ChapterInfo) -> Value {
-    json!({
-        "network": network,
-        "chapter": chapter.number,
-        "chapter_id": chapter.id,
-        "started_by": chapter.started_by,
-        "started_at": chapter.started_at,
-        "erased": chapter.erased,
-    })
+fn describe(network: &str, chapter: &ChapterInfo) -> Chapter {
+    Chapter {
+        network: network.to_string(),
+        chapter: chapter.number,
+        chapter_id: chapter.id.clone(),
+        started_by: chapter.started_by.clone(),
+        started_at: chapter.started_at,
+        erased: chapter.erased,
+    }
 }
 
 fn erasure(what: &EraseArgs, passage: Option<(usize, usize)>) -> Result<Erasure> {

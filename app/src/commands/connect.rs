@@ -8,16 +8,18 @@ use anyhow::{Result, bail};
 use kring_node::address_book::{addr_to_text, parse_address};
 use kring_node::{FoundVia, InviteTicket, NetworkMode, Node, NodeError, PeerReport};
 use kring_store::DataDir;
-use serde_json::{Value, json};
 
+use super::output::{AddressConnected, Output, Refreshed};
 use crate::cli::{NetArgs, NetworkArg};
 
-pub async fn run(target: &str, network: &NetworkArg, net: &NetArgs, timeout: u64, data: &DataDir) -> Result<Value> {
+pub async fn run(target: &str, network: &NetworkArg, net: &NetArgs, timeout: u64, data: &DataDir) -> Result<Output> {
     let mode = super::network_mode(net, data)?;
     let target = target.trim();
     let ticket = match InviteTicket::parse(target) {
         Ok(ticket) => ticket,
-        Err(NodeError::BadTicket(_)) => return connect_to_address(target, network, &mode, timeout, data).await,
+        Err(NodeError::BadTicket(_)) => {
+            return Ok(connect_to_address(target, network, &mode, timeout, data).await?.into());
+        }
         Err(err) => return Err(err.into()),
     };
     if let Some(chosen) = &network.network
@@ -28,7 +30,7 @@ pub async fn run(target: &str, network: &NetworkArg, net: &NetArgs, timeout: u64
     if !data.network_ids()?.contains(&ticket.network) {
         bail!("network {} is not on this laptop; join it with `kring join TICKET --me NAME`", ticket.network);
     }
-    refresh(&ticket, &mode, timeout, data).await
+    Ok(refresh(&ticket, &mode, timeout, data).await?.into())
 }
 
 /// Remembers the address typed in (`ID@IP:PORT[,IP:PORT...]`) and syncs once with that laptop.
@@ -38,25 +40,25 @@ async fn connect_to_address(
     mode: &NetworkMode,
     timeout: u64,
     data: &DataDir,
-) -> Result<Value> {
+) -> Result<AddressConnected> {
     let addr = parse_address(text).ok_or_else(|| NodeError::NotAnAddress(text.to_string()))?;
     let node = start(data, mode).await?;
     let learned = node.remember(&addr, FoundVia::Typed);
     let devices = BTreeSet::from([addr.id.to_string()]);
     let peers = sync_and_stop(node, &devices, network.network.as_deref(), timeout).await?;
-    Ok(json!({
-        "device": addr.id.to_string(),
-        "addrs": addr.addrs.iter().map(addr_to_text).collect::<Vec<_>>(),
-        "learned": learned,
+    Ok(AddressConnected {
+        device: addr.id.to_string(),
+        addrs: addr.addrs.iter().map(addr_to_text).collect(),
+        learned,
         // No report: the laptop is no member device of any network here (yet).
-        "member_device": !peers.is_empty(),
-        "peers": peers,
-    }))
+        member_device: !peers.is_empty(),
+        peers,
+    })
 }
 
 /// A ticket of a network this laptop has: its addresses are remembered (they may be newer
 /// than the ones known), and the laptop syncs once with the devices it names.
-pub async fn refresh(ticket: &InviteTicket, mode: &NetworkMode, timeout: u64, data: &DataDir) -> Result<Value> {
+pub async fn refresh(ticket: &InviteTicket, mode: &NetworkMode, timeout: u64, data: &DataDir) -> Result<Refreshed> {
     let node = start(data, mode).await?;
     let refreshed =
         node.refresh(ticket).and_then(|r| r.ok_or_else(|| NodeError::UnknownNetwork(ticket.network.clone())));
@@ -69,7 +71,7 @@ pub async fn refresh(ticket: &InviteTicket, mode: &NetworkMode, timeout: u64, da
     };
     let devices = ticket.peers.iter().map(|peer| peer.id.to_string()).collect();
     let peers = sync_and_stop(node, &devices, Some(&ticket.network), timeout).await?;
-    Ok(json!({ "network": refreshed.network, "member": refreshed.member, "refreshed": true, "peers": peers }))
+    Ok(Refreshed { network: refreshed.network, member: refreshed.member, refreshed: true, peers })
 }
 
 async fn start(data: &DataDir, mode: &NetworkMode) -> Result<Node> {

@@ -12,20 +12,22 @@ use std::time::Duration;
 use anyhow::{Result, bail};
 use kring_node::{DeviceLinkTicket, Node};
 use kring_store::DataDir;
-use serde_json::{Value, json};
 
+use super::output::{self, DeviceAdded, DeviceLinked, LinkTicket, Output};
 use crate::cli::{DeviceCommand, NetArgs, NetworkArg};
 
-pub fn run(command: DeviceCommand, data: &DataDir) -> Result<Value> {
+pub fn run(command: DeviceCommand, data: &DataDir) -> Result<Output> {
     match command {
         DeviceCommand::Link { network, minutes, net } => {
-            super::runtime()?.block_on(link(&network, minutes, &net, data))
+            Ok(super::runtime()?.block_on(link(&network, minutes, &net, data))?.into())
         }
-        DeviceCommand::Add { ticket, net, timeout } => super::runtime()?.block_on(add(&ticket, &net, timeout, data)),
+        DeviceCommand::Add { ticket, net, timeout } => {
+            Ok(super::runtime()?.block_on(add(&ticket, &net, timeout, data))?.into())
+        }
     }
 }
 
-async fn link(network: &NetworkArg, minutes: u64, net: &NetArgs, data: &DataDir) -> Result<Value> {
+async fn link(network: &NetworkArg, minutes: u64, net: &NetArgs, data: &DataDir) -> Result<DeviceLinked> {
     let mode = super::network_mode(net, data)?;
     let (node, warnings) = Node::start(data, &mode).await?;
     for warning in warnings {
@@ -36,25 +38,21 @@ async fn link(network: &NetworkArg, minutes: u64, net: &NetArgs, data: &DataDir)
     result
 }
 
-async fn serve_link(node: &Node, network: &NetworkArg, valid_for: Duration) -> Result<Value> {
+async fn serve_link(node: &Node, network: &NetworkArg, valid_for: Duration) -> Result<DeviceLinked> {
     let network = node.network_id(network.network.as_deref())?;
     let ticket = node.create_device_link(&network, valid_for)?;
     let expires_at = (std::time::SystemTime::now() + valid_for).duration_since(std::time::UNIX_EPOCH)?;
-    let first = json!({
-        "ticket": ticket.to_text(),
-        "network": network,
-        "expires_at": u64::try_from(expires_at.as_millis())?,
-    });
+    let first = LinkTicket { ticket: ticket.to_text(), network, expires_at: u64::try_from(expires_at.as_millis())? };
     {
         // The ticket must be readable now, while this command waits.
         let mut stdout = std::io::stdout().lock();
-        writeln!(stdout, "{first}")?;
+        writeln!(stdout, "{}", output::line(&first)?)?;
         stdout.flush()?;
     }
     tokio::select! {
         linked = node.device_link_used(&ticket) => {
             let linked = linked?;
-            Ok(json!({ "linked": true, "network": linked.network, "member": linked.member, "device": linked.device }))
+            Ok(DeviceLinked { linked: true, network: linked.network, member: linked.member, device: linked.device })
         }
         _ = tokio::signal::ctrl_c() => {
             node.cancel_device_link(&ticket);
@@ -63,9 +61,9 @@ async fn serve_link(node: &Node, network: &NetworkArg, valid_for: Duration) -> R
     }
 }
 
-async fn add(ticket: &str, net: &NetArgs, timeout: u64, data: &DataDir) -> Result<Value> {
+async fn add(ticket: &str, net: &NetArgs, timeout: u64, data: &DataDir) -> Result<DeviceAdded> {
     let ticket = DeviceLinkTicket::parse(ticket)?;
     let mode = super::network_mode(net, data)?;
     let linked = Node::link(data, &mode, &ticket, Duration::from_secs(timeout)).await?;
-    Ok(json!({ "network": linked.network, "member": linked.member, "device": data.device_id() }))
+    Ok(DeviceAdded { network: linked.network, member: linked.member, device: data.device_id() })
 }

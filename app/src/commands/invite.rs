@@ -5,17 +5,17 @@ use anyhow::{Result, bail};
 use kring_model::{Edit, InviteId};
 use kring_node::AddressBook;
 use kring_store::DataDir;
-use serde_json::{Value, json};
 
+use super::output::{InviteCreated, InviteRevoked, Output};
 use crate::cli::{InviteAction, InviteArgs};
 use crate::local_network::{self, LocalNetwork};
 
-pub fn run(args: InviteArgs, data: &DataDir) -> Result<Value> {
+pub fn run(args: InviteArgs, data: &DataDir) -> Result<Output> {
     match args.action {
         Some(InviteAction::Revoke { network, invite }) => {
             let invite = InviteId::new(invite);
             local_network::apply(data, network.network.as_deref(), &Edit::RevokeInvite { invite: invite.clone() })?;
-            Ok(json!({ "invite": invite, "revoked": true }))
+            Ok(InviteRevoked { invite, revoked: true }.into())
         }
         None => {
             let book = AddressBook::load(data.root());
@@ -34,7 +34,7 @@ pub fn run(args: InviteArgs, data: &DataDir) -> Result<Value> {
                 args.limits.expires,
                 peers,
             )?;
-            Ok(json!({ "ticket": ticket.to_text(), "invite": invite }))
+            Ok(InviteCreated { ticket: ticket.to_text(), invite }.into())
         }
     }
 }

@@ -4,19 +4,19 @@
 use std::time::Duration;
 
 use anyhow::Result;
-use kring_model::Profile;
+use kring_model::{MemberId, NetworkId, Profile};
 use kring_node::{InviteTicket, Node};
 use kring_store::DataDir;
-use serde_json::{Value, json};
 
+use super::output::{Membership, Output};
 use crate::cli::NetArgs;
 
-pub async fn run(ticket: &str, profile: &Profile, net: &NetArgs, timeout: u64, data: &DataDir) -> Result<Value> {
+pub async fn run(ticket: &str, profile: &Profile, net: &NetArgs, timeout: u64, data: &DataDir) -> Result<Output> {
     let ticket = InviteTicket::parse(ticket)?;
     let mode = super::network_mode(net, data)?;
     if data.network_ids()?.contains(&ticket.network) {
-        return super::connect::refresh(&ticket, &mode, timeout, data).await;
+        return Ok(super::connect::refresh(&ticket, &mode, timeout, data).await?.into());
     }
     let (network, member) = Node::join(data, &mode, &ticket, profile, Duration::from_secs(timeout)).await?;
-    Ok(json!({ "network": network, "member": member }))
+    Ok(Membership { network: NetworkId::new(network), member: MemberId::new(member) }.into())
 }

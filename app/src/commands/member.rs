@@ -3,12 +3,12 @@
 use anyhow::{Context, Result};
 use kring_model::{Applied, Edit, MemberId, Profile};
 use kring_store::DataDir;
-use serde_json::{Value, json};
 
+use super::output::{MemberRemoved, Output, ProfileSaved, RoleSet};
 use crate::cli::MemberCommand;
 use crate::local_network::{LocalNetwork, apply};
 
-pub fn run(command: MemberCommand, data: &DataDir) -> Result<Value> {
+pub fn run(command: MemberCommand, data: &DataDir) -> Result<Output> {
     match command {
         MemberCommand::Remove { network, member, new_chapter } => {
             let member = MemberId::new(member);
@@ -19,16 +19,17 @@ pub fn run(command: MemberCommand, data: &DataDir) -> Result<Value> {
                 Applied::RevokedInvites(revoked) => revoked,
                 _ => Vec::new(),
             };
-            let mut removed = json!({ "member": member, "removed": true, "revoked_invites": revoked });
-            if new_chapter {
-                removed["chapter"] = super::chapter::start(local, data, &[], false)?["chapter"].clone();
-            }
-            Ok(removed)
+            let chapter = match new_chapter {
+                true => Some(super::chapter::start(local, data, &[], false)?.chapter.chapter),
+                false => None,
+            };
+            Ok(MemberRemoved { member, removed: true, revoked_invites: revoked, chapter }.into())
         }
         MemberCommand::Role { network, member, role } => {
             let member = MemberId::new(member);
-            apply(data, network.network.as_deref(), &Edit::SetRole { member: member.clone(), role: role.parse()? })?;
-            Ok(json!({ "member": member, "role": role }))
+            let role = role.parse()?;
+            apply(data, network.network.as_deref(), &Edit::SetRole { member: member.clone(), role })?;
+            Ok(RoleSet { member, role }.into())
         }
         MemberCommand::Profile { network, member, name, perspective, organisation } => {
             let mut local = LocalNetwork::open(data, network.network.as_deref())?;
@@ -54,10 +55,13 @@ pub fn run(command: MemberCommand, data: &DataDir) -> Result<Value> {
             local.apply(&Edit::UpdateProfile { member: member.clone(), profile })?;
             let snapshot = local.snapshot()?;
             let saved = snapshot.members.get(&member).context("the member is gone")?;
-            Ok(json!({
-                "member": member, "name": saved.name, "perspective": saved.perspective,
-                "organisation": saved.organisation,
-            }))
+            Ok(ProfileSaved {
+                member,
+                name: saved.name.clone(),
+                perspective: saved.perspective,
+                organisation: saved.organisation.clone(),
+            }
+            .into())
         }
     }
 }

@@ -1,4 +1,4 @@
-//! One module per command group. Each command returns the JSON object it prints.
+//! One module per command group. Each command returns what it prints (see [`output`]).
 
 mod actions;
 mod bin;
@@ -11,6 +11,7 @@ mod invite;
 mod join;
 mod member;
 mod network;
+pub mod output;
 mod question;
 mod reflection;
 pub mod relay;
@@ -22,11 +23,11 @@ mod sync;
 
 use anyhow::Result;
 use kring_store::DataDir;
-use serde_json::Value;
 
+use self::output::Output;
 use crate::cli::Command;
 
-pub fn run(command: Command, data: &DataDir) -> Result<Value> {
+pub fn run(command: Command, data: &DataDir) -> Result<Output> {
     match command {
         Command::Network(command) => network::run(command, data),
         Command::Session(command) => session::run(command, data),

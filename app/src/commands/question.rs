@@ -3,17 +3,20 @@
 use anyhow::{Context, Result};
 use kring_model::{CycleId, Edit, QuestionId, TextField};
 use kring_store::DataDir;
-use serde_json::{Value, json};
 
+use super::output::{
+    CycleEnded, CycleStarted, DetailsLength, InsightsLength, Output, PhaseLength, QuestionAdded, QuestionDeleted,
+    QuestionRenamed, QuestionStatusSet, QuestionTagged, Votes,
+};
 use crate::cli::{CycleCommand, QuestionCommand};
 use crate::commands::session::append_text;
 use crate::local_network::{self, apply};
 
-pub fn run(command: QuestionCommand, data: &DataDir) -> Result<Value> {
+pub fn run(command: QuestionCommand, data: &DataDir) -> Result<Output> {
     match command {
         QuestionCommand::Add { network, title, details } => {
             let (_, applied) = apply(data, network.network.as_deref(), &Edit::AddQuestion { title, details })?;
-            Ok(json!({ "question": local_network::created(&applied)? }))
+            Ok(QuestionAdded { question: QuestionId::new(local_network::created(&applied)?) }.into())
         }
         QuestionCommand::Vote { network, question, retract } => {
             let question = QuestionId::new(question);
@@ -24,51 +27,55 @@ pub fn run(command: QuestionCommand, data: &DataDir) -> Result<Value> {
             };
             let (local, _) = apply(data, network.network.as_deref(), &edit)?;
             let votes = local.snapshot()?.questions.get(&question).map_or(0, |q| q.votes.len());
-            Ok(json!({ "question": question, "votes": votes }))
+            Ok(Votes { question, votes }.into())
         }
         QuestionCommand::Status { network, question, status } => {
             let question = QuestionId::new(question);
-            let edit = Edit::SetStatus { question: question.clone(), status: status.parse()? };
-            apply(data, network.network.as_deref(), &edit)?;
-            Ok(json!({ "question": question, "status": status }))
+            let status = status.parse()?;
+            apply(data, network.network.as_deref(), &Edit::SetStatus { question: question.clone(), status })?;
+            Ok(QuestionStatusSet { question, status }.into())
         }
         QuestionCommand::Rename { network, question, title } => {
             let question = QuestionId::new(question);
             let (local, _) =
                 apply(data, network.network.as_deref(), &Edit::RenameQuestion { question: question.clone(), title })?;
             let snapshot = local.snapshot()?;
-            let title = &snapshot.questions.get(&question).context("the renamed question is gone")?.title;
-            Ok(json!({ "question": question, "title": title }))
+            let title = snapshot.questions.get(&question).context("the renamed question is gone")?.title.clone();
+            Ok(QuestionRenamed { question, title }.into())
         }
         QuestionCommand::Theme { network, question, theme, remove } => {
             let question = QuestionId::new(question);
             let edit = Edit::TagQuestion { question: question.clone(), theme: theme.clone(), tagged: !remove };
             apply(data, network.network.as_deref(), &edit)?;
-            Ok(json!({ "question": question, "theme": theme.trim(), "tagged": !remove }))
+            Ok(QuestionTagged { question, theme: theme.trim().to_string(), tagged: !remove }.into())
         }
         QuestionCommand::Delete { network, question } => {
             let question = QuestionId::new(question);
             apply(data, network.network.as_deref(), &Edit::DeleteQuestion { question: question.clone() })?;
-            Ok(json!({ "question": question, "deleted": true }))
+            Ok(QuestionDeleted { question, deleted: true }.into())
         }
         QuestionCommand::Restore { network, question } => {
             let question = QuestionId::new(question);
             apply(data, network.network.as_deref(), &Edit::RestoreQuestion { question: question.clone() })?;
-            Ok(json!({ "question": question, "deleted": false }))
+            Ok(QuestionDeleted { question, deleted: false }.into())
         }
         QuestionCommand::Details { network, question, append } => {
-            let field = TextField::Details(QuestionId::new(question));
-            append_text(data, network.network.as_deref(), field, append, "details_length")
+            let question = QuestionId::new(question);
+            let field = TextField::Details(question.clone());
+            let details_length = append_text(data, network.network.as_deref(), field, append)?;
+            Ok(DetailsLength { question, details_length }.into())
         }
         QuestionCommand::Insights { network, question, append } => {
-            let field = TextField::Insights(QuestionId::new(question));
-            append_text(data, network.network.as_deref(), field, append, "insights_length")
+            let question = QuestionId::new(question);
+            let field = TextField::Insights(question.clone());
+            let insights_length = append_text(data, network.network.as_deref(), field, append)?;
+            Ok(InsightsLength { question, insights_length }.into())
         }
         QuestionCommand::Cycle(command) => cycle(command, data),
     }
 }
 
-fn cycle(command: CycleCommand, data: &DataDir) -> Result<Value> {
+fn cycle(command: CycleCommand, data: &DataDir) -> Result<Output> {
     match command {
         CycleCommand::Add { network, question, start } => {
             let question = QuestionId::new(question);
@@ -78,8 +85,8 @@ fn cycle(command: CycleCommand, data: &DataDir) -> Result<Value> {
             let cycle = CycleId::new(local_network::created(&applied)?);
             let snapshot = local.snapshot()?;
             let started_on =
-                snapshot.questions.get(&question).and_then(|q| q.cycles.get(&cycle)).map(|c| &c.started_on);
-            Ok(json!({ "question": question, "cycle": cycle, "started_on": started_on }))
+                snapshot.questions.get(&question).and_then(|q| q.cycles.get(&cycle)).map(|c| c.started_on.clone());
+            Ok(CycleStarted { question, cycle, started_on }.into())
         }
         CycleCommand::End { network, question, cycle, end } => {
             let (question, cycle) = (QuestionId::new(question), CycleId::new(cycle));
@@ -87,12 +94,15 @@ fn cycle(command: CycleCommand, data: &DataDir) -> Result<Value> {
             let edit = Edit::EndCycle { question: question.clone(), cycle: cycle.clone(), ended_on };
             let (local, _) = apply(data, network.network.as_deref(), &edit)?;
             let snapshot = local.snapshot()?;
-            let ended_on = snapshot.questions.get(&question).and_then(|q| q.cycles.get(&cycle)).map(|c| &c.ended_on);
-            Ok(json!({ "question": question, "cycle": cycle, "ended_on": ended_on }))
+            let ended_on =
+                snapshot.questions.get(&question).and_then(|q| q.cycles.get(&cycle)).and_then(|c| c.ended_on.clone());
+            Ok(CycleEnded { question, cycle, ended_on }.into())
         }
         CycleCommand::Write { network, question, cycle, phase, append } => {
-            let field = TextField::Cycle(QuestionId::new(question), CycleId::new(cycle), phase.parse()?);
-            append_text(data, network.network.as_deref(), field, append, "length")
+            let (question, cycle, phase) = (QuestionId::new(question), CycleId::new(cycle), phase.parse()?);
+            let field = TextField::Cycle(question.clone(), cycle.clone(), phase);
+            let length = append_text(data, network.network.as_deref(), field, append)?;
+            Ok(PhaseLength { question, cycle, phase, length }.into())
         }
     }
 }

@@ -9,7 +9,8 @@ use std::net::SocketAddr;
 
 use anyhow::{Context, Result};
 use iroh_relay::server::{RelayConfig, Server, ServerConfig};
-use serde_json::json;
+
+use super::output::{self, RelayListening};
 
 pub fn run(listen: SocketAddr) -> Result<()> {
     super::runtime()?.block_on(relay(listen))
@@ -27,7 +28,7 @@ async fn relay(listen: SocketAddr) -> Result<()> {
     };
     let stop = super::serve::shutdown_signal();
     // One line as every long-running command prints: what to tell the laptops.
-    println!("{}", json!({ "relay": url, "listening": bound.to_string() }));
+    println!("{}", output::line(&RelayListening { relay: url, listening: bound.to_string() })?);
     stop.await;
     server.shutdown().await.context("the relay did not stop cleanly")?;
     Ok(())

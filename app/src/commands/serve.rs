@@ -7,8 +7,9 @@ use anyhow::Result;
 use kring_node::Node;
 use kring_node::address_book::addr_to_text;
 use kring_store::DataDir;
-use serde_json::json;
+use serde::Serialize;
 
+use super::output::{self, ServeProblem, Serving};
 use crate::cli::{InviteLimits, NetArgs, NetworkArg};
 
 pub struct ServeArgs {
@@ -29,16 +30,18 @@ async fn serve(args: ServeArgs, data: &DataDir) -> Result<()> {
         eprintln!("warning: {warning}");
     }
     let mut events = node.subscribe();
-    let mut first = json!({
-        "endpoint": node.endpoint_id(),
-        "addrs": node.addr().addrs.iter().map(addr_to_text).collect::<Vec<_>>(),
-    });
+    let mut first = Serving {
+        endpoint: node.endpoint_id(),
+        addrs: node.addr().addrs.iter().map(addr_to_text).collect(),
+        ticket: None,
+        invite: None,
+    };
     if args.invite {
         let network = node.network_id(args.network.network.as_deref())?;
         let (invite, ticket) =
             node.create_invite(&network, kring_model::Role::Member, args.limits.max_uses, args.limits.expires)?;
-        first["ticket"] = json!(ticket.to_text());
-        first["invite"] = json!(invite);
+        first.ticket = Some(ticket.to_text());
+        first.invite = Some(invite);
     }
     let stop = shutdown_signal();
     tokio::pin!(stop);
@@ -49,9 +52,9 @@ async fn serve(args: ServeArgs, data: &DataDir) -> Result<()> {
         tokio::select! {
             _ = &mut stop => break,
             event = events.recv() => match event {
-                Ok(event) => print_line(&json!(event)),
+                Ok(event) => print_line(&event),
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
-                    print_line(&json!({ "event": "error", "message": format!("{missed} events were not shown") }));
+                    print_line(&ServeProblem::Error { message: format!("{missed} events were not shown") });
                 }
                 Err(_) => break,
             },
@@ -61,9 +64,16 @@ async fn serve(args: ServeArgs, data: &DataDir) -> Result<()> {
     Ok(())
 }
 
-fn print_line(value: &serde_json::Value) {
+fn print_line(value: &impl Serialize) {
+    let line = match output::line(value) {
+        Ok(line) => line,
+        Err(err) => {
+            tracing::warn!("a line could not be written as JSON: {err}");
+            return;
+        }
+    };
     let mut stdout = std::io::stdout().lock();
-    let _ = writeln!(stdout, "{value}");
+    let _ = writeln!(stdout, "{line}");
     let _ = stdout.flush();
 }
 

@@ -3,25 +3,32 @@
 use anyhow::{Context, Result};
 use kring_model::{ActionId, Edit, MemberId, NewAction, NewSession, QuestionId, SessionChanges, SessionId, TextField};
 use kring_store::DataDir;
-use serde_json::{Value, json};
 
+use super::output::{
+    ActionAdded, ActionDeleted, ActionDone, AgendaLength, AttendanceSet, NotesLength, Output, QuestionLinked,
+    SessionAdded, SessionDeleted, SessionEdited, SessionTagged,
+};
 use crate::cli::{ActionCommand, SessionCommand};
 use crate::local_network::{self, LocalNetwork, apply};
 
-pub fn run(command: SessionCommand, data: &DataDir) -> Result<Value> {
+pub fn run(command: SessionCommand, data: &DataDir) -> Result<Output> {
     match command {
         SessionCommand::Add { network, title, kind, date, location } => {
             let new = NewSession { title, kind: kind.parse()?, starts_at: date, location };
             let (_, applied) = apply(data, network.network.as_deref(), &Edit::AddSession(new))?;
-            Ok(json!({ "session": local_network::created(&applied)? }))
+            Ok(SessionAdded { session: SessionId::new(local_network::created(&applied)?) }.into())
         }
         SessionCommand::Notes { network, session, append } => {
-            let field = TextField::Notes(SessionId::new(session));
-            append_text(data, network.network.as_deref(), field, append, "notes_length")
+            let session = SessionId::new(session);
+            let field = TextField::Notes(session.clone());
+            let notes_length = append_text(data, network.network.as_deref(), field, append)?;
+            Ok(NotesLength { session, notes_length }.into())
         }
         SessionCommand::Agenda { network, session, append } => {
-            let field = TextField::Agenda(SessionId::new(session));
-            append_text(data, network.network.as_deref(), field, append, "agenda_length")
+            let session = SessionId::new(session);
+            let field = TextField::Agenda(session.clone());
+            let agenda_length = append_text(data, network.network.as_deref(), field, append)?;
+            Ok(AgendaLength { session, agenda_length }.into())
         }
         SessionCommand::Attend { network, session, member, status } => {
             let mut local = LocalNetwork::open(data, network.network.as_deref())?;
@@ -30,10 +37,13 @@ pub fn run(command: SessionCommand, data: &DataDir) -> Result<Value> {
                 Some(member) => MemberId::new(member),
                 None => local.me()?,
             };
-            let edit =
-                Edit::SetAttendance { session: session.clone(), member: member.clone(), attendance: status.parse()? };
-            local.apply(&edit)?;
-            Ok(json!({ "session": session, "member": member, "status": status }))
+            let status = status.parse()?;
+            local.apply(&Edit::SetAttendance {
+                session: session.clone(),
+                member: member.clone(),
+                attendance: status,
+            })?;
+            Ok(AttendanceSet { session, member, status }.into())
         }
         SessionCommand::Edit { network, session, title, kind, date, location } => {
             let session = SessionId::new(session);
@@ -43,50 +53,55 @@ pub fn run(command: SessionCommand, data: &DataDir) -> Result<Value> {
                 apply(data, network.network.as_deref(), &Edit::EditSession { session: session.clone(), changes })?;
             let snapshot = local.snapshot()?;
             let s = snapshot.sessions.get(&session).context("the edited session is gone")?;
-            Ok(json!({
-                "session": session, "title": s.title, "kind": s.kind, "date": s.starts_at, "location": s.location,
-            }))
+            Ok(SessionEdited {
+                session,
+                title: s.title.clone(),
+                kind: s.kind,
+                date: s.starts_at.clone(),
+                location: s.location.clone(),
+            }
+            .into())
         }
         SessionCommand::Theme { network, session, theme, remove } => {
             let session = SessionId::new(session);
             let edit = Edit::TagSession { session: session.clone(), theme: theme.clone(), tagged: !remove };
             apply(data, network.network.as_deref(), &edit)?;
-            Ok(json!({ "session": session, "theme": theme.trim(), "tagged": !remove }))
+            Ok(SessionTagged { session, theme: theme.trim().to_string(), tagged: !remove }.into())
         }
         SessionCommand::Delete { network, session } => {
             let session = SessionId::new(session);
             apply(data, network.network.as_deref(), &Edit::DeleteSession { session: session.clone() })?;
-            Ok(json!({ "session": session, "deleted": true }))
+            Ok(SessionDeleted { session, deleted: true }.into())
         }
         SessionCommand::Restore { network, session } => {
             let session = SessionId::new(session);
             apply(data, network.network.as_deref(), &Edit::RestoreSession { session: session.clone() })?;
-            Ok(json!({ "session": session, "deleted": false }))
+            Ok(SessionDeleted { session, deleted: false }.into())
         }
         SessionCommand::Link { network, session, question, unlink } => {
             let (session, question) = (SessionId::new(session), QuestionId::new(question));
             let edit = Edit::LinkQuestion { session: session.clone(), question: question.clone(), linked: !unlink };
             apply(data, network.network.as_deref(), &edit)?;
-            Ok(json!({ "session": session, "question": question, "linked": !unlink }))
+            Ok(QuestionLinked { session, question, linked: !unlink }.into())
         }
         SessionCommand::Action(command) => action(command, data),
     }
 }
 
-fn action(command: ActionCommand, data: &DataDir) -> Result<Value> {
+fn action(command: ActionCommand, data: &DataDir) -> Result<Output> {
     match command {
         ActionCommand::Add { network, session, text, owner, due } => {
             let session = SessionId::new(session);
             let action = NewAction { text, owner: owner.map(MemberId::new), due };
             let (_, applied) =
                 apply(data, network.network.as_deref(), &Edit::AddAction { session: session.clone(), action })?;
-            Ok(json!({ "session": session, "action": local_network::created(&applied)? }))
+            Ok(ActionAdded { session, action: ActionId::new(local_network::created(&applied)?) }.into())
         }
         ActionCommand::Done { network, session, action, undo } => {
             let (session, action) = (SessionId::new(session), ActionId::new(action));
             let edit = Edit::SetActionDone { session: session.clone(), action: action.clone(), done: !undo };
             apply(data, network.network.as_deref(), &edit)?;
-            Ok(json!({ "session": session, "action": action, "done": !undo }))
+            Ok(ActionDone { session, action, done: !undo }.into())
         }
         ActionCommand::Delete { network, session, action } => {
             let (session, action) = (SessionId::new(session), ActionId::new(action));
@@ -95,38 +110,19 @@ fn action(command: ActionCommand, data: &DataDir) -> Result<Value> {
                 network.network.as_deref(),
                 &Edit::DeleteAction { session: session.clone(), action: action.clone() },
             )?;
-            Ok(json!({ "session": session, "action": action, "deleted": true }))
+            Ok(ActionDeleted { session, action, deleted: true }.into())
         }
         ActionCommand::Restore { network, session, action } => {
             let (session, action) = (SessionId::new(session), ActionId::new(action));
             let edit = Edit::RestoreAction { session: session.clone(), action: action.clone() };
             apply(data, network.network.as_deref(), &edit)?;
-            Ok(json!({ "session": session, "action": action, "deleted": false }))
+            Ok(ActionDeleted { session, action, deleted: false }.into())
         }
     }
 }
 
-/// Adds a paragraph to a shared text and reports the text's new length under `length_key`
-/// (with the record's id, e.g. `{"session": …, "notes_length": …}`).
-pub fn append_text(
-    data: &DataDir,
-    network: Option<&str>,
-    field: TextField,
-    text: String,
-    length_key: &str,
-) -> Result<Value> {
+/// Adds a paragraph to a shared text and answers with the text's new length, in characters.
+pub fn append_text(data: &DataDir, network: Option<&str>, field: TextField, text: String) -> Result<usize> {
     let (local, _) = apply(data, network, &Edit::AppendText { field: field.clone(), text })?;
-    let length = local.open.network.text(&field)?.chars().count();
-    let (key, id) = match &field {
-        TextField::Agenda(s) | TextField::Notes(s) => ("session", s.as_str()),
-        TextField::Details(q) | TextField::Insights(q) | TextField::Cycle(q, ..) => ("question", q.as_str()),
-    };
-    let mut answer = serde_json::Map::new();
-    answer.insert(key.to_string(), json!(id));
-    if let TextField::Cycle(_, cycle, phase) = &field {
-        answer.insert("cycle".to_string(), json!(cycle));
-        answer.insert("phase".to_string(), json!(phase));
-    }
-    answer.insert(length_key.to_string(), json!(length));
-    Ok(Value::Object(answer))
+    Ok(local.open.network.text(&field)?.chars().count())
 }

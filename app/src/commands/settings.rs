@@ -2,7 +2,8 @@
 
 use anyhow::{Context, Result};
 use kring_store::DataDir;
-use serde_json::{Value, json};
+
+use super::output::{Output, Settings};
 
 /// What this laptop shows of itself: to public DNS/pkarr and relays, and on the LAN.
 pub struct Privacy {
@@ -17,7 +18,7 @@ pub fn run(
     language: Option<String>,
     privacy: Privacy,
     data: &DataDir,
-) -> Result<Value> {
+) -> Result<Output> {
     let mut config = data.config()?;
     if let Some(offline) = offline {
         config.offline = offline;
@@ -40,12 +41,13 @@ pub fn run(
         config.lan_announce = lan_announce;
     }
     data.save_config(&config)?;
-    Ok(json!({
-        "offline": config.offline,
-        "relay_url": config.relay_url,
-        "language": config.language,
-        "no_public_services": config.no_public_services,
-        "lan_announce": config.lan_announce,
-        "data_dir": data.root(),
-    }))
+    Ok(Settings {
+        offline: config.offline,
+        relay_url: config.relay_url,
+        language: config.language,
+        no_public_services: config.no_public_services,
+        lan_announce: config.lan_announce,
+        data_dir: data.root().to_path_buf(),
+    }
+    .into())
 }

@@ -5,11 +5,11 @@ use std::time::Duration;
 use anyhow::Result;
 use kring_node::Node;
 use kring_store::DataDir;
-use serde_json::{Value, json};
 
+use super::output::{Output, Synced};
 use crate::cli::{NetArgs, NetworkArg};
 
-pub async fn run(network: &NetworkArg, net: &NetArgs, timeout: u64, data: &DataDir) -> Result<Value> {
+pub async fn run(network: &NetworkArg, net: &NetArgs, timeout: u64, data: &DataDir) -> Result<Output> {
     let mode = super::network_mode(net, data)?;
     let (node, warnings) = Node::start(data, &mode).await?;
     for warning in warnings {
@@ -17,5 +17,5 @@ pub async fn run(network: &NetworkArg, net: &NetArgs, timeout: u64, data: &DataD
     }
     let reports = node.sync_once(network.network.as_deref(), Duration::from_secs(timeout)).await;
     node.shutdown().await;
-    Ok(json!({ "peers": reports? }))
+    Ok(Synced { peers: reports? }.into())
 }

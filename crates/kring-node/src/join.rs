@@ -348,3 +348,216 @@ pub(crate) async fn ask<R: Serialize>(
     let reply = reader.next_frame()?.ok_or_else(|| NodeError::connection("the inviter closed without an answer"))?;
     Ok((reply, (asked.len() + bytes.len()) as u64))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use kring_sync::Handoff;
+
+    use super::*;
+    use crate::device_link::{LINK_ALPN, LinkRequest};
+
+    fn join_request() -> JoinRequest {
+        JoinRequest {
+            network: "n".into(),
+            invite: "i".into(),
+            secret: [0x5e; 32],
+            name: "a".into(),
+            perspective: "teacher".into(),
+            organisation: "o".into(),
+            addrs: vec!["1.2.3.4:5".into()],
+            member: "m".into(),
+            proof: vec![0x9f],
+        }
+    }
+
+    fn link_request() -> LinkRequest {
+        LinkRequest { network: "n".into(), secret: [0x5e; 32], addrs: vec!["1.2.3.4:5".into()], proof: vec![0x9f] }
+    }
+
+    fn replies() -> Vec<JoinReply> {
+        let peers = || vec![PeerAddr { device: "d".into(), addrs: vec!["1.2.3.4:5".into()] }];
+        let signatures = || vec![Signed { change: [0xc1; 32], signature: vec![0x51, 0x52] }];
+        let handoff = Handoff {
+            network: "n".into(),
+            from: "f".into(),
+            to: "t".into(),
+            first: [0xf1; 32],
+            device: "d".into(),
+            signature: vec![0x5a],
+            coordinators: vec!["k".into()],
+            base: BTreeMap::from([("a".into(), 300)]),
+        };
+        vec![
+            JoinReply::Welcome { member: "m".into(), document: vec![0xd0], peers: peers(), signatures: signatures() },
+            JoinReply::Refused { reason: "r".into() },
+            JoinReply::WelcomeWithChain {
+                member: "m".into(),
+                document: vec![0xd0],
+                peers: peers(),
+                signatures: signatures(),
+                chain: vec![handoff],
+            },
+        ]
+    }
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+    }
+
+    /// `sent` is the `pinned` bytes (hex; spaces only for reading), or the test fails saying why
+    /// that matters.
+    fn assert_pinned(what: &str, alpns: &str, sent: &[u8], pinned: &str) {
+        assert_eq!(
+            hex(sent),
+            pinned.replace(' ', ""),
+            "{what} is no longer sent as before, and laptops on {alpns} would misread it: changing how it is \
+             encoded needs a new ALPN"
+        );
+    }
+
+    fn alpn(alpn: &[u8]) -> String {
+        String::from_utf8_lossy(alpn).into_owned()
+    }
+
+    /// A join request is sent as the bytes pinned for it (postcard; strings and lists begin with
+    /// their length, `[u8; 32]` has none), and those bytes read as the request.
+    #[test]
+    fn a_join_request_is_sent_as_pinned() {
+        let pinned = concat!(
+            "016e",                                                             // network "n"
+            "0169",                                                             // invite "i"
+            "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e", // secret
+            "0161",                                                             // name "a"
+            "0774656163686572",                                                 // perspective "teacher"
+            "016f",                                                             // organisation "o"
+            "01 09312e322e332e343a35",                                          // addrs: "1.2.3.4:5"
+            "016d",                                                             // member "m"
+            "019f",                                                             // proof
+        );
+        let sent = postcard::to_stdvec(&join_request()).unwrap();
+        assert_pinned("a join request", &alpn(JOIN_ALPN), &sent, pinned);
+        let read: JoinRequest = postcard::from_bytes(&sent).unwrap();
+        assert_eq!(postcard::to_stdvec(&read).unwrap(), sent);
+    }
+
+    /// A device-link request is sent as the bytes pinned for it, and those bytes read as it.
+    #[test]
+    fn a_link_request_is_sent_as_pinned() {
+        let pinned = concat!(
+            "016e",                                                             // network "n"
+            "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e", // secret
+            "01 09312e322e332e343a35",                                          // addrs: "1.2.3.4:5"
+            "019f",                                                             // proof
+        );
+        let sent = postcard::to_stdvec(&link_request()).unwrap();
+        assert_pinned("a device-link request", &alpn(LINK_ALPN), &sent, pinned);
+        let read: LinkRequest = postcard::from_bytes(&sent).unwrap();
+        assert_eq!(postcard::to_stdvec(&read).unwrap(), sent);
+    }
+
+    /// The bytes of every kind of reply, in the order of [`JoinReply`] (a kind is sent as its
+    /// place in it, first).
+    const PINNED_REPLIES: [&str; 3] = [
+        concat!(
+            "00",                                                               // Welcome
+            "016d",                                                             // member "m"
+            "01d0",                                                             // document
+            "01 0164 01 09312e322e332e343a35",                                  // peers: one, device "d" at "1.2.3.4:5"
+            "01",                                                               // signatures: one
+            "c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1", // change
+            "025152",                                                           // signature
+        ),
+        concat!(
+            "01",   // Refused
+            "0172", // reason "r"
+        ),
+        concat!(
+            "02",                                                               // WelcomeWithChain
+            "016d",                                                             // member "m"
+            "01d0",                                                             // document
+            "01 0164 01 09312e322e332e343a35",                                  // peers: one, device "d" at "1.2.3.4:5"
+            "01",                                                               // signatures: one
+            "c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1", // change
+            "025152",                                                           // signature
+            "01",                                                               // chain: one hand-off
+            "016e 0166 0174",                                                   // network, from, to
+            "f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1", // first
+            "0164 015a",                                                        // device, signature
+            "01 016b",                                                          // coordinators: "k"
+            "01 0161 ac02",                                                     // base: "a" at 300
+        ),
+    ];
+
+    /// The name of a kind of reply. No wildcard: a new kind of reply does not compile here until
+    /// it is named, and [`every_kind_of_join_reply_is_pinned`] then asks for its bytes.
+    fn kind(reply: &JoinReply) -> &'static str {
+        match reply {
+            JoinReply::Welcome { .. } => "Welcome",
+            JoinReply::Refused { .. } => "Refused",
+            JoinReply::WelcomeWithChain { .. } => "WelcomeWithChain",
+        }
+    }
+
+    /// Every reply (to a join and to a device link alike) is sent as the bytes pinned for it, and
+    /// those bytes read as the reply.
+    #[test]
+    fn every_join_reply_is_sent_as_pinned() {
+        let alpns = format!("{} and {}", alpn(JOIN_ALPN), alpn(LINK_ALPN));
+        let replies = replies();
+        assert_eq!(replies.len(), PINNED_REPLIES.len());
+        for (reply, pinned) in replies.iter().zip(PINNED_REPLIES) {
+            let sent = postcard::to_stdvec(reply).unwrap();
+            assert_pinned(&format!("a {} reply", kind(reply)), &alpns, &sent, pinned);
+            let read: JoinReply = postcard::from_bytes(&sent).unwrap();
+            assert_eq!(postcard::to_stdvec(&read).unwrap(), sent, "{}", kind(reply));
+        }
+    }
+
+    /// Every kind of reply serde knows of has its bytes pinned, in order.
+    #[test]
+    fn every_kind_of_join_reply_is_pinned() {
+        let pinned: Vec<&str> = replies().iter().map(kind).collect();
+        assert_eq!(
+            pinned,
+            variants::<JoinReply>(),
+            "every kind of reply must be pinned in `replies()` and `PINNED_REPLIES`, in the order of `JoinReply` (a \
+             new kind goes at its end: the others keep their numbers)"
+        );
+    }
+
+    /// The names of the variants of the enum `T`, in order, as its `Deserialize` knows them.
+    fn variants<T: DeserializeOwned>() -> Vec<&'static str> {
+        use serde::de::{Error, Visitor, value};
+
+        struct Names<'a>(&'a mut &'static [&'static str]);
+
+        impl<'de> serde::Deserializer<'de> for Names<'_> {
+            type Error = value::Error;
+
+            fn deserialize_any<V: Visitor<'de>>(self, _: V) -> std::result::Result<V::Value, value::Error> {
+                Err(value::Error::custom("not an enum"))
+            }
+
+            fn deserialize_enum<V: Visitor<'de>>(
+                self,
+                _: &'static str,
+                variants: &'static [&'static str],
+                _: V,
+            ) -> std::result::Result<V::Value, value::Error> {
+                *self.0 = variants;
+                Err(value::Error::custom("names read"))
+            }
+
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
+                unit unit_struct newtype_struct seq tuple tuple_struct map struct identifier ignored_any
+            }
+        }
+
+        let mut names: &'static [&'static str] = &[];
+        let _ = T::deserialize(Names(&mut names));
+        names.to_vec()
+    }
+}

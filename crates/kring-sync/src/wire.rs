@@ -58,7 +58,10 @@ impl Message {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
+    use crate::chapter::HandoffV1;
 
     /// Laptops that have not updated yet keep sending the first six kinds of message: each
     /// still reads as it did (the kind is its place in the list, so new kinds go at the end).
@@ -86,5 +89,230 @@ mod tests {
             next: Box::new(NextChapter { chain: Vec::new(), document: Vec::new(), signatures: Vec::new() }),
         };
         assert_eq!(postcard::to_stdvec(&way).unwrap()[0], 7);
+    }
+
+    /// One example of every kind of message, in the order of [`Message`], with the bytes it is
+    /// sent as (postcard, in hex; spaces only for reading). These bytes are the protocol as it
+    /// ships: laptops that have not updated read exactly these. Strings and lists begin with
+    /// their length, `[u8; 32]` has none, numbers are varints (300 is `ac02`).
+    fn pinned() -> Vec<(Message, &'static str)> {
+        let signed = || Signed { change: [0xc1; 32], signature: vec![0x51, 0x52] };
+        let handoff = Handoff {
+            network: "n".into(),
+            from: "f".into(),
+            to: "t".into(),
+            first: [0xf1; 32],
+            device: "d".into(),
+            signature: vec![0x5a],
+            coordinators: vec!["k".into()],
+            base: BTreeMap::from([("a".into(), 300)]),
+        };
+        let handoff_v1 = HandoffV1 {
+            network: "n".into(),
+            from: "f".into(),
+            to: "t".into(),
+            first: [0xf1; 32],
+            device: "d".into(),
+            signature: vec![0x5a],
+        };
+        vec![
+            (
+                Message::Open { network: "n".into(), chapter: "c".into() },
+                concat!(
+                    "00",   // Open
+                    "016e", // network "n"
+                    "0163", // chapter "c"
+                ),
+            ),
+            (
+                Message::Sync {
+                    network: "n".into(),
+                    chapter: "c".into(),
+                    data: vec![0x42, 7],
+                    signatures: vec![signed()],
+                },
+                concat!(
+                    "01",                                                               // Sync
+                    "016e 0163",                                                        // network, chapter
+                    "024207",                                                           // data
+                    "01",                                                               // signatures: one
+                    "c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1", // change
+                    "025152",                                                           // signature
+                ),
+            ),
+            (
+                Message::Chapter { network: "n".into(), chapter: "c".into() },
+                concat!(
+                    "02",        // Chapter
+                    "016e 0163", // network, chapter
+                ),
+            ),
+            (
+                Message::NextChapter {
+                    network: "n".into(),
+                    next: Box::new(NextChapterV1 {
+                        handoff: handoff_v1,
+                        document: vec![0xd0],
+                        signatures: vec![signed()],
+                    }),
+                },
+                concat!(
+                    "03",                                                               // NextChapter
+                    "016e",                                                             // network
+                    "016e 0166 0174",                                                   // hand-off: network, from, to
+                    "f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1", // first
+                    "0164 015a",                                                        // device, signature
+                    "01d0",                                                             // document
+                    "01",                                                               // signatures: one
+                    "c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1", // change
+                    "025152",                                                           // signature
+                ),
+            ),
+            (
+                Message::Refused { network: "n".into() },
+                concat!(
+                    "04",   // Refused
+                    "016e", // network
+                ),
+            ),
+            (
+                Message::Peers {
+                    network: "n".into(),
+                    peers: vec![PeerAddr { device: "d".into(), addrs: vec!["1.2.3.4:5".into()] }],
+                },
+                concat!(
+                    "05",                      // Peers
+                    "016e",                    // network
+                    "01 0164",                 // peers: one, device "d"
+                    "01 09312e322e332e343a35", // its addrs: "1.2.3.4:5"
+                ),
+            ),
+            (
+                Message::Chain { network: "n".into(), chapter: "c".into(), chain: vec![handoff.clone()] },
+                concat!(
+                    "06",                                                               // Chain
+                    "016e 0163",                                                        // network, chapter
+                    "01",                                                               // chain: one hand-off
+                    "016e 0166 0174",                                                   // network, from, to
+                    "f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1", // first
+                    "0164 015a",                                                        // device, signature
+                    "01 016b",                                                          // coordinators: "k"
+                    "01 0161 ac02",                                                     // base: "a" at 300
+                ),
+            ),
+            (
+                Message::Way {
+                    network: "n".into(),
+                    next: Box::new(NextChapter {
+                        chain: vec![handoff],
+                        document: vec![0xd0],
+                        signatures: vec![signed()],
+                    }),
+                },
+                concat!(
+                    "07",                                                               // Way
+                    "016e",                                                             // network
+                    "01",                                                               // chain: one hand-off
+                    "016e 0166 0174",                                                   // network, from, to
+                    "f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1", // first
+                    "0164 015a",                                                        // device, signature
+                    "01 016b",                                                          // coordinators: "k"
+                    "01 0161 ac02",                                                     // base: "a" at 300
+                    "01d0",                                                             // document
+                    "01",                                                               // signatures: one
+                    "c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1", // change
+                    "025152",                                                           // signature
+                ),
+            ),
+        ]
+    }
+
+    /// The name of a kind of message. No wildcard: a new kind of message does not compile here
+    /// until it is named, and [`every_kind_of_message_is_pinned`] then asks for its bytes.
+    fn kind(message: &Message) -> &'static str {
+        match message {
+            Message::Open { .. } => "Open",
+            Message::Sync { .. } => "Sync",
+            Message::Chapter { .. } => "Chapter",
+            Message::NextChapter { .. } => "NextChapter",
+            Message::Refused { .. } => "Refused",
+            Message::Peers { .. } => "Peers",
+            Message::Chain { .. } => "Chain",
+            Message::Way { .. } => "Way",
+        }
+    }
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+    }
+
+    fn unhex(text: &str) -> Vec<u8> {
+        (0..text.len()).step_by(2).map(|at| u8::from_str_radix(&text[at..at + 2], 16).unwrap()).collect()
+    }
+
+    /// Every message is sent as the bytes pinned for it, and those bytes read as the message.
+    #[test]
+    fn every_message_is_sent_as_pinned() {
+        let alpn = String::from_utf8_lossy(SYNC_ALPN);
+        for (message, pinned) in pinned() {
+            let pinned = pinned.replace(' ', "");
+            let sent = postcard::to_stdvec(&message).unwrap();
+            assert_eq!(
+                hex(&sent),
+                pinned,
+                "a {} message is no longer sent as before, and laptops on {alpn} would misread it: changing how a \
+                 message is encoded needs a new ALPN (SYNC_ALPN, now {alpn}). A new kind of message goes at the end \
+                 of `Message`, and is pinned here",
+                kind(&message),
+            );
+            assert_eq!(postcard::from_bytes::<Message>(&unhex(&pinned)).unwrap(), message, "{}", kind(&message));
+        }
+    }
+
+    /// Every kind of message serde knows of has its bytes pinned, in the order they are numbered
+    /// on the wire (a kind is sent as its place in [`Message`]).
+    #[test]
+    fn every_kind_of_message_is_pinned() {
+        let pinned: Vec<&str> = pinned().iter().map(|(message, _)| kind(message)).collect();
+        assert_eq!(
+            pinned,
+            variants::<Message>(),
+            "every kind of message must be pinned in `pinned()`, in the order of `Message`, with the bytes \
+             it is sent as"
+        );
+    }
+
+    /// The names of the variants of the enum `T`, in order, as its `Deserialize` knows them.
+    fn variants<T: serde::de::DeserializeOwned>() -> Vec<&'static str> {
+        use serde::de::{Error, Visitor, value};
+
+        struct Names<'a>(&'a mut &'static [&'static str]);
+
+        impl<'de> serde::Deserializer<'de> for Names<'_> {
+            type Error = value::Error;
+
+            fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, value::Error> {
+                Err(value::Error::custom("not an enum"))
+            }
+
+            fn deserialize_enum<V: Visitor<'de>>(
+                self,
+                _: &'static str,
+                variants: &'static [&'static str],
+                _: V,
+            ) -> Result<V::Value, value::Error> {
+                *self.0 = variants;
+                Err(value::Error::custom("names read"))
+            }
+
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
+                unit unit_struct newtype_struct seq tuple tuple_struct map struct identifier ignored_any
+            }
+        }
+
+        let mut names: &'static [&'static str] = &[];
+        let _ = T::deserialize(Names(&mut names));
+        names.to_vec()
     }
 }

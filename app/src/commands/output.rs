@@ -1,0 +1,797 @@
+//! What every `kring` command prints, in one place.
+//!
+//! A command prints one JSON object on stdout when it is done (an [`Output`]); `serve`,
+//! `relay` and `device link` print one object per line as they go. Scripts and the tests in
+//! `tests/` read these keys: a key renamed or a value changed here breaks them.
+//!
+//! Every object is printed with its keys in alphabetical order (see [`line`]), whatever the
+//! order of the fields below, so the same answer is always the same bytes.
+//!
+//! Ids are the compact 32-hex-digit ids of the model; devices and endpoints are 64-hex-digit
+//! device ids; `*_at` times are milliseconds since the Unix epoch (UTC); dates are as typed
+//! (`2030-01-02`, `2030-01-02T15:00`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use kring_model::{
+    ActionId, Attendance, CycleId, CyclePhase, DeviceId, FactorId, FactorStats, InviteId, MemberId, NetworkId,
+    Perspective, QuestionId, QuestionStatus, Role, RoundId, Score, SessionId, SessionKind, UnixMillis,
+};
+use kring_node::PeerReport;
+use serde::Serialize;
+
+/// `value` as one line of JSON, keys in alphabetical order, without the newline. Fails only
+/// for a file name that is not valid UTF-8.
+pub fn line(value: &impl Serialize) -> serde_json::Result<String> {
+    // Through a `serde_json::Value`, whose objects keep their keys sorted.
+    Ok(serde_json::to_value(value)?.to_string())
+}
+
+macro_rules! outputs {
+    ($($name:ident),+ $(,)?) => {
+        /// What a command prints when it is done: one of the objects below, as it is (no tag
+        /// says which).
+        #[derive(Debug, Serialize)]
+        #[serde(untagged)]
+        pub enum Output {
+            $($name($name)),+
+        }
+
+        $(impl From<$name> for Output {
+            fn from(output: $name) -> Output {
+                Output::$name(output)
+            }
+        })+
+    };
+}
+
+outputs!(
+    Membership,
+    NetworkList,
+    NetworkName,
+    NetworkDescription,
+    NetworkRegion,
+    NetworkThemes,
+    SessionAdded,
+    NotesLength,
+    AgendaLength,
+    AttendanceSet,
+    SessionEdited,
+    SessionTagged,
+    SessionDeleted,
+    QuestionLinked,
+    ActionAdded,
+    ActionDone,
+    ActionDeleted,
+    QuestionAdded,
+    Votes,
+    QuestionStatusSet,
+    QuestionRenamed,
+    QuestionTagged,
+    QuestionDeleted,
+    DetailsLength,
+    InsightsLength,
+    CycleStarted,
+    CycleEnded,
+    PhaseLength,
+    RoundOpened,
+    Scored,
+    RoundClosed,
+    Factor,
+    FactorRemoved,
+    MemberRemoved,
+    RoleSet,
+    ProfileSaved,
+    DeviceLinked,
+    DeviceAdded,
+    InviteCreated,
+    InviteRevoked,
+    BundleExported,
+    BundleImported,
+    ChapterStarted,
+    ChapterShown,
+    Shown,
+    OpenActions,
+    Bin,
+    CalendarWritten,
+    Settings,
+    Synced,
+    AddressConnected,
+    Refreshed,
+);
+
+// ---- networks -------------------------------------------------------------------------------
+
+/// `kring network create`, and `kring join` with a ticket of a network new to this laptop:
+/// the network, and the member this laptop is in it.
+#[derive(Debug, Serialize)]
+pub struct Membership {
+    pub network: NetworkId,
+    pub member: MemberId,
+}
+
+/// `kring network list`: every network on this laptop.
+#[derive(Debug, Serialize)]
+pub struct NetworkList {
+    pub networks: Vec<ListedNetwork>,
+}
+
+/// One network in [`NetworkList`].
+#[derive(Debug, Serialize)]
+pub struct ListedNetwork {
+    pub id: NetworkId,
+    /// `null` when the network cannot be read.
+    pub name: Option<String>,
+    /// Why the network cannot be read; only then present.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// `kring network rename`: the network's name as now saved.
+#[derive(Debug, Serialize)]
+pub struct NetworkName {
+    pub network: NetworkId,
+    pub name: String,
+}
+
+/// `kring network describe`: the description as now saved (`""`: none).
+#[derive(Debug, Serialize)]
+pub struct NetworkDescription {
+    pub network: NetworkId,
+    pub description: String,
+}
+
+/// `kring network region`: the region as now saved (`""`: none).
+#[derive(Debug, Serialize)]
+pub struct NetworkRegion {
+    pub network: NetworkId,
+    pub region: String,
+}
+
+/// `kring network theme add|remove`: every theme of the network now, sorted.
+#[derive(Debug, Serialize)]
+pub struct NetworkThemes {
+    pub network: NetworkId,
+    pub themes: BTreeSet<String>,
+}
+
+// ---- sessions (meetings) --------------------------------------------------------------------
+
+/// `kring session add`: the new meeting.
+#[derive(Debug, Serialize)]
+pub struct SessionAdded {
+    pub session: SessionId,
+}
+
+/// `kring session notes`: the meeting's notes are now `notes_length` characters long.
+#[derive(Debug, Serialize)]
+pub struct NotesLength {
+    pub session: SessionId,
+    pub notes_length: usize,
+}
+
+/// `kring session agenda`: the meeting's agenda is now `agenda_length` characters long.
+#[derive(Debug, Serialize)]
+pub struct AgendaLength {
+    pub session: SessionId,
+    pub agenda_length: usize,
+}
+
+/// `kring session attend`: `member` (this laptop's own member unless `--member`) is now
+/// `status` (`present`, `absent` or `excused`) for the meeting.
+#[derive(Debug, Serialize)]
+pub struct AttendanceSet {
+    pub session: SessionId,
+    pub member: MemberId,
+    pub status: Attendance,
+}
+
+/// `kring session edit`: the meeting as now saved.
+#[derive(Debug, Serialize)]
+pub struct SessionEdited {
+    pub session: SessionId,
+    pub title: String,
+    pub kind: SessionKind,
+    /// When it starts, as typed.
+    pub date: String,
+    pub location: String,
+}
+
+/// `kring session theme`: `theme` (trimmed) now is (`tagged`) or is not a theme of the meeting.
+#[derive(Debug, Serialize)]
+pub struct SessionTagged {
+    pub session: SessionId,
+    pub theme: String,
+    pub tagged: bool,
+}
+
+/// `kring session delete` (`deleted` true: in the bin) and `kring session restore` (false).
+#[derive(Debug, Serialize)]
+pub struct SessionDeleted {
+    pub session: SessionId,
+    pub deleted: bool,
+}
+
+/// `kring session link`: the learning question is now (`linked`) or is no longer linked to the
+/// meeting (`--unlink`).
+#[derive(Debug, Serialize)]
+pub struct QuestionLinked {
+    pub session: SessionId,
+    pub question: QuestionId,
+    pub linked: bool,
+}
+
+/// `kring session action add`: the new action of the meeting.
+#[derive(Debug, Serialize)]
+pub struct ActionAdded {
+    pub session: SessionId,
+    pub action: ActionId,
+}
+
+/// `kring session action done`: the action is now done, or not (`--undo`).
+#[derive(Debug, Serialize)]
+pub struct ActionDone {
+    pub session: SessionId,
+    pub action: ActionId,
+    pub done: bool,
+}
+
+/// `kring session action delete` (`deleted` true: in the bin) and `restore` (false).
+#[derive(Debug, Serialize)]
+pub struct ActionDeleted {
+    pub session: SessionId,
+    pub action: ActionId,
+    pub deleted: bool,
+}
+
+// ---- learning questions ---------------------------------------------------------------------
+
+/// `kring question add`: the new learning question.
+#[derive(Debug, Serialize)]
+pub struct QuestionAdded {
+    pub question: QuestionId,
+}
+
+/// `kring question vote` (and `--retract`): how many members vote for the question now.
+#[derive(Debug, Serialize)]
+pub struct Votes {
+    pub question: QuestionId,
+    pub votes: usize,
+}
+
+/// `kring question status`: the question's status now.
+#[derive(Debug, Serialize)]
+pub struct QuestionStatusSet {
+    pub question: QuestionId,
+    pub status: QuestionStatus,
+}
+
+/// `kring question rename`: the title as now saved.
+#[derive(Debug, Serialize)]
+pub struct QuestionRenamed {
+    pub question: QuestionId,
+    pub title: String,
+}
+
+/// `kring question theme`: `theme` (trimmed) now is (`tagged`) or is not a theme of the
+/// question.
+#[derive(Debug, Serialize)]
+pub struct QuestionTagged {
+    pub question: QuestionId,
+    pub theme: String,
+    pub tagged: bool,
+}
+
+/// `kring question delete` (`deleted` true: in the bin) and `kring question restore` (false).
+#[derive(Debug, Serialize)]
+pub struct QuestionDeleted {
+    pub question: QuestionId,
+    pub deleted: bool,
+}
+
+/// `kring question details`: the question's details are now `details_length` characters long.
+#[derive(Debug, Serialize)]
+pub struct DetailsLength {
+    pub question: QuestionId,
+    pub details_length: usize,
+}
+
+/// `kring question insights`: the question's insights are now `insights_length` characters
+/// long.
+#[derive(Debug, Serialize)]
+pub struct InsightsLength {
+    pub question: QuestionId,
+    pub insights_length: usize,
+}
+
+/// `kring question cycle add`: the new action-research cycle and the day it started on
+/// (`null` if it could not be read back).
+#[derive(Debug, Serialize)]
+pub struct CycleStarted {
+    pub question: QuestionId,
+    pub cycle: CycleId,
+    pub started_on: Option<String>,
+}
+
+/// `kring question cycle end`: the day the cycle ended on, as now saved.
+#[derive(Debug, Serialize)]
+pub struct CycleEnded {
+    pub question: QuestionId,
+    pub cycle: CycleId,
+    pub ended_on: Option<String>,
+}
+
+/// `kring question cycle write`: the cycle's text for `phase` is now `length` characters long.
+#[derive(Debug, Serialize)]
+pub struct PhaseLength {
+    pub question: QuestionId,
+    pub cycle: CycleId,
+    pub phase: CyclePhase,
+    pub length: usize,
+}
+
+// ---- reflection -----------------------------------------------------------------------------
+
+/// `kring reflection open`: the new reflection round.
+#[derive(Debug, Serialize)]
+pub struct RoundOpened {
+    pub round: RoundId,
+}
+
+/// `kring reflection score`: this laptop's member gave `factor` the `score` (1 to 5).
+#[derive(Debug, Serialize)]
+pub struct Scored {
+    pub round: RoundId,
+    pub factor: FactorId,
+    pub score: i64,
+}
+
+/// `kring reflection close`: nobody can score in the round any more (`closed` is always true).
+#[derive(Debug, Serialize)]
+pub struct RoundClosed {
+    pub round: RoundId,
+    pub closed: bool,
+}
+
+/// `kring reflection factor add|rename`: the factor and its name as now saved.
+#[derive(Debug, Serialize)]
+pub struct Factor {
+    pub factor: FactorId,
+    pub name: Option<String>,
+}
+
+/// `kring reflection factor remove`: new rounds go without the factor (`removed` is always
+/// true).
+#[derive(Debug, Serialize)]
+pub struct FactorRemoved {
+    pub factor: FactorId,
+    pub removed: bool,
+}
+
+// ---- members and devices --------------------------------------------------------------------
+
+/// `kring member remove`: the member is removed (`removed` is always true), and the invites
+/// revoked with them.
+#[derive(Debug, Serialize)]
+pub struct MemberRemoved {
+    pub member: MemberId,
+    pub removed: bool,
+    pub revoked_invites: Vec<InviteId>,
+    /// With `--new-chapter` only: the number of the chapter begun without the member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chapter: Option<u64>,
+}
+
+/// `kring member role`: the member's role now.
+#[derive(Debug, Serialize)]
+pub struct RoleSet {
+    pub member: MemberId,
+    pub role: Role,
+}
+
+/// `kring member profile`: the member's profile as now saved.
+#[derive(Debug, Serialize)]
+pub struct ProfileSaved {
+    pub member: MemberId,
+    pub name: String,
+    pub perspective: Perspective,
+    pub organisation: String,
+}
+
+/// `kring device link`, its first line: the one-time ticket to type on the other laptop,
+/// valid until `expires_at`.
+#[derive(Debug, Serialize)]
+pub struct LinkTicket {
+    pub ticket: String,
+    pub network: String,
+    pub expires_at: u64,
+}
+
+/// `kring device link`, its second line: the other laptop used the ticket and is now `device`
+/// of `member` (`linked` is always true).
+#[derive(Debug, Serialize)]
+pub struct DeviceLinked {
+    pub linked: bool,
+    pub network: String,
+    pub member: String,
+    pub device: DeviceId,
+}
+
+/// `kring device add`: this laptop is now `device` of `member` in the network.
+#[derive(Debug, Serialize)]
+pub struct DeviceAdded {
+    pub network: String,
+    pub member: String,
+    pub device: DeviceId,
+}
+
+/// `kring invite`: the ticket to send the invitee, and the invite it uses.
+#[derive(Debug, Serialize)]
+pub struct InviteCreated {
+    pub ticket: String,
+    pub invite: InviteId,
+}
+
+/// `kring invite revoke`: the invite can no longer be used (`revoked` is always true).
+#[derive(Debug, Serialize)]
+pub struct InviteRevoked {
+    pub invite: InviteId,
+    pub revoked: bool,
+}
+
+// ---- bundles and chapters -------------------------------------------------------------------
+
+/// `kring bundle export`: the bundle written to `file`, `bytes` long.
+#[derive(Debug, Serialize)]
+pub struct BundleExported {
+    pub network: String,
+    pub file: PathBuf,
+    pub bytes: usize,
+    pub locked_for: LockedFor,
+}
+
+/// Who can open an exported bundle: `"passphrase"`, or `{"members_devices": N}` for the N
+/// devices of the network's current members.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LockedFor {
+    Passphrase,
+    MembersDevices(usize),
+}
+
+/// `kring bundle import`: the network was new to this laptop (`created`) or merged into its
+/// copy; `new_changes` is how many changes this laptop did not have (all of them when new).
+#[derive(Debug, Serialize)]
+pub struct BundleImported {
+    pub network: String,
+    pub created: bool,
+    pub new_changes: usize,
+}
+
+/// The chapter a network is in, as `kring chapter show|new`, `kring erase` print it.
+#[derive(Debug, Serialize)]
+pub struct Chapter {
+    pub network: String,
+    /// 1 for the first chapter.
+    pub chapter: u64,
+    /// `""` for the first chapter.
+    pub chapter_id: String,
+    /// Who began the chapter, and when: `null` for the first chapter.
+    pub started_by: Option<MemberId>,
+    pub started_at: Option<UnixMillis>,
+    /// Whether something was erased when the chapter began.
+    pub erased: bool,
+}
+
+/// `kring chapter new` and `kring erase`: the chapter this laptop switched to, and whether it
+/// kept the old chapter's history (`--keep-history`, never with an erasure).
+#[derive(Debug, Serialize)]
+pub struct ChapterStarted {
+    #[serde(flatten)]
+    pub chapter: Chapter,
+    pub old_history_kept: bool,
+}
+
+/// `kring chapter show`: the chapter this laptop is on, and for every current member whether
+/// their laptops are on it too.
+#[derive(Debug, Serialize)]
+pub struct ChapterShown {
+    #[serde(flatten)]
+    pub chapter: Chapter,
+    pub members: Vec<MemberChapter>,
+}
+
+/// One member in [`ChapterShown`].
+#[derive(Debug, Serialize)]
+pub struct MemberChapter {
+    pub member: MemberId,
+    pub name: String,
+    pub chapter: Switch,
+}
+
+/// Whether a member's laptops are on this laptop's chapter, as far as this laptop heard.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Switch {
+    /// One of them said so, or the member is this laptop's own.
+    Switched,
+    /// One of them named another chapter.
+    NotYet,
+    /// None was heard from since this laptop switched.
+    Unknown,
+}
+
+// ---- reading a network ----------------------------------------------------------------------
+
+/// `kring show`: the whole network. Every list is in a fixed order and nothing local to this
+/// laptop is in it, so two laptops holding the same document print the same bytes.
+#[derive(Debug, Serialize)]
+pub struct Shown {
+    pub network: ShownNetwork,
+    /// By id.
+    pub members: Vec<ShownMember>,
+    /// By date, then id; deleted ones too.
+    pub sessions: Vec<ShownSession>,
+    /// By creation, then id; deleted ones too.
+    pub questions: Vec<ShownQuestion>,
+    /// The factors new rounds are scored on, in their order.
+    pub factors: Vec<ShownFactor>,
+    /// The reflection rounds, by opening, then id.
+    pub reflections: Vec<ShownRound>,
+}
+
+/// The network's own details in [`Shown`].
+#[derive(Debug, Serialize)]
+pub struct ShownNetwork {
+    pub id: NetworkId,
+    pub name: String,
+    pub description: String,
+    pub region: String,
+    pub themes: BTreeSet<String>,
+    pub created_at: UnixMillis,
+    pub created_by: MemberId,
+    /// The version of the document's schema.
+    pub schema: u64,
+}
+
+/// A member in [`Shown`], removed ones too.
+#[derive(Debug, Serialize)]
+pub struct ShownMember {
+    pub id: MemberId,
+    pub name: String,
+    pub perspective: Perspective,
+    pub organisation: String,
+    pub role: Role,
+    /// The member's devices, by id.
+    pub devices: Vec<DeviceId>,
+    /// The devices that proved they belong to the member (signed).
+    pub proven_devices: BTreeSet<DeviceId>,
+    pub joined_at: UnixMillis,
+    pub removed: bool,
+}
+
+/// A meeting in [`Shown`].
+#[derive(Debug, Serialize)]
+pub struct ShownSession {
+    pub id: SessionId,
+    pub title: String,
+    pub kind: SessionKind,
+    pub date: String,
+    pub location: String,
+    pub agenda: String,
+    pub notes: String,
+    pub attendance: BTreeMap<MemberId, Attendance>,
+    /// The learning questions linked to the meeting.
+    pub questions: BTreeSet<QuestionId>,
+    /// By creation, then id; deleted ones too.
+    pub actions: Vec<ShownAction>,
+    pub themes: BTreeSet<String>,
+    /// In the bin.
+    pub deleted: bool,
+}
+
+/// An action of a meeting in [`Shown`].
+#[derive(Debug, Serialize)]
+pub struct ShownAction {
+    pub id: ActionId,
+    pub text: String,
+    pub owner: Option<MemberId>,
+    pub due: Option<String>,
+    pub done: bool,
+    pub deleted: bool,
+}
+
+/// A learning question in [`Shown`].
+#[derive(Debug, Serialize)]
+pub struct ShownQuestion {
+    pub id: QuestionId,
+    pub title: String,
+    pub details: String,
+    pub insights: String,
+    pub status: QuestionStatus,
+    /// The members who vote for it.
+    pub votes: BTreeSet<MemberId>,
+    pub proposed_by: MemberId,
+    pub created_at: UnixMillis,
+    /// The meetings it is linked to.
+    pub sessions: BTreeSet<SessionId>,
+    /// By the day they started on, then id.
+    pub cycles: Vec<ShownCycle>,
+    pub themes: BTreeSet<String>,
+    pub deleted: bool,
+}
+
+/// An action-research cycle of a question in [`Shown`], with the text of each phase.
+#[derive(Debug, Serialize)]
+pub struct ShownCycle {
+    pub id: CycleId,
+    pub started_on: String,
+    pub ended_on: Option<String>,
+    pub plan: String,
+    pub act: String,
+    pub observe: String,
+    pub reflect: String,
+}
+
+/// A factor in [`Shown`].
+#[derive(Debug, Serialize)]
+pub struct ShownFactor {
+    pub id: FactorId,
+    pub name: String,
+}
+
+/// A reflection round in [`Shown`].
+#[derive(Debug, Serialize)]
+pub struct ShownRound {
+    pub id: RoundId,
+    pub title: String,
+    pub opened_by: MemberId,
+    pub opened_at: UnixMillis,
+    pub closed: bool,
+    /// The factors scored in this round.
+    pub factors: BTreeSet<FactorId>,
+    /// Every member's score and comment per factor.
+    pub scores: BTreeMap<MemberId, BTreeMap<FactorId, Score>>,
+    /// Per factor that has a score: count, mean, min, max and spread of the scores.
+    pub stats: BTreeMap<FactorId, FactorStats>,
+}
+
+/// `kring actions`: the open actions (not done, not deleted), per member.
+#[derive(Debug, Serialize)]
+pub struct OpenActions {
+    pub network: NetworkId,
+    pub open_actions: Vec<MemberActions>,
+}
+
+/// One member's open actions in [`OpenActions`]; `member` and `name` are `null` for the
+/// actions that nobody owns.
+#[derive(Debug, Serialize)]
+pub struct MemberActions {
+    pub member: Option<MemberId>,
+    pub name: Option<String>,
+    pub actions: Vec<OpenAction>,
+}
+
+/// One open action, with the meeting it was agreed in.
+#[derive(Debug, Serialize)]
+pub struct OpenAction {
+    pub session: SessionId,
+    pub session_title: String,
+    pub session_date: String,
+    pub action: ActionId,
+    pub text: String,
+    pub due: Option<String>,
+}
+
+/// `kring bin`: what is in the network's bin, most recently deleted first.
+#[derive(Debug, Serialize)]
+pub struct Bin {
+    pub network: NetworkId,
+    pub bin: Vec<BinItem>,
+}
+
+/// One thing in the bin, with its `kind`: `session`, `question` or `action`.
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BinItem {
+    Session {
+        id: SessionId,
+        title: String,
+        date: String,
+        deleted_at: Option<UnixMillis>,
+    },
+    Question {
+        id: QuestionId,
+        title: String,
+        deleted_at: Option<UnixMillis>,
+    },
+    /// An action, with the meeting it belongs to.
+    Action {
+        id: ActionId,
+        text: String,
+        session: SessionId,
+        session_title: String,
+        deleted_at: Option<UnixMillis>,
+    },
+}
+
+/// `kring calendar --out FILE`: the calendar written, with how many meetings it holds.
+#[derive(Debug, Serialize)]
+pub struct CalendarWritten {
+    pub file: PathBuf,
+    pub sessions: usize,
+    pub bytes: usize,
+}
+
+/// `kring settings`: this laptop's settings as now saved.
+#[derive(Debug, Serialize)]
+pub struct Settings {
+    pub offline: bool,
+    /// The school's or region's relay; `null`: the public relays.
+    pub relay_url: Option<String>,
+    /// `nl` or `en`.
+    pub language: String,
+    pub no_public_services: bool,
+    pub lan_announce: bool,
+    /// Where this laptop keeps its key, settings and networks.
+    pub data_dir: PathBuf,
+}
+
+// ---- networking -----------------------------------------------------------------------------
+
+/// `kring sync`: how syncing went with each member device.
+#[derive(Debug, Serialize)]
+pub struct Synced {
+    pub peers: Vec<PeerReport>,
+}
+
+/// `kring connect ADDRESS`: the laptop at the address typed in.
+#[derive(Debug, Serialize)]
+pub struct AddressConnected {
+    pub device: DeviceId,
+    pub addrs: Vec<String>,
+    /// The address was new to this laptop.
+    pub learned: bool,
+    /// The device is a member device of a network here (it was synced with).
+    pub member_device: bool,
+    pub peers: Vec<PeerReport>,
+}
+
+/// `kring connect TICKET` and `kring join TICKET` with a ticket of a network this laptop has:
+/// the ticket's addresses were remembered (`refreshed` is always true), and synced with.
+#[derive(Debug, Serialize)]
+pub struct Refreshed {
+    pub network: String,
+    pub member: String,
+    pub refreshed: bool,
+    pub peers: Vec<PeerReport>,
+}
+
+/// `kring serve`, its first line: this laptop's endpoint and addresses, and with `--invite` a
+/// ticket and the invite it uses. Every line after it is a [`kring_node::NodeEvent`] or a
+/// [`ServeProblem`].
+#[derive(Debug, Serialize)]
+pub struct Serving {
+    pub endpoint: DeviceId,
+    pub addrs: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invite: Option<InviteId>,
+}
+
+/// A line of `kring serve` that is no event of the node: `{"event": "error", "message": …}`.
+#[derive(Debug, Serialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum ServeProblem {
+    /// Events came faster than they were printed; `message` says how many were not shown.
+    Error { message: String },
+}
+
+/// `kring relay`, its one line: the URL to give the laptops, and the address it listens on.
+#[derive(Debug, Serialize)]
+pub struct RelayListening {
+    pub relay: String,
+    pub listening: String,
+}
