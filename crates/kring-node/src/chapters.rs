@@ -76,6 +76,9 @@ pub struct Checked {
     /// What of it was carried over, once it was, and where those characters came from.
     carried: Option<CarriedInto>,
     origins: Origins,
+    /// Whether `origins` holds this laptop's characters in the first change already (noted
+    /// when the chapter was begun here, on the copy it was begun from, away from the lock).
+    copy_noted: bool,
 }
 
 /// Where the chapter a laptop leaves stands to the one it takes.
@@ -135,16 +138,9 @@ pub fn begin_as(
         false => OldChapter::Delete,
     };
     let chain = chain::continued(chain, &[handoff]);
+    let origins = next.own_origins(network, &device)?;
     let signatures = SignatureBook::default();
-    Ok(Checked {
-        network: next,
-        chain,
-        signatures,
-        old,
-        carry: Carry::Next,
-        carried: None,
-        origins: Origins::default(),
-    })
+    Ok(Checked { network: next, chain, signatures, old, carry: Carry::Next, carried: None, origins, copy_noted: true })
 }
 
 /// The part of [`check`] that needs only the offered chapter, done ahead with no lock held: the
@@ -255,6 +251,7 @@ pub fn check(
         carry,
         carried: None,
         origins: Origins::default(),
+        copy_noted: false,
     })
 }
 
@@ -349,7 +346,7 @@ pub fn switch(open: OpenNetwork, checked: Checked, device: &str) -> Result<OpenN
 /// [`switch`], leaving the first view to keep to the caller: reading the whole network for it
 /// takes as long as a snapshot, which the node does not do under its lock.
 pub(crate) fn switch_without_view(mut open: OpenNetwork, mut checked: Checked, device: &str) -> Result<OpenNetwork> {
-    if matches!(checked.carry, Carry::Next) {
+    if matches!(checked.carry, Carry::Next) && !checked.copy_noted {
         // Only the chapter this one was begun from can say; it is gone after the switch.
         match checked.network.own_origins(&mut open.network, device) {
             Ok(own) => checked.origins.extend(&own),
