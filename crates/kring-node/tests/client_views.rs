@@ -6,7 +6,7 @@ use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use kring_model::{Edit, NetworkSnapshot, NewSession, Profile, Role, SessionKind, Splice, TextField};
-use kring_node::client::{Client, Command, NetworkView, Update};
+use kring_node::client::{Client, Command, NetworkView, Outcome, Update};
 use kring_node::{NetworkMode, OpenNetwork};
 use kring_store::DataDir;
 
@@ -30,7 +30,7 @@ impl Window {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             match self.next(deadline) {
-                Update::Done { request: done, result } if done == request => return result.unwrap(),
+                Update::Done { request: done, result } if done == request => return text_of(result.unwrap()),
                 _ => {}
             }
         }
@@ -150,4 +150,12 @@ fn views_follow_local_and_remote_changes_exactly() {
     assert_eq!(shown, saved, "Anna's last view");
     let (shown, saved) = bram.stop(dir_b.path(), &network);
     assert_eq!(shown, saved, "Bram's last view");
+}
+
+/// The id or ticket a command produced, if any.
+fn text_of(outcome: Outcome) -> Option<String> {
+    match outcome {
+        Outcome::Network(text) | Outcome::Created(text) | Outcome::Ticket(text) => Some(text),
+        _ => None,
+    }
 }

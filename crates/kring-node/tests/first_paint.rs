@@ -27,7 +27,9 @@ fn first_run(dir: &std::path::Path) -> String {
     let request = client.send(Command::CreateNetwork { name: "PLG Lezen".into(), founder: Profile::new("Anna") });
     let network = loop {
         match updates.recv_timeout(Duration::from_secs(30)).unwrap() {
-            Update::Done { request: done, result } if done == request => break result.unwrap().unwrap(),
+            Update::Done { request: done, result } if done == request => {
+                break result.unwrap().network().unwrap().to_string();
+            }
             _ => {}
         }
     };

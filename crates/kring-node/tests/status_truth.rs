@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use kring_model::{Edit, Profile, Role};
 use kring_node::NetworkMode;
-use kring_node::client::{Client, Command, NetworkView, SyncStatus, Update};
+use kring_node::client::{Client, Command, NetworkView, Outcome, SyncStatus, Update};
 use kring_store::DataDir;
 
 /// One desktop client and what it shows now.
@@ -40,7 +40,7 @@ impl Window {
             if let Some(Update::Done { request: done, result }) = self.next(deadline)
                 && done == request
             {
-                return result.unwrap();
+                return text_of(result.unwrap());
             }
         }
     }
@@ -204,4 +204,12 @@ fn a_removed_members_window_says_so_and_shows_nobody_online_in_that_network() {
     assert_eq!(bram.status.connected_in(&network), 0, "{:?}", bram.status.peers);
     let shown = bram.status.peers.get(&anna.device).expect("Anna's laptop is listed");
     assert!(!shown.in_sync.contains(&network), "not in sync in a network he was removed from");
+}
+
+/// The id or ticket a command produced, if any.
+fn text_of(outcome: Outcome) -> Option<String> {
+    match outcome {
+        Outcome::Network(text) | Outcome::Created(text) | Outcome::Ticket(text) => Some(text),
+        _ => None,
+    }
 }

@@ -1,6 +1,7 @@
 //! The desktop client: which screen is shown, each screen's own state, and the frame loop.
 
 use kring_model::SessionId;
+use kring_node::client::Outcome;
 
 use crate::i18n::{Text, tr};
 use crate::screen::Screen;
@@ -69,7 +70,7 @@ impl KringApp {
             self.styled = true;
         }
         for finished in self.state.receive(ui.ctx()) {
-            self.after(finished.after, finished.value);
+            self.after(finished.after, finished.outcome);
         }
         egui::Panel::bottom("status").show(ui, |ui| self.pages.status.ui(ui, &mut self.state));
         views::passphrase::window(ui.ctx(), &mut self.state);
@@ -185,14 +186,14 @@ impl KringApp {
     }
 
     /// Acts on a command that succeeded.
-    fn after(&mut self, after: After, value: Option<String>) {
+    fn after(&mut self, after: After, outcome: Outcome) {
         let l = self.state.language;
         let say = |text| Some(crate::i18n::tr(l, text).to_string());
         match after {
             After::Nothing | After::Connected | After::NetworkEdited => {}
             After::OpenNetwork | After::Started | After::Linked | After::Refreshed | After::OpenBundle => {
-                if let Some(network) = value {
-                    self.state.watch(&network);
+                if let Some(network) = outcome.network() {
+                    self.state.watch(network);
                     self.screen = Screen::Sessions;
                     self.pages.start.clear();
                 }
@@ -202,28 +203,39 @@ impl KringApp {
             }
             After::OpenSession => {
                 self.pages.sessions.clear();
-                if let Some(id) = value {
+                if let Some(id) = outcome.created() {
                     self.screen = Screen::Session(SessionId::new(id));
                 }
             }
             After::ClearQuestionForm => self.pages.questions.title.clear(),
             After::ClearActionForm => self.pages.session.clear_action(),
-            After::ShowTicket => self.pages.members.ticket_made = value,
-            After::ShowLinkTicket => self.pages.members.link_made = value,
+            After::ShowTicket | After::ShowLinkTicket => {
+                let Outcome::Ticket(ticket) = outcome else { return };
+                match after {
+                    After::ShowTicket => self.pages.members.ticket_made = Some(ticket),
+                    _ => self.pages.members.link_made = Some(ticket),
+                }
+            }
             After::OpenRound => {
                 self.pages.reflection.round_title.clear();
-                self.pages.reflection.selected_round = value.map(kring_model::RoundId::new);
+                self.pages.reflection.selected_round = outcome.created().map(kring_model::RoundId::new);
             }
             After::Saved => {
                 let text = crate::i18n::tr(l, crate::i18n::Text::SavedTo);
-                self.state.notice = value.map(|path| format!("{text} {path}"));
+                if let Outcome::Saved(path) = outcome {
+                    self.state.notice = Some(format!("{text} {}", path.display()));
+                }
             }
             After::Imported => {
                 let text = crate::i18n::tr(l, crate::i18n::Text::BundleImported);
-                self.state.notice = value.map(|count| format!("{text} {count}"));
+                self.state.notice = match outcome {
+                    Outcome::Merged(count) => Some(format!("{text} {count}")),
+                    Outcome::Network(id) => Some(format!("{text} {id}")),
+                    _ => None,
+                };
             }
             After::MemberRemoved => {
-                if value.is_some() {
+                if matches!(outcome, Outcome::InvitesRevoked(_)) {
                     self.state.notice = say(crate::i18n::Text::RemovedRevokesInvites);
                 }
             }
@@ -238,7 +250,9 @@ impl KringApp {
                 let text =
                     if after == After::Erased { crate::i18n::Text::Erased } else { crate::i18n::Text::ChapterBegun };
                 let text = crate::i18n::tr(l, text);
-                self.state.notice = value.map(|number| format!("{text} {number}."));
+                if let Outcome::Chapter(number) = outcome {
+                    self.state.notice = Some(format!("{text} {number}."));
+                }
             }
         }
     }

@@ -8,7 +8,7 @@ use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 
 use kring_model::{ChangeSummary, Edit, MemberId, NetworkSnapshot, Profile};
-use kring_node::client::{Client, Command, Failure, NetworkEntry, NetworkView, SyncStatus, Update};
+use kring_node::client::{Client, Command, Failure, NetworkEntry, NetworkView, Outcome, SyncStatus, Update};
 use kring_node::{NetworkMode, NodeError};
 use kring_store::{Config, DataDir};
 
@@ -77,7 +77,7 @@ pub struct Refusal {
 /// A command's result as the app handles it.
 pub struct Finished {
     pub after: After,
-    pub value: Option<String>,
+    pub outcome: Outcome,
 }
 
 pub struct AppState {
@@ -242,9 +242,9 @@ impl AppState {
                 Update::Done { request, result } => {
                     let after = self.in_flight.remove(&request).unwrap_or(After::Nothing);
                     match result {
-                        Ok(value) => {
+                        Ok(outcome) => {
                             self.error = None;
-                            finished.push(Finished { after, value });
+                            finished.push(Finished { after, outcome });
                         }
                         // A bundle locked with a passphrase: the passphrase window asks for it.
                         Err(failure)

@@ -15,7 +15,7 @@ use super::first_paint;
 use super::seen::Seen;
 use super::status::{Reach, SyncStatus};
 use super::typist::Typing;
-use super::update::{Failure, NetworkEntry, NetworkView, Update};
+use super::update::{Failure, NetworkEntry, NetworkView, Outcome, Update};
 use super::{Outbox, Request};
 use crate::address_book::addr_to_text;
 use crate::{BundleProblem, FoundVia, InviteTicket, NetworkMode, Node, NodeError, NodeEvent};
@@ -27,7 +27,7 @@ const DEVICE_LINK_VALID: Duration = Duration::from_secs(15 * 60);
 /// How often reachability and connection paths are looked at again.
 const STATUS_INTERVAL: Duration = Duration::from_secs(2);
 
-type Reply = Result<Option<String>, Failure>;
+type Reply = Result<Outcome, Failure>;
 
 fn failed(err: impl Into<NodeError>) -> Failure {
     Arc::new(err.into())
@@ -148,7 +148,7 @@ impl Backend {
             Command::Watch { network } => {
                 self.watched = Some(network);
                 self.view_dirty = true;
-                Ok(None)
+                Ok(Outcome::Done)
             }
             Command::CreateNetwork { name, founder } => self.create_network(&name, &founder),
             Command::Join { ticket, profile } => match InviteTicket::parse(ticket.trim()) {
@@ -165,18 +165,18 @@ impl Backend {
                 let typing = &mut self.typing;
                 self.node
                     .edit(&network, |open, me| typing.type_text(&network, open, me, &field, seen, &splices, caret))
-                    .map(|()| None)
+                    .map(|()| Outcome::Done)
                     .map_err(failed)
             }
             Command::CreateInvite { network, role, max_uses, valid_for } => {
                 self.view_dirty = true;
                 self.node
                     .create_invite(&network, role, max_uses, valid_for)
-                    .map(|(_, ticket)| Some(ticket.to_text()))
+                    .map(|(_, ticket)| Outcome::Ticket(ticket.to_text()))
                     .map_err(failed)
             }
             Command::Connect { address } => self.connect(&address),
-            Command::SaveSettings { config } => self.data.save_config(&config).map(|()| None).map_err(failed),
+            Command::SaveSettings { config } => self.data.save_config(&config).map(|()| Outcome::Done).map_err(failed),
             Command::MarkSeen { network } => self.mark_seen(&network),
             Command::WriteFile { path, contents } => write_file(&path, &contents),
             Command::ExportBundle { network, path, passphrase } => {
@@ -185,9 +185,11 @@ impl Backend {
             Command::ImportBundle { path, passphrase, new_network } => {
                 self.import_bundle(&path, passphrase.as_ref(), new_network)
             }
-            Command::CreateDeviceLink { network } => {
-                self.node.create_device_link(&network, DEVICE_LINK_VALID).map(|t| Some(t.to_text())).map_err(failed)
-            }
+            Command::CreateDeviceLink { network } => self
+                .node
+                .create_device_link(&network, DEVICE_LINK_VALID)
+                .map(|t| Outcome::Ticket(t.to_text()))
+                .map_err(failed),
             Command::LinkDevice { ticket } => match crate::link_ticket::DeviceLinkTicket::parse(ticket.trim()) {
                 Ok(ticket) => {
                     self.spawn_link(id, ticket);
@@ -209,16 +211,17 @@ impl Backend {
         self.view_dirty = true;
         let applied = self.node.edit(network, |network, me| edit.apply(network, me)).map_err(failed)?;
         Ok(match applied {
-            kring_model::Applied::Nothing => None,
-            kring_model::Applied::Created(id) => Some(id),
-            kring_model::Applied::RevokedInvites(revoked) => (!revoked.is_empty()).then(|| revoked.len().to_string()),
+            kring_model::Applied::Nothing => Outcome::Done,
+            kring_model::Applied::Created(id) => Outcome::Created(id),
+            kring_model::Applied::RevokedInvites(revoked) if revoked.is_empty() => Outcome::Done,
+            kring_model::Applied::RevokedInvites(revoked) => Outcome::InvitesRevoked(revoked.len()),
         })
     }
 
     fn history(&mut self, network: &str, field: kring_model::TextField) -> Reply {
         let versions = self.node.read(network, |n| n.text_history(&field)).map_err(failed)?.map_err(failed)?;
         self.results.push(Update::History(super::TextHistory { field, versions }));
-        Ok(None)
+        Ok(Outcome::Done)
     }
 
     fn text_at(
@@ -229,7 +232,7 @@ impl Backend {
     ) -> Reply {
         let text = self.node.read(network, |n| n.text_at(&field, &heads)).map_err(failed)?.map_err(failed)?;
         self.results.push(Update::TextAt(super::TextAt { field, heads, text }));
-        Ok(None)
+        Ok(Outcome::Done)
     }
 
     fn mark_seen(&mut self, network_id: &str) -> Reply {
@@ -240,7 +243,7 @@ impl Backend {
             Some(seen) => seen.mark(&mut open.network, &open.store),
             None => Seen::open(network_id, &mut open.network, &open.store).mark(&mut open.network, &open.store),
         }
-        Ok(None)
+        Ok(Outcome::Done)
     }
 
     fn export_bundle(&self, network_id: &str, path: &Path, passphrase: Option<&BundlePassphrase>) -> Reply {
@@ -289,7 +292,7 @@ impl Backend {
                 library.insert(network_id.clone(), open);
                 drop(library);
                 self.send_networks();
-                return Ok(Some(network_id));
+                return Ok(Outcome::Network(network_id));
             }
             let open = library.get_mut(&network_id).ok_or_else(|| bundle_failed(BundleProblem::NotJoined))?;
             let new_changes = match crate::bundle::merge(open, &mut incoming) {
@@ -308,7 +311,7 @@ impl Backend {
             self.node.local_edit(&network_id);
             self.view_dirty = true;
         }
-        Ok(Some(if new_network { network_id } else { new_changes.to_string() }))
+        Ok(if new_network { Outcome::Network(network_id) } else { Outcome::Merged(new_changes) })
     }
 
     fn create_network(&mut self, name: &str, founder: &Profile) -> Reply {
@@ -321,14 +324,14 @@ impl Backend {
         first_paint::keep_new(&store, &network, &self.data.device_id());
         self.node.add_network(network, store);
         self.send_networks();
-        Ok(Some(id))
+        Ok(Outcome::Network(id))
     }
 
     fn spawn_join(&self, request: u64, ticket: InviteTicket, profile: Profile) {
         let (node, data, finished) = (self.node.clone(), self.data.clone(), self.finished.clone());
         tokio::spawn(async move {
             let result = node.join_network(&data, &ticket, &profile, JOIN_TIMEOUT).await;
-            let result = result.map(|joined| Some(joined.network)).map_err(failed);
+            let result = result.map(|joined| Outcome::Network(joined.network)).map_err(failed);
             let _ = finished.send(Finished::Joined { request, result });
         });
     }
@@ -337,7 +340,7 @@ impl Backend {
         let (node, data, finished) = (self.node.clone(), self.data.clone(), self.finished.clone());
         tokio::spawn(async move {
             let result = node.link_device(&data, &ticket, JOIN_TIMEOUT).await;
-            let result = result.map(|joined| Some(joined.network)).map_err(failed);
+            let result = result.map(|joined| Outcome::Network(joined.network)).map_err(failed);
             let _ = finished.send(Finished::Joined { request, result });
         });
     }
@@ -348,7 +351,7 @@ impl Backend {
         let (node, finished) = (self.node.clone(), self.finished.clone());
         tokio::task::spawn_blocking(move || {
             let started = node.start_chapter(&network, &erase, keep_history);
-            let result = started.map(|chapter| Some(chapter.number.to_string())).map_err(failed);
+            let result = started.map(|chapter| Outcome::Chapter(chapter.number)).map_err(failed);
             let _ = finished.send(Finished::ChapterStarted { request, result });
         });
     }
@@ -382,7 +385,7 @@ impl Backend {
             self.node.remember(&addr, via);
             self.node.connect(addr, via);
         }
-        Ok(None)
+        Ok(Outcome::Done)
     }
 
     fn send_networks(&self) {
@@ -513,7 +516,7 @@ fn not_open(network: &str) -> Failure {
 /// Writes a file the person chose, whole or not at all.
 fn write_file(path: &Path, contents: &[u8]) -> Reply {
     kring_store::write_atomic(path, contents, None).map_err(failed)?;
-    Ok(Some(path.display().to_string()))
+    Ok(Outcome::Saved(path.to_path_buf()))
 }
 
 /// This device's address as a person can type it into another laptop: `ID@IP:PORT,IP:PORT`.

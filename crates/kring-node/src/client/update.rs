@@ -50,11 +50,50 @@ pub enum Update {
     History(TextHistory),
     /// A text as it was at `heads`.
     TextAt(TextAt),
-    /// The result of request `request`: the id or text it produced, or why it was refused.
+    /// The result of request `request`: what it produced, or why it was refused.
     Done {
         request: u64,
-        result: Result<Option<String>, Failure>,
+        result: Result<Outcome, Failure>,
     },
+}
+
+/// What a command produced, for the window to act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done, with nothing to show.
+    Done,
+    /// A network to open: created, joined, joined as one's other laptop, or read from a bundle.
+    Network(String),
+    /// The record an edit made (a meeting, question, reflection round, action): its id.
+    Created(String),
+    /// A member removed: how many open invitations they had made lapsed with it.
+    InvitesRevoked(usize),
+    /// An invitation, or a ticket for one's other laptop: to show and pass on.
+    Ticket(String),
+    /// A file written, here.
+    Saved(std::path::PathBuf),
+    /// A bundle merged into its network: how many of its changes were new.
+    Merged(usize),
+    /// The network went on in a new chapter, with this number.
+    Chapter(u64),
+}
+
+impl Outcome {
+    /// The network to open, when there is one.
+    pub fn network(&self) -> Option<&str> {
+        match self {
+            Outcome::Network(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The record made, when there is one.
+    pub fn created(&self) -> Option<&str> {
+        match self {
+            Outcome::Created(id) => Some(id),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
