@@ -6,6 +6,7 @@
 //! summarises what changed since a member last looked ([`Network::changes_since`]).
 
 mod access;
+mod across_chapters;
 mod carry_over;
 pub mod changes;
 mod chapter;

@@ -159,7 +159,7 @@ impl Network {
         let first: Vec<ChangeHash> =
             self.doc.get_changes_meta(&[]).iter().filter(|meta| meta.deps.is_empty()).map(|meta| meta.hash).collect();
         for (path, copy) in texts(&self.doc) {
-            let Some(was) = crate::carry_over::resolve(&old.doc, &path) else { continue };
+            let Some(was) = crate::across_chapters::resolve(&old.doc, &path) else { continue };
             let items: Vec<Option<(u64, ActorId)>> =
                 old.doc.list_range_at(&was, .., &base).map(|item| own_op(&own, item.id())).collect();
             if items.iter().all(Option::is_none) {
@@ -168,7 +168,7 @@ impl Network {
             let was_text = old.doc.text_at(&was, &base)?;
             let copied: Vec<ObjId> = self.doc.list_range_at(&copy, .., &first).map(|item| item.id()).collect();
             let copied_text = self.doc.text_at(&copy, &first)?;
-            let copy_of = crate::carry_over::align(&was_text, &copied_text)?;
+            let copy_of = crate::across_chapters::align(&was_text, &copied_text)?;
             for (own, at) in items.iter().zip(copy_of) {
                 let (Some((seq, from)), Some(at)) = (own, at) else { continue };
                 if let Some(ObjId::Id(counter, actor, _)) = copied.get(at) {
