@@ -240,13 +240,16 @@ fn admit(shared: &Shared, device: &str, request: &JoinRequest) -> std::result::R
         Err(ModelError::DeviceTaken(_)) => return Err(why("the joining device belongs to a member already")),
         Err(err) => return Err(why(&shorten_to(&err.to_string(), 80))),
     };
-    open.persist().map_err(|err| format!("the inviting device could not save: {err}"))?;
+    let appended = open.append().map_err(|err| format!("the inviting device could not save: {err}"))?;
     let network = request.network.clone();
     let (document, signatures) =
         library.welcome(&network, device, &request.addrs).ok_or_else(|| why("a change without a signature"))?;
     let chain = library.get_mut(&network).map(|open| open.chain.clone()).unwrap_or_default();
     drop(library);
-    shared.publish(crate::node::Change { network: network.clone(), from_peer: None });
+    // Saved before the welcome goes: the inviting laptop never forgets a member it let in.
+    shared
+        .offer_and_keep(&network, None, appended)
+        .map_err(|err| format!("the inviting device could not save: {err}"))?;
     shared.emit(NodeEvent::MemberJoined { network, member: member.to_string(), endpoint: device.to_string() });
     Ok(JoinReply::welcome(Welcome { member: member.to_string(), document, peers, signatures, chain }))
 }

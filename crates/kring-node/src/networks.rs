@@ -134,8 +134,7 @@ impl OpenNetwork {
     {
         let me = self.member_for_device(device)?.ok_or(NodeError::NotAMember)?;
         let value = edit(&mut self.network, &me)?;
-        let signatures = self.signatures.take_unsaved();
-        Ok((value, self.store.append_signed(self.network.doc_mut(), signatures)?))
+        Ok((value, self.append()?))
     }
 
     /// The current member `device` belongs to, as [`Network::member_for_device`] says, without
@@ -177,8 +176,15 @@ impl OpenNetwork {
 
     /// Saves (fsyncs) whatever changed, with the signatures that came with it.
     pub fn persist(&mut self) -> kring_store::Result<bool> {
+        let appended = self.append()?;
+        self.store.make_durable(appended)
+    }
+
+    /// Writes what changed since the last write (with the signatures that came with it) to the
+    /// network's log, leaving the fsync to the caller: see [`crate::node::Shared::offer_and_keep`].
+    pub fn append(&mut self) -> kring_store::Result<Appended> {
         let signatures = self.signatures.take_unsaved();
-        self.store.persist_signed(self.network.doc_mut(), signatures)
+        self.store.append_signed(self.network.doc_mut(), signatures)
     }
 }
 

@@ -10,7 +10,7 @@ use iroh::endpoint::Connection;
 use iroh::protocol::{AcceptError, ProtocolHandler, Router};
 use iroh::{Endpoint, EndpointAddr};
 use kring_model::{InviteId, MemberId, Role};
-use kring_store::DataDir;
+use kring_store::{Appended, DataDir};
 use kring_sync::{PeerAddr, SYNC_ALPN};
 use tokio::sync::broadcast;
 
@@ -60,6 +60,25 @@ impl Shared {
 
     pub(crate) fn publish(&self, change: Change) {
         let _ = self.changes.send(change);
+    }
+
+    /// What every writer of a network does once its change is in the document and `appended`
+    /// to the log (an edit here, a join admitted, a bundle merged, a peer's changes): offers it
+    /// to every connection but the one it came from (`from_peer`), then makes it durable with
+    /// the lock free. It counts as saved only once this returns; should this laptop crash
+    /// before, a peer that has it gives it back.
+    pub(crate) fn offer_and_keep(&self, network: &str, from_peer: Option<u64>, appended: Appended) -> Result<()> {
+        if matches!(appended, Appended::Nothing) {
+            return Ok(());
+        }
+        self.publish(Change { network: network.to_string(), from_peer });
+        if let Appended::Unsynced(unsynced) = appended
+            && let Err(err) = unsynced.sync()
+        {
+            self.lock().sync_failed(network, unsynced.heads_before);
+            return Err(err.into());
+        }
+        Ok(())
     }
 
     pub(crate) fn emit(&self, event: NodeEvent) {
@@ -339,16 +358,7 @@ impl Node {
         NodeError: From<E>,
     {
         let (value, appended) = self.shared.lock().edit(network, edit)?;
-        // Peers get the change while the disk makes it durable here, without the node locked.
-        // It counts as saved only once this returns; should this laptop crash before, a peer
-        // that has it gives it back.
-        self.local_edit(network);
-        if let kring_store::Appended::Unsynced(unsynced) = appended
-            && let Err(err) = unsynced.sync()
-        {
-            self.shared.lock().sync_failed(network, unsynced.heads_before);
-            return Err(err.into());
-        }
+        self.shared.offer_and_keep(network, None, appended)?;
         Ok(value)
     }
 

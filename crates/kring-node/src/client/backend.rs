@@ -304,11 +304,11 @@ impl Backend {
                     return Err(bundle_failed(refused.problem));
                 }
             };
-            open.persist().map_err(failed)?;
-            new_changes
+            (new_changes, open.append().map_err(failed)?)
         };
+        let (new_changes, appended) = new_changes;
+        self.node.shared().offer_and_keep(&network_id, None, appended).map_err(failed)?;
         if new_changes > 0 {
-            self.node.local_edit(&network_id);
             self.view_dirty = true;
         }
         Ok(if new_network { Outcome::Network(network_id) } else { Outcome::Merged(new_changes) })
