@@ -133,10 +133,6 @@ impl ChangeRanges {
         ChangeRanges(ranges)
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// The sequence number of the change of `actor` holding operation `counter`.
     pub(crate) fn seq_of(&self, counter: u64, actor: &ActorId) -> Option<u64> {
         let list = self.0.get(actor)?;
@@ -151,25 +147,47 @@ impl Network {
     /// base, matched with the copy as carrying over does (an erased passage is in one only).
     pub fn own_origins(&mut self, old: &mut Network, device: &str) -> Result<Origins> {
         let mut origins = Origins::default();
-        let own = ChangeRanges::of(&mut old.doc, |actor| device_of_actor(actor).as_deref() == Some(device));
-        if own.is_empty() {
+        let own_actor = |actor: &ActorId| device_of_actor(actor).as_deref() == Some(device);
+        let mut base: HashMap<ActorId, u64> = HashMap::new();
+        for (actor, seq) in self.chapter_base() {
+            if let Ok(actor) = actor.parse::<ActorId>() {
+                base.insert(actor, seq);
+            }
+        }
+        if !base.keys().any(own_actor) {
             return Ok(origins);
         }
-        let base = old_heads_at(&mut old.doc, &self.chapter_base());
+        // The old chapter's text as it is now, but for characters typed after the base: the
+        // text at the base itself is not read (asking Automerge for a text at given heads
+        // works out the whole history's clock again, for every text).
+        let every = ChangeRanges::of(&mut old.doc, |_| true);
+        let at_base = |counter: u64, actor: &ActorId| {
+            every.seq_of(counter, actor).is_some_and(|seq| base.get(actor).is_some_and(|based| seq <= *based))
+        };
         let first: Vec<ChangeHash> =
             self.doc.get_changes_meta(&[]).iter().filter(|meta| meta.deps.is_empty()).map(|meta| meta.hash).collect();
         for (path, copy) in texts(&self.doc) {
             let Some(was) = crate::across_chapters::resolve(&old.doc, &path) else { continue };
-            let items: Vec<Option<(u64, ActorId)>> =
-                old.doc.list_range_at(&was, .., &base).map(|item| own_op(&own, item.id())).collect();
-            if items.iter().all(Option::is_none) {
+            let ids: Vec<ObjId> = old.doc.list_range(&was, ..).map(|item| item.id()).collect();
+            if !ids.iter().any(|id| matches!(id, ObjId::Id(_, actor, _) if own_actor(actor))) {
                 continue;
             }
-            let was_text = old.doc.text_at(&was, &base)?;
+            let text = old.doc.text(&was)?;
+            let mut was_text = String::new();
+            let mut own = Vec::new();
+            for (id, character) in ids.iter().zip(text.chars()) {
+                let ObjId::Id(counter, actor, _) = id else { continue };
+                if !at_base(*counter, actor) {
+                    continue;
+                }
+                was_text.push(character);
+                let seq = every.seq_of(*counter, actor).filter(|_| own_actor(actor));
+                own.push(seq.map(|seq| (seq, actor.clone())));
+            }
             let copied: Vec<ObjId> = self.doc.list_range_at(&copy, .., &first).map(|item| item.id()).collect();
             let copied_text = self.doc.text_at(&copy, &first)?;
             let copy_of = crate::across_chapters::align(&was_text, &copied_text)?;
-            for (own, at) in items.iter().zip(copy_of) {
+            for (own, at) in own.iter().zip(copy_of) {
                 let (Some((seq, from)), Some(at)) = (own, at) else { continue };
                 if let Some(ObjId::Id(counter, actor, _)) = copied.get(at) {
                     origins.add(*counter, actor, from, *seq);
@@ -179,25 +197,6 @@ impl Network {
         origins.sort();
         Ok(origins)
     }
-}
-
-/// The sequence number and actor of the change of an own actor that made element `id`.
-fn own_op(own: &ChangeRanges, id: ObjId) -> Option<(u64, ActorId)> {
-    let ObjId::Id(counter, actor, _) = id else { return None };
-    Some((own.seq_of(counter, &actor)?, actor))
-}
-
-/// Heads of `doc` that hold, per actor, its changes up to `clock` (as far as `doc` has them).
-fn old_heads_at(doc: &mut AutoCommit, clock: &BTreeMap<String, u64>) -> Vec<ChangeHash> {
-    let mut last: HashMap<String, (u64, ChangeHash)> = HashMap::new();
-    for meta in doc.get_changes_meta(&[]) {
-        let actor = meta.actor.to_hex_string();
-        let Some(&upto) = clock.get(&actor) else { continue };
-        if meta.seq <= upto && last.get(&actor).is_none_or(|(seq, _)| *seq < meta.seq) {
-            last.insert(actor, (meta.seq, meta.hash));
-        }
-    }
-    last.into_values().map(|(_, hash)| hash).collect()
 }
 
 /// Every text of a network document with the map keys that lead to it.
