@@ -422,6 +422,10 @@ fn two_node_figures(
         )
         .limit(format!("first join {} ms / {} KB", join_time.show(0), join_bytes.show(0))),
     );
+    rows.push(Row::new(
+        format!("  of beginning it: noting where A's own {} characters came from", runs[0].chapter.own_characters),
+        format!("{} ms", spread(&|n| ms(n.chapter.origins)).show(0)),
+    ));
     let d = &runs[0].during_chapter;
     let (e50, e99) = (spread(&|n| p(&n.during_chapter.during, 0.5)), spread(&|n| p(&n.during_chapter.during, 0.99)));
     let (b50, b99) = (spread(&|n| p(&n.during_chapter.before, 0.5)), spread(&|n| p(&n.during_chapter.before, 0.99)));

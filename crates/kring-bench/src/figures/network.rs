@@ -58,6 +58,10 @@ pub struct ChapterFigures {
     /// What the two nodes sent each other (Kring frames).
     pub bytes: u64,
     pub wire_bytes: u64,
+    /// Of beginning it: noting where A's own characters in the copy came from (part of
+    /// `begin`), and how many there are.
+    pub origins: Duration,
+    pub own_characters: u64,
 }
 
 pub struct NetworkFigures {
@@ -90,13 +94,20 @@ pub async fn measure(
     node_a.shutdown().await;
     drop((node_a, node_b));
     let resync = resync(&data_a, &data_b, &id, sessions, offline_edits).await?;
-    let chapter = chapter_switch(&data_a, &data_b, &id).await?;
+    let chapter = chapter_switch(&data_a, &data_b, &id, founder).await?;
     let during_chapter = super::during_chapter::measure(&data_a, &data_b, &id).await?;
     Ok(NetworkFigures { join, latency, resync, chapter, during_chapter })
 }
 
-async fn chapter_switch(data_a: &DataDir, data_b: &DataDir, id: &str) -> Result<ChapterFigures> {
-    let (open, _) = kring_node::OpenNetwork::open(data_a, id)?;
+async fn chapter_switch(data_a: &DataDir, data_b: &DataDir, id: &str, founder: &MemberId) -> Result<ChapterFigures> {
+    let (mut open, _) = kring_node::OpenNetwork::open(data_a, id)?;
+    let device = data_a.device_key().public().to_string();
+    let mut copy = open.network.fork();
+    let mut next = copy.start_chapter(founder, &device, &[])?;
+    let started = Instant::now();
+    let own = next.own_origins(&mut copy, &device)?;
+    let origins = started.elapsed();
+    drop((copy, next));
     let started = Instant::now();
     let switched = kring_node::chapters::start(open, data_a.device_key(), &[], false)?;
     let begin = started.elapsed();
@@ -109,7 +120,8 @@ async fn chapter_switch(data_a: &DataDir, data_b: &DataDir, id: &str) -> Result<
     ensure!(chapter == expected, "B is not on the new chapter");
     let (heads_a, heads_b) = (read(node_a, id, Network::heads)?, read(node_b, id, Network::heads)?);
     ensure!(heads_a == heads_b, "A and B differ after the switch");
-    let figures = ChapterFigures { begin, switch: *switch, bytes: synced.bytes(), wire_bytes: *wire_bytes };
+    let (bytes, wire_bytes, own_characters) = (synced.bytes(), *wire_bytes, own.len());
+    let figures = ChapterFigures { begin, switch: *switch, bytes, wire_bytes, origins, own_characters };
     synced.shutdown().await;
     Ok(figures)
 }
