@@ -12,12 +12,12 @@
 //! joins are, and every refusal is the one [`REFUSAL`](crate::join::REFUSAL).
 
 use std::collections::VecDeque;
-use std::sync::{Arc, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use iroh::Endpoint;
 use iroh::endpoint::Connection;
 use iroh::protocol::{AcceptError, ProtocolHandler};
+use iroh::{Endpoint, EndpointAddr};
 use kring_model::ModelError;
 use kring_model::trust::{DeviceKey, DeviceProof};
 use kring_store::DataDir;
@@ -25,13 +25,13 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
 use crate::address_book::addr_to_text;
-use crate::endpoint::{self, NetworkMode};
+use crate::endpoint;
 use crate::error::{NodeError, Result};
 use crate::events::NodeEvent;
 use crate::join::{self, JoinReply, Joined};
 use crate::link_ticket::DeviceLinkTicket;
 use crate::links::{Pool, Slot};
-use crate::node::{Change, JoinedNetwork, Node, Shared};
+use crate::shared::{Change, Shared};
 use crate::short::{shorten, shorten_to};
 use crate::ticket::{new_secret, secret_hash};
 
@@ -170,25 +170,90 @@ impl DeviceLinks {
     }
 }
 
-fn device_links(shared: &Shared) -> MutexGuard<'_, DeviceLinks> {
-    shared.device_links.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+/// The device-link protocol ([`LINK_ALPN`]): answers the person's other laptop when it uses a
+/// ticket made here. The tickets' secrets live here, in memory only.
+#[derive(Clone)]
+pub(crate) struct DeviceLinkProtocol {
+    shared: Arc<Shared>,
+    links: Arc<Mutex<DeviceLinks>>,
 }
 
-#[derive(Debug, Clone)]
-pub(crate) struct LinkHandler(pub(crate) Arc<Shared>);
+impl std::fmt::Debug for DeviceLinkProtocol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DeviceLinkProtocol")
+    }
+}
 
-impl ProtocolHandler for LinkHandler {
+impl DeviceLinkProtocol {
+    pub(crate) fn new(shared: Arc<Shared>) -> DeviceLinkProtocol {
+        DeviceLinkProtocol { shared, links: Arc::default() }
+    }
+
+    fn links(&self) -> MutexGuard<'_, DeviceLinks> {
+        self.links.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A one-time ticket for `network`, valid for `valid_for`, that points at `here`: the
+    /// person's other laptop pastes it to become another device of the member this laptop is.
+    pub(crate) fn create(&self, network: &str, valid_for: Duration, here: EndpointAddr) -> Result<DeviceLinkTicket> {
+        let mut library = self.shared.lock();
+        let device = library.device.clone();
+        let open = library.get_mut(network).ok_or_else(|| NodeError::UnknownNetwork(network.to_string()))?;
+        let member = open.network.member_for_device(&device)?.ok_or(NodeError::NotAMember)?;
+        drop(library);
+        let secret = new_secret();
+        let now = Instant::now();
+        let until = now.checked_add(valid_for).unwrap_or_else(|| now + Duration::from_secs(24 * 3600));
+        self.links().open(secret_hash(&secret), network.to_string(), until);
+        Ok(DeviceLinkTicket { network: network.to_string(), member: member.to_string(), secret, peer: here })
+    }
+
+    /// Waits until another laptop has used `ticket` and received the network; the device it
+    /// added. [`NodeError::DeviceLinkExpired`] once it expired unused (or was cancelled).
+    pub(crate) async fn used(&self, ticket: &DeviceLinkTicket) -> Result<LinkedDevice> {
+        let hash = secret_hash(&ticket.secret);
+        loop {
+            let (mut changed, state) = {
+                let links = self.links();
+                (links.changed.subscribe(), links.state(&hash))
+            };
+            let woken = match state {
+                State::Used(linked) => return Ok(linked),
+                State::Gone => return Err(NodeError::DeviceLinkExpired),
+                State::Open(None) => changed.changed().await,
+                State::Open(Some(until)) => {
+                    let until = tokio::time::Instant::from_std(until);
+                    tokio::time::timeout_at(until, changed.changed()).await.unwrap_or(Ok(()))
+                }
+            };
+            if woken.is_err() {
+                return Err(NodeError::DeviceLinkExpired);
+            }
+        }
+    }
+
+    /// Makes `ticket` unusable, if it was not used yet.
+    pub(crate) fn cancel(&self, ticket: &DeviceLinkTicket) {
+        let hash = secret_hash(&ticket.secret);
+        let mut links = self.links();
+        links.pending.retain(|p| p.secret_hash != hash || p.answering.is_some());
+        links.changed.send_replace(());
+    }
+}
+
+impl ProtocolHandler for DeviceLinkProtocol {
     async fn accept(&self, connection: Connection) -> std::result::Result<(), AcceptError> {
-        let Some(_slot) = Slot::take(&self.0, &connection, Pool::Joins) else { return Ok(()) };
+        let Some(_slot) = Slot::take(self.shared.connections(), &connection, Pool::Joins) else { return Ok(()) };
         let device = connection.remote_id().to_string();
-        match join::serve_with(self.0.clone(), connection, admit).await {
+        let admit = |shared: &Shared, device: &str, request: &LinkRequest| admit(shared, &self.links, device, request);
+        match join::serve_with(self.shared.clone(), connection, admit).await {
             Ok(Some(linked)) => {
-                device_links(&self.0).delivered(linked);
+                self.links().delivered(linked);
                 Ok(())
             }
             Ok(None) => Ok(()),
             Err(err) => {
-                device_links(&self.0).undelivered(&device);
+                self.links().undelivered(&device);
                 Err(AcceptError::from_err(err))
             }
         }
@@ -199,12 +264,13 @@ impl ProtocolHandler for LinkHandler {
 /// this laptop's log (the other device only ever gets the one refusal).
 fn admit(
     shared: &Shared,
+    links: &Mutex<DeviceLinks>,
     device: &str,
     request: &LinkRequest,
 ) -> std::result::Result<(JoinReply, LinkedDevice), String> {
     let why = |what: &str| format!("device link: {what} (network {})", shorten(&request.network));
     // Held throughout: two devices with the same ticket cannot both get in.
-    let mut links = device_links(shared);
+    let mut links = links.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let link = links.find(&secret_hash(&request.secret), &request.network).map_err(why)?;
     let mut library = shared.lock();
     let own = shared.own_peer_addr();
@@ -240,7 +306,12 @@ fn admit(
 
 /// The other laptop's side: asks the laptop in the ticket, checks the whole network it sends
 /// and that this laptop is in it as a device of the member, and stores it.
-async fn link(data: &DataDir, endpoint: &Endpoint, ticket: &DeviceLinkTicket, timeout: Duration) -> Result<Joined> {
+pub(crate) async fn link(
+    data: &DataDir,
+    endpoint: &Endpoint,
+    ticket: &DeviceLinkTicket,
+    timeout: Duration,
+) -> Result<Joined> {
     not_here_yet(data, ticket)?;
     let own = endpoint::own_addr(endpoint);
     let request = LinkRequest::new(ticket, own.addrs.iter().map(addr_to_text).collect(), data.device_key());
@@ -273,88 +344,9 @@ async fn link(data: &DataDir, endpoint: &Endpoint, ticket: &DeviceLinkTicket, ti
 
 /// A laptop that holds the network already is no new device for it: refused before anything
 /// is sent (the link stays usable for the laptop it was meant for).
-fn not_here_yet(data: &DataDir, ticket: &DeviceLinkTicket) -> Result<()> {
+pub(crate) fn not_here_yet(data: &DataDir, ticket: &DeviceLinkTicket) -> Result<()> {
     if data.network_ids()?.contains(&ticket.network) {
         return Err(NodeError::AlreadyLinked(ticket.network.clone()));
     }
     Ok(())
-}
-
-impl Node {
-    /// Makes a one-time device-link ticket for `network`, valid for `valid_for`: the person's
-    /// other laptop pastes it to become another device of the member this laptop is. Only this
-    /// laptop, while its node runs, can answer it (the secret is kept in memory only).
-    pub fn create_device_link(&self, network: &str, valid_for: Duration) -> Result<DeviceLinkTicket> {
-        let mut library = self.shared().lock();
-        let device = library.device.clone();
-        let open = library.get_mut(network).ok_or_else(|| NodeError::UnknownNetwork(network.to_string()))?;
-        let member = open.network.member_for_device(&device)?.ok_or(NodeError::NotAMember)?;
-        drop(library);
-        let secret = new_secret();
-        let now = Instant::now();
-        let until = now.checked_add(valid_for).unwrap_or_else(|| now + Duration::from_secs(24 * 3600));
-        device_links(self.shared()).open(secret_hash(&secret), network.to_string(), until);
-        Ok(DeviceLinkTicket { network: network.to_string(), member: member.to_string(), secret, peer: self.addr() })
-    }
-
-    /// Waits until another laptop has used `ticket` (made here) and received the network; the
-    /// device it added. [`NodeError::DeviceLinkExpired`] once it expired unused (or was
-    /// cancelled).
-    pub async fn device_link_used(&self, ticket: &DeviceLinkTicket) -> Result<LinkedDevice> {
-        let hash = secret_hash(&ticket.secret);
-        loop {
-            let (mut changed, state) = {
-                let links = device_links(self.shared());
-                (links.changed.subscribe(), links.state(&hash))
-            };
-            let woken = match state {
-                State::Used(linked) => return Ok(linked),
-                State::Gone => return Err(NodeError::DeviceLinkExpired),
-                State::Open(None) => changed.changed().await,
-                State::Open(Some(until)) => {
-                    let until = tokio::time::Instant::from_std(until);
-                    tokio::time::timeout_at(until, changed.changed()).await.unwrap_or(Ok(()))
-                }
-            };
-            if woken.is_err() {
-                return Err(NodeError::DeviceLinkExpired);
-            }
-        }
-    }
-
-    /// Makes `ticket` (made here) unusable, if it was not used yet.
-    pub fn cancel_device_link(&self, ticket: &DeviceLinkTicket) {
-        let hash = secret_hash(&ticket.secret);
-        let mut links = device_links(self.shared());
-        links.pending.retain(|p| p.secret_hash != hash || p.answering.is_some());
-        links.changed.send_replace(());
-    }
-
-    /// Makes this laptop another device of the member who made `ticket` on their other laptop,
-    /// through this running node, which then syncs the network live. This laptop must not hold
-    /// the network yet ([`NodeError::AlreadyLinked`]).
-    pub async fn link_device(
-        &self,
-        data: &DataDir,
-        ticket: &DeviceLinkTicket,
-        timeout: Duration,
-    ) -> Result<JoinedNetwork> {
-        let linked = link(data, &self.endpoint, ticket, timeout).await?;
-        self.take_joined(linked)
-    }
-
-    /// [`Node::link_device`] with a short-lived endpoint of this device (the CLI, when no node
-    /// runs).
-    pub async fn link(
-        data: &DataDir,
-        mode: &NetworkMode,
-        ticket: &DeviceLinkTicket,
-        timeout: Duration,
-    ) -> Result<JoinedNetwork> {
-        not_here_yet(data, ticket)?;
-        let (endpoint, book) = Node::short_lived(data, mode).await?;
-        let result = link(data, &endpoint, ticket, timeout).await;
-        let linked = Node::close_short_lived(endpoint, book, result).await?;
-        Ok(JoinedNetwork { network: linked.network, member: linked.member, bytes: linked.bytes, refreshed: false })
-    }
 }

@@ -14,8 +14,8 @@ use kring_sync::SYNC_ALPN;
 use tokio::time::Instant;
 
 use crate::events::FoundVia;
-use crate::node::Shared;
 use crate::peer::{self, Mode};
+use crate::shared::Shared;
 
 /// How often the dialer looks for devices to dial.
 const TICK: Duration = Duration::from_secs(1);

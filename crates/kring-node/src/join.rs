@@ -13,6 +13,7 @@ use std::time::Duration;
 use iroh::Endpoint;
 use iroh::SecretKey;
 use iroh::endpoint::Connection;
+use iroh::protocol::{AcceptError, ProtocolHandler};
 use kring_model::trust::{DeviceKey, DeviceProof};
 use kring_model::{InviteId, MemberId, ModelError, Network, Profile};
 use kring_store::DataDir;
@@ -23,8 +24,9 @@ use serde::{Deserialize, Serialize};
 use crate::address_book::{AddressBook, addr_to_text};
 use crate::error::{NodeError, Result};
 use crate::events::{FoundVia, NodeEvent};
+use crate::links::{Pool, Slot};
 use crate::networks::OpenNetwork;
-use crate::node::Shared;
+use crate::shared::Shared;
 use crate::short::{shorten, shorten_to};
 use crate::ticket::{InviteTicket, secret_hash};
 
@@ -149,8 +151,25 @@ impl JoinReply {
     }
 }
 
+/// The join protocol ([`JOIN_ALPN`]): lets in a laptop that brings an invite made here.
+#[derive(Debug, Clone)]
+pub(crate) struct JoinProtocol(Arc<Shared>);
+
+impl JoinProtocol {
+    pub(crate) fn new(shared: Arc<Shared>) -> JoinProtocol {
+        JoinProtocol(shared)
+    }
+}
+
+impl ProtocolHandler for JoinProtocol {
+    async fn accept(&self, connection: Connection) -> std::result::Result<(), AcceptError> {
+        let Some(_slot) = Slot::take(self.0.connections(), &connection, Pool::Joins) else { return Ok(()) };
+        serve(self.0.clone(), connection).await.map_err(AcceptError::from_err)
+    }
+}
+
 /// The inviting side: answers one join request.
-pub async fn serve(shared: Arc<Shared>, conn: Connection) -> Result<()> {
+async fn serve(shared: Arc<Shared>, conn: Connection) -> Result<()> {
     let admit = |shared: &Shared, device: &str, request: &JoinRequest| admit(shared, device, request).map(|r| (r, ()));
     serve_with(shared, conn, admit).await.map(|_| ())
 }

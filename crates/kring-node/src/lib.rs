@@ -1,6 +1,6 @@
 //! The running Kring peer. A [`Node`] owns one iroh endpoint and every network in the data
-//! directory; it serves `kring/sync/3` to current members, `kring/join/1` to invitees and
-//! `kring/link/1` to a member's other laptop (a device link), dials known member devices,
+//! directory; it serves `kring/sync/3` to current members, `kring/join/2` to invitees and
+//! `kring/link/2` to a member's other laptop (a device link), dials known member devices,
 //! and reports what happens as [`NodeEvent`]s. The protocol itself lives in `kring-sync`; this
 //! crate moves its bytes over QUIC.
 
@@ -23,6 +23,7 @@ mod networks;
 mod node;
 mod peer;
 mod polite_dns;
+mod shared;
 pub mod short;
 pub mod ticket;
 mod whole_network;

@@ -8,12 +8,9 @@
 //! only ever closes the connection it dialed).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use iroh::endpoint::Connection;
-use kring_sync::Library;
-
-use crate::node::Shared;
 
 /// Incoming connections (sync and join) one device may hold at once. An honest one holds one
 /// live sync, now and then with a one-off sync or a join beside it, and briefly an old
@@ -72,31 +69,30 @@ pub(crate) struct Links {
     in_pool: [usize; 3],
 }
 
+/// The node's connections by device ([`Links`]), shared by every protocol.
+#[derive(Default)]
+pub(crate) struct Connections(Mutex<Links>);
+
+impl Connections {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Links> {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
 /// An incoming connection's place in its [`Pool`]; given back when dropped.
 pub(crate) struct Slot {
-    shared: Arc<Shared>,
+    connections: Arc<Connections>,
     remote: String,
     pool: Pool,
 }
 
 impl Slot {
-    /// A place for a sync connection: among the members' if its device belongs to a current
-    /// member of a network here, else among the strangers'. `None` once it is closed.
-    pub fn for_sync(shared: &Arc<Shared>, conn: &Connection) -> Option<Slot> {
-        let remote = conn.remote_id().to_string();
-        let member = {
-            let mut library = shared.lock();
-            library.ids().iter().any(|network| library.may_sync(network, &remote))
-        };
-        Slot::take(shared, conn, if member { Pool::Members } else { Pool::Strangers })
-    }
-
     /// A place for `conn` in `pool`, or `None` once it is closed: its device, or the pool,
     /// already holds as many connections as allowed.
-    pub fn take(shared: &Arc<Shared>, conn: &Connection, pool: Pool) -> Option<Slot> {
+    pub fn take(connections: &Arc<Connections>, conn: &Connection, pool: Pool) -> Option<Slot> {
         let remote = conn.remote_id().to_string();
-        if shared.links().enter(&remote, pool) {
-            Some(Slot { shared: shared.clone(), remote, pool })
+        if connections.lock().enter(&remote, pool) {
+            Some(Slot { connections: connections.clone(), remote, pool })
         } else {
             conn.close(2u32.into(), b"too many connections");
             None
@@ -106,7 +102,7 @@ impl Slot {
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        let crowd_gone = self.shared.links().leave(&self.remote, self.pool);
+        let crowd_gone = self.connections.lock().leave(&self.remote, self.pool);
         if crowd_gone {
             crate::memory::give_back_soon();
         }

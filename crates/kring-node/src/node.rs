@@ -2,120 +2,30 @@
 //! every member device it can reach, and the join door for invitees.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use iroh::endpoint::Connection;
 use iroh::protocol::{AcceptError, ProtocolHandler, Router};
 use iroh::{Endpoint, EndpointAddr};
 use kring_model::{InviteId, MemberId, Role};
-use kring_store::{Appended, DataDir};
-use kring_sync::{PeerAddr, SYNC_ALPN};
+use kring_store::DataDir;
+use kring_sync::{Library, SYNC_ALPN};
 use tokio::sync::broadcast;
 
 use crate::address_book::addr_to_text;
-use crate::device_link::{DeviceLinks, LINK_ALPN, LinkHandler};
+use crate::device_link::{self, DeviceLinkProtocol, LINK_ALPN, LinkedDevice};
 use crate::endpoint::{self, NetworkMode};
 use crate::error::{NodeError, Result};
 use crate::events::{FoundVia, NodeEvent};
 use crate::invite;
-use crate::join::{self, JOIN_ALPN, Joined};
-use crate::links::{Links, Pool, Slot};
+use crate::join::{self, JOIN_ALPN, JoinProtocol, Joined};
+use crate::link_ticket::DeviceLinkTicket;
+use crate::links::{Pool, Slot};
 use crate::networks::Networks;
 use crate::peer::{self, Mode, Outcome};
+pub(crate) use crate::shared::{Change, Shared};
 use crate::ticket::InviteTicket;
-
-/// A network's document changed: other connections pass it on.
-#[derive(Debug, Clone)]
-pub struct Change {
-    pub network: String,
-    /// The connection that brought the changes; `None` for an edit made on this device.
-    pub from_peer: Option<u64>,
-}
-
-/// What the connections of a node share.
-pub struct Shared {
-    networks: Mutex<Networks>,
-    pub(crate) changes: broadcast::Sender<Change>,
-    events: broadcast::Sender<NodeEvent>,
-    next_connection: AtomicU64,
-    own_addr: Mutex<Option<EndpointAddr>>,
-    /// Wakes the dialer: a new member, network or address means someone may be reachable now.
-    pub(crate) dial_now: tokio::sync::Notify,
-    links: Mutex<Links>,
-    /// Device-link tickets this laptop made and has not seen used (secrets in memory only).
-    pub(crate) device_links: Mutex<DeviceLinks>,
-}
-
-impl Shared {
-    /// The node's networks. Held only briefly and never across an await.
-    pub fn lock(&self) -> MutexGuard<'_, Networks> {
-        self.networks.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    pub(crate) fn next_connection_id(&self) -> u64 {
-        self.next_connection.fetch_add(1, Ordering::Relaxed)
-    }
-
-    pub(crate) fn publish(&self, change: Change) {
-        let _ = self.changes.send(change);
-    }
-
-    /// What every writer of a network does once its change is in the document and `appended`
-    /// to the log (an edit here, a join admitted, a bundle merged, a peer's changes): offers it
-    /// to every connection but the one it came from (`from_peer`), then makes it durable with
-    /// the lock free. It counts as saved only once this returns; should this laptop crash
-    /// before, a peer that has it gives it back.
-    pub(crate) fn offer_and_keep(&self, network: &str, from_peer: Option<u64>, appended: Appended) -> Result<()> {
-        if matches!(appended, Appended::Nothing) {
-            return Ok(());
-        }
-        self.publish(Change { network: network.to_string(), from_peer });
-        if let Appended::Unsynced(unsynced) = appended
-            && let Err(err) = unsynced.sync()
-        {
-            self.lock().sync_failed(network, unsynced.heads_before);
-            return Err(err.into());
-        }
-        Ok(())
-    }
-
-    pub(crate) fn emit(&self, event: NodeEvent) {
-        // Ids and errors in an event may come from a peer: each is cut to size here.
-        let event = event.bounded();
-        tracing::debug!(?event);
-        if matches!(event, NodeEvent::MemberJoined { .. }) {
-            self.dial_now.notify_one();
-        }
-        let _ = self.events.send(event);
-    }
-
-    pub(crate) fn links(&self) -> MutexGuard<'_, Links> {
-        self.links.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Keeps the view of `network` for the next start (see [`crate::client::first_paint`]),
-    /// read from a copy with the lock free: a snapshot of a big network takes a while.
-    pub(crate) fn keep_first_view(&self, network: &str) {
-        let (copy, device) = {
-            let mut library = self.lock();
-            let device = library.device.clone();
-            let Some(open) = library.get_mut(network) else { return };
-            (open.network.fork(), device)
-        };
-        let Some((me, snapshot)) = crate::client::first_paint::view_of(&copy, &device) else { return };
-        let mut library = self.lock();
-        if let Some(open) = library.get_mut(network) {
-            crate::client::first_paint::keep(&open.store, me, snapshot);
-        }
-    }
-
-    pub(crate) fn own_peer_addr(&self) -> Option<PeerAddr> {
-        let addr = self.own_addr.lock().ok()?.clone()?;
-        Some(PeerAddr { device: addr.id.to_string(), addrs: addr.addrs.iter().map(addr_to_text).collect() })
-    }
-}
 
 /// Wakes the dialer as soon as a member device that is not connected is heard on the LAN (it
 /// just walked in, or got a new address): it is dialed at once, not after the back-off.
@@ -190,34 +100,28 @@ pub struct Node {
     own_relay: Option<iroh::RelayUrl>,
     router: Router,
     shared: Arc<Shared>,
+    device_link: DeviceLinkProtocol,
     /// Subscribed before the node took its first connection: for the first [`Node::subscribe`].
     first_events: Mutex<Option<broadcast::Receiver<NodeEvent>>>,
 }
 
+/// The sync protocol ([`SYNC_ALPN`]): live sync with every device that connects.
 #[derive(Debug, Clone)]
-struct SyncHandler(Arc<Shared>);
+struct SyncProtocol(Arc<Shared>);
 
-impl std::fmt::Debug for Shared {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Shared")
-    }
-}
-
-impl ProtocolHandler for SyncHandler {
+impl ProtocolHandler for SyncProtocol {
     async fn accept(&self, connection: Connection) -> std::result::Result<(), AcceptError> {
-        let Some(_slot) = Slot::for_sync(&self.0, &connection) else { return Ok(()) };
+        // A place among the members' if the device belongs to a current member of a network
+        // here, else among the strangers'.
+        let remote = connection.remote_id().to_string();
+        let member = {
+            let mut library = self.0.lock();
+            library.ids().iter().any(|network| library.may_sync(network, &remote))
+        };
+        let pool = if member { Pool::Members } else { Pool::Strangers };
+        let Some(_slot) = Slot::take(self.0.connections(), &connection, pool) else { return Ok(()) };
         peer::run(self.0.clone(), connection, None, Mode::Live, FoundVia::Incoming).await;
         Ok(())
-    }
-}
-
-#[derive(Debug, Clone)]
-struct JoinHandler(Arc<Shared>);
-
-impl ProtocolHandler for JoinHandler {
-    async fn accept(&self, connection: Connection) -> std::result::Result<(), AcceptError> {
-        let Some(_slot) = Slot::take(&self.0, &connection, Pool::Joins) else { return Ok(()) };
-        join::serve(self.0.clone(), connection).await.map_err(AcceptError::from_err)
     }
 }
 
@@ -231,22 +135,12 @@ impl Node {
         let alpns = vec![SYNC_ALPN.to_vec(), JOIN_ALPN.to_vec(), LINK_ALPN.to_vec()];
         let endpoint::Bound { endpoint, lan, internet } =
             endpoint::bind_watched(data.device_key().clone(), mode, alpns, last_port).await?;
-        let (changes, _) = broadcast::channel(1024);
-        let (events, first_events) = broadcast::channel(1024);
-        let shared = Arc::new(Shared {
-            networks: Mutex::new(networks),
-            changes,
-            events,
-            next_connection: AtomicU64::new(0),
-            own_addr: Mutex::new(None),
-            dial_now: tokio::sync::Notify::new(),
-            links: Mutex::default(),
-            device_links: Mutex::default(),
-        });
+        let (shared, first_events) = Shared::new(networks);
+        let device_link = DeviceLinkProtocol::new(shared.clone());
         let router = Router::builder(endpoint.clone())
-            .accept(SYNC_ALPN, SyncHandler(shared.clone()))
-            .accept(JOIN_ALPN, JoinHandler(shared.clone()))
-            .accept(LINK_ALPN, LinkHandler(shared.clone()))
+            .accept(SYNC_ALPN, SyncProtocol(shared.clone()))
+            .accept(JOIN_ALPN, JoinProtocol::new(shared.clone()))
+            .accept(LINK_ALPN, device_link.clone())
             .spawn();
         if let Some(lan) = lan {
             tokio::spawn(dial_when_heard(shared.clone(), lan.found()));
@@ -256,6 +150,7 @@ impl Node {
             endpoint,
             router,
             shared,
+            device_link,
             first_events: Mutex::new(Some(first_events)),
             find_by_id: mode.can_find_by_id(),
             dns_lookups: mode.services().dns_pkarr,
@@ -289,7 +184,7 @@ impl Node {
     /// interface that missed it showed that colleague offline while their changes arrived.
     pub fn subscribe(&self) -> broadcast::Receiver<NodeEvent> {
         let first = self.first_events.lock().unwrap_or_else(|p| p.into_inner()).take();
-        first.unwrap_or_else(|| self.shared.events.subscribe())
+        first.unwrap_or_else(|| self.shared.subscribe())
     }
 
     pub(crate) fn shared(&self) -> &Arc<Shared> {
@@ -299,7 +194,7 @@ impl Node {
     /// Saves where this device listens, for tickets made while it is not running.
     fn remember_own_addr(&self) -> Result<()> {
         let addr = self.addr();
-        *self.shared.own_addr.lock().unwrap_or_else(|p| p.into_inner()) = Some(addr.clone());
+        self.shared.set_own_addr(addr.clone());
         let mut library = self.shared.lock();
         library.book.set_own(&addr);
         library.book.save()
@@ -679,5 +574,52 @@ impl Node {
     /// Whether this device currently has a home relay (it can be reached over the internet).
     pub fn has_relay(&self) -> bool {
         self.addr().relay_urls().next().is_some()
+    }
+
+    /// Makes a one-time device-link ticket for `network`, valid for `valid_for`: the person's
+    /// other laptop pastes it to become another device of the member this laptop is. Only this
+    /// laptop, while its node runs, can answer it (the secret is kept in memory only).
+    pub fn create_device_link(&self, network: &str, valid_for: Duration) -> Result<DeviceLinkTicket> {
+        self.device_link.create(network, valid_for, self.addr())
+    }
+
+    /// Waits until another laptop has used `ticket` (made here) and received the network; the
+    /// device it added. [`NodeError::DeviceLinkExpired`] once it expired unused (or was
+    /// cancelled).
+    pub async fn device_link_used(&self, ticket: &DeviceLinkTicket) -> Result<LinkedDevice> {
+        self.device_link.used(ticket).await
+    }
+
+    /// Makes `ticket` (made here) unusable, if it was not used yet.
+    pub fn cancel_device_link(&self, ticket: &DeviceLinkTicket) {
+        self.device_link.cancel(ticket);
+    }
+
+    /// Makes this laptop another device of the member who made `ticket` on their other laptop,
+    /// through this running node, which then syncs the network live. This laptop must not hold
+    /// the network yet ([`NodeError::AlreadyLinked`]).
+    pub async fn link_device(
+        &self,
+        data: &DataDir,
+        ticket: &DeviceLinkTicket,
+        timeout: Duration,
+    ) -> Result<JoinedNetwork> {
+        let linked = device_link::link(data, &self.endpoint, ticket, timeout).await?;
+        self.take_joined(linked)
+    }
+
+    /// [`Node::link_device`] with a short-lived endpoint of this device (the CLI, when no node
+    /// runs).
+    pub async fn link(
+        data: &DataDir,
+        mode: &NetworkMode,
+        ticket: &DeviceLinkTicket,
+        timeout: Duration,
+    ) -> Result<JoinedNetwork> {
+        device_link::not_here_yet(data, ticket)?;
+        let (endpoint, book) = Node::short_lived(data, mode).await?;
+        let result = device_link::link(data, &endpoint, ticket, timeout).await;
+        let linked = Node::close_short_lived(endpoint, book, result).await?;
+        Ok(JoinedNetwork { network: linked.network, member: linked.member, bytes: linked.bytes, refreshed: false })
     }
 }

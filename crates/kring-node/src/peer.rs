@@ -15,7 +15,7 @@ use crate::error::{NodeError, Result};
 use crate::events::{FoundVia, NodeEvent};
 use crate::links::Added;
 use crate::networks::Networks;
-use crate::node::{Change, Shared};
+use crate::shared::{Change, Shared};
 
 /// A device that connects must say something within this time: a silent one would hold a
 /// connection (and its memory) for ever.

@@ -1,0 +1,143 @@
+//! What every protocol and task of a node shares: the networks, the connections by device,
+//! where this laptop can be reached, and the channels that carry changes and events between
+//! them. The node owns it; protocols hold an `Arc` of it, never the node.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use iroh::EndpointAddr;
+use kring_store::Appended;
+use kring_sync::PeerAddr;
+use tokio::sync::broadcast;
+
+use crate::address_book::addr_to_text;
+use crate::error::Result;
+use crate::events::NodeEvent;
+use crate::links::{Connections, Links};
+use crate::networks::Networks;
+
+/// A network's document changed: other connections pass it on.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub network: String,
+    /// The connection that brought the changes; `None` for an edit made on this device.
+    pub from_peer: Option<u64>,
+}
+
+/// What the connections of a node share.
+pub struct Shared {
+    networks: Mutex<Networks>,
+    pub(crate) changes: broadcast::Sender<Change>,
+    events: broadcast::Sender<NodeEvent>,
+    next_connection: AtomicU64,
+    own_addr: Mutex<Option<EndpointAddr>>,
+    /// Wakes the dialer: a new member, network or address means someone may be reachable now.
+    pub(crate) dial_now: tokio::sync::Notify,
+    connections: Arc<Connections>,
+}
+
+impl Shared {
+    /// Shares `networks`; with the first receiver of the node's events, subscribed before any
+    /// connection could emit one.
+    pub(crate) fn new(networks: Networks) -> (Arc<Shared>, broadcast::Receiver<NodeEvent>) {
+        let (changes, _) = broadcast::channel(1024);
+        let (events, first_events) = broadcast::channel(1024);
+        let shared = Shared {
+            networks: Mutex::new(networks),
+            changes,
+            events,
+            next_connection: AtomicU64::new(0),
+            own_addr: Mutex::new(None),
+            dial_now: tokio::sync::Notify::new(),
+            connections: Arc::default(),
+        };
+        (Arc::new(shared), first_events)
+    }
+
+    pub(crate) fn subscribe(&self) -> broadcast::Receiver<NodeEvent> {
+        self.events.subscribe()
+    }
+
+    /// Where this laptop listens now: told to members in a welcome and in sync.
+    pub(crate) fn set_own_addr(&self, addr: EndpointAddr) {
+        *self.own_addr.lock().unwrap_or_else(|p| p.into_inner()) = Some(addr);
+    }
+
+    /// The node's networks. Held only briefly and never across an await.
+    pub fn lock(&self) -> MutexGuard<'_, Networks> {
+        self.networks.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn next_connection_id(&self) -> u64 {
+        self.next_connection.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub(crate) fn publish(&self, change: Change) {
+        let _ = self.changes.send(change);
+    }
+
+    /// What every writer of a network does once its change is in the document and `appended`
+    /// to the log (an edit here, a join admitted, a bundle merged, a peer's changes): offers it
+    /// to every connection but the one it came from (`from_peer`), then makes it durable with
+    /// the lock free. It counts as saved only once this returns; should this laptop crash
+    /// before, a peer that has it gives it back.
+    pub(crate) fn offer_and_keep(&self, network: &str, from_peer: Option<u64>, appended: Appended) -> Result<()> {
+        if matches!(appended, Appended::Nothing) {
+            return Ok(());
+        }
+        self.publish(Change { network: network.to_string(), from_peer });
+        if let Appended::Unsynced(unsynced) = appended
+            && let Err(err) = unsynced.sync()
+        {
+            self.lock().sync_failed(network, unsynced.heads_before);
+            return Err(err.into());
+        }
+        Ok(())
+    }
+
+    pub(crate) fn emit(&self, event: NodeEvent) {
+        // Ids and errors in an event may come from a peer: each is cut to size here.
+        let event = event.bounded();
+        tracing::debug!(?event);
+        if matches!(event, NodeEvent::MemberJoined { .. }) {
+            self.dial_now.notify_one();
+        }
+        let _ = self.events.send(event);
+    }
+
+    pub(crate) fn links(&self) -> MutexGuard<'_, Links> {
+        self.connections.lock()
+    }
+
+    /// The incoming connections' places (see [`crate::links::Slot`]).
+    pub(crate) fn connections(&self) -> &Arc<Connections> {
+        &self.connections
+    }
+
+    /// Keeps the view of `network` for the next start (see [`crate::client::first_paint`]),
+    /// read from a copy with the lock free: a snapshot of a big network takes a while.
+    pub(crate) fn keep_first_view(&self, network: &str) {
+        let (copy, device) = {
+            let mut library = self.lock();
+            let device = library.device.clone();
+            let Some(open) = library.get_mut(network) else { return };
+            (open.network.fork(), device)
+        };
+        let Some((me, snapshot)) = crate::client::first_paint::view_of(&copy, &device) else { return };
+        let mut library = self.lock();
+        if let Some(open) = library.get_mut(network) {
+            crate::client::first_paint::keep(&open.store, me, snapshot);
+        }
+    }
+
+    pub(crate) fn own_peer_addr(&self) -> Option<PeerAddr> {
+        let addr = self.own_addr.lock().ok()?.clone()?;
+        Some(PeerAddr { device: addr.id.to_string(), addrs: addr.addrs.iter().map(addr_to_text).collect() })
+    }
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Shared")
+    }
+}
