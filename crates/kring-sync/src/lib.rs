@@ -6,6 +6,7 @@ pub mod chain;
 pub mod chapter;
 pub mod connection;
 pub mod frame;
+pub mod policy;
 pub mod signed;
 pub mod untrusted;
 pub mod waiting;
