@@ -8,6 +8,8 @@ pub mod connection;
 pub mod frame;
 pub mod policy;
 pub mod signed;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod untrusted;
 pub mod waiting;
 pub mod wire;
