@@ -40,9 +40,11 @@ pub struct Memory {
 }
 
 impl Memory {
-    /// The device with `key`, holding `network` (saved as it is now).
+    /// The device with `key`, holding `network`. Nothing is saved yet: going back to the
+    /// saved document needs a [`Memory::checkpoint`] first (a [`Net`] makes one before every
+    /// message).
     pub fn new(network: Network, key: SecretKey) -> Memory {
-        let mut memory = Memory {
+        Memory {
             device: key.public().to_string(),
             checks: Checks::new(key),
             network,
@@ -50,9 +52,7 @@ impl Memory {
             saved: BTreeMap::new(),
             saved_doc: Vec::new(),
             restored: 0,
-        };
-        memory.checkpoint();
-        memory
+        }
     }
 
     /// Everything so far is on disk (the node saves before it handles the next message).
