@@ -464,6 +464,10 @@ impl Library for Networks {
         self.open.get_mut(network).and_then(|open| open.member_for_device(device).ok().flatten()).is_some()
     }
 
+    fn may_sync_any(&mut self, device: &str) -> bool {
+        self.ids().iter().any(|id| self.may_sync(id, device))
+    }
+
     fn chapter(&mut self, network: &str) -> Option<String> {
         Some(self.open.get(network)?.network.chapter_id())
     }

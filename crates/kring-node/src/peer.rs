@@ -1,13 +1,15 @@
 //! Runs the sync protocol ([`PeerConnection`]) over one QUIC bi-stream: reads frames, feeds
-//! them in, saves what changed before answering, writes what it has to say, and relays changes
-//! made elsewhere in this node (local edits, other peers) as they happen.
+//! them in, saves what changed before answering, writes what it has to say, tells it of changes
+//! made elsewhere in this node (local edits, other peers) as they happen, and wakes it when it
+//! asks to ([`PeerConnection::poll_timeout`]). When changes are passed on, how long a device may
+//! stay silent and how large its frames may be is decided there ([`kring_sync::policy`]).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
 use iroh::endpoint::{Connection, RecvStream, SendStream};
-use kring_sync::{Event, FrameReader, Library, MAX_FRAME, Message, PeerAddr, PeerConnection, frame};
+use kring_sync::{Event, FrameReader, Library, Message, PeerAddr, PeerConnection, ProtocolError, Replica, frame};
 use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
@@ -17,25 +19,8 @@ use crate::links::Added;
 use crate::networks::Networks;
 use crate::shared::{Change, Shared};
 
-/// A device that connects must say something within this time: a silent one would hold a
-/// connection (and its memory) for ever.
-const FIRST_MESSAGE_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// How long changes from other peers wait before they are passed on (see [`Relay`]); edits
-/// made on this device go out at once.
-const RELAY_DELAY: Duration = Duration::from_millis(100);
-
 /// Messages at least this large report their progress, in steps of this many bytes.
 const PROGRESS_STEP: usize = 256 * 1024;
-
-/// The largest frame a device may send until it has opened a network it may sync: room for an
-/// `Open` naming a network, nothing a stranger could fill memory with. From then on frames may
-/// be [`MAX_FRAME`] (a whole network on a first sync).
-const STRANGER_FRAME: usize = 256;
-
-/// Network ids are 32 hex digits. A message naming a longer one is not from a Kring peer and
-/// ends the connection; its name is neither logged nor echoed in a refusal.
-const MAX_NETWORK_ID: usize = 64;
 
 /// Whether a connection stays open for live sync or ends once in sync.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,50 +45,79 @@ struct Driver {
     id: u64,
     protocol: PeerConnection,
     outcome: Outcome,
-    /// Networks this side asked for (dialer) — the ones that must reach a verdict.
-    wanted: BTreeSet<String>,
-    relay: Relay,
-    /// The device has opened a network it may sync here, or is a member device of one: it may
-    /// send frames of any size. Until then only an `Open` of at most [`STRANGER_FRAME`] bytes.
-    trusted: bool,
     /// Networks changes or "in sync" came for on this connection.
     synced: BTreeSet<String>,
     /// Networks the peer refused in a message not yet handled.
     refused_by_peer: BTreeSet<String>,
 }
 
-/// Changes that reached this node from other peers wait [`RELAY_DELAY`] before they are passed
-/// on to this one: when everyone is connected to everyone (a meeting on one LAN), the peer has
-/// usually got them from the writer by then, and said so, and they are not sent twice.
-#[derive(Default)]
-struct Relay {
-    networks: BTreeSet<String>,
-    due: Option<tokio::time::Instant>,
+/// The node's networks as the protocol sees them on one connection: [`Networks`], which also
+/// tells where this device itself can be reached when a network opens.
+struct NodeLibrary<'a> {
+    networks: &'a mut Networks,
+    shared: &'a Shared,
 }
 
-impl Relay {
-    fn add(&mut self, network: String) {
-        self.networks.insert(network);
-        self.due.get_or_insert_with(|| tokio::time::Instant::now() + RELAY_DELAY);
+impl Library for NodeLibrary<'_> {
+    fn document(&mut self, network: &str) -> Option<&mut kring_model::automerge::AutoCommit> {
+        self.networks.document(network)
     }
 
-    fn remove(&mut self, network: &str) {
-        self.networks.remove(network);
-        if self.networks.is_empty() {
-            self.due = None;
-        }
+    fn replica(&mut self, network: &str) -> Option<Replica<'_>> {
+        self.networks.replica(network)
+    }
+
+    fn may_sync(&mut self, network: &str, device: &str) -> bool {
+        self.networks.may_sync(network, device)
+    }
+
+    fn chapter(&mut self, network: &str) -> Option<String> {
+        self.networks.chapter(network)
+    }
+
+    fn chain(&mut self, network: &str) -> Vec<kring_sync::Handoff> {
+        self.networks.chain(network)
+    }
+
+    fn next_chapter(&mut self, network: &str) -> Option<kring_sync::NextChapter> {
+        self.networks.next_chapter(network)
+    }
+
+    fn take_next_chapter(
+        &mut self,
+        network: &str,
+        from: &str,
+        next: kring_sync::NextChapter,
+    ) -> std::result::Result<kring_model::CarriedOver, String> {
+        self.networks.take_next_chapter(network, from, next)
+    }
+
+    fn saved_sync_state(&mut self, network: &str, device: &str) -> Option<Vec<u8>> {
+        self.networks.saved_sync_state(network, device)
+    }
+
+    fn restore_saved(&mut self, network: &str) {
+        self.networks.restore_saved(network)
+    }
+
+    /// The other member devices of `network` (and this one).
+    fn peers(&mut self, network: &str, device: &str) -> Vec<PeerAddr> {
+        self.networks.peer_addresses(network, device, self.shared.own_peer_addr())
+    }
+
+    fn may_sync_any(&mut self, device: &str) -> bool {
+        self.networks.may_sync_any(device)
     }
 }
 
-/// Tells the peer where the other member devices of `network` (and this one) can be reached.
-fn share_peers(protocol: &mut PeerConnection, library: &mut Networks, own: Option<PeerAddr>, network: &str) {
-    let peers = library.peer_addresses(network, protocol.remote(), own);
-    protocol.share_peers(network, peers, library);
+/// The protocol's clock is the runtime's (paused in tests that skip time).
+fn now() -> std::time::Instant {
+    tokio::time::Instant::now().into_std()
 }
 
-async fn sleep_until_some(due: Option<tokio::time::Instant>) {
+async fn sleep_until_some(due: Option<std::time::Instant>) {
     if let Some(due) = due {
-        tokio::time::sleep_until(due).await;
+        tokio::time::sleep_until(tokio::time::Instant::from_std(due)).await;
     }
 }
 
@@ -123,9 +137,6 @@ pub async fn run(
         shared,
         remote,
         outcome: Outcome::default(),
-        wanted: dial.iter().flatten().cloned().collect(),
-        relay: Relay::default(),
-        trusted: false,
         synced: BTreeSet::new(),
         refused_by_peer: BTreeSet::new(),
     };
@@ -146,10 +157,7 @@ pub async fn run(
     let streams = match &dial {
         Some(_) => conn.open_bi().await.map_err(NodeError::connection),
         // The stream only arrives with the peer's first bytes.
-        None => match tokio::time::timeout(FIRST_MESSAGE_TIMEOUT, conn.accept_bi()).await {
-            Ok(accepted) => accepted.map_err(NodeError::connection),
-            Err(_) => Err(NodeError::connection("the device connected but said nothing")),
-        },
+        None => driver.accept_stream(&conn).await,
     };
     let result = match streams {
         Ok((mut send, recv)) => {
@@ -190,6 +198,23 @@ pub async fn run(
 }
 
 impl Driver {
+    /// The peer's stream, which arrives with its first bytes; a device that sends none in
+    /// time is ended (see [`PeerConnection::expect_first_message`]).
+    async fn accept_stream(&mut self, conn: &Connection) -> Result<(SendStream, RecvStream)> {
+        self.protocol.expect_first_message(now());
+        loop {
+            let due = self.protocol.poll_timeout();
+            tokio::select! {
+                accepted = conn.accept_bi() => return accepted.map_err(NodeError::connection),
+                _ = sleep_until_some(due), if due.is_some() => {
+                    if self.handle_timeout().is_err() {
+                        return Err(NodeError::connection("the device connected but said nothing"));
+                    }
+                }
+            }
+        }
+    }
+
     async fn drive(
         &mut self,
         send: &mut SendStream,
@@ -198,26 +223,28 @@ impl Driver {
         mode: Mode,
     ) -> Result<()> {
         let mut changes = self.shared.changes.subscribe();
-        let mut heard = dial.is_some();
-        if let Some(networks) = dial {
-            let mut library = self.shared.lock();
-            for network in &networks {
-                self.protocol.open(network, &mut *library);
-                share_peers(&mut self.protocol, &mut library, self.shared.own_peer_addr(), network);
+        match dial {
+            Some(networks) => {
+                let mut networks_here = self.shared.lock();
+                let mut library = NodeLibrary { networks: &mut networks_here, shared: &self.shared };
+                for network in &networks {
+                    self.protocol.dial(network, &mut library);
+                }
             }
+            // Until the first whole message: a peer that sends a few bytes and then nothing is
+            // dropped like a silent one.
+            None => self.protocol.expect_first_message(now()),
         }
         self.after_input()?;
-        let mut reader = FrameReader::with_limit(STRANGER_FRAME);
+        let mut reader = FrameReader::with_limit(self.protocol.frame_limit());
         let mut reported = 0;
-        // Until the first whole message (accepting side only): a peer that sends a few bytes
-        // and then nothing is dropped like a silent one.
-        let first_message_by = tokio::time::Instant::now() + FIRST_MESSAGE_TIMEOUT;
         let mut buffer = vec![0u8; 64 * 1024];
         loop {
             self.flush(send).await?;
-            if mode == Mode::UntilInSync && self.all_settled() {
+            if mode == Mode::UntilInSync && self.settled() {
                 return Ok(());
             }
+            let due = self.protocol.poll_timeout();
             tokio::select! {
                 read = recv.read(&mut buffer) => match read.map_err(NodeError::connection)? {
                     None => return Ok(()),
@@ -225,56 +252,64 @@ impl Driver {
                         self.outcome.received_bytes += n as u64;
                         reader.push(&buffer[..n]);
                         while let Some(message) = self.next_message(&mut reader)? {
-                            heard = true;
                             let (message, ahead) = self.check_ahead(message).await?;
-                            if self.receive(message, ahead)? {
-                                // It gets the refusal and nothing more: not another byte read.
-                                self.flush(send).await?;
-                                return Err(NodeError::connection("refused a device that is a member of no network here"));
+                            if let Err(err) = self.receive(message, ahead) {
+                                if matches!(err, NodeError::Protocol(ProtocolError::Stranger)) {
+                                    // It gets the refusal and nothing more: not another byte read.
+                                    self.flush(send).await?;
+                                }
+                                return Err(err);
                             }
                         }
                         self.report_progress(&reader, &mut reported);
                     }
                 },
                 change = changes.recv() => {
-                    let Some(own_edits) = self.take_changes(change, &mut changes) else { return Ok(()) };
-                    self.pass_on(own_edits, false)?;
+                    if !self.take_changes(change, &mut changes) {
+                        return Ok(());
+                    }
+                    self.after_input()?;
                 },
-                _ = sleep_until_some(self.relay.due), if self.relay.due.is_some() => {
-                    let relayed = std::mem::take(&mut self.relay.networks);
-                    self.relay.due = None;
-                    self.pass_on(relayed, true)?;
+                _ = sleep_until_some(due), if due.is_some() => {
+                    let timed_out = self.handle_timeout();
+                    self.after_input()?;
+                    timed_out?;
                 },
-                _ = tokio::time::sleep_until(first_message_by), if !heard => {
-                    return Err(NodeError::connection("the device sent no whole message"));
-                }
             }
         }
     }
 
+    /// Lets the protocol do what is due now (pass on relayed changes, end a silent device).
+    fn handle_timeout(&mut self) -> Result<()> {
+        let mut networks = self.shared.lock();
+        let mut library = NodeLibrary { networks: &mut networks, shared: &self.shared };
+        Ok(self.protocol.handle_timeout(now(), &mut library)?)
+    }
+
     /// Takes `first` and every change already queued behind it, so that a burst of changes
-    /// costs the peer one message, not one each. Returns the networks edited on this device,
-    /// to pass on at once; changes from other peers wait in `self.relay`. `None` once the node
-    /// is shutting down.
+    /// costs the peer one message, not one each. Networks edited on this device are passed on
+    /// at once; changes from other peers wait in the protocol (see
+    /// [`PeerConnection::changed_elsewhere`]). `false` once the node is shutting down.
     fn take_changes(
         &mut self,
         first: std::result::Result<Change, RecvError>,
         changes: &mut broadcast::Receiver<Change>,
-    ) -> Option<BTreeSet<String>> {
+    ) -> bool {
         let mut own_edits = BTreeSet::new();
         let mut next = Some(first);
+        let now = now();
         while let Some(change) = next {
             match change {
                 Ok(Change { network, from_peer: None }) => {
                     own_edits.insert(network);
                 }
                 Ok(Change { network, from_peer: Some(connection) }) if connection != self.id => {
-                    self.relay.add(network);
+                    self.protocol.changed_elsewhere(&network, now);
                 }
                 Ok(_) => {}
                 // Missed some: any open network may have changed.
                 Err(RecvError::Lagged(_)) => own_edits.extend(self.protocol.open_networks().map(str::to_string)),
-                Err(RecvError::Closed) => return None,
+                Err(RecvError::Closed) => return false,
             }
             next = match changes.try_recv() {
                 Ok(change) => Some(Ok(change)),
@@ -283,32 +318,14 @@ impl Driver {
                 Err(TryRecvError::Closed) => Some(Err(RecvError::Closed)),
             };
         }
-        Some(own_edits)
-    }
-
-    /// Offers the peer what changed in `networks`: the changes themselves when they were made
-    /// here, our heads when they came from another peer (`relayed`).
-    fn pass_on(&mut self, networks: BTreeSet<String>, relayed: bool) -> Result<()> {
-        if networks.is_empty() {
-            return Ok(());
-        }
-        let mut library = self.shared.lock();
-        for network in &networks {
-            if self.protocol.is_open(network) {
-                if relayed {
-                    self.protocol.relayed_change(network, &mut *library);
-                } else {
-                    self.protocol.local_change(network, &mut *library);
-                }
-            } else if library.may_sync(network, &self.remote) {
-                // A network this device joined (or the peer was let into) after the connection
-                // opened, or one the peer refused before it had joined.
-                self.protocol.open(network, &mut *library);
-                share_peers(&mut self.protocol, &mut library, self.shared.own_peer_addr(), network);
+        if !own_edits.is_empty() {
+            let mut networks = self.shared.lock();
+            let mut library = NodeLibrary { networks: &mut networks, shared: &self.shared };
+            for network in &own_edits {
+                self.protocol.changed_here(network, &mut library);
             }
         }
-        drop(library);
-        self.after_input()
+        true
     }
 
     /// Tells how much of a large incoming message has arrived, every [`PROGRESS_STEP`] bytes.
@@ -324,11 +341,10 @@ impl Driver {
         }
     }
 
-    /// The next whole message. Frames may be large once the device is trusted (see
-    /// [`Driver::trusted`]): a network it may sync is open on this connection.
+    /// The next whole message, no larger than the protocol takes from this device now (see
+    /// [`PeerConnection::frame_limit`]).
     fn next_message(&mut self, reader: &mut FrameReader) -> Result<Option<Message>> {
-        self.trusted |= self.protocol.open_networks().next().is_some();
-        reader.set_limit(if self.trusted { MAX_FRAME } else { STRANGER_FRAME });
+        reader.set_limit(self.protocol.frame_limit());
         Ok(reader.next_message()?)
     }
 
@@ -341,7 +357,7 @@ impl Driver {
         let Message::Way { network, .. } = &message else { return Ok((message, None)) };
         let device = {
             let mut library = self.shared.lock();
-            if !self.trusted || !library.may_sync(network, &self.remote) {
+            if !self.protocol.is_trusted() || !library.may_sync(network, &self.remote) {
                 return Ok((message, None));
             }
             library.device.clone()
@@ -357,52 +373,23 @@ impl Driver {
         checked.await.map_err(|_| NodeError::connection("checking the next chapter the device offered failed"))
     }
 
-    /// Handles one message. `Ok(true)`: the device was refused and is a member of no network
-    /// here (a stranger); the connection ends once the refusal is sent.
-    fn receive(&mut self, message: Message, ahead: Option<crate::chapters::CheckedAhead>) -> Result<bool> {
-        if message.network().len() > MAX_NETWORK_ID {
-            return Err(NodeError::connection("the device named a network by an overlong id"));
+    /// Handles one message. An error ends the connection; [`ProtocolError::Stranger`] once
+    /// the refusal is sent.
+    fn receive(&mut self, message: Message, ahead: Option<crate::chapters::CheckedAhead>) -> Result<()> {
+        if let Message::Refused { network } = &message {
+            self.refused_by_peer.insert(network.clone());
         }
-        if !self.trusted && !matches!(message, Message::Open { .. }) {
-            return Err(NodeError::connection("the device sent a message before opening a network"));
-        }
-        match &message {
-            // The answer to it carries everything this side has for the peer.
-            Message::Sync { network, .. } => self.relay.remove(network),
-            Message::Refused { network } => {
-                self.refused_by_peer.insert(network.clone());
-            }
-            _ => {}
-        }
-        let opened = match &message {
-            Message::Open { network, .. } => Some(network.clone()),
-            _ => None,
-        };
-        let mut stranger = false;
         let received = {
-            let mut library = self.shared.lock();
-            library.checked_ahead = ahead;
-            let received = self.protocol.receive(message, &mut *library);
-            library.checked_ahead = None;
-            if received.is_ok()
-                && let Some(network) = opened
-            {
-                if self.protocol.is_open(&network) {
-                    share_peers(&mut self.protocol, &mut library, self.shared.own_peer_addr(), &network);
-                } else if !self.trusted {
-                    // Refused. A member device of another network here is no stranger: it may
-                    // open that one next, and its messages for this one are read and ignored.
-                    let ids = library.ids();
-                    self.trusted = ids.iter().any(|id| library.may_sync(id, &self.remote));
-                    stranger = !self.trusted;
-                }
-            }
+            let mut networks = self.shared.lock();
+            networks.checked_ahead = ahead;
+            let mut library = NodeLibrary { networks: &mut networks, shared: &self.shared };
+            let received = self.protocol.handle_message(message, &mut library);
+            networks.checked_ahead = None;
             received
         };
         // Even when the message ends the connection, what it brought before that is saved.
         self.after_input()?;
-        received?;
-        Ok(stranger)
+        Ok(received?)
     }
 
     /// Handles the protocol's events: saves received changes *before* the answer that
@@ -510,11 +497,8 @@ impl Driver {
     }
 
     /// Every network this side asked for is in sync or refused.
-    fn all_settled(&mut self) -> bool {
-        let mut library = self.shared.lock();
-        self.wanted
-            .iter()
-            .all(|network| self.outcome.refused.contains(network) || self.protocol.in_sync(network, &mut *library))
+    fn settled(&mut self) -> bool {
+        self.protocol.settled(&mut *self.shared.lock())
     }
 
     /// Whether the peer synced `network` with this device before: on this connection, or on an

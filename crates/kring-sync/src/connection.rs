@@ -5,9 +5,14 @@
 //! Access is checked on both sides, every time: a network is only synced with a device that
 //! [`Library::may_sync`] accepts, and it stops the moment that answer changes (a member was
 //! removed). A refused peer receives [`Message::Refused`] and not one byte of the document.
+//!
+//! What happens over time is decided here too (see [`crate::policy`]): a driver sleeps until
+//! [`PeerConnection::poll_timeout`] and then calls [`PeerConnection::handle_timeout`], passing
+//! the time in; the protocol never reads a clock.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 use automerge::sync::{self, SyncDoc};
 use automerge::{AutoCommit, ChangeHash};
@@ -17,6 +22,8 @@ use kring_model::trust::RuleBook;
 
 use crate::chain::{self, Standing};
 use crate::chapter::{Handoff, NextChapter};
+use crate::frame::MAX_FRAME;
+use crate::policy::{FIRST_MESSAGE_TIMEOUT, MAX_NETWORK_ID, Policy, STRANGER_FRAME};
 use crate::signed::{self, Distrust, SignatureBook};
 use crate::untrusted::catch_automerge_panic;
 use crate::waiting;
@@ -84,6 +91,18 @@ pub trait Library {
     /// document in memory may be damaged: replace it with the last one saved. (Everything the
     /// protocol reports as [`Event::Changed`] is saved before the next message is handled.)
     fn restore_saved(&mut self, network: &str);
+    /// Where member devices of `network` other than `device` (this one included) can be
+    /// reached: told to `device` when the network opens with it. (A library that knows no
+    /// addresses has none.)
+    fn peers(&mut self, _network: &str, _device: &str) -> Vec<PeerAddr> {
+        Vec::new()
+    }
+    /// Whether `device` may sync any network this device holds: refused one network, it is
+    /// still no stranger. (A library that holds one network has answered with
+    /// [`Library::may_sync`] already.)
+    fn may_sync_any(&mut self, _device: &str) -> bool {
+        false
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,6 +151,17 @@ pub enum ProtocolError {
         "device {device} sent {bytes} bytes of changes to network {network} that build on changes it never sent; at most {max} are held"
     )]
     TooMuchWaiting { network: String, device: String, bytes: usize, max: usize },
+    #[error("the device named a network by an overlong id")]
+    OverlongNetworkId,
+    #[error("the device sent a message before opening a network")]
+    BeforeOpen,
+    /// The device may sync no network here: its refusal waits in
+    /// [`PeerConnection::poll_transmit`]. Send it, then close; not another byte is read.
+    #[error("refused a device that is a member of no network here")]
+    Stranger,
+    /// The device connected and sent no whole message within [`FIRST_MESSAGE_TIMEOUT`].
+    #[error("the device sent no whole message")]
+    Silent,
 }
 
 /// What a message about a change on this side offers the peer.
@@ -165,6 +195,7 @@ pub struct PeerConnection {
     networks: BTreeMap<String, NetworkSync>,
     outbox: VecDeque<Message>,
     events: VecDeque<Event>,
+    policy: Policy,
 }
 
 impl PeerConnection {
@@ -176,6 +207,7 @@ impl PeerConnection {
             networks: BTreeMap::new(),
             outbox: VecDeque::new(),
             events: VecDeque::new(),
+            policy: Policy::default(),
         }
     }
 
@@ -241,6 +273,7 @@ impl PeerConnection {
     /// Starts syncing `network` (dialing side).
     pub fn open(&mut self, network: &str, library: &mut impl Library) {
         if !library.may_sync(network, &self.remote) || library.document(network).is_none() {
+            self.policy.refused.insert(network.to_string());
             self.events.push_back(Event::Refused { network: network.to_string() });
             return;
         }
@@ -391,6 +424,7 @@ impl PeerConnection {
                 if let Some(entry) = self.networks.get_mut(&network) {
                     entry.closed = true;
                 }
+                self.policy.refused.insert(network.clone());
                 self.events.push_back(Event::Refused { network });
             }
         }
@@ -472,6 +506,8 @@ impl PeerConnection {
         let resumed = assume_they_kept(&mut state);
         let entry = NetworkSync { chapter, state, closed: false, reported_in_sync: false, told_chain: false };
         self.networks.insert(network.to_string(), entry);
+        // A network the device may sync is open with it: no stranger.
+        self.policy.trusted = true;
         resumed
     }
 
@@ -524,6 +560,7 @@ impl PeerConnection {
             entry.told_chain = true;
             self.outbox.push_back(Message::Chain { network, chapter: ours, chain: our_chain });
         } else if !matches!(standing, Standing::Behind | Standing::Loses | Standing::Same) {
+            self.policy.refused.insert(network.clone());
             self.events.push_back(Event::OtherChapter { network });
         }
     }
@@ -575,6 +612,7 @@ impl PeerConnection {
             told_chain: false,
         });
         entry.closed = true;
+        self.policy.refused.insert(network.to_string());
         self.outbox.push_back(Message::Refused { network: network.to_string() });
         self.events.push_back(Event::Refused { network: network.to_string() });
     }
@@ -651,6 +689,138 @@ impl PeerConnection {
             entry.reported_in_sync = false;
         }
         Ok(())
+    }
+}
+
+/// Driving a connection: what a driver feeds in (messages read, changes made on this device or
+/// brought by other peers, the time) and asks (the largest frame to read, when to wake, whether
+/// a connection that syncs once is done). The policy behind the answers is [`crate::policy`].
+impl PeerConnection {
+    /// Opens `network` as the dialing side, telling the peer where the network's other devices
+    /// are; the connection waits for its verdict (see [`PeerConnection::settled`]).
+    pub fn dial(&mut self, network: &str, library: &mut impl Library) {
+        self.policy.wanted.insert(network.to_string());
+        self.open_sharing_peers(network, library);
+    }
+
+    /// This side accepted the connection at `now`: the peer must send a whole message within
+    /// [`FIRST_MESSAGE_TIMEOUT`], or [`PeerConnection::handle_timeout`] ends the connection.
+    /// The driver says so again when the peer's stream opens (it arrives with its first
+    /// bytes): the whole message is then due within that time from them.
+    pub fn expect_first_message(&mut self, now: Instant) {
+        if !self.policy.heard {
+            self.policy.first_message_by = Some(now + FIRST_MESSAGE_TIMEOUT);
+        }
+    }
+
+    /// The largest frame to read from the peer now: small until it may sync a network here
+    /// (see [`STRANGER_FRAME`]), then [`MAX_FRAME`].
+    pub fn frame_limit(&self) -> usize {
+        if self.policy.trusted { MAX_FRAME } else { STRANGER_FRAME }
+    }
+
+    /// Whether the device opened (or was opened) a network it may sync here, or may sync one:
+    /// its messages are read whole. Once trusted, a connection stays so.
+    pub fn is_trusted(&self) -> bool {
+        self.policy.trusted
+    }
+
+    /// Feeds one whole message read from the peer's stream, with the checks a device that is
+    /// not trusted yet gets first: a message naming an overlong network id ends the
+    /// connection, and so does anything but an `Open` before it opened a network it may sync.
+    /// A stranger (it may sync no network here) is refused and ends the connection
+    /// ([`ProtocolError::Stranger`]: its refusal is the last thing sent). A network the peer
+    /// opens with this side is told where the network's other devices are. An error means:
+    /// close the connection.
+    pub fn handle_message(&mut self, message: Message, library: &mut impl Library) -> Result<(), ProtocolError> {
+        self.policy.heard = true;
+        if message.network().len() > MAX_NETWORK_ID {
+            return Err(ProtocolError::OverlongNetworkId);
+        }
+        if !self.policy.trusted && !matches!(message, Message::Open { .. }) {
+            return Err(ProtocolError::BeforeOpen);
+        }
+        let opened = match &message {
+            // The answer to it carries everything this side has for the peer.
+            Message::Sync { network, .. } => {
+                self.policy.relay.remove(network);
+                None
+            }
+            Message::Open { network, .. } => Some(network.clone()),
+            _ => None,
+        };
+        self.receive(message, library)?;
+        if let Some(network) = opened {
+            if self.is_open(&network) {
+                self.share_peers_from(&network, library);
+            } else if !self.policy.trusted {
+                // Refused. A member device of another network here is no stranger: it may
+                // open that one next, and its messages for this one are read and ignored.
+                self.policy.trusted = library.may_sync_any(&self.remote);
+                if !self.policy.trusted {
+                    return Err(ProtocolError::Stranger);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `network` was edited on this device: the peer is sent what it lacks at once. A network
+    /// not synced on this connection that the peer may sync is opened (this device joined it,
+    /// or the peer was let in, after the connection opened).
+    pub fn changed_here(&mut self, network: &str, library: &mut impl Library) {
+        if self.is_open(network) {
+            self.local_change(network, library);
+        } else if library.may_sync(network, &self.remote) {
+            self.open_sharing_peers(network, library);
+        }
+    }
+
+    /// Changes from another peer reached `network` at `now`: they are passed on (as our heads,
+    /// see [`PeerConnection::relayed_change`]) [`crate::policy::RELAY_DELAY`] after the first
+    /// of them that waits, by [`PeerConnection::handle_timeout`]; a message from this peer
+    /// about the network answers them sooner.
+    pub fn changed_elsewhere(&mut self, network: &str, now: Instant) {
+        self.policy.relay.add(network, now);
+    }
+
+    /// When [`PeerConnection::handle_timeout`] is next due, if anything waits for the time.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.policy.timeout()
+    }
+
+    /// Does what is due at `now`: passes on relayed changes whose delay is over, and ends the
+    /// connection ([`ProtocolError::Silent`]) with a device that said nothing in time.
+    pub fn handle_timeout(&mut self, now: Instant, library: &mut impl Library) -> Result<(), ProtocolError> {
+        if self.policy.silent_at(now) {
+            return Err(ProtocolError::Silent);
+        }
+        if let Some(networks) = self.policy.relay.take_due(now) {
+            for network in &networks {
+                if self.is_open(network) {
+                    self.relayed_change(network, library);
+                } else if library.may_sync(network, &self.remote) {
+                    self.open_sharing_peers(network, library);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every network this side dialed for is in sync or refused: a connection that syncs once
+    /// is done.
+    pub fn settled(&self, library: &mut impl Library) -> bool {
+        self.policy.wanted.iter().all(|network| self.policy.refused.contains(network) || self.in_sync(network, library))
+    }
+
+    fn open_sharing_peers(&mut self, network: &str, library: &mut impl Library) {
+        self.open(network, library);
+        self.share_peers_from(network, library);
+    }
+
+    fn share_peers_from(&mut self, network: &str, library: &mut impl Library) {
+        let peers = library.peers(network, &self.remote);
+        self.share_peers(network, peers, library);
     }
 }
 

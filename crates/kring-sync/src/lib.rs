@@ -6,7 +6,10 @@ pub mod chain;
 pub mod chapter;
 pub mod connection;
 pub mod frame;
+pub mod policy;
 pub mod signed;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod untrusted;
 pub mod waiting;
 pub mod wire;

@@ -14,19 +14,12 @@
 use kring_model::Network;
 use kring_model::automerge::AutoCommit;
 use kring_model::automerge::sync::{self, BloomFilter, SyncDoc};
-use kring_sync::{Checks, Event, FrameReader, Library, Message, PeerConnection, ProtocolError, Replica};
+use kring_sync::testing::Memory;
+use kring_sync::{Event, FrameReader, Message, PeerConnection, ProtocolError};
 
 const SAVED: &[u8] = include_bytes!("fixtures/network.automerge");
 const FRAMES: &[u8] = include_bytes!("fixtures/half-applied-changes.frames");
 const MEMBER: &str = "0000000000000000000000000000000000000000000000000000000000000002";
-
-/// One network, saved (as bytes) whenever the protocol reports a change, as the node saves it.
-struct Device {
-    network: Network,
-    saved: Vec<u8>,
-    restored: usize,
-    checks: Checks,
-}
 
 /// The frames were recorded before sync messages carried signatures (`kring/sync/1`).
 #[derive(serde::Deserialize)]
@@ -35,36 +28,12 @@ enum RecordedMessage {
     Sync { network: String, data: Vec<u8> },
 }
 
-impl Library for Device {
-    fn document(&mut self, network: &str) -> Option<&mut AutoCommit> {
-        (self.network.id().as_str() == network).then(|| self.network.doc_mut())
-    }
-
-    fn replica(&mut self, network: &str) -> Option<Replica<'_>> {
-        (self.network.id().as_str() == network).then(|| self.checks.replica(self.network.doc_mut()))
-    }
-
-    fn may_sync(&mut self, network: &str, device: &str) -> bool {
-        self.network.id().as_str() == network && self.network.member_for_device(device).ok().flatten().is_some()
-    }
-
-    fn saved_sync_state(&mut self, _network: &str, _device: &str) -> Option<Vec<u8>> {
-        None
-    }
-
-    fn restore_saved(&mut self, _network: &str) {
-        self.restored += 1;
-        self.network = Network::from_doc(AutoCommit::load(&self.saved).unwrap()).unwrap();
-    }
-}
-
-fn fixture_device() -> Device {
-    Device {
-        network: Network::from_doc(AutoCommit::load(SAVED).unwrap()).unwrap(),
-        saved: SAVED.to_vec(),
-        restored: 0,
-        checks: Checks::new(iroh_base::SecretKey::from_bytes(&[9; 32])),
-    }
+/// One network, saved (as bytes) whenever the protocol reports a change, as the node saves it.
+fn fixture_device() -> Memory {
+    let network = Network::from_doc(AutoCommit::load(SAVED).unwrap()).unwrap();
+    let mut device = Memory::new(network, iroh_base::SecretKey::from_bytes(&[9; 32]));
+    device.saved_doc = SAVED.to_vec();
+    device
 }
 
 #[test]
@@ -85,7 +54,7 @@ fn changes_automerge_fails_on_half_way_cost_the_connection_and_leave_the_saved_d
         while connection.poll_transmit().is_some() {}
         while let Some(event) = connection.poll_event() {
             if matches!(event, Event::Changed { .. }) {
-                device.saved = device.network.doc_mut().save();
+                device.saved_doc = device.network.doc_mut().save();
             }
         }
         if let Err(err) = result {
@@ -103,7 +72,7 @@ fn changes_automerge_fails_on_half_way_cost_the_connection_and_leave_the_saved_d
     let heads = device.network.heads();
     let mut reloaded = AutoCommit::load(&device.network.doc_mut().save()).expect("what would be saved loads");
     assert_eq!(reloaded.get_heads(), heads);
-    assert_eq!(AutoCommit::load(&device.saved).unwrap().get_heads(), heads, "it is the saved document");
+    assert_eq!(AutoCommit::load(&device.saved_doc).unwrap().get_heads(), heads, "it is the saved document");
     device.network.snapshot().expect("the interface can read it");
 }
 

@@ -310,6 +310,17 @@ fn protocol_error(l: Language, err: &ProtocolError) -> String {
             format!("De andere laptop stuurde een wijziging die Kring weigert: {}", breach_of(l, distrust)),
             format!("The other laptop sent a change Kring refuses: {}", breach_of(l, distrust)),
         ),
+        // Why a connection ends that the node stops on its own (they were connection errors
+        // before they were the sync core's): the connection was lost, as far as anyone here can
+        // tell.
+        ProtocolError::OverlongNetworkId
+        | ProtocolError::BeforeOpen
+        | ProtocolError::Stranger
+        | ProtocolError::Silent => say(
+            l,
+            "De verbinding met de andere laptop viel weg.".into(),
+            "The connection to the other laptop was lost.".into(),
+        ),
         ProtocolError::BadChapter { .. } => say(
             l,
             "De andere laptop bood een nieuw hoofdstuk aan dat Kring niet vertrouwt; je blijft in het huidige.".into(),
@@ -765,6 +776,10 @@ mod tests {
                 bytes: 70_000_000,
                 max: 67_108_864,
             }),
+            NodeError::Protocol(ProtocolError::OverlongNetworkId),
+            NodeError::Protocol(ProtocolError::BeforeOpen),
+            NodeError::Protocol(ProtocolError::Stranger),
+            NodeError::Protocol(ProtocolError::Silent),
             NodeError::NotAnAddress("hallo".into()),
             NodeError::DeviceLinkNotInvite,
             NodeError::InviteNotDeviceLink,
