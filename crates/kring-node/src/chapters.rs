@@ -146,7 +146,8 @@ pub fn begin_as(
 /// The part of [`check`] that needs only the offered chapter, done ahead with no lock held: the
 /// whole chapter loaded, every change in it checked for its signature and the rules, and what
 /// its first change is and who made it (a second or more on a network of years, as for a join;
-/// finding the first change of a loaded document alone takes a few hundred milliseconds).
+/// finding the first change of a loaded document alone takes a few hundred milliseconds); and
+/// where this laptop's own characters in it came from, when it is the next chapter.
 pub struct CheckedAhead {
     network: String,
     offered: std::result::Result<Offered, Unfit>,
@@ -160,11 +161,25 @@ struct Offered {
     first: Option<(ChangeHash, Option<String>)>,
     /// Whether this laptop's device is a member's in it.
     takes_me: bool,
+    /// Where this laptop's own characters in its first change came from (see [`Origins`]),
+    /// read from the chapter it continues, whose id comes first.
+    origins: Option<(String, Origins)>,
 }
 
-/// Checks what of a chapter offered for `network` needs only the offer (see [`CheckedAhead`]).
-pub fn check_ahead(network: &str, next: &NextChapter, device: &str) -> CheckedAhead {
-    CheckedAhead { network: network.to_string(), offered: offered(network, &next.document, &next.signatures, device) }
+/// Checks what of a chapter offered for `network` needs only the offer (see [`CheckedAhead`]),
+/// with a copy of the network as this laptop holds it `now` (to note where its own characters
+/// came from, should the offer be its next chapter).
+pub fn check_ahead(network: &str, next: &NextChapter, device: &str, now: Option<Network>) -> CheckedAhead {
+    let mut offered = offered(network, &next.document, &next.signatures, device);
+    if let (Ok(offered), Some(mut now)) = (&mut offered, now)
+        && offered.network.chapter().previous == now.chapter_id()
+    {
+        match offered.network.own_origins(&mut now, device) {
+            Ok(origins) => offered.origins = Some((now.chapter_id(), origins)),
+            Err(err) => tracing::warn!("where this laptop's text in the offered chapter came from is not known: {err}"),
+        }
+    }
+    CheckedAhead { network: network.to_string(), offered }
 }
 
 fn offered(
@@ -179,7 +194,7 @@ fn offered(
         (first, made_by.and_then(|actor| kring_model::trust::device_of_actor(&actor)))
     });
     let takes_me = network.member_for_device(device).ok().flatten().is_some();
-    Ok(Offered { network, signatures, first, takes_me })
+    Ok(Offered { network, signatures, first, takes_me, origins: None })
 }
 
 /// Checks a chapter that member device `from` offered for `open`, with its chain of hand-offs.
@@ -230,10 +245,11 @@ pub fn check(
         _ => return Err(Unfit::NotOurs),
     };
     let last = links.last().expect("verified: not empty");
-    let Offered { network, signatures, first, takes_me } = match ahead.filter(|ahead| ahead.network == network_id) {
-        Some(ahead) => ahead.offered?,
-        None => offered(&network_id, &document, &signatures, device)?,
-    };
+    let Offered { network, signatures, first, takes_me, origins } =
+        match ahead.filter(|ahead| ahead.network == network_id) {
+            Some(ahead) => ahead.offered?,
+            None => offered(&network_id, &document, &signatures, device)?,
+        };
     let by_signer = first.as_ref().and_then(|(_, by)| by.as_deref()) == Some(last.device.as_str());
     let first = first.map(|(first, _)| first);
     if first != Some(last.first_change()) || network.chapter_id() != last.to || !by_signer {
@@ -243,6 +259,8 @@ pub fn check(
         return Err(Unfit::NotAMember);
     }
     let chain = chain::continued(&open.chain, links);
+    // Noted ahead against the chapter this laptop is still on: no need to note them again.
+    let noted = origins.filter(|(from, _)| *from == ours && matches!(carry, Carry::Next)).map(|(_, origins)| origins);
     Ok(Checked {
         network,
         chain,
@@ -250,8 +268,8 @@ pub fn check(
         old: OldChapter::Delete,
         carry,
         carried: None,
-        origins: Origins::default(),
-        copy_noted: false,
+        copy_noted: noted.is_some(),
+        origins: noted.unwrap_or_default(),
     })
 }
 

@@ -251,12 +251,18 @@ impl Networks {
         self.open.get_mut(id)
     }
 
-    /// Saves (fsyncs) whatever changed in `network`.
-    pub fn persist(&mut self, network: &str) -> Result<()> {
-        if let Some(open) = self.open.get_mut(network) {
-            open.persist()?;
+    /// A copy of `network` as it is now, to read with the lock free (Automerge shares its
+    /// storage: taken in a moment).
+    pub fn copy_of(&mut self, network: &str) -> Option<Network> {
+        Some(self.open.get_mut(network)?.network.fork())
+    }
+
+    /// See [`OpenNetwork::append`]; nothing for a network not open here.
+    pub fn append(&mut self, network: &str) -> Result<Appended> {
+        match self.open.get_mut(network) {
+            Some(open) => Ok(open.append()?),
+            None => Ok(Appended::Nothing),
         }
-        Ok(())
     }
 
     /// Devices of current members of `network` other than this one, with their member.
@@ -632,7 +638,7 @@ mod tests {
 
         let open = networks.get_mut(&id).unwrap();
         open.network.set_description(&founder, "saved").unwrap();
-        networks.persist(&id).unwrap();
+        networks.get_mut(&id).unwrap().persist().unwrap();
         let saved = networks.get_mut(&id).unwrap().network.heads();
         // Stands in for changes Automerge applied half-way before it panicked.
         networks.get_mut(&id).unwrap().network.set_description(&founder, "never saved").unwrap();
@@ -668,7 +674,7 @@ mod tests {
         // The copy is being made into the new chapter, with the lock free; meanwhile she types.
         let open = networks.get_mut(&id).unwrap();
         open.network.set_description(&founder, "geschreven terwijl het hoofdstuk begon").unwrap();
-        networks.persist(&id).unwrap();
+        networks.get_mut(&id).unwrap().persist().unwrap();
         let begun = copy.begin(&[], false).unwrap();
 
         let chapter = networks.switch_to_begun(&id, begun).unwrap();

@@ -355,16 +355,16 @@ impl Driver {
     async fn check_ahead(&self, message: Message) -> Result<(Message, Option<crate::chapters::CheckedAhead>)> {
         // (An older Kring's `NextChapter` is checked under the lock, as before.)
         let Message::Way { network, .. } = &message else { return Ok((message, None)) };
-        let device = {
+        let (device, now) = {
             let mut library = self.shared.lock();
             if !self.protocol.is_trusted() || !library.may_sync(network, &self.remote) {
                 return Ok((message, None));
             }
-            library.device.clone()
+            (library.device.clone(), library.copy_of(network))
         };
         let checked = tokio::task::spawn_blocking(move || {
             let ahead = match &message {
-                Message::Way { network, next } => Some(crate::chapters::check_ahead(network, next, &device)),
+                Message::Way { network, next } => Some(crate::chapters::check_ahead(network, next, &device, now)),
                 _ => None,
             };
             (message, ahead)
@@ -398,8 +398,9 @@ impl Driver {
         while let Some(event) = self.protocol.poll_event() {
             match event {
                 Event::Changed { network } => {
-                    self.shared.lock().persist(&network)?;
-                    self.shared.publish(Change { network: network.clone(), from_peer: Some(self.id) });
+                    // Made durable before this connection answers (the peer may then forget it).
+                    let appended = self.shared.lock().append(&network)?;
+                    self.shared.offer_and_keep(&network, Some(self.id), appended)?;
                     self.synced.insert(network.clone());
                     let (endpoint, connection) = (self.remote.clone(), self.id);
                     self.shared.emit(NodeEvent::Received { network, endpoint, connection });
