@@ -11,7 +11,7 @@ use std::sync::Arc;
 use common::*;
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable, by};
-use kring_model::{MemberId, Network, NetworkDetails, Profile};
+use kring_model::{MemberId, Network, NetworkDetails, Profile, TextField};
 use kring_ui::i18n::Text;
 use kring_ui::Screen;
 
@@ -58,6 +58,54 @@ fn shows(ui: &Ui, needle: &str) -> bool {
     }))
     .next()
     .is_some()
+}
+
+#[test]
+fn the_history_follows_the_meeting_on_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ui = client(dir.path());
+    create_network(&mut ui, "Anna", "PLG Jeugdzorg");
+    let mut meetings = Vec::new();
+    for (title, notes) in
+        [("Eerste overleg", "Notities van het eerste overleg."), ("Tweede overleg", "Notities van het tweede overleg.")]
+    {
+        click(&mut ui, nl(Text::Sessions));
+        type_into(&mut ui, Role::TextInput, nl(Text::Title), title);
+        click(&mut ui, nl(Text::AddSession));
+        let Screen::Session(id) = ui.state().screen.clone() else { panic!("the meeting opens") };
+        type_into(&mut ui, Role::MultilineTextInput, nl(Text::Notes), notes);
+        wait_until(&mut ui, "the notes are saved", |app| app.state.snapshot().unwrap().sessions[&id].notes == notes);
+        meetings.push(id);
+    }
+    let open_meeting = |ui: &mut Ui, title: &str| {
+        click(ui, nl(Text::Back));
+        ui.get(by().role(Role::Link).label_contains(title)).click();
+        ui.step();
+        settle(ui);
+    };
+    let see_a_moment = |ui: &mut Ui, field: TextField| {
+        wait_until(ui, "the moments are listed", |app| app.state.history.as_ref().is_some_and(|h| h.field == field));
+        ui.get(by().role(Role::Button).label_contains("— Anna")).click();
+        ui.step();
+        wait_until(ui, "the text of that moment is here", |app| {
+            app.state.text_at.as_ref().is_some_and(|t| t.field == field)
+        });
+    };
+
+    // The history of the first meeting's notes, at a moment.
+    open_meeting(&mut ui, "Eerste overleg");
+    click(&mut ui, &format!("{}: {}", nl(Text::History), nl(Text::Notes)));
+    see_a_moment(&mut ui, TextField::Notes(meetings[0].clone()));
+    assert!(shows(&ui, "Notities van het eerste overleg."), "the notes as they were");
+
+    // Another meeting: its own title, its own notes' history, nothing of the first.
+    open_meeting(&mut ui, "Tweede overleg");
+    assert!(ui.query_by_label("Tweede overleg").is_some(), "the second meeting's title");
+    assert!(!shows(&ui, "Notities van het eerste overleg."), "the first meeting's notes are not under its title");
+    assert!(ui.query_by_label(nl(Text::History)).is_some(), "the history stays open, on this meeting");
+    see_a_moment(&mut ui, TextField::Notes(meetings[1].clone()));
+    assert!(shows(&ui, "Notities van het tweede overleg."), "this meeting's notes as they were");
+    assert!(!shows(&ui, "Notities van het eerste overleg."));
 }
 
 #[test]
