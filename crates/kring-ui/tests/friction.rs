@@ -128,3 +128,51 @@ fn the_removal_confirmation_fits_in_a_window_1270_wide() {
     }
     assert!(shows(&ui, "Dirk Bakker — Echt verwijderen?"), "the confirmation names who goes");
 }
+
+/// Every label of more than one line is at least as wide as its longest word: no word was
+/// broken to fit.
+fn assert_no_word_broken(ui: &Ui, what: &str) {
+    let ctx = ui.ctx.clone();
+    let style = ctx.global_style();
+    let width_of = |word: &str| {
+        [egui::TextStyle::Body, egui::TextStyle::Small]
+            .map(|text_style| {
+                let font = text_style.resolve(&style);
+                ctx.fonts_mut(|f| f.layout_no_wrap(word.to_string(), font, egui::Color32::WHITE).size().x)
+            })
+            .into_iter()
+            .fold(f32::INFINITY, f32::min)
+    };
+    let line = egui::TextStyle::Body.resolve(&style).size * 1.6;
+    let mut checked = 0;
+    for node in ui.query_all(by().include_labels().role(Role::Label)) {
+        let Some(text) = node.value().or_else(|| node.accesskit_node().label()) else { continue };
+        let rect = node.rect();
+        if rect.height() <= line {
+            continue;
+        }
+        checked += 1;
+        for word in text.split_whitespace() {
+            let needed = width_of(word);
+            assert!(
+                needed <= rect.width() + 0.5,
+                "{what}: {word:?} ({needed:.0} px) is broken in {text:?} at {rect:?}"
+            );
+        }
+    }
+    assert!(checked > 0 || what.contains("wide"), "{what}: some label has more than one line");
+}
+
+#[test]
+fn no_label_on_the_network_page_breaks_inside_a_word() {
+    let (mut network, me) = plg();
+    network.add_theme(&me, "feedback").unwrap();
+    for (width, height) in [(1280.0, 720.0), (1100.0, 750.0), (800.0, 600.0)] {
+        let ui = window(&network, &me, Screen::Network, width, height);
+        assert!(ui.query_by_label("PLG Rekenen Leiden").is_some());
+        let name = ui.get_by_label("PLG Rekenen Leiden").rect();
+        let row = ui.get_by_label(nl(Text::NetworkName)).rect();
+        assert!(name.height() <= row.height() + 1.0, "the name reads on one line at {width} px: {name:?}");
+        assert_no_word_broken(&ui, &format!("the network page at {width} px wide"));
+    }
+}
