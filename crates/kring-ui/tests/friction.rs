@@ -176,3 +176,34 @@ fn no_label_on_the_network_page_breaks_inside_a_word() {
         assert_no_word_broken(&ui, &format!("the network page at {width} px wide"));
     }
 }
+
+#[test]
+fn the_page_holds_still_when_a_message_or_what_changed_comes_and_goes() {
+    let (mut network, me) = plg();
+    network.add_theme(&me, "feedback").unwrap();
+    network.add_theme(&me, "werkplezier").unwrap();
+    for width in [1280.0, 1100.0] {
+        let mut ui = window(&network, &me, Screen::Sessions, width, 720.0);
+        let top = |ui: &Ui| ui.get_by_label(nl(Text::NewSession)).rect().top();
+        let before = top(&ui);
+
+        ui.state_mut().state.notice = Some("Opgeslagen: /home/anna/Documenten/plg-rekenen-leiden-2026-12-07.md".into());
+        ui.run_steps(3);
+        assert!(shows(&ui, "Opgeslagen:"), "the message shows");
+        assert_eq!(top(&ui), before, "{width} px: the page did not move when the message came");
+
+        let changes = kring_model::ChangeSummary { items: Vec::new(), other_changes: 3 };
+        ui.state_mut().state.view.as_mut().unwrap().changes = Arc::new(changes);
+        ui.run_steps(3);
+        assert!(ui.query_by_label_contains(nl(Text::WhatChanged)).is_some(), "what changed is offered");
+        assert_eq!(top(&ui), before, "{width} px: the page did not move when what changed came");
+
+        ui.get_by_label(nl(Text::Close)).click();
+        ui.run_steps(3);
+        assert!(ui.state().state.notice.is_none(), "the message is closed");
+        assert_eq!(top(&ui), before, "{width} px: the page did not move when the message went");
+        ui.state_mut().state.view.as_mut().unwrap().changes = Default::default();
+        ui.run_steps(3);
+        assert_eq!(top(&ui), before, "{width} px: the page did not move when what changed went");
+    }
+}
