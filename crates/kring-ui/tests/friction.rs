@@ -12,7 +12,7 @@ use common::*;
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable, by};
 use kring_model::{MemberId, Network, NetworkDetails, Profile, TextField};
-use kring_ui::i18n::Text;
+use kring_ui::i18n::{Language, Text};
 use kring_ui::Screen;
 
 
@@ -206,4 +206,65 @@ fn the_page_holds_still_when_a_message_or_what_changed_comes_and_goes() {
         ui.run_steps(3);
         assert_eq!(top(&ui), before, "{width} px: the page did not move when what changed went");
     }
+}
+
+/// Filled circles of some size that the screen draws, by where they are.
+fn dots(ui: &Ui) -> Vec<egui::Pos2> {
+    fn walk(shape: &egui::Shape, out: &mut Vec<egui::Pos2>) {
+        match shape {
+            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, out)),
+            egui::Shape::Circle(circle) if circle.radius >= 3.0 && circle.fill.a() > 0 => out.push(circle.center),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for clipped in &ui.output().shapes {
+        walk(&clipped.shape, &mut out);
+    }
+    out
+}
+
+#[test]
+fn a_factor_everyone_scored_the_same_is_drawn_as_a_point_and_said_in_plain_words() {
+    let (mut network, anna) = plg();
+    let bram =
+        network.add_member(&anna, &Profile::new("Bram Jansen"), kring_model::Role::Member, None::<&str>).unwrap();
+    let round = network.open_round(&anna, "Najaar 2026").unwrap();
+    let factors: Vec<_> = network.snapshot().unwrap().active_factors().iter().map(|f| f.id.clone()).collect();
+    // Both give every factor a 4, but trust: 2 and 5.
+    for (n, factor) in factors.iter().enumerate() {
+        let (a, b) = if n == 2 { (2, 5) } else { (4, 4) };
+        network.score(&anna, &round, factor, a, "").unwrap();
+        network.score(&bram, &round, factor, b, "").unwrap();
+    }
+    let mut ui = window(&network, &anna, Screen::Reflection, 1280.0, 900.0);
+    ui.run_steps(3);
+
+    // One dot per factor, each on its own row, however close the opinions.
+    let mut rows: Vec<i32> = dots(&ui).iter().map(|p| p.y.round() as i32).collect();
+    rows.sort_unstable();
+    rows.dedup();
+    assert!(rows.len() >= factors.len(), "a dot for each of {} factors, drawn on rows {rows:?}", factors.len());
+
+    // In words, without statistics.
+    assert!(!shows(&ui, "±") && !shows(&ui, "n="), "no statistics jargon");
+    assert!(ui.query_all_by_label("gemiddeld 4,0 · 2 mensen, de meningen liggen dicht bij elkaar").next().is_some());
+    assert!(ui.query_all_by_label("gemiddeld 3,5 · 2 mensen, de meningen lopen uiteen").next().is_some());
+    ui.state_mut().state.language = Language::En;
+    ui.run_steps(2);
+    assert!(ui.query_all_by_label("average 4.0 · 2 people, opinions are close together").next().is_some());
+    assert!(ui.query_all_by_label("average 3.5 · 2 people, opinions differ").next().is_some());
+
+    // One scorer: a dot at their score, said as one person's score.
+    let (mut network, anna) = plg();
+    let round = network.open_round(&anna, "Voorjaar 2027").unwrap();
+    for factor in &factors {
+        network.score(&anna, &round, factor, 3, "").unwrap();
+    }
+    let ui = window(&network, &anna, Screen::Reflection, 1280.0, 900.0);
+    let mut rows: Vec<i32> = dots(&ui).iter().map(|p| p.y.round() as i32).collect();
+    rows.sort_unstable();
+    rows.dedup();
+    assert!(rows.len() >= factors.len(), "one scorer: a dot for each factor, drawn on rows {rows:?}");
+    assert!(ui.query_all_by_label("score 3 · 1 persoon").next().is_some());
 }

@@ -225,7 +225,7 @@ fn reflection(md: &mut String, l: Language, snapshot: &NetworkSnapshot) {
     let _ = writeln!(md, "| {} | {} |", tr(l, Text::Factor), titles.join(" | "));
     let _ = writeln!(md, "|---|{}", "---|".repeat(rounds.len()));
     for factor in snapshot.active_factors() {
-        let figures: Vec<String> = rounds.iter().map(|r| stats_text(r, &factor.id)).collect();
+        let figures: Vec<String> = rounds.iter().map(|r| stats_text(l, r, &factor.id)).collect();
         let _ = writeln!(md, "| {} | {} |", cell(&factor_name(l, factor)), figures.join(" | "));
     }
     let _ = writeln!(md, "\n{}", tr(l, Text::ReportStatsExplained));
