@@ -12,8 +12,9 @@ use common::*;
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable, by};
 use kring_model::{MemberId, Network, NetworkDetails, Profile, TextField};
+use kring_ui::file_dialog::FileJob;
 use kring_ui::i18n::{Language, Text};
-use kring_ui::Screen;
+use kring_ui::{Screen, export};
 
 
 /// What a client shows of `network` to `me`, for an app without a node.
@@ -267,4 +268,81 @@ fn a_factor_everyone_scored_the_same_is_drawn_as_a_point_and_said_in_plain_words
     rows.dedup();
     assert!(rows.len() >= factors.len(), "one scorer: a dot for each factor, drawn on rows {rows:?}");
     assert!(ui.query_all_by_label("score 3 · 1 persoon").next().is_some());
+}
+
+#[test]
+fn exports_write_dates_the_dutch_way_and_carry_themes() {
+    let (dir, out) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut ui = client(dir.path());
+    create_network(&mut ui, "Anna de Vries", "PLG Rekenen Leiden");
+    click(&mut ui, nl(Text::TheNetwork));
+    type_into(&mut ui, Role::TextInput, nl(Text::NewTheme), "feedback");
+    click(&mut ui, nl(Text::AddTheme));
+    wait_until(&mut ui, "the theme exists", |app| app.state.snapshot().unwrap().info.themes.contains("feedback"));
+
+    // A meeting about feedback, held, with an action; a question about it too.
+    click(&mut ui, nl(Text::Sessions));
+    type_into(&mut ui, Role::TextInput, nl(Text::Title), "Feedback op rekenwerk");
+    type_into(&mut ui, Role::TextInput, nl(Text::Date), "8-10-2026 15:30");
+    click(&mut ui, nl(Text::AddSession));
+    let Screen::Session(session) = ui.state().screen.clone() else { panic!("the meeting opens") };
+    click(&mut ui, &format!("{}: feedback", nl(Text::Themes)));
+    click(&mut ui, "aanwezig");
+    type_into(&mut ui, Role::TextInput, nl(Text::NewAction), "Voorbeelden verzamelen");
+    type_into(&mut ui, Role::TextInput, nl(Text::Due), "22-10-2026");
+    click(&mut ui, nl(Text::AddAction));
+    click(&mut ui, nl(Text::Questions));
+    type_into(&mut ui, Role::TextInput, nl(Text::ProposeQuestion), "Hoe geven we feedback die leerlingen lezen?");
+    click(&mut ui, nl(Text::Propose));
+    click(&mut ui, "Hoe geven we feedback die leerlingen lezen?");
+    click(&mut ui, &format!("{}: feedback", nl(Text::Themes)));
+    wait_until(&mut ui, "all is tagged and agreed", |app| {
+        let s = app.state.snapshot().unwrap();
+        s.sessions[&session].themes.contains("feedback")
+            && s.questions.values().all(|q| q.themes.contains("feedback"))
+            && !s.sessions[&session].actions.is_empty()
+    });
+    let snapshot = ui.state().state.shared_snapshot().unwrap();
+    let l = Language::Nl;
+    let saved = |ui: &mut Ui, name: &str, contents: String| {
+        let path = out.path().join(name);
+        ui.state_mut().state.run_file_job(FileJob::Save { contents: contents.into_bytes() }, path.clone());
+        settle(ui);
+        std::fs::read_to_string(path).unwrap()
+    };
+
+    let notes = saved(&mut ui, "notities.md", export::session_markdown(l, &snapshot, &session).unwrap());
+    assert!(notes.contains("8 oktober 2026, 15:30 · PLG\n"), "{notes}");
+    assert!(notes.contains("**Thema's:** feedback"), "{notes}");
+    assert!(notes.contains("(voor 22 oktober 2026)") || notes.contains("22 oktober 2026)"), "{notes}");
+
+    let report = saved(&mut ui, "verslag.md", export::report_markdown(l, &snapshot, "2026-12-07"));
+    assert!(report.contains("Gemaakt op 7 december 2026"), "{report}");
+    assert!(report.contains("| 8 oktober 2026, 15:30 | Feedback op rekenwerk | PLG | feedback | 1 |"), "{report}");
+    assert!(
+        report.contains("#### Hoe geven we feedback die leerlingen lezen?\n\n0 stemmen\n\n**Thema's:** feedback"),
+        "{report}"
+    );
+    for (name, text) in [("notes", &notes), ("report", &report)] {
+        assert!(!text.contains("2026-1"), "no ISO date in the {name}: {text}");
+    }
+    let html = saved(&mut ui, "verslag.html", export::report_html(l, &snapshot, "2026-12-07"));
+    assert!(html.contains("8 oktober 2026, 15:30") && html.contains("Gemaakt op 7 december 2026"), "{html}");
+
+    let csv = saved(&mut ui, "aanwezigheid.csv", export::attendance_csv(l, &snapshot));
+    let rows: Vec<Vec<String>> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    assert_eq!(rows[0][0], "8 oktober 2026, 15:30");
+    assert_eq!(rows[0].last().map(String::as_str), Some("feedback"));
+
+    let ics = export::ics::calendar(&snapshot, &[&snapshot.sessions[&session]], jiff::Timestamp::now());
+    assert!(ics.contains("CATEGORIES:feedback\r\n"), "{ics}");
+
+    // In English, English dates.
+    let report = export::report_markdown(Language::En, &snapshot, "2026-12-07");
+    assert!(report.contains("Made on 7 December 2026"), "{report}");
+    assert!(report.contains("| 8 October 2026, 15:30 |"), "{report}");
+    assert!(export::session_markdown(Language::En, &snapshot, &session).unwrap().contains("8 October 2026, 15:30"));
 }
