@@ -5,7 +5,6 @@
 
 mod common;
 
-
 use std::sync::Arc;
 
 use common::*;
@@ -15,7 +14,6 @@ use kring_model::{MemberId, Network, NetworkDetails, Profile, TextField};
 use kring_ui::file_dialog::FileJob;
 use kring_ui::i18n::{Language, Text};
 use kring_ui::{Screen, export};
-
 
 /// What a client shows of `network` to `me`, for an app without a node.
 fn view_of(network: &Network, me: MemberId) -> kring_node::client::NetworkView {
@@ -345,4 +343,65 @@ fn exports_write_dates_the_dutch_way_and_carry_themes() {
     assert!(report.contains("Made on 7 December 2026"), "{report}");
     assert!(report.contains("| 8 October 2026, 15:30 |"), "{report}");
     assert!(export::session_markdown(Language::En, &snapshot, &session).unwrap().contains("8 October 2026, 15:30"));
+}
+
+#[test]
+fn the_date_field_is_empty_after_adding_a_meeting() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ui = client(dir.path());
+    create_network(&mut ui, "Anna", "PLG Jeugdzorg");
+    type_into(&mut ui, Role::TextInput, nl(Text::Title), "Casusoverleg");
+    type_into(&mut ui, Role::TextInput, nl(Text::Date), "7-12-2026 15:30");
+    click(&mut ui, nl(Text::AddSession));
+    assert!(matches!(ui.state().screen, Screen::Session(_)), "{:?}", ui.state().state.error_text());
+    click(&mut ui, nl(Text::Back));
+    assert_eq!(shown_text(&ui, Role::TextInput, nl(Text::Title)), "");
+    assert_eq!(
+        shown_text(&ui, Role::TextInput, nl(Text::Date)),
+        "",
+        "the next meeting does not get the last one's date"
+    );
+    assert!(
+        ui.query_by_label_contains("ma 7 dec 2026").is_some_and(|n| n.accesskit_node().role() == Role::Link),
+        "only in the list"
+    );
+}
+
+#[test]
+fn cards_show_their_themes_and_an_empty_theme_filter_says_so() {
+    let (mut network, me) = plg();
+    network.add_theme(&me, "feedback").unwrap();
+    network.add_theme(&me, "werkplezier").unwrap();
+    let question = network.add_question(&me, "Hoe geven we feedback die leerlingen lezen?", "").unwrap();
+    network.tag_question(&me, &question, "feedback", true).unwrap();
+    let new = kring_model::NewSession {
+        title: "Feedback op rekenwerk".into(),
+        starts_at: "2026-10-08T15:30".into(),
+        ..Default::default()
+    };
+    let session = network.add_session(&me, &new).unwrap();
+    network.tag_session(&me, &session, "feedback", true).unwrap();
+    let mut ui = window(&network, &me, Screen::Questions, 1280.0, 720.0);
+    assert!(ui.query_by_role_and_label(Role::Label, "feedback").is_some(), "the card shows its theme");
+
+    let choose = |ui: &mut Ui, theme: &str| {
+        ui.get_by_label(nl(Text::ThemeFilter)).click();
+        ui.run_steps(2);
+        ui.get_by_role_and_label(Role::Button, theme).click();
+        ui.run_steps(2);
+    };
+    let nothing = format!("{} werkplezier.", nl(Text::NothingWithTheme));
+    choose(&mut ui, "werkplezier");
+    assert!(ui.query_by_label(&nothing).is_some(), "the empty board says why");
+    ui.get_by_label(nl(Text::ShowAllThemes)).click();
+    ui.run_steps(2);
+    assert!(ui.state().state.theme.is_none());
+    assert!(ui.query_by_label("Hoe geven we feedback die leerlingen lezen?").is_some(), "all shows again");
+
+    ui.state_mut().screen = Screen::Sessions;
+    ui.run_steps(2);
+    assert!(ui.query_by_role_and_label(Role::Label, "feedback").is_some(), "the meeting shows its theme");
+    choose(&mut ui, "werkplezier");
+    assert!(ui.query_by_label(&nothing).is_some(), "the empty list says why");
+    assert!(ui.query_by_label(nl(Text::NoSessions)).is_none(), "not that there are no meetings at all");
 }

@@ -288,6 +288,8 @@ texts! {
     Themes => "Thema's", "Themes";
     ThemesExplained => "Waar het netwerk aan werkt, bijvoorbeeld multiproblematiek, kindermishandeling of werkplezier.", "What the network works on, for example multiple problems, child abuse or job satisfaction.";
     YourProfile => "Jouw gegevens", "Your details";
+    NothingWithTheme => "Nog niets met het thema", "Nothing yet with the theme";
+    ShowAllThemes => "Alle thema's tonen", "Show all themes";
     OpinionsClose => "de meningen liggen dicht bij elkaar", "opinions are close together";
     OpinionsApart => "de meningen lopen uiteen", "opinions differ";
     OnAverage => "gemiddeld", "average";
