@@ -52,7 +52,7 @@ pub fn nothing_under_filter(ui: &mut egui::Ui, state: &mut AppState) -> bool {
     true
 }
 
-/// A record's themes, small, under its title on a card.
+/// A record's themes as chips, on a card on the board or beside a meeting in the list.
 pub fn on_card(ui: &mut egui::Ui, themes: &BTreeSet<String>) {
     if themes.is_empty() {
         return;
@@ -60,8 +60,11 @@ pub fn on_card(ui: &mut egui::Ui, themes: &BTreeSet<String>) {
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 4.0;
         for theme in themes {
-            let chip = egui::RichText::new(theme).small().background_color(ui.visuals().faint_bg_color);
-            ui.label(chip);
+            egui::Frame::new()
+                .fill(ui.visuals().widgets.inactive.weak_bg_fill)
+                .corner_radius(4)
+                .inner_margin(egui::Margin::symmetric(5, 1))
+                .show(ui, |ui| ui.label(egui::RichText::new(theme).color(ui.visuals().strong_text_color())));
         }
     });
 }
