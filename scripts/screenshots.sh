@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Starts the real Kring app under a virtual display (Xvfb) on a demo network and saves a
 # screenshot of each main screen to docs/screenshots/. Nothing leaves this machine: the demo
-# peers talk over 127.0.0.1 only, in offline mode.
+# peers talk over 127.0.0.1 only, in offline mode. The virtual display takes a free display
+# number, so running this beside another X session never draws into that session's windows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/install-deps.sh --screenshots
 cargo build --locked -p kring
-kring=target/debug/kring
 out=docs/screenshots
 mkdir -p "$out"
 demo=$(mktemp -d)
+# A copy of the binary just built: another checkout building into the same target directory
+# cannot swap it during the run.
+cp "${CARGO_TARGET_DIR:-target}/debug/kring" "$demo/kring"
+kring=$demo/kring
 serve_pid=""
 xvfb_pid=""
 cleanup() {
@@ -82,16 +86,20 @@ carry anna bram
 score bram "$autumn" "shared-goal=5 ownership=4 trust=4 facilitation=2 knowledge-sharing=4 diversity=4 practice=4"
 carry bram anna
 
-Xvfb :97 -screen 0 1280x800x24 >/dev/null 2>&1 &
+# Xvfb picks a free display itself and writes its number once it is ready (-displayfd).
+Xvfb -displayfd 3 -screen 0 1280x800x24 3>"$demo/display" >/dev/null 2>&1 &
 xvfb_pid=$!
-sleep 1
+for _ in $(seq 100); do [ -s "$demo/display" ] && break; sleep 0.1; done
+[ -s "$demo/display" ] || { echo "the virtual display (Xvfb) did not start" >&2; exit 1; }
+display=":$(head -n 1 "$demo/display")"
+echo "virtual display $display"
 shoot() {
     local name=$1 data=$2; shift 2
-    DISPLAY=:97 XDG_DATA_HOME="$demo/xdg" env -u WAYLAND_DISPLAY "$kring" --data-dir "$demo/$data" --offline "$@" >/dev/null 2>&1 &
+    DISPLAY=$display XDG_DATA_HOME="$demo/xdg" env -u WAYLAND_DISPLAY "$kring" --data-dir "$demo/$data" --offline "$@" >/dev/null 2>&1 &
     local app=$!
     sleep "${SHOT_DELAY:-6}"
     # The window is 1100 × 750 at the top left of the virtual screen.
-    DISPLAY=:97 import -window root -crop 1100x750+0+0 +repage "$out/$name.png"
+    DISPLAY=$display import -window root -crop 1100x750+0+0 +repage "$out/$name.png"
     kill "$app"; wait "$app" 2>/dev/null || true
     echo "saved $out/$name.png"
 }

@@ -72,7 +72,10 @@ impl KringApp {
         for finished in self.state.receive(ui.ctx()) {
             self.after(finished.after, finished.outcome);
         }
-        egui::Panel::bottom("status").show(ui, |ui| self.pages.status.ui(ui, &mut self.state));
+        egui::Panel::bottom("status").show(ui, |ui| {
+            views::nav::notice(ui, &mut self.state);
+            self.pages.status.ui(ui, &mut self.state, &mut self.pages.show_changes);
+        });
         views::passphrase::window(ui.ctx(), &mut self.state);
         if let Some(failure) = &self.state.failed {
             let reason = crate::i18n::errors::node_error(self.state.language, failure);
@@ -90,8 +93,7 @@ impl KringApp {
             return;
         }
         let (state, pages) = (&mut self.state, &mut self.pages);
-        egui::Panel::top("nav")
-            .show(ui, |ui| views::nav::show(ui, state, &mut self.screen, &mut pages.search, &mut pages.show_changes));
+        egui::Panel::top("nav").show(ui, |ui| views::nav::show(ui, state, &mut self.screen, &mut pages.search));
         if self.state.view.is_none() {
             // The list of networks is there (kept names); the document is still loading.
             let opening = !self.state.networks.is_empty();

@@ -56,7 +56,10 @@ fn notes_report_and_attendance_are_saved_where_the_person_chose() {
     let report = std::fs::read_to_string(&report_path).unwrap();
     assert!(report.contains("| docent | 1 |"), "members by perspective: {report}");
     assert!(report.contains("## Gehouden bijeenkomsten (1)"), "{report}");
-    assert!(report.contains("| 2026-09-01 | Leesbegrip | PLG | 1 | 0 | 1 |"), "attendance per perspective: {report}");
+    assert!(
+        report.contains("| 1 september 2026 | Leesbegrip | PLG |  | 1 | 0 | 1 |"),
+        "attendance per perspective: {report}"
+    );
 
     let html_path = out.path().join("verslag.html");
     save(&mut ui, &html_path, export::report_html(l, &snapshot, "2026-11-23"));
@@ -71,7 +74,7 @@ fn notes_report_and_attendance_are_saved_where_the_person_chose() {
         .records()
         .map(|r| r.unwrap().iter().map(String::from).collect())
         .collect();
-    assert_eq!(rows, [["2026-09-01", "Leesbegrip", "PLG", "", "Anna de Vries", "docent", "", "aanwezig"]]);
+    assert_eq!(rows, [["1 september 2026", "Leesbegrip", "PLG", "", "Anna de Vries", "docent", "", "aanwezig", ""]]);
 
     // A folder that does not exist: an inline error naming the file, nothing written.
     let nowhere = out.path().join("weg").join("verslag.md");

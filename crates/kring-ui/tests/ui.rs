@@ -153,12 +153,12 @@ fn a_reflection_round_from_opening_to_scores_figures_and_closing() {
     type_into(&mut ui, Role::TextInput, "Vertrouwen", "We durven fouten te delen.");
     click(&mut ui, "Vertrouwen: 4");
     click(&mut ui, "Kennisdeling: 2");
-    assert!(ui.query_by_label("4.0 ± 0.0 (n=1)").is_some(), "the figures show the score");
+    assert!(ui.query_by_label("score 4 · 1 persoon").is_some(), "the figures show the score");
     assert!(ui.query_by_label("Anna: We durven fouten te delen.").is_some(), "the comment is shown with its author");
     // Scoring again replaces the score.
     click(&mut ui, "Kennisdeling: 3");
-    assert!(ui.query_by_label("3.0 ± 0.0 (n=1)").is_some());
-    assert!(ui.query_by_label("2.0 ± 0.0 (n=1)").is_none());
+    assert!(ui.query_by_label("score 3 · 1 persoon").is_some());
+    assert!(ui.query_by_label("score 2 · 1 persoon").is_none());
 
     // Closing asks first; afterwards nobody can score.
     click(&mut ui, nl(Text::CloseRound));
@@ -170,7 +170,7 @@ fn a_reflection_round_from_opening_to_scores_figures_and_closing() {
         app.state.snapshot().unwrap().rounds.values().all(|r| r.closed_at.is_some())
     });
     assert!(ui.query_by_label("Vertrouwen: 4").is_none(), "no score buttons on a closed round");
-    assert!(ui.query_by_label("4.0 ± 0.0 (n=1)").is_some(), "the results stay");
+    assert!(ui.query_by_label("score 4 · 1 persoon").is_some(), "the results stay");
     let snapshot = ui.state().state.snapshot().unwrap();
     let round = snapshot.rounds.values().next().unwrap();
     assert_eq!(round.title, "Najaar 2026");
@@ -184,7 +184,7 @@ fn a_reflection_round_from_opening_to_scores_figures_and_closing() {
         app.state.snapshot().is_some_and(|s| s.info.chapter.number == 2)
     });
     assert!(ui.query_by_label("Anna: We durven fouten te delen.").is_none(), "the comment is gone");
-    assert!(ui.query_by_label("4.0 ± 0.0 (n=1)").is_some(), "the score stays");
+    assert!(ui.query_by_label("score 4 · 1 persoon").is_some(), "the score stays");
 }
 
 #[test]

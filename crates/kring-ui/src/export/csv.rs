@@ -1,4 +1,5 @@
-//! Attendance as CSV: one row per member per session, for a spreadsheet.
+//! Attendance as CSV: one row per member per session, for a spreadsheet, with the date written
+//! out in the person's language and the session's themes.
 
 use kring_model::NetworkSnapshot;
 
@@ -15,6 +16,7 @@ pub fn attendance_csv(l: Language, snapshot: &NetworkSnapshot) -> String {
         Text::Perspective,
         Text::Organisation,
         Text::Attendance,
+        Text::Themes,
     ];
     // Writing to memory cannot fail.
     let _ = out.write_record(header.map(|text| tr(l, text)));
@@ -24,8 +26,9 @@ pub fn attendance_csv(l: Language, snapshot: &NetworkSnapshot) -> String {
                 Some(m) => (m.name.as_str(), word(l, m.perspective.as_str()), m.organisation.as_str()),
                 None => (member.as_str(), "", ""),
             };
+            let themes: Vec<&str> = session.themes.iter().map(String::as_str).collect();
             let _ = out.write_record([
-                session.starts_at.as_str(),
+                crate::i18n::dates::long_date(l, &session.starts_at).as_str(),
                 session.title.as_str(),
                 word(l, session.kind.as_str()),
                 session.location.as_str(),
@@ -33,6 +36,7 @@ pub fn attendance_csv(l: Language, snapshot: &NetworkSnapshot) -> String {
                 perspective,
                 organisation,
                 word(l, attendance.as_str()),
+                themes.join(", ").as_str(),
             ]);
         }
     }

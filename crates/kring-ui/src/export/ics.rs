@@ -39,6 +39,11 @@ pub fn calendar(snapshot: &NetworkSnapshot, sessions: &[&Session], now: Timestam
         if !session.agenda.trim().is_empty() {
             lines.push(format!("DESCRIPTION:{}", text(&session.agenda)));
         }
+        // The session's themes, as calendar categories.
+        if !session.themes.is_empty() {
+            let themes: Vec<String> = session.themes.iter().map(|theme| text(theme)).collect();
+            lines.push(format!("CATEGORIES:{}", themes.join(",")));
+        }
         lines.push("END:VEVENT".into());
     }
     lines.push("END:VCALENDAR".into());

@@ -1,11 +1,12 @@
 //! Session notes and the network report as Markdown, and the report as a standalone HTML page.
 //! Text members wrote (notes, insights, cycles) is Markdown already and goes in as it is.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use kring_model::{Attendance, CyclePhase, NetworkSnapshot, Perspective, QuestionStatus, Session, SessionId};
 
+use crate::i18n::dates::long_date;
 use crate::i18n::{Language, Text, factor_name, tr, word};
 use crate::views::member_name;
 use crate::views::reflection::{rounds_in_order, stats_text};
@@ -15,7 +16,12 @@ pub fn session_markdown(l: Language, snapshot: &NetworkSnapshot, id: &SessionId)
     let session = snapshot.sessions.get(id).filter(|s| s.deleted_at.is_none())?;
     let mut md = String::new();
     let _ = writeln!(md, "# {}\n", session.title);
-    let _ = writeln!(md, "{} · {} · {}\n", session.starts_at, word(l, session.kind.as_str()), session.location);
+    let mut line = vec![long_date(l, &session.starts_at), word(l, session.kind.as_str()).to_string()];
+    if !session.location.trim().is_empty() {
+        line.push(session.location.clone());
+    }
+    let _ = writeln!(md, "{}\n", line.join(" · "));
+    themes_line(&mut md, l, &session.themes);
     section(&mut md, tr(l, Text::Agenda), &session.agenda);
     section(&mut md, tr(l, Text::Notes), &session.notes);
     let present: Vec<String> = session
@@ -32,7 +38,8 @@ pub fn session_markdown(l: Language, snapshot: &NetworkSnapshot, id: &SessionId)
         for action in session.actions.values() {
             let done = if action.done { "x" } else { " " };
             let owner = action.owner.as_ref().map(|o| format!(" — {}", member_name(snapshot, o))).unwrap_or_default();
-            let due = action.due.as_ref().map(|d| format!(" ({} {d})", tr(l, Text::Due))).unwrap_or_default();
+            let due =
+                action.due.as_ref().map(|d| format!(" ({} {})", tr(l, Text::Due), long_date(l, d))).unwrap_or_default();
             let _ = writeln!(md, "- [{done}] {}{owner}{due}", action.text);
         }
         md.push('\n');
@@ -54,10 +61,11 @@ pub fn report_markdown(l: Language, snapshot: &NetworkSnapshot, today: &str) -> 
     let mut md = String::new();
     let info = &snapshot.info;
     let _ = writeln!(md, "# {} — {}\n", info.name, tr(l, Text::Report));
-    let _ = writeln!(md, "{} {today}\n", tr(l, Text::ReportMadeOn));
+    let _ = writeln!(md, "{} {}\n", tr(l, Text::ReportMadeOn), long_date(l, today));
     if !info.description.is_empty() {
         let _ = writeln!(md, "{}\n", info.description);
     }
+    themes_line(&mut md, l, &info.themes);
     members(&mut md, l, snapshot);
     sessions(&mut md, l, snapshot, today);
     questions(&mut md, l, snapshot);
@@ -90,6 +98,14 @@ pub fn report_html(l: Language, snapshot: &NetworkSnapshot, today: &str) -> Stri
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;\
 line-height:1.5;color:#222}table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #ccc;\
 padding:.3rem .6rem;text-align:left}th{background:#f3f3f3}h1,h2{border-bottom:1px solid #ddd}";
+
+/// "**Thema's:** feedback, werkplezier", when there are any.
+fn themes_line(md: &mut String, l: Language, themes: &BTreeSet<String>) {
+    if !themes.is_empty() {
+        let themes: Vec<&str> = themes.iter().map(String::as_str).collect();
+        let _ = writeln!(md, "**{}:** {}\n", tr(l, Text::Themes), themes.join(", "));
+    }
+}
 
 fn section(md: &mut String, heading: &str, text: &str) {
     if !text.trim().is_empty() {
@@ -144,14 +160,15 @@ fn sessions(md: &mut String, l: Language, snapshot: &NetworkSnapshot, today: &st
     let perspectives: Vec<&str> = Perspective::ALL.iter().map(|p| word(l, p.as_str())).collect();
     let _ = writeln!(
         md,
-        "| {} | {} | {} | {} | {} |",
+        "| {} | {} | {} | {} | {} | {} |",
         tr(l, Text::ReportDate),
         tr(l, Text::Title),
         tr(l, Text::Kind),
+        tr(l, Text::Themes),
         tr(l, Text::ReportPresent),
         perspectives.join(" | ")
     );
-    let _ = writeln!(md, "|---|---|---|---:|{}", "---:|".repeat(perspectives.len()));
+    let _ = writeln!(md, "|---|---|---|---|---:|{}", "---:|".repeat(perspectives.len()));
     let mut totals: BTreeMap<Perspective, usize> = BTreeMap::new();
     for session in &held {
         let counts = present_by_perspective(snapshot, session);
@@ -165,10 +182,11 @@ fn sessions(md: &mut String, l: Language, snapshot: &NetworkSnapshot, today: &st
             .collect();
         let _ = writeln!(
             md,
-            "| {} | {} | {} | {} | {} |",
-            session.starts_at,
+            "| {} | {} | {} | {} | {} | {} |",
+            long_date(l, &session.starts_at),
             cell(&session.title),
             word(l, session.kind.as_str()),
+            cell(&session.themes.iter().map(String::as_str).collect::<Vec<_>>().join(", ")),
             counts.values().sum::<usize>(),
             per.join(" | ")
         );
@@ -176,7 +194,7 @@ fn sessions(md: &mut String, l: Language, snapshot: &NetworkSnapshot, today: &st
     let per: Vec<String> = Perspective::ALL.iter().map(|p| totals.get(p).copied().unwrap_or(0).to_string()).collect();
     let _ = writeln!(
         md,
-        "| **{}** | | | **{}** | {} |\n",
+        "| **{}** | | | | **{}** | {} |\n",
         tr(l, Text::ReportTotal),
         totals.values().sum::<usize>(),
         per.join(" | ")
@@ -195,14 +213,16 @@ fn questions(md: &mut String, l: Language, snapshot: &NetworkSnapshot) {
         for question in of {
             let _ = writeln!(md, "#### {}\n", question.title);
             let _ = writeln!(md, "{} {}\n", question.votes.len(), tr(l, Text::Votes));
+            themes_line(md, l, &question.themes);
             for (label, text) in [(Text::Details, &question.details), (Text::Insights, &question.insights)] {
                 if !text.trim().is_empty() {
                     let _ = writeln!(md, "**{}**\n\n{}\n", tr(l, label), text.trim_end());
                 }
             }
             for cycle in question.cycles.values() {
-                let ended = cycle.ended_on.as_deref().unwrap_or("…");
-                let _ = writeln!(md, "**{}** {} – {ended}\n", tr(l, Text::ReportCycle), cycle.started_on);
+                let ended = cycle.ended_on.as_deref().map(|d| long_date(l, d)).unwrap_or_else(|| "…".into());
+                let started = long_date(l, &cycle.started_on);
+                let _ = writeln!(md, "**{}** {started} – {ended}\n", tr(l, Text::ReportCycle));
                 for phase in CyclePhase::ALL {
                     let text = cycle.phase(*phase);
                     if !text.trim().is_empty() {
@@ -225,7 +245,7 @@ fn reflection(md: &mut String, l: Language, snapshot: &NetworkSnapshot) {
     let _ = writeln!(md, "| {} | {} |", tr(l, Text::Factor), titles.join(" | "));
     let _ = writeln!(md, "|---|{}", "---|".repeat(rounds.len()));
     for factor in snapshot.active_factors() {
-        let figures: Vec<String> = rounds.iter().map(|r| stats_text(r, &factor.id)).collect();
+        let figures: Vec<String> = rounds.iter().map(|r| stats_text(l, r, &factor.id)).collect();
         let _ = writeln!(md, "| {} | {} |", cell(&factor_name(l, factor)), figures.join(" | "));
     }
     let _ = writeln!(md, "\n{}", tr(l, Text::ReportStatsExplained));

@@ -137,6 +137,53 @@ pub fn show_date(language: Language, stored: &str) -> String {
     }
 }
 
+/// A stored date written out in full, for what leaves Kring (notes, the report, attendance):
+/// "8 oktober 2026, 15:30" / "8 October 2026, 15:30". Text that is not a stored date is kept.
+pub fn long_date(language: Language, stored: &str) -> String {
+    let (date, time) = match stored.split_once('T') {
+        Some((date, time)) => (date, Some(time)),
+        None => (stored, None),
+    };
+    let Ok(date) = date.parse::<Date>() else { return stored.to_string() };
+    const NL: [&str; 12] = [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let months = match language {
+        Language::Nl => NL,
+        Language::En => EN,
+    };
+    let day = format!("{} {} {}", date.day(), months[date.month() as usize - 1], date.year());
+    match time {
+        Some(time) => format!("{day}, {time}"),
+        None => day,
+    }
+}
+
 /// A stored date as people type it back (`7-12-2026 15:30`), for editing.
 pub fn typed_date(stored: &str) -> String {
     let (date, time) = match stored.split_once('T') {
@@ -196,6 +243,9 @@ mod tests {
         assert_eq!(show_date(Language::En, "2026-12-09"), "Wed 9 Dec 2026");
         assert_eq!(show_date(Language::Nl, "later"), "later");
         assert_eq!(typed_date("2026-12-07T15:30"), "7-12-2026 15:30");
+        assert_eq!(long_date(Language::Nl, "2026-10-08T15:30"), "8 oktober 2026, 15:30");
+        assert_eq!(long_date(Language::En, "2026-03-01"), "1 March 2026");
+        assert_eq!(long_date(Language::Nl, "later"), "later");
         assert_eq!(parse_date_time(&typed_date("2026-03-01T09:00"), today()).as_deref(), Some("2026-03-01T09:00"));
     }
 }

@@ -184,7 +184,7 @@ texts! {
     ReportPresent => "Aanwezig", "Present";
     ReportSessionsHeld => "Gehouden bijeenkomsten", "Sessions held";
     ReportCycle => "Actieonderzoekcyclus", "Action-research cycle";
-    ReportStatsExplained => "Gemiddelde ± spreiding (standaardafwijking), n = aantal deelnemers dat scoorde.", "Average ± spread (standard deviation), n = number of members who scored.";
+    ReportStatsExplained => "Per factor: de gemiddelde score (1 tot 5), hoeveel mensen scoorden, en of hun meningen dicht bij elkaar liggen of uiteenlopen.", "Per factor: the average score (1 to 5), how many people scored, and whether their opinions are close together or differ.";
     Export => "Exporteren", "Export";
     ExportNotes => "Notities als Markdown…", "Notes as Markdown…";
     ExportReportMarkdown => "Netwerkverslag als Markdown…", "Network report as Markdown…";
@@ -288,6 +288,32 @@ texts! {
     Themes => "Thema's", "Themes";
     ThemesExplained => "Waar het netwerk aan werkt, bijvoorbeeld multiproblematiek, kindermishandeling of werkplezier.", "What the network works on, for example multiple problems, child abuse or job satisfaction.";
     YourProfile => "Jouw gegevens", "Your details";
+    NothingWithTheme => "Nog niets met het thema", "Nothing yet with the theme";
+    ShowAllThemes => "Alle thema's tonen", "Show all themes";
+    OpinionsClose => "de meningen liggen dicht bij elkaar", "opinions are close together";
+    OpinionsApart => "de meningen lopen uiteen", "opinions differ";
+    OnAverage => "gemiddeld", "average";
+    OneScore => "score", "score";
+}
+
+/// Scores apart by less than this (the population standard deviation, on the 1–5 scale) count
+/// as opinions that are close together.
+pub const CLOSE_SPREAD: f64 = 1.0;
+
+/// A reflection factor's scores in plain words: "gemiddeld 3,5 · 4 mensen, de meningen liggen
+/// dicht bij elkaar" / "average 3.5 · 4 people, opinions differ"; one score: "score 4 · 1
+/// persoon". Dutch writes a decimal comma.
+pub fn opinion_words(language: Language, mean: f64, spread: f64, people: usize) -> String {
+    let who = count(language, people, ("persoon", "mensen"), ("person", "people"));
+    if people == 1 {
+        return format!("{} {mean:.0} · {who}", tr(language, Text::OneScore));
+    }
+    let mut average = format!("{mean:.1}");
+    if language == Language::Nl {
+        average = average.replace('.', ",");
+    }
+    let opinions = if spread < CLOSE_SPREAD { Text::OpinionsClose } else { Text::OpinionsApart };
+    format!("{} {average} · {who}, {}", tr(language, Text::OnAverage), tr(language, opinions))
 }
 
 /// "1 stem" / "3 stemmen": a count with its noun in the right number.

@@ -24,6 +24,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &mut Screen) {
         let name = owner.as_ref().map(|o| super::member_name(&snapshot, o)).unwrap_or_default();
         (owner.is_none(), owner != &me, name)
     });
+    let any_shown = open.values().flatten().any(|(s, _)| super::themes::passes(state, &s.themes));
+    if !any_shown {
+        super::themes::nothing_under_filter(ui, state);
+    }
     egui::ScrollArea::vertical().show(ui, |ui| {
         for owner in owners {
             let name = match &owner {

@@ -11,7 +11,7 @@ use crate::state::AppState;
 /// The colour of everything marked as changed.
 pub const CHANGED: egui::Color32 = egui::Color32::from_rgb(220, 120, 20);
 
-/// The button in the top bar, only while something changed.
+/// The button in the status bar at the bottom, only while something changed.
 pub fn button(ui: &mut egui::Ui, state: &AppState, shown: &mut bool) {
     let Some(changes) = state.changes() else { return };
     if changes.is_empty() {

@@ -52,13 +52,46 @@ impl SharedTexts {
         });
     }
 
-    /// The open history, in place of the editors; false when none is open.
-    pub fn history_ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) -> bool {
+    /// The open history, in place of the editors; false when none is open. `record` is the
+    /// meeting or question on screen: a history opened on another one follows it to the same
+    /// text of this one (the notes of the meeting now shown), or closes where this one has no
+    /// such text (a cycle of another question).
+    pub fn history_ui(&mut self, ui: &mut egui::Ui, state: &mut AppState, record: &str) -> bool {
+        let Some(open) = &self.history else { return false };
+        match same_text_of(&open.field, record) {
+            None => {
+                self.history = None;
+                return false;
+            }
+            Some(field) if field != open.field => self.history = Some(HistoryView::open(state, field)),
+            Some(_) => {}
+        }
         let Some(history) = &mut self.history else { return false };
         if !history.ui(ui, state) {
             self.history = None;
         }
         true
+    }
+}
+
+/// The text of `record` that corresponds to `field`: `field` itself when it is one of
+/// `record`'s, the same kind of text when it belongs to another meeting or question, none for a
+/// cycle's text of another question.
+fn same_text_of(field: &TextField, record: &str) -> Option<TextField> {
+    use kring_model::{QuestionId, SessionId};
+    let owner = match field {
+        TextField::Agenda(id) | TextField::Notes(id) => id.as_str(),
+        TextField::Details(id) | TextField::Insights(id) | TextField::Cycle(id, ..) => id.as_str(),
+    };
+    if owner == record {
+        return Some(field.clone());
+    }
+    match field {
+        TextField::Agenda(_) => Some(TextField::Agenda(SessionId::new(record))),
+        TextField::Notes(_) => Some(TextField::Notes(SessionId::new(record))),
+        TextField::Details(_) => Some(TextField::Details(QuestionId::new(record))),
+        TextField::Insights(_) => Some(TextField::Insights(QuestionId::new(record))),
+        TextField::Cycle(..) => None,
     }
 }
 
@@ -119,7 +152,7 @@ impl HistoryView {
         }
         let chosen = self.chosen.and_then(|i| history.versions.get(i));
         match (chosen, &state.text_at) {
-            (Some(version), Some(text)) if text.heads == version.heads => {
+            (Some(version), Some(text)) if text.field == self.field && text.heads == version.heads => {
                 ui.label(format!("{} {}", tr(l, Text::TextAsOf), super::local_time(l, version.at)));
                 egui::ScrollArea::vertical().id_salt("history-text").show(ui, |ui| {
                     let mut shown = text.text.as_str();

@@ -47,6 +47,9 @@ impl MembersPage {
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.heading(tr(l, Text::Members));
             self.table(ui, state, &snapshot, me.as_ref(), coordinator);
+            if coordinator {
+                self.confirm_removal(ui, state, &snapshot);
+            }
             super::error_line(ui, state, After::MemberRemoved);
             super::error_line(ui, state, After::Nothing);
             ui.separator();
@@ -119,7 +122,7 @@ impl MembersPage {
                             state.edit(After::Nothing, Edit::SetRole { member: member.id.clone(), role });
                         }
                         if !is_me {
-                            self.remove_button(ui, state, &member.id);
+                            self.remove_button(ui, state, member);
                         }
                     });
                 }
@@ -128,28 +131,49 @@ impl MembersPage {
         });
     }
 
-    fn remove_button(&mut self, ui: &mut egui::Ui, state: &mut AppState, member: &MemberId) {
+    /// The small "Verwijderen" in a member's row; the confirmation shows below the table.
+    fn remove_button(&mut self, ui: &mut egui::Ui, state: &AppState, member: &kring_model::Member) {
         let l = state.language;
-        if self.confirm_remove.as_ref() == Some(member) {
-            ui.colored_label(ui.visuals().warn_fg_color, tr(l, Text::ConfirmRemove));
-            if ui.button(tr(l, Text::YesRemove)).clicked() {
-                state.edit(After::MemberRemoved, Edit::RemoveMember { member: member.clone() });
-                self.confirm_remove = None;
-            }
-            let with_chapter =
-                ui.button(tr(l, Text::RemoveWithNewChapter)).on_hover_text(tr(l, Text::RemoveWithNewChapterWhy));
-            if with_chapter.clicked() {
-                // In this order: the new chapter holds the removal.
-                state.edit(After::MemberRemoved, Edit::RemoveMember { member: member.clone() });
-                state.start_chapter(Vec::new(), false);
-                self.confirm_remove = None;
-            }
-            if ui.button(tr(l, Text::Cancel)).clicked() {
-                self.confirm_remove = None;
-            }
-        } else if ui.small_button(tr(l, Text::Remove)).clicked() {
-            self.confirm_remove = Some(member.clone());
+        let asked = self.confirm_remove.as_ref() == Some(&member.id);
+        if ui.add(egui::Button::new(tr(l, Text::Remove)).small().selected(asked)).clicked() {
+            self.confirm_remove = if asked { None } else { Some(member.id.clone()) };
         }
+    }
+
+    /// "Echt verwijderen?" for the member whose "Verwijderen" was clicked, below the table at
+    /// the page's width: the words wrap and every button stays in sight, the recommended first.
+    fn confirm_removal(&mut self, ui: &mut egui::Ui, state: &mut AppState, snapshot: &NetworkSnapshot) {
+        let l = state.language;
+        let Some(member) = self.confirm_remove.as_ref().and_then(|m| snapshot.members.get(m)) else {
+            self.confirm_remove = None;
+            return;
+        };
+        if !member.is_current() {
+            self.confirm_remove = None;
+            return;
+        }
+        let member = member.clone();
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            let asked = format!("{} — {}", member.name, tr(l, Text::ConfirmRemove));
+            ui.add(egui::Label::new(egui::RichText::new(asked).color(ui.visuals().warn_fg_color)).wrap());
+            ui.add(egui::Label::new(tr(l, Text::RemoveWithNewChapterWhy)).wrap());
+            ui.horizontal_wrapped(|ui| {
+                if ui.button(tr(l, Text::RemoveWithNewChapter)).clicked() {
+                    // In this order: the new chapter holds the removal.
+                    state.edit(After::MemberRemoved, Edit::RemoveMember { member: member.id.clone() });
+                    state.start_chapter(Vec::new(), false);
+                    self.confirm_remove = None;
+                }
+                if ui.button(tr(l, Text::YesRemove)).clicked() {
+                    state.edit(After::MemberRemoved, Edit::RemoveMember { member: member.id.clone() });
+                    self.confirm_remove = None;
+                }
+                if ui.button(tr(l, Text::Cancel)).clicked() {
+                    self.confirm_remove = None;
+                }
+            });
+        });
     }
 
     fn my_profile(&mut self, ui: &mut egui::Ui, state: &mut AppState, snapshot: &NetworkSnapshot, me: &MemberId) {
@@ -212,10 +236,10 @@ impl MembersPage {
             for role in Role::ALL {
                 ui.selectable_value(&mut self.invite_role, *role, word(l, role.as_str()));
             }
-            ui.label(tr(l, Text::MaxUses));
-            ui.add(egui::DragValue::new(&mut self.invite_uses).range(1..=200));
-            ui.label(tr(l, Text::ValidDays));
-            ui.add(egui::DragValue::new(&mut self.invite_days).range(1..=90));
+            let label = ui.label(tr(l, Text::MaxUses));
+            ui.add(egui::DragValue::new(&mut self.invite_uses).range(1..=200)).labelled_by(label.id);
+            let label = ui.label(tr(l, Text::ValidDays));
+            ui.add(egui::DragValue::new(&mut self.invite_days).range(1..=90)).labelled_by(label.id);
         });
         if ui.button(tr(l, Text::MakeInvite)).clicked()
             && let Some(network) = state.network_id().map(String::from)

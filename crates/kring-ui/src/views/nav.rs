@@ -1,17 +1,13 @@
-//! The bar at the top: the network (and switching to another), the screens, search, the file
-//! menu and "what changed". It wraps onto a second line in a narrow window.
+//! The bar at the top: the network (and switching to another), the screens, the theme filter,
+//! search and the file menu. It wraps onto a second line only in a narrow window, never because
+//! of something that comes and goes: "what changed" and messages ("Opgeslagen: …") show in the
+//! bar at the bottom, so the page never jumps when they appear.
 
 use crate::i18n::{Text, tr};
 use crate::screen::Screen;
 use crate::state::AppState;
 
-pub fn show(
-    ui: &mut egui::Ui,
-    state: &mut AppState,
-    screen: &mut Screen,
-    search: &mut super::search::SearchPage,
-    show_changes: &mut bool,
-) {
+pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &mut Screen, search: &mut super::search::SearchPage) {
     let l = state.language;
     ui.horizontal_wrapped(|ui| {
         // The shown network's name; while its view is on its way, the name from the list.
@@ -65,14 +61,20 @@ pub fn show(
         super::themes::filter(ui, state);
         search.field(ui, state, screen);
         super::file_menu::show(ui, state, screen);
-        super::changes::button(ui, state, show_changes);
     });
-    if let Some(notice) = state.notice.clone() {
+}
+
+/// What the last action did ("Opgeslagen: …", "Gewist …"), above the status bar until closed.
+pub fn notice(ui: &mut egui::Ui, state: &mut AppState) {
+    let Some(notice) = state.notice.clone() else { return };
+    let l = state.language;
+    egui::Frame::new().fill(ui.visuals().faint_bg_color).inner_margin(egui::Margin::symmetric(6, 3)).show(ui, |ui| {
+        ui.set_width(ui.available_width());
         ui.horizontal_wrapped(|ui| {
             ui.label(notice);
             if ui.small_button(tr(l, Text::Close)).clicked() {
                 state.notice = None;
             }
         });
-    }
+    });
 }

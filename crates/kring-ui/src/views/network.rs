@@ -40,17 +40,26 @@ impl NetworkPage {
         let l = state.language;
         let info = &snapshot.info;
         let Some((mut name, mut description, mut region)) = self.details.take() else {
-            egui::Grid::new("network-details").show(ui, |ui| {
-                for (label, value) in [
-                    (Text::NetworkName, &info.name),
-                    (Text::Description, &info.description),
-                    (Text::Region, &info.region),
-                ] {
-                    ui.strong(tr(l, label));
+            // Two columns without a grid: a grid's column keeps the width of the first frame,
+            // and a long name wrapped in it broke inside its words.
+            let labels = [Text::NetworkName, Text::Description, Text::Region].map(|text| tr(l, text));
+            let font = egui::TextStyle::Body.resolve(ui.style());
+            let color = ui.visuals().strong_text_color();
+            let label_width = labels
+                .iter()
+                .map(|label| ui.fonts_mut(|f| f.layout_no_wrap(label.to_string(), font.clone(), color).size().x))
+                .fold(0.0, f32::max)
+                + ui.spacing().item_spacing.x * 2.0;
+            for (label, value) in labels.into_iter().zip([&info.name, &info.description, &info.region]) {
+                ui.horizontal_top(|ui| {
+                    let row = egui::vec2(label_width, ui.spacing().interact_size.y);
+                    ui.allocate_ui_with_layout(row, egui::Layout::left_to_right(egui::Align::TOP), |ui| {
+                        ui.set_min_width(label_width);
+                        ui.strong(label);
+                    });
                     ui.add(egui::Label::new(value.as_str()).wrap());
-                    ui.end_row();
-                }
-            });
+                });
+            }
             if coordinator && ui.button(tr(l, Text::EditDetails)).clicked() {
                 self.details = Some((info.name.clone(), info.description.clone(), info.region.clone()));
             }

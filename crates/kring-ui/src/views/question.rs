@@ -83,7 +83,7 @@ impl QuestionPage {
         });
         super::error_line(ui, state, After::Nothing);
         ui.separator();
-        if self.texts.history_ui(ui, state) {
+        if self.texts.history_ui(ui, state, id.as_str()) {
             return;
         }
         egui::ScrollArea::vertical().show(ui, |ui| {

@@ -42,6 +42,9 @@ impl QuestionsPage {
         let mut questions: Vec<_> =
             snapshot.live_questions().filter(|q| super::themes::passes(state, &q.themes)).collect();
         questions.sort_by(|a, b| b.votes.len().cmp(&a.votes.len()).then(a.created_at.cmp(&b.created_at)));
+        if questions.is_empty() {
+            super::themes::nothing_under_filter(ui, state);
+        }
         let heights = &mut self.card_heights;
         egui::ScrollArea::vertical().show_viewport(ui, |ui, viewport| {
             // The part of the board in sight, in the same coordinates as the cards.
@@ -67,6 +70,7 @@ impl QuestionsPage {
                                 if ui.link(&question.title).clicked() {
                                     *screen = Screen::Question(question.id.clone());
                                 }
+                                super::themes::on_card(ui, &question.themes);
                                 super::changes::mark(ui, state, question.id.as_str());
                                 let votes = count(l, question.votes.len(), ("stem", "stemmen"), ("vote", "votes"));
                                 ui.label(votes);

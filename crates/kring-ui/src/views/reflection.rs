@@ -166,35 +166,76 @@ fn close_button(ui: &mut egui::Ui, state: &mut AppState, forms: &mut ReflectionP
     }
 }
 
-/// Average and spread per factor, one box per round: the middle line is the average, the box
-/// one standard deviation either side, the whiskers the lowest and highest score. Factors run
-/// down the side (their names are long), the first at the top.
+/// The colour of the `index`th round in the chart: colours told apart with colour blindness
+/// (Okabe–Ito), lighter on a dark background, darker on a light one.
+pub fn round_color(dark_mode: bool, index: usize) -> egui::Color32 {
+    const LIGHT: [(u8, u8, u8); 5] = [(0, 114, 178), (213, 94, 0), (0, 140, 100), (180, 80, 140), (90, 90, 90)];
+    const DARK: [(u8, u8, u8); 5] = [(86, 180, 233), (230, 159, 0), (0, 190, 140), (220, 140, 190), (200, 200, 200)];
+    let (r, g, b) = if dark_mode { DARK } else { LIGHT }[index % LIGHT.len()];
+    egui::Color32::from_rgb(r, g, b)
+}
+
+/// Average and spread per factor, one row of marks per round: a dot at the average, a box one
+/// standard deviation either side and whiskers to the lowest and highest score. Where everyone
+/// gave the same score (or one person scored) there is no spread to draw and the dot says it
+/// all. Factors run down the side (their names are long), the first at the top.
 fn chart(ui: &mut egui::Ui, l: Language, snapshot: &NetworkSnapshot, rounds: &[&ReflectionRound]) {
     let factors = snapshot.active_factors();
     let rows = factors.len();
     let height = 0.8 / rounds.len().max(1) as f64;
-    let series: Vec<egui_plot::BoxPlot> = rounds
-        .iter()
-        .enumerate()
-        .map(|(r, round)| {
-            let boxes = factors
-                .iter()
-                .enumerate()
-                .filter_map(|(f, factor)| {
-                    let stats = round.stats(&factor.id)?;
-                    // Later rounds sit lower within a factor's row, in reading order.
-                    let y = (rows - 1 - f) as f64 + 0.4 - height * (r as f64 + 0.5);
-                    let (low, high) = ((stats.mean - stats.spread).max(1.0), (stats.mean + stats.spread).min(5.0));
-                    let spread = egui_plot::BoxSpread::new(stats.min as f64, low, stats.mean, high, stats.max as f64);
-                    let name = format!("{}: {}", factor_name(l, factor), stats_text(round, &factor.id));
-                    Some(egui_plot::BoxElem::new(y, spread).box_width(height * 0.8).name(name))
-                })
-                .collect();
-            // On hover: the round, the factor and its figures (not box-plot quartile words).
-            let title = round.title.clone();
+    let dark = ui.visuals().dark_mode;
+    // Later rounds sit lower within a factor's row, in reading order.
+    let y_of = move |round: usize, factor: usize| (rows - 1 - factor) as f64 + 0.4 - height * (round as f64 + 0.5);
+    let mut boxes_per_round = Vec::new();
+    let mut dots_per_round = Vec::new();
+    for (r, round) in rounds.iter().enumerate() {
+        let color = round_color(dark, r);
+        let mut boxes = Vec::new();
+        let mut dots = Vec::new();
+        for (f, factor) in factors.iter().enumerate() {
+            let Some(stats) = round.stats(&factor.id) else { continue };
+            let y = y_of(r, f);
+            dots.push([stats.mean, y]);
+            if stats.min == stats.max {
+                continue;
+            }
+            let (low, high) = ((stats.mean - stats.spread).max(1.0), (stats.mean + stats.spread).min(5.0));
+            let spread = egui_plot::BoxSpread::new(stats.min as f64, low, stats.mean, high, stats.max as f64);
+            let name = format!("{}: {}", factor_name(l, factor), stats_text(l, round, &factor.id));
+            boxes.push(
+                egui_plot::BoxElem::new(y, spread)
+                    .box_width(height * 0.7)
+                    .whisker_width(height * 0.5)
+                    .fill(color.gamma_multiply(0.25))
+                    .stroke(egui::Stroke::new(2.0, color))
+                    .name(name),
+            );
+        }
+        // On hover: the round, the factor and its figures in words.
+        let title = round.title.clone();
+        boxes_per_round.push(
             egui_plot::BoxPlot::new(round.title.clone(), boxes)
+                .color(color)
                 .horizontal()
-                .element_formatter(Box::new(move |elem, _| format!("{title}\n{}", elem.name)))
+                .element_formatter(Box::new(move |elem, _| format!("{title}\n{}", elem.name))),
+        );
+        dots_per_round.push(
+            egui_plot::Points::new(round.title.clone(), dots)
+                .color(color)
+                .filled(true)
+                .radius(5.0)
+                .shape(egui_plot::MarkerShape::Circle),
+        );
+    }
+    // Hovering a dot says what it stands for; elsewhere the chart shows no coordinates.
+    let hover: Vec<(String, Vec<String>)> = rounds
+        .iter()
+        .map(|round| {
+            let per_factor = factors
+                .iter()
+                .map(|factor| format!("{}: {}", factor_name(l, factor), stats_text(l, round, &factor.id)))
+                .collect();
+            (round.title.clone(), per_factor)
         })
         .collect();
     let names: Vec<String> = factors.iter().map(|f| factor_name(l, f)).collect();
@@ -210,6 +251,15 @@ fn chart(ui: &mut egui::Ui, l: Language, snapshot: &NetworkSnapshot, rounds: &[&
         .allow_scroll(false)
         .allow_boxed_zoom(false)
         .y_axis_min_width(220.0)
+        .label_formatter(move |hovered| match hovered {
+            egui_plot::HoverPosition::NearDataPoint { plot_name, position, .. } => {
+                let (_, per_factor) = hover.iter().find(|(title, _)| title == plot_name)?;
+                let factor = rows as f64 - 1.0 - position.y.round();
+                let line = per_factor.get(usize::try_from(factor as i64).ok()?)?;
+                Some(format!("{plot_name}\n{line}"))
+            }
+            egui_plot::HoverPosition::Elsewhere { .. } => None,
+        })
         .y_grid_spacer(move |_| {
             (0..rows).map(|row| egui_plot::GridMark { value: row as f64, step_size: 1.0 }).collect()
         })
@@ -223,8 +273,9 @@ fn chart(ui: &mut egui::Ui, l: Language, snapshot: &NetworkSnapshot, rounds: &[&
             }
         })
         .show(ui, |plot| {
-            for boxes in series {
+            for (boxes, dots) in boxes_per_round.into_iter().zip(dots_per_round) {
                 plot.box_plot(boxes);
+                plot.points(dots);
             }
         });
 }
@@ -240,17 +291,18 @@ fn figures(ui: &mut egui::Ui, l: Language, snapshot: &NetworkSnapshot, rounds: &
         for factor in snapshot.active_factors() {
             ui.label(factor_name(l, factor));
             for round in rounds {
-                ui.label(stats_text(round, &factor.id));
+                ui.label(stats_text(l, round, &factor.id));
             }
             ui.end_row();
         }
     });
 }
 
-/// `3.5 ± 0.5 (n=4)`, or a dash when nobody scored the factor.
-pub fn stats_text(round: &ReflectionRound, factor: &FactorId) -> String {
+/// A factor's scores in plain words: "gemiddeld 3,5 · 4 mensen, de meningen liggen dicht bij
+/// elkaar", "gemiddeld 4,0 · 1 persoon", or a dash when nobody scored it.
+pub fn stats_text(l: Language, round: &ReflectionRound, factor: &FactorId) -> String {
     match round.stats(factor) {
-        Some(stats) => format!("{:.1} ± {:.1} (n={})", stats.mean, stats.spread, stats.count),
+        Some(stats) => crate::i18n::opinion_words(l, stats.mean, stats.spread, stats.count),
         None => "–".to_string(),
     }
 }

@@ -65,7 +65,7 @@ impl SessionPage {
         super::error_line(ui, state, After::Nothing);
         ui.separator();
 
-        if self.texts.history_ui(ui, state) {
+        if self.texts.history_ui(ui, state, id.as_str()) {
             return;
         }
         egui::ScrollArea::vertical().show(ui, |ui| {

@@ -53,6 +53,7 @@ impl SessionsPage {
     /// After a session was planned.
     pub fn clear(&mut self) {
         self.title.clear();
+        self.date.clear();
         self.location.clear();
     }
 }
@@ -90,7 +91,7 @@ fn list(ui: &mut egui::Ui, state: &mut AppState, screen: &mut Screen) {
     let today = super::today();
     let Some(snapshot) = state.shared_snapshot() else { return };
     let sessions: Vec<_> = snapshot.live_sessions().filter(|s| super::themes::passes(state, &s.themes)).collect();
-    if sessions.is_empty() {
+    if sessions.is_empty() && !super::themes::nothing_under_filter(ui, state) {
         ui.label(tr(l, Text::NoSessions));
     }
     let (past, upcoming): (Vec<_>, Vec<_>) = sessions.into_iter().partition(|s| s.starts_at.as_str() < today.as_str());
@@ -122,6 +123,7 @@ fn list(ui: &mut egui::Ui, state: &mut AppState, screen: &mut Screen) {
                     if ui.link(line).clicked() {
                         open = Some(session.id.clone());
                     }
+                    super::themes::on_card(ui, &session.themes);
                     super::changes::mark(ui, state, session.id.as_str());
                 });
             }

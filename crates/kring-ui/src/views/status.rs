@@ -1,5 +1,6 @@
 //! The sync status, always visible at the bottom: how far this laptop reaches, who is
-//! connected, whether everything is in sync; per-peer details and "connect by address" on click.
+//! connected, whether everything is in sync, what others changed; per-peer details and "connect
+//! by address" on click.
 
 use kring_node::FoundVia;
 use kring_node::client::{Command, Reach};
@@ -15,12 +16,13 @@ pub struct StatusBar {
 }
 
 impl StatusBar {
-    pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) {
-        show(ui, state, self)
+    /// The bar; `show_changes` is whether "what changed" is open on the right.
+    pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState, show_changes: &mut bool) {
+        show(ui, state, self, show_changes)
     }
 }
 
-fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut StatusBar) {
+fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut StatusBar, show_changes: &mut bool) {
     let l = state.language;
     let status = &state.status;
     ui.horizontal_wrapped(|ui| {
@@ -50,6 +52,11 @@ fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut StatusBar) {
         if let Some(at) = status.last_synced() {
             ui.separator();
             ui.label(format!("{} {}", tr(l, Text::LastSynced), super::local_time(l, at)));
+        }
+        // What others changed, once their work came in: here, so the top bar holds still.
+        if state.changes().is_some_and(|changes| !changes.is_empty()) {
+            ui.separator();
+            super::changes::button(ui, state, show_changes);
         }
         ui.separator();
         if ui.selectable_label(forms.show_peers, tr(l, Text::PeerDetails)).clicked() {

@@ -38,6 +38,37 @@ pub fn filter(ui: &mut egui::Ui, state: &mut AppState) {
     }
 }
 
+/// Where a list is empty only because of the filter: says so, with a way back to everything.
+/// Draws nothing (and answers false) when no theme is chosen.
+pub fn nothing_under_filter(ui: &mut egui::Ui, state: &mut AppState) -> bool {
+    let Some(theme) = state.theme.clone() else { return false };
+    let l = state.language;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!("{} {theme}.", tr(l, Text::NothingWithTheme)));
+        if ui.button(tr(l, Text::ShowAllThemes)).clicked() {
+            state.theme = None;
+        }
+    });
+    true
+}
+
+/// A record's themes as chips, on a card on the board or beside a meeting in the list.
+pub fn on_card(ui: &mut egui::Ui, themes: &BTreeSet<String>) {
+    if themes.is_empty() {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 4.0;
+        for theme in themes {
+            egui::Frame::new()
+                .fill(ui.visuals().widgets.inactive.weak_bg_fill)
+                .corner_radius(4)
+                .inner_margin(egui::Margin::symmetric(5, 1))
+                .show(ui, |ui| ui.label(egui::RichText::new(theme).color(ui.visuals().strong_text_color())));
+        }
+    });
+}
+
 /// Whether a record with `themes` shows under the filter.
 pub fn passes(state: &AppState, themes: &BTreeSet<String>) -> bool {
     state.theme.as_ref().is_none_or(|theme| themes.contains(theme))

@@ -1,0 +1,407 @@
+//! What made a teacher stumble in two real windows, each fixed and held here: the history of
+//! the meeting on screen, a removal that fits, names whole, a page that holds still, a chart
+//! that draws agreement, exports in Dutch dates with themes, and the small things (an empty
+//! date field after adding, themes on the cards, an empty filter that says so).
+
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use egui::accesskit::Role;
+use egui_kittest::kittest::{NodeT, Queryable, by};
+use kring_model::{MemberId, Network, NetworkDetails, Profile, TextField};
+use kring_ui::file_dialog::FileJob;
+use kring_ui::i18n::{Language, Text};
+use kring_ui::{Screen, export};
+
+/// What a client shows of `network` to `me`, for an app without a node.
+fn view_of(network: &Network, me: MemberId) -> kring_node::client::NetworkView {
+    kring_node::client::NetworkView {
+        network: network.id().to_string(),
+        version: 1,
+        snapshot: Arc::new(network.snapshot().unwrap()),
+        me: Some(me),
+        typed: 0,
+        caret: None,
+        changes: Default::default(),
+    }
+}
+
+/// A window of `width` × `height` on `network` as `me` sees it, without a node, on `screen`.
+fn window(network: &Network, me: &MemberId, screen: Screen, width: f32, height: f32) -> Ui {
+    let mut app = kring_ui::KringApp::new(kring_ui::AppState::detached(view_of(network, me.clone())));
+    app.screen = screen;
+    let mut ui = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(width, height))
+        .build_ui_state(|ui, app: &mut kring_ui::KringApp| app.show(ui), app);
+    ui.run_steps(4);
+    ui
+}
+
+/// Anna's "PLG Rekenen Leiden", with a description and region.
+fn plg() -> (Network, MemberId) {
+    let details = NetworkDetails {
+        name: "PLG Rekenen Leiden".into(),
+        description: "Docenten rekenen uit Leiden en omgeving werken samen aan feedback die leerlingen lezen.".into(),
+        region: "Leiden".into(),
+    };
+    Network::create(&details, &Profile::new("Anna de Vries"), "laptop").unwrap()
+}
+
+/// Whether any text on screen (a label's words or a field's contents) contains `needle`.
+fn shows(ui: &Ui, needle: &str) -> bool {
+    ui.query_all(by().include_labels().predicate(|node| {
+        let text = |t: Option<String>| t.is_some_and(|t| t.contains(needle));
+        text(node.label()) || text(node.value())
+    }))
+    .next()
+    .is_some()
+}
+
+#[test]
+fn the_history_follows_the_meeting_on_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ui = client(dir.path());
+    create_network(&mut ui, "Anna", "PLG Jeugdzorg");
+    let mut meetings = Vec::new();
+    for (title, notes) in
+        [("Eerste overleg", "Notities van het eerste overleg."), ("Tweede overleg", "Notities van het tweede overleg.")]
+    {
+        click(&mut ui, nl(Text::Sessions));
+        type_into(&mut ui, Role::TextInput, nl(Text::Title), title);
+        click(&mut ui, nl(Text::AddSession));
+        let Screen::Session(id) = ui.state().screen.clone() else { panic!("the meeting opens") };
+        type_into(&mut ui, Role::MultilineTextInput, nl(Text::Notes), notes);
+        wait_until(&mut ui, "the notes are saved", |app| app.state.snapshot().unwrap().sessions[&id].notes == notes);
+        meetings.push(id);
+    }
+    let open_meeting = |ui: &mut Ui, title: &str| {
+        click(ui, nl(Text::Back));
+        ui.get(by().role(Role::Link).label_contains(title)).click();
+        ui.step();
+        settle(ui);
+    };
+    let see_a_moment = |ui: &mut Ui, field: TextField| {
+        wait_until(ui, "the moments are listed", |app| app.state.history.as_ref().is_some_and(|h| h.field == field));
+        ui.get(by().role(Role::Button).label_contains("— Anna")).click();
+        ui.step();
+        wait_until(ui, "the text of that moment is here", |app| {
+            app.state.text_at.as_ref().is_some_and(|t| t.field == field)
+        });
+    };
+
+    // The history of the first meeting's notes, at a moment.
+    open_meeting(&mut ui, "Eerste overleg");
+    click(&mut ui, &format!("{}: {}", nl(Text::History), nl(Text::Notes)));
+    see_a_moment(&mut ui, TextField::Notes(meetings[0].clone()));
+    assert!(shows(&ui, "Notities van het eerste overleg."), "the notes as they were");
+
+    // Another meeting: its own title, its own notes' history, nothing of the first.
+    open_meeting(&mut ui, "Tweede overleg");
+    assert!(ui.query_by_label("Tweede overleg").is_some(), "the second meeting's title");
+    assert!(!shows(&ui, "Notities van het eerste overleg."), "the first meeting's notes are not under its title");
+    assert!(ui.query_by_label(nl(Text::History)).is_some(), "the history stays open, on this meeting");
+    see_a_moment(&mut ui, TextField::Notes(meetings[1].clone()));
+    assert!(shows(&ui, "Notities van het tweede overleg."), "this meeting's notes as they were");
+    assert!(!shows(&ui, "Notities van het eerste overleg."));
+}
+
+#[test]
+fn the_removal_confirmation_fits_in_a_window_1270_wide() {
+    let (mut network, me) = plg();
+    let profile =
+        Profile { name: "Dirk Bakker".into(), organisation: "Basisschool De Regenboog".into(), ..Profile::new("") };
+    network.add_member(&me, &profile, kring_model::Role::Member, None::<&str>).unwrap();
+    let (width, height) = (1270.0, 720.0);
+    let mut ui = window(&network, &me, Screen::Members, width, height);
+    ui.get_by_label(nl(Text::Remove)).click();
+    ui.run_steps(3);
+    for button in [Text::RemoveWithNewChapter, Text::YesRemove, Text::Cancel] {
+        let rect = ui.get_by_role_and_label(Role::Button, nl(button)).rect();
+        assert!(
+            rect.min.x >= 0.0 && rect.max.x <= width && rect.min.y >= 0.0 && rect.max.y <= height,
+            "{:?} at {rect:?} is outside the window of {width} × {height}",
+            nl(button)
+        );
+    }
+    assert!(shows(&ui, "Dirk Bakker — Echt verwijderen?"), "the confirmation names who goes");
+}
+
+/// Every label of more than one line is at least as wide as its longest word: no word was
+/// broken to fit.
+fn assert_no_word_broken(ui: &Ui, what: &str) {
+    let ctx = ui.ctx.clone();
+    let style = ctx.global_style();
+    let width_of = |word: &str| {
+        [egui::TextStyle::Body, egui::TextStyle::Small]
+            .map(|text_style| {
+                let font = text_style.resolve(&style);
+                ctx.fonts_mut(|f| f.layout_no_wrap(word.to_string(), font, egui::Color32::WHITE).size().x)
+            })
+            .into_iter()
+            .fold(f32::INFINITY, f32::min)
+    };
+    let line = egui::TextStyle::Body.resolve(&style).size * 1.6;
+    let mut checked = 0;
+    for node in ui.query_all(by().include_labels().role(Role::Label)) {
+        let Some(text) = node.value().or_else(|| node.accesskit_node().label()) else { continue };
+        let rect = node.rect();
+        if rect.height() <= line {
+            continue;
+        }
+        checked += 1;
+        for word in text.split_whitespace() {
+            let needed = width_of(word);
+            assert!(
+                needed <= rect.width() + 0.5,
+                "{what}: {word:?} ({needed:.0} px) is broken in {text:?} at {rect:?}"
+            );
+        }
+    }
+    assert!(checked > 0 || what.contains("wide"), "{what}: some label has more than one line");
+}
+
+#[test]
+fn no_label_on_the_network_page_breaks_inside_a_word() {
+    let (mut network, me) = plg();
+    network.add_theme(&me, "feedback").unwrap();
+    for (width, height) in [(1280.0, 720.0), (1100.0, 750.0), (800.0, 600.0)] {
+        let ui = window(&network, &me, Screen::Network, width, height);
+        assert!(ui.query_by_label("PLG Rekenen Leiden").is_some());
+        let name = ui.get_by_label("PLG Rekenen Leiden").rect();
+        let row = ui.get_by_label(nl(Text::NetworkName)).rect();
+        assert!(name.height() <= row.height() + 1.0, "the name reads on one line at {width} px: {name:?}");
+        assert_no_word_broken(&ui, &format!("the network page at {width} px wide"));
+    }
+}
+
+#[test]
+fn the_page_holds_still_when_a_message_or_what_changed_comes_and_goes() {
+    let (mut network, me) = plg();
+    network.add_theme(&me, "feedback").unwrap();
+    network.add_theme(&me, "werkplezier").unwrap();
+    for width in [1280.0, 1100.0] {
+        let mut ui = window(&network, &me, Screen::Sessions, width, 720.0);
+        let top = |ui: &Ui| ui.get_by_label(nl(Text::NewSession)).rect().top();
+        let before = top(&ui);
+
+        ui.state_mut().state.notice = Some("Opgeslagen: /home/anna/Documenten/plg-rekenen-leiden-2026-12-07.md".into());
+        ui.run_steps(3);
+        assert!(shows(&ui, "Opgeslagen:"), "the message shows");
+        assert_eq!(top(&ui), before, "{width} px: the page did not move when the message came");
+
+        let changes = kring_model::ChangeSummary { items: Vec::new(), other_changes: 3 };
+        ui.state_mut().state.view.as_mut().unwrap().changes = Arc::new(changes);
+        ui.run_steps(3);
+        assert!(ui.query_by_label_contains(nl(Text::WhatChanged)).is_some(), "what changed is offered");
+        assert_eq!(top(&ui), before, "{width} px: the page did not move when what changed came");
+
+        ui.get_by_label(nl(Text::Close)).click();
+        ui.run_steps(3);
+        assert!(ui.state().state.notice.is_none(), "the message is closed");
+        assert_eq!(top(&ui), before, "{width} px: the page did not move when the message went");
+        ui.state_mut().state.view.as_mut().unwrap().changes = Default::default();
+        ui.run_steps(3);
+        assert_eq!(top(&ui), before, "{width} px: the page did not move when what changed went");
+    }
+}
+
+/// Filled circles of some size that the screen draws, by where they are.
+fn dots(ui: &Ui) -> Vec<egui::Pos2> {
+    fn walk(shape: &egui::Shape, out: &mut Vec<egui::Pos2>) {
+        match shape {
+            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, out)),
+            egui::Shape::Circle(circle) if circle.radius >= 3.0 && circle.fill.a() > 0 => out.push(circle.center),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for clipped in &ui.output().shapes {
+        walk(&clipped.shape, &mut out);
+    }
+    out
+}
+
+#[test]
+fn a_factor_everyone_scored_the_same_is_drawn_as_a_point_and_said_in_plain_words() {
+    let (mut network, anna) = plg();
+    let bram =
+        network.add_member(&anna, &Profile::new("Bram Jansen"), kring_model::Role::Member, None::<&str>).unwrap();
+    let round = network.open_round(&anna, "Najaar 2026").unwrap();
+    let factors: Vec<_> = network.snapshot().unwrap().active_factors().iter().map(|f| f.id.clone()).collect();
+    // Both give every factor a 4, but trust: 2 and 5.
+    for (n, factor) in factors.iter().enumerate() {
+        let (a, b) = if n == 2 { (2, 5) } else { (4, 4) };
+        network.score(&anna, &round, factor, a, "").unwrap();
+        network.score(&bram, &round, factor, b, "").unwrap();
+    }
+    let mut ui = window(&network, &anna, Screen::Reflection, 1280.0, 900.0);
+    ui.run_steps(3);
+
+    // One dot per factor, each on its own row, however close the opinions.
+    let mut rows: Vec<i32> = dots(&ui).iter().map(|p| p.y.round() as i32).collect();
+    rows.sort_unstable();
+    rows.dedup();
+    assert!(rows.len() >= factors.len(), "a dot for each of {} factors, drawn on rows {rows:?}", factors.len());
+
+    // In words, without statistics.
+    assert!(!shows(&ui, "±") && !shows(&ui, "n="), "no statistics jargon");
+    assert!(ui.query_all_by_label("gemiddeld 4,0 · 2 mensen, de meningen liggen dicht bij elkaar").next().is_some());
+    assert!(ui.query_all_by_label("gemiddeld 3,5 · 2 mensen, de meningen lopen uiteen").next().is_some());
+    ui.state_mut().state.language = Language::En;
+    ui.run_steps(2);
+    assert!(ui.query_all_by_label("average 4.0 · 2 people, opinions are close together").next().is_some());
+    assert!(ui.query_all_by_label("average 3.5 · 2 people, opinions differ").next().is_some());
+
+    // One scorer: a dot at their score, said as one person's score.
+    let (mut network, anna) = plg();
+    let round = network.open_round(&anna, "Voorjaar 2027").unwrap();
+    for factor in &factors {
+        network.score(&anna, &round, factor, 3, "").unwrap();
+    }
+    let ui = window(&network, &anna, Screen::Reflection, 1280.0, 900.0);
+    let mut rows: Vec<i32> = dots(&ui).iter().map(|p| p.y.round() as i32).collect();
+    rows.sort_unstable();
+    rows.dedup();
+    assert!(rows.len() >= factors.len(), "one scorer: a dot for each factor, drawn on rows {rows:?}");
+    assert!(ui.query_all_by_label("score 3 · 1 persoon").next().is_some());
+}
+
+#[test]
+fn exports_write_dates_the_dutch_way_and_carry_themes() {
+    let (dir, out) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut ui = client(dir.path());
+    create_network(&mut ui, "Anna de Vries", "PLG Rekenen Leiden");
+    click(&mut ui, nl(Text::TheNetwork));
+    type_into(&mut ui, Role::TextInput, nl(Text::NewTheme), "feedback");
+    click(&mut ui, nl(Text::AddTheme));
+    wait_until(&mut ui, "the theme exists", |app| app.state.snapshot().unwrap().info.themes.contains("feedback"));
+
+    // A meeting about feedback, held, with an action; a question about it too.
+    click(&mut ui, nl(Text::Sessions));
+    type_into(&mut ui, Role::TextInput, nl(Text::Title), "Feedback op rekenwerk");
+    type_into(&mut ui, Role::TextInput, nl(Text::Date), "8-10-2026 15:30");
+    click(&mut ui, nl(Text::AddSession));
+    let Screen::Session(session) = ui.state().screen.clone() else { panic!("the meeting opens") };
+    click(&mut ui, &format!("{}: feedback", nl(Text::Themes)));
+    click(&mut ui, "aanwezig");
+    type_into(&mut ui, Role::TextInput, nl(Text::NewAction), "Voorbeelden verzamelen");
+    type_into(&mut ui, Role::TextInput, nl(Text::Due), "22-10-2026");
+    click(&mut ui, nl(Text::AddAction));
+    click(&mut ui, nl(Text::Questions));
+    type_into(&mut ui, Role::TextInput, nl(Text::ProposeQuestion), "Hoe geven we feedback die leerlingen lezen?");
+    click(&mut ui, nl(Text::Propose));
+    click(&mut ui, "Hoe geven we feedback die leerlingen lezen?");
+    click(&mut ui, &format!("{}: feedback", nl(Text::Themes)));
+    wait_until(&mut ui, "all is tagged and agreed", |app| {
+        let s = app.state.snapshot().unwrap();
+        s.sessions[&session].themes.contains("feedback")
+            && s.questions.values().all(|q| q.themes.contains("feedback"))
+            && !s.sessions[&session].actions.is_empty()
+    });
+    let snapshot = ui.state().state.shared_snapshot().unwrap();
+    let l = Language::Nl;
+    let saved = |ui: &mut Ui, name: &str, contents: String| {
+        let path = out.path().join(name);
+        ui.state_mut().state.run_file_job(FileJob::Save { contents: contents.into_bytes() }, path.clone());
+        settle(ui);
+        std::fs::read_to_string(path).unwrap()
+    };
+
+    let notes = saved(&mut ui, "notities.md", export::session_markdown(l, &snapshot, &session).unwrap());
+    assert!(notes.contains("8 oktober 2026, 15:30 · PLG\n"), "{notes}");
+    assert!(notes.contains("**Thema's:** feedback"), "{notes}");
+    assert!(notes.contains("(voor 22 oktober 2026)") || notes.contains("22 oktober 2026)"), "{notes}");
+
+    let report = saved(&mut ui, "verslag.md", export::report_markdown(l, &snapshot, "2026-12-07"));
+    assert!(report.contains("Gemaakt op 7 december 2026"), "{report}");
+    assert!(report.contains("| 8 oktober 2026, 15:30 | Feedback op rekenwerk | PLG | feedback | 1 |"), "{report}");
+    assert!(
+        report.contains("#### Hoe geven we feedback die leerlingen lezen?\n\n0 stemmen\n\n**Thema's:** feedback"),
+        "{report}"
+    );
+    for (name, text) in [("notes", &notes), ("report", &report)] {
+        assert!(!text.contains("2026-1"), "no ISO date in the {name}: {text}");
+    }
+    let html = saved(&mut ui, "verslag.html", export::report_html(l, &snapshot, "2026-12-07"));
+    assert!(html.contains("8 oktober 2026, 15:30") && html.contains("Gemaakt op 7 december 2026"), "{html}");
+
+    let csv = saved(&mut ui, "aanwezigheid.csv", export::attendance_csv(l, &snapshot));
+    let rows: Vec<Vec<String>> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    assert_eq!(rows[0][0], "8 oktober 2026, 15:30");
+    assert_eq!(rows[0].last().map(String::as_str), Some("feedback"));
+
+    let ics = export::ics::calendar(&snapshot, &[&snapshot.sessions[&session]], jiff::Timestamp::now());
+    assert!(ics.contains("CATEGORIES:feedback\r\n"), "{ics}");
+
+    // In English, English dates.
+    let report = export::report_markdown(Language::En, &snapshot, "2026-12-07");
+    assert!(report.contains("Made on 7 December 2026"), "{report}");
+    assert!(report.contains("| 8 October 2026, 15:30 |"), "{report}");
+    assert!(export::session_markdown(Language::En, &snapshot, &session).unwrap().contains("8 October 2026, 15:30"));
+}
+
+#[test]
+fn the_date_field_is_empty_after_adding_a_meeting() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ui = client(dir.path());
+    create_network(&mut ui, "Anna", "PLG Jeugdzorg");
+    type_into(&mut ui, Role::TextInput, nl(Text::Title), "Casusoverleg");
+    type_into(&mut ui, Role::TextInput, nl(Text::Date), "7-12-2026 15:30");
+    click(&mut ui, nl(Text::AddSession));
+    assert!(matches!(ui.state().screen, Screen::Session(_)), "{:?}", ui.state().state.error_text());
+    click(&mut ui, nl(Text::Back));
+    assert_eq!(shown_text(&ui, Role::TextInput, nl(Text::Title)), "");
+    assert_eq!(
+        shown_text(&ui, Role::TextInput, nl(Text::Date)),
+        "",
+        "the next meeting does not get the last one's date"
+    );
+    assert!(
+        ui.query_by_label_contains("ma 7 dec 2026").is_some_and(|n| n.accesskit_node().role() == Role::Link),
+        "only in the list"
+    );
+}
+
+#[test]
+fn cards_show_their_themes_and_an_empty_theme_filter_says_so() {
+    let (mut network, me) = plg();
+    network.add_theme(&me, "feedback").unwrap();
+    network.add_theme(&me, "werkplezier").unwrap();
+    let question = network.add_question(&me, "Hoe geven we feedback die leerlingen lezen?", "").unwrap();
+    network.tag_question(&me, &question, "feedback", true).unwrap();
+    let new = kring_model::NewSession {
+        title: "Feedback op rekenwerk".into(),
+        starts_at: "2026-10-08T15:30".into(),
+        ..Default::default()
+    };
+    let session = network.add_session(&me, &new).unwrap();
+    network.tag_session(&me, &session, "feedback", true).unwrap();
+    let mut ui = window(&network, &me, Screen::Questions, 1280.0, 720.0);
+    assert!(ui.query_by_role_and_label(Role::Label, "feedback").is_some(), "the card shows its theme");
+
+    let choose = |ui: &mut Ui, theme: &str| {
+        ui.get_by_label(nl(Text::ThemeFilter)).click();
+        ui.run_steps(2);
+        ui.get_by_role_and_label(Role::Button, theme).click();
+        ui.run_steps(2);
+    };
+    let nothing = format!("{} werkplezier.", nl(Text::NothingWithTheme));
+    choose(&mut ui, "werkplezier");
+    assert!(ui.query_by_label(&nothing).is_some(), "the empty board says why");
+    ui.get_by_label(nl(Text::ShowAllThemes)).click();
+    ui.run_steps(2);
+    assert!(ui.state().state.theme.is_none());
+    assert!(ui.query_by_label("Hoe geven we feedback die leerlingen lezen?").is_some(), "all shows again");
+
+    ui.state_mut().screen = Screen::Sessions;
+    ui.run_steps(2);
+    assert!(ui.query_by_role_and_label(Role::Label, "feedback").is_some(), "the meeting shows its theme");
+    choose(&mut ui, "werkplezier");
+    assert!(ui.query_by_label(&nothing).is_some(), "the empty list says why");
+    assert!(ui.query_by_label(nl(Text::NoSessions)).is_none(), "not that there are no meetings at all");
+}
