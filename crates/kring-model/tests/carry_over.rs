@@ -109,8 +109,14 @@ fn a_removed_members_sentence_is_not_carried_over_with_the_colleague_who_typed_i
     assert!(!text.chars().any(greek), "Dirk's characters came in: {text:?}");
     assert_eq!(text, "абв Beginж van het hele overleg.где");
     assert_eq!((carried.texts, carried.displaced, carried.left_out), (1, 2, 0), "{carried:?}");
+    // No operation of the chapter holds one of Dirk's characters, and no byte of it his words
+    // (a single two-byte letter would also match random bytes of ids and hashes now and then).
+    for change in taken.doc_mut().get_changes(&[]) {
+        let ops = format!("{:?}", change.decode().operations);
+        assert!(!ops.chars().any(greek), "a change of the chapter holds Dirk's characters: {ops}");
+    }
     let saved = taken.doc_mut().save_nocompress();
-    assert!(!saved.windows("γ".len()).any(|w| w == "γ".as_bytes()), "no byte of the chapter holds it");
+    assert!(!saved.windows("αβγ".len()).any(|w| w == "αβγ".as_bytes()), "no byte of the chapter holds it");
 }
 
 /// A record Dirk made after the base, his vote and his new title in Bram's record, are not
