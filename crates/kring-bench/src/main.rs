@@ -422,9 +422,14 @@ fn two_node_figures(
         )
         .limit(format!("first join {} ms / {} KB", join_time.show(0), join_bytes.show(0))),
     );
+    let (copy, origins) = (spread(&|n| ms(n.chapter.copy)), spread(&|n| ms(n.chapter.origins)));
+    keys.note("new chapter: the copy", copy.median, "ms");
     rows.push(Row::new(
-        format!("  of beginning it: noting where A's own {} characters came from", runs[0].chapter.own_characters),
-        format!("{} ms", spread(&|n| ms(n.chapter.origins)).show(0)),
+        format!(
+            "  of beginning it: the copy; noting where A's own {} characters came from",
+            runs[0].chapter.own_characters
+        ),
+        format!("{} ms; {} ms", copy.show(0), origins.show(0)),
     ));
     let d = &runs[0].during_chapter;
     let (e50, e99) = (spread(&|n| p(&n.during_chapter.during, 0.5)), spread(&|n| p(&n.during_chapter.during, 0.99)));

@@ -58,8 +58,9 @@ pub struct ChapterFigures {
     /// What the two nodes sent each other (Kring frames).
     pub bytes: u64,
     pub wire_bytes: u64,
-    /// Of beginning it: noting where A's own characters in the copy came from (part of
-    /// `begin`), and how many there are.
+    /// Of beginning it: the copy into the new chapter's first change, and noting where A's own
+    /// characters in it came from (both part of `begin`), and how many there are.
+    pub copy: Duration,
     pub origins: Duration,
     pub own_characters: u64,
 }
@@ -103,7 +104,9 @@ async fn chapter_switch(data_a: &DataDir, data_b: &DataDir, id: &str, founder: &
     let (mut open, _) = kring_node::OpenNetwork::open(data_a, id)?;
     let device = data_a.device_key().public().to_string();
     let mut copy = open.network.fork();
+    let started = Instant::now();
     let mut next = copy.start_chapter(founder, &device, &[])?;
+    let copying = started.elapsed();
     let started = Instant::now();
     let own = next.own_origins(&mut copy, &device)?;
     let origins = started.elapsed();
@@ -121,7 +124,7 @@ async fn chapter_switch(data_a: &DataDir, data_b: &DataDir, id: &str, founder: &
     let (heads_a, heads_b) = (read(node_a, id, Network::heads)?, read(node_b, id, Network::heads)?);
     ensure!(heads_a == heads_b, "A and B differ after the switch");
     let (bytes, wire_bytes, own_characters) = (synced.bytes(), *wire_bytes, own.len());
-    let figures = ChapterFigures { begin, switch: *switch, bytes, wire_bytes, origins, own_characters };
+    let figures = ChapterFigures { begin, switch: *switch, bytes, wire_bytes, copy: copying, origins, own_characters };
     synced.shutdown().await;
     Ok(figures)
 }
