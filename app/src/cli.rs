@@ -15,7 +15,7 @@ use clap::{Args, Parser, Subcommand};
                   laptops.\n\nWithout a command, kring opens the desktop app. With a command it works \
                   headless: output is one JSON object on stdout, errors are one line on stderr."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Where Kring keeps this device's key, settings and networks.
     #[arg(long, global = true, env = "KRING_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
@@ -36,7 +36,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Start a network or list the networks on this device.
     #[command(subcommand)]
     Network(NetworkCommand),
@@ -190,7 +190,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct NetArgs {
+pub(crate) struct NetArgs {
     /// Use no relay, DNS or port mapping: only the local network and known addresses.
     #[arg(long)]
     pub offline: bool,
@@ -201,7 +201,7 @@ pub struct NetArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct InviteLimits {
+pub(crate) struct InviteLimits {
     /// How many people may join with the ticket.
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub max_uses: u64,
@@ -212,7 +212,7 @@ pub struct InviteLimits {
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
-pub struct InviteArgs {
+pub(crate) struct InviteArgs {
     #[command(subcommand)]
     pub action: Option<InviteAction>,
     #[command(flatten)]
@@ -225,7 +225,7 @@ pub struct InviteArgs {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum InviteAction {
+pub(crate) enum InviteAction {
     /// Make an invite unusable.
     Revoke {
         #[command(flatten)]
@@ -236,7 +236,7 @@ pub enum InviteAction {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum DeviceCommand {
+pub(crate) enum DeviceCommand {
     /// On the laptop you use now: make a one-time ticket for your other laptop and wait,
     /// serving, until it has used the ticket or the ticket expires. Prints the ticket as the
     /// first JSON line and the linked laptop as the second.
@@ -262,7 +262,7 @@ pub enum DeviceCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum ChapterCommand {
+pub(crate) enum ChapterCommand {
     /// Begin a new chapter now.
     New {
         #[command(flatten)]
@@ -279,7 +279,7 @@ pub enum ChapterCommand {
 /// What `kring erase` erases: exactly one of these.
 #[derive(Debug, clap::Args)]
 #[group(required = true, multiple = false)]
-pub struct EraseArgs {
+pub(crate) struct EraseArgs {
     /// A meeting, with its agenda, notes and actions.
     #[arg(long, value_name = "ID")]
     pub session: Option<String>,
@@ -296,7 +296,7 @@ pub struct EraseArgs {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum MemberCommand {
+pub(crate) enum MemberCommand {
     /// Remove a member (coordinators only). Their devices are refused from then on.
     Remove {
         #[command(flatten)]
@@ -335,7 +335,7 @@ pub enum MemberCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum BundleCommand {
+pub(crate) enum BundleCommand {
     /// Write the whole network to FILE, encrypted: only the laptops of the network's current
     /// members can read it (or, with --passphrase, whoever knows the passphrase).
     Export {
@@ -360,7 +360,7 @@ pub enum BundleCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum NetworkCommand {
+pub(crate) enum NetworkCommand {
     /// Start a new learning network, with you as its first coordinator.
     Create {
         /// The network's name, e.g. "PLG Rekenen Leiden".
@@ -401,7 +401,7 @@ pub enum NetworkCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum ThemeCommand {
+pub(crate) enum ThemeCommand {
     /// Add a theme.
     Add {
         #[command(flatten)]
@@ -419,7 +419,7 @@ pub enum ThemeCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct ProfileArgs {
+pub(crate) struct ProfileArgs {
     /// The perspective you bring to the network.
     #[arg(long, default_value = "other", value_parser = words(kring_model::Perspective::ALL))]
     pub perspective: String,
@@ -429,14 +429,14 @@ pub struct ProfileArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct NetworkArg {
+pub(crate) struct NetworkArg {
     /// Which network; may be left out when this device has exactly one.
     #[arg(long, value_name = "ID")]
     pub network: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum SessionCommand {
+pub(crate) enum SessionCommand {
     /// Plan a meeting.
     Add {
         #[command(flatten)]
@@ -538,7 +538,7 @@ pub enum SessionCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum ActionCommand {
+pub(crate) enum ActionCommand {
     /// Agree on an action in a meeting.
     Add {
         #[command(flatten)]
@@ -586,7 +586,7 @@ pub enum ActionCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum QuestionCommand {
+pub(crate) enum QuestionCommand {
     /// Propose a learning question.
     Add {
         #[command(flatten)]
@@ -672,7 +672,7 @@ pub enum QuestionCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum CycleCommand {
+pub(crate) enum CycleCommand {
     /// Start a cycle.
     Add {
         #[command(flatten)]
@@ -711,7 +711,7 @@ pub enum CycleCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum ReflectionCommand {
+pub(crate) enum ReflectionCommand {
     /// Open a round on the factors in use now (coordinators).
     Open {
         #[command(flatten)]
@@ -746,7 +746,7 @@ pub enum ReflectionCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum FactorCommand {
+pub(crate) enum FactorCommand {
     /// Add a factor at the end of the list.
     Add {
         #[command(flatten)]

@@ -6,7 +6,7 @@ use kring_model::{Applied, Edit, MemberId, Network, NetworkSnapshot};
 use kring_node::OpenNetwork;
 use kring_store::DataDir;
 
-pub struct LocalNetwork {
+pub(crate) struct LocalNetwork {
     /// The network, its store and signatures: edits go through it, as in the running node.
     pub open: OpenNetwork,
     device: String,
@@ -15,7 +15,7 @@ pub struct LocalNetwork {
 impl LocalNetwork {
     /// Opens the network `id`, or the only network on this device when `id` is `None`.
     /// Problems found while loading are reported on stderr; whatever loaded is used.
-    pub fn open(data: &DataDir, id: Option<&str>) -> Result<LocalNetwork> {
+    pub(crate) fn open(data: &DataDir, id: Option<&str>) -> Result<LocalNetwork> {
         let id = match id {
             Some(id) => id.to_string(),
             None => only_network(data)?,
@@ -28,16 +28,16 @@ impl LocalNetwork {
     }
 
     /// Stores a network that is new to this device.
-    pub fn create(data: &DataDir, network: Network) -> Result<LocalNetwork> {
+    pub(crate) fn create(data: &DataDir, network: Network) -> Result<LocalNetwork> {
         Ok(LocalNetwork { open: OpenNetwork::create(data, network)?, device: data.device_id() })
     }
 
-    pub fn snapshot(&self) -> Result<NetworkSnapshot> {
+    pub(crate) fn snapshot(&self) -> Result<NetworkSnapshot> {
         Ok(self.open.network.snapshot()?)
     }
 
     /// The member this device acts as in this network.
-    pub fn me(&self) -> Result<MemberId> {
+    pub(crate) fn me(&self) -> Result<MemberId> {
         // Reads only the members; every command asks this first.
         match self.open.network.member_for_device(&self.device)? {
             Some(member) => Ok(member),
@@ -46,14 +46,14 @@ impl LocalNetwork {
     }
 
     /// Writes every edit made so far to disk (fsynced) — call before reporting success.
-    pub fn save(&mut self) -> Result<()> {
+    pub(crate) fn save(&mut self) -> Result<()> {
         self.open.persist()?;
         Ok(())
     }
 
     /// Makes one change as the member this device is, checked by the model, and saves it.
     /// On an error nothing is saved: the copy on disk stays as it was.
-    pub fn apply(&mut self, edit: &Edit) -> Result<Applied> {
+    pub(crate) fn apply(&mut self, edit: &Edit) -> Result<Applied> {
         let me = self.me()?;
         tracing::debug!(edit = edit.name(), "applying");
         let applied = edit.apply(&mut self.open.network, &me)?;
@@ -64,7 +64,7 @@ impl LocalNetwork {
 
 /// How every editing command changes a network: opens it (`network`, or the only one), applies
 /// `edit` as this device's member and saves. The network stays open for reading the result.
-pub fn apply(data: &DataDir, network: Option<&str>, edit: &Edit) -> Result<(LocalNetwork, Applied)> {
+pub(crate) fn apply(data: &DataDir, network: Option<&str>, edit: &Edit) -> Result<(LocalNetwork, Applied)> {
     let mut local = LocalNetwork::open(data, network)?;
     let applied = local.apply(edit)?;
     Ok((local, applied))
@@ -80,7 +80,7 @@ fn only_network(data: &DataDir) -> Result<String> {
 }
 
 /// The id of the record an edit made (a session, a question, a cycle, ...).
-pub fn created(applied: &Applied) -> Result<String> {
+pub(crate) fn created(applied: &Applied) -> Result<String> {
     match applied.created() {
         Some(id) => Ok(id.to_string()),
         None => bail!("the change was made, but the model reported no new record"),

@@ -6,12 +6,12 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-pub mod netns;
-pub mod serving;
+pub(crate) mod netns;
+pub(crate) mod serving;
 
 /// A temporary folder is made readable by everyone; Kring would (rightly) warn about that on
 /// its first start. A data folder Kring creates itself is private from the start.
-pub fn make_private(data: &Path) {
+pub(crate) fn make_private(data: &Path) {
     #[cfg(unix)]
     if let Ok(meta) = std::fs::metadata(data) {
         use std::os::unix::fs::PermissionsExt;
@@ -21,7 +21,7 @@ pub fn make_private(data: &Path) {
     }
 }
 
-pub fn kring(data: &Path, args: &[&str]) -> Output {
+pub(crate) fn kring(data: &Path, args: &[&str]) -> Output {
     make_private(data);
     Command::new(env!("CARGO_BIN_EXE_kring"))
         .arg("--data-dir")
@@ -33,7 +33,7 @@ pub fn kring(data: &Path, args: &[&str]) -> Output {
 }
 
 /// Runs a command that must succeed and returns its one JSON object.
-pub fn ok(data: &Path, args: &[&str]) -> Value {
+pub(crate) fn ok(data: &Path, args: &[&str]) -> Value {
     let out = kring(data, args);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "kring {args:?} failed: {stderr}");
@@ -43,7 +43,7 @@ pub fn ok(data: &Path, args: &[&str]) -> Value {
 }
 
 /// Runs a command that must fail; returns its one-line error message.
-pub fn fails(data: &Path, args: &[&str]) -> String {
+pub(crate) fn fails(data: &Path, args: &[&str]) -> String {
     let out = kring(data, args);
     assert!(!out.status.success(), "kring {args:?} should have failed");
     assert!(out.stdout.is_empty(), "nothing on stdout when failing");
@@ -52,12 +52,12 @@ pub fn fails(data: &Path, args: &[&str]) -> String {
     stderr
 }
 
-pub fn id(value: &Value, key: &str) -> String {
+pub(crate) fn id(value: &Value, key: &str) -> String {
     value[key].as_str().unwrap_or_else(|| panic!("no {key} in {value}")).to_string()
 }
 
 /// The README's first step: Anna, a teacher, starts "PLG Rekenen Leiden".
-pub const CREATE_NETWORK: [&str; 10] = [
+pub(crate) const CREATE_NETWORK: [&str; 10] = [
     "network",
     "create",
     "--name",
@@ -71,7 +71,7 @@ pub const CREATE_NETWORK: [&str; 10] = [
 ];
 
 /// The README's second step: the network's first meeting.
-pub const ADD_FIRST_SESSION: [&str; 10] = [
+pub(crate) const ADD_FIRST_SESSION: [&str; 10] = [
     "session",
     "add",
     "--title",
@@ -84,7 +84,7 @@ pub const ADD_FIRST_SESSION: [&str; 10] = [
     "Lokaal 12",
 ];
 
-pub fn create_network(data: &Path) -> (String, String) {
+pub(crate) fn create_network(data: &Path) -> (String, String) {
     let created = ok(data, &CREATE_NETWORK);
     (id(&created, "network"), id(&created, "member"))
 }

@@ -30,7 +30,7 @@ static NEXT_LAN: AtomicUsize = AtomicUsize::new(0);
 
 /// How a [`Lan`] is set up.
 #[derive(Debug, Clone, Copy)]
-pub struct LanSetup {
+pub(crate) struct LanSetup {
     /// A default route in every laptop (via 10.77.0.254, which nobody answers). Without it the
     /// LAN is like a classroom access point with no internet uplink.
     pub default_route: bool,
@@ -45,13 +45,14 @@ pub struct LanSetup {
 
 impl LanSetup {
     /// An isolated LAN: no default route, multicast works.
-    pub const ISOLATED: LanSetup = LanSetup { default_route: false, drop_multicast: false, silent_gateway: false };
+    pub(crate) const ISOLATED: LanSetup =
+        LanSetup { default_route: false, drop_multicast: false, silent_gateway: false };
 }
 
 /// The gateway of [`LanSetup::silent_gateway`].
 const GATEWAY: &str = "10.77.0.254";
 
-pub struct Lan {
+pub(crate) struct Lan {
     name: String,
     hosts: Vec<String>,
 }
@@ -59,7 +60,7 @@ pub struct Lan {
 impl Lan {
     /// A LAN of `hosts` laptops, or `None` (with the reason printed) where network namespaces
     /// cannot be made: not root. As root, anything that fails is a test failure.
-    pub fn new(hosts: usize, setup: LanSetup) -> Option<Lan> {
+    pub(crate) fn new(hosts: usize, setup: LanSetup) -> Option<Lan> {
         if !is_root() {
             eprintln!(
                 "SKIPPED: this test builds a LAN of network namespaces, which needs root (CI runs as root); \
@@ -133,24 +134,24 @@ impl Lan {
     }
 
     /// The namespace of laptop `host`.
-    pub fn ns(&self, host: usize) -> &str {
+    pub(crate) fn ns(&self, host: usize) -> &str {
         &self.hosts[host]
     }
 
     /// Laptop `host`'s address (until [`Lan::readdress`] gives it another).
-    pub fn ip(host: usize) -> Ipv4Addr {
+    pub(crate) fn ip(host: usize) -> Ipv4Addr {
         Ipv4Addr::new(10, 77, 0, u8::try_from(host + 1).expect("fewer than 200 laptops"))
     }
 
     /// `program` to run inside laptop `host`.
-    pub fn command(&self, host: usize, program: impl AsRef<OsStr>) -> Command {
+    pub(crate) fn command(&self, host: usize, program: impl AsRef<OsStr>) -> Command {
         let mut command = Command::new("ip");
         command.args(["netns", "exec", self.ns(host)]).arg(program);
         command
     }
 
     /// `kring --data-dir DATA ARGS` on laptop `host`.
-    pub fn kring(&self, host: usize, data: &Path, args: &[&str]) -> Output {
+    pub(crate) fn kring(&self, host: usize, data: &Path, args: &[&str]) -> Output {
         super::make_private(data);
         self.command(host, env!("CARGO_BIN_EXE_kring"))
             .arg("--data-dir")
@@ -163,7 +164,7 @@ impl Lan {
     }
 
     /// [`Lan::kring`] that must succeed; its one JSON object.
-    pub fn ok(&self, host: usize, data: &Path, args: &[&str]) -> Value {
+    pub(crate) fn ok(&self, host: usize, data: &Path, args: &[&str]) -> Value {
         let out = self.kring(host, data, args);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "kring {args:?} on {} failed: {stderr}", self.ns(host));
@@ -172,14 +173,14 @@ impl Lan {
 
     /// `kring serve --offline EXTRA` on laptop `host`, listening on every interface it has (as
     /// a laptop does), with the default log level; everything it prints is kept.
-    pub fn serve(&self, host: usize, data: &Path, extra: &[&str]) -> Serving {
+    pub(crate) fn serve(&self, host: usize, data: &Path, extra: &[&str]) -> Serving {
         let mut args = vec!["--offline"];
         args.extend(extra);
         self.serve_online(host, data, &args)
     }
 
     /// [`Lan::serve`] without `--offline`: as the laptop's settings say.
-    pub fn serve_online(&self, host: usize, data: &Path, extra: &[&str]) -> Serving {
+    pub(crate) fn serve_online(&self, host: usize, data: &Path, extra: &[&str]) -> Serving {
         super::make_private(data);
         let mut command = self.command(host, env!("CARGO_BIN_EXE_kring"));
         command
@@ -194,7 +195,7 @@ impl Lan {
 
     /// Starts counting the DNS packets laptop `host` sends (tcpdump on its interface): one
     /// line per packet.
-    pub fn capture_dns(&self, host: usize) -> Capture<Vec<String>> {
+    pub(crate) fn capture_dns(&self, host: usize) -> Capture<Vec<String>> {
         self.tcpdump(host, &["-l", "port", "53"], |stdout| {
             use std::io::BufRead;
             let lines = std::io::BufReader::new(stdout).lines().map_while(Result::ok);
@@ -204,7 +205,7 @@ impl Lan {
 
     /// Starts recording every packet on host `host`'s interface that `filter` (tcpdump's
     /// syntax) matches, whole, as pcap bytes.
-    pub fn record(&self, host: usize, filter: &str) -> Capture<Vec<u8>> {
+    pub(crate) fn record(&self, host: usize, filter: &str) -> Capture<Vec<u8>> {
         let mut args = vec!["-s", "0", "-w", "-"];
         args.extend(filter.split_whitespace());
         self.tcpdump(host, &args, |mut stdout| {
@@ -241,7 +242,7 @@ impl Lan {
     }
 
     /// Drops multicast and broadcast in laptop `host`, in and out (nftables).
-    pub fn drop_multicast(&self, host: usize) {
+    pub(crate) fn drop_multicast(&self, host: usize) {
         let rules = "table inet kring_test {\n\
                      chain input { type filter hook input priority 0; policy accept;\n\
                        ip daddr 224.0.0.0/4 drop\n ip6 daddr ff00::/8 drop\n meta pkttype { broadcast, multicast } drop\n }\n\
@@ -265,7 +266,7 @@ impl Lan {
 
     /// Client isolation, as on most school Wi-Fi: the laptops `hosts` cannot reach each other
     /// at all (every packet between them is dropped, both ways), only the other hosts.
-    pub fn isolate(&self, hosts: &[usize]) {
+    pub(crate) fn isolate(&self, hosts: &[usize]) {
         for &host in hosts {
             let others: Vec<String> =
                 hosts.iter().filter(|&&other| other != host).map(|&other| Lan::ip(other).to_string()).collect();
@@ -281,13 +282,13 @@ impl Lan {
     }
 
     /// Gives laptop `host` another address, `10.77.0.LAST` (its DHCP lease changed).
-    pub fn readdress(&self, host: usize, last: u8) {
+    pub(crate) fn readdress(&self, host: usize, last: u8) {
         ip(&["-n", self.ns(host), "addr", "flush", "dev", "eth0"]);
         ip(&["-n", self.ns(host), "addr", "add", &format!("10.77.0.{last}/24"), "dev", "eth0"]);
     }
 
     /// Plugs laptop `host`'s cable in or out (its port on the switch goes up or down).
-    pub fn link(&self, host: usize, up: bool) {
+    pub(crate) fn link(&self, host: usize, up: bool) {
         ip(&["-n", &self.switch(), "link", "set", &format!("p{host}"), if up { "up" } else { "down" }]);
     }
 
@@ -309,14 +310,14 @@ impl Drop for Lan {
 }
 
 /// Packets being captured by tcpdump (see [`Lan::capture_dns`] and [`Lan::record`]).
-pub struct Capture<T> {
+pub(crate) struct Capture<T> {
     child: Child,
     reader: std::thread::JoinHandle<T>,
 }
 
 impl<T> Capture<T> {
     /// Stops capturing; what was captured.
-    pub fn stop(mut self) -> T {
+    pub(crate) fn stop(mut self) -> T {
         let _ = Command::new("kill").arg("-INT").arg(self.child.id().to_string()).status();
         let _ = self.child.wait();
         self.reader.join().unwrap()
@@ -361,7 +362,7 @@ fn is_root() -> bool {
 }
 
 /// Whether a namespace of this name exists.
-pub fn namespace_exists(ns: &str) -> bool {
+pub(crate) fn namespace_exists(ns: &str) -> bool {
     Command::new("ip")
         .args(["netns", "list"])
         .output()

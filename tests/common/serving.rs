@@ -9,11 +9,11 @@ use std::time::Duration;
 use serde_json::Value;
 
 /// Offline mode on 127.0.0.1: tests never leave this machine.
-pub const LOOPBACK: [&str; 3] = ["--offline", "--bind", "127.0.0.1:0"];
+pub(crate) const LOOPBACK: [&str; 3] = ["--offline", "--bind", "127.0.0.1:0"];
 
 /// A `kring serve` process, stopped (SIGTERM) when dropped, even if the test fails. Its event
 /// lines (one JSON object each) can be read while it runs.
-pub struct Serving {
+pub(crate) struct Serving {
     child: Child,
     pub first_line: Value,
     lines: mpsc::Receiver<String>,
@@ -22,13 +22,13 @@ pub struct Serving {
 }
 
 impl Serving {
-    pub fn start(data: &Path, extra: &[&str]) -> Serving {
+    pub(crate) fn start(data: &Path, extra: &[&str]) -> Serving {
         Serving::spawn(data, extra, None)
     }
 
     /// [`Serving::start`] with `KRING_LOG=filter`, keeping every line it prints on stdout
     /// (events) and stderr (logs): see [`Serving::printed`].
-    pub fn start_logging(data: &Path, extra: &[&str], filter: &str) -> Serving {
+    pub(crate) fn start_logging(data: &Path, extra: &[&str], filter: &str) -> Serving {
         Serving::spawn(data, extra, Some(filter))
     }
 
@@ -43,7 +43,7 @@ impl Serving {
 
     /// Runs `command` (a `kring serve` however started, e.g. in a network namespace) and waits
     /// for its first line. With `keep`, every line it prints is kept (see [`Serving::printed`]).
-    pub fn run(mut command: Command, keep: bool) -> Serving {
+    pub(crate) fn run(mut command: Command, keep: bool) -> Serving {
         command.stdout(Stdio::piped()).stderr(if keep { Stdio::piped() } else { Stdio::null() });
         let mut child = command.spawn().unwrap();
         let printed = Arc::<Mutex<Vec<String>>>::default();
@@ -56,24 +56,24 @@ impl Serving {
         Serving { child, first_line: serde_json::from_str(&line).unwrap(), lines, printed }
     }
 
-    pub fn pid(&self) -> u32 {
+    pub(crate) fn pid(&self) -> u32 {
         self.child.id()
     }
 
     /// Every line printed so far (see [`Serving::start_logging`]). After [`Serving::stop`] the
     /// last lines may still be on their way: all are in once this is the only reference left.
-    pub fn printed(&self) -> Arc<Mutex<Vec<String>>> {
+    pub(crate) fn printed(&self) -> Arc<Mutex<Vec<String>>> {
         self.printed.clone()
     }
 
     /// Forgets the event lines printed so far without waiting: what [`Serving::wait_for`] sees
     /// next happened after this.
-    pub fn skip_printed(&self) {
+    pub(crate) fn skip_printed(&self) {
         while self.lines.try_recv().is_ok() {}
     }
 
     /// The first event line `wanted` accepts within `within`.
-    pub fn wait_for(&self, within: Duration, wanted: impl Fn(&Value) -> bool) -> Option<Value> {
+    pub(crate) fn wait_for(&self, within: Duration, wanted: impl Fn(&Value) -> bool) -> Option<Value> {
         let until = std::time::Instant::now() + within;
         while let Some(left) = until.checked_duration_since(std::time::Instant::now()) {
             let line = self.lines.recv_timeout(left).ok()?;
@@ -87,7 +87,7 @@ impl Serving {
 
     /// Stops gracefully and returns whether it exited with success (within 30 s: closing
     /// connections politely can take a while on a busy machine).
-    pub fn stop(mut self) -> bool {
+    pub(crate) fn stop(mut self) -> bool {
         Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().unwrap();
         for _ in 0..600 {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -126,7 +126,7 @@ fn read_lines(
 }
 
 /// `kring sync` once, on loopback, bounded.
-pub fn sync(data: &Path) -> Value {
+pub(crate) fn sync(data: &Path) -> Value {
     let mut args = vec!["sync"];
     args.extend(LOOPBACK);
     args.extend(["--timeout", "10"]);
@@ -135,7 +135,7 @@ pub fn sync(data: &Path) -> Value {
 
 /// `data` joins the network `server` serves an invite for (one use), as `name`; returns
 /// `kring join`'s answer.
-pub fn join(server: &Path, data: &Path, name: &str) -> Value {
+pub(crate) fn join(server: &Path, data: &Path, name: &str) -> Value {
     let serving = Serving::start(server, &["--invite"]);
     let ticket = serving.first_line["ticket"].as_str().unwrap().to_string();
     let mut args = vec!["join", &ticket, "--me", name, "--timeout", "15"];

@@ -9,13 +9,13 @@ use crate::cli::NetworkArg;
 use crate::local_network::LocalNetwork;
 
 /// Whose actions to list.
-pub enum Whose {
+pub(super) enum Whose {
     Everyone,
     Member(String),
     Mine,
 }
 
-pub fn run(network: &NetworkArg, whose: Whose, data: &DataDir) -> Result<Output> {
+pub(super) fn run(network: &NetworkArg, whose: Whose, data: &DataDir) -> Result<Output> {
     let local = LocalNetwork::open(data, network.network.as_deref())?;
     let snapshot = local.snapshot()?;
     let only = match whose {

@@ -8,7 +8,7 @@ use super::output::{Bin, BinItem, Output};
 use crate::cli::NetworkArg;
 use crate::local_network::LocalNetwork;
 
-pub fn run(network: &NetworkArg, data: &DataDir) -> Result<Output> {
+pub(super) fn run(network: &NetworkArg, data: &DataDir) -> Result<Output> {
     let local = LocalNetwork::open(data, network.network.as_deref())?;
     let snapshot = local.snapshot()?;
     let bin = snapshot

@@ -13,9 +13,9 @@ use crate::cli::BundleCommand;
 use crate::local_network::LocalNetwork;
 
 /// Where a script gives a bundle's passphrase (an argument would show in the process list).
-pub const PASSPHRASE_VAR: &str = "KRING_BUNDLE_PASSPHRASE";
+pub(super) const PASSPHRASE_VAR: &str = "KRING_BUNDLE_PASSPHRASE";
 
-pub fn run(command: BundleCommand, data: &DataDir) -> Result<Output> {
+pub(super) fn run(command: BundleCommand, data: &DataDir) -> Result<Output> {
     match command {
         BundleCommand::Export { network, file, passphrase } => {
             // Asked first: nothing is done when no good passphrase comes.

@@ -13,7 +13,7 @@ use crate::local_network::LocalNetwork;
 
 /// The calendar for one session (`session`), or for every session from today on; with how many
 /// events it holds.
-pub fn ics(network: &NetworkArg, session: Option<&str>, data: &DataDir) -> Result<(String, usize)> {
+pub(crate) fn ics(network: &NetworkArg, session: Option<&str>, data: &DataDir) -> Result<(String, usize)> {
     let local = LocalNetwork::open(data, network.network.as_deref())?;
     let snapshot = local.snapshot()?;
     let sessions = match session {
@@ -36,7 +36,7 @@ pub fn ics(network: &NetworkArg, session: Option<&str>, data: &DataDir) -> Resul
 }
 
 /// Writes the calendar to `out` and answers with where, and how many meetings it holds.
-pub fn write(network: &NetworkArg, session: Option<&str>, out: &Path, data: &DataDir) -> Result<Output> {
+pub(crate) fn write(network: &NetworkArg, session: Option<&str>, out: &Path, data: &DataDir) -> Result<Output> {
     let (calendar, events) = ics(network, session, data)?;
     write_atomic(out, calendar.as_bytes(), None)?;
     Ok(CalendarWritten { file: out.to_path_buf(), sessions: events, bytes: calendar.len() }.into())

@@ -10,7 +10,7 @@ use super::output::{Chapter, ChapterShown, ChapterStarted, MemberChapter, Output
 use crate::cli::{ChapterCommand, EraseArgs};
 use crate::local_network::LocalNetwork;
 
-pub fn run(command: ChapterCommand, data: &DataDir) -> Result<Output> {
+pub(super) fn run(command: ChapterCommand, data: &DataDir) -> Result<Output> {
     match command {
         ChapterCommand::New { network, keep_history } => {
             let local = LocalNetwork::open(data, network.network.as_deref())?;
@@ -25,7 +25,7 @@ pub fn run(command: ChapterCommand, data: &DataDir) -> Result<Output> {
 }
 
 /// `passage`: the characters `from..to` of `--text`.
-pub fn erase(
+pub(super) fn erase(
     network: Option<&str>,
     what: &EraseArgs,
     passage: Option<(usize, usize)>,
@@ -37,7 +37,12 @@ pub fn erase(
 }
 
 /// Begins the next chapter of the network and switches this laptop to it.
-pub fn start(local: LocalNetwork, data: &DataDir, erase: &[Erasure], keep_history: bool) -> Result<ChapterStarted> {
+pub(super) fn start(
+    local: LocalNetwork,
+    data: &DataDir,
+    erase: &[Erasure],
+    keep_history: bool,
+) -> Result<ChapterStarted> {
     let id = local.open.network.id().to_string();
     let switched = kring_node::chapters::start(local.open, data.device_key(), erase, keep_history)
         .with_context(|| format!("network {id} did not get a new chapter"))?;

@@ -12,7 +12,13 @@ use kring_store::DataDir;
 use super::output::{AddressConnected, Output, Refreshed};
 use crate::cli::{NetArgs, NetworkArg};
 
-pub async fn run(target: &str, network: &NetworkArg, net: &NetArgs, timeout: u64, data: &DataDir) -> Result<Output> {
+pub(super) async fn run(
+    target: &str,
+    network: &NetworkArg,
+    net: &NetArgs,
+    timeout: u64,
+    data: &DataDir,
+) -> Result<Output> {
     let mode = super::network_mode(net, data)?;
     let target = target.trim();
     let ticket = match InviteTicket::parse(target) {
@@ -58,7 +64,12 @@ async fn connect_to_address(
 
 /// A ticket of a network this laptop has: its addresses are remembered (they may be newer
 /// than the ones known), and the laptop syncs once with the devices it names.
-pub async fn refresh(ticket: &InviteTicket, mode: &NetworkMode, timeout: u64, data: &DataDir) -> Result<Refreshed> {
+pub(super) async fn refresh(
+    ticket: &InviteTicket,
+    mode: &NetworkMode,
+    timeout: u64,
+    data: &DataDir,
+) -> Result<Refreshed> {
     let node = start(data, mode).await?;
     let refreshed =
         node.refresh(ticket).and_then(|r| r.ok_or_else(|| NodeError::UnknownNetwork(ticket.network.clone())));

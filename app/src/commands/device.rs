@@ -16,7 +16,7 @@ use kring_store::DataDir;
 use super::output::{self, DeviceAdded, DeviceLinked, LinkTicket, Output};
 use crate::cli::{DeviceCommand, NetArgs, NetworkArg};
 
-pub fn run(command: DeviceCommand, data: &DataDir) -> Result<Output> {
+pub(super) fn run(command: DeviceCommand, data: &DataDir) -> Result<Output> {
     match command {
         DeviceCommand::Link { network, minutes, net } => {
             Ok(super::runtime()?.block_on(link(&network, minutes, &net, data))?.into())

@@ -10,7 +10,7 @@ use super::output::{InviteCreated, InviteRevoked, Output};
 use crate::cli::{InviteAction, InviteArgs};
 use crate::local_network::{self, LocalNetwork};
 
-pub fn run(args: InviteArgs, data: &DataDir) -> Result<Output> {
+pub(super) fn run(args: InviteArgs, data: &DataDir) -> Result<Output> {
     match args.action {
         Some(InviteAction::Revoke { network, invite }) => {
             let invite = InviteId::new(invite);

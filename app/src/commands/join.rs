@@ -11,7 +11,13 @@ use kring_store::DataDir;
 use super::output::{Membership, Output};
 use crate::cli::NetArgs;
 
-pub async fn run(ticket: &str, profile: &Profile, net: &NetArgs, timeout: u64, data: &DataDir) -> Result<Output> {
+pub(super) async fn run(
+    ticket: &str,
+    profile: &Profile,
+    net: &NetArgs,
+    timeout: u64,
+    data: &DataDir,
+) -> Result<Output> {
     let ticket = InviteTicket::parse(ticket)?;
     let mode = super::network_mode(net, data)?;
     if data.network_ids()?.contains(&ticket.network) {

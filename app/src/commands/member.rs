@@ -8,7 +8,7 @@ use super::output::{MemberRemoved, Output, ProfileSaved, RoleSet};
 use crate::cli::MemberCommand;
 use crate::local_network::{LocalNetwork, apply};
 
-pub fn run(command: MemberCommand, data: &DataDir) -> Result<Output> {
+pub(super) fn run(command: MemberCommand, data: &DataDir) -> Result<Output> {
     match command {
         MemberCommand::Remove { network, member, new_chapter } => {
             let member = MemberId::new(member);

@@ -3,7 +3,7 @@
 mod actions;
 mod bin;
 mod bundle;
-pub mod calendar;
+pub(crate) mod calendar;
 mod chapter;
 mod connect;
 mod device;
@@ -11,11 +11,11 @@ mod invite;
 mod join;
 mod member;
 mod network;
-pub mod output;
+pub(crate) mod output;
 mod question;
 mod reflection;
-pub mod relay;
-pub mod serve;
+pub(crate) mod relay;
+pub(crate) mod serve;
 mod session;
 mod settings;
 mod show;
@@ -27,7 +27,7 @@ use kring_store::DataDir;
 use self::output::Output;
 use crate::cli::Command;
 
-pub fn run(command: Command, data: &DataDir) -> Result<Output> {
+pub(crate) fn run(command: Command, data: &DataDir) -> Result<Output> {
     match command {
         Command::Network(command) => network::run(command, data),
         Command::Session(command) => session::run(command, data),
@@ -73,12 +73,12 @@ pub fn run(command: Command, data: &DataDir) -> Result<Output> {
 }
 
 /// Networking commands run on a tokio runtime; editing commands do not need one.
-pub fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
 }
 
 /// The networking mode from the flags and the saved settings.
-pub fn network_mode(net: &crate::cli::NetArgs, data: &DataDir) -> Result<kring_node::NetworkMode> {
+pub(crate) fn network_mode(net: &crate::cli::NetArgs, data: &DataDir) -> Result<kring_node::NetworkMode> {
     mode_of(net, &data.config()?)
 }
 

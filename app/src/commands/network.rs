@@ -10,7 +10,7 @@ use super::output::{
 use crate::cli::{NetworkArg, NetworkCommand, ProfileArgs, ThemeCommand};
 use crate::local_network::{LocalNetwork, apply};
 
-pub fn run(command: NetworkCommand, data: &DataDir) -> Result<Output> {
+pub(super) fn run(command: NetworkCommand, data: &DataDir) -> Result<Output> {
     match command {
         NetworkCommand::Create { name, me, profile } => {
             let details = NetworkDetails { name, ..NetworkDetails::default() };
@@ -63,7 +63,7 @@ fn details(network: &NetworkArg, data: &DataDir, edit: Edit, shown: impl Fn(Netw
     Ok(shown(local.snapshot()?.info))
 }
 
-pub fn profile_of(name: &str, args: &ProfileArgs) -> Result<Profile> {
+pub(super) fn profile_of(name: &str, args: &ProfileArgs) -> Result<Profile> {
     Ok(Profile {
         name: name.to_string(),
         perspective: args.perspective.parse()?,

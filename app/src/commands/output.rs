@@ -23,7 +23,7 @@ use serde::Serialize;
 
 /// `value` as one line of JSON, keys in alphabetical order, without the newline. Fails only
 /// for a file name that is not valid UTF-8.
-pub fn line(value: &impl Serialize) -> serde_json::Result<String> {
+pub(crate) fn line(value: &impl Serialize) -> serde_json::Result<String> {
     // Through a `serde_json::Value`, whose objects keep their keys sorted.
     Ok(serde_json::to_value(value)?.to_string())
 }
@@ -34,7 +34,7 @@ macro_rules! outputs {
         /// says which).
         #[derive(Debug, Serialize)]
         #[serde(untagged)]
-        pub enum Output {
+        pub(crate) enum Output {
             $($name($name)),+
         }
 
@@ -106,20 +106,20 @@ outputs!(
 /// `kring network create`, and `kring join` with a ticket of a network new to this laptop:
 /// the network, and the member this laptop is in it.
 #[derive(Debug, Serialize)]
-pub struct Membership {
+pub(crate) struct Membership {
     pub network: NetworkId,
     pub member: MemberId,
 }
 
 /// `kring network list`: every network on this laptop.
 #[derive(Debug, Serialize)]
-pub struct NetworkList {
+pub(crate) struct NetworkList {
     pub networks: Vec<ListedNetwork>,
 }
 
 /// One network in [`NetworkList`].
 #[derive(Debug, Serialize)]
-pub struct ListedNetwork {
+pub(crate) struct ListedNetwork {
     pub id: NetworkId,
     /// `null` when the network cannot be read.
     pub name: Option<String>,
@@ -130,28 +130,28 @@ pub struct ListedNetwork {
 
 /// `kring network rename`: the network's name as now saved.
 #[derive(Debug, Serialize)]
-pub struct NetworkName {
+pub(crate) struct NetworkName {
     pub network: NetworkId,
     pub name: String,
 }
 
 /// `kring network describe`: the description as now saved (`""`: none).
 #[derive(Debug, Serialize)]
-pub struct NetworkDescription {
+pub(crate) struct NetworkDescription {
     pub network: NetworkId,
     pub description: String,
 }
 
 /// `kring network region`: the region as now saved (`""`: none).
 #[derive(Debug, Serialize)]
-pub struct NetworkRegion {
+pub(crate) struct NetworkRegion {
     pub network: NetworkId,
     pub region: String,
 }
 
 /// `kring network theme add|remove`: every theme of the network now, sorted.
 #[derive(Debug, Serialize)]
-pub struct NetworkThemes {
+pub(crate) struct NetworkThemes {
     pub network: NetworkId,
     pub themes: BTreeSet<String>,
 }
@@ -160,20 +160,20 @@ pub struct NetworkThemes {
 
 /// `kring session add`: the new meeting.
 #[derive(Debug, Serialize)]
-pub struct SessionAdded {
+pub(crate) struct SessionAdded {
     pub session: SessionId,
 }
 
 /// `kring session notes`: the meeting's notes are now `notes_length` characters long.
 #[derive(Debug, Serialize)]
-pub struct NotesLength {
+pub(crate) struct NotesLength {
     pub session: SessionId,
     pub notes_length: usize,
 }
 
 /// `kring session agenda`: the meeting's agenda is now `agenda_length` characters long.
 #[derive(Debug, Serialize)]
-pub struct AgendaLength {
+pub(crate) struct AgendaLength {
     pub session: SessionId,
     pub agenda_length: usize,
 }
@@ -181,7 +181,7 @@ pub struct AgendaLength {
 /// `kring session attend`: `member` (this laptop's own member unless `--member`) is now
 /// `status` (`present`, `absent` or `excused`) for the meeting.
 #[derive(Debug, Serialize)]
-pub struct AttendanceSet {
+pub(crate) struct AttendanceSet {
     pub session: SessionId,
     pub member: MemberId,
     pub status: Attendance,
@@ -189,7 +189,7 @@ pub struct AttendanceSet {
 
 /// `kring session edit`: the meeting as now saved.
 #[derive(Debug, Serialize)]
-pub struct SessionEdited {
+pub(crate) struct SessionEdited {
     pub session: SessionId,
     pub title: String,
     pub kind: SessionKind,
@@ -200,7 +200,7 @@ pub struct SessionEdited {
 
 /// `kring session theme`: `theme` (trimmed) now is (`tagged`) or is not a theme of the meeting.
 #[derive(Debug, Serialize)]
-pub struct SessionTagged {
+pub(crate) struct SessionTagged {
     pub session: SessionId,
     pub theme: String,
     pub tagged: bool,
@@ -208,7 +208,7 @@ pub struct SessionTagged {
 
 /// `kring session delete` (`deleted` true: in the bin) and `kring session restore` (false).
 #[derive(Debug, Serialize)]
-pub struct SessionDeleted {
+pub(crate) struct SessionDeleted {
     pub session: SessionId,
     pub deleted: bool,
 }
@@ -216,7 +216,7 @@ pub struct SessionDeleted {
 /// `kring session link`: the learning question is now (`linked`) or is no longer linked to the
 /// meeting (`--unlink`).
 #[derive(Debug, Serialize)]
-pub struct QuestionLinked {
+pub(crate) struct QuestionLinked {
     pub session: SessionId,
     pub question: QuestionId,
     pub linked: bool,
@@ -224,14 +224,14 @@ pub struct QuestionLinked {
 
 /// `kring session action add`: the new action of the meeting.
 #[derive(Debug, Serialize)]
-pub struct ActionAdded {
+pub(crate) struct ActionAdded {
     pub session: SessionId,
     pub action: ActionId,
 }
 
 /// `kring session action done`: the action is now done, or not (`--undo`).
 #[derive(Debug, Serialize)]
-pub struct ActionDone {
+pub(crate) struct ActionDone {
     pub session: SessionId,
     pub action: ActionId,
     pub done: bool,
@@ -239,7 +239,7 @@ pub struct ActionDone {
 
 /// `kring session action delete` (`deleted` true: in the bin) and `restore` (false).
 #[derive(Debug, Serialize)]
-pub struct ActionDeleted {
+pub(crate) struct ActionDeleted {
     pub session: SessionId,
     pub action: ActionId,
     pub deleted: bool,
@@ -249,27 +249,27 @@ pub struct ActionDeleted {
 
 /// `kring question add`: the new learning question.
 #[derive(Debug, Serialize)]
-pub struct QuestionAdded {
+pub(crate) struct QuestionAdded {
     pub question: QuestionId,
 }
 
 /// `kring question vote` (and `--retract`): how many members vote for the question now.
 #[derive(Debug, Serialize)]
-pub struct Votes {
+pub(crate) struct Votes {
     pub question: QuestionId,
     pub votes: usize,
 }
 
 /// `kring question status`: the question's status now.
 #[derive(Debug, Serialize)]
-pub struct QuestionStatusSet {
+pub(crate) struct QuestionStatusSet {
     pub question: QuestionId,
     pub status: QuestionStatus,
 }
 
 /// `kring question rename`: the title as now saved.
 #[derive(Debug, Serialize)]
-pub struct QuestionRenamed {
+pub(crate) struct QuestionRenamed {
     pub question: QuestionId,
     pub title: String,
 }
@@ -277,7 +277,7 @@ pub struct QuestionRenamed {
 /// `kring question theme`: `theme` (trimmed) now is (`tagged`) or is not a theme of the
 /// question.
 #[derive(Debug, Serialize)]
-pub struct QuestionTagged {
+pub(crate) struct QuestionTagged {
     pub question: QuestionId,
     pub theme: String,
     pub tagged: bool,
@@ -285,14 +285,14 @@ pub struct QuestionTagged {
 
 /// `kring question delete` (`deleted` true: in the bin) and `kring question restore` (false).
 #[derive(Debug, Serialize)]
-pub struct QuestionDeleted {
+pub(crate) struct QuestionDeleted {
     pub question: QuestionId,
     pub deleted: bool,
 }
 
 /// `kring question details`: the question's details are now `details_length` characters long.
 #[derive(Debug, Serialize)]
-pub struct DetailsLength {
+pub(crate) struct DetailsLength {
     pub question: QuestionId,
     pub details_length: usize,
 }
@@ -300,7 +300,7 @@ pub struct DetailsLength {
 /// `kring question insights`: the question's insights are now `insights_length` characters
 /// long.
 #[derive(Debug, Serialize)]
-pub struct InsightsLength {
+pub(crate) struct InsightsLength {
     pub question: QuestionId,
     pub insights_length: usize,
 }
@@ -308,7 +308,7 @@ pub struct InsightsLength {
 /// `kring question cycle add`: the new action-research cycle and the day it started on
 /// (`null` if it could not be read back).
 #[derive(Debug, Serialize)]
-pub struct CycleStarted {
+pub(crate) struct CycleStarted {
     pub question: QuestionId,
     pub cycle: CycleId,
     pub started_on: Option<String>,
@@ -316,7 +316,7 @@ pub struct CycleStarted {
 
 /// `kring question cycle end`: the day the cycle ended on, as now saved.
 #[derive(Debug, Serialize)]
-pub struct CycleEnded {
+pub(crate) struct CycleEnded {
     pub question: QuestionId,
     pub cycle: CycleId,
     pub ended_on: Option<String>,
@@ -324,7 +324,7 @@ pub struct CycleEnded {
 
 /// `kring question cycle write`: the cycle's text for `phase` is now `length` characters long.
 #[derive(Debug, Serialize)]
-pub struct PhaseLength {
+pub(crate) struct PhaseLength {
     pub question: QuestionId,
     pub cycle: CycleId,
     pub phase: CyclePhase,
@@ -335,13 +335,13 @@ pub struct PhaseLength {
 
 /// `kring reflection open`: the new reflection round.
 #[derive(Debug, Serialize)]
-pub struct RoundOpened {
+pub(crate) struct RoundOpened {
     pub round: RoundId,
 }
 
 /// `kring reflection score`: this laptop's member gave `factor` the `score` (1 to 5).
 #[derive(Debug, Serialize)]
-pub struct Scored {
+pub(crate) struct Scored {
     pub round: RoundId,
     pub factor: FactorId,
     pub score: i64,
@@ -349,14 +349,14 @@ pub struct Scored {
 
 /// `kring reflection close`: nobody can score in the round any more (`closed` is always true).
 #[derive(Debug, Serialize)]
-pub struct RoundClosed {
+pub(crate) struct RoundClosed {
     pub round: RoundId,
     pub closed: bool,
 }
 
 /// `kring reflection factor add|rename`: the factor and its name as now saved.
 #[derive(Debug, Serialize)]
-pub struct Factor {
+pub(crate) struct Factor {
     pub factor: FactorId,
     pub name: Option<String>,
 }
@@ -364,7 +364,7 @@ pub struct Factor {
 /// `kring reflection factor remove`: new rounds go without the factor (`removed` is always
 /// true).
 #[derive(Debug, Serialize)]
-pub struct FactorRemoved {
+pub(crate) struct FactorRemoved {
     pub factor: FactorId,
     pub removed: bool,
 }
@@ -374,7 +374,7 @@ pub struct FactorRemoved {
 /// `kring member remove`: the member is removed (`removed` is always true), and the invites
 /// revoked with them.
 #[derive(Debug, Serialize)]
-pub struct MemberRemoved {
+pub(crate) struct MemberRemoved {
     pub member: MemberId,
     pub removed: bool,
     pub revoked_invites: Vec<InviteId>,
@@ -385,14 +385,14 @@ pub struct MemberRemoved {
 
 /// `kring member role`: the member's role now.
 #[derive(Debug, Serialize)]
-pub struct RoleSet {
+pub(crate) struct RoleSet {
     pub member: MemberId,
     pub role: Role,
 }
 
 /// `kring member profile`: the member's profile as now saved.
 #[derive(Debug, Serialize)]
-pub struct ProfileSaved {
+pub(crate) struct ProfileSaved {
     pub member: MemberId,
     pub name: String,
     pub perspective: Perspective,
@@ -402,7 +402,7 @@ pub struct ProfileSaved {
 /// `kring device link`, its first line: the one-time ticket to type on the other laptop,
 /// valid until `expires_at`.
 #[derive(Debug, Serialize)]
-pub struct LinkTicket {
+pub(crate) struct LinkTicket {
     pub ticket: String,
     pub network: String,
     pub expires_at: u64,
@@ -411,7 +411,7 @@ pub struct LinkTicket {
 /// `kring device link`, its second line: the other laptop used the ticket and is now `device`
 /// of `member` (`linked` is always true).
 #[derive(Debug, Serialize)]
-pub struct DeviceLinked {
+pub(crate) struct DeviceLinked {
     pub linked: bool,
     pub network: String,
     pub member: String,
@@ -420,7 +420,7 @@ pub struct DeviceLinked {
 
 /// `kring device add`: this laptop is now `device` of `member` in the network.
 #[derive(Debug, Serialize)]
-pub struct DeviceAdded {
+pub(crate) struct DeviceAdded {
     pub network: String,
     pub member: String,
     pub device: DeviceId,
@@ -428,14 +428,14 @@ pub struct DeviceAdded {
 
 /// `kring invite`: the ticket to send the invitee, and the invite it uses.
 #[derive(Debug, Serialize)]
-pub struct InviteCreated {
+pub(crate) struct InviteCreated {
     pub ticket: String,
     pub invite: InviteId,
 }
 
 /// `kring invite revoke`: the invite can no longer be used (`revoked` is always true).
 #[derive(Debug, Serialize)]
-pub struct InviteRevoked {
+pub(crate) struct InviteRevoked {
     pub invite: InviteId,
     pub revoked: bool,
 }
@@ -444,7 +444,7 @@ pub struct InviteRevoked {
 
 /// `kring bundle export`: the bundle written to `file`, `bytes` long.
 #[derive(Debug, Serialize)]
-pub struct BundleExported {
+pub(crate) struct BundleExported {
     pub network: String,
     pub file: PathBuf,
     pub bytes: usize,
@@ -455,7 +455,7 @@ pub struct BundleExported {
 /// devices of the network's current members.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum LockedFor {
+pub(crate) enum LockedFor {
     Passphrase,
     MembersDevices(usize),
 }
@@ -463,7 +463,7 @@ pub enum LockedFor {
 /// `kring bundle import`: the network was new to this laptop (`created`) or merged into its
 /// copy; `new_changes` is how many changes this laptop did not have (all of them when new).
 #[derive(Debug, Serialize)]
-pub struct BundleImported {
+pub(crate) struct BundleImported {
     pub network: String,
     pub created: bool,
     pub new_changes: usize,
@@ -471,7 +471,7 @@ pub struct BundleImported {
 
 /// The chapter a network is in, as `kring chapter show|new`, `kring erase` print it.
 #[derive(Debug, Serialize)]
-pub struct Chapter {
+pub(crate) struct Chapter {
     pub network: String,
     /// 1 for the first chapter.
     pub chapter: u64,
@@ -487,7 +487,7 @@ pub struct Chapter {
 /// `kring chapter new` and `kring erase`: the chapter this laptop switched to, and whether it
 /// kept the old chapter's history (`--keep-history`, never with an erasure).
 #[derive(Debug, Serialize)]
-pub struct ChapterStarted {
+pub(crate) struct ChapterStarted {
     #[serde(flatten)]
     pub chapter: Chapter,
     pub old_history_kept: bool,
@@ -496,7 +496,7 @@ pub struct ChapterStarted {
 /// `kring chapter show`: the chapter this laptop is on, and for every current member whether
 /// their laptops are on it too.
 #[derive(Debug, Serialize)]
-pub struct ChapterShown {
+pub(crate) struct ChapterShown {
     #[serde(flatten)]
     pub chapter: Chapter,
     pub members: Vec<MemberChapter>,
@@ -504,7 +504,7 @@ pub struct ChapterShown {
 
 /// One member in [`ChapterShown`].
 #[derive(Debug, Serialize)]
-pub struct MemberChapter {
+pub(crate) struct MemberChapter {
     pub member: MemberId,
     pub name: String,
     pub chapter: Switch,
@@ -513,7 +513,7 @@ pub struct MemberChapter {
 /// Whether a member's laptops are on this laptop's chapter, as far as this laptop heard.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Switch {
+pub(crate) enum Switch {
     /// One of them said so, or the member is this laptop's own.
     Switched,
     /// One of them named another chapter.
@@ -527,7 +527,7 @@ pub enum Switch {
 /// `kring show`: the whole network. Every list is in a fixed order and nothing local to this
 /// laptop is in it, so two laptops holding the same document print the same bytes.
 #[derive(Debug, Serialize)]
-pub struct Shown {
+pub(crate) struct Shown {
     pub network: ShownNetwork,
     /// By id.
     pub members: Vec<ShownMember>,
@@ -543,7 +543,7 @@ pub struct Shown {
 
 /// The network's own details in [`Shown`].
 #[derive(Debug, Serialize)]
-pub struct ShownNetwork {
+pub(crate) struct ShownNetwork {
     pub id: NetworkId,
     pub name: String,
     pub description: String,
@@ -557,7 +557,7 @@ pub struct ShownNetwork {
 
 /// A member in [`Shown`], removed ones too.
 #[derive(Debug, Serialize)]
-pub struct ShownMember {
+pub(crate) struct ShownMember {
     pub id: MemberId,
     pub name: String,
     pub perspective: Perspective,
@@ -573,7 +573,7 @@ pub struct ShownMember {
 
 /// A meeting in [`Shown`].
 #[derive(Debug, Serialize)]
-pub struct ShownSession {
+pub(crate) struct ShownSession {
     pub id: SessionId,
     pub title: String,
     pub kind: SessionKind,
@@ -593,7 +593,7 @@ pub struct ShownSession {
 
 /// An action of a meeting in [`Shown`].
 #[derive(Debug, Serialize)]
-pub struct ShownAction {
+pub(crate) struct ShownAction {
     pub id: ActionId,
     pub text: String,
     pub owner: Option<MemberId>,
@@ -604,7 +604,7 @@ pub struct ShownAction {
 
 /// A learning question in [`Shown`].
 #[derive(Debug, Serialize)]
-pub struct ShownQuestion {
+pub(crate) struct ShownQuestion {
     pub id: QuestionId,
     pub title: String,
     pub details: String,
@@ -624,7 +624,7 @@ pub struct ShownQuestion {
 
 /// An action-research cycle of a question in [`Shown`], with the text of each phase.
 #[derive(Debug, Serialize)]
-pub struct ShownCycle {
+pub(crate) struct ShownCycle {
     pub id: CycleId,
     pub started_on: String,
     pub ended_on: Option<String>,
@@ -636,14 +636,14 @@ pub struct ShownCycle {
 
 /// A factor in [`Shown`].
 #[derive(Debug, Serialize)]
-pub struct ShownFactor {
+pub(crate) struct ShownFactor {
     pub id: FactorId,
     pub name: String,
 }
 
 /// A reflection round in [`Shown`].
 #[derive(Debug, Serialize)]
-pub struct ShownRound {
+pub(crate) struct ShownRound {
     pub id: RoundId,
     pub title: String,
     pub opened_by: MemberId,
@@ -659,7 +659,7 @@ pub struct ShownRound {
 
 /// `kring actions`: the open actions (not done, not deleted), per member.
 #[derive(Debug, Serialize)]
-pub struct OpenActions {
+pub(crate) struct OpenActions {
     pub network: NetworkId,
     pub open_actions: Vec<MemberActions>,
 }
@@ -667,7 +667,7 @@ pub struct OpenActions {
 /// One member's open actions in [`OpenActions`]; `member` and `name` are `null` for the
 /// actions that nobody owns.
 #[derive(Debug, Serialize)]
-pub struct MemberActions {
+pub(crate) struct MemberActions {
     pub member: Option<MemberId>,
     pub name: Option<String>,
     pub actions: Vec<OpenAction>,
@@ -675,7 +675,7 @@ pub struct MemberActions {
 
 /// One open action, with the meeting it was agreed in.
 #[derive(Debug, Serialize)]
-pub struct OpenAction {
+pub(crate) struct OpenAction {
     pub session: SessionId,
     pub session_title: String,
     pub session_date: String,
@@ -686,7 +686,7 @@ pub struct OpenAction {
 
 /// `kring bin`: what is in the network's bin, most recently deleted first.
 #[derive(Debug, Serialize)]
-pub struct Bin {
+pub(crate) struct Bin {
     pub network: NetworkId,
     pub bin: Vec<BinItem>,
 }
@@ -694,7 +694,7 @@ pub struct Bin {
 /// One thing in the bin, with its `kind`: `session`, `question` or `action`.
 #[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum BinItem {
+pub(crate) enum BinItem {
     Session {
         id: SessionId,
         title: String,
@@ -718,7 +718,7 @@ pub enum BinItem {
 
 /// `kring calendar --out FILE`: the calendar written, with how many meetings it holds.
 #[derive(Debug, Serialize)]
-pub struct CalendarWritten {
+pub(crate) struct CalendarWritten {
     pub file: PathBuf,
     pub sessions: usize,
     pub bytes: usize,
@@ -726,7 +726,7 @@ pub struct CalendarWritten {
 
 /// `kring settings`: this laptop's settings as now saved.
 #[derive(Debug, Serialize)]
-pub struct Settings {
+pub(crate) struct Settings {
     pub offline: bool,
     /// The school's or region's relay; `null`: the public relays.
     pub relay_url: Option<String>,
@@ -742,13 +742,13 @@ pub struct Settings {
 
 /// `kring sync`: how syncing went with each member device.
 #[derive(Debug, Serialize)]
-pub struct Synced {
+pub(crate) struct Synced {
     pub peers: Vec<PeerReport>,
 }
 
 /// `kring connect ADDRESS`: the laptop at the address typed in.
 #[derive(Debug, Serialize)]
-pub struct AddressConnected {
+pub(crate) struct AddressConnected {
     pub device: DeviceId,
     pub addrs: Vec<String>,
     /// The address was new to this laptop.
@@ -761,7 +761,7 @@ pub struct AddressConnected {
 /// `kring connect TICKET` and `kring join TICKET` with a ticket of a network this laptop has:
 /// the ticket's addresses were remembered (`refreshed` is always true), and synced with.
 #[derive(Debug, Serialize)]
-pub struct Refreshed {
+pub(crate) struct Refreshed {
     pub network: String,
     pub member: String,
     pub refreshed: bool,
@@ -772,7 +772,7 @@ pub struct Refreshed {
 /// ticket and the invite it uses. Every line after it is a [`kring_node::NodeEvent`] or a
 /// [`ServeProblem`].
 #[derive(Debug, Serialize)]
-pub struct Serving {
+pub(crate) struct Serving {
     pub endpoint: DeviceId,
     pub addrs: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -784,14 +784,14 @@ pub struct Serving {
 /// A line of `kring serve` that is no event of the node: `{"event": "error", "message": …}`.
 #[derive(Debug, Serialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
-pub enum ServeProblem {
+pub(crate) enum ServeProblem {
     /// Events came faster than they were printed; `message` says how many were not shown.
     Error { message: String },
 }
 
 /// `kring relay`, its one line: the URL to give the laptops, and the address it listens on.
 #[derive(Debug, Serialize)]
-pub struct RelayListening {
+pub(crate) struct RelayListening {
     pub relay: String,
     pub listening: String,
 }

@@ -12,7 +12,7 @@ use crate::cli::{CycleCommand, QuestionCommand};
 use crate::commands::session::append_text;
 use crate::local_network::{self, apply};
 
-pub fn run(command: QuestionCommand, data: &DataDir) -> Result<Output> {
+pub(super) fn run(command: QuestionCommand, data: &DataDir) -> Result<Output> {
     match command {
         QuestionCommand::Add { network, title, details } => {
             let (_, applied) = apply(data, network.network.as_deref(), &Edit::AddQuestion { title, details })?;

@@ -8,7 +8,7 @@ use super::output::{Factor, FactorRemoved, Output, RoundClosed, RoundOpened, Sco
 use crate::cli::{FactorCommand, ReflectionCommand};
 use crate::local_network::{self, apply};
 
-pub fn run(command: ReflectionCommand, data: &DataDir) -> Result<Output> {
+pub(super) fn run(command: ReflectionCommand, data: &DataDir) -> Result<Output> {
     match command {
         ReflectionCommand::Open { network, title } => {
             let (_, applied) = apply(data, network.network.as_deref(), &Edit::OpenRound { title })?;

@@ -12,7 +12,7 @@ use iroh_relay::server::{RelayConfig, Server, ServerConfig};
 
 use super::output::{self, RelayListening};
 
-pub fn run(listen: SocketAddr) -> Result<()> {
+pub(crate) fn run(listen: SocketAddr) -> Result<()> {
     super::runtime()?.block_on(relay(listen))
 }
 

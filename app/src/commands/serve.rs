@@ -12,14 +12,14 @@ use serde::Serialize;
 use super::output::{self, ServeProblem, Serving};
 use crate::cli::{InviteLimits, NetArgs, NetworkArg};
 
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     pub net: NetArgs,
     pub invite: bool,
     pub limits: InviteLimits,
     pub network: NetworkArg,
 }
 
-pub fn run(args: ServeArgs, data: &DataDir) -> Result<()> {
+pub(crate) fn run(args: ServeArgs, data: &DataDir) -> Result<()> {
     super::runtime()?.block_on(serve(args, data))
 }
 

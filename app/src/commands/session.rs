@@ -11,7 +11,7 @@ use super::output::{
 use crate::cli::{ActionCommand, SessionCommand};
 use crate::local_network::{self, LocalNetwork, apply};
 
-pub fn run(command: SessionCommand, data: &DataDir) -> Result<Output> {
+pub(super) fn run(command: SessionCommand, data: &DataDir) -> Result<Output> {
     match command {
         SessionCommand::Add { network, title, kind, date, location } => {
             let new = NewSession { title, kind: kind.parse()?, starts_at: date, location };
@@ -122,7 +122,7 @@ fn action(command: ActionCommand, data: &DataDir) -> Result<Output> {
 }
 
 /// Adds a paragraph to a shared text and answers with the text's new length, in characters.
-pub fn append_text(data: &DataDir, network: Option<&str>, field: TextField, text: String) -> Result<usize> {
+pub(super) fn append_text(data: &DataDir, network: Option<&str>, field: TextField, text: String) -> Result<usize> {
     let (local, _) = apply(data, network, &Edit::AppendText { field: field.clone(), text })?;
     Ok(local.open.network.text(&field)?.chars().count())
 }

@@ -6,12 +6,12 @@ use kring_store::DataDir;
 use super::output::{Output, Settings};
 
 /// What this laptop shows of itself: to public DNS/pkarr and relays, and on the LAN.
-pub struct Privacy {
+pub(super) struct Privacy {
     pub no_public_services: Option<bool>,
     pub lan_announce: Option<bool>,
 }
 
-pub fn run(
+pub(super) fn run(
     offline: Option<bool>,
     relay_url: Option<String>,
     public_relays: bool,

@@ -15,7 +15,7 @@ use super::output::{
 use crate::cli::NetworkArg;
 use crate::local_network::LocalNetwork;
 
-pub fn run(args: &NetworkArg, data: &DataDir) -> Result<Output> {
+pub(super) fn run(args: &NetworkArg, data: &DataDir) -> Result<Output> {
     let local = LocalNetwork::open(data, args.network.as_deref())?;
     Ok(shown(&local.snapshot()?).into())
 }

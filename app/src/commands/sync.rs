@@ -9,7 +9,7 @@ use kring_store::DataDir;
 use super::output::{Output, Synced};
 use crate::cli::{NetArgs, NetworkArg};
 
-pub async fn run(network: &NetworkArg, net: &NetArgs, timeout: u64, data: &DataDir) -> Result<Output> {
+pub(super) async fn run(network: &NetworkArg, net: &NetArgs, timeout: u64, data: &DataDir) -> Result<Output> {
     let mode = super::network_mode(net, data)?;
     let (node, warnings) = Node::start(data, &mode).await?;
     for warning in warnings {

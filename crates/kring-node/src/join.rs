@@ -43,7 +43,7 @@ const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
 /// The one answer to every join that fails, whatever the reason (unknown network or invite,
 /// wrong secret, revoked, expired, used up): someone trying tickets learns nothing from it,
 /// not even whether the network exists. The inviter's own log says why.
-pub const REFUSAL: &str = "this ticket cannot be used";
+pub(crate) const REFUSAL: &str = "this ticket cannot be used";
 
 #[derive(Serialize, Deserialize)]
 pub struct JoinRequest {
@@ -274,7 +274,7 @@ fn admit(shared: &Shared, device: &str, request: &JoinRequest) -> std::result::R
 }
 
 /// A network this device just joined (saved and open), with the addresses it learned on the way.
-pub struct Joined {
+pub(crate) struct Joined {
     pub network: String,
     pub member: String,
     pub opened: OpenNetwork,
@@ -288,7 +288,7 @@ pub struct Joined {
 
 impl Joined {
     /// Remembers every address learned while joining.
-    pub fn learn_into(&self, book: &mut AddressBook) {
+    pub(crate) fn learn_into(&self, book: &mut AddressBook) {
         for peer in &self.ticket_peers {
             book.learn(peer, FoundVia::Ticket);
         }
@@ -300,7 +300,7 @@ impl Joined {
 
 /// The invitee's side: dials the devices in the ticket until one lets it in, then stores the
 /// network.
-pub async fn join(
+pub(crate) async fn join(
     data: &DataDir,
     endpoint: &Endpoint,
     ticket: &InviteTicket,

@@ -48,7 +48,7 @@ const MAX_ADDRS: usize = 16;
 /// The LAN discovery of one endpoint. Cheap to clone; discovery stops when the last clone
 /// (the endpoint's) is dropped.
 #[derive(Debug, Clone)]
-pub struct LanDiscovery {
+pub(crate) struct LanDiscovery {
     inner: Arc<Inner>,
 }
 
@@ -85,7 +85,7 @@ struct Heard {
 impl LanDiscovery {
     /// Starts looking for Kring laptops on the LAN, and announcing this one (`own`) once the
     /// endpoint publishes its addresses. Must be called within a tokio runtime.
-    pub fn start(own: EndpointId) -> LanDiscovery {
+    pub(crate) fn start(own: EndpointId) -> LanDiscovery {
         let inner = Arc::new(Inner::new(own));
         // The first look right away, so the first query goes out at once.
         inner.follow_interfaces(lan_interfaces());
@@ -95,7 +95,7 @@ impl LanDiscovery {
     }
 
     /// Devices heard on the LAN for the first time, or at new addresses.
-    pub fn found(&self) -> broadcast::Receiver<EndpointId> {
+    pub(crate) fn found(&self) -> broadcast::Receiver<EndpointId> {
         self.inner.found.subscribe()
     }
 }

@@ -89,7 +89,7 @@ pub(crate) struct Slot {
 impl Slot {
     /// A place for `conn` in `pool`, or `None` once it is closed: its device, or the pool,
     /// already holds as many connections as allowed.
-    pub fn take(connections: &Arc<Connections>, conn: &Connection, pool: Pool) -> Option<Slot> {
+    pub(crate) fn take(connections: &Arc<Connections>, conn: &Connection, pool: Pool) -> Option<Slot> {
         let remote = conn.remote_id().to_string();
         if connections.lock().enter(&remote, pool) {
             Some(Slot { connections: connections.clone(), remote, pool })
@@ -120,7 +120,7 @@ pub(crate) enum Added {
 
 impl Links {
     /// Registers connection `id` with `remote`, closing a connection it replaces.
-    pub fn add(
+    pub(crate) fn add(
         &mut self,
         own: &str,
         remote: &str,
@@ -146,7 +146,7 @@ impl Links {
     }
 
     /// Forgets connection `id` (once it ended, or was closed as a duplicate).
-    pub fn remove(&mut self, remote: &str, id: u64) {
+    pub(crate) fn remove(&mut self, remote: &str, id: u64) {
         let Some(links) = self.by_device.get_mut(remote) else { return };
         links.retain(|link| link.id != id);
         if links.is_empty() {
@@ -154,7 +154,7 @@ impl Links {
         }
     }
 
-    pub fn is_connected(&self, remote: &str) -> bool {
+    pub(crate) fn is_connected(&self, remote: &str) -> bool {
         self.by_device.contains_key(remote)
     }
 

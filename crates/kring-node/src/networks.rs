@@ -191,7 +191,7 @@ impl OpenNetwork {
 /// A network as it is now, to begin its next chapter from with no lock held: a copy of the
 /// document (Automerge shares its storage), the hand-offs that led to it, who this laptop is in
 /// it, and its key.
-pub struct ChapterCopy {
+pub(crate) struct ChapterCopy {
     network: Network,
     chain: Vec<kring_sync::Handoff>,
     me: MemberId,
@@ -200,12 +200,16 @@ pub struct ChapterCopy {
 
 impl ChapterCopy {
     /// The next chapter, begun on the copy (see [`crate::chapters::begin_as`]).
-    pub fn begin(&mut self, erase: &[kring_model::Erasure], keep_history: bool) -> Result<crate::chapters::Checked> {
+    pub(crate) fn begin(
+        &mut self,
+        erase: &[kring_model::Erasure],
+        keep_history: bool,
+    ) -> Result<crate::chapters::Checked> {
         crate::chapters::begin_as(&mut self.network, &self.chain, &self.me, &self.key, erase, keep_history)
     }
 }
 
-pub struct Networks {
+pub(crate) struct Networks {
     open: BTreeMap<String, OpenNetwork>,
     key: SecretKey,
     pub book: AddressBook,
@@ -219,7 +223,7 @@ pub struct Networks {
 impl Networks {
     /// Opens every network in the data directory. One that cannot be opened is skipped with a
     /// warning rather than keeping the others offline.
-    pub fn load(data: &DataDir) -> Result<(Networks, Vec<String>)> {
+    pub(crate) fn load(data: &DataDir) -> Result<(Networks, Vec<String>)> {
         let mut open = BTreeMap::new();
         let mut warnings = Vec::new();
         for (id, loaded) in load_in_parallel(data, data.network_ids()?) {
@@ -238,27 +242,27 @@ impl Networks {
         ))
     }
 
-    pub fn ids(&self) -> Vec<String> {
+    pub(crate) fn ids(&self) -> Vec<String> {
         self.open.keys().cloned().collect()
     }
 
     /// The network's name, as its members gave it.
-    pub fn name_of(&self, id: &str) -> Option<String> {
+    pub(crate) fn name_of(&self, id: &str) -> Option<String> {
         self.open.get(id)?.network.name().ok()
     }
 
-    pub fn get_mut(&mut self, id: &str) -> Option<&mut OpenNetwork> {
+    pub(crate) fn get_mut(&mut self, id: &str) -> Option<&mut OpenNetwork> {
         self.open.get_mut(id)
     }
 
     /// A copy of `network` as it is now, to read with the lock free (Automerge shares its
     /// storage: taken in a moment).
-    pub fn copy_of(&mut self, network: &str) -> Option<Network> {
+    pub(crate) fn copy_of(&mut self, network: &str) -> Option<Network> {
         Some(self.open.get_mut(network)?.network.fork())
     }
 
     /// See [`OpenNetwork::append`]; nothing for a network not open here.
-    pub fn append(&mut self, network: &str) -> Result<Appended> {
+    pub(crate) fn append(&mut self, network: &str) -> Result<Appended> {
         match self.open.get_mut(network) {
             Some(open) => Ok(open.append()?),
             None => Ok(Appended::Nothing),
@@ -266,7 +270,7 @@ impl Networks {
     }
 
     /// Devices of current members of `network` other than this one, with their member.
-    pub fn member_devices(&mut self, network: &str) -> Vec<(String, MemberId)> {
+    pub(crate) fn member_devices(&mut self, network: &str) -> Vec<(String, MemberId)> {
         let Some(open) = self.open.get_mut(network) else { return Vec::new() };
         let mut devices = open.member_devices().unwrap_or_default();
         devices.retain(|(device, _)| *device != self.device);
@@ -275,7 +279,7 @@ impl Networks {
 
     /// What to tell a member about where the network's devices are: every member device we
     /// know an address for, except the one we are telling.
-    pub fn peer_addresses(&mut self, network: &str, except: &str, own: Option<PeerAddr>) -> Vec<PeerAddr> {
+    pub(crate) fn peer_addresses(&mut self, network: &str, except: &str, own: Option<PeerAddr>) -> Vec<PeerAddr> {
         let mut peers: Vec<PeerAddr> = self
             .member_devices(network)
             .into_iter()
@@ -287,7 +291,7 @@ impl Networks {
     }
 
     /// Learns addresses a member told us, for devices of that network's members only.
-    pub fn learn_peers(&mut self, network: &str, peers: &[PeerAddr]) {
+    pub(crate) fn learn_peers(&mut self, network: &str, peers: &[PeerAddr]) {
         let members: Vec<String> = self.member_devices(network).into_iter().map(|(d, _)| d).collect();
         let mut changed = false;
         for peer in peers.iter().filter(|p| members.contains(&p.device)) {
@@ -298,7 +302,7 @@ impl Networks {
         }
     }
 
-    pub fn sync_state_saved(&mut self, network: &str, device: &str, state: &[u8]) {
+    pub(crate) fn sync_state_saved(&mut self, network: &str, device: &str, state: &[u8]) {
         if let Some(open) = self.open.get(network)
             && let Err(err) = open.store.write_sync_state(device, state)
         {
@@ -308,7 +312,7 @@ impl Networks {
 
     /// Makes a change on this device in `network` (see [`crate::Node::edit`]), written to the
     /// log; the caller makes it durable.
-    pub fn edit<T, E>(
+    pub(crate) fn edit<T, E>(
         &mut self,
         network: &str,
         edit: impl FnOnce(&mut Network, &MemberId) -> std::result::Result<T, E>,
@@ -322,7 +326,7 @@ impl Networks {
     }
 
     /// An edit's record could not be made durable: it is written again with the next.
-    pub fn sync_failed(&mut self, network: &str, heads_before: Vec<kring_model::automerge::ChangeHash>) {
+    pub(crate) fn sync_failed(&mut self, network: &str, heads_before: Vec<kring_model::automerge::ChangeHash>) {
         if let Some(open) = self.open.get_mut(network) {
             open.store.sync_failed(heads_before);
         }
@@ -330,14 +334,14 @@ impl Networks {
 
     /// Signatures for the whole document of `network`: what goes with it to a joiner or into a
     /// bundle. `None` if this laptop lacks one (it never does for a network it checked).
-    pub fn sign_whole(&mut self, network: &str) -> Option<Vec<kring_sync::Signed>> {
+    pub(crate) fn sign_whole(&mut self, network: &str) -> Option<Vec<kring_sync::Signed>> {
         self.open.get_mut(network)?.sign_whole(&self.key)
     }
 
     /// What a laptop being let in (an invitee, or the member's other laptop) receives: the
     /// whole network and the signatures that vouch for it; and where that laptop says it can be
     /// reached, remembered. `None` if a change lacks a signature.
-    pub fn welcome(
+    pub(crate) fn welcome(
         &mut self,
         network: &str,
         device: &str,
@@ -353,7 +357,7 @@ impl Networks {
     }
 
     /// See [`OpenNetwork::heard_chapter`].
-    pub fn heard_chapter(&mut self, network: &str, device: &str, chapter: &str) {
+    pub(crate) fn heard_chapter(&mut self, network: &str, device: &str, chapter: &str) {
         if let Some(open) = self.open.get_mut(network) {
             open.heard_chapter(device, chapter);
         }
@@ -362,27 +366,27 @@ impl Networks {
     /// Member device `device` is in sync with this laptop on `network`: it holds the chapter
     /// this laptop does (a dialing laptop hears no chapter named otherwise). Returns that
     /// chapter if this is news.
-    pub fn in_sync_with(&mut self, network: &str, device: &str) -> Option<String> {
+    pub(crate) fn in_sync_with(&mut self, network: &str, device: &str) -> Option<String> {
         let open = self.open.get_mut(network)?;
         let chapter = open.network.chapter_id();
         open.heard_chapter(device, &chapter).then_some(chapter)
     }
 
     /// For every network, which chapter each member device last said it holds.
-    pub fn chapters_heard(&self) -> Vec<(String, String, String)> {
+    pub(crate) fn chapters_heard(&self) -> Vec<(String, String, String)> {
         let heard = self.open.iter().flat_map(|(network, open)| {
             open.chapters_heard.iter().map(|(device, chapter)| (network.clone(), device.clone(), chapter.clone()))
         });
         heard.collect()
     }
 
-    pub fn insert(&mut self, id: String, open: OpenNetwork) {
+    pub(crate) fn insert(&mut self, id: String, open: OpenNetwork) {
         self.open.insert(id, open);
     }
 
     /// What beginning the next chapter of `network` away from the lock needs, taken in a
     /// moment (see [`crate::Node::start_chapter`]).
-    pub fn for_new_chapter(&mut self, network: &str) -> Result<ChapterCopy> {
+    pub(crate) fn for_new_chapter(&mut self, network: &str) -> Result<ChapterCopy> {
         let open = self.open.get_mut(network).ok_or_else(|| NodeError::UnknownNetwork(network.to_string()))?;
         let me = open.member_for_device(&self.device)?.ok_or(NodeError::NotAMember)?;
         Ok(ChapterCopy { network: open.network.fork(), chain: open.chain.clone(), me, key: self.key.clone() })
@@ -393,7 +397,7 @@ impl Networks {
     /// it is, when it moved to another chapter meanwhile (taken from a colleague's laptop).
     /// The first view of the new chapter is left to the caller to keep (see
     /// [`crate::chapters::switch_without_view`]).
-    pub fn switch_to_begun(
+    pub(crate) fn switch_to_begun(
         &mut self,
         network: &str,
         mut begun: crate::chapters::Checked,

@@ -24,14 +24,14 @@ const PROGRESS_STEP: usize = 256 * 1024;
 
 /// Whether a connection stays open for live sync or ends once in sync.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     Live,
     UntilInSync,
 }
 
 /// How a connection ended, per network it tried to sync.
 #[derive(Debug, Default, Clone)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub in_sync: BTreeSet<String>,
     pub refused: BTreeSet<String>,
     pub sent_bytes: u64,
@@ -123,7 +123,7 @@ async fn sleep_until_some(due: Option<std::time::Instant>) {
 
 /// Runs one connection to its end. `dial` lists the networks to open (dialing side); the
 /// accepting side passes `None` and serves what the peer asks for and may have.
-pub async fn run(
+pub(crate) async fn run(
     shared: Arc<Shared>,
     conn: Connection,
     dial: Option<Vec<String>>,

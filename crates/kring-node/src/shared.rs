@@ -18,14 +18,14 @@ use crate::networks::Networks;
 
 /// A network's document changed: other connections pass it on.
 #[derive(Debug, Clone)]
-pub struct Change {
+pub(crate) struct Change {
     pub network: String,
     /// The connection that brought the changes; `None` for an edit made on this device.
     pub from_peer: Option<u64>,
 }
 
 /// What the connections of a node share.
-pub struct Shared {
+pub(crate) struct Shared {
     networks: Mutex<Networks>,
     pub(crate) changes: broadcast::Sender<Change>,
     events: broadcast::Sender<NodeEvent>,
@@ -64,7 +64,7 @@ impl Shared {
     }
 
     /// The node's networks. Held only briefly and never across an await.
-    pub fn lock(&self) -> MutexGuard<'_, Networks> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Networks> {
         self.networks.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 

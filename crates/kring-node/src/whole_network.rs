@@ -30,7 +30,11 @@ pub enum Unusable {
 
 /// The network in `document`, which must be `expected`, with the signatures that vouch for it
 /// (accepted, to be kept with it).
-pub fn check(document: &[u8], signatures: &[Signed], expected: &str) -> Result<(Network, SignatureBook), Unusable> {
+pub(crate) fn check(
+    document: &[u8],
+    signatures: &[Signed],
+    expected: &str,
+) -> Result<(Network, SignatureBook), Unusable> {
     // Automerge makes room for every operation a document declares before it reads one: a
     // few KB of run headers can declare millions. Counted first, keeping nothing.
     declared::count(document, &Limits::NETWORK).map_err(|refused| match refused {

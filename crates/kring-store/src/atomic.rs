@@ -76,7 +76,7 @@ fn parent_dir(path: &Path) -> &Path {
 }
 
 /// Makes a rename or a new file in `dir` survive a power cut.
-pub fn sync_dir(dir: &Path) -> Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
     #[cfg(unix)]
     fs::File::open(dir).and_then(|d| d.sync_all()).at(dir)?;
     #[cfg(not(unix))]

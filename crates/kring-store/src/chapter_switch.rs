@@ -30,7 +30,7 @@ pub const CHAIN_FILE: &str = "handoffs.bin";
 /// What offline work this laptop carried into the chapter when it took it, and where its own
 /// characters in it came from (the node's bytes): should the chapter lose against one begun
 /// beside it, that work is carried once, neither twice nor not at all.
-pub const CARRIED_FILE: &str = "carried.bin";
+pub(crate) const CARRIED_FILE: &str = "carried.bin";
 /// The one hand-off an older Kring kept (from the chapter before): read when there is no chain.
 pub const HANDOFF_FILE: &str = "handoff.bin";
 /// In a new chapter's folder while it is being switched to: keep the old chapter in

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::atomic::{PRIVATE_FILE_MODE, write_atomic};
 use crate::error::{IoContext, Result, StoreError};
 
-pub const CONFIG_FILE: &str = "config.json";
+pub(crate) const CONFIG_FILE: &str = "config.json";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

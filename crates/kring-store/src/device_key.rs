@@ -7,13 +7,13 @@ use iroh_base::SecretKey;
 use crate::atomic::{PRIVATE_FILE_MODE, write_atomic};
 use crate::error::{IoContext, Result, StoreError};
 
-pub const DEVICE_KEY_FILE: &str = "device.key";
+pub(crate) const DEVICE_KEY_FILE: &str = "device.key";
 
 /// Loads the key, or creates one on first start (readable by the owner only).
 ///
 /// A key file that exists but is damaged is never replaced: replacing it would silently turn
 /// this laptop into a stranger to every network it belongs to.
-pub fn load_or_create(dir: &Path) -> Result<SecretKey> {
+pub(crate) fn load_or_create(dir: &Path) -> Result<SecretKey> {
     let path = dir.join(DEVICE_KEY_FILE);
     match std::fs::read(&path) {
         Ok(bytes) => {

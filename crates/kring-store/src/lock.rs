@@ -7,17 +7,17 @@ use std::path::Path;
 use crate::atomic::private_file_options;
 use crate::error::{IoContext, Result, StoreError};
 
-pub const LOCK_FILE: &str = "kring.lock";
+pub(crate) const LOCK_FILE: &str = "kring.lock";
 
 /// Held for as long as the process uses the data directory; the OS releases it on exit or crash,
 /// so a stale lock file never blocks anyone.
 #[derive(Debug)]
-pub struct DirLock {
+pub(crate) struct DirLock {
     _file: File,
 }
 
 impl DirLock {
-    pub fn acquire(dir: &Path) -> Result<DirLock> {
+    pub(crate) fn acquire(dir: &Path) -> Result<DirLock> {
         let path = dir.join(LOCK_FILE);
         let mut file =
             private_file_options().read(true).write(true).create(true).truncate(false).open(&path).at(&path)?;

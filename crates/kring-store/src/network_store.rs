@@ -17,9 +17,9 @@ use crate::{record, snapshot_file};
 
 pub const SNAPSHOT_FILE: &str = "snapshot.kring";
 pub const LOG_FILE: &str = "changes.log";
-pub const LOCAL_FILE: &str = "local.json";
+pub(crate) const LOCAL_FILE: &str = "local.json";
 pub const QUARANTINE_DIR: &str = "quarantine";
-pub const PEERS_DIR: &str = "peers";
+pub(crate) const PEERS_DIR: &str = "peers";
 /// What the desktop client showed last, to paint at once next time while the network loads.
 pub const VIEW_CACHE_FILE: &str = "view.cache";
 /// The network's name in plain UTF-8 (see [`NetworkStore::write_name`]).
@@ -28,7 +28,7 @@ pub const NAME_FILE: &str = "name";
 const MAX_NAME_BYTES: usize = 4096;
 /// Other devices' signatures on changes this laptop holds, so that it can pass them on (the
 /// log holds those received since; compaction folds them in here).
-pub const SIGNATURES_FILE: &str = "signatures.bin";
+pub(crate) const SIGNATURES_FILE: &str = "signatures.bin";
 /// Marks a log record that holds signatures rather than changes.
 const SIGNATURES_MAGIC: &[u8] = b"KSIG";
 

@@ -7,27 +7,27 @@ use kring_model::*;
 
 /// A made-up laptop with a real key (its changes can be checked like a peer's): `seed` tells
 /// them apart.
-pub fn key(seed: u8) -> SigningKey {
+pub(crate) fn key(seed: u8) -> SigningKey {
     SigningKey::from_bytes(&[seed; 32])
 }
 
 /// The founder's laptop.
-pub fn key_a() -> SigningKey {
+pub(crate) fn key_a() -> SigningKey {
     key(0xa1)
 }
 
-pub fn device_a() -> String {
+pub(crate) fn device_a() -> String {
     key_a().device_id()
 }
 
-pub struct Fixture {
+pub(crate) struct Fixture {
     pub network: Network,
     pub coordinator: MemberId,
     pub members: Vec<MemberId>,
 }
 
 /// A network founded by "Anna" with `extra` more members.
-pub fn network_with_members(extra: usize) -> Fixture {
+pub(crate) fn network_with_members(extra: usize) -> Fixture {
     let details = NetworkDetails { name: "PLG Rekenen Leiden".into(), ..Default::default() };
     let founder = Profile {
         name: "Anna de Vries".into(),
@@ -44,7 +44,7 @@ pub fn network_with_members(extra: usize) -> Fixture {
     Fixture { network, coordinator, members }
 }
 
-pub fn session(network: &mut Network, by: &MemberId, title: &str) -> SessionId {
+pub(crate) fn session(network: &mut Network, by: &MemberId, title: &str) -> SessionId {
     network
         .add_session(
             by,
@@ -59,7 +59,7 @@ pub fn session(network: &mut Network, by: &MemberId, title: &str) -> SessionId {
 }
 
 /// Merges every fork into every other, as a full round of syncing would.
-pub fn merge_all(forks: &mut [Network]) {
+pub(crate) fn merge_all(forks: &mut [Network]) {
     for i in 0..forks.len() {
         for j in 0..forks.len() {
             if i != j {
@@ -80,7 +80,10 @@ pub fn merge_all(forks: &mut [Network]) {
 /// left the document exactly as it was: same heads (nothing committed, nothing left pending)
 /// and the same snapshot.
 #[track_caller]
-pub fn refused<T: std::fmt::Debug>(network: &mut Network, edit: impl FnOnce(&mut Network) -> Result<T>) -> ModelError {
+pub(crate) fn refused<T: std::fmt::Debug>(
+    network: &mut Network,
+    edit: impl FnOnce(&mut Network) -> Result<T>,
+) -> ModelError {
     let heads = network.heads();
     let snapshot = network.snapshot().unwrap();
     let result = edit(network);

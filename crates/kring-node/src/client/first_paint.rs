@@ -32,7 +32,7 @@ struct Kept {
 }
 
 /// Keeps what the interface shows of a network for the next start.
-pub fn keep(store: &NetworkStore, me: Option<MemberId>, snapshot: NetworkSnapshot) {
+pub(crate) fn keep(store: &NetworkStore, me: Option<MemberId>, snapshot: NetworkSnapshot) {
     if let Err(err) = store.write_name(&snapshot.info.name) {
         tracing::warn!("cannot keep the network's name for the next start: {err}");
     }
@@ -63,7 +63,7 @@ pub(crate) fn view_of(network: &kring_model::Network, device: &str) -> Option<(O
 /// The networks in the order the interface lists them, and a view of the first — the one it
 /// shows at the start — as kept by the last run, if it can be used. `None` unless every
 /// network has a kept view or name (a partial list would look like a network had gone).
-pub fn read(data: &DataDir) -> Option<(Vec<NetworkEntry>, Option<NetworkView>)> {
+pub(crate) fn read(data: &DataDir) -> Option<(Vec<NetworkEntry>, Option<NetworkView>)> {
     let mut listed = Vec::new();
     for id in data.network_ids().ok()? {
         let copy = kept_view(data, &id);
@@ -97,6 +97,6 @@ fn kept_view(data: &DataDir, id: &str) -> Option<Kept> {
 }
 
 /// How the interface orders networks by name.
-pub fn list_order(name: &str) -> String {
+pub(crate) fn list_order(name: &str) -> String {
     name.to_lowercase()
 }

@@ -40,7 +40,7 @@ pub(crate) struct Outbox {
 }
 
 impl Outbox {
-    pub fn send(&self, update: Update) {
+    pub(crate) fn send(&self, update: Update) {
         if self.updates.send(update).is_ok() {
             (self.wake)();
         }

@@ -16,7 +16,7 @@ struct LocalNotes {
 }
 
 /// What changed in the watched network since the person last marked it as seen.
-pub struct Seen {
+pub(super) struct Seen {
     network: String,
     /// The chapter the mark is in: a new chapter starts without one (its folder has no notes).
     chapter: String,
@@ -28,7 +28,7 @@ pub struct Seen {
 impl Seen {
     /// Starts following `network`. A network never looked at before counts as seen now: the
     /// first open is not a list of everything ever done.
-    pub fn open(network_id: &str, network: &mut Network, store: &NetworkStore) -> Seen {
+    pub(super) fn open(network_id: &str, network: &mut Network, store: &NetworkStore) -> Seen {
         let notes: LocalNotes = store.read_local().unwrap_or_default();
         let marked = notes.seen.map(|hashes| hashes.iter().filter_map(|h| h.parse().ok()).collect::<Vec<_>>());
         let mut seen = Seen {
@@ -48,12 +48,12 @@ impl Seen {
     }
 
     /// Whether this follows `network` as it is now (the same network, in the same chapter).
-    pub fn follows(&self, network_id: &str, network: &Network) -> bool {
+    pub(super) fn follows(&self, network_id: &str, network: &Network) -> bool {
         self.network == network_id && self.chapter == network.chapter_id()
     }
 
     /// The changes since the mark, counting only what arrived since the last call.
-    pub fn summary(&mut self, network: &mut Network) -> &ChangeSummary {
+    pub(super) fn summary(&mut self, network: &mut Network) -> &ChangeSummary {
         let heads = network.heads();
         if heads != self.counted {
             let later = network.changes_since(&self.counted);
@@ -64,7 +64,7 @@ impl Seen {
     }
 
     /// Everything up to now is seen.
-    pub fn mark(&mut self, network: &mut Network, store: &NetworkStore) {
+    pub(super) fn mark(&mut self, network: &mut Network, store: &NetworkStore) {
         let heads = network.heads();
         let notes = LocalNotes { seen: Some(heads.iter().map(|h| h.to_string()).collect()) };
         if let Err(err) = store.write_local(&notes) {

@@ -13,7 +13,7 @@ const REMEMBERED_VIEWS: usize = 256;
 
 /// The views recently sent to the interface, and the text being typed in.
 #[derive(Default)]
-pub struct Typing {
+pub(super) struct Typing {
     /// Version and heads of each recent view.
     views: VecDeque<(u64, Vec<ChangeHash>)>,
     typist: Option<Typist>,
@@ -32,7 +32,7 @@ struct Typist {
 
 impl Typing {
     /// Remembers that view `version` showed the document at `heads`.
-    pub fn remember_view(&mut self, version: u64, heads: Vec<ChangeHash>) {
+    pub(super) fn remember_view(&mut self, version: u64, heads: Vec<ChangeHash>) {
         if self.views.len() == REMEMBERED_VIEWS {
             self.views.pop_front();
         }
@@ -42,7 +42,7 @@ impl Typing {
     /// Applies one batch of keystrokes made in `field` of `network_id` on view `version`, and
     /// moves the caret.
     #[allow(clippy::too_many_arguments)] // one keystroke batch, as the command carries it
-    pub fn type_text(
+    pub(super) fn type_text(
         &mut self,
         network_id: &str,
         network: &mut Network,
@@ -70,7 +70,7 @@ impl Typing {
     }
 
     /// The typist's caret in the current text, if they type in `network_id`.
-    pub fn caret(&self, network_id: &str, network: &Network) -> Option<(TextField, usize, usize)> {
+    pub(super) fn caret(&self, network_id: &str, network: &Network) -> Option<(TextField, usize, usize)> {
         let typist = self.typist.as_ref().filter(|t| t.network == network_id)?;
         let (start, end) = typist.caret.as_ref()?;
         let start = network.caret_position(&typist.field, start).ok()?;

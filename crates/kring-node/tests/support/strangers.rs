@@ -14,20 +14,20 @@ use kring_sync::{Message, SYNC_ALPN};
 use tokio::time::timeout;
 
 /// The largest frame there is (64 MiB).
-pub const MAX_FRAME: usize = kring_sync::MAX_FRAME;
+pub(crate) const MAX_FRAME: usize = kring_sync::MAX_FRAME;
 
 /// One frame of the sync protocol, as any client would encode it.
-pub fn frame(message: Message) -> Vec<u8> {
+pub(crate) fn frame(message: Message) -> Vec<u8> {
     kring_sync::frame::encode(&message)
 }
 
-pub fn open(network: &str) -> Vec<u8> {
+pub(crate) fn open(network: &str) -> Vec<u8> {
     frame(Message::Open { network: network.to_string(), chapter: String::new() })
 }
 
 /// What one stranger tries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Attack {
+pub(crate) enum Attack {
     /// The header of the largest frame there is (64 MiB), then 64 MiB of junk.
     HugeFrame,
     /// An `Open` naming a network by a 16 MB id.
@@ -44,11 +44,11 @@ pub enum Attack {
     NoOpen,
 }
 
-pub const ATTACKS: [Attack; 6] =
+pub(crate) const ATTACKS: [Attack; 6] =
     [Attack::HugeFrame, Attack::HugeName, Attack::KnownNetwork, Attack::LongName, Attack::ManyStreams, Attack::NoOpen];
 
 /// What the strangers send, made once (a 16 MB name per stranger would be 800 MB here).
-pub struct Payloads {
+pub(crate) struct Payloads {
     pub network: String,
     pub huge_name: Vec<u8>,
     pub junk: Vec<u8>,
@@ -57,14 +57,14 @@ pub struct Payloads {
 /// How far the strangers are: how many have dialed `serve` (and got in, or not), and how many
 /// are done.
 #[derive(Default)]
-pub struct Progress {
+pub(crate) struct Progress {
     pub dialed: AtomicUsize,
     pub done: AtomicUsize,
 }
 
 /// A raw endpoint on 127.0.0.1 with `key` (a fresh one if `None`): a device the test drives
 /// byte by byte.
-pub async fn device_endpoint(key: Option<iroh::SecretKey>) -> Endpoint {
+pub(crate) async fn device_endpoint(key: Option<iroh::SecretKey>) -> Endpoint {
     let mut builder = Endpoint::builder(presets::Minimal);
     if let Some(key) = key {
         builder = builder.secret_key(key);
@@ -80,19 +80,24 @@ pub async fn device_endpoint(key: Option<iroh::SecretKey>) -> Endpoint {
 }
 
 /// A raw endpoint with a fresh key on 127.0.0.1: a device nobody invited.
-pub async fn raw_device() -> Endpoint {
+pub(crate) async fn raw_device() -> Endpoint {
     device_endpoint(None).await
 }
 
 /// The answer, byte for byte, of the laptop at `addr` to one framed `request` on `alpn`, sent
 /// by a fresh device: what anyone who knows the address can get.
-pub async fn ask(addr: EndpointAddr, alpn: &[u8], request: &impl serde::Serialize) -> Vec<u8> {
+pub(crate) async fn ask(addr: EndpointAddr, alpn: &[u8], request: &impl serde::Serialize) -> Vec<u8> {
     ask_as(iroh::SecretKey::generate(), addr, alpn, request).await
 }
 
 /// [`ask`], sent by the device with `key` (whose proof a request may carry).
 #[allow(dead_code)]
-pub async fn ask_as(key: iroh::SecretKey, addr: EndpointAddr, alpn: &[u8], request: &impl serde::Serialize) -> Vec<u8> {
+pub(crate) async fn ask_as(
+    key: iroh::SecretKey,
+    addr: EndpointAddr,
+    alpn: &[u8],
+    request: &impl serde::Serialize,
+) -> Vec<u8> {
     let device = device_endpoint(Some(key)).await;
     let conn = device.connect(addr, alpn).await.unwrap();
     let (mut send, mut recv) = conn.open_bi().await.unwrap();
@@ -105,14 +110,14 @@ pub async fn ask_as(key: iroh::SecretKey, addr: EndpointAddr, alpn: &[u8], reque
 }
 
 /// The one frame of an answer [`ask`] got.
-pub fn reply<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> T {
+pub(crate) fn reply<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> T {
     let mut reader = kring_sync::FrameReader::default();
     reader.push(bytes);
     reader.next_frame().unwrap().unwrap()
 }
 
 /// The header of the largest frame there is, then junk up to its size, until `serve` stops it.
-pub async fn flood(send: &mut SendStream, junk: &[u8]) {
+pub(crate) async fn flood(send: &mut SendStream, junk: &[u8]) {
     if send.write_all(&(MAX_FRAME as u32).to_be_bytes()).await.is_err() {
         return;
     }
@@ -124,7 +129,7 @@ pub async fn flood(send: &mut SendStream, junk: &[u8]) {
 
 /// Everything `serve` sends on `recv` until it ends the stream or the connection; `None` if it
 /// still has not after `within`.
-pub async fn answer(recv: &mut RecvStream, within: Duration) -> Option<Vec<u8>> {
+pub(crate) async fn answer(recv: &mut RecvStream, within: Duration) -> Option<Vec<u8>> {
     let mut bytes = Vec::new();
     let mut buffer = [0u8; 4096];
     timeout(within, async {
@@ -140,14 +145,14 @@ pub async fn answer(recv: &mut RecvStream, within: Duration) -> Option<Vec<u8>> 
 /// What a stranger got: the bytes `serve` sent on its first stream, and whether it was turned
 /// away at once for want of room (a stranger gets one of a few places, not a member's).
 #[derive(Debug)]
-pub struct Answer {
+pub(crate) struct Answer {
     pub bytes: Vec<u8>,
     pub turned_away: bool,
 }
 
 /// One stranger's attempt: what `serve` answered, `None` if it did not end the connection (or
 /// could not be reached).
-pub async fn attack(
+pub(crate) async fn attack(
     device: Endpoint,
     addr: EndpointAddr,
     attack: Attack,
@@ -219,7 +224,7 @@ pub async fn attack(
 }
 
 /// One stranger dialing again and again until `stop`; counts its dials in `dials`.
-pub async fn redial(
+pub(crate) async fn redial(
     device: iroh::Endpoint,
     addr: iroh::EndpointAddr,
     network: Option<String>,

@@ -12,13 +12,13 @@ const BEGIN: &str = "-----BEGIN OPENSSH PRIVATE KEY-----\n";
 const END: &str = "\n-----END OPENSSH PRIVATE KEY-----\n";
 
 /// Who may read a bundle: the laptop with this device key.
-pub fn recipient(device: &PublicKey) -> age::ssh::Recipient {
+pub(super) fn recipient(device: &PublicKey) -> age::ssh::Recipient {
     let line = format!("ssh-ed25519 {}", BASE64_NOPAD.encode(&public_blob(device)));
     line.parse().expect("a device key is an ed25519 point, as ssh-ed25519 needs")
 }
 
 /// What this laptop opens a bundle with.
-pub fn of(key: &SecretKey) -> age::ssh::Identity {
+pub(super) fn of(key: &SecretKey) -> age::ssh::Identity {
     let public = key.public();
     let blob = public_blob(&public);
     // PROTOCOL.key of OpenSSH: the unencrypted private section, padded to 8 bytes.

@@ -6,7 +6,7 @@ use iroh_base::SecretKey;
 use kring_model::*;
 use kring_sync::{Checks, Event, FrameReader, Library, PeerConnection, Replica, SignatureBook, frame};
 
-pub struct Peer {
+pub(crate) struct Peer {
     pub device: String,
     /// Its key, the signatures it keeps and the rules it checks with.
     pub checks: Checks,
@@ -22,7 +22,7 @@ pub struct Peer {
 
 impl Peer {
     /// Everything so far is on disk (the node saves before it handles the next message).
-    pub fn checkpoint(&mut self) {
+    pub(crate) fn checkpoint(&mut self) {
         // As the node's store saves: without changes held back for want of earlier ones (see
         // `kring_store::save_checked`), which were not checked yet.
         let unchecked_left_out = automerge::SaveOptions { deflate: true, retain_orphans: false };
@@ -59,7 +59,7 @@ impl Library for Peer {
 }
 
 /// A connection between two peers: each end has its own protocol state machine.
-pub struct Link {
+pub(crate) struct Link {
     pub dialer: usize,
     pub acceptor: usize,
     pub at_dialer: PeerConnection,
@@ -67,7 +67,7 @@ pub struct Link {
     pub up: bool,
 }
 
-pub struct World {
+pub(crate) struct World {
     pub peers: Vec<Peer>,
     pub links: Vec<Link>,
     /// Every event, as (peer index, event).
@@ -83,7 +83,7 @@ pub struct World {
 
 /// A network founded on the first device, with one member (and device) per further name;
 /// every peer starts from a copy made after all members were added.
-pub fn world(names: &[&str]) -> World {
+pub(crate) fn world(names: &[&str]) -> World {
     let details = NetworkDetails { name: "Leernetwerk Jeugdzorg Utrecht".into(), ..Default::default() };
     let keys: Vec<SecretKey> = (0..names.len()).map(|i| SecretKey::from_bytes(&[i as u8 + 1; 32])).collect();
     let devices: Vec<String> = keys.iter().map(|key| key.public().to_string()).collect();
@@ -127,7 +127,7 @@ pub fn world(names: &[&str]) -> World {
 impl World {
     /// Gives every peer `from`'s signatures on the whole network, as if each had received it
     /// from `from` (tests that hand out copies of one network instead of syncing it).
-    pub fn share_signatures(&mut self, from: usize) {
+    pub(crate) fn share_signatures(&mut self, from: usize) {
         let peer = &mut self.peers[from];
         let all = kring_sync::signed::all_changes(peer.network.doc_mut());
         let signed =
@@ -143,7 +143,7 @@ impl World {
     /// Moves messages between two protocol ends held outside the world (`at_a` is peer `a`'s
     /// end of its link to `b`) until neither has anything to say, passing what `a` sends through
     /// `tamper`; returns the error the receiver closed with, if any.
-    pub fn exchange(
+    pub(crate) fn exchange(
         &mut self,
         (a, at_a): (usize, &mut PeerConnection),
         (b, at_b): (usize, &mut PeerConnection),
@@ -171,12 +171,12 @@ impl World {
         }
     }
 
-    pub fn network_id(&self) -> String {
+    pub(crate) fn network_id(&self) -> String {
         self.peers[0].network.id().to_string()
     }
 
     /// Peer `dialer` connects to `acceptor` and opens the network.
-    pub fn connect(&mut self, dialer: usize, acceptor: usize) -> usize {
+    pub(crate) fn connect(&mut self, dialer: usize, acceptor: usize) -> usize {
         let network = self.network_id();
         let mut at_dialer = PeerConnection::new(self.peers[acceptor].device.clone());
         let at_acceptor = PeerConnection::new(self.peers[dialer].device.clone());
@@ -187,7 +187,7 @@ impl World {
     }
 
     /// Ends a connection; both ends keep their sync state for next time, as the node does.
-    pub fn disconnect(&mut self, index: usize) {
+    pub(crate) fn disconnect(&mut self, index: usize) {
         let network = self.network_id();
         let link = &mut self.links[index];
         link.up = false;
@@ -202,7 +202,7 @@ impl World {
     }
 
     /// A local edit happened on `peer`: every live connection of that peer hears of it.
-    pub fn edited(&mut self, peer: usize) {
+    pub(crate) fn edited(&mut self, peer: usize) {
         let network = self.network_id();
         for link in self.links.iter_mut().filter(|l| l.up) {
             if link.dialer == peer {
@@ -214,7 +214,7 @@ impl World {
     }
 
     /// Delivers frames until nobody has anything left to say. Returns how many frames moved.
-    pub fn run(&mut self) -> usize {
+    pub(crate) fn run(&mut self) -> usize {
         let mut moved = 0;
         loop {
             let mut progress = false;
@@ -269,12 +269,12 @@ impl World {
         Some(changed.then_some(to))
     }
 
-    pub fn snapshots(&self) -> Vec<NetworkSnapshot> {
+    pub(crate) fn snapshots(&self) -> Vec<NetworkSnapshot> {
         self.peers.iter().map(|p| p.network.snapshot().unwrap()).collect()
     }
 }
 
-pub fn session(network: &mut Network, by: &MemberId) -> SessionId {
+pub(crate) fn session(network: &mut Network, by: &MemberId) -> SessionId {
     let new = NewSession {
         title: "Casusbespreking".into(),
         kind: SessionKind::Leerhuis,

@@ -13,13 +13,13 @@ use kring_store::DataDir;
 use kring_ui::i18n::{Language, Text, tr};
 use kring_ui::{AppState, KringApp};
 
-pub type Ui = Harness<'static, KringApp>;
+pub(crate) type Ui = Harness<'static, KringApp>;
 
-pub fn nl(text: Text) -> &'static str {
+pub(crate) fn nl(text: Text) -> &'static str {
     tr(Language::Nl, text)
 }
 
-pub fn client(dir: &std::path::Path) -> Ui {
+pub(crate) fn client(dir: &std::path::Path) -> Ui {
     let data = DataDir::open(dir).unwrap();
     let app = KringApp::new(AppState::start(data, NetworkMode::loopback_only()).unwrap());
     let mut ui = Harness::builder()
@@ -30,7 +30,7 @@ pub fn client(dir: &std::path::Path) -> Ui {
 }
 
 /// Steps frames until `done` holds, for at most 20 seconds (the node answers in its own time).
-pub fn wait_until(ui: &mut Ui, what: &str, done: impl Fn(&KringApp) -> bool) {
+pub(crate) fn wait_until(ui: &mut Ui, what: &str, done: impl Fn(&KringApp) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         ui.step();
@@ -48,18 +48,18 @@ pub fn wait_until(ui: &mut Ui, what: &str, done: impl Fn(&KringApp) -> bool) {
 }
 
 /// Steps until every command sent has been answered.
-pub fn settle(ui: &mut Ui) {
+pub(crate) fn settle(ui: &mut Ui) {
     wait_until(ui, "every command is answered", |app| app.state.is_idle());
 }
 
-pub fn click(ui: &mut Ui, label: &str) {
+pub(crate) fn click(ui: &mut Ui, label: &str) {
     ui.get_by_label(label).click();
     ui.step();
     settle(ui);
 }
 
 /// Types into a field, wherever it is scrolled to (as Tab would reach it).
-pub fn type_into(ui: &mut Ui, role: Role, label: &str, text: &str) {
+pub(crate) fn type_into(ui: &mut Ui, role: Role, label: &str, text: &str) {
     ui.get_by_role_and_label(role, label).focus();
     ui.step();
     ui.get_by_role_and_label(role, label).type_text(text);
@@ -68,7 +68,7 @@ pub fn type_into(ui: &mut Ui, role: Role, label: &str, text: &str) {
 }
 
 /// First start: a person with a name creates a network.
-pub fn create_network(ui: &mut Ui, name: &str, network: &str) {
+pub(crate) fn create_network(ui: &mut Ui, name: &str, network: &str) {
     type_into(ui, Role::TextInput, nl(Text::YourName), name);
     type_into(ui, Role::TextInput, nl(Text::NetworkName), network);
     click(ui, nl(Text::CreateNetwork));
@@ -77,7 +77,7 @@ pub fn create_network(ui: &mut Ui, name: &str, network: &str) {
 
 /// Anna starts "PLG Lezen" with one session and invites Bram on the members screen; Bram joins
 /// by pasting the ticket at his first start. Both windows, and the session.
-pub fn anna_invites_bram(dir_a: &std::path::Path, dir_b: &std::path::Path) -> (Ui, Ui, kring_model::SessionId) {
+pub(crate) fn anna_invites_bram(dir_a: &std::path::Path, dir_b: &std::path::Path) -> (Ui, Ui, kring_model::SessionId) {
     let mut anna = client(dir_a);
     let mut bram = client(dir_b);
     create_network(&mut anna, "Anna", "PLG Lezen");
@@ -98,6 +98,6 @@ pub fn anna_invites_bram(dir_a: &std::path::Path, dir_b: &std::path::Path) -> (U
 }
 
 /// The text a text field shows now.
-pub fn shown_text(ui: &Ui, role: Role, label: &str) -> String {
+pub(crate) fn shown_text(ui: &Ui, role: Role, label: &str) -> String {
     ui.get_by_role_and_label(role, label).value().unwrap_or_default()
 }
