@@ -275,7 +275,7 @@ fn admit(
     let mut library = shared.lock();
     let own = shared.own_peer_addr();
     let own_device = library.device.clone();
-    let peers = library.peer_addresses(&request.network, device, own);
+    let peers = library.peer_addresses(&request.network, device, own, &shared.book());
     let open = library.get_mut(&request.network).ok_or_else(|| why("unknown network"))?;
     let me = open.network.member_for_device(&own_device).ok().flatten().ok_or_else(|| why("not a member here"))?;
     match open.network.member_for_device(device).ok().flatten() {
@@ -291,10 +291,10 @@ fn admit(
         }
     }
     let network = request.network.clone();
-    let (document, signatures) =
-        library.welcome(&network, device, &request.addrs).ok_or_else(|| why("a change without a signature"))?;
+    let (document, signatures) = library.welcome(&network).ok_or_else(|| why("a change without a signature"))?;
     let chain = library.get_mut(&network).map(|open| open.chain.clone()).unwrap_or_default();
     drop(library);
+    shared.learn_incoming(device, &request.addrs);
     links.pending[link].answering = Some(device.to_string());
     drop(links);
     let member = me.to_string();

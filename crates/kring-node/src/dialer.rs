@@ -107,7 +107,7 @@ pub(crate) fn spawn(endpoint: Endpoint, shared: Arc<Shared>, find_by_id: bool, d
                     .filter(|(device, _)| !links.is_connected(device) && !dialing.contains(device))
                     .filter(|(device, _)| back_offs.due(device, now))
                     .filter_map(|(device, networks)| {
-                        library.book.dial_addr(&device, find_by_id).map(|addr| (device, addr, networks))
+                        shared.book().dial_addr(&device, find_by_id).map(|addr| (device, addr, networks))
                     })
                     .collect()
             };
@@ -122,9 +122,9 @@ pub(crate) fn spawn(endpoint: Endpoint, shared: Arc<Shared>, find_by_id: bool, d
                         Ok(Ok(conn)) => {
                             back_offs.lock().unwrap_or_else(|p| p.into_inner()).succeeded(&device);
                             {
-                                let mut library = shared.lock();
-                                if library.book.reached(&device) {
-                                    let _ = library.book.save();
+                                let mut book = shared.book();
+                                if book.reached(&device) {
+                                    let _ = book.save();
                                 }
                             }
                             peer::run(shared, conn, Some(networks), Mode::Live, via).await;
@@ -132,16 +132,16 @@ pub(crate) fn spawn(endpoint: Endpoint, shared: Arc<Shared>, find_by_id: bool, d
                         _ => {
                             back_offs.lock().unwrap_or_else(|p| p.into_inner()).failed(&device, cap, Instant::now());
                             if remembered {
-                                let mut library = shared.lock();
+                                let mut book = shared.book();
                                 // Saved when the book changed (the first failure, or addresses
                                 // forgotten), not at every failed dial.
-                                let first_failure = !library.book.failing_since.contains_key(&device);
-                                let forgot = library.book.dial_failed(&device, unix_now());
+                                let first_failure = !book.failing_since.contains_key(&device);
+                                let forgot = book.dial_failed(&device, unix_now());
                                 if forgot {
                                     tracing::debug!("forgot the stale addresses of {}", crate::short::shorten(&device));
                                 }
                                 if first_failure || forgot {
-                                    let _ = library.book.save();
+                                    let _ = book.save();
                                 }
                             }
                         }

@@ -237,7 +237,7 @@ fn admit(shared: &Shared, device: &str, request: &JoinRequest) -> std::result::R
     let mut library = shared.lock();
     let own = shared.own_peer_addr();
     let own_device = library.device.clone();
-    let peers = library.peer_addresses(&request.network, device, own);
+    let peers = library.peer_addresses(&request.network, device, own, &shared.book());
     let open = library.get_mut(&request.network).ok_or_else(|| why("unknown network"))?;
     let invite = InviteId::new(request.invite.clone());
     // This laptop admits in its member's name: it must still be a member itself.
@@ -261,10 +261,10 @@ fn admit(shared: &Shared, device: &str, request: &JoinRequest) -> std::result::R
     };
     let appended = open.append().map_err(|err| format!("the inviting device could not save: {err}"))?;
     let network = request.network.clone();
-    let (document, signatures) =
-        library.welcome(&network, device, &request.addrs).ok_or_else(|| why("a change without a signature"))?;
+    let (document, signatures) = library.welcome(&network).ok_or_else(|| why("a change without a signature"))?;
     let chain = library.get_mut(&network).map(|open| open.chain.clone()).unwrap_or_default();
     drop(library);
+    shared.learn_incoming(device, &request.addrs);
     // Saved before the welcome goes: the inviting laptop never forgets a member it let in.
     shared
         .offer_and_keep(&network, None, appended)

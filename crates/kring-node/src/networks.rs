@@ -212,7 +212,6 @@ impl ChapterCopy {
 pub(crate) struct Networks {
     open: BTreeMap<String, OpenNetwork>,
     key: SecretKey,
-    pub book: AddressBook,
     /// This device's id, never dialed and never told to others as a peer.
     pub device: String,
     /// A next chapter a peer offers, checked by its connection before it took the lock (see
@@ -235,11 +234,7 @@ impl Networks {
                 Err(err) => warnings.push(format!("network {id} is not synced: {err}")),
             }
         }
-        let book = AddressBook::load(data.root());
-        Ok((
-            Networks { open, key: data.device_key().clone(), book, device: data.device_id(), checked_ahead: None },
-            warnings,
-        ))
+        Ok((Networks { open, key: data.device_key().clone(), device: data.device_id(), checked_ahead: None }, warnings))
     }
 
     pub(crate) fn ids(&self) -> Vec<String> {
@@ -279,27 +274,21 @@ impl Networks {
 
     /// What to tell a member about where the network's devices are: every member device we
     /// know an address for, except the one we are telling.
-    pub(crate) fn peer_addresses(&mut self, network: &str, except: &str, own: Option<PeerAddr>) -> Vec<PeerAddr> {
+    pub(crate) fn peer_addresses(
+        &mut self,
+        network: &str,
+        except: &str,
+        own: Option<PeerAddr>,
+        book: &AddressBook,
+    ) -> Vec<PeerAddr> {
         let mut peers: Vec<PeerAddr> = self
             .member_devices(network)
             .into_iter()
             .filter(|(device, _)| device != except)
-            .filter_map(|(device, _)| self.book.as_peer_addr(&device))
+            .filter_map(|(device, _)| book.as_peer_addr(&device))
             .collect();
         peers.extend(own);
         peers
-    }
-
-    /// Learns addresses a member told us, for devices of that network's members only.
-    pub(crate) fn learn_peers(&mut self, network: &str, peers: &[PeerAddr]) {
-        let members: Vec<String> = self.member_devices(network).into_iter().map(|(d, _)| d).collect();
-        let mut changed = false;
-        for peer in peers.iter().filter(|p| members.contains(&p.device)) {
-            changed |= self.book.learn_from_member(peer);
-        }
-        if changed && let Err(err) = self.book.save() {
-            tracing::warn!("cannot save the address book: {err}");
-        }
     }
 
     pub(crate) fn sync_state_saved(&mut self, network: &str, device: &str, state: &[u8]) {
@@ -339,20 +328,10 @@ impl Networks {
     }
 
     /// What a laptop being let in (an invitee, or the member's other laptop) receives: the
-    /// whole network and the signatures that vouch for it; and where that laptop says it can be
-    /// reached, remembered. `None` if a change lacks a signature.
-    pub(crate) fn welcome(
-        &mut self,
-        network: &str,
-        device: &str,
-        addrs: &[String],
-    ) -> Option<(Vec<u8>, Vec<kring_sync::Signed>)> {
+    /// whole network and the signatures that vouch for it. `None` if a change lacks a signature.
+    pub(crate) fn welcome(&mut self, network: &str) -> Option<(Vec<u8>, Vec<kring_sync::Signed>)> {
         let document = kring_store::save_checked(self.open.get_mut(network)?.network.doc_mut());
         let signatures = self.sign_whole(network)?;
-        if let Some(addr) = crate::address_book::to_endpoint_addr(device, addrs) {
-            self.book.learn(&addr, crate::events::FoundVia::Incoming);
-            let _ = self.book.save();
-        }
         Some((document, signatures))
     }
 

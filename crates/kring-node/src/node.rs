@@ -131,11 +131,12 @@ impl Node {
     /// The caller keeps `data` (and so its lock) open for as long as the node runs.
     pub async fn start(data: &DataDir, mode: &NetworkMode) -> Result<(Node, Vec<String>)> {
         let (networks, warnings) = Networks::load(data)?;
-        let last_port = networks.book.last_port();
+        let book = crate::AddressBook::load(data.root());
+        let last_port = book.last_port();
         let alpns = vec![SYNC_ALPN.to_vec(), JOIN_ALPN.to_vec(), LINK_ALPN.to_vec()];
         let endpoint::Bound { endpoint, lan, internet } =
             endpoint::bind_watched(data.device_key().clone(), mode, alpns, last_port).await?;
-        let (shared, first_events) = Shared::new(networks);
+        let (shared, first_events) = Shared::new(networks, book);
         let device_link = DeviceLinkProtocol::new(shared.clone());
         let router = Router::builder(endpoint.clone())
             .accept(SYNC_ALPN, SyncProtocol(shared.clone()))
@@ -195,9 +196,9 @@ impl Node {
     fn remember_own_addr(&self) -> Result<()> {
         let addr = self.addr();
         self.shared.set_own_addr(addr.clone());
-        let mut library = self.shared.lock();
-        library.book.set_own(&addr);
-        library.book.save()
+        let mut book = self.shared.book();
+        book.set_own(&addr);
+        book.save()
     }
 
     /// The network to use: `id`, or the only one.
@@ -224,7 +225,7 @@ impl Node {
         // This device first, then a few other member devices that can also let the invitee in.
         let mut peers = vec![self.addr()];
         let others =
-            library.member_devices(network).into_iter().filter_map(|(device, _)| library.book.addr_of(&device));
+            library.member_devices(network).into_iter().filter_map(|(device, _)| self.shared.book().addr_of(&device));
         peers.extend(others.take(3));
         let device = library.device.clone();
         let open =
@@ -343,7 +344,7 @@ impl Node {
                         continue;
                     }
                     let target = targets.entry(device.clone()).or_insert_with(|| {
-                        let addr = library.book.dial_addr(&device, self.find_by_id);
+                        let addr = self.shared.book().dial_addr(&device, self.find_by_id);
                         (Vec::new(), addr)
                     });
                     target.0.push((network.clone(), member));
@@ -522,11 +523,12 @@ impl Node {
     /// Opens a network this device just received whole (joined, or linked as another device of
     /// its member) and syncs it live from here on.
     pub(crate) fn take_joined(&self, joined: Joined) -> Result<JoinedNetwork> {
-        let mut library = self.shared.lock();
-        joined.learn_into(&mut library.book);
-        library.book.save()?;
-        library.insert(joined.network.clone(), joined.opened);
-        drop(library);
+        {
+            let mut book = self.shared.book();
+            joined.learn_into(&mut book);
+            book.save()?;
+        }
+        self.shared.lock().insert(joined.network.clone(), joined.opened);
         // Connections already open (the inviter may have dialed before the network was
         // saved here) start syncing it; the dialer reaches the others.
         self.local_edit(&joined.network);
@@ -537,12 +539,12 @@ impl Node {
     /// Remembers where a device is (typed in by hand, or from a pasted ticket), and wakes the
     /// dialer. Returns whether an address was new.
     pub fn remember(&self, addr: &EndpointAddr, via: FoundVia) -> bool {
-        let mut library = self.shared.lock();
-        let new = library.book.learn(addr, via);
-        if new && let Err(err) = library.book.save() {
+        let mut book = self.shared.book();
+        let new = book.learn(addr, via);
+        if new && let Err(err) = book.save() {
             tracing::warn!("cannot save the address book: {err}");
         }
-        drop(library);
+        drop(book);
         self.shared.dial_now.notify_one();
         new
     }

@@ -102,7 +102,7 @@ impl Library for NodeLibrary<'_> {
 
     /// The other member devices of `network` (and this one).
     fn peers(&mut self, network: &str, device: &str) -> Vec<PeerAddr> {
-        self.networks.peer_addresses(network, device, self.shared.own_peer_addr())
+        self.networks.peer_addresses(network, device, self.shared.own_peer_addr(), &self.shared.book())
     }
 
     fn may_sync_any(&mut self, device: &str) -> bool {
@@ -424,7 +424,7 @@ impl Driver {
                     }
                     self.shared.emit(NodeEvent::Refused { network, endpoint: self.remote.clone() });
                 }
-                Event::Peers { network, peers } => self.shared.lock().learn_peers(&network, &peers),
+                Event::Peers { network, peers } => self.shared.learn_peers(&network, &peers),
                 Event::Switched { network, carried } => {
                     self.shared.keep_first_view(&network);
                     let number = self.shared.lock().get_mut(&network).map_or(0, |open| open.network.chapter().number);

@@ -10,7 +10,7 @@ use kring_store::Appended;
 use kring_sync::PeerAddr;
 use tokio::sync::broadcast;
 
-use crate::address_book::addr_to_text;
+use crate::address_book::{AddressBook, addr_to_text};
 use crate::error::Result;
 use crate::events::NodeEvent;
 use crate::links::{Connections, Links};
@@ -34,12 +34,15 @@ pub(crate) struct Shared {
     /// Wakes the dialer: a new member, network or address means someone may be reachable now.
     pub(crate) dial_now: tokio::sync::Notify,
     connections: Arc<Connections>,
+    /// Where other devices were last reached. Taken after the networks' lock when both are
+    /// needed, never before it.
+    book: Mutex<AddressBook>,
 }
 
 impl Shared {
     /// Shares `networks`; with the first receiver of the node's events, subscribed before any
     /// connection could emit one.
-    pub(crate) fn new(networks: Networks) -> (Arc<Shared>, broadcast::Receiver<NodeEvent>) {
+    pub(crate) fn new(networks: Networks, book: AddressBook) -> (Arc<Shared>, broadcast::Receiver<NodeEvent>) {
         let (changes, _) = broadcast::channel(1024);
         let (events, first_events) = broadcast::channel(1024);
         let shared = Shared {
@@ -50,8 +53,37 @@ impl Shared {
             own_addr: Mutex::new(None),
             dial_now: tokio::sync::Notify::new(),
             connections: Arc::default(),
+            book: Mutex::new(book),
         };
         (Arc::new(shared), first_events)
+    }
+
+    /// The address book (see the field's comment for the order of locks).
+    pub(crate) fn book(&self) -> MutexGuard<'_, AddressBook> {
+        self.book.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Learns addresses a member told us for `network`, for devices of its members only.
+    pub(crate) fn learn_peers(&self, network: &str, peers: &[PeerAddr]) {
+        let members: Vec<String> = self.lock().member_devices(network).into_iter().map(|(d, _)| d).collect();
+        let mut book = self.book();
+        let mut changed = false;
+        for peer in peers.iter().filter(|p| members.contains(&p.device)) {
+            changed |= book.learn_from_member(peer);
+        }
+        if changed && let Err(err) = book.save() {
+            tracing::warn!("cannot save the address book: {err}");
+        }
+    }
+
+    /// Remembers where a device being let in (an invitee, a member's other laptop) says it can
+    /// be reached.
+    pub(crate) fn learn_incoming(&self, device: &str, addrs: &[String]) {
+        if let Some(addr) = crate::address_book::to_endpoint_addr(device, addrs) {
+            let mut book = self.book();
+            book.learn(&addr, crate::events::FoundVia::Incoming);
+            let _ = book.save();
+        }
     }
 
     pub(crate) fn subscribe(&self) -> broadcast::Receiver<NodeEvent> {
