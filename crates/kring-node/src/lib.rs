@@ -25,6 +25,7 @@ mod peer;
 mod polite_dns;
 mod shared;
 pub mod short;
+mod start_warning;
 pub mod ticket;
 mod whole_network;
 
@@ -37,5 +38,6 @@ pub use join::{JOIN_ALPN, JoinReply, JoinRequest};
 pub use link_ticket::DeviceLinkTicket;
 pub use networks::OpenNetwork;
 pub use node::{JoinedNetwork, Node, PeerReport};
+pub use start_warning::StartWarning;
 pub use ticket::InviteTicket;
 pub use whole_network::Unusable;

@@ -1,6 +1,7 @@
 //! Every network a node holds, with its store: what the sync protocol reads and writes.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use iroh::SecretKey;
 use kring_model::automerge::AutoCommit;
@@ -12,6 +13,7 @@ use kring_sync::{Library, PeerAddr, Replica, SignatureBook};
 
 use crate::address_book::AddressBook;
 use crate::error::{NodeError, Result};
+use crate::start_warning::StartWarning;
 
 /// One network as the node holds it: the document, where it is saved, and what checking and
 /// passing on others' changes needs.
@@ -222,7 +224,7 @@ pub(crate) struct Networks {
 impl Networks {
     /// Opens every network in the data directory. One that cannot be opened is skipped with a
     /// warning rather than keeping the others offline.
-    pub(crate) fn load(data: &DataDir) -> Result<(Networks, Vec<String>)> {
+    pub(crate) fn load(data: &DataDir) -> Result<(Networks, Vec<StartWarning>)> {
         let mut open = BTreeMap::new();
         let mut warnings = Vec::new();
         for (id, loaded) in load_in_parallel(data, data.network_ids()?) {
@@ -231,7 +233,10 @@ impl Networks {
                     warnings.extend(problems);
                     open.insert(id, opened);
                 }
-                Err(err) => warnings.push(format!("network {id} is not synced: {err}")),
+                Err(err) => {
+                    let name = data.read_name(&id);
+                    warnings.push(StartWarning::NotOpened { network: id, name, reason: Arc::new(err) });
+                }
             }
         }
         Ok((Networks { open, key: data.device_key().clone(), device: data.device_id(), checked_ahead: None }, warnings))
@@ -523,7 +528,7 @@ impl Library for Networks {
 }
 
 /// A network opened from disk with its load problems, or why it cannot be opened.
-type Loaded = Result<(OpenNetwork, Vec<String>)>;
+type Loaded = Result<(OpenNetwork, Vec<StartWarning>)>;
 
 /// Loads the networks `ids` of `data`, several at once: Automerge's load of a big network takes
 /// a few hundred milliseconds of one core, and a laptop in nine networks has more than one core.
@@ -531,11 +536,24 @@ type Loaded = Result<(OpenNetwork, Vec<String>)>;
 fn load_in_parallel(data: &DataDir, ids: Vec<String>) -> Vec<(String, Loaded)> {
     let load = |id: &str| -> Loaded {
         let (store, doc, report) = data.open_network(id)?;
-        let mut problems: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
+        let (network, name) = (id.to_string(), data.read_name(id));
+        let mut problems: Vec<StartWarning> = (report.problems.iter())
+            .map(|problem| match problem.kind {
+                kring_store::ProblemKind::TornTail => {
+                    StartWarning::Unfinished { network: network.clone(), name: name.clone() }
+                }
+                kring_store::ProblemKind::Damaged => StartWarning::Damaged {
+                    network: network.clone(),
+                    name: name.clone(),
+                    file: problem.file.clone(),
+                    moved_to: problem.moved_to.clone(),
+                },
+            })
+            .collect();
         let mut open = OpenNetwork::new(Network::from_doc(doc)?, store, &data.device_id());
         // The network works without: the proof is written at the next start.
         if let Err(err) = open.prove_own_device(data.device_key()) {
-            problems.push(format!("this laptop could not write its proof of membership: {err}"));
+            problems.push(StartWarning::ProofNotWritten { network, name, reason: err.to_string() });
         }
         Ok((open, problems))
     };

@@ -129,7 +129,7 @@ impl Node {
     /// Opens every network of `data` and starts listening. Load problems are returned as
     /// warnings; the node runs with whatever could be opened.
     /// The caller keeps `data` (and so its lock) open for as long as the node runs.
-    pub async fn start(data: &DataDir, mode: &NetworkMode) -> Result<(Node, Vec<String>)> {
+    pub async fn start(data: &DataDir, mode: &NetworkMode) -> Result<(Node, Vec<crate::StartWarning>)> {
         let (networks, warnings) = Networks::load(data)?;
         let book = crate::AddressBook::load(data.root());
         let last_port = book.last_port();

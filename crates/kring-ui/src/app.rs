@@ -76,6 +76,7 @@ impl KringApp {
             views::nav::notice(ui, &mut self.state);
             self.pages.status.ui(ui, &mut self.state, &mut self.pages.show_changes);
         });
+        views::start_warnings::panel(ui, &mut self.state);
         views::passphrase::window(ui.ctx(), &mut self.state);
         if let Some(failure) = &self.state.failed {
             let reason = crate::i18n::errors::node_error(self.state.language, failure);

@@ -105,7 +105,7 @@ pub struct AppState {
     /// A file dialog on screen.
     dialog: Option<PendingDialog>,
     /// Problems found while opening the data folder, shown once.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<kring_node::StartWarning>,
     /// The node could not start.
     pub failed: Option<Failure>,
     /// Whether the node has told which networks exist.

@@ -405,3 +405,47 @@ fn cards_show_their_themes_and_an_empty_theme_filter_says_so() {
     assert!(ui.query_by_label(&nothing).is_some(), "the empty list says why");
     assert!(ui.query_by_label(nl(Text::NoSessions)).is_none(), "not that there are no meetings at all");
 }
+
+/// A network whose saved copy cannot be read any more: at the next start the window names it
+/// at the top, in Dutch, with what the person can do; the other network opens as usual, and the
+/// warning goes when closed.
+#[test]
+fn a_network_that_cannot_be_opened_is_named_at_the_start_in_dutch_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut ui = client(dir.path());
+        create_network(&mut ui, "Anna", "PLG Lezen");
+    }
+    let broken = {
+        let data = kring_store::DataDir::open(dir.path()).unwrap();
+        let details = NetworkDetails { name: "PLG Rekenen".into(), ..Default::default() };
+        let (mut network, _) =
+            Network::create(&details, &Profile::new("Anna"), data.device_key().as_signing_key()).unwrap();
+        let id = network.id().to_string();
+        let mut store = data.create_network(&id, network.doc_mut()).unwrap();
+        store.write_name("PLG Rekenen").unwrap();
+        id
+    };
+    // Every byte of its saved copy and its log is overwritten (a disk gone bad).
+    let files = dir.path().join(kring_store::NETWORKS_DIR).join(&broken);
+    for file in [kring_store::SNAPSHOT_FILE, kring_store::LOG_FILE] {
+        let path = files.join(file);
+        if let Ok(bytes) = std::fs::read(&path) {
+            std::fs::write(&path, vec![0x5a; bytes.len().max(64)]).unwrap();
+        }
+    }
+
+    let mut ui = client(dir.path());
+    wait_until(&mut ui, "the node started", |app| !app.state.warnings.is_empty());
+    let warning = ui.get_by_label_contains("‘PLG Rekenen’");
+    let node = warning.accesskit_node();
+    let text = node.label().or(node.value()).unwrap_or_default();
+    assert!(text.contains("kon niet worden geopend") || text.contains("beschadigd"), "{text}");
+    assert!(text.contains("Start Kring opnieuw") || text.contains("collega"), "says what to do: {text}");
+    assert!(!text.contains("not synced"), "no English: {text}");
+    wait_until(&mut ui, "the other network opens as usual", |app| app.state.view.is_some());
+    assert_eq!(ui.state().state.snapshot().unwrap().info.name, "PLG Lezen");
+
+    click(&mut ui, nl(Text::Close));
+    assert!(ui.query_by_label_contains("‘PLG Rekenen’").is_none(), "closed");
+}

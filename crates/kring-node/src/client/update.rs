@@ -36,10 +36,11 @@ pub struct NetworkView {
 
 #[derive(Debug, Clone)]
 pub enum Update {
-    /// The node runs; `device` is this device's id.
+    /// The node runs; `device` is this device's id; `warnings`: what starting found (see
+    /// [`crate::StartWarning`]).
     Ready {
         device: String,
-        warnings: Vec<String>,
+        warnings: Vec<crate::StartWarning>,
     },
     /// The node could not start; nothing can be saved or synced.
     Failed(Failure),

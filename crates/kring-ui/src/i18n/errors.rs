@@ -4,7 +4,7 @@
 
 use kring_model::declared::Refused;
 use kring_model::{CoordinatorTask, Field, ModelError, Record};
-use kring_node::{BundleProblem, NodeError, Unusable};
+use kring_node::{BundleProblem, NodeError, StartWarning, Unusable};
 use kring_store::StoreError;
 use kring_sync::{Distrust, FrameError, ProtocolError};
 
@@ -15,6 +15,60 @@ fn say(language: Language, nl: String, en: String) -> String {
     match language {
         Language::Nl => nl,
         Language::En => en,
+    }
+}
+
+/// What starting found about one network, with what the person can do about it.
+pub fn start_warning(l: Language, warning: &StartWarning) -> String {
+    let name = warning.network_name();
+    match warning {
+        StartWarning::NotOpened { reason, .. } => {
+            let reason = node_error(l, reason);
+            say(
+                l,
+                format!(
+                    "Het netwerk ‘{name}’ kon niet worden geopend en wordt nu niet gesynchroniseerd. {reason} \
+                     Start Kring opnieuw; lukt het dan nog niet, vraag een collega om een bundel of om een \
+                     nieuwe uitnodiging."
+                ),
+                format!(
+                    "The network ‘{name}’ could not be opened and is not synced now. {reason} Start Kring \
+                     again; if that does not help, ask a colleague for a bundle or a new invitation."
+                ),
+            )
+        }
+        StartWarning::Damaged { .. } => say(
+            l,
+            format!(
+                "In ‘{name}’ was een bestand beschadigd; het is apart gezet. Wat erin stond, krijg je terug \
+                 van de laptops van collega's zodra je met hen synchroniseert."
+            ),
+            format!(
+                "A file of ‘{name}’ was damaged and has been set aside. What it held comes back from your \
+                 colleagues' laptops as soon as you sync with them."
+            ),
+        ),
+        StartWarning::Unfinished { .. } => say(
+            l,
+            format!(
+                "In ‘{name}’ is een bewerking die nog werd opgeslagen toen Kring stopte, niet bewaard. Kijk je \
+                 laatste wijziging even na."
+            ),
+            format!(
+                "In ‘{name}’, an edit that was being saved when Kring stopped was not kept. Check your last change."
+            ),
+        ),
+        StartWarning::ProofNotWritten { .. } => say(
+            l,
+            format!(
+                "Kring kon voor ‘{name}’ niet vastleggen dat deze laptop bij jou hoort; dat gebeurt bij de \
+                 volgende start. Het netwerk werkt gewoon."
+            ),
+            format!(
+                "Kring could not record for ‘{name}’ that this laptop is yours; it does so at the next start. \
+                 The network works as usual."
+            ),
+        ),
     }
 }
 

@@ -22,6 +22,7 @@ pub mod search;
 pub mod session;
 pub mod sessions;
 pub mod settings;
+pub mod start_warnings;
 pub mod status;
 pub mod style;
 pub mod text_editor;
