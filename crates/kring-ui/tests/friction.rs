@@ -422,7 +422,7 @@ fn a_network_that_cannot_be_opened_is_named_at_the_start_in_dutch_with_what_to_d
         let (mut network, _) =
             Network::create(&details, &Profile::new("Anna"), data.device_key().as_signing_key()).unwrap();
         let id = network.id().to_string();
-        let mut store = data.create_network(&id, network.doc_mut()).unwrap();
+        let store = data.create_network(&id, network.doc_mut()).unwrap();
         store.write_name("PLG Rekenen").unwrap();
         id
     };
