@@ -543,43 +543,9 @@ mod tests {
         let pinned: Vec<&str> = replies().iter().map(kind).collect();
         assert_eq!(
             pinned,
-            variants::<JoinReply>(),
+            kring_sync::testing::variant_names::<JoinReply>(),
             "every kind of reply must be pinned in `replies()` and `PINNED_REPLIES`, in the order of `JoinReply` (a \
              new kind goes at its end: the others keep their numbers)"
         );
-    }
-
-    /// The names of the variants of the enum `T`, in order, as its `Deserialize` knows them.
-    fn variants<T: DeserializeOwned>() -> Vec<&'static str> {
-        use serde::de::{Error, Visitor, value};
-
-        struct Names<'a>(&'a mut &'static [&'static str]);
-
-        impl<'de> serde::Deserializer<'de> for Names<'_> {
-            type Error = value::Error;
-
-            fn deserialize_any<V: Visitor<'de>>(self, _: V) -> std::result::Result<V::Value, value::Error> {
-                Err(value::Error::custom("not an enum"))
-            }
-
-            fn deserialize_enum<V: Visitor<'de>>(
-                self,
-                _: &'static str,
-                variants: &'static [&'static str],
-                _: V,
-            ) -> std::result::Result<V::Value, value::Error> {
-                *self.0 = variants;
-                Err(value::Error::custom("names read"))
-            }
-
-            serde::forward_to_deserialize_any! {
-                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
-                unit unit_struct newtype_struct seq tuple tuple_struct map struct identifier ignored_any
-            }
-        }
-
-        let mut names: &'static [&'static str] = &[];
-        let _ = T::deserialize(Names(&mut names));
-        names.to_vec()
     }
 }
