@@ -3,6 +3,32 @@
 
 use serde::Serialize;
 
+/// How a connected peer is reached now, in the words a person needs: over the school's own
+/// network, straight over the internet, or over the internet through a relay. The address is
+/// kept for whoever wants to see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PeerPath {
+    /// Straight to the other laptop at a private, link-local or loopback address: the school's
+    /// (or home's) own network.
+    Local { addr: String },
+    /// Straight to the other laptop at a public address.
+    Internet { addr: String },
+    /// Through a relay: neither laptop could reach the other straight.
+    Relay,
+}
+
+impl PeerPath {
+    /// The path to a laptop at `ip`, reached straight.
+    pub fn direct(ip: std::net::SocketAddr) -> PeerPath {
+        let local = match ip.ip() {
+            std::net::IpAddr::V4(v4) => v4.is_private() || v4.is_loopback() || v4.is_link_local(),
+            std::net::IpAddr::V6(v6) => v6.is_loopback() || v6.is_unique_local() || v6.is_unicast_link_local(),
+        };
+        let addr = ip.to_string();
+        if local { PeerPath::Local { addr } } else { PeerPath::Internet { addr } }
+    }
+}
+
 /// How this device found a peer: what the sync status shows, so a person can tell whether LAN
 /// discovery works or a typed address did the job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
@@ -241,5 +267,22 @@ mod tests {
         }
         let kept = NodeEvent::Refused { network: "0123".into(), endpoint: "abcd".into() };
         assert_eq!(kept.clone().bounded(), kept);
+    }
+
+    #[test]
+    fn a_direct_path_is_local_for_private_link_local_and_loopback_addresses_only() {
+        let path = |addr: &str| PeerPath::direct(addr.parse().unwrap());
+        for local in ["192.168.1.5:4433", "10.0.0.7:1", "172.16.3.4:1", "127.0.0.1:1", "169.254.1.1:1"] {
+            assert!(matches!(path(local), PeerPath::Local { .. }), "{local}");
+        }
+        for local in ["[fe80::1]:1", "[fd12:3456::1]:1", "[::1]:1"] {
+            assert!(matches!(path(local), PeerPath::Local { .. }), "{local}");
+        }
+        for internet in ["8.8.8.8:53", "145.97.1.2:4433", "[2001:4860::8888]:1"] {
+            assert_eq!(
+                path(internet),
+                PeerPath::Internet { addr: internet.parse::<std::net::SocketAddr>().unwrap().to_string() }
+            );
+        }
     }
 }

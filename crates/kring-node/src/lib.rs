@@ -33,7 +33,7 @@ pub use address_book::AddressBook;
 pub use device_link::{LINK_ALPN, LinkRequest, LinkedDevice};
 pub use endpoint::{NetworkMode, Relay, Services};
 pub use error::{BundleProblem, NodeError, Result};
-pub use events::{FoundVia, NodeEvent};
+pub use events::{FoundVia, NodeEvent, PeerPath};
 pub use join::{JOIN_ALPN, JoinReply, JoinRequest};
 pub use link_ticket::DeviceLinkTicket;
 pub use networks::OpenNetwork;

@@ -13,7 +13,6 @@ use kring_store::DataDir;
 use kring_sync::{Library, SYNC_ALPN};
 use tokio::sync::broadcast;
 
-use crate::address_book::addr_to_text;
 use crate::device_link::{self, DeviceLinkProtocol, LINK_ALPN, LinkedDevice};
 use crate::endpoint::{self, NetworkMode};
 use crate::error::{NodeError, Result};
@@ -558,17 +557,20 @@ impl Node {
     }
 
     /// The current reachability of a device: whether a direct path or only a relay is in use.
-    pub async fn path_to(&self, device: &str) -> Option<String> {
+    pub async fn path_to(&self, device: &str) -> Option<crate::PeerPath> {
         let info = self.endpoint.remote_info(device.parse().ok()?).await?;
         let active: Vec<_> = info
             .addrs()
             .filter(|a| matches!(a.usage(), iroh::endpoint::TransportAddrUsage::Active))
             .map(|a| a.addr().clone())
             .collect();
-        let direct = active.iter().find(|a| matches!(a, iroh::TransportAddr::Ip(_)));
+        let direct = active.iter().find_map(|a| match a {
+            iroh::TransportAddr::Ip(ip) => Some(*ip),
+            _ => None,
+        });
         match (direct, active.first()) {
-            (Some(addr), _) => Some(format!("direct {}", addr_to_text(addr))),
-            (None, Some(_)) => Some("relay".to_string()),
+            (Some(ip), _) => Some(crate::PeerPath::direct(ip)),
+            (None, Some(_)) => Some(crate::PeerPath::Relay),
             (None, None) => None,
         }
     }

@@ -15,7 +15,8 @@ use kring_ui::i18n::Text;
 
 fn shows_one_connected(ui: &Ui) -> bool {
     let bar = format!("1 {}", nl(Text::PeersConnected));
-    let line = ui.query_all_by_label_contains(&format!("{} direct", nl(Text::Connected))).count();
+    let direct = format!("{} {}", nl(Text::Connected), nl(Text::ViaLocalNetwork));
+    let line = ui.query_all_by_label_contains(&direct).count();
     ui.query_by_label(&bar).is_some() && line == 1
 }
 

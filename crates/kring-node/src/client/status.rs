@@ -31,8 +31,8 @@ pub struct PeerStatus {
     pub(crate) connections: BTreeMap<u64, ConnectionStatus>,
     /// Unix milliseconds.
     pub last_synced: Option<i64>,
-    /// `direct IP:PORT` or `relay`, while connected.
-    pub path: Option<String>,
+    /// How the peer is reached, while connected.
+    pub path: Option<crate::PeerPath>,
     pub sent_bytes: u64,
     pub received_bytes: u64,
     pub refused: bool,

@@ -144,6 +144,9 @@ texts! {
     Member => "Lid", "Member";
     Connection => "Verbinding", "Connection";
     Connected => "verbonden", "connected";
+    ViaLocalNetwork => "via het schoolnetwerk", "over the local network";
+    ViaInternet => "rechtstreeks via internet", "straight over the internet";
+    ViaRelay => "via internet, door een doorgeefserver (relay)", "over the internet, through a relay";
     Refused => "geweigerd", "refused";
     YourAddress => "Jouw adres", "Your address";
     ConnectTo => "Verbinden met adres of ticket", "Connect to address or ticket";

@@ -2,8 +2,8 @@
 //! connected, whether everything is in sync, what others changed; per-peer details and "connect
 //! by address" on click.
 
-use kring_node::FoundVia;
 use kring_node::client::{Command, Reach};
+use kring_node::{FoundVia, PeerPath};
 
 use crate::i18n::{Language, Text, tr};
 use crate::state::{After, AppState};
@@ -114,8 +114,24 @@ fn details(ui: &mut egui::Ui, state: &mut AppState, forms: &mut StatusBar, l: La
             ui.monospace(super::short(device));
             let member = snapshot.and_then(|s| s.member_for_device(device)).map(|m| m.name.clone());
             ui.label(member.unwrap_or_default());
-            let path = if peer.connected { peer.path.clone().unwrap_or_default() } else { String::new() };
-            ui.label(if peer.connected { format!("{} {path}", tr(l, Text::Connected)) } else { "—".into() });
+            if peer.connected {
+                let (how, addr) = match &peer.path {
+                    Some(PeerPath::Local { addr }) => (Some(Text::ViaLocalNetwork), Some(addr)),
+                    Some(PeerPath::Internet { addr }) => (Some(Text::ViaInternet), Some(addr)),
+                    Some(PeerPath::Relay) => (Some(Text::ViaRelay), None),
+                    None => (None, None),
+                };
+                let words = how.map_or(tr(l, Text::Connected).to_string(), |how| {
+                    format!("{} {}", tr(l, Text::Connected), tr(l, how))
+                });
+                // The address itself only for whoever hovers over it.
+                let shown = ui.label(words);
+                if let Some(addr) = addr {
+                    shown.on_hover_text(addr);
+                }
+            } else {
+                ui.label("—");
+            }
             ui.label(peer.found_via.map(|via| tr(l, found_via(via))).unwrap_or_default());
             let state_text = if peer.refused {
                 tr(l, Text::Refused)
