@@ -449,3 +449,18 @@ fn a_network_that_cannot_be_opened_is_named_at_the_start_in_dutch_with_what_to_d
     click(&mut ui, nl(Text::Close));
     assert!(ui.query_by_label_contains("‘PLG Rekenen’").is_none(), "closed");
 }
+
+/// Details in the status bar do without jargon: this laptop's own address (an IP address and
+/// a port) and the field to type one in show only under "Geavanceerd".
+#[test]
+fn the_own_address_shows_only_under_advanced() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ui = client(dir.path());
+    create_network(&mut ui, "Anna", "PLG Jeugdzorg");
+    click(&mut ui, nl(Text::PeerDetails));
+    assert!(ui.query_by_label(nl(Text::YourAddress)).is_none(), "no address before it is asked for");
+    assert!(ui.query_by_label_contains(nl(Text::ConnectTo)).is_none());
+    click(&mut ui, nl(Text::Advanced));
+    assert!(ui.query_by_label(nl(Text::YourAddress)).is_some(), "under Geavanceerd");
+    assert!(ui.query_by_label_contains(nl(Text::ConnectTo)).is_some());
+}

@@ -52,8 +52,8 @@ texts! {
     NetworkName => "Naam van het netwerk", "Network name";
     CreateNetwork => "Netwerk starten", "Start network";
     JoinExisting => "Aansluiten bij een netwerk", "Join a network";
-    PasteTicket => "Plak de uitnodiging (ticket) die je van de coördinator kreeg.", "Paste the invitation (ticket) you received from the coordinator.";
-    Ticket => "Ticket", "Ticket";
+    PasteTicket => "Plak de uitnodiging die je van de coördinator kreeg.", "Paste the invitation you received from the coordinator.";
+    Ticket => "Uitnodiging", "Invitation";
     Join => "Aansluiten", "Join";
     AddNetwork => "Ander netwerk starten of aansluiten", "Start or join another network";
     ChooseNetwork => "Netwerk kiezen", "Choose network";
@@ -124,7 +124,7 @@ texts! {
     MaxUses => "Aantal keer te gebruiken", "Number of uses";
     ValidDays => "Dagen geldig", "Days valid";
     MakeInvite => "Uitnodiging maken", "Make invitation";
-    TicketExplained => "Stuur dit ticket aan de nieuwe deelnemer, of laat de QR-code scannen. Jouw laptop moet aan staan als die zich aansluit.", "Send this ticket to the new participant, or let them scan the QR code. Your laptop must be on when they join.";
+    TicketExplained => "Stuur deze uitnodiging aan de nieuwe deelnemer, of laat de QR-code scannen. Jouw laptop moet aan staan als die zich aansluit.", "Send this ticket to the new participant, or let them scan the QR code. Your laptop must be on when they join.";
     Copy => "Kopiëren", "Copy";
     OpenInvites => "Openstaande uitnodigingen", "Open invitations";
     Used => "gebruikt", "used";
@@ -140,6 +140,7 @@ texts! {
     RemovedExplained => "De andere leden synchroniseren dit netwerk niet meer met jouw laptop. Wat je hier ziet, is wat je had toen je werd verwijderd.", "The other members no longer sync this network with your laptop. What you see here is what you had when you were removed.";
     LastSynced => "Laatst gesynchroniseerd", "Last synced";
     PeerDetails => "Details", "Details";
+    Advanced => "Geavanceerd: het adres van deze laptop", "Advanced: this laptop's address";
     Device => "Apparaat", "Device";
     Member => "Lid", "Member";
     Connection => "Verbinding", "Connection";
@@ -149,7 +150,7 @@ texts! {
     ViaRelay => "via internet, door een doorgeefserver (relay)", "over the internet, through a relay";
     Refused => "geweigerd", "refused";
     YourAddress => "Jouw adres", "Your address";
-    ConnectTo => "Verbinden met adres of ticket", "Connect to address or ticket";
+    ConnectTo => "Verbinden met een adres of uitnodiging", "Connect to an address or invitation";
     Connect => "Verbinden", "Connect";
     LanguageLabel => "Taal", "Language";
     OfflineMode => "Offline werken (geen relay, geen internet)", "Work offline (no relay, no internet)";
@@ -220,13 +221,13 @@ texts! {
     FoundVia => "Gevonden via", "Found via";
     FoundLan => "lokaal netwerk", "local network";
     FoundTyped => "ingetypt adres", "typed address";
-    FoundTicket => "ticket", "ticket";
+    FoundTicket => "uitnodiging", "invitation";
     FoundMember => "adres van een ander lid", "address from another member";
     FoundIncoming => "maakte zelf verbinding", "connected to this device";
     Received => "ontvangen", "received";
     RefusedFrom => "stuurde een wijziging die Kring weigert:", "sent a change Kring refuses:";
     UnknownLaptop => "Een onbekende laptop", "An unknown laptop";
-    RemovedRevokesInvites => "Alle open uitnodigingen zijn ingetrokken: wie verwijderd is, kent misschien een ticket. Maak zo nodig nieuwe uitnodigingen.", "Every open invitation was revoked: a removed member may know a ticket. Make new invitations where needed.";
+    RemovedRevokesInvites => "Alle open uitnodigingen zijn ingetrokken: wie verwijderd is, heeft misschien nog een uitnodiging. Maak zo nodig nieuwe uitnodigingen.", "Every open invitation was revoked: a removed member may know a ticket. Make new invitations where needed.";
     TicketRefreshed => "Dit netwerk staat al op deze laptop. De adressen uit de uitnodiging zijn bijgewerkt; Kring maakt nu verbinding.", "This network is already on this laptop. Its addresses from the invitation were updated; Kring is connecting now.";
     AllThemes => "Alle thema's", "All themes";
     ThemeFilter => "Thema", "Theme";

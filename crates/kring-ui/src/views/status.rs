@@ -147,19 +147,23 @@ fn details(ui: &mut egui::Ui, state: &mut AppState, forms: &mut StatusBar, l: La
             ui.end_row();
         }
     });
-    ui.horizontal(|ui| {
-        ui.label(tr(l, Text::YourAddress));
-        ui.monospace(&state.status.address);
-        if ui.small_button(tr(l, Text::Copy)).clicked() {
-            ui.ctx().copy_text(state.status.address.clone());
-        }
-    });
-    ui.horizontal(|ui| {
-        let label = ui.label(tr(l, Text::ConnectTo));
-        let field = ui.text_edit_singleline(&mut forms.connect_address).labelled_by(label.id);
-        if ui.button(tr(l, Text::Connect)).clicked() || super::entered(&field) {
-            state.send(Command::Connect { address: forms.connect_address.clone() }, After::Connected);
-        }
+    // Addresses are for when the school network does not find a colleague by itself: out of
+    // sight until asked for.
+    egui::CollapsingHeader::new(tr(l, Text::Advanced)).show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.label(tr(l, Text::YourAddress));
+            ui.monospace(&state.status.address);
+            if ui.small_button(tr(l, Text::Copy)).clicked() {
+                ui.ctx().copy_text(state.status.address.clone());
+            }
+        });
+        ui.horizontal(|ui| {
+            let label = ui.label(tr(l, Text::ConnectTo));
+            let field = ui.text_edit_singleline(&mut forms.connect_address).labelled_by(label.id);
+            if ui.button(tr(l, Text::Connect)).clicked() || super::entered(&field) {
+                state.send(Command::Connect { address: forms.connect_address.clone() }, After::Connected);
+            }
+        });
     });
     super::error_line(ui, state, After::Connected);
 }
