@@ -27,11 +27,15 @@ trap cleanup EXIT
 k() { "$kring" --data-dir "$demo/$1" "${@:2}"; }
 field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" | head -n 1; }
 
+# Dates around today, so that the meeting with notes is always the next one (the session
+# screen opens the next meeting) and the others keep their places before and after it.
+day() { date -d "$1 days" +%Y-%m-%d; }
+
 # Anna starts a PLG with a session, notes, actions and learning questions.
 k anna network create --name "PLG Rekenen Leiden" --me "Anna de Vries" --perspective teacher --organisation "Da Vinci College" >/dev/null
-session=$(k anna session add --title "Feedback op rekenwerk" --kind plg --date 2026-12-03T15:30 --location "Lokaal 2.14" | field session)
-k anna session add --title "Startbijeenkomst" --kind plg --date 2026-09-10 --location "Mediatheek" >/dev/null
-k anna session add --title "Regiodag" --kind regioteam --date 2027-01-21 --location "Hogeschool Leiden" >/dev/null
+session=$(k anna session add --title "Feedback op rekenwerk" --kind plg --date "$(day +3)T15:30" --location "Lokaal 2.14" | field session)
+k anna session add --title "Startbijeenkomst" --kind plg --date "$(day -88)" --location "Mediatheek" >/dev/null
+k anna session add --title "Regiodag" --kind regioteam --date "$(day +45)" --location "Hogeschool Leiden" >/dev/null
 k anna session notes --session "$session" --append "Opening: iedereen deelt één voorbeeld van feedback die werkte." >/dev/null
 k anna session notes --session "$session" --append "Bram: leerlingen lezen schriftelijke feedback zelden; mondeling werkt beter in klas 2." >/dev/null
 k anna session notes --session "$session" --append "Afspraak: we proberen drie weken 'feedback-minuten' en verzamelen voorbeelden." >/dev/null
@@ -40,20 +44,20 @@ k anna question add --title "Wat helpt zwakke rekenaars om door te zetten?" >/de
 q3=$(k anna question add --title "Hoe betrekken we ouders bij rekenen?" | field question)
 k anna question vote --question "$q1" >/dev/null
 # Action research on the first question, themes, an open action and something in the bin.
-cycle=$(k anna question cycle add --question "$q1" --start 2026-09-10 | field cycle)
+cycle=$(k anna question cycle add --question "$q1" --start "$(day -88)" | field cycle)
 k anna question cycle write --question "$q1" --cycle "$cycle" --phase plan --append "Drie weken elke les twee 'feedback-minuten'." >/dev/null
 k anna question cycle write --question "$q1" --cycle "$cycle" --phase act --append "Klas 2b en 3a; feedback mondeling, kort en op één doel." >/dev/null
 k anna question cycle write --question "$q1" --cycle "$cycle" --phase observe --append "Meer leerlingen verbeteren hun werk binnen de les." >/dev/null
-k anna question cycle end --question "$q1" --cycle "$cycle" --end 2026-10-01 >/dev/null
-k anna question cycle add --question "$q1" --start 2026-10-15 >/dev/null
+k anna question cycle end --question "$q1" --cycle "$cycle" --end "$(day -67)" >/dev/null
+k anna question cycle add --question "$q1" --start "$(day -53)" >/dev/null
 k anna question details --question "$q1" --append "Schriftelijke feedback wordt weinig gelezen; wat werkt wel?" >/dev/null
 k anna session link --session "$session" --question "$q1" >/dev/null
 k anna network theme add --theme "feedback" >/dev/null
 k anna network theme add --theme "werkplezier" >/dev/null
 k anna session theme --session "$session" --theme feedback >/dev/null
 k anna question theme --question "$q1" --theme feedback >/dev/null
-k anna session action add --session "$session" --text "Voorbeelden van feedback-minuten verzamelen" --due 2026-12-17 >/dev/null
-gone=$(k anna session add --title "Extra overleg (dubbel gepland)" --kind plg --date 2026-12-05 | field session)
+k anna session action add --session "$session" --text "Voorbeelden van feedback-minuten verzamelen" --due "$(day +17)" >/dev/null
+gone=$(k anna session add --title "Extra overleg (dubbel gepland)" --kind plg --date "$(day +5)" | field session)
 k anna session delete --session "$gone" >/dev/null
 k anna question status --question "$q1" --status central >/dev/null
 k anna question status --question "$q3" --status exploring >/dev/null
