@@ -223,9 +223,10 @@ impl Node {
         let mut library = self.shared.lock();
         // This device first, then a few other member devices that can also let the invitee in.
         let mut peers = vec![self.addr()];
-        let others =
-            library.member_devices(network).into_iter().filter_map(|(device, _)| self.shared.book().addr_of(&device));
+        let book = self.shared.book();
+        let others = library.member_devices(network).into_iter().filter_map(|(device, _)| book.addr_of(&device));
         peers.extend(others.take(3));
+        drop(book);
         let device = library.device.clone();
         let open =
             library.get_mut(network).ok_or_else(|| kring_store::StoreError::UnknownNetwork(network.to_string()))?;

@@ -284,7 +284,7 @@ impl Backend {
             .map_err(|source| failed(kring_store::StoreError::Io { path: path.to_path_buf(), source }))?
             .map_err(bundle_failed)?;
         let network_id = incoming.network.id().to_string();
-        let new_changes = {
+        let (new_changes, appended) = {
             let mut library = self.node.shared().lock();
             if new_network && library.get_mut(&network_id).is_none() {
                 // A laptop that is not a member yet: the network to read (and to join later).
@@ -306,7 +306,6 @@ impl Backend {
             };
             (new_changes, open.append().map_err(failed)?)
         };
-        let (new_changes, appended) = new_changes;
         self.node.shared().offer_and_keep(&network_id, None, appended).map_err(failed)?;
         if new_changes > 0 {
             self.view_dirty = true;
