@@ -373,10 +373,6 @@ pub(crate) async fn ask<R: Serialize>(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
-    use kring_sync::Handoff;
-
     use super::*;
     use crate::device_link::{LINK_ALPN, LinkRequest};
 
@@ -400,17 +396,8 @@ mod tests {
 
     fn replies() -> Vec<JoinReply> {
         let peers = || vec![PeerAddr { device: "d".into(), addrs: vec!["1.2.3.4:5".into()] }];
-        let signatures = || vec![Signed { change: [0xc1; 32], signature: vec![0x51, 0x52] }];
-        let handoff = Handoff {
-            network: "n".into(),
-            from: "f".into(),
-            to: "t".into(),
-            first: [0xf1; 32],
-            device: "d".into(),
-            signature: vec![0x5a],
-            coordinators: vec!["k".into()],
-            base: BTreeMap::from([("a".into(), 300)]),
-        };
+        let signatures = || vec![kring_sync::testing::example_signed()];
+        let handoff = kring_sync::testing::example_handoff();
         vec![
             JoinReply::Welcome { member: "m".into(), document: vec![0xd0], peers: peers(), signatures: signatures() },
             JoinReply::Refused { reason: "r".into() },

@@ -392,3 +392,23 @@ pub fn variant_names<T: serde::de::DeserializeOwned>() -> Vec<&'static str> {
     let _ = T::deserialize(Names(&mut names));
     names.to_vec()
 }
+
+/// A hand-off with every field set: what the tests that pin how messages are sent put in
+/// every message that carries one.
+pub fn example_handoff() -> crate::Handoff {
+    crate::Handoff {
+        network: "n".into(),
+        from: "f".into(),
+        to: "t".into(),
+        first: [0xf1; 32],
+        device: "d".into(),
+        signature: vec![0x5a],
+        coordinators: vec!["k".into()],
+        base: BTreeMap::from([("a".into(), 300)]),
+    }
+}
+
+/// A signature on a change, likewise.
+pub fn example_signed() -> crate::Signed {
+    crate::Signed { change: [0xc1; 32], signature: vec![0x51, 0x52] }
+}

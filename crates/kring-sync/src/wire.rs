@@ -58,8 +58,6 @@ impl Message {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
     use crate::chapter::HandoffV1;
 
@@ -96,17 +94,8 @@ mod tests {
     /// ships: laptops that have not updated read exactly these. Strings and lists begin with
     /// their length, `[u8; 32]` has none, numbers are varints (300 is `ac02`).
     fn pinned() -> Vec<(Message, &'static str)> {
-        let signed = || Signed { change: [0xc1; 32], signature: vec![0x51, 0x52] };
-        let handoff = Handoff {
-            network: "n".into(),
-            from: "f".into(),
-            to: "t".into(),
-            first: [0xf1; 32],
-            device: "d".into(),
-            signature: vec![0x5a],
-            coordinators: vec!["k".into()],
-            base: BTreeMap::from([("a".into(), 300)]),
-        };
+        let signed = crate::testing::example_signed;
+        let handoff = crate::testing::example_handoff();
         let handoff_v1 = HandoffV1 {
             network: "n".into(),
             from: "f".into(),
