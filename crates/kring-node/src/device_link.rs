@@ -196,11 +196,10 @@ impl DeviceLinkProtocol {
     /// A one-time ticket for `network`, valid for `valid_for`, that points at `here`: the
     /// person's other laptop pastes it to become another device of the member this laptop is.
     pub(crate) fn create(&self, network: &str, valid_for: Duration, here: EndpointAddr) -> Result<DeviceLinkTicket> {
-        let mut library = self.shared.lock();
-        let device = library.device.clone();
-        let open = library.get_mut(network).ok_or_else(|| NodeError::UnknownNetwork(network.to_string()))?;
-        let member = open.network.member_for_device(&device)?.ok_or(NodeError::NotAMember)?;
-        drop(library);
+        let networks = self.shared.networks();
+        let open = networks.lock_known(network)?;
+        let member = open.network.member_for_device(networks.device())?.ok_or(NodeError::NotAMember)?;
+        drop(open);
         let secret = new_secret();
         let now = Instant::now();
         let until = now.checked_add(valid_for).unwrap_or_else(|| now + Duration::from_secs(24 * 3600));
@@ -272,28 +271,27 @@ fn admit(
     // Held throughout: two devices with the same ticket cannot both get in.
     let mut links = links.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let link = links.find(&secret_hash(&request.secret), &request.network).map_err(why)?;
-    let mut library = shared.lock();
-    let own = shared.own_peer_addr();
-    let own_device = library.device.clone();
-    let peers = library.peer_addresses(&request.network, device, own, &shared.book());
-    let open = library.get_mut(&request.network).ok_or_else(|| why("unknown network"))?;
-    let me = open.network.member_for_device(&own_device).ok().flatten().ok_or_else(|| why("not a member here"))?;
+    let networks = shared.networks();
+    let own_device = networks.device();
+    let mut open = networks.lock(&request.network).ok_or_else(|| why("unknown network"))?;
+    let peers = open.peer_addresses(own_device, device, shared.own_peer_addr(), &shared.book());
+    let me = open.network.member_for_device(own_device).ok().flatten().ok_or_else(|| why("not a member here"))?;
     match open.network.member_for_device(device).ok().flatten() {
         // Linked before, and the answer got lost: it only needs the network.
         Some(holder) if holder == me => {}
         Some(_) => return Err(why("a device of another member")),
         None => {
             let proof = DeviceProof { device: device.to_string(), signature: request.proof.clone() };
-            open.edit(&own_device, |network, me| network.add_device(me, me, &proof)).map_err(|err| match err {
+            open.edit(own_device, |network, me| network.add_device(me, me, &proof)).map_err(|err| match err {
                 NodeError::Model(ModelError::BadDeviceProof(_)) => why("the new device's proof does not hold"),
                 err => why(&shorten_to(&err.to_string(), 80)),
             })?
         }
     }
     let network = request.network.clone();
-    let (document, signatures) = library.welcome(&network).ok_or_else(|| why("a change without a signature"))?;
-    let chain = library.get_mut(&network).map(|open| open.chain.clone()).unwrap_or_default();
-    drop(library);
+    let (document, signatures) = networks.welcome(&mut open).ok_or_else(|| why("a change without a signature"))?;
+    let chain = open.chain.clone();
+    drop(open);
     shared.learn_incoming(device, &request.addrs);
     links.pending[link].answering = Some(device.to_string());
     drop(links);

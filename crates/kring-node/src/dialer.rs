@@ -88,13 +88,12 @@ pub(crate) fn spawn(endpoint: Endpoint, shared: Arc<Shared>, find_by_id: bool, d
         while !endpoint.is_closed() {
             let now = Instant::now();
             let targets: Vec<(String, (EndpointAddr, FoundVia), Vec<String>)> = {
-                let mut library = shared.lock();
-                let own = library.device.clone();
+                let networks = shared.networks();
                 let mut by_device: BTreeMap<String, Vec<String>> = BTreeMap::new();
-                for network in library.ids() {
-                    let Some(open) = library.get_mut(&network) else { continue };
+                for network in networks.ids() {
+                    let Some(mut open) = networks.lock(&network) else { continue };
                     for device in open.member_device_ids().unwrap_or_default() {
-                        if device != own {
+                        if device != networks.device() {
                             by_device.entry(device).or_default().push(network.clone());
                         }
                     }

@@ -234,15 +234,14 @@ fn admit(shared: &Shared, device: &str, request: &JoinRequest) -> std::result::R
         perspective: request.perspective.parse().map_err(|_| why("unknown perspective"))?,
         organisation: request.organisation.clone(),
     };
-    let mut library = shared.lock();
-    let own = shared.own_peer_addr();
-    let own_device = library.device.clone();
-    let peers = library.peer_addresses(&request.network, device, own, &shared.book());
-    let open = library.get_mut(&request.network).ok_or_else(|| why("unknown network"))?;
+    let networks = shared.networks();
+    let own_device = networks.device();
+    let mut open = networks.lock(&request.network).ok_or_else(|| why("unknown network"))?;
+    let peers = open.peer_addresses(own_device, device, shared.own_peer_addr(), &shared.book());
     let invite = InviteId::new(request.invite.clone());
     // This laptop admits in its member's name: it must still be a member itself.
     let admitting =
-        open.network.member_for_device(&own_device).ok().flatten().ok_or_else(|| why("not a member here"))?;
+        open.network.member_for_device(own_device).ok().flatten().ok_or_else(|| why("not a member here"))?;
     let chosen = MemberId::new(request.member.clone());
     let proof = DeviceProof { device: device.to_string(), signature: request.proof.clone() };
     let hash = secret_hash(&request.secret);
@@ -261,9 +260,9 @@ fn admit(shared: &Shared, device: &str, request: &JoinRequest) -> std::result::R
     };
     let appended = open.append().map_err(|err| format!("the inviting device could not save: {err}"))?;
     let network = request.network.clone();
-    let (document, signatures) = library.welcome(&network).ok_or_else(|| why("a change without a signature"))?;
-    let chain = library.get_mut(&network).map(|open| open.chain.clone()).unwrap_or_default();
-    drop(library);
+    let (document, signatures) = networks.welcome(&mut open).ok_or_else(|| why("a change without a signature"))?;
+    let chain = open.chain.clone();
+    drop(open);
     shared.learn_incoming(device, &request.addrs);
     // Saved before the welcome goes: the inviting laptop never forgets a member it let in.
     shared

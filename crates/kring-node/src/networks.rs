@@ -1,7 +1,7 @@
 //! Every network a node holds, with its store: what the sync protocol reads and writes.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use iroh::SecretKey;
 use kring_model::automerge::AutoCommit;
@@ -10,6 +10,7 @@ use kring_model::trust::RuleBook;
 use kring_model::{DeviceIndex, MemberId, Network};
 use kring_store::{Appended, DataDir, NetworkStore};
 use kring_sync::{Library, PeerAddr, Replica, SignatureBook};
+use parking_lot::{ArcMutexGuard, RawMutex};
 
 use crate::address_book::AddressBook;
 use crate::error::{NodeError, Result};
@@ -160,6 +161,73 @@ impl OpenNetwork {
         Ok(index.devices_with_members(network)?.map(|(device, member)| (device.clone(), member.clone())).collect())
     }
 
+    /// [`OpenNetwork::member_devices`] but `own` (this device).
+    pub(crate) fn other_member_devices(&mut self, own: &str) -> Vec<(String, MemberId)> {
+        let mut devices = self.member_devices().unwrap_or_default();
+        devices.retain(|(device, _)| device != own);
+        devices
+    }
+
+    /// Whether `device` may sync this network: it is a device of a current member.
+    pub(crate) fn may_sync(&mut self, device: &str) -> bool {
+        self.member_for_device(device).ok().flatten().is_some()
+    }
+
+    /// What to tell a member about where the network's devices are: every member device we
+    /// know an address for but `own` and the one we are telling (`except`), and where this
+    /// device is (`own_addr`).
+    pub(crate) fn peer_addresses(
+        &mut self,
+        own: &str,
+        except: &str,
+        own_addr: Option<PeerAddr>,
+        book: &AddressBook,
+    ) -> Vec<PeerAddr> {
+        let mut peers: Vec<PeerAddr> = self
+            .other_member_devices(own)
+            .into_iter()
+            .filter(|(device, _)| device != except)
+            .filter_map(|(device, _)| book.as_peer_addr(&device))
+            .collect();
+        peers.extend(own_addr);
+        peers
+    }
+
+    /// Keeps what a connection with `device` ended with, for the next one.
+    pub(crate) fn keep_sync_state(&self, device: &str, state: &[u8]) {
+        if let Err(err) = self.store.write_sync_state(device, state) {
+            tracing::warn!("cannot save sync state: {err}");
+        }
+    }
+
+    /// Automerge failed part-way through applying a peer's changes: the document in memory is
+    /// replaced by the one last saved (see [`Library::restore_saved`]). `Err` when that cannot
+    /// be read back: then the network must be closed rather than kept damaged.
+    pub(crate) fn restore_saved(&mut self, id: &str, device: &str) -> std::result::Result<(), String> {
+        let reloaded = self.store.reload().map_err(|err| err.to_string()).and_then(|(doc, report)| {
+            for problem in &report.problems {
+                tracing::warn!("network {id}: {problem}");
+            }
+            Network::from_doc(doc).map_err(|err| err.to_string())
+        });
+        match reloaded {
+            Ok(mut saved) => {
+                tracing::warn!("network {id}: a peer's changes could not be applied; back to the saved copy");
+                saved.set_device(device);
+                self.network = saved;
+                self.devices = None;
+                // Signatures that came with refused changes are not kept either.
+                self.signatures = SignatureBook::from_blobs(self.store.signature_blobs());
+                Ok(())
+            }
+            Err(err) => {
+                // Better not synced until restart than a damaged document saved over a good one.
+                tracing::error!("network {id} is closed: its saved copy cannot be read back ({err})");
+                Err(err)
+            }
+        }
+    }
+
     /// The device index (read the first time it is asked for), and the network it indexes.
     fn device_index(&mut self) -> Result<(&mut DeviceIndex, &mut Network)> {
         if self.devices.is_none() {
@@ -211,27 +279,92 @@ impl ChapterCopy {
     }
 }
 
+/// What is behind one network's lock: `None` once the network is closed (a switch to a new
+/// chapter failed on disk, or its saved copy could not be read back).
+type Slot = Option<OpenNetwork>;
+
+/// One network's own lock: every reader and writer of the network takes it, and no other
+/// network's. A big network being copied, saved or synced holds up nothing of the others.
+type Handle = Arc<parking_lot::Mutex<Slot>>;
+
+/// A network held under its own lock (see [`Networks::lock`]). Whoever holds one never waits
+/// for another network's lock meanwhile: two connections that sync the same networks in
+/// another order then never wait for each other for ever.
+pub(crate) struct Held {
+    id: String,
+    guard: ArcMutexGuard<RawMutex, Slot>,
+}
+
+impl Held {
+    pub(crate) fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Replaces the network with what `switch` makes of it (the same network in its next
+    /// chapter). Should that fail, the network stays closed: on disk it may be in either
+    /// chapter, and the next start finishes or undoes the switch (see `kring_store`).
+    fn switch<T>(
+        mut self,
+        networks: &Networks,
+        switch: impl FnOnce(OpenNetwork) -> Result<(OpenNetwork, T)>,
+    ) -> Result<(Held, T)> {
+        let open = self.guard.take().expect("a held network is open");
+        match switch(open) {
+            Ok((switched, value)) => {
+                *self.guard = Some(switched);
+                Ok((self, value))
+            }
+            Err(err) => {
+                tracing::error!(
+                    "network {} is closed until Kring starts again: the switch to a new chapter failed ({err})",
+                    self.id
+                );
+                networks.forget(&self.id);
+                Err(err)
+            }
+        }
+    }
+
+    /// Closes the network (see [`Slot`]).
+    fn close(mut self, networks: &Networks) {
+        *self.guard = None;
+        networks.forget(&self.id);
+    }
+}
+
+impl std::ops::Deref for Held {
+    type Target = OpenNetwork;
+    fn deref(&self) -> &OpenNetwork {
+        self.guard.as_ref().expect("a held network is open")
+    }
+}
+
+impl std::ops::DerefMut for Held {
+    fn deref_mut(&mut self) -> &mut OpenNetwork {
+        self.guard.as_mut().expect("a held network is open")
+    }
+}
+
+/// Every network of the node, each behind its own lock. The list itself is locked only to
+/// look a network up, add or close one, never while waiting for a network.
 pub(crate) struct Networks {
-    open: BTreeMap<String, OpenNetwork>,
+    handles: Mutex<BTreeMap<String, Handle>>,
     key: SecretKey,
     /// This device's id, never dialed and never told to others as a peer.
-    pub device: String,
-    /// A next chapter a peer offers, checked by its connection before it took the lock (see
-    /// [`crate::chapters::CheckedAhead`]); taken by the next [`Library::take_next_chapter`].
-    pub checked_ahead: Option<crate::chapters::CheckedAhead>,
+    device: String,
 }
 
 impl Networks {
     /// Opens every network in the data directory. One that cannot be opened is skipped with a
     /// warning rather than keeping the others offline.
     pub(crate) fn load(data: &DataDir) -> Result<(Networks, Vec<StartWarning>)> {
-        let mut open = BTreeMap::new();
+        let mut handles = BTreeMap::new();
         let mut warnings = Vec::new();
         for (id, loaded) in load_in_parallel(data, data.network_ids()?) {
             match loaded {
                 Ok((opened, problems)) => {
                     warnings.extend(problems);
-                    open.insert(id, opened);
+                    handles.insert(id, Arc::new(parking_lot::Mutex::new(Some(opened))));
                 }
                 Err(err) => {
                     let name = data.read_name(&id);
@@ -239,110 +372,121 @@ impl Networks {
                 }
             }
         }
-        Ok((Networks { open, key: data.device_key().clone(), device: data.device_id(), checked_ahead: None }, warnings))
+        let networks =
+            Networks { handles: Mutex::new(handles), key: data.device_key().clone(), device: data.device_id() };
+        Ok((networks, warnings))
+    }
+
+    fn handles(&self) -> MutexGuard<'_, BTreeMap<String, Handle>> {
+        self.handles.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// This device's id.
+    pub(crate) fn device(&self) -> &str {
+        &self.device
     }
 
     pub(crate) fn ids(&self) -> Vec<String> {
-        self.open.keys().cloned().collect()
+        self.handles().keys().cloned().collect()
+    }
+
+    /// Network `id` under its own lock, waiting only for that network; `None` when it is not
+    /// open here. Held briefly, never across an await, and never beside another network.
+    pub(crate) fn lock(&self, id: &str) -> Option<Held> {
+        let handle = self.handles().get(id).cloned()?;
+        let guard = handle.lock_arc();
+        guard.is_some().then(|| Held { id: id.to_string(), guard })
+    }
+
+    /// Network `id` under its own lock, or [`NodeError::UnknownNetwork`].
+    pub(crate) fn lock_known(&self, id: &str) -> Result<Held> {
+        self.lock(id).ok_or_else(|| NodeError::UnknownNetwork(id.to_string()))
+    }
+
+    /// Opens `open` as network `id` (new here: created, joined or taken from a bundle).
+    pub(crate) fn insert(&self, id: String, open: OpenNetwork) {
+        let existing = self.handles().get(&id).cloned();
+        match existing {
+            // Whoever waits for it finds the network as it is now.
+            Some(handle) => *handle.lock() = Some(open),
+            None => {
+                self.handles().insert(id, Arc::new(parking_lot::Mutex::new(Some(open))));
+            }
+        }
+    }
+
+    /// Takes a closed network off the list (called with its lock held: a network's lock may
+    /// be held while the list's is taken, never the other way round).
+    fn forget(&self, id: &str) {
+        self.handles().remove(id);
     }
 
     /// The network's name, as its members gave it.
     pub(crate) fn name_of(&self, id: &str) -> Option<String> {
-        self.open.get(id)?.network.name().ok()
-    }
-
-    pub(crate) fn get_mut(&mut self, id: &str) -> Option<&mut OpenNetwork> {
-        self.open.get_mut(id)
+        self.lock(id)?.network.name().ok()
     }
 
     /// A copy of `network` as it is now, to read with the lock free (Automerge shares its
     /// storage: taken in a moment).
-    pub(crate) fn copy_of(&mut self, network: &str) -> Option<Network> {
-        Some(self.open.get_mut(network)?.network.fork())
+    pub(crate) fn copy_of(&self, network: &str) -> Option<Network> {
+        Some(self.lock(network)?.network.fork())
     }
 
     /// See [`OpenNetwork::append`]; nothing for a network not open here.
-    pub(crate) fn append(&mut self, network: &str) -> Result<Appended> {
-        match self.open.get_mut(network) {
-            Some(open) => Ok(open.append()?),
+    pub(crate) fn append(&self, network: &str) -> Result<Appended> {
+        match self.lock(network) {
+            Some(mut open) => Ok(open.append()?),
             None => Ok(Appended::Nothing),
         }
     }
 
     /// Devices of current members of `network` other than this one, with their member.
-    pub(crate) fn member_devices(&mut self, network: &str) -> Vec<(String, MemberId)> {
-        let Some(open) = self.open.get_mut(network) else { return Vec::new() };
-        let mut devices = open.member_devices().unwrap_or_default();
-        devices.retain(|(device, _)| *device != self.device);
-        devices
+    pub(crate) fn member_devices(&self, network: &str) -> Vec<(String, MemberId)> {
+        let Some(mut open) = self.lock(network) else { return Vec::new() };
+        open.other_member_devices(&self.device)
     }
 
-    /// What to tell a member about where the network's devices are: every member device we
-    /// know an address for, except the one we are telling.
-    pub(crate) fn peer_addresses(
-        &mut self,
-        network: &str,
-        except: &str,
-        own: Option<PeerAddr>,
-        book: &AddressBook,
-    ) -> Vec<PeerAddr> {
-        let mut peers: Vec<PeerAddr> = self
-            .member_devices(network)
-            .into_iter()
-            .filter(|(device, _)| device != except)
-            .filter_map(|(device, _)| book.as_peer_addr(&device))
-            .collect();
-        peers.extend(own);
-        peers
-    }
-
-    pub(crate) fn sync_state_saved(&mut self, network: &str, device: &str, state: &[u8]) {
-        if let Some(open) = self.open.get(network)
-            && let Err(err) = open.store.write_sync_state(device, state)
-        {
-            tracing::warn!("cannot save sync state: {err}");
-        }
+    /// Whether `device` belongs to a current member of any network here.
+    pub(crate) fn is_member_device(&self, device: &str) -> bool {
+        self.ids().iter().any(|id| self.lock(id).is_some_and(|mut open| open.may_sync(device)))
     }
 
     /// Makes a change on this device in `network` (see [`crate::Node::edit`]), written to the
     /// log; the caller makes it durable.
     pub(crate) fn edit<T, E>(
-        &mut self,
+        &self,
         network: &str,
         edit: impl FnOnce(&mut Network, &MemberId) -> std::result::Result<T, E>,
     ) -> Result<(T, Appended)>
     where
         NodeError: From<E>,
     {
-        let device = self.device.clone();
-        let open = self.open.get_mut(network).ok_or_else(|| NodeError::UnknownNetwork(network.to_string()))?;
-        open.edit_unsynced(&device, edit)
+        self.lock_known(network)?.edit_unsynced(&self.device, edit)
     }
 
     /// An edit's record could not be made durable: it is written again with the next.
-    pub(crate) fn sync_failed(&mut self, network: &str, heads_before: Vec<kring_model::automerge::ChangeHash>) {
-        if let Some(open) = self.open.get_mut(network) {
+    pub(crate) fn sync_failed(&self, network: &str, heads_before: Vec<kring_model::automerge::ChangeHash>) {
+        if let Some(mut open) = self.lock(network) {
             open.store.sync_failed(heads_before);
         }
     }
 
-    /// Signatures for the whole document of `network`: what goes with it to a joiner or into a
-    /// bundle. `None` if this laptop lacks one (it never does for a network it checked).
-    pub(crate) fn sign_whole(&mut self, network: &str) -> Option<Vec<kring_sync::Signed>> {
-        self.open.get_mut(network)?.sign_whole(&self.key)
+    /// Signatures for the whole document of `network` (see [`OpenNetwork::sign_whole`]).
+    pub(crate) fn sign_whole(&self, open: &mut OpenNetwork) -> Option<Vec<kring_sync::Signed>> {
+        open.sign_whole(&self.key)
     }
 
     /// What a laptop being let in (an invitee, or the member's other laptop) receives: the
     /// whole network and the signatures that vouch for it. `None` if a change lacks a signature.
-    pub(crate) fn welcome(&mut self, network: &str) -> Option<(Vec<u8>, Vec<kring_sync::Signed>)> {
-        let document = kring_store::save_checked(self.open.get_mut(network)?.network.doc_mut());
-        let signatures = self.sign_whole(network)?;
+    pub(crate) fn welcome(&self, open: &mut OpenNetwork) -> Option<(Vec<u8>, Vec<kring_sync::Signed>)> {
+        let document = kring_store::save_checked(open.network.doc_mut());
+        let signatures = self.sign_whole(open)?;
         Some((document, signatures))
     }
 
     /// See [`OpenNetwork::heard_chapter`].
-    pub(crate) fn heard_chapter(&mut self, network: &str, device: &str, chapter: &str) {
-        if let Some(open) = self.open.get_mut(network) {
+    pub(crate) fn heard_chapter(&self, network: &str, device: &str, chapter: &str) {
+        if let Some(mut open) = self.lock(network) {
             open.heard_chapter(device, chapter);
         }
     }
@@ -350,28 +494,27 @@ impl Networks {
     /// Member device `device` is in sync with this laptop on `network`: it holds the chapter
     /// this laptop does (a dialing laptop hears no chapter named otherwise). Returns that
     /// chapter if this is news.
-    pub(crate) fn in_sync_with(&mut self, network: &str, device: &str) -> Option<String> {
-        let open = self.open.get_mut(network)?;
+    pub(crate) fn in_sync_with(&self, network: &str, device: &str) -> Option<String> {
+        let mut open = self.lock(network)?;
         let chapter = open.network.chapter_id();
         open.heard_chapter(device, &chapter).then_some(chapter)
     }
 
     /// For every network, which chapter each member device last said it holds.
     pub(crate) fn chapters_heard(&self) -> Vec<(String, String, String)> {
-        let heard = self.open.iter().flat_map(|(network, open)| {
-            open.chapters_heard.iter().map(|(device, chapter)| (network.clone(), device.clone(), chapter.clone()))
-        });
-        heard.collect()
-    }
-
-    pub(crate) fn insert(&mut self, id: String, open: OpenNetwork) {
-        self.open.insert(id, open);
+        let mut heard = Vec::new();
+        for network in self.ids() {
+            let Some(open) = self.lock(&network) else { continue };
+            let devices = open.chapters_heard.iter();
+            heard.extend(devices.map(|(device, chapter)| (network.clone(), device.clone(), chapter.clone())));
+        }
+        heard
     }
 
     /// What beginning the next chapter of `network` away from the lock needs, taken in a
     /// moment (see [`crate::Node::start_chapter`]).
-    pub(crate) fn for_new_chapter(&mut self, network: &str) -> Result<ChapterCopy> {
-        let open = self.open.get_mut(network).ok_or_else(|| NodeError::UnknownNetwork(network.to_string()))?;
+    pub(crate) fn for_new_chapter(&self, network: &str) -> Result<ChapterCopy> {
+        let mut open = self.lock_known(network)?;
         let me = open.member_for_device(&self.device)?.ok_or(NodeError::NotAMember)?;
         Ok(ChapterCopy { network: open.network.fork(), chain: open.chain.clone(), me, key: self.key.clone() })
     }
@@ -382,30 +525,28 @@ impl Networks {
     /// The first view of the new chapter is left to the caller to keep (see
     /// [`crate::chapters::switch_without_view`]).
     pub(crate) fn switch_to_begun(
-        &mut self,
+        &self,
         network: &str,
         mut begun: crate::chapters::Checked,
     ) -> Result<kring_model::ChapterInfo> {
-        let open = self.open.get_mut(network).ok_or_else(|| NodeError::UnknownNetwork(network.to_string()))?;
+        let mut open = self.lock_known(network)?;
         if open.network.chapter_id() != begun.continues() {
             return Err(NodeError::ChapterMovedOn);
         }
-        let carried = crate::chapters::carry_over(open, &mut begun, &self.device)?;
+        let carried = crate::chapters::carry_over(&mut open, &mut begun, &self.device)?;
         if carried.changes > 0 {
             tracing::info!(?carried, "network {network}: edits made while the new chapter was begun carried into it");
         }
-        let open = self.open.remove(network).expect("found above");
-        match crate::chapters::switch_without_view(open, begun, &self.device) {
-            Ok(switched) => Ok(self.switched(network, switched)),
-            Err(err) => Err(switch_failed(network, err)),
-        }
+        let switch = |open| Ok((crate::chapters::switch_without_view(open, begun, &self.device)?, ()));
+        let (switched, ()) = open.switch(self, switch)?;
+        Ok(switched.network.chapter())
     }
 
     /// Begins the next chapter of `network` as the coordinator this laptop is and switches to
-    /// it, all under one lock (the node does the same with the copying away from it).
+    /// it (the node does the same with the copying away from the lock).
     #[cfg(test)]
     fn start_chapter(
-        &mut self,
+        &self,
         network: &str,
         erase: &[kring_model::Erasure],
         keep_history: bool,
@@ -415,11 +556,15 @@ impl Networks {
         self.switch_to_begun(network, begun)
     }
 
-    /// Puts the network in its new chapter in place; says which chapter it is.
-    fn switched(&mut self, network: &str, switched: OpenNetwork) -> kring_model::ChapterInfo {
-        let chapter = switched.network.chapter();
-        self.open.insert(network.to_string(), switched);
-        chapter
+    /// See [`OpenNetwork::restore_saved`]; a network whose saved copy cannot be read back is
+    /// closed. Call it holding no network.
+    pub(crate) fn restore_saved(&self, id: &str) {
+        self.one_at_a_time().restore_saved(id);
+    }
+
+    /// The networks as the sync protocol of one connection sees them.
+    pub(crate) fn one_at_a_time(&self) -> OneAtATime<'_> {
+        OneAtATime { networks: self, held: None, checked_ahead: None }
     }
 }
 
@@ -431,48 +576,65 @@ fn read_chain(store: &NetworkStore) -> Vec<kring_sync::Handoff> {
     store.read_handoff().and_then(|bytes| kring_sync::Handoff::decode_v1(&bytes)).into_iter().collect()
 }
 
-/// A switch that failed on disk leaves the network closed (what is on disk may be either
-/// chapter): the next start finishes or undoes the switch (see `kring_store`). Everything that
-/// can be refused is checked before the switch begins, with the network still open.
-fn switch_failed(network: &str, err: NodeError) -> NodeError {
-    tracing::error!("network {network} is closed until Kring starts again: the switch to a new chapter failed ({err})");
-    err
+/// The node's networks as the sync protocol sees them on one connection ([`Library`]): a call
+/// about a network takes that network's lock, and keeps it for the calls about the same
+/// network that follow; a call about another network lets it go first. So one message is
+/// handled under its own network's lock only, while connections of other networks go on.
+pub(crate) struct OneAtATime<'a> {
+    networks: &'a Networks,
+    held: Option<Held>,
+    /// A next chapter a peer offers, checked by its connection before it took the lock (see
+    /// [`crate::chapters::CheckedAhead`]); taken by the next [`Library::take_next_chapter`].
+    pub(crate) checked_ahead: Option<crate::chapters::CheckedAhead>,
 }
 
-impl Library for Networks {
+impl OneAtATime<'_> {
+    /// Network `id`, held under its lock (any other network held is let go first).
+    pub(crate) fn open(&mut self, id: &str) -> Option<&mut OpenNetwork> {
+        if self.held.as_ref().is_none_or(|held| held.id() != id) {
+            self.held = None;
+            self.held = self.networks.lock(id);
+        }
+        self.held.as_deref_mut()
+    }
+
+    /// This device's id.
+    pub(crate) fn device(&self) -> &str {
+        &self.networks.device
+    }
+}
+
+impl Library for OneAtATime<'_> {
     fn document(&mut self, network: &str) -> Option<&mut AutoCommit> {
-        self.open.get_mut(network).map(|open| open.network.doc_mut())
+        self.open(network).map(|open| open.network.doc_mut())
     }
 
     fn replica(&mut self, network: &str) -> Option<Replica<'_>> {
-        let open = self.open.get_mut(network)?;
-        Some(Replica {
-            doc: open.network.doc_mut(),
-            signatures: &mut open.signatures,
-            rules: &mut open.rules,
-            key: &self.key,
-        })
+        let key = &self.networks.key;
+        let open = self.open(network)?;
+        Some(Replica { doc: open.network.doc_mut(), signatures: &mut open.signatures, rules: &mut open.rules, key })
     }
 
     fn may_sync(&mut self, network: &str, device: &str) -> bool {
-        self.open.get_mut(network).and_then(|open| open.member_for_device(device).ok().flatten()).is_some()
+        self.open(network).is_some_and(|open| open.may_sync(device))
     }
 
     fn may_sync_any(&mut self, device: &str) -> bool {
-        self.ids().iter().any(|id| self.may_sync(id, device))
+        self.held = None;
+        self.networks.is_member_device(device)
     }
 
     fn chapter(&mut self, network: &str) -> Option<String> {
-        Some(self.open.get(network)?.network.chapter_id())
+        Some(self.open(network)?.network.chapter_id())
     }
 
     fn chain(&mut self, network: &str) -> Vec<kring_sync::Handoff> {
-        self.open.get(network).map(|open| open.chain.clone()).unwrap_or_default()
+        self.open(network).map(|open| open.chain.clone()).unwrap_or_default()
     }
 
     fn next_chapter(&mut self, network: &str) -> Option<kring_sync::NextChapter> {
-        let open = self.open.get_mut(network)?;
-        crate::chapters::way(open, &self.key)
+        let key = &self.networks.key;
+        crate::chapters::way(self.open(network)?, key)
     }
 
     fn take_next_chapter(
@@ -481,48 +643,31 @@ impl Library for Networks {
         from: &str,
         next: kring_sync::NextChapter,
     ) -> std::result::Result<kring_model::CarriedOver, String> {
-        let device = self.device.clone();
-        let open = self.open.get_mut(network).ok_or("the network is not on this laptop")?;
+        let networks = self.networks;
+        let device = networks.device.as_str();
         let ahead = self.checked_ahead.take();
-        let mut checked = crate::chapters::check(open, next, &device, ahead).map_err(|unfit| unfit.to_string())?;
-        let carried = crate::chapters::carry_over(open, &mut checked, &device).map_err(|err| err.to_string())?;
-        let open = self.open.remove(network).expect("found above");
+        let open = self.open(network).ok_or("the network is not on this laptop")?;
+        let mut checked = crate::chapters::check(open, next, device, ahead).map_err(|unfit| unfit.to_string())?;
+        let carried = crate::chapters::carry_over(open, &mut checked, device).map_err(|err| err.to_string())?;
         tracing::info!("network {network}: switching to the next chapter, given by device {from}");
+        let held = self.held.take().expect("held just now");
         // The first view of the new chapter is kept by the connection, with the lock free.
-        match crate::chapters::switch_without_view(open, checked, &device) {
-            Ok(switched) => {
-                self.switched(network, switched);
-                Ok(carried)
-            }
-            Err(err) => Err(switch_failed(network, err).to_string()),
-        }
+        let switch = |open| Ok((crate::chapters::switch_without_view(open, checked, device)?, ()));
+        let (switched, ()) = held.switch(networks, switch).map_err(|err| err.to_string())?;
+        self.held = Some(switched);
+        Ok(carried)
     }
 
     fn saved_sync_state(&mut self, network: &str, device: &str) -> Option<Vec<u8>> {
-        self.open.get(network)?.store.read_sync_state(device)
+        self.open(network)?.store.read_sync_state(device)
     }
 
     fn restore_saved(&mut self, network: &str) {
-        let Some(open) = self.open.get_mut(network) else { return };
-        let reloaded = open.store.reload().map_err(|err| err.to_string()).and_then(|(doc, report)| {
-            for problem in &report.problems {
-                tracing::warn!("network {network}: {problem}");
-            }
-            Network::from_doc(doc).map_err(|err| err.to_string())
-        });
-        match reloaded {
-            Ok(mut saved) => {
-                tracing::warn!("network {network}: a peer's changes could not be applied; back to the saved copy");
-                saved.set_device(&self.device);
-                open.network = saved;
-                // Signatures that came with refused changes are not kept either.
-                open.signatures = SignatureBook::from_blobs(open.store.signature_blobs());
-            }
-            Err(err) => {
-                // Better not synced until restart than a damaged document saved over a good one.
-                tracing::error!("network {network} is closed: its saved copy cannot be read back ({err})");
-                self.open.remove(network);
-            }
+        let device = self.networks.device.clone();
+        let Some(open) = self.open(network) else { return };
+        if open.restore_saved(network, &device).is_err() {
+            let held = self.held.take().expect("held just now");
+            held.close(self.networks);
         }
     }
 }
@@ -603,14 +748,55 @@ mod tests {
         (dir, networks, id, founder)
     }
 
+    /// Each network has a lock of its own: while one is held (a peer's big batch being
+    /// applied, a network being saved), this laptop edits and reads another at once.
+    #[test]
+    fn a_network_held_holds_up_no_other_network() {
+        let (dir, _, first, _) = one_network();
+        let data = DataDir::open(dir.path()).unwrap();
+        let details = NetworkDetails { name: "Leernetwerk Jeugd".into(), ..Default::default() };
+        let (mut network, _) =
+            Network::create(&details, &Profile::new("Anna"), data.device_key().as_signing_key()).unwrap();
+        let second = network.id().to_string();
+        data.create_network(&second, network.doc_mut()).unwrap();
+        let (networks, _) = Networks::load(&data).unwrap();
+        let networks = Arc::new(networks);
+
+        let held = networks.lock(&first).unwrap();
+        let (done, finished) = std::sync::mpsc::channel();
+        let other = {
+            let (networks, second) = (networks.clone(), second.clone());
+            std::thread::spawn(move || {
+                let edited = networks.edit(&second, |network, me| network.set_description(me, "tegelijk"));
+                let name = networks.name_of(&second);
+                done.send((edited.is_ok(), name)).unwrap();
+            })
+        };
+        let (edited, name) = finished.recv_timeout(std::time::Duration::from_secs(10)).expect("not held up");
+        assert!(edited);
+        assert_eq!(name.as_deref(), Some("Leernetwerk Jeugd"));
+        other.join().unwrap();
+
+        // The same network waits for the one who holds it.
+        let (done, finished) = std::sync::mpsc::channel();
+        let waiting = {
+            let (networks, first) = (networks.clone(), first.clone());
+            std::thread::spawn(move || done.send(networks.name_of(&first)).unwrap())
+        };
+        assert!(finished.recv_timeout(std::time::Duration::from_millis(200)).is_err(), "waits while held");
+        drop(held);
+        assert_eq!(finished.recv_timeout(std::time::Duration::from_secs(10)).unwrap().as_deref(), Some("PLG Rekenen"));
+        waiting.join().unwrap();
+    }
+
     /// A laptop that switched on an older Kring kept its one hand-off in `handoff.bin`, signed
     /// with the older words: it is read as a chain of one, and still shows the way to a member
     /// on the chapter before.
     #[test]
     fn an_older_kring_s_one_hand_off_is_read_as_a_chain_of_one() {
-        let (dir, mut networks, id, _) = one_network();
+        let (dir, networks, id, _) = one_network();
         let key = networks.key.clone();
-        let open = networks.get_mut(&id).unwrap();
+        let open = networks.lock(&id).unwrap();
         let mut old = kring_sync::chapter::HandoffV1 {
             network: id.clone(),
             from: "earlier".into(),
@@ -624,8 +810,10 @@ mod tests {
         old.signature = key.sign(&words).to_bytes().to_vec();
         let file = open.store.dir().join(kring_store::HANDOFF_FILE);
         std::fs::write(file, postcard::to_stdvec(&old).unwrap()).unwrap();
+        drop(open);
 
-        let (mut networks, _) = Networks::load(&DataDir::open(dir.path()).unwrap()).unwrap();
+        let (networks, _) = Networks::load(&DataDir::open(dir.path()).unwrap()).unwrap();
+        let mut networks = networks.one_at_a_time();
         let chain = networks.chain(&id);
         assert_eq!((chain.len(), chain[0].from.as_str()), (1, "earlier"));
         assert!(chain[0].verifies() && chain[0].coordinators.is_empty());
@@ -635,79 +823,83 @@ mod tests {
 
     #[test]
     fn restoring_puts_back_what_was_saved_and_drops_the_rest() {
-        let (_dir, mut networks, id, founder) = one_network();
+        let (_dir, networks, id, founder) = one_network();
 
-        let open = networks.get_mut(&id).unwrap();
+        let mut open = networks.lock(&id).unwrap();
         open.network.set_description(&founder, "saved").unwrap();
-        networks.get_mut(&id).unwrap().persist().unwrap();
-        let saved = networks.get_mut(&id).unwrap().network.heads();
+        open.persist().unwrap();
+        let saved = open.network.heads();
         // Stands in for changes Automerge applied half-way before it panicked.
-        networks.get_mut(&id).unwrap().network.set_description(&founder, "never saved").unwrap();
+        open.network.set_description(&founder, "never saved").unwrap();
+        drop(open);
 
         networks.restore_saved(&id);
-        let open = networks.get_mut(&id).unwrap();
+        let mut open = networks.lock(&id).unwrap();
         assert_eq!(open.network.heads(), saved);
         assert_eq!(open.network.snapshot().unwrap().info.description, "saved");
         // The store goes on saving from there.
         open.network.set_description(&founder, "after").unwrap();
+        let open = &mut *open;
         assert!(open.store.persist(open.network.doc_mut()).unwrap());
     }
 
     #[test]
     fn a_new_chapter_that_is_refused_leaves_the_network_open_and_as_it_was() {
-        let (_dir, mut networks, id, _) = one_network();
-        let heads = networks.get_mut(&id).unwrap().network.heads();
+        let (_dir, networks, id, _) = one_network();
+        let heads = networks.lock(&id).unwrap().network.heads();
         let nothing = kring_model::Erasure::Session(kring_model::SessionId::new("no-such-meeting"));
         let refused = networks.start_chapter(&id, &[nothing], false).unwrap_err();
         assert!(matches!(refused, NodeError::Model(kring_model::ModelError::UnknownSession(_))), "{refused}");
-        let open = networks.get_mut(&id).expect("the network is still open");
+        let mut open = networks.lock(&id).expect("the network is still open");
         assert_eq!(open.network.heads(), heads);
         assert_eq!(open.network.chapter().number, 1);
+        drop(open);
         // And it goes on: the next chapter can be begun.
         assert_eq!(networks.start_chapter(&id, &[], false).unwrap().number, 2);
-        assert_eq!(networks.get_mut(&id).unwrap().network.chapter().number, 2);
+        assert_eq!(networks.lock(&id).unwrap().network.chapter().number, 2);
     }
 
     #[test]
     fn what_this_laptop_writes_while_a_chapter_is_begun_on_a_copy_is_carried_into_it() {
-        let (_dir, mut networks, id, founder) = one_network();
+        let (_dir, networks, id, founder) = one_network();
         let mut copy = networks.for_new_chapter(&id).unwrap();
         // The copy is being made into the new chapter, with the lock free; meanwhile she types.
-        let open = networks.get_mut(&id).unwrap();
+        let mut open = networks.lock(&id).unwrap();
         open.network.set_description(&founder, "geschreven terwijl het hoofdstuk begon").unwrap();
-        networks.get_mut(&id).unwrap().persist().unwrap();
+        open.persist().unwrap();
+        drop(open);
         let begun = copy.begin(&[], false).unwrap();
 
         let chapter = networks.switch_to_begun(&id, begun).unwrap();
         assert_eq!(chapter.number, 2);
-        let open = networks.get_mut(&id).unwrap();
+        let open = networks.lock(&id).unwrap();
         assert_eq!(open.network.chapter().number, 2);
         assert_eq!(open.network.snapshot().unwrap().info.description, "geschreven terwijl het hoofdstuk begon");
     }
 
     #[test]
     fn a_chapter_begun_on_a_copy_is_not_switched_to_once_the_network_moved_on() {
-        let (_dir, mut networks, id, _) = one_network();
+        let (_dir, networks, id, _) = one_network();
         let mut copy = networks.for_new_chapter(&id).unwrap();
         let begun = copy.begin(&[], false).unwrap();
         // Meanwhile the network moved to another chapter (here: begun at once).
         networks.start_chapter(&id, &[], false).unwrap();
-        let moved_to = networks.get_mut(&id).unwrap().network.chapter_id();
+        let moved_to = networks.lock(&id).unwrap().network.chapter_id();
 
         let refused = networks.switch_to_begun(&id, begun).unwrap_err();
         assert!(matches!(refused, NodeError::ChapterMovedOn), "{refused}");
-        let open = networks.get_mut(&id).expect("still open");
+        let open = networks.lock(&id).expect("still open");
         assert_eq!(open.network.chapter_id(), moved_to, "left as it was");
     }
 
     #[test]
     fn a_network_whose_saved_copy_is_gone_is_closed_rather_than_kept_damaged() {
-        let (_dir, mut networks, id, _) = one_network();
-        let network_dir = networks.get_mut(&id).unwrap().store.dir().to_path_buf();
+        let (_dir, networks, id, _) = one_network();
+        let network_dir = networks.lock(&id).unwrap().store.dir().to_path_buf();
         std::fs::remove_dir_all(&network_dir).unwrap();
 
         networks.restore_saved(&id);
-        assert!(networks.get_mut(&id).is_none());
+        assert!(networks.lock(&id).is_none());
         assert!(networks.ids().is_empty());
     }
 }

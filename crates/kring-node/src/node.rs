@@ -10,7 +10,7 @@ use iroh::protocol::{AcceptError, ProtocolHandler, Router};
 use iroh::{Endpoint, EndpointAddr};
 use kring_model::{InviteId, MemberId, Role};
 use kring_store::DataDir;
-use kring_sync::{Library, SYNC_ALPN};
+use kring_sync::SYNC_ALPN;
 use tokio::sync::broadcast;
 
 use crate::device_link::{self, DeviceLinkProtocol, LINK_ALPN, LinkedDevice};
@@ -38,10 +38,7 @@ async fn dial_when_heard(shared: Arc<Shared>, mut heard: broadcast::Receiver<iro
             }
             Err(broadcast::error::RecvError::Closed) => return,
         };
-        let member = {
-            let mut library = shared.lock();
-            library.ids().iter().any(|network| library.member_devices(network).iter().any(|(d, _)| *d == device))
-        };
+        let member = shared.networks().is_member_device(&device);
         if member && !shared.links().is_connected(&device) {
             tracing::debug!("member device {} heard on the LAN; dialing", crate::short::shorten(&device));
             shared.dial_now.notify_one();
@@ -113,10 +110,7 @@ impl ProtocolHandler for SyncProtocol {
         // A place among the members' if the device belongs to a current member of a network
         // here, else among the strangers'.
         let remote = connection.remote_id().to_string();
-        let member = {
-            let mut library = self.0.lock();
-            library.ids().iter().any(|network| library.may_sync(network, &remote))
-        };
+        let member = self.0.networks().is_member_device(&remote);
         let pool = if member { Pool::Members } else { Pool::Strangers };
         let Some(_slot) = Slot::take(self.0.connections(), &connection, pool) else { return Ok(()) };
         peer::run(self.0.clone(), connection, None, Mode::Live, FoundVia::Incoming).await;
@@ -202,7 +196,7 @@ impl Node {
 
     /// The network to use: `id`, or the only one.
     pub fn network_id(&self, id: Option<&str>) -> Result<String> {
-        let ids = self.shared.lock().ids();
+        let ids = self.shared.networks().ids();
         match (id, ids.as_slice()) {
             (Some(id), _) if ids.iter().any(|known| known == id) => Ok(id.to_string()),
             (Some(id), _) => Err(kring_store::StoreError::UnknownNetwork(id.to_string()).into()),
@@ -220,18 +214,17 @@ impl Node {
         max_uses: u64,
         valid_for: Duration,
     ) -> Result<(InviteId, InviteTicket)> {
-        let mut library = self.shared.lock();
+        let networks = self.shared.networks();
+        let mut open =
+            networks.lock(network).ok_or_else(|| kring_store::StoreError::UnknownNetwork(network.to_string()))?;
         // This device first, then a few other member devices that can also let the invitee in.
         let mut peers = vec![self.addr()];
         let book = self.shared.book();
-        let others = library.member_devices(network).into_iter().filter_map(|(device, _)| book.addr_of(&device));
-        peers.extend(others.take(3));
+        let others = open.other_member_devices(networks.device()).into_iter();
+        peers.extend(others.filter_map(|(device, _)| book.addr_of(&device)).take(3));
         drop(book);
-        let device = library.device.clone();
-        let open =
-            library.get_mut(network).ok_or_else(|| kring_store::StoreError::UnknownNetwork(network.to_string()))?;
-        let created = invite::create(open, &device, role, max_uses, valid_for, peers)?;
-        drop(library);
+        let created = invite::create(&mut open, networks.device(), role, max_uses, valid_for, peers)?;
+        drop(open);
         self.local_edit(network);
         Ok(created)
     }
@@ -242,7 +235,7 @@ impl Node {
     }
 
     /// Makes a change on this device: the one way to edit a network the node holds. `edit` runs
-    /// under the node's lock on the network and the member this device is; what it wrote is
+    /// under the lock of that network (no other network waits) and the member this device is; what it wrote is
     /// written to disk, offered to every connected peer (which receive it signed by this
     /// device) and fsynced: when this returns, it is saved. Nothing is kept if `edit` fails.
     pub fn edit<T, E>(
@@ -253,7 +246,7 @@ impl Node {
     where
         NodeError: From<E>,
     {
-        let (value, appended) = self.shared.lock().edit(network, edit)?;
+        let (value, appended) = self.shared.networks().edit(network, edit)?;
         self.shared.offer_and_keep(network, None, appended)?;
         Ok(value)
     }
@@ -274,10 +267,10 @@ impl Node {
         erase: &[kring_model::Erasure],
         keep_history: bool,
     ) -> Result<kring_model::ChapterInfo> {
-        let mut copy = self.shared.lock().for_new_chapter(network)?;
+        let mut copy = self.shared.networks().for_new_chapter(network)?;
         let begun = copy.begin(erase, keep_history)?;
         drop(copy);
-        let chapter = self.shared.lock().switch_to_begun(network, begun)?;
+        let chapter = self.shared.networks().switch_to_begun(network, begun)?;
         self.shared.keep_first_view(network);
         self.shared.emit(NodeEvent::ChapterSwitched {
             network: network.to_string(),
@@ -294,13 +287,12 @@ impl Node {
     /// For every network: which chapter each member device last said it holds, as `(network,
     /// device, chapter)`, kept across restarts.
     pub fn chapters_heard(&self) -> Vec<(String, String, String)> {
-        self.shared.lock().chapters_heard()
+        self.shared.networks().chapters_heard()
     }
 
-    /// Reads a network the node holds, under its lock (briefly: the node waits meanwhile).
+    /// Reads a network the node holds, under its lock (briefly: its connections wait meanwhile).
     pub fn read<T>(&self, network: &str, read: impl FnOnce(&mut kring_model::Network) -> T) -> Result<T> {
-        let mut library = self.shared.lock();
-        let open = library.get_mut(network).ok_or_else(|| NodeError::UnknownNetwork(network.to_string()))?;
+        let mut open = self.shared.networks().lock_known(network)?;
         Ok(read(&mut open.network))
     }
 
@@ -329,7 +321,7 @@ impl Node {
     ) -> Result<Vec<PeerReport>> {
         let networks = match network {
             Some(id) => vec![self.network_id(Some(id))?],
-            None => self.shared.lock().ids(),
+            None => self.shared.networks().ids(),
         };
         // One connection per device, carrying every network both hold: a colleague in nine
         // networks is one peer, and a peer takes only a few connections from one device.
@@ -337,9 +329,8 @@ impl Node {
         type Target = (Vec<(String, MemberId)>, Option<(EndpointAddr, FoundVia)>);
         let mut targets: BTreeMap<String, Target> = BTreeMap::new();
         {
-            let mut library = self.shared.lock();
             for network in &networks {
-                for (device, member) in library.member_devices(network) {
+                for (device, member) in self.shared.networks().member_devices(network) {
                     if only.is_some_and(|only| !only.contains(&device)) {
                         continue;
                     }
@@ -420,12 +411,9 @@ impl Node {
         tokio::spawn(async move {
             let device = addr.id.to_string();
             let networks: Vec<String> = {
-                let mut library = shared.lock();
-                library
-                    .ids()
-                    .into_iter()
-                    .filter(|n| library.member_devices(n).iter().any(|(d, _)| *d == device))
-                    .collect()
+                let networks = shared.networks();
+                let theirs = |n: &String| networks.member_devices(n).iter().any(|(d, _)| *d == device);
+                networks.ids().into_iter().filter(theirs).collect()
             };
             match tokio::time::timeout(Duration::from_secs(5), endpoint.connect(addr, SYNC_ALPN)).await {
                 Ok(Ok(conn)) => {
@@ -509,10 +497,9 @@ impl Node {
     /// once) and returns what happened; `None` when the network is not here.
     pub fn refresh(&self, ticket: &InviteTicket) -> Result<Option<JoinedNetwork>> {
         let member = {
-            let mut library = self.shared.lock();
-            let device = library.device.clone();
-            let Some(open) = library.get_mut(&ticket.network) else { return Ok(None) };
-            open.network.member_for_device(&device)?.map(|member| member.to_string()).unwrap_or_default()
+            let networks = self.shared.networks();
+            let Some(open) = networks.lock(&ticket.network) else { return Ok(None) };
+            open.network.member_for_device(networks.device())?.map(|member| member.to_string()).unwrap_or_default()
         };
         for peer in ticket.peers.iter().filter(|peer| peer.id != self.endpoint.id()) {
             self.remember(peer, FoundVia::Ticket);
@@ -528,7 +515,7 @@ impl Node {
             joined.learn_into(&mut book);
             book.save()?;
         }
-        self.shared.lock().insert(joined.network.clone(), joined.opened);
+        self.shared.networks().insert(joined.network.clone(), joined.opened);
         // Connections already open (the inviter may have dialed before the network was
         // saved here) start syncing it; the dialer reaches the others.
         self.local_edit(&joined.network);
@@ -552,9 +539,8 @@ impl Node {
     /// Takes over a network created on this device while the node runs.
     pub fn add_network(&self, network: kring_model::Network, store: kring_store::NetworkStore) {
         let id = network.id().to_string();
-        let mut networks = self.shared.lock();
-        let device = networks.device.clone();
-        networks.insert(id, crate::networks::OpenNetwork::new(network, store, &device));
+        let networks = self.shared.networks();
+        networks.insert(id, crate::networks::OpenNetwork::new(network, store, networks.device()));
     }
 
     /// The current reachability of a device: whether a direct path or only a relay is in use.

@@ -16,7 +16,7 @@ use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use crate::error::{NodeError, Result};
 use crate::events::{FoundVia, NodeEvent};
 use crate::links::Added;
-use crate::networks::Networks;
+use crate::networks::OneAtATime;
 use crate::shared::{Change, Shared};
 
 /// Messages at least this large report their progress, in steps of this many bytes.
@@ -51,11 +51,17 @@ struct Driver {
     refused_by_peer: BTreeSet<String>,
 }
 
-/// The node's networks as the protocol sees them on one connection: [`Networks`], which also
-/// tells where this device itself can be reached when a network opens.
+/// The node's networks as the protocol sees them on one connection: one at a time (see
+/// [`OneAtATime`]), and where this device itself can be reached when a network opens.
 struct NodeLibrary<'a> {
-    networks: &'a mut Networks,
+    networks: OneAtATime<'a>,
     shared: &'a Shared,
+}
+
+impl<'a> NodeLibrary<'a> {
+    fn new(shared: &'a Shared) -> NodeLibrary<'a> {
+        NodeLibrary { networks: shared.networks().one_at_a_time(), shared }
+    }
 }
 
 impl Library for NodeLibrary<'_> {
@@ -102,7 +108,10 @@ impl Library for NodeLibrary<'_> {
 
     /// The other member devices of `network` (and this one).
     fn peers(&mut self, network: &str, device: &str) -> Vec<PeerAddr> {
-        self.networks.peer_addresses(network, device, self.shared.own_peer_addr(), &self.shared.book())
+        let own_addr = self.shared.own_peer_addr();
+        let own = self.networks.device().to_string();
+        let Some(open) = self.networks.open(network) else { return Vec::new() };
+        open.peer_addresses(&own, device, own_addr, &self.shared.book())
     }
 
     fn may_sync_any(&mut self, device: &str) -> bool {
@@ -141,7 +150,7 @@ pub(crate) async fn run(
         refused_by_peer: BTreeSet::new(),
     };
     if mode == Mode::Live {
-        let own = driver.shared.lock().device.clone();
+        let own = driver.shared.networks().device().to_string();
         let closer = conn.clone();
         let close = move || closer.close(0u32.into(), b"already connected");
         if driver.shared.links().add(&own, &driver.remote, driver.id, dial.is_some(), close) == Added::Duplicate {
@@ -173,7 +182,7 @@ pub(crate) async fn run(
     };
     driver.save_sync_states();
     // What the peer sent that still waits for earlier changes goes with it.
-    driver.protocol.release(&mut *driver.shared.lock());
+    driver.protocol.release(&mut NodeLibrary::new(&driver.shared));
     let reason = match result {
         Ok(()) => "done".to_string(),
         Err(err) => {
@@ -225,8 +234,7 @@ impl Driver {
         let mut changes = self.shared.changes.subscribe();
         match dial {
             Some(networks) => {
-                let mut networks_here = self.shared.lock();
-                let mut library = NodeLibrary { networks: &mut networks_here, shared: &self.shared };
+                let mut library = NodeLibrary::new(&self.shared);
                 for network in &networks {
                     self.protocol.dial(network, &mut library);
                 }
@@ -281,9 +289,7 @@ impl Driver {
 
     /// Lets the protocol do what is due now (pass on relayed changes, end a silent device).
     fn handle_timeout(&mut self) -> Result<()> {
-        let mut networks = self.shared.lock();
-        let mut library = NodeLibrary { networks: &mut networks, shared: &self.shared };
-        Ok(self.protocol.handle_timeout(now(), &mut library)?)
+        Ok(self.protocol.handle_timeout(now(), &mut NodeLibrary::new(&self.shared))?)
     }
 
     /// Takes `first` and every change already queued behind it, so that a burst of changes
@@ -319,8 +325,7 @@ impl Driver {
             };
         }
         if !own_edits.is_empty() {
-            let mut networks = self.shared.lock();
-            let mut library = NodeLibrary { networks: &mut networks, shared: &self.shared };
+            let mut library = NodeLibrary::new(&self.shared);
             for network in &own_edits {
                 self.protocol.changed_here(network, &mut library);
             }
@@ -348,20 +353,22 @@ impl Driver {
         Ok(reader.next_message()?)
     }
 
-    /// Checks the whole of a next chapter a member device offers before the node's lock is
+    /// Checks the whole of a next chapter a member device offers before the network's lock is
     /// taken for it (see [`crate::chapters::CheckedAhead`]), on a thread where it holds up no
     /// connection. Any other message, and one from a device that may not sync that network
     /// (refused unread), comes back as it is.
     async fn check_ahead(&self, message: Message) -> Result<(Message, Option<crate::chapters::CheckedAhead>)> {
         // (An older Kring's `NextChapter` is checked under the lock, as before.)
         let Message::Way { network, .. } = &message else { return Ok((message, None)) };
-        let (device, now) = {
-            let mut library = self.shared.lock();
-            if !self.protocol.is_trusted() || !library.may_sync(network, &self.remote) {
+        let networks = self.shared.networks();
+        let now = {
+            let Some(mut open) = networks.lock(network) else { return Ok((message, None)) };
+            if !self.protocol.is_trusted() || !open.may_sync(&self.remote) {
                 return Ok((message, None));
             }
-            (library.device.clone(), library.copy_of(network))
+            open.network.fork()
         };
+        let (device, now) = (networks.device().to_string(), Some(now));
         let checked = tokio::task::spawn_blocking(move || {
             let ahead = match &message {
                 Message::Way { network, next } => Some(crate::chapters::check_ahead(network, next, &device, now)),
@@ -380,12 +387,9 @@ impl Driver {
             self.refused_by_peer.insert(network.clone());
         }
         let received = {
-            let mut networks = self.shared.lock();
-            networks.checked_ahead = ahead;
-            let mut library = NodeLibrary { networks: &mut networks, shared: &self.shared };
-            let received = self.protocol.handle_message(message, &mut library);
-            networks.checked_ahead = None;
-            received
+            let mut library = NodeLibrary::new(&self.shared);
+            library.networks.checked_ahead = ahead;
+            self.protocol.handle_message(message, &mut library)
         };
         // Even when the message ends the connection, what it brought before that is saved.
         self.after_input()?;
@@ -399,14 +403,14 @@ impl Driver {
             match event {
                 Event::Changed { network } => {
                     // Made durable before this connection answers (the peer may then forget it).
-                    let appended = self.shared.lock().append(&network)?;
+                    let appended = self.shared.networks().append(&network)?;
                     self.shared.offer_and_keep(&network, Some(self.id), appended)?;
                     self.synced.insert(network.clone());
                     let (endpoint, connection) = (self.remote.clone(), self.id);
                     self.shared.emit(NodeEvent::Received { network, endpoint, connection });
                 }
                 Event::InSync { network } => {
-                    let heard = self.shared.lock().in_sync_with(&network, &self.remote);
+                    let heard = self.shared.networks().in_sync_with(&network, &self.remote);
                     if let Some(chapter) = heard {
                         let endpoint = self.remote.clone();
                         self.shared.emit(NodeEvent::PeerChapter { network: network.clone(), endpoint, chapter });
@@ -427,7 +431,7 @@ impl Driver {
                 Event::Peers { network, peers } => self.shared.learn_peers(&network, &peers),
                 Event::Switched { network, carried } => {
                     self.shared.keep_first_view(&network);
-                    let number = self.shared.lock().get_mut(&network).map_or(0, |open| open.network.chapter().number);
+                    let number = self.shared.networks().lock(&network).map_or(0, |open| open.network.chapter().number);
                     // The other connections open the network again, in its new chapter.
                     self.shared.publish(Change { network: network.clone(), from_peer: Some(self.id) });
                     self.shared.emit(NodeEvent::ChapterSwitched {
@@ -440,7 +444,7 @@ impl Driver {
                     });
                 }
                 Event::ConcurrentChapters { network, won } => {
-                    let (number, by) = self.shared.lock().get_mut(&network).map_or((0, String::new()), |open| {
+                    let (number, by) = self.shared.networks().lock(&network).map_or((0, String::new()), |open| {
                         let chapter = open.network.chapter();
                         let members = open.network.members().unwrap_or_default();
                         let by = chapter.started_by.and_then(|by| members.get(&by).map(|m| m.name.clone()));
@@ -450,7 +454,7 @@ impl Driver {
                     self.shared.emit(NodeEvent::ConcurrentChapters { network, number, by, switched: !won, endpoint });
                 }
                 Event::PeerChapter { network, chapter } => {
-                    self.shared.lock().heard_chapter(&network, &self.remote, &chapter);
+                    self.shared.networks().heard_chapter(&network, &self.remote, &chapter);
                     self.shared.emit(NodeEvent::PeerChapter { network, endpoint: self.remote.clone(), chapter });
                 }
                 Event::OtherChapter { network } => {
@@ -499,7 +503,7 @@ impl Driver {
 
     /// Every network this side asked for is in sync or refused.
     fn settled(&mut self) -> bool {
-        self.protocol.settled(&mut *self.shared.lock())
+        self.protocol.settled(&mut NodeLibrary::new(&self.shared))
     }
 
     /// Whether the peer synced `network` with this device before: on this connection, or on an
@@ -510,23 +514,25 @@ impl Driver {
         if self.synced.contains(network) {
             return true;
         }
-        let mut library = self.shared.lock();
-        let saved = library.saved_sync_state(network, &self.remote);
+        let Some(mut open) = self.shared.networks().lock(network) else { return false };
+        let saved = open.store.read_sync_state(&self.remote);
         let decoded = saved.and_then(|bytes| kring_model::automerge::sync::State::decode(&bytes).ok());
         // Refused by a device this one holds a member's: not a refusal on both sides.
-        decoded.is_some_and(|state| !state.shared_heads.is_empty()) && library.may_sync(network, &self.remote)
+        decoded.is_some_and(|state| !state.shared_heads.is_empty()) && open.may_sync(&self.remote)
     }
 
     /// Keeps each network's sync state for the next connection, and notes where we ended.
     fn save_sync_states(&mut self) {
-        let mut library = self.shared.lock();
+        let mut library = NodeLibrary::new(&self.shared);
         let networks: Vec<String> = self.protocol.open_networks().map(str::to_string).collect();
         for network in networks {
-            if self.protocol.in_sync(&network, &mut *library) {
+            if self.protocol.in_sync(&network, &mut library) {
                 self.outcome.in_sync.insert(network.clone());
             }
-            if let Some(state) = self.protocol.sync_state(&network) {
-                library.sync_state_saved(&network, &self.remote, &state);
+            if let Some(state) = self.protocol.sync_state(&network)
+                && let Some(open) = library.networks.open(&network)
+            {
+                open.keep_sync_state(&self.remote, &state);
             }
         }
     }

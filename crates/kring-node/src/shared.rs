@@ -24,9 +24,10 @@ pub(crate) struct Change {
     pub from_peer: Option<u64>,
 }
 
-/// What the connections of a node share.
+/// What the connections of a node share. Each network has a lock of its own (see
+/// [`Networks`]); nothing here is locked for every network at once.
 pub(crate) struct Shared {
-    networks: Mutex<Networks>,
+    networks: Networks,
     pub(crate) changes: broadcast::Sender<Change>,
     events: broadcast::Sender<NodeEvent>,
     next_connection: AtomicU64,
@@ -34,7 +35,7 @@ pub(crate) struct Shared {
     /// Wakes the dialer: a new member, network or address means someone may be reachable now.
     pub(crate) dial_now: tokio::sync::Notify,
     connections: Arc<Connections>,
-    /// Where other devices were last reached. Taken after the networks' lock when both are
+    /// Where other devices were last reached. Taken after a network's lock when both are
     /// needed, never before it.
     book: Mutex<AddressBook>,
 }
@@ -46,7 +47,7 @@ impl Shared {
         let (changes, _) = broadcast::channel(1024);
         let (events, first_events) = broadcast::channel(1024);
         let shared = Shared {
-            networks: Mutex::new(networks),
+            networks,
             changes,
             events,
             next_connection: AtomicU64::new(0),
@@ -65,7 +66,7 @@ impl Shared {
 
     /// Learns addresses a member told us for `network`, for devices of its members only.
     pub(crate) fn learn_peers(&self, network: &str, peers: &[PeerAddr]) {
-        let members: Vec<String> = self.lock().member_devices(network).into_iter().map(|(d, _)| d).collect();
+        let members: Vec<String> = self.networks.member_devices(network).into_iter().map(|(d, _)| d).collect();
         let mut book = self.book();
         let mut changed = false;
         for peer in peers.iter().filter(|p| members.contains(&p.device)) {
@@ -95,9 +96,9 @@ impl Shared {
         *self.own_addr.lock().unwrap_or_else(|p| p.into_inner()) = Some(addr);
     }
 
-    /// The node's networks. Held only briefly and never across an await.
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Networks> {
-        self.networks.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// The node's networks, each under a lock of its own (see [`Networks::lock`]).
+    pub(crate) fn networks(&self) -> &Networks {
+        &self.networks
     }
 
     pub(crate) fn next_connection_id(&self) -> u64 {
@@ -121,7 +122,7 @@ impl Shared {
         if let Appended::Unsynced(unsynced) = appended
             && let Err(err) = unsynced.sync()
         {
-            self.lock().sync_failed(network, unsynced.heads_before);
+            self.networks.sync_failed(network, unsynced.heads_before);
             return Err(err.into());
         }
         Ok(())
@@ -149,15 +150,10 @@ impl Shared {
     /// Keeps the view of `network` for the next start (see [`crate::client::first_paint`]),
     /// read from a copy with the lock free: a snapshot of a big network takes a while.
     pub(crate) fn keep_first_view(&self, network: &str) {
-        let (copy, device) = {
-            let mut library = self.lock();
-            let device = library.device.clone();
-            let Some(open) = library.get_mut(network) else { return };
-            (open.network.fork(), device)
-        };
-        let Some((me, snapshot)) = crate::client::first_paint::view_of(&copy, &device) else { return };
-        let mut library = self.lock();
-        if let Some(open) = library.get_mut(network) {
+        let Some(copy) = self.networks.copy_of(network) else { return };
+        let device = self.networks.device();
+        let Some((me, snapshot)) = crate::client::first_paint::view_of(&copy, device) else { return };
+        if let Some(open) = self.networks.lock(network) {
             crate::client::first_paint::keep(&open.store, me, snapshot);
         }
     }

@@ -237,8 +237,8 @@ impl Backend {
 
     fn mark_seen(&mut self, network_id: &str) -> Reply {
         self.view_dirty = true;
-        let mut library = self.node.shared().lock();
-        let open = library.get_mut(network_id).ok_or_else(|| not_open(network_id))?;
+        let mut open = self.node.shared().networks().lock(network_id).ok_or_else(|| not_open(network_id))?;
+        let open = &mut *open;
         match self.seen.as_mut().filter(|seen| seen.follows(network_id, &open.network)) {
             Some(seen) => seen.mark(&mut open.network, &open.store),
             None => Seen::open(network_id, &mut open.network, &open.store).mark(&mut open.network, &open.store),
@@ -248,9 +248,9 @@ impl Backend {
 
     fn export_bundle(&self, network_id: &str, path: &Path, passphrase: Option<&BundlePassphrase>) -> Reply {
         let bytes = {
-            let mut library = self.node.shared().lock();
-            let signatures = library.sign_whole(network_id).ok_or_else(|| not_open(network_id))?;
-            let open = library.get_mut(network_id).ok_or_else(|| not_open(network_id))?;
+            let networks = self.node.shared().networks();
+            let mut open = networks.lock(network_id).ok_or_else(|| not_open(network_id))?;
+            let signatures = networks.sign_whole(&mut open).ok_or_else(|| not_open(network_id))?;
             // Locked for the laptops of the current members, or with a passphrase: never plain.
             match passphrase.map(BundlePassphrase::to_passphrase) {
                 Some(passphrase) => {
@@ -285,21 +285,21 @@ impl Backend {
             .map_err(bundle_failed)?;
         let network_id = incoming.network.id().to_string();
         let (new_changes, appended) = {
-            let mut library = self.node.shared().lock();
-            if new_network && library.get_mut(&network_id).is_none() {
+            let networks = self.node.shared().networks();
+            if new_network && networks.lock(&network_id).is_none() {
                 // A laptop that is not a member yet: the network to read (and to join later).
                 let open = incoming.create(&self.data).map_err(failed)?;
-                library.insert(network_id.clone(), open);
-                drop(library);
+                networks.insert(network_id.clone(), open);
                 self.send_networks();
                 return Ok(Outcome::Network(network_id));
             }
-            let open = library.get_mut(&network_id).ok_or_else(|| bundle_failed(BundleProblem::NotJoined))?;
-            let new_changes = match crate::bundle::merge(open, &mut incoming) {
+            let mut open = networks.lock(&network_id).ok_or_else(|| bundle_failed(BundleProblem::NotJoined))?;
+            let new_changes = match crate::bundle::merge(&mut open, &mut incoming) {
                 Ok(new_changes) => new_changes,
                 Err(refused) => {
+                    drop(open);
                     if refused.panicked {
-                        kring_sync::Library::restore_saved(&mut *library, &network_id);
+                        networks.restore_saved(&network_id);
                     }
                     return Err(bundle_failed(refused.problem));
                 }
@@ -388,17 +388,9 @@ impl Backend {
     }
 
     fn send_networks(&self) {
-        let mut entries: Vec<NetworkEntry> = {
-            let library = self.node.shared().lock();
-            library
-                .ids()
-                .into_iter()
-                .map(|id| {
-                    let name = library.name_of(&id).unwrap_or_else(|| id.clone());
-                    NetworkEntry { id, name }
-                })
-                .collect()
-        };
+        let networks = self.node.shared().networks();
+        let entry = |id: String| NetworkEntry { name: networks.name_of(&id).unwrap_or_else(|| id.clone()), id };
+        let mut entries: Vec<NetworkEntry> = networks.ids().into_iter().map(entry).collect();
         entries.sort_by_key(|entry| first_paint::list_order(&entry.name));
         self.outbox.send(Update::Networks(entries));
     }
@@ -441,15 +433,15 @@ impl Backend {
     /// Keeps the view of the watched network, and of any network that has none kept yet, for
     /// the next start (see [`first_paint`]).
     fn keep_for_first_paint(&self) {
-        let mut library = self.node.shared().lock();
-        let device = library.device.clone();
-        for network_id in library.ids() {
+        let networks = self.node.shared().networks();
+        let device = networks.device();
+        for network_id in networks.ids() {
             if self.watched.as_ref() != Some(&network_id) && self.data.read_view_cache(&network_id).is_some() {
                 continue;
             }
-            let Some(open) = library.get_mut(&network_id) else { continue };
+            let Some(open) = networks.lock(&network_id) else { continue };
             let Ok(snapshot) = open.network.snapshot() else { continue };
-            let me = snapshot.member_for_device(&device).map(|m| m.id.clone());
+            let me = snapshot.member_for_device(device).map(|m| m.id.clone());
             first_paint::keep(&open.store, me, snapshot);
         }
     }
@@ -457,9 +449,10 @@ impl Backend {
     fn send_view(&mut self) {
         let Some(network_id) = self.watched.clone() else { return };
         let (changed, me, changes, caret) = {
-            let mut library = self.node.shared().lock();
-            let device = library.device.clone();
-            let Some(open) = library.get_mut(&network_id) else { return };
+            let networks = self.node.shared().networks();
+            let Some(mut open) = networks.lock(&network_id) else { return };
+            let open = &mut *open;
+            let device = networks.device();
             if self.seen.as_ref().is_none_or(|seen| !seen.follows(&network_id, &open.network)) {
                 self.seen = Some(Seen::open(&network_id, &mut open.network, &open.store));
             }
@@ -479,7 +472,7 @@ impl Backend {
             self.version += 1;
             self.typing.remember_view(self.version, open.network.heads());
             let caret = self.typing.caret(&network_id, &open.network);
-            let me = live.snapshot().member_for_device(&device).map(|m| m.id.clone());
+            let me = live.snapshot().member_for_device(device).map(|m| m.id.clone());
             let changes = match (self.seen.as_mut(), &me) {
                 (Some(seen), Some(me)) => seen.summary(&mut open.network).clone().without_member(me),
                 (Some(seen), None) => seen.summary(&mut open.network).clone(),
@@ -487,7 +480,7 @@ impl Backend {
             };
             (changed, me, changes, caret)
         };
-        // Copied with the node's lock released (its connections need it meanwhile), and only
+        // Copied with the network's lock released (its connections need it meanwhile), and only
         // when something in it changed.
         let snapshot = match (&self.shown, &self.live) {
             (Some(shown), _) if !changed => shown.clone(),
