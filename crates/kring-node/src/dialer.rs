@@ -81,7 +81,7 @@ fn unix_now() -> u64 {
 /// `find_by_id`: a device without a remembered address is dialed by its id alone;
 /// `dns_lookups`: such a dial asks public DNS.
 pub(crate) fn spawn(endpoint: Endpoint, shared: Arc<Shared>, find_by_id: bool, dns_lookups: bool) {
-    tokio::spawn(async move {
+    shared.clone().spawn(async move {
         // Devices being dialed, or connected through this dialer.
         let dialing: Arc<Mutex<BTreeSet<String>>> = Default::default();
         let back_offs: Arc<Mutex<BackOffs>> = Default::default();
@@ -114,7 +114,7 @@ pub(crate) fn spawn(endpoint: Endpoint, shared: Arc<Shared>, find_by_id: bool, d
                 let (endpoint, shared) = (endpoint.clone(), shared.clone());
                 let (dialing, back_offs) = (dialing.clone(), back_offs.clone());
                 dialing.lock().unwrap_or_else(|p| p.into_inner()).insert(device.clone());
-                tokio::spawn(async move {
+                shared.clone().spawn_connection(async move {
                     let cap = cap_for(&addr, dns_lookups);
                     let remembered = !addr.addrs.is_empty();
                     match tokio::time::timeout(DIAL_TIMEOUT, endpoint.connect(addr, SYNC_ALPN)).await {

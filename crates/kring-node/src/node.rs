@@ -137,9 +137,9 @@ impl Node {
             .accept(LINK_ALPN, device_link.clone())
             .spawn();
         if let Some(lan) = lan {
-            tokio::spawn(dial_when_heard(shared.clone(), lan.found()));
+            shared.spawn(dial_when_heard(shared.clone(), lan.found()));
         }
-        tokio::spawn(say_when_internet_changes(shared.clone(), internet));
+        shared.spawn(say_when_internet_changes(shared.clone(), internet));
         let node = Node {
             endpoint,
             router,
@@ -408,7 +408,7 @@ impl Node {
     /// side stops. For addresses typed in by hand, when LAN discovery does not find a peer.
     pub fn connect(&self, addr: EndpointAddr, via: FoundVia) {
         let (endpoint, shared) = (self.endpoint.clone(), self.shared.clone());
-        tokio::spawn(async move {
+        self.shared.spawn_connection(async move {
             let device = addr.id.to_string();
             let networks: Vec<String> = {
                 let networks = shared.networks();
@@ -436,6 +436,10 @@ impl Node {
         endpoint::begin_closing();
         let _ = tokio::time::timeout(Duration::from_secs(5), self.router.shutdown()).await;
         self.endpoint.close().await;
+        let running = self.shared.stop_tasks(Duration::from_secs(5)).await;
+        if running > 0 {
+            tracing::warn!("{running} of the node's tasks were still running when it shut down");
+        }
     }
 
     /// Joins a network with a ticket, using a short-lived endpoint of this device (the CLI,
@@ -612,5 +616,37 @@ impl Node {
         let result = device_link::link(data, &endpoint, ticket, timeout).await;
         let linked = Node::close_short_lived(endpoint, book, result).await?;
         Ok(JoinedNetwork { network: linked.network, member: linked.member, bytes: linked.bytes, refreshed: false })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The node owns every task it starts: after shutdown none runs on, whether it waited for
+    /// ever (the dialer) or held a connection (one typed in by hand).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn no_task_of_the_node_outlives_its_shutdown() {
+        let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (data_a, data_b) = (DataDir::open(dir_a.path()).unwrap(), DataDir::open(dir_b.path()).unwrap());
+        let (node_a, _) = Node::start(&data_a, &NetworkMode::loopback_only()).await.unwrap();
+        let (node_b, _) = Node::start(&data_b, &NetworkMode::loopback_only()).await.unwrap();
+        node_a.spawn_dialer();
+        let mut events = node_a.subscribe();
+        node_a.connect(node_b.addr(), FoundVia::Typed);
+        let connected = tokio::time::timeout(Duration::from_secs(10), async {
+            loop {
+                if let Ok(NodeEvent::PeerConnected { .. }) = events.recv().await {
+                    return;
+                }
+            }
+        });
+        connected.await.expect("the typed-in connection opened");
+        assert!(node_a.shared.running_tasks() >= 2, "the dialer and the connection run");
+
+        tokio::time::timeout(Duration::from_secs(15), node_a.shutdown()).await.expect("shut down in time");
+        assert_eq!(node_a.shared.running_tasks(), 0);
+        node_b.shutdown().await;
+        assert_eq!(node_b.shared.running_tasks(), 0);
     }
 }

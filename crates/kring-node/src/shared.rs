@@ -38,6 +38,11 @@ pub(crate) struct Shared {
     /// Where other devices were last reached. Taken after a network's lock when both are
     /// needed, never before it.
     book: Mutex<AddressBook>,
+    /// Every task the node started (the dialer, its dials, the watchers, connections typed in
+    /// by hand): none outlives [`Shared::stop_tasks`].
+    tasks: tokio_util::task::TaskTracker,
+    /// Ends the tasks that would otherwise wait for ever (the dialer, the watchers).
+    stopping: tokio_util::sync::CancellationToken,
 }
 
 impl Shared {
@@ -55,6 +60,8 @@ impl Shared {
             dial_now: tokio::sync::Notify::new(),
             connections: Arc::default(),
             book: Mutex::new(book),
+            tasks: tokio_util::task::TaskTracker::new(),
+            stopping: tokio_util::sync::CancellationToken::new(),
         };
         (Arc::new(shared), first_events)
     }
@@ -85,6 +92,39 @@ impl Shared {
             book.learn(&addr, crate::events::FoundVia::Incoming);
             let _ = book.save();
         }
+    }
+
+    /// Runs `task` as one of the node's own, ended when the node shuts down.
+    pub(crate) fn spawn(&self, task: impl std::future::Future<Output = ()> + Send + 'static) {
+        let stopping = self.stopping.clone();
+        self.tasks.spawn(async move {
+            tokio::select! {
+                _ = stopping.cancelled() => {}
+                _ = task => {}
+            }
+        });
+    }
+
+    /// Runs `connection` as one of the node's own: at shutdown it is not cut off but ends as
+    /// the endpoint closes, saving what it must (see [`Shared::stop_tasks`]).
+    pub(crate) fn spawn_connection(&self, connection: impl std::future::Future<Output = ()> + Send + 'static) {
+        self.tasks.spawn(connection);
+    }
+
+    /// Ends every task of the node: the waiting ones at once, connections once the endpoint
+    /// has closed them (each within a few seconds). Returns how many are still running after
+    /// `grace` (none, unless a connection hangs).
+    pub(crate) async fn stop_tasks(&self, grace: std::time::Duration) -> usize {
+        self.stopping.cancel();
+        self.tasks.close();
+        let _ = tokio::time::timeout(grace, self.tasks.wait()).await;
+        self.tasks.len()
+    }
+
+    /// How many of the node's tasks run now.
+    #[cfg(test)]
+    pub(crate) fn running_tasks(&self) -> usize {
+        self.tasks.len()
     }
 
     pub(crate) fn subscribe(&self) -> broadcast::Receiver<NodeEvent> {
