@@ -224,7 +224,7 @@ fn a_removed_member_cannot_undo_the_removal_or_write_after_it() {
         let mut at_bram = PeerConnection::new(world.peers[CHRIS].device.clone());
         let mut at_chris = PeerConnection::new(bram_device);
         let network = world.network_id();
-        at_bram.open(&network, &mut world.peers[BRAM]);
+        at_bram.open(&network, &mut world.peers[BRAM].memory);
         let refused = world.exchange((BRAM, &mut at_bram), (CHRIS, &mut at_chris), |m| m);
         match refused {
             Some(ProtocolError::Distrusted(Distrust::Rules(refusal))) => {
@@ -275,7 +275,7 @@ fn unsigned_changes_and_changes_signed_by_another_device_are_refused() {
         let mut at_bram = PeerConnection::new(world.peers[ANNA].device.clone());
         let mut at_anna = PeerConnection::new(world.peers[BRAM].device.clone());
         let network = world.network_id();
-        at_bram.open(&network, &mut world.peers[BRAM]);
+        at_bram.open(&network, &mut world.peers[BRAM].memory);
         let refused = world.exchange((BRAM, &mut at_bram), (ANNA, &mut at_anna), tamper);
         assert!(matches!(refused, Some(ProtocolError::Distrusted(Distrust::Unsigned { .. }))), "{refused:?}");
         assert_eq!(world.peers[ANNA].network.doc_mut().save(), before);

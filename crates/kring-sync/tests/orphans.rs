@@ -50,7 +50,7 @@ fn connected(world: &mut World) -> (PeerConnection, PeerConnection) {
     let network = world.network_id();
     let mut at_bram = PeerConnection::new(world.peers[ANNA].device.clone());
     let mut at_anna = PeerConnection::new(world.peers[BRAM].device.clone());
-    at_bram.open(&network, &mut world.peers[BRAM]);
+    at_bram.open(&network, &mut world.peers[BRAM].memory);
     assert!(world.exchange((BRAM, &mut at_bram), (ANNA, &mut at_anna), |m| m).is_none());
     (at_bram, at_anna)
 }
@@ -87,7 +87,7 @@ fn orphans_beyond_the_limit_are_refused_the_sender_named_and_their_memory_let_go
     for pair in orphans.chunks(2) {
         let message = from_bram(&mut world, pair);
         world.peers[ANNA].checkpoint();
-        match at_anna.receive(message, &mut world.peers[ANNA]) {
+        match at_anna.receive(message, &mut world.peers[ANNA].memory) {
             Ok(()) => most_held = most_held.max(held_at_anna(&world)),
             Err(error) => {
                 refused = Some(error);
@@ -123,7 +123,7 @@ fn orphans_beyond_the_limit_are_refused_the_sender_named_and_their_memory_let_go
     let mut anna_for_chris = PeerConnection::new(world.peers[CHRIS].device.clone());
     let chris = world.peers[CHRIS].me.clone();
     world.peers[CHRIS].network.add_question(&chris, "Wat deed Bram?", "").unwrap();
-    at_chris.open(&network, &mut world.peers[CHRIS]);
+    at_chris.open(&network, &mut world.peers[CHRIS].memory);
     assert!(world.exchange((CHRIS, &mut at_chris), (ANNA, &mut anna_for_chris), |m| m).is_none());
     assert_eq!(world.peers[ANNA].network.snapshot().unwrap().questions.len(), 1);
 }
@@ -146,7 +146,7 @@ fn an_orphan_waits_for_its_parent_from_another_laptop_and_goes_when_its_sender_g
     let next = world.peers[BRAM].network.doc_mut().get_last_local_change().unwrap();
     let message = from_bram(&mut world, std::slice::from_ref(&next));
     world.peers[ANNA].checkpoint();
-    at_anna.receive(message, &mut world.peers[ANNA]).unwrap();
+    at_anna.receive(message, &mut world.peers[ANNA].memory).unwrap();
     assert!(held_at_anna(&world) > 0, "the orphan waits");
     assert!(world.peers[ANNA].network.snapshot().unwrap().questions.is_empty());
     // Anna's answer asks Bram for the question it lacks, not for the orphan it holds.
@@ -160,7 +160,7 @@ fn an_orphan_waits_for_its_parent_from_another_laptop_and_goes_when_its_sender_g
     let network = world.network_id();
     let mut at_chris = PeerConnection::new(world.peers[ANNA].device.clone());
     let mut anna_for_chris = PeerConnection::new(world.peers[CHRIS].device.clone());
-    at_chris.open(&network, &mut world.peers[CHRIS]);
+    at_chris.open(&network, &mut world.peers[CHRIS].memory);
     assert!(world.exchange((CHRIS, &mut at_chris), (ANNA, &mut anna_for_chris), |m| m).is_none());
     assert_eq!(world.peers[ANNA].network.snapshot().unwrap().questions.len(), 2, "both of Bram's questions");
     assert_eq!(held_at_anna(&world), 0);
@@ -170,8 +170,8 @@ fn an_orphan_waits_for_its_parent_from_another_laptop_and_goes_when_its_sender_g
     let orphan = bram_writes(&mut world, "orphan", 1024 * 1024);
     let message = from_bram(&mut world, std::slice::from_ref(&orphan));
     world.peers[ANNA].checkpoint();
-    at_anna.receive(message, &mut world.peers[ANNA]).unwrap();
+    at_anna.receive(message, &mut world.peers[ANNA].memory).unwrap();
     assert!(held_at_anna(&world) > 1024 * 1024);
-    at_anna.release(&mut world.peers[ANNA]);
+    at_anna.release(&mut world.peers[ANNA].memory);
     assert_eq!(held_at_anna(&world), 0, "gone with the connection");
 }

@@ -67,26 +67,31 @@ fn a_stranger_is_refused_and_receives_no_document_bytes() {
     let network = world.network_id();
     let stranger = format!("{:064x}", 999);
     let mut at_anna = PeerConnection::new(stranger);
-    at_anna.receive(Message::Open { network: network.clone(), chapter: String::new() }, &mut world.peers[0]).unwrap();
+    at_anna
+        .receive(Message::Open { network: network.clone(), chapter: String::new() }, &mut world.peers[0].memory)
+        .unwrap();
     // The only answer is a refusal, the same as for a network that does not exist.
     assert_eq!(at_anna.poll_transmit(), Some(Message::Refused { network: network.clone() }));
     assert_eq!(at_anna.poll_transmit(), None);
     at_anna
-        .receive(Message::Open { network: "no-such-network".into(), chapter: String::new() }, &mut world.peers[0])
+        .receive(
+            Message::Open { network: "no-such-network".into(), chapter: String::new() },
+            &mut world.peers[0].memory,
+        )
         .unwrap();
     assert_eq!(at_anna.poll_transmit(), Some(Message::Refused { network: "no-such-network".into() }));
     // Sync messages after the refusal are ignored; without any open they are a violation.
     at_anna
         .receive(
             Message::Sync { network: network.clone(), chapter: String::new(), data: vec![0x42], signatures: vec![] },
-            &mut world.peers[0],
+            &mut world.peers[0].memory,
         )
         .unwrap();
     assert_eq!(at_anna.poll_transmit(), None);
     let err = at_anna
         .receive(
             Message::Sync { network: "other".into(), chapter: String::new(), data: vec![0x42], signatures: vec![] },
-            &mut world.peers[0],
+            &mut world.peers[0].memory,
         )
         .unwrap_err();
     assert!(matches!(err, ProtocolError::NotOpen(_)));
@@ -199,19 +204,19 @@ fn after_a_day_offline_both_sides_send_their_changes_in_their_first_message() {
     // Bram dials: his open and his first sync message, which carries his question already.
     let (anna_device, bram_device) = (world.peers[0].device.clone(), world.peers[1].device.clone());
     let mut at_bram = PeerConnection::new(anna_device);
-    at_bram.open(&network, &mut world.peers[1]);
+    at_bram.open(&network, &mut world.peers[1].memory);
     let open = at_bram.poll_transmit().unwrap();
     let from_bram = at_bram.poll_transmit().unwrap();
     assert_eq!(automerge_message(&from_bram).changes.len(), 1, "Bram's question goes at once");
     // Anna answers the open with her question, before she has heard anything else.
     let mut at_anna = PeerConnection::new(bram_device);
-    at_anna.receive(open, &mut world.peers[0]).unwrap();
+    at_anna.receive(open, &mut world.peers[0].memory).unwrap();
     let from_anna = at_anna.poll_transmit().unwrap();
     assert_eq!(automerge_message(&from_anna).changes.len(), 1, "Anna's question goes at once");
 
     // Both messages cross; each side applies the other's question.
-    at_anna.receive(from_bram, &mut world.peers[0]).unwrap();
-    at_bram.receive(from_anna, &mut world.peers[1]).unwrap();
+    at_anna.receive(from_bram, &mut world.peers[0].memory).unwrap();
+    at_bram.receive(from_anna, &mut world.peers[1].memory).unwrap();
     let snapshots = world.snapshots();
     assert_eq!(snapshots[0], snapshots[1]);
     assert_eq!(snapshots[0].questions.len(), 2);
@@ -257,7 +262,7 @@ fn a_relayed_change_is_announced_and_sent_only_to_a_peer_that_asks() {
 
     // Bram passes it on: his heads, not the change.
     let link = &mut world.links[bram_chris];
-    link.at_acceptor.relayed_change(&network, &mut world.peers[1]);
+    link.at_acceptor.relayed_change(&network, &mut world.peers[1].memory);
     let announcement = link.at_acceptor.poll_transmit().expect("Bram tells Chris his heads");
     assert!(automerge_message(&announcement).changes.is_empty(), "no change pushed on a relay");
     // Chris lacks it and asks; Bram answers with it.
@@ -265,9 +270,9 @@ fn a_relayed_change_is_announced_and_sent_only_to_a_peer_that_asks() {
     let mut pushed = 0;
     for _ in 0..10 {
         let Some(message) = to_chris.pop() else { break };
-        link.at_dialer.receive(message, &mut world.peers[2]).unwrap();
+        link.at_dialer.receive(message, &mut world.peers[2].memory).unwrap();
         while let Some(ask) = link.at_dialer.poll_transmit() {
-            link.at_acceptor.receive(ask, &mut world.peers[1]).unwrap();
+            link.at_acceptor.receive(ask, &mut world.peers[1].memory).unwrap();
         }
         while let Some(answer) = link.at_acceptor.poll_transmit() {
             pushed += automerge_message(&answer).changes.len();
@@ -292,14 +297,14 @@ fn a_change_that_came_over_another_connection_is_still_answered() {
     // Each dials the other; Bram's dial speaks first, while he lacks the question.
     let (mut x_anna, mut x_bram) = (PeerConnection::new(bram_device.clone()), PeerConnection::new(anna_device.clone()));
     let (mut y_anna, mut y_bram) = (PeerConnection::new(bram_device), PeerConnection::new(anna_device));
-    y_bram.open(&network, &mut world.peers[1]);
-    x_anna.open(&network, &mut world.peers[0]);
+    y_bram.open(&network, &mut world.peers[1].memory);
+    x_anna.open(&network, &mut world.peers[0].memory);
     assert!(world.exchange((0, &mut x_anna), (1, &mut x_bram), |m| m).is_none());
     assert!(world.peers[1].network.snapshot().unwrap().questions.len() == 1, "the question reached Bram");
 
     assert!(world.exchange((1, &mut y_bram), (0, &mut y_anna), |m| m).is_none());
-    assert!(y_bram.in_sync(&network, &mut world.peers[1]));
-    assert!(y_anna.in_sync(&network, &mut world.peers[0]), "Anna's end heard that Bram has it all");
+    assert!(y_bram.in_sync(&network, &mut world.peers[1].memory));
+    assert!(y_anna.in_sync(&network, &mut world.peers[0].memory), "Anna's end heard that Bram has it all");
     let said_in_sync = std::iter::from_fn(|| y_anna.poll_event()).any(|e| matches!(e, Event::InSync { .. }));
     assert!(said_in_sync);
 }

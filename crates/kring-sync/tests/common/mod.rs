@@ -4,57 +4,26 @@
 
 use iroh_base::SecretKey;
 use kring_model::*;
-use kring_sync::{Checks, Event, FrameReader, Library, PeerConnection, Replica, SignatureBook, frame};
+use kring_sync::testing::Memory;
+use kring_sync::{Event, FrameReader, PeerConnection, frame};
 
+/// A peer: a device holding the network in memory as the node does
+/// ([`kring_sync::testing::Memory`]), and the member it is.
 pub(crate) struct Peer {
-    pub device: String,
-    /// Its key, the signatures it keeps and the rules it checks with.
-    pub checks: Checks,
-    pub network: Network,
+    pub memory: Memory,
     pub me: MemberId,
-    /// Whether this peer holds the network at all (a stranger does not).
-    pub holds: bool,
-    /// Sync state saved per remote device when a connection ends.
-    pub saved: std::collections::BTreeMap<String, Vec<u8>>,
-    /// The document as saved before the message being handled, as the node keeps it on disk.
-    pub saved_doc: Vec<u8>,
 }
 
-impl Peer {
-    /// Everything so far is on disk (the node saves before it handles the next message).
-    pub(crate) fn checkpoint(&mut self) {
-        // As the node's store saves: without changes held back for want of earlier ones (see
-        // `kring_store::save_checked`), which were not checked yet.
-        let unchecked_left_out = automerge::SaveOptions { deflate: true, retain_orphans: false };
-        self.saved_doc = self.network.doc_mut().save_with_options(unchecked_left_out);
+impl std::ops::Deref for Peer {
+    type Target = Memory;
+    fn deref(&self) -> &Memory {
+        &self.memory
     }
 }
 
-impl Library for Peer {
-    fn document(&mut self, network: &str) -> Option<&mut automerge::AutoCommit> {
-        (self.holds && self.network.id().as_str() == network).then(|| self.network.doc_mut())
-    }
-
-    fn replica(&mut self, network: &str) -> Option<Replica<'_>> {
-        (self.holds && self.network.id().as_str() == network).then(|| self.checks.replica(self.network.doc_mut()))
-    }
-
-    fn may_sync(&mut self, network: &str, device: &str) -> bool {
-        self.holds
-            && self.network.id().as_str() == network
-            && self.network.member_for_device(device).is_ok_and(|member| member.is_some())
-    }
-
-    fn saved_sync_state(&mut self, _network: &str, device: &str) -> Option<Vec<u8>> {
-        self.saved.get(device).cloned()
-    }
-
-    fn restore_saved(&mut self, _network: &str) {
-        // As the node does: back to the copy on disk, writing as this device again.
-        let doc = automerge::AutoCommit::load(&self.saved_doc).expect("the saved copy loads");
-        self.network = Network::from_doc(doc).expect("the saved copy is a network");
-        self.network.set_device(&self.device);
-        self.checks.signatures = SignatureBook::default();
+impl std::ops::DerefMut for Peer {
+    fn deref_mut(&mut self) -> &mut Memory {
+        &mut self.memory
     }
 }
 
@@ -100,15 +69,7 @@ pub(crate) fn world(names: &[&str]) -> World {
         .map(|((device, key), me)| {
             let mut network = founding.fork();
             network.set_device(&device);
-            Peer {
-                device,
-                checks: Checks::new(key),
-                network,
-                me,
-                holds: true,
-                saved: Default::default(),
-                saved_doc: Vec::new(),
-            }
+            Peer { memory: Memory::new(network, key), me }
         })
         .collect::<Vec<Peer>>();
     let mut world = World {
@@ -128,7 +89,7 @@ impl World {
     /// Gives every peer `from`'s signatures on the whole network, as if each had received it
     /// from `from` (tests that hand out copies of one network instead of syncing it).
     pub(crate) fn share_signatures(&mut self, from: usize) {
-        let peer = &mut self.peers[from];
+        let peer = &mut self.peers[from].memory;
         let all = kring_sync::signed::all_changes(peer.network.doc_mut());
         let signed =
             kring_sync::signed::sign_batch(peer.network.doc_mut(), &all, &peer.checks.signatures, &peer.checks.key)
@@ -154,14 +115,14 @@ impl World {
             while let Some(message) = at_a.poll_transmit() {
                 moved = true;
                 self.peers[b].checkpoint();
-                if let Err(error) = at_b.receive(tamper(message), &mut self.peers[b]) {
+                if let Err(error) = at_b.receive(tamper(message), &mut self.peers[b].memory) {
                     return Some(error);
                 }
             }
             while let Some(message) = at_b.poll_transmit() {
                 moved = true;
                 self.peers[a].checkpoint();
-                if let Err(error) = at_a.receive(message, &mut self.peers[a]) {
+                if let Err(error) = at_a.receive(message, &mut self.peers[a].memory) {
                     return Some(error);
                 }
             }
@@ -180,7 +141,7 @@ impl World {
         let network = self.network_id();
         let mut at_dialer = PeerConnection::new(self.peers[acceptor].device.clone());
         let at_acceptor = PeerConnection::new(self.peers[dialer].device.clone());
-        at_dialer.open(&network, &mut self.peers[dialer]);
+        at_dialer.open(&network, &mut self.peers[dialer].memory);
         self.links.push(Link { dialer, acceptor, at_dialer, at_acceptor, up: true });
         self.bytes.push(0);
         self.links.len() - 1
@@ -206,9 +167,9 @@ impl World {
         let network = self.network_id();
         for link in self.links.iter_mut().filter(|l| l.up) {
             if link.dialer == peer {
-                link.at_dialer.local_change(&network, &mut self.peers[peer]);
+                link.at_dialer.local_change(&network, &mut self.peers[peer].memory);
             } else if link.acceptor == peer {
-                link.at_acceptor.local_change(&network, &mut self.peers[peer]);
+                link.at_acceptor.local_change(&network, &mut self.peers[peer].memory);
             }
         }
     }
@@ -255,7 +216,7 @@ impl World {
         reader.push(&bytes);
         let message = reader.next_message().unwrap().unwrap();
         self.peers[to].checkpoint();
-        let received = receiver.receive(message, &mut self.peers[to]);
+        let received = receiver.receive(message, &mut self.peers[to].memory);
         let mut changed = false;
         while let Some(event) = receiver.poll_event() {
             changed |= matches!(event, Event::Changed { .. });
