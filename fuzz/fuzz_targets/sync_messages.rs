@@ -20,45 +20,14 @@
 
 use kring_model::Network;
 use kring_model::automerge::{AutoCommit, sync};
-use kring_sync::{Checks, Event, FrameReader, Library, Message, PeerConnection, Replica};
+use kring_sync::testing::Memory;
+use kring_sync::{Event, FrameReader, Message, PeerConnection};
 use libfuzzer_sys::fuzz_target;
 use sha2::Digest;
 
 const FIXTURE: &[u8] = include_bytes!("../fixtures/network.automerge");
 const MEMBER: &str = "0000000000000000000000000000000000000000000000000000000000000002";
 const STRANGER: &str = "0000000000000000000000000000000000000000000000000000000000000003";
-
-/// What the node's `Networks` is to the protocol, for one network (same access rule).
-struct Local {
-    network: Network,
-    saved: Option<Vec<u8>>,
-    /// The document as last saved: the node saves after every [`Event::Changed`].
-    saved_doc: Vec<u8>,
-    checks: Checks,
-}
-
-impl Library for Local {
-    fn document(&mut self, network: &str) -> Option<&mut AutoCommit> {
-        (self.network.id().as_str() == network).then(|| self.network.doc_mut())
-    }
-
-    fn replica(&mut self, network: &str) -> Option<Replica<'_>> {
-        (self.network.id().as_str() == network).then(|| self.checks.replica(self.network.doc_mut()))
-    }
-
-    fn may_sync(&mut self, network: &str, device: &str) -> bool {
-        self.network.id().as_str() == network && self.network.member_for_device(device).ok().flatten().is_some()
-    }
-
-    fn saved_sync_state(&mut self, network: &str, _device: &str) -> Option<Vec<u8>> {
-        (self.network.id().as_str() == network).then(|| self.saved.clone()).flatten()
-    }
-
-    fn restore_saved(&mut self, _network: &str) {
-        let doc = AutoCommit::load(&self.saved_doc).expect("the saved document loads");
-        self.network = Network::from_doc(doc).expect("the saved document is a network");
-    }
-}
 
 fn pristine() -> AutoCommit {
     thread_local! {
@@ -121,11 +90,11 @@ fn with_fixed_checksums(message: Message) -> Message {
 
 /// Drops what the connection would send, and saves the document when it changed, as the node
 /// does.
-fn drain(connection: &mut PeerConnection, local: &mut Local) {
+fn drain(connection: &mut PeerConnection, local: &mut Memory) {
     while connection.poll_transmit().is_some() {}
     while let Some(event) = connection.poll_event() {
         if matches!(event, Event::Changed { .. }) {
-            local.saved_doc = local.network.doc_mut().save();
+            local.checkpoint();
         }
     }
 }
@@ -150,15 +119,12 @@ fuzz_target!(
 
     let network = Network::from_doc(pristine()).expect("the fixture is a network");
     let id = network.id().to_string();
-    let saved_doc = FIXTURE.to_vec();
-    let mut local = Local {
-        network,
-        saved,
-        saved_doc,
-        checks: Checks::new(iroh_base::SecretKey::from_bytes(&[7; 32])),
-    };
+    // The node's own view of one network, as the protocol's in-memory device holds it.
+    let mut local = Memory::new(network, iroh_base::SecretKey::from_bytes(&[7; 32]));
+    local.saved_doc = FIXTURE.to_vec();
     let seen = local.network.heads();
     let remote = if flags & 0x01 != 0 { STRANGER } else { MEMBER };
+    local.saved.extend(saved.map(|state| (remote.to_string(), state)));
     let mut connection = PeerConnection::new(remote);
     if flags & 0x02 != 0 {
         connection.open(&id, &mut local);

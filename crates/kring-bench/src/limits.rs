@@ -8,7 +8,8 @@ use iroh_base::SecretKey;
 use kring_model::Network;
 use kring_model::automerge::AutoCommit;
 use kring_model::automerge::sync::{self, SyncDoc};
-use kring_sync::{Checks, FrameReader, Library, PeerConnection, Replica, SignatureBook, frame};
+use kring_sync::testing::Memory;
+use kring_sync::{FrameReader, PeerConnection, SignatureBook, frame};
 
 /// What one sync cost.
 #[derive(Debug, Clone, Copy, Default)]
@@ -46,52 +47,27 @@ pub fn automerge_sync(a: &mut AutoCommit, sa: &mut sync::State, b: &mut AutoComm
     cost
 }
 
-/// One device's side for Kring's protocol core in memory: its copy of the network and the sync
-/// state it saved for the other device last time.
-pub struct Side {
-    pub network: Network,
-    pub device: String,
-    pub saved_state: Option<Vec<u8>>,
-    checks: Checks,
-}
-
-impl Side {
-    /// A laptop's network with the signatures it keeps and the key it signs with.
-    pub fn new(network: Network, signatures: SignatureBook, key: SecretKey, saved_state: Option<Vec<u8>>) -> Side {
-        let device = key.public().to_string();
-        let mut checks = Checks::new(key);
-        checks.signatures = signatures;
-        Side { network, device, saved_state, checks }
-    }
-}
-
-impl Library for Side {
-    fn replica(&mut self, network: &str) -> Option<Replica<'_>> {
-        (self.network.id().as_str() == network).then(|| self.checks.replica(self.network.doc_mut()))
-    }
-
-    fn document(&mut self, network: &str) -> Option<&mut AutoCommit> {
-        (self.network.id().as_str() == network).then(|| self.network.doc_mut())
-    }
-
-    fn may_sync(&mut self, network: &str, device: &str) -> bool {
-        self.network.id().as_str() == network && self.network.member_for_device(device).ok().flatten().is_some()
-    }
-
-    fn saved_sync_state(&mut self, _network: &str, _device: &str) -> Option<Vec<u8>> {
-        self.saved_state.clone()
-    }
-
-    fn restore_saved(&mut self, network: &str) {
-        // Only honest peers talk here: their changes must always apply.
-        panic!("Automerge failed on an honest peer's changes to {network}");
-    }
+/// One laptop for Kring's protocol core in memory (the protocol's own in-memory device): its
+/// copy of the network, the signatures it keeps and the key it signs with, and the sync state
+/// it saved for `other` last time. Only honest laptops talk here: should Automerge fail on
+/// their changes, going back to the saved copy (there is none) fails the bench.
+pub fn side(
+    network: Network,
+    signatures: SignatureBook,
+    key: SecretKey,
+    other: &str,
+    saved: Option<Vec<u8>>,
+) -> Memory {
+    let mut side = Memory::new(network, key);
+    side.checks.signatures = signatures;
+    side.saved.extend(saved.map(|state| (other.to_string(), state)));
+    side
 }
 
 /// Kring's protocol between `dialer` and `listener` for their network, as a node runs it (the
 /// dialer opens), until neither side has anything to send. Messages go through the real
 /// framing.
-pub fn kring_sync(dialer: &mut Side, listener: &mut Side) -> SyncCost {
+pub fn kring_sync(dialer: &mut Memory, listener: &mut Memory) -> SyncCost {
     let started = Instant::now();
     let network = dialer.network.id().to_string();
     let mut near = PeerConnection::new(listener.device.clone());
@@ -111,7 +87,7 @@ pub fn kring_sync(dialer: &mut Side, listener: &mut Side) -> SyncCost {
 }
 
 /// Moves everything `from` has to send through a frame reader into `to`; whether anything moved.
-fn deliver(from: &mut PeerConnection, to: &mut PeerConnection, library: &mut Side, bytes: &mut usize) -> bool {
+fn deliver(from: &mut PeerConnection, to: &mut PeerConnection, library: &mut Memory, bytes: &mut usize) -> bool {
     let mut reader = FrameReader::default();
     let mut moved = false;
     while let Some(message) = from.poll_transmit() {
@@ -154,8 +130,9 @@ mod tests {
         assert_eq!(a2.heads(), b2.heads());
         assert!(alone.round_trips >= 1 && alone.bytes > 0);
 
-        let mut near = Side::new(a, SignatureBook::default(), key_a, None);
-        let mut far = Side::new(b, founding, key_b, None);
+        let device_a = key_a.public().to_string();
+        let mut near = side(a, SignatureBook::default(), key_a, &device_b, None);
+        let mut far = side(b, founding, key_b, &device_a, None);
         let kring = kring_sync(&mut near, &mut far);
         assert_eq!(near.network.heads(), far.network.heads());
         assert_eq!(near.network.snapshot().unwrap().questions.len(), 2);

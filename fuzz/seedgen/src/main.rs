@@ -7,54 +7,22 @@
 //!
 //! Run from anywhere: `cargo run --manifest-path fuzz/Cargo.toml -p kring-fuzz-seedgen`.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use kring_model::automerge::AutoCommit;
 use kring_model::*;
 use kring_store::{DataDir, LOG_FILE, NETWORKS_DIR, SNAPSHOT_FILE, record, snapshot_file};
-use kring_sync::{Checks, Library, Message, PeerAddr, PeerConnection, Replica, frame};
+use kring_sync::testing::Memory;
+use kring_sync::{Message, PeerAddr, PeerConnection, frame};
 
 fn device(n: u8) -> String {
     format!("{n:064x}")
 }
 
-/// One side of a simulated connection, with the node's access rule and checks. The fixture's
-/// devices are made-up ids, not keys, so the local side refuses what the remote side changed,
-/// as a real laptop would: the conversation, and so the seed, ends there.
-struct Side {
-    network: Network,
-    saved: BTreeMap<String, Vec<u8>>,
-    saved_doc: Vec<u8>,
-    checks: Checks,
-}
-
-impl Library for Side {
-    fn document(&mut self, network: &str) -> Option<&mut AutoCommit> {
-        (self.network.id().as_str() == network).then(|| self.network.doc_mut())
-    }
-
-    fn replica(&mut self, network: &str) -> Option<Replica<'_>> {
-        (self.network.id().as_str() == network).then(|| self.checks.replica(self.network.doc_mut()))
-    }
-
-    fn may_sync(&mut self, network: &str, device: &str) -> bool {
-        self.network.id().as_str() == network && self.network.member_for_device(device).ok().flatten().is_some()
-    }
-
-    fn saved_sync_state(&mut self, _network: &str, device: &str) -> Option<Vec<u8>> {
-        self.saved.get(device).cloned()
-    }
-
-    fn restore_saved(&mut self, _network: &str) {
-        self.network = load(&self.saved_doc);
-    }
-}
-
 /// Syncs `remote` (device 2) with `local` (device 1) until both are quiet; returns every
 /// message the remote sent to the local side, in order, and the local side's connection.
-fn converse(local: &mut Side, remote: &mut Side, local_dials: bool) -> (Vec<Message>, PeerConnection) {
+fn converse(local: &mut Memory, remote: &mut Memory, local_dials: bool) -> (Vec<Message>, PeerConnection) {
     let id = local.network.id().to_string();
     let mut at_local = PeerConnection::new(device(2));
     let mut at_remote = PeerConnection::new(device(1));
@@ -130,11 +98,13 @@ fn main() {
     let id = load(&fixture).id().to_string();
 
     // --- sync_messages and frame_decoder: what a peer really sends -------------------------
-    let side = |mut network: Network| Side {
-        saved_doc: network.doc_mut().save(),
-        network,
-        saved: BTreeMap::new(),
-        checks: Checks::new(iroh_base::SecretKey::from_bytes(&[1; 32])),
+    // The fixture's devices are made-up ids, not keys, so the local side refuses what the
+    // remote side changed, as a real laptop would: the conversation, and so the seed, ends there.
+    let side = |mut network: Network| {
+        let saved_doc = network.doc_mut().save();
+        let mut side = Memory::new(network, iroh_base::SecretKey::from_bytes(&[1; 32]));
+        side.saved_doc = saved_doc;
+        side
     };
     let edited_remote = || {
         let mut remote = load(&fixture);
@@ -187,11 +157,11 @@ fn main() {
     // Every other kind of message, and a stranger.
     let peers = vec![PeerAddr { device: device(3), addrs: vec!["192.168.1.20:4433".into()] }];
     let others = [
-        Message::Open { network: id.clone() },
+        Message::Open { network: id.clone(), chapter: String::new() },
         Message::Peers { network: id.clone(), peers },
-        Message::Sync { network: "onbekend".into(), data: vec![0x42, 0, 0, 0, 0], signatures: vec![] },
+        Message::Sync { network: "onbekend".into(), chapter: String::new(), data: vec![0x42, 0, 0, 0, 0], signatures: vec![] },
         Message::Refused { network: id.clone() },
-        Message::Sync { network: id.clone(), data: vec![0x42, 0, 0, 0, 0], signatures: vec![] },
+        Message::Sync { network: id.clone(), chapter: String::new(), data: vec![0x42, 0, 0, 0, 0], signatures: vec![] },
     ];
     write_seed(&fuzz, "sync_messages", "other-messages", &[&[0x00][..], &frames(&others)].concat());
     write_seed(&fuzz, "sync_messages", "stranger", &[&[0x01][..], &frames(&others)].concat());

@@ -13,9 +13,10 @@ use kring_node::{NetworkMode, Node, NodeEvent};
 use kring_store::DataDir;
 use tokio::sync::broadcast;
 
-use crate::limits::{self, Side, SyncCost};
+use crate::limits::{self, SyncCost};
 use crate::scenario::Dice;
 use crate::system;
+use kring_sync::testing::Memory;
 
 pub struct JoinFigures {
     pub time: Duration,
@@ -219,19 +220,20 @@ async fn resync(
     for (data, other) in [(data_a, &device_b), (data_b, &device_a)] {
         let opened = edit_offline(data, id, sessions, edits, &mut dice)?;
         let saved_state = opened.store.read_sync_state(other);
-        sides.push(Side::new(opened.network, opened.signatures, data.device_key().clone(), saved_state));
+        let key = data.device_key().clone();
+        sides.push(limits::side(opened.network, opened.signatures, key, other, saved_state));
     }
-    let [mut a, mut b]: [Side; 2] = sides.try_into().map_err(|_| anyhow::anyhow!("two sides"))?;
+    let [mut a, mut b]: [Memory; 2] = sides.try_into().map_err(|_| anyhow::anyhow!("two sides"))?;
     let lacking_b = b.network.doc_mut().get_changes_added(a.network.doc_mut());
     let lacking_a = a.network.doc_mut().get_changes_added(b.network.doc_mut());
     let changes = lacking_a.len() + lacking_b.len();
     let changes_bytes = lacking_a.iter().chain(&lacking_b).map(|c| c.raw_bytes().len()).sum();
 
     // Automerge alone, from the sync states the nodes saved.
-    let state = |saved: &Option<Vec<u8>>| saved.as_deref().and_then(|s| sync::State::decode(s).ok());
+    let state = |saved: Option<&Vec<u8>>| saved.and_then(|s| sync::State::decode(s).ok());
     let (mut sa, mut sb) = (
-        state(&a.saved_state).unwrap_or_else(sync::State::new),
-        state(&b.saved_state).unwrap_or_else(sync::State::new),
+        state(a.saved.get(&device_b)).unwrap_or_else(sync::State::new),
+        state(b.saved.get(&device_a)).unwrap_or_else(sync::State::new),
     );
     let (mut am_a, mut am_b) = (a.network.fork(), b.network.fork());
     let limit = limits::automerge_sync(am_a.doc_mut(), &mut sa, am_b.doc_mut(), &mut sb);
