@@ -12,7 +12,7 @@ use kring_sync::untrusted::{Rejected, catch_automerge_panic};
 pub use kring_store::bundle::{Lock, MIN_PASSPHRASE_CHARS, Passphrase, Unlock};
 
 use crate::error::BundleProblem;
-use crate::networks::OpenNetwork;
+use crate::open_network::OpenNetwork;
 
 /// Why a bundle was not merged. After `panicked`, the local network may be damaged in memory
 /// and must be reloaded from disk, not saved.

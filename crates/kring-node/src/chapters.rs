@@ -13,8 +13,9 @@ use kring_sync::chain::{self, ChainError, Standing};
 use kring_sync::signed::Signed;
 use kring_sync::{Handoff, NextChapter, SignatureBook};
 
+use crate::carried::{Carried, CarriedInto};
 use crate::error::{NodeError, Result};
-use crate::networks::OpenNetwork;
+use crate::open_network::OpenNetwork;
 use crate::whole_network::{self, Unusable};
 
 /// Why a chapter offered by another member is not taken.
@@ -30,38 +31,6 @@ pub enum Unfit {
     OtherBeginning,
     #[error("this laptop is not a member of it")]
     NotAMember,
-}
-
-/// Offline work this laptop carried into a chapter when it took it: the change that holds it,
-/// and per actor of the chapter it left, the last of its own changes it held. Should that
-/// chapter lose against one begun beside it that was copied with all of that work already, the
-/// change is not carried over a second time.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub(crate) struct CarriedInto {
-    change: [u8; 32],
-    upto: BTreeMap<String, u64>,
-}
-
-/// What this laptop keeps beside a chapter it took from the one before, to carry its work over
-/// once should the chapter lose against one begun beside it (`carried.bin`).
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub(crate) struct Carried {
-    pub(crate) into: Vec<CarriedInto>,
-    /// Where this laptop's own characters in the chapter came from (see [`Origins`]).
-    pub(crate) origins: Origins,
-}
-
-impl Carried {
-    /// As kept beside the chapter; a file of an older Kring holds only what was carried.
-    pub(crate) fn decode(bytes: &[u8]) -> Carried {
-        postcard::from_bytes(bytes)
-            .or_else(|_| postcard::from_bytes(bytes).map(|into| Carried { into, origins: Origins::default() }))
-            .unwrap_or_default()
-    }
-
-    fn encode(&self) -> Vec<u8> {
-        postcard::to_stdvec(self).expect("always serialises")
-    }
 }
 
 /// A chapter, checked and ready to switch to, and what becomes of the old one.

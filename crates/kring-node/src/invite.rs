@@ -6,7 +6,7 @@ use iroh::EndpointAddr;
 use kring_model::{InviteId, NewInvite, Role, UnixMillis};
 
 use crate::error::Result;
-use crate::networks::OpenNetwork;
+use crate::open_network::OpenNetwork;
 use crate::ticket::{InviteTicket, new_secret, secret_hash};
 
 /// Creates and saves an invite by the member of `device` (a coordinator), valid for

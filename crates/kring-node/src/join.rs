@@ -25,7 +25,7 @@ use crate::address_book::{AddressBook, addr_to_text};
 use crate::error::{NodeError, Result};
 use crate::events::{FoundVia, NodeEvent};
 use crate::links::{Pool, Slot};
-use crate::networks::OpenNetwork;
+use crate::open_network::OpenNetwork;
 use crate::shared::Shared;
 use crate::short::{shorten, shorten_to};
 use crate::ticket::{InviteTicket, secret_hash};

@@ -6,6 +6,7 @@
 
 pub mod address_book;
 pub mod bundle;
+mod carried;
 pub mod chapters;
 pub mod client;
 mod device_link;
@@ -21,6 +22,7 @@ mod links;
 mod memory;
 mod networks;
 mod node;
+mod open_network;
 mod peer;
 mod polite_dns;
 mod shared;
@@ -36,8 +38,8 @@ pub use error::{BundleProblem, NodeError, Result};
 pub use events::{FoundVia, NodeEvent, PeerPath};
 pub use join::{JOIN_ALPN, JoinReply, JoinRequest};
 pub use link_ticket::DeviceLinkTicket;
-pub use networks::OpenNetwork;
 pub use node::{JoinedNetwork, Node, PeerReport};
+pub use open_network::OpenNetwork;
 pub use start_warning::StartWarning;
 pub use ticket::InviteTicket;
 pub use whole_network::Unusable;

@@ -544,7 +544,7 @@ impl Node {
     pub fn add_network(&self, network: kring_model::Network, store: kring_store::NetworkStore) {
         let id = network.id().to_string();
         let networks = self.shared.networks();
-        networks.insert(id, crate::networks::OpenNetwork::new(network, store, networks.device()));
+        networks.insert(id, crate::open_network::OpenNetwork::new(network, store, networks.device()));
     }
 
     /// The current reachability of a device: whether a direct path or only a relay is in use.
