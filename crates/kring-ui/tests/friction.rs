@@ -464,3 +464,88 @@ fn the_own_address_shows_only_under_advanced() {
     assert!(ui.query_by_label(nl(Text::YourAddress)).is_some(), "under Geavanceerd");
     assert!(ui.query_by_label_contains(nl(Text::ConnectTo)).is_some());
 }
+
+/// Drags with the mouse from `from` to `to`, in small steps as a hand would, and lets go.
+fn drag(ui: &mut Ui, from: egui::Pos2, to: egui::Pos2) {
+    ui.hover_at(from);
+    ui.step();
+    ui.drag_at(from);
+    ui.step();
+    for step in 1..=8 {
+        ui.hover_at(from + (to - from) * step as f32 / 8.0);
+        ui.step();
+    }
+    // Let go where the pointer is (egui_kittest's drop_at also takes the pointer away, in the
+    // same frame, so no column would be under it).
+    ui.event(egui::Event::PointerButton {
+        pos: to,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    ui.step();
+    settle(ui);
+}
+
+/// The learning-question board as a board: a card dragged to another column moves the
+/// question there; the arrow buttons on a card do the same from the keyboard, one column at a
+/// time; and the question's own page has a vote button.
+#[test]
+fn a_card_dragged_to_another_column_moves_the_question_and_its_buttons_do_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ui = client(dir.path());
+    create_network(&mut ui, "Anna", "PLG Rekenen Leiden");
+    click(&mut ui, nl(Text::Questions));
+    let title = "Hoe geven we feedback die leerlingen lezen?";
+    type_into(&mut ui, Role::TextInput, nl(Text::ProposeQuestion), title);
+    click(&mut ui, nl(Text::Propose));
+    let status = |ui: &Ui| ui.state().state.snapshot().unwrap().live_questions().next().map(|q| q.status);
+    assert_eq!(status(&ui), Some(kring_model::QuestionStatus::Proposed));
+
+    // Dragged from the first column onto the second.
+    let from = ui.get_by_role_and_label(Role::Link, title).rect().center();
+    let to = ui.get_by_role_and_label(Role::Label, "centraal").rect().center() + egui::vec2(0.0, 60.0);
+    drag(&mut ui, from, to);
+    wait_until(&mut ui, "the question is central", |app| {
+        app.state.snapshot().unwrap().live_questions().all(|q| q.status == kring_model::QuestionStatus::Central)
+    });
+    let (column, next) = (
+        ui.get_by_role_and_label(Role::Label, "centraal").rect(),
+        ui.get_by_role_and_label(Role::Label, "in onderzoek").rect(),
+    );
+    let card = ui.get_by_role_and_label(Role::Link, title).rect();
+    assert!(column.left() < card.center().x && card.center().x < next.left(), "in its new column: {card:?}");
+
+    // The arrow buttons on the card: one column on, and back.
+    let arrow = |target: &str| format!("{} {target}", nl(Text::MoveTo));
+    let card_label = format!("{}: {title}", nl(Text::QuestionCard));
+    let card_node = ui.get_by_label(&card_label);
+    assert!(card_node.query_by_label(&arrow("voorgesteld")).is_some(), "to the left");
+    card_node.get_by_label(&arrow("in onderzoek")).click();
+    ui.step();
+    settle(&mut ui);
+    wait_until(&mut ui, "the question is being explored", |app| {
+        app.state.snapshot().unwrap().live_questions().all(|q| q.status == kring_model::QuestionStatus::Exploring)
+    });
+    click(&mut ui, &arrow("centraal"));
+    wait_until(&mut ui, "the question is central again", |app| {
+        app.state.snapshot().unwrap().live_questions().all(|q| q.status == kring_model::QuestionStatus::Central)
+    });
+
+    // Dragged by its title and let go in its own column: it stays, and the drag opened nothing.
+    let from = ui.get_by_role_and_label(Role::Link, title).rect().center();
+    drag(&mut ui, from, from + egui::vec2(0.0, 80.0));
+    assert_eq!(status(&ui), Some(kring_model::QuestionStatus::Central));
+    assert_eq!(ui.state().screen, Screen::Questions);
+
+    // The title still opens the question, where a vote is one click.
+    click(&mut ui, title);
+    assert!(matches!(ui.state().screen, Screen::Question(_)), "the link still takes clicks");
+    click(&mut ui, nl(Text::Vote));
+    wait_until(&mut ui, "Anna voted", |app| app.state.snapshot().unwrap().live_questions().all(|q| q.votes.len() == 1));
+    assert!(shows(&ui, "1 stem"), "the page counts the vote");
+    click(&mut ui, nl(Text::RetractVote));
+    wait_until(&mut ui, "the vote is taken back", |app| {
+        app.state.snapshot().unwrap().live_questions().all(|q| q.votes.is_empty())
+    });
+}

@@ -298,6 +298,9 @@ texts! {
     OpinionsApart => "de meningen lopen uiteen", "opinions differ";
     OnAverage => "gemiddeld", "average";
     OneScore => "score", "score";
+    QuestionCard => "Leervraag", "Learning question";
+    MoveTo => "Verplaatsen naar", "Move to";
+    DragCardHint => "Sleep een kaart naar een andere kolom, of gebruik de knoppen ‹ en › op de kaart.", "Drag a card to another column, or use the ‹ and › buttons on the card.";
 }
 
 /// Scores apart by less than this (the population standard deviation, on the 1–5 scale) count

@@ -74,6 +74,9 @@ impl QuestionPage {
                     state.edit(After::Nothing, Edit::SetStatus { question: id.clone(), status: *next });
                 }
             }
+            ui.separator();
+            let me = state.me().cloned();
+            super::questions::vote_button(ui, state, question, me.as_ref());
         });
         let question_id = id.clone();
         super::themes::tags(ui, state, &question.themes, |theme, tagged| Edit::TagQuestion {
