@@ -549,3 +549,85 @@ fn a_card_dragged_to_another_column_moves_the_question_and_its_buttons_do_too() 
         app.state.snapshot().unwrap().live_questions().all(|q| q.votes.is_empty())
     });
 }
+
+/// Every text the screen paints (in pictures as much as in labels).
+fn painted_texts(ui: &Ui) -> Vec<String> {
+    fn walk(shape: &egui::Shape, out: &mut Vec<String>) {
+        match shape {
+            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, out)),
+            egui::Shape::Text(text) => out.push(text.galley.text().to_string()),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for clipped in &ui.output().shapes {
+        walk(&clipped.shape, &mut out);
+    }
+    out
+}
+
+/// Hovers over `at` until a tooltip with `words` shows (tooltips wait a moment).
+fn tooltip_shows(ui: &mut Ui, at: egui::Pos2, words: &str) -> bool {
+    ui.hover_at(at);
+    for _ in 0..60 {
+        ui.step();
+        if ui.query_by_label(words).is_some() {
+            return true;
+        }
+    }
+    false
+}
+
+/// The action-research timeline explains itself: dates along the axis the Dutch way, each bar
+/// named, its dates and phase on hover, and a dot for each meeting that discussed the question,
+/// which opens that meeting.
+#[test]
+fn the_action_research_timeline_has_dates_named_bars_tooltips_and_meetings() {
+    let (mut network, me) = plg();
+    let question = network.add_question(&me, "Hoe betrekken we ouders?", "").unwrap();
+    let first = network.add_cycle(&me, &question, "2026-09-01").unwrap();
+    network.end_cycle(&me, &question, &first, "2026-09-30").unwrap();
+    let second = network.add_cycle(&me, &question, "2026-10-12").unwrap();
+    network.end_cycle(&me, &question, &second, "2026-11-20").unwrap();
+    let mut meetings = Vec::new();
+    for (title, at) in [("Casusoverleg", "2026-09-15T15:30"), ("Intervisie", "2026-10-20T15:30")] {
+        let new = kring_model::NewSession { title: title.into(), starts_at: at.into(), ..Default::default() };
+        let session = network.add_session(&me, &new).unwrap();
+        network.link_question(&me, &session, &question, true).unwrap();
+        meetings.push(session);
+    }
+    let mut ui = window(&network, &me, Screen::Question(question.clone()), 1280.0, 900.0);
+
+    // Dates on the axis: the first and last day in full, the months between.
+    let painted = painted_texts(&ui);
+    for words in ["1 sep 2026", "20 nov 2026", "okt", "Cyclus 1", "Cyclus 2"] {
+        assert!(painted.iter().any(|t| t == words), "{words:?} is drawn: {painted:?}");
+    }
+
+    // Each bar tells its dates and phase on hover, and to a screen reader.
+    let bar = ui.get_by_label("Cyclus 1: di 1 sep 2026 – wo 30 sep 2026, Fase: afgerond").rect();
+    assert!(tooltip_shows(&mut ui, bar.center(), "di 1 sep 2026 – wo 30 sep 2026"), "the first bar's dates on hover");
+    assert!(ui.query_by_label("1 bijeenkomst in deze periode").is_some(), "and the meetings in it");
+    let second_bar = ui.get_by_label("Cyclus 2: ma 12 okt 2026 – vr 20 nov 2026, Fase: afgerond").rect();
+    assert!(second_bar.left() > bar.right(), "the second cycle began after the first ended");
+
+    // A dot per meeting, on its day, inside the cycle it fell in; a click opens the meeting.
+    let dot = ui.get_by_label("Bijeenkomst: di 15 sep 2026, 15:30 — Casusoverleg").rect();
+    assert!(bar.left() < dot.center().x && dot.center().x < bar.right(), "mid-September, in cycle 1: {dot:?}");
+    let dot = ui.get_by_label("Bijeenkomst: di 20 okt 2026, 15:30 — Intervisie").rect();
+    assert!(second_bar.left() < dot.center().x && dot.center().x < second_bar.right(), "in cycle 2: {dot:?}");
+    assert!(tooltip_shows(&mut ui, dot.center(), nl(Text::OpenSessionHint)), "the dot says what a click does");
+    ui.get_by_label("Bijeenkomst: di 20 okt 2026, 15:30 — Intervisie").click();
+    ui.run_steps(2);
+    assert_eq!(ui.state().screen, Screen::Session(meetings[1].clone()));
+
+    // In English, English dates and words.
+    ui.state_mut().screen = Screen::Question(question);
+    ui.state_mut().state.language = Language::En;
+    ui.run_steps(3);
+    let painted = painted_texts(&ui);
+    for words in ["1 Sep 2026", "Oct", "Cycle 1"] {
+        assert!(painted.iter().any(|t| t == words), "{words:?} is drawn: {painted:?}");
+    }
+    assert!(ui.query_by_label("Cycle 1: Tue 1 Sep 2026 – Wed 30 Sep 2026, Phase: ended").is_some());
+}

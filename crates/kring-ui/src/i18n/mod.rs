@@ -300,6 +300,11 @@ texts! {
     OneScore => "score", "score";
     QuestionCard => "Leervraag", "Learning question";
     MoveTo => "Verplaatsen naar", "Move to";
+    Phase => "Fase", "Phase";
+    CycleEnded => "afgerond", "ended";
+    InThisPeriod => "in deze periode", "in this period";
+    OpenSessionHint => "Klik om de bijeenkomst te openen.", "Click to open the session.";
+    MeetingMarker => "bijeenkomst over deze leervraag", "session about this learning question";
     DragCardHint => "Sleep een kaart naar een andere kolom, of gebruik de knoppen ‹ en › op de kaart.", "Drag a card to another column, or use the ‹ and › buttons on the card.";
 }
 

@@ -111,7 +111,7 @@ impl QuestionPage {
                 }
             }
             ui.separator();
-            super::cycles::show(ui, state, &mut self.cycles, &mut self.texts, &snapshot, question);
+            super::cycles::show(ui, state, &mut self.cycles, &mut self.texts, &snapshot, question, screen);
         });
     }
 }
