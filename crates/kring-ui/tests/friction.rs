@@ -12,7 +12,7 @@ use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable, by};
 use kring_model::{MemberId, Network, NetworkDetails, Profile, TextField};
 use kring_ui::file_dialog::FileJob;
-use kring_ui::i18n::{Language, Text};
+use kring_ui::i18n::{Language, Text, tr};
 use kring_ui::{Screen, export};
 
 /// What a client shows of `network` to `me`, for an app without a node.
@@ -630,4 +630,59 @@ fn the_action_research_timeline_has_dates_named_bars_tooltips_and_meetings() {
         assert!(painted.iter().any(|t| t == words), "{words:?} is drawn: {painted:?}");
     }
     assert!(ui.query_by_label("Cycle 1: Tue 1 Sep 2026 – Wed 30 Sep 2026, Phase: ended").is_some());
+}
+
+/// The top bar at 1100 px (the window's first size) with themes, in Dutch and in English: one
+/// row, whatever theme is chosen, and the page below it starts at the same height before, with
+/// and after a message or "Wat is er veranderd", on every kind of screen.
+#[test]
+fn the_top_bar_is_one_row_at_1100_px_and_the_page_below_it_holds_still() {
+    let (mut network, me) = plg();
+    for theme in ["feedback", "werkplezier", "kindermishandeling en huiselijk geweld"] {
+        network.add_theme(&me, theme).unwrap();
+    }
+    network.add_question(&me, "Hoe geven we feedback die leerlingen lezen?", "").unwrap();
+    // Each screen by a field or words at its top.
+    let screens = [
+        (Screen::Sessions, Text::NewSession),
+        (Screen::Questions, Text::ProposeQuestion),
+        (Screen::Settings, Text::LanguageLabel),
+    ];
+    for language in Language::ALL {
+        for (screen, anchor) in screens.clone() {
+            let mut ui = window(&network, &me, screen.clone(), 1100.0, 720.0);
+            ui.state_mut().state.language = language;
+            ui.run_steps(3);
+            let words = tr(language, anchor);
+            let top = |ui: &Ui| ui.get_by_role_and_label(Role::Label, words).rect().top();
+            // The tabs and the file menu share one row.
+            let one_row = |ui: &Ui, when: &str| {
+                let first = ui.get_by_label(tr(language, Text::Sessions)).rect();
+                let last = ui.get_by_label(tr(language, Text::FileMenu)).rect();
+                assert!(
+                    (first.center().y - last.center().y).abs() < 2.0,
+                    "{language:?} {screen:?} {when}: the top bar wraps ({first:?} … {last:?})"
+                );
+            };
+            one_row(&ui, "at first");
+            let before = top(&ui);
+
+            ui.state_mut().state.notice = Some("Opgeslagen: /home/anna/Documenten/plg-rekenen-leiden.md".into());
+            ui.run_steps(3);
+            one_row(&ui, "with a message");
+            assert_eq!(top(&ui), before, "{language:?} {screen:?}: the page moved when the message came");
+            let changes = kring_model::ChangeSummary { items: Vec::new(), other_changes: 2 };
+            ui.state_mut().state.view.as_mut().unwrap().changes = Arc::new(changes);
+            ui.run_steps(3);
+            assert_eq!(top(&ui), before, "{language:?} {screen:?}: the page moved when what changed came");
+            ui.state_mut().state.theme = Some("kindermishandeling en huiselijk geweld".into());
+            ui.run_steps(3);
+            one_row(&ui, "with the longest theme chosen");
+            assert_eq!(top(&ui), before, "{language:?} {screen:?}: the page moved when a theme was chosen");
+            ui.state_mut().state.notice = None;
+            ui.state_mut().state.view.as_mut().unwrap().changes = Default::default();
+            ui.run_steps(3);
+            assert_eq!(top(&ui), before, "{language:?} {screen:?}: the page moved when they went");
+        }
+    }
 }
