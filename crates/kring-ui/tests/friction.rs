@@ -686,3 +686,49 @@ fn the_top_bar_is_one_row_at_1100_px_and_the_page_below_it_holds_still() {
         }
     }
 }
+
+/// Settings say what each box means in plain words, in Dutch and in English; relay, DNS/pkarr,
+/// mDNS and the like show only under "Geavanceerd", for whoever looks after the IT.
+#[test]
+fn settings_speak_plain_words_and_keep_the_technical_terms_under_advanced() {
+    const JARGON: &[&str] = &["relay", "dns", "pkarr", "mdns", "url", "ip", "poort", "port", "upnp", "id"];
+    let (network, me) = plg();
+    let mut ui = window(&network, &me, Screen::Settings, 1280.0, 720.0);
+    for language in Language::ALL {
+        ui.state_mut().state.language = language;
+        ui.run_steps(3);
+        let words: Vec<String> =
+            ui.query_all(by().include_labels()).filter_map(|node| node.accesskit_node().label()).collect();
+        for text in &words {
+            for word in text.to_lowercase().split(|c: char| !c.is_alphanumeric()) {
+                assert!(!JARGON.contains(&word), "{language:?}: {word:?} in {text:?}, outside Geavanceerd");
+            }
+        }
+        for text in [Text::OfflineMode, Text::LanAnnounce, Text::NoPublicServices] {
+            assert!(ui.query_by_label(tr(language, text)).is_some(), "{language:?}: {text:?} is there");
+        }
+        assert!(ui.query_by_label_contains(tr(language, Text::RelayUrl)).is_none(), "the relay is out of sight");
+
+        // Under Geavanceerd: the school's relay and what each box does, in technical terms.
+        ui.get_by_label(tr(language, Text::AdvancedSettings)).click();
+        ui.run_steps(3);
+        assert!(ui.query_by_role_and_label(Role::TextInput, tr(language, Text::RelayUrl)).is_some());
+        for term in ["DNS/pkarr", "mDNS", "relay"] {
+            assert!(ui.query_all_by_label_contains(term).next().is_some(), "{language:?}: {term} under Geavanceerd");
+        }
+        ui.get_by_label(tr(language, Text::AdvancedSettings)).click();
+        ui.run_steps(3);
+    }
+
+    // The boxes still do what they did: unticking 'found on the school network' is saved.
+    ui.state_mut().state.language = Language::Nl;
+    ui.run_steps(2);
+    ui.get_by_label(nl(Text::LanAnnounce)).click();
+    ui.run_steps(2);
+    assert!(!ui.state().state.config.lan_announce);
+    let saved = ui.state().state.sent().last().cloned();
+    assert!(
+        matches!(saved, Some(kring_node::client::Command::SaveSettings { config }) if !config.lan_announce),
+        "saved unticked"
+    );
+}
