@@ -732,3 +732,44 @@ fn settings_speak_plain_words_and_keep_the_technical_terms_under_advanced() {
         "saved unticked"
     );
 }
+
+/// Before the second click, "Voor iedereen wissen" shows exactly what goes: the selected
+/// passage, the meeting's title; and the passage shown is the one erased.
+#[test]
+fn the_erase_warning_shows_what_goes() {
+    let (mut network, me) = plg();
+    let new = kring_model::NewSession {
+        title: "Casusoverleg".into(),
+        starts_at: "2026-12-07T15:30".into(),
+        ..Default::default()
+    };
+    let session = network.add_session(&me, &new).unwrap();
+    let field = TextField::Notes(session.clone());
+    network.append_text(&me, &field, "Besproken: Lotte (groep 5). Verder niets.").unwrap();
+    let mut ui = window(&network, &me, Screen::Session(session.clone()), 1280.0, 720.0);
+
+    // The meeting as a whole: its title.
+    ui.get_by_label(nl(Text::EraseForEveryone)).click();
+    ui.run_steps(2);
+    assert!(ui.query_by_label(&format!("{} ‘Casusoverleg’", nl(Text::ErasedWhat))).is_some(), "the meeting is named");
+    ui.get_by_label(nl(Text::Cancel)).click();
+    ui.run_steps(2);
+
+    // A passage selected in the notes: the passage itself.
+    ui.state_mut().pages.session.texts.drafts.get_mut(&field).unwrap().highlight = Some((11, 28));
+    ui.run_steps(2);
+    ui.get_by_label(nl(Text::EraseSelection)).click();
+    ui.run_steps(2);
+    let shown = format!("{} ‘Lotte (groep 5).’", nl(Text::ErasedWhat));
+    assert!(ui.query_by_label(&shown).is_some(), "the passage is shown before it goes");
+    assert!(ui.query_by_label(nl(Text::EraseWarning)).is_some());
+    ui.get_by_label(nl(Text::YesErase)).click();
+    ui.run_steps(2);
+    let Some(kring_node::client::Command::StartChapter { erase, .. }) = ui.state().state.sent().last().cloned() else {
+        panic!("a new chapter without the passage is asked for")
+    };
+    assert_eq!(
+        erase,
+        vec![kring_model::Erasure::Passage { field, from: 11, to: 28, expected: Some("Lotte (groep 5). ".into()) }]
+    );
+}

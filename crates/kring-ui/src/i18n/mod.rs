@@ -116,6 +116,7 @@ texts! {
     EraseForEveryone => "Voor iedereen wissen…", "Erase for everyone…";
     EraseWarning => "Dit wordt voor iedereen gewist, ook uit de geschiedenis op elke laptop: het netwerk gaat verder in een nieuw hoofdstuk zonder. Dit kan niet ongedaan worden gemaakt.", "This is erased for everyone, from the history on every laptop too: the network continues in a new chapter without it. This cannot be undone.";
     YesErase => "Ja, voor iedereen wissen", "Yes, erase for everyone";
+    ErasedWhat => "Dit verdwijnt voor iedereen:", "This disappears for everyone:";
     EraseSelection => "Selectie voor iedereen wissen…", "Erase the selection for everyone…";
     EraseComment => "Opmerking voor iedereen wissen…", "Erase the comment for everyone…";
     Erased => "Gewist. Het netwerk gaat verder in hoofdstuk", "Erased. The network continues in chapter";

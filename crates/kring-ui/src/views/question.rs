@@ -59,6 +59,7 @@ impl QuestionPage {
                         &mut self.erasing,
                         id.as_str(),
                         Text::EraseForEveryone,
+                        &question.title,
                         erase,
                     ) {
                         *screen = Screen::Questions;
