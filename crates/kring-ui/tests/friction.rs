@@ -773,3 +773,42 @@ fn the_erase_warning_shows_what_goes() {
         vec![kring_model::Erasure::Passage { field, from: 11, to: 28, expected: Some("Lotte (groep 5). ".into()) }]
     );
 }
+
+/// Every text the screen paints, with the size of its letters.
+fn painted_sizes(ui: &Ui) -> Vec<(String, f32)> {
+    fn walk(shape: &egui::Shape, out: &mut Vec<(String, f32)>) {
+        match shape {
+            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, out)),
+            egui::Shape::Text(text) => {
+                let size = text.galley.job.sections.iter().map(|s| s.format.font_id.size).fold(0.0, f32::max);
+                out.push((text.galley.text().to_string(), size));
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for clipped in &ui.output().shapes {
+        walk(&clipped.shape, &mut out);
+    }
+    out
+}
+
+/// The Bestand menu's words, the notes about what the files hold included, read at the size of
+/// all other text.
+#[test]
+fn the_file_menu_reads_at_the_normal_text_size() {
+    let (network, me) = plg();
+    let mut ui = window(&network, &me, Screen::Sessions, 1280.0, 720.0);
+    ui.get_by_label(nl(Text::FileMenu)).click();
+    ui.run_steps(3);
+    let body = egui::TextStyle::Body.resolve(&ui.ctx.global_style()).size;
+    let painted = painted_sizes(&ui);
+    for text in [Text::Export, Text::ExportsArePlain, Text::BundleForMembers, Text::BundlePassphraseNote, Text::Import]
+    {
+        let words = nl(text);
+        // A wrapped note is one text of several rows: it starts with the note's first words.
+        let start: String = words.chars().take(20).collect();
+        let size = painted.iter().find(|(t, _)| t.replace('\n', " ").starts_with(&start)).map(|(_, size)| *size);
+        assert!(size.is_some_and(|size| size >= body), "{words:?} at {size:?}, body text is {body}");
+    }
+}
