@@ -300,7 +300,9 @@ texts! {
     Themes => "Thema's", "Themes";
     ThemesExplained => "Waar het netwerk aan werkt, bijvoorbeeld multiproblematiek, kindermishandeling of werkplezier.", "What the network works on, for example multiple problems, child abuse or job satisfaction.";
     YourProfile => "Jouw gegevens", "Your details";
-    NothingWithTheme => "Nog niets met het thema", "Nothing yet with the theme";
+    NoQuestionsWithTheme => "Geen leervragen met het thema", "No learning questions with the theme";
+    NoSessionsWithTheme => "Geen bijeenkomsten met het thema", "No sessions with the theme";
+    NoActionsWithTheme => "Geen open acties uit bijeenkomsten met het thema", "No open actions from sessions with the theme";
     ShowAllThemes => "Alle thema's tonen", "Show all themes";
     OpinionsClose => "de meningen liggen dicht bij elkaar", "opinions are close together";
     OpinionsApart => "de meningen lopen uiteen", "opinions differ";

@@ -43,7 +43,7 @@ impl QuestionsPage {
             snapshot.live_questions().filter(|q| super::themes::passes(state, &q.themes)).collect();
         questions.sort_by(|a, b| b.votes.len().cmp(&a.votes.len()).then(a.created_at.cmp(&b.created_at)));
         if questions.is_empty() {
-            super::themes::nothing_under_filter(ui, state);
+            super::themes::nothing_under_filter(ui, state, Text::NoQuestionsWithTheme);
         }
         ui.label(egui::RichText::new(tr(l, Text::DragCardHint)).weak());
         let heights = &mut self.card_heights;

@@ -43,13 +43,14 @@ pub fn filter(ui: &mut egui::Ui, state: &mut AppState) {
     }
 }
 
-/// Where a list is empty only because of the filter: says so, with a way back to everything.
-/// Draws nothing (and answers false) when no theme is chosen.
-pub fn nothing_under_filter(ui: &mut egui::Ui, state: &mut AppState) -> bool {
+/// Where a list is empty only because of the filter: says so in the list's own words ("Geen
+/// leervragen met het thema werkplezier."), with a way back to everything. Draws nothing (and
+/// answers false) when no theme is chosen.
+pub fn nothing_under_filter(ui: &mut egui::Ui, state: &mut AppState, words: Text) -> bool {
     let Some(theme) = state.theme.clone() else { return false };
     let l = state.language;
     ui.horizontal_wrapped(|ui| {
-        ui.label(format!("{} {theme}.", tr(l, Text::NothingWithTheme)));
+        ui.label(format!("{} {theme}.", tr(l, words)));
         if ui.button(tr(l, Text::ShowAllThemes)).clicked() {
             state.theme = None;
         }
