@@ -605,10 +605,13 @@ fn the_action_research_timeline_has_dates_named_bars_tooltips_and_meetings() {
     }
     let mut ui = window(&network, &me, Screen::Question(question.clone()), 1280.0, 900.0);
 
-    // Dates on the axis: the first and last day in full, the months between.
-    let painted = painted_texts(&ui);
-    for words in ["1 sep 2026", "20 nov 2026", "okt", "Cyclus 1", "Cyclus 2"] {
-        assert!(painted.iter().any(|t| t == words), "{words:?} is drawn: {painted:?}");
+    // Dates on the axis: the first and last day in full, the months between; each bar named,
+    // and where it is inside it; all at the size of other text.
+    let body = egui::TextStyle::Body.resolve(&ui.ctx.global_style()).size;
+    let painted = painted_sizes(&ui);
+    for words in ["1 sep 2026", "20 nov 2026", "okt", "Cyclus 1", "Cyclus 2", "afgerond"] {
+        let size = painted.iter().find(|(t, _)| t == words).map(|(_, size)| *size);
+        assert!(size.is_some_and(|size| size >= body), "{words:?} is drawn, readably: {size:?} in {painted:?}");
     }
 
     // Each bar tells its dates and phase on hover, and to a screen reader.

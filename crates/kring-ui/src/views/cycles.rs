@@ -143,9 +143,9 @@ fn timeline(
     let (Some(first), Some(last)) = (spans.iter().map(|s| s.2).min(), spans.iter().map(|s| s.3).max()) else { return };
     let meetings = sessions_between(snapshot, question, &first.to_string(), &last.to_string());
 
-    let (row, bar, dots_row, axis) = (22.0, 14.0, if meetings.is_empty() { 0.0 } else { 18.0 }, 30.0);
+    let (row, bar, dots_row, axis) = (26.0, 18.0, if meetings.is_empty() { 0.0 } else { 18.0 }, 32.0);
+    // Every word in the picture at the size of all other text: it is read, not glanced at.
     let font = egui::TextStyle::Body.resolve(ui.style());
-    let small = egui::TextStyle::Small.resolve(ui.style());
     let text = ui.visuals().text_color();
     let weak = ui.visuals().weak_text_color();
     let names: Vec<String> = spans.iter().map(|s| format!("{} {}", tr(l, Text::Cycle), s.0)).collect();
@@ -176,9 +176,15 @@ fn timeline(
         let running = cycle.ended_on.is_none();
         let fill = if running { ui.visuals().selection.bg_fill } else { ui.visuals().widgets.inactive.bg_fill };
         painter.rect(shape, 3.0, fill, line, egui::StrokeKind::Inside);
+        // Where the cycle is, inside its bar when it fits there.
+        let phase_now = phase_word(l, cycle);
+        let inside = painter.layout_no_wrap(phase_now.to_string(), font.clone(), ui.visuals().strong_text_color());
+        if inside.size().x + 12.0 <= shape.width() {
+            painter.galley(egui::pos2(x0 + 6.0, shape.center().y - inside.size().y / 2.0), inside, text);
+        }
         let until = cycle.ended_on.as_deref().map(|d| super::date(l, d)).unwrap_or_else(|| tr(l, Text::Running).into());
         let dates = format!("{} – {until}", super::date(l, &cycle.started_on));
-        let phase = format!("{}: {}", tr(l, Text::Phase), phase_word(l, cycle));
+        let phase = format!("{}: {phase_now}", tr(l, Text::Phase));
         let held = meetings.iter().filter(|s| day(&s.starts_at).is_some_and(|d| *start <= d && d <= *end)).count();
         let held = format!(
             "{} {}",
@@ -243,7 +249,7 @@ fn timeline(
     if last > first {
         ticks.push((last, axis_date(l, last)));
     }
-    let width_of = |label: &str| ui.fonts_mut(|f| f.layout_no_wrap(label.to_string(), small.clone(), weak).size().x);
+    let width_of = |label: &str| ui.fonts_mut(|f| f.layout_no_wrap(label.to_string(), font.clone(), weak).size().x);
     // The first label starts at the axis' start and the last ends at its end; a month label
     // that would run into either, or into the month before, is left out (its tick stays).
     let ends = [0, ticks.len() - 1];
@@ -261,7 +267,7 @@ fn timeline(
         if !ends.contains(&n) && (left < free_from + 6.0 || left + label_width > last_left - 6.0) {
             continue;
         }
-        painter.text(egui::pos2(left, axis_y + 5.0), egui::Align2::LEFT_TOP, label, small.clone(), weak);
+        painter.text(egui::pos2(left, axis_y + 5.0), egui::Align2::LEFT_TOP, label, font.clone(), weak);
         free_from = left + label_width;
     }
     if !meetings.is_empty() {

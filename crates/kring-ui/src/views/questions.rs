@@ -134,6 +134,8 @@ impl Card<'_> {
             // Words on a card cannot be selected: a press on them starts dragging the card.
             ui.style_mut().interaction.selectable_labels = false;
             ui.group(|ui| {
+                // A card spans its column, as on a board on the wall.
+                ui.set_min_width(ui.available_width());
                 // Cards read left-aligned, words at their natural spacing.
                 ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
                     if ui.link(&question.title).clicked() {
@@ -141,8 +143,8 @@ impl Card<'_> {
                     }
                     super::themes::on_card(ui, &question.themes);
                     super::changes::mark(ui, state, question.id.as_str());
+                    ui.horizontal_wrapped(|ui| vote_button(ui, state, question, self.me));
                     ui.horizontal_wrapped(|ui| {
-                        vote_button(ui, state, question, self.me);
                         // The keyboard's way to move a card: one column at a time.
                         for (target, arrow) in [(self.left, "‹"), (self.right, "›")] {
                             let Some(target) = target else { continue };
