@@ -784,15 +784,12 @@ fn the_erase_warning_shows_what_goes() {
     );
 }
 
-/// Every text the screen paints, with the size of its letters.
-fn painted_sizes(ui: &Ui) -> Vec<(String, f32)> {
-    fn walk(shape: &egui::Shape, out: &mut Vec<(String, f32)>) {
+/// Every text the screen paints, laid out.
+fn galleys(ui: &Ui) -> Vec<Arc<egui::Galley>> {
+    fn walk(shape: &egui::Shape, out: &mut Vec<Arc<egui::Galley>>) {
         match shape {
             egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, out)),
-            egui::Shape::Text(text) => {
-                let size = text.galley.job.sections.iter().map(|s| s.format.font_id.size).fold(0.0, f32::max);
-                out.push((text.galley.text().to_string(), size));
-            }
+            egui::Shape::Text(text) => out.push(text.galley.clone()),
             _ => {}
         }
     }
@@ -801,6 +798,12 @@ fn painted_sizes(ui: &Ui) -> Vec<(String, f32)> {
         walk(&clipped.shape, &mut out);
     }
     out
+}
+
+/// Every text the screen paints, with the size of its letters.
+fn painted_sizes(ui: &Ui) -> Vec<(String, f32)> {
+    let size = |g: &egui::Galley| g.job.sections.iter().map(|s| s.format.font_id.size).fold(0.0, f32::max);
+    galleys(ui).iter().map(|g| (g.text().to_string(), size(g))).collect()
 }
 
 /// The Bestand menu's words, the notes about what the files hold included, read at the size of
@@ -820,5 +823,11 @@ fn the_file_menu_reads_at_the_normal_text_size() {
         let start: String = words.chars().take(20).collect();
         let size = painted.iter().find(|(t, _)| t.replace('\n', " ").starts_with(&start)).map(|(_, size)| *size);
         assert!(size.is_some_and(|size| size >= body), "{words:?} at {size:?}, body text is {body}");
+    }
+    // The notes read left-aligned, their spaces as wide as anywhere else.
+    for note in [Text::ExportsArePlain, Text::BundleForMembers, Text::BundlePassphraseNote] {
+        let start: String = nl(note).chars().take(20).collect();
+        let galley = galleys(&ui).into_iter().find(|g| g.text().replace('\n', " ").starts_with(&start)).unwrap();
+        assert!(!galley.job.justify, "{:?} is stretched to the menu's width", nl(note));
     }
 }

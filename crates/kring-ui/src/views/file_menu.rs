@@ -69,7 +69,8 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &Screen) {
 /// A short line under the buttons, at the size of all other text (what it says matters: pupils'
 /// notes in plain files), wrapped so that it does not widen the menu.
 fn note(ui: &mut egui::Ui, text: &str) {
-    ui.scope(|ui| {
+    // Left-aligned: the menu's own layout would stretch the spaces of every full line.
+    ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
         ui.set_max_width(320.0);
         ui.add(egui::Label::new(egui::RichText::new(text).weak()).wrap());
     });
