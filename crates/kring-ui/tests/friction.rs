@@ -1,7 +1,9 @@
 //! What made a teacher stumble in two real windows, each fixed and held here: the history of
-//! the meeting on screen, a removal that fits, names whole, a page that holds still, a chart
-//! that draws agreement, exports in Dutch dates with themes, and the small things (an empty
-//! date field after adding, themes on the cards, an empty filter that says so).
+//! the meeting on screen, a removal that fits, names whole, a page and a top bar that hold
+//! still, a board whose cards are dragged between columns, a timeline and a chart that explain
+//! themselves, exports in Dutch dates with themes, settings in plain words, and the small things
+//! (an empty date field after adding, themes on the cards, an empty filter that says so, the
+//! passage an erasure takes, a file menu without small print).
 
 mod common;
 
