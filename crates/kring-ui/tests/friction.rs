@@ -1,7 +1,9 @@
 //! What made a teacher stumble in two real windows, each fixed and held here: the history of
-//! the meeting on screen, a removal that fits, names whole, a page that holds still, a chart
-//! that draws agreement, exports in Dutch dates with themes, and the small things (an empty
-//! date field after adding, themes on the cards, an empty filter that says so).
+//! the meeting on screen, a removal that fits, names whole, a page and a top bar that hold
+//! still, a board whose cards are dragged between columns, a timeline and a chart that explain
+//! themselves, exports in Dutch dates with themes, settings in plain words, and the small things
+//! (an empty date field after adding, themes on the cards, an empty filter that says so, the
+//! passage an erasure takes, a file menu without small print).
 
 mod common;
 
@@ -12,7 +14,7 @@ use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable, by};
 use kring_model::{MemberId, Network, NetworkDetails, Profile, TextField};
 use kring_ui::file_dialog::FileJob;
-use kring_ui::i18n::{Language, Text};
+use kring_ui::i18n::{Language, Text, tr};
 use kring_ui::{Screen, export};
 
 /// What a client shows of `network` to `me`, for an app without a node.
@@ -381,6 +383,8 @@ fn cards_show_their_themes_and_an_empty_theme_filter_says_so() {
     };
     let session = network.add_session(&me, &new).unwrap();
     network.tag_session(&me, &session, "feedback", true).unwrap();
+    let action = kring_model::NewAction { text: "Voorbeelden verzamelen".into(), owner: Some(me.clone()), due: None };
+    network.add_action(&me, &session, &action).unwrap();
     let mut ui = window(&network, &me, Screen::Questions, 1280.0, 720.0);
     assert!(ui.query_by_role_and_label(Role::Label, "feedback").is_some(), "the card shows its theme");
 
@@ -390,9 +394,8 @@ fn cards_show_their_themes_and_an_empty_theme_filter_says_so() {
         ui.get_by_role_and_label(Role::Button, theme).click();
         ui.run_steps(2);
     };
-    let nothing = format!("{} werkplezier.", nl(Text::NothingWithTheme));
     choose(&mut ui, "werkplezier");
-    assert!(ui.query_by_label(&nothing).is_some(), "the empty board says why");
+    assert!(ui.query_by_label("Geen leervragen met het thema werkplezier.").is_some(), "the empty board says why");
     ui.get_by_label(nl(Text::ShowAllThemes)).click();
     ui.run_steps(2);
     assert!(ui.state().state.theme.is_none());
@@ -402,8 +405,14 @@ fn cards_show_their_themes_and_an_empty_theme_filter_says_so() {
     ui.run_steps(2);
     assert!(ui.query_by_role_and_label(Role::Label, "feedback").is_some(), "the meeting shows its theme");
     choose(&mut ui, "werkplezier");
-    assert!(ui.query_by_label(&nothing).is_some(), "the empty list says why");
+    assert!(ui.query_by_label("Geen bijeenkomsten met het thema werkplezier.").is_some(), "the empty list says why");
     assert!(ui.query_by_label(nl(Text::NoSessions)).is_none(), "not that there are no meetings at all");
+    ui.state_mut().screen = Screen::Actions;
+    ui.run_steps(2);
+    assert!(ui.query_by_label("Geen open acties uit bijeenkomsten met het thema werkplezier.").is_some());
+    ui.state_mut().state.language = Language::En;
+    ui.run_steps(2);
+    assert!(ui.query_by_label("No open actions from sessions with the theme werkplezier.").is_some());
 }
 
 /// A network whose saved copy cannot be read any more: at the next start the window names it
@@ -463,4 +472,364 @@ fn the_own_address_shows_only_under_advanced() {
     click(&mut ui, nl(Text::Advanced));
     assert!(ui.query_by_label(nl(Text::YourAddress)).is_some(), "under Geavanceerd");
     assert!(ui.query_by_label_contains(nl(Text::ConnectTo)).is_some());
+}
+
+/// Drags with the mouse from `from` to `to`, in small steps as a hand would, and lets go.
+fn drag(ui: &mut Ui, from: egui::Pos2, to: egui::Pos2) {
+    ui.hover_at(from);
+    ui.step();
+    ui.drag_at(from);
+    ui.step();
+    for step in 1..=8 {
+        ui.hover_at(from + (to - from) * step as f32 / 8.0);
+        ui.step();
+    }
+    // Let go where the pointer is (egui_kittest's drop_at also takes the pointer away, in the
+    // same frame, so no column would be under it).
+    ui.event(egui::Event::PointerButton {
+        pos: to,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    ui.step();
+    settle(ui);
+}
+
+/// The learning-question board as a board: a card dragged to another column moves the
+/// question there; the arrow buttons on a card do the same from the keyboard, one column at a
+/// time; and the question's own page has a vote button.
+#[test]
+fn a_card_dragged_to_another_column_moves_the_question_and_its_buttons_do_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ui = client(dir.path());
+    create_network(&mut ui, "Anna", "PLG Rekenen Leiden");
+    click(&mut ui, nl(Text::Questions));
+    let title = "Hoe geven we feedback die leerlingen lezen?";
+    type_into(&mut ui, Role::TextInput, nl(Text::ProposeQuestion), title);
+    click(&mut ui, nl(Text::Propose));
+    let status = |ui: &Ui| ui.state().state.snapshot().unwrap().live_questions().next().map(|q| q.status);
+    assert_eq!(status(&ui), Some(kring_model::QuestionStatus::Proposed));
+
+    // Dragged from the first column onto the second.
+    let from = ui.get_by_role_and_label(Role::Link, title).rect().center();
+    let to = ui.get_by_role_and_label(Role::Label, "centraal").rect().center() + egui::vec2(0.0, 60.0);
+    drag(&mut ui, from, to);
+    wait_until(&mut ui, "the question is central", |app| {
+        app.state.snapshot().unwrap().live_questions().all(|q| q.status == kring_model::QuestionStatus::Central)
+    });
+    let (column, next) = (
+        ui.get_by_role_and_label(Role::Label, "centraal").rect(),
+        ui.get_by_role_and_label(Role::Label, "in onderzoek").rect(),
+    );
+    let card = ui.get_by_role_and_label(Role::Link, title).rect();
+    assert!(column.left() < card.center().x && card.center().x < next.left(), "in its new column: {card:?}");
+
+    // The arrow buttons on the card: one column on, and back.
+    let arrow = |target: &str| format!("{} {target}", nl(Text::MoveTo));
+    let card_label = format!("{}: {title}", nl(Text::QuestionCard));
+    let card_node = ui.get_by_label(&card_label);
+    assert!(card_node.query_by_label(&arrow("voorgesteld")).is_some(), "to the left");
+    card_node.get_by_label(&arrow("in onderzoek")).click();
+    ui.step();
+    settle(&mut ui);
+    wait_until(&mut ui, "the question is being explored", |app| {
+        app.state.snapshot().unwrap().live_questions().all(|q| q.status == kring_model::QuestionStatus::Exploring)
+    });
+    click(&mut ui, &arrow("centraal"));
+    wait_until(&mut ui, "the question is central again", |app| {
+        app.state.snapshot().unwrap().live_questions().all(|q| q.status == kring_model::QuestionStatus::Central)
+    });
+
+    // Dragged by its title and let go in its own column: it stays, and the drag opened nothing.
+    let from = ui.get_by_role_and_label(Role::Link, title).rect().center();
+    drag(&mut ui, from, from + egui::vec2(0.0, 80.0));
+    assert_eq!(status(&ui), Some(kring_model::QuestionStatus::Central));
+    assert_eq!(ui.state().screen, Screen::Questions);
+
+    // The title still opens the question, where a vote is one click.
+    click(&mut ui, title);
+    assert!(matches!(ui.state().screen, Screen::Question(_)), "the link still takes clicks");
+    click(&mut ui, nl(Text::Vote));
+    wait_until(&mut ui, "Anna voted", |app| app.state.snapshot().unwrap().live_questions().all(|q| q.votes.len() == 1));
+    assert!(shows(&ui, "1 stem"), "the page counts the vote");
+    click(&mut ui, nl(Text::RetractVote));
+    wait_until(&mut ui, "the vote is taken back", |app| {
+        app.state.snapshot().unwrap().live_questions().all(|q| q.votes.is_empty())
+    });
+}
+
+/// Every text the screen paints (in pictures as much as in labels).
+fn painted_texts(ui: &Ui) -> Vec<String> {
+    fn walk(shape: &egui::Shape, out: &mut Vec<String>) {
+        match shape {
+            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, out)),
+            egui::Shape::Text(text) => out.push(text.galley.text().to_string()),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for clipped in &ui.output().shapes {
+        walk(&clipped.shape, &mut out);
+    }
+    out
+}
+
+/// Hovers over `at` until a tooltip with `words` shows (tooltips wait a moment).
+fn tooltip_shows(ui: &mut Ui, at: egui::Pos2, words: &str) -> bool {
+    ui.hover_at(at);
+    for _ in 0..60 {
+        ui.step();
+        if ui.query_by_label(words).is_some() {
+            return true;
+        }
+    }
+    false
+}
+
+/// The action-research timeline explains itself: dates along the axis the Dutch way, each bar
+/// named, its dates and phase on hover, and a dot for each meeting that discussed the question,
+/// which opens that meeting.
+#[test]
+fn the_action_research_timeline_has_dates_named_bars_tooltips_and_meetings() {
+    let (mut network, me) = plg();
+    let question = network.add_question(&me, "Hoe betrekken we ouders?", "").unwrap();
+    let first = network.add_cycle(&me, &question, "2026-09-01").unwrap();
+    network.end_cycle(&me, &question, &first, "2026-09-30").unwrap();
+    let second = network.add_cycle(&me, &question, "2026-10-12").unwrap();
+    network.end_cycle(&me, &question, &second, "2026-11-20").unwrap();
+    let mut meetings = Vec::new();
+    for (title, at) in [("Casusoverleg", "2026-09-15T15:30"), ("Intervisie", "2026-10-20T15:30")] {
+        let new = kring_model::NewSession { title: title.into(), starts_at: at.into(), ..Default::default() };
+        let session = network.add_session(&me, &new).unwrap();
+        network.link_question(&me, &session, &question, true).unwrap();
+        meetings.push(session);
+    }
+    let mut ui = window(&network, &me, Screen::Question(question.clone()), 1280.0, 900.0);
+
+    // Dates on the axis: the first and last day in full, the months between; each bar named,
+    // and where it is inside it; all at the size of other text.
+    let body = egui::TextStyle::Body.resolve(&ui.ctx.global_style()).size;
+    let painted = painted_sizes(&ui);
+    for words in ["1 sep 2026", "20 nov 2026", "okt", "Cyclus 1", "Cyclus 2", "afgerond"] {
+        let size = painted.iter().find(|(t, _)| t == words).map(|(_, size)| *size);
+        assert!(size.is_some_and(|size| size >= body), "{words:?} is drawn, readably: {size:?} in {painted:?}");
+    }
+
+    // Each bar tells its dates and phase on hover, and to a screen reader.
+    let bar = ui.get_by_label("Cyclus 1: di 1 sep 2026 – wo 30 sep 2026, Fase: afgerond").rect();
+    assert!(tooltip_shows(&mut ui, bar.center(), "di 1 sep 2026 – wo 30 sep 2026"), "the first bar's dates on hover");
+    assert!(ui.query_by_label("1 bijeenkomst in deze periode").is_some(), "and the meetings in it");
+    let second_bar = ui.get_by_label("Cyclus 2: ma 12 okt 2026 – vr 20 nov 2026, Fase: afgerond").rect();
+    assert!(second_bar.left() > bar.right(), "the second cycle began after the first ended");
+
+    // A dot per meeting, on its day, inside the cycle it fell in; a click opens the meeting.
+    let dot = ui.get_by_label("Bijeenkomst: di 15 sep 2026, 15:30 — Casusoverleg").rect();
+    assert!(bar.left() < dot.center().x && dot.center().x < bar.right(), "mid-September, in cycle 1: {dot:?}");
+    let dot = ui.get_by_label("Bijeenkomst: di 20 okt 2026, 15:30 — Intervisie").rect();
+    assert!(second_bar.left() < dot.center().x && dot.center().x < second_bar.right(), "in cycle 2: {dot:?}");
+    assert!(tooltip_shows(&mut ui, dot.center(), nl(Text::OpenSessionHint)), "the dot says what a click does");
+    ui.get_by_label("Bijeenkomst: di 20 okt 2026, 15:30 — Intervisie").click();
+    ui.run_steps(2);
+    assert_eq!(ui.state().screen, Screen::Session(meetings[1].clone()));
+
+    // In English, English dates and words.
+    ui.state_mut().screen = Screen::Question(question);
+    ui.state_mut().state.language = Language::En;
+    ui.run_steps(3);
+    let painted = painted_texts(&ui);
+    for words in ["1 Sep 2026", "Oct", "Cycle 1"] {
+        assert!(painted.iter().any(|t| t == words), "{words:?} is drawn: {painted:?}");
+    }
+    assert!(ui.query_by_label("Cycle 1: Tue 1 Sep 2026 – Wed 30 Sep 2026, Phase: ended").is_some());
+}
+
+/// The top bar at 1100 px (the window's first size) with themes, in Dutch and in English: one
+/// row, whatever theme is chosen, and the page below it starts at the same height before, with
+/// and after a message or "Wat is er veranderd", on every kind of screen.
+#[test]
+fn the_top_bar_is_one_row_at_1100_px_and_the_page_below_it_holds_still() {
+    let (mut network, me) = plg();
+    for theme in ["feedback", "werkplezier", "kindermishandeling en huiselijk geweld"] {
+        network.add_theme(&me, theme).unwrap();
+    }
+    network.add_question(&me, "Hoe geven we feedback die leerlingen lezen?", "").unwrap();
+    // Each screen by a field or words at its top.
+    let screens = [
+        (Screen::Sessions, Text::NewSession),
+        (Screen::Questions, Text::ProposeQuestion),
+        (Screen::Settings, Text::LanguageLabel),
+    ];
+    for language in Language::ALL {
+        for (screen, anchor) in screens.clone() {
+            let mut ui = window(&network, &me, screen.clone(), 1100.0, 720.0);
+            ui.state_mut().state.language = language;
+            ui.run_steps(3);
+            let words = tr(language, anchor);
+            let top = |ui: &Ui| ui.get_by_role_and_label(Role::Label, words).rect().top();
+            // The tabs and the file menu share one row.
+            let one_row = |ui: &Ui, when: &str| {
+                let first = ui.get_by_label(tr(language, Text::Sessions)).rect();
+                let last = ui.get_by_label(tr(language, Text::FileMenu)).rect();
+                assert!(
+                    (first.center().y - last.center().y).abs() < 2.0,
+                    "{language:?} {screen:?} {when}: the top bar wraps ({first:?} … {last:?})"
+                );
+            };
+            one_row(&ui, "at first");
+            let before = top(&ui);
+
+            ui.state_mut().state.notice = Some("Opgeslagen: /home/anna/Documenten/plg-rekenen-leiden.md".into());
+            ui.run_steps(3);
+            one_row(&ui, "with a message");
+            assert_eq!(top(&ui), before, "{language:?} {screen:?}: the page moved when the message came");
+            let changes = kring_model::ChangeSummary { items: Vec::new(), other_changes: 2 };
+            ui.state_mut().state.view.as_mut().unwrap().changes = Arc::new(changes);
+            ui.run_steps(3);
+            assert_eq!(top(&ui), before, "{language:?} {screen:?}: the page moved when what changed came");
+            ui.state_mut().state.theme = Some("kindermishandeling en huiselijk geweld".into());
+            ui.run_steps(3);
+            one_row(&ui, "with the longest theme chosen");
+            assert_eq!(top(&ui), before, "{language:?} {screen:?}: the page moved when a theme was chosen");
+            ui.state_mut().state.notice = None;
+            ui.state_mut().state.view.as_mut().unwrap().changes = Default::default();
+            ui.run_steps(3);
+            assert_eq!(top(&ui), before, "{language:?} {screen:?}: the page moved when they went");
+        }
+    }
+}
+
+/// Settings say what each box means in plain words, in Dutch and in English; relay, DNS/pkarr,
+/// mDNS and the like show only under "Geavanceerd", for whoever looks after the IT.
+#[test]
+fn settings_speak_plain_words_and_keep_the_technical_terms_under_advanced() {
+    const JARGON: &[&str] = &["relay", "dns", "pkarr", "mdns", "url", "ip", "poort", "port", "upnp", "id"];
+    let (network, me) = plg();
+    let mut ui = window(&network, &me, Screen::Settings, 1280.0, 720.0);
+    for language in Language::ALL {
+        ui.state_mut().state.language = language;
+        ui.run_steps(3);
+        let words: Vec<String> =
+            ui.query_all(by().include_labels()).filter_map(|node| node.accesskit_node().label()).collect();
+        for text in &words {
+            for word in text.to_lowercase().split(|c: char| !c.is_alphanumeric()) {
+                assert!(!JARGON.contains(&word), "{language:?}: {word:?} in {text:?}, outside Geavanceerd");
+            }
+        }
+        for text in [Text::OfflineMode, Text::LanAnnounce, Text::NoPublicServices] {
+            assert!(ui.query_by_label(tr(language, text)).is_some(), "{language:?}: {text:?} is there");
+        }
+        assert!(ui.query_by_label_contains(tr(language, Text::RelayUrl)).is_none(), "the relay is out of sight");
+
+        // Under Geavanceerd: the school's relay and what each box does, in technical terms.
+        ui.get_by_label(tr(language, Text::AdvancedSettings)).click();
+        ui.run_steps(3);
+        assert!(ui.query_by_role_and_label(Role::TextInput, tr(language, Text::RelayUrl)).is_some());
+        for term in ["DNS/pkarr", "mDNS", "relay"] {
+            assert!(ui.query_all_by_label_contains(term).next().is_some(), "{language:?}: {term} under Geavanceerd");
+        }
+        ui.get_by_label(tr(language, Text::AdvancedSettings)).click();
+        ui.run_steps(3);
+    }
+
+    // The boxes still do what they did: unticking 'found on the school network' is saved.
+    ui.state_mut().state.language = Language::Nl;
+    ui.run_steps(2);
+    ui.get_by_label(nl(Text::LanAnnounce)).click();
+    ui.run_steps(2);
+    assert!(!ui.state().state.config.lan_announce);
+    let saved = ui.state().state.sent().last().cloned();
+    assert!(
+        matches!(saved, Some(kring_node::client::Command::SaveSettings { config }) if !config.lan_announce),
+        "saved unticked"
+    );
+}
+
+/// Before the second click, "Voor iedereen wissen" shows exactly what goes: the selected
+/// passage, the meeting's title; and the passage shown is the one erased.
+#[test]
+fn the_erase_warning_shows_what_goes() {
+    let (mut network, me) = plg();
+    let new = kring_model::NewSession {
+        title: "Casusoverleg".into(),
+        starts_at: "2026-12-07T15:30".into(),
+        ..Default::default()
+    };
+    let session = network.add_session(&me, &new).unwrap();
+    let field = TextField::Notes(session.clone());
+    network.append_text(&me, &field, "Besproken: Lotte (groep 5). Verder niets.").unwrap();
+    let mut ui = window(&network, &me, Screen::Session(session.clone()), 1280.0, 720.0);
+
+    // The meeting as a whole: its title.
+    ui.get_by_label(nl(Text::EraseForEveryone)).click();
+    ui.run_steps(2);
+    assert!(ui.query_by_label(&format!("{} ‘Casusoverleg’", nl(Text::ErasedWhat))).is_some(), "the meeting is named");
+    ui.get_by_label(nl(Text::Cancel)).click();
+    ui.run_steps(2);
+
+    // A passage selected in the notes: the passage itself.
+    ui.state_mut().pages.session.texts.drafts.get_mut(&field).unwrap().highlight = Some((11, 28));
+    ui.run_steps(2);
+    ui.get_by_label(nl(Text::EraseSelection)).click();
+    ui.run_steps(2);
+    let shown = format!("{} ‘Lotte (groep 5).’", nl(Text::ErasedWhat));
+    assert!(ui.query_by_label(&shown).is_some(), "the passage is shown before it goes");
+    assert!(ui.query_by_label(nl(Text::EraseWarning)).is_some());
+    ui.get_by_label(nl(Text::YesErase)).click();
+    ui.run_steps(2);
+    let Some(kring_node::client::Command::StartChapter { erase, .. }) = ui.state().state.sent().last().cloned() else {
+        panic!("a new chapter without the passage is asked for")
+    };
+    assert_eq!(
+        erase,
+        vec![kring_model::Erasure::Passage { field, from: 11, to: 28, expected: Some("Lotte (groep 5). ".into()) }]
+    );
+}
+
+/// Every text the screen paints, laid out.
+fn galleys(ui: &Ui) -> Vec<Arc<egui::Galley>> {
+    fn walk(shape: &egui::Shape, out: &mut Vec<Arc<egui::Galley>>) {
+        match shape {
+            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, out)),
+            egui::Shape::Text(text) => out.push(text.galley.clone()),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for clipped in &ui.output().shapes {
+        walk(&clipped.shape, &mut out);
+    }
+    out
+}
+
+/// Every text the screen paints, with the size of its letters.
+fn painted_sizes(ui: &Ui) -> Vec<(String, f32)> {
+    let size = |g: &egui::Galley| g.job.sections.iter().map(|s| s.format.font_id.size).fold(0.0, f32::max);
+    galleys(ui).iter().map(|g| (g.text().to_string(), size(g))).collect()
+}
+
+/// The Bestand menu's words, the notes about what the files hold included, read at the size of
+/// all other text.
+#[test]
+fn the_file_menu_reads_at_the_normal_text_size() {
+    let (network, me) = plg();
+    let mut ui = window(&network, &me, Screen::Sessions, 1280.0, 720.0);
+    ui.get_by_label(nl(Text::FileMenu)).click();
+    ui.run_steps(3);
+    let body = egui::TextStyle::Body.resolve(&ui.ctx.global_style()).size;
+    let painted = painted_sizes(&ui);
+    for text in [Text::Export, Text::ExportsArePlain, Text::BundleForMembers, Text::BundlePassphraseNote, Text::Import]
+    {
+        let words = nl(text);
+        // A wrapped note is one text of several rows: it starts with the note's first words.
+        let start: String = words.chars().take(20).collect();
+        let size = painted.iter().find(|(t, _)| t.replace('\n', " ").starts_with(&start)).map(|(_, size)| *size);
+        assert!(size.is_some_and(|size| size >= body), "{words:?} at {size:?}, body text is {body}");
+    }
+    // The notes read left-aligned, their spaces as wide as anywhere else.
+    for note in [Text::ExportsArePlain, Text::BundleForMembers, Text::BundlePassphraseNote] {
+        let start: String = nl(note).chars().take(20).collect();
+        let galley = galleys(&ui).into_iter().find(|g| g.text().replace('\n', " ").starts_with(&start)).unwrap();
+        assert!(!galley.job.justify, "{:?} is stretched to the menu's width", nl(note));
+    }
 }

@@ -117,24 +117,28 @@ pub fn show_date(language: Language, stored: &str) -> String {
     let Ok(date) = date.parse::<Date>() else { return stored.to_string() };
     let weekday = date.weekday().to_monday_zero_offset() as usize;
     let month = date.month() as usize - 1;
-    let day = match language {
-        Language::Nl => {
-            const DAYS: [&str; 7] = ["ma", "di", "wo", "do", "vr", "za", "zo"];
-            const MONTHS: [&str; 12] =
-                ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"];
-            format!("{} {} {} {}", DAYS[weekday], date.day(), MONTHS[month], date.year())
-        }
-        Language::En => {
-            const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-            const MONTHS: [&str; 12] =
-                ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-            format!("{} {} {} {}", DAYS[weekday], date.day(), MONTHS[month], date.year())
-        }
+    let days = match language {
+        Language::Nl => ["ma", "di", "wo", "do", "vr", "za", "zo"],
+        Language::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
     };
+    let day = format!("{} {} {} {}", days[weekday], date.day(), short_months(language)[month], date.year());
     match time {
         Some(time) => format!("{day}, {time}"),
         None => day,
     }
+}
+
+/// Months as short words: "okt" / "Oct".
+pub fn short_months(language: Language) -> [&'static str; 12] {
+    match language {
+        Language::Nl => ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
+        Language::En => ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    }
+}
+
+/// A date without its weekday, for the axis of a picture: "1 sep 2026" / "1 Sep 2026".
+pub fn axis_date(language: Language, date: Date) -> String {
+    format!("{} {} {}", date.day(), short_months(language)[date.month() as usize - 1], date.year())
 }
 
 /// A stored date written out in full, for what leaves Kring (notes, the report, attendance):

@@ -116,6 +116,7 @@ texts! {
     EraseForEveryone => "Voor iedereen wissen…", "Erase for everyone…";
     EraseWarning => "Dit wordt voor iedereen gewist, ook uit de geschiedenis op elke laptop: het netwerk gaat verder in een nieuw hoofdstuk zonder. Dit kan niet ongedaan worden gemaakt.", "This is erased for everyone, from the history on every laptop too: the network continues in a new chapter without it. This cannot be undone.";
     YesErase => "Ja, voor iedereen wissen", "Yes, erase for everyone";
+    ErasedWhat => "Dit verdwijnt voor iedereen:", "This disappears for everyone:";
     EraseSelection => "Selectie voor iedereen wissen…", "Erase the selection for everyone…";
     EraseComment => "Opmerking voor iedereen wissen…", "Erase the comment for everyone…";
     Erased => "Gewist. Het netwerk gaat verder in hoofdstuk", "Erased. The network continues in chapter";
@@ -153,14 +154,21 @@ texts! {
     ConnectTo => "Verbinden met een adres of uitnodiging", "Connect to an address or invitation";
     Connect => "Verbinden", "Connect";
     LanguageLabel => "Taal", "Language";
-    OfflineMode => "Offline werken (geen relay, geen internet)", "Work offline (no relay, no internet)";
-    OfflineExplained => "Laptops in hetzelfde netwerk vinden elkaar nog steeds; je kunt ook een adres intypen.", "Laptops on the same network still find each other; you can also type an address.";
+    OfflineMode => "Zonder internet werken", "Work without the internet";
+    OfflineExplained => "Kring gebruikt het internet dan helemaal niet. Laptops op hetzelfde schoolnetwerk vinden elkaar nog wel.", "Kring then does not use the internet at all. Laptops on the same school network still find each other.";
     RelayUrl => "Relay van de school of regio (URL)", "School or regional relay (URL)";
     AppliesAtRestart => "Netwerkinstellingen gelden na herstarten van Kring.", "Network settings apply after restarting Kring.";
-    NoPublicServices => "Geen publieke diensten (geen DNS, geen publieke relay)", "No public services (no DNS, no public relay)";
-    NoPublicServicesExplained => "Deze laptop wordt niet in publieke DNS/pkarr gezet en zoekt daar niemand op; alleen de relay hierboven wordt gebruikt, als die is ingevuld.", "This laptop is not published in public DNS/pkarr and looks no one up there; only the relay above is used, if one is filled in.";
-    LanAnnounce => "Op het lokale netwerk aankondigen (mDNS)", "Announce on the local network (mDNS)";
-    LanAnnounceExplained => "Laptops op hetzelfde netwerk zien het apparaat-ID, de IP-adressen en de poort van deze laptop. Uit: collega's bereiken je via een bewaard adres, een adres of een ticket.", "Laptops on the same network see this laptop's device id, IP addresses and port. Off: colleagues reach you through a remembered address, a typed address or a ticket.";
+    NoPublicServices => "Geen openbare diensten op internet gebruiken", "Use no public services on the internet";
+    NoPublicServicesExplained => "Aan: deze laptop meldt zich nergens op internet aan en zoekt daar niemand op. Alleen een doorgeefserver van je school of regio wordt gebruikt, als die onder Geavanceerd is ingevuld.", "On: this laptop registers nowhere on the internet and looks no one up there. Only a forwarding server of your school or region is used, if one is filled in under Advanced.";
+    LanAnnounce => "Collega's op hetzelfde schoolnetwerk vinden deze laptop vanzelf", "Colleagues on the same school network find this laptop by themselves";
+    LanAnnounceExplained => "Uit: andere laptops in het gebouw zien deze laptop niet; collega's bereiken je dan via een uitnodiging of omdat jullie al eerder verbonden waren.", "Off: other laptops in the building do not see this laptop; colleagues then reach you through an invitation or because you were connected before.";
+    ConnectionHeading => "Hoe deze laptop collega's bereikt", "How this laptop reaches colleagues";
+    AdvancedSettings => "Geavanceerd: voor wie de ICT regelt", "Advanced: for whoever looks after IT";
+    RelayExplained => "Een relay is een doorgeefserver op internet: hij geeft de berichten door als twee laptops elkaar niet rechtstreeks bereiken. Leeg: Kring gebruikt de openbare relays.", "A relay is a forwarding server on the internet: it passes the messages on when two laptops cannot reach each other directly. Empty: Kring uses the public relays.";
+    TechnicalTerms => "Wat de vakjes hierboven technisch doen:", "What the boxes above do, technically:";
+    OfflineTechnical => "Zonder internet werken: geen relay, geen DNS/pkarr en geen port mapping; alleen mDNS en adressen die je intypt.", "Work without the internet: no relay, no DNS/pkarr and no port mapping; only mDNS and addresses typed in.";
+    LanTechnical => "Collega's op het schoolnetwerk: mDNS. Laptops op hetzelfde netwerk zien het apparaat-ID, de IP-adressen en de poort van deze laptop.", "Colleagues on the school network: mDNS. Laptops on the same network see this laptop's device id, IP addresses and port.";
+    PublicTechnical => "Geen openbare diensten: niet in de publieke DNS/pkarr en geen publieke relay; alleen de relay hierboven.", "No public services: not in the public DNS/pkarr and no public relay; only the relay above.";
     RestartToApply => "Gewijzigd: herstart Kring om de nieuwe netwerkinstellingen te laten gelden.", "Changed: restart Kring to apply the new network settings.";
     DataFolder => "Gegevensmap", "Data folder";
     Reflection => "Reflectie", "Reflection";
@@ -286,18 +294,28 @@ texts! {
     Session => "Bijeenkomst", "Session";
     StartCycle => "Nieuwe cyclus starten", "Start a new cycle";
     StartDate => "Startdatum", "Start date";
-    StartedOffline => "Kring is deze keer offline gestart (met --offline).", "Kring was started offline this time (with --offline).";
+    StartedOffline => "Kring werkt deze keer zonder internet (gestart met --offline).", "Kring works without the internet this time (started with --offline).";
     TextAsOf => "De tekst op", "The text as of";
     TheNetwork => "Netwerk", "Network";
     Themes => "Thema's", "Themes";
     ThemesExplained => "Waar het netwerk aan werkt, bijvoorbeeld multiproblematiek, kindermishandeling of werkplezier.", "What the network works on, for example multiple problems, child abuse or job satisfaction.";
     YourProfile => "Jouw gegevens", "Your details";
-    NothingWithTheme => "Nog niets met het thema", "Nothing yet with the theme";
+    NoQuestionsWithTheme => "Geen leervragen met het thema", "No learning questions with the theme";
+    NoSessionsWithTheme => "Geen bijeenkomsten met het thema", "No sessions with the theme";
+    NoActionsWithTheme => "Geen open acties uit bijeenkomsten met het thema", "No open actions from sessions with the theme";
     ShowAllThemes => "Alle thema's tonen", "Show all themes";
     OpinionsClose => "de meningen liggen dicht bij elkaar", "opinions are close together";
     OpinionsApart => "de meningen lopen uiteen", "opinions differ";
     OnAverage => "gemiddeld", "average";
     OneScore => "score", "score";
+    QuestionCard => "Leervraag", "Learning question";
+    MoveTo => "Verplaatsen naar", "Move to";
+    Phase => "Fase", "Phase";
+    CycleEnded => "afgerond", "ended";
+    InThisPeriod => "in deze periode", "in this period";
+    OpenSessionHint => "Klik om de bijeenkomst te openen.", "Click to open the session.";
+    MeetingMarker => "bijeenkomst over deze leervraag", "session about this learning question";
+    DragCardHint => "Sleep een kaart naar een andere kolom, of gebruik de knoppen ‹ en › op de kaart.", "Drag a card to another column, or use the ‹ and › buttons on the card.";
 }
 
 /// Scores apart by less than this (the population standard deviation, on the 1–5 scale) count

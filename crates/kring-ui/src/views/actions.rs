@@ -26,7 +26,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &mut Screen) {
     });
     let any_shown = open.values().flatten().any(|(s, _)| super::themes::passes(state, &s.themes));
     if !any_shown {
-        super::themes::nothing_under_filter(ui, state);
+        super::themes::nothing_under_filter(ui, state, Text::NoActionsWithTheme);
     }
     egui::ScrollArea::vertical().show(ui, |ui| {
         for owner in owners {

@@ -49,14 +49,16 @@ impl ChapterSection {
 }
 
 /// "Voor iedereen wissen…" for one record (`key` tells records apart): a coordinator's small
-/// button, then the warning with "Ja, voor iedereen wissen" and "Annuleren". `true` once the
-/// erasure was sent (the record will be gone: the caller leaves its page).
+/// button, then what goes (`what`: the passage, the title, the comment) and the warning with
+/// "Ja, voor iedereen wissen" and "Annuleren". `true` once the erasure was sent (the record will
+/// be gone: the caller leaves its page).
 pub fn erase_for_everyone(
     ui: &mut egui::Ui,
     state: &mut AppState,
     confirming: &mut Option<String>,
     key: &str,
     button: Text,
+    what: &str,
     erasure: impl FnOnce() -> Erasure,
 ) -> bool {
     let l = state.language;
@@ -69,6 +71,8 @@ pub fn erase_for_everyone(
         }
         return false;
     }
+    // Exactly what goes, before the second click: a selection is easily a word more or less.
+    ui.label(egui::RichText::new(format!("{} ‘{}’", tr(l, Text::ErasedWhat), quoted(what))).strong());
     ui.colored_label(ui.visuals().warn_fg_color, tr(l, Text::EraseWarning));
     let mut sent = false;
     if ui.button(tr(l, Text::YesErase)).clicked() {
@@ -80,6 +84,20 @@ pub fn erase_for_everyone(
         *confirming = None;
     }
     sent
+}
+
+/// What is erased, as it is shown in the warning: trimmed, and a long passage by its beginning
+/// and its end.
+fn quoted(what: &str) -> String {
+    const SHOWN: usize = 120;
+    let what = what.trim();
+    let count = what.chars().count();
+    if count <= 2 * SHOWN + 20 {
+        return what.to_string();
+    }
+    let start: String = what.chars().take(SHOWN).collect();
+    let end: String = what.chars().skip(count - SHOWN).collect();
+    format!("{} … {}", start.trim_end(), end.trim_start())
 }
 
 /// One line under the status bar after this laptop took a new chapter from a member's laptop:

@@ -16,7 +16,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &Screen) {
     let Some(snapshot) = state.shared_snapshot() else { return };
     let stem = export::file_stem(&snapshot.info.name);
     ui.menu_button(tr(l, Text::FileMenu), |ui| {
-        ui.label(egui::RichText::new(tr(l, Text::Export)).small().weak());
+        ui.label(egui::RichText::new(tr(l, Text::Export)).strong());
         if let Screen::Session(id) = screen
             && let Some(notes) = export::session_markdown(l, &snapshot, id)
             && ui.button(tr(l, Text::ExportNotes)).clicked()
@@ -59,17 +59,19 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &Screen) {
         }
         note(ui, tr(l, Text::BundlePassphraseNote));
         ui.separator();
-        ui.label(egui::RichText::new(tr(l, Text::Import)).small().weak());
+        ui.label(egui::RichText::new(tr(l, Text::Import)).strong());
         if ui.button(tr(l, Text::BundleImport)).clicked() {
             state.ask_file(ui.ctx(), None, FileKind::Bundle, FileJob::ImportBundle { new_network: false });
         }
     });
 }
 
-/// A short line under the buttons, wrapped so that it does not widen the menu.
+/// A short line under the buttons, at the size of all other text (what it says matters: pupils'
+/// notes in plain files), wrapped so that it does not widen the menu.
 fn note(ui: &mut egui::Ui, text: &str) {
-    ui.scope(|ui| {
-        ui.set_max_width(260.0);
-        ui.add(egui::Label::new(egui::RichText::new(text).small().weak()).wrap());
+    // Left-aligned: the menu's own layout would stretch the spaces of every full line.
+    ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+        ui.set_max_width(320.0);
+        ui.add(egui::Label::new(egui::RichText::new(text).weak()).wrap());
     });
 }

@@ -45,9 +45,11 @@ impl SharedTexts {
             // A passage selected in the text can be erased for everyone, by a coordinator.
             if let (Some((from, to)), Some(passage)) = (selected, passage) {
                 let key = format!("{field:?}");
+                let shown = passage.clone();
                 let erase =
                     || kring_model::Erasure::Passage { field: field.clone(), from, to, expected: Some(passage) };
-                super::chapter::erase_for_everyone(ui, state, &mut self.erasing, &key, Text::EraseSelection, erase);
+                let chapter = &mut self.erasing;
+                super::chapter::erase_for_everyone(ui, state, chapter, &key, Text::EraseSelection, &shown, erase);
             }
         });
     }

@@ -59,6 +59,7 @@ impl QuestionPage {
                         &mut self.erasing,
                         id.as_str(),
                         Text::EraseForEveryone,
+                        &question.title,
                         erase,
                     ) {
                         *screen = Screen::Questions;
@@ -74,6 +75,9 @@ impl QuestionPage {
                     state.edit(After::Nothing, Edit::SetStatus { question: id.clone(), status: *next });
                 }
             }
+            ui.separator();
+            let me = state.me().cloned();
+            super::questions::vote_button(ui, state, question, me.as_ref());
         });
         let question_id = id.clone();
         super::themes::tags(ui, state, &question.themes, |theme, tagged| Edit::TagQuestion {
@@ -108,7 +112,7 @@ impl QuestionPage {
                 }
             }
             ui.separator();
-            super::cycles::show(ui, state, &mut self.cycles, &mut self.texts, &snapshot, question);
+            super::cycles::show(ui, state, &mut self.cycles, &mut self.texts, &snapshot, question, screen);
         });
     }
 }

@@ -342,7 +342,9 @@ fn comments(
                     member: member.clone(),
                     factor: factor.id.clone(),
                 };
-                super::chapter::erase_for_everyone(ui, state, &mut forms.erasing, &key, Text::EraseComment, erase);
+                let said = format!("{name}: {comment}");
+                let erasing = &mut forms.erasing;
+                super::chapter::erase_for_everyone(ui, state, erasing, &key, Text::EraseComment, &said, erase);
             });
         }
     }

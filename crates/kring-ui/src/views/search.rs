@@ -8,6 +8,9 @@ use crate::i18n::{Text, tr};
 use crate::screen::Screen;
 use crate::state::AppState;
 
+/// Wide enough for "Zoeken (Ctrl+F)", narrow enough for the top bar to stay one row at 1100 px.
+const SEARCH_WIDTH: f32 = 120.0;
+
 /// What the person searches for, and the hits of the last query run.
 #[derive(Default)]
 pub struct SearchPage {
@@ -34,7 +37,10 @@ impl SearchPage {
             ui.memory_mut(|m| m.request_focus(id));
         }
         let response = ui.add(
-            egui::TextEdit::singleline(&mut self.query).id(id).hint_text(tr(l, Text::Search)).desired_width(160.0),
+            egui::TextEdit::singleline(&mut self.query)
+                .id(id)
+                .hint_text(tr(l, Text::Search))
+                .desired_width(SEARCH_WIDTH),
         );
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, tr(l, Text::Search)));
         if (response.changed() && !self.query.trim().is_empty()) || super::entered(&response) {

@@ -126,6 +126,7 @@ impl SessionPage {
                 &mut self.erasing,
                 id.as_str(),
                 Text::EraseForEveryone,
+                &session.title,
                 erase,
             ) {
                 *screen = Screen::Sessions;

@@ -91,7 +91,7 @@ fn list(ui: &mut egui::Ui, state: &mut AppState, screen: &mut Screen) {
     let today = super::today();
     let Some(snapshot) = state.shared_snapshot() else { return };
     let sessions: Vec<_> = snapshot.live_sessions().filter(|s| super::themes::passes(state, &s.themes)).collect();
-    if sessions.is_empty() && !super::themes::nothing_under_filter(ui, state) {
+    if sessions.is_empty() && !super::themes::nothing_under_filter(ui, state, Text::NoSessionsWithTheme) {
         ui.label(tr(l, Text::NoSessions));
     }
     let (past, upcoming): (Vec<_>, Vec<_>) = sessions.into_iter().partition(|s| s.starts_at.as_str() < today.as_str());

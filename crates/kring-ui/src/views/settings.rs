@@ -1,5 +1,6 @@
-//! Settings: language, offline mode, a school's own relay, public services and LAN
-//! announcement; where the data lives.
+//! Settings: language; how this laptop reaches colleagues (without the internet, found on the
+//! school network, no public services), each said in plain words, with the school's own relay
+//! and the technical terms under "Geavanceerd"; where the data lives.
 
 use crate::i18n::{Language, Text, tr};
 use crate::state::{After, AppState};
@@ -15,7 +16,7 @@ impl SettingsPage {
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) {
-        show(ui, state, self)
+        egui::ScrollArea::vertical().show(ui, |ui| show(ui, state, self));
     }
 }
 
@@ -34,6 +35,10 @@ fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut SettingsPage) {
             }
         }
     });
+    ui.add_space(6.0);
+    ui.strong(tr(l, Text::ConnectionHeading));
+    // Each box in plain words with what it means for the person; the technical terms behind
+    // them only under "Geavanceerd", for whoever looks after the school's IT.
     if state.started_offline && !state.config_at_start.offline {
         // Started offline for this session only (`kring --offline`): the setting cannot undo it.
         let mut offline = true;
@@ -46,29 +51,41 @@ fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut SettingsPage) {
             state.save_settings();
         }
     }
-    ui.label(tr(l, Text::OfflineExplained));
-    let response = super::field(ui, tr(l, Text::RelayUrl), &mut forms.relay_url);
-    if response.lost_focus() {
-        let url = forms.relay_url.trim();
-        state.config.relay_url = (!url.is_empty()).then(|| url.to_string());
-        state.save_settings();
-    }
-    let mut no_public_services = state.config.no_public_services;
-    if ui.checkbox(&mut no_public_services, tr(l, Text::NoPublicServices)).changed() {
-        state.config.no_public_services = no_public_services;
-        state.save_settings();
-    }
-    ui.label(tr(l, Text::NoPublicServicesExplained));
+    explained(ui, tr(l, Text::OfflineExplained));
     let mut lan_announce = state.config.lan_announce;
     if ui.checkbox(&mut lan_announce, tr(l, Text::LanAnnounce)).changed() {
         state.config.lan_announce = lan_announce;
         state.save_settings();
     }
-    ui.label(tr(l, Text::LanAnnounceExplained));
+    explained(ui, tr(l, Text::LanAnnounceExplained));
+    let mut no_public_services = state.config.no_public_services;
+    if ui.checkbox(&mut no_public_services, tr(l, Text::NoPublicServices)).changed() {
+        state.config.no_public_services = no_public_services;
+        state.save_settings();
+    }
+    explained(ui, tr(l, Text::NoPublicServicesExplained));
     ui.label(tr(l, Text::AppliesAtRestart));
     if network_settings_changed(&state.config, &state.config_at_start) {
         ui.colored_label(ui.visuals().warn_fg_color, tr(l, Text::RestartToApply));
     }
+    // Open by itself when a relay is filled in, so it is never set out of sight.
+    egui::CollapsingHeader::new(tr(l, Text::AdvancedSettings)).default_open(state.config.relay_url.is_some()).show(
+        ui,
+        |ui| {
+            let response = super::field(ui, tr(l, Text::RelayUrl), &mut forms.relay_url);
+            if response.lost_focus() {
+                let url = forms.relay_url.trim();
+                state.config.relay_url = (!url.is_empty()).then(|| url.to_string());
+                state.save_settings();
+            }
+            explained(ui, tr(l, Text::RelayExplained));
+            ui.add_space(4.0);
+            ui.label(tr(l, Text::TechnicalTerms));
+            for line in [Text::OfflineTechnical, Text::LanTechnical, Text::PublicTechnical] {
+                explained(ui, &format!("– {}", tr(l, line)));
+            }
+        },
+    );
     ui.separator();
     ui.horizontal(|ui| {
         ui.label(tr(l, Text::DataFolder));
@@ -77,6 +94,11 @@ fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut SettingsPage) {
     super::error_line(ui, state, After::Nothing);
     ui.separator();
     super::about::show(ui, l, &state.data_root);
+}
+
+/// A line under a setting that says what it means, wrapped at the page's width.
+fn explained(ui: &mut egui::Ui, text: &str) {
+    ui.indent(text, |ui| ui.add(egui::Label::new(egui::RichText::new(text).weak()).wrap()));
 }
 
 /// Whether a setting the node only reads when it starts was changed since it started.

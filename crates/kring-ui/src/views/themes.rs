@@ -18,33 +18,39 @@ pub fn filter(ui: &mut egui::Ui, state: &mut AppState) {
     }
     let shown = state.theme.clone().unwrap_or_else(|| tr(l, Text::AllThemes).to_string());
     let mut chosen = None;
-    let picker = egui::ComboBox::from_id_salt("theme-filter").selected_text(&shown).show_ui(ui, |ui| {
-        if ui.selectable_label(state.theme.is_none(), tr(l, Text::AllThemes)).clicked() {
-            chosen = Some(None);
-        }
-        for theme in &snapshot.info.themes {
-            if ui.selectable_label(state.theme.as_ref() == Some(theme), theme).clicked() {
-                chosen = Some(Some(theme.clone()));
+    // A fixed width: choosing a long theme does not push the top bar onto a second row.
+    let width = super::nav::THEME_WIDTH;
+    let picker = super::nav::fixed_width(ui, width, |ui| {
+        egui::ComboBox::from_id_salt("theme-filter").selected_text(&shown).width(width).truncate().show_ui(ui, |ui| {
+            if ui.selectable_label(state.theme.is_none(), tr(l, Text::AllThemes)).clicked() {
+                chosen = Some(None);
             }
-        }
+            for theme in &snapshot.info.themes {
+                if ui.selectable_label(state.theme.as_ref() == Some(theme), theme).clicked() {
+                    chosen = Some(Some(theme.clone()));
+                }
+            }
+        })
     });
     picker.response.widget_info(|| {
         let mut info = egui::WidgetInfo::labeled(egui::Role::ComboBox, true, tr(l, Text::ThemeFilter));
         info.current_text_value = Some(shown.clone());
         info
     });
+    picker.response.on_hover_text(&shown);
     if let Some(theme) = chosen {
         state.theme = theme;
     }
 }
 
-/// Where a list is empty only because of the filter: says so, with a way back to everything.
-/// Draws nothing (and answers false) when no theme is chosen.
-pub fn nothing_under_filter(ui: &mut egui::Ui, state: &mut AppState) -> bool {
+/// Where a list is empty only because of the filter: says so in the list's own words ("Geen
+/// leervragen met het thema werkplezier."), with a way back to everything. Draws nothing (and
+/// answers false) when no theme is chosen.
+pub fn nothing_under_filter(ui: &mut egui::Ui, state: &mut AppState, words: Text) -> bool {
     let Some(theme) = state.theme.clone() else { return false };
     let l = state.language;
     ui.horizontal_wrapped(|ui| {
-        ui.label(format!("{} {theme}.", tr(l, Text::NothingWithTheme)));
+        ui.label(format!("{} {theme}.", tr(l, words)));
         if ui.button(tr(l, Text::ShowAllThemes)).clicked() {
             state.theme = None;
         }
