@@ -420,6 +420,10 @@ pub fn breach_words(language: Language, breach: Option<kring_model::trust::Breac
             "listing a device that is someone else's or did not prove itself",
         ),
         Some(TooLarge) => ("een wijziging groter dan Kring ooit schrijft", "a change larger than Kring ever writes"),
+        Some(OutsideRoom) => (
+            "een bijdrage van een gast buiten een eigen open kamer",
+            "a guest's contribution outside an open room of theirs",
+        ),
     };
     match language {
         Language::Nl => nl,
@@ -467,6 +471,9 @@ pub fn change_words(language: Language, what: kring_model::ChangeKind) -> &'stat
         Scored => ("scoorde in", "scored in"),
         ChapterStarted => ("begon een nieuw hoofdstuk", "started a new chapter"),
         CarriedOver => ("nam offline werk mee naar het nieuwe hoofdstuk", "carried offline work into the new chapter"),
+        RoomOpened => ("opende een kamer voor telefoons bij", "opened a room for phones at"),
+        RoomClosed => ("sloot de kamer voor telefoons bij", "closed the room for phones at"),
+        GuestContributed => ("schreef een bijdrage van een gast bij", "wrote a guest's contribution at"),
     };
     match language {
         Language::Nl => nl,
