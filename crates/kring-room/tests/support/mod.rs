@@ -45,12 +45,11 @@ impl Meeting {
     }
 
     pub(crate) async fn open(&self, proposals: bool, reactions: bool) -> Room {
-        let setup = RoomSetup {
-            questions: vec![self.question.clone()],
-            reflection: Some(self.round.clone()),
-            proposals,
-            reactions,
-        };
+        self.open_with(vec![self.question.clone()], proposals, reactions).await
+    }
+
+    pub(crate) async fn open_with(&self, questions: Vec<QuestionId>, proposals: bool, reactions: bool) -> Room {
+        let setup = RoomSetup { questions, reflection: Some(self.round.clone()), proposals, reactions };
         let options = RoomOptions { session: self.session.clone(), setup, bind: "127.0.0.1:0".parse().unwrap() };
         Room::open(self.host.clone(), options).await.unwrap()
     }
