@@ -85,6 +85,21 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     }
 }
 
+/// Counts a contribution a guest sends (or takes it back, when it could not be written).
+fn count(state: &mut GuestState, input: &GuestInput, sent: bool) {
+    match input {
+        GuestInput::Vote { question } if sent => {
+            state.votes.insert(question.clone());
+        }
+        GuestInput::Vote { question } => {
+            state.votes.remove(question);
+        }
+        GuestInput::Score { .. } => state.scored = sent,
+        GuestInput::Question { .. } | GuestInput::Reaction { .. } if sent => state.texts += 1,
+        GuestInput::Question { .. } | GuestInput::Reaction { .. } => state.texts = state.texts.saturating_sub(1),
+    }
+}
+
 /// Compares the whole code whatever its first wrong character (no timing to guess it by).
 fn same_code(given: &str, code: &str) -> bool {
     given.len() == code.len() && given.bytes().zip(code.bytes()).fold(0u8, |diff, (a, b)| diff | (a ^ b)) == 0
@@ -261,6 +276,8 @@ async fn send(shared: &Arc<Shared>, token: Option<String>, bytes: &[u8]) -> Resp
         if repeated {
             return error(StatusCode::CONFLICT, "already");
         }
+        // Counted now, so that the same vote sent twice at once is written once.
+        count(state, &input, true);
         state.guest.clone()
     };
     let writing = shared.clone();
@@ -278,27 +295,28 @@ async fn send(shared: &Arc<Shared>, token: Option<String>, bytes: &[u8]) -> Resp
     })
     .await;
     let made = match written {
-        Ok(Ok(Some(made))) => made,
+        Ok(Ok(Some(made))) => Ok(made),
         Ok(Err(HostError::Model(ModelError::RoomClosed(_) | ModelError::UnknownRoom(_)))) => {
-            return error(StatusCode::GONE, "closed");
+            Err(error(StatusCode::GONE, "closed"))
         }
-        Ok(Err(HostError::Model(ModelError::RoundClosed(_)))) => return error(StatusCode::GONE, "round-closed"),
-        Ok(Err(HostError::Model(_))) => return error(StatusCode::BAD_REQUEST, "invalid"),
+        Ok(Err(HostError::Model(ModelError::RoundClosed(_)))) => Err(error(StatusCode::GONE, "round-closed")),
+        Ok(Err(HostError::Model(_))) => Err(error(StatusCode::BAD_REQUEST, "invalid")),
         Ok(Err(HostError::Other(err))) => {
             tracing::warn!("a guest's contribution could not be written: {err}");
-            return error(StatusCode::INTERNAL_SERVER_ERROR, "failed");
+            Err(error(StatusCode::INTERNAL_SERVER_ERROR, "failed"))
         }
-        Ok(Ok(None)) | Err(_) => return error(StatusCode::INTERNAL_SERVER_ERROR, "failed"),
+        Ok(Ok(None)) | Err(_) => Err(error(StatusCode::INTERNAL_SERVER_ERROR, "failed")),
     };
-    if let Some(state) = lock(&shared.guests).values_mut().find(|s| s.guest.id == guest.id) {
-        match &input {
-            GuestInput::Vote { question } => {
-                state.votes.insert(question.clone());
+    let made = match made {
+        Ok(made) => made,
+        Err(response) => {
+            // Nothing was written: the guest may send it again.
+            if let Some(state) = lock(&shared.guests).values_mut().find(|s| s.guest.id == guest.id) {
+                count(state, &input, false);
             }
-            GuestInput::Score { .. } => state.scored = true,
-            GuestInput::Question { .. } | GuestInput::Reaction { .. } => state.texts += 1,
+            return response;
         }
-    }
+    };
     let _ = shared.events.send(RoomEvent::Contribution(SentContribution::of(made, &guest, &input)));
     json(&serde_json::json!({ "ok": true }))
 }

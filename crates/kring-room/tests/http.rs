@@ -303,3 +303,26 @@ async fn a_thousand_wrong_codes_and_oversized_bodies_change_nothing() {
     assert_eq!(room.guests(), 0);
     drop::<Room>(room);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_vote_sent_five_times_at_once_is_written_once() {
+    let meeting = Meeting::new();
+    let room = std::sync::Arc::new(meeting.open(true, true).await);
+    let token = join(&room, "Sam", "youth").await;
+    let body = format!(r#"{{"kind":"vote","question":"{}"}}"#, meeting.question);
+    let sends: Vec<_> = (0..5)
+        .map(|_| {
+            let (room, token, body) = (room.clone(), token.clone(), body.clone());
+            tokio::spawn(
+                async move { post(&room, &format!("{}send", room.path()), Some(&token), body.as_bytes()).await },
+            )
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for send in sends {
+        statuses.push(send.await.unwrap().status);
+    }
+    statuses.sort();
+    assert_eq!(statuses, [200, 409, 409, 409, 409]);
+    assert_eq!(meeting.contributions(), 1);
+}
