@@ -354,6 +354,21 @@ impl NetworkSnapshot {
         open
     }
 
+    /// Guests who voted for a question from a meeting's room on their phone (each guest once).
+    /// Shown beside members' votes, marked as guests': a guest is never a member.
+    pub fn guest_votes(&self, question: &QuestionId) -> usize {
+        let guests: BTreeSet<&GuestId> = self
+            .sessions
+            .values()
+            .filter(|s| s.deleted_at.is_none())
+            .flat_map(|s| s.rooms.values())
+            .flat_map(|r| r.guests.values())
+            .filter(|c| c.kind == GuestKind::Vote && c.question.as_ref() == Some(question))
+            .map(|c| &c.guest)
+            .collect();
+        guests.len()
+    }
+
     pub fn live_questions(&self) -> impl Iterator<Item = &Question> {
         self.questions.values().filter(|q| q.deleted_at.is_none())
     }

@@ -74,6 +74,14 @@ texts! {
     Present => "aanwezig", "present";
     Notes => "Notities", "Notes";
     Agenda => "Agenda", "Agenda";
+    FromPhones => "Van telefoons (gasten)", "From phones (guests)";
+    GuestsByPhone => "Gasten via telefoon", "Guests by phone";
+    Guest => "gast", "guest";
+    Anonymous => "anoniem", "anonymous";
+    GuestVoted => "stemde op", "voted for";
+    GuestProposed => "stelde een leervraag voor:", "proposed a learning question:";
+    GuestScored => "vulde de reflectie in:", "scored the reflection:";
+    GuestReacted => "reageerde:", "reacted:";
     Back => "Terug", "Back";
     Attendance => "Aanwezigheid", "Attendance";
     Actions => "Acties", "Actions";
@@ -502,6 +510,10 @@ pub fn word(language: Language, word: &str) -> &'static str {
         ("practitioner", Language::En) => "practitioner",
         ("researcher", Language::Nl) => "onderzoeker",
         ("researcher", Language::En) => "researcher",
+        ("youth", Language::Nl) => "jongere",
+        ("youth", Language::En) => "young person",
+        ("parent", Language::Nl) => "ouder",
+        ("parent", Language::En) => "parent",
         ("youth-parent", Language::Nl) => "jongere / ouder",
         ("youth-parent", Language::En) => "youth / parent",
         ("plg", _) => "PLG",

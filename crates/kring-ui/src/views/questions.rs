@@ -73,7 +73,18 @@ impl QuestionsPage {
                                 super::themes::on_card(ui, &question.themes);
                                 super::changes::mark(ui, state, question.id.as_str());
                                 let votes = count(l, question.votes.len(), ("stem", "stemmen"), ("vote", "votes"));
-                                ui.label(votes);
+                                let guests = snapshot.guest_votes(&question.id);
+                                if guests == 0 {
+                                    ui.label(votes);
+                                } else {
+                                    let by_guests = count(
+                                        l,
+                                        guests,
+                                        ("stem van een gast", "stemmen van gasten"),
+                                        ("guest vote", "guest votes"),
+                                    );
+                                    ui.label(format!("{votes} · {by_guests}"));
+                                }
                                 let voted = me.as_ref().is_some_and(|me| question.votes.contains(me));
                                 let vote_label = if voted { tr(l, Text::RetractVote) } else { tr(l, Text::Vote) };
                                 if ui.button(vote_label).clicked() {

@@ -78,6 +78,10 @@ impl SessionPage {
             ui.separator();
             attendance(ui, state, &snapshot, session, l);
             ui.separator();
+            if !session.guest_contributions().is_empty() {
+                guests(ui, &snapshot, session, l);
+                ui.separator();
+            }
             self.actions(ui, state, &snapshot, session);
             ui.separator();
             questions(ui, state, &snapshot, session, l);
@@ -292,6 +296,58 @@ fn attendance(ui: &mut egui::Ui, state: &mut AppState, snapshot: &NetworkSnapsho
             ui.end_row();
         }
     });
+}
+
+/// What guests sent from their phones in this meeting's rooms, each marked as a guest's, with
+/// the guests counted by perspective.
+fn guests(ui: &mut egui::Ui, snapshot: &NetworkSnapshot, session: &Session, l: Language) {
+    ui.strong(tr(l, Text::FromPhones));
+    let mut by_perspective: std::collections::BTreeMap<kring_model::GuestPerspective, usize> = Default::default();
+    for room in session.rooms.values() {
+        for (perspective, n) in room.guests_by_perspective() {
+            *by_perspective.entry(perspective).or_default() += n;
+        }
+    }
+    let counted: Vec<String> =
+        by_perspective.iter().map(|(perspective, n)| format!("{n} {}", word(l, perspective.as_str()))).collect();
+    ui.label(format!("{}: {}", tr(l, Text::GuestsByPhone), counted.join(", ")));
+    for sent in session.guest_contributions() {
+        let name = if sent.name.is_empty() { tr(l, Text::Anonymous).to_string() } else { sent.name.clone() };
+        let who = format!("{name} ({}, {})", tr(l, Text::Guest), word(l, sent.perspective.as_str()));
+        let what = match sent.kind {
+            kring_model::GuestKind::Vote => {
+                let title = sent.question.as_ref().and_then(|q| snapshot.questions.get(q)).map(|q| q.title.as_str());
+                format!("{} {}", tr(l, Text::GuestVoted), title.unwrap_or("?"))
+            }
+            kring_model::GuestKind::Question => format!("{} {}", tr(l, Text::GuestProposed), sent.text),
+            kring_model::GuestKind::Score => {
+                let scores: Vec<String> = sent
+                    .scores
+                    .iter()
+                    .map(|(factor, score)| format!("{} {score}", factor_name(snapshot, factor, l)))
+                    .collect();
+                let comment = if sent.text.is_empty() { String::new() } else { format!(" — {}", sent.text) };
+                format!("{} {}{comment}", tr(l, Text::GuestScored), scores.join(", "))
+            }
+            kring_model::GuestKind::Reaction => format!("{} {}", tr(l, Text::GuestReacted), sent.text),
+        };
+        // A guest's words are shown as plain text, whatever they hold.
+        ui.add(egui::Label::new(format!("{who} {what}")).wrap());
+    }
+}
+
+fn factor_name(snapshot: &NetworkSnapshot, factor: &kring_model::FactorId, l: Language) -> String {
+    match snapshot.factors.get(factor) {
+        Some(f)
+            if kring_model::schema::DEFAULT_FACTORS
+                .iter()
+                .any(|(id, name)| *id == f.id.as_str() && *name == f.name) =>
+        {
+            word(l, f.id.as_str()).to_string()
+        }
+        Some(f) => f.name.clone(),
+        None => factor.to_string(),
+    }
 }
 
 fn questions(ui: &mut egui::Ui, state: &mut AppState, snapshot: &NetworkSnapshot, session: &Session, l: Language) {
