@@ -1,21 +1,19 @@
-//! The laptop a room runs on: where it reads the meeting and writes what guests send. On a
-//! running laptop that is the node ([`NodeHost`], through `Node::edit`, so a contribution is
-//! signed, saved and offered to peers like any edit); in tests and figures a network in memory.
+//! The laptop a room runs on: where it reads the meeting and writes what guests send, as plain
+//! edits ([`Edit`]). On a running laptop that is the node ([`NodeHost`], through `Node::edit`,
+//! so a contribution is signed, saved and offered to peers like any edit); in the desktop
+//! window the window's own client (see `kring-ui`); in tests and figures a network in memory.
 
 use std::sync::{Arc, Mutex};
 
-use kring_model::{MemberId, ModelError, Network};
+use kring_model::{Applied, Edit, MemberId, ModelError, Network, NetworkSnapshot};
 use kring_node::{Node, NodeError};
-
-/// One edit made as this laptop's member.
-pub type EditFn<'a> = &'a mut dyn FnMut(&mut Network, &MemberId) -> Result<(), ModelError>;
 
 /// Where a room reads and writes.
 pub trait Host: Send + Sync + 'static {
-    /// Makes one change as this laptop's member; saved when it returns.
-    fn edit(&self, edit: EditFn<'_>) -> Result<(), HostError>;
-    /// Reads the network as it is now.
-    fn read(&self, read: &mut dyn FnMut(&mut Network)) -> Result<(), HostError>;
+    /// Makes one edit as this laptop's member; saved when it returns.
+    fn apply(&self, edit: Edit) -> Result<Applied, HostError>;
+    /// The network as it is now.
+    fn snapshot(&self) -> Result<NetworkSnapshot, HostError>;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -40,12 +38,12 @@ impl NodeHost {
 }
 
 impl Host for NodeHost {
-    fn edit(&self, edit: EditFn<'_>) -> Result<(), HostError> {
-        self.node.edit(&self.network, |network, me| edit(network, me)).map_err(from_node)
+    fn apply(&self, edit: Edit) -> Result<Applied, HostError> {
+        self.node.edit(&self.network, |network, me| edit.apply(network, me)).map_err(from_node)
     }
 
-    fn read(&self, read: &mut dyn FnMut(&mut Network)) -> Result<(), HostError> {
-        self.node.read(&self.network, |network| read(network)).map_err(from_node)
+    fn snapshot(&self) -> Result<NetworkSnapshot, HostError> {
+        Ok(self.node.read(&self.network, |network| network.snapshot()).map_err(from_node)??)
     }
 }
 
@@ -67,11 +65,6 @@ impl NetworkHost {
         NetworkHost { network: Mutex::new(network), me }
     }
 
-    /// The network as the room left it.
-    pub fn snapshot(&self) -> Result<kring_model::NetworkSnapshot, HostError> {
-        Ok(self.lock().snapshot()?)
-    }
-
     fn lock(&self) -> std::sync::MutexGuard<'_, Network> {
         // A panic while holding it left the network as Automerge keeps it: still whole.
         self.network.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -79,12 +72,11 @@ impl NetworkHost {
 }
 
 impl Host for NetworkHost {
-    fn edit(&self, edit: EditFn<'_>) -> Result<(), HostError> {
-        Ok(edit(&mut self.lock(), &self.me)?)
+    fn apply(&self, edit: Edit) -> Result<Applied, HostError> {
+        Ok(edit.apply(&mut self.lock(), &self.me)?)
     }
 
-    fn read(&self, read: &mut dyn FnMut(&mut Network)) -> Result<(), HostError> {
-        read(&mut self.lock());
-        Ok(())
+    fn snapshot(&self) -> Result<NetworkSnapshot, HostError> {
+        Ok(self.lock().snapshot()?)
     }
 }

@@ -12,7 +12,9 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
-use kring_model::{FactorId, Guest, GuestId, GuestInput, GuestPerspective, ModelError, QuestionId};
+use kring_model::{
+    ContributionId, Edit, FactorId, Guest, GuestId, GuestInput, GuestPerspective, ModelError, QuestionId,
+};
 use serde::Deserialize;
 
 use crate::assets;
@@ -171,11 +173,8 @@ async fn body(request: Request) -> Result<axum::body::Bytes, Response> {
 
 /// The room as the page shows it, read again at most every [`VIEW_FRESH`].
 pub(crate) fn read_view(shared: &Shared) -> Option<crate::RoomView> {
-    let mut view = None;
-    let read = shared.host.read(&mut |network| {
-        view = network.snapshot().ok().and_then(|s| view_of(&s, &shared.session, &shared.room));
-    });
-    read.ok().and(view)
+    let snapshot = shared.host.snapshot().ok()?;
+    view_of(&snapshot, &shared.session, &shared.room)
 }
 
 async fn state(shared: &Arc<Shared>) -> Response {
@@ -281,17 +280,14 @@ async fn send(shared: &Arc<Shared>, token: Option<String>, bytes: &[u8]) -> Resp
         state.guest.clone()
     };
     let writing = shared.clone();
-    let (written_guest, written_input) = (guest.clone(), input.clone());
+    let edit = Edit::GuestContribution {
+        session: shared.session.clone(),
+        room: shared.room.clone(),
+        guest: guest.clone(),
+        input: input.clone(),
+    };
     let written = tokio::task::spawn_blocking(move || {
-        let mut made = None;
-        let (session, room) = (&writing.session, &writing.room);
-        writing
-            .host
-            .edit(&mut |network, me| {
-                made = Some(network.add_guest_contribution(me, session, room, &written_guest, &written_input)?);
-                Ok(())
-            })
-            .map(|()| made)
+        writing.host.apply(edit).map(|applied| applied.created().map(ContributionId::new))
     })
     .await;
     let made = match written {

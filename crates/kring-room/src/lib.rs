@@ -15,7 +15,7 @@ mod server;
 mod view;
 
 pub use assets::page_bytes;
-pub use host::{EditFn, Host, HostError, NetworkHost, NodeHost};
+pub use host::{Host, HostError, NetworkHost, NodeHost};
 pub use http::GUEST_HEADER;
 pub use limits::{MAX_BODY, MAX_GUESTS};
 pub use server::{Room, RoomError, RoomEvent, RoomOptions, SentContribution};

@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use kring_model::{
-    ContributionId, FactorId, Guest, GuestId, GuestInput, GuestKind, GuestPerspective, QuestionId, RoomId, RoomSetup,
-    SessionId,
+    ContributionId, Edit, FactorId, Guest, GuestId, GuestInput, GuestKind, GuestPerspective, QuestionId, RoomId,
+    RoomSetup, SessionId,
 };
 use serde::Serialize;
 use tokio::sync::{broadcast, oneshot};
@@ -111,13 +111,9 @@ impl Room {
             .await
             .map_err(|source| RoomError::Bind { bind: options.bind, source })?;
         let addr = listener.local_addr().map_err(|source| RoomError::Bind { bind: options.bind, source })?;
-        let mut room = None;
-        let (session, setup) = (&options.session, &options.setup);
-        host.edit(&mut |network, me| {
-            room = Some(network.open_room(me, session, setup)?);
-            Ok(())
-        })?;
-        let room = room.ok_or_else(|| HostError::Other("the room was not opened".into()))?;
+        let opened = host.apply(Edit::OpenRoom { session: options.session.clone(), setup: options.setup.clone() })?;
+        let room =
+            opened.created().map(RoomId::new).ok_or_else(|| HostError::Other("the room was not opened".into()))?;
         let (events, _) = broadcast::channel(1024);
         let shared = Arc::new(Shared {
             host,
@@ -187,7 +183,7 @@ impl Room {
     pub async fn close(mut self) -> Result<(), RoomError> {
         self.stop_server().await;
         let (session, room) = (self.shared.session.clone(), self.shared.room.clone());
-        self.shared.host.edit(&mut |network, me| network.close_room(me, &session, &room))?;
+        self.shared.host.apply(Edit::CloseRoom { session, room })?;
         Ok(())
     }
 

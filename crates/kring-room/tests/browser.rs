@@ -178,15 +178,10 @@ fn a_guest_takes_part_from_a_phone_browser() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let meeting = Meeting::new();
     // A question whose title would run as a script if the page put it in as HTML.
-    let mut hostile = None;
-    meeting
-        .host
-        .edit(&mut |network, me| {
-            hostile = Some(network.add_question(me, "<b>vet</b><script>window.gehackt = 1</script>", "")?);
-            Ok(())
-        })
-        .unwrap();
-    let room = runtime.block_on(meeting.open_with(vec![meeting.question.clone(), hostile.unwrap()], true, true));
+    let title = "<b>vet</b><script>window.gehackt = 1</script>".to_string();
+    let hostile = meeting.host.apply(kring_model::Edit::AddQuestion { title, details: String::new() }).unwrap();
+    let hostile = kring_model::QuestionId::new(hostile.created().unwrap());
+    let room = runtime.block_on(meeting.open_with(vec![meeting.question.clone(), hostile], true, true));
     let Some(browser) = Driver::start() else {
         println!("skipped: chromium-driver is not installed (scripts/install-deps.sh installs it)");
         return;

@@ -10,7 +10,7 @@ use kring_model::{
     MemberId, Network, NetworkDetails, NetworkSnapshot, NewSession, Profile, QuestionId, Role, RoomSetup, SessionId,
     TextField,
 };
-use kring_room::{NetworkHost, Room, RoomOptions};
+use kring_room::{Host, NetworkHost, Room, RoomOptions};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Anna's network: a meeting with an agenda and confidential notes, another meeting, a
@@ -64,9 +64,8 @@ impl Meeting {
     }
 
     pub(crate) fn write_notes(&self, more: &str) {
-        use kring_room::Host;
-        let session = self.session.clone();
-        self.host.edit(&mut |network, me| network.append_text(me, &TextField::Notes(session.clone()), more)).unwrap();
+        let edit = kring_model::Edit::AppendText { field: TextField::Notes(self.session.clone()), text: more.into() };
+        self.host.apply(edit).unwrap();
     }
 }
 
