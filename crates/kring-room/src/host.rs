@@ -21,6 +21,10 @@ pub enum HostError {
     /// The model refused the edit (a closed room, a question not in it, too long a text ...).
     #[error(transparent)]
     Model(#[from] ModelError),
+    /// Refused as the model refuses, said in words (where the model's error did not travel
+    /// as it is, e.g. through the desktop window's client).
+    #[error("{0}")]
+    Refused(String),
     #[error("{0}")]
     Other(String),
 }

@@ -296,7 +296,7 @@ async fn send(shared: &Arc<Shared>, token: Option<String>, bytes: &[u8]) -> Resp
             Err(error(StatusCode::GONE, "closed"))
         }
         Ok(Err(HostError::Model(ModelError::RoundClosed(_)))) => Err(error(StatusCode::GONE, "round-closed")),
-        Ok(Err(HostError::Model(_))) => Err(error(StatusCode::BAD_REQUEST, "invalid")),
+        Ok(Err(HostError::Model(_) | HostError::Refused(_))) => Err(error(StatusCode::BAD_REQUEST, "invalid")),
         Ok(Err(HostError::Other(err))) => {
             tracing::warn!("a guest's contribution could not be written: {err}");
             Err(error(StatusCode::INTERNAL_SERVER_ERROR, "failed"))

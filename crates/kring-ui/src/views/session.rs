@@ -22,6 +22,8 @@ pub struct SessionPage {
     pub action_owner: Option<kring_model::MemberId>,
     /// The session a coordinator is about to erase for everyone (see [`super::chapter`]).
     pub erasing: Option<String>,
+    /// A room for phones: what it will hold, or the room that is open.
+    pub room: super::room::RoomPanel,
 }
 
 /// A session's details as typed.
@@ -63,6 +65,7 @@ impl SessionPage {
         });
         changed_line(ui, state, &snapshot, id);
         super::error_line(ui, state, After::Nothing);
+        self.room.ui(ui, state, &snapshot, session);
         ui.separator();
 
         if self.texts.history_ui(ui, state, id.as_str()) {
