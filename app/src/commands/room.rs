@@ -36,7 +36,8 @@ async fn open(command: RoomCommand, data: &DataDir) -> Result<()> {
     };
     let session = SessionId::new(session);
     let host = Arc::new(NodeHost::new(node.clone(), network.clone()));
-    let options = RoomOptions { session: session.clone(), setup, bind };
+    // A room is for one meeting's day.
+    let options = RoomOptions { session: session.clone(), setup, bind, open_for: kring_room::until_end_of_day() };
     let opened = Room::open(host, options).await;
     let room = match opened {
         Ok(room) => room,
@@ -59,6 +60,7 @@ async fn open(command: RoomCommand, data: &DataDir) -> Result<()> {
             event = events.recv() => match event {
                 Ok(RoomEvent::Contribution(sent)) => print(output::line(&GuestSent { event: "contribution", sent })),
                 Ok(RoomEvent::Joined { .. }) => {}
+                Ok(RoomEvent::Ended) => break,
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
                     eprintln!("warning: {missed} contributions were not printed (all were saved)");
                 }

@@ -58,7 +58,8 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     let Some((code, rest)) = path.strip_prefix("/k/").map(|rest| rest.split_once('/').unwrap_or((rest, "\0"))) else {
         return not_found();
     };
-    if !same_code(code, &shared.code) || shared.closed.load(Ordering::SeqCst) {
+    let ended = shared.closed.load(Ordering::SeqCst) || Instant::now() >= shared.until;
+    if !same_code(code, &shared.code) || ended {
         return not_found();
     }
     if !lock(&shared.overall).take() {

@@ -18,5 +18,5 @@ pub use assets::page_bytes;
 pub use host::{Host, HostError, NetworkHost, NodeHost};
 pub use http::GUEST_HEADER;
 pub use limits::{MAX_BODY, MAX_GUESTS};
-pub use server::{Room, RoomError, RoomEvent, RoomOptions, SentContribution};
+pub use server::{Room, RoomError, RoomEvent, RoomOptions, SentContribution, until_end_of_day};
 pub use view::{RoomView, ShownFactor, ShownQuestion, ShownRound, view_of};

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use kring_model::{
     ContributionId, Edit, FactorId, Guest, GuestId, GuestInput, GuestKind, GuestPerspective, QuestionId, RoomId,
@@ -25,6 +25,20 @@ pub struct RoomOptions {
     pub setup: RoomSetup,
     /// Where the page is served; port 0 takes a free port.
     pub bind: SocketAddr,
+    /// How long the room stays open at most: after that its address answers nothing, as if it
+    /// were closed ([`until_end_of_day`] for a meeting's room).
+    pub open_for: Duration,
+}
+
+/// The time left until midnight here: a room is for one meeting's day.
+pub fn until_end_of_day() -> Duration {
+    let now = jiff::Zoned::now();
+    let midnight = now.date().tomorrow().and_then(|day| day.to_zoned(now.time_zone().clone()));
+    match midnight {
+        Ok(midnight) => Duration::try_from(midnight.timestamp().duration_since(now.timestamp())).unwrap_or_default(),
+        // A date at the end of the calendar, or a time zone that cannot say: a day from now.
+        Err(_) => Duration::from_secs(24 * 3600),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +57,9 @@ pub enum RoomEvent {
     Joined { guests: usize },
     /// A guest's contribution was written into the network.
     Contribution(SentContribution),
+    /// The room's time is up (the end of the meeting's day): its address answers nothing any
+    /// more, and it should be closed.
+    Ended,
 }
 
 /// One contribution as written.
@@ -82,6 +99,8 @@ pub(crate) struct Shared {
     pub(crate) view: Mutex<Option<(Instant, Arc<Vec<u8>>)>>,
     pub(crate) events: broadcast::Sender<RoomEvent>,
     pub(crate) closed: AtomicBool,
+    /// After this the room answers as a closed one.
+    pub(crate) until: Instant,
 }
 
 /// Locks a mutex whose holder may have panicked: what it guards stays usable.
@@ -125,12 +144,20 @@ impl Room {
             view: Mutex::new(None),
             events,
             closed: AtomicBool::new(false),
+            until: Instant::now() + options.open_for,
         });
         let (stop, stopped) = oneshot::channel::<()>();
         let app = crate::http::router(shared.clone());
+        let ending = shared.clone();
         let task = tokio::spawn(async move {
-            let served = axum::serve(listener, app).with_graceful_shutdown(async {
-                let _ = stopped.await;
+            let served = axum::serve(listener, app).with_graceful_shutdown(async move {
+                tokio::select! {
+                    _ = stopped => {}
+                    _ = tokio::time::sleep_until(ending.until.into()) => {
+                        ending.closed.store(true, Ordering::SeqCst);
+                        let _ = ending.events.send(RoomEvent::Ended);
+                    }
+                }
             });
             if let Err(err) = served.await {
                 tracing::warn!("the room's server stopped: {err}");

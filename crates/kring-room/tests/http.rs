@@ -326,3 +326,29 @@ async fn the_same_vote_sent_five_times_at_once_is_written_once() {
     assert_eq!(statuses, [200, 409, 409, 409, 409]);
     assert_eq!(meeting.contributions(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_the_end_of_its_time_a_room_answers_nothing() {
+    let meeting = Meeting::new();
+    let setup = kring_model::RoomSetup { questions: vec![meeting.question.clone()], ..Default::default() };
+    let room = meeting.open_for(setup, Duration::from_millis(400)).await;
+    let mut events = room.subscribe();
+    join(&room, "Sam", "youth").await;
+    assert_eq!(get(&room, &room.path()).await.status, 200);
+    let ended = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            if let Ok(kring_room::RoomEvent::Ended) = events.recv().await {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the room says its time is up");
+    // The server stops: no phone reaches it (a connection still open gets "not found").
+    let until = Instant::now() + Duration::from_secs(5);
+    while tokio::net::TcpStream::connect(room.addr()).await.is_ok() {
+        assert!(Instant::now() < until, "the address still answers");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(meeting.contributions(), 0);
+}

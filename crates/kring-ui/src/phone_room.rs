@@ -100,7 +100,9 @@ impl RoomDesk {
             snapshot: self.snapshot.clone(),
             repaint: repaint.clone(),
         });
-        let options = RoomOptions { session: session.clone(), setup, bind: self.bind };
+        // A room is for one meeting's day.
+        let open_for = kring_room::until_end_of_day();
+        let options = RoomOptions { session: session.clone(), setup, bind: self.bind, open_for };
         let (thread_phase, thread_guests) = (phase.clone(), guests.clone());
         let wake = move || {
             if let Some(ctx) = lock(&repaint).as_ref() {
@@ -151,6 +153,7 @@ async fn serve(
                     wake();
                 }
                 Ok(RoomEvent::Contribution(_)) => wake(),
+                Ok(RoomEvent::Ended) => break,
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
                 Err(_) => break,
             },

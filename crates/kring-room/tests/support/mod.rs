@@ -50,7 +50,12 @@ impl Meeting {
 
     pub(crate) async fn open_with(&self, questions: Vec<QuestionId>, proposals: bool, reactions: bool) -> Room {
         let setup = RoomSetup { questions, reflection: Some(self.round.clone()), proposals, reactions };
-        let options = RoomOptions { session: self.session.clone(), setup, bind: "127.0.0.1:0".parse().unwrap() };
+        self.open_for(setup, kring_room::until_end_of_day().max(std::time::Duration::from_secs(3600))).await
+    }
+
+    pub(crate) async fn open_for(&self, setup: RoomSetup, open_for: std::time::Duration) -> Room {
+        let bind = "127.0.0.1:0".parse().unwrap();
+        let options = RoomOptions { session: self.session.clone(), setup, bind, open_for };
         Room::open(self.host.clone(), options).await.unwrap()
     }
 
