@@ -52,6 +52,13 @@ fn guests_contributions_are_marked_as_a_guests_and_a_script_is_text() {
     settle(&mut ui);
     assert!(ui.query_by_label("0 stemmen · 1 stem van een gast").is_some(), "a guest's vote beside members'");
     let _ = question;
+
+    // The report for funders counts the guests per perspective, and holds nothing they typed.
+    let snapshot = ui.state().state.snapshot().unwrap().clone();
+    let report = kring_ui::export::report_markdown(kring_ui::i18n::Language::Nl, &snapshot, "2026-12-10");
+    assert!(report.contains("### Gasten via telefoon"), "{report}");
+    assert!(report.contains("| Leerhuis | 1 | 1 | 0 | 0 | 0 | 0 | 0 |"), "{report}");
+    assert!(!report.contains("<script>"), "{report}");
 }
 
 /// One HTTP request from a "phone", on a connection of its own: the status and the body.
