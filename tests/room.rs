@@ -139,6 +139,29 @@ fn guests_on_their_phones_reach_the_network_and_a_colleagues_laptop_accepts_them
         before_kb,
         after_kb
     );
+    // A thousand strangers' requests: wrong codes and oversized bodies change nothing, and cost
+    // the laptop little memory.
+    let before_strangers = resident_kb(room.pid());
+    let (host, path) = {
+        let rest = url.strip_prefix("http://").unwrap();
+        let (host, path) = rest.split_at(rest.find('/').unwrap());
+        (host.to_string(), path.to_string())
+    };
+    let big = "x".repeat(64 * 1024);
+    for n in 0..1_000 {
+        let wrong = format!("http://{host}/k/{n:0>32}/");
+        let (status, _) = if n % 2 == 0 {
+            request(&wrong, "POST", "join", None, r#"{"perspective":"youth"}"#)
+        } else {
+            request(&format!("http://{host}{path}"), "POST", "send", Some("x"), &big)
+        };
+        assert!([404, 413, 429].contains(&status), "{status}");
+    }
+    println!(
+        "1,000 wrong codes and oversized bodies: resident memory {:?} KB -> {:?} KB",
+        before_strangers,
+        resident_kb(room.pid())
+    );
     assert!(room.stop(), "the room closes cleanly on SIGTERM");
 
     let guests_in = |data: &Path| -> Vec<Value> {
