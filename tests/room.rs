@@ -183,6 +183,15 @@ fn guests_on_their_phones_reach_the_network_and_a_colleagues_laptop_accepts_them
     assert!(serving.stop());
     assert_eq!(guests_in(b).len(), 64);
     assert_eq!(kring(a, &["show"]).stdout, kring(b, &["show"]).stdout);
+
+    // A guest's words that should never have been sent are erased for everyone.
+    let rooms = ok(a, &["show"])["sessions"][0]["rooms"].clone();
+    let room_id = rooms[0]["id"].as_str().unwrap().to_string();
+    let proposed = on_anna.iter().find(|c| c["kind"] == "question").unwrap()["id"].as_str().unwrap().to_string();
+    ok(a, &["erase", "--guest", &format!("{session}:{room_id}:{proposed}")]);
+    let left = guests_in(a);
+    assert_eq!(left.len(), 63);
+    assert!(left.iter().all(|c| c["id"] != proposed.as_str()));
 }
 
 #[test]

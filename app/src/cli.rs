@@ -332,6 +332,9 @@ pub(crate) struct EraseArgs {
     /// A member's comment in a reflection round, as ROUND:MEMBER:FACTOR.
     #[arg(long, value_name = "ROUND:MEMBER:FACTOR")]
     pub comment: Option<String>,
+    /// What a guest sent from a phone, as SESSION:ROOM:CONTRIBUTION (see `kring show`).
+    #[arg(long, value_name = "SESSION:ROOM:CONTRIBUTION")]
+    pub guest: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

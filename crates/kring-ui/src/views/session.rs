@@ -82,7 +82,7 @@ impl SessionPage {
             attendance(ui, state, &snapshot, session, l);
             ui.separator();
             if !session.guest_contributions().is_empty() {
-                guests(ui, &snapshot, session, l);
+                guests(ui, state, &mut self.erasing, &snapshot, session);
                 ui.separator();
             }
             self.actions(ui, state, &snapshot, session);
@@ -303,7 +303,14 @@ fn attendance(ui: &mut egui::Ui, state: &mut AppState, snapshot: &NetworkSnapsho
 
 /// What guests sent from their phones in this meeting's rooms, each marked as a guest's, with
 /// the guests counted by perspective.
-fn guests(ui: &mut egui::Ui, snapshot: &NetworkSnapshot, session: &Session, l: Language) {
+fn guests(
+    ui: &mut egui::Ui,
+    state: &mut AppState,
+    erasing: &mut Option<String>,
+    snapshot: &NetworkSnapshot,
+    session: &Session,
+) {
+    let l = state.language;
     ui.strong(tr(l, Text::FromPhones));
     let mut by_perspective: std::collections::BTreeMap<kring_model::GuestPerspective, usize> = Default::default();
     for room in session.rooms.values() {
@@ -314,7 +321,10 @@ fn guests(ui: &mut egui::Ui, snapshot: &NetworkSnapshot, session: &Session, l: L
     let counted: Vec<String> =
         by_perspective.iter().map(|(perspective, n)| format!("{n} {}", word(l, perspective.as_str()))).collect();
     ui.label(format!("{}: {}", tr(l, Text::GuestsByPhone), counted.join(", ")));
-    for sent in session.guest_contributions() {
+    let mut all: Vec<_> =
+        session.rooms.iter().flat_map(|(room, r)| r.guests.values().map(move |sent| (room, sent))).collect();
+    all.sort_by(|a, b| a.1.at.cmp(&b.1.at).then(a.1.id.cmp(&b.1.id)));
+    for (room, sent) in all {
         let name = if sent.name.is_empty() { tr(l, Text::Anonymous).to_string() } else { sent.name.clone() };
         let who = format!("{name} ({}, {})", tr(l, Text::Guest), word(l, sent.perspective.as_str()));
         let what = match sent.kind {
@@ -334,8 +344,17 @@ fn guests(ui: &mut egui::Ui, snapshot: &NetworkSnapshot, session: &Session, l: L
             }
             kring_model::GuestKind::Reaction => format!("{} {}", tr(l, Text::GuestReacted), sent.text),
         };
-        // A guest's words are shown as plain text, whatever they hold.
-        ui.add(egui::Label::new(format!("{who} {what}")).wrap());
+        ui.horizontal_wrapped(|ui| {
+            // A guest's words are shown as plain text, whatever they hold.
+            ui.add(egui::Label::new(format!("{who} {what}")).wrap());
+            // Words that should never have been sent (a classmate's name, say).
+            let erase = || kring_model::Erasure::GuestContribution {
+                session: session.id.clone(),
+                room: room.clone(),
+                contribution: sent.id.clone(),
+            };
+            super::chapter::erase_for_everyone(ui, state, erasing, sent.id.as_str(), Text::EraseForEveryone, erase);
+        });
     }
 }
 
