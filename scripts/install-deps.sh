@@ -10,6 +10,9 @@
 set -euo pipefail
 
 packages=(pkg-config)
+# The phone page of a meeting's room is tested in a real browser (crates/kring-room/tests/
+# browser.rs): headless Chromium and its WebDriver.
+packages+=(chromium chromium-driver)
 # The LAN tests (tests/lan.rs) build a LAN of network namespaces (ip) and drop multicast in it
 # (nft) and count its DNS packets (tcpdump); they need root, and skip without it, so only root
 # needs these.

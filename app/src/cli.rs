@@ -126,6 +126,10 @@ pub(crate) enum Command {
         #[command(flatten)]
         network: NetworkArg,
     },
+    /// A room for phones in a meeting: youth and parents take part from their phone, without an
+    /// install or an account, over the Wi-Fi of the meeting room.
+    #[command(subcommand)]
+    Room(RoomCommand),
     /// Invite someone: prints a ticket to send them. Or revoke an invite.
     Invite(InviteArgs),
     /// Join a network with the ticket a coordinator sent you.
@@ -198,6 +202,41 @@ pub(crate) struct NetArgs {
     /// last run).
     #[arg(long, value_name = "ADDR:PORT")]
     pub bind: Option<std::net::SocketAddr>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum RoomCommand {
+    /// Open a room in a meeting and serve its page until stopped (Ctrl-C), which closes the
+    /// room. Prints the page's address (`url`, for a QR code or the projector) first, then one
+    /// JSON line per contribution a guest sends.
+    Open {
+        #[command(flatten)]
+        network: NetworkArg,
+        /// The meeting.
+        #[arg(long, value_name = "ID")]
+        session: String,
+        /// Serve the page on this address (default: every interface, a free port).
+        #[arg(long, default_value = "0.0.0.0:0", value_name = "ADDR:PORT")]
+        bind: std::net::SocketAddr,
+        /// A learning question guests may vote on (repeat for more).
+        #[arg(long = "question", value_name = "ID")]
+        questions: Vec<String>,
+        /// An open reflection round guests may score.
+        #[arg(long, value_name = "ID")]
+        reflection: Option<String>,
+        /// Guests may propose a learning question.
+        #[arg(long)]
+        proposals: bool,
+        /// Guests may leave a short reaction.
+        #[arg(long)]
+        reactions: bool,
+        /// This laptop syncs with no relay, DNS or port mapping meanwhile.
+        #[arg(long)]
+        offline: bool,
+        /// The address this laptop syncs with other laptops on meanwhile (as `serve --bind`).
+        #[arg(long, value_name = "ADDR:PORT")]
+        sync_bind: Option<std::net::SocketAddr>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -293,6 +332,9 @@ pub(crate) struct EraseArgs {
     /// A member's comment in a reflection round, as ROUND:MEMBER:FACTOR.
     #[arg(long, value_name = "ROUND:MEMBER:FACTOR")]
     pub comment: Option<String>,
+    /// What a guest sent from a phone, as SESSION:ROOM:CONTRIBUTION (see `kring show`).
+    #[arg(long, value_name = "SESSION:ROOM:CONTRIBUTION")]
+    pub guest: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -58,6 +58,10 @@ fn run(cli: Cli) -> Result<()> {
         // Serve prints a line per event as it goes, not one object at the end.
         return commands::serve::run(commands::serve::ServeArgs { net, invite, limits, network }, &data);
     }
+    if let cli::Command::Room(command) = command {
+        // A room prints its address, then a line per contribution, as it goes.
+        return commands::room::run(command, &data);
+    }
     if let cli::Command::Calendar { network, session, out: None } = &command {
         // The calendar itself, to save or pipe on (`kring calendar > plg.ics`).
         let (calendar, _) = commands::calendar::ics(network, session.as_deref(), &data)?;

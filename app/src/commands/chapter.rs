@@ -105,8 +105,18 @@ fn erasure(what: &EraseArgs, passage: Option<(usize, usize)>) -> Result<Erasure>
             factor: FactorId::new(factor),
         });
     }
+    if let Some(guest) = &what.guest {
+        let [session, room, contribution] = guest.split(':').collect::<Vec<_>>()[..] else {
+            bail!("--guest takes SESSION:ROOM:CONTRIBUTION, not '{guest}'");
+        };
+        return Ok(Erasure::GuestContribution {
+            session: SessionId::new(session),
+            room: kring_model::RoomId::new(room),
+            contribution: kring_model::ContributionId::new(contribution),
+        });
+    }
     let (Some(text), Some((from, to))) = (&what.text, passage) else {
-        bail!("say what to erase: --session, --question, --comment, or --text with --from and --to");
+        bail!("say what to erase: --session, --question, --comment, --guest, or --text with --from and --to");
     };
     let field = match text.split_once(':') {
         Some(("notes", session)) => TextField::Notes(SessionId::new(session)),

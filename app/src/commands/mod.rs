@@ -15,6 +15,7 @@ pub(crate) mod output;
 mod question;
 mod reflection;
 pub(crate) mod relay;
+pub(crate) mod room;
 pub(crate) mod serve;
 mod session;
 mod settings;
@@ -68,6 +69,7 @@ pub(crate) fn run(command: Command, data: &DataDir) -> Result<Output> {
             runtime()?.block_on(connect::run(&target, &network, &net, timeout, data))
         }
         Command::Serve { .. } => unreachable!("serve owns the data directory and runs in main"),
+        Command::Room(_) => unreachable!("a room prints a line per contribution and runs in main"),
         Command::Relay { .. } => unreachable!("a relay needs no data directory and runs in main"),
     }
 }

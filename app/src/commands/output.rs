@@ -15,8 +15,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use kring_model::{
-    ActionId, Attendance, CycleId, CyclePhase, DeviceId, FactorId, FactorStats, InviteId, MemberId, NetworkId,
-    Perspective, QuestionId, QuestionStatus, Role, RoundId, Score, SessionId, SessionKind, UnixMillis,
+    ActionId, Attendance, ContributionId, CycleId, CyclePhase, DeviceId, FactorId, FactorStats, GuestId, GuestKind,
+    GuestPerspective, InviteId, MemberId, NetworkId, Perspective, QuestionId, QuestionStatus, Role, RoomId, RoundId,
+    Score, SessionId, SessionKind, UnixMillis,
 };
 use kring_node::PeerReport;
 use serde::Serialize;
@@ -571,6 +572,70 @@ pub(crate) struct ShownMember {
     pub removed: bool,
 }
 
+/// `kring room open`'s first line: the page's address first (printed in this order, not
+/// sorted, so that a script or a person sees it at once).
+#[derive(Debug, Serialize)]
+pub(crate) struct RoomOpened {
+    pub url: String,
+    pub room: RoomId,
+    pub session: SessionId,
+    pub network: String,
+}
+
+/// `kring room open`'s line per guest contribution (`"event": "contribution"`).
+#[derive(Debug, Serialize)]
+pub(crate) struct GuestSent {
+    pub event: &'static str,
+    #[serde(flatten)]
+    pub sent: kring_room::SentContribution,
+}
+
+/// `kring room open`'s last line, when the room is closed.
+#[derive(Debug, Serialize)]
+pub(crate) struct RoomClosed {
+    pub event: &'static str,
+    pub room: RoomId,
+    pub guests: usize,
+}
+
+/// A room for phones of a meeting in [`Shown`].
+#[derive(Debug, Serialize)]
+pub(crate) struct ShownRoom {
+    pub id: RoomId,
+    pub opened_by: MemberId,
+    pub opened_at: UnixMillis,
+    pub open: bool,
+    pub questions: BTreeSet<QuestionId>,
+    pub reflection: Option<RoundId>,
+    pub proposals: bool,
+    pub reactions: bool,
+    /// What guests sent, oldest first.
+    pub contributions: Vec<ShownGuestContribution>,
+}
+
+/// A guest's contribution in [`Shown`]: marked as a guest's by its `guest`.
+#[derive(Debug, Serialize)]
+pub(crate) struct ShownGuestContribution {
+    pub id: ContributionId,
+    pub guest: ShownGuest,
+    pub kind: GuestKind,
+    pub at: UnixMillis,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub question: Option<QuestionId>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub text: String,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub scores: BTreeMap<FactorId, i64>,
+}
+
+/// Who a guest said they are; `name` is "anoniem" when they chose none.
+#[derive(Debug, Serialize)]
+pub(crate) struct ShownGuest {
+    pub id: GuestId,
+    pub name: String,
+    pub perspective: GuestPerspective,
+}
+
 /// A meeting in [`Shown`].
 #[derive(Debug, Serialize)]
 pub(crate) struct ShownSession {
@@ -589,6 +654,9 @@ pub(crate) struct ShownSession {
     pub themes: BTreeSet<String>,
     /// In the bin.
     pub deleted: bool,
+    /// Rooms for phones opened in the meeting, with what guests sent (left out when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rooms: Vec<ShownRoom>,
 }
 
 /// An action of a meeting in [`Shown`].

@@ -9,8 +9,8 @@ use kring_model::{Member, NetworkSnapshot, Question, ReflectionRound, Session};
 use kring_store::DataDir;
 
 use super::output::{
-    Output, Shown, ShownAction, ShownCycle, ShownFactor, ShownMember, ShownNetwork, ShownQuestion, ShownRound,
-    ShownSession,
+    Output, Shown, ShownAction, ShownCycle, ShownFactor, ShownGuest, ShownGuestContribution, ShownMember, ShownNetwork,
+    ShownQuestion, ShownRoom, ShownRound, ShownSession,
 };
 use crate::cli::NetworkArg;
 use crate::local_network::LocalNetwork;
@@ -97,6 +97,38 @@ fn session(s: &Session) -> ShownSession {
             .collect(),
         themes: s.themes.clone(),
         deleted: s.deleted_at.is_some(),
+        rooms: s.rooms.values().map(room).collect(),
+    }
+}
+
+fn room(r: &kring_model::Room) -> ShownRoom {
+    let mut sent: Vec<_> = r.guests.values().collect();
+    sent.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
+    ShownRoom {
+        id: r.id.clone(),
+        opened_by: r.opened_by.clone(),
+        opened_at: r.opened_at,
+        open: r.is_open(),
+        questions: r.questions.clone(),
+        reflection: r.reflection.clone(),
+        proposals: r.proposals,
+        reactions: r.reactions,
+        contributions: sent
+            .into_iter()
+            .map(|c| ShownGuestContribution {
+                id: c.id.clone(),
+                guest: ShownGuest {
+                    id: c.guest.clone(),
+                    name: if c.name.is_empty() { "anoniem".into() } else { c.name.clone() },
+                    perspective: c.perspective,
+                },
+                kind: c.kind,
+                at: c.at,
+                question: c.question.clone(),
+                text: c.text.clone(),
+                scores: c.scores.clone(),
+            })
+            .collect(),
     }
 }
 

@@ -51,6 +51,11 @@ pub enum ChangeKind {
     ChapterStarted,
     /// Offline work from the old chapter, written again in the new one.
     CarriedOver,
+    /// A meeting's room for phones was opened or closed.
+    RoomOpened,
+    RoomClosed,
+    /// A guest in a room sent something from their phone (written by the laptop serving it).
+    GuestContributed,
 }
 
 /// The commit message of every change Kring writes.

@@ -28,6 +28,13 @@ pub enum Erasure {
         member: MemberId,
         factor: FactorId,
     },
+    /// One thing a guest sent from a phone in a meeting's room (a guest's words can name a
+    /// child as easily as a member's).
+    GuestContribution {
+        session: SessionId,
+        room: crate::RoomId,
+        contribution: crate::ContributionId,
+    },
     /// The characters `from..to` (counted in `char`s) of one text; with `expected`, only if
     /// they still read so (a passage chosen on screen while someone else typed has moved).
     Passage {
@@ -155,6 +162,14 @@ impl Network {
                     None => Err(ModelError::NothingToErase),
                 }
             }
+            Erasure::GuestContribution { session, room, contribution } => {
+                let room_obj = self.room_obj(session, room)?;
+                let guests = self.child_map(&room_obj, GUESTS)?;
+                match crate::access::obj(&self.doc, &guests, contribution.as_str()) {
+                    Some(_) => Ok(()),
+                    None => Err(ModelError::NothingToErase),
+                }
+            }
             Erasure::Passage { field, from, to, expected } => {
                 let text = self.text(field)?;
                 let len = text.chars().count();
@@ -192,6 +207,10 @@ impl CopyPlan<'_> {
             [SESSIONS | QUESTIONS, _] | [SESSIONS, _, ACTIONS, _] if deleted() => true,
             [SESSIONS, id] => self.erase.iter().any(|e| matches!(e, Erasure::Session(s) if s.as_str() == *id)),
             [QUESTIONS, id] => self.erase.iter().any(|e| matches!(e, Erasure::Question(q) if q.as_str() == *id)),
+            [SESSIONS, session, room, GUESTS, id] => self.erase.iter().any(|e| {
+                matches!(e, Erasure::GuestContribution { session: s, room: r, contribution: c }
+                    if s.as_str() == *session && room_key(r.as_str()) == *room && c.as_str() == *id)
+            }),
             [REFLECTIONS, round, COMMENTS, key] => self.erase.iter().any(|e| {
                 matches!(e, Erasure::Comment { round: r, member, factor }
                     if r.as_str() == *round && score_key(member.as_str(), factor.as_str()) == *key)

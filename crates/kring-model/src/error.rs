@@ -202,6 +202,12 @@ pub enum ModelError {
     Deleted { what: Record, id: String },
     #[error("reflection round {0} is closed")]
     RoundClosed(RoundId),
+    #[error("no room {0} in this session")]
+    UnknownRoom(RoomId),
+    #[error("room {0} is closed")]
+    RoomClosed(RoomId),
+    #[error("this room does not take {0}")]
+    NotInRoom(crate::vocab::GuestKind),
     #[error("this invite has been revoked")]
     InviteRevoked(InviteId),
     #[error("this invite has expired")]

@@ -78,6 +78,12 @@ id_type!(
     RoundId,
     /// A chapter of a network (see `chapter.rs`).
     ChapterId,
+    /// A meeting's room for phones: what a laptop serves to guests on the LAN.
+    RoomId,
+    /// A guest in a room: random, chosen by the laptop serving it, never a person's identity.
+    GuestId,
+    /// One contribution a guest sent from their phone.
+    ContributionId,
 );
 
 /// The id of a device: an iroh endpoint id (ed25519 public key) in its 64-hex-digit form.

@@ -33,6 +33,7 @@ pub use changes::{ChangeItem, ChangeKind, ChangeNote, ChangeSummary};
 pub use chapter::{ChapterInfo, Erasure, chapter_id_of};
 pub use edit::command::{Applied, Edit};
 pub use edit::invites::NewInvite;
+pub use edit::rooms::{Guest, GuestInput, RoomSetup};
 pub use edit::sessions::{NewAction, NewSession, SessionChanges};
 pub use edit::text::TextField;
 pub use edit::typing::{CaretAnchor, Splice};

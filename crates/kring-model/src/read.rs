@@ -180,6 +180,43 @@ pub(crate) fn session(doc: &AutoCommit, obj: &ObjId, id: String) -> Session {
         created_at: int(doc, obj, CREATED_AT).unwrap_or_default(),
         deleted_at: int(doc, obj, DELETED_AT),
         themes: crate::edit::themes::themes_of(doc, obj),
+        rooms: rooms(doc, obj),
+    }
+}
+
+fn rooms(doc: &AutoCommit, session: &ObjId) -> BTreeMap<RoomId, Room> {
+    keys(doc, session)
+        .into_iter()
+        .filter_map(|key| {
+            let id = key.strip_prefix(ROOM_PREFIX)?.to_string();
+            let obj = access::obj(doc, session, &key)?;
+            let room = Room {
+                id: RoomId::new(id.clone()),
+                opened_by: self::id(doc, &obj, OPENED_BY),
+                opened_at: int(doc, &obj, OPENED_AT).unwrap_or_default(),
+                closed_at: int(doc, &obj, CLOSED_AT),
+                questions: id_set(doc, &obj, QUESTIONS),
+                reflection: string(doc, &obj, REFLECTION).map(RoundId::new),
+                proposals: boolean(doc, &obj, PROPOSALS).unwrap_or(false),
+                reactions: boolean(doc, &obj, REACTIONS).unwrap_or(false),
+                guests: access::obj(doc, &obj, GUESTS).map(|g| read_map(doc, &g, guest)).unwrap_or_default(),
+            };
+            Some((RoomId::new(id), room))
+        })
+        .collect()
+}
+
+fn guest(doc: &AutoCommit, obj: &ObjId, id: String) -> GuestContribution {
+    GuestContribution {
+        id: ContributionId::new(id),
+        guest: self::id(doc, obj, GUEST),
+        name: string(doc, obj, NAME).unwrap_or_default(),
+        perspective: GuestPerspective::from_doc(string(doc, obj, PERSPECTIVE).as_deref()),
+        kind: GuestKind::from_doc(string(doc, obj, KIND).as_deref()),
+        at: int(doc, obj, CREATED_AT).unwrap_or_default(),
+        question: string(doc, obj, QUESTION).map(QuestionId::new),
+        text: string(doc, obj, TEXT).unwrap_or_default(),
+        scores: scalar_map(doc, obj, SCORES, int),
     }
 }
 

@@ -503,6 +503,31 @@ mod tests {
         assert!(live.snapshot().questions[&question].votes.contains(&bram));
     }
 
+    /// A room opened, guests sending, the room closed: the window's view follows record by
+    /// record (the meeting's), never reading the whole network again.
+    #[test]
+    fn a_rooms_guests_are_followed_in_the_meetings_record() {
+        use crate::{Guest, GuestId, GuestInput, GuestPerspective, RoomSetup};
+        let details = NetworkDetails { name: "PLG".into(), ..Default::default() };
+        let (mut network, anna) = Network::create(&details, &Profile::new("Anna"), &device(99)).unwrap();
+        let new = NewSession { title: "Leerhuis".into(), starts_at: "2026-12-07".into(), ..Default::default() };
+        let session = network.add_session(&anna, &new).unwrap();
+        let mut live = LiveSnapshot::read(&mut network).unwrap();
+        let setup = RoomSetup { reactions: true, ..Default::default() };
+        let room = network.open_room(&anna, &session, &setup).unwrap();
+        let guest = Guest { id: GuestId::random(), name: "Sam".into(), perspective: GuestPerspective::Youth };
+        let reaction = GuestInput::Reaction { text: "Mooi".into() };
+        network.add_guest_contribution(&anna, &session, &room, &guest, &reaction).unwrap();
+        live.update(&mut network).unwrap();
+        assert_eq!(*live.snapshot(), network.snapshot().unwrap());
+        assert_eq!(live.snapshot().sessions[&session].guest_contributions().len(), 1);
+        network.close_room(&anna, &session, &room).unwrap();
+        live.update(&mut network).unwrap();
+        assert_eq!(*live.snapshot(), network.snapshot().unwrap());
+        assert!(!live.snapshot().sessions[&session].rooms[&room].is_open());
+        assert_eq!(live.whole_reads(), 1);
+    }
+
     #[test]
     fn another_network_or_a_document_without_the_heads_is_read_whole() {
         let details = NetworkDetails { name: "PLG".into(), ..Default::default() };

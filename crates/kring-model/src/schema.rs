@@ -12,7 +12,13 @@
 //! sessions:    { session_id: { title, kind, starts_at, location, agenda: Text, notes: Text,
 //!                              attendance: {member_id: status}, questions: {question_id: true},
 //!                              actions: {action_id: { text, owner?, due?, done, created_by, created_at, deleted_at? }},
-//!                              theme:<name>: true (one key per theme), created_by, created_at, deleted_at? } }
+//!                              theme:<name>: true (one key per theme), created_by, created_at, deleted_at?,
+//!                              room:<room_id>: { opened_by, opened_at, closed_at?, questions: {question_id: true},
+//!                                                reflection?: round_id, proposals, reactions,
+//!                                                guests: {contribution_id: { guest, name, perspective, kind,
+//!                                                         created_at, question?, text?, scores?: {factor_id: 1..5} }} }
+//!                              (one key per room, like themes: a session made before rooms existed
+//!                              needs no container made later) } }
 //! questions:   { question_id: { title, details: Text, insights: Text, status, proposed_by, created_at,
 //!                               votes: {member_id: true},
 //!                               cycles: {cycle_id: { plan: Text, act: Text, observe: Text, reflect: Text,
@@ -37,6 +43,8 @@ pub const SCHEMA_VERSION: u64 = 2;
 
 /// A theme a session or question carries is the key `theme:<name>` (value `true`) in its map.
 pub const THEME_PREFIX: &str = "theme:";
+/// A meeting's room for phones is the record `room:<room id>` in the meeting's map.
+pub const ROOM_PREFIX: &str = "room:";
 
 pub const SCHEMA: &str = "schema";
 pub const NETWORK: &str = "network";
@@ -99,6 +107,13 @@ pub const CLOSED_AT: &str = "closed_at";
 pub const SCORES: &str = "scores";
 pub const COMMENTS: &str = "comments";
 
+pub const REFLECTION: &str = "reflection";
+pub const PROPOSALS: &str = "proposals";
+pub const REACTIONS: &str = "reactions";
+pub const GUESTS: &str = "guests";
+pub const GUEST: &str = "guest";
+pub const QUESTION: &str = "question";
+
 pub const NUMBER: &str = "number";
 pub const PREVIOUS: &str = "previous";
 pub const STARTED_BY: &str = "started_by";
@@ -111,6 +126,11 @@ pub const BASE: &str = "base";
 /// the same container.
 pub fn score_key(member: &str, factor: &str) -> String {
     format!("{member}/{factor}")
+}
+
+/// The key of a meeting's room in the meeting's map.
+pub fn room_key(room: &str) -> String {
+    format!("{ROOM_PREFIX}{room}")
 }
 
 /// The default key factors of network learning, with stable ids so that every network's genesis

@@ -98,9 +98,70 @@ pub struct Session {
     /// The network's themes this session is about.
     #[serde(default)]
     pub themes: BTreeSet<String>,
+    /// Rooms for phones opened in this meeting, with what guests sent.
+    #[serde(default)]
+    pub rooms: BTreeMap<RoomId, Room>,
+}
+
+/// A meeting's room for phones: what it showed guests and what they sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Room {
+    pub id: RoomId,
+    pub opened_by: MemberId,
+    pub opened_at: UnixMillis,
+    pub closed_at: Option<UnixMillis>,
+    pub questions: BTreeSet<QuestionId>,
+    pub reflection: Option<RoundId>,
+    pub proposals: bool,
+    pub reactions: bool,
+    pub guests: BTreeMap<ContributionId, GuestContribution>,
+}
+
+impl Room {
+    pub fn is_open(&self) -> bool {
+        self.closed_at.is_none()
+    }
+
+    /// Guests who sent anything, per perspective (a guest counted once).
+    pub fn guests_by_perspective(&self) -> BTreeMap<GuestPerspective, usize> {
+        let mut seen = BTreeMap::<&GuestId, GuestPerspective>::new();
+        for contribution in self.guests.values() {
+            seen.entry(&contribution.guest).or_insert(contribution.perspective);
+        }
+        let mut counts = BTreeMap::new();
+        for perspective in seen.into_values() {
+            *counts.entry(perspective).or_default() += 1;
+        }
+        counts
+    }
+}
+
+/// One thing a guest sent from a phone, written by the laptop that served the room. Marked as
+/// a guest's wherever it is shown: a guest is never a member.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GuestContribution {
+    pub id: ContributionId,
+    pub guest: GuestId,
+    /// The name the guest chose; empty for "anoniem".
+    pub name: String,
+    pub perspective: GuestPerspective,
+    pub kind: GuestKind,
+    pub at: UnixMillis,
+    /// The question voted for.
+    pub question: Option<QuestionId>,
+    /// A proposed question, a reaction, or a comment on scores.
+    pub text: String,
+    pub scores: BTreeMap<FactorId, i64>,
 }
 
 impl Session {
+    /// Everything guests sent in this meeting's rooms, oldest first.
+    pub fn guest_contributions(&self) -> Vec<&GuestContribution> {
+        let mut all: Vec<&GuestContribution> = self.rooms.values().flat_map(|r| r.guests.values()).collect();
+        all.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
+        all
+    }
+
     /// Actions not in the bin, in the order they were made.
     pub fn live_actions(&self) -> impl Iterator<Item = &Action> {
         let mut actions: Vec<&Action> = self.actions.values().filter(|a| a.deleted_at.is_none()).collect();
@@ -291,6 +352,21 @@ impl NetworkSnapshot {
             list.sort_by(|a, b| a.1.due.is_none().cmp(&b.1.due.is_none()).then(a.1.due.cmp(&b.1.due)));
         }
         open
+    }
+
+    /// Guests who voted for a question from a meeting's room on their phone (each guest once).
+    /// Shown beside members' votes, marked as guests': a guest is never a member.
+    pub fn guest_votes(&self, question: &QuestionId) -> usize {
+        let guests: BTreeSet<&GuestId> = self
+            .sessions
+            .values()
+            .filter(|s| s.deleted_at.is_none())
+            .flat_map(|s| s.rooms.values())
+            .flat_map(|r| r.guests.values())
+            .filter(|c| c.kind == GuestKind::Vote && c.question.as_ref() == Some(question))
+            .map(|c| &c.guest)
+            .collect();
+        guests.len()
     }
 
     pub fn live_questions(&self) -> impl Iterator<Item = &Question> {

@@ -8,6 +8,10 @@ pub const MAX_NAME: usize = 200;
 pub const MAX_SHORT: usize = 200;
 /// Longer plain fields: network description, action text, reflection comments.
 pub const MAX_LONG: usize = 5_000;
+/// A guest's chosen name in a room (a first name, or nothing for "anoniem").
+pub const MAX_GUEST_NAME: usize = 40;
+/// What a guest types on a phone: a proposed question, a reaction, a comment on a score.
+pub const MAX_GUEST_TEXT: usize = 500;
 /// One collaborative text (notes of one meeting, details of a question). Generous: a whole
 /// day's minutes fit many times, while a runaway paste cannot bloat every member's copy.
 pub const MAX_TEXT: usize = 500_000;

@@ -121,3 +121,27 @@ vocabulary!(
         Reflect = "reflect",
     }
 );
+
+vocabulary!(
+    /// The perspective a guest in a room chooses on their phone: youth and parents apart, since
+    /// a room is where their voices are counted.
+    GuestPerspective, "guest perspective", default Other {
+        Youth = "youth",
+        Parent = "parent",
+        Student = "student",
+        Teacher = "teacher",
+        Practitioner = "practitioner",
+        Researcher = "researcher",
+        Other = "other",
+    }
+);
+
+vocabulary!(
+    /// What a guest may send from a room: nothing else is ever written for a guest.
+    GuestKind, "guest contribution", default Reaction {
+        Vote = "vote",
+        Question = "question",
+        Score = "score",
+        Reaction = "reaction",
+    }
+);

@@ -83,6 +83,18 @@ fn what_is_erased_for_everyone_is_in_no_byte_of_the_new_chapter() {
     let round = network.open_round(&coordinator, "Ronde 1").unwrap();
     let factor = FactorId::new("trust");
     network.score(&members[0], &round, &factor, 4, "Over collega P. gesproken").unwrap();
+    // A guest on a phone named a classmate; another guest's reaction stays.
+    let setup = kring_model::RoomSetup { reactions: true, ..Default::default() };
+    let room = network.open_room(&coordinator, &other, &setup).unwrap();
+    let guest = |name: &str| kring_model::Guest {
+        id: kring_model::GuestId::random(),
+        name: name.into(),
+        perspective: kring_model::GuestPerspective::Youth,
+    };
+    let said = |text: &str| kring_model::GuestInput::Reaction { text: text.into() };
+    let named =
+        network.add_guest_contribution(&coordinator, &other, &room, &guest("Sam"), &said("Klasgenoot Ruben")).unwrap();
+    network.add_guest_contribution(&coordinator, &other, &room, &guest("Noor"), &said("Fijn gesprek")).unwrap();
 
     let notes = network.text(&TextField::Notes(other.clone())).unwrap();
     let from = notes.find("Naam: Joris K. ").unwrap();
@@ -92,6 +104,7 @@ fn what_is_erased_for_everyone_is_in_no_byte_of_the_new_chapter() {
         Erasure::Question(question.clone()),
         Erasure::Comment { round: round.clone(), member: members[0].clone(), factor: factor.clone() },
         Erasure::Passage { field: TextField::Notes(other.clone()), from, to, expected: Some("Naam: Joris K. ".into()) },
+        Erasure::GuestContribution { session: other.clone(), room: room.clone(), contribution: named },
     ];
     let mut next = network.start_chapter(&coordinator, &device_a(), &erase).unwrap();
 
@@ -99,9 +112,11 @@ fn what_is_erased_for_everyone_is_in_no_byte_of_the_new_chapter() {
     assert!(!after.sessions.contains_key(&secret));
     assert!(!after.questions.contains_key(&question));
     assert!(after.questions.contains_key(&kept_question));
-    assert_eq!(next.text(&TextField::Notes(other)).unwrap(), "Wij lazen. Verder.");
+    assert_eq!(next.text(&TextField::Notes(other.clone())).unwrap(), "Wij lazen. Verder.");
+    let kept: Vec<_> = after.sessions[&other].guest_contributions().into_iter().map(|c| c.text.clone()).collect();
+    assert_eq!(kept, ["Fijn gesprek"]);
     let bytes = saved(&mut next);
-    for marker in ["zorgleerling", "Dossier M.", "Lotte", "collega P.", "Joris"] {
+    for marker in ["zorgleerling", "Dossier M.", "Lotte", "collega P.", "Joris", "Ruben"] {
         assert!(!contains(&bytes, marker), "{marker} is still in the new chapter");
     }
     assert!(next.chapter().erased);

@@ -7,6 +7,7 @@ pub mod app;
 pub mod export;
 pub mod file_dialog;
 pub mod i18n;
+pub mod phone_room;
 pub mod screen;
 pub mod state;
 pub mod views;

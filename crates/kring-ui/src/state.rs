@@ -122,6 +122,8 @@ pub struct AppState {
     pub text_at: Option<kring_node::client::TextAt>,
     /// The passphrase window, while a bundle's passphrase is being chosen or asked for.
     pub passphrase: Option<crate::views::passphrase::Prompt>,
+    /// A meeting's room for phones, run from this window.
+    pub room: crate::phone_room::RoomDesk,
 }
 
 impl AppState {
@@ -195,6 +197,7 @@ impl AppState {
             history: None,
             text_at: None,
             passphrase: None,
+            room: Default::default(),
         }
     }
 
@@ -211,6 +214,12 @@ impl AppState {
             if let Some(path) = path {
                 self.run_file_job(job, path);
             }
+        }
+        // What a room asks to write goes to the node like any edit; its answer goes back.
+        let writes: Vec<_> = self.room.asked.try_iter().collect();
+        for write in writes {
+            let id = self.client.send(Command::Edit { network: write.network, edit: write.edit });
+            self.room.replies.insert(id, write.reply);
         }
         let mut finished = Vec::new();
         while let Ok(update) = self.updates.try_recv() {
@@ -239,6 +248,11 @@ impl AppState {
                 Update::Status(status) => self.status = status,
                 Update::History(history) => self.history = Some(history),
                 Update::TextAt(text) => self.text_at = Some(text),
+                Update::Done { request, result } if self.room.replies.contains_key(&request) => {
+                    if let Some(reply) = self.room.replies.remove(&request) {
+                        let _ = reply.send(result);
+                    }
+                }
                 Update::Done { request, result } => {
                     let after = self.in_flight.remove(&request).unwrap_or(After::Nothing);
                     match result {
@@ -255,7 +269,17 @@ impl AppState {
                 }
             }
         }
+        // The room shows the meeting as this window sees it.
+        if let Ok(mut shown) = self.room.snapshot.lock() {
+            *shown = self.shared_snapshot();
+        }
         finished
+    }
+
+    /// Opens a room for phones in `session` of the open network.
+    pub fn open_room(&mut self, session: kring_model::SessionId, setup: kring_model::RoomSetup) {
+        let Some(network) = self.network_id().map(String::from) else { return };
+        self.room.open(&network, session, setup, self.repaint.clone());
     }
 
     /// Whether every command sent has been answered (tests wait for this).

@@ -8,6 +8,7 @@ use crate::ids::*;
 use crate::network::Network;
 use crate::vocab::{Attendance, QuestionStatus, Role};
 
+use super::rooms::{Guest, GuestInput, RoomSetup};
 use super::sessions::{NewAction, NewSession, SessionChanges};
 use super::text::TextField;
 
@@ -161,6 +162,21 @@ pub enum Edit {
     CloseRound {
         round: RoundId,
     },
+    // A meeting's room for phones (the laptop serving it writes what guests send).
+    OpenRoom {
+        session: SessionId,
+        setup: RoomSetup,
+    },
+    CloseRoom {
+        session: SessionId,
+        room: RoomId,
+    },
+    GuestContribution {
+        session: SessionId,
+        room: RoomId,
+        guest: Guest,
+        input: GuestInput,
+    },
 }
 
 /// What an applied edit produced, beyond the change itself.
@@ -241,6 +257,11 @@ impl Edit {
                 network.score(by, round, factor, *score, comment).map(done)?
             }
             Edit::CloseRound { round } => network.close_round(by, round).map(done)?,
+            Edit::OpenRoom { session, setup } => created(network.open_room(by, session, setup)?.as_str()),
+            Edit::CloseRoom { session, room } => network.close_room(by, session, room).map(done)?,
+            Edit::GuestContribution { session, room, guest, input } => {
+                created(network.add_guest_contribution(by, session, room, guest, input)?.as_str())
+            }
         })
     }
 
@@ -285,6 +306,9 @@ impl Edit {
             Edit::OpenRound { .. } => "open round",
             Edit::Score { .. } => "score",
             Edit::CloseRound { .. } => "close round",
+            Edit::OpenRoom { .. } => "open room",
+            Edit::CloseRoom { .. } => "close room",
+            Edit::GuestContribution { .. } => "guest contribution",
         }
     }
 }

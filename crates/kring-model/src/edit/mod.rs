@@ -6,6 +6,7 @@ pub(crate) mod invites;
 pub(crate) mod members;
 pub(crate) mod questions;
 pub(crate) mod reflections;
+pub(crate) mod rooms;
 pub(crate) mod sessions;
 pub(crate) mod text;
 pub(crate) mod themes;

@@ -62,6 +62,8 @@ pub enum Breach {
     DeviceClaimed,
     /// A change larger than any Kring writes.
     TooLarge,
+    /// A guest's contribution where no open room of this laptop's member takes it.
+    OutsideRoom,
 }
 
 /// What only coordinators do.
@@ -130,6 +132,7 @@ impl Breach {
             Breach::Rewritten => "changing what is written once".into(),
             Breach::DeviceClaimed => "listing a device that is someone else's or did not prove itself".into(),
             Breach::TooLarge => "a change larger than Kring ever writes".into(),
+            Breach::OutsideRoom => "a guest's contribution outside an open room of theirs".into(),
         }
     }
 }
@@ -697,12 +700,54 @@ impl OpContext<'_> {
                     (false, _) => Err(Breach::DeviceClaimed),
                 }
             }
+            Extra::Guest => self.guest_contribution(place).map(|()| false),
             Extra::Schema => {
                 let raised = matches!(&op.action, OpType::Put(value)
                     if scalar_int(value).is_some_and(|v| v >= schema_at(doc, before)));
                 if raised { Ok(false) } else { Err(Breach::Rewritten) }
             }
         }
+    }
+
+    /// A guest's contribution, made at `place` (`sessions/<id>/room:<id>/guests/<id>`): the
+    /// room was open as of the change's history and opened by the change's author (whose
+    /// laptop serves it), and the contribution is one of the kinds that room takes, whole.
+    fn guest_contribution(&self, place: &[&str]) -> Result<(), Breach> {
+        let (doc, before, after) = (self.doc, self.before, self.after);
+        let room = self.obj(&place[..3], before).ok_or(Breach::OutsideRoom)?;
+        let open = doc.get_at(&room, CLOSED_AT, before).ok().flatten().is_none();
+        let host = str_at(doc, &room, OPENED_BY, before);
+        if !open || host.as_deref() != Some(self.author.member.as_str()) {
+            return Err(Breach::OutsideRoom);
+        }
+        let record = self.obj(place, after).ok_or(Breach::OutsideRoom)?;
+        let kind = str_at(doc, &record, KIND, after);
+        let text = str_at(doc, &record, TEXT, after).filter(|text| !text.trim().is_empty());
+        let question = str_at(doc, &record, QUESTION, after);
+        let scores = obj_at(doc, &record, SCORES, after);
+        let marked = |parent: &ObjId, key: &str| bool_at(doc, parent, key, before) == Some(true);
+        let plain_text = question.is_none() && scores.is_none() && text.is_some();
+        let fits = match kind.as_deref() {
+            Some("vote") => {
+                text.is_none()
+                    && scores.is_none()
+                    && question.is_some_and(|q| obj_at(doc, &room, QUESTIONS, before).is_some_and(|qs| marked(&qs, &q)))
+            }
+            Some("question") => plain_text && marked(&room, PROPOSALS),
+            Some("reaction") => plain_text && marked(&room, REACTIONS),
+            Some("score") => {
+                let round = str_at(doc, &room, REFLECTION, before)
+                    .and_then(|round| self.obj(&[REFLECTIONS, &round], before))
+                    .filter(|round| doc.get_at(round, CLOSED_AT, before).ok().flatten().is_none());
+                let factors = round.and_then(|round| obj_at(doc, &round, FACTORS, before));
+                let scored: Vec<String> = scores.map(|s| doc.keys_at(&s, after).collect()).unwrap_or_default();
+                question.is_none()
+                    && !scored.is_empty()
+                    && factors.is_some_and(|factors| scored.iter().all(|factor| marked(&factors, factor)))
+            }
+            _ => false,
+        };
+        if fits { Ok(()) } else { Err(Breach::OutsideRoom) }
     }
 
     /// The object at a path of map keys from the root, as of `heads`.
@@ -848,6 +893,13 @@ fn obj_at(doc: &AutoCommit, parent: &ObjId, key: &str, heads: &[ChangeHash]) -> 
 fn str_at(doc: &AutoCommit, parent: &ObjId, key: &str, heads: &[ChangeHash]) -> Option<String> {
     match doc.get_at(parent, key, heads) {
         Ok(Some((value, _))) => value.as_str().map(str::to_string),
+        _ => None,
+    }
+}
+
+fn bool_at(doc: &AutoCommit, parent: &ObjId, key: &str, heads: &[ChangeHash]) -> Option<bool> {
+    match doc.get_at(parent, key, heads) {
+        Ok(Some((value, _))) => value.as_bool(),
         _ => None,
     }
 }

@@ -7,7 +7,7 @@ use automerge::ScalarValue;
 
 use crate::schema::*;
 use crate::trust::proof::{PROOF_BYTES, PROOF_PREFIX};
-use crate::validate::{MAX_LONG, MAX_NAME, MAX_SHORT};
+use crate::validate::{MAX_GUEST_NAME, MAX_GUEST_TEXT, MAX_LONG, MAX_NAME, MAX_SHORT};
 
 /// One key of a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +26,8 @@ pub(crate) enum Seg {
     Theme,
     /// A device's proof in its member record: `proof:<device id>`.
     ProofKey,
+    /// A meeting's room for phones: `room:<room id>`.
+    RoomKey,
 }
 
 /// What a slot holds.
@@ -105,6 +107,9 @@ pub(crate) enum Extra {
     Proof,
     /// The schema version: only raised.
     Schema,
+    /// A guest's contribution: by the laptop of the member who opened the room, while the room
+    /// is open, of a kind the room takes.
+    Guest,
 }
 
 /// One place of the document.
@@ -153,6 +158,8 @@ const ROLES: &[&str] = &["coordinator", "member"];
 const SESSION_KINDS: &[&str] = &["plg", "regioteam", "leerhuis", "other"];
 const ATTENDANCE_WORDS: &[&str] = &["present", "absent", "excused"];
 const QUESTION_STATUSES: &[&str] = &["proposed", "central", "exploring", "answered", "parked"];
+const GUEST_PERSPECTIVES: &[&str] = &["youth", "parent", "student", "teacher", "practitioner", "researcher", "other"];
+const GUEST_KINDS: &[&str] = &["vote", "question", "score", "reaction"];
 
 /// The whole schema. The top level (the collections, `schema`, `network` and `chapter`) is
 /// written only by a network's or chapter's first change, which is checked as a whole instead.
@@ -257,6 +264,36 @@ pub(crate) const TABLE: &[Slot] = &[
     slot(27, &[Key(REFLECTIONS), Id, Key(SCORES), ScoreKey], S::Scalar(K::Score), W::Own(3)),
     slot(27, &[Key(REFLECTIONS), Id, Key(COMMENTS)], S::Map, W::Coordinator),
     slot(27, &[Key(REFLECTIONS), Id, Key(COMMENTS), ScoreKey], S::Scalar(K::Str(MAX_LONG)), W::Own(3)).deletable(),
+    // A meeting's room for phones, and what guests send from it.
+    slot(32, &[Key(SESSIONS), Id, RoomKey], S::Record, W::Member),
+    slot(32, &[Key(SESSIONS), Id, RoomKey, Key(OPENED_BY)], S::Scalar(K::IdStr), W::Member).once().extra(X::Author),
+    slot(32, &[Key(SESSIONS), Id, RoomKey, Key(OPENED_AT)], S::Scalar(K::Millis), W::Member).once(),
+    slot(32, &[Key(SESSIONS), Id, RoomKey, Key(QUESTIONS)], S::Map, W::Member),
+    slot(32, &[Key(SESSIONS), Id, RoomKey, Key(QUESTIONS), Id], S::Scalar(K::True), W::Member).once(),
+    slot(32, &[Key(SESSIONS), Id, RoomKey, Key(REFLECTION)], S::Scalar(K::IdStr), W::Member).once(),
+    slot(32, &[Key(SESSIONS), Id, RoomKey, Key(PROPOSALS)], S::Scalar(K::Bool), W::Member).once(),
+    slot(32, &[Key(SESSIONS), Id, RoomKey, Key(REACTIONS)], S::Scalar(K::Bool), W::Member).once(),
+    slot(32, &[Key(SESSIONS), Id, RoomKey, Key(GUESTS)], S::Map, W::Member),
+    slot(33, &[Key(SESSIONS), Id, RoomKey, Key(CLOSED_AT)], S::Scalar(K::Millis), W::Member),
+    slot(34, &[Key(SESSIONS), Id, RoomKey, Key(GUESTS), Id], S::Record, W::Member).extra(X::Guest),
+    slot(34, &[Key(SESSIONS), Id, RoomKey, Key(GUESTS), Id, Key(GUEST)], S::Scalar(K::IdStr), W::Member).once(),
+    slot(34, &[Key(SESSIONS), Id, RoomKey, Key(GUESTS), Id, Key(NAME)], S::Scalar(K::Str(MAX_GUEST_NAME)), W::Member)
+        .once(),
+    slot(
+        34,
+        &[Key(SESSIONS), Id, RoomKey, Key(GUESTS), Id, Key(PERSPECTIVE)],
+        S::Scalar(K::Word(GUEST_PERSPECTIVES)),
+        W::Member,
+    )
+    .once(),
+    slot(34, &[Key(SESSIONS), Id, RoomKey, Key(GUESTS), Id, Key(KIND)], S::Scalar(K::Word(GUEST_KINDS)), W::Member)
+        .once(),
+    slot(34, &[Key(SESSIONS), Id, RoomKey, Key(GUESTS), Id, Key(CREATED_AT)], S::Scalar(K::Millis), W::Member).once(),
+    slot(34, &[Key(SESSIONS), Id, RoomKey, Key(GUESTS), Id, Key(QUESTION)], S::Scalar(K::IdStr), W::Member).once(),
+    slot(34, &[Key(SESSIONS), Id, RoomKey, Key(GUESTS), Id, Key(TEXT)], S::Scalar(K::Str(MAX_GUEST_TEXT)), W::Member)
+        .once(),
+    slot(34, &[Key(SESSIONS), Id, RoomKey, Key(GUESTS), Id, Key(SCORES)], S::Map, W::Member),
+    slot(34, &[Key(SESSIONS), Id, RoomKey, Key(GUESTS), Id, Key(SCORES), Id], S::Scalar(K::Score), W::Member).once(),
 ];
 
 /// The largest change Kring writes, in bytes as it travels (a network's or chapter's first
@@ -282,6 +319,7 @@ impl Seg {
             Seg::ThemeKey => key.strip_prefix(THEME_PREFIX).is_some_and(is_theme),
             Seg::Theme => is_theme(key),
             Seg::ProofKey => key.strip_prefix(PROOF_PREFIX).is_some_and(is_device),
+            Seg::RoomKey => key.strip_prefix(ROOM_PREFIX).is_some_and(is_id),
         }
     }
 }
@@ -341,7 +379,7 @@ pub(crate) fn slot_for(path: &[&str]) -> Option<&'static Slot> {
 /// The vocabularies above are the model's own: a word added there must be added here, or
 /// laptops would refuse it (checked in a test).
 #[cfg(test)]
-pub(crate) fn vocabularies() -> [(&'static [&'static str], Vec<&'static str>); 5] {
+pub(crate) fn vocabularies() -> [(&'static [&'static str], Vec<&'static str>); 7] {
     use crate::vocab::*;
     [
         (PERSPECTIVES, Perspective::ALL.iter().map(|w| w.as_str()).collect()),
@@ -349,6 +387,8 @@ pub(crate) fn vocabularies() -> [(&'static [&'static str], Vec<&'static str>); 5
         (SESSION_KINDS, SessionKind::ALL.iter().map(|w| w.as_str()).collect()),
         (ATTENDANCE_WORDS, Attendance::ALL.iter().map(|w| w.as_str()).collect()),
         (QUESTION_STATUSES, QuestionStatus::ALL.iter().map(|w| w.as_str()).collect()),
+        (GUEST_PERSPECTIVES, GuestPerspective::ALL.iter().map(|w| w.as_str()).collect()),
+        (GUEST_KINDS, GuestKind::ALL.iter().map(|w| w.as_str()).collect()),
     ]
 }
 
@@ -384,6 +424,7 @@ mod tests {
             Seg::ThemeKey => "theme:x".into(),
             Seg::Theme => "x".into(),
             Seg::ProofKey => format!("proof:{}", "ab".repeat(32)),
+            Seg::RoomKey => "room:r1".into(),
         };
         a.admits(&probe(b)) || b.admits(&probe(a))
     }

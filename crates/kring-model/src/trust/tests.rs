@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use super::table::{Kind, Seg, Shape, Slot, TABLE, Who, slot_for};
 use super::{Breach, RuleBook, actor_for_device, proof_key, proof_message};
 use crate::schema::*;
-use crate::{MemberId, NetworkDetails, NewInvite, NewSession, Profile, Role};
+use crate::{MemberId, NetworkDetails, NewInvite, NewSession, Profile, Role, RoomSetup};
 
 struct Laptop {
     key: SigningKey,
@@ -30,7 +30,8 @@ impl Laptop {
 }
 
 /// A network with a coordinator (Anna), two members (Bram, Cas), a removed member (Dirk), a
-/// meeting Bram planned, a question Bram proposed and Anna and Cas voted for, a reflection round and an open invite.
+/// meeting Bram planned, a question Bram proposed and Anna and Cas voted for, a reflection round, an open invite,
+/// and a room for phones Bram opened in the meeting (the question, the round, proposals but no reactions).
 struct Fixture {
     doc: AutoCommit,
     network: String,
@@ -42,6 +43,8 @@ struct Fixture {
     question: String,
     round: String,
     invite: String,
+    /// The room's key in the meeting: `room:<id>`.
+    room: String,
 }
 
 fn fixture() -> Fixture {
@@ -69,6 +72,13 @@ fn fixture() -> Fixture {
     let round = network.open_round(&anna, "Ronde 1").unwrap();
     let invite = NewInvite { secret_hash: "hash".into(), role: Role::Member, expires_at: i64::MAX / 2, max_uses: 5 };
     let invite = network.create_invite(&anna, &invite).unwrap();
+    let setup = RoomSetup {
+        questions: vec![question.clone()],
+        reflection: Some(round.clone()),
+        proposals: true,
+        reactions: false,
+    };
+    let room = network.open_room(&bram, &session, &setup).unwrap();
     let id = network.id().to_string();
     Fixture {
         doc: network.into_doc(),
@@ -81,6 +91,7 @@ fn fixture() -> Fixture {
         question: question.to_string(),
         round: round.to_string(),
         invite: invite.to_string(),
+        room: room_key(room.as_str()),
     }
 }
 
@@ -160,6 +171,8 @@ impl Fixture {
                 Seg::ThemeKey => format!("{THEME_PREFIX}rekenen"),
                 Seg::Theme => "rekenen".into(),
                 Seg::ProofKey => proof_key(&Laptop::new(9).device),
+                Seg::RoomKey if Some(at) == fresh_at => format!("{ROOM_PREFIX}{fresh}"),
+                Seg::RoomKey => self.room.clone(),
             };
             keys.push(key);
         }
@@ -209,12 +222,14 @@ fn write_at(doc: &mut AutoCommit, path: &[String], shape: Shape, value: Option<S
     }
 }
 
-/// The slots whose rules need more than shape and writer are tested one by one below.
+/// The slots whose rules need more than shape and writer are tested one by one below (a
+/// guest's contribution is only ever written whole, see `guest_contributions_are_...`).
 fn plain(slot: &Slot) -> bool {
     use super::table::Extra;
     matches!(slot.extra, Extra::None | Extra::Author)
         && slot.who != Who::Nobody
         && !(slot.path.len() == 3 && slot.path[0] == Seg::Key(MEMBERS) && slot.path[2] == Seg::Key(DEVICES))
+        && !(slot.path.len() > 4 && slot.path[3] == Seg::Key(GUESTS))
 }
 
 #[test]
@@ -621,4 +636,261 @@ fn a_long_paste_is_written_as_several_changes_that_every_laptop_accepts() {
     let mut honest = f.doc.clone();
     honest.apply_changes(changes.clone()).unwrap();
     assert_eq!(RuleBook::default().check(&honest, &changes, false).map_err(|r| r.breach), Ok(()));
+}
+
+// --- Rooms for phones -------------------------------------------------------------------------
+
+/// The fields of a guest's vote on `question`, as the honest laptop writes them.
+fn vote_of(question: &str) -> Vec<(&'static str, ScalarValue)> {
+    vec![
+        (GUEST, "gast-1".into()),
+        (NAME, "Sam".into()),
+        (PERSPECTIVE, "youth".into()),
+        (KIND, "vote".into()),
+        (CREATED_AT, ScalarValue::Int(1_765_000_000_000)),
+        (QUESTION, question.into()),
+    ]
+}
+
+/// The same fields with `key` set to `value` (or left out, with `None`).
+fn with(
+    mut fields: Vec<(&'static str, ScalarValue)>,
+    key: &'static str,
+    value: Option<ScalarValue>,
+) -> Vec<(&'static str, ScalarValue)> {
+    fields.retain(|(k, _)| *k != key);
+    if let Some(value) = value {
+        fields.push((key, value));
+    }
+    fields
+}
+
+/// Writes a guest's contribution `fields` (and `scores`) into the room at `room` (a path).
+fn guest_write(doc: &mut AutoCommit, room: &[&str], fields: &[(&str, ScalarValue)], scores: &[(&str, i64)]) {
+    let mut path = room.to_vec();
+    path.push(GUESTS);
+    let guests = obj(doc, &path);
+    let record = doc.put_object(&guests, crate::ContributionId::random().as_str(), ObjType::Map).unwrap();
+    for (key, value) in fields {
+        doc.put(&record, *key, value.clone()).unwrap();
+    }
+    if !scores.is_empty() {
+        let map = doc.put_object(&record, SCORES, ObjType::Map).unwrap();
+        for (factor, score) in scores {
+            doc.put(&map, *factor, *score).unwrap();
+        }
+    }
+}
+
+impl Fixture {
+    fn room_path(&self) -> [&str; 3] {
+        [SESSIONS, self.session.as_str(), self.room.as_str()]
+    }
+
+    /// The fixture's document with Bram's room closed.
+    fn closed(&self) -> AutoCommit {
+        let close = written(&self.doc, &self.bram.1.device, |doc| {
+            let room = obj(doc, &self.room_path());
+            doc.put(&room, CLOSED_AT, ScalarValue::Int(1_765_000_000_000)).unwrap();
+        })
+        .unwrap();
+        assert_eq!(verdict(&self.doc, &close), Ok(()));
+        let mut doc = self.doc.clone();
+        doc.apply_changes([close]).unwrap();
+        doc
+    }
+}
+
+#[test]
+fn a_room_is_opened_by_a_member_and_holds_what_it_was_opened_with() {
+    let f = fixture();
+    // Cas opens a room of his own through the model: every laptop accepts it.
+    let mut network = crate::Network::from_doc(f.doc.clone()).unwrap();
+    network.set_device(&f.cas.1.device);
+    let before = network.heads();
+    let session = crate::SessionId::new(f.session.clone());
+    network.open_room(&f.cas.0, &session, &RoomSetup { reactions: true, ..Default::default() }).unwrap();
+    let changes = network.doc_mut().get_changes(&before);
+    let mut honest = f.doc.clone();
+    honest.apply_changes(changes.clone()).unwrap();
+    assert_eq!(RuleBook::default().check(&honest, &changes, false).map_err(|r| r.breach), Ok(()));
+
+    let (device, room) = (&f.bram.1.device, f.room_path());
+    // What a room holds is fixed when it opens: no question added, no proposals switched on later.
+    let added = written(&f.doc, device, |doc| {
+        let questions = obj(doc, &[room[0], room[1], room[2], QUESTIONS]);
+        doc.put(&questions, "another-question", true).unwrap();
+    })
+    .unwrap();
+    assert_eq!(verdict(&f.doc, &added), Err(Breach::Rewritten));
+    let reactions = written(&f.doc, device, |doc| doc.put(obj(doc, &room), REACTIONS, true).unwrap()).unwrap();
+    assert_eq!(verdict(&f.doc, &reactions), Err(Breach::Rewritten));
+    // A room opened in Anna's name, or by a removed member: refused.
+    let forged = written(&f.doc, device, |doc| {
+        let record = doc.put_object(obj(doc, &room[..2]), "room:in-annas-name", ObjType::Map).unwrap();
+        doc.put(&record, OPENED_BY, f.anna.0.as_str()).unwrap();
+    })
+    .unwrap();
+    assert_eq!(verdict(&f.doc, &forged), Err(Breach::ForgedAuthor));
+    let removed = written(&f.doc, &f.dirk.1.device, |doc| {
+        doc.put_object(obj(doc, &room[..2]), "room:dirks", ObjType::Map).unwrap();
+    })
+    .unwrap();
+    assert_eq!(verdict(&f.doc, &removed), Err(Breach::NotAMember));
+}
+
+#[test]
+fn a_closed_room_stays_closed() {
+    let f = fixture();
+    let closed = f.closed();
+    let reopened =
+        written(&closed, &f.bram.1.device, |doc| doc.delete(obj(doc, &f.room_path()), CLOSED_AT).unwrap()).unwrap();
+    assert_eq!(verdict(&closed, &reopened), Err(Breach::Rewritten));
+    // The model says so too: the laptop that served it writes nothing more for its guests.
+    let mut network = crate::Network::from_doc(closed).unwrap();
+    let room = crate::RoomId::new(f.room.strip_prefix(ROOM_PREFIX).unwrap());
+    let guest = crate::Guest { id: crate::GuestId::new("gast-1"), name: "Sam".into(), perspective: Default::default() };
+    let vote = crate::GuestInput::Vote { question: crate::QuestionId::new(f.question.clone()) };
+    let session = crate::SessionId::new(f.session.clone());
+    let refused = network.add_guest_contribution(&f.bram.0, &session, &room, &guest, &vote);
+    assert!(matches!(refused, Err(crate::ModelError::RoomClosed(_))), "{refused:?}");
+}
+
+#[test]
+fn a_modified_client_writing_guest_contributions_outside_an_open_room_is_refused() {
+    let f = fixture();
+    let room = f.room_path();
+    let vote = vote_of(&f.question);
+    // The honest case first: Bram's laptop, his open room, a vote on the room's question.
+    let honest = written(&f.doc, &f.bram.1.device, |doc| guest_write(doc, &room, &vote, &[])).unwrap();
+    assert_eq!(verdict(&f.doc, &honest), Ok(()));
+
+    // The same vote after the room closed.
+    let closed = f.closed();
+    let late = written(&closed, &f.bram.1.device, |doc| guest_write(doc, &room, &vote, &[])).unwrap();
+    assert_eq!(verdict(&closed, &late), Err(Breach::OutsideRoom));
+    // Cas's laptop writing "guests" into Bram's room: he serves no room.
+    let other = written(&f.doc, &f.cas.1.device, |doc| guest_write(doc, &room, &vote, &[])).unwrap();
+    assert_eq!(verdict(&f.doc, &other), Err(Breach::OutsideRoom));
+    // A room made in the same change as its "guests": no room was open for them.
+    let instant = written(&f.doc, &f.cas.1.device, |doc| {
+        let record = doc.put_object(obj(doc, &room[..2]), "room:instant", ObjType::Map).unwrap();
+        doc.put(&record, OPENED_BY, f.cas.0.as_str()).unwrap();
+        let questions = doc.put_object(&record, QUESTIONS, ObjType::Map).unwrap();
+        doc.put(&questions, f.question.as_str(), true).unwrap();
+        doc.put_object(&record, GUESTS, ObjType::Map).unwrap();
+        guest_write(doc, &[room[0], room[1], "room:instant"], &vote, &[]);
+    })
+    .unwrap();
+    assert_eq!(verdict(&f.doc, &instant), Err(Breach::OutsideRoom));
+    // "Guests" straight in the meeting, or in the network, outside any room.
+    let loose = written(&f.doc, &f.bram.1.device, |doc| {
+        let guests = doc.put_object(obj(doc, &room[..2]), GUESTS, ObjType::Map).unwrap();
+        doc.put_object(&guests, "g1", ObjType::Map).unwrap();
+    })
+    .unwrap();
+    assert_eq!(verdict(&f.doc, &loose), Err(Breach::UnknownPlace));
+    // A removed member's laptop.
+    let removed = written(&f.doc, &f.dirk.1.device, |doc| guest_write(doc, &room, &vote, &[])).unwrap();
+    assert_eq!(verdict(&f.doc, &removed), Err(Breach::NotAMember));
+}
+
+#[test]
+fn guest_contributions_are_only_the_kinds_the_room_takes_and_bounded() {
+    let f = fixture();
+    let (room, device) = (f.room_path(), &f.bram.1.device);
+    let check = |fields: Vec<(&'static str, ScalarValue)>, scores: &[(&str, i64)]| {
+        let change = written(&f.doc, device, |doc| guest_write(doc, &room, &fields, scores)).unwrap();
+        verdict(&f.doc, &change)
+    };
+    let vote = vote_of(&f.question);
+    let text = |kind: &str, text: &str| {
+        with(with(with(vote.clone(), QUESTION, None), KIND, Some(kind.into())), TEXT, Some(text.into()))
+    };
+    // What the room takes: a proposed question (with é, ë and an emoji), scores on its round.
+    assert_eq!(check(text("question", "Waarom is rekenen één ding? ë 🙂"), &[]), Ok(()));
+    let scored = with(with(vote.clone(), QUESTION, None), KIND, Some("score".into()));
+    assert_eq!(check(scored.clone(), &[("trust", 4), ("ownership", 2)]), Ok(()));
+    assert_eq!(check(with(scored.clone(), TEXT, Some("Fijn gesprek".into())), &[("trust", 5)]), Ok(()));
+
+    // What it does not take.
+    let outside = Err(Breach::OutsideRoom);
+    assert_eq!(check(text("reaction", "Leuk!"), &[]), outside, "this room takes no reactions");
+    assert_eq!(check(with(vote.clone(), QUESTION, Some("not-in-room".into())), &[]), outside);
+    assert_eq!(check(with(vote.clone(), QUESTION, None), &[]), outside, "a vote on nothing");
+    assert_eq!(check(with(vote.clone(), TEXT, Some("en ook nog tekst".into())), &[]), outside);
+    assert_eq!(check(text("question", "   "), &[]), outside, "an empty question");
+    assert_eq!(check(scored.clone(), &[]), outside, "scores on nothing");
+    assert_eq!(check(scored.clone(), &[("not-a-factor", 3)]), outside);
+    assert_eq!(check(with(vote.clone(), KIND, None), &[]), outside, "no kind");
+
+    // Bounded, and only the fields of a contribution.
+    assert_eq!(check(scored.clone(), &[("trust", 6)]), Err(Breach::BadValue));
+    // A kind Kring does not know is no kind a room takes (the record is judged first).
+    assert_eq!(check(with(vote.clone(), KIND, Some("poll".into())), &[]), outside);
+    assert_eq!(check(with(vote.clone(), PERSPECTIVE, Some("coordinator".into())), &[]), Err(Breach::BadValue));
+    assert_eq!(check(with(vote.clone(), NAME, Some("x".repeat(41).into())), &[]), Err(Breach::BadValue));
+    assert_eq!(check(text("question", &"x".repeat(501)), &[]), Err(Breach::BadValue));
+    assert_eq!(check(with(vote.clone(), "colour", Some("red".into())), &[]), Err(Breach::UnknownPlace));
+
+    // Once written, a contribution is never changed or taken away.
+    let honest = written(&f.doc, device, |doc| guest_write(doc, &room, &vote, &[])).unwrap();
+    let mut doc = f.doc.clone();
+    doc.apply_changes([honest]).unwrap();
+    let guests = obj(&doc, &[room[0], room[1], room[2], GUESTS]);
+    let id = doc.keys(&guests).next().unwrap();
+    let changed =
+        written(&doc, device, |d| d.put(obj(d, &[room[0], room[1], room[2], GUESTS, &id]), NAME, "Anna").unwrap())
+            .unwrap();
+    assert_eq!(verdict(&doc, &changed), Err(Breach::Rewritten));
+    let deleted = written(&doc, device, |d| d.delete(&guests, id.as_str()).unwrap()).unwrap();
+    assert_eq!(verdict(&doc, &deleted), Err(Breach::RecordReplaced));
+}
+
+#[test]
+fn the_hosts_guest_contributions_are_accepted_by_every_laptop() {
+    use crate::{Guest, GuestId, GuestInput, GuestKind, GuestPerspective, QuestionId, SessionId};
+    let f = fixture();
+    let mut network = crate::Network::from_doc(f.doc.clone()).unwrap();
+    network.set_device(&f.bram.1.device);
+    let session = SessionId::new(f.session.clone());
+    let setup = RoomSetup {
+        questions: vec![QuestionId::new(f.question.clone())],
+        reflection: Some(crate::RoundId::new(f.round.clone())),
+        proposals: true,
+        reactions: true,
+    };
+    let before = network.heads();
+    let room = network.open_room(&f.bram.0, &session, &setup).unwrap();
+    let guest = Guest { id: GuestId::random(), name: String::new(), perspective: GuestPerspective::Parent };
+    let inputs = [
+        GuestInput::Vote { question: QuestionId::new(f.question.clone()) },
+        GuestInput::Question { text: "<script>alert(1)</script>".into() },
+        GuestInput::Score { scores: [(crate::FactorId::new("trust"), 3)].into(), comment: "Goed".into() },
+        GuestInput::Reaction { text: "Dank je wel 🙏".into() },
+    ];
+    for input in &inputs {
+        network.add_guest_contribution(&f.bram.0, &session, &room, &guest, input).unwrap();
+    }
+    // What the room does not hold is refused before anything is written.
+    let elsewhere = GuestInput::Score { scores: [(crate::FactorId::new("nope"), 3)].into(), comment: String::new() };
+    assert!(network.add_guest_contribution(&f.bram.0, &session, &room, &guest, &elsewhere).is_err());
+    assert!(network.add_guest_contribution(&f.cas.0, &session, &room, &guest, &inputs[0]).is_err(), "not Cas's room");
+
+    let changes = network.doc_mut().get_changes(&before);
+    assert_eq!(changes.len(), 5);
+    let mut honest = f.doc.clone();
+    honest.apply_changes(changes.clone()).unwrap();
+    assert_eq!(RuleBook::default().check(&honest, &changes, false).map_err(|r| r.breach), Ok(()));
+    assert_eq!(everything_allowed(&honest), Ok(()));
+
+    let snapshot = crate::Network::from_doc(honest).unwrap().snapshot().unwrap();
+    let shown = &snapshot.sessions[&session].rooms[&room];
+    let kinds: Vec<GuestKind> = shown.guests.values().map(|g| g.kind).collect();
+    assert_eq!(kinds.len(), 4);
+    for kind in GuestKind::ALL {
+        assert!(kinds.contains(kind), "{kind:?}");
+    }
+    assert!(shown.guests.values().any(|g| g.text == "<script>alert(1)</script>"));
+    assert_eq!(shown.guests_by_perspective().get(&GuestPerspective::Parent), Some(&1));
 }

@@ -4,7 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use kring_model::{Attendance, CyclePhase, NetworkSnapshot, Perspective, QuestionStatus, Session, SessionId};
+use kring_model::{
+    Attendance, CyclePhase, GuestPerspective, NetworkSnapshot, Perspective, QuestionStatus, Session, SessionId,
+};
 
 use crate::i18n::dates::long_date;
 use crate::i18n::{Language, Text, factor_name, tr, word};
@@ -68,6 +70,7 @@ pub fn report_markdown(l: Language, snapshot: &NetworkSnapshot, today: &str) -> 
     themes_line(&mut md, l, &info.themes);
     members(&mut md, l, snapshot);
     sessions(&mut md, l, snapshot, today);
+    guests(&mut md, l, snapshot, today);
     questions(&mut md, l, snapshot);
     reflection(&mut md, l, snapshot);
     md
@@ -199,6 +202,40 @@ fn sessions(md: &mut String, l: Language, snapshot: &NetworkSnapshot, today: &st
         totals.values().sum::<usize>(),
         per.join(" | ")
     );
+}
+
+/// Guests who took part from their phones in the meetings held, counted per perspective (only
+/// counts: what guests typed stays out of a report that leaves the network).
+fn guests(md: &mut String, l: Language, snapshot: &NetworkSnapshot, today: &str) {
+    let held: Vec<&Session> = snapshot
+        .live_sessions()
+        .filter(|s| s.starts_at.as_str() < today && !s.guest_contributions().is_empty())
+        .collect();
+    if held.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        md,
+        "### {}
+",
+        tr(l, Text::GuestsByPhone)
+    );
+    let perspectives: Vec<&str> = GuestPerspective::ALL.iter().map(|p| word(l, p.as_str())).collect();
+    let _ = writeln!(md, "| {} | {} | {} |", tr(l, Text::ReportDate), tr(l, Text::Title), perspectives.join(" | "));
+    let _ = writeln!(md, "|---|---|{}", "---:|".repeat(perspectives.len()));
+    for session in held {
+        let mut counts: BTreeMap<GuestPerspective, usize> = BTreeMap::new();
+        for room in session.rooms.values() {
+            for (perspective, n) in room.guests_by_perspective() {
+                *counts.entry(perspective).or_default() += n;
+            }
+        }
+        let per: Vec<String> =
+            GuestPerspective::ALL.iter().map(|p| counts.get(p).copied().unwrap_or(0).to_string()).collect();
+        let _ =
+            writeln!(md, "| {} | {} | {} |", long_date(l, &session.starts_at), cell(&session.title), per.join(" | "));
+    }
+    md.push('\n');
 }
 
 fn questions(md: &mut String, l: Language, snapshot: &NetworkSnapshot) {

@@ -559,6 +559,13 @@ pub fn model_error(l: Language, err: &ModelError) -> String {
         ModelError::RoundClosed(_) => {
             say(l, "Deze reflectieronde is gesloten.".into(), "This reflection round is closed.".into())
         }
+        ModelError::UnknownRoom(_) => {
+            say(l, "Deze kamer bestaat niet (meer).".into(), "This room does not exist.".into())
+        }
+        ModelError::RoomClosed(_) => say(l, "Deze kamer is gesloten.".into(), "This room is closed.".into()),
+        ModelError::NotInRoom(_) => {
+            say(l, "Dit kan niet in deze kamer.".into(), "This room does not take that.".into())
+        }
         ModelError::InviteRevoked(_) => {
             say(l, "Deze uitnodiging is ingetrokken.".into(), "This invitation has been revoked.".into())
         }
@@ -721,6 +728,9 @@ mod tests {
             ModelError::MemberRemoved(MemberId::new(id())),
             ModelError::LastCoordinator,
             ModelError::RoundClosed(kring_model::RoundId::new(id())),
+            ModelError::UnknownRoom(kring_model::RoomId::new(id())),
+            ModelError::RoomClosed(kring_model::RoomId::new(id())),
+            ModelError::NotInRoom(kring_model::GuestKind::Vote),
             ModelError::InviteRevoked(InviteId::new(id())),
             ModelError::InviteExpired(InviteId::new(id())),
             ModelError::InviteUsedUp(InviteId::new(id())),
@@ -775,6 +785,7 @@ mod tests {
             Breach::RecordReplaced,
             Breach::ForgedAuthor,
             Breach::UnknownPlace,
+            Breach::OutsideRoom,
         ];
         for breach in breaches {
             errors.push(NodeError::Protocol(ProtocolError::Distrusted(refusal(breach))));

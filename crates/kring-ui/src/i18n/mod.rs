@@ -74,6 +74,27 @@ texts! {
     Present => "aanwezig", "present";
     Notes => "Notities", "Notes";
     Agenda => "Agenda", "Agenda";
+    FromPhones => "Van telefoons (gasten)", "From phones (guests)";
+    OpenRoomForPhones => "Kamer openen voor telefoons", "Open a room for phones";
+    RoomIsOpen => "Kamer open voor telefoons", "Room open for phones";
+    RoomOpening => "De kamer wordt geopend…", "Opening the room…";
+    CloseRoom => "Kamer sluiten", "Close the room";
+    Phones => "Telefoons", "Phones";
+    RoomHelp => "Deelnemers scannen de code of typen het adres op hun telefoon, op hetzelfde wifi-netwerk als deze laptop.", "Participants scan the code or type the address on their phone, on the same Wi-Fi as this laptop.";
+    RoomQuestions => "Leervragen om op te stemmen", "Learning questions to vote on";
+    RoomReflection => "De open reflectieronde laten invullen", "Let guests score the open reflection round";
+    RoomProposals => "Gasten mogen een leervraag voorstellen", "Guests may propose a learning question";
+    RoomReactions => "Gasten mogen een reactie achterlaten", "Guests may leave a reaction";
+    OpenTheRoom => "Kamer openen", "Open the room";
+    RoomElsewhere => "Er is al een kamer open bij een andere bijeenkomst.", "A room is already open at another meeting.";
+    RoomFailed => "De kamer kon niet worden geopend of gesloten:", "The room could not be opened or closed:";
+    GuestsByPhone => "Gasten via telefoon", "Guests by phone";
+    Guest => "gast", "guest";
+    Anonymous => "anoniem", "anonymous";
+    GuestVoted => "stemde op", "voted for";
+    GuestProposed => "stelde een leervraag voor:", "proposed a learning question:";
+    GuestScored => "vulde de reflectie in:", "scored the reflection:";
+    GuestReacted => "reageerde:", "reacted:";
     Back => "Terug", "Back";
     Attendance => "Aanwezigheid", "Attendance";
     Actions => "Acties", "Actions";
@@ -438,6 +459,10 @@ pub fn breach_words(language: Language, breach: Option<kring_model::trust::Breac
             "listing a device that is someone else's or did not prove itself",
         ),
         Some(TooLarge) => ("een wijziging groter dan Kring ooit schrijft", "a change larger than Kring ever writes"),
+        Some(OutsideRoom) => (
+            "een bijdrage van een gast buiten een eigen open kamer",
+            "a guest's contribution outside an open room of theirs",
+        ),
     };
     match language {
         Language::Nl => nl,
@@ -485,6 +510,9 @@ pub fn change_words(language: Language, what: kring_model::ChangeKind) -> &'stat
         Scored => ("scoorde in", "scored in"),
         ChapterStarted => ("begon een nieuw hoofdstuk", "started a new chapter"),
         CarriedOver => ("nam offline werk mee naar het nieuwe hoofdstuk", "carried offline work into the new chapter"),
+        RoomOpened => ("opende een kamer voor telefoons bij", "opened a room for phones at"),
+        RoomClosed => ("sloot de kamer voor telefoons bij", "closed the room for phones at"),
+        GuestContributed => ("schreef een bijdrage van een gast bij", "wrote a guest's contribution at"),
     };
     match language {
         Language::Nl => nl,
@@ -513,6 +541,10 @@ pub fn word(language: Language, word: &str) -> &'static str {
         ("practitioner", Language::En) => "practitioner",
         ("researcher", Language::Nl) => "onderzoeker",
         ("researcher", Language::En) => "researcher",
+        ("youth", Language::Nl) => "jongere",
+        ("youth", Language::En) => "young person",
+        ("parent", Language::Nl) => "ouder",
+        ("parent", Language::En) => "parent",
         ("youth-parent", Language::Nl) => "jongere / ouder",
         ("youth-parent", Language::En) => "youth / parent",
         ("plg", _) => "PLG",

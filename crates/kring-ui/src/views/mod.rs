@@ -18,6 +18,7 @@ pub mod qr;
 pub mod question;
 pub mod questions;
 pub mod reflection;
+pub mod room;
 pub mod search;
 pub mod session;
 pub mod sessions;

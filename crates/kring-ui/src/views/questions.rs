@@ -175,7 +175,15 @@ impl Card<'_> {
 /// question's page.
 pub fn vote_button(ui: &mut egui::Ui, state: &mut AppState, question: &Question, me: Option<&MemberId>) {
     let l = state.language;
-    ui.label(count(l, question.votes.len(), ("stem", "stemmen"), ("vote", "votes")));
+    let votes = count(l, question.votes.len(), ("stem", "stemmen"), ("vote", "votes"));
+    // Votes from phones in a meeting's room count beside the members', marked as guests'.
+    let guests = state.shared_snapshot().map_or(0, |snapshot| snapshot.guest_votes(&question.id));
+    if guests == 0 {
+        ui.label(votes);
+    } else {
+        let by_guests = count(l, guests, ("stem van een gast", "stemmen van gasten"), ("guest vote", "guest votes"));
+        ui.label(format!("{votes} · {by_guests}"));
+    }
     let voted = me.is_some_and(|me| question.votes.contains(me));
     let label = if voted { tr(l, Text::RetractVote) } else { tr(l, Text::Vote) };
     if ui.button(label).clicked() {

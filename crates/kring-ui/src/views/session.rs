@@ -22,6 +22,8 @@ pub struct SessionPage {
     pub action_owner: Option<kring_model::MemberId>,
     /// The session a coordinator is about to erase for everyone (see [`super::chapter`]).
     pub erasing: Option<String>,
+    /// A room for phones: what it will hold, or the room that is open.
+    pub room: super::room::RoomPanel,
 }
 
 /// A session's details as typed.
@@ -63,6 +65,7 @@ impl SessionPage {
         });
         changed_line(ui, state, &snapshot, id);
         super::error_line(ui, state, After::Nothing);
+        self.room.ui(ui, state, &snapshot, session);
         ui.separator();
 
         if self.texts.history_ui(ui, state, id.as_str()) {
@@ -78,6 +81,10 @@ impl SessionPage {
             ui.separator();
             attendance(ui, state, &snapshot, session, l);
             ui.separator();
+            if !session.guest_contributions().is_empty() {
+                guests(ui, state, &mut self.erasing, &snapshot, session);
+                ui.separator();
+            }
             self.actions(ui, state, &snapshot, session);
             ui.separator();
             questions(ui, state, &snapshot, session, l);
@@ -293,6 +300,79 @@ fn attendance(ui: &mut egui::Ui, state: &mut AppState, snapshot: &NetworkSnapsho
             ui.end_row();
         }
     });
+}
+
+/// What guests sent from their phones in this meeting's rooms, each marked as a guest's, with
+/// the guests counted by perspective.
+fn guests(
+    ui: &mut egui::Ui,
+    state: &mut AppState,
+    erasing: &mut Option<String>,
+    snapshot: &NetworkSnapshot,
+    session: &Session,
+) {
+    let l = state.language;
+    ui.strong(tr(l, Text::FromPhones));
+    let mut by_perspective: std::collections::BTreeMap<kring_model::GuestPerspective, usize> = Default::default();
+    for room in session.rooms.values() {
+        for (perspective, n) in room.guests_by_perspective() {
+            *by_perspective.entry(perspective).or_default() += n;
+        }
+    }
+    let counted: Vec<String> =
+        by_perspective.iter().map(|(perspective, n)| format!("{n} {}", word(l, perspective.as_str()))).collect();
+    ui.label(format!("{}: {}", tr(l, Text::GuestsByPhone), counted.join(", ")));
+    let mut all: Vec<_> =
+        session.rooms.iter().flat_map(|(room, r)| r.guests.values().map(move |sent| (room, sent))).collect();
+    all.sort_by(|a, b| a.1.at.cmp(&b.1.at).then(a.1.id.cmp(&b.1.id)));
+    for (room, sent) in all {
+        let name = if sent.name.is_empty() { tr(l, Text::Anonymous).to_string() } else { sent.name.clone() };
+        let who = format!("{name} ({}, {})", tr(l, Text::Guest), word(l, sent.perspective.as_str()));
+        let what = match sent.kind {
+            kring_model::GuestKind::Vote => {
+                let title = sent.question.as_ref().and_then(|q| snapshot.questions.get(q)).map(|q| q.title.as_str());
+                format!("{} {}", tr(l, Text::GuestVoted), title.unwrap_or("?"))
+            }
+            kring_model::GuestKind::Question => format!("{} {}", tr(l, Text::GuestProposed), sent.text),
+            kring_model::GuestKind::Score => {
+                let scores: Vec<String> = sent
+                    .scores
+                    .iter()
+                    .map(|(factor, score)| format!("{} {score}", factor_name(snapshot, factor, l)))
+                    .collect();
+                let comment = if sent.text.is_empty() { String::new() } else { format!(" — {}", sent.text) };
+                format!("{} {}{comment}", tr(l, Text::GuestScored), scores.join(", "))
+            }
+            kring_model::GuestKind::Reaction => format!("{} {}", tr(l, Text::GuestReacted), sent.text),
+        };
+        ui.horizontal_wrapped(|ui| {
+            // A guest's words are shown as plain text, whatever they hold.
+            let shown = format!("{who} {what}");
+            ui.add(egui::Label::new(&shown).wrap());
+            // Words that should never have been sent (a classmate's name, say).
+            let erase = || kring_model::Erasure::GuestContribution {
+                session: session.id.clone(),
+                room: room.clone(),
+                contribution: sent.id.clone(),
+            };
+            let key = sent.id.as_str();
+            super::chapter::erase_for_everyone(ui, state, erasing, key, Text::EraseForEveryone, &shown, erase);
+        });
+    }
+}
+
+fn factor_name(snapshot: &NetworkSnapshot, factor: &kring_model::FactorId, l: Language) -> String {
+    match snapshot.factors.get(factor) {
+        Some(f)
+            if kring_model::schema::DEFAULT_FACTORS
+                .iter()
+                .any(|(id, name)| *id == f.id.as_str() && *name == f.name) =>
+        {
+            word(l, f.id.as_str()).to_string()
+        }
+        Some(f) => f.name.clone(),
+        None => factor.to_string(),
+    }
 }
 
 fn questions(ui: &mut egui::Ui, state: &mut AppState, snapshot: &NetworkSnapshot, session: &Session, l: Language) {
