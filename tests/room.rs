@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -27,24 +25,23 @@ fn open_room(data: &Path, args: &[&str]) -> Serving {
     Serving::run(command, false)
 }
 
-/// A phone: one HTTP/1.1 request on a connection of its own; the status and the body.
+/// A phone: one HTTP request on a connection of its own; the status and the JSON body (null
+/// when there is none).
 fn request(url: &str, method: &str, path: &str, token: Option<&str>, body: &str) -> (u16, Value) {
-    let rest = url.strip_prefix("http://").unwrap();
-    let (host, base) = rest.split_at(rest.find('/').unwrap());
-    let mut stream = TcpStream::connect(host).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let token = token.map(|t| format!("X-Kring-Gast: {t}\r\n")).unwrap_or_default();
-    let request = format!(
-        "{method} {base}{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Type: application/json\r\n{token}Content-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).unwrap();
-    let text = String::from_utf8_lossy(&answer).to_string();
-    let status = text.split(' ').nth(1).unwrap().parse().unwrap();
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
-    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+    // The client is built with TLS, which needs a provider named once (it is never used here).
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::blocking::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut request = client
+        .request(method, format!("{url}{path}"))
+        .header("Content-Type", "application/json")
+        .body(body.to_string());
+    if let Some(token) = token {
+        request = request.header("X-Kring-Gast", token);
+    }
+    let answer = request.send().unwrap();
+    let status = answer.status().as_u16();
+    (status, answer.json().unwrap_or(Value::Null))
 }
 
 fn join_room(url: &str, name: &str, perspective: &str) -> String {
