@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use kring_bench::figures::{find, many_networks, many_nodes, network, trust, typing, ui};
+use kring_bench::figures::{find, many_networks, many_nodes, network, room, trust, typing, ui};
 use kring_bench::scenario::{self, Scale};
 use kring_bench::system::{ms, quantile};
 use kring_bench::table::{self, Keys, Row, Spread, render};
@@ -64,6 +64,8 @@ enum Part {
     Growth,
     /// A laptop with nine big networks: start, memory, and the reconnect after a day's edits.
     ManyNetworks,
+    /// A meeting's room for phones, full: sixty phones sending at once.
+    Room,
 }
 
 /// How much of each measurement to do.
@@ -80,6 +82,8 @@ struct Plan {
     /// The networks on one laptop, and the edits each laptop makes in each during a day.
     networks: usize,
     day_edits: usize,
+    /// Phones in a meeting's room at once (a full meeting: 60).
+    phones: usize,
     /// How often the two-node and many-node figures are measured: each shows the median and
     /// the range of the runs, for how stable it is on this machine.
     runs: usize,
@@ -103,6 +107,7 @@ fn main() -> Result<()> {
             growth: 4,
             networks: 3,
             day_edits: 10,
+            phones: 10,
             runs: 1,
         }
     } else {
@@ -116,6 +121,7 @@ fn main() -> Result<()> {
             growth: 4,
             networks: 9,
             day_edits: 100,
+            phones: 60,
             runs: 3,
         }
     };
@@ -136,6 +142,9 @@ fn main() -> Result<()> {
     }
     if wanted(Part::ManyNetworks) {
         rows.extend(many_network_figures(&plan, &runtime)?);
+    }
+    if wanted(Part::Room) {
+        rows.extend(room_figures(&plan, &runtime)?);
     }
     println!("{}", render(&rows));
     if wanted(Part::Growth) {
@@ -553,6 +562,31 @@ fn many_node_figures(plan: &Plan, runtime: &tokio::runtime::Runtime) -> Result<V
 
 /// A laptop with [`Plan::networks`] big networks, and a colleague's laptop that is a member of
 /// them all.
+/// A full meeting's phones in a room, each run on a network of its own.
+fn room_figures(plan: &Plan, runtime: &tokio::runtime::Runtime) -> Result<Vec<Row>> {
+    eprintln!("measuring a room with {} phones ...", plan.phones);
+    let mut runs = Vec::new();
+    for run in 0..plan.runs {
+        let dir = tempfile::tempdir()?;
+        let figures = runtime.block_on(room::full_room(dir.path(), plan.phones));
+        runs.push(figures.with_context(|| format!("the room, run {}", run + 1))?);
+    }
+    let p99 = Spread::of(&runs.iter().map(|r| ms(r.percentile(99))).collect::<Vec<_>>());
+    let p50 = Spread::of(&runs.iter().map(|r| ms(r.percentile(50))).collect::<Vec<_>>());
+    let all = Spread::of(&runs.iter().map(|r| ms(r.all)).collect::<Vec<_>>());
+    let page_kb = runs.first().map_or(0.0, |r| r.page_bytes as f64 / 1024.0);
+    Ok(vec![
+        Row::new(
+            format!("room: {} phones at once, 3 contributions each: p50 / p99 per contribution, ms", plan.phones),
+            format!("{} / {}", p50.show(0), p99.show(0)),
+        )
+        .target("p99 ≤ 200 ms", p99.median <= 200.0),
+        Row::new(format!("room: all {} contributions written and saved, ms", plan.phones * 3), all.show(0)),
+        Row::new("room: the phone's page, style and script, KB", format!("{page_kb:.1}"))
+            .target("≤ 150 KB", page_kb <= 150.0),
+    ])
+}
+
 fn many_network_figures(plan: &Plan, runtime: &tokio::runtime::Runtime) -> Result<Vec<Row>> {
     let count = plan.networks;
     eprintln!("measuring a laptop with {count} networks ...");

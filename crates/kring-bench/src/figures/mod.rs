@@ -5,6 +5,7 @@ pub mod find;
 pub mod many_networks;
 pub mod many_nodes;
 pub mod network;
+pub mod room;
 pub mod trust;
 pub mod typing;
 pub mod ui;
