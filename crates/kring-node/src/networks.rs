@@ -60,16 +60,12 @@ impl Held {
     /// Replaces the network with what `switch` makes of it (the same network in its next
     /// chapter). Should that fail, the network stays closed: on disk it may be in either
     /// chapter, and the next start finishes or undoes the switch (see `kring_store`).
-    fn switch<T>(
-        mut self,
-        networks: &Networks,
-        switch: impl FnOnce(OpenNetwork) -> Result<(OpenNetwork, T)>,
-    ) -> Result<(Held, T)> {
+    fn switch(mut self, networks: &Networks, switch: impl FnOnce(OpenNetwork) -> Result<OpenNetwork>) -> Result<Held> {
         let open = self.guard.take().expect("a held network is open");
         match switch(open) {
-            Ok((switched, value)) => {
+            Ok(switched) => {
                 *self.guard = Some(switched);
-                Ok((self, value))
+                Ok(self)
             }
             Err(err) => {
                 tracing::error!(
@@ -294,8 +290,7 @@ impl Networks {
         if carried.changes > 0 {
             tracing::info!(?carried, "network {network}: edits made while the new chapter was begun carried into it");
         }
-        let switch = |open| Ok((crate::chapters::switch_without_view(open, begun, &self.device)?, ()));
-        let (switched, ()) = open.switch(self, switch)?;
+        let switched = open.switch(self, |open| crate::chapters::switch_without_view(open, begun, &self.device))?;
         Ok(switched.network.chapter())
     }
 
@@ -401,8 +396,8 @@ impl Library for OneAtATime<'_> {
         tracing::info!("network {network}: switching to the next chapter, given by device {from}");
         let held = self.held.take().expect("held just now");
         // The first view of the new chapter is kept by the connection, with the lock free.
-        let switch = |open| Ok((crate::chapters::switch_without_view(open, checked, device)?, ()));
-        let (switched, ()) = held.switch(networks, switch).map_err(|err| err.to_string())?;
+        let switch = |open| crate::chapters::switch_without_view(open, checked, device);
+        let switched = held.switch(networks, switch).map_err(|err| err.to_string())?;
         self.held = Some(switched);
         Ok(carried)
     }
