@@ -5,21 +5,19 @@ mod common;
 
 use common::*;
 use egui_kittest::kittest::Queryable;
-use kring_model::{Guest, GuestId, GuestInput, GuestPerspective, Network, NetworkDetails, Profile, RoomSetup};
+use kring_model::{
+    Guest, GuestId, GuestInput, GuestPerspective, MemberId, Network, NetworkDetails, Profile, QuestionId, RoomSetup,
+    SessionId,
+};
+use kring_store::DataDir;
 use kring_ui::Screen;
 
 #[test]
 fn guests_contributions_are_marked_as_a_guests_and_a_script_is_text() {
     let dir = tempfile::tempdir().unwrap();
-    let (session, question) = {
-        let data = kring_store::DataDir::open(dir.path()).unwrap();
-        let details = NetworkDetails { name: "PLG Jeugdzorg".into(), ..Default::default() };
-        let (mut network, anna) =
-            Network::create(&details, &Profile::new("Anna"), data.device_key().as_signing_key()).unwrap();
-        let new =
-            kring_model::NewSession { title: "Leerhuis".into(), starts_at: "2026-12-09".into(), ..Default::default() };
-        let session = network.add_session(&anna, &new).unwrap();
-        let question = network.add_question(&anna, "Hoe betrekken we ouders?", "").unwrap();
+    let session = {
+        let data = DataDir::open(dir.path()).unwrap();
+        let (mut network, anna, session, question) = anna_s_meeting(&data);
         let setup = RoomSetup { questions: vec![question.clone()], proposals: true, ..Default::default() };
         let room = network.open_room(&anna, &session, &setup).unwrap();
         let sam = Guest { id: GuestId::random(), name: "Sam".into(), perspective: GuestPerspective::Youth };
@@ -28,10 +26,8 @@ fn guests_contributions_are_marked_as_a_guests_and_a_script_is_text() {
         let parent = Guest { id: GuestId::random(), name: String::new(), perspective: GuestPerspective::Parent };
         let vote = GuestInput::Vote { question: question.clone() };
         network.add_guest_contribution(&anna, &session, &room, &parent, &vote).unwrap();
-        let id = network.id().to_string();
-        let store = data.create_network(&id, network.doc_mut()).unwrap();
-        store.write_name("PLG Jeugdzorg").unwrap();
-        (session, question)
+        keep(&data, network);
+        session
     };
 
     let mut ui = client(dir.path());
@@ -51,7 +47,6 @@ fn guests_contributions_are_marked_as_a_guests_and_a_script_is_text() {
     ui.step();
     settle(&mut ui);
     assert!(ui.query_by_label("0 stemmen · 1 stem van een gast").is_some(), "a guest's vote beside members'");
-    let _ = question;
 
     // The report for funders counts the guests per perspective, and holds nothing they typed.
     let snapshot = ui.state().state.snapshot().unwrap().clone();
@@ -61,24 +56,36 @@ fn guests_contributions_are_marked_as_a_guests_and_a_script_is_text() {
     assert!(!report.contains("<script>"), "{report}");
 }
 
-/// One HTTP request from a "phone", on a connection of its own: the status and the body.
+/// Anna's network, founded on the laptop of `data`: a meeting and a learning question.
+fn anna_s_meeting(data: &DataDir) -> (Network, MemberId, SessionId, QuestionId) {
+    let details = NetworkDetails { name: "PLG Jeugdzorg".into(), ..Default::default() };
+    let (mut network, anna) =
+        Network::create(&details, &Profile::new("Anna"), data.device_key().as_signing_key()).unwrap();
+    let new =
+        kring_model::NewSession { title: "Leerhuis".into(), starts_at: "2026-12-09".into(), ..Default::default() };
+    let session = network.add_session(&anna, &new).unwrap();
+    let question = network.add_question(&anna, "Hoe betrekken we ouders?", "").unwrap();
+    (network, anna, session, question)
+}
+
+/// Keeps `network` on the laptop of `data`, as the window will find it.
+fn keep(data: &DataDir, mut network: Network) {
+    let id = network.id().to_string();
+    data.create_network(&id, network.doc_mut()).unwrap().write_name("PLG Jeugdzorg").unwrap();
+}
+
+/// One HTTP request from a "phone": the status and the body.
 fn phone(url: &str, path: &str, token: Option<&str>, body: &str) -> (u16, String) {
-    use std::io::{Read, Write};
-    let rest = url.strip_prefix("http://").unwrap();
-    let (host, base) = rest.split_at(rest.find('/').unwrap());
-    let mut stream = std::net::TcpStream::connect(host).unwrap();
-    stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
-    let token = token.map(|t| format!("X-Kring-Gast: {t}\r\n")).unwrap_or_default();
-    let request = format!(
-        "POST {base}{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Type: application/json\r\n{token}Content-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    let status = answer.split(' ').nth(1).unwrap().parse().unwrap();
-    let body = answer.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
-    (status, body.to_string())
+    // The client is built with TLS, which needs a provider named once (it is never used here).
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::blocking::Client::builder().timeout(std::time::Duration::from_secs(30)).build().unwrap();
+    let mut request =
+        client.post(format!("{url}{path}")).header("Content-Type", "application/json").body(body.to_string());
+    if let Some(token) = token {
+        request = request.header(kring_room::GUEST_HEADER, token);
+    }
+    let answer = request.send().unwrap();
+    (answer.status().as_u16(), answer.text().unwrap())
 }
 
 #[test]
@@ -86,17 +93,10 @@ fn a_room_opened_on_a_meeting_takes_phones_and_closes() {
     use kring_ui::phone_room::Phase;
     let dir = tempfile::tempdir().unwrap();
     let (session, question) = {
-        let data = kring_store::DataDir::open(dir.path()).unwrap();
-        let details = NetworkDetails { name: "PLG Jeugdzorg".into(), ..Default::default() };
-        let (mut network, anna) =
-            Network::create(&details, &Profile::new("Anna"), data.device_key().as_signing_key()).unwrap();
-        let new =
-            kring_model::NewSession { title: "Leerhuis".into(), starts_at: "2026-12-09".into(), ..Default::default() };
-        let session = network.add_session(&anna, &new).unwrap();
-        let question = network.add_question(&anna, "Hoe betrekken we ouders?", "").unwrap();
+        let data = DataDir::open(dir.path()).unwrap();
+        let (mut network, anna, session, question) = anna_s_meeting(&data);
         network.link_question(&anna, &session, &question, true).unwrap();
-        let id = network.id().to_string();
-        data.create_network(&id, network.doc_mut()).unwrap().write_name("PLG Jeugdzorg").unwrap();
+        keep(&data, network);
         (session, question)
     };
     let mut ui = client(dir.path());
