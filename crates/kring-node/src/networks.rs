@@ -158,14 +158,10 @@ impl Networks {
 
     /// Opens `open` as network `id` (new here: created, joined or taken from a bundle).
     pub(crate) fn insert(&self, id: String, open: OpenNetwork) {
-        let existing = self.handles().get(&id).cloned();
-        match existing {
-            // Whoever waits for it finds the network as it is now.
-            Some(handle) => *handle.lock() = Some(open),
-            None => {
-                self.handles().insert(id, Arc::new(parking_lot::Mutex::new(Some(open))));
-            }
-        }
+        // One handle per network, looked up and added under one lock of the list; whoever waits
+        // for the network finds it as it is now.
+        let handle = self.handles().entry(id).or_default().clone();
+        *handle.lock() = Some(open);
     }
 
     /// Takes a closed network off the list (called with its lock held: a network's lock may

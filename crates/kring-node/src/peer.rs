@@ -366,9 +366,9 @@ impl Driver {
             if !self.protocol.is_trusted() || !open.may_sync(&self.remote) {
                 return Ok((message, None));
             }
-            open.network.fork()
+            Some(open.network.fork())
         };
-        let (device, now) = (networks.device().to_string(), Some(now));
+        let device = networks.device().to_string();
         let checked = tokio::task::spawn_blocking(move || {
             let ahead = match &message {
                 Message::Way { network, next } => Some(crate::chapters::check_ahead(network, next, &device, now)),
