@@ -19,14 +19,24 @@ pub(crate) fn run(command: RoomCommand, data: &DataDir) -> Result<()> {
 }
 
 async fn open(command: RoomCommand, data: &DataDir) -> Result<()> {
-    let RoomCommand::Open { network, session, bind, questions, reflection, proposals, reactions, offline, sync_bind } =
-        command;
+    let RoomCommand::Open { offline, sync_bind, .. } = command;
     let mode = super::network_mode(&NetArgs { offline, bind: sync_bind }, data)?;
     let (node, warnings) = Node::start(data, &mode).await?;
     for warning in warnings {
         eprintln!("warning: {warning}");
     }
     let node = Arc::new(node);
+    // Whatever ends the room (Ctrl-C, a wrong id, a room that cannot be opened), the node
+    // closes its connections before the command ends.
+    let result = hold_room(&node, command).await;
+    node.shutdown().await;
+    result
+}
+
+/// Opens the room, prints its address and each guest contribution, and closes it at Ctrl-C
+/// or at the end of its day.
+async fn hold_room(node: &Arc<Node>, command: RoomCommand) -> Result<()> {
+    let RoomCommand::Open { network, session, bind, questions, reflection, proposals, reactions, .. } = command;
     let network = node.network_id(network.network.as_deref())?;
     let setup = RoomSetup {
         questions: questions.into_iter().map(QuestionId::new).collect(),
@@ -38,14 +48,7 @@ async fn open(command: RoomCommand, data: &DataDir) -> Result<()> {
     let host = Arc::new(NodeHost::new(node.clone(), network.clone()));
     // A room is for one meeting's day.
     let options = RoomOptions { session: session.clone(), setup, bind, open_for: kring_room::until_end_of_day() };
-    let opened = Room::open(host, options).await;
-    let room = match opened {
-        Ok(room) => room,
-        Err(err) => {
-            node.shutdown().await;
-            return Err(err).context("the room could not be opened");
-        }
-    };
+    let room = Room::open(host, options).await.context("the room could not be opened")?;
     let mut events = room.subscribe();
     let stop = super::serve::shutdown_signal();
     tokio::pin!(stop);
@@ -69,9 +72,7 @@ async fn open(command: RoomCommand, data: &DataDir) -> Result<()> {
         }
     }
     let (id, guests) = (room.id().clone(), room.guests());
-    let closed = room.close().await;
-    node.shutdown().await;
-    closed.context("the room could not be closed in the network")?;
+    room.close().await.context("the room could not be closed in the network")?;
     print(output::line(&RoomClosed { event: "closed", room: id, guests }));
     Ok(())
 }
