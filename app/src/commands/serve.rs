@@ -29,6 +29,16 @@ async fn serve(args: ServeArgs, data: &DataDir) -> Result<()> {
     for warning in warnings {
         eprintln!("warning: {warning}");
     }
+    // However serving ends (Ctrl-C, or an invitation that cannot be made), the node closes its
+    // connections before the command ends.
+    let result = serve_until_stopped(&node, &args).await;
+    node.shutdown().await;
+    result
+}
+
+/// Prints where this laptop listens (and an invitation when asked for), then every event of
+/// the node until Ctrl-C.
+async fn serve_until_stopped(node: &Node, args: &ServeArgs) -> Result<()> {
     let mut events = node.subscribe();
     let mut first = Serving {
         endpoint: node.endpoint_id(),
@@ -60,7 +70,6 @@ async fn serve(args: ServeArgs, data: &DataDir) -> Result<()> {
             },
         }
     }
-    node.shutdown().await;
     Ok(())
 }
 
