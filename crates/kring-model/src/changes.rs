@@ -56,6 +56,12 @@ pub enum ChangeKind {
     RoomClosed,
     /// A guest in a room sent something from their phone (written by the laptop serving it).
     GuestContributed,
+    /// A network was linked into a leerhuis (written on both sides), or left it.
+    NetworkLinked,
+    NetworkLeft,
+    /// A linked network shared something with a leerhuis, or withdrew it.
+    Published,
+    PublicationWithdrawn,
 }
 
 /// The commit message of every change Kring writes.

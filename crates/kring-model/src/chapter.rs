@@ -205,6 +205,8 @@ impl CopyPlan<'_> {
             [CHAPTER] => true,
             [INVITES, _] => true,
             [SESSIONS | QUESTIONS, _] | [SESSIONS, _, ACTIONS, _] if deleted() => true,
+            // A withdrawn publication leaves the leerhuis with its next chapter.
+            [PUBLICATIONS, _] => crate::access::int(from, obj, WITHDRAWN_AT).is_some(),
             [SESSIONS, id] => self.erase.iter().any(|e| matches!(e, Erasure::Session(s) if s.as_str() == *id)),
             [QUESTIONS, id] => self.erase.iter().any(|e| matches!(e, Erasure::Question(q) if q.as_str() == *id)),
             [SESSIONS, session, room, GUESTS, id] => self.erase.iter().any(|e| {

@@ -96,10 +96,11 @@ pub enum CoordinatorTask {
     CloseRound,
     NewChapter,
     UpgradeNetwork,
+    LinkNetworks,
 }
 
 impl CoordinatorTask {
-    pub const ALL: [CoordinatorTask; 13] = [
+    pub const ALL: [CoordinatorTask; 14] = [
         CoordinatorTask::NetworkDetails,
         CoordinatorTask::AddMembers,
         CoordinatorTask::ChangeRoles,
@@ -113,6 +114,7 @@ impl CoordinatorTask {
         CoordinatorTask::CloseRound,
         CoordinatorTask::NewChapter,
         CoordinatorTask::UpgradeNetwork,
+        CoordinatorTask::LinkNetworks,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -130,6 +132,7 @@ impl CoordinatorTask {
             CoordinatorTask::CloseRound => "close a reflection round",
             CoordinatorTask::NewChapter => "start a new chapter or erase for everyone",
             CoordinatorTask::UpgradeNetwork => "upgrade the network to a newer Kring",
+            CoordinatorTask::LinkNetworks => "link a network and a leerhuis",
         }
     }
 }
@@ -230,6 +233,9 @@ pub enum ModelError {
     DeviceTaken(DeviceId),
     #[error("device {0} is not one of this member's devices")]
     UnknownDevice(DeviceId),
+
+    #[error("{0}")]
+    Leerhuis(#[from] crate::leerhuis::LeerhuisError),
 
     #[error("this is not a Kring network document: {0}")]
     NotANetwork(String),

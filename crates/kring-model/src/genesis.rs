@@ -14,7 +14,7 @@ use crate::schema::*;
 use crate::trust::DeviceKey;
 use crate::trust::key::checked_proof;
 use crate::validate::{self, MAX_LONG, MAX_NAME, MAX_SHORT};
-use crate::vocab::{Perspective, Role};
+use crate::vocab::{NetworkKind, Perspective, Role};
 
 /// Who a person is in a network.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -45,6 +45,8 @@ pub struct NetworkDetails {
     pub name: String,
     pub description: String,
     pub region: String,
+    /// A network of people, or a leerhuis (a network of networks); fixed for good.
+    pub kind: NetworkKind,
 }
 
 impl Network {
@@ -78,9 +80,17 @@ impl Network {
         doc.put_object(&info, THEMES, ObjType::Map)?;
         doc.put(&info, CREATED_AT, now)?;
         doc.put(&info, CREATED_BY, member_id.as_str())?;
+        doc.put(&info, KIND, details.kind.as_str())?;
 
         for map in [MEMBERS, INVITES, SESSIONS, QUESTIONS, FACTORS, REFLECTIONS] {
             doc.put_object(ROOT, map, ObjType::Map)?;
+        }
+        // A leerhuis's own collections exist from its first change, as every collection does:
+        // made later, two laptops would each make one and hide the other's.
+        if details.kind == NetworkKind::Leerhuis {
+            for map in [LINKS, PUBLICATIONS] {
+                doc.put_object(ROOT, map, ObjType::Map)?;
+            }
         }
 
         let mut network = Network::from_doc(doc)?;

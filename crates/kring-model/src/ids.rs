@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 macro_rules! id_type {
     ($(#[$doc:meta] $name:ident),* $(,)?) => {$(
         #[$doc]
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(String);
 
@@ -84,6 +84,8 @@ id_type!(
     GuestId,
     /// One contribution a guest sent from their phone.
     ContributionId,
+    /// What a linked network shared with a leerhuis (one version of it).
+    PublicationId,
 );
 
 /// The id of a device: an iroh endpoint id (ed25519 public key) in its 64-hex-digit form.

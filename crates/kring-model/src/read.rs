@@ -52,6 +52,8 @@ impl Network {
                 created_at: int(doc, &info, CREATED_AT).unwrap_or_default(),
                 created_by: MemberId::new(string(doc, &info, CREATED_BY).unwrap_or_default()),
                 chapter: self.chapter(),
+                kind: NetworkKind::from_doc(string(doc, &info, KIND).as_deref()),
+                leerhuizen: crate::leerhuis::leerhuizen(doc, &info),
             },
             members,
             invites: read_map(doc, &self.root_map(INVITES)?, invite),
@@ -59,6 +61,12 @@ impl Network {
             questions,
             factors: read_map(doc, &self.root_map(FACTORS)?, factor),
             rounds: read_map(doc, &self.root_map(REFLECTIONS)?, round),
+            links: access::obj(doc, &ROOT, LINKS)
+                .map(|map| read_map(doc, &map, crate::leerhuis::linked_network))
+                .unwrap_or_default(),
+            publications: access::obj(doc, &ROOT, PUBLICATIONS)
+                .map(|map| read_map(doc, &map, crate::leerhuis::publication))
+                .unwrap_or_default(),
         })
     }
 }

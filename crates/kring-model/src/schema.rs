@@ -3,12 +3,16 @@
 //!
 //! ```text
 //! schema: 2
-//! network:     { id, name, description, region, themes: {theme: true}, created_at, created_by }
+//! network:     { id, name, description, region, themes: {theme: true}, created_at, created_by,
+//!                kind? ("network" | "leerhuis"; written by the first change, absent = "network"),
+//!                leerhuis:<leerhuis id>: { name, linked_at, linked_by, left_at? } (one key per
+//!                leerhuis this network is linked into, like themes: no container made later) }
 //! members:     { member_id: { name, perspective, organisation, role, devices: {device_id: added_at},
 //!                             proof:<device_id>: bytes (one key per device: its signature, see
 //!                             `trust::proof`), joined_at, removed_at? } }
 //! invites:     { invite_id: { secret_hash, created_by, created_at, expires_at, role, max_uses,
-//!                             uses: {member_id: used_at}, revoked_at? } }
+//!                             uses: {member_id: used_at}, revoked_at?,
+//!                             link? (true: a leerhuis's ticket for linking a network, see `leerhuis.rs`) } }
 //! sessions:    { session_id: { title, kind, starts_at, location, agenda: Text, notes: Text,
 //!                              attendance: {member_id: status}, questions: {question_id: true},
 //!                              actions: {action_id: { text, owner?, due?, done, created_by, created_at, deleted_at? }},
@@ -27,6 +31,14 @@
 //! factors:     { factor_id: { name, position, created_at, removed_at? } }
 //! reflections: { round_id: { title, opened_by, opened_at, closed_at?, factors: {factor_id: true},
 //!                            scores: {"member_id/factor_id": 1..5}, comments: {"member_id/factor_id": text} } }
+//! links:       { network_id: { name, linked_at, linked_by, delegates: {device_id: added_at}, left_at? } }
+//!              (a leerhuis only: the networks linked into it, made by its first change)
+//! publications: { publication_id: { from, network_name, kind, source, source_heads, version, title,
+//!                                   body?, starts_at?, theme:<name>: true, n?,
+//!                                   factors?: {factor_id: { name, mean, spread, n }},
+//!                                   attendance?: {perspective: count}, attendance_few?: {perspective: true},
+//!                                   published_by, published_at, withdrawn_at? } }
+//!              (a leerhuis only: what a linked network's delegate shared, a copy; see `leerhuis.rs`)
 //! chapter:     { id, number, previous, started_by, started_at, erased, base: {actor: seq} }   (from the
 //!              second chapter on; written only by the chapter's first change, see `chapter.rs`)
 //! ```
@@ -45,6 +57,8 @@ pub const SCHEMA_VERSION: u64 = 2;
 pub const THEME_PREFIX: &str = "theme:";
 /// A meeting's room for phones is the record `room:<room id>` in the meeting's map.
 pub const ROOM_PREFIX: &str = "room:";
+/// A leerhuis a network is linked into is the record `leerhuis:<leerhuis id>` in its `network` map.
+pub const LEERHUIS_PREFIX: &str = "leerhuis:";
 
 pub const SCHEMA: &str = "schema";
 pub const NETWORK: &str = "network";
@@ -55,6 +69,8 @@ pub const QUESTIONS: &str = "questions";
 pub const FACTORS: &str = "factors";
 pub const REFLECTIONS: &str = "reflections";
 pub const CHAPTER: &str = "chapter";
+pub const LINKS: &str = "links";
+pub const PUBLICATIONS: &str = "publications";
 
 pub const ID: &str = "id";
 pub const NAME: &str = "name";
@@ -114,6 +130,25 @@ pub const GUESTS: &str = "guests";
 pub const GUEST: &str = "guest";
 pub const QUESTION: &str = "question";
 
+pub const LINKED_AT: &str = "linked_at";
+pub const LINKED_BY: &str = "linked_by";
+pub const LEFT_AT: &str = "left_at";
+pub const DELEGATES: &str = "delegates";
+pub const LINK: &str = "link";
+pub const FROM: &str = "from";
+pub const NETWORK_NAME: &str = "network_name";
+pub const SOURCE: &str = "source";
+pub const SOURCE_HEADS: &str = "source_heads";
+pub const VERSION: &str = "version";
+pub const BODY: &str = "body";
+pub const N: &str = "n";
+pub const MEAN: &str = "mean";
+pub const SPREAD: &str = "spread";
+pub const ATTENDANCE_FEW: &str = "attendance_few";
+pub const PUBLISHED_BY: &str = "published_by";
+pub const PUBLISHED_AT: &str = "published_at";
+pub const WITHDRAWN_AT: &str = "withdrawn_at";
+
 pub const NUMBER: &str = "number";
 pub const PREVIOUS: &str = "previous";
 pub const STARTED_BY: &str = "started_by";
@@ -131,6 +166,11 @@ pub fn score_key(member: &str, factor: &str) -> String {
 /// The key of a meeting's room in the meeting's map.
 pub fn room_key(room: &str) -> String {
     format!("{ROOM_PREFIX}{room}")
+}
+
+/// The key of a leerhuis in a linked network's `network` map.
+pub fn leerhuis_key(leerhuis: &str) -> String {
+    format!("{LEERHUIS_PREFIX}{leerhuis}")
 }
 
 /// The default key factors of network learning, with stable ids so that every network's genesis

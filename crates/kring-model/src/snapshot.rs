@@ -19,6 +19,11 @@ pub struct NetworkSnapshot {
     pub questions: BTreeMap<QuestionId, Question>,
     pub factors: BTreeMap<FactorId, Factor>,
     pub rounds: BTreeMap<RoundId, ReflectionRound>,
+    /// A leerhuis: the networks linked into it, and what they shared with it.
+    #[serde(default)]
+    pub links: BTreeMap<NetworkId, crate::leerhuis::LinkedNetwork>,
+    #[serde(default)]
+    pub publications: BTreeMap<PublicationId, crate::leerhuis::Publication>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,6 +38,12 @@ pub struct NetworkInfo {
     /// Which chapter of the network this is (see `chapter.rs`).
     #[serde(default)]
     pub chapter: crate::ChapterInfo,
+    /// A network of people, or a leerhuis.
+    #[serde(default)]
+    pub kind: NetworkKind,
+    /// The leerhuizen this network is linked into.
+    #[serde(default)]
+    pub leerhuizen: BTreeMap<NetworkId, crate::leerhuis::LeerhuisLink>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

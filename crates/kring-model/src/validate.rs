@@ -35,6 +35,11 @@ pub fn optional(field: Field, value: &str, max: usize) -> Result<String> {
     Ok(value.to_string())
 }
 
+/// A device id as Kring writes it: an iroh endpoint id, 64 lowercase hex digits.
+pub fn device_id(value: &str) -> bool {
+    value.len() == 64 && value.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// A meeting date: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` (local time of the network), stored in
 /// that canonical form so that dates sort as text.
 pub fn date_time(value: &str) -> Result<String> {

@@ -145,3 +145,21 @@ vocabulary!(
         Reaction = "reaction",
     }
 );
+
+vocabulary!(
+    /// What a network document is: a network of people, or a leerhuis (a network of networks,
+    /// which also holds the networks linked into it and what they published there).
+    NetworkKind, "network kind", default Network {
+        Network = "network",
+        Leerhuis = "leerhuis",
+    }
+);
+
+vocabulary!(
+    /// What a linked network shares with a leerhuis: a copy, never the record itself.
+    PublicationKind, "publication kind", default Question {
+        Question = "question",
+        Session = "session",
+        Reflection = "reflection",
+    }
+);

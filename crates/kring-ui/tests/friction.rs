@@ -47,6 +47,7 @@ fn plg() -> (Network, MemberId) {
         name: "PLG Rekenen Leiden".into(),
         description: "Docenten rekenen uit Leiden en omgeving werken samen aan feedback die leerlingen lezen.".into(),
         region: "Leiden".into(),
+        ..Default::default()
     };
     Network::create(&details, &Profile::new("Anna de Vries"), "laptop").unwrap()
 }

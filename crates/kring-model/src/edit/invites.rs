@@ -25,6 +25,12 @@ pub struct NewInvite {
 
 impl Network {
     pub fn create_invite(&mut self, by: &MemberId, invite: &NewInvite) -> Result<InviteId> {
+        self.write_invite(by, invite, false)
+    }
+
+    /// An invite, or with `link` a leerhuis's ticket for linking a network (see
+    /// `edit/leerhuis.rs`): marked so in the record, so that neither can be used as the other.
+    pub(crate) fn write_invite(&mut self, by: &MemberId, invite: &NewInvite, link: bool) -> Result<InviteId> {
         self.coordinator(by, CoordinatorTask::Invites)?;
         let secret_hash = validate::required(Field::SecretHash, &invite.secret_hash, MAX_SHORT)?;
         if invite.max_uses == 0 {
@@ -45,9 +51,17 @@ impl Network {
             doc.put(&obj, ROLE, invite.role.as_str())?;
             doc.put(&obj, MAX_USES, invite.max_uses)?;
             doc.put_object(&obj, USES, ObjType::Map)?;
+            if link {
+                doc.put(&obj, LINK, true)?;
+            }
             Ok(())
         })?;
         Ok(id)
+    }
+
+    /// Whether `invite` is a leerhuis's link ticket rather than an invite for a person.
+    pub fn invite_is_link(&self, invite: &InviteId) -> bool {
+        self.invite_obj(invite).is_ok_and(|obj| access::boolean(&self.doc, &obj, LINK) == Some(true))
     }
 
     pub fn revoke_invite(&mut self, by: &MemberId, invite: &InviteId) -> Result<()> {
@@ -95,6 +109,22 @@ impl Network {
         id: &MemberId,
         device: &(impl DeviceKey + ?Sized),
     ) -> Result<MemberId> {
+        self.admit_with_invite(admitting, invite, secret_hash, profile, id, device, |_, _| Ok(()))
+    }
+
+    /// As [`Network::join_with_invite`], with `also` written in the same change (a leerhuis
+    /// records the network a link ticket linked).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn admit_with_invite(
+        &mut self,
+        admitting: &MemberId,
+        invite: &InviteId,
+        secret_hash: &str,
+        profile: &Profile,
+        id: &MemberId,
+        device: &(impl DeviceKey + ?Sized),
+        also: impl FnOnce(&mut automerge::AutoCommit, UnixMillis) -> Result<()>,
+    ) -> Result<MemberId> {
         self.current_member(admitting)?;
         self.check_invite(invite, secret_hash)?;
         let profile = profile.validated()?;
@@ -114,7 +144,7 @@ impl Network {
             doc.put(&devices, device.as_str(), now)?;
             crate::edit::members::write_proof(doc, &member, &device, proof)?;
             doc.put(&uses, id.as_str(), now)?;
-            Ok(())
+            also(doc, now)
         })?;
         Ok(id.clone())
     }

@@ -3,6 +3,7 @@
 pub(crate) mod command;
 pub(crate) mod info;
 pub(crate) mod invites;
+pub(crate) mod leerhuis;
 pub(crate) mod members;
 pub(crate) mod questions;
 pub(crate) mod reflections;

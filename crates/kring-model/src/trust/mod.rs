@@ -15,4 +15,6 @@ pub use proof::{Claim, owner, proof_key, proof_message, verify_proof};
 pub use rules::{Breach, CoordinatorAction, OwnData, Refusal, RuleBook};
 pub use table::{MAX_CHANGE_BYTES, MAX_CHANGE_OPS, MAX_TEXT_INSERT};
 #[cfg(test)]
+mod leerhuis_tests;
+#[cfg(test)]
 mod tests;

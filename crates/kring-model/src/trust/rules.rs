@@ -24,6 +24,8 @@ use crate::trust::table::{
 };
 use crate::vocab::Role;
 
+mod leerhuis;
+
 /// What a refused change tried to do, in terms a coordinator can act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -64,6 +66,11 @@ pub enum Breach {
     TooLarge,
     /// A guest's contribution where no open room of this laptop's member takes it.
     OutsideRoom,
+    /// Acting for a linked network in a leerhuis without being one of its delegates there.
+    NotADelegate,
+    /// Sharing with a leerhuis more than a publication may hold (scores of fewer than five
+    /// people, comments, small groups of youth and parents).
+    SharedTooMuch,
 }
 
 /// What only coordinators do.
@@ -77,6 +84,7 @@ pub enum CoordinatorAction {
     Invites,
     Factors,
     Rounds,
+    Leerhuis,
 }
 
 /// What is a member's own (coordinators may act for others where the app lets them).
@@ -107,6 +115,7 @@ impl Breach {
                     A::Invites => "managing invites",
                     A::Factors => "changing the reflection factors",
                     A::Rounds => "opening or closing a reflection round",
+                    A::Leerhuis => "linking a network and a leerhuis",
                 };
                 format!("{action}, which only a coordinator may do")
             }
@@ -133,6 +142,8 @@ impl Breach {
             Breach::DeviceClaimed => "listing a device that is someone else's or did not prove itself".into(),
             Breach::TooLarge => "a change larger than Kring ever writes".into(),
             Breach::OutsideRoom => "a guest's contribution outside an open room of theirs".into(),
+            Breach::NotADelegate => "acting in a leerhuis for a network it is no delegate of".into(),
+            Breach::SharedTooMuch => "sharing more with a leerhuis than a publication may hold".into(),
         }
     }
 }
@@ -275,6 +286,7 @@ impl RuleBook {
         let network = network_id(doc);
         let ctx = OpContext {
             doc,
+            device: &device,
             before: &before,
             after: &after,
             author: &author,
@@ -515,6 +527,8 @@ impl MadeHere<'_> {
 
 struct OpContext<'a> {
     doc: &'a AutoCommit,
+    /// The device that made the change.
+    device: &'a str,
     before: &'a [ChangeHash],
     /// The change itself: what it wrote, read where the same change wrote two things.
     after: &'a [ChangeHash],
@@ -636,6 +650,9 @@ impl OpContext<'_> {
             Who::Own(at) if named(at) == self.author.member => Ok(()),
             Who::OwnOrCoordinator(at) if named(at) == self.author.member || self.coordinator => Ok(()),
             Who::Own(_) | Who::OwnOrCoordinator(_) => Err(Breach::OthersData(own_data(place))),
+            Who::CoordinatorOrDelegate(_) if self.coordinator => Ok(()),
+            Who::CoordinatorOrDelegate(at) if self.delegate_of(named(at)) => Ok(()),
+            Who::CoordinatorOrDelegate(_) => Err(Breach::NotADelegate),
         }
     }
 
@@ -701,6 +718,10 @@ impl OpContext<'_> {
                 }
             }
             Extra::Guest => self.guest_contribution(place).map(|()| false),
+            Extra::LinkLeft => Ok(false),
+            Extra::Publication => self.publication(place).map(|()| false),
+            Extra::Withdrawal => self.withdrawal(place).map(|()| false),
+            Extra::SmallGroup => self.small_group(place, op).map(|()| false),
             Extra::Schema => {
                 let raised = matches!(&op.action, OpType::Put(value)
                     if scalar_int(value).is_some_and(|v| v >= schema_at(doc, before)));
@@ -799,7 +820,9 @@ fn text_element(op: &automerge::legacy::Op) -> Result<(), Breach> {
 }
 
 /// The maps at the top of a network, made by its first change.
-const TOP_LEVEL_MAPS: [&str; 7] = [NETWORK, MEMBERS, INVITES, SESSIONS, QUESTIONS, FACTORS, REFLECTIONS];
+/// (`links` and `publications` only in a leerhuis.)
+const TOP_LEVEL_MAPS: [&str; 9] =
+    [NETWORK, MEMBERS, INVITES, SESSIONS, QUESTIONS, FACTORS, REFLECTIONS, LINKS, PUBLICATIONS];
 
 /// Larger than any change Kring writes (a first change of a network or chapter excepted).
 fn too_large(change: &Change) -> bool {
@@ -810,12 +833,14 @@ fn too_large(change: &Change) -> bool {
 fn coordinator_action(place: &[&str]) -> CoordinatorAction {
     use CoordinatorAction as A;
     match place {
+        [NETWORK, key, ..] if key.starts_with(LEERHUIS_PREFIX) => A::Leerhuis,
         [NETWORK | SCHEMA, ..] => A::NetworkDetails,
         [MEMBERS, _, ROLE] => A::ChangeRoles,
         [MEMBERS, _, REMOVED_AT] => A::RemoveMembers,
         [MEMBERS, ..] => A::AddMembers,
         [INVITES, ..] => A::Invites,
         [FACTORS, ..] => A::Factors,
+        [LINKS, ..] => A::Leerhuis,
         _ => A::Rounds,
     }
 }

@@ -5,6 +5,7 @@
 
 use automerge::ScalarValue;
 
+use crate::leerhuis::{MAX_PUBLICATION_TEXT, MIN_GROUP};
 use crate::schema::*;
 use crate::trust::proof::{PROOF_BYTES, PROOF_PREFIX};
 use crate::validate::{MAX_GUEST_NAME, MAX_GUEST_TEXT, MAX_LONG, MAX_NAME, MAX_SHORT};
@@ -28,6 +29,10 @@ pub(crate) enum Seg {
     ProofKey,
     /// A meeting's room for phones: `room:<room id>`.
     RoomKey,
+    /// A leerhuis a network is linked into: `leerhuis:<leerhuis id>`.
+    LeerhuisKey,
+    /// One of the perspectives of members (`teacher`, `youth-parent`, ...).
+    PerspectiveWord,
 }
 
 /// What a slot holds.
@@ -70,6 +75,12 @@ pub(crate) enum Kind {
     Proof,
     /// The schema version: at least 1, at most what this build knows.
     Schema,
+    /// A mean of reflection scores: 1 to 5.
+    Mean,
+    /// The spread (standard deviation) of reflection scores: 0 to 2.
+    Spread,
+    /// A number of people an aggregate stands for: at least [`MIN_GROUP`].
+    Group,
 }
 
 /// Who may write a slot. Members are named by the key at `usize` in the path.
@@ -84,6 +95,9 @@ pub(crate) enum Who {
     Own(usize),
     /// The member named there, or a coordinator for them.
     OwnOrCoordinator(usize),
+    /// A coordinator, or a delegate of the linked network named at that key of the path (a
+    /// device its coordinators listed in the leerhuis, as of the change's history).
+    CoordinatorOrDelegate(usize),
 }
 
 /// What a slot's writes are checked for beyond shape and writer (the rules that need the
@@ -110,6 +124,16 @@ pub(crate) enum Extra {
     /// A guest's contribution: by the laptop of the member who opened the room, while the room
     /// is open, of a kind the room takes.
     Guest,
+    /// A leerhuis's link to a network: only forward once left.
+    LinkLeft,
+    /// A publication in a leerhuis: by a delegate of the network it names, while linked, of
+    /// the shape its kind allows (a reflection round only as aggregates of enough people).
+    Publication,
+    /// A publication's withdrawal: by a delegate of its network; never taken back.
+    Withdrawal,
+    /// A meeting's attendance per perspective in a publication: youth and parents only where
+    /// enough were present (fewer are marked "<5" instead).
+    SmallGroup,
 }
 
 /// One place of the document.
@@ -160,6 +184,10 @@ const ATTENDANCE_WORDS: &[&str] = &["present", "absent", "excused"];
 const QUESTION_STATUSES: &[&str] = &["proposed", "central", "exploring", "answered", "parked"];
 const GUEST_PERSPECTIVES: &[&str] = &["youth", "parent", "student", "teacher", "practitioner", "researcher", "other"];
 const GUEST_KINDS: &[&str] = &["vote", "question", "score", "reaction"];
+const NETWORK_KINDS: &[&str] = &["network", "leerhuis"];
+const PUBLICATION_KINDS: &[&str] = &["question", "session", "reflection"];
+/// A publication's text fields.
+const PUBLISHED: Kind = Kind::Str(MAX_PUBLICATION_TEXT);
 
 /// The whole schema. The top level (the collections, `schema`, `network` and `chapter`) is
 /// written only by a network's or chapter's first change, which is checked as a whole instead.
@@ -294,6 +322,57 @@ pub(crate) const TABLE: &[Slot] = &[
         .once(),
     slot(34, &[Key(SESSIONS), Id, RoomKey, Key(GUESTS), Id, Key(SCORES)], S::Map, W::Member),
     slot(34, &[Key(SESSIONS), Id, RoomKey, Key(GUESTS), Id, Key(SCORES), Id], S::Scalar(K::Score), W::Member).once(),
+    // The leerhuis: what a network is, the networks linked into a leerhuis, and what they share.
+    slot(36, &[Key(NETWORK), Key(KIND)], S::Scalar(K::Word(NETWORK_KINDS)), W::Nobody),
+    slot(37, &[Key(INVITES), Id, Key(LINK)], S::Scalar(K::True), W::Coordinator).once(),
+    slot(38, &[Key(LINKS), Id], S::Record, W::Coordinator),
+    slot(38, &[Key(LINKS), Id, Key(NAME)], S::Scalar(K::Str(MAX_NAME)), W::Coordinator).once(),
+    slot(38, &[Key(LINKS), Id, Key(LINKED_AT)], S::Scalar(K::Millis), W::Coordinator).once(),
+    slot(38, &[Key(LINKS), Id, Key(LINKED_BY)], S::Scalar(K::IdStr), W::Coordinator).once().extra(X::Author),
+    slot(38, &[Key(LINKS), Id, Key(DELEGATES)], S::Map, W::Coordinator),
+    slot(39, &[Key(LINKS), Id, Key(DELEGATES), Device], S::Scalar(K::Millis), W::CoordinatorOrDelegate(1)),
+    slot(39, &[Key(LINKS), Id, Key(LEFT_AT)], S::Scalar(K::Millis), W::CoordinatorOrDelegate(1)).extra(X::LinkLeft),
+    slot(40, &[Key(NETWORK), LeerhuisKey], S::Record, W::Coordinator),
+    slot(40, &[Key(NETWORK), LeerhuisKey, Key(NAME)], S::Scalar(K::Str(MAX_NAME)), W::Coordinator).once(),
+    slot(40, &[Key(NETWORK), LeerhuisKey, Key(LINKED_AT)], S::Scalar(K::Millis), W::Coordinator).once(),
+    slot(40, &[Key(NETWORK), LeerhuisKey, Key(LINKED_BY)], S::Scalar(K::IdStr), W::Coordinator).once().extra(X::Author),
+    slot(40, &[Key(NETWORK), LeerhuisKey, Key(LEFT_AT)], S::Scalar(K::Millis), W::Coordinator).extra(X::LinkLeft),
+    slot(41, &[Key(PUBLICATIONS), Id], S::Record, W::Member).extra(X::Publication),
+    slot(41, &[Key(PUBLICATIONS), Id, Key(FROM)], S::Scalar(K::IdStr), W::Member).once(),
+    slot(41, &[Key(PUBLICATIONS), Id, Key(NETWORK_NAME)], S::Scalar(K::Str(MAX_NAME)), W::Member).once(),
+    slot(41, &[Key(PUBLICATIONS), Id, Key(KIND)], S::Scalar(K::Word(PUBLICATION_KINDS)), W::Member).once(),
+    slot(41, &[Key(PUBLICATIONS), Id, Key(SOURCE)], S::Scalar(K::IdStr), W::Member).once(),
+    slot(41, &[Key(PUBLICATIONS), Id, Key(SOURCE_HEADS)], S::Scalar(K::Str(MAX_LONG)), W::Member).once(),
+    slot(41, &[Key(PUBLICATIONS), Id, Key(VERSION)], S::Scalar(K::Count), W::Member).once(),
+    slot(41, &[Key(PUBLICATIONS), Id, Key(TITLE)], S::Scalar(K::Str(MAX_NAME)), W::Member).once(),
+    slot(41, &[Key(PUBLICATIONS), Id, Key(BODY)], S::Scalar(PUBLISHED), W::Member).once(),
+    slot(41, &[Key(PUBLICATIONS), Id, Key(INSIGHTS)], S::Scalar(PUBLISHED), W::Member).once(),
+    slot(41, &[Key(PUBLICATIONS), Id, Key(STARTS_AT)], S::Scalar(K::DateTime), W::Member).once(),
+    slot(41, &[Key(PUBLICATIONS), Id, ThemeKey], S::Scalar(K::True), W::Member).once(),
+    slot(41, &[Key(PUBLICATIONS), Id, Key(CYCLES)], S::Map, W::Member),
+    slot(41, &[Key(PUBLICATIONS), Id, Key(CYCLES), Id], S::Map, W::Member),
+    slot(41, &[Key(PUBLICATIONS), Id, Key(CYCLES), Id, Key(STARTED_ON)], S::Scalar(K::Date), W::Member).once(),
+    slot(41, &[Key(PUBLICATIONS), Id, Key(CYCLES), Id, Key(ENDED_ON)], S::Scalar(K::Date), W::Member).once(),
+    slot(41, &[Key(PUBLICATIONS), Id, Key(CYCLES), Id, Key("plan")], S::Scalar(PUBLISHED), W::Member).once(),
+    slot(41, &[Key(PUBLICATIONS), Id, Key(CYCLES), Id, Key("act")], S::Scalar(PUBLISHED), W::Member).once(),
+    slot(41, &[Key(PUBLICATIONS), Id, Key(CYCLES), Id, Key("observe")], S::Scalar(PUBLISHED), W::Member).once(),
+    slot(41, &[Key(PUBLICATIONS), Id, Key(CYCLES), Id, Key("reflect")], S::Scalar(PUBLISHED), W::Member).once(),
+    slot(16, &[Key(PUBLICATIONS), Id, Key(PUBLISHED_BY)], S::Scalar(K::IdStr), W::Member).once().extra(X::Author),
+    slot(16, &[Key(PUBLICATIONS), Id, Key(PUBLISHED_AT)], S::Scalar(K::Millis), W::Member).once(),
+    slot(42, &[Key(PUBLICATIONS), Id, Key(N)], S::Scalar(K::Group), W::Member).once(),
+    slot(42, &[Key(PUBLICATIONS), Id, Key(FACTORS)], S::Map, W::Member),
+    slot(42, &[Key(PUBLICATIONS), Id, Key(FACTORS), Id], S::Map, W::Member),
+    slot(42, &[Key(PUBLICATIONS), Id, Key(FACTORS), Id, Key(NAME)], S::Scalar(K::Str(MAX_NAME)), W::Member).once(),
+    slot(42, &[Key(PUBLICATIONS), Id, Key(FACTORS), Id, Key(MEAN)], S::Scalar(K::Mean), W::Member).once(),
+    slot(42, &[Key(PUBLICATIONS), Id, Key(FACTORS), Id, Key(SPREAD)], S::Scalar(K::Spread), W::Member).once(),
+    slot(42, &[Key(PUBLICATIONS), Id, Key(FACTORS), Id, Key(N)], S::Scalar(K::Group), W::Member).once(),
+    slot(43, &[Key(PUBLICATIONS), Id, Key(ATTENDANCE)], S::Map, W::Member),
+    slot(43, &[Key(PUBLICATIONS), Id, Key(ATTENDANCE), PerspectiveWord], S::Scalar(K::Count), W::Member)
+        .once()
+        .extra(X::SmallGroup),
+    slot(43, &[Key(PUBLICATIONS), Id, Key(ATTENDANCE_FEW)], S::Map, W::Member),
+    slot(43, &[Key(PUBLICATIONS), Id, Key(ATTENDANCE_FEW), PerspectiveWord], S::Scalar(K::True), W::Member).once(),
+    slot(44, &[Key(PUBLICATIONS), Id, Key(WITHDRAWN_AT)], S::Scalar(K::Millis), W::Member).extra(X::Withdrawal),
 ];
 
 /// The largest change Kring writes, in bytes as it travels (a network's or chapter's first
@@ -320,6 +399,8 @@ impl Seg {
             Seg::Theme => is_theme(key),
             Seg::ProofKey => key.strip_prefix(PROOF_PREFIX).is_some_and(is_device),
             Seg::RoomKey => key.strip_prefix(ROOM_PREFIX).is_some_and(is_id),
+            Seg::LeerhuisKey => key.strip_prefix(LEERHUIS_PREFIX).is_some_and(is_id),
+            Seg::PerspectiveWord => PERSPECTIVES.contains(&key),
         }
     }
 }
@@ -359,6 +440,9 @@ impl Kind {
             (Kind::Count, _) => int().is_some_and(|n| n >= 1),
             (Kind::Score, _) => int().is_some_and(|n| (1..=5).contains(&n)),
             (Kind::Schema, _) => int().is_some_and(|n| (1..=SCHEMA_VERSION as i64).contains(&n)),
+            (Kind::Mean, ScalarValue::F64(f)) => (1.0..=5.0).contains(f),
+            (Kind::Spread, ScalarValue::F64(f)) => (0.0..=2.0).contains(f),
+            (Kind::Group, _) => int().is_some_and(|n| n >= MIN_GROUP as i64),
             _ => false,
         }
     }
@@ -379,7 +463,7 @@ pub(crate) fn slot_for(path: &[&str]) -> Option<&'static Slot> {
 /// The vocabularies above are the model's own: a word added there must be added here, or
 /// laptops would refuse it (checked in a test).
 #[cfg(test)]
-pub(crate) fn vocabularies() -> [(&'static [&'static str], Vec<&'static str>); 7] {
+pub(crate) fn vocabularies() -> [(&'static [&'static str], Vec<&'static str>); 9] {
     use crate::vocab::*;
     [
         (PERSPECTIVES, Perspective::ALL.iter().map(|w| w.as_str()).collect()),
@@ -389,6 +473,8 @@ pub(crate) fn vocabularies() -> [(&'static [&'static str], Vec<&'static str>); 7
         (QUESTION_STATUSES, QuestionStatus::ALL.iter().map(|w| w.as_str()).collect()),
         (GUEST_PERSPECTIVES, GuestPerspective::ALL.iter().map(|w| w.as_str()).collect()),
         (GUEST_KINDS, GuestKind::ALL.iter().map(|w| w.as_str()).collect()),
+        (NETWORK_KINDS, NetworkKind::ALL.iter().map(|w| w.as_str()).collect()),
+        (PUBLICATION_KINDS, PublicationKind::ALL.iter().map(|w| w.as_str()).collect()),
     ]
 }
 
@@ -425,6 +511,8 @@ mod tests {
             Seg::Theme => "x".into(),
             Seg::ProofKey => format!("proof:{}", "ab".repeat(32)),
             Seg::RoomKey => "room:r1".into(),
+            Seg::LeerhuisKey => "leerhuis:l1".into(),
+            Seg::PerspectiveWord => "teacher".into(),
         };
         a.admits(&probe(b)) || b.admits(&probe(a))
     }

@@ -563,6 +563,7 @@ pub fn model_error(l: Language, err: &ModelError) -> String {
             say(l, "Deze kamer bestaat niet (meer).".into(), "This room does not exist.".into())
         }
         ModelError::RoomClosed(_) => say(l, "Deze kamer is gesloten.".into(), "This room is closed.".into()),
+        ModelError::Leerhuis(err) => leerhuis_words(l, err),
         ModelError::NotInRoom(_) => {
             say(l, "Dit kan niet in deze kamer.".into(), "This room does not take that.".into())
         }
@@ -664,6 +665,52 @@ pub fn field_name(l: Language, field: Field) -> String {
     say(l, nl.into(), field.as_str().into())
 }
 
+/// Why the leerhuis refused to link, share or withdraw.
+fn leerhuis_words(l: Language, err: &kring_model::leerhuis::LeerhuisError) -> String {
+    use kring_model::leerhuis::{LeerhuisError as E, MIN_GROUP};
+    let (nl, en) = match err {
+        E::NotALeerhuis => ("Dit netwerk is geen leerhuis.".into(), "This network is not a leerhuis.".into()),
+        E::LinkToItself => (
+            "Een leerhuis kan niet aan zichzelf gekoppeld worden.".into(),
+            "A leerhuis cannot be linked to itself.".into(),
+        ),
+        E::AlreadyLinked(_) => {
+            ("Deze netwerken zijn al gekoppeld.".into(), "These networks are linked already.".into())
+        }
+        E::NotLinked(_) => (
+            "Dit netwerk is niet (meer) aan het leerhuis gekoppeld.".into(),
+            "This network is not linked to the leerhuis (any more).".into(),
+        ),
+        E::NotADelegate(_) => (
+            "Alleen de afgevaardigden van een netwerk (de laptops van zijn coördinatoren) delen namens dat netwerk."
+                .into(),
+            "Only a network's delegates (its coordinators' laptops) share on its behalf.".into(),
+        ),
+        E::RoundOpen => (
+            "Een reflectieronde kan pas gedeeld worden als hij gesloten is.".into(),
+            "A reflection round can only be shared once it is closed.".into(),
+        ),
+        E::TooFew { scored } => (
+            format!(
+                "Pas vanaf {MIN_GROUP} deelnemers kan een ronde gedeeld worden; in deze ronde scoorden er {scored}."
+            ),
+            format!("A round can be shared from {MIN_GROUP} participants on; {scored} scored in this one."),
+        ),
+        E::AlreadyShared => (
+            "Deze ronde is al met het leerhuis gedeeld; een ronde gaat maar één keer.".into(),
+            "This round was shared with the leerhuis already; a round goes up once.".into(),
+        ),
+        E::TooLong => ("Een tekst om te delen is te lang.".into(), "A text to share is too long.".into()),
+        E::UnknownPublication(_) => {
+            ("Dit gedeelde stuk bestaat niet (meer).".into(), "This shared item does not exist.".into())
+        }
+        E::Withdrawn(_) => {
+            ("Dit gedeelde stuk is al ingetrokken.".into(), "This shared item was withdrawn already.".into())
+        }
+    };
+    say(l, nl, en)
+}
+
 fn task_words(l: Language, task: CoordinatorTask) -> &'static str {
     let (nl, en) = match task {
         CoordinatorTask::NetworkDetails => ("de gegevens van het netwerk wijzigen", "change the network's details"),
@@ -685,6 +732,7 @@ fn task_words(l: Language, task: CoordinatorTask) -> &'static str {
         CoordinatorTask::UpgradeNetwork => {
             ("het netwerk naar een nieuwere Kring overzetten", "upgrade the network to a newer Kring")
         }
+        CoordinatorTask::LinkNetworks => ("een netwerk aan een leerhuis koppelen", "link a network and a leerhuis"),
     };
     match l {
         Language::Nl => nl,
@@ -730,6 +778,23 @@ mod tests {
             ModelError::RoundClosed(kring_model::RoundId::new(id())),
             ModelError::UnknownRoom(kring_model::RoomId::new(id())),
             ModelError::RoomClosed(kring_model::RoomId::new(id())),
+            ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::NotALeerhuis),
+            ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::LinkToItself),
+            ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::AlreadyLinked(
+                kring_model::NetworkId::new(id()),
+            )),
+            ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::NotLinked(kring_model::NetworkId::new(id()))),
+            ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::NotADelegate(kring_model::NetworkId::new(id()))),
+            ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::RoundOpen),
+            ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::TooFew { scored: 4 }),
+            ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::AlreadyShared),
+            ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::TooLong),
+            ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::UnknownPublication(
+                kring_model::PublicationId::new(id()),
+            )),
+            ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::Withdrawn(
+                kring_model::PublicationId::new(id()),
+            )),
             ModelError::NotInRoom(kring_model::GuestKind::Vote),
             ModelError::InviteRevoked(InviteId::new(id())),
             ModelError::InviteExpired(InviteId::new(id())),

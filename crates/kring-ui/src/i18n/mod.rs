@@ -430,7 +430,19 @@ pub fn breach_words(language: Language, breach: Option<kring_model::trust::Breac
                 "een reflectieronde openen of sluiten (alleen coördinatoren)",
                 "opening or closing a reflection round (coordinators only)",
             ),
+            A::Leerhuis => (
+                "een netwerk aan een leerhuis koppelen (alleen coördinatoren)",
+                "linking a network and a leerhuis (coordinators only)",
+            ),
         },
+        Some(NotADelegate) => (
+            "in het leerhuis optreden voor een netwerk zonder er afgevaardigde van te zijn",
+            "acting in the leerhuis for a network without being its delegate",
+        ),
+        Some(SharedTooMuch) => (
+            "meer met het leerhuis delen dan mag (scores van minder dan vijf mensen, opmerkingen of namen)",
+            "sharing more with the leerhuis than allowed (scores of fewer than five people, comments or names)",
+        ),
         Some(SelfPromotion) => ("zichzelf coördinator maken", "making themselves coordinator"),
         Some(OthersData(what)) => match what {
             D::Vote => ("de stem van een ander lid wijzigen", "changing another member's vote"),
@@ -513,6 +525,12 @@ pub fn change_words(language: Language, what: kring_model::ChangeKind) -> &'stat
         RoomOpened => ("opende een kamer voor telefoons bij", "opened a room for phones at"),
         RoomClosed => ("sloot de kamer voor telefoons bij", "closed the room for phones at"),
         GuestContributed => ("schreef een bijdrage van een gast bij", "wrote a guest's contribution at"),
+        NetworkLinked => ("koppelde het netwerk aan een leerhuis", "linked the network and a leerhuis"),
+        NetworkLeft => ("ontkoppelde het netwerk van een leerhuis", "unlinked the network from a leerhuis"),
+        Published => ("deelde iets met het leerhuis", "shared something with the leerhuis"),
+        PublicationWithdrawn => {
+            ("trok iets in dat met het leerhuis gedeeld was", "withdrew something shared with the leerhuis")
+        }
     };
     match language {
         Language::Nl => nl,

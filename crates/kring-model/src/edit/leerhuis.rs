@@ -1,0 +1,225 @@
+//! Linking a network into a leerhuis, and what a linked network shares there.
+//!
+//! Linking is two-sided. The leerhuis's coordinator makes a link ticket (an invite marked
+//! `link`); a coordinator of the network brings it to the leerhuis laptop, which admits her as a
+//! member and records the network with its coordinators' devices as its delegates, in one
+//! change ([`Network::link_network`]). Her laptop then records the leerhuis in the network
+//! ([`Network::record_leerhuis`]). Only delegates publish for their network and withdraw what
+//! it published ([`Network::publish`], [`Network::withdraw_publication`]).
+
+use automerge::{ObjType, transaction::Transactable};
+
+use crate::access;
+use crate::changes::ChangeKind;
+use crate::edit::invites::NewInvite;
+use crate::error::{CoordinatorTask, Field, ModelError, Result};
+use crate::genesis::Profile;
+use crate::ids::*;
+use crate::leerhuis::{CYCLE_PHASES, LeerhuisError, NewPublication};
+use crate::network::Network;
+use crate::schema::*;
+use crate::trust::DeviceKey;
+use crate::validate::{self, MAX_NAME};
+use crate::vocab::{NetworkKind, PublicationKind};
+
+/// The network a coordinator links into a leerhuis, as she tells the leerhuis laptop.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkToLink {
+    pub id: NetworkId,
+    pub name: String,
+    /// Her network's coordinators' devices: they act for it in the leerhuis.
+    pub delegates: Vec<DeviceId>,
+}
+
+impl Network {
+    /// What this document is: a network of people, or a leerhuis.
+    pub fn kind(&self) -> NetworkKind {
+        let info = self.root_map(NETWORK).ok();
+        NetworkKind::from_doc(info.and_then(|info| access::string(&self.doc, &info, KIND)).as_deref())
+    }
+
+    fn leerhuis_only(&self) -> Result<()> {
+        match self.kind() {
+            NetworkKind::Leerhuis => Ok(()),
+            NetworkKind::Network => Err(LeerhuisError::NotALeerhuis.into()),
+        }
+    }
+
+    /// A leerhuis's ticket for linking one network: one use, by a coordinator of that network.
+    pub fn create_link_invite(&mut self, by: &MemberId, invite: &NewInvite) -> Result<InviteId> {
+        self.leerhuis_only()?;
+        self.coordinator(by, CoordinatorTask::LinkNetworks)?;
+        self.write_invite(by, invite, true)
+    }
+
+    /// The leerhuis's side of a link: admits the network's coordinator (who brought link ticket
+    /// `invite`) as member `id` with `device`, and records `network` with its delegates, in one
+    /// change. Run by the leerhuis laptop of `admitting`, a coordinator.
+    #[allow(clippy::too_many_arguments)]
+    pub fn link_network(
+        &mut self,
+        admitting: &MemberId,
+        invite: &InviteId,
+        secret_hash: &str,
+        profile: &Profile,
+        id: &MemberId,
+        device: &(impl DeviceKey + ?Sized),
+        network: &NetworkToLink,
+    ) -> Result<MemberId> {
+        self.leerhuis_only()?;
+        self.coordinator(admitting, CoordinatorTask::LinkNetworks)?;
+        if !self.invite_is_link(invite) {
+            return Err(ModelError::UnknownInvite(invite.clone()));
+        }
+        if network.id == *self.id() {
+            return Err(LeerhuisError::LinkToItself.into());
+        }
+        let links = self.root_map(LINKS)?;
+        if access::obj(&self.doc, &links, network.id.as_str()).is_some() {
+            return Err(LeerhuisError::AlreadyLinked(network.id.clone()).into());
+        }
+        let name = validate::required(Field::NetworkName, &network.name, MAX_NAME)?;
+        let delegates: Vec<DeviceId> =
+            network.delegates.iter().filter(|d| validate::device_id(d)).take(64).cloned().collect();
+        self.admit_with_invite(admitting, invite, secret_hash, profile, id, device, |doc, now| {
+            let link = doc.put_object(&links, network.id.as_str(), ObjType::Map)?;
+            doc.put(&link, NAME, name)?;
+            doc.put(&link, LINKED_AT, now)?;
+            doc.put(&link, LINKED_BY, admitting.as_str())?;
+            let listed = doc.put_object(&link, DELEGATES, ObjType::Map)?;
+            for device in &delegates {
+                doc.put(&listed, device.as_str(), now)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The network's side of a link: records `leerhuis` (its id and name) in this network.
+    pub fn record_leerhuis(&mut self, by: &MemberId, leerhuis: &NetworkId, name: &str) -> Result<()> {
+        self.coordinator(by, CoordinatorTask::LinkNetworks)?;
+        if leerhuis == self.id() {
+            return Err(LeerhuisError::LinkToItself.into());
+        }
+        let info = self.root_map(NETWORK)?;
+        let key = leerhuis_key(leerhuis.as_str());
+        if access::obj(&self.doc, &info, &key).is_some() {
+            return Err(LeerhuisError::AlreadyLinked(leerhuis.clone()).into());
+        }
+        let name = validate::required(Field::NetworkName, name, MAX_NAME)?;
+        let note = Network::note(by, ChangeKind::NetworkLinked, leerhuis);
+        self.change(note, |doc, now| {
+            let record = doc.put_object(&info, key.as_str(), ObjType::Map)?;
+            doc.put(&record, NAME, name)?;
+            doc.put(&record, LINKED_AT, now)?;
+            doc.put(&record, LINKED_BY, by.as_str())?;
+            Ok(())
+        })
+    }
+
+    /// Writes `new` into this leerhuis as member `by` on `device`, a delegate of the network it
+    /// comes from. Publishing a record again makes a new version beside the old.
+    pub fn publish(&mut self, by: &MemberId, device: &str, new: &NewPublication) -> Result<PublicationId> {
+        self.leerhuis_only()?;
+        self.current_member(by)?;
+        let snapshot = self.snapshot()?;
+        let link = snapshot
+            .links
+            .get(&new.from)
+            .filter(|link| link.is_linked())
+            .ok_or_else(|| LeerhuisError::NotLinked(new.from.clone()))?;
+        if !link.delegates.contains_key(device) {
+            return Err(LeerhuisError::NotADelegate(new.from.clone()).into());
+        }
+        let earlier = snapshot.publications.values().filter(|p| p.from == new.from && p.source == new.source);
+        let earlier: Vec<_> = earlier.filter(|p| p.kind == new.kind).collect();
+        if new.kind == PublicationKind::Reflection && !earlier.is_empty() {
+            return Err(LeerhuisError::AlreadyShared.into());
+        }
+        let version = earlier.iter().map(|p| p.version).max().unwrap_or(0) + 1;
+        let title = validate::required(Field::Title, &new.title, MAX_NAME)?;
+        let network_name = validate::optional(Field::NetworkName, &new.network_name, MAX_NAME)?;
+        let publications = self.root_map(PUBLICATIONS)?;
+        let id = PublicationId::random();
+        let note = Network::note(by, ChangeKind::Published, &id);
+        self.change(note, |doc, now| {
+            let record = doc.put_object(&publications, id.as_str(), ObjType::Map)?;
+            doc.put(&record, FROM, new.from.as_str())?;
+            doc.put(&record, NETWORK_NAME, network_name)?;
+            doc.put(&record, KIND, new.kind.as_str())?;
+            doc.put(&record, SOURCE, new.source.as_str())?;
+            doc.put(&record, SOURCE_HEADS, new.source_heads.as_str())?;
+            doc.put(&record, VERSION, version)?;
+            doc.put(&record, TITLE, title)?;
+            for (key, text) in [(BODY, &new.body), (INSIGHTS, &new.insights)] {
+                if !text.is_empty() {
+                    doc.put(&record, key, text.as_str())?;
+                }
+            }
+            if let Some(starts_at) = &new.starts_at {
+                doc.put(&record, STARTS_AT, starts_at.as_str())?;
+            }
+            for theme in &new.themes {
+                doc.put(&record, format!("{THEME_PREFIX}{theme}"), true)?;
+            }
+            if let Some(n) = new.n {
+                doc.put(&record, N, n)?;
+                let factors = doc.put_object(&record, FACTORS, ObjType::Map)?;
+                for (factor, summary) in &new.factors {
+                    let obj = doc.put_object(&factors, factor.as_str(), ObjType::Map)?;
+                    doc.put(&obj, NAME, summary.name.as_str())?;
+                    doc.put(&obj, MEAN, summary.mean)?;
+                    doc.put(&obj, SPREAD, summary.spread)?;
+                    doc.put(&obj, N, summary.n)?;
+                }
+            }
+            if new.kind == PublicationKind::Session {
+                let attendance = doc.put_object(&record, ATTENDANCE, ObjType::Map)?;
+                for (perspective, count) in &new.attendance {
+                    doc.put(&attendance, perspective.as_str(), *count)?;
+                }
+                let few = doc.put_object(&record, ATTENDANCE_FEW, ObjType::Map)?;
+                for perspective in &new.attendance_few {
+                    doc.put(&few, perspective.as_str(), true)?;
+                }
+            }
+            if new.kind == PublicationKind::Question {
+                let cycles = doc.put_object(&record, CYCLES, ObjType::Map)?;
+                for (cycle_id, cycle) in &new.cycles {
+                    let obj = doc.put_object(&cycles, cycle_id.as_str(), ObjType::Map)?;
+                    doc.put(&obj, STARTED_ON, cycle.started_on.as_str())?;
+                    if let Some(ended_on) = &cycle.ended_on {
+                        doc.put(&obj, ENDED_ON, ended_on.as_str())?;
+                    }
+                    let texts = [&cycle.plan, &cycle.act, &cycle.observe, &cycle.reflect];
+                    for (phase, text) in CYCLE_PHASES.iter().zip(texts) {
+                        doc.put(&obj, *phase, text.as_str())?;
+                    }
+                }
+            }
+            doc.put(&record, PUBLISHED_BY, by.as_str())?;
+            doc.put(&record, PUBLISHED_AT, now)?;
+            Ok(())
+        })?;
+        Ok(id)
+    }
+
+    /// Withdraws publication `id`: by a delegate of the network it came from, or a coordinator
+    /// of the leerhuis. Its text leaves every laptop with the leerhuis's next chapter.
+    pub fn withdraw_publication(&mut self, by: &MemberId, device: &str, id: &PublicationId) -> Result<()> {
+        self.leerhuis_only()?;
+        let member = self.current_member(by)?;
+        let publications = self.root_map(PUBLICATIONS)?;
+        let record = access::obj(&self.doc, &publications, id.as_str())
+            .ok_or_else(|| LeerhuisError::UnknownPublication(id.clone()))?;
+        if access::int(&self.doc, &record, WITHDRAWN_AT).is_some() {
+            return Err(LeerhuisError::Withdrawn(id.clone()).into());
+        }
+        let from = NetworkId::new(access::string(&self.doc, &record, FROM).unwrap_or_default());
+        let delegate = self.snapshot()?.links.get(&from).is_some_and(|link| link.delegates.contains_key(device));
+        if !delegate && self.role_of(&member) != crate::vocab::Role::Coordinator {
+            return Err(LeerhuisError::NotADelegate(from).into());
+        }
+        let note = Network::note(by, ChangeKind::PublicationWithdrawn, id);
+        self.change(note, |doc, now| Ok(doc.put(&record, WITHDRAWN_AT, now)?))
+    }
+}

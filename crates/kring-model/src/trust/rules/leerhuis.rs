@@ -1,0 +1,128 @@
+//! The leerhuis's rules (36–44 in `docs/trust-rules.md`): who acts for a linked network, and
+//! what a publication may hold. Every verdict reads the leerhuis as of the change's history, as
+//! the other rules do; a laptop can check the shape of an aggregate and the n it states, not
+//! whether the scores behind it were really so (it never sees them).
+
+use automerge::ReadDoc;
+use automerge::legacy::{Op, OpType};
+
+use super::{Breach, OpContext, int_at, obj_at, scalar_int, str_at};
+use crate::leerhuis::MIN_GROUP;
+use crate::schema::*;
+use crate::vocab::{Perspective, PublicationKind};
+
+/// What only some kinds of publication hold: a reflection round's aggregates, a meeting's
+/// attendance and date, a question's insights and cycles. A field of another kind is refused.
+const REFLECTION_ONLY: [&str; 2] = [N, FACTORS];
+const SESSION_ONLY: [&str; 3] = [STARTS_AT, ATTENDANCE, ATTENDANCE_FEW];
+const QUESTION_ONLY: [&str; 2] = [INSIGHTS, CYCLES];
+
+impl OpContext<'_> {
+    /// Whether the change's device acts for `network` in this leerhuis: listed among its
+    /// delegates as of the change's history.
+    pub(super) fn delegate_of(&self, network: &str) -> bool {
+        let (doc, before) = (self.doc, self.before);
+        self.obj(&[LINKS, network], before)
+            .and_then(|link| obj_at(doc, &link, DELEGATES, before))
+            .is_some_and(|delegates| doc.get_at(&delegates, self.device, before).ok().flatten().is_some())
+    }
+
+    /// A network still linked (as of the change's history).
+    fn linked(&self, network: &str) -> bool {
+        self.obj(&[LINKS, network], self.before)
+            .is_some_and(|link| self.doc.get_at(&link, LEFT_AT, self.before).ok().flatten().is_none())
+    }
+
+    /// A publication made at `place` (`publications/<id>`): by a delegate of the network it
+    /// names while that network is linked, whole, and holding only what its kind may.
+    pub(super) fn publication(&self, place: &[&str]) -> Result<(), Breach> {
+        let (doc, after) = (self.doc, self.after);
+        let record = self.obj(place, after).ok_or(Breach::BadValue)?;
+        let text = |key: &str| str_at(doc, &record, key, after);
+        let from = text(FROM).ok_or(Breach::BadValue)?;
+        if !self.delegate_of(&from) || !self.linked(&from) {
+            return Err(Breach::NotADelegate);
+        }
+        let whole = [NETWORK_NAME, SOURCE, TITLE, PUBLISHED_BY].iter().all(|key| text(key).is_some())
+            && int_at(doc, &record, PUBLISHED_AT, after).is_some()
+            && int_at(doc, &record, VERSION, after).is_some();
+        let kind: PublicationKind = text(KIND).and_then(|k| k.parse().ok()).ok_or(Breach::BadValue)?;
+        if !whole {
+            return Err(Breach::BadValue);
+        }
+        let holds = |key: &str| doc.get_at(&record, key, after).ok().flatten().is_some();
+        let foreign: &[&str] = match kind {
+            PublicationKind::Question => &[&REFLECTION_ONLY[..], &SESSION_ONLY[..]].concat(),
+            PublicationKind::Session => &[&REFLECTION_ONLY[..], &QUESTION_ONLY[..]].concat(),
+            PublicationKind::Reflection => &[&SESSION_ONLY[..], &QUESTION_ONLY[..], &[BODY][..]].concat(),
+        };
+        if foreign.iter().any(|key| holds(key)) {
+            return Err(Breach::SharedTooMuch);
+        }
+        if kind == PublicationKind::Reflection {
+            self.reflection_aggregates(&record, &from, &text(SOURCE).unwrap_or_default(), place[1])?;
+        }
+        Ok(())
+    }
+
+    /// A reflection round goes up once, as a whole group's figures: a number of scorers of at
+    /// least five, and per factor a mean, a spread and an n no larger than it. (Two versions of
+    /// one round could be differenced into one person's scores.)
+    fn reflection_aggregates(
+        &self,
+        record: &automerge::ObjId,
+        from: &str,
+        round: &str,
+        id: &str,
+    ) -> Result<(), Breach> {
+        let (doc, before, after) = (self.doc, self.before, self.after);
+        let n = int_at(doc, record, N, after).ok_or(Breach::SharedTooMuch)?;
+        let factors = obj_at(doc, record, FACTORS, after).ok_or(Breach::BadValue)?;
+        let ids: Vec<String> = doc.keys_at(&factors, after).collect();
+        let whole = !ids.is_empty()
+            && ids.iter().all(|factor| {
+                obj_at(doc, &factors, factor, after).is_some_and(|f| {
+                    let stated = int_at(doc, &f, N, after);
+                    let has = |key: &str| doc.get_at(&f, key, after).ok().flatten().is_some();
+                    stated.is_some_and(|m| m <= n) && has(MEAN) && has(SPREAD)
+                })
+            });
+        if !whole {
+            return Err(Breach::SharedTooMuch);
+        }
+        let Some(publications) = obj_at(doc, &automerge::ROOT, PUBLICATIONS, before) else {
+            return Ok(());
+        };
+        let published_before = doc.keys_at(&publications, before).filter(|other| other.as_str() != id).any(|other| {
+            obj_at(doc, &publications, &other, before).is_some_and(|p| {
+                str_at(doc, &p, FROM, before).as_deref() == Some(from)
+                    && str_at(doc, &p, SOURCE, before).as_deref() == Some(round)
+                    && str_at(doc, &p, KIND, before).as_deref() == Some(PublicationKind::Reflection.as_str())
+            })
+        });
+        if published_before { Err(Breach::SharedTooMuch) } else { Ok(()) }
+    }
+
+    /// A publication withdrawn (`publications/<id>/withdrawn_at`): by a delegate of the network
+    /// it came from, or a coordinator of the leerhuis.
+    pub(super) fn withdrawal(&self, place: &[&str]) -> Result<(), Breach> {
+        let record = self.obj(&place[..2], self.before).ok_or(Breach::BadValue)?;
+        let from = str_at(self.doc, &record, FROM, self.before).unwrap_or_default();
+        if self.coordinator || self.delegate_of(&from) { Ok(()) } else { Err(Breach::NotADelegate) }
+    }
+
+    /// A meeting's attendance for one perspective (`publications/<id>/attendance/<perspective>`):
+    /// youth and parents as a number only where at least five were there.
+    pub(super) fn small_group(&self, place: &[&str], op: &Op) -> Result<(), Breach> {
+        let youth = place[3] == Perspective::YouthParent.as_str();
+        let count = match &op.action {
+            OpType::Put(value) => scalar_int(value),
+            _ => None,
+        };
+        match count {
+            Some(n) if youth && n < MIN_GROUP as i64 => Err(Breach::SharedTooMuch),
+            Some(_) => Ok(()),
+            None => Err(Breach::BadValue),
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! A leerhuis as its coordinators and the linked networks' delegates use it: a network linked
+//! from both sides, copies shared with their source, the privacy rules applied where the data
+//! is (a round of fewer than five scorers stays home; youth and parents below five are "<5"),
+//! and a withdrawn publication gone from the leerhuis's next chapter.
+
+use ed25519_dalek::SigningKey;
+use kring_model::leerhuis::{LeerhuisError, NewPublication};
+use kring_model::trust::{DeviceKey, RuleBook};
+use kring_model::*;
+
+fn key(seed: u8) -> SigningKey {
+    SigningKey::from_bytes(&[seed; 32])
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+/// Anna's "PLG Rekenen" with members of every perspective, and Lotte's "Leerhuis Jeugd" that
+/// the PLG is linked into (Anna's device its delegate).
+struct Programme {
+    plg: Network,
+    anna: MemberId,
+    members: Vec<MemberId>,
+    leerhuis: Network,
+    lotte: MemberId,
+    /// Anna as a member of the leerhuis.
+    anna_there: MemberId,
+}
+
+fn programme(members: &[(&str, Perspective)]) -> Programme {
+    let anna_key = key(1);
+    let details = NetworkDetails { name: "PLG Rekenen".into(), ..Default::default() };
+    let (mut plg, anna) = Network::create(&details, &Profile::new("Anna"), &anna_key).unwrap();
+    let members = members
+        .iter()
+        .map(|(name, perspective)| {
+            let profile = Profile { name: name.to_string(), perspective: *perspective, ..Default::default() };
+            plg.add_member(&anna, &profile, Role::Member, None::<&SigningKey>).unwrap()
+        })
+        .collect();
+
+    let details = NetworkDetails { name: "Leerhuis Jeugd".into(), kind: NetworkKind::Leerhuis, ..Default::default() };
+    let (mut leerhuis, lotte) = Network::create(&details, &Profile::new("Lotte"), &key(11)).unwrap();
+    let ticket = NewInvite { secret_hash: "hash".into(), role: Role::Member, expires_at: i64::MAX / 2, max_uses: 1 };
+    let invite = leerhuis.create_link_invite(&lotte, &ticket).unwrap();
+    let linked =
+        NetworkToLink { id: plg.id().clone(), name: "PLG Rekenen".into(), delegates: vec![anna_key.device_id()] };
+    let anna_there = leerhuis
+        .link_network(&lotte, &invite, "hash", &Profile::new("Anna"), &MemberId::random(), &anna_key, &linked)
+        .unwrap();
+    plg.record_leerhuis(&anna, leerhuis.id(), "Leerhuis Jeugd").unwrap();
+    leerhuis.set_device(&anna_key.device_id());
+    Programme { plg, anna, members, leerhuis, lotte, anna_there }
+}
+
+fn teachers(n: usize) -> Vec<(String, Perspective)> {
+    (0..n).map(|i| (format!("Docent {i}"), Perspective::Teacher)).collect()
+}
+
+fn named(people: &[(String, Perspective)]) -> Vec<(&str, Perspective)> {
+    people.iter().map(|(name, p)| (name.as_str(), *p)).collect()
+}
+
+/// A closed round in which the first `scorers` members scored trust and left a comment.
+fn scored_round(p: &mut Programme, scorers: usize) -> RoundId {
+    let round = p.plg.open_round(&p.anna, "Ronde najaar").unwrap();
+    for (i, member) in p.members.iter().take(scorers).enumerate() {
+        let comment = format!("Opmerking van lid {i}");
+        p.plg.score(member, &round, &FactorId::new("trust"), 2 + (i % 3) as i64, &comment).unwrap();
+    }
+    p.plg.close_round(&p.anna, &round).unwrap();
+    round
+}
+
+fn publish(p: &mut Programme, new: &NewPublication) -> Result<PublicationId> {
+    let device = key(1).device_id();
+    p.leerhuis.publish(&p.anna_there, &device, new)
+}
+
+#[test]
+fn a_link_is_recorded_on_both_sides_with_the_networks_coordinator_as_its_delegate() {
+    let p = programme(&[]);
+    let leerhuis = p.leerhuis.snapshot().unwrap();
+    assert_eq!(leerhuis.info.kind, NetworkKind::Leerhuis);
+    let link = &leerhuis.links[p.plg.id()];
+    assert_eq!(link.name, "PLG Rekenen");
+    assert_eq!(link.linked_by, p.lotte);
+    assert_eq!(link.delegates.keys().collect::<Vec<_>>(), [&key(1).device_id()]);
+    assert!(leerhuis.members.contains_key(&p.anna_there), "the delegate is a member of the leerhuis");
+
+    let plg = p.plg.snapshot().unwrap();
+    assert_eq!(plg.info.kind, NetworkKind::Network);
+    assert_eq!(plg.info.leerhuizen[p.leerhuis.id()].name, "Leerhuis Jeugd");
+}
+
+#[test]
+fn a_round_of_four_scorers_stays_home_and_of_five_goes_up_as_figures_only() {
+    let people = teachers(5);
+    let mut p = programme(&named(&people));
+    let four = scored_round(&mut p, 4);
+    let heads = p.plg.heads();
+    let refused = p.plg.snapshot().unwrap().round_publication(&four, &heads);
+    assert!(matches!(refused, Err(ModelError::Leerhuis(LeerhuisError::TooFew { scored: 4 }))), "{refused:?}");
+
+    let five = scored_round(&mut p, 5);
+    let heads = p.plg.heads();
+    let shared = p.plg.snapshot().unwrap().round_publication(&five, &heads).unwrap();
+    assert_eq!(shared.n, Some(5));
+    let trust = &shared.factors[&FactorId::new("trust")];
+    // Scores 2, 3, 4, 2, 3: mean 2.8, spread 0.75 (population), n 5.
+    assert_eq!((trust.mean, trust.spread, trust.n), (2.8, 0.75, 5));
+    assert_eq!(shared.factors.len(), 1, "factors fewer than five scored stay out");
+    let id = publish(&mut p, &shared).unwrap();
+
+    let bytes = p.leerhuis.doc_mut().save_nocompress();
+    for member in &p.members {
+        assert!(!contains(&bytes, member.as_str()), "no member id of the PLG in the leerhuis's bytes");
+    }
+    assert!(!contains(&bytes, "Opmerking van lid"), "no comment in the leerhuis's bytes");
+    assert!(!contains(&bytes, "Docent"), "no name");
+    assert_eq!(p.leerhuis.snapshot().unwrap().publications[&id].n, Some(5));
+
+    let again = publish(&mut p, &shared);
+    assert!(matches!(again, Err(ModelError::Leerhuis(LeerhuisError::AlreadyShared))), "a round goes up once");
+}
+
+#[test]
+fn youth_and_parents_at_a_meeting_below_five_are_shared_as_fewer_than_five() {
+    let people = [
+        ("Bram", Perspective::Teacher),
+        ("Sanne", Perspective::YouthParent),
+        ("Yusuf", Perspective::YouthParent),
+        ("Els", Perspective::Practitioner),
+    ];
+    let mut p = programme(&people);
+    let new = NewSession {
+        title: "Werkplezier".into(),
+        kind: SessionKind::Plg,
+        starts_at: "2026-11-12T15:30".into(),
+        location: String::new(),
+    };
+    let session = p.plg.add_session(&p.anna, &new).unwrap();
+    for member in p.members.clone() {
+        p.plg.set_attendance(&p.anna, &session, &member, Attendance::Present).unwrap();
+    }
+    let heads = p.plg.heads();
+    let summary = "Wat werkplezier geeft: tijd om samen te leren.";
+    let shared = p.plg.snapshot().unwrap().session_publication(&session, summary, &heads).unwrap();
+    assert_eq!(shared.attendance.get(&Perspective::YouthParent), None);
+    assert!(shared.attendance_few.contains(&Perspective::YouthParent));
+    assert_eq!(shared.attendance[&Perspective::Teacher], 1);
+    let id = publish(&mut p, &shared).unwrap();
+    let published = &p.leerhuis.snapshot().unwrap().publications[&id];
+    assert_eq!(published.body, summary);
+    assert_eq!(published.starts_at.as_deref(), Some("2026-11-12T15:30"));
+    let bytes = p.leerhuis.doc_mut().save_nocompress();
+    assert!(!contains(&bytes, "Sanne") && !contains(&bytes, "Yusuf"), "no names of youth or parents");
+}
+
+#[test]
+fn a_shared_question_is_a_copy_that_changes_only_when_shared_again_and_leaves_with_the_next_chapter() {
+    let mut p = programme(&[]);
+    let question = p.plg.add_question(&p.anna, "Hoe geven we feedback die leerlingen lezen?", "Eerste idee").unwrap();
+    let heads = p.plg.heads();
+    let first = p.plg.snapshot().unwrap().question_publication(&question, &heads).unwrap();
+    let v1 = publish(&mut p, &first).unwrap();
+
+    p.plg.update_text(&p.anna, &TextField::Details(question.clone()), "Tweede idee, uitgewerkt").unwrap();
+    let shown = |p: &Programme| p.leerhuis.snapshot().unwrap().current_publications()[0].body.clone();
+    assert_eq!(shown(&p), "Eerste idee", "the source's edit stays home until shared again");
+
+    let heads = p.plg.heads();
+    let second = p.plg.snapshot().unwrap().question_publication(&question, &heads).unwrap();
+    let v2 = publish(&mut p, &second).unwrap();
+    let snapshot = p.leerhuis.snapshot().unwrap();
+    assert_eq!(snapshot.publications[&v2].version, 2);
+    assert_eq!(shown(&p), "Tweede idee, uitgewerkt");
+    let overview = snapshot.overview(None);
+    assert_eq!(overview.len(), 1, "one line per shared record: its newest version");
+    assert_eq!(overview[0].source.network_name, "PLG Rekenen");
+    assert_eq!(overview[0].source.record, question.as_str());
+    assert_eq!(overview[0].source.version, Some(2));
+
+    // Withdrawn: gone from the overview, and from the leerhuis's next chapter's bytes.
+    let device = key(1).device_id();
+    p.leerhuis.withdraw_publication(&p.anna_there, &device, &v1).unwrap();
+    p.leerhuis.withdraw_publication(&p.anna_there, &device, &v2).unwrap();
+    assert!(p.leerhuis.snapshot().unwrap().overview(None).is_empty());
+    let mut next = p.leerhuis.start_chapter(&p.lotte, &key(11).device_id(), &[]).unwrap();
+    let bytes = next.doc_mut().save_nocompress();
+    assert!(!contains(&bytes, "Eerste idee") && !contains(&bytes, "Tweede idee"));
+    let after = next.snapshot().unwrap();
+    assert!(after.links.contains_key(p.plg.id()), "the link stays");
+    assert_eq!(after.info.kind, NetworkKind::Leerhuis);
+}
+
+#[test]
+fn what_the_model_writes_for_a_leerhuis_every_other_laptop_accepts() {
+    let people = teachers(5);
+    let mut p = programme(&named(&people));
+    let round = scored_round(&mut p, 5);
+    let heads = p.plg.heads();
+    let snapshot = p.plg.snapshot().unwrap();
+    publish(&mut p, &snapshot.round_publication(&round, &heads).unwrap()).unwrap();
+    let question = p.plg.add_question(&p.anna, "Vraag", "Details").unwrap();
+    let heads = p.plg.heads();
+    let shared = p.plg.snapshot().unwrap().question_publication(&question, &heads).unwrap();
+    publish(&mut p, &shared).unwrap();
+
+    // A laptop that receives the leerhuis whole checks every change on it.
+    let changes = p.leerhuis.doc_mut().get_changes(&[]);
+    let mut received = automerge::AutoCommit::new();
+    received.apply_changes(changes.clone()).unwrap();
+    assert_eq!(RuleBook::default().check(&received, &changes, true).map_err(|r| r.breach), Ok(()));
+}
+
+#[test]
+fn a_plain_network_links_nothing_and_a_leerhuis_is_not_linked_into_itself() {
+    let mut p = programme(&[]);
+    let ticket = NewInvite { secret_hash: "h".into(), role: Role::Member, expires_at: i64::MAX / 2, max_uses: 1 };
+    let refused = p.plg.create_link_invite(&p.anna, &ticket);
+    assert!(matches!(refused, Err(ModelError::Leerhuis(LeerhuisError::NotALeerhuis))));
+    let own = p.leerhuis.id().clone();
+    let itself = p.leerhuis.record_leerhuis(&p.lotte, &own, "Leerhuis Jeugd");
+    assert!(matches!(itself, Err(ModelError::Leerhuis(LeerhuisError::LinkToItself))));
+    let twice = p.plg.record_leerhuis(&p.anna, &own, "Leerhuis Jeugd");
+    assert!(matches!(twice, Err(ModelError::Leerhuis(LeerhuisError::AlreadyLinked(_)))));
+}
