@@ -132,6 +132,10 @@ pub(crate) enum Command {
     Room(RoomCommand),
     /// Invite someone: prints a ticket to send them. Or revoke an invite.
     Invite(InviteArgs),
+    /// A leerhuis: a network of networks. Link a network into it, share what a network learned
+    /// there, and see what every linked network shared.
+    #[command(subcommand)]
+    Leerhuis(LeerhuisCommand),
     /// Join a network with the ticket a coordinator sent you.
     Join {
         ticket: String,
@@ -275,6 +279,77 @@ pub(crate) enum InviteAction {
 }
 
 #[derive(Debug, Subcommand)]
+pub(crate) enum LeerhuisCommand {
+    /// In the leerhuis (its coordinator): make a one-time ticket for linking one network; send
+    /// it to that network's coordinator, and keep this laptop reachable (`kring serve`).
+    LinkTicket {
+        /// The leerhuis.
+        #[command(flatten)]
+        network: NetworkArg,
+        /// How long the ticket stays valid, e.g. 24h, 7days.
+        #[arg(long, default_value = "7days", value_parser = humantime::parse_duration, value_name = "DURATION")]
+        expires: std::time::Duration,
+    },
+    /// In your network (its coordinator): link it into the leerhuis of TICKET. Your network's
+    /// coordinators' laptops become its delegates there: they share on its behalf.
+    Link {
+        ticket: String,
+        /// Your network.
+        #[command(flatten)]
+        network: NetworkArg,
+        /// Your name in the leerhuis (default: your name in your network).
+        #[arg(long, value_name = "NAME")]
+        me: Option<String>,
+        #[command(flatten)]
+        net: NetArgs,
+        /// Give up after this many seconds.
+        #[arg(long, default_value_t = 20, value_name = "SECS")]
+        timeout: u64,
+    },
+    /// Share a learning question, a meeting or a closed reflection round of your network with
+    /// the leerhuis, as a copy (a delegate only). Sharing again makes a new version.
+    #[command(group = clap::ArgGroup::new("what").required(true))]
+    Publish {
+        /// Your network.
+        #[command(flatten)]
+        network: NetworkArg,
+        /// The leerhuis (may be left out when your network is linked into one).
+        #[arg(long, value_name = "ID")]
+        leerhuis: Option<String>,
+        #[arg(long, value_name = "ID", group = "what")]
+        question: Option<String>,
+        #[arg(long, value_name = "ID", group = "what")]
+        session: Option<String>,
+        /// A closed round: shared only as per-factor mean, spread and n, from five scorers on.
+        #[arg(long, value_name = "ID", group = "what")]
+        reflection: Option<String>,
+        /// For a meeting: a summary written for the leerhuis (its notes stay in your network).
+        #[arg(long, value_name = "TEXT", requires = "session")]
+        summary: Option<String>,
+    },
+    /// Withdraw something your network shared with the leerhuis.
+    Withdraw {
+        /// Your network.
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        leerhuis: Option<String>,
+        #[arg(long, value_name = "ID")]
+        publication: String,
+    },
+    /// The leerhuis's meetings and what every linked network shared, newest first, each with its
+    /// source.
+    Overview {
+        /// The leerhuis.
+        #[command(flatten)]
+        network: NetworkArg,
+        /// Only what is about this theme.
+        #[arg(long)]
+        theme: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub(crate) enum DeviceCommand {
     /// On the laptop you use now: make a one-time ticket for your other laptop and wait,
     /// serving, until it has used the ticket or the ticket expires. Prints the ticket as the
@@ -413,6 +488,9 @@ pub(crate) enum NetworkCommand {
         me: String,
         #[command(flatten)]
         profile: ProfileArgs,
+        /// `leerhuis` for a network of networks (other networks link into it).
+        #[arg(long, default_value = "network", value_parser = words(kring_model::NetworkKind::ALL))]
+        kind: String,
     },
     /// List the networks on this device.
     List,

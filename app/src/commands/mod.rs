@@ -9,6 +9,7 @@ mod connect;
 mod device;
 mod invite;
 mod join;
+mod leerhuis;
 mod member;
 mod network;
 pub(crate) mod output;
@@ -56,6 +57,7 @@ pub(crate) fn run(command: Command, data: &DataDir) -> Result<Output> {
         }
         Command::Calendar { out: None, .. } => unreachable!("a calendar for stdout is printed as it is, in main"),
         Command::Invite(args) => invite::run(args, data),
+        Command::Leerhuis(command) => leerhuis::run(command, data),
         Command::Settings { offline, relay_url, public_relays, language, no_public_services, lan_announce } => {
             let privacy = settings::Privacy { no_public_services, lan_announce };
             settings::run(offline, relay_url, public_relays, language, privacy, data)

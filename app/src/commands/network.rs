@@ -12,8 +12,8 @@ use crate::local_network::{LocalNetwork, apply};
 
 pub(super) fn run(command: NetworkCommand, data: &DataDir) -> Result<Output> {
     match command {
-        NetworkCommand::Create { name, me, profile } => {
-            let details = NetworkDetails { name, ..NetworkDetails::default() };
+        NetworkCommand::Create { name, me, profile, kind } => {
+            let details = NetworkDetails { name, kind: kind.parse()?, ..NetworkDetails::default() };
             let (network, member) =
                 Network::create(&details, &profile_of(&me, &profile)?, data.device_key().as_signing_key())?;
             let mut local = LocalNetwork::create(data, network)?;

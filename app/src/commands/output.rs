@@ -35,6 +35,8 @@ macro_rules! outputs {
         /// says which).
         #[derive(Debug, Serialize)]
         #[serde(untagged)]
+        // One per command run, printed and gone: its size costs nothing.
+        #[allow(clippy::large_enum_variant)]
         pub(crate) enum Output {
             $($name($name)),+
         }
@@ -88,6 +90,9 @@ outputs!(
     DeviceAdded,
     InviteCreated,
     InviteRevoked,
+    Published,
+    Withdrawn,
+    Overview,
     BundleExported,
     BundleImported,
     ChapterStarted,
@@ -427,6 +432,28 @@ pub(crate) struct DeviceAdded {
     pub device: DeviceId,
 }
 
+/// `kring leerhuis publish`: the copy now in the leerhuis, and which version of its record.
+#[derive(Debug, Serialize)]
+pub(crate) struct Published {
+    pub publication: kring_model::PublicationId,
+    pub leerhuis: NetworkId,
+    pub version: u64,
+}
+
+/// `kring leerhuis withdraw` (`withdrawn` is always true).
+#[derive(Debug, Serialize)]
+pub(crate) struct Withdrawn {
+    pub publication: kring_model::PublicationId,
+    pub withdrawn: bool,
+}
+
+/// `kring leerhuis overview`: newest first, each with its source.
+#[derive(Debug, Serialize)]
+pub(crate) struct Overview {
+    pub leerhuis: NetworkId,
+    pub items: Vec<kring_model::leerhuis::OverviewItem>,
+}
+
 /// `kring invite`: the ticket to send the invitee, and the invite it uses.
 #[derive(Debug, Serialize)]
 pub(crate) struct InviteCreated {
@@ -540,6 +567,10 @@ pub(crate) struct Shown {
     pub factors: Vec<ShownFactor>,
     /// The reflection rounds, by opening, then id.
     pub reflections: Vec<ShownRound>,
+    /// A leerhuis: the networks linked into it, by id.
+    pub links: Vec<kring_model::leerhuis::LinkedNetwork>,
+    /// A leerhuis: what the linked networks shared, withdrawn ones too, by time, then id.
+    pub publications: Vec<kring_model::leerhuis::Publication>,
 }
 
 /// The network's own details in [`Shown`].
@@ -554,6 +585,10 @@ pub(crate) struct ShownNetwork {
     pub created_by: MemberId,
     /// The version of the document's schema.
     pub schema: u64,
+    /// `network` or `leerhuis`.
+    pub kind: kring_model::NetworkKind,
+    /// The leerhuizen this network is linked into, by id.
+    pub leerhuizen: Vec<kring_model::leerhuis::LeerhuisLink>,
 }
 
 /// A member in [`Shown`], removed ones too.

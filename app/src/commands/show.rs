@@ -48,13 +48,23 @@ fn shown(snapshot: &NetworkSnapshot) -> Shown {
             created_at: info.created_at,
             created_by: info.created_by.clone(),
             schema: snapshot.schema,
+            kind: info.kind,
+            leerhuizen: info.leerhuizen.values().cloned().collect(),
         },
         members,
         sessions,
         questions,
         factors,
         reflections,
+        links: snapshot.links.values().cloned().collect(),
+        publications: publications(snapshot),
     }
+}
+
+fn publications(snapshot: &NetworkSnapshot) -> Vec<kring_model::leerhuis::Publication> {
+    let mut all: Vec<_> = snapshot.publications.values().cloned().collect();
+    all.sort_by(|a, b| a.published_at.cmp(&b.published_at).then_with(|| a.id.cmp(&b.id)));
+    all
 }
 
 fn member(m: &Member) -> ShownMember {

@@ -19,12 +19,37 @@ pub fn create(
     valid_for: Duration,
     peers: Vec<EndpointAddr>,
 ) -> Result<(InviteId, InviteTicket)> {
+    let new = |secret_hash| NewInvite { secret_hash, role, expires_at: expiry(valid_for), max_uses };
+    write(open, device, peers, |network, me, secret_hash| network.create_invite(me, &new(secret_hash)))
+}
+
+/// Creates and saves a leerhuis's link ticket by the member of `device` (its coordinator):
+/// one network may link with it, within `valid_for`. The ticket points at `peers`.
+pub fn create_link(
+    open: &mut OpenNetwork,
+    device: &str,
+    valid_for: Duration,
+    peers: Vec<EndpointAddr>,
+) -> Result<(InviteId, InviteTicket)> {
+    let new = |secret_hash| NewInvite { secret_hash, role: Role::Member, expires_at: expiry(valid_for), max_uses: 1 };
+    write(open, device, peers, |network, me, secret_hash| network.create_link_invite(me, &new(secret_hash)))
+}
+
+/// Writes an invite with `create`, given a fresh secret's hash, and makes its ticket.
+fn write(
+    open: &mut OpenNetwork,
+    device: &str,
+    peers: Vec<EndpointAddr>,
+    create: impl FnOnce(&mut kring_model::Network, &kring_model::MemberId, String) -> kring_model::Result<InviteId>,
+) -> Result<(InviteId, InviteTicket)> {
     let secret = new_secret();
-    let expires_at = now_millis().saturating_add(valid_for.as_millis().min(i64::MAX as u128) as UnixMillis);
-    let new = NewInvite { secret_hash: secret_hash(&secret), role, expires_at, max_uses };
-    let invite = open.edit(device, |network, me| network.create_invite(me, &new))?;
+    let invite = open.edit(device, |network, me| create(network, me, secret_hash(&secret)))?;
     let ticket = InviteTicket { network: open.network.id().to_string(), invite: invite.to_string(), secret, peers };
     Ok((invite, ticket))
+}
+
+fn expiry(valid_for: Duration) -> UnixMillis {
+    now_millis().saturating_add(valid_for.as_millis().min(i64::MAX as u128) as UnixMillis)
 }
 
 /// The current time as the document stores it.

@@ -227,6 +227,36 @@ async fn answer<R: DeserializeOwned, T>(
 /// The welcome, or why not: one short line for this device's log (the joiner only ever gets
 /// [`REFUSAL`]).
 fn admit(shared: &Shared, device: &str, request: &JoinRequest) -> std::result::Result<JoinReply, String> {
+    admit_with(shared, device, request, |network, admission| {
+        // A leerhuis's link ticket links a network; it lets no one in as a person.
+        if network.invite_is_link(admission.invite) {
+            return Err(ModelError::UnknownInvite(admission.invite.clone()));
+        }
+        let Admission { admitting, invite, secret_hash, profile, member, proof } = admission;
+        network.join_with_invite(admitting, invite, secret_hash, profile, member, proof)
+    })
+}
+
+/// What a request to be let in with an invite brings, checked by the model when written.
+pub(crate) struct Admission<'a> {
+    /// The member this laptop is, in whose name it admits.
+    pub admitting: &'a MemberId,
+    pub invite: &'a InviteId,
+    pub secret_hash: &'a str,
+    pub profile: &'a Profile,
+    /// The member id the joiner chose, and its device's proof for it.
+    pub member: &'a MemberId,
+    pub proof: &'a DeviceProof,
+}
+
+/// Lets in the device that sent `request` with `write` (which adds the member to the network,
+/// and for a link the linked network too), saves, and answers with the whole network.
+pub(crate) fn admit_with(
+    shared: &Shared,
+    device: &str,
+    request: &JoinRequest,
+    write: impl FnOnce(&mut Network, Admission<'_>) -> std::result::Result<MemberId, ModelError>,
+) -> std::result::Result<JoinReply, String> {
     let why =
         |what: &str| format!("{what} (invite {}, network {})", shorten(&request.invite), shorten(&request.network));
     let profile = Profile {
@@ -245,7 +275,15 @@ fn admit(shared: &Shared, device: &str, request: &JoinRequest) -> std::result::R
     let chosen = MemberId::new(request.member.clone());
     let proof = DeviceProof { device: device.to_string(), signature: request.proof.clone() };
     let hash = secret_hash(&request.secret);
-    let member = match open.network.join_with_invite(&admitting, &invite, &hash, &profile, &chosen, &proof) {
+    let admission = Admission {
+        admitting: &admitting,
+        invite: &invite,
+        secret_hash: &hash,
+        profile: &profile,
+        member: &chosen,
+        proof: &proof,
+    };
+    let member = match write(&mut open.network, admission) {
         Ok(member) => member,
         Err(ModelError::UnknownInvite(_)) => return Err(why("unknown invite")),
         Err(ModelError::InviteSecretMismatch(_)) => return Err(why("wrong secret")),
@@ -306,15 +344,28 @@ pub(crate) async fn join(
     profile: &Profile,
     timeout: Duration,
 ) -> Result<Joined> {
+    let own = crate::endpoint::own_addr(endpoint);
+    let request = JoinRequest::new(ticket, profile, own.addrs.iter().map(addr_to_text).collect(), data.device_key());
+    receive(data, endpoint, ticket, JOIN_ALPN, &request, timeout).await
+}
+
+/// Asks the devices in `ticket`, on `alpn`, to let this device in with `request`, until one
+/// answers with the whole network; checks that network and stores it.
+pub(crate) async fn receive(
+    data: &DataDir,
+    endpoint: &Endpoint,
+    ticket: &InviteTicket,
+    alpn: &[u8],
+    request: &impl Serialize,
+    timeout: Duration,
+) -> Result<Joined> {
     if data.network_ids()?.contains(&ticket.network) {
         return Err(NodeError::AlreadyMember(ticket.network.clone()));
     }
-    let own = crate::endpoint::own_addr(endpoint);
-    let request = JoinRequest::new(ticket, profile, own.addrs.iter().map(addr_to_text).collect(), data.device_key());
     let attempt = async {
         let mut last_error = None;
         for peer in &ticket.peers {
-            match ask(endpoint, peer.clone(), JOIN_ALPN, &request).await {
+            match ask(endpoint, peer.clone(), alpn, request).await {
                 Ok(answer) => return Ok(answer),
                 Err(err) => last_error = Some(err),
             }

@@ -1,6 +1,7 @@
 //! The running Kring peer. A [`Node`] owns one iroh endpoint and every network in the data
-//! directory; it serves `kring/sync/3` to current members, `kring/join/2` to invitees and
-//! `kring/link/2` to a member's other laptop (a device link), dials known member devices,
+//! directory; it serves `kring/sync/3` to current members, `kring/join/2` to invitees,
+//! `kring/link/2` to a member's other laptop (a device link) and `kring/leerhuis/1` to a
+//! network's coordinator who links her network into a leerhuis, dials known member devices,
 //! and reports what happens as [`NodeEvent`]s. The protocol itself lives in `kring-sync`; this
 //! crate moves its bytes over QUIC.
 
@@ -17,6 +18,7 @@ mod events;
 pub mod invite;
 mod join;
 mod lan;
+pub mod leerhuis;
 mod link_ticket;
 mod links;
 mod memory;

@@ -19,6 +19,7 @@ use crate::error::{NodeError, Result};
 use crate::events::{FoundVia, NodeEvent};
 use crate::invite;
 use crate::join::{self, JOIN_ALPN, JoinProtocol, Joined};
+use crate::leerhuis::{LEERHUIS_ALPN, LeerhuisProtocol};
 use crate::link_ticket::DeviceLinkTicket;
 use crate::links::{Pool, Slot};
 use crate::networks::Networks;
@@ -126,7 +127,7 @@ impl Node {
         let (networks, warnings) = Networks::load(data)?;
         let book = crate::AddressBook::load(data.root());
         let last_port = book.last_port();
-        let alpns = vec![SYNC_ALPN.to_vec(), JOIN_ALPN.to_vec(), LINK_ALPN.to_vec()];
+        let alpns = vec![SYNC_ALPN.to_vec(), JOIN_ALPN.to_vec(), LINK_ALPN.to_vec(), LEERHUIS_ALPN.to_vec()];
         let endpoint::Bound { endpoint, lan, internet } =
             endpoint::bind_watched(data.device_key().clone(), mode, alpns, last_port).await?;
         let (shared, first_events) = Shared::new(networks, book);
@@ -135,6 +136,7 @@ impl Node {
             .accept(SYNC_ALPN, SyncProtocol(shared.clone()))
             .accept(JOIN_ALPN, JoinProtocol::new(shared.clone()))
             .accept(LINK_ALPN, device_link.clone())
+            .accept(LEERHUIS_ALPN, LeerhuisProtocol::new(shared.clone()))
             .spawn();
         if let Some(lan) = lan {
             shared.spawn(dial_when_heard(shared.clone(), lan.found()));
@@ -454,6 +456,27 @@ impl Node {
         let (endpoint, book) = Node::short_lived(data, mode).await?;
         let result = join::join(data, &endpoint, ticket, profile, timeout).await;
         let joined = Node::close_short_lived(endpoint, book, result).await?;
+        Ok((joined.network, joined.member))
+    }
+
+    /// Links `network` (held here; this device's member is its coordinator) into the leerhuis
+    /// whose link ticket is `ticket`, using a short-lived endpoint of this device (the CLI):
+    /// the leerhuis is stored here, and `network` records it. Returns the leerhuis's id and
+    /// this device's member there.
+    pub async fn link_into_leerhuis(
+        data: &DataDir,
+        mode: &NetworkMode,
+        ticket: &InviteTicket,
+        profile: &kring_model::Profile,
+        network: &mut crate::OpenNetwork,
+        timeout: Duration,
+    ) -> Result<(String, String)> {
+        let to_link = crate::leerhuis::network_to_link(network, &data.device_id())?;
+        let (endpoint, book) = Node::short_lived(data, mode).await?;
+        let result = crate::leerhuis::link(data, &endpoint, ticket, profile, &to_link, timeout).await;
+        let joined = Node::close_short_lived(endpoint, book, result).await?;
+        let leerhuis = joined.opened.network.snapshot()?;
+        crate::leerhuis::record_on_our_side(network, &data.device_id(), &leerhuis)?;
         Ok((joined.network, joined.member))
     }
 

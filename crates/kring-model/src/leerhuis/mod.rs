@@ -43,7 +43,7 @@ pub enum LeerhuisError {
     NotADelegate(NetworkId),
     #[error("a reflection round can only be shared once it is closed")]
     RoundOpen,
-    #[error("only {scored} members scored this round; it can be shared from {MIN_GROUP} on")]
+    #[error("scored by {scored}: a round can be shared from {MIN_GROUP} scorers on")]
     TooFew { scored: u64 },
     #[error("this round was shared with the leerhuis already; a round goes up once")]
     AlreadyShared,

@@ -1,0 +1,175 @@
+//! The leerhuis with the real `kring` binary, several laptops on loopback (`--offline`): Lotte
+//! coordinates "Leerhuis Jeugd"; Anna coordinates "PLG Rekenen" (Bram is a member there) and
+//! Dirk "Jeugdzorg Noord". Both link their network with a link ticket, share what they learned
+//! as copies, and each sees the other's, with its source; nothing else of a network reaches the
+//! leerhuis.
+
+mod common;
+
+use std::path::Path;
+
+use common::serving::{LOOPBACK, Serving, sync};
+use common::*;
+use serde_json::Value;
+
+/// `kring` with the loopback network arguments after `args`.
+fn on_loopback(data: &Path, args: &[&str]) -> std::process::Output {
+    let mut all = args.to_vec();
+    all.extend(LOOPBACK);
+    kring(data, &all)
+}
+
+/// Lotte's leerhuis, with `tickets` link tickets made and her laptop's address learned (a
+/// ticket says where to find it).
+fn leerhuis(l: &Path, tickets: usize) -> (String, Vec<String>) {
+    let created = ok(l, &["network", "create", "--kind", "leerhuis", "--name", "Leerhuis Jeugd", "--me", "Lotte"]);
+    let leerhuis = id(&created, "network");
+    assert!(Serving::start(l, &[]).stop(), "serving once: the laptop learns its address");
+    let tickets = (0..tickets).map(|_| id(&ok(l, &["leerhuis", "link-ticket", "--network", &leerhuis]), "ticket"));
+    let tickets = tickets.collect();
+    (leerhuis, tickets)
+}
+
+/// A coordinator's network with one theme.
+fn network(data: &Path, name: &str, me: &str, theme: &str) -> String {
+    let network = id(&ok(data, &["network", "create", "--name", name, "--me", me]), "network");
+    ok(data, &["network", "theme", "add", "--theme", theme]);
+    network
+}
+
+fn question(data: &Path, network: &str, title: &str, theme: Option<&str>) -> String {
+    let add = ["question", "add", "--network", network, "--title", title, "--details", "Eerste versie"];
+    let question = id(&ok(data, &add), "question");
+    if let Some(theme) = theme {
+        ok(data, &["question", "theme", "--network", network, "--question", &question, "--theme", theme]);
+    }
+    question
+}
+
+fn files_contain(dir: &Path, needle: &str) -> bool {
+    walk(dir).iter().any(|file| {
+        let bytes = std::fs::read(file).unwrap_or_default();
+        bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+    })
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() { files.extend(walk(&path)) } else { files.push(path) }
+    }
+    files
+}
+
+fn items(overview: &Value) -> Vec<&Value> {
+    overview["items"].as_array().unwrap().iter().collect()
+}
+
+#[test]
+fn two_networks_link_into_a_leerhuis_and_each_sees_what_the_other_shared_with_its_source() {
+    let dirs: Vec<_> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (l, a, b, d) = (dirs[0].path(), dirs[1].path(), dirs[2].path(), dirs[3].path());
+    let plg = network(a, "PLG Rekenen", "Anna", "werkplezier");
+    let bram = id(&common::serving::join(a, b, "Bram"), "member");
+    let jeugdzorg = network(d, "Jeugdzorg Noord", "Dirk", "werkplezier");
+    let (leerhuis, tickets) = leerhuis(l, 2);
+
+    // The link handshake: each coordinator brings a ticket to the leerhuis laptop.
+    let serving = Serving::start(l, &[]);
+    let linked = ok_on_loopback(a, &["leerhuis", "link", &tickets[0], "--network", &plg, "--timeout", "15"]);
+    assert_eq!(linked["network"], leerhuis.as_str());
+    let linked = ok_on_loopback(d, &["leerhuis", "link", &tickets[1], "--network", &jeugdzorg, "--timeout", "15"]);
+    assert_eq!(linked["network"], leerhuis.as_str());
+    assert!(serving.stop());
+
+    let shown = ok(l, &["show", "--network", &leerhuis]);
+    assert_eq!(shown["network"]["kind"], "leerhuis");
+    let links = shown["links"].as_array().unwrap();
+    let plg_link = links.iter().find(|link| link["id"] == plg.as_str()).expect("the PLG is linked");
+    let on_the_plg_side = ok(a, &["show", "--network", &plg]);
+    let anna = on_the_plg_side["members"].as_array().unwrap().iter().find(|m| m["name"] == "Anna").unwrap().clone();
+    let delegates: Vec<&String> = plg_link["delegates"].as_object().unwrap().keys().collect();
+    let anna_devices: Vec<&str> = anna["devices"].as_array().unwrap().iter().map(|d| d.as_str().unwrap()).collect();
+    let delegates: Vec<&str> = delegates.into_iter().map(String::as_str).collect();
+    assert_eq!(delegates, anna_devices, "Anna's laptop acts for the PLG: {plg_link}");
+    assert!(links.iter().any(|link| link["id"] == jeugdzorg.as_str() && link["name"] == "Jeugdzorg Noord"));
+    assert_eq!(on_the_plg_side["network"]["leerhuizen"][0]["id"], leerhuis.as_str());
+    assert_eq!(on_the_plg_side["network"]["leerhuizen"][0]["name"], "Leerhuis Jeugd");
+
+    // Anna shares a question; Dirk shares one of his own, not about the theme.
+    let feedback = question(a, &plg, "Hoe geven we feedback die leerlingen lezen?", Some("werkplezier"));
+    let shared = ok(a, &["leerhuis", "publish", "--network", &plg, "--question", &feedback]);
+    assert_eq!(shared["version"], 1);
+    let own = question(d, &jeugdzorg, "Hoe houden we casusoverleg kort?", None);
+    ok(d, &["leerhuis", "publish", "--network", &jeugdzorg, "--question", &own]);
+    // Bram's copy of the PLG shows the leerhuis; he is not in it, and shares nothing.
+    let serving = Serving::start(a, &[]);
+    sync(b);
+    assert!(serving.stop());
+    assert_eq!(ok(b, &["show"])["network"]["leerhuizen"][0]["id"], leerhuis.as_str());
+    let refused = fails(b, &["leerhuis", "publish", "--network", &plg, "--question", &feedback]);
+    assert!(refused.contains("not on this device"), "{refused}");
+
+    // Anna edits the question at home: the leerhuis keeps the copy until she shares again.
+    ok(a, &["question", "details", "--network", &plg, "--question", &feedback, "--append", "Tweede versie"]);
+    let serving = Serving::start(l, &[]);
+    sync(a);
+    sync(d);
+    assert!(serving.stop());
+    let overview = ok(d, &["leerhuis", "overview", "--network", &leerhuis]);
+    assert_eq!(items(&overview).len(), 2, "{overview}");
+    let from_plg = items(&overview).into_iter().find(|item| item["source"]["network"] == plg.as_str()).unwrap();
+    assert_eq!(from_plg["source"]["network_name"], "PLG Rekenen");
+    assert_eq!(from_plg["source"]["record"], feedback.as_str());
+    let shown = ok(d, &["show", "--network", &leerhuis]);
+    let copy = shown["publications"].as_array().unwrap().iter().find(|p| p["from"] == plg.as_str()).unwrap().clone();
+    assert_eq!(copy["body"], "Eerste versie", "the edit at home is not shared until shared again");
+
+    let themed = ok(d, &["leerhuis", "overview", "--network", &leerhuis, "--theme", "werkplezier"]);
+    assert_eq!(items(&themed).len(), 1, "only what is about werkplezier: {themed}");
+    assert_eq!(items(&themed)[0]["source"]["network"], plg.as_str());
+
+    // Nothing of the PLG but what Anna shared is in the leerhuis's files on Lotte's laptop.
+    assert!(!files_contain(l, &bram), "no member id of the PLG on the leerhuis laptop");
+    assert!(!files_contain(l, "Tweede versie"), "no text the PLG did not share");
+}
+
+fn ok_on_loopback(data: &Path, args: &[&str]) -> Value {
+    let output = on_loopback(data, args);
+    assert!(output.status.success(), "kring {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn a_link_ticket_lets_no_person_in_an_invite_links_no_network_and_a_small_round_stays_home() {
+    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (l, a, x) = (dirs[0].path(), dirs[1].path(), dirs[2].path());
+    let plg = network(a, "PLG Rekenen", "Anna", "werkplezier");
+    let (leerhuis, tickets) = leerhuis(l, 1);
+    let invite = id(&ok(l, &["invite", "--network", &leerhuis]), "ticket");
+
+    let serving = Serving::start(l, &[]);
+    // Xander brings the link ticket as if it were an invitation: the same refusal as any.
+    let joined = on_loopback(x, &["join", &tickets[0], "--me", "Xander", "--timeout", "10"]);
+    assert!(!joined.status.success());
+    assert!(String::from_utf8_lossy(&joined.stderr).contains("cannot be used"));
+    // Anna brings an invitation as if it were a link ticket: refused, and nothing linked.
+    let linked = on_loopback(a, &["leerhuis", "link", &invite, "--network", &plg, "--timeout", "10"]);
+    assert!(!linked.status.success());
+    assert!(String::from_utf8_lossy(&linked.stderr).contains("cannot be used"));
+    assert!(serving.stop());
+    assert!(ok(l, &["show", "--network", &leerhuis])["links"].as_array().unwrap().is_empty());
+    assert!(ok(a, &["show", "--network", &plg])["network"]["leerhuizen"].as_array().unwrap().is_empty());
+    assert!(fails(x, &["show"]).contains("no network"), "Xander holds nothing");
+
+    // Linked after all, Anna cannot share a round only she scored.
+    let serving = Serving::start(l, &[]);
+    ok_on_loopback(a, &["leerhuis", "link", &tickets[0], "--network", &plg, "--timeout", "15"]);
+    assert!(serving.stop());
+    let round = id(&ok(a, &["reflection", "open", "--network", &plg, "--title", "Najaar"]), "round");
+    ok(a, &["reflection", "score", "--network", &plg, "--round", &round, "--factor", "trust", "--score", "4"]);
+    ok(a, &["reflection", "close", "--network", &plg, "--round", &round]);
+    let refused = fails(a, &["leerhuis", "publish", "--network", &plg, "--reflection", &round]);
+    assert!(refused.contains("from 5 scorers on"), "{refused}");
+}
