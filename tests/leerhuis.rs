@@ -1,8 +1,8 @@
 //! The leerhuis with the real `kring` binary, several laptops on loopback (`--offline`): Lotte
 //! coordinates "Leerhuis Jeugd"; Anna coordinates "PLG Rekenen" (Bram is a member there) and
 //! Dirk "Jeugdzorg Noord". Both link their network with a link ticket, share what they learned
-//! as copies, and each sees the other's, with its source; nothing else of a network reaches the
-//! leerhuis.
+//! as copies, and each sees the other's, with its source; Bram joins through his PLG without
+//! an invitation; nothing else of a network reaches the leerhuis.
 
 mod common;
 
@@ -110,6 +110,19 @@ fn two_networks_link_into_a_leerhuis_and_each_sees_what_the_other_shared_with_it
     assert_eq!(ok(b, &["show"])["network"]["leerhuizen"][0]["id"], leerhuis.as_str());
     let refused = fails(b, &["leerhuis", "publish", "--network", &plg, "--question", &feedback]);
     assert!(refused.contains("not on this device"), "{refused}");
+
+    // He joins it through the PLG, without an invitation, while Anna's laptop is off: with the
+    // access (a voucher) her laptop gave every member when she linked the PLG.
+    let serving = Serving::start(l, &[]);
+    let joined = ok_on_loopback(b, &["leerhuis", "join", "--network", &plg, "--timeout", "15"]);
+    assert!(serving.stop());
+    assert_eq!(joined["network"], leerhuis.as_str());
+    let bram_there = id(&joined, "member");
+    let members = ok(b, &["show", "--network", &leerhuis])["members"].clone();
+    assert!(members.as_array().unwrap().iter().any(|m| m["id"] == bram_there.as_str() && m["name"] == "Bram"));
+    // A member of the leerhuis, not a delegate of the PLG: he still shares nothing for it.
+    let refused = fails(b, &["leerhuis", "publish", "--network", &plg, "--question", &feedback]);
+    assert!(refused.contains("delegates"), "{refused}");
 
     // Anna edits the question at home: the leerhuis keeps the copy until she shares again.
     ok(a, &["question", "details", "--network", &plg, "--question", &feedback, "--append", "Tweede versie"]);

@@ -306,6 +306,33 @@ pub(crate) enum LeerhuisCommand {
         #[arg(long, default_value_t = 20, value_name = "SECS")]
         timeout: u64,
     },
+    /// Join the leerhuis your network is linked into, without an invitation: with the access
+    /// your network's coordinator gave its members (a voucher, valid for two weeks at a time).
+    Join {
+        /// Your network.
+        #[command(flatten)]
+        network: NetworkArg,
+        /// The leerhuis (may be left out when your network is linked into one).
+        #[arg(long, value_name = "ID")]
+        leerhuis: Option<String>,
+        /// Your name in the leerhuis (default: your name in your network).
+        #[arg(long, value_name = "NAME")]
+        me: Option<String>,
+        #[command(flatten)]
+        net: NetArgs,
+        /// Give up after this many seconds.
+        #[arg(long, default_value_t = 20, value_name = "SECS")]
+        timeout: u64,
+    },
+    /// Give your network's members access to the leerhuis again (a coordinator): for new
+    /// members, and before the access of two weeks runs out; removed members lose theirs.
+    Vouchers {
+        /// Your network.
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        leerhuis: Option<String>,
+    },
     /// Share a learning question, a meeting or a closed reflection round of your network with
     /// the leerhuis, as a copy (a delegate only). Sharing again makes a new version.
     #[command(group = clap::ArgGroup::new("what").required(true))]

@@ -7,7 +7,7 @@ use kring_model::{MemberId, NetworkId, Profile, PublicationId, QuestionId, Round
 use kring_node::{AddressBook, InviteTicket, Node};
 use kring_store::DataDir;
 
-use super::output::{InviteCreated, Membership, Output, Overview, Published, Withdrawn};
+use super::output::{InviteCreated, Membership, Output, Overview, Published, VouchersIssued, Withdrawn};
 use crate::cli::{LeerhuisCommand, NetworkArg};
 use crate::local_network::LocalNetwork;
 
@@ -23,6 +23,22 @@ pub(super) fn run(command: LeerhuisCommand, data: &DataDir) -> Result<Output> {
             let linking = Node::link_into_leerhuis(data, &mode, &ticket, &profile, &mut local.open, timeout);
             let (leerhuis, member) = super::runtime()?.block_on(linking)?;
             Ok(Membership { network: NetworkId::new(leerhuis), member: MemberId::new(member) }.into())
+        }
+        LeerhuisCommand::Join { network, leerhuis, me, net, timeout } => {
+            let mode = super::network_mode(&net, data)?;
+            let mut local = LocalNetwork::open(data, network.network.as_deref())?;
+            let leerhuis = linked_leerhuis(&local.snapshot()?, leerhuis)?;
+            let profile = profile_in_leerhuis(&local, me)?;
+            let joining =
+                Node::join_leerhuis(data, &mode, &mut local.open, &leerhuis, &profile, Duration::from_secs(timeout));
+            let member = super::runtime()?.block_on(joining)?;
+            Ok(Membership { network: NetworkId::new(leerhuis), member: MemberId::new(member) }.into())
+        }
+        LeerhuisCommand::Vouchers { network, leerhuis } => {
+            let mut local = LocalNetwork::open(data, network.network.as_deref())?;
+            let leerhuis = NetworkId::new(linked_leerhuis(&local.snapshot()?, leerhuis)?);
+            let issued = kring_node::leerhuis::issue_vouchers(&mut local.open, data.device_key(), &leerhuis)?;
+            Ok(VouchersIssued { leerhuis, issued }.into())
         }
         LeerhuisCommand::Publish { network, leerhuis, question, session, reflection, summary } => {
             let mut source = LocalNetwork::open(data, network.network.as_deref())?;
@@ -90,17 +106,22 @@ fn profile_in_leerhuis(network: &LocalNetwork, name: Option<String>) -> Result<P
 }
 
 /// The leerhuis `id`, or the one leerhuis the network `source` is linked into.
-fn open_leerhuis(data: &DataDir, source: &kring_model::NetworkSnapshot, id: Option<String>) -> Result<LocalNetwork> {
+fn linked_leerhuis(source: &kring_model::NetworkSnapshot, id: Option<String>) -> Result<String> {
     let linked: Vec<&NetworkId> =
         source.info.leerhuizen.values().filter(|l| l.left_at.is_none()).map(|l| &l.id).collect();
-    let id = match (id, linked.as_slice()) {
+    Ok(match (id, linked.as_slice()) {
         (Some(id), _) => id,
         (None, [only]) => only.to_string(),
         (None, []) => bail!("network {} is not linked into a leerhuis", source.info.id),
         (None, _) => {
             bail!("network {} is linked into several leerhuizen; choose one with --leerhuis ID", source.info.id)
         }
-    };
+    })
+}
+
+/// The leerhuis `id` (or the one `source` is linked into), held on this device.
+fn open_leerhuis(data: &DataDir, source: &kring_model::NetworkSnapshot, id: Option<String>) -> Result<LocalNetwork> {
+    let id = linked_leerhuis(source, id)?;
     if !data.network_ids()?.contains(&id) {
         bail!("leerhuis {id} is not on this device");
     }

@@ -93,6 +93,7 @@ outputs!(
     Published,
     Withdrawn,
     Overview,
+    VouchersIssued,
     BundleExported,
     BundleImported,
     ChapterStarted,
@@ -438,6 +439,13 @@ pub(crate) struct Published {
     pub publication: kring_model::PublicationId,
     pub leerhuis: NetworkId,
     pub version: u64,
+}
+
+/// `kring leerhuis vouchers`: how many members of the network now have access to the leerhuis.
+#[derive(Debug, Serialize)]
+pub(crate) struct VouchersIssued {
+    pub leerhuis: NetworkId,
+    pub issued: usize,
 }
 
 /// `kring leerhuis withdraw` (`withdrawn` is always true).

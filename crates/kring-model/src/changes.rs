@@ -62,6 +62,10 @@ pub enum ChangeKind {
     /// A linked network shared something with a leerhuis, or withdrew it.
     Published,
     PublicationWithdrawn,
+    /// A member of a linked network joined the leerhuis with a delegate's voucher.
+    JoinedThroughNetwork,
+    /// A delegate issued vouchers to her network's members.
+    VouchersIssued,
 }
 
 /// The commit message of every change Kring writes.

@@ -5,11 +5,14 @@
 //! schema: 2
 //! network:     { id, name, description, region, themes: {theme: true}, created_at, created_by,
 //!                kind? ("network" | "leerhuis"; written by the first change, absent = "network"),
-//!                leerhuis:<leerhuis id>: { name, linked_at, linked_by, left_at? } (one key per
+//!                leerhuis:<leerhuis id>: { name, linked_at, linked_by, left_at?, peers,
+//!                                          vouchers: {member_id: voucher} } (one key per
 //!                leerhuis this network is linked into, like themes: no container made later) }
 //! members:     { member_id: { name, perspective, organisation, role, devices: {device_id: added_at},
 //!                             proof:<device_id>: bytes (one key per device: its signature, see
-//!                             `trust::proof`), joined_at, removed_at? } }
+//!                             `trust::proof`), joined_at, removed_at?,
+//!                             via?, voucher? (a leerhuis: joined through linked network `via`
+//!                             with a delegate's voucher, see `leerhuis/voucher.rs`) } }
 //! invites:     { invite_id: { secret_hash, created_by, created_at, expires_at, role, max_uses,
 //!                             uses: {member_id: used_at}, revoked_at?,
 //!                             link? (true: a leerhuis's ticket for linking a network, see `leerhuis.rs`) } }
@@ -148,6 +151,10 @@ pub const ATTENDANCE_FEW: &str = "attendance_few";
 pub const PUBLISHED_BY: &str = "published_by";
 pub const PUBLISHED_AT: &str = "published_at";
 pub const WITHDRAWN_AT: &str = "withdrawn_at";
+pub const VIA: &str = "via";
+pub const VOUCHER: &str = "voucher";
+pub const VOUCHERS: &str = "vouchers";
+pub const PEERS: &str = "peers";
 
 pub const NUMBER: &str = "number";
 pub const PREVIOUS: &str = "previous";

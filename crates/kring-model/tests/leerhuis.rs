@@ -49,7 +49,7 @@ fn programme(members: &[(&str, Perspective)]) -> Programme {
     let anna_there = leerhuis
         .link_network(&lotte, &invite, "hash", &Profile::new("Anna"), &MemberId::random(), &anna_key, &linked)
         .unwrap();
-    plg.record_leerhuis(&anna, leerhuis.id(), "Leerhuis Jeugd").unwrap();
+    plg.record_leerhuis(&anna, leerhuis.id(), "Leerhuis Jeugd", "").unwrap();
     leerhuis.set_device(&anna_key.device_id());
     Programme { plg, anna, members, leerhuis, lotte, anna_there }
 }
@@ -222,8 +222,50 @@ fn a_plain_network_links_nothing_and_a_leerhuis_is_not_linked_into_itself() {
     let refused = p.plg.create_link_invite(&p.anna, &ticket);
     assert!(matches!(refused, Err(ModelError::Leerhuis(LeerhuisError::NotALeerhuis))));
     let own = p.leerhuis.id().clone();
-    let itself = p.leerhuis.record_leerhuis(&p.lotte, &own, "Leerhuis Jeugd");
+    let itself = p.leerhuis.record_leerhuis(&p.lotte, &own, "Leerhuis Jeugd", "");
     assert!(matches!(itself, Err(ModelError::Leerhuis(LeerhuisError::LinkToItself))));
-    let twice = p.plg.record_leerhuis(&p.anna, &own, "Leerhuis Jeugd");
+    let twice = p.plg.record_leerhuis(&p.anna, &own, "Leerhuis Jeugd", "");
     assert!(matches!(twice, Err(ModelError::Leerhuis(LeerhuisError::AlreadyLinked(_)))));
+}
+
+#[test]
+fn a_member_joins_the_leerhuis_with_the_voucher_her_coordinator_issued_and_loses_it_when_removed() {
+    let mut p = programme(&[]);
+    let bram_key = key(2);
+    let bram = p.plg.add_member(&p.anna, &Profile::new("Bram"), Role::Member, Some(&bram_key)).unwrap();
+    let later = 4_000_000_000_000;
+    let leerhuis_id = p.leerhuis.id().clone();
+    assert_eq!(p.plg.issue_vouchers(&p.anna, &key(1), &leerhuis_id, later).unwrap(), 1, "Bram's");
+    let link = p.plg.snapshot().unwrap().info.leerhuizen[&leerhuis_id].clone();
+    let voucher = leerhuis::Voucher::from_bytes(&link.vouchers[&bram]).unwrap();
+    assert_eq!(voucher.devices, [bram_key.device_id()]);
+
+    let joined =
+        p.leerhuis.join_with_voucher(&p.lotte, &voucher, &Profile::new("Bram"), &MemberId::random(), &bram_key);
+    let bram_there = joined.unwrap();
+    let snapshot = p.leerhuis.snapshot().unwrap();
+    assert!(snapshot.members[&bram_there].is_current());
+    let again = p.leerhuis.join_with_voucher(&p.lotte, &voucher, &Profile::new("Bram"), &MemberId::random(), &bram_key);
+    assert!(matches!(again, Err(ModelError::DeviceTaken(_))), "one member per device");
+
+    // Every other laptop accepts the join as it receives the leerhuis.
+    let changes = p.leerhuis.doc_mut().get_changes(&[]);
+    let mut received = automerge::AutoCommit::new();
+    received.apply_changes(changes.clone()).unwrap();
+    assert_eq!(RuleBook::default().check(&received, &changes, true).map_err(|r| r.breach), Ok(()));
+
+    // A voucher for another device, or an expired one, lets no one in.
+    let cas_key = key(3);
+    let wrong_device =
+        p.leerhuis.join_with_voucher(&p.lotte, &voucher, &Profile::new("Cas"), &MemberId::random(), &cas_key);
+    assert!(matches!(wrong_device, Err(ModelError::Leerhuis(LeerhuisError::BadVoucher(_)))));
+    let expired =
+        leerhuis::Voucher::issue(&key(1), leerhuis_id.as_str(), p.plg.id().as_str(), &[cas_key.device_id()], 1);
+    let late = p.leerhuis.join_with_voucher(&p.lotte, &expired, &Profile::new("Cas"), &MemberId::random(), &cas_key);
+    assert!(matches!(late, Err(ModelError::Leerhuis(LeerhuisError::BadVoucher("it has expired")))));
+
+    // Removed from the PLG: the next vouchers leave Bram out.
+    p.plg.remove_member(&p.anna, &bram).unwrap();
+    assert_eq!(p.plg.issue_vouchers(&p.anna, &key(1), &leerhuis_id, later).unwrap(), 0);
+    assert!(p.plg.snapshot().unwrap().info.leerhuizen[&leerhuis_id].vouchers.is_empty());
 }

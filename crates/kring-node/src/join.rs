@@ -227,63 +227,82 @@ async fn answer<R: DeserializeOwned, T>(
 /// The welcome, or why not: one short line for this device's log (the joiner only ever gets
 /// [`REFUSAL`]).
 fn admit(shared: &Shared, device: &str, request: &JoinRequest) -> std::result::Result<JoinReply, String> {
-    admit_with(shared, device, request, |network, admission| {
+    let invite = InviteId::new(request.invite.clone());
+    let hash = secret_hash(&request.secret);
+    admit_with(shared, device, &request.knock(), |network, newcomer| {
         // A leerhuis's link ticket links a network; it lets no one in as a person.
-        if network.invite_is_link(admission.invite) {
-            return Err(ModelError::UnknownInvite(admission.invite.clone()));
+        if network.invite_is_link(&invite) {
+            return Err(ModelError::UnknownInvite(invite.clone()));
         }
-        let Admission { admitting, invite, secret_hash, profile, member, proof } = admission;
-        network.join_with_invite(admitting, invite, secret_hash, profile, member, proof)
+        let Newcomer { admitting, profile, member, proof } = newcomer;
+        network.join_with_invite(admitting, &invite, &hash, profile, member, proof)
     })
 }
 
-/// What a request to be let in with an invite brings, checked by the model when written.
-pub(crate) struct Admission<'a> {
+/// What every request to be let into a network brings, whatever lets it in (an invite, a
+/// link ticket, a voucher).
+pub(crate) struct Knock<'a> {
+    pub network: &'a str,
+    /// What lets it in, named in this laptop's log (an invite's id).
+    pub key: &'a str,
+    pub name: &'a str,
+    pub perspective: &'a str,
+    pub organisation: &'a str,
+    pub addrs: &'a [String],
+    /// The member id the joiner chose, and its device's proof for it.
+    pub member: &'a str,
+    pub proof: &'a [u8],
+}
+
+impl JoinRequest {
+    pub(crate) fn knock(&self) -> Knock<'_> {
+        Knock {
+            network: &self.network,
+            key: &self.invite,
+            name: &self.name,
+            perspective: &self.perspective,
+            organisation: &self.organisation,
+            addrs: &self.addrs,
+            member: &self.member,
+            proof: &self.proof,
+        }
+    }
+}
+
+/// The newcomer as the model adds them.
+pub(crate) struct Newcomer<'a> {
     /// The member this laptop is, in whose name it admits.
     pub admitting: &'a MemberId,
-    pub invite: &'a InviteId,
-    pub secret_hash: &'a str,
     pub profile: &'a Profile,
-    /// The member id the joiner chose, and its device's proof for it.
     pub member: &'a MemberId,
     pub proof: &'a DeviceProof,
 }
 
-/// Lets in the device that sent `request` with `write` (which adds the member to the network,
-/// and for a link the linked network too), saves, and answers with the whole network.
+/// Lets in the device that knocked with `write` (which adds the member to the network, and
+/// for a link the linked network too), saves, and answers with the whole network.
 pub(crate) fn admit_with(
     shared: &Shared,
     device: &str,
-    request: &JoinRequest,
-    write: impl FnOnce(&mut Network, Admission<'_>) -> std::result::Result<MemberId, ModelError>,
+    request: &Knock<'_>,
+    write: impl FnOnce(&mut Network, Newcomer<'_>) -> std::result::Result<MemberId, ModelError>,
 ) -> std::result::Result<JoinReply, String> {
-    let why =
-        |what: &str| format!("{what} (invite {}, network {})", shorten(&request.invite), shorten(&request.network));
+    let why = |what: &str| format!("{what} (invite {}, network {})", shorten(request.key), shorten(request.network));
     let profile = Profile {
-        name: request.name.clone(),
+        name: request.name.to_string(),
         perspective: request.perspective.parse().map_err(|_| why("unknown perspective"))?,
-        organisation: request.organisation.clone(),
+        organisation: request.organisation.to_string(),
     };
     let networks = shared.networks();
     let own_device = networks.device();
-    let mut open = networks.lock(&request.network).ok_or_else(|| why("unknown network"))?;
+    let mut open = networks.lock(request.network).ok_or_else(|| why("unknown network"))?;
     let peers = open.peer_addresses(own_device, device, shared.own_peer_addr(), &shared.book());
-    let invite = InviteId::new(request.invite.clone());
     // This laptop admits in its member's name: it must still be a member itself.
     let admitting =
         open.network.member_for_device(own_device).ok().flatten().ok_or_else(|| why("not a member here"))?;
-    let chosen = MemberId::new(request.member.clone());
-    let proof = DeviceProof { device: device.to_string(), signature: request.proof.clone() };
-    let hash = secret_hash(&request.secret);
-    let admission = Admission {
-        admitting: &admitting,
-        invite: &invite,
-        secret_hash: &hash,
-        profile: &profile,
-        member: &chosen,
-        proof: &proof,
-    };
-    let member = match write(&mut open.network, admission) {
+    let chosen = MemberId::new(request.member.to_string());
+    let proof = DeviceProof { device: device.to_string(), signature: request.proof.to_vec() };
+    let newcomer = Newcomer { admitting: &admitting, profile: &profile, member: &chosen, proof: &proof };
+    let member = match write(&mut open.network, newcomer) {
         Ok(member) => member,
         Err(ModelError::UnknownInvite(_)) => return Err(why("unknown invite")),
         Err(ModelError::InviteSecretMismatch(_)) => return Err(why("wrong secret")),
@@ -294,14 +313,17 @@ pub(crate) fn admit_with(
         Err(ModelError::MemberIdTaken(_)) => return Err(why("the member id the joining device chose is taken")),
         Err(ModelError::BadMemberId(_)) => return Err(why("the joining device chose no proper member id")),
         Err(ModelError::DeviceTaken(_)) => return Err(why("the joining device belongs to a member already")),
+        Err(ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::BadVoucher(what))) => {
+            return Err(why(&format!("a voucher that does not hold: {what}")));
+        }
         Err(err) => return Err(why(&shorten_to(&err.to_string(), 80))),
     };
     let appended = open.append().map_err(|err| format!("the inviting device could not save: {err}"))?;
-    let network = request.network.clone();
+    let network = request.network.to_string();
     let (document, signatures) = networks.welcome(&mut open).ok_or_else(|| why("a change without a signature"))?;
     let chain = open.chain.clone();
     drop(open);
-    shared.learn_incoming(device, &request.addrs);
+    shared.learn_incoming(device, request.addrs);
     // Saved before the welcome goes: the inviting laptop never forgets a member it let in.
     shared
         .offer_and_keep(&network, None, appended)
@@ -346,25 +368,26 @@ pub(crate) async fn join(
 ) -> Result<Joined> {
     let own = crate::endpoint::own_addr(endpoint);
     let request = JoinRequest::new(ticket, profile, own.addrs.iter().map(addr_to_text).collect(), data.device_key());
-    receive(data, endpoint, ticket, JOIN_ALPN, &request, timeout).await
+    receive(data, endpoint, &ticket.network, &ticket.peers, JOIN_ALPN, &request, timeout).await
 }
 
-/// Asks the devices in `ticket`, on `alpn`, to let this device in with `request`, until one
-/// answers with the whole network; checks that network and stores it.
+/// Asks `peers` (devices holding `network`), on `alpn`, to let this device in with `request`,
+/// until one answers with the whole network; checks that network and stores it.
 pub(crate) async fn receive(
     data: &DataDir,
     endpoint: &Endpoint,
-    ticket: &InviteTicket,
+    network: &str,
+    peers: &[iroh::EndpointAddr],
     alpn: &[u8],
     request: &impl Serialize,
     timeout: Duration,
 ) -> Result<Joined> {
-    if data.network_ids()?.contains(&ticket.network) {
-        return Err(NodeError::AlreadyMember(ticket.network.clone()));
+    if data.network_ids()?.iter().any(|id| id == network) {
+        return Err(NodeError::AlreadyMember(network.to_string()));
     }
     let attempt = async {
         let mut last_error = None;
-        for peer in &ticket.peers {
+        for peer in peers {
             match ask(endpoint, peer.clone(), alpn, request).await {
                 Ok(answer) => return Ok(answer),
                 Err(err) => last_error = Some(err),
@@ -374,20 +397,13 @@ pub(crate) async fn receive(
     };
     let (reply, bytes) =
         tokio::time::timeout(timeout, attempt).await.map_err(|_| NodeError::Unreachable(timeout.as_secs()))??;
-    let Welcome { member, document, peers, signatures, chain } =
+    let Welcome { member, document, peers: told_peers, signatures, chain } =
         reply.into_welcome().map_err(NodeError::JoinRefused)?;
-    let (network, book) = crate::whole_network::check(&document, &signatures, &ticket.network)
+    let (checked, book) = crate::whole_network::check(&document, &signatures, network)
         .map_err(|why| NodeError::connection(format!("the inviting laptop sent {why}")))?;
-    let mut opened = keep_checked(data, network, book)?;
+    let mut opened = keep_checked(data, checked, book)?;
     crate::chapters::keep_given_chain(&mut opened, chain)?;
-    Ok(Joined {
-        network: ticket.network.clone(),
-        member,
-        opened,
-        ticket_peers: ticket.peers.clone(),
-        told_peers: peers,
-        bytes,
-    })
+    Ok(Joined { network: network.to_string(), member, opened, ticket_peers: peers.to_vec(), told_peers, bytes })
 }
 
 /// Saves a network received whole and checked ([`crate::whole_network::check`]) as this

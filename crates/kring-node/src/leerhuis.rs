@@ -1,4 +1,5 @@
-//! `kring/leerhuis/1`: a network's coordinator links her network into a leerhuis.
+//! `kring/leerhuis/1`: a network's coordinator links her network into a leerhuis; and
+//! `kring/leerhuis-join/1`: a member of a linked network joins it with her voucher.
 //!
 //! The leerhuis's coordinator made a link ticket (an invite marked `link`, see
 //! `kring_model::edit::leerhuis`). The network's coordinator sends one [`LinkNetworkRequest`]:
@@ -6,7 +7,9 @@
 //! for any join) and the network she links, with its coordinators' devices, which become its
 //! delegates there. The leerhuis laptop admits her and records the link in one change, and
 //! answers with the whole leerhuis, as a join does; every refusal is the same few words. Her
-//! laptop then records the leerhuis in her network ([`record_on_our_side`]).
+//! laptop then records the leerhuis in her network, with where its laptops are, and issues a
+//! voucher to every member ([`record_on_our_side`]). A member later brings hers to any of those
+//! laptops in one [`VoucherJoinRequest`], whether her coordinator is online or not.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,13 +23,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::address_book::addr_to_text;
 use crate::error::{NodeError, Result};
-use crate::join::{self, Admission, JoinRequest, Joined};
+use crate::join::{self, JoinRequest, Joined, Knock, Newcomer};
 use crate::links::{Pool, Slot};
 use crate::open_network::OpenNetwork;
 use crate::shared::Shared;
 use crate::ticket::InviteTicket;
 
 pub const LEERHUIS_ALPN: &[u8] = b"kring/leerhuis/1";
+pub const LEERHUIS_JOIN_ALPN: &[u8] = b"kring/leerhuis-join/1";
+/// How long a voucher holds: removal from a linked network reaches the leerhuis at the latest
+/// then, even if no delegate's laptop syncs both in between.
+pub const VOUCHER_VALID_FOR: Duration = Duration::from_secs(14 * 24 * 3600);
 /// The most delegates one link lists: a network has a handful of coordinators' laptops.
 const MAX_DELEGATES: usize = 64;
 
@@ -60,9 +67,62 @@ impl ProtocolHandler for LeerhuisProtocol {
                 name: request.name.clone(),
                 delegates: request.delegates.iter().take(MAX_DELEGATES).cloned().collect(),
             };
-            join::admit_with(shared, device, &request.join, |network, admission| {
-                let Admission { admitting, invite, secret_hash, profile, member, proof } = admission;
-                network.link_network(admitting, invite, secret_hash, profile, member, proof, &linked)
+            let invite = kring_model::InviteId::new(request.join.invite.clone());
+            let hash = crate::ticket::secret_hash(&request.join.secret);
+            join::admit_with(shared, device, &request.join.knock(), |network, newcomer| {
+                let Newcomer { admitting, profile, member, proof } = newcomer;
+                network.link_network(admitting, &invite, &hash, profile, member, proof, &linked)
+            })
+            .map(|reply| (reply, ()))
+        };
+        join::serve_with(self.0.clone(), connection, admit).await.map(|_| ()).map_err(AcceptError::from_err)
+    }
+}
+
+/// What a member of a linked network sends to join the leerhuis with her voucher.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct VoucherJoinRequest {
+    pub leerhuis: String,
+    /// The voucher as her network keeps it ([`kring_model::leerhuis::Voucher::to_bytes`]).
+    pub voucher: Vec<u8>,
+    pub name: String,
+    pub perspective: String,
+    pub organisation: String,
+    pub addrs: Vec<String>,
+    /// The member id she chose in the leerhuis, and her device's proof for it.
+    pub member: String,
+    pub proof: Vec<u8>,
+}
+
+/// The voucher door ([`LEERHUIS_JOIN_ALPN`]): lets in a member of a linked network.
+#[derive(Debug, Clone)]
+pub(crate) struct VoucherProtocol(Arc<Shared>);
+
+impl VoucherProtocol {
+    pub(crate) fn new(shared: Arc<Shared>) -> VoucherProtocol {
+        VoucherProtocol(shared)
+    }
+}
+
+impl ProtocolHandler for VoucherProtocol {
+    async fn accept(&self, connection: Connection) -> std::result::Result<(), AcceptError> {
+        let Some(_slot) = Slot::take(self.0.connections(), &connection, Pool::Joins) else { return Ok(()) };
+        let admit = |shared: &Shared, device: &str, request: &VoucherJoinRequest| {
+            let voucher = kring_model::leerhuis::Voucher::from_bytes(&request.voucher)
+                .ok_or_else(|| "a request without a voucher".to_string())?;
+            let knock = Knock {
+                network: &request.leerhuis,
+                key: &voucher.id,
+                name: &request.name,
+                perspective: &request.perspective,
+                organisation: &request.organisation,
+                addrs: &request.addrs,
+                member: &request.member,
+                proof: &request.proof,
+            };
+            join::admit_with(shared, device, &knock, |network, newcomer| {
+                let Newcomer { admitting, profile, member, proof } = newcomer;
+                network.join_with_voucher(admitting, &voucher, profile, member, proof)
             })
             .map(|reply| (reply, ()))
         };
@@ -102,13 +162,123 @@ pub(crate) async fn link(
         name: network.name.clone(),
         delegates: network.delegates.clone(),
     };
-    join::receive(data, endpoint, ticket, LEERHUIS_ALPN, &request, timeout).await
+    join::receive(data, endpoint, &ticket.network, &ticket.peers, LEERHUIS_ALPN, &request, timeout).await
 }
 
-/// Records in `open` (the linked network) the leerhuis it was just linked into, as this
-/// device's member, and saves.
-pub fn record_on_our_side(open: &mut OpenNetwork, device: &str, leerhuis: &kring_model::NetworkSnapshot) -> Result<()> {
+/// Records in `open` (the linked network) the leerhuis it was just linked into, with `peers`
+/// (where its laptops are), and issues every member a voucher for it; as this device's member
+/// (the network's coordinator, a delegate there), saved.
+pub fn record_on_our_side(
+    open: &mut OpenNetwork,
+    key: &iroh::SecretKey,
+    leerhuis: &kring_model::NetworkSnapshot,
+    peers: &[iroh::EndpointAddr],
+) -> Result<()> {
     let (id, name) = (&leerhuis.info.id, &leerhuis.info.name);
-    open.edit(device, |network, me| network.record_leerhuis(me, id, name))?;
+    let device = key.public().to_string();
+    let peers = peers_to_text(peers);
+    open.edit(&device, |network, me| network.record_leerhuis(me, id, name, &peers))?;
+    issue_vouchers(open, key, id)?;
     Ok(())
+}
+
+/// Issues (again) a voucher for `leerhuis` to every current member of `open`, valid for
+/// [`VOUCHER_VALID_FOR`]; a removed member's is taken away. Returns how many were issued.
+pub fn issue_vouchers(
+    open: &mut OpenNetwork,
+    key: &iroh::SecretKey,
+    leerhuis: &kring_model::NetworkId,
+) -> Result<usize> {
+    let device = key.public().to_string();
+    let until = crate::invite::now_millis().saturating_add(VOUCHER_VALID_FOR.as_millis() as i64);
+    open.edit(&device, |network, me| network.issue_vouchers(me, key.as_signing_key(), leerhuis, until))
+}
+
+/// A member's side: joins the leerhuis `leerhuis` that `open` (her network) is linked into,
+/// with the voucher her network's delegate issued her, at the leerhuis laptops it names.
+pub(crate) async fn join_with_voucher(
+    data: &DataDir,
+    endpoint: &Endpoint,
+    open: &mut OpenNetwork,
+    leerhuis: &str,
+    profile: &Profile,
+    timeout: Duration,
+) -> Result<Joined> {
+    let device = data.device_id();
+    let me = open.member_for_device(&device)?.ok_or(NodeError::NotAMember)?;
+    let snapshot = open.network.snapshot()?;
+    let link = snapshot
+        .info
+        .leerhuizen
+        .get(&kring_model::NetworkId::new(leerhuis.to_string()))
+        .filter(|link| link.left_at.is_none())
+        .ok_or_else(|| {
+            NodeError::Connection(format!("network {} is not linked into leerhuis {leerhuis}", snapshot.info.id))
+        })?;
+    let no_voucher = kring_model::leerhuis::LeerhuisError::BadVoucher("your network's coordinator has issued none yet");
+    let voucher = link.vouchers.get(&me).cloned().ok_or_else(|| kring_model::ModelError::from(no_voucher))?;
+    let member = kring_model::MemberId::random().to_string();
+    let own = crate::endpoint::own_addr(endpoint);
+    let request = VoucherJoinRequest {
+        leerhuis: leerhuis.to_string(),
+        voucher,
+        name: profile.name.clone(),
+        perspective: profile.perspective.to_string(),
+        organisation: profile.organisation.clone(),
+        addrs: own.addrs.iter().map(addr_to_text).collect(),
+        proof: kring_model::trust::DeviceKey::prove(data.device_key().as_signing_key(), leerhuis, &member),
+        member,
+    };
+    let peers = peers_from_text(&link.peers);
+    join::receive(data, endpoint, leerhuis, &peers, LEERHUIS_JOIN_ALPN, &request, timeout).await
+}
+
+/// Where a leerhuis's laptops are, as a linked network keeps it: one address per line, as
+/// `kring connect` takes them (`ID@IP:PORT[,IP:PORT…]`).
+fn peers_to_text(peers: &[iroh::EndpointAddr]) -> String {
+    let line = |peer: &iroh::EndpointAddr| {
+        let addrs: Vec<String> = peer.addrs.iter().map(addr_to_text).collect();
+        format!("{}@{}", peer.id, addrs.join(","))
+    };
+    peers.iter().map(line).collect::<Vec<_>>().join("\n")
+}
+
+fn peers_from_text(text: &str) -> Vec<iroh::EndpointAddr> {
+    text.lines().filter_map(crate::address_book::parse_address).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A link request is sent as these bytes (postcard): the join request as `kring/join/2`
+    /// sends it, then the network's id, name and delegates. Changing how it is encoded needs a
+    /// new ALPN, or laptops on `kring/leerhuis/1` would misread it.
+    #[test]
+    fn a_link_request_is_sent_as_pinned() {
+        let join = JoinRequest {
+            network: "n".into(),
+            invite: "i".into(),
+            secret: [0x5e; 32],
+            name: "a".into(),
+            perspective: "teacher".into(),
+            organisation: "o".into(),
+            addrs: vec![],
+            member: "m".into(),
+            proof: vec![0x9f],
+        };
+        let request = LinkNetworkRequest { join, network: "n1".into(), name: "P".into(), delegates: vec!["d".into()] };
+        let pinned = concat!(
+            "016e 0169",                                                        // network "n", invite "i"
+            "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e", // secret
+            "0161 0774656163686572 016f",                                       // name, perspective, organisation
+            "00 016d 019f",                                                     // no addrs, member "m", proof
+            "026e31 0150 01 0164", // network "n1", name "P", delegates: "d"
+        );
+        let sent = postcard::to_stdvec(&request).unwrap();
+        let hex: String = sent.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, pinned.replace(' ', ""));
+        let read: LinkNetworkRequest = postcard::from_bytes(&sent).unwrap();
+        assert_eq!(postcard::to_stdvec(&read).unwrap(), sent);
+    }
 }

@@ -19,7 +19,7 @@ use crate::error::{NodeError, Result};
 use crate::events::{FoundVia, NodeEvent};
 use crate::invite;
 use crate::join::{self, JOIN_ALPN, JoinProtocol, Joined};
-use crate::leerhuis::{LEERHUIS_ALPN, LeerhuisProtocol};
+use crate::leerhuis::{LEERHUIS_ALPN, LEERHUIS_JOIN_ALPN, LeerhuisProtocol, VoucherProtocol};
 use crate::link_ticket::DeviceLinkTicket;
 use crate::links::{Pool, Slot};
 use crate::networks::Networks;
@@ -127,7 +127,7 @@ impl Node {
         let (networks, warnings) = Networks::load(data)?;
         let book = crate::AddressBook::load(data.root());
         let last_port = book.last_port();
-        let alpns = vec![SYNC_ALPN.to_vec(), JOIN_ALPN.to_vec(), LINK_ALPN.to_vec(), LEERHUIS_ALPN.to_vec()];
+        let alpns = [SYNC_ALPN, JOIN_ALPN, LINK_ALPN, LEERHUIS_ALPN, LEERHUIS_JOIN_ALPN].map(<[u8]>::to_vec).to_vec();
         let endpoint::Bound { endpoint, lan, internet } =
             endpoint::bind_watched(data.device_key().clone(), mode, alpns, last_port).await?;
         let (shared, first_events) = Shared::new(networks, book);
@@ -137,6 +137,7 @@ impl Node {
             .accept(JOIN_ALPN, JoinProtocol::new(shared.clone()))
             .accept(LINK_ALPN, device_link.clone())
             .accept(LEERHUIS_ALPN, LeerhuisProtocol::new(shared.clone()))
+            .accept(LEERHUIS_JOIN_ALPN, VoucherProtocol::new(shared.clone()))
             .spawn();
         if let Some(lan) = lan {
             shared.spawn(dial_when_heard(shared.clone(), lan.found()));
@@ -476,8 +477,25 @@ impl Node {
         let result = crate::leerhuis::link(data, &endpoint, ticket, profile, &to_link, timeout).await;
         let joined = Node::close_short_lived(endpoint, book, result).await?;
         let leerhuis = joined.opened.network.snapshot()?;
-        crate::leerhuis::record_on_our_side(network, &data.device_id(), &leerhuis)?;
+        crate::leerhuis::record_on_our_side(network, data.device_key(), &leerhuis, &ticket.peers)?;
         Ok((joined.network, joined.member))
+    }
+
+    /// Joins the leerhuis `leerhuis` that `network` (held here) is linked into, with the
+    /// voucher this device's member was issued there, using a short-lived endpoint (the CLI).
+    /// Returns this device's member in the leerhuis.
+    pub async fn join_leerhuis(
+        data: &DataDir,
+        mode: &NetworkMode,
+        network: &mut crate::OpenNetwork,
+        leerhuis: &str,
+        profile: &kring_model::Profile,
+        timeout: Duration,
+    ) -> Result<String> {
+        let (endpoint, book) = Node::short_lived(data, mode).await?;
+        let result = crate::leerhuis::join_with_voucher(data, &endpoint, network, leerhuis, profile, timeout).await;
+        let joined = Node::close_short_lived(endpoint, book, result).await?;
+        Ok(joined.member)
     }
 
     /// A short-lived endpoint of this device, to receive a whole network (a join, a device

@@ -15,12 +15,12 @@ use crate::edit::invites::NewInvite;
 use crate::error::{CoordinatorTask, Field, ModelError, Result};
 use crate::genesis::Profile;
 use crate::ids::*;
-use crate::leerhuis::{CYCLE_PHASES, LeerhuisError, NewPublication};
+use crate::leerhuis::{CYCLE_PHASES, LeerhuisError, NewPublication, Voucher};
 use crate::network::Network;
 use crate::schema::*;
 use crate::trust::DeviceKey;
-use crate::validate::{self, MAX_NAME};
-use crate::vocab::{NetworkKind, PublicationKind};
+use crate::validate::{self, MAX_LONG, MAX_NAME};
+use crate::vocab::{NetworkKind, PublicationKind, Role};
 
 /// The network a coordinator links into a leerhuis, as she tells the leerhuis laptop.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,8 +94,9 @@ impl Network {
         })
     }
 
-    /// The network's side of a link: records `leerhuis` (its id and name) in this network.
-    pub fn record_leerhuis(&mut self, by: &MemberId, leerhuis: &NetworkId, name: &str) -> Result<()> {
+    /// The network's side of a link: records `leerhuis` (its id and name, and `peers`: where its
+    /// laptops were found, as `kring connect` takes them) in this network.
+    pub fn record_leerhuis(&mut self, by: &MemberId, leerhuis: &NetworkId, name: &str, peers: &str) -> Result<()> {
         self.coordinator(by, CoordinatorTask::LinkNetworks)?;
         if leerhuis == self.id() {
             return Err(LeerhuisError::LinkToItself.into());
@@ -106,14 +107,120 @@ impl Network {
             return Err(LeerhuisError::AlreadyLinked(leerhuis.clone()).into());
         }
         let name = validate::required(Field::NetworkName, name, MAX_NAME)?;
+        let peers = validate::optional(Field::Location, peers, MAX_LONG)?;
         let note = Network::note(by, ChangeKind::NetworkLinked, leerhuis);
         self.change(note, |doc, now| {
             let record = doc.put_object(&info, key.as_str(), ObjType::Map)?;
             doc.put(&record, NAME, name)?;
             doc.put(&record, LINKED_AT, now)?;
             doc.put(&record, LINKED_BY, by.as_str())?;
+            doc.put(&record, PEERS, peers)?;
+            doc.put_object(&record, VOUCHERS, ObjType::Map)?;
             Ok(())
         })
+    }
+
+    /// Issues, as coordinator `by` whose device is `key` (a delegate of this network in
+    /// `leerhuis`), a voucher to every other current member for their devices, valid until
+    /// `expires_at`; a removed member's voucher is taken away. Returns how many were issued.
+    pub fn issue_vouchers(
+        &mut self,
+        by: &MemberId,
+        key: &ed25519_dalek::SigningKey,
+        leerhuis: &NetworkId,
+        expires_at: UnixMillis,
+    ) -> Result<usize> {
+        self.coordinator(by, CoordinatorTask::LinkNetworks)?;
+        let info = self.root_map(NETWORK)?;
+        let record = access::obj(&self.doc, &info, &leerhuis_key(leerhuis.as_str()))
+            .ok_or_else(|| LeerhuisError::NotLinked(leerhuis.clone()))?;
+        if access::int(&self.doc, &record, LEFT_AT).is_some() {
+            return Err(LeerhuisError::NotLinked(leerhuis.clone()).into());
+        }
+        let vouchers = self.child_map(&record, VOUCHERS)?;
+        let members = self.members()?;
+        let held: Vec<String> = access::keys(&self.doc, &vouchers);
+        let network = self.id().to_string();
+        let issued: Vec<(String, Vec<u8>)> = members
+            .values()
+            .filter(|m| m.is_current() && m.id != *by && !m.devices.is_empty())
+            .map(|m| {
+                let devices: Vec<DeviceId> = m.devices.keys().cloned().collect();
+                let voucher = Voucher::issue(key, leerhuis.as_str(), &network, &devices, expires_at);
+                (m.id.to_string(), voucher.to_bytes())
+            })
+            .collect();
+        let gone: Vec<String> = held
+            .into_iter()
+            .filter(|id| !members.get(&MemberId::new(id.clone())).is_some_and(|m| m.is_current()))
+            .collect();
+        let note = Network::note(by, ChangeKind::VouchersIssued, leerhuis);
+        let count = issued.len();
+        self.change(note, |doc, _| {
+            for (member, voucher) in issued {
+                doc.put(&vouchers, member, voucher)?;
+            }
+            for member in gone {
+                doc.delete(&vouchers, member)?;
+            }
+            Ok(())
+        })?;
+        Ok(count)
+    }
+
+    /// Admits, on the leerhuis laptop of `admitting`, a member of a linked network who brings
+    /// `voucher`, as member `id` with `device` (which the voucher names).
+    pub fn join_with_voucher(
+        &mut self,
+        admitting: &MemberId,
+        voucher: &Voucher,
+        profile: &Profile,
+        id: &MemberId,
+        device: &(impl DeviceKey + ?Sized),
+    ) -> Result<MemberId> {
+        self.leerhuis_only()?;
+        self.current_member(admitting)?;
+        let bad = |why| ModelError::from(LeerhuisError::BadVoucher(why));
+        if !voucher.signed() {
+            return Err(bad("its signature does not hold"));
+        }
+        if voucher.leerhuis != self.id().as_str() {
+            return Err(bad("it is for another leerhuis"));
+        }
+        let network = NetworkId::new(voucher.network.clone());
+        let link = self
+            .snapshot()?
+            .links
+            .remove(&network)
+            .filter(|l| l.is_linked())
+            .ok_or(bad("its network is not linked"))?;
+        if !link.delegates.contains_key(&voucher.signer) {
+            return Err(bad("it was not signed by a delegate of its network"));
+        }
+        if voucher.expires_at <= self.now() {
+            return Err(bad("it has expired"));
+        }
+        if !voucher.devices.contains(&device.device_id()) {
+            return Err(bad("it names other devices"));
+        }
+        let profile = profile.validated()?;
+        let members = self.root_map(MEMBERS)?;
+        if access::obj(&self.doc, &members, id.as_str()).is_some() {
+            return Err(ModelError::MemberIdTaken(id.clone()));
+        }
+        let (device, proof) = self.new_device(id, device)?;
+        let note = Network::note(id, ChangeKind::JoinedThroughNetwork, &network);
+        let bytes = voucher.to_bytes();
+        self.change(note, |doc, now| {
+            let member = doc.put_object(&members, id.as_str(), ObjType::Map)?;
+            let devices = crate::edit::members::write_member(doc, &member, &profile, Role::Member, now)?;
+            doc.put(&devices, device.as_str(), now)?;
+            crate::edit::members::write_proof(doc, &member, &device, proof)?;
+            doc.put(&member, VIA, network.as_str())?;
+            doc.put(&member, VOUCHER, bytes)?;
+            Ok(())
+        })?;
+        Ok(id.clone())
     }
 
     /// Writes `new` into this leerhuis as member `by` on `device`, a delegate of the network it
@@ -216,7 +323,7 @@ impl Network {
         }
         let from = NetworkId::new(access::string(&self.doc, &record, FROM).unwrap_or_default());
         let delegate = self.snapshot()?.links.get(&from).is_some_and(|link| link.delegates.contains_key(device));
-        if !delegate && self.role_of(&member) != crate::vocab::Role::Coordinator {
+        if !delegate && self.role_of(&member) != Role::Coordinator {
             return Err(LeerhuisError::NotADelegate(from).into());
         }
         let note = Network::note(by, ChangeKind::PublicationWithdrawn, id);

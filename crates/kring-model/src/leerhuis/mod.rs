@@ -12,9 +12,11 @@ use serde::{Deserialize, Serialize};
 
 mod overview;
 mod publish;
+mod voucher;
 
 pub use overview::{OverviewItem, Source};
 pub use publish::NewPublication;
+pub use voucher::{MAX_VOUCHER_BYTES, Voucher};
 
 use crate::access::{self, float, int, keys, string, true_keys, uint};
 use crate::ids::*;
@@ -53,6 +55,8 @@ pub enum LeerhuisError {
     UnknownPublication(PublicationId),
     #[error("publication {0} has been withdrawn already")]
     Withdrawn(PublicationId),
+    #[error("this voucher cannot be used: {0}")]
+    BadVoucher(&'static str),
 }
 
 /// A network linked into this leerhuis.
@@ -84,6 +88,13 @@ pub struct LeerhuisLink {
     /// This network's coordinator who linked it.
     pub linked_by: MemberId,
     pub left_at: Option<UnixMillis>,
+    /// Where the leerhuis's laptops were found (as `kring connect` takes them), for members
+    /// who join it with their voucher.
+    #[serde(default)]
+    pub peers: String,
+    /// The vouchers this network's delegates issued to its members, by member.
+    #[serde(default, skip_serializing)]
+    pub vouchers: BTreeMap<MemberId, Vec<u8>>,
 }
 
 /// What a linked network shared with the leerhuis: a copy as it stood when it was published.
@@ -177,6 +188,15 @@ pub(crate) fn leerhuizen(doc: &AutoCommit, info: &ObjId) -> BTreeMap<NetworkId, 
                 linked_at: int(doc, &obj, LINKED_AT).unwrap_or_default(),
                 linked_by: MemberId::new(string(doc, &obj, LINKED_BY).unwrap_or_default()),
                 left_at: int(doc, &obj, LEFT_AT),
+                peers: string(doc, &obj, PEERS).unwrap_or_default(),
+                vouchers: access::obj(doc, &obj, VOUCHERS)
+                    .map(|v| {
+                        keys(doc, &v)
+                            .into_iter()
+                            .filter_map(|k| access::bytes(doc, &v, &k).map(|b| (MemberId::new(k), b)))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
             };
             Some((NetworkId::new(id), link))
         })

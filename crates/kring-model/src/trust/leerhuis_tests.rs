@@ -5,9 +5,10 @@
 
 use automerge::{AutoCommit, Change, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value, transaction::Transactable};
 
+use super::proof_key;
 use super::tests::{Laptop, verdict, written};
 use super::{Breach, RuleBook};
-use crate::leerhuis::{FactorSummary, NewPublication};
+use crate::leerhuis::{FactorSummary, NewPublication, Voucher};
 use crate::schema::*;
 use crate::{
     FactorId, MemberId, Network, NetworkDetails, NetworkId, NetworkKind, NetworkToLink, NewInvite, Profile,
@@ -341,4 +342,74 @@ fn a_publication_is_withdrawn_by_its_networks_delegate_or_a_coordinator_and_stay
     })
     .unwrap();
     assert_eq!(verdict(&withdrawn.doc, &edited), Err(Breach::Rewritten));
+}
+
+/// Bram (a member of the PLG, on laptop 2) joining the leerhuis on `admitting`'s laptop with
+/// `voucher`, written with raw operations as the honest laptop writes it.
+fn voucher_join(l: &Leerhuis, admitting: &Laptop, voucher: Option<&Voucher>, via: &NetworkId) -> Change {
+    let bram = Laptop::new(2);
+    let member = "bram-in-leerhuis";
+    let network = network_id(&l.doc);
+    // Made now: a voucher's expiry is checked against the time of the change that uses it.
+    let mut doc = l.doc.clone().with_actor(super::actor_for_device(&admitting.device));
+    {
+        let doc = &mut doc;
+        let members = obj(doc, &[MEMBERS]);
+        let record = doc.put_object(&members, member, ObjType::Map).unwrap();
+        for (key, value) in [(NAME, "Bram"), (PERSPECTIVE, "teacher"), (ORGANISATION, ""), (ROLE, "member")] {
+            doc.put(&record, key, value).unwrap();
+        }
+        let devices = doc.put_object(&record, DEVICES, ObjType::Map).unwrap();
+        doc.put(&devices, bram.device.as_str(), 1_765_000_000_000_i64).unwrap();
+        doc.put(&record, JOINED_AT, 1_765_000_000_000_i64).unwrap();
+        doc.put(&record, proof_key(&bram.device), ScalarValue::Bytes(bram.proof(&network, member))).unwrap();
+        doc.put(&record, VIA, via.as_str()).unwrap();
+        if let Some(voucher) = voucher {
+            doc.put(&record, VOUCHER, ScalarValue::Bytes(voucher.to_bytes())).unwrap();
+        }
+    }
+    let now = jiff::Timestamp::now().as_second();
+    let hash = doc.commit_with(automerge::transaction::CommitOptions::default().with_time(now)).unwrap();
+    doc.get_change_by_hash(&hash).unwrap()
+}
+
+fn network_id(doc: &AutoCommit) -> String {
+    let info = obj(doc, &[NETWORK]);
+    match doc.get(&info, ID).unwrap() {
+        Some((Value::Scalar(id), _)) => id.as_str().unwrap().to_string(),
+        other => panic!("no network id: {other:?}"),
+    }
+}
+
+#[test]
+fn a_member_of_a_linked_network_joins_with_a_delegates_voucher_and_nobody_else_does() {
+    let l = leerhuis();
+    let leerhuis_id = network_id(&l.doc);
+    let bram = Laptop::new(2).device;
+    let later = i64::MAX / 4;
+    let issue = |key: &ed25519_dalek::SigningKey, leerhuis: &str, network: &NetworkId, devices: &[String], until| {
+        Voucher::issue(key, leerhuis, network.as_str(), devices, until)
+    };
+    let good = issue(&l.anna.1.key, &leerhuis_id, &l.plg, std::slice::from_ref(&bram), later);
+    // Admitted on Lotte's laptop, or on Cas's: any leerhuis laptop lets a voucher's holder in.
+    assert_eq!(verdict(&l.doc, &voucher_join(&l, &l.lotte.1, Some(&good), &l.plg)), Ok(()));
+    assert_eq!(verdict(&l.doc, &voucher_join(&l, &l.cas.1, Some(&good), &l.plg)), Ok(()));
+
+    let refused =
+        |voucher: Option<&Voucher>, via: &NetworkId| verdict(&l.doc, &voucher_join(&l, &l.cas.1, voucher, via));
+    assert_eq!(refused(None, &l.plg), Err(Breach::BadInvite), "no voucher");
+    let by_cas = issue(&l.cas.1.key, &leerhuis_id, &l.plg, std::slice::from_ref(&bram), later);
+    assert_eq!(refused(Some(&by_cas), &l.plg), Err(Breach::BadInvite), "signed by no delegate");
+    let by_other_delegate = issue(&l.dirk.1.key, &leerhuis_id, &l.plg, std::slice::from_ref(&bram), later);
+    assert_eq!(refused(Some(&by_other_delegate), &l.plg), Err(Breach::BadInvite), "another network's delegate");
+    let expired = issue(&l.anna.1.key, &leerhuis_id, &l.plg, std::slice::from_ref(&bram), 1_000);
+    assert_eq!(refused(Some(&expired), &l.plg), Err(Breach::BadInvite), "expired");
+    let elsewhere = issue(&l.anna.1.key, "another-leerhuis", &l.plg, std::slice::from_ref(&bram), later);
+    assert_eq!(refused(Some(&elsewhere), &l.plg), Err(Breach::BadInvite), "for another leerhuis");
+    let someone_else = issue(&l.anna.1.key, &leerhuis_id, &l.plg, &[Laptop::new(9).device], later);
+    assert_eq!(refused(Some(&someone_else), &l.plg), Err(Breach::BadInvite), "for other devices");
+    assert_eq!(refused(Some(&good), &l.jeugdzorg), Err(Breach::BadInvite), "through another network");
+    let mut forged = good.clone();
+    forged.expires_at += 1;
+    assert_eq!(refused(Some(&forged), &l.plg), Err(Breach::BadInvite), "changed after signing");
 }

@@ -278,7 +278,8 @@ impl RuleBook {
         let admitted = admitted_members(doc, &mut self.paths, &expanded.operations, made);
 
         if let Some(note) = expanded.message.as_deref().and_then(ChangeNote::decode) {
-            let named = if note.what == ChangeKind::InviteUsed { admitted.first() } else { Some(&author.member) };
+            let joined = matches!(note.what, ChangeKind::InviteUsed | ChangeKind::JoinedThroughNetwork);
+            let named = if joined { admitted.first() } else { Some(&author.member) };
             if named.map(String::as_str) != Some(note.by.as_str()) {
                 return Err(Breach::ForgedAuthor);
             }
@@ -613,7 +614,7 @@ impl OpContext<'_> {
         if let [MEMBERS, member, ..] = place
             && self.admitted.iter().any(|m| m == member)
         {
-            if !self.coordinator && !self.invite_admits(member, time) {
+            if !self.coordinator && !self.invite_admits(member, time) && !self.voucher_admits(member, time) {
                 return Err(Breach::BadInvite);
             }
             // The new member's devices are still checked: one member each, with their proofs.

@@ -5,7 +5,7 @@
 
 use automerge::ScalarValue;
 
-use crate::leerhuis::{MAX_PUBLICATION_TEXT, MIN_GROUP};
+use crate::leerhuis::{MAX_PUBLICATION_TEXT, MAX_VOUCHER_BYTES, MIN_GROUP};
 use crate::schema::*;
 use crate::trust::proof::{PROOF_BYTES, PROOF_PREFIX};
 use crate::validate::{MAX_GUEST_NAME, MAX_GUEST_TEXT, MAX_LONG, MAX_NAME, MAX_SHORT};
@@ -81,6 +81,8 @@ pub(crate) enum Kind {
     Spread,
     /// A number of people an aggregate stands for: at least [`MIN_GROUP`].
     Group,
+    /// A voucher as it is kept (bounded bytes; what it says is checked where it is used).
+    Voucher,
 }
 
 /// Who may write a slot. Members are named by the key at `usize` in the path.
@@ -373,6 +375,11 @@ pub(crate) const TABLE: &[Slot] = &[
     slot(43, &[Key(PUBLICATIONS), Id, Key(ATTENDANCE_FEW)], S::Map, W::Member),
     slot(43, &[Key(PUBLICATIONS), Id, Key(ATTENDANCE_FEW), PerspectiveWord], S::Scalar(K::True), W::Member).once(),
     slot(44, &[Key(PUBLICATIONS), Id, Key(WITHDRAWN_AT)], S::Scalar(K::Millis), W::Member).extra(X::Withdrawal),
+    slot(50, &[Key(NETWORK), LeerhuisKey, Key(PEERS)], S::Scalar(K::Str(MAX_LONG)), W::Coordinator),
+    slot(50, &[Key(NETWORK), LeerhuisKey, Key(VOUCHERS)], S::Map, W::Coordinator),
+    slot(50, &[Key(NETWORK), LeerhuisKey, Key(VOUCHERS), Id], S::Scalar(K::Voucher), W::Coordinator).deletable(),
+    slot(51, &[Key(MEMBERS), Id, Key(VIA)], S::Scalar(K::IdStr), W::Coordinator).once(),
+    slot(51, &[Key(MEMBERS), Id, Key(VOUCHER)], S::Scalar(K::Voucher), W::Coordinator).once(),
 ];
 
 /// The largest change Kring writes, in bytes as it travels (a network's or chapter's first
@@ -443,6 +450,7 @@ impl Kind {
             (Kind::Mean, ScalarValue::F64(f)) => (1.0..=5.0).contains(f),
             (Kind::Spread, ScalarValue::F64(f)) => (0.0..=2.0).contains(f),
             (Kind::Group, _) => int().is_some_and(|n| n >= MIN_GROUP as i64),
+            (Kind::Voucher, ScalarValue::Bytes(bytes)) => bytes.len() <= MAX_VOUCHER_BYTES,
             _ => false,
         }
     }

@@ -24,7 +24,7 @@ impl Laptop {
         Laptop { key, device }
     }
 
-    fn proof(&self, network: &str, member: &str) -> Vec<u8> {
+    pub(super) fn proof(&self, network: &str, member: &str) -> Vec<u8> {
         self.key.sign(&proof_message(network, member)).to_bytes().to_vec()
     }
 }
@@ -144,6 +144,7 @@ fn good_value(kind: Kind, writer: &str) -> ScalarValue {
         Kind::Proof => ScalarValue::Bytes(vec![0; 64]),
         Kind::Mean | Kind::Spread => ScalarValue::F64(1.5),
         Kind::Group => ScalarValue::Int(5),
+        Kind::Voucher => ScalarValue::Bytes(vec![1, 2, 3]),
     }
 }
 

@@ -707,6 +707,11 @@ fn leerhuis_words(l: Language, err: &kring_model::leerhuis::LeerhuisError) -> St
         E::Withdrawn(_) => {
             ("Dit gedeelde stuk is al ingetrokken.".into(), "This shared item was withdrawn already.".into())
         }
+        E::BadVoucher(_) => (
+            "Deze toegang tot het leerhuis geldt niet (meer). Vraag de coördinator van je netwerk om een nieuwe."
+                .into(),
+            "This access to the leerhuis is not valid (any more). Ask your network's coordinator for a new one.".into(),
+        ),
     };
     say(l, nl, en)
 }
@@ -789,6 +794,8 @@ mod tests {
             ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::TooFew { scored: 4 }),
             ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::AlreadyShared),
             ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::TooLong),
+            ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::BadVoucher("it has expired")),
+            ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::BadVoucher("it has expired")),
             ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::UnknownPublication(
                 kring_model::PublicationId::new(id()),
             )),

@@ -531,6 +531,10 @@ pub fn change_words(language: Language, what: kring_model::ChangeKind) -> &'stat
         PublicationWithdrawn => {
             ("trok iets in dat met het leerhuis gedeeld was", "withdrew something shared with the leerhuis")
         }
+        JoinedThroughNetwork => {
+            ("kwam via het eigen netwerk in het leerhuis", "joined the leerhuis through their own network")
+        }
+        VouchersIssued => ("gaf de leden toegang tot het leerhuis", "gave the members access to the leerhuis"),
     };
     match language {
         Language::Nl => nl,

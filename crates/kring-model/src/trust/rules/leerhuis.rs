@@ -6,8 +6,8 @@
 use automerge::ReadDoc;
 use automerge::legacy::{Op, OpType};
 
-use super::{Breach, OpContext, int_at, obj_at, scalar_int, str_at};
-use crate::leerhuis::MIN_GROUP;
+use super::{Breach, OpContext, bytes_at, int_at, obj_at, scalar_int, str_at};
+use crate::leerhuis::{MIN_GROUP, Voucher};
 use crate::schema::*;
 use crate::vocab::{Perspective, PublicationKind};
 
@@ -21,10 +21,40 @@ impl OpContext<'_> {
     /// Whether the change's device acts for `network` in this leerhuis: listed among its
     /// delegates as of the change's history.
     pub(super) fn delegate_of(&self, network: &str) -> bool {
+        self.is_delegate(network, self.device)
+    }
+
+    /// Whether `device` is listed among `network`'s delegates, as of the change's history.
+    fn is_delegate(&self, network: &str, device: &str) -> bool {
         let (doc, before) = (self.doc, self.before);
         self.obj(&[LINKS, network], before)
             .and_then(|link| obj_at(doc, &link, DELEGATES, before))
-            .is_some_and(|delegates| doc.get_at(&delegates, self.device, before).ok().flatten().is_some())
+            .is_some_and(|delegates| doc.get_at(&delegates, device, before).ok().flatten().is_some())
+    }
+
+    /// A member admitted with a voucher (`members/<id>/voucher`, with `via`): signed by a
+    /// delegate of `via` (as of the change's history) while that network is linked, for this
+    /// leerhuis, not expired at the change's time, naming every device the new member lists,
+    /// and giving no more than the role of a member.
+    pub(super) fn voucher_admits(&self, member: &str, time_secs: i64) -> bool {
+        let (doc, after) = (self.doc, self.after);
+        let Some(record) = self.obj(&[MEMBERS, member], after) else { return false };
+        let Some(voucher) = bytes_at(doc, &record, VOUCHER, after).and_then(|b| Voucher::from_bytes(&b)) else {
+            return false;
+        };
+        let via = str_at(doc, &record, VIA, after).unwrap_or_default();
+        let devices: Vec<String> =
+            obj_at(doc, &record, DEVICES, after).map(|d| doc.keys_at(&d, after).collect()).unwrap_or_default();
+        let role = str_at(doc, &record, ROLE, after);
+        voucher.signed()
+            && voucher.leerhuis == self.network
+            && voucher.network == via
+            && self.linked(&via)
+            && self.is_delegate(&via, &voucher.signer)
+            && voucher.expires_at > time_secs.saturating_mul(1000)
+            && !devices.is_empty()
+            && devices.iter().all(|device| voucher.devices.contains(device))
+            && role.as_deref() == Some(crate::vocab::Role::Member.as_str())
     }
 
     /// A network still linked (as of the change's history).
