@@ -8,6 +8,7 @@
 //!                             proof:<device_id>: bytes (one key per device: its signature, see
 //!                             `trust::proof`), joined_at, removed_at? } }
 //! invites:     { invite_id: { secret_hash, created_by, created_at, expires_at, role, max_uses,
+//!                             made_for? (who it was made for, e.g. "Bram (ouder)"),
 //!                             uses: {member_id: used_at}, revoked_at? } }
 //! sessions:    { session_id: { title, kind, starts_at, location, agenda: Text, notes: Text,
 //!                              attendance: {member_id: status}, questions: {question_id: true},
@@ -76,6 +77,8 @@ pub const REMOVED_AT: &str = "removed_at";
 pub const SECRET_HASH: &str = "secret_hash";
 pub const EXPIRES_AT: &str = "expires_at";
 pub const MAX_USES: &str = "max_uses";
+/// The short name an invite was made for, so that two open invites can be told apart.
+pub const MADE_FOR: &str = "made_for";
 pub const USES: &str = "uses";
 pub const REVOKED_AT: &str = "revoked_at";
 

@@ -833,3 +833,46 @@ fn the_file_menu_reads_at_the_normal_text_size() {
         assert!(!galley.job.justify, "{:?} is stretched to the menu's width", nl(note));
     }
 }
+
+/// Two open invitations no longer look alike: each says who it was made for, and the
+/// invitation form asks for that name (optionally) and sends it with the invitation.
+#[test]
+fn an_invitation_names_who_it_is_for() {
+    let (mut network, me) = plg();
+    let week = jiff::Timestamp::now().as_millisecond() + 7 * 24 * 3600 * 1000;
+    let invite = |hash: &str| kring_model::NewInvite {
+        secret_hash: hash.into(),
+        role: kring_model::Role::Member,
+        expires_at: week,
+        max_uses: 1,
+    };
+    network.create_invite_for(&me, &invite("a"), "Bram (ouder)").unwrap();
+    network.create_invite_for(&me, &invite("b"), "Sanne (jeugdzorg)").unwrap();
+    network.create_invite(&me, &invite("c")).unwrap();
+    let mut ui = window(&network, &me, Screen::Members, 1280.0, 900.0);
+    for name in ["Bram (ouder)", "Sanne (jeugdzorg)"] {
+        let line =
+            format!("{} {name} · lid · {} 0/1 · {}", nl(Text::InvitationFor), nl(Text::Used), nl(Text::ValidUntil));
+        assert!(shows(&ui, &line), "{line:?} is listed");
+        assert!(ui.query_by_label(&format!("{}: {name}", nl(Text::Revoke))).is_some(), "its revoke button names it");
+    }
+    let open = ui
+        .query_all(by().include_labels().role(Role::Label))
+        .filter(|n| n.accesskit_node().label().or_else(|| n.value()).is_some_and(|t| t.contains(nl(Text::ValidUntil))));
+    assert_eq!(open.count(), 3, "the invitation for nobody in particular is listed too");
+
+    type_into(&mut ui, Role::TextInput, nl(Text::InviteFor), "Cas (jongere)");
+    ui.get_by_label(nl(Text::MakeInvite)).click();
+    ui.run_steps(2);
+    let sent = ui.state().state.sent().last().cloned();
+    assert!(
+        matches!(&sent, Some(kring_node::client::Command::CreateInvite { made_for, .. }) if made_for == "Cas (jongere)"),
+        "the name goes with the invitation: {sent:?}"
+    );
+
+    // In English, the same in English words.
+    ui.state_mut().state.language = Language::En;
+    ui.run_steps(3);
+    assert!(shows(&ui, "invitation for Bram (ouder) · member"));
+    assert!(ui.query_by_role_and_label(Role::TextInput, "For whom (optional)").is_some());
+}

@@ -25,8 +25,16 @@ pub struct NewInvite {
 
 impl Network {
     pub fn create_invite(&mut self, by: &MemberId, invite: &NewInvite) -> Result<InviteId> {
+        self.create_invite_for(by, invite, "")
+    }
+
+    /// An invite made for someone: `made_for` is a short name ("Bram (ouder)") that tells this
+    /// invite apart from the other open ones; empty for nobody in particular. Written with the
+    /// invite and never changed, like everything else it holds.
+    pub fn create_invite_for(&mut self, by: &MemberId, invite: &NewInvite, made_for: &str) -> Result<InviteId> {
         self.coordinator(by, CoordinatorTask::Invites)?;
         let secret_hash = validate::required(Field::SecretHash, &invite.secret_hash, MAX_SHORT)?;
+        let made_for = validate::optional(Field::MadeFor, made_for, MAX_SHORT)?;
         if invite.max_uses == 0 {
             return Err(ModelError::BadMaxUses);
         }
@@ -44,6 +52,9 @@ impl Network {
             doc.put(&obj, EXPIRES_AT, invite.expires_at)?;
             doc.put(&obj, ROLE, invite.role.as_str())?;
             doc.put(&obj, MAX_USES, invite.max_uses)?;
+            if !made_for.is_empty() {
+                doc.put(&obj, MADE_FOR, made_for)?;
+            }
             doc.put_object(&obj, USES, ObjType::Map)?;
             Ok(())
         })?;

@@ -145,6 +145,8 @@ texts! {
     Invite => "Uitnodigen", "Invite";
     MaxUses => "Aantal keer te gebruiken", "Number of uses";
     ValidDays => "Dagen geldig", "Days valid";
+    InviteFor => "Voor wie (optioneel)", "For whom (optional)";
+    InvitationFor => "uitnodiging voor", "invitation for";
     MakeInvite => "Uitnodiging maken", "Make invitation";
     TicketExplained => "Stuur deze uitnodiging aan de nieuwe deelnemer, of laat de QR-code scannen. Jouw laptop moet aan staan als die zich aansluit.", "Send this ticket to the new participant, or let them scan the QR code. Your laptop must be on when they join.";
     Copy => "Kopiëren", "Copy";
