@@ -876,3 +876,117 @@ fn an_invitation_names_who_it_is_for() {
     assert!(shows(&ui, "invitation for Bram (ouder) · member"));
     assert!(ui.query_by_role_and_label(Role::TextInput, "For whom (optional)").is_some());
 }
+
+/// Filled rectangles of `color` the screen draws (a picture's bars).
+fn bars_of(ui: &Ui, color: egui::Color32) -> Vec<egui::Rect> {
+    fn walk(shape: &egui::Shape, color: egui::Color32, out: &mut Vec<egui::Rect>) {
+        match shape {
+            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, color, out)),
+            egui::Shape::Rect(rect) if rect.fill == color => out.push(rect.rect),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for clipped in &ui.output().shapes {
+        walk(&clipped.shape, color, &mut out);
+    }
+    out.sort_by(|a, b| a.left().total_cmp(&b.left()).then(a.top().total_cmp(&b.top())));
+    out
+}
+
+/// The network page's activity picture counts what was held and who came: meetings per month
+/// (planned and deleted ones left out), questions per status, attendance per perspective; it
+/// says so to a screen reader, draws bars in proportion in the light and the dark theme, and
+/// names the network and the months so that a screenshot explains itself.
+#[test]
+fn the_activity_picture_shows_meetings_questions_and_attendance_as_counted() {
+    use kring_model::{Attendance, NewSession, Perspective, QuestionStatus, Role as MemberRole};
+    let (mut network, anna) = plg();
+    let mut add = |name: &str, perspective| {
+        let profile = Profile { name: name.into(), perspective, organisation: String::new() };
+        network.add_member(&anna, &profile, MemberRole::Member, None::<&str>).unwrap()
+    };
+    let bram = add("Bram", Perspective::Teacher);
+    let cas = add("Cas", Perspective::Teacher);
+    let dirk = add("Dirk", Perspective::Practitioner);
+    let eva = add("Eva", Perspective::YouthParent);
+    let meetings = [
+        ("2026-09-03T15:30", vec![&anna, &bram, &cas]),
+        ("2026-09-24", vec![&bram, &eva]),
+        ("2026-11-05T19:00", vec![&bram, &dirk]),
+        // Not held yet, and deleted: neither counts.
+        ("2099-01-14", vec![&bram]),
+        ("2026-10-01", vec![&cas]),
+    ];
+    for (n, (at, present)) in meetings.iter().enumerate() {
+        let new = NewSession { title: format!("Overleg {n}"), starts_at: (*at).into(), ..Default::default() };
+        let session = network.add_session(&anna, &new).unwrap();
+        for member in present {
+            network.set_attendance(&anna, &session, member, Attendance::Present).unwrap();
+        }
+        if !present.contains(&&dirk) {
+            network.set_attendance(&anna, &session, &dirk, Attendance::Absent).unwrap();
+        }
+        if n == 4 {
+            network.delete_session(&anna, &session).unwrap();
+        }
+    }
+    for (title, status) in [
+        ("Hoe geven we feedback?", QuestionStatus::Proposed),
+        ("Hoe betrekken we ouders?", QuestionStatus::Central),
+        ("Wat werkt bij verzuim?", QuestionStatus::Central),
+        ("Hoe lezen leerlingen feedback?", QuestionStatus::Answered),
+        ("Weggegooid", QuestionStatus::Central),
+    ] {
+        let question = network.add_question(&anna, title, "").unwrap();
+        network.set_status(&anna, &question, status).unwrap();
+        if title == "Weggegooid" {
+            network.delete_question(&anna, &question).unwrap();
+        }
+    }
+    let mut ui = window(&network, &anna, Screen::Network, 1280.0, 900.0);
+
+    // What a screen reader hears, panel by panel: the numbers themselves.
+    for said in [
+        "Bijeenkomsten per maand: sep 2026: 2, okt 2026: 0, nov 2026: 1",
+        "Leervragen per status: voorgesteld: 1, centraal: 2, in onderzoek: 0, beantwoord: 1, geparkeerd: 0",
+        "Aanwezig per perspectief (3 bijeenkomsten): student: 0, docent: 4, praktijkprofessional: 1, \
+         onderzoeker: 0, jongere / ouder: 1, anders: 1",
+    ] {
+        let heard: Vec<String> =
+            ui.query_all(by().include_labels()).filter_map(|node| node.accesskit_node().label()).collect();
+        assert!(ui.query_by_label(said).is_some(), "{said:?} is said: {heard:?}");
+    }
+    // The caption names the network and the months; the months are named under their bars.
+    let painted = painted_texts(&ui);
+    for words in ["PLG Rekenen Leiden · sep 2026 – nov 2026", "sep", "okt", "nov", "praktijkprofessional"] {
+        assert!(painted.iter().any(|t| t == words), "{words:?} is drawn: {painted:?}");
+    }
+
+    for dark in [true, false] {
+        ui.ctx.set_theme(if dark { egui::Theme::Dark } else { egui::Theme::Light });
+        ui.run_steps(3);
+        let [months, statuses, present] = kring_ui::views::activity::bar_colors(dark);
+        // September's bar is twice November's; October has none.
+        let months = bars_of(&ui, months);
+        assert_eq!(months.len(), 2, "dark {dark}: a bar for each month with meetings");
+        assert!((months[0].height() - 2.0 * months[1].height()).abs() < 1.0, "dark {dark}: {months:?}");
+        assert!(months[1].left() - months[0].left() > 60.0, "dark {dark}: October stands between them");
+        // Three statuses in use, central the longest; four perspectives came, teachers most.
+        let statuses = bars_of(&ui, statuses);
+        assert_eq!(statuses.len(), 3, "dark {dark}: {statuses:?}");
+        let longest = statuses.iter().map(|r| r.width()).fold(0.0, f32::max);
+        assert!((statuses[1].width() - longest).abs() < 0.5 && (statuses[0].width() * 2.0 - longest).abs() < 1.0);
+        let present = bars_of(&ui, present);
+        assert_eq!(present.len(), 4, "dark {dark}: {present:?}");
+        assert!((present[0].width() - 4.0 * present[1].width()).abs() < 1.0, "dark {dark}: teachers came 4 times");
+    }
+
+    // In English, English words.
+    ui.state_mut().state.language = Language::En;
+    ui.run_steps(3);
+    assert!(ui.query_by_label("Meetings per month: Sep 2026: 2, Oct 2026: 0, Nov 2026: 1").is_some());
+    assert!(
+        ui.query_by_label_contains("Present per perspective (3 meetings): student: 0, teacher / lecturer: 4").is_some()
+    );
+}
