@@ -959,7 +959,7 @@ fn the_activity_picture_shows_meetings_questions_and_attendance_as_counted() {
     }
     // The caption names the network and the months; the months are named under their bars.
     let painted = painted_texts(&ui);
-    for words in ["PLG Rekenen Leiden · sep 2026 – nov 2026", "sep", "okt", "nov", "praktijkprofessional"] {
+    for words in ["PLG Rekenen Leiden — Activiteit · sep 2026 – nov 2026", "sep", "okt", "nov", "praktijkprofessional"] {
         assert!(painted.iter().any(|t| t == words), "{words:?} is drawn: {painted:?}");
     }
 

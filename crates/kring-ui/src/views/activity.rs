@@ -95,7 +95,8 @@ pub fn show(ui: &mut egui::Ui, l: Language, snapshot: &NetworkSnapshot, today: &
             (Some(only), _) => format!(" · {}", month_words(l, only.0).1),
             _ => String::new(),
         };
-        ui.strong(format!("{}{period}", snapshot.info.name));
+        // Said in full, so that a screenshot of it tells whose activity and when.
+        ui.strong(format!("{} — {}{period}", snapshot.info.name, tr(l, Text::Activity)));
         ui.horizontal_wrapped(|ui| {
             ui.spacing_mut().item_spacing.x = 24.0;
             columns(ui, l, &months, blue);
