@@ -3,7 +3,8 @@
 //! still, a board whose cards are dragged between columns, a timeline and a chart that explain
 //! themselves, exports in Dutch dates with themes, settings in plain words, and the small things
 //! (an empty date field after adding, themes on the cards, an empty filter that says so, the
-//! passage an erasure takes, a file menu without small print).
+//! passage an erasure takes, a file menu without small print), invitations named for whom, an
+//! activity picture with the right numbers, and the main screens on a 1280 × 720 laptop at 125 %.
 
 mod common;
 
@@ -133,6 +134,13 @@ fn the_removal_confirmation_fits_in_a_window_1270_wide() {
 /// Every label of more than one line is at least as wide as its longest word: no word was
 /// broken to fit.
 fn assert_no_word_broken(ui: &Ui, what: &str) {
+    let checked = no_word_broken(ui, what);
+    assert!(checked > 0 || what.contains("wide"), "{what}: some label has more than one line");
+}
+
+/// As [`assert_no_word_broken`], on a screen that may have no label of more than one line;
+/// how many it checked.
+fn no_word_broken(ui: &Ui, what: &str) -> usize {
     let ctx = ui.ctx.clone();
     let style = ctx.global_style();
     let width_of = |word: &str| {
@@ -153,7 +161,8 @@ fn assert_no_word_broken(ui: &Ui, what: &str) {
             continue;
         }
         checked += 1;
-        for word in text.split_whitespace() {
+        // A ticket (hundreds of letters, copied rather than read) wraps where it must.
+        for word in text.split_whitespace().filter(|word| word.chars().count() <= 80) {
             let needed = width_of(word);
             assert!(
                 needed <= rect.width() + 0.5,
@@ -161,7 +170,7 @@ fn assert_no_word_broken(ui: &Ui, what: &str) {
             );
         }
     }
-    assert!(checked > 0 || what.contains("wide"), "{what}: some label has more than one line");
+    checked
 }
 
 #[test]
@@ -959,7 +968,8 @@ fn the_activity_picture_shows_meetings_questions_and_attendance_as_counted() {
     }
     // The caption names the network and the months; the months are named under their bars.
     let painted = painted_texts(&ui);
-    for words in ["PLG Rekenen Leiden — Activiteit · sep 2026 – nov 2026", "sep", "okt", "nov", "praktijkprofessional"] {
+    for words in ["PLG Rekenen Leiden — Activiteit · sep 2026 – nov 2026", "sep", "okt", "nov", "praktijkprofessional"]
+    {
         assert!(painted.iter().any(|t| t == words), "{words:?} is drawn: {painted:?}");
     }
 
@@ -989,4 +999,157 @@ fn the_activity_picture_shows_meetings_questions_and_attendance_as_counted() {
     assert!(
         ui.query_by_label_contains("Present per perspective (3 meetings): student: 0, teacher / lecturer: 4").is_some()
     );
+}
+
+/// A laptop screen of 1280 × 720 pixels at 125 % scaling: 1024 × 576 points.
+const LAPTOP_125: (f32, f32) = (1024.0, 576.0);
+
+/// A window filling that laptop's screen, on `screen`.
+fn window_at_125(network: &Network, me: &MemberId, screen: Screen) -> Ui {
+    let mut app = kring_ui::KringApp::new(kring_ui::AppState::detached(view_of(network, me.clone())));
+    app.screen = screen;
+    let mut ui = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(LAPTOP_125.0, LAPTOP_125.1))
+        .with_pixels_per_point(1.25)
+        .build_ui_state(|ui, app: &mut kring_ui::KringApp| app.show(ui), app);
+    ui.run_steps(4);
+    ui
+}
+
+/// Scrolls the button `label` into view, as a person would, and checks that all of it is
+/// inside the window.
+fn assert_button_in_window(ui: &mut Ui, label: &str, what: &str) {
+    ui.get_by_role_and_label(Role::Button, label).scroll_to_me();
+    ui.run_steps(3);
+    let rect = ui.get_by_role_and_label(Role::Button, label).rect();
+    let (width, height) = LAPTOP_125;
+    assert!(
+        rect.min.x >= 0.0 && rect.max.x <= width && rect.min.y >= 0.0 && rect.max.y <= height,
+        "{what}: {label:?} at {rect:?} is outside the window of {width} × {height}"
+    );
+}
+
+/// On a 1280 × 720 laptop at 125 % the main screens read whole: no label breaks inside a word,
+/// the tabs and the file menu stay in the window, and the buttons of the removal confirmation,
+/// the invitation form (with a ticket made) and the erase warning can all be reached.
+#[test]
+fn the_main_screens_fit_a_1280_by_720_laptop_at_125_percent() {
+    let (mut network, me) = plg();
+    network.add_theme(&me, "feedback").unwrap();
+    network.add_theme(&me, "kindermishandeling en huiselijk geweld").unwrap();
+    let profile =
+        Profile { name: "Dirk Bakker".into(), organisation: "Basisschool De Regenboog".into(), ..Profile::new("") };
+    network.add_member(&me, &profile, kring_model::Role::Member, None::<&str>).unwrap();
+    let new = kring_model::NewSession {
+        title: "Feedback op rekenwerk in de bovenbouw".into(),
+        starts_at: "2026-12-07T15:30".into(),
+        location: "Lokaal 2.14".into(),
+        ..Default::default()
+    };
+    let session = network.add_session(&me, &new).unwrap();
+    network.append_text(&me, &TextField::Notes(session.clone()), "Besproken: Lotte (groep 5). Verder niets.").unwrap();
+    let question = network.add_question(&me, "Hoe geven we feedback die leerlingen echt lezen?", "").unwrap();
+    network.add_cycle(&me, &question, "2026-09-01").unwrap();
+    network.open_round(&me, "Najaar 2026").unwrap();
+
+    let screens = [
+        Screen::Sessions,
+        Screen::Session(session.clone()),
+        Screen::Questions,
+        Screen::Question(question.clone()),
+        Screen::Actions,
+        Screen::Reflection,
+        Screen::Members,
+        Screen::Network,
+        Screen::Bin,
+        Screen::Settings,
+    ];
+    for language in Language::ALL {
+        for screen in screens.clone() {
+            let mut ui = window_at_125(&network, &me, screen.clone());
+            ui.state_mut().state.language = language;
+            ui.run_steps(3);
+            no_word_broken(&ui, &format!("{language:?} {screen:?} at 125 %"));
+            for tab in [Text::Sessions, Text::FileMenu] {
+                let rect = ui.get_by_label(tr(language, tab)).rect();
+                assert!(rect.max.x <= LAPTOP_125.0, "{language:?} {screen:?}: {tab:?} at {rect:?} is cut off");
+            }
+            // Nothing runs out of the window on the right: rows wrap instead.
+            for node in ui.query_all(by().include_labels()) {
+                // The window and other containers have no place of their own.
+                if node.accesskit_node().bounding_box().is_none() {
+                    continue;
+                }
+                let rect = node.rect();
+                let name = node.accesskit_node().label().or_else(|| node.value()).unwrap_or_default();
+                if rect.width() > 0.0 && !name.is_empty() {
+                    assert!(
+                        rect.max.x <= LAPTOP_125.0 + 0.5,
+                        "{language:?} {screen:?}: {name:?} at {rect:?} is cut off"
+                    );
+                }
+            }
+        }
+    }
+
+    // The ticket the invitation form shows once made: it names a device to contact, a laptop's
+    // own, from a data directory of its own.
+    let week = jiff::Timestamp::now().as_millisecond() + 7 * 24 * 3600 * 1000;
+    let invite = kring_model::NewInvite {
+        secret_hash: "hash".into(),
+        role: kring_model::Role::Member,
+        expires_at: week,
+        max_uses: 1,
+    };
+    let invite = network.create_invite_for(&me, &invite, "Bram (ouder)").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let device = kring_store::DataDir::open(dir.path()).unwrap().device_key().public();
+    let ticket = kring_node::InviteTicket {
+        network: network.id().to_string(),
+        invite: invite.to_string(),
+        secret: [7; 32],
+        peers: vec![kring_node::AddressBook::default().own_addr(device)],
+    };
+
+    for l in Language::ALL {
+        let open = |screen: Screen| {
+            let mut ui = window_at_125(&network, &me, screen);
+            ui.state_mut().state.language = l;
+            ui.run_steps(3);
+            ui
+        };
+        // Removing Dirk: every choice is there.
+        let mut ui = open(Screen::Members);
+        ui.get_by_label(tr(l, Text::Remove)).click();
+        ui.run_steps(3);
+        for button in [Text::RemoveWithNewChapter, Text::YesRemove, Text::Cancel] {
+            assert_button_in_window(&mut ui, tr(l, button), &format!("{l:?}: the removal confirmation"));
+        }
+        no_word_broken(&ui, &format!("{l:?}: the removal confirmation at 125 %"));
+
+        // Inviting, with the ticket and its QR code shown.
+        let mut ui = open(Screen::Members);
+        ui.state_mut().pages.members.ticket_made = Some(ticket.to_text());
+        ui.run_steps(3);
+        let revoke = format!("{}: Bram (ouder)", tr(l, Text::Revoke));
+        for button in [tr(l, Text::MakeInvite), tr(l, Text::Copy), &revoke] {
+            assert_button_in_window(&mut ui, button, &format!("{l:?}: the invitation form"));
+        }
+        ui.get_by_role_and_label(Role::TextInput, tr(l, Text::InviteFor)).scroll_to_me();
+        ui.run_steps(3);
+        let field = ui.get_by_role_and_label(Role::TextInput, tr(l, Text::InviteFor)).rect();
+        assert!(field.max.x <= LAPTOP_125.0, "{l:?}: the 'voor wie' field at {field:?} is cut off");
+        no_word_broken(&ui, &format!("{l:?}: the invitation form at 125 %"));
+
+        // Erasing a meeting for everyone: the warning, and both its buttons.
+        let mut ui = open(Screen::Session(session.clone()));
+        ui.get_by_label(tr(l, Text::EraseForEveryone)).click();
+        ui.run_steps(3);
+        for button in [Text::YesErase, Text::Cancel] {
+            assert_button_in_window(&mut ui, tr(l, button), &format!("{l:?}: the erase warning"));
+        }
+        let warning = ui.get_by_label(tr(l, Text::EraseWarning)).rect();
+        assert!(warning.max.x <= LAPTOP_125.0, "{l:?}: the erase warning at {warning:?} runs out of the window");
+        no_word_broken(&ui, &format!("{l:?}: the erase warning at 125 %"));
+    }
 }
