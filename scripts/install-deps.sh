@@ -2,7 +2,7 @@
 # Installs what building and testing Kring needs on Debian or Ubuntu: the Rust toolchain (via
 # rustup, only if cargo is missing) and the system packages below. With --desktop it also
 # installs the libraries the desktop window loads when it starts; with --screenshots also a
-# virtual display and a screenshot tool (for scripts/screenshots.sh). With --packaging it also
+# virtual display, a screenshot tool and a tool to size the window (for scripts/screenshots.sh). With --packaging it also
 # installs what building and testing the packages needs (scripts/package.sh,
 # scripts/test-packages.sh): the Windows target of Rust, the MinGW linker, Wine, NSIS, the
 # desktop-entry and AppStream checkers, and the desktop libraries the .deb depends on. Options
@@ -25,7 +25,7 @@ windows_target=""
 for option in "$@"; do
     case "$option" in
         --desktop) packages+=("${desktop[@]}") ;;
-        --screenshots) packages+=("${desktop[@]}" xvfb imagemagick) ;;
+        --screenshots) packages+=("${desktop[@]}" xvfb imagemagick xdotool) ;;
         --packaging) packages+=("${desktop[@]}" "${packaging[@]}"); windows_target=x86_64-pc-windows-gnu ;;
     esac
 done

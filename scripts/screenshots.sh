@@ -32,9 +32,9 @@ field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" | head -n 1; }
 day() { date -d "$1 days" +%Y-%m-%d; }
 
 # Anna starts a PLG with a session, notes, actions and learning questions.
-k anna network create --name "PLG Rekenen Leiden" --me "Anna de Vries" --perspective teacher --organisation "Da Vinci College" >/dev/null
+anna_id=$(k anna network create --name "PLG Rekenen Leiden" --me "Anna de Vries" --perspective teacher --organisation "Da Vinci College" | field member)
 session=$(k anna session add --title "Feedback op rekenwerk" --kind plg --date "$(day +3)T15:30" --location "Lokaal 2.14" | field session)
-k anna session add --title "Startbijeenkomst" --kind plg --date "$(day -88)" --location "Mediatheek" >/dev/null
+start=$(k anna session add --title "Startbijeenkomst" --kind plg --date "$(day -88)" --location "Mediatheek" | field session)
 k anna session add --title "Regiodag" --kind regioteam --date "$(day +45)" --location "Hogeschool Leiden" >/dev/null
 k anna session notes --session "$session" --append "Opening: iedereen deelt één voorbeeld van feedback die werkte." >/dev/null
 k anna session notes --session "$session" --append "Bram: leerlingen lezen schriftelijke feedback zelden; mondeling werkt beter in klas 2." >/dev/null
@@ -73,10 +73,27 @@ serve_pid=$!
 for _ in $(seq 100); do grep -q ticket "$demo/serve.out" 2>/dev/null && break; sleep 0.2; done
 ticket=$(field ticket <"$demo/serve.out")
 [ -n "$ticket" ] || { echo "the demo network could not serve an invitation" >&2; exit 1; }
-k bram join "$ticket" --me "Bram Jansen" --perspective researcher --organisation "Hogeschool Leiden" --offline --bind 127.0.0.1:0 >/dev/null
-k samira join "$ticket" --me "Samira El Amrani" --perspective student --organisation "Pabo Leiden" --offline --bind 127.0.0.1:0 >/dev/null
+bram_id=$(k bram join "$ticket" --me "Bram Jansen" --perspective researcher --organisation "Hogeschool Leiden" --offline --bind 127.0.0.1:0 | field member)
+samira_id=$(k samira join "$ticket" --me "Samira El Amrani" --perspective student --organisation "Pabo Leiden" --offline --bind 127.0.0.1:0 | field member)
 kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; serve_pid=""
 k anna session attend --session "$session" --status present >/dev/null
+# An invitation still open, named for whom it is.
+k anna invite --for "Eva de Boer (ouder)" >/dev/null
+
+# Meetings held in the past months and who came (the activity picture on the network page);
+# two discussed the first question, so they stand on its timeline.
+held() { # days-from-today title linked(yes/no) members...
+    local s
+    s=$(k anna session add --title "$2" --kind plg --date "$(day "$1")T15:30" --location "Mediatheek" | field session)
+    if [ "$3" = yes ]; then k anna session link --session "$s" --question "$q1" >/dev/null; fi
+    for member in "${@:4}"; do k anna session attend --session "$s" --member "$member" --status present >/dev/null; done
+}
+for member in "$anna_id" "$bram_id" "$samira_id"; do
+    k anna session attend --session "$start" --member "$member" --status present >/dev/null
+done
+held -75 "Feedback verzamelen" yes "$anna_id" "$bram_id" "$samira_id"
+held -40 "Feedback-minuten evalueren" yes "$anna_id" "$bram_id"
+held -19 "Intervisie rekenen" no "$anna_id" "$samira_id"
 
 # Bram and Samira score the spring round on their own laptops; their bundles come back by USB stick.
 carry() { k "$1" bundle export "$demo/$1.kring" >/dev/null; k "$2" bundle import "$demo/$1.kring" >/dev/null; }
@@ -101,9 +118,14 @@ shoot() {
     local name=$1 data=$2; shift 2
     DISPLAY=$display XDG_DATA_HOME="$demo/xdg" env -u WAYLAND_DISPLAY "$kring" --data-dir "$demo/$data" --offline "$@" >/dev/null 2>&1 &
     local app=$!
+    # The window opens at its own first size; sized to a 1280 × 720 laptop screen, at the top
+    # left of the virtual screen.
+    local window
+    window=$(DISPLAY=$display timeout 30 xdotool search --sync --pid "$app" | head -n 1)
+    [ -n "$window" ] || { echo "the window for $name did not open" >&2; exit 1; }
+    DISPLAY=$display xdotool windowsize "$window" 1280 720
     sleep "${SHOT_DELAY:-6}"
-    # The window is 1100 × 750 at the top left of the virtual screen.
-    DISPLAY=$display import -window root -crop 1100x750+0+0 +repage "$out/$name.png"
+    DISPLAY=$display import -window root -crop 1280x720+0+0 +repage "$out/$name.png"
     kill "$app"; wait "$app" 2>/dev/null || true
     echo "saved $out/$name.png"
 }

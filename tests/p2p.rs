@@ -128,6 +128,34 @@ fn an_expired_ticket_is_refused() {
 }
 
 #[test]
+fn invites_name_who_they_are_for_and_the_list_tells_them_apart() {
+    let a = tempfile::tempdir().unwrap();
+    let a = a.path();
+    create_network(a);
+    let serving = Serving::start(a, &["--invite", "--for", "Bram (ouder)"]);
+    let first = serving.first_line["invite"].as_str().unwrap().to_string();
+    assert!(serving.stop());
+    // Once served, `kring invite` can make one too; its answer names who it is for.
+    let made = ok(a, &["invite", "--for", "  Cas (jongere) ", "--max-uses", "2"]);
+    assert_eq!(made["made_for"], "Cas (jongere)");
+    let plain = ok(a, &["invite"]);
+    assert_eq!(plain["made_for"], Value::Null);
+    // Too long a name: a clear error, and no invite made.
+    let long = "x".repeat(201);
+    let message = fails(a, &["invite", "--for", &long]);
+    assert!(message.contains("too long"), "{message}");
+
+    let listed = ok(a, &["invite", "list"]);
+    let invites = listed["invites"].as_array().unwrap();
+    assert_eq!(invites.len(), 3, "{listed}");
+    assert_eq!(invites[0]["id"], first.as_str());
+    let names: Vec<&Value> = invites.iter().map(|i| &i["made_for"]).collect();
+    assert_eq!(names, [&Value::from("Bram (ouder)"), &Value::from("Cas (jongere)"), &Value::Null]);
+    assert_eq!(invites[1]["max_uses"], 2);
+    assert!(invites.iter().all(|i| i["open"] == true && i["used"] == 0 && i["role"] == "member"), "{listed}");
+}
+
+#[test]
 fn a_laptop_killed_in_the_middle_of_syncing_loses_nothing() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let (a, b) = (a.path(), b.path());

@@ -251,6 +251,10 @@ pub(crate) struct InviteLimits {
     /// How long the ticket stays valid, e.g. 30m, 24h, 7days.
     #[arg(long, default_value = "7days", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub expires: std::time::Duration,
+    /// Who the invite is for, e.g. "Bram (ouder)": shown with the open invites, so that two
+    /// can be told apart. At most 200 characters.
+    #[arg(long = "for", default_value = "", value_name = "NAME")]
+    pub made_for: String,
 }
 
 #[derive(Debug, Args)]
@@ -269,6 +273,8 @@ pub(crate) struct InviteArgs {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum InviteAction {
+    /// The network's invites: who each is for, its role, uses, expiry, and whether it is open.
+    List(NetworkArg),
     /// Make an invite unusable.
     Revoke {
         #[command(flatten)]

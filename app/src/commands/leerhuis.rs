@@ -90,7 +90,7 @@ fn link_ticket(network: &NetworkArg, expires: Duration, data: &DataDir) -> Resul
     let mut local = LocalNetwork::open(data, network.network.as_deref())?;
     let peers = vec![book.own_addr(data.device_key().public())];
     let (invite, ticket) = kring_node::invite::create_link(&mut local.open, &data.device_id(), expires, peers)?;
-    Ok(InviteCreated { ticket: ticket.to_text(), invite }.into())
+    Ok(InviteCreated { ticket: ticket.to_text(), invite, made_for: None }.into())
 }
 
 /// Who the coordinator is in the leerhuis: as in her network, under `name` if she gave one.

@@ -94,6 +94,7 @@ outputs!(
     Withdrawn,
     Overview,
     VouchersIssued,
+    InviteList,
     BundleExported,
     BundleImported,
     ChapterStarted,
@@ -462,11 +463,34 @@ pub(crate) struct Overview {
     pub items: Vec<kring_model::leerhuis::OverviewItem>,
 }
 
-/// `kring invite`: the ticket to send the invitee, and the invite it uses.
+/// `kring invite`: the ticket to send the invitee, the invite it uses, and who it is for
+/// (`null`: nobody named).
 #[derive(Debug, Serialize)]
 pub(crate) struct InviteCreated {
     pub ticket: String,
     pub invite: InviteId,
+    pub made_for: Option<String>,
+}
+
+/// `kring invite list`: every invite of the network, oldest first.
+#[derive(Debug, Serialize)]
+pub(crate) struct InviteList {
+    pub invites: Vec<ListedInvite>,
+}
+
+/// One invite in [`InviteList`]. `made_for` is who it was made for (`null`: nobody named);
+/// `open` says whether it can still be used now (not revoked, not expired, not used up).
+#[derive(Debug, Serialize)]
+pub(crate) struct ListedInvite {
+    pub id: InviteId,
+    pub made_for: Option<String>,
+    pub role: Role,
+    pub used: u64,
+    pub max_uses: u64,
+    pub created_at: UnixMillis,
+    pub expires_at: UnixMillis,
+    pub revoked: bool,
+    pub open: bool,
 }
 
 /// `kring invite revoke`: the invite can no longer be used (`revoked` is always true).

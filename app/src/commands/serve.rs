@@ -48,8 +48,14 @@ async fn serve_until_stopped(node: &Node, args: &ServeArgs) -> Result<()> {
     };
     if args.invite {
         let network = node.network_id(args.network.network.as_deref())?;
-        let (invite, ticket) =
-            node.create_invite(&network, kring_model::Role::Member, args.limits.max_uses, args.limits.expires)?;
+        let limits = &args.limits;
+        let (invite, ticket) = node.create_invite_for(
+            &network,
+            kring_model::Role::Member,
+            limits.max_uses,
+            limits.expires,
+            &limits.made_for,
+        )?;
         first.ticket = Some(ticket.to_text());
         first.invite = Some(invite);
     }

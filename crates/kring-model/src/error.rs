@@ -25,10 +25,12 @@ pub enum Field {
     CycleText,
     DeviceId,
     SecretHash,
+    /// Who an invite was made for.
+    MadeFor,
 }
 
 impl Field {
-    pub const ALL: [Field; 18] = [
+    pub const ALL: [Field; 19] = [
         Field::Title,
         Field::Name,
         Field::NetworkName,
@@ -47,6 +49,7 @@ impl Field {
         Field::CycleText,
         Field::DeviceId,
         Field::SecretHash,
+        Field::MadeFor,
     ];
 
     /// In English, for logs and the command line.
@@ -70,6 +73,7 @@ impl Field {
             Field::CycleText => "cycle text",
             Field::DeviceId => "device id",
             Field::SecretHash => "secret hash",
+            Field::MadeFor => "name on the invitation",
         }
     }
 }

@@ -167,6 +167,7 @@ pub(crate) fn invite(doc: &AutoCommit, obj: &ObjId, id: String) -> Invite {
         expires_at: int(doc, obj, EXPIRES_AT).unwrap_or_default(),
         role: Role::from_doc(string(doc, obj, ROLE).as_deref()),
         max_uses: uint(doc, obj, MAX_USES).unwrap_or(1),
+        made_for: string(doc, obj, MADE_FOR).filter(|name| !name.is_empty()),
         uses: scalar_map(doc, obj, USES, int),
         revoked_at: int(doc, obj, REVOKED_AT),
     }

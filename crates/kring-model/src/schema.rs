@@ -14,6 +14,7 @@
 //!                             via?, voucher? (a leerhuis: joined through linked network `via`
 //!                             with a delegate's voucher, see `leerhuis/voucher.rs`) } }
 //! invites:     { invite_id: { secret_hash, created_by, created_at, expires_at, role, max_uses,
+//!                             made_for? (who it was made for, e.g. "Bram (ouder)"),
 //!                             uses: {member_id: used_at}, revoked_at?,
 //!                             link? (true: a leerhuis's ticket for linking a network, see `leerhuis.rs`) } }
 //! sessions:    { session_id: { title, kind, starts_at, location, agenda: Text, notes: Text,
@@ -95,6 +96,8 @@ pub const REMOVED_AT: &str = "removed_at";
 pub const SECRET_HASH: &str = "secret_hash";
 pub const EXPIRES_AT: &str = "expires_at";
 pub const MAX_USES: &str = "max_uses";
+/// The short name an invite was made for, so that two open invites can be told apart.
+pub const MADE_FOR: &str = "made_for";
 pub const USES: &str = "uses";
 pub const REVOKED_AT: &str = "revoked_at";
 

@@ -78,6 +78,9 @@ pub struct Invite {
     pub expires_at: UnixMillis,
     pub role: Role,
     pub max_uses: u64,
+    /// Who it was made for ("Bram (ouder)"); `None` when the coordinator named nobody.
+    #[serde(default)]
+    pub made_for: Option<String>,
     /// Who joined with it, and when.
     pub uses: BTreeMap<MemberId, UnixMillis>,
     pub revoked_at: Option<UnixMillis>,

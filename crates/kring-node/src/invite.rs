@@ -10,17 +10,19 @@ use crate::open_network::OpenNetwork;
 use crate::ticket::{InviteTicket, new_secret, secret_hash};
 
 /// Creates and saves an invite by the member of `device` (a coordinator), valid for
-/// `valid_for` and `max_uses` joins, with a ticket that points at `peers`.
+/// `valid_for` and `max_uses` joins, made for `made_for` (a short name, or empty), with a
+/// ticket that points at `peers`.
 pub fn create(
     open: &mut OpenNetwork,
     device: &str,
     role: Role,
     max_uses: u64,
     valid_for: Duration,
+    made_for: &str,
     peers: Vec<EndpointAddr>,
 ) -> Result<(InviteId, InviteTicket)> {
     let new = |secret_hash| NewInvite { secret_hash, role, expires_at: expiry(valid_for), max_uses };
-    write(open, device, peers, |network, me, secret_hash| network.create_invite(me, &new(secret_hash)))
+    write(open, device, peers, |network, me, secret_hash| network.create_invite_for(me, &new(secret_hash), made_for))
 }
 
 /// Creates and saves a leerhuis's link ticket by the member of `device` (its coordinator):

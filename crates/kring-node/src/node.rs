@@ -217,6 +217,19 @@ impl Node {
         max_uses: u64,
         valid_for: Duration,
     ) -> Result<(InviteId, InviteTicket)> {
+        self.create_invite_for(network, role, max_uses, valid_for, "")
+    }
+
+    /// As [`Node::create_invite`], made for someone: `made_for` is the short name the open
+    /// invites are told apart by ("Bram (ouder)"), or empty.
+    pub fn create_invite_for(
+        &self,
+        network: &str,
+        role: Role,
+        max_uses: u64,
+        valid_for: Duration,
+        made_for: &str,
+    ) -> Result<(InviteId, InviteTicket)> {
         let networks = self.shared.networks();
         let mut open =
             networks.lock(network).ok_or_else(|| kring_store::StoreError::UnknownNetwork(network.to_string()))?;
@@ -226,7 +239,7 @@ impl Node {
         let others = open.other_member_devices(networks.device()).into_iter();
         peers.extend(others.filter_map(|(device, _)| book.addr_of(&device)).take(3));
         drop(book);
-        let created = invite::create(&mut open, networks.device(), role, max_uses, valid_for, peers)?;
+        let created = invite::create(&mut open, networks.device(), role, max_uses, valid_for, made_for, peers)?;
         drop(open);
         self.local_edit(network);
         Ok(created)

@@ -112,6 +112,7 @@ fn views_follow_local_and_remote_changes_exactly() {
         role: Role::Member,
         max_uses: 1,
         valid_for: Duration::from_secs(600),
+        made_for: "Bram (ouder)".into(),
     });
 
     let mut bram = Window::start(dir_b.path());
@@ -142,6 +143,7 @@ fn views_follow_local_and_remote_changes_exactly() {
             && s.questions[&question].sessions.contains(&session)
             && s.questions.contains_key(&later)
             && s.sessions[&session].themes.contains("lezen")
+            && s.invites.values().any(|i| i.made_for.as_deref() == Some("Bram (ouder)"))
     };
     anna.wait("what both did", everything);
     bram.wait("what both did", everything);

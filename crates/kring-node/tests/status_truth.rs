@@ -136,6 +136,7 @@ fn joined_pair() -> Pair {
         role: Role::Member,
         max_uses: 1,
         valid_for: Duration::from_secs(600),
+        made_for: String::new(),
     };
     let ticket = anna.run(invite).unwrap();
     let mut bram = Window::start(dir_b.path());

@@ -215,7 +215,11 @@ impl KringApp {
             After::ShowTicket | After::ShowLinkTicket => {
                 let Outcome::Ticket(ticket) = outcome else { return };
                 match after {
-                    After::ShowTicket => self.pages.members.ticket_made = Some(ticket),
+                    After::ShowTicket => {
+                        self.pages.members.ticket_made = Some(ticket);
+                        // The next invitation is for someone else.
+                        self.pages.members.invite_for.clear();
+                    }
                     _ => self.pages.members.link_made = Some(ticket),
                 }
             }

@@ -3,7 +3,8 @@
 //! still, a board whose cards are dragged between columns, a timeline and a chart that explain
 //! themselves, exports in Dutch dates with themes, settings in plain words, and the small things
 //! (an empty date field after adding, themes on the cards, an empty filter that says so, the
-//! passage an erasure takes, a file menu without small print).
+//! passage an erasure takes, a file menu without small print), invitations named for whom, an
+//! activity picture with the right numbers, and the main screens on a 1280 × 720 laptop at 125 %.
 
 mod common;
 
@@ -134,6 +135,13 @@ fn the_removal_confirmation_fits_in_a_window_1270_wide() {
 /// Every label of more than one line is at least as wide as its longest word: no word was
 /// broken to fit.
 fn assert_no_word_broken(ui: &Ui, what: &str) {
+    let checked = no_word_broken(ui, what);
+    assert!(checked > 0 || what.contains("wide"), "{what}: some label has more than one line");
+}
+
+/// As [`assert_no_word_broken`], on a screen that may have no label of more than one line;
+/// how many it checked.
+fn no_word_broken(ui: &Ui, what: &str) -> usize {
     let ctx = ui.ctx.clone();
     let style = ctx.global_style();
     let width_of = |word: &str| {
@@ -154,7 +162,8 @@ fn assert_no_word_broken(ui: &Ui, what: &str) {
             continue;
         }
         checked += 1;
-        for word in text.split_whitespace() {
+        // A ticket (hundreds of letters, copied rather than read) wraps where it must.
+        for word in text.split_whitespace().filter(|word| word.chars().count() <= 80) {
             let needed = width_of(word);
             assert!(
                 needed <= rect.width() + 0.5,
@@ -162,7 +171,7 @@ fn assert_no_word_broken(ui: &Ui, what: &str) {
             );
         }
     }
-    assert!(checked > 0 || what.contains("wide"), "{what}: some label has more than one line");
+    checked
 }
 
 #[test]
@@ -832,5 +841,316 @@ fn the_file_menu_reads_at_the_normal_text_size() {
         let start: String = nl(note).chars().take(20).collect();
         let galley = galleys(&ui).into_iter().find(|g| g.text().replace('\n', " ").starts_with(&start)).unwrap();
         assert!(!galley.job.justify, "{:?} is stretched to the menu's width", nl(note));
+    }
+}
+
+/// Two open invitations no longer look alike: each says who it was made for, and the
+/// invitation form asks for that name (optionally) and sends it with the invitation.
+#[test]
+fn an_invitation_names_who_it_is_for() {
+    let (mut network, me) = plg();
+    let week = jiff::Timestamp::now().as_millisecond() + 7 * 24 * 3600 * 1000;
+    let invite = |hash: &str| kring_model::NewInvite {
+        secret_hash: hash.into(),
+        role: kring_model::Role::Member,
+        expires_at: week,
+        max_uses: 1,
+    };
+    network.create_invite_for(&me, &invite("a"), "Bram (ouder)").unwrap();
+    network.create_invite_for(&me, &invite("b"), "Sanne (jeugdzorg)").unwrap();
+    network.create_invite(&me, &invite("c")).unwrap();
+    let mut ui = window(&network, &me, Screen::Members, 1280.0, 900.0);
+    for name in ["Bram (ouder)", "Sanne (jeugdzorg)"] {
+        let line =
+            format!("{} {name} · lid · {} 0/1 · {}", nl(Text::InvitationFor), nl(Text::Used), nl(Text::ValidUntil));
+        assert!(shows(&ui, &line), "{line:?} is listed");
+        assert!(ui.query_by_label(&format!("{}: {name}", nl(Text::Revoke))).is_some(), "its revoke button names it");
+    }
+    let open = ui
+        .query_all(by().include_labels().role(Role::Label))
+        .filter(|n| n.accesskit_node().label().or_else(|| n.value()).is_some_and(|t| t.contains(nl(Text::ValidUntil))));
+    assert_eq!(open.count(), 3, "the invitation for nobody in particular is listed too");
+
+    type_into(&mut ui, Role::TextInput, nl(Text::InviteFor), "Cas (jongere)");
+    ui.get_by_label(nl(Text::MakeInvite)).click();
+    ui.run_steps(2);
+    let sent = ui.state().state.sent().last().cloned();
+    assert!(
+        matches!(&sent, Some(kring_node::client::Command::CreateInvite { made_for, .. }) if made_for == "Cas (jongere)"),
+        "the name goes with the invitation: {sent:?}"
+    );
+
+    // In English, the same in English words.
+    ui.state_mut().state.language = Language::En;
+    ui.run_steps(3);
+    assert!(shows(&ui, "invitation for Bram (ouder) · member"));
+    assert!(ui.query_by_role_and_label(Role::TextInput, "For whom (optional)").is_some());
+}
+
+/// Filled rectangles of `color` the screen draws (a picture's bars).
+fn bars_of(ui: &Ui, color: egui::Color32) -> Vec<egui::Rect> {
+    fn walk(shape: &egui::Shape, color: egui::Color32, out: &mut Vec<egui::Rect>) {
+        match shape {
+            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, color, out)),
+            egui::Shape::Rect(rect) if rect.fill == color => out.push(rect.rect),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for clipped in &ui.output().shapes {
+        walk(&clipped.shape, color, &mut out);
+    }
+    out.sort_by(|a, b| a.left().total_cmp(&b.left()).then(a.top().total_cmp(&b.top())));
+    out
+}
+
+/// The network page's activity picture counts what was held and who came: meetings per month
+/// (planned and deleted ones left out), questions per status, attendance per perspective; it
+/// says so to a screen reader, draws bars in proportion in the light and the dark theme, and
+/// names the network and the months so that a screenshot explains itself.
+#[test]
+fn the_activity_picture_shows_meetings_questions_and_attendance_as_counted() {
+    use kring_model::{Attendance, NewSession, Perspective, QuestionStatus, Role as MemberRole};
+    let (mut network, anna) = plg();
+    let mut add = |name: &str, perspective| {
+        let profile = Profile { name: name.into(), perspective, organisation: String::new() };
+        network.add_member(&anna, &profile, MemberRole::Member, None::<&str>).unwrap()
+    };
+    let bram = add("Bram", Perspective::Teacher);
+    let cas = add("Cas", Perspective::Teacher);
+    let dirk = add("Dirk", Perspective::Practitioner);
+    let eva = add("Eva", Perspective::YouthParent);
+    let meetings = [
+        ("2026-09-03T15:30", vec![&anna, &bram, &cas]),
+        ("2026-09-24", vec![&bram, &eva]),
+        ("2026-11-05T19:00", vec![&bram, &dirk]),
+        // Not held yet, and deleted: neither counts.
+        ("2099-01-14", vec![&bram]),
+        ("2026-10-01", vec![&cas]),
+    ];
+    for (n, (at, present)) in meetings.iter().enumerate() {
+        let new = NewSession { title: format!("Overleg {n}"), starts_at: (*at).into(), ..Default::default() };
+        let session = network.add_session(&anna, &new).unwrap();
+        for member in present {
+            network.set_attendance(&anna, &session, member, Attendance::Present).unwrap();
+        }
+        if !present.contains(&&dirk) {
+            network.set_attendance(&anna, &session, &dirk, Attendance::Absent).unwrap();
+        }
+        if n == 4 {
+            network.delete_session(&anna, &session).unwrap();
+        }
+    }
+    for (title, status) in [
+        ("Hoe geven we feedback?", QuestionStatus::Proposed),
+        ("Hoe betrekken we ouders?", QuestionStatus::Central),
+        ("Wat werkt bij verzuim?", QuestionStatus::Central),
+        ("Hoe lezen leerlingen feedback?", QuestionStatus::Answered),
+        ("Weggegooid", QuestionStatus::Central),
+    ] {
+        let question = network.add_question(&anna, title, "").unwrap();
+        network.set_status(&anna, &question, status).unwrap();
+        if title == "Weggegooid" {
+            network.delete_question(&anna, &question).unwrap();
+        }
+    }
+    let mut ui = window(&network, &anna, Screen::Network, 1280.0, 900.0);
+
+    // What a screen reader hears, panel by panel: the numbers themselves.
+    for said in [
+        "Bijeenkomsten per maand: sep 2026: 2, okt 2026: 0, nov 2026: 1",
+        "Leervragen per status: voorgesteld: 1, centraal: 2, in onderzoek: 0, beantwoord: 1, geparkeerd: 0",
+        "Aanwezig per perspectief (3 bijeenkomsten): student: 0, docent: 4, praktijkprofessional: 1, \
+         onderzoeker: 0, jongere / ouder: 1, anders: 1",
+    ] {
+        let heard: Vec<String> =
+            ui.query_all(by().include_labels()).filter_map(|node| node.accesskit_node().label()).collect();
+        assert!(ui.query_by_label(said).is_some(), "{said:?} is said: {heard:?}");
+    }
+    // The caption names the network and the months; the months are named under their bars.
+    let painted = painted_texts(&ui);
+    for words in ["PLG Rekenen Leiden — Activiteit · sep 2026 – nov 2026", "sep", "okt", "nov", "praktijkprofessional"]
+    {
+        assert!(painted.iter().any(|t| t == words), "{words:?} is drawn: {painted:?}");
+    }
+
+    for dark in [true, false] {
+        ui.ctx.set_theme(if dark { egui::Theme::Dark } else { egui::Theme::Light });
+        ui.run_steps(3);
+        let [months, statuses, present] = kring_ui::views::activity::bar_colors(dark);
+        // September's bar is twice November's; October has none.
+        let months = bars_of(&ui, months);
+        assert_eq!(months.len(), 2, "dark {dark}: a bar for each month with meetings");
+        assert!((months[0].height() - 2.0 * months[1].height()).abs() < 1.0, "dark {dark}: {months:?}");
+        assert!(months[1].left() - months[0].left() > 60.0, "dark {dark}: October stands between them");
+        // Three statuses in use, central the longest; four perspectives came, teachers most.
+        let statuses = bars_of(&ui, statuses);
+        assert_eq!(statuses.len(), 3, "dark {dark}: {statuses:?}");
+        let longest = statuses.iter().map(|r| r.width()).fold(0.0, f32::max);
+        assert!((statuses[1].width() - longest).abs() < 0.5 && (statuses[0].width() * 2.0 - longest).abs() < 1.0);
+        let present = bars_of(&ui, present);
+        assert_eq!(present.len(), 4, "dark {dark}: {present:?}");
+        assert!((present[0].width() - 4.0 * present[1].width()).abs() < 1.0, "dark {dark}: teachers came 4 times");
+    }
+
+    // In English, English words.
+    ui.state_mut().state.language = Language::En;
+    ui.run_steps(3);
+    assert!(ui.query_by_label("Meetings per month: Sep 2026: 2, Oct 2026: 0, Nov 2026: 1").is_some());
+    assert!(
+        ui.query_by_label_contains("Present per perspective (3 meetings): student: 0, teacher / lecturer: 4").is_some()
+    );
+}
+
+/// A laptop screen of 1280 × 720 pixels at 125 % scaling: 1024 × 576 points.
+const LAPTOP_125: (f32, f32) = (1024.0, 576.0);
+
+/// A window filling that laptop's screen, on `screen`.
+fn window_at_125(network: &Network, me: &MemberId, screen: Screen) -> Ui {
+    let mut app = kring_ui::KringApp::new(kring_ui::AppState::detached(view_of(network, me.clone())));
+    app.screen = screen;
+    let mut ui = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(LAPTOP_125.0, LAPTOP_125.1))
+        .with_pixels_per_point(1.25)
+        .build_ui_state(|ui, app: &mut kring_ui::KringApp| app.show(ui), app);
+    ui.run_steps(4);
+    ui
+}
+
+/// Scrolls the button `label` into view, as a person would, and checks that all of it is
+/// inside the window.
+fn assert_button_in_window(ui: &mut Ui, label: &str, what: &str) {
+    ui.get_by_role_and_label(Role::Button, label).scroll_to_me();
+    ui.run_steps(3);
+    let rect = ui.get_by_role_and_label(Role::Button, label).rect();
+    let (width, height) = LAPTOP_125;
+    assert!(
+        rect.min.x >= 0.0 && rect.max.x <= width && rect.min.y >= 0.0 && rect.max.y <= height,
+        "{what}: {label:?} at {rect:?} is outside the window of {width} × {height}"
+    );
+}
+
+/// On a 1280 × 720 laptop at 125 % the main screens read whole: no label breaks inside a word,
+/// the tabs and the file menu stay in the window, and the buttons of the removal confirmation,
+/// the invitation form (with a ticket made) and the erase warning can all be reached.
+#[test]
+fn the_main_screens_fit_a_1280_by_720_laptop_at_125_percent() {
+    let (mut network, me) = plg();
+    network.add_theme(&me, "feedback").unwrap();
+    network.add_theme(&me, "kindermishandeling en huiselijk geweld").unwrap();
+    let profile =
+        Profile { name: "Dirk Bakker".into(), organisation: "Basisschool De Regenboog".into(), ..Profile::new("") };
+    network.add_member(&me, &profile, kring_model::Role::Member, None::<&str>).unwrap();
+    let new = kring_model::NewSession {
+        title: "Feedback op rekenwerk in de bovenbouw".into(),
+        starts_at: "2026-12-07T15:30".into(),
+        location: "Lokaal 2.14".into(),
+        ..Default::default()
+    };
+    let session = network.add_session(&me, &new).unwrap();
+    network.append_text(&me, &TextField::Notes(session.clone()), "Besproken: Lotte (groep 5). Verder niets.").unwrap();
+    let question = network.add_question(&me, "Hoe geven we feedback die leerlingen echt lezen?", "").unwrap();
+    network.add_cycle(&me, &question, "2026-09-01").unwrap();
+    network.open_round(&me, "Najaar 2026").unwrap();
+
+    let screens = [
+        Screen::Sessions,
+        Screen::Session(session.clone()),
+        Screen::Questions,
+        Screen::Question(question.clone()),
+        Screen::Actions,
+        Screen::Reflection,
+        Screen::Members,
+        Screen::Network,
+        Screen::Bin,
+        Screen::Settings,
+    ];
+    for language in Language::ALL {
+        for screen in screens.clone() {
+            let mut ui = window_at_125(&network, &me, screen.clone());
+            ui.state_mut().state.language = language;
+            ui.run_steps(3);
+            no_word_broken(&ui, &format!("{language:?} {screen:?} at 125 %"));
+            for tab in [Text::Sessions, Text::FileMenu] {
+                let rect = ui.get_by_label(tr(language, tab)).rect();
+                assert!(rect.max.x <= LAPTOP_125.0, "{language:?} {screen:?}: {tab:?} at {rect:?} is cut off");
+            }
+            // Nothing runs out of the window on the right: rows wrap instead.
+            for node in ui.query_all(by().include_labels()) {
+                // The window and other containers have no place of their own.
+                if node.accesskit_node().bounding_box().is_none() {
+                    continue;
+                }
+                let rect = node.rect();
+                let name = node.accesskit_node().label().or_else(|| node.value()).unwrap_or_default();
+                if rect.width() > 0.0 && !name.is_empty() {
+                    assert!(
+                        rect.max.x <= LAPTOP_125.0 + 0.5,
+                        "{language:?} {screen:?}: {name:?} at {rect:?} is cut off"
+                    );
+                }
+            }
+        }
+    }
+
+    // The ticket the invitation form shows once made: it names a device to contact, a laptop's
+    // own, from a data directory of its own.
+    let week = jiff::Timestamp::now().as_millisecond() + 7 * 24 * 3600 * 1000;
+    let invite = kring_model::NewInvite {
+        secret_hash: "hash".into(),
+        role: kring_model::Role::Member,
+        expires_at: week,
+        max_uses: 1,
+    };
+    let invite = network.create_invite_for(&me, &invite, "Bram (ouder)").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let device = kring_store::DataDir::open(dir.path()).unwrap().device_key().public();
+    let ticket = kring_node::InviteTicket {
+        network: network.id().to_string(),
+        invite: invite.to_string(),
+        secret: [7; 32],
+        peers: vec![kring_node::AddressBook::default().own_addr(device)],
+    };
+
+    for l in Language::ALL {
+        let open = |screen: Screen| {
+            let mut ui = window_at_125(&network, &me, screen);
+            ui.state_mut().state.language = l;
+            ui.run_steps(3);
+            ui
+        };
+        // Removing Dirk: every choice is there.
+        let mut ui = open(Screen::Members);
+        ui.get_by_label(tr(l, Text::Remove)).click();
+        ui.run_steps(3);
+        for button in [Text::RemoveWithNewChapter, Text::YesRemove, Text::Cancel] {
+            assert_button_in_window(&mut ui, tr(l, button), &format!("{l:?}: the removal confirmation"));
+        }
+        no_word_broken(&ui, &format!("{l:?}: the removal confirmation at 125 %"));
+
+        // Inviting, with the ticket and its QR code shown.
+        let mut ui = open(Screen::Members);
+        ui.state_mut().pages.members.ticket_made = Some(ticket.to_text());
+        ui.run_steps(3);
+        let revoke = format!("{}: Bram (ouder)", tr(l, Text::Revoke));
+        for button in [tr(l, Text::MakeInvite), tr(l, Text::Copy), &revoke] {
+            assert_button_in_window(&mut ui, button, &format!("{l:?}: the invitation form"));
+        }
+        ui.get_by_role_and_label(Role::TextInput, tr(l, Text::InviteFor)).scroll_to_me();
+        ui.run_steps(3);
+        let field = ui.get_by_role_and_label(Role::TextInput, tr(l, Text::InviteFor)).rect();
+        assert!(field.max.x <= LAPTOP_125.0, "{l:?}: the 'voor wie' field at {field:?} is cut off");
+        no_word_broken(&ui, &format!("{l:?}: the invitation form at 125 %"));
+
+        // Erasing a meeting for everyone: the warning, and both its buttons.
+        let mut ui = open(Screen::Session(session.clone()));
+        ui.get_by_label(tr(l, Text::EraseForEveryone)).click();
+        ui.run_steps(3);
+        for button in [Text::YesErase, Text::Cancel] {
+            assert_button_in_window(&mut ui, tr(l, button), &format!("{l:?}: the erase warning"));
+        }
+        let warning = ui.get_by_label(tr(l, Text::EraseWarning)).rect();
+        assert!(warning.max.x <= LAPTOP_125.0, "{l:?}: the erase warning at {warning:?} runs out of the window");
+        no_word_broken(&ui, &format!("{l:?}: the erase warning at 125 %"));
     }
 }

@@ -25,14 +25,28 @@ pub struct NewInvite {
 
 impl Network {
     pub fn create_invite(&mut self, by: &MemberId, invite: &NewInvite) -> Result<InviteId> {
-        self.write_invite(by, invite, false)
+        self.write_invite(by, invite, "", false)
+    }
+
+    /// An invite made for someone: `made_for` is a short name ("Bram (ouder)") that tells this
+    /// invite apart from the other open ones; empty for nobody in particular. Written with the
+    /// invite and never changed, like everything else it holds.
+    pub fn create_invite_for(&mut self, by: &MemberId, invite: &NewInvite, made_for: &str) -> Result<InviteId> {
+        self.write_invite(by, invite, made_for, false)
     }
 
     /// An invite, or with `link` a leerhuis's ticket for linking a network (see
     /// `edit/leerhuis.rs`): marked so in the record, so that neither can be used as the other.
-    pub(crate) fn write_invite(&mut self, by: &MemberId, invite: &NewInvite, link: bool) -> Result<InviteId> {
+    pub(crate) fn write_invite(
+        &mut self,
+        by: &MemberId,
+        invite: &NewInvite,
+        made_for: &str,
+        link: bool,
+    ) -> Result<InviteId> {
         self.coordinator(by, CoordinatorTask::Invites)?;
         let secret_hash = validate::required(Field::SecretHash, &invite.secret_hash, MAX_SHORT)?;
+        let made_for = validate::optional(Field::MadeFor, made_for, MAX_SHORT)?;
         if invite.max_uses == 0 {
             return Err(ModelError::BadMaxUses);
         }
@@ -50,6 +64,9 @@ impl Network {
             doc.put(&obj, EXPIRES_AT, invite.expires_at)?;
             doc.put(&obj, ROLE, invite.role.as_str())?;
             doc.put(&obj, MAX_USES, invite.max_uses)?;
+            if !made_for.is_empty() {
+                doc.put(&obj, MADE_FOR, made_for)?;
+            }
             doc.put_object(&obj, USES, ObjType::Map)?;
             if link {
                 doc.put(&obj, LINK, true)?;

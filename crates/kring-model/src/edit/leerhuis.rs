@@ -49,7 +49,7 @@ impl Network {
     pub fn create_link_invite(&mut self, by: &MemberId, invite: &NewInvite) -> Result<InviteId> {
         self.leerhuis_only()?;
         self.coordinator(by, CoordinatorTask::LinkNetworks)?;
-        self.write_invite(by, invite, true)
+        self.write_invite(by, invite, "", true)
     }
 
     /// The leerhuis's side of a link: admits the network's coordinator (who brought link ticket

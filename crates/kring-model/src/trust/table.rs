@@ -223,6 +223,7 @@ pub(crate) const TABLE: &[Slot] = &[
     slot(11, &[Key(INVITES), Id, Key(EXPIRES_AT)], S::Scalar(K::Millis), W::Coordinator).once(),
     slot(11, &[Key(INVITES), Id, Key(ROLE)], S::Scalar(K::Word(ROLES)), W::Coordinator).once(),
     slot(11, &[Key(INVITES), Id, Key(MAX_USES)], S::Scalar(K::Count), W::Coordinator).once(),
+    slot(35, &[Key(INVITES), Id, Key(MADE_FOR)], S::Scalar(K::Str(MAX_SHORT)), W::Coordinator).once(),
     slot(11, &[Key(INVITES), Id, Key(USES)], S::Map, W::Coordinator),
     slot(12, &[Key(INVITES), Id, Key(USES), Id], S::Scalar(K::Millis), W::Member).extra(X::InviteUse),
     slot(13, &[Key(INVITES), Id, Key(REVOKED_AT)], S::Scalar(K::Millis), W::Coordinator).extra(X::Revocation),

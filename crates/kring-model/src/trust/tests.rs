@@ -907,3 +907,58 @@ fn the_hosts_guest_contributions_are_accepted_by_every_laptop() {
     assert!(shown.guests.values().any(|g| g.text == "<script>alert(1)</script>"));
     assert_eq!(shown.guests_by_perspective().get(&GuestPerspective::Parent), Some(&1));
 }
+
+// --- Who an invitation is for -----------------------------------------------------------------
+
+#[test]
+fn only_a_coordinator_names_who_an_invitation_is_for_and_only_with_it() {
+    let f = fixture();
+    // Anna makes an invitation for Bram's father through the model: every laptop accepts it.
+    let mut network = crate::Network::from_doc(f.doc.clone()).unwrap();
+    network.set_device(&f.anna.1.device);
+    let before = network.heads();
+    let invite = NewInvite { secret_hash: "hash-2".into(), role: Role::Member, expires_at: i64::MAX / 2, max_uses: 1 };
+    let made = network.create_invite_for(&f.anna.0, &invite, " Bram (ouder) ").unwrap();
+    let changes = network.doc_mut().get_changes(&before);
+    let mut honest = f.doc.clone();
+    honest.apply_changes(changes.clone()).unwrap();
+    assert_eq!(RuleBook::default().check(&honest, &changes, false).map_err(|r| r.breach), Ok(()));
+    let snapshot = network.snapshot().unwrap();
+    assert_eq!(snapshot.invites[&made].made_for.as_deref(), Some("Bram (ouder)"));
+    // An invitation for nobody in particular holds no name at all.
+    let plain = crate::InviteId::new(f.invite.clone());
+    assert_eq!(snapshot.invites[&plain].made_for, None);
+    // Too long a name through the model: a clear error, and nothing written.
+    let heads = network.heads();
+    let long = "x".repeat(crate::validate::MAX_SHORT + 1);
+    let refused = network.create_invite_for(&f.anna.0, &invite, &long);
+    assert!(matches!(refused, Err(crate::ModelError::TooLong { field: crate::Field::MadeFor, .. })), "{refused:?}");
+    assert_eq!(network.heads(), heads);
+
+    // What a modified client could write: a new invitation record with a name.
+    let named = |doc: &mut AutoCommit, name: ScalarValue| {
+        let record = doc.put_object(obj(doc, &[INVITES]), "invite-with-name", ObjType::Map).unwrap();
+        doc.put(&record, MADE_FOR, name).unwrap();
+    };
+    let by_anna = written(&f.doc, &f.anna.1.device, |doc| named(doc, "Bram (ouder)".into())).unwrap();
+    assert_eq!(verdict(&f.doc, &by_anna), Ok(()));
+    // Bram is a member, not a coordinator: he cannot name who an invitation is for.
+    let by_bram = written(&f.doc, &f.bram.1.device, |doc| named(doc, "Bram (ouder)".into())).unwrap();
+    assert!(matches!(verdict(&f.doc, &by_bram), Err(Breach::CoordinatorOnly(_))), "{:?}", verdict(&f.doc, &by_bram));
+    // Nor can Anna write a name longer than the model allows, or one that is not text.
+    let too_long = written(&f.doc, &f.anna.1.device, |doc| named(doc, long.as_str().into())).unwrap();
+    assert_eq!(verdict(&f.doc, &too_long), Err(Breach::BadValue));
+    let number = written(&f.doc, &f.anna.1.device, |doc| named(doc, ScalarValue::Int(7))).unwrap();
+    assert_eq!(verdict(&f.doc, &number), Err(Breach::BadValue));
+    // Nor name, or rename, an invitation after it was made.
+    let later = written(&f.doc, &f.anna.1.device, |doc| {
+        doc.put(obj(doc, &[INVITES, f.invite.as_str()]), MADE_FOR, "Cas (jongere)").unwrap();
+    })
+    .unwrap();
+    assert_eq!(verdict(&f.doc, &later), Err(Breach::Rewritten));
+    let renamed = written(&honest, &f.anna.1.device, |doc| {
+        doc.put(obj(doc, &[INVITES, made.as_str()]), MADE_FOR, "Dirk").unwrap();
+    })
+    .unwrap();
+    assert_eq!(verdict(&honest, &renamed), Err(Breach::Rewritten));
+}

@@ -168,10 +168,10 @@ impl Backend {
                     .map(|()| Outcome::Done)
                     .map_err(failed)
             }
-            Command::CreateInvite { network, role, max_uses, valid_for } => {
+            Command::CreateInvite { network, role, max_uses, valid_for, made_for } => {
                 self.view_dirty = true;
                 self.node
-                    .create_invite(&network, role, max_uses, valid_for)
+                    .create_invite_for(&network, role, max_uses, valid_for, &made_for)
                     .map(|(_, ticket)| Outcome::Ticket(ticket.to_text()))
                     .map_err(failed)
             }

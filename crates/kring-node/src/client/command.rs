@@ -69,6 +69,8 @@ pub enum Command {
         role: Role,
         max_uses: u64,
         valid_for: Duration,
+        /// Who it is for ("Bram (ouder)"), or empty.
+        made_for: String,
     },
     /// Connect to a device by its address (`ID@IP:PORT`, as the status shows it) or a ticket.
     Connect {

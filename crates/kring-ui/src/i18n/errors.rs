@@ -661,6 +661,7 @@ pub fn field_name(l: Language, field: Field) -> String {
         Field::CycleText => "de tekst van de cyclus",
         Field::DeviceId => "de apparaat-id",
         Field::SecretHash => "de code van de uitnodiging",
+        Field::MadeFor => "de naam op de uitnodiging",
     };
     say(l, nl.into(), field.as_str().into())
 }

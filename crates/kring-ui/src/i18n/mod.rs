@@ -145,6 +145,16 @@ texts! {
     Invite => "Uitnodigen", "Invite";
     MaxUses => "Aantal keer te gebruiken", "Number of uses";
     ValidDays => "Dagen geldig", "Days valid";
+    InviteFor => "Voor wie (optioneel)", "For whom (optional)";
+    InvitationFor => "uitnodiging voor", "invitation for";
+    Activity => "Activiteit", "Activity";
+    ActivityExplained => "Wat het netwerk deed, in één plaatje: maak er een schermafbeelding van voor een verslag.", "What the network did, in one picture: take a screenshot of it for a report.";
+    MeetingsPerMonth => "Bijeenkomsten per maand", "Meetings per month";
+    QuestionsByStatus => "Leervragen per status", "Learning questions by status";
+    PresentPerPerspective => "Aanwezig per perspectief", "Present per perspective";
+    NoMeetingsHeldYet => "Nog geen bijeenkomsten gehouden.", "No meetings held yet.";
+    NoQuestionsYet => "Nog geen leervragen.", "No learning questions yet.";
+    NobodyPresentYet => "Nog geen aanwezigheid ingevuld.", "No attendance filled in yet.";
     MakeInvite => "Uitnodiging maken", "Make invitation";
     TicketExplained => "Stuur deze uitnodiging aan de nieuwe deelnemer, of laat de QR-code scannen. Jouw laptop moet aan staan als die zich aansluit.", "Send this ticket to the new participant, or let them scan the QR code. Your laptop must be on when they join.";
     Copy => "Kopiëren", "Copy";

@@ -14,6 +14,8 @@ pub struct MembersPage {
     pub invite_role: Role,
     pub invite_uses: u32,
     pub invite_days: u32,
+    /// Who the next invitation is for ("Bram (ouder)"), or empty.
+    pub invite_for: String,
     /// The last ticket made, shown with a copy button and a QR code while it can be used.
     pub ticket_made: Option<String>,
     /// A member the coordinator asked to remove, waiting for confirmation.
@@ -30,6 +32,7 @@ impl Default for MembersPage {
             invite_role: Role::Member,
             invite_uses: 1,
             invite_days: 7,
+            invite_for: String::new(),
             ticket_made: None,
             confirm_remove: None,
             profile: None,
@@ -241,7 +244,8 @@ impl MembersPage {
             let label = ui.label(tr(l, Text::ValidDays));
             ui.add(egui::DragValue::new(&mut self.invite_days).range(1..=90)).labelled_by(label.id);
         });
-        if ui.button(tr(l, Text::MakeInvite)).clicked()
+        let submit = super::entered(&super::field(ui, tr(l, Text::InviteFor), &mut self.invite_for));
+        if (ui.button(tr(l, Text::MakeInvite)).clicked() || submit)
             && let Some(network) = state.network_id().map(String::from)
         {
             let valid_for = Duration::from_secs(u64::from(self.invite_days) * 24 * 3600);
@@ -250,6 +254,7 @@ impl MembersPage {
                 role: self.invite_role,
                 max_uses: u64::from(self.invite_uses),
                 valid_for,
+                made_for: self.invite_for.clone(),
             };
             state.send(command, After::ShowTicket);
         }
@@ -274,8 +279,12 @@ impl MembersPage {
             ui.strong(tr(l, Text::OpenInvites));
             for invite in open {
                 ui.horizontal_wrapped(|ui| {
+                    // Named, two open invitations no longer look alike.
+                    let named =
+                        invite.made_for.as_ref().map(|name| format!("{} {name} · ", tr(l, Text::InvitationFor)));
                     ui.label(format!(
-                        "{} · {} {}/{} · {} {}",
+                        "{}{} · {} {}/{} · {} {}",
+                        named.as_deref().unwrap_or_default(),
                         word(l, invite.role.as_str()),
                         tr(l, Text::Used),
                         invite.uses.len(),
@@ -283,7 +292,12 @@ impl MembersPage {
                         tr(l, Text::ValidUntil),
                         super::local_time(l, invite.expires_at)
                     ));
-                    if ui.small_button(tr(l, Text::Revoke)).clicked() {
+                    let revoke = ui.small_button(tr(l, Text::Revoke));
+                    if let Some(name) = &invite.made_for {
+                        let spoken = format!("{}: {name}", tr(l, Text::Revoke));
+                        revoke.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, spoken.clone()));
+                    }
+                    if revoke.clicked() {
                         state.edit(After::Nothing, Edit::RevokeInvite { invite: invite.id.clone() });
                     }
                 });

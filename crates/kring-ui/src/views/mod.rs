@@ -3,6 +3,7 @@
 
 pub mod about;
 pub mod actions;
+pub mod activity;
 pub mod bin;
 pub mod changes;
 pub mod chapter;

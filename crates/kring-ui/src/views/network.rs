@@ -1,5 +1,5 @@
-//! The network itself: its name, description, region and themes, and the reflection factors
-//! members score. Everyone reads them; coordinators change them.
+//! The network itself: its name, description, region and themes, a picture of its activity,
+//! and the reflection factors members score. Everyone reads them; coordinators change them.
 
 use kring_model::{Edit, NetworkSnapshot};
 
@@ -27,6 +27,8 @@ impl NetworkPage {
             self.details(ui, state, &snapshot, coordinator);
             super::error_line(ui, state, After::NetworkEdited);
             super::error_line(ui, state, After::Nothing);
+            ui.separator();
+            super::activity::show(ui, l, &snapshot, &super::today());
             ui.separator();
             self.chapter.ui(ui, state, &snapshot, coordinator);
             ui.separator();
