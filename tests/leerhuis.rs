@@ -186,3 +186,61 @@ fn a_link_ticket_lets_no_person_in_an_invite_links_no_network_and_a_small_round_
     let refused = fails(a, &["leerhuis", "publish", "--network", &plg, "--reflection", &round]);
     assert!(refused.contains("from 5 scorers on"), "{refused}");
 }
+
+/// The members of the leerhuis as `data` holds it: name and whether removed.
+fn leerhuis_members(data: &Path, leerhuis: &str) -> Vec<(String, bool)> {
+    let shown = ok(data, &["show", "--network", leerhuis]);
+    let members = shown["members"].as_array().unwrap().iter();
+    members.map(|m| (m["name"].as_str().unwrap().to_string(), m["removed"].as_bool().unwrap())).collect()
+}
+
+#[test]
+fn who_is_removed_from_the_network_and_a_network_that_leaves_lose_their_place_in_the_leerhuis() {
+    let dirs: Vec<_> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (l, a, b, c) = (dirs[0].path(), dirs[1].path(), dirs[2].path(), dirs[3].path());
+    let plg = network(a, "PLG Rekenen", "Anna", "werkplezier");
+    let bram = id(&common::serving::join(a, b, "Bram"), "member");
+    common::serving::join(a, c, "Cas");
+    let (leerhuis, tickets) = leerhuis(l, 1);
+    let serving = Serving::start(l, &[]);
+    ok_on_loopback(a, &["leerhuis", "link", &tickets[0], "--network", &plg, "--timeout", "15"]);
+    assert!(serving.stop());
+    let serving = Serving::start(a, &[]);
+    sync(b);
+    sync(c);
+    assert!(serving.stop());
+    let serving = Serving::start(l, &[]);
+    for data in [b, c] {
+        ok_on_loopback(data, &["leerhuis", "join", "--network", &plg, "--timeout", "15"]);
+    }
+    sync(a);
+    assert!(serving.stop());
+    let shared = question(a, &plg, "Hoe geven we feedback?", None);
+    ok(a, &["leerhuis", "publish", "--network", &plg, "--question", &shared]);
+
+    // Anna removes Bram from the PLG; her laptop holds the leerhuis too, so he loses his place
+    // there as well, and the leerhuis laptop learns it at the next sync.
+    ok(a, &["member", "remove", "--network", &plg, "--member", &bram]);
+    let serving = Serving::start(l, &[]);
+    sync(a);
+    assert!(serving.stop());
+    let members = leerhuis_members(l, &leerhuis);
+    assert!(members.contains(&("Bram".into(), true)), "{members:?}");
+    assert!(members.contains(&("Cas".into(), false)), "{members:?}");
+
+    // The PLG leaves, withdrawing what it shared: Cas loses his place, the link shows it left,
+    // and nothing more can be shared or joined through it.
+    let left = ok(a, &["leerhuis", "unlink", "--network", &plg, "--withdraw"]);
+    assert_eq!((left["removed"].as_u64(), left["withdrawn"].as_bool()), (Some(1), Some(true)), "{left}");
+    let shown = ok(a, &["show", "--network", &leerhuis]);
+    assert!(shown["links"][0]["left_at"].is_i64(), "{}", shown["links"]);
+    assert!(shown["publications"].as_array().unwrap().iter().all(|p| p["withdrawn_at"].is_i64()));
+    assert!(ok(a, &["show", "--network", &plg])["network"]["leerhuizen"][0]["left_at"].is_i64());
+    assert!(fails(a, &["leerhuis", "publish", "--network", &plg, "--question", &shared]).contains("not linked"));
+    let overview = ok(a, &["leerhuis", "overview", "--network", &leerhuis]);
+    assert!(items(&overview).is_empty(), "{overview}");
+    let serving = Serving::start(l, &[]);
+    sync(a);
+    assert!(serving.stop());
+    assert!(leerhuis_members(l, &leerhuis).contains(&("Cas".into(), true)));
+}

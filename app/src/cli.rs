@@ -360,6 +360,22 @@ pub(crate) enum LeerhuisCommand {
         #[arg(long, value_name = "TEXT", requires = "session")]
         summary: Option<String>,
     },
+    /// Take your network out of the leerhuis (its coordinator): access through it ends for its
+    /// members, and what it shared is withdrawn, or kept there as an archive.
+    #[command(group = clap::ArgGroup::new("shared").required(true))]
+    Unlink {
+        /// Your network.
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        leerhuis: Option<String>,
+        /// Withdraw everything your network shared.
+        #[arg(long, group = "shared")]
+        withdraw: bool,
+        /// Keep what your network shared in the leerhuis, as an archive.
+        #[arg(long, group = "shared")]
+        archive: bool,
+    },
     /// Withdraw something your network shared with the leerhuis.
     Withdraw {
         /// Your network.

@@ -7,7 +7,7 @@ use kring_model::{MemberId, NetworkId, Profile, PublicationId, QuestionId, Round
 use kring_node::{AddressBook, InviteTicket, Node};
 use kring_store::DataDir;
 
-use super::output::{InviteCreated, Membership, Output, Overview, Published, VouchersIssued, Withdrawn};
+use super::output::{InviteCreated, Membership, Output, Overview, Published, Unlinked, VouchersIssued, Withdrawn};
 use crate::cli::{LeerhuisCommand, NetworkArg};
 use crate::local_network::LocalNetwork;
 
@@ -36,9 +36,28 @@ pub(super) fn run(command: LeerhuisCommand, data: &DataDir) -> Result<Output> {
         }
         LeerhuisCommand::Vouchers { network, leerhuis } => {
             let mut local = LocalNetwork::open(data, network.network.as_deref())?;
-            let leerhuis = NetworkId::new(linked_leerhuis(&local.snapshot()?, leerhuis)?);
-            let issued = kring_node::leerhuis::issue_vouchers(&mut local.open, data.device_key(), &leerhuis)?;
-            Ok(VouchersIssued { leerhuis, issued }.into())
+            let id = NetworkId::new(linked_leerhuis(&local.snapshot()?, leerhuis)?);
+            // Where this laptop holds the leerhuis too, removals follow there first.
+            let removed = match data.network_ids()?.contains(&id.to_string()) {
+                true => {
+                    let mut there = LocalNetwork::open(data, Some(id.as_str()))?;
+                    kring_node::leerhuis::follow_network(&mut local.open, &mut there.open, data.device_key())?
+                }
+                false => Vec::new(),
+            };
+            let issued = kring_node::leerhuis::issue_vouchers(&mut local.open, data.device_key(), &id)?;
+            Ok(VouchersIssued { leerhuis: id, issued, removed }.into())
+        }
+        LeerhuisCommand::Unlink { network, leerhuis, withdraw, archive: _ } => {
+            let mut local = LocalNetwork::open(data, network.network.as_deref())?;
+            let snapshot = local.snapshot()?;
+            let mut there = open_leerhuis(data, &snapshot, leerhuis)?;
+            let device = data.device_id();
+            let id = snapshot.info.id.clone();
+            let removed = there.open.edit(&device, |l, me| l.unlink_network(me, &device, &id, withdraw))?;
+            let leerhuis = there.open.network.id().clone();
+            local.open.edit(&device, |n, me| n.leave_leerhuis(me, &leerhuis))?;
+            Ok(Unlinked { leerhuis, network: id, removed, withdrawn: withdraw }.into())
         }
         LeerhuisCommand::Publish { network, leerhuis, question, session, reflection, summary } => {
             let mut source = LocalNetwork::open(data, network.network.as_deref())?;
@@ -126,4 +145,24 @@ fn open_leerhuis(data: &DataDir, source: &kring_model::NetworkSnapshot, id: Opti
         bail!("leerhuis {id} is not on this device");
     }
     LocalNetwork::open(data, Some(&id))
+}
+
+/// After a member was removed from `network` on this laptop: where this laptop also holds a
+/// leerhuis the network is linked into, and acts for the network there, the removal follows
+/// into it (and the vouchers are issued again). Problems are warnings: the removal itself
+/// is done and saved.
+pub(super) fn follow_removal(data: &DataDir, network: &mut LocalNetwork) {
+    let Ok(snapshot) = network.snapshot() else { return };
+    let held = data.network_ids().unwrap_or_default();
+    for link in snapshot.info.leerhuizen.values().filter(|l| l.left_at.is_none()) {
+        if !held.contains(&link.id.to_string()) {
+            continue;
+        }
+        let followed = LocalNetwork::open(data, Some(link.id.as_str())).and_then(|mut there| {
+            Ok(kring_node::leerhuis::follow_network(&mut network.open, &mut there.open, data.device_key())?)
+        });
+        if let Err(err) = followed {
+            eprintln!("warning: the removal could not follow into leerhuis {}: {err:#}", link.id);
+        }
+    }
 }

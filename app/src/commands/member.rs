@@ -14,7 +14,8 @@ pub(super) fn run(command: MemberCommand, data: &DataDir) -> Result<Output> {
             let member = MemberId::new(member);
             // Every open invite goes with the removal: the removed person may know a ticket.
             let remove = Edit::RemoveMember { member: member.clone() };
-            let (local, applied) = apply(data, network.network.as_deref(), &remove)?;
+            let (mut local, applied) = apply(data, network.network.as_deref(), &remove)?;
+            super::leerhuis::follow_removal(data, &mut local);
             let revoked = match applied {
                 Applied::RevokedInvites(revoked) => revoked,
                 _ => Vec::new(),

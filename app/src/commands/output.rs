@@ -94,6 +94,7 @@ outputs!(
     Withdrawn,
     Overview,
     VouchersIssued,
+    Unlinked,
     InviteList,
     BundleExported,
     BundleImported,
@@ -447,6 +448,18 @@ pub(crate) struct Published {
 pub(crate) struct VouchersIssued {
     pub leerhuis: NetworkId,
     pub issued: usize,
+    /// Who lost their place in the leerhuis, having been removed from the network.
+    pub removed: Vec<MemberId>,
+}
+
+/// `kring leerhuis unlink`: the network left the leerhuis; `removed` members had joined
+/// through it, and `withdrawn` says whether what it shared was withdrawn (else archived).
+#[derive(Debug, Serialize)]
+pub(crate) struct Unlinked {
+    pub leerhuis: NetworkId,
+    pub network: NetworkId,
+    pub removed: usize,
+    pub withdrawn: bool,
 }
 
 /// `kring leerhuis withdraw` (`withdrawn` is always true).

@@ -194,6 +194,24 @@ pub fn issue_vouchers(
     open.edit(&device, |network, me| network.issue_vouchers(me, key.as_signing_key(), leerhuis, until))
 }
 
+/// On a delegate's laptop that holds both `network` and `leerhuis` (the one it is linked
+/// into): removes from the leerhuis whoever joined through `network` and is no longer a
+/// current member of it, and issues the vouchers again (a removed member's is taken away).
+/// Returns whom it removed from the leerhuis.
+pub fn follow_network(
+    network: &mut OpenNetwork,
+    leerhuis: &mut OpenNetwork,
+    key: &iroh::SecretKey,
+) -> Result<Vec<kring_model::MemberId>> {
+    let device = key.public().to_string();
+    let members = network.network.members()?;
+    let current = members.values().filter(|m| m.is_current()).flat_map(|m| m.devices.keys().cloned()).collect();
+    let id = network.network.id().clone();
+    let removed = leerhuis.edit(&device, |l, me| l.follow_removals(me, &device, &id, &current))?;
+    issue_vouchers(network, key, leerhuis.network.id())?;
+    Ok(removed)
+}
+
 /// A member's side: joins the leerhuis `leerhuis` that `open` (her network) is linked into,
 /// with the voucher her network's delegate issued her, at the leerhuis laptops it names.
 pub(crate) async fn join_with_voucher(

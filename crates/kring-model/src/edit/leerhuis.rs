@@ -329,4 +329,122 @@ impl Network {
         let note = Network::note(by, ChangeKind::PublicationWithdrawn, id);
         self.change(note, |doc, now| Ok(doc.put(&record, WITHDRAWN_AT, now)?))
     }
+
+    /// Removes from this leerhuis, as member `by` on `device` (a delegate of `network`), every
+    /// member who joined through `network` and none of whose devices is in `current` (the
+    /// devices of `network`'s current members, as her laptop holds it): removal from a linked
+    /// network follows into the leerhuis. Returns whom it removed.
+    pub fn follow_removals(
+        &mut self,
+        by: &MemberId,
+        device: &str,
+        network: &NetworkId,
+        current: &std::collections::BTreeSet<DeviceId>,
+    ) -> Result<Vec<MemberId>> {
+        self.leerhuis_only()?;
+        self.current_member(by)?;
+        let snapshot = self.snapshot()?;
+        let link = snapshot.links.get(network).ok_or_else(|| LeerhuisError::NotLinked(network.clone()))?;
+        if !link.delegates.contains_key(device) {
+            return Err(LeerhuisError::NotADelegate(network.clone()).into());
+        }
+        let gone: Vec<MemberId> = snapshot
+            .members
+            .values()
+            .filter(|m| m.is_current() && self.joined_through(&m.id).as_ref() == Some(network))
+            .filter(|m| !m.devices.keys().any(|d| current.contains(d)))
+            .map(|m| m.id.clone())
+            .collect();
+        self.remove_joined_through(by, &gone)?;
+        Ok(gone)
+    }
+
+    /// The network a member of this leerhuis joined through, if any.
+    fn joined_through(&self, member: &MemberId) -> Option<NetworkId> {
+        let obj = self.member_obj(member).ok()?;
+        access::string(&self.doc, &obj, VIA).map(NetworkId::new)
+    }
+
+    /// Removes `members` (who joined through a linked network) in one change.
+    fn remove_joined_through(&mut self, by: &MemberId, members: &[MemberId]) -> Result<()> {
+        if members.is_empty() {
+            return Ok(());
+        }
+        let objs = members.iter().map(|m| self.member_obj(m)).collect::<Result<Vec<_>>>()?;
+        let note = Network::note(by, ChangeKind::MemberRemoved, &members[0]);
+        self.change(note, |doc, now| {
+            for obj in &objs {
+                doc.put(obj, REMOVED_AT, now)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The network's side of leaving: records that it left `leerhuis`, and takes every
+    /// voucher back.
+    pub fn leave_leerhuis(&mut self, by: &MemberId, leerhuis: &NetworkId) -> Result<()> {
+        self.coordinator(by, CoordinatorTask::LinkNetworks)?;
+        let info = self.root_map(NETWORK)?;
+        let record = access::obj(&self.doc, &info, &leerhuis_key(leerhuis.as_str()))
+            .filter(|r| access::int(&self.doc, r, LEFT_AT).is_none())
+            .ok_or_else(|| LeerhuisError::NotLinked(leerhuis.clone()))?;
+        let vouchers = self.child_map(&record, VOUCHERS)?;
+        let held = access::keys(&self.doc, &vouchers);
+        let note = Network::note(by, ChangeKind::NetworkLeft, leerhuis);
+        self.change(note, |doc, now| {
+            doc.put(&record, LEFT_AT, now)?;
+            for member in held {
+                doc.delete(&vouchers, member)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The leerhuis's side of a network leaving, by member `by` on `device` (a delegate of
+    /// `network`, or a coordinator of the leerhuis): the link is marked left, whoever joined
+    /// through it is removed, and with `withdraw` its publications are withdrawn (else they
+    /// stay as an archive). Returns how many members lost their place.
+    pub fn unlink_network(
+        &mut self,
+        by: &MemberId,
+        device: &str,
+        network: &NetworkId,
+        withdraw: bool,
+    ) -> Result<usize> {
+        self.leerhuis_only()?;
+        let member = self.current_member(by)?;
+        let snapshot = self.snapshot()?;
+        let link = snapshot
+            .links
+            .get(network)
+            .filter(|l| l.is_linked())
+            .ok_or_else(|| LeerhuisError::NotLinked(network.clone()))?;
+        if !link.delegates.contains_key(device) && self.role_of(&member) != Role::Coordinator {
+            return Err(LeerhuisError::NotADelegate(network.clone()).into());
+        }
+        let through: Vec<MemberId> = snapshot
+            .members
+            .values()
+            .filter(|m| m.is_current() && self.joined_through(&m.id).as_ref() == Some(network))
+            .map(|m| m.id.clone())
+            .collect();
+        self.remove_joined_through(by, &through)?;
+        if withdraw {
+            let shown: Vec<PublicationId> = snapshot
+                .publications
+                .values()
+                .filter(|p| p.from == *network && !p.is_withdrawn())
+                .map(|p| p.id.clone())
+                .collect();
+            for publication in shown {
+                self.withdraw_publication(by, device, &publication)?;
+            }
+        }
+        let links = self.root_map(LINKS)?;
+        let record = access::obj(&self.doc, &links, network.as_str())
+            .ok_or_else(|| LeerhuisError::NotLinked(network.clone()))?;
+        let note = Network::note(by, ChangeKind::NetworkLeft, network);
+        self.change(note, |doc, now| Ok(doc.put(&record, LEFT_AT, now)?))?;
+        Ok(through.len())
+    }
 }

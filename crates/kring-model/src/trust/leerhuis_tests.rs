@@ -413,3 +413,40 @@ fn a_member_of_a_linked_network_joins_with_a_delegates_voucher_and_nobody_else_d
     forged.expires_at += 1;
     assert_eq!(refused(Some(&forged), &l.plg), Err(Breach::BadInvite), "changed after signing");
 }
+
+#[test]
+fn removal_from_a_linked_network_follows_into_the_leerhuis_by_its_delegates_only() {
+    let l = leerhuis();
+    let bram = Laptop::new(2);
+    let voucher =
+        Voucher::issue(&l.anna.1.key, &network_id(&l.doc), l.plg.as_str(), &[bram.device.clone()], i64::MAX / 4);
+    let mut network = Network::from_doc(l.doc.clone()).unwrap();
+    network.set_device(&l.lotte.1.device);
+    let bram_there =
+        network.join_with_voucher(&l.lotte.0, &voucher, &Profile::new("Bram"), &MemberId::random(), &bram.key);
+    let bram_there = bram_there.unwrap();
+    let joined = Leerhuis { doc: network.into_doc(), ..leerhuis_with_keys(&l) };
+
+    let remove = |laptop: &Laptop, member: &MemberId| {
+        written(&joined.doc, &laptop.device, |doc| {
+            let record = obj(doc, &[MEMBERS, member.as_str()]);
+            doc.put(&record, REMOVED_AT, 1_765_000_000_000_i64).unwrap();
+        })
+        .unwrap()
+    };
+    assert_eq!(verdict(&joined.doc, &remove(&joined.anna.1, &bram_there)), Ok(()), "the PLG's delegate");
+    let by_dirk = verdict(&joined.doc, &remove(&joined.dirk.1, &bram_there));
+    assert!(matches!(by_dirk, Err(Breach::CoordinatorOnly(_))), "another network's delegate: {by_dirk:?}");
+    let cas = verdict(&joined.doc, &remove(&joined.anna.1, &joined.cas.0));
+    assert!(matches!(cas, Err(Breach::CoordinatorOnly(_))), "a member who joined directly: {cas:?}");
+
+    // The model does the same: Bram's laptop no longer listed among the PLG's members.
+    let mut network = Network::from_doc(joined.doc.clone()).unwrap();
+    network.set_device(&joined.anna.1.device);
+    let current = std::collections::BTreeSet::from([joined.anna.1.device.clone()]);
+    let removed = network.follow_removals(&joined.anna.0, &joined.anna.1.device, &joined.plg, &current).unwrap();
+    assert_eq!(removed, [bram_there.clone()]);
+    let snapshot = network.snapshot().unwrap();
+    assert!(!snapshot.members[&bram_there].is_current());
+    assert!(snapshot.members[&joined.cas.0].is_current(), "who joined directly stays");
+}

@@ -626,6 +626,10 @@ impl OpContext<'_> {
         if slot.extra == Extra::Role && place[1] == self.author.member && !self.coordinator {
             return Err(Breach::SelfPromotion);
         }
+        // A linked network's delegate removes from the leerhuis whom her network let in.
+        if slot.extra == Extra::Removal && !self.coordinator && self.removes_through_own_network(place[1]) {
+            return self.extra(slot, place, op);
+        }
         self.writer_allowed(slot, place)?;
         self.extra(slot, place, op)
     }

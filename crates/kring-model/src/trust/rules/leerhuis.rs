@@ -63,6 +63,14 @@ impl OpContext<'_> {
             .is_some_and(|link| self.doc.get_at(&link, LEFT_AT, self.before).ok().flatten().is_none())
     }
 
+    /// Whether `member` of this leerhuis joined through a network (`via`, as of the change's
+    /// history) that the change's device is a delegate of: removal from a linked network
+    /// follows into the leerhuis, by that network's delegates.
+    pub(super) fn removes_through_own_network(&self, member: &str) -> bool {
+        let via = self.obj(&[MEMBERS, member], self.before).and_then(|m| str_at(self.doc, &m, VIA, self.before));
+        via.is_some_and(|network| self.delegate_of(&network))
+    }
+
     /// A publication made at `place` (`publications/<id>`): by a delegate of the network it
     /// names while that network is linked, whole, and holding only what its kind may.
     pub(super) fn publication(&self, place: &[&str]) -> Result<(), Breach> {
