@@ -418,8 +418,13 @@ fn a_member_of_a_linked_network_joins_with_a_delegates_voucher_and_nobody_else_d
 fn removal_from_a_linked_network_follows_into_the_leerhuis_by_its_delegates_only() {
     let l = leerhuis();
     let bram = Laptop::new(2);
-    let voucher =
-        Voucher::issue(&l.anna.1.key, &network_id(&l.doc), l.plg.as_str(), &[bram.device.clone()], i64::MAX / 4);
+    let voucher = Voucher::issue(
+        &l.anna.1.key,
+        &network_id(&l.doc),
+        l.plg.as_str(),
+        std::slice::from_ref(&bram.device),
+        i64::MAX / 4,
+    );
     let mut network = Network::from_doc(l.doc.clone()).unwrap();
     network.set_device(&l.lotte.1.device);
     let bram_there =
@@ -445,7 +450,7 @@ fn removal_from_a_linked_network_follows_into_the_leerhuis_by_its_delegates_only
     network.set_device(&joined.anna.1.device);
     let current = std::collections::BTreeSet::from([joined.anna.1.device.clone()]);
     let removed = network.follow_removals(&joined.anna.0, &joined.anna.1.device, &joined.plg, &current).unwrap();
-    assert_eq!(removed, [bram_there.clone()]);
+    assert_eq!(removed, std::slice::from_ref(&bram_there));
     let snapshot = network.snapshot().unwrap();
     assert!(!snapshot.members[&bram_there].is_current());
     assert!(snapshot.members[&joined.cas.0].is_current(), "who joined directly stays");
