@@ -143,6 +143,14 @@ fn two_networks_link_into_a_leerhuis_and_each_sees_what_the_other_shared_with_it
     assert_eq!(items(&themed).len(), 1, "only what is about werkplezier: {themed}");
     assert_eq!(items(&themed)[0]["source"]["network"], plg.as_str());
 
+    // The programme report, as a web page for the funder, names both networks' shares.
+    let page = d.join("verslag.html");
+    let written = ok(d, &["leerhuis", "report", "--network", &leerhuis, "--out", page.to_str().unwrap(), "--html"]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(written["bytes"].as_u64(), Some(html.len() as u64));
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("Leerhuis Jeugd — programmaverslag"), "{html}");
+    assert!(html.contains("<h3>PLG Rekenen</h3>") && html.contains("<h3>Jeugdzorg Noord</h3>"), "{html}");
+
     // Nothing of the PLG but what Anna shared is in the leerhuis's files on Lotte's laptop.
     assert!(!files_contain(l, &bram), "no member id of the PLG on the leerhuis laptop");
     assert!(!files_contain(l, "Tweede versie"), "no text the PLG did not share");
@@ -228,10 +236,11 @@ fn who_is_removed_from_the_network_and_a_network_that_leaves_lose_their_place_in
     assert!(members.contains(&("Bram".into(), true)), "{members:?}");
     assert!(members.contains(&("Cas".into(), false)), "{members:?}");
 
-    // The PLG leaves, withdrawing what it shared: Cas loses his place, the link shows it left,
+    // The PLG leaves, withdrawing what it shared: Cas and Anna lose their place (they came through
+    // it), the link shows it left,
     // and nothing more can be shared or joined through it.
     let left = ok(a, &["leerhuis", "unlink", "--network", &plg, "--withdraw"]);
-    assert_eq!((left["removed"].as_u64(), left["withdrawn"].as_bool()), (Some(1), Some(true)), "{left}");
+    assert_eq!((left["removed"].as_u64(), left["withdrawn"].as_bool()), (Some(2), Some(true)), "Cas and Anna: {left}");
     let shown = ok(a, &["show", "--network", &leerhuis]);
     assert!(shown["links"][0]["left_at"].is_i64(), "{}", shown["links"]);
     assert!(shown["publications"].as_array().unwrap().iter().all(|p| p["withdrawn_at"].is_i64()));

@@ -386,6 +386,20 @@ pub(crate) enum LeerhuisCommand {
         #[arg(long, value_name = "ID")]
         publication: String,
     },
+    /// The programme report for a funder: the joint meetings with attendance per network and
+    /// perspective (youth and parents below five as "<5"), what every network shared, and the
+    /// key factors of the shared rounds; Markdown, or HTML with `--html`.
+    Report {
+        /// The leerhuis.
+        #[command(flatten)]
+        network: NetworkArg,
+        /// Write the report to FILE (it prints a JSON summary).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// A web page (to open in a browser or print to PDF) instead of Markdown.
+        #[arg(long)]
+        html: bool,
+    },
     /// The leerhuis's meetings and what every linked network shared, newest first, each with its
     /// source.
     Overview {

@@ -7,7 +7,9 @@ use kring_model::{MemberId, NetworkId, Profile, PublicationId, QuestionId, Round
 use kring_node::{AddressBook, InviteTicket, Node};
 use kring_store::DataDir;
 
-use super::output::{InviteCreated, Membership, Output, Overview, Published, Unlinked, VouchersIssued, Withdrawn};
+use super::output::{
+    InviteCreated, Membership, Output, Overview, Published, ReportWritten, Unlinked, VouchersIssued, Withdrawn,
+};
 use crate::cli::{LeerhuisCommand, NetworkArg};
 use crate::local_network::LocalNetwork;
 
@@ -86,15 +88,34 @@ pub(super) fn run(command: LeerhuisCommand, data: &DataDir) -> Result<Output> {
             leerhuis.open.edit(&device, |network, me| network.withdraw_publication(me, &device, &id))?;
             Ok(Withdrawn { publication: id, withdrawn: true }.into())
         }
+        LeerhuisCommand::Report { network, out, html } => {
+            let snapshot = leerhuis_snapshot(data, &network)?;
+            let today = jiff::Zoned::now().date().to_string();
+            let markdown = snapshot.programme_report(&today);
+            let report = match html {
+                true => {
+                    let heading = format!("{} — programmaverslag", snapshot.info.name);
+                    kring_ui::export::html_page(kring_ui::i18n::Language::Nl, &heading, &markdown)
+                }
+                false => markdown,
+            };
+            kring_store::write_atomic(&out, report.as_bytes(), None)?;
+            Ok(ReportWritten { file: out, bytes: report.len() }.into())
+        }
         LeerhuisCommand::Overview { network, theme } => {
-            let local = LocalNetwork::open(data, network.network.as_deref())?;
-            let snapshot = local.snapshot()?;
-            if snapshot.info.kind != kring_model::NetworkKind::Leerhuis {
-                bail!("network {} is not a leerhuis", snapshot.info.id);
-            }
+            let snapshot = leerhuis_snapshot(data, &network)?;
             Ok(Overview { leerhuis: snapshot.info.id.clone(), items: snapshot.overview(theme.as_deref()) }.into())
         }
     }
+}
+
+/// The leerhuis `network` as this laptop holds it.
+fn leerhuis_snapshot(data: &DataDir, network: &NetworkArg) -> Result<kring_model::NetworkSnapshot> {
+    let snapshot = LocalNetwork::open(data, network.network.as_deref())?.snapshot()?;
+    if snapshot.info.kind != kring_model::NetworkKind::Leerhuis {
+        bail!("network {} is not a leerhuis", snapshot.info.id);
+    }
+    Ok(snapshot)
 }
 
 /// A link ticket made without a running node: it carries the addresses this device listened

@@ -95,6 +95,7 @@ outputs!(
     Overview,
     VouchersIssued,
     Unlinked,
+    ReportWritten,
     InviteList,
     BundleExported,
     BundleImported,
@@ -460,6 +461,13 @@ pub(crate) struct Unlinked {
     pub network: NetworkId,
     pub removed: usize,
     pub withdrawn: bool,
+}
+
+/// `kring leerhuis report`: where the report was written, and its size.
+#[derive(Debug, Serialize)]
+pub(crate) struct ReportWritten {
+    pub file: PathBuf,
+    pub bytes: usize,
 }
 
 /// `kring leerhuis withdraw` (`withdrawn` is always true).

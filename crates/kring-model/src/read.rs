@@ -155,6 +155,7 @@ pub(crate) fn member(doc: &AutoCommit, obj: &ObjId, id: String, network: &str) -
         proven,
         joined_at: int(doc, obj, JOINED_AT).unwrap_or_default(),
         removed_at: int(doc, obj, REMOVED_AT),
+        via: string(doc, obj, VIA).map(NetworkId::new),
     }
 }
 

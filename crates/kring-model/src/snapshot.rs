@@ -60,6 +60,9 @@ pub struct Member {
     pub proven: BTreeSet<DeviceId>,
     pub joined_at: UnixMillis,
     pub removed_at: Option<UnixMillis>,
+    /// In a leerhuis: the linked network this member joined through (none: invited directly).
+    #[serde(default)]
+    pub via: Option<NetworkId>,
 }
 
 impl Member {

@@ -4,7 +4,7 @@
 //! and a withdrawn publication gone from the leerhuis's next chapter.
 
 use ed25519_dalek::SigningKey;
-use kring_model::leerhuis::{LeerhuisError, NewPublication};
+use kring_model::leerhuis::{self, LeerhuisError, NewPublication};
 use kring_model::trust::{DeviceKey, RuleBook};
 use kring_model::*;
 
@@ -268,4 +268,54 @@ fn a_member_joins_the_leerhuis_with_the_voucher_her_coordinator_issued_and_loses
     p.plg.remove_member(&p.anna, &bram).unwrap();
     assert_eq!(p.plg.issue_vouchers(&p.anna, &key(1), &leerhuis_id, later).unwrap(), 0);
     assert!(p.plg.snapshot().unwrap().info.leerhuizen[&leerhuis_id].vouchers.is_empty());
+}
+
+#[test]
+fn the_programme_report_counts_attendance_per_network_and_perspective_and_never_youth_below_five() {
+    let people = teachers(5);
+    let mut p = programme(&named(&people));
+    // Two parents from the PLG join the leerhuis through it and come to a joint meeting.
+    let parents: Vec<(SigningKey, MemberId)> = (0..2)
+        .map(|i| {
+            let parent_key = key(40 + i);
+            let profile =
+                Profile { name: format!("Ouder {i}"), perspective: Perspective::YouthParent, ..Default::default() };
+            p.plg.add_member(&p.anna, &profile, Role::Member, Some(&parent_key)).unwrap();
+            (parent_key, MemberId::random())
+        })
+        .collect();
+    let leerhuis_id = p.leerhuis.id().clone();
+    p.plg.issue_vouchers(&p.anna, &key(1), &leerhuis_id, 4_000_000_000_000).unwrap();
+    let vouchers = p.plg.snapshot().unwrap().info.leerhuizen[&leerhuis_id].vouchers.clone();
+    let plg_members = p.plg.snapshot().unwrap().members;
+    for (parent_key, id) in &parents {
+        let (member, _) = plg_members.iter().find(|(_, m)| m.devices.contains_key(&parent_key.device_id())).unwrap();
+        let voucher = leerhuis::Voucher::from_bytes(&vouchers[member]).unwrap();
+        let profile = Profile { name: "Ouder".into(), perspective: Perspective::YouthParent, ..Default::default() };
+        p.leerhuis.join_with_voucher(&p.lotte, &voucher, &profile, id, parent_key).unwrap();
+    }
+    let new = NewSession {
+        title: "Werkplezier".into(),
+        kind: SessionKind::Leerhuis,
+        starts_at: "2026-11-20".into(),
+        location: String::new(),
+    };
+    let session = p.leerhuis.add_session(&p.lotte, &new).unwrap();
+    for member in [p.anna_there.clone(), p.lotte.clone()].iter().chain(parents.iter().map(|(_, id)| id)) {
+        p.leerhuis.set_attendance(&p.lotte, &session, member, Attendance::Present).unwrap();
+    }
+    let round = scored_round(&mut p, 5);
+    let heads = p.plg.heads();
+    let shared = p.plg.snapshot().unwrap().round_publication(&round, &heads).unwrap();
+    publish(&mut p, &shared).unwrap();
+
+    let report = p.leerhuis.snapshot().unwrap().programme_report("2026-12-07");
+    assert!(report.contains("# Leerhuis Jeugd — programmaverslag"), "{report}");
+    // Anna and the two parents came through the PLG; Lotte was invited directly.
+    let plg_row = report.lines().find(|l| l.starts_with("| PLG Rekenen |") && l.matches('|').count() == 8).unwrap();
+    assert_eq!(plg_row, "| PLG Rekenen | 0 | 0 | 0 | 0 | <5 | 1 |", "{report}");
+    assert!(report.lines().any(|l| l.starts_with("| direct |")), "{report}");
+    assert!(report.contains("- reflectieronde: Ronde najaar (versie 1)"), "{report}");
+    assert!(report.contains("| PLG Rekenen | Ronde najaar | Trust | 2,8 | 0,8 | 5 |"), "{report}");
+    assert!(!report.contains("Ouder 0") && !report.contains("Docent"), "no names in the report");
 }

@@ -126,11 +126,11 @@ impl Network {
         id: &MemberId,
         device: &(impl DeviceKey + ?Sized),
     ) -> Result<MemberId> {
-        self.admit_with_invite(admitting, invite, secret_hash, profile, id, device, |_, _| Ok(()))
+        self.admit_with_invite(admitting, invite, secret_hash, profile, id, device, |_, _, _| Ok(()))
     }
 
-    /// As [`Network::join_with_invite`], with `also` written in the same change (a leerhuis
-    /// records the network a link ticket linked).
+    /// As [`Network::join_with_invite`], with `also` written in the same change, given the new
+    /// member's record (a leerhuis records the network a link ticket linked).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn admit_with_invite(
         &mut self,
@@ -140,7 +140,7 @@ impl Network {
         profile: &Profile,
         id: &MemberId,
         device: &(impl DeviceKey + ?Sized),
-        also: impl FnOnce(&mut automerge::AutoCommit, UnixMillis) -> Result<()>,
+        also: impl FnOnce(&mut automerge::AutoCommit, &automerge::ObjId, UnixMillis) -> Result<()>,
     ) -> Result<MemberId> {
         self.current_member(admitting)?;
         self.check_invite(invite, secret_hash)?;
@@ -161,7 +161,7 @@ impl Network {
             doc.put(&devices, device.as_str(), now)?;
             crate::edit::members::write_proof(doc, &member, &device, proof)?;
             doc.put(&uses, id.as_str(), now)?;
-            also(doc, now)
+            also(doc, &member, now)
         })?;
         Ok(id.clone())
     }

@@ -81,7 +81,9 @@ impl Network {
         let name = validate::required(Field::NetworkName, &network.name, MAX_NAME)?;
         let delegates: Vec<DeviceId> =
             network.delegates.iter().filter(|d| validate::device_id(d)).take(64).cloned().collect();
-        self.admit_with_invite(admitting, invite, secret_hash, profile, id, device, |doc, now| {
+        self.admit_with_invite(admitting, invite, secret_hash, profile, id, device, |doc, member, now| {
+            // She comes through her network: if she leaves it, or it leaves, so does her place here.
+            doc.put(member, VIA, network.id.as_str())?;
             let link = doc.put_object(&links, network.id.as_str(), ObjType::Map)?;
             doc.put(&link, NAME, name)?;
             doc.put(&link, LINKED_AT, now)?;
@@ -351,18 +353,12 @@ impl Network {
         let gone: Vec<MemberId> = snapshot
             .members
             .values()
-            .filter(|m| m.is_current() && self.joined_through(&m.id).as_ref() == Some(network))
+            .filter(|m| m.is_current() && m.via.as_ref() == Some(network))
             .filter(|m| !m.devices.keys().any(|d| current.contains(d)))
             .map(|m| m.id.clone())
             .collect();
         self.remove_joined_through(by, &gone)?;
         Ok(gone)
-    }
-
-    /// The network a member of this leerhuis joined through, if any.
-    fn joined_through(&self, member: &MemberId) -> Option<NetworkId> {
-        let obj = self.member_obj(member).ok()?;
-        access::string(&self.doc, &obj, VIA).map(NetworkId::new)
     }
 
     /// Removes `members` (who joined through a linked network) in one change.
@@ -425,10 +421,9 @@ impl Network {
         let through: Vec<MemberId> = snapshot
             .members
             .values()
-            .filter(|m| m.is_current() && self.joined_through(&m.id).as_ref() == Some(network))
+            .filter(|m| m.is_current() && m.via.as_ref() == Some(network))
             .map(|m| m.id.clone())
             .collect();
-        self.remove_joined_through(by, &through)?;
         if withdraw {
             let shown: Vec<PublicationId> = snapshot
                 .publications
@@ -445,6 +440,8 @@ impl Network {
             .ok_or_else(|| LeerhuisError::NotLinked(network.clone()))?;
         let note = Network::note(by, ChangeKind::NetworkLeft, network);
         self.change(note, |doc, now| Ok(doc.put(&record, LEFT_AT, now)?))?;
+        // Last: the delegate who unlinks came through her network herself.
+        self.remove_joined_through(by, &through)?;
         Ok(through.len())
     }
 }

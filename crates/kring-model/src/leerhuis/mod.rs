@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 mod overview;
 mod publish;
+mod report;
 mod voucher;
 
 pub use overview::{OverviewItem, Source};

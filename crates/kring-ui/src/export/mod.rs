@@ -7,7 +7,7 @@ pub mod ics;
 mod report;
 
 pub use csv::attendance_csv;
-pub use report::{report_html, report_markdown, session_markdown};
+pub use report::{html_page, report_html, report_markdown, session_markdown};
 
 /// A name a file can carry on any system: letters, digits and dashes.
 pub fn file_stem(name: &str) -> String {

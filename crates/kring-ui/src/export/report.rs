@@ -79,17 +79,22 @@ pub fn report_markdown(l: Language, snapshot: &NetworkSnapshot, today: &str) -> 
 /// The report as one HTML page with its own styling, to open in a browser or print to PDF.
 /// Any HTML inside members' text is shown as text, never run.
 pub fn report_html(l: Language, snapshot: &NetworkSnapshot, today: &str) -> String {
+    let heading = format!("{} — {}", snapshot.info.name, tr(l, Text::Report));
+    html_page(l, &heading, &report_markdown(l, snapshot, today))
+}
+
+/// `markdown` as one HTML page titled `heading`, with its own styling; HTML inside the text is
+/// shown as text, never run.
+pub fn html_page(l: Language, heading: &str, markdown: &str) -> String {
     use pulldown_cmark::{Event, Options, Parser};
-    let markdown = report_markdown(l, snapshot, today);
     let events =
-        Parser::new_ext(&markdown, Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS).map(|event| match event {
+        Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS).map(|event| match event {
             Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
             other => other,
         });
     let mut body = String::new();
     pulldown_cmark::html::push_html(&mut body, events);
     let mut title = String::new();
-    let heading = format!("{} — {}", snapshot.info.name, tr(l, Text::Report));
     pulldown_cmark::html::push_html(&mut title, std::iter::once(Event::Text(heading.into())));
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n\

@@ -1,0 +1,148 @@
+//! The programme report for a funder, from a leerhuis as its laptop holds it: the joint
+//! meetings with who came per network and perspective, what every linked network shared, and
+//! the key factors over time per network from its shared rounds. In Dutch, as Markdown; the
+//! "<5" rule holds here too: youth and parents fewer than five are never a number.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use super::MIN_GROUP;
+use crate::ids::*;
+use crate::snapshot::NetworkSnapshot;
+use crate::vocab::{Attendance, Perspective, PublicationKind};
+
+/// The perspectives in the order a report shows them.
+const PERSPECTIVES: [(Perspective, &str); 6] = [
+    (Perspective::Teacher, "leraren"),
+    (Perspective::Practitioner, "professionals"),
+    (Perspective::Researcher, "onderzoekers"),
+    (Perspective::Student, "studenten"),
+    (Perspective::YouthParent, "jongeren en ouders"),
+    (Perspective::Other, "anders"),
+];
+
+/// A count as a report may show it: youth and parents below five as "<5".
+fn count(perspective: Perspective, n: u64) -> String {
+    match (perspective, n) {
+        (_, 0) => "0".into(),
+        (Perspective::YouthParent, n) if n < MIN_GROUP => "<5".into(),
+        (_, n) => n.to_string(),
+    }
+}
+
+/// A Markdown table cell: pipes and line breaks would end the cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// One decimal, with a comma, as Dutch readers write it.
+fn decimal(value: f64) -> String {
+    format!("{value:.1}").replace('.', ",")
+}
+
+impl NetworkSnapshot {
+    /// The report as Markdown, made on `today` (`YYYY-MM-DD`).
+    pub fn programme_report(&self, today: &str) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "# {} — programmaverslag\n\nGemaakt op {today}.\n", cell(&self.info.name));
+        self.joint_meetings(&mut out);
+        self.shared_by_network(&mut out);
+        self.key_factors(&mut out);
+        out
+    }
+
+    /// The network a member came through, by name ("direct" for who was invited directly).
+    fn network_of(&self, member: &MemberId) -> String {
+        let via = self.members.get(member).and_then(|m| m.via.as_ref());
+        match via.and_then(|id| self.links.get(id)) {
+            Some(link) => link.name.clone(),
+            None => "direct".into(),
+        }
+    }
+
+    fn joint_meetings(&self, out: &mut String) {
+        let _ = writeln!(out, "## Gezamenlijke bijeenkomsten\n");
+        let mut sessions: Vec<_> = self.sessions.values().filter(|s| s.deleted_at.is_none()).collect();
+        sessions.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then(a.id.cmp(&b.id)));
+        if sessions.is_empty() {
+            let _ = writeln!(out, "Nog geen bijeenkomsten.\n");
+            return;
+        }
+        let header: Vec<&str> = PERSPECTIVES.iter().map(|(_, name)| *name).collect();
+        for session in sessions {
+            let _ = writeln!(out, "### {} ({})\n", cell(&session.title), session.starts_at.replace('T', " "));
+            let mut present: BTreeMap<String, BTreeMap<Perspective, u64>> = BTreeMap::new();
+            for (member, status) in &session.attendance {
+                let Some(perspective) = self.members.get(member).map(|m| m.perspective) else { continue };
+                if *status == Attendance::Present {
+                    *present.entry(self.network_of(member)).or_default().entry(perspective).or_default() += 1;
+                }
+            }
+            if present.is_empty() {
+                let _ = writeln!(out, "Geen aanwezigheid vastgelegd.\n");
+                continue;
+            }
+            let _ = writeln!(out, "| netwerk | {} |", header.join(" | "));
+            let _ = writeln!(out, "|---|{}", "---|".repeat(header.len()));
+            for (network, counts) in &present {
+                let cells: Vec<String> =
+                    PERSPECTIVES.iter().map(|(p, _)| count(*p, counts.get(p).copied().unwrap_or(0))).collect();
+                let _ = writeln!(out, "| {} | {} |", cell(network), cells.join(" | "));
+            }
+            let _ = writeln!(out);
+        }
+    }
+
+    fn shared_by_network(&self, out: &mut String) {
+        let _ = writeln!(out, "## Gedeeld door de netwerken\n");
+        let shared = self.current_publications();
+        if shared.is_empty() {
+            let _ = writeln!(out, "Nog niets gedeeld.\n");
+            return;
+        }
+        let mut by_network: BTreeMap<&str, Vec<_>> = BTreeMap::new();
+        for publication in shared {
+            by_network.entry(publication.network_name.as_str()).or_default().push(publication);
+        }
+        for (network, publications) in by_network {
+            let _ = writeln!(out, "### {}\n", cell(network));
+            for p in publications {
+                let kind = match p.kind {
+                    PublicationKind::Question => "leervraag",
+                    PublicationKind::Session => "bijeenkomst",
+                    PublicationKind::Reflection => "reflectieronde",
+                };
+                let _ = writeln!(out, "- {kind}: {} (versie {})", cell(&p.title), p.version);
+            }
+            let _ = writeln!(out);
+        }
+    }
+
+    fn key_factors(&self, out: &mut String) {
+        let _ = writeln!(out, "## Sleutelfactoren per netwerk\n");
+        let mut rounds: Vec<_> =
+            self.current_publications().into_iter().filter(|p| p.kind == PublicationKind::Reflection).collect();
+        if rounds.is_empty() {
+            let _ = writeln!(out, "Nog geen reflectierondes gedeeld.\n");
+            return;
+        }
+        rounds.sort_by(|a, b| a.network_name.cmp(&b.network_name).then(a.published_at.cmp(&b.published_at)));
+        let _ = writeln!(out, "| netwerk | ronde | factor | gemiddelde | spreiding | n |");
+        let _ = writeln!(out, "|---|---|---|---|---|---|");
+        for round in rounds {
+            for factor in round.factors.values() {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} |",
+                    cell(&round.network_name),
+                    cell(&round.title),
+                    cell(&factor.name),
+                    decimal(factor.mean),
+                    decimal(factor.spread),
+                    factor.n
+                );
+            }
+        }
+        let _ = writeln!(out);
+    }
+}
