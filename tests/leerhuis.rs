@@ -253,3 +253,42 @@ fn who_is_removed_from_the_network_and_a_network_that_leaves_lose_their_place_in
     assert!(serving.stop());
     assert!(leerhuis_members(l, &leerhuis).contains(&("Cas".into(), true)));
 }
+
+#[test]
+fn a_plg_links_into_a_regional_team_that_links_into_the_core_team_and_no_circle_is_made() {
+    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (k, r, a) = (dirs[0].path(), dirs[1].path(), dirs[2].path());
+    let (core, core_tickets) = leerhuis(k, 1);
+    let created = ok(r, &["network", "create", "--kind", "leerhuis", "--name", "Regioteam Noord", "--me", "Rita"]);
+    let regional = id(&created, "network");
+    assert!(Serving::start(r, &[]).stop());
+    let regional_ticket = id(&ok(r, &["leerhuis", "link-ticket", "--network", &regional]), "ticket");
+    let plg = network(a, "PLG Rekenen", "Anna", "werkplezier");
+
+    let serving = Serving::start(r, &[]);
+    ok_on_loopback(a, &["leerhuis", "link", &regional_ticket, "--network", &plg, "--timeout", "15"]);
+    assert!(serving.stop());
+    let serving = Serving::start(k, &[]);
+    let linked = ok_on_loopback(r, &["leerhuis", "link", &core_tickets[0], "--network", &regional, "--timeout", "15"]);
+    assert!(serving.stop());
+    assert_eq!(linked["network"], core.as_str());
+
+    // The regional team shares what it learned with the core team, as any network does.
+    let question = question(r, &regional, "Wat leren de PLG's van elkaar?", None);
+    ok(r, &["leerhuis", "publish", "--network", &regional, "--leerhuis", &core, "--question", &question]);
+    let serving = Serving::start(k, &[]);
+    sync(r);
+    assert!(serving.stop());
+    let overview = ok(k, &["leerhuis", "overview", "--network", &core]);
+    assert_eq!(items(&overview)[0]["source"]["network_name"], "Regioteam Noord", "{overview}");
+
+    // The core team cannot be linked into the regional team below it.
+    assert!(Serving::start(r, &[]).stop());
+    let upward = id(&ok(r, &["leerhuis", "link-ticket", "--network", &regional]), "ticket");
+    let serving = Serving::start(r, &[]);
+    let circle = on_loopback(k, &["leerhuis", "link", &upward, "--network", &core, "--timeout", "10"]);
+    assert!(serving.stop());
+    assert!(!circle.status.success());
+    assert!(String::from_utf8_lossy(&circle.stderr).contains("other way round"), "{circle:?}");
+    assert!(ok(r, &["show", "--network", &regional])["links"].as_array().unwrap().len() == 1, "only the PLG");
+}

@@ -92,6 +92,15 @@ fn a_link_is_recorded_on_both_sides_with_the_networks_coordinator_as_its_delegat
     let plg = p.plg.snapshot().unwrap();
     assert_eq!(plg.info.kind, NetworkKind::Network);
     assert_eq!(plg.info.leerhuizen[p.leerhuis.id()].name, "Leerhuis Jeugd");
+
+    // The PLG's next chapter keeps the link, and every laptop accepts its beginning.
+    let mut p = p;
+    let mut next = p.plg.start_chapter(&p.anna, &key(1).device_id(), &[]).unwrap();
+    assert_eq!(next.snapshot().unwrap().info.leerhuizen, plg.info.leerhuizen);
+    let changes = next.doc_mut().get_changes(&[]);
+    let mut received = automerge::AutoCommit::new();
+    received.apply_changes(changes.clone()).unwrap();
+    assert_eq!(RuleBook::default().check(&received, &changes, true).map_err(|r| r.breach), Ok(()));
 }
 
 #[test]

@@ -74,6 +74,10 @@ impl Network {
         if network.id == *self.id() {
             return Err(LeerhuisError::LinkToItself.into());
         }
+        // A leerhuis linked into the network that wants to link into it would be a circle.
+        if self.snapshot()?.info.leerhuizen.get(&network.id).is_some_and(|l| l.left_at.is_none()) {
+            return Err(LeerhuisError::Cycle.into());
+        }
         let links = self.root_map(LINKS)?;
         if access::obj(&self.doc, &links, network.id.as_str()).is_some() {
             return Err(LeerhuisError::AlreadyLinked(network.id.clone()).into());
@@ -102,6 +106,9 @@ impl Network {
         self.coordinator(by, CoordinatorTask::LinkNetworks)?;
         if leerhuis == self.id() {
             return Err(LeerhuisError::LinkToItself.into());
+        }
+        if self.snapshot()?.links.get(leerhuis).is_some_and(|l| l.is_linked()) {
+            return Err(LeerhuisError::Cycle.into());
         }
         let info = self.root_map(NETWORK)?;
         let key = leerhuis_key(leerhuis.as_str());

@@ -38,6 +38,8 @@ pub enum LeerhuisError {
     NotALeerhuis,
     #[error("a leerhuis cannot be linked into itself")]
     LinkToItself,
+    #[error("these two are linked the other way round already: a leerhuis cannot be linked into one linked into it")]
+    Cycle,
     #[error("network {0} is linked into this leerhuis already")]
     AlreadyLinked(NetworkId),
     #[error("network {0} is not linked into this leerhuis")]

@@ -675,6 +675,10 @@ fn leerhuis_words(l: Language, err: &kring_model::leerhuis::LeerhuisError) -> St
             "Een leerhuis kan niet aan zichzelf gekoppeld worden.".into(),
             "A leerhuis cannot be linked to itself.".into(),
         ),
+        E::Cycle => (
+            "Deze twee zijn al andersom gekoppeld; een leerhuis kan niet in een leerhuis dat eronder valt.".into(),
+            "These two are linked the other way round already; a leerhuis cannot go into one below it.".into(),
+        ),
         E::AlreadyLinked(_) => {
             ("Deze netwerken zijn al gekoppeld.".into(), "These networks are linked already.".into())
         }
@@ -795,6 +799,7 @@ mod tests {
             ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::TooFew { scored: 4 }),
             ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::AlreadyShared),
             ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::TooLong),
+            ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::Cycle),
             ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::BadVoucher("it has expired")),
             ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::BadVoucher("it has expired")),
             ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::UnknownPublication(
