@@ -212,6 +212,86 @@ pub fn follow_network(
     Ok(removed)
 }
 
+/// A voucher that runs out within this long is issued again.
+const RENEW_WITHIN: Duration = Duration::from_secs(7 * 24 * 3600);
+/// How often a running laptop looks whether vouchers are due.
+const VOUCHER_CHECK_EVERY: Duration = Duration::from_secs(3600);
+
+/// Keeps the vouchers fresh of every network this laptop coordinates that is linked into a
+/// leerhuis, at start and every hour, and makes removals follow into each leerhuis it holds:
+/// without it a member's access would run out after two weeks.
+pub(crate) async fn keep_vouchers_fresh(shared: Arc<Shared>, key: iroh::SecretKey) {
+    loop {
+        refresh_vouchers(&shared, &key);
+        tokio::time::sleep(VOUCHER_CHECK_EVERY).await;
+    }
+}
+
+/// One round of [`keep_vouchers_fresh`]. Problems are logged: the next round tries again.
+pub(crate) fn refresh_vouchers(shared: &Shared, key: &iroh::SecretKey) {
+    let device = key.public().to_string();
+    let until = crate::invite::now_millis().saturating_add(VOUCHER_VALID_FOR.as_millis() as i64);
+    let renew_before = crate::invite::now_millis().saturating_add(RENEW_WITHIN.as_millis() as i64);
+    for network in shared.networks().ids() {
+        let due = {
+            let Some(mut open) = shared.networks().lock(&network) else { continue };
+            vouchers_due(&mut open, &device, renew_before).unwrap_or_default()
+        };
+        for (leerhuis, current) in due {
+            let issued = shared
+                .networks()
+                .edit(&network, |n, me| n.issue_vouchers(me, key.as_signing_key(), &leerhuis, until))
+                .and_then(|(_, appended)| shared.offer_and_keep(&network, None, appended));
+            if let Err(err) = issued {
+                tracing::warn!("could not renew the leerhuis vouchers of network {network}: {err}");
+            }
+            let linked = kring_model::NetworkId::new(network.clone());
+            let followed = shared
+                .networks()
+                .edit(leerhuis.as_str(), |l, me| l.follow_removals(me, &device, &linked, &current))
+                .and_then(|(_, appended)| shared.offer_and_keep(leerhuis.as_str(), None, appended));
+            // Not held here, or this laptop is not a delegate there: nothing to follow.
+            if let Err(err) = followed {
+                tracing::debug!("removals of network {network} not followed into {leerhuis}: {err}");
+            }
+        }
+    }
+}
+
+/// The leerhuizen whose vouchers `open` needs issued again, by this laptop's coordinator
+/// (`device`): a current member without one, a removed member with one, or one that runs out
+/// before `renew_before`. With the devices of the network's current members.
+fn vouchers_due(
+    open: &mut OpenNetwork,
+    device: &str,
+    renew_before: i64,
+) -> Result<Vec<(kring_model::NetworkId, std::collections::BTreeSet<String>)>> {
+    let links = open.network.leerhuis_links()?;
+    if links.values().all(|link| link.left_at.is_some()) {
+        return Ok(Vec::new());
+    }
+    let members = open.network.members()?;
+    let Some(me) = open.member_for_device(device)? else { return Ok(Vec::new()) };
+    if members.get(&me).map(|m| m.role) != Some(Role::Coordinator) {
+        return Ok(Vec::new());
+    }
+    let current: std::collections::BTreeSet<String> =
+        members.values().filter(|m| m.is_current()).flat_map(|m| m.devices.keys().cloned()).collect();
+    let due = links.into_values().filter(|link| link.left_at.is_none()).filter(|link| {
+        let lacking = members
+            .values()
+            .any(|m| m.is_current() && m.id != me && !m.devices.is_empty() && !link.vouchers.contains_key(&m.id));
+        let stale = link.vouchers.iter().any(|(member, bytes)| {
+            let gone = !members.get(member).is_some_and(|m| m.is_current());
+            let expiring =
+                kring_model::leerhuis::Voucher::from_bytes(bytes).is_none_or(|v| v.expires_at < renew_before);
+            gone || expiring
+        });
+        lacking || stale
+    });
+    Ok(due.map(|link| (link.id, current.clone())).collect())
+}
+
 /// A member's side: joins the leerhuis `leerhuis` that `open` (her network) is linked into,
 /// with the voucher her network's delegate issued her, at the leerhuis laptops it names.
 pub(crate) async fn join_with_voucher(

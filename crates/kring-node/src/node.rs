@@ -143,6 +143,7 @@ impl Node {
             shared.spawn(dial_when_heard(shared.clone(), lan.found()));
         }
         shared.spawn(say_when_internet_changes(shared.clone(), internet));
+        shared.spawn(crate::leerhuis::keep_vouchers_fresh(shared.clone(), data.device_key().clone()));
         let node = Node {
             endpoint,
             router,

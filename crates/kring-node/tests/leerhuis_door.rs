@@ -100,3 +100,67 @@ async fn a_voucher_the_leerhuis_does_not_accept_gets_the_one_refusal_and_no_byte
     assert_eq!((xander_there.via.as_ref(), xander_there.role), (Some(&plg), Role::Member));
     node.shutdown().await;
 }
+
+/// `network` saved into `data` as Kring saves a network.
+fn keep(data: &DataDir, network: &mut Network) -> String {
+    let id = network.id().to_string();
+    let mut store = data.create_network(&id, network.doc_mut()).unwrap();
+    store.persist(network.doc_mut()).unwrap();
+    id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coordinators_running_laptop_keeps_vouchers_fresh_and_removals_follow_into_the_leerhuis() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = DataDir::open(dir.path()).unwrap();
+    let anna_key = data.device_key().as_signing_key().clone();
+    let (bram_key, cas_key, lotte_key) = (SecretKey::generate(), SecretKey::generate(), SecretKey::generate());
+
+    // Anna's PLG, linked into Lotte's leerhuis; Cas joined the leerhuis through it.
+    let (mut plg, anna) = Network::create(
+        &NetworkDetails { name: "PLG Rekenen".into(), ..Default::default() },
+        &Profile::new("Anna"),
+        &anna_key,
+    )
+    .unwrap();
+    let details = NetworkDetails { name: "Leerhuis Jeugd".into(), kind: NetworkKind::Leerhuis, ..Default::default() };
+    let (mut leerhuis, lotte) = Network::create(&details, &Profile::new("Lotte"), lotte_key.as_signing_key()).unwrap();
+    let ticket = NewInvite { secret_hash: "h".into(), role: Role::Member, expires_at: i64::MAX / 2, max_uses: 1 };
+    let invite = leerhuis.create_link_invite(&lotte, &ticket).unwrap();
+    let linked =
+        NetworkToLink { id: plg.id().clone(), name: "PLG Rekenen".into(), delegates: vec![anna_key.device_id()] };
+    leerhuis
+        .link_network(&lotte, &invite, "h", &Profile::new("Anna"), &MemberId::random(), &anna_key, &linked)
+        .unwrap();
+    plg.record_leerhuis(&anna, leerhuis.id(), "Leerhuis Jeugd", "").unwrap();
+    let cas = plg.add_member(&anna, &Profile::new("Cas"), Role::Member, Some(cas_key.as_signing_key())).unwrap();
+    plg.issue_vouchers(&anna, &anna_key, leerhuis.id(), 4_000_000_000_000).unwrap();
+    let vouchers = plg.snapshot().unwrap().info.leerhuizen[leerhuis.id()].vouchers.clone();
+    let voucher = Voucher::from_bytes(&vouchers[&cas]).unwrap();
+    let cas_there = leerhuis
+        .join_with_voucher(&lotte, &voucher, &Profile::new("Cas"), &MemberId::random(), cas_key.as_signing_key())
+        .unwrap();
+    // Then, before Anna's laptop runs: Bram joins the PLG (no voucher yet), Cas leaves it.
+    let bram = plg.add_member(&anna, &Profile::new("Bram"), Role::Member, Some(bram_key.as_signing_key())).unwrap();
+    plg.remove_member(&anna, &cas).unwrap();
+    leerhuis.set_device(&anna_key.device_id());
+    let (plg_id, leerhuis_id) = (keep(&data, &mut plg), keep(&data, &mut leerhuis));
+
+    let (node, _) = Node::start(&data, &NetworkMode::loopback_only()).await.unwrap();
+    let fresh = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        loop {
+            let vouchers =
+                node.read(&plg_id, |n| n.snapshot().unwrap().info.leerhuizen[leerhuis.id()].vouchers.clone());
+            let cas_gone = node.read(&leerhuis_id, |l| !l.snapshot().unwrap().members[&cas_there].is_current());
+            if vouchers.as_ref().is_ok_and(|v| v.contains_key(&bram) && !v.contains_key(&cas))
+                && cas_gone.unwrap_or(false)
+            {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    })
+    .await;
+    assert!(fresh.is_ok(), "Bram got his voucher, Cas lost his, and Cas left the leerhuis");
+    node.shutdown().await;
+}

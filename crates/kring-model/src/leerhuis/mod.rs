@@ -165,6 +165,14 @@ pub struct PublishedCycle {
 /// The phases of a cycle as a publication stores them (plain text, not collaborative).
 pub(crate) const CYCLE_PHASES: [&str; 4] = ["plan", "act", "observe", "reflect"];
 
+impl crate::network::Network {
+    /// The leerhuizen this network is linked into, read from its details alone (cheap: a
+    /// laptop asks it of every network it coordinates, to keep the vouchers fresh).
+    pub fn leerhuis_links(&self) -> crate::error::Result<BTreeMap<NetworkId, LeerhuisLink>> {
+        Ok(leerhuizen(&self.doc, &self.root_map(NETWORK)?))
+    }
+}
+
 pub(crate) fn linked_network(doc: &AutoCommit, obj: &ObjId, id: String) -> LinkedNetwork {
     LinkedNetwork {
         id: NetworkId::new(id),
