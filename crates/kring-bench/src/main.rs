@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use kring_bench::figures::{find, many_networks, many_nodes, network, room, trust, typing, ui};
+use kring_bench::figures::{find, leerhuis, many_networks, many_nodes, network, room, trust, typing, ui};
 use kring_bench::scenario::{self, Scale};
 use kring_bench::system::{ms, quantile};
 use kring_bench::table::{self, Keys, Row, Spread, render};
@@ -66,6 +66,8 @@ enum Part {
     ManyNetworks,
     /// A meeting's room for phones, full: sixty phones sending at once.
     Room,
+    /// A leerhuis with eight linked busy networks: its overview and a search across them all.
+    Leerhuis,
 }
 
 /// How much of each measurement to do.
@@ -145,6 +147,9 @@ fn main() -> Result<()> {
     }
     if wanted(Part::Room) {
         rows.extend(room_figures(&plan, &runtime)?);
+    }
+    if wanted(Part::Leerhuis) {
+        rows.extend(leerhuis_figures(&plan)?);
     }
     println!("{}", render(&rows));
     if wanted(Part::Growth) {
@@ -584,6 +589,28 @@ fn room_figures(plan: &Plan, runtime: &tokio::runtime::Runtime) -> Result<Vec<Ro
         Row::new(format!("room: all {} contributions written and saved, ms", plan.phones * 3), all.show(0)),
         Row::new("room: the phone's page, style and script, KB", format!("{page_kb:.1}"))
             .target("≤ 150 KB", page_kb <= 150.0),
+    ])
+}
+
+/// The action researcher's laptop: a leerhuis with eight linked busy networks, each sharing
+/// all its learning questions.
+fn leerhuis_figures(plan: &Plan) -> Result<Vec<Row>> {
+    let count = 8;
+    eprintln!("measuring a leerhuis with {count} linked networks ...");
+    let mut runs = Vec::new();
+    for _ in 0..plan.runs {
+        runs.push(leerhuis::measure(plan.scale, count)?);
+    }
+    let shared = runs.first().map_or(0, |r| r.publications);
+    let read = Spread::of(&runs.iter().map(|r| ms(r.read)).collect::<Vec<_>>());
+    let overview = Spread::of(&runs.iter().map(|r| ms(r.overview)).collect::<Vec<_>>());
+    let search = Spread::of(&runs.iter().map(|r| ms(r.search)).collect::<Vec<_>>());
+    Ok(vec![
+        Row::new(format!("leerhuis: read whole, {count} networks and {shared} shared questions, ms"), read.show(1)),
+        Row::new("leerhuis: the overview of one theme, ms", overview.show(2))
+            .target("≤ 50 ms", overview.median <= 50.0),
+        Row::new(format!("leerhuis: one search across it and its {count} networks, ms"), search.show(1))
+            .target("≤ 50 ms", search.median <= 50.0),
     ])
 }
 

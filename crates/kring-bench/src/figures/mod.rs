@@ -2,6 +2,7 @@
 
 pub mod during_chapter;
 pub mod find;
+pub mod leerhuis;
 pub mod many_networks;
 pub mod many_nodes;
 pub mod network;

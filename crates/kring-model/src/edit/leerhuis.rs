@@ -75,7 +75,7 @@ impl Network {
             return Err(LeerhuisError::LinkToItself.into());
         }
         // A leerhuis linked into the network that wants to link into it would be a circle.
-        if self.snapshot()?.info.leerhuizen.get(&network.id).is_some_and(|l| l.left_at.is_none()) {
+        if self.leerhuis_links()?.get(&network.id).is_some_and(|l| l.left_at.is_none()) {
             return Err(LeerhuisError::Cycle.into());
         }
         let links = self.root_map(LINKS)?;
@@ -107,7 +107,7 @@ impl Network {
         if leerhuis == self.id() {
             return Err(LeerhuisError::LinkToItself.into());
         }
-        if self.snapshot()?.links.get(leerhuis).is_some_and(|l| l.is_linked()) {
+        if self.link_of(leerhuis).is_some_and(|l| l.is_linked()) {
             return Err(LeerhuisError::Cycle.into());
         }
         let info = self.root_map(NETWORK)?;
@@ -197,12 +197,7 @@ impl Network {
             return Err(bad("it is for another leerhuis"));
         }
         let network = NetworkId::new(voucher.network.clone());
-        let link = self
-            .snapshot()?
-            .links
-            .remove(&network)
-            .filter(|l| l.is_linked())
-            .ok_or(bad("its network is not linked"))?;
+        let link = self.link_of(&network).filter(|l| l.is_linked()).ok_or(bad("its network is not linked"))?;
         if !link.delegates.contains_key(&voucher.signer) {
             return Err(bad("it was not signed by a delegate of its network"));
         }
@@ -237,21 +232,17 @@ impl Network {
     pub fn publish(&mut self, by: &MemberId, device: &str, new: &NewPublication) -> Result<PublicationId> {
         self.leerhuis_only()?;
         self.current_member(by)?;
-        let snapshot = self.snapshot()?;
-        let link = snapshot
-            .links
-            .get(&new.from)
-            .filter(|link| link.is_linked())
-            .ok_or_else(|| LeerhuisError::NotLinked(new.from.clone()))?;
+        // Read narrowly: a leerhuis holds thousands of publications, and this runs for each.
+        let link = self.link_of(&new.from).filter(|link| link.is_linked());
+        let link = link.ok_or_else(|| LeerhuisError::NotLinked(new.from.clone()))?;
         if !link.delegates.contains_key(device) {
             return Err(LeerhuisError::NotADelegate(new.from.clone()).into());
         }
-        let earlier = snapshot.publications.values().filter(|p| p.from == new.from && p.source == new.source);
-        let earlier: Vec<_> = earlier.filter(|p| p.kind == new.kind).collect();
+        let earlier = self.versions_of(&new.from, new.kind, &new.source)?;
         if new.kind == PublicationKind::Reflection && !earlier.is_empty() {
             return Err(LeerhuisError::AlreadyShared.into());
         }
-        let version = earlier.iter().map(|p| p.version).max().unwrap_or(0) + 1;
+        let version = earlier.iter().max().copied().unwrap_or(0) + 1;
         let title = validate::required(Field::Title, &new.title, MAX_NAME)?;
         let network_name = validate::optional(Field::NetworkName, &new.network_name, MAX_NAME)?;
         let publications = self.root_map(PUBLICATIONS)?;
@@ -319,6 +310,29 @@ impl Network {
         Ok(id)
     }
 
+    /// The link of `network` into this leerhuis, read alone.
+    fn link_of(&self, network: &NetworkId) -> Option<crate::leerhuis::LinkedNetwork> {
+        let links = self.root_map(LINKS).ok()?;
+        let obj = access::obj(&self.doc, &links, network.as_str())?;
+        Some(crate::leerhuis::linked_network(&self.doc, &obj, network.to_string()))
+    }
+
+    /// The versions of `source` of `kind` that `from` published here before.
+    fn versions_of(&self, from: &NetworkId, kind: PublicationKind, source: &str) -> Result<Vec<u64>> {
+        let publications = self.root_map(PUBLICATIONS)?;
+        let doc = &self.doc;
+        Ok(access::keys(doc, &publications)
+            .iter()
+            .filter_map(|id| access::obj(doc, &publications, id))
+            .filter(|p| {
+                access::string(doc, p, FROM).as_deref() == Some(from.as_str())
+                    && access::string(doc, p, SOURCE).as_deref() == Some(source)
+                    && access::string(doc, p, KIND).as_deref() == Some(kind.as_str())
+            })
+            .map(|p| access::uint(doc, &p, VERSION).unwrap_or(1))
+            .collect())
+    }
+
     /// Withdraws publication `id`: by a delegate of the network it came from, or a coordinator
     /// of the leerhuis. Its text leaves every laptop with the leerhuis's next chapter.
     pub fn withdraw_publication(&mut self, by: &MemberId, device: &str, id: &PublicationId) -> Result<()> {
@@ -331,7 +345,7 @@ impl Network {
             return Err(LeerhuisError::Withdrawn(id.clone()).into());
         }
         let from = NetworkId::new(access::string(&self.doc, &record, FROM).unwrap_or_default());
-        let delegate = self.snapshot()?.links.get(&from).is_some_and(|link| link.delegates.contains_key(device));
+        let delegate = self.link_of(&from).is_some_and(|link| link.delegates.contains_key(device));
         if !delegate && self.role_of(&member) != Role::Coordinator {
             return Err(LeerhuisError::NotADelegate(from).into());
         }
