@@ -56,6 +56,10 @@ pub enum ChangeKind {
     RoomClosed,
     /// A guest in a room sent something from their phone (written by the laptop serving it).
     GuestContributed,
+    /// An attachment was added, put in the bin, or taken out of it.
+    AttachmentAdded,
+    AttachmentDeleted,
+    AttachmentRestored,
 }
 
 /// The commit message of every change Kring writes.

@@ -205,6 +205,12 @@ impl CopyPlan<'_> {
             [CHAPTER] => true,
             [INVITES, _] => true,
             [SESSIONS | QUESTIONS, _] | [SESSIONS, _, ACTIONS, _] if deleted() => true,
+            // Attachments in the bin go with it (their bytes are no longer asked for).
+            [SESSIONS | QUESTIONS, _, key] | [QUESTIONS, _, CYCLES, _, key]
+                if key.starts_with(ATTACHMENT_PREFIX) && deleted() =>
+            {
+                true
+            }
             [SESSIONS, id] => self.erase.iter().any(|e| matches!(e, Erasure::Session(s) if s.as_str() == *id)),
             [QUESTIONS, id] => self.erase.iter().any(|e| matches!(e, Erasure::Question(q) if q.as_str() == *id)),
             [SESSIONS, session, room, GUESTS, id] => self.erase.iter().any(|e| {

@@ -84,6 +84,8 @@ id_type!(
     GuestId,
     /// One contribution a guest sent from their phone.
     ContributionId,
+    /// A photo, recording, film or document attached to a meeting, a question or a cycle.
+    AttachmentId,
 );
 
 /// The id of a device: an iroh endpoint id (ed25519 public key) in its 64-hex-digit form.

@@ -28,6 +28,8 @@ pub(crate) enum Seg {
     ProofKey,
     /// A meeting's room for phones: `room:<room id>`.
     RoomKey,
+    /// An attachment of a meeting, question or cycle: `attachment:<attachment id>`.
+    AttachmentKey,
 }
 
 /// What a slot holds.
@@ -70,6 +72,10 @@ pub(crate) enum Kind {
     Proof,
     /// The schema version: at least 1, at most what this build knows.
     Schema,
+    /// An attachment's size in bytes: 0 to [`MAX_ATTACHMENT_BYTES`].
+    Size,
+    /// A content hash: 64 lowercase hex digits (BLAKE3, as the blob store names blobs).
+    Hash,
 }
 
 /// Who may write a slot. Members are named by the key at `usize` in the path.
@@ -110,6 +116,8 @@ pub(crate) enum Extra {
     /// A guest's contribution: by the laptop of the member who opened the room, while the room
     /// is open, of a kind the room takes.
     Guest,
+    /// An attachment, made whole: a name, a kind, a size, a hash and who added it, together.
+    Attachment,
 }
 
 /// One place of the document.
@@ -160,6 +168,7 @@ const ATTENDANCE_WORDS: &[&str] = &["present", "absent", "excused"];
 const QUESTION_STATUSES: &[&str] = &["proposed", "central", "exploring", "answered", "parked"];
 const GUEST_PERSPECTIVES: &[&str] = &["youth", "parent", "student", "teacher", "practitioner", "researcher", "other"];
 const GUEST_KINDS: &[&str] = &["vote", "question", "score", "reaction"];
+const ATTACHMENT_KINDS: &[&str] = &["image", "audio", "video", "pdf", "document", "other"];
 
 /// The whole schema. The top level (the collections, `schema`, `network` and `chapter`) is
 /// written only by a network's or chapter's first change, which is checked as a whole instead.
@@ -294,6 +303,47 @@ pub(crate) const TABLE: &[Slot] = &[
         .once(),
     slot(34, &[Key(SESSIONS), Id, RoomKey, Key(GUESTS), Id, Key(SCORES)], S::Map, W::Member),
     slot(34, &[Key(SESSIONS), Id, RoomKey, Key(GUESTS), Id, Key(SCORES), Id], S::Scalar(K::Score), W::Member).once(),
+    // Attachments of a meeting, a question and a cycle: what the document says of a file whose
+    // bytes travel as a blob between members' laptops.
+    slot(45, &[Key(SESSIONS), Id, AttachmentKey], S::Record, W::Member).extra(X::Attachment),
+    slot(45, &[Key(SESSIONS), Id, AttachmentKey, Key(NAME)], S::Scalar(K::Str(MAX_NAME)), W::Member).once(),
+    slot(45, &[Key(SESSIONS), Id, AttachmentKey, Key(KIND)], S::Scalar(K::Word(ATTACHMENT_KINDS)), W::Member).once(),
+    slot(45, &[Key(SESSIONS), Id, AttachmentKey, Key(SIZE)], S::Scalar(K::Size), W::Member).once(),
+    slot(45, &[Key(SESSIONS), Id, AttachmentKey, Key(HASH)], S::Scalar(K::Hash), W::Member).once(),
+    slot(46, &[Key(SESSIONS), Id, AttachmentKey, Key(ADDED_BY)], S::Scalar(K::IdStr), W::Member)
+        .once()
+        .extra(X::Author),
+    slot(46, &[Key(SESSIONS), Id, AttachmentKey, Key(ADDED_AT)], S::Scalar(K::Millis), W::Member).once(),
+    slot(47, &[Key(SESSIONS), Id, AttachmentKey, Key(DELETED_AT)], S::Scalar(K::Millis), W::Member).deletable(),
+    slot(45, &[Key(QUESTIONS), Id, AttachmentKey], S::Record, W::Member).extra(X::Attachment),
+    slot(45, &[Key(QUESTIONS), Id, AttachmentKey, Key(NAME)], S::Scalar(K::Str(MAX_NAME)), W::Member).once(),
+    slot(45, &[Key(QUESTIONS), Id, AttachmentKey, Key(KIND)], S::Scalar(K::Word(ATTACHMENT_KINDS)), W::Member).once(),
+    slot(45, &[Key(QUESTIONS), Id, AttachmentKey, Key(SIZE)], S::Scalar(K::Size), W::Member).once(),
+    slot(45, &[Key(QUESTIONS), Id, AttachmentKey, Key(HASH)], S::Scalar(K::Hash), W::Member).once(),
+    slot(46, &[Key(QUESTIONS), Id, AttachmentKey, Key(ADDED_BY)], S::Scalar(K::IdStr), W::Member)
+        .once()
+        .extra(X::Author),
+    slot(46, &[Key(QUESTIONS), Id, AttachmentKey, Key(ADDED_AT)], S::Scalar(K::Millis), W::Member).once(),
+    slot(47, &[Key(QUESTIONS), Id, AttachmentKey, Key(DELETED_AT)], S::Scalar(K::Millis), W::Member).deletable(),
+    slot(45, &[Key(QUESTIONS), Id, Key(CYCLES), Id, AttachmentKey], S::Record, W::Member).extra(X::Attachment),
+    slot(45, &[Key(QUESTIONS), Id, Key(CYCLES), Id, AttachmentKey, Key(NAME)], S::Scalar(K::Str(MAX_NAME)), W::Member)
+        .once(),
+    slot(
+        45,
+        &[Key(QUESTIONS), Id, Key(CYCLES), Id, AttachmentKey, Key(KIND)],
+        S::Scalar(K::Word(ATTACHMENT_KINDS)),
+        W::Member,
+    )
+    .once(),
+    slot(45, &[Key(QUESTIONS), Id, Key(CYCLES), Id, AttachmentKey, Key(SIZE)], S::Scalar(K::Size), W::Member).once(),
+    slot(45, &[Key(QUESTIONS), Id, Key(CYCLES), Id, AttachmentKey, Key(HASH)], S::Scalar(K::Hash), W::Member).once(),
+    slot(46, &[Key(QUESTIONS), Id, Key(CYCLES), Id, AttachmentKey, Key(ADDED_BY)], S::Scalar(K::IdStr), W::Member)
+        .once()
+        .extra(X::Author),
+    slot(46, &[Key(QUESTIONS), Id, Key(CYCLES), Id, AttachmentKey, Key(ADDED_AT)], S::Scalar(K::Millis), W::Member)
+        .once(),
+    slot(47, &[Key(QUESTIONS), Id, Key(CYCLES), Id, AttachmentKey, Key(DELETED_AT)], S::Scalar(K::Millis), W::Member)
+        .deletable(),
 ];
 
 /// The largest change Kring writes, in bytes as it travels (a network's or chapter's first
@@ -320,6 +370,7 @@ impl Seg {
             Seg::Theme => is_theme(key),
             Seg::ProofKey => key.strip_prefix(PROOF_PREFIX).is_some_and(is_device),
             Seg::RoomKey => key.strip_prefix(ROOM_PREFIX).is_some_and(is_id),
+            Seg::AttachmentKey => key.strip_prefix(ATTACHMENT_PREFIX).is_some_and(is_id),
         }
     }
 }
@@ -359,6 +410,8 @@ impl Kind {
             (Kind::Count, _) => int().is_some_and(|n| n >= 1),
             (Kind::Score, _) => int().is_some_and(|n| (1..=5).contains(&n)),
             (Kind::Schema, _) => int().is_some_and(|n| (1..=SCHEMA_VERSION as i64).contains(&n)),
+            (Kind::Size, _) => int().is_some_and(|n| (0..=MAX_ATTACHMENT_BYTES as i64).contains(&n)),
+            (Kind::Hash, ScalarValue::Str(s)) => crate::is_content_hash(s),
             _ => false,
         }
     }
@@ -379,7 +432,7 @@ pub(crate) fn slot_for(path: &[&str]) -> Option<&'static Slot> {
 /// The vocabularies above are the model's own: a word added there must be added here, or
 /// laptops would refuse it (checked in a test).
 #[cfg(test)]
-pub(crate) fn vocabularies() -> [(&'static [&'static str], Vec<&'static str>); 7] {
+pub(crate) fn vocabularies() -> [(&'static [&'static str], Vec<&'static str>); 8] {
     use crate::vocab::*;
     [
         (PERSPECTIVES, Perspective::ALL.iter().map(|w| w.as_str()).collect()),
@@ -389,6 +442,7 @@ pub(crate) fn vocabularies() -> [(&'static [&'static str], Vec<&'static str>); 7
         (QUESTION_STATUSES, QuestionStatus::ALL.iter().map(|w| w.as_str()).collect()),
         (GUEST_PERSPECTIVES, GuestPerspective::ALL.iter().map(|w| w.as_str()).collect()),
         (GUEST_KINDS, GuestKind::ALL.iter().map(|w| w.as_str()).collect()),
+        (ATTACHMENT_KINDS, AttachmentKind::ALL.iter().map(|w| w.as_str()).collect()),
     ]
 }
 
@@ -425,6 +479,7 @@ mod tests {
             Seg::Theme => "x".into(),
             Seg::ProofKey => format!("proof:{}", "ab".repeat(32)),
             Seg::RoomKey => "room:r1".into(),
+            Seg::AttachmentKey => "attachment:a1".into(),
         };
         a.admits(&probe(b)) || b.admits(&probe(a))
     }

@@ -608,6 +608,19 @@ pub fn model_error(l: Language, err: &ModelError) -> String {
         ModelError::UnknownDevice(_) => {
             say(l, "Deze laptop is niet van dit lid.".into(), "This laptop is not one of this member's.".into())
         }
+        ModelError::UnknownAttachment(_) => {
+            say(l, "Deze bijlage bestaat niet (meer).".into(), "This attachment does not exist (any more).".into())
+        }
+        ModelError::AttachmentTooLarge { max, .. } => say(
+            l,
+            format!("Dit bestand is te groot om bij te voegen (hoogstens {} MB).", max / (1024 * 1024)),
+            format!("This file is too large to attach (at most {} MB).", max / (1024 * 1024)),
+        ),
+        ModelError::BadAttachmentHash(_) => say(
+            l,
+            "Deze bijlage is niet goed vastgelegd; er is niets veranderd.".into(),
+            "This attachment was not recorded properly; nothing was changed.".into(),
+        ),
         ModelError::NotANetwork(_) => say(
             l,
             "Dit is geen Kring-netwerk, of het is beschadigd.".into(),
@@ -737,6 +750,9 @@ mod tests {
             ModelError::InviteSecretMismatch(InviteId::new(id())),
             ModelError::BadExpiry,
             ModelError::NothingToErase,
+            ModelError::UnknownAttachment(kring_model::AttachmentId::new(id())),
+            ModelError::AttachmentTooLarge { size: 600 << 20, max: 500 << 20 },
+            ModelError::BadAttachmentHash("xyz".into()),
             ModelError::NotANetwork("no schema".into()),
             ModelError::NewerSchema { found: 9, supported: 1 },
             ModelError::Automerge(kring_model::automerge::AutomergeError::Fail),

@@ -513,6 +513,9 @@ pub fn change_words(language: Language, what: kring_model::ChangeKind) -> &'stat
         RoomOpened => ("opende een kamer voor telefoons bij", "opened a room for phones at"),
         RoomClosed => ("sloot de kamer voor telefoons bij", "closed the room for phones at"),
         GuestContributed => ("schreef een bijdrage van een gast bij", "wrote a guest's contribution at"),
+        AttachmentAdded => ("voegde een bijlage toe aan", "added an attachment to"),
+        AttachmentDeleted => ("gooide een bijlage weg bij", "put an attachment in the bin at"),
+        AttachmentRestored => ("zette een bijlage terug bij", "restored an attachment at"),
     };
     match language {
         Language::Nl => nl,
