@@ -83,6 +83,12 @@ impl Network {
         self.change(note, |doc, _| Ok(doc.delete(&obj, DELETED_AT)?))
     }
 
+    /// Whether something can be attached to `to` now (a meeting, question or cycle that exists
+    /// and is not in the bin): asked before a file's bytes are taken into the store.
+    pub fn check_attachable(&self, to: &AttachedTo) -> Result<()> {
+        self.attachable(to).map(drop)
+    }
+
     /// The map an attachment hangs in (a live meeting, question or cycle), and the record the
     /// change's note names (the meeting or the question, where "what changed" leads).
     fn attachable(&self, to: &AttachedTo) -> Result<(ObjId, String)> {

@@ -175,6 +175,24 @@ pub fn node_error(l: Language, err: &NodeError) -> String {
                 format!("{file} cannot be read in: {}", bundle_problem(l, problem)),
             )
         }
+        NodeError::AttachmentFile { path, .. } => {
+            let file = file_name(path);
+            say(
+                l,
+                format!("{file} kan niet worden gebruikt: het bestand ontbreekt of kan niet worden gelezen of geschreven."),
+                format!("{file} cannot be used: the file is missing or cannot be read or written."),
+            )
+        }
+        NodeError::AttachmentNotHere => say(
+            l,
+            "Deze bijlage staat nog niet op deze laptop, en geen laptop van een lid die haar heeft was bereikbaar.".into(),
+            "This attachment is not on this laptop yet, and no member's laptop that has it could be reached.".into(),
+        ),
+        NodeError::Attachments(_) => say(
+            l,
+            "De bijlagen op deze laptop kunnen niet worden gelezen of bewaard.".into(),
+            "The attachments on this laptop cannot be read or saved.".into(),
+        ),
     }
 }
 
@@ -870,6 +888,9 @@ mod tests {
             NodeError::DeviceLinkExpired,
             NodeError::AlreadyLinked(id()),
             NodeError::DeviceLinkUnusable("a damaged network".into()),
+            NodeError::AttachmentFile { path: "/home/anna/film.mp4".into(), reason: "not found".into() },
+            NodeError::AttachmentNotHere,
+            NodeError::Attachments("database locked".into()),
         ]);
         errors
     }
