@@ -103,13 +103,9 @@ pub(crate) async fn is_complete(store: &FsStore, hash: Hash) -> bool {
     matches!(store.blobs().status(hash).await, Ok(BlobStatus::Complete { .. }))
 }
 
-/// How much of `hash` `store` holds.
+/// How much of `hash` `store` holds (verified chunks of a partial blob count).
 async fn bytes_held(store: &FsStore, hash: Hash) -> u64 {
-    match store.blobs().status(hash).await {
-        Ok(BlobStatus::Complete { size }) => size,
-        Ok(BlobStatus::Partial { size }) => size.unwrap_or_default(),
-        _ => 0,
-    }
+    store.remote().local(hash).await.map(|local| local.local_bytes()).unwrap_or_default()
 }
 
 /// Parses a hash as the document holds it (checked by the rules: 64 lowercase hex digits).
@@ -176,6 +172,19 @@ pub async fn save_here(data: &kring_store::DataDir, network: &str, hash: &str, o
     let saved = copy_out(&stores, network, parsed, out).await;
     stores.shutdown().await;
     saved
+}
+
+/// How many bytes of the attachment with hash `hash` of `network` this laptop holds, while no
+/// node runs: all of them, part (a fetch that was cut off, to be resumed), or none.
+pub async fn bytes_here(data: &kring_store::DataDir, network: &str, hash: &str) -> Result<u64> {
+    let parsed = parse_hash(hash).ok_or_else(|| kring_model::ModelError::BadAttachmentHash(hash.to_string()))?;
+    let stores = Stores::new(data.root());
+    let held = match stores.store(network).await {
+        Ok(store) => Ok(bytes_held(&store, parsed).await),
+        Err(err) => Err(err),
+    };
+    stores.shutdown().await;
+    held
 }
 
 /// Writes the bytes of `hash` (whole in `network`'s store) to `out`; how many.
@@ -266,6 +275,7 @@ async fn serve(shared: &Shared, connection: &Connection, remote: &str, mut send:
 /// connects, an attachment is asked for, and every [`RETRY`].
 pub(crate) async fn fetch_in_background(endpoint: Endpoint, shared: Arc<Shared>, find_by_id: bool) {
     let mut changes = shared.changes.subscribe();
+    let mut events = shared.subscribe();
     loop {
         fetch_missing(&endpoint, &shared, find_by_id).await;
         tokio::select! {
@@ -274,8 +284,21 @@ pub(crate) async fn fetch_in_background(endpoint: Endpoint, shared: Arc<Shared>,
                 tokio::time::sleep(Duration::from_millis(200)).await;
                 changes = changes.resubscribe();
             }
+            _ = member_connected(&mut events) => {}
             _ = shared.attachments().fetch_now.notified() => {}
             _ = tokio::time::sleep(RETRY) => {}
+        }
+    }
+}
+
+/// Returns when a connection to a device opens (it may have what this laptop lacks); the
+/// node's other events, this fetch's own progress among them, are passed over.
+async fn member_connected(events: &mut tokio::sync::broadcast::Receiver<NodeEvent>) {
+    loop {
+        match events.recv().await {
+            Ok(NodeEvent::PeerConnected { .. }) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => return,
+            Ok(_) => {}
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => std::future::pending().await,
         }
     }
 }

@@ -34,7 +34,7 @@ pub mod ticket;
 mod whole_network;
 
 pub use address_book::AddressBook;
-pub use attachments::{ATTACHMENTS_ALPN, ATTACHMENTS_DIR, attach_here, save_here};
+pub use attachments::{ATTACHMENTS_ALPN, ATTACHMENTS_DIR, attach_here, bytes_here, save_here};
 pub use device_link::{LINK_ALPN, LinkRequest, LinkedDevice};
 pub use endpoint::{NetworkMode, Relay, Services};
 pub use error::{BundleProblem, NodeError, Result};
