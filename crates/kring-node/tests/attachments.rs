@@ -252,3 +252,48 @@ async fn a_stranger_a_removed_member_and_a_member_of_another_network_get_no_byte
 
     node_a.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attachment_is_fetched_from_whichever_member_has_it() {
+    let dirs: Vec<tempfile::TempDir> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
+    let data_a = DataDir::open(dirs[0].path()).unwrap();
+    let network = found(&data_a, "Regioteam West");
+    let (node_a, _) = Node::start(&data_a, &NetworkMode::loopback_only()).await.unwrap();
+    let (data_b, _) = join(&node_a, &network, dirs[1].path(), "Bram").await;
+    let (data_c, _) = join(&node_a, &network, dirs[2].path(), "Cas").await;
+    let session = meeting(&node_a, &network);
+    let recording = dirs[3].path().join("interview.m4a");
+    let bytes = film(&recording, 5 * 1024 * 1024);
+    let (attachment, hash) = node_a.attach(&network, &AttachedTo::Session(session), &recording).await.unwrap();
+    let only = |data: &DataDir| [data.device_id()].into();
+
+    // Bram's laptop fetches the recording from Anna's; then Anna's laptop closes.
+    let (node_b, _) = Node::start(&data_b, &NetworkMode::loopback_only()).await.unwrap();
+    let reports = node_b.sync_with(&only(&data_a), None, Duration::from_secs(20)).await.unwrap();
+    assert_eq!(reports[0].status, "in-sync", "{reports:?}");
+    node_b.spawn_attachment_fetch();
+    let out_b = dirs[3].path().join("op-b.m4a");
+    node_b.save_attachment(&network, &attachment, &out_b, WAIT).await.unwrap();
+    node_a.shutdown().await;
+
+    // Cas's laptop, which has not seen Anna's since joining, syncs with Bram's and gets the
+    // recording from it.
+    let (node_c, _) = Node::start(&data_c, &NetworkMode::loopback_only()).await.unwrap();
+    let mut events_c = node_c.subscribe();
+    node_c.remember(&node_b.addr(), kring_node::FoundVia::Typed);
+    let reports = node_c.sync_with(&only(&data_b), None, Duration::from_secs(20)).await.unwrap();
+    assert_eq!(reports[0].status, "in-sync", "{reports:?}");
+    node_c.spawn_attachment_fetch();
+    let out_c = dirs[3].path().join("op-c.m4a");
+    node_c.save_attachment(&network, &attachment, &out_c, WAIT).await.unwrap();
+    assert!(std::fs::read(&out_c).unwrap() == bytes, "byte for byte");
+    let from = drain(&mut events_c).into_iter().find_map(|event| match event {
+        NodeEvent::AttachmentFetched { hash: fetched, endpoint, .. } if fetched == hash => Some(endpoint),
+        _ => None,
+    });
+    let bram = data_b.device_id();
+    assert!(from.is_some_and(|from| bram.starts_with(from.trim_end_matches('…'))), "from Bram's laptop");
+
+    node_c.shutdown().await;
+    node_b.shutdown().await;
+}
