@@ -27,6 +27,7 @@ use n0_future::StreamExt;
 
 use crate::error::{NodeError, Result};
 use crate::events::NodeEvent;
+use crate::links::{Pool, Slot};
 use crate::shared::Shared;
 
 /// iroh-blobs' own protocol (verified streaming of BLAKE3-named blobs), behind Kring's gate.
@@ -230,6 +231,8 @@ impl ProtocolHandler for AttachmentsProtocol {
             connection.close(REFUSED, b"");
             return Ok(());
         }
+        // Counted with the member's sync connections: the same caps per device and in all.
+        let Some(_slot) = Slot::take(self.0.connections(), &connection, Pool::Members) else { return Ok(()) };
         // One request at a time: a member's laptop fetches one attachment after the other.
         while let Ok((send, recv)) = connection.accept_bi().await {
             serve(&self.0, &connection, &remote, send, recv).await;
