@@ -17,7 +17,7 @@ use iroh::protocol::{AcceptError, ProtocolHandler};
 use iroh_blobs::Hash;
 use iroh_blobs::api::blobs::BlobStatus;
 use iroh_blobs::api::remote::GetProgressItem;
-use iroh_blobs::protocol::{ERR_PERMISSION, Request};
+use iroh_blobs::protocol::{ChunkRanges, ERR_PERMISSION, GetRequest, Request};
 use iroh_blobs::provider::events::EventSender;
 use iroh_blobs::provider::{StreamPair, handle_get};
 use iroh_blobs::store::fs::FsStore;
@@ -356,14 +356,25 @@ async fn fetch_from(
     device: &str,
     find_by_id: bool,
 ) -> std::result::Result<(), String> {
+    let total = attachment.size;
+    // Only the chunks of as many bytes as the document says the file holds: a laptop that
+    // holds more under that hash (the document lied) is not asked for the rest, and the file
+    // stays unfinished here rather than growing past what was said.
+    let said = ChunkRanges::from(bao_tree::ChunkNum(0)..bao_tree::ChunkNum(total.div_ceil(1024).max(1)));
+    let local = store.remote().local(hash).await.map_err(|err| err.to_string())?;
+    let missing = local.missing();
+    let Some((0, missing)) = missing.ranges.as_single() else { return Err("nothing to ask for".into()) };
+    let ask = missing & &said;
+    if ask.is_empty() {
+        return Err(format!("not whole, though all of the {total} bytes the document says it holds are here"));
+    }
+    let already = local.local_bytes();
     let (addr, _) = shared.book().dial_addr(device, find_by_id).ok_or("no address known")?;
     let connection = match tokio::time::timeout(CONNECT_TIME, endpoint.connect(addr, ATTACHMENTS_ALPN)).await {
         Ok(Ok(connection)) => connection,
         Ok(Err(err)) => return Err(err.to_string()),
         Err(_) => return Err("no answer".into()),
     };
-    let already = bytes_held(store, hash).await;
-    let total = attachment.size;
     let progress = |received: u64| NodeEvent::AttachmentProgress {
         network: network.to_string(),
         hash: attachment.hash.clone(),
@@ -371,7 +382,8 @@ async fn fetch_from(
         received,
         total,
     };
-    let mut items = std::pin::pin!(store.remote().fetch(connection.clone(), hash).stream());
+    let request = GetRequest::blob_ranges(hash, ask);
+    let mut items = std::pin::pin!(store.remote().execute_get(connection.clone(), request).stream());
     let (mut told, mut told_at) = (0, Instant::now());
     let outcome = loop {
         match items.next().await {

@@ -297,3 +297,40 @@ async fn an_attachment_is_fetched_from_whichever_member_has_it() {
     node_c.shutdown().await;
     node_b.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_laptop_fetches_no_more_than_the_document_says_an_attachment_holds() {
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let data_a = DataDir::open(dirs[0].path()).unwrap();
+    let network = found(&data_a, "PLG Rekenen");
+    let (node_a, _) = Node::start(&data_a, &NetworkMode::loopback_only()).await.unwrap();
+    let (data_b, _) = join(&node_a, &network, dirs[1].path(), "Bram").await;
+    let session = meeting(&node_a, &network);
+    let to = AttachedTo::Session(session);
+    let big = dirs[2].path().join("groot.mp4");
+    film(&big, 8 * 1024 * 1024);
+    // Anna's laptop holds 8 MB under a hash; the only attachment not in the bin that names it
+    // says it is 1,000 bytes (a modified client can write any size the rules allow).
+    let (honest, hash) = node_a.attach(&network, &to, &big).await.unwrap();
+    node_a.edit(&network, |n, me| n.delete_attachment(me, &to, &honest)).unwrap();
+    let small = kring_model::NewAttachment {
+        name: "klein.jpg".into(),
+        kind: kring_model::AttachmentKind::Image,
+        size: 1_000,
+        hash: hash.clone(),
+    };
+    let lying = node_a.edit(&network, |n, me| n.add_attachment(me, &to, &small)).unwrap();
+
+    let (node_b, _) = Node::start(&data_b, &NetworkMode::loopback_only()).await.unwrap();
+    let reports = node_b.sync_once(None, Duration::from_secs(20)).await.unwrap();
+    assert_eq!(reports[0].status, "in-sync", "{reports:?}");
+    node_b.spawn_attachment_fetch();
+    let out = dirs[2].path().join("op-b.jpg");
+    let refused = node_b.save_attachment(&network, &lying, &out, Duration::from_secs(4)).await.unwrap_err();
+    assert!(matches!(refused, NodeError::AttachmentNotHere), "{refused}");
+    node_b.shutdown().await;
+    let held = kring_node::bytes_here(&data_b, &network, &hash).await.unwrap();
+    assert!(held > 0, "it was asked for");
+    assert!(held <= 16 * 1024, "{held} bytes kept of a file said to hold 1,000");
+    node_a.shutdown().await;
+}
