@@ -77,6 +77,28 @@ pub(crate) enum Command {
         #[arg(long, value_name = "N", requires = "text")]
         to: Option<usize>,
     },
+    /// Attach a photo, recording, film or document (at most 500 MB) to a meeting, a learning
+    /// question or one of its cycles. Its bytes are kept on this laptop and go only to the
+    /// laptops of current members, which fetch them when they sync. Prints the attachment's id
+    /// and the hash of its bytes.
+    Attach {
+        #[command(flatten)]
+        network: NetworkArg,
+        /// To this meeting.
+        #[arg(long, value_name = "ID", required_unless_present = "question", conflicts_with = "question")]
+        session: Option<String>,
+        /// To this learning question.
+        #[arg(long, value_name = "ID")]
+        question: Option<String>,
+        /// With --question: to this action-research cycle of it.
+        #[arg(long, value_name = "ID", requires = "question")]
+        cycle: Option<String>,
+        /// The file to attach.
+        file: PathBuf,
+    },
+    /// An attachment's bytes.
+    #[command(subcommand)]
+    Attachment(AttachmentCommand),
     /// Print the whole network as JSON.
     Show(NetworkArg),
     /// List the open actions (not done) of every meeting, per member.
@@ -609,6 +631,26 @@ pub(crate) struct ProfileArgs {
     /// Your school, organisation or institution.
     #[arg(long, default_value = "")]
     pub organisation: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AttachmentCommand {
+    /// Save an attachment's bytes to a file: from this laptop, or else fetched from a member's
+    /// laptop that has them (waiting at most --timeout seconds for one to answer).
+    Get {
+        #[command(flatten)]
+        network: NetworkArg,
+        #[arg(long, value_name = "ID")]
+        attachment: String,
+        /// Where to write it.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[command(flatten)]
+        net: NetArgs,
+        /// Give up after this many seconds.
+        #[arg(long, default_value_t = 60, value_name = "SECS")]
+        timeout: u64,
+    },
 }
 
 #[derive(Debug, Args)]

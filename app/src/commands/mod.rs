@@ -1,6 +1,7 @@
 //! One module per command group. Each command returns what it prints (see [`output`]).
 
 mod actions;
+mod attach;
 mod bin;
 mod bundle;
 pub(crate) mod calendar;
@@ -41,6 +42,14 @@ pub(crate) fn run(command: Command, data: &DataDir) -> Result<Output> {
         Command::Chapter(command) => chapter::run(command, data),
         Command::Erase { network, what, from, to } => {
             chapter::erase(network.network.as_deref(), &what, from.zip(to), data)
+        }
+        Command::Attach { network, session, question, cycle, file } => {
+            let to = attach::target(session, question, cycle);
+            runtime()?.block_on(attach::attach(&network, &to, &file, data))
+        }
+        Command::Attachment(crate::cli::AttachmentCommand::Get { network, attachment, out, net, timeout }) => {
+            let attachment = kring_model::AttachmentId::new(attachment);
+            runtime()?.block_on(attach::get(&network, &attachment, &out, &net, timeout, data))
         }
         Command::Show(args) => show::run(&args, data),
         Command::Actions { network, member, mine } => {

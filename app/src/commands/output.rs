@@ -15,9 +15,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use kring_model::{
-    ActionId, Attendance, ContributionId, CycleId, CyclePhase, DeviceId, FactorId, FactorStats, GuestId, GuestKind,
-    GuestPerspective, InviteId, MemberId, NetworkId, Perspective, QuestionId, QuestionStatus, Role, RoomId, RoundId,
-    Score, SessionId, SessionKind, UnixMillis,
+    ActionId, AttachmentId, AttachmentKind, Attendance, ContributionId, CycleId, CyclePhase, DeviceId, FactorId,
+    FactorStats, GuestId, GuestKind, GuestPerspective, InviteId, MemberId, NetworkId, Perspective, QuestionId,
+    QuestionStatus, Role, RoomId, RoundId, Score, SessionId, SessionKind, UnixMillis,
 };
 use kring_node::PeerReport;
 use serde::Serialize;
@@ -109,6 +109,8 @@ outputs!(
     Synced,
     AddressConnected,
     Refreshed,
+    Attached,
+    AttachmentSaved,
 );
 
 // ---- networks -------------------------------------------------------------------------------
@@ -745,6 +747,24 @@ pub(crate) struct ShownSession {
     /// Rooms for phones opened in the meeting, with what guests sent (left out when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rooms: Vec<ShownRoom>,
+    /// Photos, recordings, films and documents (left out when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<ShownAttachment>,
+}
+
+/// An attachment of a meeting, question or cycle in [`Shown`]: what the network says of it
+/// (whether its bytes are on this laptop is not said: `show` prints the same on every laptop).
+#[derive(Debug, Serialize)]
+pub(crate) struct ShownAttachment {
+    pub id: AttachmentId,
+    pub name: String,
+    pub kind: AttachmentKind,
+    pub size: u64,
+    pub hash: String,
+    pub added_by: MemberId,
+    pub added_at: UnixMillis,
+    /// In the bin.
+    pub deleted: bool,
 }
 
 /// An action of a meeting in [`Shown`].
@@ -776,6 +796,9 @@ pub(crate) struct ShownQuestion {
     pub cycles: Vec<ShownCycle>,
     pub themes: BTreeSet<String>,
     pub deleted: bool,
+    /// Photos, recordings, films and documents (left out when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<ShownAttachment>,
 }
 
 /// An action-research cycle of a question in [`Shown`], with the text of each phase.
@@ -788,6 +811,9 @@ pub(crate) struct ShownCycle {
     pub act: String,
     pub observe: String,
     pub reflect: String,
+    /// Photos, recordings, films and documents (left out when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<ShownAttachment>,
 }
 
 /// A factor in [`Shown`].
@@ -892,6 +918,32 @@ pub(crate) struct Settings {
     pub lan_announce: bool,
     /// Where this laptop keeps its key, settings and networks.
     pub data_dir: PathBuf,
+}
+
+// ---- attachments ----------------------------------------------------------------------------
+
+/// `kring attach`: the attachment written, and the BLAKE3 hash of its bytes (64 hex digits).
+#[derive(Debug, Serialize)]
+pub(crate) struct Attached {
+    pub network: NetworkId,
+    pub attachment: AttachmentId,
+    pub hash: String,
+    pub name: String,
+    pub kind: AttachmentKind,
+    pub size: u64,
+}
+
+/// `kring attachment get`: where the bytes were written; `fetched` when they came from a
+/// member's laptop just now rather than from this laptop's store, and `resumed_from` how many
+/// of them were here already (from a fetch that was cut off; all of them when not fetched).
+#[derive(Debug, Serialize)]
+pub(crate) struct AttachmentSaved {
+    pub attachment: AttachmentId,
+    pub hash: String,
+    pub file: PathBuf,
+    pub bytes: u64,
+    pub fetched: bool,
+    pub resumed_from: u64,
 }
 
 // ---- networking -----------------------------------------------------------------------------

@@ -57,6 +57,7 @@ async fn hold_room(node: &Arc<Node>, command: RoomCommand) -> Result<()> {
     print(serde_json::to_string(&first));
     // Members' laptops in the room sync with this one meanwhile.
     node.spawn_dialer();
+    node.spawn_attachment_fetch();
     loop {
         tokio::select! {
             _ = &mut stop => break,

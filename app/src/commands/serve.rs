@@ -63,6 +63,7 @@ async fn serve_until_stopped(node: &Node, args: &ServeArgs) -> Result<()> {
     tokio::pin!(stop);
     print_line(&first);
     node.spawn_dialer();
+    node.spawn_attachment_fetch();
 
     loop {
         tokio::select! {

@@ -9,8 +9,8 @@ use kring_model::{Member, NetworkSnapshot, Question, ReflectionRound, Session};
 use kring_store::DataDir;
 
 use super::output::{
-    Output, Shown, ShownAction, ShownCycle, ShownFactor, ShownGuest, ShownGuestContribution, ShownMember, ShownNetwork,
-    ShownQuestion, ShownRoom, ShownRound, ShownSession,
+    Output, Shown, ShownAction, ShownAttachment, ShownCycle, ShownFactor, ShownGuest, ShownGuestContribution,
+    ShownMember, ShownNetwork, ShownQuestion, ShownRoom, ShownRound, ShownSession,
 };
 use crate::cli::NetworkArg;
 use crate::local_network::LocalNetwork;
@@ -108,7 +108,29 @@ fn session(s: &Session) -> ShownSession {
         themes: s.themes.clone(),
         deleted: s.deleted_at.is_some(),
         rooms: s.rooms.values().map(room).collect(),
+        attachments: attachments(&s.attachments),
     }
+}
+
+/// By when they were added, then id; binned ones too.
+fn attachments(
+    all: &std::collections::BTreeMap<kring_model::AttachmentId, kring_model::Attachment>,
+) -> Vec<ShownAttachment> {
+    let mut sorted: Vec<_> = all.values().collect();
+    sorted.sort_by(|a, b| a.added_at.cmp(&b.added_at).then(a.id.cmp(&b.id)));
+    sorted
+        .into_iter()
+        .map(|a| ShownAttachment {
+            id: a.id.clone(),
+            name: a.name.clone(),
+            kind: a.kind,
+            size: a.size,
+            hash: a.hash.clone(),
+            added_by: a.added_by.clone(),
+            added_at: a.added_at,
+            deleted: a.deleted_at.is_some(),
+        })
+        .collect()
 }
 
 fn room(r: &kring_model::Room) -> ShownRoom {
@@ -165,10 +187,12 @@ fn question(q: &Question) -> ShownQuestion {
                 act: c.act.clone(),
                 observe: c.observe.clone(),
                 reflect: c.reflect.clone(),
+                attachments: attachments(&c.attachments),
             })
             .collect(),
         themes: q.themes.clone(),
         deleted: q.deleted_at.is_some(),
+        attachments: attachments(&q.attachments),
     }
 }
 

@@ -66,6 +66,10 @@ pub enum ChangeKind {
     JoinedThroughNetwork,
     /// A delegate issued vouchers to her network's members.
     VouchersIssued,
+    /// An attachment was added, put in the bin, or taken out of it.
+    AttachmentAdded,
+    AttachmentDeleted,
+    AttachmentRestored,
 }
 
 /// The commit message of every change Kring writes.

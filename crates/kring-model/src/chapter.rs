@@ -207,6 +207,12 @@ impl CopyPlan<'_> {
             [SESSIONS | QUESTIONS, _] | [SESSIONS, _, ACTIONS, _] if deleted() => true,
             // A withdrawn publication leaves the leerhuis with its next chapter.
             [PUBLICATIONS, _] => crate::access::int(from, obj, WITHDRAWN_AT).is_some(),
+            // Attachments in the bin go with it (their bytes are no longer asked for).
+            [SESSIONS | QUESTIONS, _, key] | [QUESTIONS, _, CYCLES, _, key]
+                if key.starts_with(ATTACHMENT_PREFIX) && deleted() =>
+            {
+                true
+            }
             [SESSIONS, id] => self.erase.iter().any(|e| matches!(e, Erasure::Session(s) if s.as_str() == *id)),
             [QUESTIONS, id] => self.erase.iter().any(|e| matches!(e, Erasure::Question(q) if q.as_str() == *id)),
             [SESSIONS, session, room, GUESTS, id] => self.erase.iter().any(|e| {

@@ -237,6 +237,12 @@ pub enum ModelError {
     DeviceTaken(DeviceId),
     #[error("device {0} is not one of this member's devices")]
     UnknownDevice(DeviceId),
+    #[error("no attachment {0} there")]
+    UnknownAttachment(AttachmentId),
+    #[error("the file is too large to attach ({size} bytes; at most {max})")]
+    AttachmentTooLarge { size: u64, max: u64 },
+    #[error("'{0}' is not a content hash Kring makes (64 lowercase hexadecimal digits)")]
+    BadAttachmentHash(String),
 
     #[error("{0}")]
     Leerhuis(#[from] crate::leerhuis::LeerhuisError),

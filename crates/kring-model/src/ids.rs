@@ -86,6 +86,8 @@ id_type!(
     ContributionId,
     /// What a linked network shared with a leerhuis (one version of it).
     PublicationId,
+    /// A photo, recording, film or document attached to a meeting, a question or a cycle.
+    AttachmentId,
 );
 
 /// The id of a device: an iroh endpoint id (ed25519 public key) in its 64-hex-digit form.

@@ -32,6 +32,7 @@ pub use automerge;
 pub use carry_over::CarriedOver;
 pub use changes::{ChangeItem, ChangeKind, ChangeNote, ChangeSummary};
 pub use chapter::{ChapterInfo, Erasure, chapter_id_of};
+pub use edit::attachments::{NewAttachment, is_content_hash};
 pub use edit::command::{Applied, Edit};
 pub use edit::invites::NewInvite;
 pub use edit::leerhuis::NetworkToLink;

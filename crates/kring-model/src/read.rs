@@ -106,6 +106,34 @@ impl Network {
     }
 }
 
+impl Network {
+    /// Every attachment the network lists (the bin's too) with what it hangs on, read without
+    /// the rest of the network: asked whenever a member's laptop asks for an attachment's bytes.
+    pub fn attachments(&self) -> Result<Vec<(AttachedTo, Attachment)>> {
+        let doc = &self.doc;
+        let mut all = Vec::new();
+        let sessions = self.root_map(SESSIONS)?;
+        for id in keys(doc, &sessions) {
+            let Some(obj) = access::obj(doc, &sessions, &id) else { continue };
+            let to = AttachedTo::Session(SessionId::new(id));
+            all.extend(attachments(doc, &obj).into_values().map(|a| (to.clone(), a)));
+        }
+        let questions = self.root_map(QUESTIONS)?;
+        for id in keys(doc, &questions) {
+            let Some(obj) = access::obj(doc, &questions, &id) else { continue };
+            let question = QuestionId::new(id);
+            all.extend(attachments(doc, &obj).into_values().map(|a| (AttachedTo::Question(question.clone()), a)));
+            let Some(cycles) = access::obj(doc, &obj, CYCLES) else { continue };
+            for cycle in keys(doc, &cycles) {
+                let Some(cycle_obj) = access::obj(doc, &cycles, &cycle) else { continue };
+                let to = AttachedTo::Cycle { question: question.clone(), cycle: CycleId::new(cycle) };
+                all.extend(attachments(doc, &cycle_obj).into_values().map(|a| (to.clone(), a)));
+            }
+        }
+        Ok(all)
+    }
+}
+
 /// Whether the member record `obj` (of member `member`) holds `device`'s valid proof.
 pub(crate) fn proven(doc: &AutoCommit, obj: &ObjId, network: &str, member: &str, device: &str) -> bool {
     access::bytes(doc, obj, &proof_key(device)).is_some_and(|proof| verify_proof(device, network, member, &proof))
@@ -191,7 +219,31 @@ pub(crate) fn session(doc: &AutoCommit, obj: &ObjId, id: String) -> Session {
         deleted_at: int(doc, obj, DELETED_AT),
         themes: crate::edit::themes::themes_of(doc, obj),
         rooms: rooms(doc, obj),
+        attachments: attachments(doc, obj),
     }
+}
+
+/// The attachments in a session's, question's or cycle's map (`attachment:<id>` keys); a
+/// record without a hash is not one Kring wrote and is left out.
+pub(crate) fn attachments(doc: &AutoCommit, parent: &ObjId) -> BTreeMap<AttachmentId, Attachment> {
+    keys(doc, parent)
+        .into_iter()
+        .filter_map(|key| {
+            let id = AttachmentId::new(key.strip_prefix(ATTACHMENT_PREFIX)?);
+            let obj = access::obj(doc, parent, &key)?;
+            let attachment = Attachment {
+                id: id.clone(),
+                name: string(doc, &obj, NAME).unwrap_or_default(),
+                kind: AttachmentKind::from_doc(string(doc, &obj, KIND).as_deref()),
+                size: uint(doc, &obj, SIZE).unwrap_or_default(),
+                hash: string(doc, &obj, HASH)?,
+                added_by: self::id(doc, &obj, ADDED_BY),
+                added_at: int(doc, &obj, ADDED_AT).unwrap_or_default(),
+                deleted_at: int(doc, &obj, DELETED_AT),
+            };
+            Some((id, attachment))
+        })
+        .collect()
 }
 
 fn rooms(doc: &AutoCommit, session: &ObjId) -> BTreeMap<RoomId, Room> {
@@ -257,6 +309,7 @@ pub(crate) fn question(doc: &AutoCommit, obj: &ObjId, id: String) -> Question {
         sessions: BTreeSet::new(),
         deleted_at: int(doc, obj, DELETED_AT),
         themes: crate::edit::themes::themes_of(doc, obj),
+        attachments: attachments(doc, obj),
     }
 }
 
@@ -271,6 +324,7 @@ fn cycle(doc: &AutoCommit, obj: &ObjId, id: String) -> Cycle {
         ended_on: string(doc, obj, ENDED_ON),
         created_by: self::id(doc, obj, CREATED_BY),
         created_at: int(doc, obj, CREATED_AT).unwrap_or_default(),
+        attachments: attachments(doc, obj),
     }
 }
 

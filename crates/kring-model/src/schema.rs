@@ -33,6 +33,10 @@
 //!                                                    started_on, ended_on?, created_by, created_at }},
 //!                               deleted_at? } }
 //! factors:     { factor_id: { name, position, created_at, removed_at? } }
+//! attachment:<attachment_id>: { name, kind, size, hash, added_by, added_at, deleted_at? }
+//!              (a photo, recording, film or document: one key per attachment, like rooms, in a
+//!              session's, a question's or a cycle's map; the bytes are not in the document but
+//!              travel between members' laptops as a blob named by `hash`, see `kring-node`)
 //! reflections: { round_id: { title, opened_by, opened_at, closed_at?, factors: {factor_id: true},
 //!                            scores: {"member_id/factor_id": 1..5}, comments: {"member_id/factor_id": text} } }
 //! links:       { network_id: { name, linked_at, linked_by, delegates: {device_id: added_at}, left_at? } }
@@ -63,6 +67,11 @@ pub const THEME_PREFIX: &str = "theme:";
 pub const ROOM_PREFIX: &str = "room:";
 /// A leerhuis a network is linked into is the record `leerhuis:<leerhuis id>` in its `network` map.
 pub const LEERHUIS_PREFIX: &str = "leerhuis:";
+/// An attachment is the record `attachment:<attachment id>` in a session's, a question's or a
+/// cycle's map.
+pub const ATTACHMENT_PREFIX: &str = "attachment:";
+/// The largest attachment Kring takes: a film of a meeting fits, a whole disk image does not.
+pub const MAX_ATTACHMENT_BYTES: u64 = 500 * 1024 * 1024;
 
 pub const SCHEMA: &str = "schema";
 pub const NETWORK: &str = "network";
@@ -166,6 +175,11 @@ pub const STARTED_AT: &str = "started_at";
 pub const ERASED: &str = "erased";
 pub const BASE: &str = "base";
 
+pub const SIZE: &str = "size";
+pub const HASH: &str = "hash";
+pub const ADDED_BY: &str = "added_by";
+pub const ADDED_AT: &str = "added_at";
+
 /// The key of one member's score (or comment) on one factor in a reflection round. Flat scalar
 /// keys rather than a nested map per member, so two devices of one member never race to create
 /// the same container.
@@ -181,6 +195,11 @@ pub fn room_key(room: &str) -> String {
 /// The key of a leerhuis in a linked network's `network` map.
 pub fn leerhuis_key(leerhuis: &str) -> String {
     format!("{LEERHUIS_PREFIX}{leerhuis}")
+}
+
+/// The key of an attachment in the map of what it is attached to.
+pub fn attachment_key(attachment: &str) -> String {
+    format!("{ATTACHMENT_PREFIX}{attachment}")
 }
 
 /// The default key factors of network learning, with stable ids so that every network's genesis

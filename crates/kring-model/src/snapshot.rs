@@ -118,6 +118,37 @@ pub struct Session {
     /// Rooms for phones opened in this meeting, with what guests sent.
     #[serde(default)]
     pub rooms: BTreeMap<RoomId, Room>,
+    /// Photos, recordings, films and documents of this meeting (the bin's too).
+    #[serde(default)]
+    pub attachments: BTreeMap<AttachmentId, Attachment>,
+}
+
+/// A photo, recording, film or document: what the network document says of it. Its bytes are
+/// a blob named by `hash`, fetched from members' laptops (see `kring-node`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub id: AttachmentId,
+    /// The file's name as it was added (shown, and offered when saved).
+    pub name: String,
+    pub kind: AttachmentKind,
+    /// In bytes.
+    pub size: u64,
+    /// The BLAKE3 hash of the bytes, 64 lowercase hexadecimal digits.
+    pub hash: String,
+    pub added_by: MemberId,
+    pub added_at: UnixMillis,
+    /// In the bin: hidden from lists until restored; the bytes stay until the bin is emptied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<UnixMillis>,
+}
+
+/// What an attachment hangs on.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AttachedTo {
+    Session(SessionId),
+    Question(QuestionId),
+    Cycle { question: QuestionId, cycle: CycleId },
 }
 
 /// A meeting's room for phones: what it showed guests and what they sent.
@@ -229,6 +260,9 @@ pub struct Question {
     /// The network's themes this question is about.
     #[serde(default)]
     pub themes: BTreeSet<String>,
+    /// Photos, recordings, films and documents of this question (the bin's too).
+    #[serde(default)]
+    pub attachments: BTreeMap<AttachmentId, Attachment>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -242,6 +276,9 @@ pub struct Cycle {
     pub ended_on: Option<String>,
     pub created_by: MemberId,
     pub created_at: UnixMillis,
+    /// Photos, recordings, films and documents of this cycle (the bin's too).
+    #[serde(default)]
+    pub attachments: BTreeMap<AttachmentId, Attachment>,
 }
 
 impl Cycle {
@@ -384,6 +421,30 @@ impl NetworkSnapshot {
             .map(|c| &c.guest)
             .collect();
         guests.len()
+    }
+
+    /// Every attachment of the network (the bin's too) with what it hangs on, in a stable
+    /// order: meetings', then questions', then cycles'.
+    pub fn attachments(&self) -> Vec<(AttachedTo, &Attachment)> {
+        let mut all = Vec::new();
+        for session in self.sessions.values() {
+            all.extend(session.attachments.values().map(|a| (AttachedTo::Session(session.id.clone()), a)));
+        }
+        for question in self.questions.values() {
+            all.extend(question.attachments.values().map(|a| (AttachedTo::Question(question.id.clone()), a)));
+        }
+        for question in self.questions.values() {
+            for cycle in question.cycles.values() {
+                let to = || AttachedTo::Cycle { question: question.id.clone(), cycle: cycle.id.clone() };
+                all.extend(cycle.attachments.values().map(|a| (to(), a)));
+            }
+        }
+        all
+    }
+
+    /// The attachment `id`, wherever it hangs.
+    pub fn attachment(&self, id: &AttachmentId) -> Option<(AttachedTo, &Attachment)> {
+        self.attachments().into_iter().find(|(_, a)| a.id == *id)
     }
 
     pub fn live_questions(&self) -> impl Iterator<Item = &Question> {

@@ -163,3 +163,33 @@ vocabulary!(
         Reflection = "reflection",
     }
 );
+
+vocabulary!(
+    /// What an attachment is, for how it is shown: images as pictures, the rest opened with
+    /// the system's viewer.
+    AttachmentKind, "attachment kind", default Other {
+        Image = "image",
+        Audio = "audio",
+        Video = "video",
+        Pdf = "pdf",
+        Document = "document",
+        Other = "other",
+    }
+);
+
+impl AttachmentKind {
+    /// The kind a file's name suggests (its extension, in any case); `Other` when it says nothing.
+    pub fn from_file_name(name: &str) -> AttachmentKind {
+        let extension = name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).unwrap_or_default();
+        match extension.as_str() {
+            "jpg" | "jpeg" | "png" | "gif" | "webp" | "heic" | "heif" | "bmp" | "tif" | "tiff" => AttachmentKind::Image,
+            "mp3" | "m4a" | "wav" | "ogg" | "oga" | "opus" | "aac" | "flac" | "amr" => AttachmentKind::Audio,
+            "mp4" | "m4v" | "mov" | "webm" | "mkv" | "avi" | "3gp" => AttachmentKind::Video,
+            "pdf" => AttachmentKind::Pdf,
+            "doc" | "docx" | "odt" | "rtf" | "txt" | "md" | "xls" | "xlsx" | "ods" | "csv" | "ppt" | "pptx" | "odp" => {
+                AttachmentKind::Document
+            }
+            _ => AttachmentKind::Other,
+        }
+    }
+}

@@ -221,3 +221,36 @@ fn offline_work_in_the_old_chapter_is_carried_into_the_new_one_and_merges() {
     let mut anna_again = next.fork();
     assert!(anna_again.carry_over(&mut network, &device_a(), &coordinator).unwrap().is_empty());
 }
+
+#[test]
+fn a_new_chapter_keeps_the_attachments_and_leaves_the_binned_ones_out() {
+    let Fixture { mut network, coordinator, members } = network_with_members(1);
+    let meeting = session(&mut network, &coordinator, "PLG 4");
+    let question = network.add_question(&members[0], "Hoe lezen we beter?", "").unwrap();
+    let cycle = network.add_cycle(&members[0], &question, "2026-12-01").unwrap();
+    let file = |name: &str, byte: &str| NewAttachment {
+        name: name.into(),
+        kind: AttachmentKind::from_file_name(name),
+        size: 1_000,
+        hash: byte.repeat(32),
+    };
+    let places = [
+        AttachedTo::Session(meeting.clone()),
+        AttachedTo::Question(question.clone()),
+        AttachedTo::Cycle { question: question.clone(), cycle },
+    ];
+    let mut kept = Vec::new();
+    for (to, byte) in places.iter().zip(["0a", "1b", "2c"]) {
+        kept.push(network.add_attachment(&members[0], to, &file("foto.jpg", byte)).unwrap());
+    }
+    let binned = network.add_attachment(&members[0], &places[2], &file("weggegooid-verslag.pdf", "3d")).unwrap();
+    network.delete_attachment(&coordinator, &places[2], &binned).unwrap();
+
+    let mut next = network.start_chapter(&coordinator, &device_a(), &[]).unwrap();
+    let after = next.snapshot().unwrap();
+    let ids: Vec<&AttachmentId> = after.attachments().into_iter().map(|(_, a)| &a.id).collect();
+    assert_eq!(ids.len(), 3);
+    assert!(kept.iter().all(|id| ids.contains(&id)));
+    assert!(after.attachment(&binned).is_none(), "the bin is emptied");
+    assert!(!contains(&saved(&mut next), "weggegooid-verslag"));
+}

@@ -67,6 +67,15 @@ pub enum NodeError {
     NotAnAddress(String),
     #[error("{path} cannot be read in: {problem}")]
     Bundle { path: std::path::PathBuf, problem: Box<BundleProblem> },
+    /// A file to attach, or to save an attachment to, cannot be used (why).
+    #[error("{path}: {reason}")]
+    AttachmentFile { path: std::path::PathBuf, reason: String },
+    /// The attachment's bytes are not whole on this laptop, and no member's laptop gave them.
+    #[error("the attachment is not on this laptop yet, and no member's laptop that has it could be reached")]
+    AttachmentNotHere,
+    /// The store of the attachments' bytes failed (why).
+    #[error("the attachments on this laptop cannot be read or written: {0}")]
+    Attachments(String),
 }
 
 /// Why a bundle from a USB stick is not read in.

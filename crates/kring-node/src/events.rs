@@ -169,6 +169,32 @@ pub enum NodeEvent {
         endpoint: String,
         chapter: String,
     },
+    /// An attachment's bytes are arriving from member device `endpoint`: `received` of `total`.
+    AttachmentProgress {
+        network: String,
+        hash: String,
+        endpoint: String,
+        received: u64,
+        total: u64,
+    },
+    /// An attachment's bytes are whole on this laptop now, the last of them from `endpoint`.
+    AttachmentFetched {
+        network: String,
+        hash: String,
+        endpoint: String,
+        bytes: u64,
+    },
+    /// This laptop gave member device `endpoint` the bytes of an attachment of `network`.
+    AttachmentServed {
+        network: String,
+        hash: String,
+        endpoint: String,
+    },
+    /// A member's device asked for bytes no network it is in lists: given nothing.
+    AttachmentRefused {
+        endpoint: String,
+        hash: String,
+    },
 }
 
 /// How much of a reason or message an event keeps: with the rest of the event (ids and
@@ -236,6 +262,20 @@ impl NodeEvent {
             NodeEvent::ConcurrentChapters { network, number, by, switched, endpoint } => {
                 let (network, by, endpoint) = (id(network), reason(by), id(endpoint));
                 NodeEvent::ConcurrentChapters { network, number, by, switched, endpoint }
+            }
+            NodeEvent::AttachmentProgress { network, hash, endpoint, received, total } => {
+                let (network, hash, endpoint) = (id(network), id(hash), id(endpoint));
+                NodeEvent::AttachmentProgress { network, hash, endpoint, received, total }
+            }
+            NodeEvent::AttachmentFetched { network, hash, endpoint, bytes } => {
+                let (network, hash, endpoint) = (id(network), id(hash), id(endpoint));
+                NodeEvent::AttachmentFetched { network, hash, endpoint, bytes }
+            }
+            NodeEvent::AttachmentServed { network, hash, endpoint } => {
+                NodeEvent::AttachmentServed { network: id(network), hash: id(hash), endpoint: id(endpoint) }
+            }
+            NodeEvent::AttachmentRefused { endpoint, hash } => {
+                NodeEvent::AttachmentRefused { endpoint: id(endpoint), hash: id(hash) }
             }
         }
     }

@@ -1,11 +1,14 @@
 //! The running Kring peer. A [`Node`] owns one iroh endpoint and every network in the data
 //! directory; it serves `kring/sync/3` to current members, `kring/join/2` to invitees,
-//! `kring/link/2` to a member's other laptop (a device link) and `kring/leerhuis/1` to a
-//! network's coordinator who links her network into a leerhuis, dials known member devices,
+//! `kring/link/2` to a member's other laptop (a device link), `kring/leerhuis/1` to a
+//! network's coordinator who links her network into a leerhuis, `kring/leerhuis-join/1` to a
+//! member of a linked network with her voucher, and `kring/attachments/1` (the bytes of
+//! attachments) to current members, dials known member devices,
 //! and reports what happens as [`NodeEvent`]s. The protocol itself lives in `kring-sync`; this
 //! crate moves its bytes over QUIC.
 
 pub mod address_book;
+mod attachments;
 pub mod bundle;
 mod carried;
 pub mod chapters;
@@ -34,6 +37,7 @@ pub mod ticket;
 mod whole_network;
 
 pub use address_book::AddressBook;
+pub use attachments::{ATTACHMENTS_ALPN, ATTACHMENTS_DIR, attach_here, bytes_here, save_here};
 pub use device_link::{LINK_ALPN, LinkRequest, LinkedDevice};
 pub use endpoint::{NetworkMode, Relay, Services};
 pub use error::{BundleProblem, NodeError, Result};

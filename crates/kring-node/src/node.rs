@@ -13,6 +13,7 @@ use kring_store::DataDir;
 use kring_sync::SYNC_ALPN;
 use tokio::sync::broadcast;
 
+use crate::attachments::{self, ATTACHMENTS_ALPN, AttachmentsProtocol};
 use crate::device_link::{self, DeviceLinkProtocol, LINK_ALPN, LinkedDevice};
 use crate::endpoint::{self, NetworkMode};
 use crate::error::{NodeError, Result};
@@ -127,10 +128,12 @@ impl Node {
         let (networks, warnings) = Networks::load(data)?;
         let book = crate::AddressBook::load(data.root());
         let last_port = book.last_port();
-        let alpns = [SYNC_ALPN, JOIN_ALPN, LINK_ALPN, LEERHUIS_ALPN, LEERHUIS_JOIN_ALPN].map(<[u8]>::to_vec).to_vec();
+        let alpns = [SYNC_ALPN, JOIN_ALPN, LINK_ALPN, LEERHUIS_ALPN, LEERHUIS_JOIN_ALPN, ATTACHMENTS_ALPN]
+            .map(<[u8]>::to_vec)
+            .to_vec();
         let endpoint::Bound { endpoint, lan, internet } =
             endpoint::bind_watched(data.device_key().clone(), mode, alpns, last_port).await?;
-        let (shared, first_events) = Shared::new(networks, book);
+        let (shared, first_events) = Shared::new(networks, book, attachments::Stores::new(data.root()));
         let device_link = DeviceLinkProtocol::new(shared.clone());
         let router = Router::builder(endpoint.clone())
             .accept(SYNC_ALPN, SyncProtocol(shared.clone()))
@@ -138,6 +141,7 @@ impl Node {
             .accept(LINK_ALPN, device_link.clone())
             .accept(LEERHUIS_ALPN, LeerhuisProtocol::new(shared.clone()))
             .accept(LEERHUIS_JOIN_ALPN, VoucherProtocol::new(shared.clone()))
+            .accept(ATTACHMENTS_ALPN, AttachmentsProtocol(shared.clone()))
             .spawn();
         if let Some(lan) = lan {
             shared.spawn(dial_when_heard(shared.clone(), lan.found()));
@@ -448,6 +452,66 @@ impl Node {
         crate::dialer::spawn(self.endpoint.clone(), self.shared.clone(), self.find_by_id, self.dns_lookups);
     }
 
+    /// Fetches, until shutdown, the attachments of every network that this laptop lacks, from
+    /// whichever member's laptop has them (see [`crate::attachments`]), reporting
+    /// [`NodeEvent::AttachmentProgress`] and [`NodeEvent::AttachmentFetched`].
+    pub fn spawn_attachment_fetch(&self) {
+        let (endpoint, shared) = (self.endpoint.clone(), self.shared.clone());
+        self.shared.spawn(attachments::fetch_in_background(endpoint, shared, self.find_by_id));
+    }
+
+    /// Attaches the file at `path` to a meeting, question or cycle of `network`: its bytes are
+    /// taken into this laptop's store of the network and the attachment is written (and saved)
+    /// as this laptop's member. Returns the attachment and the hash of its bytes. A missing file,
+    /// one over 500 MiB or a target that does not exist changes nothing.
+    pub async fn attach(
+        &self,
+        network: &str,
+        to: &kring_model::AttachedTo,
+        path: &std::path::Path,
+    ) -> Result<(kring_model::AttachmentId, String)> {
+        self.read(network, |n| n.check_attachable(to))??;
+        let (hash, size) = attachments::take_in(self.shared.attachments(), network, path).await?;
+        let file = attachments::describe(path, hash, size);
+        let id = self.edit(network, |n, me| n.add_attachment(me, to, &file))?;
+        Ok((id, file.hash))
+    }
+
+    /// Whether the bytes of the attachment with content hash `hash` are whole on this laptop.
+    pub async fn has_attachment(&self, network: &str, hash: &str) -> Result<bool> {
+        let Some(hash) = attachments::parse_hash(hash) else { return Ok(false) };
+        let store = self.shared.attachments().store(network).await?;
+        Ok(attachments::is_complete(&store, hash).await)
+    }
+
+    /// Writes the bytes of `attachment` of `network` to `out`, waiting at most `wait` for them
+    /// to be fetched from a member's laptop when they are not here yet (the background fetch,
+    /// [`Node::spawn_attachment_fetch`], must run for that). How many bytes were written.
+    pub async fn save_attachment(
+        &self,
+        network: &str,
+        attachment: &kring_model::AttachmentId,
+        out: &std::path::Path,
+        wait: Duration,
+    ) -> Result<u64> {
+        let hash = self.read(network, |n| {
+            let all = n.attachments()?;
+            let found = all.into_iter().find(|(_, a)| a.id == *attachment).map(|(_, a)| a.hash);
+            found.ok_or_else(|| kring_model::ModelError::UnknownAttachment(attachment.clone()))
+        })??;
+        let parsed = attachments::parse_hash(&hash).ok_or(kring_model::ModelError::BadAttachmentHash(hash))?;
+        let store = self.shared.attachments().store(network).await?;
+        let deadline = tokio::time::Instant::now() + wait;
+        while !attachments::is_complete(&store, parsed).await {
+            if tokio::time::Instant::now() >= deadline {
+                return Err(NodeError::AttachmentNotHere);
+            }
+            self.shared.attachments().fetch_now.notify_one();
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        attachments::copy_out(self.shared.attachments(), network, parsed, out).await
+    }
+
     /// Closes every connection gracefully and stops listening.
     pub async fn shutdown(&self) {
         endpoint::begin_closing();
@@ -457,6 +521,7 @@ impl Node {
         if running > 0 {
             tracing::warn!("{running} of the node's tasks were still running when it shut down");
         }
+        self.shared.attachments().shutdown().await;
     }
 
     /// Joins a network with a ticket, using a short-lived endpoint of this device (the CLI,

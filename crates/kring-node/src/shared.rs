@@ -43,12 +43,18 @@ pub(crate) struct Shared {
     tasks: tokio_util::task::TaskTracker,
     /// Ends the tasks that would otherwise wait for ever (the dialer, the watchers).
     stopping: tokio_util::sync::CancellationToken,
+    /// The attachments' bytes, a store per network.
+    attachments: crate::attachments::Stores,
 }
 
 impl Shared {
     /// Shares `networks`; with the first receiver of the node's events, subscribed before any
     /// connection could emit one.
-    pub(crate) fn new(networks: Networks, book: AddressBook) -> (Arc<Shared>, broadcast::Receiver<NodeEvent>) {
+    pub(crate) fn new(
+        networks: Networks,
+        book: AddressBook,
+        attachments: crate::attachments::Stores,
+    ) -> (Arc<Shared>, broadcast::Receiver<NodeEvent>) {
         let (changes, _) = broadcast::channel(1024);
         let (events, first_events) = broadcast::channel(1024);
         let shared = Shared {
@@ -62,8 +68,14 @@ impl Shared {
             book: Mutex::new(book),
             tasks: tokio_util::task::TaskTracker::new(),
             stopping: tokio_util::sync::CancellationToken::new(),
+            attachments,
         };
         (Arc::new(shared), first_events)
+    }
+
+    /// The stores of the attachments' bytes.
+    pub(crate) fn attachments(&self) -> &crate::attachments::Stores {
+        &self.attachments
     }
 
     /// The address book (see the field's comment for the order of locks).

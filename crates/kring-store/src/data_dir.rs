@@ -115,16 +115,17 @@ impl DataDir {
     }
 }
 
-/// What Kring keeps directly in the data directory (see the README); `addresses.json` is written
-/// by the node crate.
+/// What Kring keeps directly in the data directory (see the README); `addresses.json` and
+/// `attachments/` are written by the node crate.
 #[cfg(unix)]
-const OWN_ENTRIES: [&str; 6] = [
+const OWN_ENTRIES: [&str; 7] = [
     crate::device_key::DEVICE_KEY_FILE,
     crate::config::CONFIG_FILE,
     crate::lock::LOCK_FILE,
     "addresses.json",
     NETWORKS_DIR,
     crate::chapter_switch::ARCHIVE_DIR,
+    "attachments",
 ];
 
 /// On a shared laptop, other accounts must not read anyone's notes: the data directory and every

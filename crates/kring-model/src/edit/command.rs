@@ -8,9 +8,11 @@ use crate::ids::*;
 use crate::network::Network;
 use crate::vocab::{Attendance, QuestionStatus, Role};
 
+use super::attachments::NewAttachment;
 use super::rooms::{Guest, GuestInput, RoomSetup};
 use super::sessions::{NewAction, NewSession, SessionChanges};
 use super::text::TextField;
+use crate::snapshot::AttachedTo;
 
 /// One user action, made by a member (see [`Edit::apply`]).
 #[derive(Debug, Clone, PartialEq)]
@@ -177,6 +179,19 @@ pub enum Edit {
         guest: Guest,
         input: GuestInput,
     },
+    // Attachments (their bytes are put in this laptop's store first, see `kring-node`).
+    AddAttachment {
+        to: AttachedTo,
+        file: NewAttachment,
+    },
+    DeleteAttachment {
+        to: AttachedTo,
+        attachment: AttachmentId,
+    },
+    RestoreAttachment {
+        to: AttachedTo,
+        attachment: AttachmentId,
+    },
 }
 
 /// What an applied edit produced, beyond the change itself.
@@ -262,6 +277,9 @@ impl Edit {
             Edit::GuestContribution { session, room, guest, input } => {
                 created(network.add_guest_contribution(by, session, room, guest, input)?.as_str())
             }
+            Edit::AddAttachment { to, file } => created(network.add_attachment(by, to, file)?.as_str()),
+            Edit::DeleteAttachment { to, attachment } => network.delete_attachment(by, to, attachment).map(done)?,
+            Edit::RestoreAttachment { to, attachment } => network.restore_attachment(by, to, attachment).map(done)?,
         })
     }
 
@@ -309,6 +327,9 @@ impl Edit {
             Edit::OpenRoom { .. } => "open room",
             Edit::CloseRoom { .. } => "close room",
             Edit::GuestContribution { .. } => "guest contribution",
+            Edit::AddAttachment { .. } => "add attachment",
+            Edit::DeleteAttachment { .. } => "delete attachment",
+            Edit::RestoreAttachment { .. } => "restore attachment",
         }
     }
 }

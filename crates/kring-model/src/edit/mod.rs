@@ -1,5 +1,6 @@
 //! One method per user action. Each validates everything first, then writes one small change.
 
+pub(crate) mod attachments;
 pub(crate) mod command;
 pub(crate) mod info;
 pub(crate) mod invites;

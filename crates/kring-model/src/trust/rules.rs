@@ -727,6 +727,7 @@ impl OpContext<'_> {
             Extra::Publication => self.publication(place).map(|()| false),
             Extra::Withdrawal => self.withdrawal(place).map(|()| false),
             Extra::SmallGroup => self.small_group(place, op).map(|()| false),
+            Extra::Attachment => self.whole_attachment(place).map(|()| false),
             Extra::Schema => {
                 let raised = matches!(&op.action, OpType::Put(value)
                     if scalar_int(value).is_some_and(|v| v >= schema_at(doc, before)));
@@ -774,6 +775,17 @@ impl OpContext<'_> {
             _ => false,
         };
         if fits { Ok(()) } else { Err(Breach::OutsideRoom) }
+    }
+
+    /// An attachment made at `place` is whole in the change that makes it: a name, a kind, a
+    /// size, a hash and who added it. One without a hash names no bytes any laptop could fetch.
+    fn whole_attachment(&self, place: &[&str]) -> Result<(), Breach> {
+        let (doc, after) = (self.doc, self.after);
+        let record = self.obj(place, after).ok_or(Breach::BadValue)?;
+        let has = |key: &str| doc.get_at(&record, key, after).ok().flatten().is_some();
+        let named = str_at(doc, &record, NAME, after).is_some_and(|name| !name.trim().is_empty());
+        let whole = named && [KIND, SIZE, HASH, ADDED_BY, ADDED_AT].into_iter().all(has);
+        if whole { Ok(()) } else { Err(Breach::BadValue) }
     }
 
     /// The object at a path of map keys from the root, as of `heads`.

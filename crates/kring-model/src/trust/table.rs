@@ -33,6 +33,8 @@ pub(crate) enum Seg {
     LeerhuisKey,
     /// One of the perspectives of members (`teacher`, `youth-parent`, ...).
     PerspectiveWord,
+    /// An attachment of a meeting, question or cycle: `attachment:<attachment id>`.
+    AttachmentKey,
 }
 
 /// What a slot holds.
@@ -83,6 +85,10 @@ pub(crate) enum Kind {
     Group,
     /// A voucher as it is kept (bounded bytes; what it says is checked where it is used).
     Voucher,
+    /// An attachment's size in bytes: 0 to [`MAX_ATTACHMENT_BYTES`].
+    Size,
+    /// A content hash: 64 lowercase hex digits (BLAKE3, as the blob store names blobs).
+    Hash,
 }
 
 /// Who may write a slot. Members are named by the key at `usize` in the path.
@@ -136,6 +142,8 @@ pub(crate) enum Extra {
     /// A meeting's attendance per perspective in a publication: youth and parents only where
     /// enough were present (fewer are marked "<5" instead).
     SmallGroup,
+    /// An attachment, made whole: a name, a kind, a size, a hash and who added it, together.
+    Attachment,
 }
 
 /// One place of the document.
@@ -190,6 +198,7 @@ const NETWORK_KINDS: &[&str] = &["network", "leerhuis"];
 const PUBLICATION_KINDS: &[&str] = &["question", "session", "reflection"];
 /// A publication's text fields.
 const PUBLISHED: Kind = Kind::Str(MAX_PUBLICATION_TEXT);
+const ATTACHMENT_KINDS: &[&str] = &["image", "audio", "video", "pdf", "document", "other"];
 
 /// The whole schema. The top level (the collections, `schema`, `network` and `chapter`) is
 /// written only by a network's or chapter's first change, which is checked as a whole instead.
@@ -381,6 +390,47 @@ pub(crate) const TABLE: &[Slot] = &[
     slot(50, &[Key(NETWORK), LeerhuisKey, Key(VOUCHERS), Id], S::Scalar(K::Voucher), W::Coordinator).deletable(),
     slot(51, &[Key(MEMBERS), Id, Key(VIA)], S::Scalar(K::IdStr), W::Coordinator).once(),
     slot(51, &[Key(MEMBERS), Id, Key(VOUCHER)], S::Scalar(K::Voucher), W::Coordinator).once(),
+    // Attachments of a meeting, a question and a cycle: what the document says of a file whose
+    // bytes travel as a blob between members' laptops.
+    slot(45, &[Key(SESSIONS), Id, AttachmentKey], S::Record, W::Member).extra(X::Attachment),
+    slot(45, &[Key(SESSIONS), Id, AttachmentKey, Key(NAME)], S::Scalar(K::Str(MAX_NAME)), W::Member).once(),
+    slot(45, &[Key(SESSIONS), Id, AttachmentKey, Key(KIND)], S::Scalar(K::Word(ATTACHMENT_KINDS)), W::Member).once(),
+    slot(45, &[Key(SESSIONS), Id, AttachmentKey, Key(SIZE)], S::Scalar(K::Size), W::Member).once(),
+    slot(45, &[Key(SESSIONS), Id, AttachmentKey, Key(HASH)], S::Scalar(K::Hash), W::Member).once(),
+    slot(46, &[Key(SESSIONS), Id, AttachmentKey, Key(ADDED_BY)], S::Scalar(K::IdStr), W::Member)
+        .once()
+        .extra(X::Author),
+    slot(46, &[Key(SESSIONS), Id, AttachmentKey, Key(ADDED_AT)], S::Scalar(K::Millis), W::Member).once(),
+    slot(47, &[Key(SESSIONS), Id, AttachmentKey, Key(DELETED_AT)], S::Scalar(K::Millis), W::Member).deletable(),
+    slot(45, &[Key(QUESTIONS), Id, AttachmentKey], S::Record, W::Member).extra(X::Attachment),
+    slot(45, &[Key(QUESTIONS), Id, AttachmentKey, Key(NAME)], S::Scalar(K::Str(MAX_NAME)), W::Member).once(),
+    slot(45, &[Key(QUESTIONS), Id, AttachmentKey, Key(KIND)], S::Scalar(K::Word(ATTACHMENT_KINDS)), W::Member).once(),
+    slot(45, &[Key(QUESTIONS), Id, AttachmentKey, Key(SIZE)], S::Scalar(K::Size), W::Member).once(),
+    slot(45, &[Key(QUESTIONS), Id, AttachmentKey, Key(HASH)], S::Scalar(K::Hash), W::Member).once(),
+    slot(46, &[Key(QUESTIONS), Id, AttachmentKey, Key(ADDED_BY)], S::Scalar(K::IdStr), W::Member)
+        .once()
+        .extra(X::Author),
+    slot(46, &[Key(QUESTIONS), Id, AttachmentKey, Key(ADDED_AT)], S::Scalar(K::Millis), W::Member).once(),
+    slot(47, &[Key(QUESTIONS), Id, AttachmentKey, Key(DELETED_AT)], S::Scalar(K::Millis), W::Member).deletable(),
+    slot(45, &[Key(QUESTIONS), Id, Key(CYCLES), Id, AttachmentKey], S::Record, W::Member).extra(X::Attachment),
+    slot(45, &[Key(QUESTIONS), Id, Key(CYCLES), Id, AttachmentKey, Key(NAME)], S::Scalar(K::Str(MAX_NAME)), W::Member)
+        .once(),
+    slot(
+        45,
+        &[Key(QUESTIONS), Id, Key(CYCLES), Id, AttachmentKey, Key(KIND)],
+        S::Scalar(K::Word(ATTACHMENT_KINDS)),
+        W::Member,
+    )
+    .once(),
+    slot(45, &[Key(QUESTIONS), Id, Key(CYCLES), Id, AttachmentKey, Key(SIZE)], S::Scalar(K::Size), W::Member).once(),
+    slot(45, &[Key(QUESTIONS), Id, Key(CYCLES), Id, AttachmentKey, Key(HASH)], S::Scalar(K::Hash), W::Member).once(),
+    slot(46, &[Key(QUESTIONS), Id, Key(CYCLES), Id, AttachmentKey, Key(ADDED_BY)], S::Scalar(K::IdStr), W::Member)
+        .once()
+        .extra(X::Author),
+    slot(46, &[Key(QUESTIONS), Id, Key(CYCLES), Id, AttachmentKey, Key(ADDED_AT)], S::Scalar(K::Millis), W::Member)
+        .once(),
+    slot(47, &[Key(QUESTIONS), Id, Key(CYCLES), Id, AttachmentKey, Key(DELETED_AT)], S::Scalar(K::Millis), W::Member)
+        .deletable(),
 ];
 
 /// The largest change Kring writes, in bytes as it travels (a network's or chapter's first
@@ -409,6 +459,7 @@ impl Seg {
             Seg::RoomKey => key.strip_prefix(ROOM_PREFIX).is_some_and(is_id),
             Seg::LeerhuisKey => key.strip_prefix(LEERHUIS_PREFIX).is_some_and(is_id),
             Seg::PerspectiveWord => PERSPECTIVES.contains(&key),
+            Seg::AttachmentKey => key.strip_prefix(ATTACHMENT_PREFIX).is_some_and(is_id),
         }
     }
 }
@@ -452,6 +503,8 @@ impl Kind {
             (Kind::Spread, ScalarValue::F64(f)) => (0.0..=2.0).contains(f),
             (Kind::Group, _) => int().is_some_and(|n| n >= MIN_GROUP as i64),
             (Kind::Voucher, ScalarValue::Bytes(bytes)) => bytes.len() <= MAX_VOUCHER_BYTES,
+            (Kind::Size, _) => int().is_some_and(|n| (0..=MAX_ATTACHMENT_BYTES as i64).contains(&n)),
+            (Kind::Hash, ScalarValue::Str(s)) => crate::is_content_hash(s),
             _ => false,
         }
     }
@@ -472,7 +525,7 @@ pub(crate) fn slot_for(path: &[&str]) -> Option<&'static Slot> {
 /// The vocabularies above are the model's own: a word added there must be added here, or
 /// laptops would refuse it (checked in a test).
 #[cfg(test)]
-pub(crate) fn vocabularies() -> [(&'static [&'static str], Vec<&'static str>); 9] {
+pub(crate) fn vocabularies() -> [(&'static [&'static str], Vec<&'static str>); 10] {
     use crate::vocab::*;
     [
         (PERSPECTIVES, Perspective::ALL.iter().map(|w| w.as_str()).collect()),
@@ -484,6 +537,7 @@ pub(crate) fn vocabularies() -> [(&'static [&'static str], Vec<&'static str>); 9
         (GUEST_KINDS, GuestKind::ALL.iter().map(|w| w.as_str()).collect()),
         (NETWORK_KINDS, NetworkKind::ALL.iter().map(|w| w.as_str()).collect()),
         (PUBLICATION_KINDS, PublicationKind::ALL.iter().map(|w| w.as_str()).collect()),
+        (ATTACHMENT_KINDS, AttachmentKind::ALL.iter().map(|w| w.as_str()).collect()),
     ]
 }
 
@@ -522,6 +576,7 @@ mod tests {
             Seg::RoomKey => "room:r1".into(),
             Seg::LeerhuisKey => "leerhuis:l1".into(),
             Seg::PerspectiveWord => "teacher".into(),
+            Seg::AttachmentKey => "attachment:a1".into(),
         };
         a.admits(&probe(b)) || b.admits(&probe(a))
     }

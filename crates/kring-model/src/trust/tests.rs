@@ -145,6 +145,8 @@ fn good_value(kind: Kind, writer: &str) -> ScalarValue {
         Kind::Mean | Kind::Spread => ScalarValue::F64(1.5),
         Kind::Group => ScalarValue::Int(5),
         Kind::Voucher => ScalarValue::Bytes(vec![1, 2, 3]),
+        Kind::Size => ScalarValue::Uint(1_024),
+        Kind::Hash => "ab".repeat(32).into(),
     }
 }
 
@@ -152,7 +154,7 @@ fn good_value(kind: Kind, writer: &str) -> ScalarValue {
 fn bad_value(kind: Kind) -> ScalarValue {
     match kind {
         Kind::Str(max) => "x".repeat(max + 1).into(),
-        Kind::Millis | Kind::Count | Kind::Score | Kind::Schema | Kind::Position => "12".into(),
+        Kind::Millis | Kind::Count | Kind::Score | Kind::Schema | Kind::Position | Kind::Size => "12".into(),
         _ => ScalarValue::Int(7),
     }
 }
@@ -179,6 +181,7 @@ impl Fixture {
                 Seg::LeerhuisKey if Some(at) == fresh_at => format!("{LEERHUIS_PREFIX}{fresh}"),
                 Seg::LeerhuisKey => format!("{LEERHUIS_PREFIX}leerhuis-1"),
                 Seg::PerspectiveWord => "teacher".into(),
+                Seg::AttachmentKey => format!("{ATTACHMENT_PREFIX}{fresh}"),
             };
             keys.push(key);
         }
@@ -229,7 +232,8 @@ fn write_at(doc: &mut AutoCommit, path: &[String], shape: Shape, value: Option<S
 }
 
 /// The slots whose rules need more than shape and writer are tested one by one below (a
-/// guest's contribution is only ever written whole, see `guest_contributions_are_...`).
+/// guest's contribution and an attachment are only ever written whole, see
+/// `guest_contributions_are_...` and `attachments_...`).
 fn plain(slot: &Slot) -> bool {
     use super::table::Extra;
     matches!(slot.extra, Extra::None | Extra::Author)
@@ -238,6 +242,7 @@ fn plain(slot: &Slot) -> bool {
         && !(slot.path.len() > 4 && slot.path[3] == Seg::Key(GUESTS))
         // A leerhuis's links and publications: tested in a leerhuis (`leerhuis_tests.rs`).
         && !matches!(slot.path[0], Seg::Key(LINKS | PUBLICATIONS))
+        && !slot.path.contains(&Seg::AttachmentKey)
 }
 
 #[test]
@@ -961,4 +966,175 @@ fn only_a_coordinator_names_who_an_invitation_is_for_and_only_with_it() {
     })
     .unwrap();
     assert_eq!(verdict(&honest, &renamed), Err(Breach::Rewritten));
+}
+
+// --- Attachments ------------------------------------------------------------------------------
+
+/// The fields of an attachment as the honest laptop of member `by` writes them.
+fn attachment_by(by: &str) -> Vec<(&'static str, ScalarValue)> {
+    vec![
+        (NAME, "flip-over.jpg".into()),
+        (KIND, "image".into()),
+        (SIZE, ScalarValue::Uint(2_000_000)),
+        (HASH, "ab".repeat(32).into()),
+        (ADDED_BY, by.into()),
+        (ADDED_AT, ScalarValue::Int(1_765_000_000_000)),
+    ]
+}
+
+/// Writes an attachment `key` with `fields` into the map at `parent` (a path).
+fn attachment_write(doc: &mut AutoCommit, parent: &[&str], key: &str, fields: &[(&str, ScalarValue)]) {
+    let at = obj(doc, parent);
+    let record = doc.put_object(&at, key, ObjType::Map).unwrap();
+    for (field, value) in fields {
+        doc.put(&record, *field, value.clone()).unwrap();
+    }
+}
+
+#[test]
+fn a_members_attachments_are_accepted_by_every_laptop_and_can_be_binned_and_restored() {
+    use crate::{AttachedTo, AttachmentKind, NewAttachment, QuestionId, SessionId};
+    let f = fixture();
+    let mut network = crate::Network::from_doc(f.doc.clone()).unwrap();
+    network.set_device(&f.cas.1.device);
+    let before = network.heads();
+    let question = QuestionId::new(f.question.clone());
+    let cycle = network.add_cycle(&f.cas.0, &question, "2026-12-01").unwrap();
+    let file = |name: &str, byte: &str| NewAttachment {
+        name: name.into(),
+        kind: AttachmentKind::from_file_name(name),
+        size: 48_213,
+        hash: byte.repeat(32),
+    };
+    let places = [
+        (AttachedTo::Session(SessionId::new(f.session.clone())), file("Flip-over.JPG", "0a")),
+        (AttachedTo::Question(question.clone()), file("casus.pdf", "1b")),
+        (AttachedTo::Cycle { question: question.clone(), cycle }, file("interview.m4a", "2c")),
+    ];
+    let mut added = Vec::new();
+    for (to, file) in &places {
+        added.push(network.add_attachment(&f.cas.0, to, file).unwrap());
+    }
+    network.delete_attachment(&f.cas.0, &places[0].0, &added[0]).unwrap();
+    network.delete_attachment(&f.cas.0, &places[1].0, &added[1]).unwrap();
+    network.restore_attachment(&f.cas.0, &places[1].0, &added[1]).unwrap();
+
+    // What the model refuses, it refuses before writing anything.
+    let heads = network.heads();
+    let too_large = NewAttachment { size: MAX_ATTACHMENT_BYTES + 1, ..file("film.mp4", "3d") };
+    let refused = network.add_attachment(&f.cas.0, &places[0].0, &too_large);
+    assert!(matches!(refused, Err(crate::ModelError::AttachmentTooLarge { .. })), "{refused:?}");
+    for hash in ["AB".repeat(32), "ab".repeat(31), "zz".repeat(32), String::new()] {
+        let bad = NewAttachment { hash, ..file("casus.pdf", "1b") };
+        let refused = network.add_attachment(&f.cas.0, &places[0].0, &bad);
+        assert!(matches!(refused, Err(crate::ModelError::BadAttachmentHash(_))), "{refused:?}");
+    }
+    let nameless = network.add_attachment(&f.cas.0, &places[0].0, &file("  ", "1b"));
+    assert!(matches!(nameless, Err(crate::ModelError::Empty { .. })), "{nameless:?}");
+    let nowhere = AttachedTo::Session(SessionId::new("no-such-meeting"));
+    assert!(network.add_attachment(&f.cas.0, &nowhere, &file("a.pdf", "1b")).is_err());
+    assert!(network.add_attachment(&f.dirk.0, &places[0].0, &file("a.pdf", "1b")).is_err(), "removed");
+    assert_eq!(network.heads(), heads);
+
+    let changes = network.doc_mut().get_changes(&before);
+    let mut honest = f.doc.clone();
+    honest.apply_changes(changes.clone()).unwrap();
+    assert_eq!(RuleBook::default().check(&honest, &changes, false).map_err(|r| r.breach), Ok(()));
+    assert_eq!(everything_allowed(&honest), Ok(()));
+
+    let snapshot = crate::Network::from_doc(honest).unwrap().snapshot().unwrap();
+    let shown = snapshot.attachments();
+    assert_eq!(shown.len(), 3);
+    let kinds: Vec<AttachmentKind> = shown.iter().map(|(_, a)| a.kind).collect();
+    assert_eq!(kinds, [AttachmentKind::Image, AttachmentKind::Pdf, AttachmentKind::Audio]);
+    for ((to, attachment), (place, _)) in shown.iter().zip(&places) {
+        assert_eq!(to, place);
+        assert_eq!((attachment.size, &attachment.added_by), (48_213, &f.cas.0));
+    }
+    let (_, binned) = snapshot.attachment(&added[0]).unwrap();
+    assert!(binned.deleted_at.is_some(), "in the bin");
+    assert!(snapshot.attachment(&added[1]).unwrap().1.deleted_at.is_none(), "restored");
+    assert_eq!(snapshot.attachment(&added[2]).unwrap().1.hash, "2c".repeat(32));
+}
+
+#[test]
+fn attachments_are_added_whole_with_a_content_hash_and_a_bounded_size() {
+    let f = fixture();
+    let (bram, device) = (f.bram.0.as_str(), &f.bram.1.device);
+    let session = [SESSIONS, f.session.as_str()];
+    let check = |fields: Vec<(&'static str, ScalarValue)>| {
+        let change =
+            written(&f.doc, device, |doc| attachment_write(doc, &session, &attachment_key("a1"), &fields)).unwrap();
+        verdict(&f.doc, &change)
+    };
+    assert_eq!(check(attachment_by(bram)), Ok(()));
+    assert_eq!(check(with(attachment_by(bram), SIZE, Some(ScalarValue::Uint(MAX_ATTACHMENT_BYTES)))), Ok(()));
+
+    let bad = Err(Breach::BadValue);
+    for hash in ["AB".repeat(32), "ab".repeat(31), "ab".repeat(33), "g".repeat(64)] {
+        assert_eq!(check(with(attachment_by(bram), HASH, Some(hash.clone().into()))), bad, "{hash}");
+    }
+    assert_eq!(check(with(attachment_by(bram), HASH, Some(ScalarValue::Bytes(vec![0xab; 32])))), bad);
+    assert_eq!(check(with(attachment_by(bram), SIZE, Some(ScalarValue::Uint(MAX_ATTACHMENT_BYTES + 1)))), bad);
+    assert_eq!(check(with(attachment_by(bram), SIZE, Some(ScalarValue::Int(-1)))), bad);
+    assert_eq!(check(with(attachment_by(bram), KIND, Some("script".into()))), bad);
+    assert_eq!(check(with(attachment_by(bram), NAME, Some("x".repeat(crate::validate::MAX_NAME + 1).into()))), bad);
+    // Whole: an attachment without a hash (or a name, a size ...) names no bytes to fetch.
+    for field in [NAME, KIND, SIZE, HASH, ADDED_BY, ADDED_AT] {
+        assert_eq!(check(with(attachment_by(bram), field, None)), bad, "without {field}");
+    }
+    assert_eq!(check(with(attachment_by(bram), NAME, Some("   ".into()))), bad);
+    assert_eq!(check(with(attachment_by(bram), "path", Some("/etc/passwd".into()))), Err(Breach::UnknownPlace));
+    // Only where Kring attaches: not in a member's record, not in a reflection round.
+    let member = written(&f.doc, device, |doc| {
+        attachment_write(doc, &[MEMBERS, bram], &attachment_key("a1"), &attachment_by(bram))
+    })
+    .unwrap();
+    assert_eq!(verdict(&f.doc, &member), Err(Breach::UnknownPlace));
+
+    // Once written, what it names is never changed or taken away; the bin mark comes and goes.
+    let honest =
+        written(&f.doc, device, |doc| attachment_write(doc, &session, &attachment_key("a1"), &attachment_by(bram)))
+            .unwrap();
+    let mut doc = f.doc.clone();
+    doc.apply_changes([honest]).unwrap();
+    let key = attachment_key("a1");
+    let record = [SESSIONS, f.session.as_str(), key.as_str()];
+    let swapped = written(&doc, device, |d| d.put(obj(d, &record), HASH, "cd".repeat(32)).unwrap()).unwrap();
+    assert_eq!(verdict(&doc, &swapped), Err(Breach::Rewritten));
+    let resized = written(&doc, device, |d| d.put(obj(d, &record), SIZE, 1_u64).unwrap()).unwrap();
+    assert_eq!(verdict(&doc, &resized), Err(Breach::Rewritten));
+    let gone = written(&doc, device, |d| d.delete(obj(d, &session), key.as_str()).unwrap()).unwrap();
+    assert_eq!(verdict(&doc, &gone), Err(Breach::RecordReplaced));
+    let binned =
+        written(&doc, &f.cas.1.device, |d| d.put(obj(d, &record), DELETED_AT, 1_765_000_000_001_i64).unwrap()).unwrap();
+    assert_eq!(verdict(&doc, &binned), Ok(()));
+}
+
+#[test]
+fn an_attachment_in_another_members_name_is_refused() {
+    let f = fixture();
+    let (anna, bram) = (f.anna.0.as_str(), f.bram.0.as_str());
+    let question = [QUESTIONS, f.question.as_str()];
+    let forged = written(&f.doc, &f.bram.1.device, |doc| {
+        attachment_write(doc, &question, &attachment_key("a1"), &attachment_by(anna))
+    })
+    .unwrap();
+    assert_eq!(verdict(&f.doc, &forged), Err(Breach::ForgedAuthor));
+    // A removed member's laptop adds nothing, in its own name or another's.
+    let dirk = f.dirk.0.as_str();
+    for by in [dirk, bram] {
+        let removed = written(&f.doc, &f.dirk.1.device, |doc| {
+            attachment_write(doc, &question, &attachment_key("a2"), &attachment_by(by))
+        })
+        .unwrap();
+        assert_eq!(verdict(&f.doc, &removed), Err(Breach::NotAMember));
+    }
+    // A laptop of no member at all.
+    let stranger = Laptop::new(42);
+    let unknown = written(&f.doc, &stranger.device, |doc| {
+        attachment_write(doc, &question, &attachment_key("a3"), &attachment_by(bram))
+    })
+    .unwrap();
+    assert_eq!(verdict(&f.doc, &unknown), Err(Breach::NotAMember));
 }

@@ -84,6 +84,7 @@ pub(crate) async fn run(data: DataDir, mode: NetworkMode, mut inbox: UnboundedRe
         }
     };
     node.spawn_dialer();
+    node.spawn_attachment_fetch();
     let mut events = node.subscribe();
     let (finished, mut finished_rx) = unbounded_channel();
     let mut backend = Backend {

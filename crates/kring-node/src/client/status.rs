@@ -245,6 +245,11 @@ impl SyncStatus {
             }
             // The reach shown comes from the relay's state (see the backend), not DNS.
             NodeEvent::JoinRefused { .. } | NodeEvent::Internet { .. } => None,
+            // Attachments are not shown in the sync status (yet).
+            NodeEvent::AttachmentProgress { .. }
+            | NodeEvent::AttachmentFetched { .. }
+            | NodeEvent::AttachmentServed { .. }
+            | NodeEvent::AttachmentRefused { .. } => None,
             NodeEvent::Distrusted { network, endpoint, member, breach, .. } => {
                 self.refused_change = Some(RefusedChange {
                     network: network.clone(),

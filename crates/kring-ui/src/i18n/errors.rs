@@ -175,6 +175,24 @@ pub fn node_error(l: Language, err: &NodeError) -> String {
                 format!("{file} cannot be read in: {}", bundle_problem(l, problem)),
             )
         }
+        NodeError::AttachmentFile { path, .. } => {
+            let file = file_name(path);
+            say(
+                l,
+                format!("{file} kan niet worden gebruikt: het bestand ontbreekt of kan niet worden gelezen of geschreven."),
+                format!("{file} cannot be used: the file is missing or cannot be read or written."),
+            )
+        }
+        NodeError::AttachmentNotHere => say(
+            l,
+            "Deze bijlage staat nog niet op deze laptop, en geen laptop van een lid die haar heeft was bereikbaar.".into(),
+            "This attachment is not on this laptop yet, and no member's laptop that has it could be reached.".into(),
+        ),
+        NodeError::Attachments(_) => say(
+            l,
+            "De bijlagen op deze laptop kunnen niet worden gelezen of bewaard.".into(),
+            "The attachments on this laptop cannot be read or saved.".into(),
+        ),
     }
 }
 
@@ -609,6 +627,19 @@ pub fn model_error(l: Language, err: &ModelError) -> String {
         ModelError::UnknownDevice(_) => {
             say(l, "Deze laptop is niet van dit lid.".into(), "This laptop is not one of this member's.".into())
         }
+        ModelError::UnknownAttachment(_) => {
+            say(l, "Deze bijlage bestaat niet (meer).".into(), "This attachment does not exist (any more).".into())
+        }
+        ModelError::AttachmentTooLarge { max, .. } => say(
+            l,
+            format!("Dit bestand is te groot om bij te voegen (hoogstens {} MB).", max / (1024 * 1024)),
+            format!("This file is too large to attach (at most {} MB).", max / (1024 * 1024)),
+        ),
+        ModelError::BadAttachmentHash(_) => say(
+            l,
+            "Deze bijlage is niet goed vastgelegd; er is niets veranderd.".into(),
+            "This attachment was not recorded properly; nothing was changed.".into(),
+        ),
         ModelError::NotANetwork(_) => say(
             l,
             "Dit is geen Kring-netwerk, of het is beschadigd.".into(),
@@ -815,6 +846,9 @@ mod tests {
             ModelError::InviteSecretMismatch(InviteId::new(id())),
             ModelError::BadExpiry,
             ModelError::NothingToErase,
+            ModelError::UnknownAttachment(kring_model::AttachmentId::new(id())),
+            ModelError::AttachmentTooLarge { size: 600 << 20, max: 500 << 20 },
+            ModelError::BadAttachmentHash("xyz".into()),
             ModelError::NotANetwork("no schema".into()),
             ModelError::NewerSchema { found: 9, supported: 1 },
             ModelError::Automerge(kring_model::automerge::AutomergeError::Fail),
@@ -932,6 +966,9 @@ mod tests {
             NodeError::DeviceLinkExpired,
             NodeError::AlreadyLinked(id()),
             NodeError::DeviceLinkUnusable("a damaged network".into()),
+            NodeError::AttachmentFile { path: "/home/anna/film.mp4".into(), reason: "not found".into() },
+            NodeError::AttachmentNotHere,
+            NodeError::Attachments("database locked".into()),
         ]);
         errors
     }

@@ -545,6 +545,9 @@ pub fn change_words(language: Language, what: kring_model::ChangeKind) -> &'stat
             ("kwam via het eigen netwerk in het leerhuis", "joined the leerhuis through their own network")
         }
         VouchersIssued => ("gaf de leden toegang tot het leerhuis", "gave the members access to the leerhuis"),
+        AttachmentAdded => ("voegde een bijlage toe aan", "added an attachment to"),
+        AttachmentDeleted => ("gooide een bijlage weg bij", "put an attachment in the bin at"),
+        AttachmentRestored => ("zette een bijlage terug bij", "restored an attachment at"),
     };
     match language {
         Language::Nl => nl,

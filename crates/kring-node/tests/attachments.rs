@@ -1,0 +1,336 @@
+//! Attachments' bytes between laptops: real nodes and raw iroh endpoints on 127.0.0.1, offline
+//! mode, bounded in time, in temporary folders.
+
+#[path = "support/strangers.rs"]
+mod stranger;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use kring_model::{AttachedTo, MemberId, Network, NetworkDetails, NewSession, Profile, Role, SessionId};
+use kring_node::{ATTACHMENTS_ALPN, ATTACHMENTS_DIR, NetworkMode, Node, NodeError, NodeEvent};
+use kring_store::DataDir;
+use tokio::sync::broadcast;
+
+const WAIT: Duration = Duration::from_secs(120);
+
+/// A data directory holding a new network founded by "Anna" (named `name`); its id.
+fn found(data: &DataDir, name: &str) -> String {
+    let details = NetworkDetails { name: name.into(), ..Default::default() };
+    let (mut network, _) =
+        Network::create(&details, &Profile::new("Anna"), data.device_key().as_signing_key()).unwrap();
+    let id = network.id().to_string();
+    let mut store = data.create_network(&id, network.doc_mut()).unwrap();
+    store.persist(network.doc_mut()).unwrap();
+    id
+}
+
+/// `name` joins `network` on `dir` with a ticket of the running `node`; the member it became.
+async fn join(node: &Node, network: &str, dir: &Path, name: &str) -> (DataDir, String) {
+    let (_, ticket) = node.create_invite(network, Role::Member, 1, Duration::from_secs(600)).unwrap();
+    let data = DataDir::open(dir).unwrap();
+    let mode = NetworkMode::loopback_only();
+    let (_, member) = Node::join(&data, &mode, &ticket, &Profile::new(name), Duration::from_secs(10)).await.unwrap();
+    (data, member)
+}
+
+fn meeting(node: &Node, network: &str) -> SessionId {
+    let new = NewSession { title: "PLG 3".into(), starts_at: "2026-12-09".into(), ..Default::default() };
+    node.edit(network, |n, me| n.add_session(me, &new)).unwrap()
+}
+
+/// `len` bytes that differ from one place to the next (a film does not compress either).
+fn film(path: &Path, len: usize) -> Vec<u8> {
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let bytes: Vec<u8> = (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    std::fs::write(path, &bytes).unwrap();
+    bytes
+}
+
+/// Every event so far, without waiting.
+fn drain(events: &mut broadcast::Receiver<NodeEvent>) -> Vec<NodeEvent> {
+    let mut all = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        all.push(event);
+    }
+    all
+}
+
+/// Every file under `dir`, at any depth.
+fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if entry.path().is_dir() {
+            files.extend(files_under(&entry.path()));
+        } else {
+            files.push(entry.path());
+        }
+    }
+    files
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_film_added_on_one_laptop_reaches_a_member_byte_for_byte() {
+    let (dir_a, dir_b, files) =
+        (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let data_a = DataDir::open(dir_a.path()).unwrap();
+    let network = found(&data_a, "PLG Rekenen");
+    let (node_a, _) = Node::start(&data_a, &NetworkMode::loopback_only()).await.unwrap();
+    let mut served = node_a.subscribe();
+    let (data_b, _) = join(&node_a, &network, dir_b.path(), "Bram").await;
+    let session = meeting(&node_a, &network);
+
+    // What cannot be attached changes nothing: a missing file, one too large (sparse: no disk
+    // spent), a meeting that does not exist.
+    let heads = node_a.read(&network, |n| n.heads()).unwrap();
+    let to = AttachedTo::Session(session.clone());
+    let missing = node_a.attach(&network, &to, &files.path().join("weg.mp4")).await.unwrap_err();
+    assert!(matches!(missing, NodeError::AttachmentFile { .. }), "{missing}");
+    let huge = files.path().join("te-groot.mp4");
+    std::fs::File::create(&huge).unwrap().set_len(kring_model::schema::MAX_ATTACHMENT_BYTES + 1).unwrap();
+    let too_large = node_a.attach(&network, &to, &huge).await.unwrap_err();
+    assert!(matches!(too_large, NodeError::Model(kring_model::ModelError::AttachmentTooLarge { .. })), "{too_large}");
+    let elsewhere = AttachedTo::Session(SessionId::new("geen-vergadering"));
+    let film_path = files.path().join("interview.mp4");
+    let bytes = film(&film_path, 50 * 1024 * 1024);
+    assert!(node_a.attach(&network, &elsewhere, &film_path).await.is_err());
+    assert_eq!(node_a.read(&network, |n| n.heads()).unwrap(), heads);
+
+    // Anna attaches a 50 MB film to the meeting.
+    let (attachment, hash) = node_a.attach(&network, &to, &film_path).await.unwrap();
+    assert_eq!(hash, blake3::hash(&bytes).to_hex().to_string(), "named by the BLAKE3 hash of its bytes");
+    assert!(node_a.has_attachment(&network, &hash).await.unwrap());
+    let shown = node_a.read(&network, |n| n.snapshot().unwrap()).unwrap();
+    let (_, listed) = shown.attachment(&attachment).unwrap();
+    assert_eq!(
+        (listed.name.as_str(), listed.size, listed.kind),
+        ("interview.mp4", bytes.len() as u64, kring_model::AttachmentKind::Video)
+    );
+
+    // Bram's laptop syncs the network, then fetches the film in the background.
+    let (node_b, _) = Node::start(&data_b, &NetworkMode::loopback_only()).await.unwrap();
+    let mut events_b = node_b.subscribe();
+    let reports = node_b.sync_once(None, Duration::from_secs(20)).await.unwrap();
+    assert_eq!(reports[0].status, "in-sync", "{reports:?}");
+    let started = Instant::now();
+    node_b.spawn_attachment_fetch();
+    let out = files.path().join("op-b.mp4");
+    let written = node_b.save_attachment(&network, &attachment, &out, WAIT).await.unwrap();
+    let took = started.elapsed();
+    println!(
+        "50 MB attachment from laptop A to laptop B on loopback: {:.2} s ({:.1} MB/s)",
+        took.as_secs_f64(),
+        50.0 / took.as_secs_f64()
+    );
+    assert_eq!(written, bytes.len() as u64);
+    let received = std::fs::read(&out).unwrap();
+    assert!(received == bytes, "byte for byte");
+    assert_eq!(blake3::hash(&received).to_hex().to_string(), hash);
+
+    // With progress on the way, and Anna's laptop says whom it gave the film.
+    let events = drain(&mut events_b);
+    let partway = events.iter().any(
+        |e| matches!(e, NodeEvent::AttachmentProgress { received, total, .. } if *received > 0 && received < total),
+    );
+    assert!(partway, "progress while fetching: {events:?}");
+    assert!(events.iter().any(|e| matches!(e, NodeEvent::AttachmentFetched { bytes, .. } if *bytes == written)));
+    let bram_device = data_b.device_id();
+    let served = drain(&mut served);
+    assert!(served.iter().any(|e| matches!(e, NodeEvent::AttachmentServed { endpoint, .. } if bram_device.starts_with(endpoint.trim_end_matches('…')))));
+
+    // Kept where other accounts on the laptop cannot read it.
+    #[cfg(unix)]
+    for dir in [dir_a.path(), dir_b.path()] {
+        use std::os::unix::fs::PermissionsExt;
+        let kept = files_under(&dir.join(ATTACHMENTS_DIR));
+        assert!(!kept.is_empty());
+        for file in kept {
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode & 0o077, 0, "{} is {mode:o}", file.display());
+        }
+    }
+
+    node_b.shutdown().await;
+    node_a.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stranger_a_removed_member_and_a_member_of_another_network_get_no_byte() {
+    let dirs: Vec<tempfile::TempDir> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
+    let data_a = DataDir::open(dirs[0].path()).unwrap();
+    let network = found(&data_a, "PLG Rekenen");
+    let other = found(&data_a, "Casusoverleg");
+    let (node_a, _) = Node::start(&data_a, &NetworkMode::loopback_only()).await.unwrap();
+    let mut events_a = node_a.subscribe();
+    let (data_b, _) = join(&node_a, &network, dirs[1].path(), "Bram").await;
+    let (data_c, cas) = join(&node_a, &network, dirs[2].path(), "Cas").await;
+    let session = meeting(&node_a, &network);
+    let case = meeting(&node_a, &other);
+    let photo = dirs[3].path().join("flip-over.jpg");
+    let bytes = film(&photo, 3 * 1024 * 1024);
+    let (attachment, hash) = node_a.attach(&network, &AttachedTo::Session(session), &photo).await.unwrap();
+    // The same kind of thing in a network Bram is not in.
+    let secret = dirs[3].path().join("casus.pdf");
+    film(&secret, 1024 * 1024 + 7);
+    let (_, secret_hash) = node_a.attach(&other, &AttachedTo::Session(case), &secret).await.unwrap();
+
+    // Cas's laptop learns of the photo, then Cas is removed before it fetched a byte.
+    let (node_c, _) = Node::start(&data_c, &NetworkMode::loopback_only()).await.unwrap();
+    // (Bram's laptop is not running: only Anna's answers.)
+    let anna = [data_a.device_id()].into();
+    let reports = node_c.sync_with(&anna, None, Duration::from_secs(20)).await.unwrap();
+    assert_eq!(reports[0].status, "in-sync", "{reports:?}");
+    node_a.edit(&network, |n, anna| n.remove_member(anna, &MemberId::new(cas))).unwrap();
+    node_c.spawn_attachment_fetch();
+    let out = dirs[3].path().join("op-c.jpg");
+    let refused = node_c.save_attachment(&network, &attachment, &out, Duration::from_secs(4)).await.unwrap_err();
+    assert!(matches!(refused, NodeError::AttachmentNotHere), "{refused}");
+    assert!(!out.exists());
+    assert!(!node_c.has_attachment(&network, &hash).await.unwrap());
+    node_c.shutdown().await;
+
+    // A stranger who learned the hash, asking with iroh-blobs itself.
+    let blob = hash.parse::<iroh_blobs::Hash>().unwrap();
+    let fetch_as = |endpoint: iroh::Endpoint, hash: iroh_blobs::Hash| {
+        let addr = node_a.addr();
+        async move {
+            let store = iroh_blobs::store::mem::MemStore::new();
+            let asked = tokio::time::timeout(Duration::from_secs(10), async {
+                let connection = endpoint.connect(addr, ATTACHMENTS_ALPN).await.map_err(|e| e.to_string())?;
+                let got = store.remote().fetch(connection.clone(), hash).await.map_err(|e| e.to_string());
+                connection.close(0u32.into(), b"");
+                got.map(drop)
+            })
+            .await
+            .expect("bounded in time");
+            // What of the blob the asking side holds afterwards, in bytes.
+            let held = store.remote().local(hash).await.unwrap().local_bytes();
+            endpoint.close().await;
+            (asked, held)
+        }
+    };
+    let (asked, held) = fetch_as(stranger::raw_device().await, blob).await;
+    assert!(asked.is_err(), "a stranger's fetch fails");
+    assert_eq!(held, 0);
+
+    // Bram, a member of the photo's network, asking for the other network's file with his own
+    // laptop's key: nothing either; the photo itself he gets.
+    let bram = stranger::device_endpoint(Some(data_b.device_key().clone())).await;
+    let (asked, held) = fetch_as(bram, secret_hash.parse().unwrap()).await;
+    assert!(asked.is_err(), "another network's bytes are refused: {asked:?}");
+    assert_eq!(held, 0);
+    let bram = stranger::device_endpoint(Some(data_b.device_key().clone())).await;
+    let (asked, held) = fetch_as(bram, blob).await;
+    assert_eq!(asked, Ok(()));
+    assert_eq!(held, bytes.len() as u64);
+
+    // Anna's laptop gave bytes to Bram only, and said no to what he may not have.
+    let events = drain(&mut events_a);
+    let served: Vec<&String> = events
+        .iter()
+        .filter_map(|e| match e {
+            NodeEvent::AttachmentServed { endpoint, hash: given, .. } => Some((endpoint, given)),
+            _ => None,
+        })
+        .map(|(endpoint, given)| {
+            assert_eq!(*given, hash, "only the photo was given");
+            endpoint
+        })
+        .collect();
+    assert_eq!(served.len(), 1, "{events:?}");
+    assert!(data_b.device_id().starts_with(served[0].trim_end_matches('…')));
+    assert!(
+        events.iter().any(|e| matches!(e, NodeEvent::AttachmentRefused { hash: asked, .. } if *asked == secret_hash))
+    );
+
+    node_a.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attachment_is_fetched_from_whichever_member_has_it() {
+    let dirs: Vec<tempfile::TempDir> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
+    let data_a = DataDir::open(dirs[0].path()).unwrap();
+    let network = found(&data_a, "Regioteam West");
+    let (node_a, _) = Node::start(&data_a, &NetworkMode::loopback_only()).await.unwrap();
+    let (data_b, _) = join(&node_a, &network, dirs[1].path(), "Bram").await;
+    let (data_c, _) = join(&node_a, &network, dirs[2].path(), "Cas").await;
+    let session = meeting(&node_a, &network);
+    let recording = dirs[3].path().join("interview.m4a");
+    let bytes = film(&recording, 5 * 1024 * 1024);
+    let (attachment, hash) = node_a.attach(&network, &AttachedTo::Session(session), &recording).await.unwrap();
+    let only = |data: &DataDir| [data.device_id()].into();
+
+    // Bram's laptop fetches the recording from Anna's; then Anna's laptop closes.
+    let (node_b, _) = Node::start(&data_b, &NetworkMode::loopback_only()).await.unwrap();
+    let reports = node_b.sync_with(&only(&data_a), None, Duration::from_secs(20)).await.unwrap();
+    assert_eq!(reports[0].status, "in-sync", "{reports:?}");
+    node_b.spawn_attachment_fetch();
+    let out_b = dirs[3].path().join("op-b.m4a");
+    node_b.save_attachment(&network, &attachment, &out_b, WAIT).await.unwrap();
+    node_a.shutdown().await;
+
+    // Cas's laptop, which has not seen Anna's since joining, syncs with Bram's and gets the
+    // recording from it.
+    let (node_c, _) = Node::start(&data_c, &NetworkMode::loopback_only()).await.unwrap();
+    let mut events_c = node_c.subscribe();
+    node_c.remember(&node_b.addr(), kring_node::FoundVia::Typed);
+    let reports = node_c.sync_with(&only(&data_b), None, Duration::from_secs(20)).await.unwrap();
+    assert_eq!(reports[0].status, "in-sync", "{reports:?}");
+    node_c.spawn_attachment_fetch();
+    let out_c = dirs[3].path().join("op-c.m4a");
+    node_c.save_attachment(&network, &attachment, &out_c, WAIT).await.unwrap();
+    assert!(std::fs::read(&out_c).unwrap() == bytes, "byte for byte");
+    let from = drain(&mut events_c).into_iter().find_map(|event| match event {
+        NodeEvent::AttachmentFetched { hash: fetched, endpoint, .. } if fetched == hash => Some(endpoint),
+        _ => None,
+    });
+    let bram = data_b.device_id();
+    assert!(from.is_some_and(|from| bram.starts_with(from.trim_end_matches('…'))), "from Bram's laptop");
+
+    node_c.shutdown().await;
+    node_b.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_laptop_fetches_no_more_than_the_document_says_an_attachment_holds() {
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let data_a = DataDir::open(dirs[0].path()).unwrap();
+    let network = found(&data_a, "PLG Rekenen");
+    let (node_a, _) = Node::start(&data_a, &NetworkMode::loopback_only()).await.unwrap();
+    let (data_b, _) = join(&node_a, &network, dirs[1].path(), "Bram").await;
+    let session = meeting(&node_a, &network);
+    let to = AttachedTo::Session(session);
+    let big = dirs[2].path().join("groot.mp4");
+    film(&big, 8 * 1024 * 1024);
+    // Anna's laptop holds 8 MB under a hash; the only attachment not in the bin that names it
+    // says it is 1,000 bytes (a modified client can write any size the rules allow).
+    let (honest, hash) = node_a.attach(&network, &to, &big).await.unwrap();
+    node_a.edit(&network, |n, me| n.delete_attachment(me, &to, &honest)).unwrap();
+    let small = kring_model::NewAttachment {
+        name: "klein.jpg".into(),
+        kind: kring_model::AttachmentKind::Image,
+        size: 1_000,
+        hash: hash.clone(),
+    };
+    let lying = node_a.edit(&network, |n, me| n.add_attachment(me, &to, &small)).unwrap();
+
+    let (node_b, _) = Node::start(&data_b, &NetworkMode::loopback_only()).await.unwrap();
+    let reports = node_b.sync_once(None, Duration::from_secs(20)).await.unwrap();
+    assert_eq!(reports[0].status, "in-sync", "{reports:?}");
+    node_b.spawn_attachment_fetch();
+    let out = dirs[2].path().join("op-b.jpg");
+    let refused = node_b.save_attachment(&network, &lying, &out, Duration::from_secs(4)).await.unwrap_err();
+    assert!(matches!(refused, NodeError::AttachmentNotHere), "{refused}");
+    node_b.shutdown().await;
+    let held = kring_node::bytes_here(&data_b, &network, &hash).await.unwrap();
+    assert!(held > 0, "it was asked for");
+    assert!(held <= 16 * 1024, "{held} bytes kept of a file said to hold 1,000");
+    node_a.shutdown().await;
+}
