@@ -51,6 +51,8 @@ pub enum Update {
     History(TextHistory),
     /// A text as it was at `heads`.
     TextAt(TextAt),
+    /// The leerhuizen held on this laptop.
+    Leerhuizen(Vec<HeldLeerhuis>),
     /// The result of request `request`: what it produced, or why it was refused.
     Done {
         request: u64,
@@ -108,4 +110,13 @@ pub struct TextAt {
     pub field: TextField,
     pub heads: Vec<kring_model::automerge::ChangeHash>,
     pub text: String,
+}
+
+/// A leerhuis held on this laptop, as a linked network's pages need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldLeerhuis {
+    pub id: String,
+    pub name: String,
+    /// The linked networks (still linked) this laptop is a delegate of: it shares for them.
+    pub delegate_for: std::collections::BTreeSet<String>,
 }
