@@ -23,6 +23,10 @@ pub enum Screen {
     Settings,
     /// Start or join another network.
     AddNetwork,
+    /// A leerhuis's overview: its meetings and what the linked networks shared.
+    Leerhuis,
+    /// One publication in the leerhuis, as it was shared.
+    Publication(kring_model::PublicationId),
 }
 
 impl Screen {
@@ -31,6 +35,7 @@ impl Screen {
         match self {
             Screen::Session(_) => Screen::Sessions,
             Screen::Question(_) => Screen::Questions,
+            Screen::Publication(_) => Screen::Leerhuis,
             other => other.clone(),
         }
     }

@@ -64,6 +64,16 @@ pub enum After {
     ChapterStarted,
     /// Something was erased for everyone: say so.
     Erased,
+    /// A leerhuis's link code for a network was made: show it.
+    ShowLeerhuisTicket,
+    /// This network was linked into a leerhuis: say so.
+    LeerhuisLinked,
+    /// This person joined a leerhuis through their network: say so.
+    LeerhuisJoined,
+    /// Something was shared with a leerhuis: close the dialog and say so.
+    Published,
+    /// A publication was withdrawn.
+    Withdrawn,
 }
 
 /// A refused command, kept until the person acts again or leaves the screen.
@@ -124,6 +134,10 @@ pub struct AppState {
     pub passphrase: Option<crate::views::passphrase::Prompt>,
     /// A meeting's room for phones, run from this window.
     pub room: crate::phone_room::RoomDesk,
+    /// The leerhuizen on this laptop, and which networks it shares for in each.
+    pub leerhuizen: Vec<kring_node::client::HeldLeerhuis>,
+    /// The "share with the leerhuis" dialog, while it is open.
+    pub sharing: Option<crate::views::share::Sharing>,
 }
 
 impl AppState {
@@ -198,6 +212,8 @@ impl AppState {
             text_at: None,
             passphrase: None,
             room: Default::default(),
+            leerhuizen: Vec::new(),
+            sharing: None,
         }
     }
 
@@ -232,6 +248,8 @@ impl AppState {
                 Update::Networks(networks) => {
                     self.networks = networks;
                     self.loaded = true;
+                    // A network came or went: which leerhuizen are here may have changed.
+                    self.send(Command::Leerhuizen, After::Nothing);
                     let known = |id: &String| self.networks.iter().any(|n| n.id == *id);
                     if !self.watching || !self.wanted_network.as_ref().is_some_and(known) {
                         let wanted = self.wanted_network.clone().filter(known);
@@ -248,6 +266,7 @@ impl AppState {
                 Update::Status(status) => self.status = status,
                 Update::History(history) => self.history = Some(history),
                 Update::TextAt(text) => self.text_at = Some(text),
+                Update::Leerhuizen(held) => self.leerhuizen = held,
                 Update::Done { request, result } if self.room.replies.contains_key(&request) => {
                     if let Some(reply) = self.room.replies.remove(&request) {
                         let _ = reply.send(result);

@@ -347,6 +347,49 @@ texts! {
     OpenSessionHint => "Klik om de bijeenkomst te openen.", "Click to open the session.";
     MeetingMarker => "bijeenkomst over deze leervraag", "session about this learning question";
     DragCardHint => "Sleep een kaart naar een andere kolom, of gebruik de knoppen ‹ en › op de kaart.", "Drag a card to another column, or use the ‹ and › buttons on the card.";
+    // The leerhuis.
+    LinkedNetworks => "Gekoppelde netwerken", "Linked networks";
+    NoLinkedNetworks => "Er is nog geen netwerk aan dit leerhuis gekoppeld.", "No network is linked into this leerhuis yet.";
+    LinkedSince => "gekoppeld sinds", "linked since";
+    DelegatesCount => "afgevaardigde laptops:", "delegate laptops:";
+    MakeLeerhuisTicket => "Koppelcode voor een netwerk maken", "Make a link code for a network";
+    LeerhuisTicketExplained => "Geef deze koppelcode aan een coördinator van het netwerk dat je koppelt. Hij werkt één keer, een week lang, en laat niemand anders binnen. Laat Kring open tot het netwerk gekoppeld is.", "Give this link code to a coordinator of the network you link. It works once, for a week, and lets no one else in. Keep Kring open until the network is linked.";
+    LeerhuizenOfNetwork => "Leerhuizen waaraan dit netwerk gekoppeld is", "Leerhuizen this network is linked into";
+    NoLeerhuizen => "Dit netwerk is aan geen leerhuis gekoppeld.", "This network is not linked into a leerhuis.";
+    LinkToLeerhuis => "Aan een leerhuis koppelen…", "Link into a leerhuis…";
+    LinkCode => "Koppelcode", "Link code";
+    PasteLinkCode => "Plak de koppelcode die je van de coördinator van het leerhuis kreeg. De coördinatoren van dit netwerk handelen daarna namens het netwerk in het leerhuis; de leden kunnen meedoen zonder aparte uitnodiging.", "Paste the link code you received from the leerhuis's coordinator. This network's coordinators then act for it in the leerhuis; its members can take part without a separate invitation.";
+    Link => "Koppelen", "Link";
+    JoinLeerhuis => "Meedoen in het leerhuis", "Take part in the leerhuis";
+    InLeerhuis => "je doet mee", "you take part";
+    YouAreDelegate => "deze laptop deelt voor dit netwerk", "this laptop shares for this network";
+    LeerhuisLinked => "Het netwerk is aan het leerhuis gekoppeld. Het leerhuis staat nu ook bij je netwerken.", "The network is linked into the leerhuis. The leerhuis is now among your networks too.";
+    LeerhuisJoined => "Je doet mee in het leerhuis. Kies het bovenaan bij je netwerken.", "You take part in the leerhuis. Choose it at the top among your networks.";
+    ShareWithLeerhuis => "Delen met het leerhuis…", "Share with the leerhuis…";
+    ShareExplained => "Precies dit wordt gedeeld: een kopie, met de naam van dit netwerk erbij. Wat je hierna in dit netwerk wijzigt, verandert de kopie niet; opnieuw delen maakt een nieuwe versie. Namen, aantekeningen en opmerkingen van leden gaan niet mee.", "Exactly this is shared: a copy, with this network's name on it. What you change in this network afterwards does not change the copy; sharing again makes a new version. Members' names, notes and comments do not go along.";
+    ShareTo => "Met leerhuis", "With leerhuis";
+    ShareNow => "Nu delen", "Share now";
+    SharedWithLeerhuis => "Gedeeld met het leerhuis.", "Shared with the leerhuis.";
+    SummaryForLeerhuis => "Samenvatting voor het leerhuis", "Summary for the leerhuis";
+    SummaryExplained => "De aantekeningen blijven in dit netwerk. Schrijf hier wat het leerhuis mag lezen.", "The notes stay in this network. Write here what the leerhuis may read.";
+    NothingShared => "Er wordt niets gedeeld.", "Nothing is shared.";
+    ScoredBy => "Ingevuld door", "Scored by";
+    FactorFigures => "gemiddelde {mean} · spreiding {spread} · n = {n}", "mean {mean} · spread {spread} · n = {n}";
+    PresentByPerspective => "Aanwezig per perspectief", "Present by perspective";
+    Overview => "Overzicht", "Overview";
+    OverviewExplained => "De bijeenkomsten van het leerhuis en wat de gekoppelde netwerken deelden, nieuwste eerst.", "The leerhuis's meetings and what the linked networks shared, newest first.";
+    OverviewEmpty => "Nog niets om te tonen.", "Nothing to show yet.";
+    KindMeeting => "bijeenkomst van het leerhuis", "meeting of the leerhuis";
+    KindQuestion => "leervraag", "learning question";
+    KindSession => "bijeenkomst", "meeting";
+    KindReflection => "reflectieronde", "reflection round";
+    FromNetwork => "uit", "from";
+    Version => "versie", "version";
+    SharedBy => "Gedeeld door", "Shared by";
+    WithdrawPublication => "Intrekken", "Withdraw";
+    PublicationWithdrawn => "Ingetrokken: deze kopie is door het netwerk teruggenomen en staat niet meer in het overzicht. Met het volgende hoofdstuk van het leerhuis verdwijnt de tekst van elke laptop.", "Withdrawn: the network took this copy back and it is no longer in the overview. With the leerhuis's next chapter its text leaves every laptop.";
+    WithdrawnNotice => "Ingetrokken.", "Withdrawn.";
+    Open => "Openen", "Open";
 }
 
 /// Scores apart by less than this (the population standard deviation, on the 1–5 scale) count

@@ -52,7 +52,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &mut Screen, search
             *screen = Screen::Sessions;
         }
         ui.separator();
-        let tabs = [
+        // A leerhuis has its overview first: what the linked networks shared.
+        let leerhuis = state.snapshot().is_some_and(|s| s.info.kind == kring_model::NetworkKind::Leerhuis);
+        let overview = leerhuis.then_some((Text::Overview, Screen::Leerhuis));
+        let tabs = overview.into_iter().chain([
             (Text::Sessions, Screen::Sessions),
             (Text::Questions, Screen::Questions),
             (Text::Actions, Screen::Actions),
@@ -61,7 +64,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &mut Screen, search
             (Text::TheNetwork, Screen::Network),
             (Text::Bin, Screen::Bin),
             (Text::Settings, Screen::Settings),
-        ];
+        ]);
         for (text, target) in tabs {
             if ui.selectable_label(screen.tab() == target, tr(l, text)).clicked() {
                 *screen = target;

@@ -1,0 +1,187 @@
+//! The leerhuis in the desktop app, driven through its screens with a real node: a leerhuis's
+//! network page lists the networks linked into it and makes a link code; a delegate's laptop
+//! shows exactly what a question will share before sharing it, and the leerhuis's overview
+//! then lists it with its source, where its delegate can withdraw it; a reflection round of
+//! four scorers is refused in Dutch and nothing goes up.
+
+mod common;
+
+use common::*;
+use egui_kittest::kittest::Queryable;
+use kring_model::leerhuis::LeerhuisError;
+use kring_model::trust::DeviceKey;
+use kring_model::*;
+use kring_node::NodeError;
+use kring_store::DataDir;
+use kring_ui::Screen;
+use kring_ui::i18n::{Language, Text};
+
+/// Another laptop's data folder: its key stands for a colleague's laptop.
+fn other_laptop() -> (tempfile::TempDir, DataDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = DataDir::open(dir.path()).unwrap();
+    (dir, data)
+}
+
+/// Keeps `network` on the laptop of `data`, as the window will find it.
+fn keep(data: &DataDir, mut network: Network, name: &str) {
+    let id = network.id().to_string();
+    data.create_network(&id, network.doc_mut()).unwrap().write_name(name).unwrap();
+}
+
+/// Lotte's "Leerhuis Jeugd" with Anna's "PLG Rekenen" linked into it, Anna's laptop (`anna_key`)
+/// its delegate. Returns both, with Anna's member id in the PLG and Lotte's in the leerhuis.
+fn linked(
+    anna_key: &(impl DeviceKey + ?Sized),
+    lotte_key: &(impl DeviceKey + ?Sized),
+) -> (Network, MemberId, Network, MemberId) {
+    let details = NetworkDetails { name: "PLG Rekenen".into(), ..Default::default() };
+    let (mut plg, anna) = Network::create(&details, &Profile::new("Anna"), anna_key).unwrap();
+    let details = NetworkDetails { name: "Leerhuis Jeugd".into(), kind: NetworkKind::Leerhuis, ..Default::default() };
+    let (mut leerhuis, lotte) = Network::create(&details, &Profile::new("Lotte"), lotte_key).unwrap();
+    let ticket = NewInvite { secret_hash: "hash".into(), role: Role::Member, expires_at: i64::MAX / 2, max_uses: 1 };
+    let invite = leerhuis.create_link_invite(&lotte, &ticket).unwrap();
+    let to_link =
+        NetworkToLink { id: plg.id().clone(), name: "PLG Rekenen".into(), delegates: vec![anna_key.device_id()] };
+    leerhuis
+        .link_network(&lotte, &invite, "hash", &Profile::new("Anna"), &MemberId::random(), anna_key, &to_link)
+        .unwrap();
+    plg.record_leerhuis(&anna, leerhuis.id(), "Leerhuis Jeugd", "").unwrap();
+    (plg, anna, leerhuis, lotte)
+}
+
+/// Opens network `id` in the window and waits for it and for the leerhuizen on the laptop.
+fn open(ui: &mut Ui, id: &str) {
+    ui.state_mut().state.watch(id);
+    let wanted = id.to_string();
+    wait_until(ui, "the network is shown", move |app| app.state.network_id() == Some(wanted.as_str()));
+    wait_until(ui, "the leerhuizen are known", |app| !app.state.leerhuizen.is_empty());
+}
+
+#[test]
+fn a_leerhuis_lists_its_linked_networks_and_makes_a_link_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let leerhuis_id = {
+        let data = DataDir::open(dir.path()).unwrap();
+        // This laptop is Lotte's, the leerhuis's coordinator; Anna's PLG is elsewhere.
+        let (_dir, anna_s) = other_laptop();
+        let (_, _, leerhuis, _) = linked(anna_s.device_key().as_signing_key(), data.device_key().as_signing_key());
+        let id = leerhuis.id().to_string();
+        keep(&data, leerhuis, "Leerhuis Jeugd");
+        id
+    };
+    let mut ui = client(dir.path());
+    open(&mut ui, &leerhuis_id);
+    ui.state_mut().screen = Screen::Network;
+    ui.step();
+    assert!(ui.query_by_label(nl(Text::LinkedNetworks)).is_some());
+    assert!(ui.query_by_label_contains("PLG Rekenen · gekoppeld sinds").is_some(), "the linked network, since when");
+    assert!(ui.query_by_label_contains("· afgevaardigde laptops: 1").is_some(), "how many delegates");
+
+    click(&mut ui, nl(Text::MakeLeerhuisTicket));
+    let ticket = ui.state().pages.network.leerhuis.ticket_made.clone().expect("a link code is shown");
+    let parsed = kring_node::InviteTicket::parse(&ticket).unwrap();
+    assert_eq!(parsed.network, leerhuis_id, "the code is for this leerhuis");
+    assert!(ui.query_by_label(nl(Text::LeerhuisTicketExplained)).is_some());
+    assert!(ui.query_by_label(nl(Text::Copy)).is_some());
+    let invites = &ui.state().state.snapshot().unwrap().invites;
+    assert_eq!(invites.len(), 1, "one link ticket, written in the leerhuis");
+}
+
+#[test]
+fn a_shared_question_is_shown_before_it_goes_and_the_overview_lists_it_with_its_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let (plg_id, leerhuis_id, question) = {
+        let data = DataDir::open(dir.path()).unwrap();
+        // This laptop is Anna's: coordinator of the PLG, its delegate in the leerhuis.
+        let (_dir, lotte_s) = other_laptop();
+        let (mut plg, anna, leerhuis, _) =
+            linked(data.device_key().as_signing_key(), lotte_s.device_key().as_signing_key());
+        let question = plg.add_question(&anna, "Hoe houden we werkplezier?", "Na de fusie").unwrap();
+        let ids = (plg.id().to_string(), leerhuis.id().to_string());
+        keep(&data, plg, "PLG Rekenen");
+        keep(&data, leerhuis, "Leerhuis Jeugd");
+        (ids.0, ids.1, question)
+    };
+    let mut ui = client(dir.path());
+    open(&mut ui, &plg_id);
+    ui.state_mut().screen = Screen::Network;
+    ui.step();
+    assert!(ui.query_by_label_contains("Leerhuis Jeugd · gekoppeld sinds").is_some(), "the PLG's leerhuis");
+    assert!(ui.query_by_label(nl(Text::YouAreDelegate)).is_some());
+
+    ui.state_mut().screen = Screen::Question(question.clone());
+    ui.step();
+    click(&mut ui, nl(Text::ShareWithLeerhuis));
+    // Exactly what goes: the title and the details, nothing else.
+    assert!(ui.query_by_label(nl(Text::ShareExplained)).is_some());
+    assert!(ui.query_all_by_label("Hoe houden we werkplezier?").count() >= 2, "the title, in the dialog too");
+    assert!(ui.query_by_label("Na de fusie").is_some(), "the details");
+    click(&mut ui, nl(Text::ShareNow));
+    wait_until(&mut ui, "the dialog closes", |app| app.state.sharing.is_none());
+    assert_eq!(ui.state().state.notice.as_deref(), Some(nl(Text::SharedWithLeerhuis)));
+
+    open(&mut ui, &leerhuis_id);
+    ui.state_mut().screen = Screen::Leerhuis;
+    ui.step();
+    assert!(ui.query_by_label(nl(Text::OverviewExplained)).is_some());
+    assert!(ui.query_by_label(nl(Text::KindQuestion)).is_some());
+    assert!(ui.query_by_label("uit PLG Rekenen").is_some(), "with its source");
+    click(&mut ui, "Hoe houden we werkplezier?");
+    let Screen::Publication(publication) = ui.state().screen.clone() else { panic!("the publication opens") };
+    let shared = &ui.state().state.snapshot().unwrap().publications[&publication];
+    assert_eq!((shared.from.as_str(), shared.source.as_str()), (plg_id.as_str(), question.as_str()));
+    assert!(!shared.source_heads.is_empty(), "the PLG's heads it was copied at");
+    assert!(ui.query_by_label("Na de fusie").is_some());
+
+    // Its delegate withdraws it: it says so, and the overview no longer lists it.
+    click(&mut ui, nl(Text::WithdrawPublication));
+    wait_until(&mut ui, "it is withdrawn", |app| {
+        app.state.snapshot().is_some_and(|s| s.publications.values().all(|p| p.is_withdrawn()))
+    });
+    assert!(ui.query_by_label(nl(Text::PublicationWithdrawn)).is_some());
+    ui.state_mut().screen = Screen::Leerhuis;
+    ui.step();
+    assert!(ui.query_by_label("uit PLG Rekenen").is_none());
+    assert!(ui.query_by_label(nl(Text::OverviewEmpty)).is_some());
+}
+
+#[test]
+fn a_round_of_four_scorers_is_refused_in_dutch_and_nothing_is_shared() {
+    let dir = tempfile::tempdir().unwrap();
+    let (plg_id, leerhuis_id) = {
+        let data = DataDir::open(dir.path()).unwrap();
+        let (_dir, lotte_s) = other_laptop();
+        let (mut plg, anna, leerhuis, _) =
+            linked(data.device_key().as_signing_key(), lotte_s.device_key().as_signing_key());
+        let round = plg.open_round(&anna, "Ronde najaar").unwrap();
+        for i in 0..4 {
+            let profile =
+                Profile { name: format!("Docent {i}"), perspective: Perspective::Teacher, ..Default::default() };
+            let member = plg.add_member(&anna, &profile, Role::Member, None::<&str>).unwrap();
+            plg.score(&member, &round, &FactorId::new("trust"), 3, "Opmerking").unwrap();
+        }
+        plg.close_round(&anna, &round).unwrap();
+        let ids = (plg.id().to_string(), leerhuis.id().to_string());
+        keep(&data, plg, "PLG Rekenen");
+        keep(&data, leerhuis, "Leerhuis Jeugd");
+        ids
+    };
+    let mut ui = client(dir.path());
+    open(&mut ui, &plg_id);
+    ui.state_mut().screen = Screen::Reflection;
+    ui.step();
+    click(&mut ui, nl(Text::ShareWithLeerhuis));
+    let refusal = kring_ui::i18n::errors::node_error(
+        Language::Nl,
+        &NodeError::Model(ModelError::Leerhuis(LeerhuisError::TooFew { scored: 4 })),
+    );
+    assert!(ui.query_by_label(&refusal).is_some(), "the refusal, in Dutch: {refusal}");
+    assert!(ui.query_by_label(nl(Text::NothingShared)).is_some());
+    assert!(ui.query_by_label(nl(Text::ShareNow)).is_none(), "nothing to share");
+    click(&mut ui, nl(Text::Cancel));
+    assert!(ui.state().state.sharing.is_none());
+
+    open(&mut ui, &leerhuis_id);
+    assert!(ui.state().state.snapshot().unwrap().publications.is_empty(), "nothing went up");
+}
