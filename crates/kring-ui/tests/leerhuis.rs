@@ -185,3 +185,69 @@ fn a_round_of_four_scorers_is_refused_in_dutch_and_nothing_is_shared() {
     open(&mut ui, &leerhuis_id);
     assert!(ui.state().state.snapshot().unwrap().publications.is_empty(), "nothing went up");
 }
+
+/// Three laptops on loopback: Lotte's leerhuis makes a link code, Anna pastes it on her PLG's
+/// network page and the PLG is linked through her running node; Bram, a member of the PLG,
+/// then takes part in the leerhuis with the voucher his network gave him, without an
+/// invitation of the leerhuis.
+#[test]
+fn a_coordinator_links_her_network_and_a_member_takes_part_through_it() {
+    let (dir_l, dir_a, dir_b) =
+        (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let leerhuis_id = {
+        let data = DataDir::open(dir_l.path()).unwrap();
+        let details =
+            NetworkDetails { name: "Leerhuis Jeugd".into(), kind: NetworkKind::Leerhuis, ..Default::default() };
+        let (leerhuis, _) =
+            Network::create(&details, &Profile::new("Lotte"), data.device_key().as_signing_key()).unwrap();
+        let id = leerhuis.id().to_string();
+        keep(&data, leerhuis, "Leerhuis Jeugd");
+        id
+    };
+    let mut lotte = client(dir_l.path());
+    wait_until(&mut lotte, "the leerhuis is open", |app| app.state.view.is_some());
+    let (mut anna, mut bram, _) = anna_invites_bram(dir_a.path(), dir_b.path());
+
+    lotte.state_mut().screen = Screen::Network;
+    lotte.step();
+    click(&mut lotte, nl(Text::MakeLeerhuisTicket));
+    let ticket = lotte.state().pages.network.leerhuis.ticket_made.clone().expect("a link code");
+
+    anna.state_mut().screen = Screen::Network;
+    anna.step();
+    assert!(anna.query_by_label(nl(Text::NoLeerhuizen)).is_some());
+    click(&mut anna, nl(Text::LinkToLeerhuis));
+    type_into(&mut anna, egui::accesskit::Role::MultilineTextInput, nl(Text::LinkCode), &ticket);
+    click(&mut anna, nl(Text::Link));
+    assert_eq!(
+        anna.state().state.notice.as_deref(),
+        Some(nl(Text::LeerhuisLinked)),
+        "{:?}",
+        anna.state().state.error_text()
+    );
+    wait_until(&mut anna, "Anna's laptop shares for the PLG", |app| {
+        app.state.leerhuizen.iter().any(|h| h.id == leerhuis_id && !h.delegate_for.is_empty())
+    });
+    assert!(anna.query_by_label_contains("Leerhuis Jeugd · gekoppeld sinds").is_some());
+    assert!(anna.query_by_label(nl(Text::YouAreDelegate)).is_some());
+    wait_until(&mut lotte, "the leerhuis lists the PLG", |app| {
+        app.state.snapshot().is_some_and(|s| s.links.values().any(|l| l.name == "PLG Lezen"))
+    });
+    assert!(lotte.query_by_label_contains("PLG Lezen · gekoppeld sinds").is_some());
+
+    // Bram's copy of the PLG learns of the leerhuis, with his voucher.
+    bram.state_mut().screen = Screen::Network;
+    wait_until(&mut bram, "Bram's voucher arrives", |app| {
+        app.state.snapshot().is_some_and(|s| s.info.leerhuizen.values().any(|l| !l.vouchers.is_empty()))
+    });
+    click(&mut bram, nl(Text::JoinLeerhuis));
+    wait_until(&mut bram, "Bram takes part in the leerhuis", |app| {
+        app.state.networks.iter().any(|n| n.id == leerhuis_id)
+    });
+    assert_eq!(bram.state().state.notice.as_deref(), Some(nl(Text::LeerhuisJoined)));
+    assert!(bram.query_by_label(nl(Text::InLeerhuis)).is_some(), "no second join button");
+    assert!(bram.query_by_label(nl(Text::JoinLeerhuis)).is_none());
+    wait_until(&mut lotte, "the leerhuis has Bram", |app| {
+        app.state.snapshot().is_some_and(|s| s.members.values().any(|m| m.name == "Bram"))
+    });
+}

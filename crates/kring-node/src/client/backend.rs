@@ -380,6 +380,8 @@ impl Backend {
             Finished::Joined { request, result } => {
                 if result.is_ok() {
                     self.send_networks();
+                    // Linking into a leerhuis also wrote in the network on screen.
+                    self.view_dirty = true;
                 }
                 self.results.push(Update::Done { request, result });
             }
