@@ -251,3 +251,51 @@ fn a_coordinator_links_her_network_and_a_member_takes_part_through_it() {
         app.state.snapshot().is_some_and(|s| s.members.values().any(|m| m.name == "Bram"))
     });
 }
+
+/// A meeting goes up with the summary written for the leerhuis, never its notes, and with two
+/// young people present shown as "<5".
+#[test]
+fn a_meeting_is_shared_with_its_summary_and_youth_below_five_as_fewer_than_five() {
+    let dir = tempfile::tempdir().unwrap();
+    let (plg_id, leerhuis_id, session) = {
+        let data = DataDir::open(dir.path()).unwrap();
+        let (_dir, lotte_s) = other_laptop();
+        let (mut plg, anna, leerhuis, _) =
+            linked(data.device_key().as_signing_key(), lotte_s.device_key().as_signing_key());
+        let new =
+            NewSession { title: "Werkplezier".into(), starts_at: "2026-11-12T15:30".into(), ..Default::default() };
+        let session = plg.add_session(&anna, &new).unwrap();
+        for name in ["Sanne", "Yusuf"] {
+            let profile = Profile { name: name.into(), perspective: Perspective::YouthParent, ..Default::default() };
+            let member = plg.add_member(&anna, &profile, Role::Member, None::<&str>).unwrap();
+            plg.set_attendance(&anna, &session, &member, Attendance::Present).unwrap();
+        }
+        plg.set_attendance(&anna, &session, &anna, Attendance::Present).unwrap();
+        let ids = (plg.id().to_string(), leerhuis.id().to_string());
+        keep(&data, plg, "PLG Rekenen");
+        keep(&data, leerhuis, "Leerhuis Jeugd");
+        (ids.0, ids.1, session)
+    };
+    let mut ui = client(dir.path());
+    open(&mut ui, &plg_id);
+    ui.state_mut().screen = Screen::Session(session.clone());
+    ui.step();
+    click(&mut ui, nl(Text::ShareWithLeerhuis));
+    assert!(ui.query_by_label(nl(Text::SummaryExplained)).is_some(), "the notes stay home");
+    type_into(&mut ui, egui::accesskit::Role::MultilineTextInput, nl(Text::SummaryForLeerhuis), "Wat ons energie gaf");
+    assert!(ui.query_by_label("jongere / ouder: <5").is_some(), "two young people show as <5");
+    assert!(ui.query_by_label("Wat ons energie gaf").is_some(), "the summary, as it will read");
+    click(&mut ui, nl(Text::ShareNow));
+    wait_until(&mut ui, "the dialog closes", |app| app.state.sharing.is_none());
+
+    open(&mut ui, &leerhuis_id);
+    let snapshot = ui.state().state.snapshot().unwrap().clone();
+    let shared = snapshot.current_publications();
+    assert_eq!(shared.len(), 1);
+    assert_eq!(shared[0].body, "Wat ons energie gaf");
+    assert!(shared[0].attendance_few.contains(&Perspective::YouthParent));
+    assert!(!shared[0].attendance.contains_key(&Perspective::YouthParent), "no number below five");
+    ui.state_mut().screen = Screen::Publication(shared[0].id.clone());
+    ui.step();
+    assert!(ui.query_by_label("jongere / ouder: <5").is_some());
+}
