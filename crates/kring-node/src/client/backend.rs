@@ -223,6 +223,7 @@ impl Backend {
             }
             Command::Publish { leerhuis, publication } => self.publish(&leerhuis, *publication),
             Command::Withdraw { leerhuis, publication } => self.withdraw(&leerhuis, &publication),
+            Command::Timeline => self.send_timeline(),
         };
         self.results.push(Update::Done { request: id, result });
     }
@@ -579,6 +580,22 @@ impl Backend {
         let device = self.data.device_id();
         let id = self.node.edit(leerhuis, |network, me| network.publish(me, &device, &publication)).map_err(failed)?;
         Ok(Outcome::Created(id.to_string()))
+    }
+
+    /// The researcher's timeline across every network here, one network's lock at a time.
+    fn send_timeline(&mut self) -> Reply {
+        let networks = self.node.shared().networks();
+        let mut items = Vec::new();
+        for id in networks.ids() {
+            let Some(open) = networks.lock(&id) else { continue };
+            let Ok(snapshot) = open.network.snapshot() else { continue };
+            items.extend(super::TimelineItem::of(&id, &snapshot));
+        }
+        items.sort_by(|a, b| {
+            (&a.date, &a.network_name, a.kind, &a.title).cmp(&(&b.date, &b.network_name, b.kind, &b.title))
+        });
+        self.results.push(Update::Timeline(items));
+        Ok(Outcome::Done)
     }
 
     fn withdraw(&mut self, leerhuis: &str, publication: &kring_model::PublicationId) -> Reply {

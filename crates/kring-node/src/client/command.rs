@@ -164,6 +164,9 @@ pub enum Command {
         leerhuis: String,
         publication: kring_model::PublicationId,
     },
+    /// Meetings, cycles and rounds of every network here, sent as
+    /// [`Update::Timeline`](super::Update::Timeline).
+    Timeline,
 }
 
 impl Command {
@@ -193,6 +196,7 @@ impl Command {
             Command::JoinLeerhuis { .. } => "join leerhuis",
             Command::Publish { .. } => "publish",
             Command::Withdraw { .. } => "withdraw publication",
+            Command::Timeline => "timeline",
         }
     }
 }
