@@ -21,6 +21,7 @@ pub struct Pages {
     pub settings: views::settings::SettingsPage,
     pub search: views::search::SearchPage,
     pub leerhuis: views::leerhuis::OverviewPage,
+    pub timeline: views::timeline::TimelinePage,
     pub status: views::status::StatusBar,
     /// "What changed" is open on the right.
     pub show_changes: bool,
@@ -52,6 +53,7 @@ impl KringApp {
             settings: views::settings::SettingsPage::new(&state),
             search: Default::default(),
             leerhuis: Default::default(),
+            timeline: Default::default(),
             status: Default::default(),
             show_changes: false,
         };
@@ -137,6 +139,7 @@ impl KringApp {
             Screen::AddNetwork => {}
             Screen::Leerhuis => pages.leerhuis.ui(ui, state, &mut self.screen),
             Screen::Publication(id) => pages.leerhuis.publication(ui, state, &mut self.screen, &id),
+            Screen::Timeline => pages.timeline.ui(ui, state),
         });
         if let Some(opened) = opened {
             self.open_hit(opened);
@@ -176,6 +179,7 @@ impl KringApp {
             "network" => Screen::Network,
             "bin" => Screen::Bin,
             "leerhuis" => Screen::Leerhuis,
+            "timeline" => Screen::Timeline,
             "question" => {
                 let snapshot = self.state.snapshot();
                 let first =

@@ -27,6 +27,8 @@ pub enum Screen {
     Leerhuis,
     /// One publication in the leerhuis, as it was shared.
     Publication(kring_model::PublicationId),
+    /// The researcher's timeline across every network on this laptop.
+    Timeline,
 }
 
 impl Screen {

@@ -138,6 +138,8 @@ pub struct AppState {
     pub leerhuizen: Vec<kring_node::client::HeldLeerhuis>,
     /// The "share with the leerhuis" dialog, while it is open.
     pub sharing: Option<crate::views::share::Sharing>,
+    /// The timeline across every network here, once the node sent it.
+    pub timeline: Option<Vec<kring_node::client::TimelineItem>>,
 }
 
 impl AppState {
@@ -214,6 +216,7 @@ impl AppState {
             room: Default::default(),
             leerhuizen: Vec::new(),
             sharing: None,
+            timeline: None,
         }
     }
 
@@ -267,6 +270,7 @@ impl AppState {
                 Update::History(history) => self.history = Some(history),
                 Update::TextAt(text) => self.text_at = Some(text),
                 Update::Leerhuizen(held) => self.leerhuizen = held,
+                Update::Timeline(items) => self.timeline = Some(items),
                 Update::Done { request, result } if self.room.replies.contains_key(&request) => {
                     if let Some(reply) = self.room.replies.remove(&request) {
                         let _ = reply.send(result);

@@ -299,3 +299,54 @@ fn a_meeting_is_shared_with_its_summary_and_youth_below_five_as_fewer_than_five(
     ui.step();
     assert!(ui.query_by_label("jongere / ouder: <5").is_some());
 }
+
+/// The researcher's laptop holds a PLG and the leerhuis: one timeline of both, each line with
+/// its network, narrowed by theme and by period, and saved as CSV.
+#[test]
+fn the_researchers_timeline_spans_every_network_by_theme_and_period() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let data = DataDir::open(dir.path()).unwrap();
+        let (_dir, lotte_s) = other_laptop();
+        let (mut plg, anna, mut leerhuis, lotte) =
+            linked(data.device_key().as_signing_key(), lotte_s.device_key().as_signing_key());
+        let day = NewSession { title: "Leerhuisdag".into(), starts_at: "2026-12-01".into(), ..Default::default() };
+        leerhuis.add_session(&lotte, &day).unwrap();
+        plg.add_theme(&anna, "werkplezier").unwrap();
+        let new =
+            NewSession { title: "Werkplezier".into(), starts_at: "2026-11-12T15:30".into(), ..Default::default() };
+        let session = plg.add_session(&anna, &new).unwrap();
+        plg.tag_session(&anna, &session, "werkplezier", true).unwrap();
+        let question = plg.add_question(&anna, "Hoe houden we het vol?", "").unwrap();
+        plg.tag_question(&anna, &question, "werkplezier", true).unwrap();
+        plg.add_cycle(&anna, &question, "2026-10-01").unwrap();
+        plg.open_round(&anna, "Ronde najaar").unwrap();
+        keep(&data, plg, "PLG Rekenen");
+        keep(&data, leerhuis, "Leerhuis Jeugd");
+    }
+    let mut ui = client(dir.path());
+    wait_until(&mut ui, "both networks are listed", |app| app.state.networks.len() == 2);
+    wait_until(&mut ui, "a network is open", |app| app.state.view.is_some());
+    click(&mut ui, nl(Text::ChooseNetwork));
+    click(&mut ui, nl(Text::Timeline));
+    wait_until(&mut ui, "the timeline is here", |app| app.state.timeline.is_some());
+    assert_eq!(ui.state().screen, Screen::Timeline);
+    assert!(ui.query_by_label("Werkplezier").is_some(), "the PLG's meeting");
+    assert!(ui.query_by_label("Hoe houden we het vol?").is_some(), "its cycle, by its question");
+    assert!(ui.query_by_label("Ronde najaar").is_some(), "its round");
+    assert!(ui.query_all_by_label("uit PLG Rekenen").count() == 3, "each with its network");
+    assert!(ui.query_by_label("Leerhuisdag").is_some(), "the leerhuis's meeting");
+    assert!(ui.query_by_label("uit Leerhuis Jeugd").is_some());
+
+    click(&mut ui, "werkplezier");
+    assert!(ui.query_by_label("Ronde najaar").is_none(), "a round has no theme");
+    assert!(ui.query_by_label("Werkplezier").is_some());
+    type_into(&mut ui, egui::accesskit::Role::TextInput, nl(Text::PeriodFrom), "2026-11-01");
+    assert!(ui.query_by_label("Hoe houden we het vol?").is_none(), "the cycle began before the period");
+    assert!(ui.query_by_label("Werkplezier").is_some());
+
+    let page = &ui.state().pages.timeline;
+    let all = ui.state().state.timeline.clone().unwrap();
+    let csv = kring_ui::views::timeline::csv(Language::Nl, &page.filter(&all));
+    assert_eq!(csv, "Datum,Soort,Titel,Netwerk,Thema's\n2026-11-12,bijeenkomst,Werkplezier,PLG Rekenen,werkplezier\n");
+}

@@ -390,6 +390,16 @@ texts! {
     PublicationWithdrawn => "Ingetrokken: deze kopie is door het netwerk teruggenomen en staat niet meer in het overzicht. Met het volgende hoofdstuk van het leerhuis verdwijnt de tekst van elke laptop.", "Withdrawn: the network took this copy back and it is no longer in the overview. With the leerhuis's next chapter its text leaves every laptop.";
     WithdrawnNotice => "Ingetrokken.", "Withdrawn.";
     Open => "Openen", "Open";
+    Timeline => "Tijdlijn van alle netwerken", "Timeline of all networks";
+    TimelineExplained => "Bijeenkomsten, onderzoekscycli en reflectierondes van elk netwerk op deze laptop, oudste eerst. Een reflectieronde heeft geen thema: met een thema gekozen valt ze weg.", "Meetings, research cycles and reflection rounds of every network on this laptop, oldest first. A reflection round has no theme: with a theme chosen it is left out.";
+    TimelineEmpty => "Niets in deze periode.", "Nothing in this period.";
+    PeriodFrom => "Van (JJJJ-MM-DD)", "From (YYYY-MM-DD)";
+    PeriodTo => "Tot en met (JJJJ-MM-DD)", "Up to and including (YYYY-MM-DD)";
+    KindCycle => "onderzoekscyclus", "research cycle";
+    Network => "Netwerk", "Network";
+    Refresh => "Vernieuwen", "Refresh";
+    ExportCsv => "Opslaan als CSV", "Save as CSV";
+    ExportMarkdown => "Opslaan als Markdown", "Save as Markdown";
 }
 
 /// Scores apart by less than this (the population standard deviation, on the 1–5 scale) count

@@ -213,7 +213,7 @@ impl OverviewPage {
                     }
                     ui.weak(source);
                     if !item.themes.is_empty() {
-                        ui.weak(item.themes.iter().cloned().collect::<Vec<_>>().join(", "));
+                        ui.weak(format!("({})", item.themes.iter().cloned().collect::<Vec<_>>().join(", ")));
                     }
                     if opened.clicked() {
                         *screen = if item.kind == "meeting" {

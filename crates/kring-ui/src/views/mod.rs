@@ -31,6 +31,7 @@ pub mod status;
 pub mod style;
 pub mod text_editor;
 pub mod themes;
+pub mod timeline;
 
 use crate::i18n::Language;
 use crate::state::{After, AppState};
