@@ -95,9 +95,13 @@ fn a_shared_question_is_shown_before_it_goes_and_the_overview_lists_it_with_its_
         let data = DataDir::open(dir.path()).unwrap();
         // This laptop is Anna's: coordinator of the PLG, its delegate in the leerhuis.
         let (_dir, lotte_s) = other_laptop();
-        let (mut plg, anna, leerhuis, _) =
+        let (mut plg, anna, mut leerhuis, lotte) =
             linked(data.device_key().as_signing_key(), lotte_s.device_key().as_signing_key());
         let question = plg.add_question(&anna, "Hoe houden we werkplezier?", "Na de fusie").unwrap();
+        plg.add_theme(&anna, "werkplezier").unwrap();
+        plg.tag_question(&anna, &question, "werkplezier", true).unwrap();
+        let day = NewSession { title: "Leerhuisdag".into(), starts_at: "2026-12-01".into(), ..Default::default() };
+        leerhuis.add_session(&lotte, &day).unwrap();
         let ids = (plg.id().to_string(), leerhuis.id().to_string());
         keep(&data, plg, "PLG Rekenen");
         keep(&data, leerhuis, "Leerhuis Jeugd");
@@ -127,6 +131,10 @@ fn a_shared_question_is_shown_before_it_goes_and_the_overview_lists_it_with_its_
     assert!(ui.query_by_label(nl(Text::OverviewExplained)).is_some());
     assert!(ui.query_by_label(nl(Text::KindQuestion)).is_some());
     assert!(ui.query_by_label("uit PLG Rekenen").is_some(), "with its source");
+    assert!(ui.query_by_label("Leerhuisdag").is_some(), "the leerhuis's own meeting");
+    click(&mut ui, "werkplezier");
+    assert!(ui.query_by_label("Leerhuisdag").is_none(), "not about the theme");
+    assert!(ui.query_by_label("uit PLG Rekenen").is_some(), "about it");
     click(&mut ui, "Hoe houden we werkplezier?");
     let Screen::Publication(publication) = ui.state().screen.clone() else { panic!("the publication opens") };
     let shared = &ui.state().state.snapshot().unwrap().publications[&publication];
@@ -143,7 +151,7 @@ fn a_shared_question_is_shown_before_it_goes_and_the_overview_lists_it_with_its_
     ui.state_mut().screen = Screen::Leerhuis;
     ui.step();
     assert!(ui.query_by_label("uit PLG Rekenen").is_none());
-    assert!(ui.query_by_label(nl(Text::OverviewEmpty)).is_some());
+    assert!(ui.query_by_label(nl(Text::OverviewEmpty)).is_some(), "nothing else about the theme");
 }
 
 #[test]

@@ -154,12 +154,10 @@ fn my_profile(state: &AppState, snapshot: &NetworkSnapshot) -> Option<Profile> {
     Some(Profile { name: me.name.clone(), perspective: me.perspective, organisation: me.organisation.clone() })
 }
 
-/// The leerhuis's overview, and one publication opened from it.
+/// The leerhuis's overview, and one publication opened from it. Its theme is the top bar's
+/// filter, so the two never disagree.
 #[derive(Default)]
-pub struct OverviewPage {
-    /// The theme the overview shows, or all.
-    pub theme: Option<String>,
-}
+pub struct OverviewPage;
 
 impl OverviewPage {
     pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState, screen: &mut Screen) {
@@ -171,27 +169,25 @@ impl OverviewPage {
         }
         ui.heading(format!("{} · {}", tr(l, Text::Overview), snapshot.info.name));
         ui.label(tr(l, Text::OverviewExplained));
-        // Themes of the leerhuis and of what was shared: a network may tag with its own.
+        // Themes of the leerhuis and of what was shared: a network may tag with its own, which
+        // the top bar's list (the leerhuis's themes) does not hold.
         let every = snapshot.overview(None);
         let themes: BTreeSet<&String> = every.iter().flat_map(|item| &item.themes).collect();
-        if self.theme.as_ref().is_some_and(|t| !themes.contains(t)) {
-            self.theme = None;
-        }
         if !themes.is_empty() {
             ui.horizontal_wrapped(|ui| {
                 ui.label(tr(l, Text::Themes));
-                if ui.selectable_label(self.theme.is_none(), tr(l, Text::AllThemes)).clicked() {
-                    self.theme = None;
+                if ui.selectable_label(state.theme.is_none(), tr(l, Text::AllThemes)).clicked() {
+                    state.theme = None;
                 }
                 for theme in themes {
-                    if ui.selectable_label(self.theme.as_ref() == Some(theme), theme.as_str()).clicked() {
-                        self.theme = Some(theme.clone());
+                    if ui.selectable_label(state.theme.as_ref() == Some(theme), theme.as_str()).clicked() {
+                        state.theme = Some(theme.clone());
                     }
                 }
             });
         }
         ui.separator();
-        let items = snapshot.overview(self.theme.as_deref());
+        let items = snapshot.overview(state.theme.as_deref());
         if items.is_empty() {
             ui.label(tr(l, Text::OverviewEmpty));
         }
