@@ -310,6 +310,11 @@ impl AppState {
         self.in_flight.is_empty()
     }
 
+    /// Whether a command sent from the form `after` is still unanswered (its button waits).
+    pub fn waiting_for(&self, after: After) -> bool {
+        self.in_flight.values().any(|sent| *sent == after)
+    }
+
     pub fn snapshot(&self) -> Option<&NetworkSnapshot> {
         self.view.as_ref().map(|v| v.snapshot.as_ref())
     }
@@ -403,6 +408,8 @@ impl AppState {
             self.view = None;
         }
         self.send(Command::Watch { network: network.to_string() }, After::Nothing);
+        // Whether this laptop shares for the network shown, as the leerhuizen say now.
+        self.send(Command::Leerhuizen, After::Nothing);
     }
 
     pub fn create_network(&mut self, name: &str, founder: Profile) {

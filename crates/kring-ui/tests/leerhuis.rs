@@ -148,6 +148,8 @@ fn a_shared_question_is_shown_before_it_goes_and_the_overview_lists_it_with_its_
         app.state.snapshot().is_some_and(|s| s.publications.values().all(|p| p.is_withdrawn()))
     });
     assert!(ui.query_by_label(nl(Text::PublicationWithdrawn)).is_some());
+    assert!(ui.query_by_label("Na de fusie").is_none(), "its text is not shown again");
+    assert!(ui.query_by_label(nl(Text::WithdrawPublication)).is_none());
     ui.state_mut().screen = Screen::Leerhuis;
     ui.step();
     assert!(ui.query_by_label("uit PLG Rekenen").is_none());
@@ -187,8 +189,9 @@ fn a_round_of_four_scorers_is_refused_in_dutch_and_nothing_is_shared() {
     assert!(ui.query_by_label(&refusal).is_some(), "the refusal, in Dutch: {refusal}");
     assert!(ui.query_by_label(nl(Text::NothingShared)).is_some());
     assert!(ui.query_by_label(nl(Text::ShareNow)).is_none(), "nothing to share");
-    click(&mut ui, nl(Text::Cancel));
-    assert!(ui.state().state.sharing.is_none());
+    ui.key_press(egui::Key::Escape);
+    ui.step();
+    assert!(ui.state().state.sharing.is_none(), "Escape closes the dialog");
 
     open(&mut ui, &leerhuis_id);
     assert!(ui.state().state.snapshot().unwrap().publications.is_empty(), "nothing went up");

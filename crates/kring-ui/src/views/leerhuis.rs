@@ -254,15 +254,17 @@ impl OverviewPage {
         ));
         ui.weak(super::local_time(l, publication.published_at));
         if publication.is_withdrawn() {
+            // Taken back by its network: its text is not shown again, though this laptop still
+            // holds it until the leerhuis's next chapter.
             ui.colored_label(ui.visuals().warn_fg_color, tr(l, Text::PublicationWithdrawn));
-        } else {
-            let delegate = state.device.as_ref().is_some_and(|device| {
-                snapshot.links.get(&publication.from).is_some_and(|link| link.delegates.contains_key(device))
-            });
-            if delegate && ui.button(tr(l, Text::WithdrawPublication)).clicked() {
-                let command = Command::Withdraw { leerhuis: snapshot.info.id.to_string(), publication: id.clone() };
-                state.send(command, After::Withdrawn);
-            }
+            return;
+        }
+        let delegate = state.device.as_ref().is_some_and(|device| {
+            snapshot.links.get(&publication.from).is_some_and(|link| link.delegates.contains_key(device))
+        });
+        if delegate && ui.button(tr(l, Text::WithdrawPublication)).clicked() {
+            let command = Command::Withdraw { leerhuis: snapshot.info.id.to_string(), publication: id.clone() };
+            state.send(command, After::Withdrawn);
         }
         super::error_line(ui, state, After::Withdrawn);
         ui.separator();

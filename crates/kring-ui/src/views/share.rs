@@ -111,8 +111,10 @@ pub fn window(ctx: &egui::Context, state: &mut AppState) {
             ui.separator();
             super::error_line(ui, state, After::Published);
             ui.horizontal(|ui| {
+                // Once: a second click while the first is on its way would share it twice.
+                let idle = !state.waiting_for(After::Published);
                 if let Ok(publication) = preview
-                    && ui.button(tr(l, Text::ShareNow)).clicked()
+                    && ui.add_enabled(idle, egui::Button::new(tr(l, Text::ShareNow))).clicked()
                 {
                     let command =
                         Command::Publish { leerhuis: sharing.leerhuis.clone(), publication: Box::new(publication) };
@@ -124,6 +126,9 @@ pub fn window(ctx: &egui::Context, state: &mut AppState) {
             });
         },
     );
+    if ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+        open = false;
+    }
     if open && state.sharing.is_none() {
         state.sharing = Some(sharing);
     }
