@@ -86,6 +86,14 @@ fn a_leerhuis_lists_its_linked_networks_and_makes_a_link_code() {
     assert!(ui.query_by_label(nl(Text::Copy)).is_some());
     let invites = &ui.state().state.snapshot().unwrap().invites;
     assert_eq!(invites.len(), 1, "one link ticket, written in the leerhuis");
+    // A leerhuis can itself be linked into a higher one.
+    assert!(ui.query_by_label(nl(Text::LinkToLeerhuis)).is_some());
+
+    ui.state_mut().state.language = Language::En;
+    ui.step();
+    assert!(ui.query_by_label("Linked networks").is_some(), "in English when chosen");
+    assert!(ui.query_by_label_contains("PLG Rekenen · linked since").is_some());
+    assert!(ui.query_by_label("Make a link code for a network").is_some());
 }
 
 #[test]

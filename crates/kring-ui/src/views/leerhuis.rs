@@ -24,10 +24,12 @@ pub struct LinksSection {
 
 impl LinksSection {
     pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState, snapshot: &NetworkSnapshot, coordinator: bool) {
-        match snapshot.info.kind {
-            NetworkKind::Leerhuis => self.linked_networks(ui, state, snapshot, coordinator),
-            NetworkKind::Network => self.leerhuizen(ui, state, snapshot, coordinator),
+        if snapshot.info.kind == NetworkKind::Leerhuis {
+            self.linked_networks(ui, state, snapshot, coordinator);
+            ui.separator();
         }
+        // A leerhuis can itself be linked into a higher one (a regional team into the core team).
+        self.leerhuizen(ui, state, snapshot, coordinator);
     }
 
     fn linked_networks(
