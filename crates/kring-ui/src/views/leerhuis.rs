@@ -270,12 +270,12 @@ impl OverviewPage {
         }
         super::error_line(ui, state, After::Withdrawn);
         ui.separator();
-        egui::ScrollArea::vertical().show(ui, |ui| show_copy(ui, l, &Copy::from(publication)));
+        egui::ScrollArea::vertical().show(ui, |ui| show_copy(ui, l, &SharedCopy::from(publication)));
     }
 }
 
 /// What a copy holds, whether about to be shared or shared: shown the same way both times.
-pub struct Copy<'a> {
+pub struct SharedCopy<'a> {
     pub kind: PublicationKind,
     pub title: &'a str,
     pub body: &'a str,
@@ -289,9 +289,9 @@ pub struct Copy<'a> {
     pub cycles: &'a BTreeMap<CycleId, PublishedCycle>,
 }
 
-impl<'a> From<&'a Publication> for Copy<'a> {
-    fn from(p: &'a Publication) -> Copy<'a> {
-        Copy {
+impl<'a> From<&'a Publication> for SharedCopy<'a> {
+    fn from(p: &'a Publication) -> SharedCopy<'a> {
+        SharedCopy {
             kind: p.kind,
             title: &p.title,
             body: &p.body,
@@ -307,9 +307,9 @@ impl<'a> From<&'a Publication> for Copy<'a> {
     }
 }
 
-impl<'a> From<&'a NewPublication> for Copy<'a> {
-    fn from(p: &'a NewPublication) -> Copy<'a> {
-        Copy {
+impl<'a> From<&'a NewPublication> for SharedCopy<'a> {
+    fn from(p: &'a NewPublication) -> SharedCopy<'a> {
+        SharedCopy {
             kind: p.kind,
             title: &p.title,
             body: &p.body,
@@ -326,7 +326,7 @@ impl<'a> From<&'a NewPublication> for Copy<'a> {
 }
 
 /// Every field of a copy that holds something, labelled.
-pub fn show_copy(ui: &mut egui::Ui, l: Language, copy: &Copy) {
+pub fn show_copy(ui: &mut egui::Ui, l: Language, copy: &SharedCopy) {
     ui.strong(copy.title);
     if let Some(starts_at) = copy.starts_at {
         ui.label(format!("{}: {}", tr(l, Text::Date), super::date(l, starts_at)));

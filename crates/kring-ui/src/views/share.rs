@@ -102,7 +102,7 @@ pub fn window(ctx: &egui::Context, state: &mut AppState) {
             let preview =
                 preview(&snapshot, &sharing).map_err(|err| crate::i18n::errors::node_error(l, &NodeError::Model(err)));
             egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| match &preview {
-                Ok(publication) => super::leerhuis::show_copy(ui, l, &super::leerhuis::Copy::from(publication)),
+                Ok(publication) => super::leerhuis::show_copy(ui, l, &super::leerhuis::SharedCopy::from(publication)),
                 Err(why) => {
                     ui.colored_label(ui.visuals().error_fg_color, why);
                     ui.label(tr(l, Text::NothingShared));
