@@ -28,7 +28,7 @@ pub(crate) struct Cli {
     pub gui_bind: Option<std::net::SocketAddr>,
 
     /// For the desktop client (no command): the screen to open first.
-    #[arg(long, value_name = "SCREEN", value_parser = ["sessions", "session", "questions", "question", "actions", "reflection", "members", "network", "bin", "settings"])]
+    #[arg(long, value_name = "SCREEN", value_parser = ["sessions", "session", "questions", "question", "actions", "reflection", "members", "network", "bin", "settings", "leerhuis", "timeline"])]
     pub screen: Option<String>,
 
     #[command(subcommand)]

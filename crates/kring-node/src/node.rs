@@ -744,6 +744,99 @@ impl Node {
     }
 }
 
+/// The leerhuis through a running node (the desktop app): the same steps as
+/// [`Node::link_into_leerhuis`] and [`Node::join_leerhuis`], over this node's own endpoint, and
+/// the leerhuis then synced live. No network's lock is held while waiting for the other laptop.
+impl Node {
+    /// A link ticket for `leerhuis` (by this device's member, a coordinator of it), pointing
+    /// at this running device.
+    pub fn create_link_ticket(&self, leerhuis: &str, valid_for: Duration) -> Result<(InviteId, InviteTicket)> {
+        let created = {
+            let networks = self.shared.networks();
+            let mut open = networks.lock_known(leerhuis)?;
+            invite::create_link(&mut open, networks.device(), valid_for, vec![self.addr()])?
+        };
+        self.local_edit(leerhuis);
+        Ok(created)
+    }
+
+    /// Links `network` (held here; this device's member coordinates it) into the leerhuis whose
+    /// link ticket is `ticket`; records the leerhuis in `network` and issues every member a
+    /// voucher. Returns the leerhuis, now held here too.
+    pub async fn link_into_leerhuis_running(
+        &self,
+        data: &DataDir,
+        network: &str,
+        ticket: &InviteTicket,
+        profile: &kring_model::Profile,
+        timeout: Duration,
+    ) -> Result<JoinedNetwork> {
+        let to_link = {
+            let networks = self.shared.networks();
+            let open = networks.lock_known(network)?;
+            crate::leerhuis::network_to_link(&open, networks.device())?
+        };
+        let joined = crate::leerhuis::link(data, &self.endpoint, ticket, profile, &to_link, timeout).await?;
+        let leerhuis = joined.opened.network.snapshot()?;
+        {
+            let mut open = self.shared.networks().lock_known(network)?;
+            crate::leerhuis::record_on_our_side(&mut open, data.device_key(), &leerhuis, &ticket.peers)?;
+        }
+        self.local_edit(network);
+        self.take_joined(joined)
+    }
+
+    /// Joins `leerhuis`, which `network` (held here) is linked into, with the voucher this
+    /// device's member was issued in `network`. Returns the leerhuis, now held here too.
+    pub async fn join_leerhuis_running(
+        &self,
+        data: &DataDir,
+        network: &str,
+        leerhuis: &str,
+        profile: &kring_model::Profile,
+        timeout: Duration,
+    ) -> Result<JoinedNetwork> {
+        use crate::leerhuis::{LEERHUIS_JOIN_ALPN, VoucherJoinRequest};
+        // What `leerhuis::join_with_voucher` reads, read here under the lock and then let go:
+        // that function keeps the network borrowed while it waits for the leerhuis laptop.
+        let (voucher, peers) = {
+            let mut open = self.shared.networks().lock_known(network)?;
+            let me = open.member_for_device(&data.device_id())?.ok_or(NodeError::NotAMember)?;
+            let snapshot = open.network.snapshot()?;
+            let link = snapshot
+                .info
+                .leerhuizen
+                .get(&kring_model::NetworkId::new(leerhuis.to_string()))
+                .filter(|link| link.left_at.is_none())
+                .ok_or_else(|| {
+                    kring_model::ModelError::from(kring_model::leerhuis::LeerhuisError::NotLinked(
+                        snapshot.info.id.clone(),
+                    ))
+                })?;
+            let none =
+                kring_model::leerhuis::LeerhuisError::BadVoucher("your network's coordinator has issued none yet");
+            let voucher = link.vouchers.get(&me).cloned().ok_or_else(|| kring_model::ModelError::from(none))?;
+            let peers: Vec<EndpointAddr> = link.peers.lines().filter_map(crate::address_book::parse_address).collect();
+            (voucher, peers)
+        };
+        let member = MemberId::random().to_string();
+        let own = endpoint::own_addr(&self.endpoint);
+        let request = VoucherJoinRequest {
+            leerhuis: leerhuis.to_string(),
+            voucher,
+            name: profile.name.clone(),
+            perspective: profile.perspective.to_string(),
+            organisation: profile.organisation.clone(),
+            addrs: own.addrs.iter().map(crate::address_book::addr_to_text).collect(),
+            proof: kring_model::trust::DeviceKey::prove(data.device_key().as_signing_key(), leerhuis, &member),
+            member,
+        };
+        let joined =
+            join::receive(data, &self.endpoint, leerhuis, &peers, LEERHUIS_JOIN_ALPN, &request, timeout).await?;
+        self.take_joined(joined)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

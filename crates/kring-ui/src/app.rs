@@ -20,6 +20,8 @@ pub struct Pages {
     pub network: views::network::NetworkPage,
     pub settings: views::settings::SettingsPage,
     pub search: views::search::SearchPage,
+    pub leerhuis: views::leerhuis::OverviewPage,
+    pub timeline: views::timeline::TimelinePage,
     pub status: views::status::StatusBar,
     /// "What changed" is open on the right.
     pub show_changes: bool,
@@ -50,6 +52,8 @@ impl KringApp {
             network: Default::default(),
             settings: views::settings::SettingsPage::new(&state),
             search: Default::default(),
+            leerhuis: Default::default(),
+            timeline: Default::default(),
             status: Default::default(),
             show_changes: false,
         };
@@ -78,6 +82,7 @@ impl KringApp {
         });
         views::start_warnings::panel(ui, &mut self.state);
         views::passphrase::window(ui.ctx(), &mut self.state);
+        views::share::window(ui.ctx(), &mut self.state);
         if let Some(failure) = &self.state.failed {
             let reason = crate::i18n::errors::node_error(self.state.language, failure);
             egui::CentralPanel::default_margins().show(ui, |ui| {
@@ -132,6 +137,9 @@ impl KringApp {
             Screen::Search => opened = pages.search.ui(ui, state),
             Screen::Settings => pages.settings.ui(ui, state),
             Screen::AddNetwork => {}
+            Screen::Leerhuis => pages.leerhuis.ui(ui, state, &mut self.screen),
+            Screen::Publication(id) => pages.leerhuis.publication(ui, state, &mut self.screen, &id),
+            Screen::Timeline => pages.timeline.ui(ui, state),
         });
         if let Some(opened) = opened {
             self.open_hit(opened);
@@ -170,6 +178,8 @@ impl KringApp {
             "actions" => Screen::Actions,
             "network" => Screen::Network,
             "bin" => Screen::Bin,
+            "leerhuis" => Screen::Leerhuis,
+            "timeline" => Screen::Timeline,
             "question" => {
                 let snapshot = self.state.snapshot();
                 let first =
@@ -253,6 +263,25 @@ impl KringApp {
                 self.pages.question.cycles.end.clear();
             }
             After::ProfileSaved => self.pages.members.profile = None,
+            After::ShowLeerhuisTicket => {
+                if let Outcome::Ticket(ticket) = outcome {
+                    self.pages.network.leerhuis.ticket_made = Some(ticket);
+                }
+            }
+            After::LeerhuisLinked | After::LeerhuisJoined => {
+                self.pages.network.leerhuis.linking = None;
+                let text = if after == After::LeerhuisLinked {
+                    crate::i18n::Text::LeerhuisLinked
+                } else {
+                    crate::i18n::Text::LeerhuisJoined
+                };
+                self.state.notice = say(text);
+            }
+            After::Published => {
+                self.state.sharing = None;
+                self.state.notice = say(crate::i18n::Text::SharedWithLeerhuis);
+            }
+            After::Withdrawn => self.state.notice = say(crate::i18n::Text::WithdrawnNotice),
             After::ChapterStarted | After::Erased => {
                 let text =
                     if after == After::Erased { crate::i18n::Text::Erased } else { crate::i18n::Text::ChapterBegun };

@@ -23,6 +23,12 @@ pub enum Screen {
     Settings,
     /// Start or join another network.
     AddNetwork,
+    /// A leerhuis's overview: its meetings and what the linked networks shared.
+    Leerhuis,
+    /// One publication in the leerhuis, as it was shared.
+    Publication(kring_model::PublicationId),
+    /// The researcher's timeline across every network on this laptop.
+    Timeline,
 }
 
 impl Screen {
@@ -31,6 +37,7 @@ impl Screen {
         match self {
             Screen::Session(_) => Screen::Sessions,
             Screen::Question(_) => Screen::Questions,
+            Screen::Publication(_) => Screen::Leerhuis,
             other => other.clone(),
         }
     }

@@ -64,6 +64,16 @@ pub enum After {
     ChapterStarted,
     /// Something was erased for everyone: say so.
     Erased,
+    /// A leerhuis's link code for a network was made: show it.
+    ShowLeerhuisTicket,
+    /// This network was linked into a leerhuis: say so.
+    LeerhuisLinked,
+    /// This person joined a leerhuis through their network: say so.
+    LeerhuisJoined,
+    /// Something was shared with a leerhuis: close the dialog and say so.
+    Published,
+    /// A publication was withdrawn.
+    Withdrawn,
 }
 
 /// A refused command, kept until the person acts again or leaves the screen.
@@ -124,6 +134,12 @@ pub struct AppState {
     pub passphrase: Option<crate::views::passphrase::Prompt>,
     /// A meeting's room for phones, run from this window.
     pub room: crate::phone_room::RoomDesk,
+    /// The leerhuizen on this laptop, and which networks it shares for in each.
+    pub leerhuizen: Vec<kring_node::client::HeldLeerhuis>,
+    /// The "share with the leerhuis" dialog, while it is open.
+    pub sharing: Option<crate::views::share::Sharing>,
+    /// The timeline across every network here, once the node sent it.
+    pub timeline: Option<Vec<kring_node::client::TimelineItem>>,
 }
 
 impl AppState {
@@ -198,6 +214,9 @@ impl AppState {
             text_at: None,
             passphrase: None,
             room: Default::default(),
+            leerhuizen: Vec::new(),
+            sharing: None,
+            timeline: None,
         }
     }
 
@@ -232,6 +251,8 @@ impl AppState {
                 Update::Networks(networks) => {
                     self.networks = networks;
                     self.loaded = true;
+                    // A network came or went: which leerhuizen are here may have changed.
+                    self.send(Command::Leerhuizen, After::Nothing);
                     let known = |id: &String| self.networks.iter().any(|n| n.id == *id);
                     if !self.watching || !self.wanted_network.as_ref().is_some_and(known) {
                         let wanted = self.wanted_network.clone().filter(known);
@@ -248,6 +269,8 @@ impl AppState {
                 Update::Status(status) => self.status = status,
                 Update::History(history) => self.history = Some(history),
                 Update::TextAt(text) => self.text_at = Some(text),
+                Update::Leerhuizen(held) => self.leerhuizen = held,
+                Update::Timeline(items) => self.timeline = Some(items),
                 Update::Done { request, result } if self.room.replies.contains_key(&request) => {
                     if let Some(reply) = self.room.replies.remove(&request) {
                         let _ = reply.send(result);
@@ -285,6 +308,11 @@ impl AppState {
     /// Whether every command sent has been answered (tests wait for this).
     pub fn is_idle(&self) -> bool {
         self.in_flight.is_empty()
+    }
+
+    /// Whether a command sent from the form `after` is still unanswered (its button waits).
+    pub fn waiting_for(&self, after: After) -> bool {
+        self.in_flight.values().any(|sent| *sent == after)
     }
 
     pub fn snapshot(&self) -> Option<&NetworkSnapshot> {
@@ -380,6 +408,8 @@ impl AppState {
             self.view = None;
         }
         self.send(Command::Watch { network: network.to_string() }, After::Nothing);
+        // Whether this laptop shares for the network shown, as the leerhuizen say now.
+        self.send(Command::Leerhuizen, After::Nothing);
     }
 
     pub fn create_network(&mut self, name: &str, founder: Profile) {

@@ -204,6 +204,27 @@ impl Backend {
             }
             Command::History { network, field } => self.history(&network, field),
             Command::TextAt { network, field, heads } => self.text_at(&network, field, heads),
+            // The leerhuis (see the block at the end).
+            Command::Leerhuizen => self.send_leerhuizen(),
+            Command::CreateLinkTicket { network } => self
+                .node
+                .create_link_ticket(&network, LINK_TICKET_VALID)
+                .map(|(_, ticket)| Outcome::Ticket(ticket.to_text()))
+                .map_err(failed),
+            Command::LinkIntoLeerhuis { network, ticket, profile } => match InviteTicket::parse(ticket.trim()) {
+                Ok(ticket) => {
+                    self.spawn_link_leerhuis(id, network, ticket, profile);
+                    return;
+                }
+                Err(err) => Err(failed(err)),
+            },
+            Command::JoinLeerhuis { network, leerhuis, profile } => {
+                self.spawn_join_leerhuis(id, network, leerhuis, profile);
+                return;
+            }
+            Command::Publish { leerhuis, publication } => self.publish(&leerhuis, *publication),
+            Command::Withdraw { leerhuis, publication } => self.withdraw(&leerhuis, &publication),
+            Command::Timeline => self.send_timeline(),
         };
         self.results.push(Update::Done { request: id, result });
     }
@@ -361,6 +382,8 @@ impl Backend {
             Finished::Joined { request, result } => {
                 if result.is_ok() {
                     self.send_networks();
+                    // Linking into a leerhuis also wrote in the network on screen.
+                    self.view_dirty = true;
                 }
                 self.results.push(Update::Done { request, result });
             }
@@ -499,6 +522,90 @@ impl Backend {
             caret,
         };
         self.outbox.send(Update::View(Box::new(view)));
+    }
+}
+
+// The leerhuis: linking, joining and sharing through the running node.
+
+/// How long a link ticket for a network can be used.
+const LINK_TICKET_VALID: Duration = Duration::from_secs(7 * 24 * 3600);
+
+impl Backend {
+    /// Tells the interface which leerhuizen this laptop holds and which networks it shares for.
+    fn send_leerhuizen(&mut self) -> Reply {
+        let networks = self.node.shared().networks();
+        let device = networks.device().to_string();
+        let mut held = Vec::new();
+        for id in networks.ids() {
+            let Some(open) = networks.lock(&id) else { continue };
+            if open.network.kind() != kring_model::NetworkKind::Leerhuis {
+                continue;
+            }
+            let Ok(snapshot) = open.network.snapshot() else { continue };
+            let delegate_for = snapshot
+                .links
+                .values()
+                .filter(|link| link.is_linked() && link.delegates.contains_key(&device))
+                .map(|link| link.id.to_string())
+                .collect();
+            held.push(super::HeldLeerhuis { id, name: snapshot.info.name.clone(), delegate_for });
+        }
+        self.results.push(Update::Leerhuizen(held));
+        Ok(Outcome::Done)
+    }
+
+    fn spawn_link_leerhuis(&self, request: u64, network: String, ticket: InviteTicket, profile: Profile) {
+        let (node, data, finished) = (self.node.clone(), self.data.clone(), self.finished.clone());
+        tokio::spawn(async move {
+            let result = node.link_into_leerhuis_running(&data, &network, &ticket, &profile, JOIN_TIMEOUT).await;
+            let result = result.map(|joined| Outcome::Network(joined.network)).map_err(failed);
+            let _ = finished.send(Finished::Joined { request, result });
+        });
+    }
+
+    fn spawn_join_leerhuis(&self, request: u64, network: String, leerhuis: String, profile: Profile) {
+        let (node, data, finished) = (self.node.clone(), self.data.clone(), self.finished.clone());
+        tokio::spawn(async move {
+            let result = node.join_leerhuis_running(&data, &network, &leerhuis, &profile, JOIN_TIMEOUT).await;
+            let result = result.map(|joined| Outcome::Network(joined.network)).map_err(failed);
+            let _ = finished.send(Finished::Joined { request, result });
+        });
+    }
+
+    /// Publishes what the person saw, with the heads its network has now: the window's view
+    /// follows every change, so what it showed is the record as it stands.
+    fn publish(&mut self, leerhuis: &str, mut publication: kring_model::leerhuis::NewPublication) -> Reply {
+        let heads = self.node.read(publication.from.as_str(), |n| n.heads()).map_err(failed)?;
+        publication.source_heads = heads.iter().take(70).map(ToString::to_string).collect::<Vec<_>>().join(",");
+        self.view_dirty = true;
+        let device = self.data.device_id();
+        let id = self.node.edit(leerhuis, |network, me| network.publish(me, &device, &publication)).map_err(failed)?;
+        Ok(Outcome::Created(id.to_string()))
+    }
+
+    /// The researcher's timeline across every network here, one network's lock at a time.
+    fn send_timeline(&mut self) -> Reply {
+        let networks = self.node.shared().networks();
+        let mut items = Vec::new();
+        for id in networks.ids() {
+            let Some(open) = networks.lock(&id) else { continue };
+            let Ok(snapshot) = open.network.snapshot() else { continue };
+            items.extend(super::TimelineItem::of(&id, &snapshot));
+        }
+        items.sort_by(|a, b| {
+            (&a.date, &a.network_name, a.kind, &a.title).cmp(&(&b.date, &b.network_name, b.kind, &b.title))
+        });
+        self.results.push(Update::Timeline(items));
+        Ok(Outcome::Done)
+    }
+
+    fn withdraw(&mut self, leerhuis: &str, publication: &kring_model::PublicationId) -> Reply {
+        self.view_dirty = true;
+        let device = self.data.device_id();
+        self.node
+            .edit(leerhuis, |network, me| network.withdraw_publication(me, &device, publication))
+            .map_err(failed)?;
+        Ok(Outcome::Done)
     }
 }
 

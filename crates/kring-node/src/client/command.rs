@@ -132,6 +132,41 @@ pub enum Command {
         field: TextField,
         heads: Vec<ChangeHash>,
     },
+
+    // The leerhuis.
+    /// The leerhuizen held on this laptop, sent as [`Update::Leerhuizen`](super::Update::Leerhuizen).
+    Leerhuizen,
+    /// A link ticket for one network to link into leerhuis `network`. Answers with its text.
+    CreateLinkTicket {
+        network: String,
+    },
+    /// Links `network` into the leerhuis of link ticket `ticket` (its coordinator). Answers
+    /// with the leerhuis's id.
+    LinkIntoLeerhuis {
+        network: String,
+        ticket: String,
+        profile: Profile,
+    },
+    /// Joins `leerhuis` with the voucher this member was issued in `network`. Answers with the
+    /// leerhuis's id.
+    JoinLeerhuis {
+        network: String,
+        leerhuis: String,
+        profile: Profile,
+    },
+    /// Writes `publication` (as it was shown to the person) into `leerhuis`, stamped with the
+    /// heads of the network it comes from. Answers with the publication's id.
+    Publish {
+        leerhuis: String,
+        publication: Box<kring_model::leerhuis::NewPublication>,
+    },
+    Withdraw {
+        leerhuis: String,
+        publication: kring_model::PublicationId,
+    },
+    /// Meetings, cycles and rounds of every network here, sent as
+    /// [`Update::Timeline`](super::Update::Timeline).
+    Timeline,
 }
 
 impl Command {
@@ -155,6 +190,13 @@ impl Command {
             Command::StartChapter { .. } => "start chapter",
             Command::History { .. } => "history",
             Command::TextAt { .. } => "text at",
+            Command::Leerhuizen => "leerhuizen",
+            Command::CreateLinkTicket { .. } => "create link ticket",
+            Command::LinkIntoLeerhuis { .. } => "link into leerhuis",
+            Command::JoinLeerhuis { .. } => "join leerhuis",
+            Command::Publish { .. } => "publish",
+            Command::Withdraw { .. } => "withdraw publication",
+            Command::Timeline => "timeline",
         }
     }
 }

@@ -22,7 +22,9 @@ use tokio::sync::mpsc as tokio_mpsc;
 
 pub use command::{BundlePassphrase, Command};
 pub use status::{PeerStatus, Reach, RefusedChange, Switched, SyncStatus};
-pub use update::{Failure, NetworkEntry, NetworkView, Outcome, TextAt, TextHistory, Update};
+pub use update::{
+    Failure, HeldLeerhuis, NetworkEntry, NetworkView, Outcome, TextAt, TextHistory, TimelineItem, TimelineKind, Update,
+};
 
 use crate::NetworkMode;
 

@@ -51,6 +51,10 @@ pub enum Update {
     History(TextHistory),
     /// A text as it was at `heads`.
     TextAt(TextAt),
+    /// The leerhuizen held on this laptop.
+    Leerhuizen(Vec<HeldLeerhuis>),
+    /// Meetings, cycles and reflection rounds of every network on this laptop, oldest first.
+    Timeline(Vec<TimelineItem>),
     /// The result of request `request`: what it produced, or why it was refused.
     Done {
         request: u64,
@@ -108,4 +112,83 @@ pub struct TextAt {
     pub field: TextField,
     pub heads: Vec<kring_model::automerge::ChangeHash>,
     pub text: String,
+}
+
+/// A leerhuis held on this laptop, as a linked network's pages need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldLeerhuis {
+    pub id: String,
+    pub name: String,
+    /// The linked networks (still linked) this laptop is a delegate of: it shares for them.
+    pub delegate_for: std::collections::BTreeSet<String>,
+}
+
+/// What happened in one of the networks on this laptop: the researcher's view across them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineItem {
+    pub network: String,
+    pub network_name: String,
+    pub kind: TimelineKind,
+    /// `YYYY-MM-DD`: a meeting's date, the day a cycle started or a round was opened.
+    pub date: String,
+    /// A meeting's or round's title; for a cycle, its question's.
+    pub title: String,
+    /// A meeting's or (a cycle's) question's themes; a round has none.
+    pub themes: std::collections::BTreeSet<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TimelineKind {
+    Meeting,
+    Cycle,
+    Round,
+}
+
+impl TimelineItem {
+    /// Everything of `snapshot` that goes on the timeline.
+    pub fn of(network: &str, snapshot: &kring_model::NetworkSnapshot) -> Vec<TimelineItem> {
+        let item = |kind, date: &str, title: &str, themes: &std::collections::BTreeSet<String>| TimelineItem {
+            network: network.to_string(),
+            network_name: snapshot.info.name.clone(),
+            kind,
+            date: date.chars().take(10).collect(),
+            title: title.to_string(),
+            themes: themes.clone(),
+        };
+        let none = std::collections::BTreeSet::new();
+        let meetings = snapshot.live_sessions().map(|s| item(TimelineKind::Meeting, &s.starts_at, &s.title, &s.themes));
+        let cycles = snapshot.live_questions().flat_map(|q| {
+            q.cycles.values().map(|c| item(TimelineKind::Cycle, &c.started_on, &q.title, &q.themes)).collect::<Vec<_>>()
+        });
+        let rounds =
+            snapshot.rounds.values().map(|r| item(TimelineKind::Round, &utc_day(r.opened_at), &r.title, &none));
+        meetings.chain(cycles).chain(rounds).collect()
+    }
+}
+
+/// The day (UTC) of a moment, as `YYYY-MM-DD` (the civil-from-days algorithm: no calendar
+/// crate in the node for one date).
+fn utc_day(millis: kring_model::UnixMillis) -> String {
+    let days = millis.div_euclid(86_400_000);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_moment_is_its_utc_day() {
+        assert_eq!(super::utc_day(0), "1970-01-01");
+        // 2026-12-07T21:57:37Z, and a leap day.
+        assert_eq!(super::utc_day(1_796_680_657_000), "2026-12-07");
+        assert_eq!(super::utc_day(951_782_400_000), "2000-02-29");
+    }
 }

@@ -22,6 +22,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &mut Screen, search
             listed.map(|n| n.name.clone()).unwrap_or_default()
         });
         let mut chosen = None;
+        let mut open_timeline = false;
         let picker = fixed_width(ui, NETWORK_WIDTH, |ui| {
             egui::ComboBox::from_id_salt("network")
                 .selected_text(egui::RichText::new(&current).strong())
@@ -38,6 +39,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &mut Screen, search
                     if ui.button(tr(l, Text::AddNetwork)).clicked() {
                         *screen = Screen::AddNetwork;
                     }
+                    // The researcher's view across them all.
+                    if state.networks.len() > 1 && ui.button(tr(l, Text::Timeline)).clicked() {
+                        open_timeline = true;
+                    }
                 })
         });
         // A name for screen readers (the picker shows no label of its own).
@@ -47,12 +52,19 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &mut Screen, search
             info
         });
         picker.response.on_hover_text(&current);
+        if open_timeline {
+            state.send(kring_node::client::Command::Timeline, crate::state::After::Nothing);
+            *screen = Screen::Timeline;
+        }
         if let Some(network) = chosen {
             state.watch(&network);
             *screen = Screen::Sessions;
         }
         ui.separator();
-        let tabs = [
+        // A leerhuis has its overview first: what the linked networks shared.
+        let leerhuis = state.snapshot().is_some_and(|s| s.info.kind == kring_model::NetworkKind::Leerhuis);
+        let overview = leerhuis.then_some((Text::Overview, Screen::Leerhuis));
+        let tabs = overview.into_iter().chain([
             (Text::Sessions, Screen::Sessions),
             (Text::Questions, Screen::Questions),
             (Text::Actions, Screen::Actions),
@@ -61,7 +73,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &mut Screen, search
             (Text::TheNetwork, Screen::Network),
             (Text::Bin, Screen::Bin),
             (Text::Settings, Screen::Settings),
-        ];
+        ]);
         for (text, target) in tabs {
             if ui.selectable_label(screen.tab() == target, tr(l, text)).clicked() {
                 *screen = target;

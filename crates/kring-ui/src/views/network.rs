@@ -15,6 +15,8 @@ pub struct NetworkPage {
     /// A factor being renamed, with its new name.
     pub renaming: Option<(kring_model::FactorId, String)>,
     pub chapter: super::chapter::ChapterSection,
+    /// Its leerhuis: the linked networks, or the leerhuizen it is linked into.
+    pub leerhuis: super::leerhuis::LinksSection,
 }
 
 impl NetworkPage {
@@ -27,6 +29,8 @@ impl NetworkPage {
             self.details(ui, state, &snapshot, coordinator);
             super::error_line(ui, state, After::NetworkEdited);
             super::error_line(ui, state, After::Nothing);
+            ui.separator();
+            self.leerhuis.ui(ui, state, &snapshot, coordinator);
             ui.separator();
             super::activity::show(ui, l, &snapshot, &super::today());
             ui.separator();

@@ -78,6 +78,7 @@ impl QuestionPage {
             ui.separator();
             let me = state.me().cloned();
             super::questions::vote_button(ui, state, question, me.as_ref());
+            super::share::button(ui, state, super::share::Shareable::Question(id.clone()));
         });
         let question_id = id.clone();
         super::themes::tags(ui, state, &question.themes, |theme, tagged| Edit::TagQuestion {

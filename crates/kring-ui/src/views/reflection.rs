@@ -79,6 +79,9 @@ fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut ReflectionPage) {
             ui.separator();
         }
         ui.heading(tr(l, Text::Results));
+        if round.closed_at.is_some() {
+            super::share::button(ui, state, super::share::Shareable::Round(round.id.clone()));
+        }
         chart(ui, l, &snapshot, &rounds);
         figures(ui, l, &snapshot, &rounds);
         comments(ui, state, forms, &snapshot, round);

@@ -48,6 +48,7 @@ impl SessionPage {
                 *screen = Screen::Sessions;
             }
             ui.heading(&session.title);
+            super::share::button(ui, state, super::share::Shareable::Session(id.clone()));
         });
         match self.editing.take() {
             Some(mut form) if form.session == *id => {

@@ -12,8 +12,11 @@ use crate::state::{After, AppState};
 pub fn filter(ui: &mut egui::Ui, state: &mut AppState) {
     let l = state.language;
     let Some(snapshot) = state.shared_snapshot() else { return };
+    // A leerhuis's overview also filters by the themes its linked networks shared under.
     if snapshot.info.themes.is_empty() {
-        state.theme = None;
+        if snapshot.info.kind != kring_model::NetworkKind::Leerhuis {
+            state.theme = None;
+        }
         return;
     }
     let shown = state.theme.clone().unwrap_or_else(|| tr(l, Text::AllThemes).to_string());
