@@ -302,33 +302,43 @@ pub(crate) async fn join_with_voucher(
     profile: &Profile,
     timeout: Duration,
 ) -> Result<Joined> {
-    let device = data.device_id();
-    let me = open.member_for_device(&device)?.ok_or(NodeError::NotAMember)?;
-    let snapshot = open.network.snapshot()?;
-    let link = snapshot
-        .info
-        .leerhuizen
+    let own = crate::endpoint::own_addr(endpoint);
+    let addrs = own.addrs.iter().map(addr_to_text).collect();
+    let (request, peers) = voucher_request(open, data.device_key(), leerhuis, profile, addrs)?;
+    join::receive(data, endpoint, leerhuis, &peers, LEERHUIS_JOIN_ALPN, &request, timeout).await
+}
+
+/// What this laptop (`key`) sends to join `leerhuis` through `open` (its member's network),
+/// reachable at `addrs`, and the leerhuis laptops to send it to: read from the network at once,
+/// so that no lock is held while the leerhuis laptop answers.
+pub(crate) fn voucher_request(
+    open: &mut OpenNetwork,
+    key: &iroh::SecretKey,
+    leerhuis: &str,
+    profile: &Profile,
+    addrs: Vec<String>,
+) -> Result<(VoucherJoinRequest, Vec<iroh::EndpointAddr>)> {
+    let me = open.member_for_device(&key.public().to_string())?.ok_or(NodeError::NotAMember)?;
+    let links = open.network.leerhuis_links()?;
+    let not_linked = || kring_model::leerhuis::LeerhuisError::NotLinked(open.network.id().clone());
+    let link = links
         .get(&kring_model::NetworkId::new(leerhuis.to_string()))
         .filter(|link| link.left_at.is_none())
-        .ok_or_else(|| {
-            NodeError::Connection(format!("network {} is not linked into leerhuis {leerhuis}", snapshot.info.id))
-        })?;
+        .ok_or_else(|| kring_model::ModelError::from(not_linked()))?;
     let no_voucher = kring_model::leerhuis::LeerhuisError::BadVoucher("your network's coordinator has issued none yet");
     let voucher = link.vouchers.get(&me).cloned().ok_or_else(|| kring_model::ModelError::from(no_voucher))?;
     let member = kring_model::MemberId::random().to_string();
-    let own = crate::endpoint::own_addr(endpoint);
     let request = VoucherJoinRequest {
         leerhuis: leerhuis.to_string(),
         voucher,
         name: profile.name.clone(),
         perspective: profile.perspective.to_string(),
         organisation: profile.organisation.clone(),
-        addrs: own.addrs.iter().map(addr_to_text).collect(),
-        proof: kring_model::trust::DeviceKey::prove(data.device_key().as_signing_key(), leerhuis, &member),
+        addrs,
+        proof: kring_model::trust::DeviceKey::prove(key.as_signing_key(), leerhuis, &member),
         member,
     };
-    let peers = peers_from_text(&link.peers);
-    join::receive(data, endpoint, leerhuis, &peers, LEERHUIS_JOIN_ALPN, &request, timeout).await
+    Ok((request, peers_from_text(&link.peers)))
 }
 
 /// Where a leerhuis's laptops are, as a linked network keeps it: one address per line, as

@@ -796,43 +796,14 @@ impl Node {
         profile: &kring_model::Profile,
         timeout: Duration,
     ) -> Result<JoinedNetwork> {
-        use crate::leerhuis::{LEERHUIS_JOIN_ALPN, VoucherJoinRequest};
-        // What `leerhuis::join_with_voucher` reads, read here under the lock and then let go:
-        // that function keeps the network borrowed while it waits for the leerhuis laptop.
-        let (voucher, peers) = {
-            let mut open = self.shared.networks().lock_known(network)?;
-            let me = open.member_for_device(&data.device_id())?.ok_or(NodeError::NotAMember)?;
-            let snapshot = open.network.snapshot()?;
-            let link = snapshot
-                .info
-                .leerhuizen
-                .get(&kring_model::NetworkId::new(leerhuis.to_string()))
-                .filter(|link| link.left_at.is_none())
-                .ok_or_else(|| {
-                    kring_model::ModelError::from(kring_model::leerhuis::LeerhuisError::NotLinked(
-                        snapshot.info.id.clone(),
-                    ))
-                })?;
-            let none =
-                kring_model::leerhuis::LeerhuisError::BadVoucher("your network's coordinator has issued none yet");
-            let voucher = link.vouchers.get(&me).cloned().ok_or_else(|| kring_model::ModelError::from(none))?;
-            let peers: Vec<EndpointAddr> = link.peers.lines().filter_map(crate::address_book::parse_address).collect();
-            (voucher, peers)
-        };
-        let member = MemberId::random().to_string();
         let own = endpoint::own_addr(&self.endpoint);
-        let request = VoucherJoinRequest {
-            leerhuis: leerhuis.to_string(),
-            voucher,
-            name: profile.name.clone(),
-            perspective: profile.perspective.to_string(),
-            organisation: profile.organisation.clone(),
-            addrs: own.addrs.iter().map(crate::address_book::addr_to_text).collect(),
-            proof: kring_model::trust::DeviceKey::prove(data.device_key().as_signing_key(), leerhuis, &member),
-            member,
+        let addrs = own.addrs.iter().map(crate::address_book::addr_to_text).collect();
+        let (request, peers) = {
+            let mut open = self.shared.networks().lock_known(network)?;
+            crate::leerhuis::voucher_request(&mut open, data.device_key(), leerhuis, profile, addrs)?
         };
-        let joined =
-            join::receive(data, &self.endpoint, leerhuis, &peers, LEERHUIS_JOIN_ALPN, &request, timeout).await?;
+        let alpn = crate::leerhuis::LEERHUIS_JOIN_ALPN;
+        let joined = join::receive(data, &self.endpoint, leerhuis, &peers, alpn, &request, timeout).await?;
         self.take_joined(joined)
     }
 }
