@@ -245,7 +245,7 @@ pub enum ModelError {
     BadAttachmentHash(String),
 
     #[error("{0}")]
-    Leerhuis(#[from] crate::leerhuis::LeerhuisError),
+    Leerhuis(#[from] LeerhuisError),
 
     #[error("this is not a Kring network document: {0}")]
     NotANetwork(String),
@@ -255,6 +255,38 @@ pub enum ModelError {
     NewerSchema { found: u64, supported: u64 },
     #[error("document error: {0}")]
     Automerge(#[from] automerge::AutomergeError),
+}
+
+/// Why a leerhuis refused to link, publish or withdraw. (Its numbers are the leerhuis's
+/// `MIN_GROUP` and `MAX_PUBLICATION_TEXT`, held together by a test there.)
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LeerhuisError {
+    #[error("this network is not a leerhuis")]
+    NotALeerhuis,
+    #[error("a leerhuis cannot be linked into itself")]
+    LinkToItself,
+    #[error("these two are linked the other way round already: a leerhuis cannot be linked into one linked into it")]
+    Cycle,
+    #[error("network {0} is linked into this leerhuis already")]
+    AlreadyLinked(NetworkId),
+    #[error("network {0} is not linked into this leerhuis")]
+    NotLinked(NetworkId),
+    #[error("this laptop does not act for network {0} in the leerhuis (it is not one of its delegates)")]
+    NotADelegate(NetworkId),
+    #[error("a reflection round can only be shared once it is closed")]
+    RoundOpen,
+    #[error("scored by {scored}: a round can be shared from 5 scorers on")]
+    TooFew { scored: u64 },
+    #[error("this round was shared with the leerhuis already; a round goes up once")]
+    AlreadyShared,
+    #[error("a text to share is longer than 50,000 characters")]
+    TooLong,
+    #[error("no publication {0} in this leerhuis")]
+    UnknownPublication(PublicationId),
+    #[error("publication {0} has been withdrawn already")]
+    Withdrawn(PublicationId),
+    #[error("this voucher cannot be used: {0}")]
+    BadVoucher(&'static str),
 }
 
 pub type Result<T, E = ModelError> = std::result::Result<T, E>;

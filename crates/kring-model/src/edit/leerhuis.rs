@@ -466,3 +466,11 @@ impl Network {
         Ok(through.len())
     }
 }
+
+impl Network {
+    /// The leerhuizen this network is linked into, read from its details alone (cheap: a
+    /// laptop asks it of every network it coordinates, to keep the vouchers fresh).
+    pub fn leerhuis_links(&self) -> Result<std::collections::BTreeMap<NetworkId, crate::leerhuis::LeerhuisLink>> {
+        Ok(crate::leerhuis::leerhuizen(&self.doc, &self.root_map(NETWORK)?))
+    }
+}

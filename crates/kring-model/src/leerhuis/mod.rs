@@ -15,6 +15,7 @@ mod publish;
 mod report;
 mod voucher;
 
+pub use crate::error::LeerhuisError;
 pub use overview::{OverviewItem, Source};
 pub use publish::NewPublication;
 pub use voucher::{MAX_VOUCHER_BYTES, Voucher};
@@ -30,37 +31,6 @@ use crate::vocab::*;
 pub const MIN_GROUP: u64 = 5;
 /// The longest text one field of a publication may hold (a question's details, a summary).
 pub const MAX_PUBLICATION_TEXT: usize = 50_000;
-
-/// Why a leerhuis refused to link, publish or withdraw.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum LeerhuisError {
-    #[error("this network is not a leerhuis")]
-    NotALeerhuis,
-    #[error("a leerhuis cannot be linked into itself")]
-    LinkToItself,
-    #[error("these two are linked the other way round already: a leerhuis cannot be linked into one linked into it")]
-    Cycle,
-    #[error("network {0} is linked into this leerhuis already")]
-    AlreadyLinked(NetworkId),
-    #[error("network {0} is not linked into this leerhuis")]
-    NotLinked(NetworkId),
-    #[error("this laptop does not act for network {0} in the leerhuis (it is not one of its delegates)")]
-    NotADelegate(NetworkId),
-    #[error("a reflection round can only be shared once it is closed")]
-    RoundOpen,
-    #[error("scored by {scored}: a round can be shared from {MIN_GROUP} scorers on")]
-    TooFew { scored: u64 },
-    #[error("this round was shared with the leerhuis already; a round goes up once")]
-    AlreadyShared,
-    #[error("a text to share is longer than {MAX_PUBLICATION_TEXT} characters")]
-    TooLong,
-    #[error("no publication {0} in this leerhuis")]
-    UnknownPublication(PublicationId),
-    #[error("publication {0} has been withdrawn already")]
-    Withdrawn(PublicationId),
-    #[error("this voucher cannot be used: {0}")]
-    BadVoucher(&'static str),
-}
 
 /// A network linked into this leerhuis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -164,14 +134,6 @@ pub struct PublishedCycle {
 
 /// The phases of a cycle as a publication stores them (plain text, not collaborative).
 pub(crate) const CYCLE_PHASES: [&str; 4] = ["plan", "act", "observe", "reflect"];
-
-impl crate::network::Network {
-    /// The leerhuizen this network is linked into, read from its details alone (cheap: a
-    /// laptop asks it of every network it coordinates, to keep the vouchers fresh).
-    pub fn leerhuis_links(&self) -> crate::error::Result<BTreeMap<NetworkId, LeerhuisLink>> {
-        Ok(leerhuizen(&self.doc, &self.root_map(NETWORK)?))
-    }
-}
 
 pub(crate) fn linked_network(doc: &AutoCommit, obj: &ObjId, id: String) -> LinkedNetwork {
     LinkedNetwork {
@@ -286,5 +248,20 @@ pub(crate) fn publication(doc: &AutoCommit, obj: &ObjId, id: String) -> Publicat
         published_by: MemberId::new(string(doc, obj, PUBLISHED_BY).unwrap_or_default()),
         published_at: int(doc, obj, PUBLISHED_AT).unwrap_or_default(),
         withdrawn_at: int(doc, obj, WITHDRAWN_AT),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The refusals name the leerhuis's own numbers (written out in `error.rs`, which this
+    /// module's rules use).
+    #[test]
+    fn the_refusals_say_the_numbers_the_rules_use() {
+        assert_eq!(MIN_GROUP, 5);
+        assert!(LeerhuisError::TooFew { scored: 4 }.to_string().contains("from 5 scorers"));
+        assert_eq!(MAX_PUBLICATION_TEXT, 50_000);
+        assert!(LeerhuisError::TooLong.to_string().contains("50,000 characters"));
     }
 }
