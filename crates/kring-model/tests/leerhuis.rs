@@ -249,6 +249,10 @@ fn a_member_joins_the_leerhuis_with_the_voucher_her_coordinator_issued_and_loses
     let voucher = leerhuis::Voucher::from_bytes(&link.vouchers[&bram]).unwrap();
     assert_eq!(voucher.devices, [bram_key.device_id()]);
 
+    // A member id no laptop would accept as a key is refused before anything is written.
+    let odd = MemberId::new("m/trust");
+    let refused = p.leerhuis.join_with_voucher(&p.lotte, &voucher, &Profile::new("Bram"), &odd, &bram_key);
+    assert!(matches!(refused, Err(ModelError::BadMemberId(_))), "{refused:?}");
     let joined =
         p.leerhuis.join_with_voucher(&p.lotte, &voucher, &Profile::new("Bram"), &MemberId::random(), &bram_key);
     let bram_there = joined.unwrap();

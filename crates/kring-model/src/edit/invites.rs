@@ -3,7 +3,7 @@
 use automerge::{ObjType, transaction::Transactable};
 
 use crate::access;
-use crate::changes::ChangeKind;
+use crate::changes::{ChangeKind, ChangeNote};
 use crate::error::{CoordinatorTask, Field, ModelError, Result};
 use crate::genesis::Profile;
 use crate::ids::*;
@@ -144,6 +144,28 @@ impl Network {
     ) -> Result<MemberId> {
         self.current_member(admitting)?;
         self.check_invite(invite, secret_hash)?;
+        let obj = self.invite_obj(invite)?;
+        let role = Role::from_doc(access::string(&self.doc, &obj, ROLE).as_deref());
+        let uses = self.child_map(&obj, USES)?;
+        let note = Network::note(id, ChangeKind::InviteUsed, invite);
+        self.admit_newcomer(note, id, profile, role, device, |doc, member, now| {
+            doc.put(&uses, id.as_str(), now)?;
+            also(doc, member, now)
+        })
+    }
+
+    /// Adds a newcomer who chose member id `id` and brings `device` with its proof, as `role`,
+    /// in one change noted `note` that also writes `also` (what let them in). Everything is
+    /// checked first: the profile, the id's shape, that it is free, and the device's proof.
+    pub(crate) fn admit_newcomer(
+        &mut self,
+        note: ChangeNote,
+        id: &MemberId,
+        profile: &Profile,
+        role: Role,
+        device: &(impl DeviceKey + ?Sized),
+        also: impl FnOnce(&mut automerge::AutoCommit, &automerge::ObjId, UnixMillis) -> Result<()>,
+    ) -> Result<MemberId> {
         let profile = profile.validated()?;
         check_member_id(id)?;
         let members = self.root_map(MEMBERS)?;
@@ -151,16 +173,11 @@ impl Network {
             return Err(ModelError::MemberIdTaken(id.clone()));
         }
         let (device, proof) = self.new_device(id, device)?;
-        let obj = self.invite_obj(invite)?;
-        let role = Role::from_doc(access::string(&self.doc, &obj, ROLE).as_deref());
-        let uses = self.child_map(&obj, USES)?;
-        let note = Network::note(id, ChangeKind::InviteUsed, invite);
         self.change(note, |doc, now| {
             let member = doc.put_object(&members, id.as_str(), ObjType::Map)?;
             let devices = crate::edit::members::write_member(doc, &member, &profile, role, now)?;
             doc.put(&devices, device.as_str(), now)?;
             crate::edit::members::write_proof(doc, &member, &device, proof)?;
-            doc.put(&uses, id.as_str(), now)?;
             also(doc, &member, now)
         })?;
         Ok(id.clone())

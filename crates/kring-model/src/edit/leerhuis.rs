@@ -207,24 +207,13 @@ impl Network {
         if !voucher.devices.contains(&device.device_id()) {
             return Err(bad("it names other devices"));
         }
-        let profile = profile.validated()?;
-        let members = self.root_map(MEMBERS)?;
-        if access::obj(&self.doc, &members, id.as_str()).is_some() {
-            return Err(ModelError::MemberIdTaken(id.clone()));
-        }
-        let (device, proof) = self.new_device(id, device)?;
         let note = Network::note(id, ChangeKind::JoinedThroughNetwork, &network);
         let bytes = voucher.to_bytes();
-        self.change(note, |doc, now| {
-            let member = doc.put_object(&members, id.as_str(), ObjType::Map)?;
-            let devices = crate::edit::members::write_member(doc, &member, &profile, Role::Member, now)?;
-            doc.put(&devices, device.as_str(), now)?;
-            crate::edit::members::write_proof(doc, &member, &device, proof)?;
-            doc.put(&member, VIA, network.as_str())?;
-            doc.put(&member, VOUCHER, bytes)?;
+        self.admit_newcomer(note, id, profile, Role::Member, device, |doc, member, _| {
+            doc.put(member, VIA, network.as_str())?;
+            doc.put(member, VOUCHER, bytes)?;
             Ok(())
-        })?;
-        Ok(id.clone())
+        })
     }
 
     /// Writes `new` into this leerhuis as member `by` on `device`, a delegate of the network it
