@@ -5,7 +5,7 @@
 //! Must never panic; a ticket that parses must survive `to_text` → `parse` unchanged.
 #![no_main]
 
-use kring_node::InviteTicket;
+use kring_ticket::InviteTicket;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

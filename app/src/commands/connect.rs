@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 use kring_node::address_book::{addr_to_text, parse_address};
-use kring_node::{FoundVia, InviteTicket, NetworkMode, Node, NodeError, PeerReport};
+use kring_node::{FoundVia, InviteTicket, NetworkMode, Node, NodeError, PeerReport, TicketError};
 use kring_store::DataDir;
 
 use super::output::{AddressConnected, Output, Refreshed};
@@ -23,7 +23,7 @@ pub(super) async fn run(
     let target = target.trim();
     let ticket = match InviteTicket::parse(target) {
         Ok(ticket) => ticket,
-        Err(NodeError::BadTicket(_)) => {
+        Err(TicketError::BadInvite(_)) => {
             return Ok(connect_to_address(target, network, &mode, timeout, data).await?.into());
         }
         Err(err) => return Err(err.into()),

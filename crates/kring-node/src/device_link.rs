@@ -29,11 +29,10 @@ use crate::endpoint;
 use crate::error::{NodeError, Result};
 use crate::events::NodeEvent;
 use crate::join::{self, JoinReply, Joined};
-use crate::link_ticket::DeviceLinkTicket;
 use crate::links::{Pool, Slot};
 use crate::shared::{Change, Shared};
 use crate::short::{shorten, shorten_to};
-use crate::ticket::{new_secret, secret_hash};
+use kring_ticket::{DeviceLinkTicket, new_secret, secret_hash};
 
 /// 2: the request carries the new laptop's proof (a `kring/link/1` laptop would not read it).
 pub const LINK_ALPN: &[u8] = b"kring/link/2";

@@ -6,8 +6,9 @@ pub enum NodeError {
     Store(#[from] kring_store::StoreError),
     #[error(transparent)]
     Model(#[from] kring_model::ModelError),
-    #[error("this is not a valid Kring invite ticket ({0}); ask the coordinator to send it again")]
-    BadTicket(String),
+    /// A pasted ticket that is not one, or not the kind this field takes.
+    #[error(transparent)]
+    Ticket(#[from] kring_ticket::TicketError),
     #[error("the invite was refused: {0}")]
     JoinRefused(String),
     #[error(
@@ -23,19 +24,6 @@ pub enum NodeError {
     ChapterMovedOn,
     #[error("network {0} is already on this device")]
     AlreadyMember(String),
-    /// A device-link ticket pasted where an invite belongs (the join field, `kring join`).
-    #[error(
-        "this is a device-link ticket, for adding another laptop of your own to a network you are already in; to join a network, ask a coordinator for an invite ticket"
-    )]
-    DeviceLinkNotInvite,
-    /// An invite ticket pasted where a device-link ticket belongs.
-    #[error(
-        "this is an invite ticket, for joining a network; to add this laptop for the member you already are, make a device-link ticket on your other laptop"
-    )]
-    InviteNotDeviceLink,
-    /// The text is no device-link ticket at all (the reason from the ticket decoder).
-    #[error("this is not a valid Kring device-link ticket ({0}); make a new one on your other laptop")]
-    BadDeviceLinkTicket(String),
     /// The laptop that made the ticket said no: a wrong, expired or already used ticket.
     #[error(
         "your other laptop refused the device link: the ticket is wrong, has expired or was already used; make a new one"

@@ -7,7 +7,7 @@ use kring_model::{InviteId, NewInvite, Role, UnixMillis};
 
 use crate::error::Result;
 use crate::open_network::OpenNetwork;
-use crate::ticket::{InviteTicket, new_secret, secret_hash};
+use kring_ticket::{InviteTicket, new_secret, secret_hash};
 
 /// Creates and saves an invite by the member of `device` (a coordinator), valid for
 /// `valid_for` and `max_uses` joins, made for `made_for` (a short name, or empty), with a

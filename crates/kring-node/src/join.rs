@@ -28,7 +28,7 @@ use crate::links::{Pool, Slot};
 use crate::open_network::OpenNetwork;
 use crate::shared::Shared;
 use crate::short::{shorten, shorten_to};
-use crate::ticket::{InviteTicket, secret_hash};
+use kring_ticket::{InviteTicket, secret_hash};
 
 /// 2: the request carries the joiner's member id and proof (a `kring/join/1` laptop would read
 /// them as something else, or not at all).

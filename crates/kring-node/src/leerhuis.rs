@@ -27,7 +27,7 @@ use crate::join::{self, JoinRequest, Joined, Knock, Newcomer};
 use crate::links::{Pool, Slot};
 use crate::open_network::OpenNetwork;
 use crate::shared::Shared;
-use crate::ticket::InviteTicket;
+use kring_ticket::InviteTicket;
 
 pub const LEERHUIS_ALPN: &[u8] = b"kring/leerhuis/1";
 pub const LEERHUIS_JOIN_ALPN: &[u8] = b"kring/leerhuis-join/1";
@@ -68,7 +68,7 @@ impl ProtocolHandler for LeerhuisProtocol {
                 delegates: request.delegates.iter().take(MAX_DELEGATES).cloned().collect(),
             };
             let invite = kring_model::InviteId::new(request.join.invite.clone());
-            let hash = crate::ticket::secret_hash(&request.join.secret);
+            let hash = kring_ticket::secret_hash(&request.join.secret);
             join::admit_with(shared, device, &request.join.knock(), |network, newcomer| {
                 let Newcomer { admitting, profile, member, proof } = newcomer;
                 network.link_network(admitting, &invite, &hash, profile, member, proof, &linked)

@@ -11,6 +11,7 @@ use iroh::{Endpoint, EndpointAddr};
 use kring_model::{InviteId, MemberId, Role};
 use kring_store::DataDir;
 use kring_sync::SYNC_ALPN;
+use kring_ticket::{DeviceLinkTicket, InviteTicket};
 use tokio::sync::broadcast;
 
 use crate::attachments::{self, ATTACHMENTS_ALPN, AttachmentsProtocol};
@@ -21,12 +22,10 @@ use crate::events::{FoundVia, NodeEvent};
 use crate::invite;
 use crate::join::{self, JOIN_ALPN, JoinProtocol, Joined};
 use crate::leerhuis::{LEERHUIS_ALPN, LEERHUIS_JOIN_ALPN, LeerhuisProtocol, VoucherProtocol};
-use crate::link_ticket::DeviceLinkTicket;
 use crate::links::{Pool, Slot};
 use crate::networks::Networks;
 use crate::peer::{self, Mode, Outcome};
 pub(crate) use crate::shared::{Change, Shared};
-use crate::ticket::InviteTicket;
 
 /// Wakes the dialer as soon as a member device that is not connected is heard on the LAN (it
 /// just walked in, or got a new address): it is dialed at once, not after the back-off.

@@ -12,7 +12,7 @@ use std::time::Duration;
 use kring_model::{MemberId, Network, NetworkDetails, Profile, QuestionId, Role};
 use kring_node::{
     DeviceLinkTicket, FoundVia, InviteTicket, JoinReply, LINK_ALPN, LinkRequest, NetworkMode, Node, NodeError,
-    NodeEvent, PeerReport,
+    NodeEvent, PeerReport, TicketError,
 };
 use kring_store::DataDir;
 use stranger::{ask, reply};
@@ -277,12 +277,12 @@ async fn tickets_in_the_wrong_place_and_a_laptop_that_has_the_network_get_clear_
 
         // A link ticket in the join field, an invite in the link field.
         let err = InviteTicket::parse(&link.to_text()).unwrap_err();
-        assert!(matches!(err, NodeError::DeviceLinkNotInvite), "{err}");
+        assert!(matches!(err, TicketError::DeviceLinkNotInvite), "{err}");
         assert!(err.to_string().contains("device-link ticket"), "{err}");
         let err = DeviceLinkTicket::parse(&invite.to_text()).unwrap_err();
-        assert!(matches!(err, NodeError::InviteNotDeviceLink), "{err}");
+        assert!(matches!(err, TicketError::InviteNotDeviceLink), "{err}");
         assert!(err.to_string().contains("invite ticket"), "{err}");
-        assert!(matches!(DeviceLinkTicket::parse("kringlinkxyz"), Err(NodeError::BadDeviceLinkTicket(_))));
+        assert!(matches!(DeviceLinkTicket::parse("kringlinkxyz"), Err(TicketError::BadDeviceLink(_))));
 
         // A laptop that holds the network already is stopped before it asks anything: the
         // link stays open for the laptop it is meant for.

@@ -80,6 +80,7 @@ fn main() {
             name: "PLG Rekenen Leiden".into(),
             description: "Rekenonderwijs in de onderbouw".into(),
             region: "Leiden".into(),
+            ..Default::default()
         };
         let (mut network, anna) = Network::create(&details, &Profile::new("Anna"), device(1).as_str()).unwrap();
         network.add_member(&anna, &Profile::new("Bram"), Role::Member, Some(device(2).as_str())).unwrap();
@@ -167,19 +168,8 @@ fn main() {
     write_seed(&fuzz, "sync_messages", "stranger", &[&[0x01][..], &frames(&others)].concat());
     write_seed(&fuzz, "frame_decoder", "other-messages", &[&[3, 5][..], &frames(&others)].concat());
 
-    // --- ticket_parser: a ticket as kring-node writes it -------------------------------------
-    // kring_node::ticket::InviteTicket's wire format, mirrored so this tool does not build iroh.
-    #[derive(serde::Serialize)]
-    struct Ticket {
-        network: String,
-        invite: String,
-        secret: [u8; 32],
-        peers: Vec<iroh_base::EndpointAddr>,
-    }
-    #[derive(serde::Serialize)]
-    enum Wire {
-        V1(Ticket),
-    }
+    // --- ticket_parser: a ticket as Kring writes it ------------------------------------------
+    use iroh_tickets::Ticket as _;
     let key = |n: u8| iroh_base::SecretKey::from_bytes(&[n; 32]).public();
     let one = vec![iroh_base::EndpointAddr::new(key(1)).with_ip_addr("192.168.1.20:4433".parse().unwrap())];
     let two = vec![
@@ -190,9 +180,14 @@ fn main() {
         iroh_base::EndpointAddr::new(key(2)),
     ];
     for (name, peers) in [("one-peer", one), ("two-peers", two)] {
-        let ticket = Ticket { network: id.clone(), invite: "8f2c0d3a9b7e4c1d".into(), secret: [0x5a; 32], peers };
-        let bytes = postcard::to_stdvec(&Wire::V1(ticket)).unwrap();
-        let text = format!("kring{}", data_encoding::BASE32_NOPAD.encode(&bytes).to_ascii_lowercase());
+        let ticket = kring_ticket::InviteTicket {
+            network: id.clone(),
+            invite: "8f2c0d3a9b7e4c1d".into(),
+            secret: [0x5a; 32],
+            peers,
+        };
+        let bytes = ticket.encode_bytes();
+        let text = ticket.to_text();
         write_seed(&fuzz, "ticket_parser", name, text.as_bytes());
         write_seed(&fuzz, "ticket_parser", &format!("{name}-bytes"), &[&[0xFF][..], &bytes].concat());
         if name == "one-peer" {

@@ -191,7 +191,7 @@ impl Backend {
                 .create_device_link(&network, DEVICE_LINK_VALID)
                 .map(|t| Outcome::Ticket(t.to_text()))
                 .map_err(failed),
-            Command::LinkDevice { ticket } => match crate::link_ticket::DeviceLinkTicket::parse(ticket.trim()) {
+            Command::LinkDevice { ticket } => match kring_ticket::DeviceLinkTicket::parse(ticket.trim()) {
                 Ok(ticket) => {
                     self.spawn_link(id, ticket);
                     return;
@@ -357,7 +357,7 @@ impl Backend {
         });
     }
 
-    fn spawn_link(&self, request: u64, ticket: crate::link_ticket::DeviceLinkTicket) {
+    fn spawn_link(&self, request: u64, ticket: kring_ticket::DeviceLinkTicket) {
         let (node, data, finished) = (self.node.clone(), self.data.clone(), self.finished.clone());
         tokio::spawn(async move {
             let result = node.link_device(&data, &ticket, JOIN_TIMEOUT).await;

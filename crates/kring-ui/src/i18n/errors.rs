@@ -4,7 +4,7 @@
 
 use kring_model::declared::Refused;
 use kring_model::{CoordinatorTask, Field, ModelError, Record};
-use kring_node::{BundleProblem, NodeError, StartWarning, Unusable};
+use kring_node::{BundleProblem, NodeError, StartWarning, TicketError, Unusable};
 use kring_store::StoreError;
 use kring_sync::{Distrust, FrameError, ProtocolError};
 
@@ -72,16 +72,38 @@ pub fn start_warning(l: Language, warning: &StartWarning) -> String {
     }
 }
 
+/// Why a pasted ticket was not taken.
+fn ticket_error(l: Language, err: &TicketError) -> String {
+    match err {
+        TicketError::BadInvite(_) => say(
+            l,
+            "Dit is geen geldig Kring-ticket. Kopieer het hele ticket opnieuw, of vraag de coördinator het nog eens te sturen.".into(),
+            "This is not a valid Kring ticket. Copy the whole ticket again, or ask the coordinator to send it again.".into(),
+        ),
+        TicketError::DeviceLinkNotInvite => say(
+            l,
+            "Dit is een koppelcode voor je eigen tweede laptop, geen uitnodiging. Plak hem onder \"Ben je al lid en is dit je tweede laptop?\", of vraag een coördinator om een uitnodiging.".into(),
+            "This is a link ticket for your own second laptop, not an invitation. Paste it under \"Already a member, and this is your second laptop?\", or ask a coordinator for an invitation.".into(),
+        ),
+        TicketError::InviteNotDeviceLink => say(
+            l,
+            "Dit is een uitnodiging om lid te worden, geen koppelcode. Plak hem onder \"Aansluiten bij een netwerk\".".into(),
+            "This is an invitation to become a member, not a link ticket. Paste it under \"Join a network\".".into(),
+        ),
+        TicketError::BadDeviceLink(_) => say(
+            l,
+            "Dit is geen geldige koppelcode. Kopieer hem helemaal, of maak een nieuwe op je andere laptop.".into(),
+            "This is not a valid link ticket. Copy all of it, or make a new one on your other laptop.".into(),
+        ),
+    }
+}
+
 /// Why a command the person gave was refused.
 pub fn node_error(l: Language, err: &NodeError) -> String {
     match err {
         NodeError::Store(err) => store_error(l, err),
         NodeError::Model(err) => model_error(l, err),
-        NodeError::BadTicket(_) => say(
-            l,
-            "Dit is geen geldig Kring-ticket. Kopieer het hele ticket opnieuw, of vraag de coördinator het nog eens te sturen.".into(),
-            "This is not a valid Kring ticket. Copy the whole ticket again, or ask the coordinator to send it again.".into(),
-        ),
+        NodeError::Ticket(err) => ticket_error(l, err),
         NodeError::JoinRefused(_) => say(
             l,
             "Dit ticket kan niet (meer) gebruikt worden: het is ingetrokken, verlopen of al gebruikt. Vraag de coördinator om een nieuw ticket.".into(),
@@ -111,21 +133,6 @@ pub fn node_error(l: Language, err: &NodeError) -> String {
             l,
             "Dit netwerk staat al op deze laptop.".into(),
             "This network is already on this laptop.".into(),
-        ),
-        NodeError::DeviceLinkNotInvite => say(
-            l,
-            "Dit is een koppelcode voor je eigen tweede laptop, geen uitnodiging. Plak hem onder \"Ben je al lid en is dit je tweede laptop?\", of vraag een coördinator om een uitnodiging.".into(),
-            "This is a link ticket for your own second laptop, not an invitation. Paste it under \"Already a member, and this is your second laptop?\", or ask a coordinator for an invitation.".into(),
-        ),
-        NodeError::InviteNotDeviceLink => say(
-            l,
-            "Dit is een uitnodiging om lid te worden, geen koppelcode. Plak hem onder \"Aansluiten bij een netwerk\".".into(),
-            "This is an invitation to become a member, not a link ticket. Paste it under \"Join a network\".".into(),
-        ),
-        NodeError::BadDeviceLinkTicket(_) => say(
-            l,
-            "Dit is geen geldige koppelcode. Kopieer hem helemaal, of maak een nieuwe op je andere laptop.".into(),
-            "This is not a valid link ticket. Copy all of it, or make a new one on your other laptop.".into(),
         ),
         NodeError::DeviceLinkRefused => say(
             l,
@@ -933,7 +940,7 @@ mod tests {
                 .map(|problem| NodeError::Bundle { path: "/media/usb/plg.kring".into(), problem: Box::new(problem) }),
         );
         errors.extend([
-            NodeError::BadTicket("invalid length at 114".into()),
+            NodeError::Ticket(TicketError::BadInvite("invalid length at 114".into())),
             NodeError::JoinRefused("this ticket cannot be used".into()),
             NodeError::Unreachable(20),
             NodeError::UnknownNetwork(id()),
@@ -958,9 +965,9 @@ mod tests {
             NodeError::Protocol(ProtocolError::Stranger),
             NodeError::Protocol(ProtocolError::Silent),
             NodeError::NotAnAddress("hallo".into()),
-            NodeError::DeviceLinkNotInvite,
-            NodeError::InviteNotDeviceLink,
-            NodeError::BadDeviceLinkTicket("invalid length".into()),
+            NodeError::Ticket(TicketError::DeviceLinkNotInvite),
+            NodeError::Ticket(TicketError::InviteNotDeviceLink),
+            NodeError::Ticket(TicketError::BadDeviceLink("invalid length".into())),
             NodeError::DeviceLinkRefused,
             NodeError::DeviceLinkUnreachable(20),
             NodeError::DeviceLinkExpired,

@@ -1,9 +1,11 @@
 //! The invite ticket a coordinator hands out (as text or QR code): which network, which invite,
 //! its secret, and how to reach the inviting device.
 
-use iroh::EndpointAddr;
+use iroh_base::EndpointAddr;
 use iroh_tickets::{ParseError, Ticket};
 use serde::{Deserialize, Serialize};
+
+use crate::TicketError;
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InviteTicket {
@@ -51,12 +53,12 @@ impl Ticket for InviteTicket {
 
 impl InviteTicket {
     /// Reads a pasted ticket; surrounding spaces and line breaks (from e-mail or chat) are ignored.
-    pub fn parse(text: &str) -> Result<InviteTicket, crate::NodeError> {
-        let compact = crate::link_ticket::compact(text);
-        if crate::link_ticket::is_link_text(&compact) {
-            return Err(crate::NodeError::DeviceLinkNotInvite);
+    pub fn parse(text: &str) -> Result<InviteTicket, TicketError> {
+        let compact = crate::device_link::compact(text);
+        if crate::device_link::is_link_text(&compact) {
+            return Err(TicketError::DeviceLinkNotInvite);
         }
-        InviteTicket::decode_string(&compact).map_err(|err| crate::NodeError::BadTicket(err.to_string()))
+        InviteTicket::decode_string(&compact).map_err(|err| TicketError::BadInvite(err.to_string()))
     }
 
     pub fn to_text(&self) -> String {
@@ -82,7 +84,7 @@ mod tests {
     use super::*;
 
     fn ticket() -> InviteTicket {
-        let device = iroh::SecretKey::generate().public();
+        let device = iroh_base::SecretKey::generate().public();
         let addr = EndpointAddr::new(device).with_ip_addr("127.0.0.1:4433".parse().unwrap());
         InviteTicket { network: "n1".into(), invite: "i1".into(), secret: new_secret(), peers: vec![addr] }
     }
@@ -101,7 +103,7 @@ mod tests {
     fn malformed_tickets_are_clear_errors() {
         let text = ticket().to_text();
         for bad in ["", "hello", "kring", &text[..text.len() / 2], &text.replace("kring", "endpoint"), "kring!!!!"] {
-            assert!(matches!(InviteTicket::parse(bad), Err(crate::NodeError::BadTicket(_))), "{bad}");
+            assert!(matches!(InviteTicket::parse(bad), Err(TicketError::BadInvite(_))), "{bad}");
         }
     }
 

@@ -6,12 +6,11 @@
 //! byte of an invite is its version, 0): each can tell the other apart, so a ticket pasted in
 //! the wrong field gets a clear error rather than "invalid length".
 
-use iroh::EndpointAddr;
+use iroh_base::EndpointAddr;
 use iroh_tickets::{ParseError, Ticket};
 use serde::{Deserialize, Serialize};
 
-use crate::error::NodeError;
-use crate::ticket::InviteTicket;
+use crate::{InviteTicket, TicketError};
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceLinkTicket {
@@ -76,13 +75,13 @@ pub(crate) fn is_link_text(compact: &str) -> bool {
 
 impl DeviceLinkTicket {
     /// Reads a pasted ticket; surrounding spaces and line breaks are ignored. An invite ticket
-    /// is [`NodeError::InviteNotDeviceLink`].
-    pub fn parse(text: &str) -> Result<DeviceLinkTicket, NodeError> {
+    /// is [`TicketError::InviteNotDeviceLink`].
+    pub fn parse(text: &str) -> Result<DeviceLinkTicket, TicketError> {
         let compact = compact(text);
         if !is_link_text(&compact) && InviteTicket::parse(&compact).is_ok() {
-            return Err(NodeError::InviteNotDeviceLink);
+            return Err(TicketError::InviteNotDeviceLink);
         }
-        DeviceLinkTicket::decode_string(&compact).map_err(|err| NodeError::BadDeviceLinkTicket(err.to_string()))
+        DeviceLinkTicket::decode_string(&compact).map_err(|err| TicketError::BadDeviceLink(err.to_string()))
     }
 
     pub fn to_text(&self) -> String {
@@ -93,10 +92,10 @@ impl DeviceLinkTicket {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ticket::new_secret;
+    use crate::new_secret;
 
     fn addr() -> EndpointAddr {
-        let device = iroh::SecretKey::generate().public();
+        let device = iroh_base::SecretKey::generate().public();
         EndpointAddr::new(device).with_ip_addr("127.0.0.1:4433".parse().unwrap())
     }
 
@@ -122,16 +121,16 @@ mod tests {
             InviteTicket { network: "n1".into(), invite: "i1".into(), secret: new_secret(), peers: vec![addr()] }
                 .to_text();
         assert!(!invite.starts_with("kringlink"), "{invite}");
-        assert!(matches!(DeviceLinkTicket::parse(&invite), Err(NodeError::InviteNotDeviceLink)));
-        assert!(matches!(InviteTicket::parse(&link), Err(NodeError::DeviceLinkNotInvite)));
-        assert!(matches!(InviteTicket::parse(&format!(" {link}\n")), Err(NodeError::DeviceLinkNotInvite)));
+        assert!(matches!(DeviceLinkTicket::parse(&invite), Err(TicketError::InviteNotDeviceLink)));
+        assert!(matches!(InviteTicket::parse(&link), Err(TicketError::DeviceLinkNotInvite)));
+        assert!(matches!(InviteTicket::parse(&format!(" {link}\n")), Err(TicketError::DeviceLinkNotInvite)));
     }
 
     #[test]
     fn malformed_link_tickets_are_clear_errors() {
         let text = ticket().to_text();
         for bad in ["", "hello", "kringlink", &text[..text.len() / 2], "kringlink!!!!"] {
-            assert!(matches!(DeviceLinkTicket::parse(bad), Err(NodeError::BadDeviceLinkTicket(_))), "{bad}");
+            assert!(matches!(DeviceLinkTicket::parse(bad), Err(TicketError::BadDeviceLink(_))), "{bad}");
         }
     }
 
@@ -143,7 +142,7 @@ mod tests {
             DeviceLinkTicket::KIND,
             data_encoding::BASE32_NOPAD.encode(&postcard::to_stdvec(&old).unwrap()).to_lowercase()
         );
-        let Err(NodeError::BadDeviceLinkTicket(why)) = DeviceLinkTicket::parse(&text) else { panic!("{text}") };
+        let Err(TicketError::BadDeviceLink(why)) = DeviceLinkTicket::parse(&text) else { panic!("{text}") };
         assert!(why.contains("older Kring"), "{why}");
     }
 
