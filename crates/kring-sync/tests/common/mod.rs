@@ -55,20 +55,24 @@ pub(crate) struct World {
 pub(crate) fn world(names: &[&str]) -> World {
     let details = NetworkDetails { name: "Leernetwerk Jeugdzorg Utrecht".into(), ..Default::default() };
     let keys: Vec<SecretKey> = (0..names.len()).map(|i| SecretKey::from_bytes(&[i as u8 + 1; 32])).collect();
-    let devices: Vec<String> = keys.iter().map(|key| key.public().to_string()).collect();
     let (mut founding, founder) = Network::create(&details, &Profile::new(names[0]), keys[0].as_signing_key()).unwrap();
     let mut members = vec![founder.clone()];
     for (name, key) in names.iter().zip(&keys).skip(1) {
         let device = Some(key.as_signing_key());
         members.push(founding.add_member(&founder, &Profile::new(*name), Role::Member, device).unwrap());
     }
-    let peers = devices
+    world_of(&mut founding, keys, members)
+}
+
+/// A world of one peer per key, each holding a copy of `founding` as member `members[i]`; the
+/// first key's device signed `founding`.
+pub(crate) fn world_of(founding: &mut Network, keys: Vec<SecretKey>, members: Vec<MemberId>) -> World {
+    let peers = keys
         .into_iter()
-        .zip(keys)
         .zip(members)
-        .map(|((device, key), me)| {
+        .map(|(key, me)| {
             let mut network = founding.fork();
-            network.set_device(&device);
+            network.set_device(&key.public().to_string());
             Peer { memory: Memory::new(network, key), me }
         })
         .collect::<Vec<Peer>>();
