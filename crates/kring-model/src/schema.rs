@@ -6,7 +6,9 @@
 //! network:     { id, name, description, region, themes: {theme: true}, created_at, created_by,
 //!                kind? ("network" | "leerhuis"; written by the first change, absent = "network"),
 //!                leerhuis:<leerhuis id>: { name, linked_at, linked_by, left_at?, peers,
-//!                                          vouchers: {member_id: voucher} } (one key per
+//!                                          vouchers: {member_id: voucher},
+//!                                          above: {leerhuis id: true} (the leerhuizen it is
+//!                                          linked into in turn, as known when linking) } (one key per
 //!                leerhuis this network is linked into, like themes: no container made later) }
 //! members:     { member_id: { name, perspective, organisation, role, devices: {device_id: added_at},
 //!                             proof:<device_id>: bytes (one key per device: its signature, see
@@ -39,7 +41,8 @@
 //!              travel between members' laptops as a blob named by `hash`, see `kring-node`)
 //! reflections: { round_id: { title, opened_by, opened_at, closed_at?, factors: {factor_id: true},
 //!                            scores: {"member_id/factor_id": 1..5}, comments: {"member_id/factor_id": text} } }
-//! links:       { network_id: { name, linked_at, linked_by, delegates: {device_id: added_at}, left_at? } }
+//! links:       { network_id: { name, linked_at, linked_by, delegates: {device_id: added_at}, left_at?,
+//!                              below: {network_id: true} (linked into it in turn, as its laptop knew) } }
 //!              (a leerhuis only: the networks linked into it, made by its first change)
 //! publications: { publication_id: { from, network_name, kind, source, source_heads, version, title,
 //!                                   body?, starts_at?, theme:<name>: true, n?,
@@ -167,6 +170,10 @@ pub const VIA: &str = "via";
 pub const VOUCHER: &str = "voucher";
 pub const VOUCHERS: &str = "vouchers";
 pub const PEERS: &str = "peers";
+/// The networks linked (in turn) into a linked network, and the leerhuizen a leerhuis is linked
+/// into in turn: what each side knew when linking, so that a circle of three or more is refused.
+pub const BELOW: &str = "below";
+pub const ABOVE: &str = "above";
 
 pub const NUMBER: &str = "number";
 pub const PREVIOUS: &str = "previous";

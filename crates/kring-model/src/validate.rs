@@ -40,6 +40,12 @@ pub fn device_id(value: &str) -> bool {
     value.len() == 64 && value.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
+/// An id as Kring writes it (a network's, a member's, a record's): letters, digits, `-` and
+/// `_`, at most 64 of them, as the trust rules take ids.
+pub fn id(value: &str) -> bool {
+    (1..=64).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// A meeting date: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` (local time of the network), stored in
 /// that canonical form so that dates sort as text.
 pub fn date_time(value: &str) -> Result<String> {

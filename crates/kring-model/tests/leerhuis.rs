@@ -44,12 +44,16 @@ fn programme(members: &[(&str, Perspective)]) -> Programme {
     let (mut leerhuis, lotte) = Network::create(&details, &Profile::new("Lotte"), &key(11)).unwrap();
     let ticket = NewInvite { secret_hash: "hash".into(), role: Role::Member, expires_at: i64::MAX / 2, max_uses: 1 };
     let invite = leerhuis.create_link_invite(&lotte, &ticket).unwrap();
-    let linked =
-        NetworkToLink { id: plg.id().clone(), name: "PLG Rekenen".into(), delegates: vec![anna_key.device_id()] };
+    let linked = NetworkToLink {
+        id: plg.id().clone(),
+        name: "PLG Rekenen".into(),
+        delegates: vec![anna_key.device_id()],
+        below: Vec::new(),
+    };
     let anna_there = leerhuis
         .link_network(&lotte, &invite, "hash", &Profile::new("Anna"), &MemberId::random(), &anna_key, &linked)
         .unwrap();
-    plg.record_leerhuis(&anna, leerhuis.id(), "Leerhuis Jeugd", "").unwrap();
+    plg.record_leerhuis(&anna, leerhuis.id(), "Leerhuis Jeugd", "", &Default::default()).unwrap();
     leerhuis.set_device(&anna_key.device_id());
     Programme { plg, anna, members, leerhuis, lotte, anna_there }
 }
@@ -231,9 +235,9 @@ fn a_plain_network_links_nothing_and_a_leerhuis_is_not_linked_into_itself() {
     let refused = p.plg.create_link_invite(&p.anna, &ticket);
     assert!(matches!(refused, Err(ModelError::Leerhuis(LeerhuisError::NotALeerhuis))));
     let own = p.leerhuis.id().clone();
-    let itself = p.leerhuis.record_leerhuis(&p.lotte, &own, "Leerhuis Jeugd", "");
+    let itself = p.leerhuis.record_leerhuis(&p.lotte, &own, "Leerhuis Jeugd", "", &Default::default());
     assert!(matches!(itself, Err(ModelError::Leerhuis(LeerhuisError::LinkToItself))));
-    let twice = p.plg.record_leerhuis(&p.anna, &own, "Leerhuis Jeugd", "");
+    let twice = p.plg.record_leerhuis(&p.anna, &own, "Leerhuis Jeugd", "", &Default::default());
     assert!(matches!(twice, Err(ModelError::Leerhuis(LeerhuisError::AlreadyLinked(_)))));
 }
 
@@ -331,4 +335,60 @@ fn the_programme_report_counts_attendance_per_network_and_perspective_and_never_
     assert!(report.contains("- reflectieronde: Ronde najaar (versie 1)"), "{report}");
     assert!(report.contains("| PLG Rekenen | Ronde najaar | Trust | 2,8 | 0,8 | 5 |"), "{report}");
     assert!(!report.contains("Ouder 0") && !report.contains("Docent"), "no names in the report");
+}
+
+/// A leerhuis of its own, founded by its coordinator on the device of `seed`.
+fn house(name: &str, seed: u8) -> (Network, MemberId, SigningKey) {
+    let details = NetworkDetails { name: name.into(), kind: NetworkKind::Leerhuis, ..Default::default() };
+    let (network, coordinator) = Network::create(&details, &Profile::new("Coördinator"), &key(seed)).unwrap();
+    (network, coordinator, key(seed))
+}
+
+/// Links `lower` into `upper` from both sides, as the two laptops do: the leerhuis with what its
+/// laptop is told lies below, the network with what lies above as the leerhuis says.
+fn link(lower: &mut (Network, MemberId, SigningKey), upper: &mut (Network, MemberId, SigningKey)) -> Result<()> {
+    let ticket = NewInvite { secret_hash: "h".into(), role: Role::Member, expires_at: i64::MAX / 2, max_uses: 1 };
+    let invite = upper.0.create_link_invite(&upper.1, &ticket)?;
+    let name = lower.0.snapshot()?.info.name;
+    let below = lower.0.networks_below()?.into_iter().collect();
+    let linked = NetworkToLink { id: lower.0.id().clone(), name, delegates: vec![lower.2.device_id()], below };
+    let profile = Profile::new("Coördinator");
+    upper.0.link_network(&upper.1, &invite, "h", &profile, &MemberId::random(), &lower.2, &linked)?;
+    let above = upper.0.leerhuizen_above()?;
+    let (id, name) = (upper.0.id().clone(), upper.0.snapshot()?.info.name);
+    lower.0.record_leerhuis(&lower.1, &id, &name, "", &above)
+}
+
+fn is_circle<T: std::fmt::Debug>(result: Result<T>) -> bool {
+    matches!(result, Err(ModelError::Leerhuis(LeerhuisError::Cycle)))
+}
+
+#[test]
+fn a_circle_of_three_leerhuizen_is_refused_whichever_order_the_links_were_made_in() {
+    // Bottom up: the PLG's leerhuis into the region's, then the region's into the core team's.
+    let (mut plg, mut region, mut core) = (house("PLG", 1), house("Regio", 2), house("Kernteam", 3));
+    link(&mut plg, &mut region).unwrap();
+    link(&mut region, &mut core).unwrap();
+    assert_eq!(core.0.networks_below().unwrap(), [plg.0.id().clone(), region.0.id().clone()].into());
+    assert!(is_circle(link(&mut core, &mut plg)), "the core team under its own PLG");
+    // Refused on the network's side as well, whatever the leerhuis laptop said.
+    let plg_id = plg.0.id().clone();
+    assert!(is_circle(core.0.record_leerhuis(&core.1, &plg_id, "PLG", "", &Default::default())));
+
+    // Top down: the region's into the core team's first, then the PLG's into the region's.
+    let (mut plg, mut region, mut core) = (house("PLG", 4), house("Regio", 5), house("Kernteam", 6));
+    link(&mut region, &mut core).unwrap();
+    link(&mut plg, &mut region).unwrap();
+    assert_eq!(plg.0.leerhuizen_above().unwrap(), [core.0.id().clone(), region.0.id().clone()].into());
+    assert!(is_circle(link(&mut core, &mut plg)), "the core team under its own PLG");
+
+    // A tree is fine: a second PLG beside the first, and every change passes every laptop's rules.
+    let mut other = house("PLG Lezen", 7);
+    link(&mut other, &mut region).unwrap();
+    for (network, _, _) in [&mut plg, &mut region, &mut core, &mut other] {
+        let changes = network.doc_mut().get_changes(&[]);
+        let mut received = automerge::AutoCommit::new();
+        received.apply_changes(changes.clone()).unwrap();
+        assert_eq!(RuleBook::default().check(&received, &changes, true).map_err(|r| r.breach), Ok(()));
+    }
 }

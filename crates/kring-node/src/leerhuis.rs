@@ -1,4 +1,4 @@
-//! `kring/leerhuis/1`: a network's coordinator links her network into a leerhuis; and
+//! `kring/leerhuis/2`: a network's coordinator links her network into a leerhuis; and
 //! `kring/leerhuis-join/1`: a member of a linked network joins it with her voucher.
 //!
 //! The leerhuis's coordinator made a link ticket (an invite marked `link`, see
@@ -29,7 +29,9 @@ use crate::open_network::OpenNetwork;
 use crate::shared::Shared;
 use kring_ticket::InviteTicket;
 
-pub const LEERHUIS_ALPN: &[u8] = b"kring/leerhuis/1";
+/// `/2`: the request says what lies below the network (`/1` did not; a leerhuis could not
+/// see a circle of three).
+pub const LEERHUIS_ALPN: &[u8] = b"kring/leerhuis/2";
 pub const LEERHUIS_JOIN_ALPN: &[u8] = b"kring/leerhuis-join/1";
 /// How long a voucher holds: removal from a linked network reaches the leerhuis at the latest
 /// then, even if no delegate's laptop syncs both in between.
@@ -46,6 +48,9 @@ pub struct LinkNetworkRequest {
     pub network: String,
     pub name: String,
     pub delegates: Vec<String>,
+    /// The networks linked into hers in turn (if hers is a leerhuis), so that the leerhuis
+    /// refuses a link that would close a circle.
+    pub below: Vec<String>,
 }
 
 /// The leerhuis protocol ([`LEERHUIS_ALPN`]): links a network that brings a link ticket made here.
@@ -66,6 +71,7 @@ impl ProtocolHandler for LeerhuisProtocol {
                 id: kring_model::NetworkId::new(request.network.clone()),
                 name: request.name.clone(),
                 delegates: request.delegates.iter().take(MAX_DELEGATES).cloned().collect(),
+                below: request.below.iter().map(|id| kring_model::NetworkId::new(id.clone())).collect(),
             };
             let invite = kring_model::InviteId::new(request.join.invite.clone());
             let hash = kring_ticket::secret_hash(&request.join.secret);
@@ -141,7 +147,8 @@ pub fn network_to_link(open: &OpenNetwork, device: &str) -> Result<NetworkToLink
     }
     let coordinators = snapshot.members.values().filter(|m| m.is_current() && m.role == Role::Coordinator);
     let delegates = coordinators.flat_map(|m| m.devices.keys().cloned()).take(MAX_DELEGATES).collect();
-    Ok(NetworkToLink { id: snapshot.info.id.clone(), name: snapshot.info.name.clone(), delegates })
+    let below = open.network.networks_below()?.into_iter().collect();
+    Ok(NetworkToLink { id: snapshot.info.id.clone(), name: snapshot.info.name.clone(), delegates, below })
 }
 
 /// The network's side: brings link ticket `ticket` to the leerhuis laptops it names, as
@@ -161,23 +168,26 @@ pub(crate) async fn link(
         network: network.id.to_string(),
         name: network.name.clone(),
         delegates: network.delegates.clone(),
+        below: network.below.iter().map(ToString::to_string).collect(),
     };
     join::receive(data, endpoint, &ticket.network, &ticket.peers, LEERHUIS_ALPN, &request, timeout).await
 }
 
-/// Records in `open` (the linked network) the leerhuis it was just linked into, with `peers`
-/// (where its laptops are), and issues every member a voucher for it; as this device's member
-/// (the network's coordinator, a delegate there), saved.
+/// Records in `open` (the linked network) the leerhuis it was just linked into (`leerhuis`, as
+/// this device now holds it), with `peers` (where its laptops are), and issues every member a
+/// voucher for it; as this device's member (the network's coordinator, a delegate there), saved.
 pub fn record_on_our_side(
     open: &mut OpenNetwork,
     key: &iroh::SecretKey,
-    leerhuis: &kring_model::NetworkSnapshot,
+    leerhuis: &kring_model::Network,
     peers: &[iroh::EndpointAddr],
 ) -> Result<()> {
-    let (id, name) = (&leerhuis.info.id, &leerhuis.info.name);
+    let snapshot = leerhuis.snapshot()?;
+    let (id, name) = (&snapshot.info.id, &snapshot.info.name);
+    let above = leerhuis.leerhuizen_above()?;
     let device = key.public().to_string();
     let peers = peers_to_text(peers);
-    open.edit(&device, |network, me| network.record_leerhuis(me, id, name, &peers))?;
+    open.edit(&device, |network, me| network.record_leerhuis(me, id, name, &peers, &above))?;
     issue_vouchers(open, key, id)?;
     Ok(())
 }
@@ -360,8 +370,8 @@ mod tests {
     use super::*;
 
     /// A link request is sent as these bytes (postcard): the join request as `kring/join/2`
-    /// sends it, then the network's id, name and delegates. Changing how it is encoded needs a
-    /// new ALPN, or laptops on `kring/leerhuis/1` would misread it.
+    /// sends it, then the network's id, name, delegates and what lies below it. Changing how it
+    /// is encoded needs a new ALPN, or laptops on `kring/leerhuis/2` would misread it.
     #[test]
     fn a_link_request_is_sent_as_pinned() {
         let join = JoinRequest {
@@ -375,13 +385,20 @@ mod tests {
             member: "m".into(),
             proof: vec![0x9f],
         };
-        let request = LinkNetworkRequest { join, network: "n1".into(), name: "P".into(), delegates: vec!["d".into()] };
+        let request = LinkNetworkRequest {
+            join,
+            network: "n1".into(),
+            name: "P".into(),
+            delegates: vec!["d".into()],
+            below: vec!["b".into()],
+        };
         let pinned = concat!(
             "016e 0169",                                                        // network "n", invite "i"
             "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e", // secret
             "0161 0774656163686572 016f",                                       // name, perspective, organisation
             "00 016d 019f",                                                     // no addrs, member "m", proof
             "026e31 0150 01 0164", // network "n1", name "P", delegates: "d"
+            "01 0162",             // below: "b"
         );
         let sent = postcard::to_stdvec(&request).unwrap();
         let hex: String = sent.iter().map(|b| format!("{b:02x}")).collect();

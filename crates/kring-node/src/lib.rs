@@ -1,6 +1,6 @@
 //! The running Kring peer. A [`Node`] owns one iroh endpoint and every network in the data
 //! directory; it serves `kring/sync/3` to current members, `kring/join/2` to invitees,
-//! `kring/link/2` to a member's other laptop (a device link), `kring/leerhuis/1` to a
+//! `kring/link/2` to a member's other laptop (a device link), `kring/leerhuis/2` to a
 //! network's coordinator who links her network into a leerhuis, `kring/leerhuis-join/1` to a
 //! member of a linked network with her voucher, and `kring/attachments/1` (the bytes of
 //! attachments) to current members, dials known member devices,

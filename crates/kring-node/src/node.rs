@@ -559,8 +559,7 @@ impl Node {
         let (endpoint, book) = Node::short_lived(data, mode).await?;
         let result = crate::leerhuis::link(data, &endpoint, ticket, profile, &to_link, timeout).await;
         let joined = Node::close_short_lived(endpoint, book, result).await?;
-        let leerhuis = joined.opened.network.snapshot()?;
-        crate::leerhuis::record_on_our_side(network, data.device_key(), &leerhuis, &ticket.peers)?;
+        crate::leerhuis::record_on_our_side(network, data.device_key(), &joined.opened.network, &ticket.peers)?;
         Ok((joined.network, joined.member))
     }
 
@@ -776,10 +775,9 @@ impl Node {
             crate::leerhuis::network_to_link(&open, networks.device())?
         };
         let joined = crate::leerhuis::link(data, &self.endpoint, ticket, profile, &to_link, timeout).await?;
-        let leerhuis = joined.opened.network.snapshot()?;
         {
             let mut open = self.shared.networks().lock_known(network)?;
-            crate::leerhuis::record_on_our_side(&mut open, data.device_key(), &leerhuis, &ticket.peers)?;
+            crate::leerhuis::record_on_our_side(&mut open, data.device_key(), &joined.opened.network, &ticket.peers)?;
         }
         self.local_edit(network);
         self.take_joined(joined)

@@ -23,8 +23,12 @@ fn leerhuis(data: &DataDir, anna: &SecretKey) -> (String, NetworkId) {
     let ticket = NewInvite { secret_hash: "h".into(), role: Role::Member, expires_at: i64::MAX / 2, max_uses: 1 };
     let invite = network.create_link_invite(&lotte, &ticket).unwrap();
     let plg = NetworkId::random();
-    let linked =
-        NetworkToLink { id: plg.clone(), name: "PLG Rekenen".into(), delegates: vec![anna.public().to_string()] };
+    let linked = NetworkToLink {
+        id: plg.clone(),
+        name: "PLG Rekenen".into(),
+        delegates: vec![anna.public().to_string()],
+        below: Vec::new(),
+    };
     let anna_key = anna.as_signing_key();
     network.link_network(&lotte, &invite, "h", &Profile::new("Anna"), &MemberId::random(), anna_key, &linked).unwrap();
     let id = network.id().to_string();
@@ -127,12 +131,16 @@ async fn a_coordinators_running_laptop_keeps_vouchers_fresh_and_removals_follow_
     let (mut leerhuis, lotte) = Network::create(&details, &Profile::new("Lotte"), lotte_key.as_signing_key()).unwrap();
     let ticket = NewInvite { secret_hash: "h".into(), role: Role::Member, expires_at: i64::MAX / 2, max_uses: 1 };
     let invite = leerhuis.create_link_invite(&lotte, &ticket).unwrap();
-    let linked =
-        NetworkToLink { id: plg.id().clone(), name: "PLG Rekenen".into(), delegates: vec![anna_key.device_id()] };
+    let linked = NetworkToLink {
+        id: plg.id().clone(),
+        name: "PLG Rekenen".into(),
+        delegates: vec![anna_key.device_id()],
+        below: Vec::new(),
+    };
     leerhuis
         .link_network(&lotte, &invite, "h", &Profile::new("Anna"), &MemberId::random(), &anna_key, &linked)
         .unwrap();
-    plg.record_leerhuis(&anna, leerhuis.id(), "Leerhuis Jeugd", "").unwrap();
+    plg.record_leerhuis(&anna, leerhuis.id(), "Leerhuis Jeugd", "", &Default::default()).unwrap();
     let cas = plg.add_member(&anna, &Profile::new("Cas"), Role::Member, Some(cas_key.as_signing_key())).unwrap();
     plg.issue_vouchers(&anna, &anna_key, leerhuis.id(), 4_000_000_000_000).unwrap();
     let vouchers = plg.snapshot().unwrap().info.leerhuizen[leerhuis.id()].vouchers.clone();

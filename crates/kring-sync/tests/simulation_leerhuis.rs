@@ -105,6 +105,7 @@ fn programme(peers: usize) -> (World, Plg, SessionId) {
         id: plg.id().clone(),
         name: "PLG Rekenen".into(),
         delegates: vec![anna_key.as_signing_key().device_id()],
+        below: Vec::new(),
     };
     let anna_there = leerhuis
         .link_network(
@@ -117,7 +118,7 @@ fn programme(peers: usize) -> (World, Plg, SessionId) {
             &linked,
         )
         .unwrap();
-    plg.record_leerhuis(&anna, leerhuis.id(), "Leerhuis Jeugd", "").unwrap();
+    plg.record_leerhuis(&anna, leerhuis.id(), "Leerhuis Jeugd", "", &Default::default()).unwrap();
     let mut members_there = vec![lotte.clone(), anna_there];
     for (name, key) in NAMES.iter().zip(&keys).skip(2) {
         let device = Some(key.as_signing_key());

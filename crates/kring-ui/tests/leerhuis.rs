@@ -41,12 +41,16 @@ fn linked(
     let (mut leerhuis, lotte) = Network::create(&details, &Profile::new("Lotte"), lotte_key).unwrap();
     let ticket = NewInvite { secret_hash: "hash".into(), role: Role::Member, expires_at: i64::MAX / 2, max_uses: 1 };
     let invite = leerhuis.create_link_invite(&lotte, &ticket).unwrap();
-    let to_link =
-        NetworkToLink { id: plg.id().clone(), name: "PLG Rekenen".into(), delegates: vec![anna_key.device_id()] };
+    let to_link = NetworkToLink {
+        id: plg.id().clone(),
+        name: "PLG Rekenen".into(),
+        delegates: vec![anna_key.device_id()],
+        below: Vec::new(),
+    };
     leerhuis
         .link_network(&lotte, &invite, "hash", &Profile::new("Anna"), &MemberId::random(), anna_key, &to_link)
         .unwrap();
-    plg.record_leerhuis(&anna, leerhuis.id(), "Leerhuis Jeugd", "").unwrap();
+    plg.record_leerhuis(&anna, leerhuis.id(), "Leerhuis Jeugd", "", &Default::default()).unwrap();
     (plg, anna, leerhuis, lotte)
 }
 

@@ -44,6 +44,7 @@ pub fn measure(scale: Scale, count: usize) -> Result<LeerhuisFigures> {
             id: snapshot.info.id.clone(),
             name: format!("Netwerk {n}"),
             delegates: vec![coordinator.public().to_string()],
+            below: Vec::new(),
         };
         let key = coordinator.as_signing_key();
         let delegate = leerhuis.link_network(

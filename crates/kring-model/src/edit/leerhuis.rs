@@ -15,7 +15,7 @@ use crate::edit::invites::NewInvite;
 use crate::error::{CoordinatorTask, Field, ModelError, Result};
 use crate::genesis::Profile;
 use crate::ids::*;
-use crate::leerhuis::{CYCLE_PHASES, LeerhuisError, NewPublication, Voucher};
+use crate::leerhuis::{CYCLE_PHASES, LeerhuisError, MAX_LEVELS_SET, NewPublication, Voucher};
 use crate::network::Network;
 use crate::schema::*;
 use crate::trust::DeviceKey;
@@ -23,12 +23,14 @@ use crate::validate::{self, MAX_LONG, MAX_NAME};
 use crate::vocab::{NetworkKind, PublicationKind, Role};
 
 /// The network a coordinator links into a leerhuis, as she tells the leerhuis laptop.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NetworkToLink {
     pub id: NetworkId,
     pub name: String,
     /// Her network's coordinators' devices: they act for it in the leerhuis.
     pub delegates: Vec<DeviceId>,
+    /// The networks linked into hers in turn, as her laptop knows them (if hers is a leerhuis).
+    pub below: Vec<NetworkId>,
 }
 
 impl Network {
@@ -74,10 +76,9 @@ impl Network {
         if network.id == *self.id() {
             return Err(LeerhuisError::LinkToItself.into());
         }
-        // A leerhuis linked into the network that wants to link into it would be a circle.
-        if self.leerhuis_links()?.get(&network.id).is_some_and(|l| l.left_at.is_none()) {
-            return Err(LeerhuisError::Cycle.into());
-        }
+        let below: std::collections::BTreeSet<NetworkId> =
+            network.below.iter().filter(|id| validate::id(id.as_str())).take(MAX_LEVELS_SET).cloned().collect();
+        Network::refuse_circle((&network.id, &below), (self.id(), &self.leerhuizen_above()?))?;
         let links = self.root_map(LINKS)?;
         if access::obj(&self.doc, &links, network.id.as_str()).is_some() {
             return Err(LeerhuisError::AlreadyLinked(network.id.clone()).into());
@@ -96,20 +97,32 @@ impl Network {
             for device in &delegates {
                 doc.put(&listed, device.as_str(), now)?;
             }
+            let levels = doc.put_object(&link, BELOW, ObjType::Map)?;
+            for id in &below {
+                doc.put(&levels, id.as_str(), true)?;
+            }
             Ok(())
         })
     }
 
-    /// The network's side of a link: records `leerhuis` (its id and name, and `peers`: where its
-    /// laptops were found, as `kring connect` takes them) in this network.
-    pub fn record_leerhuis(&mut self, by: &MemberId, leerhuis: &NetworkId, name: &str, peers: &str) -> Result<()> {
+    /// The network's side of a link: records `leerhuis` (its id and name, `peers`: where its
+    /// laptops were found, as `kring connect` takes them, and `above`: the leerhuizen it is
+    /// linked into in turn, as its document says) in this network.
+    pub fn record_leerhuis(
+        &mut self,
+        by: &MemberId,
+        leerhuis: &NetworkId,
+        name: &str,
+        peers: &str,
+        above: &std::collections::BTreeSet<NetworkId>,
+    ) -> Result<()> {
         self.coordinator(by, CoordinatorTask::LinkNetworks)?;
         if leerhuis == self.id() {
             return Err(LeerhuisError::LinkToItself.into());
         }
-        if self.link_of(leerhuis).is_some_and(|l| l.is_linked()) {
-            return Err(LeerhuisError::Cycle.into());
-        }
+        let above: std::collections::BTreeSet<NetworkId> =
+            above.iter().filter(|id| validate::id(id.as_str())).take(MAX_LEVELS_SET).cloned().collect();
+        Network::refuse_circle((self.id(), &self.networks_below()?), (leerhuis, &above))?;
         let info = self.root_map(NETWORK)?;
         let key = leerhuis_key(leerhuis.as_str());
         if access::obj(&self.doc, &info, &key).is_some() {
@@ -125,6 +138,10 @@ impl Network {
             doc.put(&record, LINKED_BY, by.as_str())?;
             doc.put(&record, PEERS, peers)?;
             doc.put_object(&record, VOUCHERS, ObjType::Map)?;
+            let levels = doc.put_object(&record, ABOVE, ObjType::Map)?;
+            for id in &above {
+                doc.put(&levels, id.as_str(), true)?;
+            }
             Ok(())
         })
     }

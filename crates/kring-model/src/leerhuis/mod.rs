@@ -10,12 +10,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use automerge::{AutoCommit, ObjId};
 use serde::{Deserialize, Serialize};
 
+mod circles;
 mod overview;
 mod publish;
 mod report;
 mod voucher;
 
 pub use crate::error::LeerhuisError;
+pub(crate) use circles::MAX_LEVELS_SET;
 pub use overview::{OverviewItem, Source};
 pub use publish::NewPublication;
 pub use voucher::{MAX_VOUCHER_BYTES, Voucher};
@@ -44,6 +46,9 @@ pub struct LinkedNetwork {
     /// was added.
     pub delegates: BTreeMap<DeviceId, UnixMillis>,
     pub left_at: Option<UnixMillis>,
+    /// The networks linked into that network in turn, as its laptop knew when linking.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub below: BTreeSet<NetworkId>,
 }
 
 impl LinkedNetwork {
@@ -68,6 +73,9 @@ pub struct LeerhuisLink {
     /// The vouchers this network's delegates issued to its members, by member.
     #[serde(default, skip_serializing)]
     pub vouchers: BTreeMap<MemberId, Vec<u8>>,
+    /// The leerhuizen that leerhuis is linked into in turn, as known when linking.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub above: BTreeSet<NetworkId>,
 }
 
 /// What a linked network shared with the leerhuis: a copy as it stood when it was published.
@@ -145,7 +153,15 @@ pub(crate) fn linked_network(doc: &AutoCommit, obj: &ObjId, id: String) -> Linke
             .map(|d| keys(doc, &d).into_iter().filter_map(|k| int(doc, &d, &k).map(|at| (k, at))).collect())
             .unwrap_or_default(),
         left_at: int(doc, obj, LEFT_AT),
+        below: id_set(doc, obj, BELOW),
     }
+}
+
+/// The ids marked in the set `key` of `obj`.
+fn id_set(doc: &AutoCommit, obj: &ObjId, key: &str) -> BTreeSet<NetworkId> {
+    access::obj(doc, obj, key)
+        .map(|set| true_keys(doc, &set).into_iter().map(NetworkId::new).collect())
+        .unwrap_or_default()
 }
 
 /// The leerhuizen a network's `network` map records (`leerhuis:<id>` records).
@@ -170,6 +186,7 @@ pub(crate) fn leerhuizen(doc: &AutoCommit, info: &ObjId) -> BTreeMap<NetworkId, 
                             .collect()
                     })
                     .unwrap_or_default(),
+                above: id_set(doc, &obj, ABOVE),
             };
             Some((NetworkId::new(id), link))
         })

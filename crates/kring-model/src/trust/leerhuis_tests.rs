@@ -37,8 +37,12 @@ fn leerhuis() -> Leerhuis {
         let ticket =
             NewInvite { secret_hash: "hash".into(), role: Role::Member, expires_at: i64::MAX / 2, max_uses: 1 };
         let invite = network.create_link_invite(&lotte, &ticket).unwrap();
-        let linked =
-            NetworkToLink { id: network_id.clone(), name: name.into(), delegates: vec![laptop.device.clone()] };
+        let linked = NetworkToLink {
+            id: network_id.clone(),
+            name: name.into(),
+            delegates: vec![laptop.device.clone()],
+            below: Vec::new(),
+        };
         let profile = Profile::new(name);
         network.link_network(&lotte, &invite, "hash", &profile, &MemberId::random(), &laptop.key, &linked).unwrap()
     };
