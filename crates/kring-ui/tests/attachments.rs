@@ -315,3 +315,51 @@ fn a_laptop_that_fetches_on_demand_waits_until_its_person_opens_the_attachment()
     });
     assert!(!says(&bram, nl(Text::NotOnThisLaptop)));
 }
+
+#[test]
+fn an_attachment_arriving_says_how_far_it_is_and_one_not_here_says_so() {
+    // A window with no node behind it: what the node says is here is put in by hand.
+    let details = kring_model::NetworkDetails { name: "PLG Lezen".into(), ..Default::default() };
+    let (mut network, anna) =
+        kring_model::Network::create(&details, &kring_model::Profile::new("Anna"), "laptop").unwrap();
+    let new =
+        kring_model::NewSession { title: "Leesbegrip".into(), starts_at: "2026-12-10".into(), ..Default::default() };
+    let session = network.add_session(&anna, &new).unwrap();
+    let to = AttachedTo::Session(session.clone());
+    let (arriving, missing) = ("a".repeat(64), "b".repeat(64));
+    for (name, hash) in [("interview.mp3", &arriving), ("casus.pdf", &missing)] {
+        let kind = kring_model::AttachmentKind::from_file_name(name);
+        let file = kring_model::NewAttachment { name: name.into(), kind, size: 10 * 1024 * 1024, hash: hash.clone() };
+        network.add_attachment(&anna, &to, &file).unwrap();
+    }
+    let view = kring_node::client::NetworkView {
+        network: network.id().to_string(),
+        version: 1,
+        snapshot: Arc::new(network.snapshot().unwrap()),
+        me: Some(anna),
+        typed: 0,
+        caret: None,
+        changes: Default::default(),
+    };
+    let mut app = kring_ui::KringApp::new(kring_ui::AppState::detached(view));
+    app.screen = Screen::Session(session);
+    let received = 4_718_592; // 45 % of 10 MB
+    app.state.attachments.here = Some(kring_node::client::AttachmentsHere {
+        network: network.id().to_string(),
+        held: [(arriving.clone(), received), (missing.clone(), 0)].into(),
+        fetching: [(arriving, (received, 10 * 1024 * 1024))].into(),
+        on_demand: true,
+    });
+    let mut ui: Ui = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1200.0, 1600.0))
+        .build_ui_state(|ui, app: &mut kring_ui::KringApp| app.show(ui), app);
+    ui.run_steps(3);
+    assert!(says(&ui, "Ophalen… 45 %"), "how far the interview is");
+    assert!(says(&ui, nl(Text::NotOnThisLaptop)), "the case is not here");
+
+    // Openen asks the node for a copy for the viewer, which fetches it first.
+    ui.get_by_label("Openen: casus.pdf").click();
+    ui.step();
+    let asked = ui.state().state.sent().last().cloned();
+    assert!(matches!(asked, Some(kring_node::client::Command::CopyForViewer { .. })), "{asked:?}");
+}
