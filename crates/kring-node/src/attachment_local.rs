@@ -95,7 +95,7 @@ fn private_dirs(dir: &Path) -> Result<()> {
 
 /// A file name from a document (a peer wrote it) that is safe to create in a folder of our
 /// own: no folders, no hidden file, no control characters, of a sane length.
-pub(crate) fn safe_file_name(name: &str) -> String {
+pub fn safe_file_name(name: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String =
         last.chars().filter(|c| !c.is_control() && !matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|')).collect();

@@ -99,7 +99,9 @@ fn row(ui: &mut egui::Ui, state: &mut AppState, snapshot: &NetworkSnapshot, to: 
                 named(&save, egui::Role::Button, format!("{}: {}", tr(l, Text::SaveAttachmentAs), a.name));
                 if save.clicked() {
                     let job = FileJob::SaveAttachment { to: to.clone(), attachment: a.id.clone() };
-                    state.ask_file(ui.ctx(), Some(a.name.clone()), FileKind::Any, job);
+                    // The name comes from another laptop: offered as a plain file name only.
+                    let name = kring_node::safe_file_name(&a.name);
+                    state.ask_file(ui.ctx(), Some(name), FileKind::Any, job);
                 }
             });
         });
