@@ -52,13 +52,16 @@ impl Asked {
     }
 }
 
-/// Of the attachments the background fetch found missing in `network`, those it fetches now:
-/// all of them, unless this laptop fetches that network's on demand; then the ones asked for.
-pub(crate) fn to_fetch(stores: &Stores, network: &str, wanted: Vec<Attachment>) -> Vec<Attachment> {
-    if policy_in(stores, network) == FetchPolicy::Always {
-        return wanted;
+/// Of the attachments the background fetch found missing in `network`, those it fetches now,
+/// the ones a person asked for first: all of them, unless this laptop fetches that network's
+/// on demand; then only the ones asked for.
+pub(crate) fn to_fetch(stores: &Stores, network: &str, mut wanted: Vec<Attachment>) -> Vec<Attachment> {
+    let asked = |a: &Attachment| stores.asked.contains(network, &a.hash);
+    if policy_in(stores, network) == FetchPolicy::OnDemand {
+        wanted.retain(asked);
     }
-    wanted.into_iter().filter(|a| stores.asked.contains(network, &a.hash)).collect()
+    wanted.sort_by_key(|a| !asked(a));
+    wanted
 }
 
 fn policy_in(stores: &Stores, network: &str) -> FetchPolicy {

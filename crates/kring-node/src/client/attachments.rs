@@ -139,3 +139,28 @@ pub(crate) fn usage(node: &Node) -> Vec<AttachmentUse> {
     all.sort_by_key(|network| super::first_paint::list_order(&network.name));
     all
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_attachment_is_arriving_from_its_first_progress_until_it_is_fetched() {
+        let mut tracker = Tracker::default();
+        let (network, hash, endpoint) = (String::from("plg"), String::from("h"), String::from("anna"));
+        let (received, total) = (45, 100);
+        tracker.event(&NodeEvent::AttachmentProgress {
+            network: network.clone(),
+            hash: hash.clone(),
+            endpoint: endpoint.clone(),
+            received,
+            total,
+        });
+        assert!(tracker.fetching() && tracker.dirty);
+        tracker.dirty = false;
+        tracker.event(&NodeEvent::Internet { reachable: true });
+        assert!(!tracker.dirty, "other events change nothing here");
+        tracker.event(&NodeEvent::AttachmentFetched { network, hash, endpoint, bytes: total });
+        assert!(!tracker.fetching() && tracker.dirty);
+    }
+}
