@@ -136,6 +136,16 @@ shoot sessions anna --screen sessions
 k bram session notes --session "$session" --append "Bram: ik neem voorbeelden mee uit klas 2b." >/dev/null
 carry bram anna
 shoot session anna --screen session
+# A photo of the flip-chart with the group's sticky notes, hung on that meeting: its thumbnail
+# shows under the notes.
+convert -size 960x720 xc:'#f7f5ee' \
+    -fill '#fff27a' -draw 'rectangle 90,110 330,330' -draw 'rectangle 620,400 860,620' \
+    -fill '#ffb3c7' -draw 'rectangle 360,130 600,350' \
+    -fill '#a8dcff' -draw 'rectangle 640,120 880,340' -draw 'rectangle 110,400 350,620' \
+    -fill '#b9f0b0' -draw 'rectangle 380,410 600,630' \
+    -stroke '#3a5a9a' -strokewidth 6 -draw 'line 60,60 900,60' "$demo/flip-over.png"
+k anna attach --session "$session" "$demo/flip-over.png" >/dev/null
+shoot attachments anna --screen session
 shoot questions anna --screen questions
 shoot reflection anna --screen reflection
 shoot members anna --screen members

@@ -54,6 +54,8 @@ pub(crate) struct Stores {
     open: tokio::sync::Mutex<BTreeMap<String, FsStore>>,
     /// Wakes the background fetch (an attachment asked for, a member connected).
     pub(crate) fetch_now: tokio::sync::Notify,
+    /// Attachments asked for on a laptop that fetches on demand (see `attachment_local`).
+    pub(crate) asked: crate::attachment_local::Asked,
 }
 
 impl Stores {
@@ -62,6 +64,7 @@ impl Stores {
             root: data_root.join(ATTACHMENTS_DIR),
             open: tokio::sync::Mutex::default(),
             fetch_now: tokio::sync::Notify::new(),
+            asked: Default::default(),
         }
     }
 
@@ -120,7 +123,7 @@ pub(crate) async fn take_in(stores: &Stores, network: &str, path: &Path) -> Resu
     let unusable = |reason: String| NodeError::AttachmentFile { path: path.to_path_buf(), reason };
     let meta = std::fs::metadata(path).map_err(|err| unusable(err.to_string()))?;
     if !meta.is_file() {
-        return Err(unusable("it is not a file".into()));
+        return Err(NodeError::AttachmentNotAFile(path.to_path_buf()));
     }
     if meta.len() > MAX_ATTACHMENT_BYTES {
         let max = MAX_ATTACHMENT_BYTES;
@@ -316,6 +319,8 @@ async fn fetch_missing(endpoint: &Endpoint, shared: &Shared, find_by_id: bool) {
                 open.network.attachments().unwrap_or_default().into_iter().filter(live).map(|(_, a)| a).collect();
             (wanted, open.other_member_devices(shared.networks().device()))
         };
+        // A laptop that fetches this network's attachments on demand waits to be asked.
+        let wanted = crate::attachment_local::to_fetch(shared.attachments(), &network, wanted);
         if wanted.is_empty() {
             continue;
         }

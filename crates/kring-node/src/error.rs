@@ -64,6 +64,9 @@ pub enum NodeError {
     /// The store of the attachments' bytes failed (why).
     #[error("the attachments on this laptop cannot be read or written: {0}")]
     Attachments(String),
+    /// What was to be attached is not a file (a folder, say).
+    #[error("{0} is not a file")]
+    AttachmentNotAFile(std::path::PathBuf),
 }
 
 /// Why a bundle from a USB stick is not read in.

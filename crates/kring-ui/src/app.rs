@@ -83,6 +83,7 @@ impl KringApp {
         views::start_warnings::panel(ui, &mut self.state);
         views::passphrase::window(ui.ctx(), &mut self.state);
         views::share::window(ui.ctx(), &mut self.state);
+        views::attachments::viewer(ui.ctx(), &mut self.state);
         if let Some(failure) = &self.state.failed {
             let reason = crate::i18n::errors::node_error(self.state.language, failure);
             egui::CentralPanel::default_margins().show(ui, |ui| {
@@ -237,7 +238,18 @@ impl KringApp {
                 self.pages.reflection.round_title.clear();
                 self.pages.reflection.selected_round = outcome.created().map(kring_model::RoundId::new);
             }
-            After::Saved => {
+            After::Attached => {}
+            After::OpenedAttachment => {
+                if let Outcome::Saved(path) = outcome {
+                    self.state.hand_to_viewer(&path);
+                }
+            }
+            After::FetchedToView => {
+                if let Some((attachment, name)) = self.state.attachments.view_when_fetched.take() {
+                    self.state.show_full(&attachment, &name);
+                }
+            }
+            After::Saved | After::SavedAttachment => {
                 let text = crate::i18n::tr(l, crate::i18n::Text::SavedTo);
                 if let Outcome::Saved(path) = outcome {
                     self.state.notice = Some(format!("{text} {}", path.display()));

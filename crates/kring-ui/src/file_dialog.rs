@@ -15,6 +15,11 @@ pub enum FileJob {
     /// Read a bundle and merge it into the network it holds; with `new_network`, also a
     /// network this laptop does not have yet (then open it).
     ImportBundle { new_network: bool },
+    /// Attach the chosen file to a meeting, question or cycle of `network`.
+    Attach { network: String, to: kring_model::AttachedTo },
+    /// Save an attachment (fetched first if it is not here) where the person chose; `to` is
+    /// the list it was saved from.
+    SaveAttachment { to: kring_model::AttachedTo, attachment: kring_model::AttachmentId },
 }
 
 /// A dialog on screen, and what to do with its answer.
@@ -31,16 +36,27 @@ pub enum FileKind {
     Csv,
     Bundle,
     Calendar,
+    /// Any file: an attachment of whatever kind.
+    Any,
 }
 
 impl FileKind {
-    fn filter(self) -> (&'static str, &'static [&'static str]) {
-        match self {
+    fn filter(self) -> Option<(&'static str, &'static [&'static str])> {
+        Some(match self {
             FileKind::Markdown => ("Markdown", &["md"]),
             FileKind::Html => ("HTML", &["html"]),
             FileKind::Csv => ("CSV", &["csv"]),
             FileKind::Bundle => ("Kring", &["kring"]),
             FileKind::Calendar => ("iCalendar", &["ics"]),
+            FileKind::Any => return None,
+        })
+    }
+
+    /// A dialog that offers files of this kind.
+    fn dialog(self) -> rfd::FileDialog {
+        match self.filter() {
+            Some((name, extensions)) => rfd::FileDialog::new().add_filter(name, extensions),
+            None => rfd::FileDialog::new(),
         }
     }
 }
@@ -48,16 +64,12 @@ impl FileKind {
 impl PendingDialog {
     /// Asks where to save `file_name`.
     pub fn save(ctx: &egui::Context, file_name: String, kind: FileKind, job: FileJob) -> PendingDialog {
-        let (name, extensions) = kind.filter();
-        PendingDialog::ask(ctx, job, move || {
-            rfd::FileDialog::new().set_file_name(file_name).add_filter(name, extensions).save_file()
-        })
+        PendingDialog::ask(ctx, job, move || kind.dialog().set_file_name(file_name).save_file())
     }
 
     /// Asks which file to open.
     pub fn open(ctx: &egui::Context, kind: FileKind, job: FileJob) -> PendingDialog {
-        let (name, extensions) = kind.filter();
-        PendingDialog::ask(ctx, job, move || rfd::FileDialog::new().add_filter(name, extensions).pick_file())
+        PendingDialog::ask(ctx, job, move || kind.dialog().pick_file())
     }
 
     fn ask(

@@ -4,6 +4,7 @@
 //! and send actions; all words come from [`i18n`].
 
 pub mod app;
+pub mod attachments;
 pub mod export;
 pub mod file_dialog;
 pub mod i18n;

@@ -74,6 +74,14 @@ pub enum After {
     Published,
     /// A publication was withdrawn.
     Withdrawn,
+    /// A file was attached (a refusal shows in the list it was added to).
+    Attached,
+    /// A copy of an attachment was made for the system's viewer: open it there.
+    OpenedAttachment,
+    /// A photo was fetched to be shown full size: show it.
+    FetchedToView,
+    /// An attachment was saved where the person chose: say where.
+    SavedAttachment,
 }
 
 /// A refused command, kept until the person acts again or leaves the screen.
@@ -140,6 +148,8 @@ pub struct AppState {
     pub sharing: Option<crate::views::share::Sharing>,
     /// The timeline across every network here, once the node sent it.
     pub timeline: Option<Vec<kring_node::client::TimelineItem>>,
+    /// The attachments' bytes on this laptop, and the photos shown.
+    pub attachments: crate::attachments::AttachmentDesk,
 }
 
 impl AppState {
@@ -217,6 +227,7 @@ impl AppState {
             leerhuizen: Vec::new(),
             sharing: None,
             timeline: None,
+            attachments: Default::default(),
         }
     }
 
@@ -271,6 +282,11 @@ impl AppState {
                 Update::TextAt(text) => self.text_at = Some(text),
                 Update::Leerhuizen(held) => self.leerhuizen = held,
                 Update::Timeline(items) => self.timeline = Some(items),
+                Update::AttachmentsHere(here) => self.attachments.take_here(here),
+                Update::AttachmentBytes { attachment, bytes, .. } => {
+                    self.attachments.take_bytes(ctx, attachment, bytes)
+                }
+                Update::AttachmentUse(usage) => self.attachments.usage = Some(usage),
                 Update::Done { request, result } if self.room.replies.contains_key(&request) => {
                     if let Some(reply) = self.room.replies.remove(&request) {
                         let _ = reply.send(result);
@@ -278,6 +294,7 @@ impl AppState {
                 }
                 Update::Done { request, result } => {
                     let after = self.in_flight.remove(&request).unwrap_or(After::Nothing);
+                    self.attachments.requests.remove(&request);
                     match result {
                         Ok(outcome) => {
                             self.error = None;
@@ -292,6 +309,7 @@ impl AppState {
                 }
             }
         }
+        self.attachments.receive_decoded(ctx);
         // The room shows the meeting as this window sees it.
         if let Ok(mut shown) = self.room.snapshot.lock() {
             *shown = self.shared_snapshot();
@@ -354,15 +372,24 @@ impl AppState {
     /// Does what a file was chosen for (also what tests call, as no native dialog runs there).
     pub fn run_file_job(&mut self, job: FileJob, path: PathBuf) {
         match job {
-            FileJob::Save { contents } => self.send(Command::WriteFile { path, contents }, After::Saved),
+            FileJob::Save { contents } => {
+                self.send(Command::WriteFile { path, contents }, After::Saved);
+            }
             FileJob::ExportBundle { network, passphrase } => {
-                self.send(Command::ExportBundle { network, path, passphrase }, After::Saved)
+                self.send(Command::ExportBundle { network, path, passphrase }, After::Saved);
             }
             FileJob::ImportBundle { new_network } => {
                 let after = if new_network { After::OpenBundle } else { After::Imported };
-                self.send(Command::ImportBundle { path, passphrase: None, new_network }, after)
+                self.send(Command::ImportBundle { path, passphrase: None, new_network }, after);
             }
-        };
+            FileJob::Attach { network, to } => {
+                // The window may show another network by the time the dialog closes.
+                if self.network_id() == Some(network.as_str()) {
+                    self.attach(&to, path);
+                }
+            }
+            FileJob::SaveAttachment { to, attachment } => self.save_attachment_to(&to, &attachment, path),
+        }
     }
 
     pub fn me(&self) -> Option<&MemberId> {

@@ -36,8 +36,21 @@ fn failed(err: impl Into<NodeError>) -> Failure {
 /// Work that finished on another task (joining, or beginning a chapter of a network of years,
 /// takes seconds; the loop does not wait for it, and typing elsewhere goes on).
 enum Finished {
-    Joined { request: u64, result: Reply },
-    ChapterStarted { request: u64, result: Reply },
+    Joined {
+        request: u64,
+        result: Reply,
+    },
+    ChapterStarted {
+        request: u64,
+        result: Reply,
+    },
+    /// An attachment added, saved, copied or fetched.
+    Attachment {
+        request: u64,
+        result: Reply,
+    },
+    /// A photo's bytes, read.
+    Update(Box<Update>),
 }
 
 struct Backend {
@@ -62,6 +75,8 @@ struct Backend {
     status_sent: Option<SyncStatus>,
     /// Results wait until the view that shows their effect is sent.
     results: Vec<Update>,
+    /// Which attachments of the watched network are here, and which are arriving.
+    attachments: super::attachments::Tracker,
 }
 
 pub(crate) async fn run(data: DataDir, mode: NetworkMode, mut inbox: UnboundedReceiver<Request>, outbox: Outbox) {
@@ -85,6 +100,8 @@ pub(crate) async fn run(data: DataDir, mode: NetworkMode, mut inbox: UnboundedRe
     };
     node.spawn_dialer();
     node.spawn_attachment_fetch();
+    // Copies made for the system's viewer last time are not kept.
+    crate::clear_opened(data.root());
     let mut events = node.subscribe();
     let (finished, mut finished_rx) = unbounded_channel();
     let mut backend = Backend {
@@ -104,6 +121,7 @@ pub(crate) async fn run(data: DataDir, mode: NetworkMode, mut inbox: UnboundedRe
         status: SyncStatus::default(),
         status_sent: None,
         results: Vec::new(),
+        attachments: Default::default(),
     };
     // Who had switched to a network's new chapter, as heard before this start (the members
     // page shows it).
@@ -121,6 +139,7 @@ pub(crate) async fn run(data: DataDir, mode: NetworkMode, mut inbox: UnboundedRe
             },
             event = events.recv() => match event {
                 Ok(event) => {
+                    backend.attachments.event(&event);
                     if let Some(network) = backend.status.apply(&event) {
                         backend.view_dirty |= backend.watched.as_ref() == Some(&network);
                     }
@@ -134,12 +153,18 @@ pub(crate) async fn run(data: DataDir, mode: NetworkMode, mut inbox: UnboundedRe
                 Err(RecvError::Closed) => break,
             },
             Some(done) = finished_rx.recv() => backend.finish(done),
-            _ = tick.tick() => backend.refresh_reach().await,
+            _ = tick.tick() => {
+                backend.refresh_reach().await;
+                // A fetch that stopped is no longer shown as arriving.
+                backend.attachments.dirty |= backend.attachments.fetching();
+            }
         }
         backend.flush();
+        backend.send_attachments_here().await;
     }
     backend.keep_for_first_paint();
     backend.node.shutdown().await;
+    crate::clear_opened(backend.data.root());
 }
 
 impl Backend {
@@ -225,6 +250,20 @@ impl Backend {
             Command::Publish { leerhuis, publication } => self.publish(&leerhuis, *publication),
             Command::Withdraw { leerhuis, publication } => self.withdraw(&leerhuis, &publication),
             Command::Timeline => self.send_timeline(),
+            // Attachments (see the block at the end).
+            Command::SetFetchPolicy { network, on_demand } => self.set_fetch_policy(&network, on_demand),
+            Command::AttachmentUse => {
+                self.results.push(Update::AttachmentUse(super::attachments::usage(&self.node)));
+                Ok(Outcome::Done)
+            }
+            Command::Attach { .. }
+            | Command::SaveAttachment { .. }
+            | Command::CopyForViewer { .. }
+            | Command::FetchAttachment { .. }
+            | Command::ReadAttachment { .. } => {
+                self.spawn_attachment_work(id, command);
+                return;
+            }
         };
         self.results.push(Update::Done { request: id, result });
     }
@@ -391,6 +430,12 @@ impl Backend {
                 self.view_dirty = true;
                 self.results.push(Update::Done { request, result });
             }
+            Finished::Attachment { request, result } => {
+                self.view_dirty = true;
+                self.attachments.dirty = true;
+                self.results.push(Update::Done { request, result });
+            }
+            Finished::Update(update) => self.results.push(*update),
         }
     }
 
@@ -606,6 +651,60 @@ impl Backend {
             .edit(leerhuis, |network, me| network.withdraw_publication(me, &device, publication))
             .map_err(failed)?;
         Ok(Outcome::Done)
+    }
+}
+
+// Attachments: their bytes added, fetched, saved and shown through the running node.
+
+impl Backend {
+    /// Runs an attachment command on a task of its own: copying in a film, or fetching one from
+    /// a colleague's laptop, takes a while, and meanwhile typing goes on.
+    fn spawn_attachment_work(&self, request: u64, command: Command) {
+        let (node, data, finished) = (self.node.clone(), self.data.clone(), self.finished.clone());
+        tokio::spawn(async move {
+            let result = match command {
+                Command::Attach { network, to, path } => {
+                    node.attach(&network, &to, &path).await.map(|(id, _)| Outcome::Created(id.to_string()))
+                }
+                Command::SaveAttachment { network, attachment, path } => {
+                    node.save_attachment_asked(&network, &attachment, &path).await.map(|_| Outcome::Saved(path))
+                }
+                Command::CopyForViewer { network, attachment } => {
+                    node.copy_for_viewer(data.root(), &network, &attachment).await.map(Outcome::Saved)
+                }
+                Command::FetchAttachment { network, attachment } => {
+                    node.bring_attachment_here(&network, &attachment).await.map(|_| Outcome::Done)
+                }
+                Command::ReadAttachment { network, attachment } => {
+                    let read = node.attachment_in_memory(&network, &attachment).await;
+                    let bytes = read.map(|bytes| super::Bytes(bytes.into())).map_err(failed);
+                    let _ = finished.send(Finished::Update(Box::new(Update::AttachmentBytes {
+                        network,
+                        attachment,
+                        bytes,
+                    })));
+                    Ok(Outcome::Done)
+                }
+                _ => Ok(Outcome::Done),
+            };
+            let _ = finished.send(Finished::Attachment { request, result: result.map_err(failed) });
+        });
+    }
+
+    fn set_fetch_policy(&mut self, network: &str, on_demand: bool) -> Reply {
+        let policy = if on_demand { crate::FetchPolicy::OnDemand } else { crate::FetchPolicy::Always };
+        self.node.set_fetch_policy(network, policy).map_err(failed)?;
+        self.attachments.dirty = true;
+        self.results.push(Update::AttachmentUse(super::attachments::usage(&self.node)));
+        Ok(Outcome::Done)
+    }
+
+    /// Tells the interface which attachments of the watched network are here, when that changed.
+    async fn send_attachments_here(&mut self) {
+        let (Some(network), Some(snapshot)) = (self.watched.clone(), self.shown.clone()) else { return };
+        if let Some(here) = self.attachments.look(&self.node, &network, &snapshot).await {
+            self.outbox.send(Update::AttachmentsHere(here));
+        }
     }
 }
 

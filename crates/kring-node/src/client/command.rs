@@ -167,6 +167,48 @@ pub enum Command {
     /// Meetings, cycles and rounds of every network here, sent as
     /// [`Update::Timeline`](super::Update::Timeline).
     Timeline,
+
+    // Attachments.
+    /// Attaches the file at `path` to a meeting, question or cycle. Answers with the
+    /// attachment's id.
+    Attach {
+        network: String,
+        to: kring_model::AttachedTo,
+        path: PathBuf,
+    },
+    /// Writes an attachment to `path`, fetched first if it is not on this laptop. Answers with
+    /// the path written.
+    SaveAttachment {
+        network: String,
+        attachment: kring_model::AttachmentId,
+        path: PathBuf,
+    },
+    /// A private copy of an attachment for the system's viewer, fetched first if it is not on
+    /// this laptop. Answers with the copy's path.
+    CopyForViewer {
+        network: String,
+        attachment: kring_model::AttachmentId,
+    },
+    /// Fetches an attachment to this laptop if it is not here (on a laptop that fetches on
+    /// demand, this is the asking).
+    FetchAttachment {
+        network: String,
+        attachment: kring_model::AttachmentId,
+    },
+    /// The bytes of a photo held here, sent as
+    /// [`Update::AttachmentBytes`](super::Update::AttachmentBytes).
+    ReadAttachment {
+        network: String,
+        attachment: kring_model::AttachmentId,
+    },
+    /// Fetch `network`'s attachments only when opened (`on_demand`), or all in the background.
+    SetFetchPolicy {
+        network: String,
+        on_demand: bool,
+    },
+    /// The disk use and fetch policy of every network's attachments, sent as
+    /// [`Update::AttachmentUse`](super::Update::AttachmentUse).
+    AttachmentUse,
 }
 
 impl Command {
@@ -197,6 +239,13 @@ impl Command {
             Command::Publish { .. } => "publish",
             Command::Withdraw { .. } => "withdraw publication",
             Command::Timeline => "timeline",
+            Command::Attach { .. } => "attach",
+            Command::SaveAttachment { .. } => "save attachment",
+            Command::CopyForViewer { .. } => "copy attachment for viewer",
+            Command::FetchAttachment { .. } => "fetch attachment",
+            Command::ReadAttachment { .. } => "read attachment",
+            Command::SetFetchPolicy { .. } => "set fetch policy",
+            Command::AttachmentUse => "attachment use",
         }
     }
 }

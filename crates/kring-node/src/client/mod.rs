@@ -5,6 +5,7 @@
 //! the sync status, and the result of each command. It never waits on disk or network; the
 //! `wake` callback (egui's `request_repaint`) tells it that an update is waiting.
 
+mod attachments;
 mod backend;
 mod command;
 pub(crate) mod first_paint;
@@ -20,6 +21,7 @@ use std::thread::JoinHandle;
 use kring_store::DataDir;
 use tokio::sync::mpsc as tokio_mpsc;
 
+pub use attachments::{AttachmentUse, AttachmentsHere, Bytes};
 pub use command::{BundlePassphrase, Command};
 pub use status::{PeerStatus, Reach, RefusedChange, Switched, SyncStatus};
 pub use update::{

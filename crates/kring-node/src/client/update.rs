@@ -55,6 +55,16 @@ pub enum Update {
     Leerhuizen(Vec<HeldLeerhuis>),
     /// Meetings, cycles and reflection rounds of every network on this laptop, oldest first.
     Timeline(Vec<TimelineItem>),
+    /// What this laptop holds of the watched network's attachments.
+    AttachmentsHere(super::AttachmentsHere),
+    /// The bytes of a photo asked for with [`Command::ReadAttachment`](super::Command::ReadAttachment).
+    AttachmentBytes {
+        network: String,
+        attachment: kring_model::AttachmentId,
+        bytes: Result<super::Bytes, Failure>,
+    },
+    /// Every network's attachments on this laptop: disk use and fetch policy.
+    AttachmentUse(Vec<super::AttachmentUse>),
     /// The result of request `request`: what it produced, or why it was refused.
     Done {
         request: u64,

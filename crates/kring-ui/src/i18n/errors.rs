@@ -200,6 +200,14 @@ pub fn node_error(l: Language, err: &NodeError) -> String {
             "De bijlagen op deze laptop kunnen niet worden gelezen of bewaard.".into(),
             "The attachments on this laptop cannot be read or saved.".into(),
         ),
+        NodeError::AttachmentNotAFile(path) => {
+            let file = file_name(path);
+            say(
+                l,
+                format!("‘{file}’ is geen bestand (een map?) en kan niet als bijlage worden toegevoegd."),
+                format!("‘{file}’ is not a file (a folder?) and cannot be added as an attachment."),
+            )
+        }
     }
 }
 
@@ -976,6 +984,7 @@ mod tests {
             NodeError::AttachmentFile { path: "/home/anna/film.mp4".into(), reason: "not found".into() },
             NodeError::AttachmentNotHere,
             NodeError::Attachments("database locked".into()),
+            NodeError::AttachmentNotAFile("/home/anna/Foto's".into()),
         ]);
         errors
     }

@@ -102,6 +102,23 @@ texts! {
     Due => "klaar op", "due";
     AddAction => "Actie toevoegen", "Add action";
     DiscussedQuestions => "Besproken leervragen", "Learning questions discussed";
+    Attachments => "Bijlagen", "Attachments";
+    AddAttachment => "Bijlage toevoegen…", "Add attachment…";
+    NoAttachments => "Nog geen bijlagen. Sleep een bestand hierheen of kies ‘Bijlage toevoegen…’.", "No attachments yet. Drag a file here or choose ‘Add attachment…’.";
+    DropToAttach => "Laat los om als bijlage toe te voegen", "Drop to add as an attachment";
+    AddedBy => "toegevoegd door", "added by";
+    SaveAttachmentAs => "Opslaan als…", "Save as…";
+    NotOnThisLaptop => "Nog niet op deze laptop", "Not on this laptop yet";
+    Fetching => "Ophalen…", "Fetching…";
+    PreviewOf => "Voorbeeld van", "Preview of";
+    FullSize => "Ware grootte", "Full size";
+    LoadingPicture => "Afbeelding laden…", "Loading the image…";
+    UnreadablePicture => "Deze afbeelding kan niet worden getoond: het bestand is beschadigd of in een vorm die Kring niet kent. Met ‘Openen’ probeer je het in een ander programma.", "This image cannot be shown: the file is damaged or in a form Kring does not know. ‘Open’ tries it in another program.";
+    PictureTooLarge => "Te groot om hier te tonen; kies ‘Openen’.", "Too large to show here; choose ‘Open’.";
+    NoViewer => "Geen programma gevonden om dit bestand te openen. Een kopie staat in", "No program was found to open this file. A copy is in";
+    AttachmentsOnThisLaptop => "Bijlagen op deze laptop", "Attachments on this laptop";
+    FetchOnDemand => "alleen als ik het open", "only when I open it";
+    FetchOnDemandExplained => "Voor een laptop met weinig ruimte: bijlagen van dit netwerk worden pas opgehaald als je ze opent of opslaat. Dit geldt alleen voor deze laptop, niet voor de anderen.", "For a laptop with little disk space: this network's attachments are fetched only when you open or save them. This applies to this laptop only, not to the others.";
     ProposeQuestion => "Nieuwe leervraag", "New learning question";
     Propose => "Voorstellen", "Propose";
     Vote => "Stem", "Vote";
@@ -422,6 +439,26 @@ pub fn opinion_words(language: Language, mean: f64, spread: f64, people: usize) 
     format!("{} {average} · {who}, {}", tr(language, Text::OnAverage), tr(language, opinions))
 }
 
+/// A file's size as people read it, in steps of 1024: "3,4 MB" / "3.4 MB", "120 KB", "512 bytes".
+pub fn file_size(language: Language, bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if bytes < 1024 {
+        return count(language, bytes as usize, ("byte", "bytes"), ("byte", "bytes"));
+    }
+    let mut size = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while size >= 1024.0 && unit + 1 < UNITS.len() {
+        size /= 1024.0;
+        unit += 1;
+    }
+    // One decimal while it says something (3,4 MB), none from 100 on (120 KB).
+    let mut number = if size < 100.0 { format!("{size:.1}") } else { format!("{size:.0}") };
+    if language == Language::Nl {
+        number = number.replace('.', ",");
+    }
+    format!("{number} {}", UNITS[unit])
+}
+
 /// "1 stem" / "3 stemmen": a count with its noun in the right number.
 pub fn count(language: Language, n: usize, (nl_one, nl_many): (&str, &str), (en_one, en_many): (&str, &str)) -> String {
     let noun = match (language, n == 1) {
@@ -668,6 +705,13 @@ pub fn word(language: Language, word: &str) -> &'static str {
         ("observe", Language::En) => "observe",
         ("reflect", Language::Nl) => "reflecteren",
         ("reflect", Language::En) => "reflect",
+        ("image", Language::Nl) => "afbeelding",
+        ("image", Language::En) => "image",
+        ("audio", Language::Nl) => "geluid",
+        ("audio", Language::En) => "audio",
+        ("video", _) => "video",
+        ("pdf", _) => "PDF",
+        ("document", _) => "document",
         ("shared-goal", _) => "Gedeeld doel",
         ("ownership", _) => "Eigenaarschap",
         ("trust", _) => "Vertrouwen",
@@ -691,6 +735,17 @@ mod tests {
         assert_eq!(count(Language::Nl, 0, votes.0, votes.1), "0 stemmen");
         assert_eq!(count(Language::En, 1, votes.0, votes.1), "1 vote");
         assert_eq!(count(Language::En, 2, votes.0, votes.1), "2 votes");
+    }
+
+    #[test]
+    fn file_sizes_read_as_people_write_them() {
+        assert_eq!(file_size(Language::Nl, 512), "512 bytes");
+        assert_eq!(file_size(Language::Nl, 1), "1 byte");
+        assert_eq!(file_size(Language::Nl, 3_565_158), "3,4 MB");
+        assert_eq!(file_size(Language::En, 3_565_158), "3.4 MB");
+        assert_eq!(file_size(Language::Nl, 120 * 1024), "120 KB");
+        assert_eq!(file_size(Language::Nl, 500 * 1024 * 1024), "500 MB");
+        assert_eq!(file_size(Language::Nl, 2 * 1024 * 1024 * 1024), "2,0 GB");
     }
 
     #[test]

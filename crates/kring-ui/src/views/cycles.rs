@@ -45,6 +45,8 @@ pub fn show(
                 let field = TextField::Cycle(question.id.clone(), cycle.id.clone(), phase);
                 texts.editor(ui, state, &field, cycle.phase(phase), word(l, phase.as_str()), 3);
             }
+            let to = kring_model::AttachedTo::Cycle { question: question.id.clone(), cycle: cycle.id.clone() };
+            super::attachments::list(ui, state, snapshot, &to, &cycle.attachments);
             let until = cycle.ended_on.clone().unwrap_or_else(|| today.clone());
             let held: Vec<&Session> = sessions_between(snapshot, question, &cycle.started_on, &until);
             if !held.is_empty() {

@@ -4,6 +4,7 @@
 pub mod about;
 pub mod actions;
 pub mod activity;
+pub mod attachments;
 pub mod bin;
 pub mod changes;
 pub mod chapter;

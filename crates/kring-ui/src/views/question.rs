@@ -87,6 +87,8 @@ impl QuestionPage {
             tagged,
         });
         super::error_line(ui, state, After::Nothing);
+        let to = kring_model::AttachedTo::Question(id.clone());
+        super::attachments::take_dropped(ui, state, &to);
         ui.separator();
         if self.texts.history_ui(ui, state, id.as_str()) {
             return;
@@ -98,6 +100,8 @@ impl QuestionPage {
             ] {
                 self.texts.editor(ui, state, &field, text, tr(l, label), 5);
             }
+            ui.separator();
+            super::attachments::list(ui, state, &snapshot, &to, &question.attachments);
             ui.separator();
             ui.strong(tr(l, Text::DiscussedIn));
             let mut sessions: Vec<_> = question

@@ -65,6 +65,8 @@ impl SessionPage {
             tagged,
         });
         changed_line(ui, state, &snapshot, id);
+        let to = kring_model::AttachedTo::Session(id.clone());
+        super::attachments::take_dropped(ui, state, &to);
         super::error_line(ui, state, After::Nothing);
         self.room.ui(ui, state, &snapshot, session);
         ui.separator();
@@ -79,6 +81,8 @@ impl SessionPage {
             ] {
                 self.texts.editor(ui, state, &field, text, tr(l, label), rows);
             }
+            ui.separator();
+            super::attachments::list(ui, state, &snapshot, &to, &session.attachments);
             ui.separator();
             attendance(ui, state, &snapshot, session, l);
             ui.separator();

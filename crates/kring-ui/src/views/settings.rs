@@ -8,11 +8,13 @@ use crate::state::{After, AppState};
 /// What is typed on the settings screen.
 pub struct SettingsPage {
     pub relay_url: String,
+    /// When the disk use of the attachments was last asked (it is asked again while shown).
+    asked_use: Option<std::time::Instant>,
 }
 
 impl SettingsPage {
     pub fn new(state: &AppState) -> SettingsPage {
-        SettingsPage { relay_url: state.config.relay_url.clone().unwrap_or_default() }
+        SettingsPage { relay_url: state.config.relay_url.clone().unwrap_or_default(), asked_use: None }
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) {
@@ -87,6 +89,8 @@ fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut SettingsPage) {
         },
     );
     ui.separator();
+    attachments(ui, state, forms);
+    ui.separator();
     ui.horizontal(|ui| {
         ui.label(tr(l, Text::DataFolder));
         ui.monospace(state.data_root.display().to_string());
@@ -94,6 +98,38 @@ fn show(ui: &mut egui::Ui, state: &mut AppState, forms: &mut SettingsPage) {
     super::error_line(ui, state, After::Nothing);
     ui.separator();
     super::about::show(ui, l, &state.data_root);
+}
+
+/// Per network: the disk its attachments take on this laptop, and whether this laptop fetches
+/// them only when opened.
+fn attachments(ui: &mut egui::Ui, state: &mut AppState, forms: &mut SettingsPage) {
+    let l = state.language;
+    ui.strong(tr(l, Text::AttachmentsOnThisLaptop));
+    // Asked again now and then: a fetch in the background fills the disk meanwhile.
+    if forms.asked_use.is_none_or(|at| at.elapsed() > std::time::Duration::from_secs(5)) {
+        forms.asked_use = Some(std::time::Instant::now());
+        state.ask_attachment_use();
+    }
+    let Some(usage) = state.attachments.usage.clone() else {
+        ui.spinner();
+        return;
+    };
+    egui::Grid::new("attachment-use").num_columns(3).show(ui, |ui| {
+        for network in &usage {
+            ui.label(&network.name);
+            ui.label(crate::i18n::file_size(l, network.bytes));
+            let mut on_demand = network.on_demand;
+            let label = tr(l, Text::FetchOnDemand);
+            let response = ui.checkbox(&mut on_demand, label);
+            let spoken = format!("{label}: {}", network.name);
+            response.widget_info(|| egui::WidgetInfo::selected(egui::Role::CheckBox, true, network.on_demand, &spoken));
+            if response.changed() {
+                state.set_fetch_policy(&network.network, on_demand);
+            }
+            ui.end_row();
+        }
+    });
+    explained(ui, tr(l, Text::FetchOnDemandExplained));
 }
 
 /// A line under a setting that says what it means, wrapped at the page's width.
