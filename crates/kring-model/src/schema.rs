@@ -167,6 +167,8 @@ pub const VIA: &str = "via";
 pub const VOUCHER: &str = "voucher";
 pub const VOUCHERS: &str = "vouchers";
 pub const PEERS: &str = "peers";
+/// A leerhuis meeting's networks, when it is not for all linked networks.
+pub const OPEN_TO: &str = "open_to";
 
 pub const NUMBER: &str = "number";
 pub const PREVIOUS: &str = "previous";

@@ -369,3 +369,122 @@ fn the_researchers_timeline_spans_every_network_by_theme_and_period() {
     let csv = kring_ui::views::timeline::csv(Language::Nl, &page.filter(&all));
     assert_eq!(csv, "Datum,Soort,Titel,Netwerk,Thema's\n2026-11-12,bijeenkomst,Werkplezier,PLG Rekenen,werkplezier\n");
 }
+
+/// Links "Jeugdzorg Noord" into `leerhuis` (Lotte's), with `dirk_key` its delegate: Dirk, a
+/// practitioner, comes into the leerhuis through it. Returns the network's id and Dirk's.
+fn link_jeugdzorg(
+    leerhuis: &mut Network,
+    lotte: &MemberId,
+    dirk_key: &(impl DeviceKey + ?Sized),
+) -> (NetworkId, MemberId) {
+    let ticket = NewInvite { secret_hash: "hash2".into(), role: Role::Member, expires_at: i64::MAX / 2, max_uses: 1 };
+    let invite = leerhuis.create_link_invite(lotte, &ticket).unwrap();
+    let id = NetworkId::random();
+    let to_link =
+        NetworkToLink { id: id.clone(), name: "Jeugdzorg Noord".into(), delegates: vec![dirk_key.device_id()] };
+    let dirk = Profile { name: "Dirk".into(), perspective: Perspective::Practitioner, ..Default::default() };
+    let dirk = leerhuis.link_network(lotte, &invite, "hash2", &dirk, &MemberId::random(), dirk_key, &to_link).unwrap();
+    (id, dirk)
+}
+
+#[test]
+fn a_coordinator_plans_a_meeting_for_one_linked_network_and_its_page_counts_who_came_per_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let (leerhuis_id, plg_id, jeugdzorg, dirk) = {
+        let data = DataDir::open(dir.path()).unwrap();
+        // This laptop is Lotte's, the leerhuis's coordinator.
+        let (_a, anna_s) = other_laptop();
+        let (_d, dirk_s) = other_laptop();
+        let (plg, _, mut leerhuis, lotte) =
+            linked(anna_s.device_key().as_signing_key(), data.device_key().as_signing_key());
+        let (jeugdzorg, dirk) = link_jeugdzorg(&mut leerhuis, &lotte, dirk_s.device_key().as_signing_key());
+        let ids = (leerhuis.id().to_string(), plg.id().clone());
+        keep(&data, leerhuis, "Leerhuis Jeugd");
+        (ids.0, ids.1, jeugdzorg, dirk)
+    };
+    let mut ui = client(dir.path());
+    open(&mut ui, &leerhuis_id);
+    ui.state_mut().screen = Screen::Sessions;
+    ui.step();
+    assert!(ui.query_by_label(nl(Text::OpenFor)).is_some(), "a coordinator chooses whom it is for");
+    type_into(&mut ui, egui::accesskit::Role::TextInput, nl(Text::Title), "Leerhuisdag werkplezier");
+    tick(&mut ui, "PLG Rekenen");
+    click(&mut ui, nl(Text::AddSession));
+    let Screen::Session(session) = ui.state().screen.clone() else { panic!("the meeting opens") };
+    let planned = &ui.state().state.snapshot().unwrap().sessions[&session];
+    assert_eq!(planned.open_to, [plg_id.clone()].into(), "only for the PLG, written with the meeting");
+    assert!(ui.query_by_label("Open voor: PLG Rekenen").is_some());
+
+    // Who came: Dirk through Jeugdzorg Noord, Lotte directly.
+    let me = ui.state().state.me().unwrap().clone();
+    for member in [dirk, me] {
+        let edit = Edit::SetAttendance { session: session.clone(), member, attendance: Attendance::Present };
+        ui.state_mut().state.edit(kring_ui::state::After::Nothing, edit);
+    }
+    wait_until(&mut ui, "both are present", |app| {
+        app.state.snapshot().is_some_and(|s| s.sessions[&session].attendance.len() == 2)
+    });
+    assert!(ui.query_by_label(nl(Text::PresentByNetwork)).is_some());
+    assert!(ui.query_by_label("Jeugdzorg Noord").is_some(), "a row for the network Dirk came through");
+    assert!(ui.query_by_label(nl(Text::JoinedDirectly)).is_some(), "and one for who came directly");
+
+    // Chosen again, for both networks.
+    click(&mut ui, nl(Text::ChooseOpenTo));
+    tick(&mut ui, "Jeugdzorg Noord");
+    click(&mut ui, nl(Text::Save));
+    wait_until(&mut ui, "the meeting is for both", |app| {
+        app.state.snapshot().is_some_and(|s| s.sessions[&session].open_to.contains(&jeugdzorg))
+    });
+    assert!(
+        ui.query_by_label_contains("Jeugdzorg Noord, PLG Rekenen").is_some()
+            || ui.query_by_label_contains("PLG Rekenen, Jeugdzorg Noord").is_some()
+    );
+
+    ui.state_mut().state.language = Language::En;
+    ui.step();
+    assert!(ui.query_by_label(tr_en(Text::PresentByNetwork)).is_some(), "in English when chosen");
+}
+
+#[test]
+fn a_meeting_for_another_linked_network_is_not_in_a_members_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let leerhuis_id = {
+        let data = DataDir::open(dir.path()).unwrap();
+        // This laptop is Dirk's: he came into the leerhuis through Jeugdzorg Noord.
+        let (_a, anna_s) = other_laptop();
+        let (_l, lotte_s) = other_laptop();
+        let (plg, _, mut leerhuis, lotte) =
+            linked(anna_s.device_key().as_signing_key(), lotte_s.device_key().as_signing_key());
+        link_jeugdzorg(&mut leerhuis, &lotte, data.device_key().as_signing_key());
+        let day =
+            |title: &str| NewSession { title: title.into(), starts_at: "2026-12-01".into(), ..Default::default() };
+        leerhuis.add_joint_meeting(&lotte, &day("Alleen voor de PLG"), &[plg.id().clone()].into()).unwrap();
+        leerhuis.add_session(&lotte, &day("Voor iedereen")).unwrap();
+        let id = leerhuis.id().to_string();
+        keep(&data, leerhuis, "Leerhuis Jeugd");
+        id
+    };
+    let mut ui = client(dir.path());
+    open(&mut ui, &leerhuis_id);
+    ui.state_mut().screen = Screen::Sessions;
+    ui.step();
+    assert!(ui.query_by_label_contains("Voor iedereen").is_some(), "a meeting for all linked networks");
+    assert!(ui.query_by_label_contains("Alleen voor de PLG").is_none(), "not one for another network");
+    assert!(ui.query_by_label(nl(Text::OpenFor)).is_none(), "a member does not choose");
+    assert_eq!(ui.state().state.snapshot().unwrap().sessions.len(), 2, "his laptop holds both all the same");
+    ui.state_mut().screen = Screen::Leerhuis;
+    ui.step();
+    assert!(ui.query_by_label("Voor iedereen").is_some());
+    assert!(ui.query_by_label("Alleen voor de PLG").is_none(), "nor in the overview");
+}
+
+/// Ticks the checkbox labelled `label`.
+fn tick(ui: &mut Ui, label: &str) {
+    ui.get_by_role_and_label(egui::accesskit::Role::CheckBox, label).click();
+    ui.step();
+    settle(ui);
+}
+
+fn tr_en(text: Text) -> &'static str {
+    kring_ui::i18n::tr(Language::En, text)
+}

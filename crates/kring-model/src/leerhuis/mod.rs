@@ -10,12 +10,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use automerge::{AutoCommit, ObjId};
 use serde::{Deserialize, Serialize};
 
+mod joint;
 mod overview;
 mod publish;
 mod report;
 mod voucher;
 
 pub use crate::error::LeerhuisError;
+pub use joint::{AttendanceByNetwork, shown_count};
 pub use overview::{OverviewItem, Source};
 pub use publish::NewPublication;
 pub use voucher::{MAX_VOUCHER_BYTES, Voucher};

@@ -6,10 +6,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::MIN_GROUP;
-use crate::ids::*;
+use super::shown_count;
 use crate::snapshot::NetworkSnapshot;
-use crate::vocab::{Attendance, Perspective, PublicationKind};
+use crate::vocab::{Perspective, PublicationKind};
 
 /// The perspectives in the order a report shows them.
 const PERSPECTIVES: [(Perspective, &str); 6] = [
@@ -20,15 +19,6 @@ const PERSPECTIVES: [(Perspective, &str); 6] = [
     (Perspective::YouthParent, "jongeren en ouders"),
     (Perspective::Other, "anders"),
 ];
-
-/// A count as a report may show it: youth and parents below five as "<5".
-fn count(perspective: Perspective, n: u64) -> String {
-    match (perspective, n) {
-        (_, 0) => "0".into(),
-        (Perspective::YouthParent, n) if n < MIN_GROUP => "<5".into(),
-        (_, n) => n.to_string(),
-    }
-}
 
 /// A Markdown table cell: pipes and line breaks would end the cell.
 fn cell(text: &str) -> String {
@@ -51,15 +41,6 @@ impl NetworkSnapshot {
         out
     }
 
-    /// The network a member came through, by name ("direct" for who was invited directly).
-    fn network_of(&self, member: &MemberId) -> String {
-        let via = self.members.get(member).and_then(|m| m.via.as_ref());
-        match via.and_then(|id| self.links.get(id)) {
-            Some(link) => link.name.clone(),
-            None => "direct".into(),
-        }
-    }
-
     fn joint_meetings(&self, out: &mut String) {
         let _ = writeln!(out, "## Gezamenlijke bijeenkomsten\n");
         let mut sessions: Vec<_> = self.sessions.values().filter(|s| s.deleted_at.is_none()).collect();
@@ -71,13 +52,7 @@ impl NetworkSnapshot {
         let header: Vec<&str> = PERSPECTIVES.iter().map(|(_, name)| *name).collect();
         for session in sessions {
             let _ = writeln!(out, "### {} ({})\n", cell(&session.title), session.starts_at.replace('T', " "));
-            let mut present: BTreeMap<String, BTreeMap<Perspective, u64>> = BTreeMap::new();
-            for (member, status) in &session.attendance {
-                let Some(perspective) = self.members.get(member).map(|m| m.perspective) else { continue };
-                if *status == Attendance::Present {
-                    *present.entry(self.network_of(member)).or_default().entry(perspective).or_default() += 1;
-                }
-            }
+            let present = self.attendance_by_network(session);
             if present.is_empty() {
                 let _ = writeln!(out, "Geen aanwezigheid vastgelegd.\n");
                 continue;
@@ -86,8 +61,8 @@ impl NetworkSnapshot {
             let _ = writeln!(out, "|---|{}", "---|".repeat(header.len()));
             for (network, counts) in &present {
                 let cells: Vec<String> =
-                    PERSPECTIVES.iter().map(|(p, _)| count(*p, counts.get(p).copied().unwrap_or(0))).collect();
-                let _ = writeln!(out, "| {} | {} |", cell(network), cells.join(" | "));
+                    PERSPECTIVES.iter().map(|(p, _)| shown_count(*p, counts.get(p).copied().unwrap_or(0))).collect();
+                let _ = writeln!(out, "| {} | {} |", cell(network.as_deref().unwrap_or("direct")), cells.join(" | "));
             }
             let _ = writeln!(out);
         }

@@ -400,6 +400,25 @@ texts! {
     Refresh => "Vernieuwen", "Refresh";
     ExportCsv => "Opslaan als CSV", "Save as CSV";
     ExportMarkdown => "Opslaan als Markdown", "Save as Markdown";
+    // The leerhuis: joint meetings, search across networks, unlinking.
+    OpenFor => "Open voor:", "Open to:";
+    OpenToAllLinked => "alle gekoppelde netwerken", "all linked networks";
+    OpenToOnly => "alleen:", "only:";
+    OpenToExplained => "Wie via een ander gekoppeld netwerk meedoet, ziet deze bijeenkomst niet in de lijst. Wie rechtstreeks in het leerhuis zit, ziet haar wel.", "Who takes part through another linked network does not see this meeting in their list. Who is in the leerhuis directly does see it.";
+    ChooseOpenTo => "Kiezen voor wie…", "Choose who for…";
+    PresentByNetwork => "Aanwezig per netwerk en perspectief", "Present by network and perspective";
+    JoinedDirectly => "rechtstreeks", "directly";
+    SearchAllNetworks => "Alle netwerken", "All networks";
+    SearchThisNetwork => "Dit netwerk", "This network";
+    UnlinkFromLeerhuis => "Ontkoppelen van het leerhuis…", "Unlink from the leerhuis…";
+    UnlinkWithdraw => "publicaties intrekken", "withdraw what was shared";
+    UnlinkArchive => "publicaties bewaren als archief", "keep what was shared as an archive";
+    UnlinkExplained => "Na het ontkoppelen verliezen de leden die via dit netwerk in het leerhuis kwamen hun toegang tot het leerhuis; wie ook rechtstreeks is uitgenodigd, blijft. Toegang via dit netwerk geldt niet meer. Opnieuw koppelen kan later met een nieuwe koppelcode.", "After unlinking, the members who came into the leerhuis through this network lose their access to it; whoever was also invited directly stays. Access through this network no longer works. Linking again later takes a new link code.";
+    UnlinkWithdrawExplained => "Wat dit netwerk deelde, wordt ingetrokken: het staat niet meer in het overzicht, en met het volgende hoofdstuk van het leerhuis verdwijnt de tekst van elke laptop.", "What this network shared is withdrawn: it leaves the overview, and with the leerhuis's next chapter its text leaves every laptop.";
+    UnlinkArchiveExplained => "Wat dit netwerk deelde, blijft in het leerhuis staan als archief.", "What this network shared stays in the leerhuis as an archive.";
+    UnlinkNow => "Ontkoppelen", "Unlink";
+    UnlinkedSince => "ontkoppeld op", "unlinked on";
+    Unlinked => "Het netwerk is van het leerhuis ontkoppeld.", "The network is unlinked from the leerhuis.";
 }
 
 /// Scores apart by less than this (the population standard deviation, on the 1–5 scale) count
@@ -496,6 +515,10 @@ pub fn breach_words(language: Language, breach: Option<kring_model::trust::Breac
             A::Leerhuis => (
                 "een netwerk aan een leerhuis koppelen (alleen coördinatoren)",
                 "linking a network and a leerhuis (coordinators only)",
+            ),
+            A::JointMeetings => (
+                "kiezen voor welke gekoppelde netwerken een bijeenkomst is (alleen coördinatoren van het leerhuis)",
+                "choosing which linked networks a meeting is for (leerhuis coordinators only)",
             ),
         },
         Some(NotADelegate) => (

@@ -189,7 +189,15 @@ impl OverviewPage {
             });
         }
         ui.separator();
-        let items = snapshot.overview(state.theme.as_deref());
+        let mut items = snapshot.overview(state.theme.as_deref());
+        // A joint meeting for other linked networks is not in this person's list.
+        items.retain(|item| {
+            item.kind != "meeting"
+                || snapshot
+                    .sessions
+                    .get(&kring_model::SessionId::new(item.id.clone()))
+                    .is_none_or(|s| snapshot.invited(s, state.me()))
+        });
         if items.is_empty() {
             ui.label(tr(l, Text::OverviewEmpty));
         }

@@ -11,6 +11,7 @@ pub mod cycles;
 pub mod file_menu;
 pub mod first_start;
 pub mod history;
+pub mod joint_meeting;
 pub mod leerhuis;
 pub mod members;
 pub mod nav;
