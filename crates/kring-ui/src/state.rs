@@ -74,6 +74,8 @@ pub enum After {
     Published,
     /// A publication was withdrawn.
     Withdrawn,
+    /// This network left a leerhuis: close the dialog and say so.
+    Unlinked,
 }
 
 /// A refused command, kept until the person acts again or leaves the screen.
@@ -140,6 +142,8 @@ pub struct AppState {
     pub sharing: Option<crate::views::share::Sharing>,
     /// The timeline across every network here, once the node sent it.
     pub timeline: Option<Vec<kring_node::client::TimelineItem>>,
+    /// The last search across every network here, once the node sent it.
+    pub found: Option<kring_node::client::Found>,
 }
 
 impl AppState {
@@ -217,6 +221,7 @@ impl AppState {
             leerhuizen: Vec::new(),
             sharing: None,
             timeline: None,
+            found: None,
         }
     }
 
@@ -271,6 +276,7 @@ impl AppState {
                 Update::TextAt(text) => self.text_at = Some(text),
                 Update::Leerhuizen(held) => self.leerhuizen = held,
                 Update::Timeline(items) => self.timeline = Some(items),
+                Update::Found(found) => self.found = Some(*found),
                 Update::Done { request, result } if self.room.replies.contains_key(&request) => {
                     if let Some(reply) = self.room.replies.remove(&request) {
                         let _ = reply.send(result);

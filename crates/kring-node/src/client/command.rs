@@ -167,6 +167,18 @@ pub enum Command {
     /// Meetings, cycles and rounds of every network here, sent as
     /// [`Update::Timeline`](super::Update::Timeline).
     Timeline,
+    /// `network` leaves `leerhuis` (see [`crate::leerhuis::unlink`]): what it shared there is
+    /// withdrawn, or (without `withdraw`) kept as an archive.
+    Unlink {
+        network: String,
+        leerhuis: String,
+        withdraw: bool,
+    },
+    /// Searches every network here, sent as [`Update::Found`](super::Update::Found); the
+    /// network on screen comes first.
+    SearchAll {
+        query: String,
+    },
 }
 
 impl Command {
@@ -197,6 +209,8 @@ impl Command {
             Command::Publish { .. } => "publish",
             Command::Withdraw { .. } => "withdraw publication",
             Command::Timeline => "timeline",
+            Command::Unlink { .. } => "unlink from leerhuis",
+            Command::SearchAll { .. } => "search all networks",
         }
     }
 }

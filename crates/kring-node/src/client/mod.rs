@@ -8,6 +8,7 @@
 mod backend;
 mod command;
 pub(crate) mod first_paint;
+mod search_all;
 mod seen;
 mod status;
 mod typist;
@@ -23,7 +24,8 @@ use tokio::sync::mpsc as tokio_mpsc;
 pub use command::{BundlePassphrase, Command};
 pub use status::{PeerStatus, Reach, RefusedChange, Switched, SyncStatus};
 pub use update::{
-    Failure, HeldLeerhuis, NetworkEntry, NetworkView, Outcome, TextAt, TextHistory, TimelineItem, TimelineKind, Update,
+    Failure, Found, HeldLeerhuis, NetworkEntry, NetworkView, Outcome, TextAt, TextHistory, TimelineItem, TimelineKind,
+    Update,
 };
 
 use crate::NetworkMode;

@@ -33,6 +33,7 @@ pub mod style;
 pub mod text_editor;
 pub mod themes;
 pub mod timeline;
+pub mod unlink;
 
 use crate::i18n::Language;
 use crate::state::{After, AppState};
