@@ -94,7 +94,7 @@ pub(super) fn run(command: LeerhuisCommand, data: &DataDir) -> Result<Output> {
         LeerhuisCommand::Report { network, out, html } => {
             let snapshot = leerhuis_snapshot(data, &network)?;
             let today = jiff::Zoned::now().date().to_string();
-            let markdown = snapshot.programme_report(&today);
+            let markdown = kring_ui::export::programme_report(kring_ui::i18n::Language::Nl, &snapshot, &today);
             let report = match html {
                 true => {
                     let heading = format!("{} — programmaverslag", snapshot.info.name);

@@ -20,6 +20,7 @@ pub use crate::error::LeerhuisError;
 pub use joint::{AttendanceByNetwork, shown_count};
 pub use overview::{OverviewItem, Source};
 pub use publish::NewPublication;
+pub use report::FactorNaming;
 pub use voucher::{MAX_VOUCHER_BYTES, Voucher};
 
 use crate::access::{self, float, int, keys, string, true_keys, uint};

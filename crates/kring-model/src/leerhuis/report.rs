@@ -6,9 +6,13 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::shown_count;
+use super::{FactorSummary, shown_count};
+use crate::ids::FactorId;
 use crate::snapshot::NetworkSnapshot;
 use crate::vocab::{Perspective, PublicationKind};
+
+/// How a report names a shared factor.
+pub type FactorNaming<'a> = dyn Fn(&FactorId, &FactorSummary) -> String + 'a;
 
 /// The perspectives in the order a report shows them.
 const PERSPECTIVES: [(Perspective, &str); 6] = [
@@ -31,13 +35,20 @@ fn decimal(value: f64) -> String {
 }
 
 impl NetworkSnapshot {
-    /// The report as Markdown, made on `today` (`YYYY-MM-DD`).
+    /// The report as Markdown, made on `today` (`YYYY-MM-DD`), with every factor under the
+    /// name its network shared it with.
     pub fn programme_report(&self, today: &str) -> String {
+        self.programme_report_naming(today, &|_, factor| factor.name.clone())
+    }
+
+    /// [`NetworkSnapshot::programme_report`], with each factor named by `factor_name` (the
+    /// interface names the built-in factors in its reader's language).
+    pub fn programme_report_naming(&self, today: &str, factor_name: &FactorNaming<'_>) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "# {} — programmaverslag\n\nGemaakt op {today}.\n", cell(&self.info.name));
         self.joint_meetings(&mut out);
         self.shared_by_network(&mut out);
-        self.key_factors(&mut out);
+        self.key_factors(&mut out, factor_name);
         out
     }
 
@@ -93,7 +104,7 @@ impl NetworkSnapshot {
         }
     }
 
-    fn key_factors(&self, out: &mut String) {
+    fn key_factors(&self, out: &mut String, factor_name: &FactorNaming<'_>) {
         let _ = writeln!(out, "## Sleutelfactoren per netwerk\n");
         let mut rounds: Vec<_> =
             self.current_publications().into_iter().filter(|p| p.kind == PublicationKind::Reflection).collect();
@@ -105,13 +116,13 @@ impl NetworkSnapshot {
         let _ = writeln!(out, "| netwerk | ronde | factor | gemiddelde | spreiding | n |");
         let _ = writeln!(out, "|---|---|---|---|---|---|");
         for round in rounds {
-            for factor in round.factors.values() {
+            for (id, factor) in &round.factors {
                 let _ = writeln!(
                     out,
                     "| {} | {} | {} | {} | {} | {} |",
                     cell(&round.network_name),
                     cell(&round.title),
-                    cell(&factor.name),
+                    cell(&factor_name(id, factor)),
                     decimal(factor.mean),
                     decimal(factor.spread),
                     factor.n

@@ -634,10 +634,16 @@ pub fn change_words(language: Language, what: kring_model::ChangeKind) -> &'stat
 /// A reflection factor's name: the built-in factors in the interface's language, unless a
 /// coordinator renamed them.
 pub fn factor_name(language: Language, factor: &kring_model::Factor) -> String {
-    let default = kring_model::schema::DEFAULT_FACTORS.iter().find(|(id, _)| *id == factor.id.as_str());
+    named_factor(language, factor.id.as_str(), &factor.name)
+}
+
+/// The name of factor `id`, as a network named it (`name`), in the interface's language where
+/// it is a built-in factor under its built-in name (a shared round carries the name it had).
+pub fn named_factor(language: Language, id: &str, name: &str) -> String {
+    let default = kring_model::schema::DEFAULT_FACTORS.iter().find(|(d, _)| *d == id);
     match (default, language) {
-        (Some((id, name)), Language::Nl) if *name == factor.name => word(language, id).to_string(),
-        _ => factor.name.clone(),
+        (Some((d, built_in)), Language::Nl) if *built_in == name => word(language, d).to_string(),
+        _ => name.to_string(),
     }
 }
 

@@ -381,10 +381,7 @@ pub fn show_copy(ui: &mut egui::Ui, l: Language, copy: &SharedCopy) {
                 .replace("{mean}", &format!("{:.2}", factor.mean))
                 .replace("{spread}", &format!("{:.2}", factor.spread))
                 .replace("{n}", &factor.n.to_string());
-            let name = match kring_model::schema::DEFAULT_FACTORS.iter().find(|(d, _)| *d == id.as_str()) {
-                Some((d, name)) if *name == factor.name => word(l, d).to_string(),
-                _ => factor.name.clone(),
-            };
+            let name = crate::i18n::named_factor(l, id.as_str(), &factor.name);
             ui.label(format!("{name}: {figures}"));
         }
     }
