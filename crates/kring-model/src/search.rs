@@ -155,7 +155,7 @@ pub fn search_across<'a>(snapshots: impl IntoIterator<Item = &'a NetworkSnapshot
         let go_on = look_through(snapshot, &mut found);
         let hits = std::mem::take(&mut found.results.hits);
         // The limit holds for every network together.
-        found.limit -= hits.len();
+        found.limit = found.limit.saturating_sub(hits.len());
         if !hits.is_empty() {
             let hits = hits.into_iter().map(|hit| {
                 let title = record_title(snapshot, &hit.place);

@@ -59,7 +59,11 @@ impl SessionsPage {
     fn add(&mut self, state: &mut AppState) {
         let Some(starts_at) = read_date_time(state, After::OpenSession, &self.date) else { return };
         let new = NewSession { title: self.title.clone(), kind: self.kind, starts_at, location: self.location.clone() };
-        let open_to = self.open_to.chosen();
+        // Chosen in this leerhuis: a choice left from another one names networks not linked here.
+        let linked = |id: &kring_model::NetworkId| {
+            state.shared_snapshot().is_some_and(|s| s.links.get(id).is_some_and(|link| link.is_linked()))
+        };
+        let open_to: std::collections::BTreeSet<_> = self.open_to.chosen().into_iter().filter(linked).collect();
         let edit =
             if open_to.is_empty() { Edit::AddSession(new) } else { Edit::AddJointMeeting { session: new, open_to } };
         state.edit(After::OpenSession, edit);
