@@ -151,6 +151,28 @@ fn two_networks_link_into_a_leerhuis_and_each_sees_what_the_other_shared_with_it
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("Leerhuis Jeugd — programmaverslag"), "{html}");
     assert!(html.contains("<h3>PLG Rekenen</h3>") && html.contains("<h3>Jeugdzorg Noord</h3>"), "{html}");
 
+    // A joint meeting for the PLG only: Lotte plans it; Dirk, no coordinator here, cannot.
+    let plan = |data: &Path, open_to: &str| {
+        let args = ["session", "create", "--network", &leerhuis, "--title", "Werkplezier", "--kind", "leerhuis"];
+        let mut args = args.to_vec();
+        args.extend(["--date", "2026-11-20", "--open-to", open_to]);
+        kring(data, &args)
+    };
+    let planned = plan(l, &plg);
+    assert!(planned.status.success(), "{}", String::from_utf8_lossy(&planned.stderr));
+    let joint: Value = serde_json::from_slice(&planned.stdout).unwrap();
+    let joint = id(&joint, "session");
+    let meeting = |data: &Path| {
+        let shown = ok(data, &["show", "--network", &leerhuis]);
+        shown["sessions"].as_array().unwrap().iter().find(|s| s["id"] == joint.as_str()).unwrap().clone()
+    };
+    assert_eq!(meeting(l)["open_to"], serde_json::json!([plg]), "kring show prints whom it is for");
+    assert!(!plan(d, &plg).status.success(), "only the leerhuis's coordinator chooses");
+    let stranger = plan(l, "not-a-linked-network");
+    assert!(String::from_utf8_lossy(&stranger.stderr).contains("not linked"), "only linked networks");
+    ok(l, &["session", "edit", "--network", &leerhuis, "--session", &joint, "--open-to-all"]);
+    assert!(meeting(l).get("open_to").is_none(), "for all linked networks again");
+
     // Nothing of the PLG but what Anna shared is in the leerhuis's files on Lotte's laptop.
     assert!(!files_contain(l, &bram), "no member id of the PLG on the leerhuis laptop");
     assert!(!files_contain(l, "Tweede versie"), "no text the PLG did not share");

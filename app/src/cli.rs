@@ -663,6 +663,7 @@ pub(crate) struct NetworkArg {
 #[derive(Debug, Subcommand)]
 pub(crate) enum SessionCommand {
     /// Plan a meeting.
+    #[command(visible_alias = "create")]
     Add {
         #[command(flatten)]
         network: NetworkArg,
@@ -675,6 +676,10 @@ pub(crate) enum SessionCommand {
         date: String,
         #[arg(long, default_value = "")]
         location: String,
+        /// In a leerhuis (coordinators): only for the members of these linked networks, by id,
+        /// comma-separated; left out, the meeting is for all of them.
+        #[arg(long, value_name = "NETWORKS", value_delimiter = ',')]
+        open_to: Vec<String>,
     },
     /// Add a paragraph to a meeting's notes.
     Notes {
@@ -711,6 +716,13 @@ pub(crate) enum SessionCommand {
         date: Option<String>,
         #[arg(long)]
         location: Option<String>,
+        /// In a leerhuis (coordinators): only for the members of these linked networks, by id,
+        /// comma-separated.
+        #[arg(long, value_name = "NETWORKS", value_delimiter = ',', conflicts_with = "open_to_all")]
+        open_to: Option<Vec<String>>,
+        /// In a leerhuis (coordinators): for the members of all linked networks again.
+        #[arg(long)]
+        open_to_all: bool,
     },
     /// Give a meeting one of the network's themes (or take it away with --remove).
     Theme {

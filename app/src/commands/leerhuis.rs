@@ -56,9 +56,12 @@ pub(super) fn run(command: LeerhuisCommand, data: &DataDir) -> Result<Output> {
             let mut there = open_leerhuis(data, &snapshot, leerhuis)?;
             let device = data.device_id();
             let id = snapshot.info.id.clone();
-            let removed = there.open.edit(&device, |l, me| l.unlink_network(me, &device, &id, withdraw))?;
             let leerhuis = there.open.network.id().clone();
-            local.open.edit(&device, |n, me| n.leave_leerhuis(me, &leerhuis))?;
+            // The same steps as the app's network page takes.
+            let removed = kring_node::leerhuis::unlink(&id, &leerhuis, &device, withdraw, |which, step| {
+                let open = if *which == id { &mut local.open } else { &mut there.open };
+                open.edit(&device, |n, me| step(n, me))
+            })?;
             Ok(Unlinked { leerhuis, network: id, removed, withdrawn: withdraw }.into())
         }
         LeerhuisCommand::Publish { network, leerhuis, question, session, reflection, summary } => {
@@ -91,7 +94,7 @@ pub(super) fn run(command: LeerhuisCommand, data: &DataDir) -> Result<Output> {
         LeerhuisCommand::Report { network, out, html } => {
             let snapshot = leerhuis_snapshot(data, &network)?;
             let today = jiff::Zoned::now().date().to_string();
-            let markdown = snapshot.programme_report(&today);
+            let markdown = kring_ui::export::programme_report(kring_ui::i18n::Language::Nl, &snapshot, &today);
             let report = match html {
                 true => {
                     let heading = format!("{} — programmaverslag", snapshot.info.name);

@@ -750,6 +750,10 @@ pub(crate) struct ShownSession {
     /// Photos, recordings, films and documents (left out when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<ShownAttachment>,
+    /// A leerhuis meeting only for the members of these linked networks (left out when it is
+    /// for all of them).
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    pub open_to: BTreeSet<NetworkId>,
 }
 
 /// An attachment of a meeting, question or cycle in [`Shown`]: what the network says of it

@@ -13,9 +13,13 @@ use crate::local_network::{self, LocalNetwork, apply};
 
 pub(super) fn run(command: SessionCommand, data: &DataDir) -> Result<Output> {
     match command {
-        SessionCommand::Add { network, title, kind, date, location } => {
+        SessionCommand::Add { network, title, kind, date, location, open_to } => {
             let new = NewSession { title, kind: kind.parse()?, starts_at: date, location };
-            let (_, applied) = apply(data, network.network.as_deref(), &Edit::AddSession(new))?;
+            let edit = match open_to.is_empty() {
+                true => Edit::AddSession(new),
+                false => Edit::AddJointMeeting { session: new, open_to: networks(open_to) },
+            };
+            let (_, applied) = apply(data, network.network.as_deref(), &edit)?;
             Ok(SessionAdded { session: SessionId::new(local_network::created(&applied)?) }.into())
         }
         SessionCommand::Notes { network, session, append } => {
@@ -45,12 +49,18 @@ pub(super) fn run(command: SessionCommand, data: &DataDir) -> Result<Output> {
             })?;
             Ok(AttendanceSet { session, member, status }.into())
         }
-        SessionCommand::Edit { network, session, title, kind, date, location } => {
+        SessionCommand::Edit { network, session, title, kind, date, location, open_to, open_to_all } => {
             let session = SessionId::new(session);
             let kind = kind.map(|kind| kind.parse()).transpose()?;
             let changes = SessionChanges { title, kind, starts_at: date, location };
-            let (local, _) =
-                apply(data, network.network.as_deref(), &Edit::EditSession { session: session.clone(), changes })?;
+            let mut local = LocalNetwork::open(data, network.network.as_deref())?;
+            if changes != SessionChanges::default() || (open_to.is_none() && !open_to_all) {
+                local.apply(&Edit::EditSession { session: session.clone(), changes })?;
+            }
+            if open_to.is_some() || open_to_all {
+                let open_to = networks(open_to.unwrap_or_default());
+                local.apply(&Edit::SetOpenTo { session: session.clone(), open_to })?;
+            }
             let snapshot = local.snapshot()?;
             let s = snapshot.sessions.get(&session).context("the edited session is gone")?;
             Ok(SessionEdited {
@@ -86,6 +96,11 @@ pub(super) fn run(command: SessionCommand, data: &DataDir) -> Result<Output> {
         }
         SessionCommand::Action(command) => action(command, data),
     }
+}
+
+/// Network ids as typed after `--open-to` (blanks around the commas left out).
+fn networks(typed: Vec<String>) -> std::collections::BTreeSet<kring_model::NetworkId> {
+    typed.iter().map(|id| id.trim()).filter(|id| !id.is_empty()).map(kring_model::NetworkId::new).collect()
 }
 
 fn action(command: ActionCommand, data: &DataDir) -> Result<Output> {

@@ -109,6 +109,7 @@ fn session(s: &Session) -> ShownSession {
         deleted: s.deleted_at.is_some(),
         rooms: s.rooms.values().map(room).collect(),
         attachments: attachments(&s.attachments),
+        open_to: s.open_to.clone(),
     }
 }
 

@@ -101,10 +101,11 @@ pub enum CoordinatorTask {
     NewChapter,
     UpgradeNetwork,
     LinkNetworks,
+    JointMeetings,
 }
 
 impl CoordinatorTask {
-    pub const ALL: [CoordinatorTask; 14] = [
+    pub const ALL: [CoordinatorTask; 15] = [
         CoordinatorTask::NetworkDetails,
         CoordinatorTask::AddMembers,
         CoordinatorTask::ChangeRoles,
@@ -119,6 +120,7 @@ impl CoordinatorTask {
         CoordinatorTask::NewChapter,
         CoordinatorTask::UpgradeNetwork,
         CoordinatorTask::LinkNetworks,
+        CoordinatorTask::JointMeetings,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -137,6 +139,7 @@ impl CoordinatorTask {
             CoordinatorTask::NewChapter => "start a new chapter or erase for everyone",
             CoordinatorTask::UpgradeNetwork => "upgrade the network to a newer Kring",
             CoordinatorTask::LinkNetworks => "link a network and a leerhuis",
+            CoordinatorTask::JointMeetings => "choose which linked networks a leerhuis meeting is for",
         }
     }
 }
@@ -287,6 +290,8 @@ pub enum LeerhuisError {
     Withdrawn(PublicationId),
     #[error("this voucher cannot be used: {0}")]
     BadVoucher(&'static str),
+    #[error("this meeting was planned before Kring could limit it to some networks; it stays open to all")]
+    OpenToAll,
 }
 
 pub type Result<T, E = ModelError> = std::result::Result<T, E>;

@@ -47,6 +47,6 @@ pub use ids::*;
 pub use network::Network;
 pub use origins::Origins;
 pub use read_changed::{DeviceIndex, LiveSnapshot};
-pub use search::{Hit, Place, SearchResults, search};
+pub use search::{AcrossResults, Hit, NetworkHits, Place, SearchResults, search, search_across};
 pub use snapshot::*;
 pub use vocab::*;

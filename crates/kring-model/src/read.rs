@@ -220,6 +220,9 @@ pub(crate) fn session(doc: &AutoCommit, obj: &ObjId, id: String) -> Session {
         themes: crate::edit::themes::themes_of(doc, obj),
         rooms: rooms(doc, obj),
         attachments: attachments(doc, obj),
+        open_to: access::obj(doc, obj, OPEN_TO)
+            .map(|m| true_keys(doc, &m).into_iter().map(NetworkId::new).collect())
+            .unwrap_or_default(),
     }
 }
 

@@ -174,6 +174,8 @@ pub const PEERS: &str = "peers";
 /// into in turn: what each side knew when linking, so that a circle of three or more is refused.
 pub const BELOW: &str = "below";
 pub const ABOVE: &str = "above";
+/// A leerhuis meeting's networks, when it is not for all linked networks.
+pub const OPEN_TO: &str = "open_to";
 
 pub const NUMBER: &str = "number";
 pub const PREVIOUS: &str = "previous";

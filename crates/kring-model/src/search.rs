@@ -117,10 +117,73 @@ pub fn search(snapshot: &NetworkSnapshot, query: &str) -> SearchResults {
 pub fn search_with_limit(snapshot: &NetworkSnapshot, query: &str, limit: usize) -> SearchResults {
     let query = Query::new(query);
     let mut found = Collector { query: &query, folded: String::new(), results: SearchResults::default(), limit };
-    if query.is_empty() {
-        return found.results;
+    if !query.is_empty() {
+        look_through(snapshot, &mut found);
     }
+    found.results
+}
 
+/// The hits of one network in a search across several (see [`search_across`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkHits {
+    pub network: NetworkId,
+    pub network_name: String,
+    /// In display order, each with the title of the meeting or question it is in.
+    pub hits: Vec<(Hit, String)>,
+}
+
+/// What a search across every network on a laptop found: per network, in the order asked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AcrossResults {
+    /// Only networks with a hit.
+    pub networks: Vec<NetworkHits>,
+    /// More texts matched than [`MAX_HITS`], counted over all networks together.
+    pub truncated: bool,
+}
+
+/// Searches `snapshots` for `query` as [`search`] searches one (the query folded once), with
+/// one limit of [`MAX_HITS`] for them together.
+pub fn search_across<'a>(snapshots: impl IntoIterator<Item = &'a NetworkSnapshot>, query: &str) -> AcrossResults {
+    let query = Query::new(query);
+    let mut found =
+        Collector { query: &query, folded: String::new(), results: SearchResults::default(), limit: MAX_HITS };
+    let mut across = AcrossResults::default();
+    if query.is_empty() {
+        return across;
+    }
+    for snapshot in snapshots {
+        let go_on = look_through(snapshot, &mut found);
+        let hits = std::mem::take(&mut found.results.hits);
+        // The limit holds for every network together.
+        found.limit = found.limit.saturating_sub(hits.len());
+        if !hits.is_empty() {
+            let hits = hits.into_iter().map(|hit| {
+                let title = record_title(snapshot, &hit.place);
+                (hit, title)
+            });
+            across.networks.push(NetworkHits {
+                network: snapshot.info.id.clone(),
+                network_name: snapshot.info.name.clone(),
+                hits: hits.collect(),
+            });
+        }
+        if !go_on {
+            across.truncated = true;
+            break;
+        }
+    }
+    across
+}
+
+/// The title of the meeting or question a hit is in.
+fn record_title(snapshot: &NetworkSnapshot, place: &Place) -> String {
+    let session = place.session().and_then(|s| snapshot.sessions.get(s)).map(|s| s.title.clone());
+    let question = || place.question().and_then(|q| snapshot.questions.get(q)).map(|q| q.title.clone());
+    session.or_else(question).unwrap_or_default()
+}
+
+/// Looks for the query in every live text of `snapshot`; `false` once the limit was passed.
+fn look_through(snapshot: &NetworkSnapshot, found: &mut Collector) -> bool {
     let mut sessions: Vec<&Session> = snapshot.sessions.values().filter(|s| s.deleted_at.is_none()).collect();
     sessions.sort_by(|a, b| b.starts_at.cmp(&a.starts_at).then(b.created_at.cmp(&a.created_at)).then(b.id.cmp(&a.id)));
     for session in sessions {
@@ -133,12 +196,12 @@ pub fn search_with_limit(snapshot: &NetworkSnapshot, query: &str, limit: usize) 
         ];
         for (place, text) in texts {
             if !found.look(text, || place) {
-                return found.results;
+                return false;
             }
         }
         for action in session.live_actions() {
             if !found.look(&action.text, || Place::Action(id.clone(), action.id.clone())) {
-                return found.results;
+                return false;
             }
         }
     }
@@ -154,7 +217,7 @@ pub fn search_with_limit(snapshot: &NetworkSnapshot, query: &str, limit: usize) 
         ];
         for (place, text) in texts {
             if !found.look(text, || place) {
-                return found.results;
+                return false;
             }
         }
         let mut cycles: Vec<_> = question.cycles.values().collect();
@@ -164,12 +227,12 @@ pub fn search_with_limit(snapshot: &NetworkSnapshot, query: &str, limit: usize) 
         for cycle in cycles {
             for phase in [CyclePhase::Plan, CyclePhase::Act, CyclePhase::Observe, CyclePhase::Reflect] {
                 if !found.look(cycle.phase(phase), || Place::Cycle(id.clone(), cycle.id.clone(), phase)) {
-                    return found.results;
+                    return false;
                 }
             }
         }
     }
-    found.results
+    true
 }
 
 /// Every occurrence of every word of `query` in `text`, in `char`s, in order and merged where
@@ -389,6 +452,39 @@ mod tests {
             location: "Lokaal 2.14".into(),
         };
         network.add_session(by, &new).unwrap()
+    }
+
+    #[test]
+    fn a_search_across_networks_labels_each_hit_with_its_network_and_shares_one_limit() {
+        let (mut lezen, anna) = network();
+        let details = NetworkDetails { name: "PLG Rekenen".into(), ..Default::default() };
+        let (mut rekenen, bram) = Network::create(&details, &Profile::new("Bram"), "device-bram").unwrap();
+        let in_lezen = session(&mut lezen, &anna, "Feedback op schrijven", "2026-09-01");
+        session(&mut lezen, &anna, "Iets anders", "2026-09-02");
+        let question = rekenen.add_question(&bram, "Hoe lezen ze onze feedback?", "").unwrap();
+        let (lezen_s, rekenen_s) = (lezen.snapshot().unwrap(), rekenen.snapshot().unwrap());
+
+        let found = search_across([&lezen_s, &rekenen_s], "FEEDBACK");
+        assert!(!found.truncated);
+        let names: Vec<&str> = found.networks.iter().map(|n| n.network_name.as_str()).collect();
+        assert_eq!(names, ["PLG Lezen", "PLG Rekenen"], "in the order asked");
+        assert_eq!(found.networks[0].network, lezen_s.info.id);
+        assert_eq!(found.networks[0].hits.len(), 1);
+        assert_eq!(found.networks[0].hits[0].0.place, Place::SessionTitle(in_lezen));
+        assert_eq!(found.networks[0].hits[0].1, "Feedback op schrijven", "with its record's title");
+        assert_eq!(found.networks[1].hits[0].0.place, Place::QuestionTitle(question));
+        assert!(search_across([&lezen_s, &rekenen_s], "nergens").networks.is_empty());
+        assert!(search_across([&lezen_s, &rekenen_s], "  ").networks.is_empty());
+
+        // One limit for all networks together: the second network gets what the first left.
+        for n in 0..MAX_HITS {
+            session(&mut rekenen, &bram, &format!("Feedback {n}"), "2026-10-01");
+        }
+        let rekenen_s = rekenen.snapshot().unwrap();
+        let found = search_across([&lezen_s, &rekenen_s], "feedback");
+        assert!(found.truncated);
+        assert_eq!(found.networks.iter().map(|n| n.hits.len()).sum::<usize>(), MAX_HITS);
+        assert_eq!(found.networks[0].hits.len(), 1);
     }
 
     fn chars(text: &str, range: &Range<usize>) -> String {

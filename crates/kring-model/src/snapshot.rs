@@ -121,6 +121,10 @@ pub struct Session {
     /// Photos, recordings, films and documents of this meeting (the bin's too).
     #[serde(default)]
     pub attachments: BTreeMap<AttachmentId, Attachment>,
+    /// A leerhuis meeting only for members who came through these linked networks (and
+    /// those who joined the leerhuis directly); empty: for all of them.
+    #[serde(default)]
+    pub open_to: BTreeSet<NetworkId>,
 }
 
 /// A photo, recording, film or document: what the network document says of it. Its bytes are

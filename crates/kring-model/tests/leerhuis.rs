@@ -392,3 +392,72 @@ fn a_circle_of_three_leerhuizen_is_refused_whichever_order_the_links_were_made_i
         assert_eq!(RuleBook::default().check(&received, &changes, true).map_err(|r| r.breach), Ok(()));
     }
 }
+
+#[test]
+fn a_joint_meeting_for_chosen_networks_is_listed_for_their_members_and_counts_who_came_per_network() {
+    let mut p = programme(&[]);
+    let lotte_device = key(11).device_id();
+    p.leerhuis.set_device(&lotte_device);
+    // A second network, "Jeugdzorg Noord", linked with Dirk as its delegate; Cas joined directly.
+    let ticket = NewInvite { secret_hash: "h2".into(), role: Role::Member, expires_at: i64::MAX / 2, max_uses: 1 };
+    let invite = p.leerhuis.create_link_invite(&p.lotte, &ticket).unwrap();
+    let jeugdzorg = NetworkId::random();
+    let linked = NetworkToLink {
+        id: jeugdzorg.clone(),
+        name: "Jeugdzorg Noord".into(),
+        delegates: vec![key(4).device_id()],
+        below: Vec::new(),
+    };
+    let dirk = Profile { name: "Dirk".into(), perspective: Perspective::Practitioner, ..Default::default() };
+    let dirk = p.leerhuis.link_network(&p.lotte, &invite, "h2", &dirk, &MemberId::random(), &key(4), &linked).unwrap();
+    let cas = p.leerhuis.add_member(&p.lotte, &Profile::new("Cas"), Role::Member, Some(&key(3))).unwrap();
+    let plg = p.plg.id().clone();
+
+    let day = NewSession { title: "Werkplezier".into(), starts_at: "2026-11-20".into(), ..Default::default() };
+    let joint = p.leerhuis.add_joint_meeting(&p.lotte, &day, &[plg.clone()].into()).unwrap();
+    let open = p.leerhuis.add_session(&p.lotte, &day).unwrap();
+    let snapshot = p.leerhuis.snapshot().unwrap();
+    let (joint_s, open_s) = (&snapshot.sessions[&joint], &snapshot.sessions[&open]);
+    assert_eq!(joint_s.open_to, [plg.clone()].into());
+    assert!(open_s.open_to.is_empty(), "for all linked networks");
+    assert!(snapshot.invited(joint_s, Some(&p.anna_there)), "came through the PLG");
+    assert!(!snapshot.invited(joint_s, Some(&dirk)), "came through another network");
+    assert!(snapshot.invited(joint_s, Some(&cas)), "joined the leerhuis directly");
+    assert!(snapshot.invited(joint_s, Some(&p.lotte)), "its coordinator");
+    assert!(snapshot.invited(open_s, Some(&dirk)));
+
+    // Only a coordinator of a leerhuis chooses, only linked networks.
+    let as_member = p.leerhuis.add_joint_meeting(&cas, &day, &[plg.clone()].into());
+    let only_coordinators = ModelError::NotCoordinator { action: CoordinatorTask::JointMeetings };
+    assert_eq!(as_member.unwrap_err().to_string(), only_coordinators.to_string());
+    let as_delegate = p.leerhuis.set_open_to(&p.anna_there, &joint, &[jeugdzorg.clone()].into());
+    assert!(matches!(as_delegate, Err(ModelError::NotCoordinator { .. })), "{as_delegate:?}");
+    let stranger = p.leerhuis.set_open_to(&p.lotte, &joint, &[NetworkId::random()].into());
+    assert!(matches!(stranger, Err(ModelError::Leerhuis(LeerhuisError::NotLinked(_)))), "{stranger:?}");
+    let in_plg = p.plg.add_joint_meeting(&p.anna, &day, &[jeugdzorg.clone()].into());
+    assert!(matches!(in_plg, Err(ModelError::Leerhuis(LeerhuisError::NotALeerhuis))), "{in_plg:?}");
+    assert!(p.plg.snapshot().unwrap().sessions.is_empty(), "nothing written");
+
+    // Chosen again: for both networks, then for all.
+    p.leerhuis.set_open_to(&p.lotte, &joint, &[plg.clone(), jeugdzorg.clone()].into()).unwrap();
+    let snapshot = p.leerhuis.snapshot().unwrap();
+    assert!(snapshot.invited(&snapshot.sessions[&joint], Some(&dirk)));
+    p.leerhuis.set_open_to(&p.lotte, &joint, &Default::default()).unwrap();
+    assert!(p.leerhuis.snapshot().unwrap().sessions[&joint].open_to.is_empty());
+
+    // Who came, per network they came through and perspective.
+    for member in [&p.anna_there, &dirk, &cas] {
+        p.leerhuis.set_attendance(&p.lotte, &joint, member, Attendance::Present).unwrap();
+    }
+    let snapshot = p.leerhuis.snapshot().unwrap();
+    let came = snapshot.attendance_by_network(&snapshot.sessions[&joint]);
+    assert_eq!(came[&Some("Jeugdzorg Noord".to_string())], [(Perspective::Practitioner, 1)].into());
+    assert_eq!(came[&Some("PLG Rekenen".to_string())].values().sum::<u64>(), 1);
+    assert_eq!(came[&None].values().sum::<u64>(), 1, "Cas, directly");
+
+    // Every other laptop accepts what was written.
+    let changes = p.leerhuis.doc_mut().get_changes(&[]);
+    let mut received = automerge::AutoCommit::new();
+    received.apply_changes(changes.clone()).unwrap();
+    assert_eq!(RuleBook::default().check(&received, &changes, true).map_err(|r| r.breach), Ok(()));
+}

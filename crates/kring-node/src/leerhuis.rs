@@ -222,6 +222,29 @@ pub fn follow_network(
     Ok(removed)
 }
 
+/// One edit of one network as this laptop's member, saved (on a running laptop also offered to
+/// its peers); [`unlink`] hands its caller two.
+pub type EditOne<'a> =
+    &'a mut dyn FnMut(&mut kring_model::Network, &kring_model::MemberId) -> kring_model::Result<usize>;
+
+/// A network leaving a leerhuis, as `kring leerhuis unlink` and the app's network page both do
+/// it, on the laptop of a coordinator of the network (its delegate in the leerhuis, `device`)
+/// that holds both: first the leerhuis marks the link left, removes whoever came through it and,
+/// with `withdraw`, withdraws what it shared (else it stays as an archive); then the network
+/// records that it left, which takes its vouchers back. `edit` runs one step on the network it
+/// names. Returns how many lost their place in the leerhuis.
+pub fn unlink(
+    network: &kring_model::NetworkId,
+    leerhuis: &kring_model::NetworkId,
+    device: &str,
+    withdraw: bool,
+    mut edit: impl FnMut(&kring_model::NetworkId, EditOne) -> Result<usize>,
+) -> Result<usize> {
+    let removed = edit(leerhuis, &mut |l, me| l.unlink_network(me, device, network, withdraw))?;
+    edit(network, &mut |n, me| n.leave_leerhuis(me, leerhuis).map(|()| 0))?;
+    Ok(removed)
+}
+
 /// A voucher that runs out within this long is issued again.
 const RENEW_WITHIN: Duration = Duration::from_secs(7 * 24 * 3600);
 /// How often a running laptop looks whether vouchers are due.

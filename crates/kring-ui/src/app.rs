@@ -167,6 +167,10 @@ impl KringApp {
         }
         self.pages.session.texts.history = None;
         self.pages.question.texts.history = None;
+        // A hit in another network: that network is opened first (the screen waits for it).
+        if let Some(network) = opened.network.filter(|n| self.state.network_id() != Some(n.as_str())) {
+            self.state.watch(&network);
+        }
         self.screen = opened.screen;
     }
 
@@ -294,6 +298,10 @@ impl KringApp {
                 self.state.notice = say(crate::i18n::Text::SharedWithLeerhuis);
             }
             After::Withdrawn => self.state.notice = say(crate::i18n::Text::WithdrawnNotice),
+            After::Unlinked => {
+                self.pages.network.leerhuis.unlink.asking = None;
+                self.state.notice = say(crate::i18n::Text::Unlinked);
+            }
             After::ChapterStarted | After::Erased => {
                 let text =
                     if after == After::Erased { crate::i18n::Text::Erased } else { crate::i18n::Text::ChapterBegun };

@@ -82,6 +82,8 @@ pub enum After {
     FetchedToView,
     /// An attachment was saved where the person chose: say where.
     SavedAttachment,
+    /// This network left a leerhuis: close the dialog and say so.
+    Unlinked,
 }
 
 /// A refused command, kept until the person acts again or leaves the screen.
@@ -150,6 +152,8 @@ pub struct AppState {
     pub timeline: Option<Vec<kring_node::client::TimelineItem>>,
     /// The attachments' bytes on this laptop, and the photos shown.
     pub attachments: crate::attachments::AttachmentDesk,
+    /// The last search across every network here, once the node sent it.
+    pub found: Option<kring_node::client::Found>,
 }
 
 impl AppState {
@@ -228,6 +232,7 @@ impl AppState {
             sharing: None,
             timeline: None,
             attachments: Default::default(),
+            found: None,
         }
     }
 
@@ -287,6 +292,7 @@ impl AppState {
                     self.attachments.take_bytes(ctx, attachment, bytes)
                 }
                 Update::AttachmentUse(usage) => self.attachments.usage = Some(usage),
+                Update::Found(found) => self.found = Some(*found),
                 Update::Done { request, result } if self.room.replies.contains_key(&request) => {
                     if let Some(reply) = self.room.replies.remove(&request) {
                         let _ = reply.send(result);

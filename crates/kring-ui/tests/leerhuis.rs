@@ -373,3 +373,227 @@ fn the_researchers_timeline_spans_every_network_by_theme_and_period() {
     let csv = kring_ui::views::timeline::csv(Language::Nl, &page.filter(&all));
     assert_eq!(csv, "Datum,Soort,Titel,Netwerk,Thema's\n2026-11-12,bijeenkomst,Werkplezier,PLG Rekenen,werkplezier\n");
 }
+
+/// Links "Jeugdzorg Noord" into `leerhuis` (Lotte's), with `dirk_key` its delegate: Dirk, a
+/// practitioner, comes into the leerhuis through it. Returns the network's id and Dirk's.
+fn link_jeugdzorg(
+    leerhuis: &mut Network,
+    lotte: &MemberId,
+    dirk_key: &(impl DeviceKey + ?Sized),
+) -> (NetworkId, MemberId) {
+    let ticket = NewInvite { secret_hash: "hash2".into(), role: Role::Member, expires_at: i64::MAX / 2, max_uses: 1 };
+    let invite = leerhuis.create_link_invite(lotte, &ticket).unwrap();
+    let id = NetworkId::random();
+    let to_link = NetworkToLink {
+        id: id.clone(),
+        name: "Jeugdzorg Noord".into(),
+        delegates: vec![dirk_key.device_id()],
+        below: Vec::new(),
+    };
+    let dirk = Profile { name: "Dirk".into(), perspective: Perspective::Practitioner, ..Default::default() };
+    let dirk = leerhuis.link_network(lotte, &invite, "hash2", &dirk, &MemberId::random(), dirk_key, &to_link).unwrap();
+    (id, dirk)
+}
+
+#[test]
+fn a_coordinator_plans_a_meeting_for_one_linked_network_and_its_page_counts_who_came_per_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let (leerhuis_id, plg_id, jeugdzorg, dirk) = {
+        let data = DataDir::open(dir.path()).unwrap();
+        // This laptop is Lotte's, the leerhuis's coordinator.
+        let (_a, anna_s) = other_laptop();
+        let (_d, dirk_s) = other_laptop();
+        let (plg, _, mut leerhuis, lotte) =
+            linked(anna_s.device_key().as_signing_key(), data.device_key().as_signing_key());
+        let (jeugdzorg, dirk) = link_jeugdzorg(&mut leerhuis, &lotte, dirk_s.device_key().as_signing_key());
+        let ids = (leerhuis.id().to_string(), plg.id().clone());
+        keep(&data, leerhuis, "Leerhuis Jeugd");
+        (ids.0, ids.1, jeugdzorg, dirk)
+    };
+    let mut ui = client(dir.path());
+    open(&mut ui, &leerhuis_id);
+    ui.state_mut().screen = Screen::Sessions;
+    ui.step();
+    assert!(ui.query_by_label(nl(Text::OpenFor)).is_some(), "a coordinator chooses whom it is for");
+    type_into(&mut ui, egui::accesskit::Role::TextInput, nl(Text::Title), "Leerhuisdag werkplezier");
+    tick(&mut ui, "PLG Rekenen");
+    click(&mut ui, nl(Text::AddSession));
+    let Screen::Session(session) = ui.state().screen.clone() else { panic!("the meeting opens") };
+    let planned = &ui.state().state.snapshot().unwrap().sessions[&session];
+    assert_eq!(planned.open_to, [plg_id.clone()].into(), "only for the PLG, written with the meeting");
+    assert!(ui.query_by_label("Open voor: PLG Rekenen").is_some());
+
+    // Who came: Dirk through Jeugdzorg Noord, Lotte directly.
+    let me = ui.state().state.me().unwrap().clone();
+    for member in [dirk, me] {
+        let edit = Edit::SetAttendance { session: session.clone(), member, attendance: Attendance::Present };
+        ui.state_mut().state.edit(kring_ui::state::After::Nothing, edit);
+    }
+    wait_until(&mut ui, "both are present", |app| {
+        app.state.snapshot().is_some_and(|s| s.sessions[&session].attendance.len() == 2)
+    });
+    assert!(ui.query_by_label(nl(Text::PresentByNetwork)).is_some());
+    assert!(ui.query_by_label("Jeugdzorg Noord").is_some(), "a row for the network Dirk came through");
+    assert!(ui.query_by_label(nl(Text::JoinedDirectly)).is_some(), "and one for who came directly");
+
+    // Chosen again, for both networks.
+    click(&mut ui, nl(Text::ChooseOpenTo));
+    tick(&mut ui, "Jeugdzorg Noord");
+    click(&mut ui, nl(Text::Save));
+    wait_until(&mut ui, "the meeting is for both", |app| {
+        app.state.snapshot().is_some_and(|s| s.sessions[&session].open_to.contains(&jeugdzorg))
+    });
+    assert!(
+        ui.query_by_label_contains("Jeugdzorg Noord, PLG Rekenen").is_some()
+            || ui.query_by_label_contains("PLG Rekenen, Jeugdzorg Noord").is_some()
+    );
+
+    ui.state_mut().state.language = Language::En;
+    ui.step();
+    assert!(ui.query_by_label(tr_en(Text::PresentByNetwork)).is_some(), "in English when chosen");
+}
+
+#[test]
+fn a_meeting_for_another_linked_network_is_not_in_a_members_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let leerhuis_id = {
+        let data = DataDir::open(dir.path()).unwrap();
+        // This laptop is Dirk's: he came into the leerhuis through Jeugdzorg Noord.
+        let (_a, anna_s) = other_laptop();
+        let (_l, lotte_s) = other_laptop();
+        let (plg, _, mut leerhuis, lotte) =
+            linked(anna_s.device_key().as_signing_key(), lotte_s.device_key().as_signing_key());
+        link_jeugdzorg(&mut leerhuis, &lotte, data.device_key().as_signing_key());
+        let day =
+            |title: &str| NewSession { title: title.into(), starts_at: "2026-12-01".into(), ..Default::default() };
+        leerhuis.add_joint_meeting(&lotte, &day("Alleen voor de PLG"), &[plg.id().clone()].into()).unwrap();
+        leerhuis.add_session(&lotte, &day("Voor iedereen")).unwrap();
+        let id = leerhuis.id().to_string();
+        keep(&data, leerhuis, "Leerhuis Jeugd");
+        id
+    };
+    let mut ui = client(dir.path());
+    open(&mut ui, &leerhuis_id);
+    ui.state_mut().screen = Screen::Sessions;
+    ui.step();
+    assert!(ui.query_by_label_contains("Voor iedereen").is_some(), "a meeting for all linked networks");
+    assert!(ui.query_by_label_contains("Alleen voor de PLG").is_none(), "not one for another network");
+    assert!(ui.query_by_label(nl(Text::OpenFor)).is_none(), "a member does not choose");
+    assert_eq!(ui.state().state.snapshot().unwrap().sessions.len(), 2, "his laptop holds both all the same");
+    ui.state_mut().screen = Screen::Leerhuis;
+    ui.step();
+    assert!(ui.query_by_label("Voor iedereen").is_some());
+    assert!(ui.query_by_label("Alleen voor de PLG").is_none(), "nor in the overview");
+}
+
+/// Ticks the checkbox labelled `label`.
+fn tick(ui: &mut Ui, label: &str) {
+    ui.get_by_role_and_label(egui::accesskit::Role::CheckBox, label).click();
+    ui.step();
+    settle(ui);
+}
+
+fn tr_en(text: Text) -> &'static str {
+    kring_ui::i18n::tr(Language::En, text)
+}
+
+#[test]
+fn ctrl_f_searches_every_network_here_and_a_hit_opens_in_its_own_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let (plg_id, leerhuis_id, day) = {
+        let data = DataDir::open(dir.path()).unwrap();
+        // This laptop is Anna's: it holds her PLG and the leerhuis it is linked into.
+        let (_l, lotte_s) = other_laptop();
+        let (mut plg, anna, mut leerhuis, lotte) =
+            linked(data.device_key().as_signing_key(), lotte_s.device_key().as_signing_key());
+        plg.add_question(&anna, "Hoe lezen leerlingen onze feedback?", "").unwrap();
+        let new = NewSession { title: "Feedbackdag".into(), starts_at: "2026-12-01".into(), ..Default::default() };
+        let day = leerhuis.add_session(&lotte, &new).unwrap();
+        let ids = (plg.id().to_string(), leerhuis.id().to_string());
+        keep(&data, plg, "PLG Rekenen");
+        keep(&data, leerhuis, "Leerhuis Jeugd");
+        (ids.0, ids.1, day)
+    };
+    let mut ui = client(dir.path());
+    open(&mut ui, &plg_id);
+    type_into(&mut ui, egui::accesskit::Role::TextInput, nl(Text::Search), "FEEDBACK");
+    assert_eq!(ui.state().screen, Screen::Search);
+    assert!(ui.query_by_label("Hoe lezen leerlingen onze feedback? · Titel").is_some(), "this network's hit");
+    assert!(ui.query_by_label_contains("Feedbackdag").is_none(), "only this network, at first");
+
+    click(&mut ui, nl(Text::SearchAllNetworks));
+    wait_until(&mut ui, "the node searched every network", |app| {
+        app.state.found.as_ref().is_some_and(|found| found.query == "FEEDBACK")
+    });
+    let in_leerhuis = "Leerhuis Jeugd · Feedbackdag · Titel";
+    assert!(ui.query_by_label(in_leerhuis).is_some(), "labelled with its network");
+    assert!(ui.query_by_label("PLG Rekenen · Hoe lezen leerlingen onze feedback? · Titel").is_some());
+    let networks: Vec<String> =
+        ui.state().state.found.as_ref().unwrap().results.networks.iter().map(|n| n.network_name.clone()).collect();
+    assert_eq!(networks, ["PLG Rekenen", "Leerhuis Jeugd"], "the network on screen first");
+
+    // Clicking the leerhuis's hit switches to the leerhuis and opens the meeting.
+    click(&mut ui, in_leerhuis);
+    let wanted = leerhuis_id.clone();
+    wait_until(&mut ui, "the leerhuis is shown", move |app| app.state.network_id() == Some(wanted.as_str()));
+    assert_eq!(ui.state().screen, Screen::Session(day));
+    assert!(ui.query_by_label("Feedbackdag").is_some(), "the meeting's page");
+
+    ui.state_mut().screen = Screen::Search;
+    ui.state_mut().state.language = Language::En;
+    ui.step();
+    assert!(ui.query_by_label("All networks").is_some(), "in English when chosen");
+}
+
+#[test]
+fn a_coordinator_unlinks_her_network_from_the_leerhuis_on_its_page_and_it_shows_as_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let (plg_id, leerhuis_id) = {
+        let data = DataDir::open(dir.path()).unwrap();
+        // This laptop is Anna's: coordinator of the PLG, its delegate in the leerhuis.
+        let (_l, lotte_s) = other_laptop();
+        let (mut plg, anna, mut leerhuis, _) =
+            linked(data.device_key().as_signing_key(), lotte_s.device_key().as_signing_key());
+        let question = plg.add_question(&anna, "Hoe houden we werkplezier?", "Na de fusie").unwrap();
+        let heads = plg.heads();
+        let shared = plg.snapshot().unwrap().question_publication(&question, &heads).unwrap();
+        let members = leerhuis.snapshot().unwrap().members;
+        let anna_there = members.values().find(|m| m.via.as_ref() == Some(plg.id())).unwrap().id.clone();
+        leerhuis.set_device(&data.device_id());
+        leerhuis.publish(&anna_there, &data.device_id(), &shared).unwrap();
+        let ids = (plg.id().to_string(), leerhuis.id().to_string());
+        keep(&data, plg, "PLG Rekenen");
+        keep(&data, leerhuis, "Leerhuis Jeugd");
+        ids
+    };
+    let mut ui = client(dir.path());
+    open(&mut ui, &plg_id);
+    ui.state_mut().screen = Screen::Network;
+    ui.step();
+    click(&mut ui, nl(Text::UnlinkFromLeerhuis));
+    // What happens, said before it does: who loses access, and what becomes of the shared.
+    assert!(ui.query_by_label(nl(Text::UnlinkExplained)).is_some());
+    assert!(ui.query_by_label(nl(Text::UnlinkWithdrawExplained)).is_some(), "withdrawing is chosen first");
+    click(&mut ui, nl(Text::UnlinkArchive));
+    assert!(ui.query_by_label(nl(Text::UnlinkArchiveExplained)).is_some());
+    click(&mut ui, nl(Text::UnlinkWithdraw));
+    click(&mut ui, nl(Text::UnlinkNow));
+    assert_eq!(ui.state().state.notice.as_deref(), Some(nl(Text::Unlinked)), "{:?}", ui.state().state.error_text());
+
+    // The page shows the leerhuis as left, and offers nothing for it any more.
+    let left = ui.state().state.snapshot().unwrap().info.leerhuizen.values().all(|l| l.left_at.is_some());
+    assert!(left, "the PLG recorded that it left");
+    assert!(ui.query_by_label_contains("Leerhuis Jeugd · ontkoppeld op").is_some());
+    assert!(ui.query_by_label(nl(Text::UnlinkFromLeerhuis)).is_none());
+    assert!(ui.query_by_label(nl(Text::NoLeerhuizen)).is_some());
+
+    // The same steps as `kring leerhuis unlink --withdraw` in the leerhuis: the link left, the
+    // copy withdrawn, and Anna, who came through the PLG, no longer a member there.
+    ui.state_mut().state.watch(&leerhuis_id);
+    let wanted = leerhuis_id.clone();
+    wait_until(&mut ui, "the leerhuis is shown", move |app| app.state.network_id() == Some(wanted.as_str()));
+    let snapshot = ui.state().state.snapshot().unwrap();
+    assert!(snapshot.links.values().all(|link| !link.is_linked()));
+    assert!(snapshot.publications.values().all(|p| p.is_withdrawn()));
+    assert!(snapshot.members.values().filter(|m| m.via.is_some()).all(|m| !m.is_current()));
+}

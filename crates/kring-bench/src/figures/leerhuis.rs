@@ -78,7 +78,9 @@ pub fn measure(scale: Scale, count: usize) -> Result<LeerhuisFigures> {
     anyhow::ensure!(!overview.is_empty(), "the overview of a theme with shared questions is empty");
     let everywhere: Vec<&NetworkSnapshot> = std::iter::once(&read).chain(&snapshots).collect();
     let started = Instant::now();
-    let hits: usize = everywhere.iter().map(|snapshot| snapshot.search("feedback").hits.len()).sum();
+    // As the app's "Alle netwerken" does it: one query, one limit of hits for all networks.
+    let found = kring_model::search_across(everywhere.iter().copied(), "feedback");
+    let hits: usize = found.networks.iter().map(|network| network.hits.len()).sum();
     let search_took = started.elapsed();
     anyhow::ensure!(hits > 0, "a search across the networks found nothing");
     Ok(LeerhuisFigures { networks: count, publications, read: read_took, overview: overview_took, search: search_took })

@@ -50,6 +50,16 @@ pub enum Edit {
     },
     // Sessions.
     AddSession(NewSession),
+    /// A leerhuis meeting for the members of these linked networks only (empty: all).
+    AddJointMeeting {
+        session: NewSession,
+        open_to: std::collections::BTreeSet<NetworkId>,
+    },
+    /// Whom a leerhuis meeting is for, chosen again.
+    SetOpenTo {
+        session: SessionId,
+        open_to: std::collections::BTreeSet<NetworkId>,
+    },
     EditSession {
         session: SessionId,
         changes: SessionChanges,
@@ -230,6 +240,10 @@ impl Edit {
             Edit::RemoveMember { member } => Applied::RevokedInvites(network.remove_member(by, member)?),
             Edit::RevokeInvite { invite } => network.revoke_invite(by, invite).map(done)?,
             Edit::AddSession(session) => created(network.add_session(by, session)?.as_str()),
+            Edit::AddJointMeeting { session, open_to } => {
+                created(network.add_joint_meeting(by, session, open_to)?.as_str())
+            }
+            Edit::SetOpenTo { session, open_to } => network.set_open_to(by, session, open_to).map(done)?,
             Edit::EditSession { session, changes } => network.edit_session(by, session, changes).map(done)?,
             Edit::DeleteSession { session } => network.delete_session(by, session).map(done)?,
             Edit::RestoreSession { session } => network.restore_session(by, session).map(done)?,
@@ -296,6 +310,8 @@ impl Edit {
             Edit::RemoveMember { .. } => "remove member",
             Edit::RevokeInvite { .. } => "revoke invite",
             Edit::AddSession(_) => "add session",
+            Edit::AddJointMeeting { .. } => "add joint meeting",
+            Edit::SetOpenTo { .. } => "set open to",
             Edit::EditSession { .. } => "edit session",
             Edit::DeleteSession { .. } => "delete session",
             Edit::RestoreSession { .. } => "restore session",

@@ -317,7 +317,7 @@ impl Network {
     }
 
     /// The link of `network` into this leerhuis, read alone.
-    fn link_of(&self, network: &NetworkId) -> Option<crate::leerhuis::LinkedNetwork> {
+    pub(crate) fn link_of(&self, network: &NetworkId) -> Option<crate::leerhuis::LinkedNetwork> {
         let links = self.root_map(LINKS).ok()?;
         let obj = access::obj(&self.doc, &links, network.as_str())?;
         Some(crate::leerhuis::linked_network(&self.doc, &obj, network.to_string()))

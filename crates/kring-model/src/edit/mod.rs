@@ -4,6 +4,7 @@ pub(crate) mod attachments;
 pub(crate) mod command;
 pub(crate) mod info;
 pub(crate) mod invites;
+pub(crate) mod joint_meetings;
 pub(crate) mod leerhuis;
 pub(crate) mod members;
 pub(crate) mod questions;

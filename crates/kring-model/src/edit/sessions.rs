@@ -39,7 +39,20 @@ pub struct NewAction {
 
 impl Network {
     pub fn add_session(&mut self, by: &MemberId, session: &NewSession) -> Result<SessionId> {
+        self.plan_session(by, session, &std::collections::BTreeSet::new())
+    }
+
+    /// Plans a meeting; in a leerhuis with the networks it is for (`open_to`, checked by the
+    /// caller; empty: for all of them). A leerhuis meeting always gets its map, empty or not,
+    /// so that a coordinator can choose later: a map made after its record would be refused.
+    pub(crate) fn plan_session(
+        &mut self,
+        by: &MemberId,
+        session: &NewSession,
+        open_to: &std::collections::BTreeSet<NetworkId>,
+    ) -> Result<SessionId> {
         self.current_member(by)?;
+        let leerhuis = self.kind() == crate::vocab::NetworkKind::Leerhuis;
         let title = validate::required(Field::Title, &session.title, MAX_NAME)?;
         let starts_at = validate::date_time(&session.starts_at)?;
         let location = validate::optional(Field::Location, &session.location, MAX_SHORT)?;
@@ -59,6 +72,12 @@ impl Network {
             doc.put_object(&obj, ACTIONS, ObjType::Map)?;
             doc.put(&obj, CREATED_BY, by.as_str())?;
             doc.put(&obj, CREATED_AT, now)?;
+            if leerhuis {
+                let networks = doc.put_object(&obj, OPEN_TO, ObjType::Map)?;
+                for network in open_to {
+                    doc.put(&networks, network.as_str(), true)?;
+                }
+            }
             Ok(())
         })?;
         Ok(id)

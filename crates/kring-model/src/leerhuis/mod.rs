@@ -11,6 +11,7 @@ use automerge::{AutoCommit, ObjId};
 use serde::{Deserialize, Serialize};
 
 mod circles;
+mod joint;
 mod overview;
 mod publish;
 mod report;
@@ -18,8 +19,10 @@ mod voucher;
 
 pub use crate::error::LeerhuisError;
 pub(crate) use circles::MAX_LEVELS_SET;
+pub use joint::{AttendanceByNetwork, shown_count};
 pub use overview::{OverviewItem, Source};
 pub use publish::NewPublication;
+pub use report::FactorNaming;
 pub use voucher::{MAX_VOUCHER_BYTES, Voucher};
 
 use crate::access::{self, float, int, keys, string, true_keys, uint};

@@ -6,10 +6,13 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::MIN_GROUP;
-use crate::ids::*;
+use super::{FactorSummary, shown_count};
+use crate::ids::FactorId;
 use crate::snapshot::NetworkSnapshot;
-use crate::vocab::{Attendance, Perspective, PublicationKind};
+use crate::vocab::{Perspective, PublicationKind};
+
+/// How a report names a shared factor.
+pub type FactorNaming<'a> = dyn Fn(&FactorId, &FactorSummary) -> String + 'a;
 
 /// The perspectives in the order a report shows them.
 const PERSPECTIVES: [(Perspective, &str); 6] = [
@@ -20,15 +23,6 @@ const PERSPECTIVES: [(Perspective, &str); 6] = [
     (Perspective::YouthParent, "jongeren en ouders"),
     (Perspective::Other, "anders"),
 ];
-
-/// A count as a report may show it: youth and parents below five as "<5".
-fn count(perspective: Perspective, n: u64) -> String {
-    match (perspective, n) {
-        (_, 0) => "0".into(),
-        (Perspective::YouthParent, n) if n < MIN_GROUP => "<5".into(),
-        (_, n) => n.to_string(),
-    }
-}
 
 /// A Markdown table cell: pipes and line breaks would end the cell.
 fn cell(text: &str) -> String {
@@ -41,23 +35,21 @@ fn decimal(value: f64) -> String {
 }
 
 impl NetworkSnapshot {
-    /// The report as Markdown, made on `today` (`YYYY-MM-DD`).
+    /// The report as Markdown, made on `today` (`YYYY-MM-DD`), with every factor under the
+    /// name its network shared it with.
     pub fn programme_report(&self, today: &str) -> String {
+        self.programme_report_naming(today, &|_, factor| factor.name.clone())
+    }
+
+    /// [`NetworkSnapshot::programme_report`], with each factor named by `factor_name` (the
+    /// interface names the built-in factors in its reader's language).
+    pub fn programme_report_naming(&self, today: &str, factor_name: &FactorNaming<'_>) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "# {} — programmaverslag\n\nGemaakt op {today}.\n", cell(&self.info.name));
         self.joint_meetings(&mut out);
         self.shared_by_network(&mut out);
-        self.key_factors(&mut out);
+        self.key_factors(&mut out, factor_name);
         out
-    }
-
-    /// The network a member came through, by name ("direct" for who was invited directly).
-    fn network_of(&self, member: &MemberId) -> String {
-        let via = self.members.get(member).and_then(|m| m.via.as_ref());
-        match via.and_then(|id| self.links.get(id)) {
-            Some(link) => link.name.clone(),
-            None => "direct".into(),
-        }
     }
 
     fn joint_meetings(&self, out: &mut String) {
@@ -71,13 +63,7 @@ impl NetworkSnapshot {
         let header: Vec<&str> = PERSPECTIVES.iter().map(|(_, name)| *name).collect();
         for session in sessions {
             let _ = writeln!(out, "### {} ({})\n", cell(&session.title), session.starts_at.replace('T', " "));
-            let mut present: BTreeMap<String, BTreeMap<Perspective, u64>> = BTreeMap::new();
-            for (member, status) in &session.attendance {
-                let Some(perspective) = self.members.get(member).map(|m| m.perspective) else { continue };
-                if *status == Attendance::Present {
-                    *present.entry(self.network_of(member)).or_default().entry(perspective).or_default() += 1;
-                }
-            }
+            let present = self.attendance_by_network(session);
             if present.is_empty() {
                 let _ = writeln!(out, "Geen aanwezigheid vastgelegd.\n");
                 continue;
@@ -86,8 +72,8 @@ impl NetworkSnapshot {
             let _ = writeln!(out, "|---|{}", "---|".repeat(header.len()));
             for (network, counts) in &present {
                 let cells: Vec<String> =
-                    PERSPECTIVES.iter().map(|(p, _)| count(*p, counts.get(p).copied().unwrap_or(0))).collect();
-                let _ = writeln!(out, "| {} | {} |", cell(network), cells.join(" | "));
+                    PERSPECTIVES.iter().map(|(p, _)| shown_count(*p, counts.get(p).copied().unwrap_or(0))).collect();
+                let _ = writeln!(out, "| {} | {} |", cell(network.as_deref().unwrap_or("direct")), cells.join(" | "));
             }
             let _ = writeln!(out);
         }
@@ -118,7 +104,7 @@ impl NetworkSnapshot {
         }
     }
 
-    fn key_factors(&self, out: &mut String) {
+    fn key_factors(&self, out: &mut String, factor_name: &FactorNaming<'_>) {
         let _ = writeln!(out, "## Sleutelfactoren per netwerk\n");
         let mut rounds: Vec<_> =
             self.current_publications().into_iter().filter(|p| p.kind == PublicationKind::Reflection).collect();
@@ -130,13 +116,13 @@ impl NetworkSnapshot {
         let _ = writeln!(out, "| netwerk | ronde | factor | gemiddelde | spreiding | n |");
         let _ = writeln!(out, "|---|---|---|---|---|---|");
         for round in rounds {
-            for factor in round.factors.values() {
+            for (id, factor) in &round.factors {
                 let _ = writeln!(
                     out,
                     "| {} | {} | {} | {} | {} | {} |",
                     cell(&round.network_name),
                     cell(&round.title),
-                    cell(&factor.name),
+                    cell(&factor_name(id, factor)),
                     decimal(factor.mean),
                     decimal(factor.spread),
                     factor.n

@@ -459,3 +459,82 @@ fn removal_from_a_linked_network_follows_into_the_leerhuis_by_its_delegates_only
     assert!(!snapshot.members[&bram_there].is_current());
     assert!(snapshot.members[&joined.cas.0].is_current(), "who joined directly stays");
 }
+
+/// A meeting `by` plans on `laptop` in `doc`, written with raw operations: its title, and an
+/// `open_to` map naming `networks` (no map at all with `None`).
+fn meeting_open_to(doc: &AutoCommit, laptop: &Laptop, by: &MemberId, networks: Option<&[&str]>) -> Change {
+    written(doc, &laptop.device, |doc| {
+        let sessions = obj(doc, &[SESSIONS]);
+        let record = doc.put_object(&sessions, "joint-1", ObjType::Map).unwrap();
+        doc.put(&record, TITLE, "Leerhuisdag werkplezier").unwrap();
+        doc.put(&record, CREATED_BY, by.as_str()).unwrap();
+        if let Some(networks) = networks {
+            let open_to = doc.put_object(&record, OPEN_TO, ObjType::Map).unwrap();
+            for network in networks {
+                doc.put(&open_to, *network, true).unwrap();
+            }
+        }
+    })
+    .unwrap()
+}
+
+#[test]
+fn only_a_leerhuis_coordinator_chooses_the_linked_networks_a_meeting_is_for() {
+    let l = leerhuis();
+    let (plg, jeugdzorg) = (l.plg.as_str(), l.jeugdzorg.as_str());
+    let (lotte, lotte_laptop) = &l.lotte;
+    let honest = meeting_open_to(&l.doc, lotte_laptop, lotte, Some(&[plg]));
+    assert_eq!(verdict(&l.doc, &honest), Ok(()), "the leerhuis's coordinator, for the PLG only");
+    // Whoever plans a meeting makes its map, empty: for everyone.
+    let (cas, cas_laptop) = &l.cas;
+    assert_eq!(verdict(&l.doc, &meeting_open_to(&l.doc, cas_laptop, cas, Some(&[]))), Ok(()));
+
+    // A plain member, and a delegate (a member of the leerhuis, not its coordinator), choose nothing.
+    let by_cas = verdict(&l.doc, &meeting_open_to(&l.doc, cas_laptop, cas, Some(&[plg])));
+    assert_eq!(by_cas, Err(Breach::CoordinatorOnly(super::CoordinatorAction::JointMeetings)));
+    let (anna, anna_laptop) = &l.anna;
+    let by_anna = verdict(&l.doc, &meeting_open_to(&l.doc, anna_laptop, anna, Some(&[plg, jeugdzorg])));
+    assert_eq!(by_anna, Err(Breach::CoordinatorOnly(super::CoordinatorAction::JointMeetings)));
+    // Only networks linked into the leerhuis.
+    let elsewhere = NetworkId::random();
+    let unlinked = meeting_open_to(&l.doc, lotte_laptop, lotte, Some(&[elsewhere.as_str()]));
+    assert_eq!(verdict(&l.doc, &unlinked), Err(Breach::BadValue), "a network not linked");
+
+    // Later, in a meeting that has its map: the coordinator changes it, nobody else does.
+    let planned = Leerhuis { doc: with(&l, honest), ..leerhuis_with_keys(&l) };
+    let choose = |laptop: &Laptop, network: &str| {
+        written(&planned.doc, &laptop.device, |doc| {
+            let open_to = obj(doc, &[SESSIONS, "joint-1", OPEN_TO]);
+            doc.put(&open_to, network, true).unwrap();
+        })
+        .unwrap()
+    };
+    assert_eq!(verdict(&planned.doc, &choose(&planned.lotte.1, jeugdzorg)), Ok(()));
+    assert!(matches!(verdict(&planned.doc, &choose(&planned.cas.1, jeugdzorg)), Err(Breach::CoordinatorOnly(_))));
+    let back_to_all = written(&planned.doc, &planned.lotte.1.device, |doc| {
+        let open_to = obj(doc, &[SESSIONS, "joint-1", OPEN_TO]);
+        doc.delete(&open_to, plg).unwrap();
+    })
+    .unwrap();
+    assert_eq!(verdict(&planned.doc, &back_to_all), Ok(()), "open to all again");
+    // A map made after its meeting could hide a colleague's choice.
+    let bare = Leerhuis { doc: with(&l, meeting_open_to(&l.doc, lotte_laptop, lotte, None)), ..leerhuis_with_keys(&l) };
+    let late = written(&bare.doc, &bare.lotte.1.device, |doc| {
+        let meeting = obj(doc, &[SESSIONS, "joint-1"]);
+        doc.put_object(&meeting, OPEN_TO, ObjType::Map).unwrap();
+    })
+    .unwrap();
+    assert_eq!(verdict(&bare.doc, &late), Err(Breach::RecordReplaced));
+
+    // In an ordinary network there is nothing to choose: a modified coordinator's laptop
+    // writing it is refused, however it names a network.
+    let details = NetworkDetails { name: "PLG Lezen".into(), ..Default::default() };
+    let (network, anna_there) = Network::create(&details, &Profile::new("Anna"), &anna_laptop.key).unwrap();
+    let ordinary = network.into_doc();
+    let in_ordinary = meeting_open_to(&ordinary, anna_laptop, &anna_there, Some(&[plg]));
+    assert_eq!(verdict(&ordinary, &in_ordinary), Err(Breach::UnknownPlace));
+    let empty_in_ordinary = meeting_open_to(&ordinary, anna_laptop, &anna_there, Some(&[]));
+    assert_eq!(verdict(&ordinary, &empty_in_ordinary), Err(Breach::UnknownPlace));
+    // The honest model writes no map there, and the same meeting without one is fine.
+    assert_eq!(verdict(&ordinary, &meeting_open_to(&ordinary, anna_laptop, &anna_there, None)), Ok(()));
+}

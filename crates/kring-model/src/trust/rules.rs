@@ -85,6 +85,7 @@ pub enum CoordinatorAction {
     Factors,
     Rounds,
     Leerhuis,
+    JointMeetings,
 }
 
 /// What is a member's own (coordinators may act for others where the app lets them).
@@ -116,6 +117,7 @@ impl Breach {
                     A::Factors => "changing the reflection factors",
                     A::Rounds => "opening or closing a reflection round",
                     A::Leerhuis => "linking a network and a leerhuis",
+                    A::JointMeetings => "choosing which linked networks a meeting is for",
                 };
                 format!("{action}, which only a coordinator may do")
             }
@@ -728,6 +730,7 @@ impl OpContext<'_> {
             Extra::Withdrawal => self.withdrawal(place).map(|()| false),
             Extra::SmallGroup => self.small_group(place, op).map(|()| false),
             Extra::Attachment => self.whole_attachment(place).map(|()| false),
+            Extra::OpenTo => self.open_to(place, op).map(|()| false),
             Extra::Schema => {
                 let raised = matches!(&op.action, OpType::Put(value)
                     if scalar_int(value).is_some_and(|v| v >= schema_at(doc, before)));
@@ -858,6 +861,7 @@ fn coordinator_action(place: &[&str]) -> CoordinatorAction {
         [INVITES, ..] => A::Invites,
         [FACTORS, ..] => A::Factors,
         [LINKS, ..] => A::Leerhuis,
+        [SESSIONS, _, OPEN_TO, ..] => A::JointMeetings,
         _ => A::Rounds,
     }
 }

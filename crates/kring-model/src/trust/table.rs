@@ -144,6 +144,8 @@ pub(crate) enum Extra {
     SmallGroup,
     /// An attachment, made whole: a name, a kind, a size, a hash and who added it, together.
     Attachment,
+    /// Whom a leerhuis meeting is for: only in a leerhuis, naming only networks linked into it.
+    OpenTo,
 }
 
 /// One place of the document.
@@ -394,6 +396,10 @@ pub(crate) const TABLE: &[Slot] = &[
     slot(50, &[Key(NETWORK), LeerhuisKey, Key(VOUCHERS), Id], S::Scalar(K::Voucher), W::Coordinator).deletable(),
     slot(51, &[Key(MEMBERS), Id, Key(VIA)], S::Scalar(K::IdStr), W::Coordinator).once(),
     slot(51, &[Key(MEMBERS), Id, Key(VOUCHER)], S::Scalar(K::Voucher), W::Coordinator).once(),
+    // Joint meetings: a leerhuis meeting's map is made with it (by whoever plans it, empty);
+    // only a coordinator fills it.
+    slot(53, &[Key(SESSIONS), Id, Key(OPEN_TO)], S::Map, W::Member).extra(X::OpenTo),
+    slot(53, &[Key(SESSIONS), Id, Key(OPEN_TO), Id], S::Scalar(K::True), W::Coordinator).deletable().extra(X::OpenTo),
     // Attachments of a meeting, a question and a cycle: what the document says of a file whose
     // bytes travel as a blob between members' laptops.
     slot(45, &[Key(SESSIONS), Id, AttachmentKey], S::Record, W::Member).extra(X::Attachment),

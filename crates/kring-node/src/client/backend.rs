@@ -77,6 +77,8 @@ struct Backend {
     results: Vec<Update>,
     /// Which attachments of the watched network are here, and which are arriving.
     attachments: super::attachments::Tracker,
+    /// Every network as the last search across them read it.
+    search_snapshots: super::search_all::SearchSnapshots,
 }
 
 pub(crate) async fn run(data: DataDir, mode: NetworkMode, mut inbox: UnboundedReceiver<Request>, outbox: Outbox) {
@@ -122,6 +124,7 @@ pub(crate) async fn run(data: DataDir, mode: NetworkMode, mut inbox: UnboundedRe
         status_sent: None,
         results: Vec::new(),
         attachments: Default::default(),
+        search_snapshots: Default::default(),
     };
     // Who had switched to a network's new chapter, as heard before this start (the members
     // page shows it).
@@ -263,6 +266,12 @@ impl Backend {
             | Command::ReadAttachment { .. } => {
                 self.spawn_attachment_work(id, command);
                 return;
+            }
+            Command::Unlink { network, leerhuis, withdraw } => self.unlink(&network, &leerhuis, withdraw),
+            Command::SearchAll { query } => {
+                let results = self.search_snapshots.search(&self.node, self.watched.as_deref(), &query);
+                self.results.push(Update::Found(Box::new(super::Found { query, results })));
+                Ok(Outcome::Done)
             }
         };
         self.results.push(Update::Done { request: id, result });
@@ -642,6 +651,20 @@ impl Backend {
         });
         self.results.push(Update::Timeline(items));
         Ok(Outcome::Done)
+    }
+
+    /// The same two steps as `kring leerhuis unlink`, each offered to the peers of its network.
+    fn unlink(&mut self, network: &str, leerhuis: &str, withdraw: bool) -> Reply {
+        self.view_dirty = true;
+        let device = self.data.device_id();
+        let (network, leerhuis) = (kring_model::NetworkId::new(network), kring_model::NetworkId::new(leerhuis));
+        let node = &self.node;
+        crate::leerhuis::unlink(&network, &leerhuis, &device, withdraw, |id, step| {
+            node.edit(id.as_str(), |n, me| step(n, me))
+        })
+        .map_err(failed)?;
+        // This laptop shares for the network there no more.
+        self.send_leerhuizen()
     }
 
     fn withdraw(&mut self, leerhuis: &str, publication: &kring_model::PublicationId) -> Reply {

@@ -209,6 +209,18 @@ pub enum Command {
     /// The disk use and fetch policy of every network's attachments, sent as
     /// [`Update::AttachmentUse`](super::Update::AttachmentUse).
     AttachmentUse,
+    /// `network` leaves `leerhuis` (see [`crate::leerhuis::unlink`]): what it shared there is
+    /// withdrawn, or (without `withdraw`) kept as an archive.
+    Unlink {
+        network: String,
+        leerhuis: String,
+        withdraw: bool,
+    },
+    /// Searches every network here, sent as [`Update::Found`](super::Update::Found); the
+    /// network on screen comes first.
+    SearchAll {
+        query: String,
+    },
 }
 
 impl Command {
@@ -246,6 +258,8 @@ impl Command {
             Command::ReadAttachment { .. } => "read attachment",
             Command::SetFetchPolicy { .. } => "set fetch policy",
             Command::AttachmentUse => "attachment use",
+            Command::Unlink { .. } => "unlink from leerhuis",
+            Command::SearchAll { .. } => "search all networks",
         }
     }
 }

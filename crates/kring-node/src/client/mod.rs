@@ -9,6 +9,7 @@ mod attachments;
 mod backend;
 mod command;
 pub(crate) mod first_paint;
+mod search_all;
 mod seen;
 mod status;
 mod typist;
@@ -25,7 +26,8 @@ pub use attachments::{AttachmentUse, AttachmentsHere, Bytes};
 pub use command::{BundlePassphrase, Command};
 pub use status::{PeerStatus, Reach, RefusedChange, Switched, SyncStatus};
 pub use update::{
-    Failure, HeldLeerhuis, NetworkEntry, NetworkView, Outcome, TextAt, TextHistory, TimelineItem, TimelineKind, Update,
+    Failure, Found, HeldLeerhuis, NetworkEntry, NetworkView, Outcome, TextAt, TextHistory, TimelineItem, TimelineKind,
+    Update,
 };
 
 use crate::NetworkMode;

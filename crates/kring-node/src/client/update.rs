@@ -65,6 +65,8 @@ pub enum Update {
     },
     /// Every network's attachments on this laptop: disk use and fetch policy.
     AttachmentUse(Vec<super::AttachmentUse>),
+    /// What a search across every network here found.
+    Found(Box<Found>),
     /// The result of request `request`: what it produced, or why it was refused.
     Done {
         request: u64,
@@ -122,6 +124,13 @@ pub struct TextAt {
     pub field: TextField,
     pub heads: Vec<kring_model::automerge::ChangeHash>,
     pub text: String,
+}
+
+/// The hits of a search across every network on this laptop, for the query asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub query: String,
+    pub results: kring_model::AcrossResults,
 }
 
 /// A leerhuis held on this laptop, as a linked network's pages need it.

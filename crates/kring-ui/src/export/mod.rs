@@ -4,9 +4,11 @@
 
 mod csv;
 pub mod ics;
+mod programme;
 mod report;
 
 pub use csv::attendance_csv;
+pub use programme::programme_report;
 pub use report::{html_page, report_html, report_markdown, session_markdown};
 
 /// A name a file can carry on any system: letters, digits and dashes.

@@ -763,6 +763,12 @@ fn leerhuis_words(l: Language, err: &kring_model::leerhuis::LeerhuisError) -> St
                 .into(),
             "This access to the leerhuis is not valid (any more). Ask your network's coordinator for a new one.".into(),
         ),
+        E::OpenToAll => (
+            "Deze bijeenkomst is gepland voordat Kring haar tot enkele netwerken kon beperken; ze blijft open voor alle gekoppelde netwerken. Plan een nieuwe om te kiezen."
+                .into(),
+            "This meeting was planned before Kring could limit it to some networks; it stays open to all linked networks. Plan a new one to choose."
+                .into(),
+        ),
     };
     say(l, nl, en)
 }
@@ -789,6 +795,10 @@ fn task_words(l: Language, task: CoordinatorTask) -> &'static str {
             ("het netwerk naar een nieuwere Kring overzetten", "upgrade the network to a newer Kring")
         }
         CoordinatorTask::LinkNetworks => ("een netwerk aan een leerhuis koppelen", "link a network and a leerhuis"),
+        CoordinatorTask::JointMeetings => (
+            "kiezen voor welke gekoppelde netwerken een bijeenkomst is",
+            "choose which linked networks a meeting is for",
+        ),
     };
     match l {
         Language::Nl => nl,
@@ -846,6 +856,7 @@ mod tests {
             ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::AlreadyShared),
             ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::TooLong),
             ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::Cycle),
+            ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::OpenToAll),
             ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::BadVoucher("it has expired")),
             ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::BadVoucher("it has expired")),
             ModelError::Leerhuis(kring_model::leerhuis::LeerhuisError::UnknownPublication(

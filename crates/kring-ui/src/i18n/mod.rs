@@ -417,6 +417,25 @@ texts! {
     Refresh => "Vernieuwen", "Refresh";
     ExportCsv => "Opslaan als CSV", "Save as CSV";
     ExportMarkdown => "Opslaan als Markdown", "Save as Markdown";
+    // The leerhuis: joint meetings, search across networks, unlinking.
+    OpenFor => "Open voor:", "Open to:";
+    OpenToAllLinked => "alle gekoppelde netwerken", "all linked networks";
+    OpenToOnly => "alleen:", "only:";
+    OpenToExplained => "Wie via een ander gekoppeld netwerk meedoet, ziet deze bijeenkomst niet in de lijst. Wie rechtstreeks in het leerhuis zit, ziet haar wel.", "Who takes part through another linked network does not see this meeting in their list. Who is in the leerhuis directly does see it.";
+    ChooseOpenTo => "Kiezen voor wie…", "Choose who for…";
+    PresentByNetwork => "Aanwezig per netwerk en perspectief", "Present by network and perspective";
+    JoinedDirectly => "rechtstreeks", "directly";
+    SearchAllNetworks => "Alle netwerken", "All networks";
+    SearchThisNetwork => "Dit netwerk", "This network";
+    UnlinkFromLeerhuis => "Ontkoppelen van het leerhuis…", "Unlink from the leerhuis…";
+    UnlinkWithdraw => "publicaties intrekken", "withdraw what was shared";
+    UnlinkArchive => "publicaties bewaren als archief", "keep what was shared as an archive";
+    UnlinkExplained => "Na het ontkoppelen verliezen de leden die via dit netwerk in het leerhuis kwamen hun toegang tot het leerhuis; wie ook rechtstreeks is uitgenodigd, blijft. Toegang via dit netwerk geldt niet meer. Opnieuw koppelen kan later met een nieuwe koppelcode.", "After unlinking, the members who came into the leerhuis through this network lose their access to it; whoever was also invited directly stays. Access through this network no longer works. Linking again later takes a new link code.";
+    UnlinkWithdrawExplained => "Wat dit netwerk deelde, wordt ingetrokken: het staat niet meer in het overzicht, en met het volgende hoofdstuk van het leerhuis verdwijnt de tekst van elke laptop.", "What this network shared is withdrawn: it leaves the overview, and with the leerhuis's next chapter its text leaves every laptop.";
+    UnlinkArchiveExplained => "Wat dit netwerk deelde, blijft in het leerhuis staan als archief.", "What this network shared stays in the leerhuis as an archive.";
+    UnlinkNow => "Ontkoppelen", "Unlink";
+    UnlinkedSince => "ontkoppeld op", "unlinked on";
+    Unlinked => "Het netwerk is van het leerhuis ontkoppeld.", "The network is unlinked from the leerhuis.";
 }
 
 /// Scores apart by less than this (the population standard deviation, on the 1–5 scale) count
@@ -534,6 +553,10 @@ pub fn breach_words(language: Language, breach: Option<kring_model::trust::Breac
                 "een netwerk aan een leerhuis koppelen (alleen coördinatoren)",
                 "linking a network and a leerhuis (coordinators only)",
             ),
+            A::JointMeetings => (
+                "kiezen voor welke gekoppelde netwerken een bijeenkomst is (alleen coördinatoren van het leerhuis)",
+                "choosing which linked networks a meeting is for (leerhuis coordinators only)",
+            ),
         },
         Some(NotADelegate) => (
             "in het leerhuis optreden voor een netwerk zonder er afgevaardigde van te zijn",
@@ -648,10 +671,16 @@ pub fn change_words(language: Language, what: kring_model::ChangeKind) -> &'stat
 /// A reflection factor's name: the built-in factors in the interface's language, unless a
 /// coordinator renamed them.
 pub fn factor_name(language: Language, factor: &kring_model::Factor) -> String {
-    let default = kring_model::schema::DEFAULT_FACTORS.iter().find(|(id, _)| *id == factor.id.as_str());
+    named_factor(language, factor.id.as_str(), &factor.name)
+}
+
+/// The name of factor `id`, as a network named it (`name`), in the interface's language where
+/// it is a built-in factor under its built-in name (a shared round carries the name it had).
+pub fn named_factor(language: Language, id: &str, name: &str) -> String {
+    let default = kring_model::schema::DEFAULT_FACTORS.iter().find(|(d, _)| *d == id);
     match (default, language) {
-        (Some((id, name)), Language::Nl) if *name == factor.name => word(language, id).to_string(),
-        _ => factor.name.clone(),
+        (Some((d, built_in)), Language::Nl) if *built_in == name => word(language, d).to_string(),
+        _ => name.to_string(),
     }
 }
 

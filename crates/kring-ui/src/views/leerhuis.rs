@@ -20,6 +20,8 @@ pub struct LinksSection {
     pub ticket_made: Option<String>,
     /// The link code being pasted, while a coordinator links this network.
     pub linking: Option<String>,
+    /// A coordinator about to unlink this network from a leerhuis.
+    pub unlink: super::unlink::UnlinkDialog,
 }
 
 impl LinksSection {
@@ -76,11 +78,16 @@ impl LinksSection {
     fn leerhuizen(&mut self, ui: &mut egui::Ui, state: &mut AppState, snapshot: &NetworkSnapshot, coordinator: bool) {
         let l = state.language;
         ui.strong(tr(l, Text::LeerhuizenOfNetwork));
-        let linked: Vec<_> = snapshot.info.leerhuizen.values().filter(|link| link.left_at.is_none()).collect();
+        let (linked, left): (Vec<_>, Vec<_>) =
+            snapshot.info.leerhuizen.values().partition(|link| link.left_at.is_none());
         if linked.is_empty() {
             ui.label(tr(l, Text::NoLeerhuizen));
         }
         let network = snapshot.info.id.to_string();
+        for link in left {
+            let since = super::local_time(l, link.left_at.unwrap_or_default());
+            ui.weak(format!("{} · {} {since}", link.name, tr(l, Text::UnlinkedSince)));
+        }
         let profile = my_profile(state, snapshot);
         for link in linked {
             let here = state.networks.iter().any(|n| n.id == link.id.as_str());
@@ -109,7 +116,12 @@ impl LinksSection {
                     };
                     state.send(command, After::LeerhuisJoined);
                 }
+                // Unlinking writes in the leerhuis too: from a laptop that holds it.
+                if coordinator && here {
+                    self.unlink.button(ui, state, link);
+                }
             });
+            self.unlink.confirm(ui, state, &network, link);
         }
         super::error_line(ui, state, After::LeerhuisJoined);
         if !coordinator {
@@ -189,7 +201,15 @@ impl OverviewPage {
             });
         }
         ui.separator();
-        let items = snapshot.overview(state.theme.as_deref());
+        let mut items = snapshot.overview(state.theme.as_deref());
+        // A joint meeting for other linked networks is not in this person's list.
+        items.retain(|item| {
+            item.kind != "meeting"
+                || snapshot
+                    .sessions
+                    .get(&kring_model::SessionId::new(item.id.clone()))
+                    .is_none_or(|s| snapshot.invited(s, state.me()))
+        });
         if items.is_empty() {
             ui.label(tr(l, Text::OverviewEmpty));
         }
@@ -361,10 +381,7 @@ pub fn show_copy(ui: &mut egui::Ui, l: Language, copy: &SharedCopy) {
                 .replace("{mean}", &format!("{:.2}", factor.mean))
                 .replace("{spread}", &format!("{:.2}", factor.spread))
                 .replace("{n}", &factor.n.to_string());
-            let name = match kring_model::schema::DEFAULT_FACTORS.iter().find(|(d, _)| *d == id.as_str()) {
-                Some((d, name)) if *name == factor.name => word(l, d).to_string(),
-                _ => factor.name.clone(),
-            };
+            let name = crate::i18n::named_factor(l, id.as_str(), &factor.name);
             ui.label(format!("{name}: {figures}"));
         }
     }

@@ -12,6 +12,7 @@ pub mod cycles;
 pub mod file_menu;
 pub mod first_start;
 pub mod history;
+pub mod joint_meeting;
 pub mod leerhuis;
 pub mod members;
 pub mod nav;
@@ -33,6 +34,7 @@ pub mod style;
 pub mod text_editor;
 pub mod themes;
 pub mod timeline;
+pub mod unlink;
 
 use crate::i18n::Language;
 use crate::state::{After, AppState};

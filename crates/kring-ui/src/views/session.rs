@@ -24,6 +24,8 @@ pub struct SessionPage {
     pub erasing: Option<String>,
     /// A room for phones: what it will hold, or the room that is open.
     pub room: super::room::RoomPanel,
+    /// In a leerhuis: whom the meeting is for.
+    pub joint: super::joint_meeting::JointPanel,
 }
 
 /// A session's details as typed.
@@ -69,6 +71,7 @@ impl SessionPage {
         super::attachments::take_dropped(ui, state, &to);
         super::error_line(ui, state, After::Nothing);
         self.room.ui(ui, state, &snapshot, session);
+        self.joint.ui(ui, state, &snapshot, session);
         ui.separator();
 
         if self.texts.history_ui(ui, state, id.as_str()) {
@@ -85,6 +88,7 @@ impl SessionPage {
             super::attachments::list(ui, state, &snapshot, &to, &session.attachments);
             ui.separator();
             attendance(ui, state, &snapshot, session, l);
+            super::joint_meeting::present_by_network(ui, l, &snapshot, session);
             ui.separator();
             if !session.guest_contributions().is_empty() {
                 guests(ui, state, &mut self.erasing, &snapshot, session);

@@ -14,11 +14,19 @@ pub struct SessionsPage {
     /// As typed: `7-12-2026 15:30`, `7 dec 15:30`, ...
     pub date: String,
     pub location: String,
+    /// In a leerhuis, whom a coordinator plans the meeting for.
+    pub open_to: super::joint_meeting::OpenToChoice,
 }
 
 impl Default for SessionsPage {
     fn default() -> Self {
-        SessionsPage { title: String::new(), kind: SessionKind::Plg, date: String::new(), location: String::new() }
+        SessionsPage {
+            title: String::new(),
+            kind: SessionKind::Plg,
+            date: String::new(),
+            location: String::new(),
+            open_to: Default::default(),
+        }
     }
 }
 
@@ -35,6 +43,10 @@ impl SessionsPage {
         });
         submit |= date_field(ui, l, &mut self.date);
         submit |= super::entered(&super::field(ui, tr(l, Text::Location), &mut self.location));
+        let leerhuis = state.shared_snapshot().filter(|s| s.info.kind == kring_model::NetworkKind::Leerhuis);
+        if let Some(snapshot) = leerhuis.filter(|_| state.is_coordinator()) {
+            self.open_to.ui(ui, l, &snapshot);
+        }
         if ui.button(tr(l, Text::AddSession)).clicked() || submit {
             self.add(state);
         }
@@ -47,7 +59,14 @@ impl SessionsPage {
     fn add(&mut self, state: &mut AppState) {
         let Some(starts_at) = read_date_time(state, After::OpenSession, &self.date) else { return };
         let new = NewSession { title: self.title.clone(), kind: self.kind, starts_at, location: self.location.clone() };
-        state.edit(After::OpenSession, Edit::AddSession(new));
+        // Chosen in this leerhuis: a choice left from another one names networks not linked here.
+        let linked = |id: &kring_model::NetworkId| {
+            state.shared_snapshot().is_some_and(|s| s.links.get(id).is_some_and(|link| link.is_linked()))
+        };
+        let open_to: std::collections::BTreeSet<_> = self.open_to.chosen().into_iter().filter(linked).collect();
+        let edit =
+            if open_to.is_empty() { Edit::AddSession(new) } else { Edit::AddJointMeeting { session: new, open_to } };
+        state.edit(After::OpenSession, edit);
     }
 
     /// After a session was planned.
@@ -55,6 +74,7 @@ impl SessionsPage {
         self.title.clear();
         self.date.clear();
         self.location.clear();
+        self.open_to = Default::default();
     }
 }
 
@@ -90,7 +110,11 @@ fn list(ui: &mut egui::Ui, state: &mut AppState, screen: &mut Screen) {
     let l = state.language;
     let today = super::today();
     let Some(snapshot) = state.shared_snapshot() else { return };
-    let sessions: Vec<_> = snapshot.live_sessions().filter(|s| super::themes::passes(state, &s.themes)).collect();
+    // A leerhuis meeting for other linked networks is left out of this person's list.
+    let sessions: Vec<_> = snapshot
+        .live_sessions()
+        .filter(|s| super::themes::passes(state, &s.themes) && snapshot.invited(s, state.me()))
+        .collect();
     if sessions.is_empty() && !super::themes::nothing_under_filter(ui, state, Text::NoSessionsWithTheme) {
         ui.label(tr(l, Text::NoSessions));
     }

@@ -1,4 +1,4 @@
-//! The leerhuis's rules (36–44 in `docs/trust-rules.md`): who acts for a linked network, and
+//! The leerhuis's rules (36–44, 50–53 in `docs/trust-rules.md`): who acts for a linked network, and
 //! what a publication may hold. Every verdict reads the leerhuis as of the change's history, as
 //! the other rules do; a laptop can check the shape of an aggregate and the n it states, not
 //! whether the scores behind it were really so (it never sees them).
@@ -55,6 +55,20 @@ impl OpContext<'_> {
             && !devices.is_empty()
             && devices.iter().all(|device| voucher.devices.contains(device))
             && role.as_deref() == Some(crate::vocab::Role::Member.as_str())
+    }
+
+    /// Whom a leerhuis meeting is for (`sessions/<id>/open_to`, and a network in it): only in a
+    /// leerhuis, and a network put there is linked into it (as of the change's history). Taking
+    /// one out needs no link: a network that left may be taken off the list.
+    pub(super) fn open_to(&self, place: &[&str], op: &Op) -> Result<(), Breach> {
+        let kind = self.obj(&[NETWORK], self.before).and_then(|info| str_at(self.doc, &info, KIND, self.before));
+        if kind.as_deref() != Some(crate::vocab::NetworkKind::Leerhuis.as_str()) {
+            return Err(Breach::UnknownPlace);
+        }
+        match (place, &op.action) {
+            ([_, _, _, network], OpType::Put(_)) if !self.linked(network) => Err(Breach::BadValue),
+            _ => Ok(()),
+        }
     }
 
     /// A network still linked (as of the change's history).
