@@ -58,6 +58,14 @@ fn programme(members: &[(&str, Perspective)]) -> Programme {
     Programme { plg, anna, members, leerhuis, lotte, anna_there }
 }
 
+/// Every change of `network`, as a laptop receiving it whole checks them, passes the rules.
+fn every_laptop_accepts(network: &mut Network) {
+    let changes = network.doc_mut().get_changes(&[]);
+    let mut received = automerge::AutoCommit::new();
+    received.apply_changes(changes.clone()).unwrap();
+    assert_eq!(RuleBook::default().check(&received, &changes, true).map_err(|r| r.breach), Ok(()));
+}
+
 fn teachers(n: usize) -> Vec<(String, Perspective)> {
     (0..n).map(|i| (format!("Docent {i}"), Perspective::Teacher)).collect()
 }
@@ -101,10 +109,7 @@ fn a_link_is_recorded_on_both_sides_with_the_networks_coordinator_as_its_delegat
     let mut p = p;
     let mut next = p.plg.start_chapter(&p.anna, &key(1).device_id(), &[]).unwrap();
     assert_eq!(next.snapshot().unwrap().info.leerhuizen, plg.info.leerhuizen);
-    let changes = next.doc_mut().get_changes(&[]);
-    let mut received = automerge::AutoCommit::new();
-    received.apply_changes(changes.clone()).unwrap();
-    assert_eq!(RuleBook::default().check(&received, &changes, true).map_err(|r| r.breach), Ok(()));
+    every_laptop_accepts(&mut next);
 }
 
 #[test]
@@ -222,10 +227,7 @@ fn what_the_model_writes_for_a_leerhuis_every_other_laptop_accepts() {
     publish(&mut p, &shared).unwrap();
 
     // A laptop that receives the leerhuis whole checks every change on it.
-    let changes = p.leerhuis.doc_mut().get_changes(&[]);
-    let mut received = automerge::AutoCommit::new();
-    received.apply_changes(changes.clone()).unwrap();
-    assert_eq!(RuleBook::default().check(&received, &changes, true).map_err(|r| r.breach), Ok(()));
+    every_laptop_accepts(&mut p.leerhuis);
 }
 
 #[test]
@@ -266,10 +268,7 @@ fn a_member_joins_the_leerhuis_with_the_voucher_her_coordinator_issued_and_loses
     assert!(matches!(again, Err(ModelError::DeviceTaken(_))), "one member per device");
 
     // Every other laptop accepts the join as it receives the leerhuis.
-    let changes = p.leerhuis.doc_mut().get_changes(&[]);
-    let mut received = automerge::AutoCommit::new();
-    received.apply_changes(changes.clone()).unwrap();
-    assert_eq!(RuleBook::default().check(&received, &changes, true).map_err(|r| r.breach), Ok(()));
+    every_laptop_accepts(&mut p.leerhuis);
 
     // A voucher for another device, or an expired one, lets no one in.
     let cas_key = key(3);
@@ -386,10 +385,7 @@ fn a_circle_of_three_leerhuizen_is_refused_whichever_order_the_links_were_made_i
     let mut other = house("PLG Lezen", 7);
     link(&mut other, &mut region).unwrap();
     for (network, _, _) in [&mut plg, &mut region, &mut core, &mut other] {
-        let changes = network.doc_mut().get_changes(&[]);
-        let mut received = automerge::AutoCommit::new();
-        received.apply_changes(changes.clone()).unwrap();
-        assert_eq!(RuleBook::default().check(&received, &changes, true).map_err(|r| r.breach), Ok(()));
+        every_laptop_accepts(network);
     }
 }
 
@@ -456,8 +452,5 @@ fn a_joint_meeting_for_chosen_networks_is_listed_for_their_members_and_counts_wh
     assert_eq!(came[&None].values().sum::<u64>(), 1, "Cas, directly");
 
     // Every other laptop accepts what was written.
-    let changes = p.leerhuis.doc_mut().get_changes(&[]);
-    let mut received = automerge::AutoCommit::new();
-    received.apply_changes(changes.clone()).unwrap();
-    assert_eq!(RuleBook::default().check(&received, &changes, true).map_err(|r| r.breach), Ok(()));
+    every_laptop_accepts(&mut p.leerhuis);
 }

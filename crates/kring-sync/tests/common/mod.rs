@@ -2,6 +2,10 @@
 //! and decoded as on a real stream — only the sockets are replaced by a loop.
 #![allow(dead_code)]
 
+mod simulated;
+#[allow(unused_imports)] // Only the simulations use them.
+pub(crate) use simulated::{scenario, setting};
+
 use iroh_base::SecretKey;
 use kring_model::*;
 use kring_sync::testing::Memory;
