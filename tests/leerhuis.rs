@@ -311,6 +311,25 @@ fn a_plg_links_into_a_regional_team_that_links_into_the_core_team_and_no_circle_
     let circle = on_loopback(k, &["leerhuis", "link", &upward, "--network", &core, "--timeout", "10"]);
     assert!(serving.stop());
     assert!(!circle.status.success());
-    assert!(String::from_utf8_lossy(&circle.stderr).contains("other way round"), "{circle:?}");
+    assert!(String::from_utf8_lossy(&circle.stderr).contains("circle"), "{circle:?}");
     assert!(ok(r, &["show", "--network", &regional])["links"].as_array().unwrap().len() == 1, "only the PLG");
+
+    // Nor through a third: Wim's workshop leerhuis, with the core team linked into it, cannot go
+    // under the regional team (which is under the core team).
+    let w = tempfile::tempdir().unwrap();
+    let w = w.path();
+    let created = ok(w, &["network", "create", "--kind", "leerhuis", "--name", "Werkplaats", "--me", "Wim"]);
+    let workshop = id(&created, "network");
+    assert!(Serving::start(w, &[]).stop());
+    let into_workshop = id(&ok(w, &["leerhuis", "link-ticket", "--network", &workshop]), "ticket");
+    let serving = Serving::start(w, &[]);
+    ok_on_loopback(k, &["leerhuis", "link", &into_workshop, "--network", &core, "--timeout", "15"]);
+    assert!(serving.stop());
+    let downward = id(&ok(r, &["leerhuis", "link-ticket", "--network", &regional]), "ticket");
+    let serving = Serving::start(r, &[]);
+    let circle = on_loopback(w, &["leerhuis", "link", &downward, "--network", &workshop, "--timeout", "10"]);
+    assert!(serving.stop());
+    assert!(!circle.status.success());
+    assert!(String::from_utf8_lossy(&circle.stderr).contains("circle"), "{circle:?}");
+    assert!(ok(r, &["show", "--network", &regional])["links"].as_array().unwrap().len() == 1, "still only the PLG");
 }

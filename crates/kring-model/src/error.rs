@@ -268,7 +268,9 @@ pub enum LeerhuisError {
     NotALeerhuis,
     #[error("a leerhuis cannot be linked into itself")]
     LinkToItself,
-    #[error("these two are linked the other way round already: a leerhuis cannot be linked into one linked into it")]
+    #[error(
+        "this would make a circle: a leerhuis cannot be linked into one linked into it, directly or through others"
+    )]
     Cycle,
     #[error("network {0} is linked into this leerhuis already")]
     AlreadyLinked(NetworkId),

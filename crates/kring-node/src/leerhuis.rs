@@ -161,6 +161,11 @@ pub(crate) async fn link(
     network: &NetworkToLink,
     timeout: Duration,
 ) -> Result<Joined> {
+    // The leerhuis is below this network already: said here, before any laptop is dialed (the
+    // leerhuis laptop's refusal would be the same few words as any other).
+    if network.below.iter().any(|below| below.as_str() == ticket.network) {
+        return Err(kring_model::ModelError::from(kring_model::leerhuis::LeerhuisError::Cycle).into());
+    }
     let own = crate::endpoint::own_addr(endpoint);
     let join = JoinRequest::new(ticket, profile, own.addrs.iter().map(addr_to_text).collect(), data.device_key());
     let request = LinkNetworkRequest {

@@ -551,11 +551,6 @@ impl Node {
         timeout: Duration,
     ) -> Result<(String, String)> {
         let to_link = crate::leerhuis::network_to_link(network, &data.device_id())?;
-        // The leerhuis of the ticket is linked into this one already: that would be a circle.
-        let target = kring_model::NetworkId::new(ticket.network.clone());
-        if network.network.snapshot()?.links.get(&target).is_some_and(|l| l.is_linked()) {
-            return Err(kring_model::ModelError::from(kring_model::leerhuis::LeerhuisError::Cycle).into());
-        }
         let (endpoint, book) = Node::short_lived(data, mode).await?;
         let result = crate::leerhuis::link(data, &endpoint, ticket, profile, &to_link, timeout).await;
         let joined = Node::close_short_lived(endpoint, book, result).await?;

@@ -722,8 +722,8 @@ fn leerhuis_words(l: Language, err: &kring_model::leerhuis::LeerhuisError) -> St
             "A leerhuis cannot be linked to itself.".into(),
         ),
         E::Cycle => (
-            "Deze twee zijn al andersom gekoppeld; een leerhuis kan niet in een leerhuis dat eronder valt.".into(),
-            "These two are linked the other way round already; a leerhuis cannot go into one below it.".into(),
+            "Dit zou een kring maken: dit leerhuis valt al (via andere) onder het netwerk dat je wilt koppelen. Een leerhuis kan niet in een leerhuis dat eronder valt.".into(),
+            "This would make a circle: this leerhuis is already (through others) below the network you want to link. A leerhuis cannot go into one below it.".into(),
         ),
         E::AlreadyLinked(_) => {
             ("Deze netwerken zijn al gekoppeld.".into(), "These networks are linked already.".into())
