@@ -290,6 +290,18 @@ fn a_plg_links_into_a_regional_team_that_links_into_the_core_team_and_no_circle_
     let serving = Serving::start(r, &[]);
     ok_on_loopback(a, &["leerhuis", "link", &regional_ticket, "--network", &plg, "--timeout", "15"]);
     assert!(serving.stop());
+    // Anna coordinates a second PLG: her laptop, in the regional team already, links it too.
+    let lezen = id(&ok(a, &["network", "create", "--name", "PLG Lezen", "--me", "Anna"]), "network");
+    let second_ticket = id(&ok(r, &["leerhuis", "link-ticket", "--network", &regional]), "ticket");
+    let serving = Serving::start(r, &[]);
+    let second = ok_on_loopback(a, &["leerhuis", "link", &second_ticket, "--network", &lezen, "--timeout", "15"]);
+    assert!(serving.stop());
+    assert_eq!(second["network"], regional.as_str());
+    let regional_seen = ok(r, &["show", "--network", &regional]);
+    assert_eq!(regional_seen["links"].as_array().unwrap().len(), 2, "{regional_seen}");
+    let annas = regional_seen["members"].as_array().unwrap().iter().filter(|m| m["name"] == "Anna").count();
+    assert_eq!(annas, 1, "one place for Anna, not one per network: {regional_seen}");
+    assert_eq!(ok(a, &["show", "--network", &lezen])["network"]["leerhuizen"].as_array().map(Vec::len), Some(1));
     let serving = Serving::start(k, &[]);
     let linked = ok_on_loopback(r, &["leerhuis", "link", &core_tickets[0], "--network", &regional, "--timeout", "15"]);
     assert!(serving.stop());
@@ -312,7 +324,7 @@ fn a_plg_links_into_a_regional_team_that_links_into_the_core_team_and_no_circle_
     assert!(serving.stop());
     assert!(!circle.status.success());
     assert!(String::from_utf8_lossy(&circle.stderr).contains("circle"), "{circle:?}");
-    assert!(ok(r, &["show", "--network", &regional])["links"].as_array().unwrap().len() == 1, "only the PLG");
+    assert!(ok(r, &["show", "--network", &regional])["links"].as_array().unwrap().len() == 2, "only the PLGs");
 
     // Nor through a third: Wim's workshop leerhuis, with the core team linked into it, cannot go
     // under the regional team (which is under the core team).
@@ -331,5 +343,5 @@ fn a_plg_links_into_a_regional_team_that_links_into_the_core_team_and_no_circle_
     assert!(serving.stop());
     assert!(!circle.status.success());
     assert!(String::from_utf8_lossy(&circle.stderr).contains("circle"), "{circle:?}");
-    assert!(ok(r, &["show", "--network", &regional])["links"].as_array().unwrap().len() == 1, "still only the PLG");
+    assert!(ok(r, &["show", "--network", &regional])["links"].as_array().unwrap().len() == 2, "still only the PLGs");
 }

@@ -454,3 +454,37 @@ fn a_joint_meeting_for_chosen_networks_is_listed_for_their_members_and_counts_wh
     // Every other laptop accepts what was written.
     every_laptop_accepts(&mut p.leerhuis);
 }
+
+#[test]
+fn a_coordinator_already_in_the_leerhuis_links_her_second_network_with_a_ticket_that_then_links_nothing_more() {
+    let mut p = programme(&[]);
+    p.leerhuis.set_device(&key(11).device_id()); // Lotte's laptop
+    let details = NetworkDetails { name: "PLG Lezen".into(), ..Default::default() };
+    let (mut lezen, anna) = Network::create(&details, &Profile::new("Anna"), &key(1)).unwrap();
+    let ticket = NewInvite { secret_hash: "h2".into(), role: Role::Member, expires_at: i64::MAX / 2, max_uses: 1 };
+    let invite = p.leerhuis.create_link_invite(&p.lotte, &ticket).unwrap();
+    let linked = NetworkToLink {
+        id: lezen.id().clone(),
+        name: "PLG Lezen".into(),
+        delegates: vec![key(1).device_id()],
+        below: Vec::new(),
+    };
+    let stranger = MemberId::random();
+    let refused = p.leerhuis.link_network_of_member(&p.lotte, &invite, "h2", &stranger, &linked);
+    assert!(refused.is_err(), "only for someone who is a member here");
+    let wrong = p.leerhuis.link_network_of_member(&p.lotte, &invite, "other", &p.anna_there, &linked);
+    assert!(matches!(wrong, Err(ModelError::InviteSecretMismatch(_))), "{wrong:?}");
+
+    p.leerhuis.link_network_of_member(&p.lotte, &invite, "h2", &p.anna_there, &linked).unwrap();
+    let leerhuis = p.leerhuis.snapshot().unwrap();
+    assert!(leerhuis.links[lezen.id()].is_linked());
+    assert_eq!(leerhuis.links[lezen.id()].delegates.keys().collect::<Vec<_>>(), [&key(1).device_id()]);
+    assert_eq!(leerhuis.members.values().filter(|m| m.is_current()).count(), 2, "nobody new was admitted");
+    let again = NetworkToLink { id: NetworkId::random(), name: "Derde".into(), ..linked.clone() };
+    let reused = p.leerhuis.link_network_of_member(&p.lotte, &invite, "h2", &p.anna_there, &again);
+    assert!(matches!(reused, Err(ModelError::InviteRevoked(_))), "{reused:?}");
+    let id = p.leerhuis.id().clone();
+    lezen.record_leerhuis(&anna, &id, "Leerhuis Jeugd", "", &p.leerhuis.leerhuizen_above().unwrap()).unwrap();
+    every_laptop_accepts(&mut p.leerhuis);
+    every_laptop_accepts(&mut lezen);
+}

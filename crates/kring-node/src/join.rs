@@ -385,6 +385,25 @@ pub(crate) async fn receive(
     if data.network_ids()?.iter().any(|id| id == network) {
         return Err(NodeError::AlreadyMember(network.to_string()));
     }
+    let (reply, bytes) = ask_any(endpoint, peers, alpn, request, timeout).await?;
+    let Welcome { member, document, peers: told_peers, signatures, chain } =
+        reply.into_welcome().map_err(NodeError::JoinRefused)?;
+    let (checked, book) = crate::whole_network::check(&document, &signatures, network)
+        .map_err(|why| NodeError::connection(format!("the inviting laptop sent {why}")))?;
+    let mut opened = keep_checked(data, checked, book)?;
+    crate::chapters::keep_given_chain(&mut opened, chain)?;
+    Ok(Joined { network: network.to_string(), member, opened, ticket_peers: peers.to_vec(), told_peers, bytes })
+}
+
+/// Asks `peers` in turn, on `alpn`, with `request`, until one answers (a welcome or a
+/// refusal); that answer and what it took.
+pub(crate) async fn ask_any(
+    endpoint: &Endpoint,
+    peers: &[iroh::EndpointAddr],
+    alpn: &[u8],
+    request: &impl Serialize,
+    timeout: Duration,
+) -> Result<(JoinReply, u64)> {
     let attempt = async {
         let mut last_error = None;
         for peer in peers {
@@ -395,15 +414,7 @@ pub(crate) async fn receive(
         }
         Err(last_error.unwrap_or(NodeError::Unreachable(timeout.as_secs())))
     };
-    let (reply, bytes) =
-        tokio::time::timeout(timeout, attempt).await.map_err(|_| NodeError::Unreachable(timeout.as_secs()))??;
-    let Welcome { member, document, peers: told_peers, signatures, chain } =
-        reply.into_welcome().map_err(NodeError::JoinRefused)?;
-    let (checked, book) = crate::whole_network::check(&document, &signatures, network)
-        .map_err(|why| NodeError::connection(format!("the inviting laptop sent {why}")))?;
-    let mut opened = keep_checked(data, checked, book)?;
-    crate::chapters::keep_given_chain(&mut opened, chain)?;
-    Ok(Joined { network: network.to_string(), member, opened, ticket_peers: peers.to_vec(), told_peers, bytes })
+    tokio::time::timeout(timeout, attempt).await.map_err(|_| NodeError::Unreachable(timeout.as_secs()))?
 }
 
 /// Saves a network received whole and checked ([`crate::whole_network::check`]) as this

@@ -77,6 +77,11 @@ impl ProtocolHandler for LeerhuisProtocol {
             let hash = kring_ticket::secret_hash(&request.join.secret);
             join::admit_with(shared, device, &request.join.knock(), |network, newcomer| {
                 let Newcomer { admitting, profile, member, proof } = newcomer;
+                // A member here already links a second network she coordinates: no second place.
+                if let Ok(Some(already)) = network.member_for_device(device) {
+                    network.link_network_of_member(admitting, &invite, &hash, &already, &linked)?;
+                    return Ok(already);
+                }
                 network.link_network(admitting, &invite, &hash, profile, member, proof, &linked)
             })
             .map(|reply| (reply, ()))
@@ -151,8 +156,18 @@ pub fn network_to_link(open: &OpenNetwork, device: &str) -> Result<NetworkToLink
     Ok(NetworkToLink { id: snapshot.info.id.clone(), name: snapshot.info.name.clone(), delegates, below })
 }
 
+/// How a link went on the network's side.
+pub(crate) enum Linked {
+    /// The leerhuis was new here: it is stored now.
+    Joined(Box<Joined>),
+    /// This device's member was in the leerhuis already (through another network): the link
+    /// only; the leerhuis's laptops bring the change with the next sync. What it took.
+    AlreadyMember { bytes: u64 },
+}
+
 /// The network's side: brings link ticket `ticket` to the leerhuis laptops it names, as
-/// `profile`, for `network`; stores the leerhuis this device then holds.
+/// `profile`, for `network`; stores the leerhuis this device then holds, unless it held it
+/// already.
 pub(crate) async fn link(
     data: &DataDir,
     endpoint: &Endpoint,
@@ -160,7 +175,7 @@ pub(crate) async fn link(
     profile: &Profile,
     network: &NetworkToLink,
     timeout: Duration,
-) -> Result<Joined> {
+) -> Result<Linked> {
     // The leerhuis is below this network already: said here, before any laptop is dialed (the
     // leerhuis laptop's refusal would be the same few words as any other).
     if network.below.iter().any(|below| below.as_str() == ticket.network) {
@@ -175,24 +190,48 @@ pub(crate) async fn link(
         delegates: network.delegates.clone(),
         below: network.below.iter().map(ToString::to_string).collect(),
     };
-    join::receive(data, endpoint, &ticket.network, &ticket.peers, LEERHUIS_ALPN, &request, timeout).await
+    if data.network_ids()?.contains(&ticket.network) {
+        let (reply, bytes) = join::ask_any(endpoint, &ticket.peers, LEERHUIS_ALPN, &request, timeout).await?;
+        reply.into_welcome().map_err(NodeError::JoinRefused)?;
+        return Ok(Linked::AlreadyMember { bytes });
+    }
+    let joined = join::receive(data, endpoint, &ticket.network, &ticket.peers, LEERHUIS_ALPN, &request, timeout);
+    Ok(Linked::Joined(Box::new(joined.await?)))
 }
 
-/// Records in `open` (the linked network) the leerhuis it was just linked into (`leerhuis`, as
-/// this device now holds it), with `peers` (where its laptops are), and issues every member a
-/// voucher for it; as this device's member (the network's coordinator, a delegate there), saved.
-pub fn record_on_our_side(
+/// What a network records of the leerhuis it is linked into, read from the leerhuis as this
+/// device holds it.
+pub(crate) struct SeenLeerhuis {
+    id: kring_model::NetworkId,
+    name: String,
+    /// The leerhuizen it is linked into in turn.
+    above: std::collections::BTreeSet<kring_model::NetworkId>,
+    /// This device's member there.
+    pub(crate) member: String,
+}
+
+impl SeenLeerhuis {
+    pub(crate) fn of(leerhuis: &kring_model::Network, device: &str) -> Result<SeenLeerhuis> {
+        let member = leerhuis.member_for_device(device)?.map(|m| m.to_string()).unwrap_or_default();
+        let above = leerhuis.leerhuizen_above()?;
+        let info = leerhuis.snapshot()?.info;
+        Ok(SeenLeerhuis { id: info.id, name: info.name, above, member })
+    }
+}
+
+/// Records in `open` (the linked network) the leerhuis it was just linked into, with `peers`
+/// (where its laptops are), and issues every member a voucher for it; as this device's member
+/// (the network's coordinator, a delegate there), saved.
+pub(crate) fn record_on_our_side(
     open: &mut OpenNetwork,
     key: &iroh::SecretKey,
-    leerhuis: &kring_model::Network,
+    leerhuis: &SeenLeerhuis,
     peers: &[iroh::EndpointAddr],
 ) -> Result<()> {
-    let snapshot = leerhuis.snapshot()?;
-    let (id, name) = (&snapshot.info.id, &snapshot.info.name);
-    let above = leerhuis.leerhuizen_above()?;
+    let SeenLeerhuis { id, name, above, .. } = leerhuis;
     let device = key.public().to_string();
     let peers = peers_to_text(peers);
-    open.edit(&device, |network, me| network.record_leerhuis(me, id, name, &peers, &above))?;
+    open.edit(&device, |network, me| network.record_leerhuis(me, id, name, &peers, above))?;
     issue_vouchers(open, key, id)?;
     Ok(())
 }

@@ -21,7 +21,7 @@ use crate::error::{NodeError, Result};
 use crate::events::{FoundVia, NodeEvent};
 use crate::invite;
 use crate::join::{self, JOIN_ALPN, JoinProtocol, Joined};
-use crate::leerhuis::{LEERHUIS_ALPN, LEERHUIS_JOIN_ALPN, LeerhuisProtocol, VoucherProtocol};
+use crate::leerhuis::{LEERHUIS_ALPN, LEERHUIS_JOIN_ALPN, LeerhuisProtocol, SeenLeerhuis, VoucherProtocol};
 use crate::links::{Pool, Slot};
 use crate::networks::Networks;
 use crate::peer::{self, Mode, Outcome};
@@ -553,9 +553,20 @@ impl Node {
         let to_link = crate::leerhuis::network_to_link(network, &data.device_id())?;
         let (endpoint, book) = Node::short_lived(data, mode).await?;
         let result = crate::leerhuis::link(data, &endpoint, ticket, profile, &to_link, timeout).await;
-        let joined = Node::close_short_lived(endpoint, book, result).await?;
-        crate::leerhuis::record_on_our_side(network, data.device_key(), &joined.opened.network, &ticket.peers)?;
-        Ok((joined.network, joined.member))
+        let learn = |linked: &crate::leerhuis::Linked, book: &mut crate::AddressBook| {
+            if let crate::leerhuis::Linked::Joined(joined) = linked {
+                joined.learn_into(book);
+            }
+        };
+        let linked = Node::close_short_lived_then(endpoint, book, result, learn).await?;
+        let seen = match linked {
+            crate::leerhuis::Linked::Joined(joined) => SeenLeerhuis::of(&joined.opened.network, &data.device_id())?,
+            crate::leerhuis::Linked::AlreadyMember { .. } => {
+                SeenLeerhuis::of(&crate::OpenNetwork::open(data, &ticket.network)?.0.network, &data.device_id())?
+            }
+        };
+        crate::leerhuis::record_on_our_side(network, data.device_key(), &seen, &ticket.peers)?;
+        Ok((ticket.network.clone(), seen.member))
     }
 
     /// Joins the leerhuis `leerhuis` that `network` (held here) is linked into, with the
@@ -586,17 +597,27 @@ impl Node {
     /// Closes a [`Node::short_lived`] endpoint and remembers what receiving the network taught.
     pub(crate) async fn close_short_lived(
         endpoint: Endpoint,
-        mut book: crate::AddressBook,
+        book: crate::AddressBook,
         result: Result<Joined>,
     ) -> Result<Joined> {
+        Node::close_short_lived_then(endpoint, book, result, Joined::learn_into).await
+    }
+
+    /// As [`Node::close_short_lived`], for any outcome: `learn` notes what it taught.
+    pub(crate) async fn close_short_lived_then<T>(
+        endpoint: Endpoint,
+        mut book: crate::AddressBook,
+        result: Result<T>,
+        learn: impl FnOnce(&T, &mut crate::AddressBook),
+    ) -> Result<T> {
         if result.is_ok() {
             book.set_own(&endpoint::own_addr(&endpoint));
         }
         endpoint::close(&endpoint).await;
-        let joined = result?;
-        joined.learn_into(&mut book);
+        let outcome = result?;
+        learn(&outcome, &mut book);
         book.save()?;
-        Ok(joined)
+        Ok(outcome)
     }
 
     /// Joins a network with a ticket through this running node, which then syncs it live.
@@ -769,13 +790,35 @@ impl Node {
             let open = networks.lock_known(network)?;
             crate::leerhuis::network_to_link(&open, networks.device())?
         };
-        let joined = crate::leerhuis::link(data, &self.endpoint, ticket, profile, &to_link, timeout).await?;
+        let linked = crate::leerhuis::link(data, &self.endpoint, ticket, profile, &to_link, timeout).await?;
+        let joined = match linked {
+            crate::leerhuis::Linked::Joined(joined) => joined,
+            crate::leerhuis::Linked::AlreadyMember { bytes } => {
+                // The leerhuis is held here (one network's lock at a time: it, then ours).
+                let seen = {
+                    let networks = self.shared.networks();
+                    SeenLeerhuis::of(&networks.lock_known(&ticket.network)?.network, networks.device())?
+                };
+                let mut open = self.shared.networks().lock_known(network)?;
+                crate::leerhuis::record_on_our_side(&mut open, data.device_key(), &seen, &ticket.peers)?;
+                drop(open);
+                self.local_edit(network);
+                self.shared.dial_now.notify_one();
+                return Ok(JoinedNetwork {
+                    network: ticket.network.clone(),
+                    member: seen.member,
+                    bytes,
+                    refreshed: true,
+                });
+            }
+        };
         {
+            let seen = SeenLeerhuis::of(&joined.opened.network, &data.device_id())?;
             let mut open = self.shared.networks().lock_known(network)?;
-            crate::leerhuis::record_on_our_side(&mut open, data.device_key(), &joined.opened.network, &ticket.peers)?;
+            crate::leerhuis::record_on_our_side(&mut open, data.device_key(), &seen, &ticket.peers)?;
         }
         self.local_edit(network);
-        self.take_joined(joined)
+        self.take_joined(*joined)
     }
 
     /// Joins `leerhuis`, which `network` (held here) is linked into, with the voucher this

@@ -33,6 +33,34 @@ pub struct NetworkToLink {
     pub below: Vec<NetworkId>,
 }
 
+/// A link as the leerhuis records it, checked ([`Network::checked_link`]).
+struct NewLink {
+    links: automerge::ObjId,
+    id: NetworkId,
+    name: String,
+    delegates: Vec<DeviceId>,
+    below: std::collections::BTreeSet<NetworkId>,
+}
+
+impl NewLink {
+    /// Writes the record `links/<id>`, accepted by `admitting` at `now`.
+    fn write(&self, doc: &mut automerge::AutoCommit, admitting: &MemberId, now: UnixMillis) -> Result<()> {
+        let link = doc.put_object(&self.links, self.id.as_str(), ObjType::Map)?;
+        doc.put(&link, NAME, self.name.as_str())?;
+        doc.put(&link, LINKED_AT, now)?;
+        doc.put(&link, LINKED_BY, admitting.as_str())?;
+        let listed = doc.put_object(&link, DELEGATES, ObjType::Map)?;
+        for device in &self.delegates {
+            doc.put(&listed, device.as_str(), now)?;
+        }
+        let levels = doc.put_object(&link, BELOW, ObjType::Map)?;
+        for id in &self.below {
+            doc.put(&levels, id.as_str(), true)?;
+        }
+        Ok(())
+    }
+}
+
 impl Network {
     /// What this document is: a network of people, or a leerhuis.
     pub fn kind(&self) -> NetworkKind {
@@ -68,6 +96,40 @@ impl Network {
         device: &(impl DeviceKey + ?Sized),
         network: &NetworkToLink,
     ) -> Result<MemberId> {
+        let link = self.checked_link(admitting, invite, network)?;
+        self.admit_with_invite(admitting, invite, secret_hash, profile, id, device, |doc, member, now| {
+            // She comes through her network: if she leaves it, or it leaves, so does her place here.
+            doc.put(member, VIA, network.id.as_str())?;
+            link.write(doc, admitting, now)
+        })
+    }
+
+    /// The leerhuis's side of a link brought by `member`, a member here already (she links a
+    /// second network she coordinates): records `network` with its delegates and spends link
+    /// ticket `invite` (revoked: it links nothing more), in one change. Her place here stays
+    /// with the network she came through. Run by the leerhuis laptop of `admitting`.
+    pub fn link_network_of_member(
+        &mut self,
+        admitting: &MemberId,
+        invite: &InviteId,
+        secret_hash: &str,
+        member: &MemberId,
+        network: &NetworkToLink,
+    ) -> Result<()> {
+        let link = self.checked_link(admitting, invite, network)?;
+        self.check_invite(invite, secret_hash)?;
+        self.current_member(member)?;
+        let ticket = self.invite_obj(invite)?;
+        let note = Network::note(admitting, ChangeKind::NetworkLinked, &network.id);
+        self.change(note, |doc, now| {
+            link.write(doc, admitting, now)?;
+            Ok(doc.put(&ticket, REVOKED_AT, now)?)
+        })
+    }
+
+    /// What linking `network` with link ticket `invite` writes, checked: by a coordinator of
+    /// this leerhuis, with a link ticket, no circle, not linked before, within bounds.
+    fn checked_link(&self, admitting: &MemberId, invite: &InviteId, network: &NetworkToLink) -> Result<NewLink> {
         self.leerhuis_only()?;
         self.coordinator(admitting, CoordinatorTask::LinkNetworks)?;
         if !self.invite_is_link(invite) {
@@ -83,25 +145,12 @@ impl Network {
         if access::obj(&self.doc, &links, network.id.as_str()).is_some() {
             return Err(LeerhuisError::AlreadyLinked(network.id.clone()).into());
         }
-        let name = validate::required(Field::NetworkName, &network.name, MAX_NAME)?;
-        let delegates: Vec<DeviceId> =
-            network.delegates.iter().filter(|d| validate::device_id(d)).take(64).cloned().collect();
-        self.admit_with_invite(admitting, invite, secret_hash, profile, id, device, |doc, member, now| {
-            // She comes through her network: if she leaves it, or it leaves, so does her place here.
-            doc.put(member, VIA, network.id.as_str())?;
-            let link = doc.put_object(&links, network.id.as_str(), ObjType::Map)?;
-            doc.put(&link, NAME, name)?;
-            doc.put(&link, LINKED_AT, now)?;
-            doc.put(&link, LINKED_BY, admitting.as_str())?;
-            let listed = doc.put_object(&link, DELEGATES, ObjType::Map)?;
-            for device in &delegates {
-                doc.put(&listed, device.as_str(), now)?;
-            }
-            let levels = doc.put_object(&link, BELOW, ObjType::Map)?;
-            for id in &below {
-                doc.put(&levels, id.as_str(), true)?;
-            }
-            Ok(())
+        Ok(NewLink {
+            links,
+            id: network.id.clone(),
+            name: validate::required(Field::NetworkName, &network.name, MAX_NAME)?,
+            delegates: network.delegates.iter().filter(|d| validate::device_id(d)).take(64).cloned().collect(),
+            below,
         })
     }
 
