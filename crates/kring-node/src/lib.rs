@@ -8,6 +8,7 @@
 //! crate moves its bytes over QUIC.
 
 pub mod address_book;
+mod attachment_cleanup;
 mod attachments;
 pub mod bundle;
 mod carried;
@@ -37,6 +38,7 @@ pub mod ticket;
 mod whole_network;
 
 pub use address_book::AddressBook;
+pub use attachment_cleanup::{Swept, sweep_here as sweep_attachments_here};
 pub use attachments::{ATTACHMENTS_ALPN, ATTACHMENTS_DIR, attach_here, bytes_here, save_here};
 pub use device_link::{LINK_ALPN, LinkRequest, LinkedDevice};
 pub use endpoint::{NetworkMode, Relay, Services};
