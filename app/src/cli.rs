@@ -495,6 +495,10 @@ pub(crate) struct EraseArgs {
     /// What a guest sent from a phone, as SESSION:ROOM:CONTRIBUTION (see `kring show`).
     #[arg(long, value_name = "SESSION:ROOM:CONTRIBUTION")]
     pub guest: Option<String>,
+    /// An attachment (see `kring show`): its bytes are deleted from every laptop once it has
+    /// switched to the new chapter, this one at once.
+    #[arg(long, value_name = "ID")]
+    pub attachment: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
