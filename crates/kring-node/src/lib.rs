@@ -11,6 +11,7 @@ pub mod address_book;
 mod attachment_cleanup;
 mod attachments;
 pub mod bundle;
+mod bundle_files;
 mod carried;
 pub mod chapters;
 pub mod client;

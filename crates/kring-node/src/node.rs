@@ -148,6 +148,8 @@ impl Node {
         }
         shared.spawn(say_when_internet_changes(shared.clone(), internet));
         shared.spawn(crate::leerhuis::keep_vouchers_fresh(shared.clone(), data.device_key().clone()));
+        // What a bundle's attachments left waiting when Kring stopped halfway.
+        crate::bundle_files::remove_waiting(data.root());
         // Bytes a switch made while no node ran (the command line, or a crash) left unnamed.
         for network in shared.networks().ids() {
             if shared.attachments().dir(&network).is_ok_and(|dir| dir.exists()) {

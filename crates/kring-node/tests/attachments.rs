@@ -508,3 +508,138 @@ async fn an_attachment_in_the_bin_keeps_its_bytes_until_the_bin_is_emptied() {
     node_b.shutdown().await;
     node_a.shutdown().await;
 }
+
+/// Anna's network with one meeting and, on her laptop (no node running), a case file attached
+/// to it: her open network, the attachment, its hash and bytes.
+fn anna_with_a_case(
+    runtime: &tokio::runtime::Runtime,
+    data: &DataDir,
+    file: &Path,
+) -> (kring_node::OpenNetwork, kring_model::AttachmentId, String, Vec<u8>) {
+    let network = found(data, "Casusoverleg Jeugdzorg");
+    let (mut open, _) = kring_node::OpenNetwork::open(data, &network).unwrap();
+    let new = NewSession { title: "Casus 4".into(), starts_at: "2026-12-09".into(), ..Default::default() };
+    let session = open.edit(&data.device_id(), |n, me| n.add_session(me, &new)).unwrap();
+    let bytes = file_of(file, 400 * 1024 + 3, 7);
+    let to = AttachedTo::Session(session);
+    let (attachment, hash) = runtime.block_on(kring_node::attach_here(data, &mut open, &to, file)).unwrap();
+    (open, attachment, hash, bytes)
+}
+
+#[test]
+fn a_bundle_with_attachments_carries_their_bytes_to_a_laptop_that_never_connected() {
+    use kring_node::bundle::{self, Lock, Passphrase, Unlock};
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let dirs: Vec<tempfile::TempDir> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
+    let data_a = DataDir::open(dirs[0].path()).unwrap();
+    let files = dirs[3].path();
+    let (mut open, attachment, hash, bytes) = anna_with_a_case(&runtime, &data_a, &files.join("dossier.pdf"));
+    let network = open.network.id().to_string();
+    let signatures = open.sign_whole(data_a.device_key()).unwrap();
+    let passphrase = Passphrase::new("de bus naar Leiden rijdt om negen".into());
+    let lock = Lock::Passphrase(&passphrase);
+
+    // With the attachments, and without: the same network.
+    let with = files.join("met-bijlagen.kring");
+    let written = bundle::write_file(&data_a, &with, &mut open.network, &signatures, lock, true).unwrap();
+    assert_eq!((written.attachments, written.missing), (1, 0));
+    assert!(written.bytes > bytes.len() as u64);
+    let without = files.join("zonder.kring");
+    let written = bundle::write_file(&data_a, &without, &mut open.network, &signatures, lock, false).unwrap();
+    assert_eq!(written.attachments, 0);
+    assert!(written.bytes < bytes.len() as u64 / 4, "{} bytes", written.bytes);
+    for file in [&with, &without] {
+        assert!(holding(files, &runs_of(&bytes)).iter().all(|held| held != file), "encrypted: {}", file.display());
+    }
+    // A bundle without attachments is one as Kring wrote it before: the plain reader takes it.
+    let key = iroh::SecretKey::from_bytes(&[7; 32]);
+    let unlock = Unlock { device: &key, passphrase: Some(&passphrase) };
+    assert!(kring_store::bundle::open(&std::fs::read(&without).unwrap(), unlock).is_ok());
+    assert!(bundle::read_file(&with, unlock).unwrap().is_ok(), "the plain reader leaves the bytes be");
+
+    // Dewi's laptop has never met any of the network's: with the bundle, the file is there,
+    // byte for byte.
+    let data_d = DataDir::open(dirs[1].path()).unwrap();
+    let unlock_d = Unlock { device: data_d.device_key(), passphrase: Some(&passphrase) };
+    let incoming = bundle::read_file_with_attachments(&data_d, &with, unlock_d).unwrap().unwrap();
+    assert_eq!(incoming.attachments(), 1);
+    incoming.create(&data_d).unwrap();
+    let out = files.join("bij-dewi.pdf");
+    let saved = runtime.block_on(kring_node::save_here(&data_d, &network, &hash, &out)).unwrap();
+    assert_eq!(saved, bytes.len() as u64);
+    assert!(std::fs::read(&out).unwrap() == bytes, "byte for byte");
+    let waiting: Vec<_> = files_under(&dirs[1].path().join(ATTACHMENTS_DIR))
+        .into_iter()
+        .filter(|file| file.to_string_lossy().contains(".bundle-"))
+        .collect();
+    assert!(waiting.is_empty(), "nothing left waiting: {waiting:?}");
+
+    // Eva's laptop, with the bundle without them: the network, and not a byte of the file.
+    let data_e = DataDir::open(dirs[2].path()).unwrap();
+    let unlock_e = Unlock { device: data_e.device_key(), passphrase: Some(&passphrase) };
+    let incoming = bundle::read_file_with_attachments(&data_e, &without, unlock_e).unwrap().unwrap();
+    assert_eq!(incoming.attachments(), 0);
+    let at_eva = incoming.create(&data_e).unwrap();
+    assert!(at_eva.network.snapshot().unwrap().attachment(&attachment).is_some(), "what it is, listed");
+    let missing = runtime.block_on(kring_node::save_here(&data_e, &network, &hash, &files.join("x"))).unwrap_err();
+    assert!(matches!(missing, NodeError::AttachmentNotHere), "{missing}");
+    assert!(holding(dirs[2].path(), &runs_of(&bytes)).is_empty());
+}
+
+#[test]
+fn a_bundle_whose_attachment_bytes_were_changed_is_refused_and_changes_nothing() {
+    use kring_node::bundle::{self, Lock, Passphrase, Unlock};
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let data_a = DataDir::open(dirs[0].path()).unwrap();
+    let files = dirs[2].path();
+    let (mut open, _, hash, bytes) = anna_with_a_case(&runtime, &data_a, &files.join("dossier.pdf"));
+    let network = open.network.id().to_string();
+    let signatures = open.sign_whole(data_a.device_key()).unwrap();
+    let passphrase = Passphrase::new("de bus naar Leiden rijdt om negen".into());
+    let lock = Lock::Passphrase(&passphrase);
+    let data_b = DataDir::open(dirs[1].path()).unwrap();
+    let unlock = Unlock { device: data_b.device_key(), passphrase: Some(&passphrase) };
+    let refused = |file: &Path, why: &str| {
+        let problem = match bundle::read_file_with_attachments(&data_b, file, unlock).unwrap() {
+            Ok(_) => panic!("{} was read in", file.display()),
+            Err(problem) => problem.to_string(),
+        };
+        assert!(problem.contains(why), "{problem}");
+        assert!(data_b.network_ids().unwrap().is_empty(), "no network");
+        assert!(files_under(&dirs[1].path().join(ATTACHMENTS_DIR)).is_empty(), "no file kept");
+    };
+
+    // A byte changed on the USB stick, in the attachment's part: the encryption's own check.
+    let good = files.join("goed.kring");
+    bundle::write_file(&data_a, &good, &mut open.network, &signatures, lock, true).unwrap();
+    let mut changed = std::fs::read(&good).unwrap();
+    let at = changed.len() - 100 * 1024;
+    changed[at] ^= 0x40;
+    std::fs::write(files.join("veranderd.kring"), &changed).unwrap();
+    refused(&files.join("veranderd.kring"), "damaged or was changed");
+
+    // Made by a laptop of a member (it holds the key): the network as it is, but other bytes
+    // under the attachment's hash, or bytes no attachment names.
+    let document = kring_store::save_checked(open.network.doc_mut());
+    let signed = kring_sync::SignatureBook::encode(&signatures);
+    let craft = |name: &str, hash: [u8; 32], content: &[u8]| {
+        let path = files.join(name);
+        let mut out = std::fs::File::create(&path).unwrap();
+        let list = [(hash, content.len() as u64)];
+        let mut fill = |_: usize, into: &mut dyn std::io::Write| into.write_all(content).map(|()| content.len() as u64);
+        kring_store::bundle::write_with_files(&mut out, &network, &signed, &document, &list, lock, &mut fill).unwrap();
+        path
+    };
+    let named: [u8; 32] = *hash.parse::<iroh_blobs::Hash>().unwrap().as_bytes();
+    let mut other = bytes.clone();
+    other[bytes.len() / 2] ^= 1;
+    refused(&craft("andere-bytes.kring", named, &other), "do not match its hash");
+    refused(&craft("te-kort.kring", named, &bytes[..1000]), "which its network does not");
+    let stranger = *blake3::hash(b"iets anders").as_bytes();
+    refused(&craft("onbekend.kring", stranger, b"iets anders"), "no attachment of its network names");
+    // The honest one is read in.
+    assert!(
+        bundle::read_file_with_attachments(&data_b, &craft("eerlijk.kring", named, &bytes), unlock).unwrap().is_ok()
+    );
+}
