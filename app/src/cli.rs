@@ -554,8 +554,14 @@ pub(crate) enum BundleCommand {
         /// never an argument, which others could read in the list of processes.
         #[arg(long)]
         passphrase: bool,
+        /// Also carry the bytes of the network's attachments that are on this laptop (photos,
+        /// recordings, documents: the bundle grows by their size). Without it the bundle holds
+        /// only what the attachments are; members' laptops fetch the bytes when they sync.
+        #[arg(long)]
+        with_attachments: bool,
     },
-    /// Merge the network in FILE into this device's copy. A bundle locked with a passphrase asks
+    /// Merge the network in FILE into this device's copy, with the attachments' bytes it
+    /// carries (each checked against its hash: a bundle whose bytes do not match is refused). A bundle locked with a passphrase asks
     /// for it as export does (KRING_BUNDLE_PASSPHRASE, the terminal, or stdin).
     Import {
         file: PathBuf,
