@@ -561,6 +561,71 @@ mod tests {
         assert_eq!(opened.document, MARKER);
     }
 
+    /// A bundle carrying `files` (hash, bytes), for `readers`.
+    fn with_files(files: &[([u8; 32], &[u8])], readers: &[PublicKey]) -> Vec<u8> {
+        let list: Vec<([u8; 32], u64)> = files.iter().map(|(hash, bytes)| (*hash, bytes.len() as u64)).collect();
+        let mut out = Vec::new();
+        let mut fill =
+            |index: usize, into: &mut dyn Write| into.write_all(files[index].1).map(|()| files[index].1.len() as u64);
+        write_with_files(&mut out, "plg-rekenen", b"signatures", MARKER, &list, Lock::Devices(readers), &mut fill)
+            .unwrap();
+        out
+    }
+
+    /// A file as a bundle carries it: its hash and its bytes.
+    type Carried = ([u8; 32], Vec<u8>);
+
+    /// Every file `files` holds, read whole.
+    fn read_all(mut files: Files) -> Result<Vec<Carried>, OpenError> {
+        let mut all = Vec::new();
+        while let Some((hash, len)) = files.next_file()? {
+            let mut bytes = Vec::new();
+            let mut piece = [0u8; 1000];
+            loop {
+                let read = files.read_file(&mut piece)?;
+                if read == 0 {
+                    break;
+                }
+                bytes.extend_from_slice(&piece[..read]);
+            }
+            assert_eq!(bytes.len() as u64, len);
+            all.push((hash, bytes));
+        }
+        Ok(all)
+    }
+
+    #[test]
+    fn a_bundle_carries_files_after_its_network_and_reads_as_before_without_them() {
+        let (anna, _, _) = keys();
+        let photo = vec![7u8; 200_000];
+        let file = with_files(&[([1; 32], &photo), ([2; 32], b"kort")], &[anna.public()]);
+        assert!(!file.windows(MARKER.len()).any(|w| w == MARKER), "encrypted");
+        let bundle = file.clone();
+        let (opened, files) = open_reader_with_files(std::io::Cursor::new(bundle), unlock(&anna)).unwrap();
+        assert_eq!(opened.document, MARKER);
+        let read = read_all(files.expect("it carries files")).unwrap();
+        assert_eq!(read, [([1; 32], photo.clone()), ([2; 32], b"kort".to_vec())]);
+        // The plain reader takes its network and leaves the files be.
+        assert_eq!(open(&file, unlock(&anna)).unwrap().document, MARKER);
+        // Without files: nothing after the network, as Kring wrote bundles before.
+        let plain = write("plg-rekenen", b"signatures", MARKER, Lock::Devices(&[anna.public()]));
+        let (_, files) = open_reader_with_files(std::io::Cursor::new(plain), unlock(&anna)).unwrap();
+        assert!(files.is_none());
+        // Cut short anywhere in the files, or changed: refused while reading them.
+        for cut in [file.len() - 1, file.len() - 20_000, file.len() / 2] {
+            let short = file[..cut].to_vec();
+            let refused = open_reader_with_files(std::io::Cursor::new(short), unlock(&anna))
+                .and_then(|(_, files)| read_all(files.expect("files")));
+            assert!(matches!(refused, Err(OpenError::Damaged(_))), "cut at {cut}: {refused:?}");
+        }
+        let mut changed = file.clone();
+        let at = changed.len() - 1000;
+        changed[at] ^= 1;
+        let refused = open_reader_with_files(std::io::Cursor::new(changed), unlock(&anna))
+            .and_then(|(_, files)| read_all(files.expect("files")));
+        assert!(matches!(refused, Err(OpenError::Damaged(_))), "{refused:?}");
+    }
+
     #[test]
     fn a_changed_or_cut_file_is_refused() {
         let (anna, _, _) = keys();
