@@ -185,3 +185,156 @@ fn a_fetch_killed_halfway_resumes_without_starting_over() {
     assert!(std::fs::read(&out).unwrap() == bytes, "byte for byte after the resume");
     assert!(serving.stop());
 }
+
+/// `len` bytes of a file of its own: no file made with another `seed` shares a run of them.
+fn file_of(path: &Path, len: usize, seed: u64) -> Vec<u8> {
+    let mut state = 0x2545_f491_4f6c_dd1d_u64 ^ seed.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let bytes: Vec<u8> = (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 32) as u8
+        })
+        .collect();
+    std::fs::write(path, &bytes).unwrap();
+    bytes
+}
+
+/// The files under `dir` (at any depth) that hold a run of 32 bytes from the start, the middle
+/// or the end of `bytes`.
+fn holding(dir: &Path, bytes: &[u8]) -> Vec<PathBuf> {
+    fn files(dir: &Path) -> Vec<PathBuf> {
+        let entries = std::fs::read_dir(dir).into_iter().flatten().flatten();
+        entries.flat_map(|e| if e.path().is_dir() { files(&e.path()) } else { vec![e.path()] }).collect()
+    }
+    let len = bytes.len();
+    let runs: Vec<&[u8]> = [0, len / 2, len - 32].into_iter().map(|at| &bytes[at..at + 32]).collect();
+    files(dir)
+        .into_iter()
+        .filter(|file| {
+            let content = std::fs::read(file).unwrap_or_default();
+            runs.iter().any(|run| content.windows(32).any(|w| w == *run))
+        })
+        .collect()
+}
+
+#[test]
+fn an_attachment_erased_from_the_command_line_leaves_no_byte_on_any_of_three_laptops() {
+    let dirs: Vec<_> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (a, b, c, files) = (dirs[0].path(), dirs[1].path(), dirs[2].path(), dirs[3].path());
+    create_network(a);
+    let session = id(&ok(a, &ADD_FIRST_SESSION), "session");
+    join(a, b, "Bram");
+    join(a, c, "Cas");
+    let case = files.join("dossier-joris.pdf");
+    let bytes = file_of(&case, 300 * 1024, 1);
+    let photo = files.join("flip-over.jpg");
+    let kept = file_of(&photo, 100 * 1024, 2);
+    let attachment = id(&ok(a, &["attach", "--session", &session, case.to_str().unwrap()]), "attachment");
+    let photo = id(&ok(a, &["attach", "--session", &session, photo.to_str().unwrap()]), "attachment");
+
+    // Bram's and Cas's laptops fetch both from Anna's.
+    let serving = Serving::start(a, &[]);
+    for data in [b, c] {
+        assert!(sync(data)["peers"].as_array().unwrap().iter().any(|p| p["status"] == "in-sync"));
+        for (wanted, name) in [(&attachment, "dossier.pdf"), (&photo, "foto.jpg")] {
+            let out = files.join(name);
+            ok(data, &get_args(wanted, out.to_str().unwrap()));
+            std::fs::remove_file(out).unwrap();
+        }
+    }
+    assert!(serving.stop());
+    for data in [a, b, c] {
+        assert_eq!(holding(data, &bytes).len(), 1, "{}", data.display());
+    }
+
+    // Anna erases the case file: gone from her laptop at once.
+    let erased = ok(a, &["erase", "--attachment", &attachment]);
+    assert_eq!((erased["chapter"].as_u64(), erased["erased"].as_bool()), (Some(2), Some(true)), "{erased}");
+    assert_eq!(holding(a, &bytes), Vec::<PathBuf>::new());
+    // Bram's laptop switches through Anna's, Cas's through Bram's (Anna's closed).
+    for (server, data) in [(a, b), (b, c)] {
+        let serving = Serving::start(server, &[]);
+        assert!(sync(data)["peers"].as_array().unwrap().iter().any(|p| p["status"] == "in-sync"));
+        assert!(serving.stop());
+    }
+    for data in [a, b, c] {
+        assert_eq!(ok(data, &["chapter", "show"])["chapter"], 2);
+        assert_eq!(holding(data, &bytes), Vec::<PathBuf>::new(), "{}", data.display());
+        assert_eq!(holding(data, &kept).len(), 1, "the photo stays: {}", data.display());
+        let shown = ok(data, &["show"]);
+        let listed = shown["sessions"][0]["attachments"].as_array().unwrap();
+        assert_eq!(listed.len(), 1, "{listed:?}");
+        assert_eq!(listed[0]["id"], photo.as_str());
+    }
+    let error = fails(a, &["erase", "--attachment", "geen-bijlage"]);
+    assert!(error.contains("geen-bijlage"), "{error}");
+}
+
+/// `kring` with the bundle's passphrase in the environment.
+fn with_passphrase(data: &Path, args: &[&str]) -> std::process::Output {
+    make_private(data);
+    Command::new(env!("CARGO_BIN_EXE_kring"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("KRING_DATA_DIR")
+        .env("KRING_BUNDLE_PASSPHRASE", "de bus naar Leiden rijdt om negen")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn answer(output: std::process::Output) -> Value {
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn a_bundle_with_attachments_carries_their_bytes_and_one_without_does_not() {
+    let dirs: Vec<_> = (0..5).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (a, dewi, eva, fenna, files) = (dirs[0].path(), dirs[1].path(), dirs[2].path(), dirs[3].path(), dirs[4].path());
+    let (network, _) = create_network(a);
+    let session = id(&ok(a, &ADD_FIRST_SESSION), "session");
+    let case = files.join("verslag.pdf");
+    let bytes = file_of(&case, 300 * 1024, 3);
+    let attachment = id(&ok(a, &["attach", "--session", &session, case.to_str().unwrap()]), "attachment");
+
+    let with = files.join("met.kring");
+    let without = files.join("zonder.kring");
+    let exported =
+        answer(with_passphrase(a, &["bundle", "export", "--passphrase", "--with-attachments", with.to_str().unwrap()]));
+    assert_eq!((exported["attachments"].as_u64(), exported["attachments_missing"].as_u64()), (Some(1), Some(0)));
+    let exported = answer(with_passphrase(a, &["bundle", "export", "--passphrase", without.to_str().unwrap()]));
+    assert!(exported.get("attachments").is_none(), "as before: {exported}");
+
+    // Dewi's laptop has never connected to any: the bundle brings the file, byte for byte.
+    let imported = answer(with_passphrase(dewi, &["bundle", "import", "--accept-new-network", with.to_str().unwrap()]));
+    assert_eq!((imported["network"].as_str(), imported["attachments"].as_u64()), (Some(network.as_str()), Some(1)));
+    let out = files.join("bij-dewi.pdf");
+    let saved = ok(dewi, &get_args(&attachment, out.to_str().unwrap()));
+    assert_eq!(saved["fetched"], false, "it was there");
+    assert!(std::fs::read(&out).unwrap() == bytes, "byte for byte");
+
+    // Eva's, with the bundle without them: the network lists the file, and has none of it.
+    answer(with_passphrase(eva, &["bundle", "import", "--accept-new-network", without.to_str().unwrap()]));
+    assert_eq!(ok(eva, &["show"])["sessions"][0]["attachments"][0]["id"], attachment.as_str());
+    assert!(holding(eva, &bytes).is_empty());
+    let mut args = vec!["attachment", "get", "--attachment", &attachment, "--out", "/dev/null", "--timeout", "1"];
+    args.extend(LOOPBACK);
+    assert!(fails(eva, &args).contains("not on this laptop yet"));
+
+    // A byte changed in the file's part of the bundle: refused, and Fenna's laptop holds nothing.
+    let mut changed = std::fs::read(&with).unwrap();
+    let at = changed.len() - 50 * 1024;
+    changed[at] ^= 1;
+    let tampered = files.join("veranderd.kring");
+    std::fs::write(&tampered, changed).unwrap();
+    let refused = with_passphrase(fenna, &["bundle", "import", "--accept-new-network", tampered.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    let error = String::from_utf8_lossy(&refused.stderr);
+    assert!(error.contains("cannot be imported") && error.contains("damaged or was changed"), "{error}");
+    assert_eq!(ok(fenna, &["network", "list"])["networks"].as_array().map(Vec::len), Some(0));
+    assert!(holding(fenna, &bytes).is_empty());
+}

@@ -495,6 +495,10 @@ pub(crate) struct EraseArgs {
     /// What a guest sent from a phone, as SESSION:ROOM:CONTRIBUTION (see `kring show`).
     #[arg(long, value_name = "SESSION:ROOM:CONTRIBUTION")]
     pub guest: Option<String>,
+    /// An attachment (see `kring show`): its bytes are deleted from every laptop once it has
+    /// switched to the new chapter, this one at once.
+    #[arg(long, value_name = "ID")]
+    pub attachment: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -550,8 +554,14 @@ pub(crate) enum BundleCommand {
         /// never an argument, which others could read in the list of processes.
         #[arg(long)]
         passphrase: bool,
+        /// Also carry the bytes of the network's attachments that are on this laptop (photos,
+        /// recordings, documents: the bundle grows by their size). Without it the bundle holds
+        /// only what the attachments are; members' laptops fetch the bytes when they sync.
+        #[arg(long)]
+        with_attachments: bool,
     },
-    /// Merge the network in FILE into this device's copy. A bundle locked with a passphrase asks
+    /// Merge the network in FILE into this device's copy, with the attachments' bytes it
+    /// carries (each checked against its hash: a bundle whose bytes do not match is refused). A bundle locked with a passphrase asks
     /// for it as export does (KRING_BUNDLE_PASSPHRASE, the terminal, or stdin).
     Import {
         file: PathBuf,

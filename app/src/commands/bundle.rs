@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use anyhow::{Context, Result, anyhow, bail};
 use kring_node::BundleProblem;
 use kring_node::bundle::{self, Lock, MIN_PASSPHRASE_CHARS, Passphrase, Unlock};
-use kring_store::{DataDir, write_atomic};
+use kring_store::DataDir;
 
 use super::output::{BundleExported, BundleImported, LockedFor, Output};
 use crate::cli::BundleCommand;
@@ -17,7 +17,7 @@ pub(super) const PASSPHRASE_VAR: &str = "KRING_BUNDLE_PASSPHRASE";
 
 pub(super) fn run(command: BundleCommand, data: &DataDir) -> Result<Output> {
     match command {
-        BundleCommand::Export { network, file, passphrase } => {
+        BundleCommand::Export { network, file, passphrase, with_attachments } => {
             // Asked first: nothing is done when no good passphrase comes.
             let passphrase = passphrase.then(|| ask_passphrase(true)).transpose()?;
             if passphrase.as_ref().is_some_and(|p| !p.is_long_enough()) {
@@ -36,14 +36,19 @@ pub(super) fn run(command: BundleCommand, data: &DataDir) -> Result<Output> {
                 Some(passphrase) => (Lock::Passphrase(passphrase), LockedFor::Passphrase),
                 None => (Lock::Devices(&readers), LockedFor::MembersDevices(readers.len())),
             };
-            let bytes = bundle::write(&mut local.open.network, &signatures, lock);
-            write_atomic(&file, &bytes, None)?;
-            Ok(BundleExported { network: id, file, bytes: bytes.len(), locked_for }.into())
+            let written = bundle::write_file(data, &file, &mut local.open.network, &signatures, lock, with_attachments)
+                .with_context(|| format!("{} was not written", file.display()))?;
+            let (attachments, attachments_missing) = match with_attachments {
+                true => (Some(written.attachments), Some(written.missing)),
+                false => (None, None),
+            };
+            let bytes = written.bytes as usize;
+            Ok(BundleExported { network: id, file, bytes, locked_for, attachments, attachments_missing }.into())
         }
         BundleCommand::Import { file, accept_new_network } => {
             // Read as a stream: a file larger than a bundle can be is refused by its size.
             let read = |passphrase: Option<&Passphrase>| {
-                bundle::read_file(&file, Unlock { device: data.device_key(), passphrase })
+                bundle::read_file_with_attachments(data, &file, Unlock { device: data.device_key(), passphrase })
                     .with_context(|| format!("cannot read {}", file.display()))
             };
             let read = match read(None)? {
@@ -52,6 +57,8 @@ pub(super) fn run(command: BundleCommand, data: &DataDir) -> Result<Output> {
             };
             let mut incoming = read.map_err(|reason| anyhow!("{} cannot be imported: {reason}", file.display()))?;
             let id = incoming.network.id().to_string();
+            let carried = incoming.attachments();
+            let attachments = (carried > 0).then_some(carried);
             if !data.network_ids()?.contains(&id) {
                 if !accept_new_network {
                     bail!(
@@ -61,14 +68,15 @@ pub(super) fn run(command: BundleCommand, data: &DataDir) -> Result<Output> {
                 }
                 let mut open = incoming.create(data)?;
                 let changes = open.network.doc_mut().get_changes(&[]).len();
-                return Ok(BundleImported { network: id, created: true, new_changes: changes }.into());
+                return Ok(BundleImported { network: id, created: true, new_changes: changes, attachments }.into());
             }
             let mut local = LocalNetwork::open(data, Some(&id))?;
             // On an error nothing is saved: the copy on disk stays as it was.
             let new_changes = bundle::merge(&mut local.open, &mut incoming)
                 .map_err(|rejected| anyhow!("{} cannot be imported: {rejected}", file.display()))?;
             local.save()?;
-            Ok(BundleImported { network: id, created: false, new_changes }.into())
+            incoming.keep_attachments(data).context("the network was merged, but its attachments were not kept")?;
+            Ok(BundleImported { network: id, created: false, new_changes, attachments }.into())
         }
     }
 }

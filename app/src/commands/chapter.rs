@@ -47,6 +47,13 @@ pub(super) fn start(
     let switched = kring_node::chapters::start(local.open, data.device_key(), erase, keep_history)
         .with_context(|| format!("network {id} did not get a new chapter"))?;
     let chapter = describe(&id, &switched.network.chapter());
+    // The bytes of attachments the new chapter no longer names (erased, or in the bin) go now.
+    let swept = super::runtime()?.block_on(kring_node::sweep_attachments_here(data, &switched.network));
+    if let Err(err) = swept {
+        eprintln!(
+            "warning: attachments no record names are still on this laptop ({err}); Kring deletes them when it next starts"
+        );
+    }
     Ok(ChapterStarted { chapter, old_history_kept: keep_history && erase.is_empty() })
 }
 
@@ -115,8 +122,13 @@ fn erasure(what: &EraseArgs, passage: Option<(usize, usize)>) -> Result<Erasure>
             contribution: kring_model::ContributionId::new(contribution),
         });
     }
+    if let Some(attachment) = &what.attachment {
+        return Ok(Erasure::Attachment(kring_model::AttachmentId::new(attachment)));
+    }
     let (Some(text), Some((from, to))) = (&what.text, passage) else {
-        bail!("say what to erase: --session, --question, --comment, --guest, or --text with --from and --to");
+        bail!(
+            "say what to erase: --session, --question, --comment, --guest, --attachment, or --text with --from and --to"
+        );
     };
     let field = match text.split_once(':') {
         Some(("notes", session)) => TextField::Notes(SessionId::new(session)),

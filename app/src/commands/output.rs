@@ -532,6 +532,12 @@ pub(crate) struct BundleExported {
     pub file: PathBuf,
     pub bytes: usize,
     pub locked_for: LockedFor,
+    /// With `--with-attachments`: the attachments whose bytes it carries, and those it does not
+    /// (not whole on this laptop).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments_missing: Option<usize>,
 }
 
 /// Who can open an exported bundle: `"passphrase"`, or `{"members_devices": N}` for the N
@@ -550,6 +556,9 @@ pub(crate) struct BundleImported {
     pub network: String,
     pub created: bool,
     pub new_changes: usize,
+    /// The attachments whose bytes the bundle carried (only when it carried any).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<usize>,
 }
 
 /// The chapter a network is in, as `kring chapter show|new`, `kring erase` print it.

@@ -8,6 +8,7 @@
 //!     cargo run --release -p kring-bench -- --only typing       # a keystroke from client to client
 //!     cargo run --release -p kring-bench -- --only growth       # the network at 4x its size
 //!     cargo run --release -p kring-bench -- --only many-networks  # nine networks on one laptop
+//!     cargo run --release -p kring-bench -- --only attachments    # a film to five laptops
 //!
 //! Times are printed, never asserted.
 
@@ -16,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use kring_bench::figures::{find, leerhuis, many_networks, many_nodes, network, room, trust, typing, ui};
+use kring_bench::figures::{attachments, find, leerhuis, many_networks, many_nodes, network, room, trust, typing, ui};
 use kring_bench::scenario::{self, Scale};
 use kring_bench::system::{ms, quantile};
 use kring_bench::table::{self, Keys, Row, Spread, render};
@@ -68,6 +69,9 @@ enum Part {
     Room,
     /// A leerhuis with eight linked busy networks: its overview and a search across them all.
     Leerhuis,
+    /// Attachments: a film to five laptops beside iroh-blobs alone, memory while they fetch,
+    /// and a network with gigabytes of attachments opened beside the same without them.
+    Attachments,
 }
 
 /// How much of each measurement to do.
@@ -86,6 +90,11 @@ struct Plan {
     day_edits: usize,
     /// Phones in a meeting's room at once (a full meeting: 60).
     phones: usize,
+    /// The film sent to other laptops (MB) and how many fetch it at once; the attachments a
+    /// network holds when it is opened (how many, of how many MB each).
+    film_mb: u64,
+    laptops: usize,
+    stored: (usize, u64),
     /// How often the two-node and many-node figures are measured: each shows the median and
     /// the range of the runs, for how stable it is on this machine.
     runs: usize,
@@ -110,6 +119,9 @@ fn main() -> Result<()> {
             networks: 3,
             day_edits: 10,
             phones: 10,
+            film_mb: 4,
+            laptops: 2,
+            stored: (2, 2),
             runs: 1,
         }
     } else {
@@ -124,6 +136,9 @@ fn main() -> Result<()> {
             networks: 9,
             day_edits: 100,
             phones: 60,
+            film_mb: 200,
+            laptops: 5,
+            stored: (10, 200),
             runs: 3,
         }
     };
@@ -150,6 +165,9 @@ fn main() -> Result<()> {
     }
     if wanted(Part::Leerhuis) {
         rows.extend(leerhuis_figures(&plan)?);
+    }
+    if wanted(Part::Attachments) {
+        rows.extend(attachment_figures(&plan, &runtime)?);
     }
     println!("{}", render(&rows));
     if wanted(Part::Growth) {
@@ -656,5 +674,51 @@ fn many_network_figures(plan: &Plan, runtime: &tokio::runtime::Runtime) -> Resul
         )
         .target("≤ 2 s", time.median <= 2000.0)
         .limit(format!("in-memory sync, one network after the other {} ms", limit.show(0))),
+    ])
+}
+
+/// A film to several laptops at once, through Kring and through iroh-blobs alone; memory above
+/// idle meanwhile; a network with gigabytes of attachments opened beside the same without.
+fn attachment_figures(plan: &Plan, runtime: &tokio::runtime::Runtime) -> Result<Vec<Row>> {
+    let (mb, laptops) = (plan.film_mb, plan.laptops);
+    eprintln!("measuring a {mb} MB film to {laptops} laptops, through Kring and iroh-blobs alone ...");
+    let mut runs = Vec::new();
+    for _ in 0..plan.runs {
+        let dir = tempfile::tempdir()?;
+        runs.push(runtime.block_on(attachments::transfer(dir.path(), mb * 1024 * 1024, laptops))?);
+    }
+    let kring = Spread::of(&runs.iter().map(|r| r.kring.as_secs_f64()).collect::<Vec<_>>());
+    let plain = Spread::of(&runs.iter().map(|r| r.plain.as_secs_f64()).collect::<Vec<_>>());
+    let ratio = Spread::of(&runs.iter().map(|r| r.kring.as_secs_f64() / r.plain.as_secs_f64()).collect::<Vec<_>>());
+    let above = Spread::of(&runs.iter().map(|r| r.peak_mb - r.idle_mb).collect::<Vec<_>>());
+    let idle = runs.first().map_or(0.0, |r| r.idle_mb);
+    let (files, each) = plan.stored;
+    eprintln!("measuring the open of a network with {files} attachments of {each} MB ...");
+    let dir = tempfile::tempdir()?;
+    let open = runtime.block_on(attachments::open(dir.path(), files, each * 1024 * 1024, plan.runs))?;
+    let (with, without) = (ms(open.with), ms(open.without));
+    Ok(vec![
+        Row::new(
+            format!("attachments: a {mb} MB film to {laptops} laptops at once, Kring, s (ratio)"),
+            format!("{} ({}x)", kring.show(2), ratio.show(2)),
+        )
+        .target("≤ 1.2x iroh-blobs alone", ratio.median <= 1.2)
+        .limit(format!("iroh-blobs alone, the same {laptops} transfers: {} s", plain.show(2))),
+        Row::new(
+            format!(
+                "attachments: memory while {laptops} laptops fetch (one process, {} nodes), above idle",
+                laptops + 1
+            ),
+            format!("{} MB (idle {idle:.0} MB)", above.show(0)),
+        )
+        .target("≤ 100 MB", above.median <= 100.0),
+        Row::new(
+            format!(
+                "attachments: open a network with {:.0} MB of attachments / without, ms",
+                open.stored as f64 / (1024.0 * 1024.0)
+            ),
+            format!("{with:.0} / {without:.0} (an attachment known whole after {:.0})", ms(open.first_attachment)),
+        )
+        .target("as fast as without (≤ 1.2x, or ≤ 10 ms more)", with <= 1.2 * without || with - without <= 10.0),
     ])
 }

@@ -35,6 +35,9 @@ pub enum Erasure {
         room: crate::RoomId,
         contribution: crate::ContributionId,
     },
+    /// An attachment (a photo, a recording, a document): its record leaves with the chapter,
+    /// and every laptop that switches deletes its bytes once no record names them.
+    Attachment(AttachmentId),
     /// The characters `from..to` (counted in `char`s) of one text; with `expected`, only if
     /// they still read so (a passage chosen on screen while someone else typed has moved).
     Passage {
@@ -170,6 +173,10 @@ impl Network {
                     None => Err(ModelError::NothingToErase),
                 }
             }
+            Erasure::Attachment(attachment) => match self.attachments()?.iter().any(|(_, a)| a.id == *attachment) {
+                true => Ok(()),
+                false => Err(ModelError::UnknownAttachment(attachment.clone())),
+            },
             Erasure::Passage { field, from, to, expected } => {
                 let text = self.text(field)?;
                 let len = text.chars().count();
@@ -207,11 +214,14 @@ impl CopyPlan<'_> {
             [SESSIONS | QUESTIONS, _] | [SESSIONS, _, ACTIONS, _] if deleted() => true,
             // A withdrawn publication leaves the leerhuis with its next chapter.
             [PUBLICATIONS, _] => crate::access::int(from, obj, WITHDRAWN_AT).is_some(),
-            // Attachments in the bin go with it (their bytes are no longer asked for).
-            [SESSIONS | QUESTIONS, _, key] | [QUESTIONS, _, CYCLES, _, key]
-                if key.starts_with(ATTACHMENT_PREFIX) && deleted() =>
-            {
-                true
+            // Attachments in the bin go with it, and those erased (their bytes are no longer asked
+            // for, and each laptop deletes them once it has switched).
+            [SESSIONS | QUESTIONS, _, key] | [QUESTIONS, _, CYCLES, _, key] if key.starts_with(ATTACHMENT_PREFIX) => {
+                deleted()
+                    || self
+                        .erase
+                        .iter()
+                        .any(|e| matches!(e, Erasure::Attachment(a) if attachment_key(a.as_str()) == *key))
             }
             [SESSIONS, id] => self.erase.iter().any(|e| matches!(e, Erasure::Session(s) if s.as_str() == *id)),
             [QUESTIONS, id] => self.erase.iter().any(|e| matches!(e, Erasure::Question(q) if q.as_str() == *id)),

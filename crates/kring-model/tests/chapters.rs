@@ -254,3 +254,32 @@ fn a_new_chapter_keeps_the_attachments_and_leaves_the_binned_ones_out() {
     assert!(after.attachment(&binned).is_none(), "the bin is emptied");
     assert!(!contains(&saved(&mut next), "weggegooid-verslag"));
 }
+
+#[test]
+fn an_erased_attachment_leaves_with_the_chapter_and_only_that_one() {
+    let Fixture { mut network, coordinator, members } = network_with_members(1);
+    let meeting = session(&mut network, &coordinator, "PLG 4");
+    let question = network.add_question(&members[0], "Hoe lezen we beter?", "").unwrap();
+    let cycle = network.add_cycle(&members[0], &question, "2026-12-01").unwrap();
+    let file = |name: &str, byte: &str| NewAttachment {
+        name: name.into(),
+        kind: AttachmentKind::from_file_name(name),
+        size: 1_000,
+        hash: byte.repeat(32),
+    };
+    let in_cycle = AttachedTo::Cycle { question: question.clone(), cycle };
+    let kept = network.add_attachment(&members[0], &AttachedTo::Session(meeting), &file("foto.jpg", "0a")).unwrap();
+    let erased = network.add_attachment(&members[0], &in_cycle, &file("dossier-joris-k.pdf", "1b")).unwrap();
+
+    // Only an attachment the network holds can be erased.
+    let unknown = Erasure::Attachment(AttachmentId::new("geen-bijlage"));
+    assert!(network.start_chapter(&coordinator, &device_a(), &[unknown]).is_err());
+    let erase = [Erasure::Attachment(erased.clone())];
+    let mut next = network.start_chapter(&coordinator, &device_a(), &erase).unwrap();
+    let after = next.snapshot().unwrap();
+    assert!(after.attachment(&erased).is_none());
+    assert!(after.attachment(&kept).is_some());
+    assert!(next.chapter().erased);
+    assert!(!contains(&saved(&mut next), "dossier-joris-k"));
+    assert!(!contains(&saved(&mut next), &"1b".repeat(32)), "nor its hash");
+}

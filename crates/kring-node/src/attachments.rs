@@ -56,6 +56,8 @@ pub(crate) struct Stores {
     pub(crate) fetch_now: tokio::sync::Notify,
     /// Attachments asked for on a laptop that fetches on demand (see `attachment_local`).
     pub(crate) asked: crate::attachment_local::Asked,
+    /// Deleting the bytes no record names any more (see [`crate::attachment_cleanup`]).
+    pub(crate) cleanup: crate::attachment_cleanup::Cleanup,
 }
 
 impl Stores {
@@ -65,6 +67,7 @@ impl Stores {
             open: tokio::sync::Mutex::default(),
             fetch_now: tokio::sync::Notify::new(),
             asked: Default::default(),
+            cleanup: crate::attachment_cleanup::Cleanup::default(),
         }
     }
 
@@ -85,7 +88,7 @@ impl Stores {
         let dir = self.dir(network)?;
         private_dir(&self.root)?;
         private_dir(&dir)?;
-        let store = FsStore::load(&dir).await.map_err(|err| NodeError::Attachments(err.to_string()))?;
+        let store = crate::attachment_cleanup::load(&dir, self.cleanup.collector(network)).await?;
         make_private(&dir);
         open.insert(network.to_string(), store.clone());
         Ok(store)
@@ -270,7 +273,12 @@ async fn serve(shared: &Shared, connection: &Connection, remote: &str, mut send:
         }
     };
     let pair = StreamPair::new(connection.stable_id() as u64, recv, send, EventSender::DEFAULT);
-    match handle_get(pair, (*store).clone(), get).await {
+    // Bytes the network no longer names (erased, or their bin emptied) stop going out at once.
+    let served = tokio::select! {
+        served = handle_get(pair, (*store).clone(), get) => served.map_err(|err| err.to_string()),
+        _ = crate::attachment_cleanup::until_unnamed(shared, &network, &hash) => Err("no longer in the network".into()),
+    };
+    match served {
         Ok(()) => shared.emit(NodeEvent::AttachmentServed { network, hash, endpoint: remote.to_string() }),
         Err(err) => tracing::debug!("attachment {hash} not sent whole to {remote}: {err}"),
     }
@@ -390,23 +398,32 @@ async fn fetch_from(
     let request = GetRequest::blob_ranges(hash, ask);
     let mut items = std::pin::pin!(store.remote().execute_get(connection.clone(), request).stream());
     let (mut told, mut told_at) = (0, Instant::now());
-    let outcome = loop {
-        match items.next().await {
-            Some(GetProgressItem::Progress(got)) => {
-                let received = already + got;
-                // A member's laptop that sends more than the document says the file holds is
-                // stopped there (the rules bound what a document may say).
-                if received > total.max(1) + 16 * 1024 {
-                    break Err(format!("more than the {total} bytes the attachment has"));
+    let transfer = async {
+        loop {
+            match items.next().await {
+                Some(GetProgressItem::Progress(got)) => {
+                    let received = already + got;
+                    // A member's laptop that sends more than the document says the file holds is
+                    // stopped there (the rules bound what a document may say).
+                    if received > total.max(1) + 16 * 1024 {
+                        break Err(format!("more than the {total} bytes the attachment has"));
+                    }
+                    if received - told >= PROGRESS_BYTES || told_at.elapsed() >= PROGRESS_EVERY {
+                        (told, told_at) = (received, Instant::now());
+                        shared.emit(progress(received));
+                    }
                 }
-                if received - told >= PROGRESS_BYTES || told_at.elapsed() >= PROGRESS_EVERY {
-                    (told, told_at) = (received, Instant::now());
-                    shared.emit(progress(received));
-                }
+                Some(GetProgressItem::Done(_)) => break Ok(()),
+                Some(GetProgressItem::Error(err)) => break Err(err.to_string()),
+                None => break Err("the transfer ended early".into()),
             }
-            Some(GetProgressItem::Done(_)) => break Ok(()),
-            Some(GetProgressItem::Error(err)) => break Err(err.to_string()),
-            None => break Err("the transfer ended early".into()),
+        }
+    };
+    // Bytes the network no longer names (erased, or their bin emptied) are not fetched further.
+    let outcome = tokio::select! {
+        outcome = transfer => outcome,
+        _ = crate::attachment_cleanup::until_unnamed(shared, network, &attachment.hash) => {
+            Err("no longer in the network".to_string())
         }
     };
     // This side received last: it closes (see the notes on iroh).

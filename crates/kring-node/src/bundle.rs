@@ -59,6 +59,9 @@ pub struct Incoming {
     pub network: Network,
     /// The signatures that vouched for it, accepted: kept where the network is kept.
     signatures: SignatureBook,
+    /// The attachments' bytes it carried, checked against their hashes, waiting to be kept
+    /// (see [`Incoming::keep_attachments`]).
+    files: Option<crate::bundle_files::Staged>,
 }
 
 /// The network a bundle holds, or in words why it cannot be used: not for this laptop (or its
@@ -80,15 +83,92 @@ fn checked(bundle: kring_store::bundle::Opened) -> Result<Incoming, BundleProble
     kring_store::bundle::check_unpacked(&bundle.document)?;
     let offered = SignatureBook::decode(&bundle.signatures);
     let (network, signatures) = crate::whole_network::check(&bundle.document, &offered, &bundle.network)?;
-    Ok(Incoming { network, signatures })
+    Ok(Incoming { network, signatures, files: None })
+}
+
+/// [`read_file`] for a bundle that may carry attachments' bytes: each file it carries must be
+/// the bytes of an attachment its network names, of the size the attachment says, and match
+/// its hash; else the whole bundle is refused and nothing is kept. The bytes wait under `data`
+/// until [`Incoming::keep_attachments`] puts them in the network's store (or are deleted when
+/// the `Incoming` is dropped).
+pub fn read_file_with_attachments(
+    data: &kring_store::DataDir,
+    path: &std::path::Path,
+    unlock: Unlock<'_>,
+) -> std::io::Result<Result<Incoming, BundleProblem>> {
+    let (opened, files) = match kring_store::bundle::open_with_files(path, unlock)? {
+        Ok(opened) => opened,
+        Err(err) => return Ok(Err(err.into())),
+    };
+    let mut incoming = match checked(opened) {
+        Ok(incoming) => incoming,
+        Err(problem) => return Ok(Err(problem)),
+    };
+    if let Some(files) = files {
+        match crate::bundle_files::stage(data.root(), &incoming.network, files) {
+            Ok(staged) => incoming.files = Some(staged),
+            Err(problem) => return Ok(Err(problem)),
+        }
+    }
+    Ok(Ok(incoming))
+}
+
+/// Writes a bundle of `network` to `path` (as [`write`] makes it, replacing the file only once
+/// it is whole), with the bytes of its attachments that are whole on this laptop when
+/// `with_attachments` is asked. Not to be called from inside an async runtime.
+pub fn write_file(
+    data: &kring_store::DataDir,
+    path: &std::path::Path,
+    network: &mut Network,
+    signatures: &[Signed],
+    lock: Lock<'_>,
+    with_attachments: bool,
+) -> crate::Result<Written> {
+    if !with_attachments {
+        let bytes = write(network, signatures, lock);
+        kring_store::write_atomic(path, &bytes, None)?;
+        return Ok(Written { bytes: bytes.len() as u64, attachments: 0, missing: 0 });
+    }
+    crate::bundle_files::write(data.root(), path, network, signatures, lock)
+}
+
+/// What [`write_file`] wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// The bundle's size.
+    pub bytes: u64,
+    /// The attachments whose bytes it carries.
+    pub attachments: usize,
+    /// The attachments whose bytes it does not carry: not (whole) on this laptop.
+    pub missing: usize,
 }
 
 impl Incoming {
+    /// How many attachments' bytes the bundle carried.
+    pub fn attachments(&self) -> usize {
+        self.files.as_ref().map_or(0, |files| files.len())
+    }
+
+    /// Puts the attachments' bytes the bundle carried in the network's store on this laptop,
+    /// once the network itself is stored ([`Incoming::create`] or [`merge`]). Not to be called
+    /// from inside an async runtime. How many.
+    pub fn keep_attachments(&mut self, data: &kring_store::DataDir) -> crate::Result<usize> {
+        match self.files.take() {
+            Some(files) => files.keep(data.root(), self.network.id().as_str()),
+            None => Ok(0),
+        }
+    }
+
     /// Stores the network on a laptop that did not have it.
-    pub fn create(self, data: &kring_store::DataDir) -> crate::Result<OpenNetwork> {
+    /// The attachments' bytes it carried go into the network's store.
+    pub fn create(mut self, data: &kring_store::DataDir) -> crate::Result<OpenNetwork> {
+        let files = self.files.take();
         let mut open = OpenNetwork::create(data, self.network)?;
         open.signatures = self.signatures;
         open.persist()?;
+        if let Some(files) = files {
+            files.keep(data.root(), open.network.id().as_str())?;
+        }
         Ok(open)
     }
 }

@@ -8,9 +8,11 @@
 //! crate moves its bytes over QUIC.
 
 pub mod address_book;
+mod attachment_cleanup;
 mod attachment_local;
 mod attachments;
 pub mod bundle;
+mod bundle_files;
 mod carried;
 pub mod chapters;
 pub mod client;
@@ -36,6 +38,7 @@ mod start_warning;
 mod whole_network;
 
 pub use address_book::AddressBook;
+pub use attachment_cleanup::{Swept, sweep_here as sweep_attachments_here};
 pub use attachment_local::{FETCH_POLICY_FILE, FetchPolicy, MAX_IN_MEMORY, OPENED_DIR, clear_opened, safe_file_name};
 pub use attachments::{ATTACHMENTS_ALPN, ATTACHMENTS_DIR, attach_here, bytes_here, save_here};
 pub use device_link::{LINK_ALPN, LinkRequest, LinkedDevice};

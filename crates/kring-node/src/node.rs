@@ -147,6 +147,15 @@ impl Node {
         }
         shared.spawn(say_when_internet_changes(shared.clone(), internet));
         shared.spawn(crate::leerhuis::keep_vouchers_fresh(shared.clone(), data.device_key().clone()));
+        // What a bundle's attachments left waiting when Kring stopped halfway.
+        crate::bundle_files::remove_waiting(data.root());
+        // Bytes a switch made while no node ran (the command line, or a crash) left unnamed.
+        for network in shared.networks().ids() {
+            if shared.attachments().dir(&network).is_ok_and(|dir| dir.exists()) {
+                shared.attachments().cleanup.sweep_later(&network);
+            }
+        }
+        shared.spawn(crate::attachment_cleanup::sweep_in_background(shared.clone()));
         let node = Node {
             endpoint,
             router,
@@ -302,6 +311,25 @@ impl Node {
         });
         self.local_edit(network);
         Ok(chapter)
+    }
+
+    /// Erases `attachment` of `network` for everyone, as the coordinator this laptop is: the
+    /// network continues in a new chapter without its record (see [`Node::start_chapter`]), and
+    /// every laptop deletes its bytes once it has switched; this one at once, in the
+    /// background (see [`Node::sweep_attachments`] to wait for it).
+    pub fn erase_attachment(
+        &self,
+        network: &str,
+        attachment: &kring_model::AttachmentId,
+    ) -> Result<kring_model::ChapterInfo> {
+        self.start_chapter(network, &[kring_model::Erasure::Attachment(attachment.clone())], false)
+    }
+
+    /// Deletes now the bytes of every attachment that no record of `network` names any more
+    /// (erased, or left with the bin when a chapter began); a record in the bin keeps its bytes.
+    /// A laptop does this by itself after each switch to a new chapter and when it starts.
+    pub async fn sweep_attachments(&self, network: &str) -> Result<crate::Swept> {
+        crate::attachment_cleanup::sweep_network(&self.shared, network).await
     }
 
     /// For every network: which chapter each member device last said it holds, as `(network,
@@ -470,6 +498,8 @@ impl Node {
         path: &std::path::Path,
     ) -> Result<(kring_model::AttachmentId, String)> {
         self.read(network, |n| n.check_attachable(to))??;
+        // No sweep deletes the bytes before their record is written.
+        let _adding = self.shared.attachments().cleanup.adding.read().await;
         let (hash, size) = attachments::take_in(self.shared.attachments(), network, path).await?;
         let file = attachments::describe(path, hash, size);
         let id = self.edit(network, |n, me| n.add_attachment(me, to, &file))?;
@@ -520,6 +550,8 @@ impl Node {
         if running > 0 {
             tracing::warn!("{running} of the node's tasks were still running when it shut down");
         }
+        // A switch just made: its unnamed bytes go before the node stops (`kring sync`).
+        let _ = tokio::time::timeout(Duration::from_secs(30), crate::attachment_cleanup::sweep_due(&self.shared)).await;
         self.shared.attachments().shutdown().await;
     }
 

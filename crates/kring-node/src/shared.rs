@@ -181,6 +181,10 @@ impl Shared {
     }
 
     pub(crate) fn emit(&self, event: NodeEvent) {
+        // A new chapter may name fewer attachments: the bytes of the others are deleted.
+        if let NodeEvent::ChapterSwitched { network, .. } = &event {
+            self.attachments.cleanup.sweep_later(network);
+        }
         // Ids and errors in an event may come from a peer: each is cut to size here.
         let event = event.bounded();
         tracing::debug!(?event);

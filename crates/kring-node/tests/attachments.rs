@@ -334,3 +334,312 @@ async fn a_laptop_fetches_no_more_than_the_document_says_an_attachment_holds() {
     assert!(held <= 16 * 1024, "{held} bytes kept of a file said to hold 1,000");
     node_a.shutdown().await;
 }
+
+/// `len` bytes of a file of its own: no other file made with another `seed` shares a run of them.
+fn file_of(path: &Path, len: usize, seed: u64) -> Vec<u8> {
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64 ^ seed.wrapping_mul(0x2545_f491_4f6c_dd1d);
+    let bytes: Vec<u8> = (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 32) as u8
+        })
+        .collect();
+    std::fs::write(path, &bytes).unwrap();
+    bytes
+}
+
+/// Runs of 32 bytes from the start, the middle and the end of `bytes`: a file that holds any of
+/// them holds part of it.
+fn runs_of(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let len = bytes.len();
+    [0, len / 2, len - 32].into_iter().map(|at| bytes[at..at + 32].to_vec()).collect()
+}
+
+/// The files under `dir` that hold any of `runs`.
+fn holding(dir: &Path, runs: &[Vec<u8>]) -> Vec<std::path::PathBuf> {
+    files_under(dir)
+        .into_iter()
+        .filter(|file| {
+            let content = std::fs::read(file).unwrap_or_default();
+            runs.iter().any(|run| content.windows(run.len()).any(|w| w == run.as_slice()))
+        })
+        .collect()
+}
+
+/// Waits (at most [`WAIT`]) until no file under any of `dirs` holds any of `runs`.
+async fn until_no_file_holds(dirs: &[&Path], runs: &[Vec<u8>]) {
+    let started = Instant::now();
+    loop {
+        let left: Vec<_> = dirs.iter().flat_map(|dir| holding(dir, runs)).collect();
+        if left.is_empty() {
+            return;
+        }
+        assert!(started.elapsed() < WAIT, "still holding the erased bytes: {left:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erased_attachment_leaves_no_byte_in_any_file_of_any_laptop_once_it_switched() {
+    let dirs: Vec<tempfile::TempDir> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
+    let data_a = DataDir::open(dirs[0].path()).unwrap();
+    let network = found(&data_a, "Casusoverleg Jeugdzorg");
+    let (node_a, _) = Node::start(&data_a, &NetworkMode::loopback_only()).await.unwrap();
+    let (data_b, _) = join(&node_a, &network, dirs[1].path(), "Bram").await;
+    let (data_c, _) = join(&node_a, &network, dirs[2].path(), "Cas").await;
+    let session = meeting(&node_a, &network);
+    let to = AttachedTo::Session(session);
+    // A case file, a small note (a few KB: no store keeps it inside its database) and a photo
+    // that stays.
+    let files = dirs[3].path();
+    let case = file_of(&files.join("dossier-joris.pdf"), 300 * 1024 + 11, 1);
+    let note = file_of(&files.join("notitie.txt"), 5_000, 2);
+    let photo = file_of(&files.join("flip-over.jpg"), 200 * 1024, 3);
+    let (case_id, case_hash) = node_a.attach(&network, &to, &files.join("dossier-joris.pdf")).await.unwrap();
+    let (note_id, _) = node_a.attach(&network, &to, &files.join("notitie.txt")).await.unwrap();
+    let (photo_id, photo_hash) = node_a.attach(&network, &to, &files.join("flip-over.jpg")).await.unwrap();
+
+    // Bram's and Cas's laptops fetch all three.
+    let anna = [data_a.device_id()].into();
+    let mut others = Vec::new();
+    for data in [&data_b, &data_c] {
+        let (node, _) = Node::start(data, &NetworkMode::loopback_only()).await.unwrap();
+        let reports = node.sync_with(&anna, None, Duration::from_secs(20)).await.unwrap();
+        assert_eq!(reports[0].status, "in-sync", "{reports:?}");
+        node.spawn_attachment_fetch();
+        for attachment in [&case_id, &note_id, &photo_id] {
+            node.save_attachment(&network, attachment, &files.join("uit"), WAIT).await.unwrap();
+        }
+        others.push(node);
+    }
+    std::fs::remove_file(files.join("uit")).unwrap();
+    let mut erased = runs_of(&case);
+    erased.extend(runs_of(&note));
+    let laptops = [dirs[0].path(), dirs[1].path(), dirs[2].path()];
+    for dir in laptops {
+        // (The scan finds them while they are there.)
+        let (case, note) = (holding(dir, &runs_of(&case)), holding(dir, &runs_of(&note)));
+        assert!(case.len() == 1 && note.len() == 1, "{case:?} {note:?}");
+    }
+
+    // Anna erases the case file and the note for everyone; Bram's and Cas's laptops take the
+    // new chapter from hers.
+    node_a.erase_attachment(&network, &case_id).unwrap();
+    let chapter = node_a.erase_attachment(&network, &note_id).unwrap();
+    assert_eq!(chapter.number, 3);
+    for node in &others {
+        let reports = node.sync_with(&anna, None, Duration::from_secs(20)).await.unwrap();
+        assert_eq!(reports[0].status, "in-sync", "{reports:?}");
+        assert_eq!(node.read(&network, |n| n.chapter().number).unwrap(), 3);
+    }
+    until_no_file_holds(&laptops, &erased).await;
+    for node in [&node_a, &others[0], &others[1]] {
+        assert!(!node.has_attachment(&network, &case_hash).await.unwrap());
+        assert!(node.has_attachment(&network, &photo_hash).await.unwrap(), "the photo stays");
+    }
+    for dir in laptops {
+        assert_eq!(holding(dir, &runs_of(&photo)).len(), 1, "the photo's bytes stay: {}", dir.display());
+    }
+    // And nothing brings them back: a laptop that asks for them is refused.
+    let bram = stranger::device_endpoint(Some(data_b.device_key().clone())).await;
+    let addr = node_a.addr();
+    let asked = tokio::time::timeout(Duration::from_secs(10), async {
+        let store = iroh_blobs::store::mem::MemStore::new();
+        let connection = bram.connect(addr, ATTACHMENTS_ALPN).await.map_err(|e| e.to_string())?;
+        let got = store.remote().fetch(connection.clone(), case_hash.parse::<iroh_blobs::Hash>().unwrap()).await;
+        connection.close(0u32.into(), b"");
+        got.map(drop).map_err(|e| e.to_string())
+    })
+    .await
+    .expect("bounded in time");
+    assert!(asked.is_err(), "erased bytes are not served");
+    bram.close().await;
+
+    for node in others {
+        node.shutdown().await;
+    }
+    node_a.shutdown().await;
+    until_no_file_holds(&laptops, &erased).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attachment_in_the_bin_keeps_its_bytes_until_the_bin_is_emptied() {
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let data_a = DataDir::open(dirs[0].path()).unwrap();
+    let network = found(&data_a, "PLG Rekenen");
+    let (node_a, _) = Node::start(&data_a, &NetworkMode::loopback_only()).await.unwrap();
+    let (data_b, _) = join(&node_a, &network, dirs[1].path(), "Bram").await;
+    let to = AttachedTo::Session(meeting(&node_a, &network));
+    let path = dirs[2].path().join("verslag.pdf");
+    let bytes = file_of(&path, 250 * 1024, 4);
+    let (attachment, hash) = node_a.attach(&network, &to, &path).await.unwrap();
+    let (node_b, _) = Node::start(&data_b, &NetworkMode::loopback_only()).await.unwrap();
+    let anna = [data_a.device_id()].into();
+    assert_eq!(node_b.sync_with(&anna, None, Duration::from_secs(20)).await.unwrap()[0].status, "in-sync");
+    node_b.spawn_attachment_fetch();
+    node_b.save_attachment(&network, &attachment, &dirs[2].path().join("uit.pdf"), WAIT).await.unwrap();
+
+    // Bram puts it in the bin: on both laptops the bytes stay (it can be restored), also through
+    // a sweep.
+    node_b.edit(&network, |n, me| n.delete_attachment(me, &to, &attachment)).unwrap();
+    assert_eq!(node_b.sync_with(&anna, None, Duration::from_secs(20)).await.unwrap()[0].status, "in-sync");
+    let laptops = [dirs[0].path(), dirs[1].path()];
+    for node in [&node_a, &node_b] {
+        assert!(
+            node.read(&network, |n| n.snapshot().unwrap().attachment(&attachment).unwrap().1.deleted_at.is_some())
+                .unwrap()
+        );
+        assert_eq!(node.sweep_attachments(&network).await.unwrap().deleted, 0);
+        assert!(node.has_attachment(&network, &hash).await.unwrap());
+    }
+    for dir in laptops {
+        assert_eq!(holding(dir, &runs_of(&bytes)).len(), 1, "{}", dir.display());
+    }
+
+    // Anna begins a new chapter: the bin is emptied, and with it go the bytes.
+    node_a.start_chapter(&network, &[], false).unwrap();
+    assert_eq!(node_b.sync_with(&anna, None, Duration::from_secs(20)).await.unwrap()[0].status, "in-sync");
+    until_no_file_holds(&laptops, &runs_of(&bytes)).await;
+    for node in [&node_a, &node_b] {
+        assert!(!node.has_attachment(&network, &hash).await.unwrap());
+    }
+    node_b.shutdown().await;
+    node_a.shutdown().await;
+}
+
+/// Anna's network with one meeting and, on her laptop (no node running), a case file attached
+/// to it: her open network, the attachment, its hash and bytes.
+fn anna_with_a_case(
+    runtime: &tokio::runtime::Runtime,
+    data: &DataDir,
+    file: &Path,
+) -> (kring_node::OpenNetwork, kring_model::AttachmentId, String, Vec<u8>) {
+    let network = found(data, "Casusoverleg Jeugdzorg");
+    let (mut open, _) = kring_node::OpenNetwork::open(data, &network).unwrap();
+    let new = NewSession { title: "Casus 4".into(), starts_at: "2026-12-09".into(), ..Default::default() };
+    let session = open.edit(&data.device_id(), |n, me| n.add_session(me, &new)).unwrap();
+    let bytes = file_of(file, 400 * 1024 + 3, 7);
+    let to = AttachedTo::Session(session);
+    let (attachment, hash) = runtime.block_on(kring_node::attach_here(data, &mut open, &to, file)).unwrap();
+    (open, attachment, hash, bytes)
+}
+
+#[test]
+fn a_bundle_with_attachments_carries_their_bytes_to_a_laptop_that_never_connected() {
+    use kring_node::bundle::{self, Lock, Passphrase, Unlock};
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let dirs: Vec<tempfile::TempDir> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
+    let data_a = DataDir::open(dirs[0].path()).unwrap();
+    let files = dirs[3].path();
+    let (mut open, attachment, hash, bytes) = anna_with_a_case(&runtime, &data_a, &files.join("dossier.pdf"));
+    let network = open.network.id().to_string();
+    let signatures = open.sign_whole(data_a.device_key()).unwrap();
+    let passphrase = Passphrase::new("de bus naar Leiden rijdt om negen".into());
+    let lock = Lock::Passphrase(&passphrase);
+
+    // With the attachments, and without: the same network.
+    let with = files.join("met-bijlagen.kring");
+    let written = bundle::write_file(&data_a, &with, &mut open.network, &signatures, lock, true).unwrap();
+    assert_eq!((written.attachments, written.missing), (1, 0));
+    assert!(written.bytes > bytes.len() as u64);
+    let without = files.join("zonder.kring");
+    let written = bundle::write_file(&data_a, &without, &mut open.network, &signatures, lock, false).unwrap();
+    assert_eq!(written.attachments, 0);
+    assert!(written.bytes < bytes.len() as u64 / 4, "{} bytes", written.bytes);
+    for file in [&with, &without] {
+        assert!(holding(files, &runs_of(&bytes)).iter().all(|held| held != file), "encrypted: {}", file.display());
+    }
+    // A bundle without attachments is one as Kring wrote it before: the plain reader takes it.
+    let key = iroh::SecretKey::from_bytes(&[7; 32]);
+    let unlock = Unlock { device: &key, passphrase: Some(&passphrase) };
+    assert!(kring_store::bundle::open(&std::fs::read(&without).unwrap(), unlock).is_ok());
+    assert!(bundle::read_file(&with, unlock).unwrap().is_ok(), "the plain reader leaves the bytes be");
+
+    // Dewi's laptop has never met any of the network's: with the bundle, the file is there,
+    // byte for byte.
+    let data_d = DataDir::open(dirs[1].path()).unwrap();
+    let unlock_d = Unlock { device: data_d.device_key(), passphrase: Some(&passphrase) };
+    let incoming = bundle::read_file_with_attachments(&data_d, &with, unlock_d).unwrap().unwrap();
+    assert_eq!(incoming.attachments(), 1);
+    incoming.create(&data_d).unwrap();
+    let out = files.join("bij-dewi.pdf");
+    let saved = runtime.block_on(kring_node::save_here(&data_d, &network, &hash, &out)).unwrap();
+    assert_eq!(saved, bytes.len() as u64);
+    assert!(std::fs::read(&out).unwrap() == bytes, "byte for byte");
+    let waiting: Vec<_> = files_under(&dirs[1].path().join(ATTACHMENTS_DIR))
+        .into_iter()
+        .filter(|file| file.to_string_lossy().contains(".bundle-"))
+        .collect();
+    assert!(waiting.is_empty(), "nothing left waiting: {waiting:?}");
+
+    // Eva's laptop, with the bundle without them: the network, and not a byte of the file.
+    let data_e = DataDir::open(dirs[2].path()).unwrap();
+    let unlock_e = Unlock { device: data_e.device_key(), passphrase: Some(&passphrase) };
+    let incoming = bundle::read_file_with_attachments(&data_e, &without, unlock_e).unwrap().unwrap();
+    assert_eq!(incoming.attachments(), 0);
+    let at_eva = incoming.create(&data_e).unwrap();
+    assert!(at_eva.network.snapshot().unwrap().attachment(&attachment).is_some(), "what it is, listed");
+    let missing = runtime.block_on(kring_node::save_here(&data_e, &network, &hash, &files.join("x"))).unwrap_err();
+    assert!(matches!(missing, NodeError::AttachmentNotHere), "{missing}");
+    assert!(holding(dirs[2].path(), &runs_of(&bytes)).is_empty());
+}
+
+#[test]
+fn a_bundle_whose_attachment_bytes_were_changed_is_refused_and_changes_nothing() {
+    use kring_node::bundle::{self, Lock, Passphrase, Unlock};
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let data_a = DataDir::open(dirs[0].path()).unwrap();
+    let files = dirs[2].path();
+    let (mut open, _, hash, bytes) = anna_with_a_case(&runtime, &data_a, &files.join("dossier.pdf"));
+    let network = open.network.id().to_string();
+    let signatures = open.sign_whole(data_a.device_key()).unwrap();
+    let passphrase = Passphrase::new("de bus naar Leiden rijdt om negen".into());
+    let lock = Lock::Passphrase(&passphrase);
+    let data_b = DataDir::open(dirs[1].path()).unwrap();
+    let unlock = Unlock { device: data_b.device_key(), passphrase: Some(&passphrase) };
+    let refused = |file: &Path, why: &str| {
+        let problem = match bundle::read_file_with_attachments(&data_b, file, unlock).unwrap() {
+            Ok(_) => panic!("{} was read in", file.display()),
+            Err(problem) => problem.to_string(),
+        };
+        assert!(problem.contains(why), "{problem}");
+        assert!(data_b.network_ids().unwrap().is_empty(), "no network");
+        assert!(files_under(&dirs[1].path().join(ATTACHMENTS_DIR)).is_empty(), "no file kept");
+    };
+
+    // A byte changed on the USB stick, in the attachment's part: the encryption's own check.
+    let good = files.join("goed.kring");
+    bundle::write_file(&data_a, &good, &mut open.network, &signatures, lock, true).unwrap();
+    let mut changed = std::fs::read(&good).unwrap();
+    let at = changed.len() - 100 * 1024;
+    changed[at] ^= 0x40;
+    std::fs::write(files.join("veranderd.kring"), &changed).unwrap();
+    refused(&files.join("veranderd.kring"), "damaged or was changed");
+
+    // Made by a laptop of a member (it holds the key): the network as it is, but other bytes
+    // under the attachment's hash, or bytes no attachment names.
+    let document = kring_store::save_checked(open.network.doc_mut());
+    let signed = kring_sync::SignatureBook::encode(&signatures);
+    let craft = |name: &str, hash: [u8; 32], content: &[u8]| {
+        let path = files.join(name);
+        let mut out = std::fs::File::create(&path).unwrap();
+        let list = [(hash, content.len() as u64)];
+        let mut fill = |_: usize, into: &mut dyn std::io::Write| into.write_all(content).map(|()| content.len() as u64);
+        kring_store::bundle::write_with_files(&mut out, &network, &signed, &document, &list, lock, &mut fill).unwrap();
+        path
+    };
+    let named: [u8; 32] = *hash.parse::<iroh_blobs::Hash>().unwrap().as_bytes();
+    let mut other = bytes.clone();
+    other[bytes.len() / 2] ^= 1;
+    refused(&craft("andere-bytes.kring", named, &other), "do not match its hash");
+    refused(&craft("te-kort.kring", named, &bytes[..1000]), "which its network does not");
+    let stranger = *blake3::hash(b"iets anders").as_bytes();
+    refused(&craft("onbekend.kring", stranger, b"iets anders"), "no attachment of its network names");
+    // The honest one is read in.
+    assert!(
+        bundle::read_file_with_attachments(&data_b, &craft("eerlijk.kring", named, &bytes), unlock).unwrap().is_ok()
+    );
+}

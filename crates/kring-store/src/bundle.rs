@@ -8,6 +8,11 @@
 //! `KRB2 | id length (u8) | network id | signatures frame | snapshot frame` (frames as in
 //! [`crate::snapshot_file`]; the signatures are opaque here, the sync layer reads them).
 //!
+//! A bundle may carry the bytes of the network's attachments after the snapshot, inside the
+//! same encryption: `KRA1 | count (u32 LE) | count x (BLAKE3 hash (32 bytes) | length (u64 LE) |
+//! bytes)` ([`write_with_files`], [`open_with_files`]). A bundle without them is exactly what
+//! Kring wrote before, and reads as before.
+//!
 //! An unlocked bundle is never written: [`write`] is the only way to make one. What the age
 //! header shows to anyone holding the file: how many devices may read it and a 4-byte tag of
 //! each device key (or that a passphrase locks it). Nothing of the network, not even its id.
@@ -27,6 +32,10 @@ use crate::snapshot_file;
 pub const MAGIC: [u8; 4] = *b"KRB3";
 /// The start of what a bundle holds once opened (and of the unlocked bundles of older Krings).
 const INNER_MAGIC: [u8; 4] = *b"KRB2";
+/// The start of the attachments' bytes a bundle carries, after its snapshot.
+const FILES_MAGIC: [u8; 4] = *b"KRA1";
+/// The most files one bundle carries.
+pub const MAX_FILES: u32 = 100_000;
 /// Bundles written before changes were signed: recognised, so that the answer is clear.
 const UNSIGNED_MAGIC: [u8; 4] = *b"KRB1";
 /// The most a bundle's document may hold: as much as the first sync of a network carries in
@@ -173,7 +182,18 @@ pub fn open_reader(reader: impl Read, size: u64, unlock: Unlock<'_>) -> Result<O
     if size > MAX_FILE_BYTES {
         return Err(OpenError::TooLarge { what: "file", size, max: MAX_FILE_BYTES });
     }
-    let mut reader = BufReader::new(reader.take(MAX_FILE_BYTES));
+    let mut decrypted = decrypt(reader, MAX_FILE_BYTES, unlock)?;
+    // The payload is checked chunk by chunk (64 KiB); a changed or missing byte ends reading.
+    let opened = read_inner(&mut (&mut decrypted).take(INNER_LIMIT + 1))?;
+    // Attachments' bytes after the document are left unread (see `open_with_files`).
+    read_files_start(&mut (&mut decrypted).take(8))?;
+    Ok(opened)
+}
+
+/// The bundle's contents as they come out of the encryption, after its magic and header are
+/// checked; at most `limit` bytes of `reader` are read.
+fn decrypt<R: Read>(reader: R, limit: u64, unlock: Unlock<'_>) -> Result<impl Read + use<R>, OpenError> {
+    let mut reader = BufReader::new(reader.take(limit));
     let mut magic = [0u8; 4];
     let damaged = |err: &dyn std::fmt::Display| OpenError::Damaged(err.to_string());
     if let Err(err) = reader.read_exact(&mut magic) {
@@ -207,8 +227,7 @@ pub fn open_reader(reader: impl Read, size: u64, unlock: Unlock<'_>) -> Result<O
             err => damaged(&err),
         })?
     };
-    // The payload is checked chunk by chunk (64 KiB); a changed or missing byte ends reading.
-    read_inner(&mut reader.take(INNER_LIMIT + 1))
+    Ok(reader)
 }
 
 /// Checks what a bundle's document declares before Automerge loads it: at most
@@ -282,16 +301,158 @@ fn read_inner(reader: &mut impl Read) -> Result<Opened, OpenError> {
     };
     let signatures = part("signatures", MAX_SIGNATURES_BYTES)?;
     let document = part("network", MAX_DOCUMENT_BYTES)?;
-    let mut more = [0u8; 1];
-    match reader.read(&mut more) {
-        Ok(0) => Ok(Opened { network, signatures, document }),
-        Ok(_) => Err(inside("it goes on after the network")),
-        Err(err) => Err(OpenError::Damaged(err.to_string())),
+    Ok(Opened { network, signatures, document })
+}
+
+/// After the snapshot: the end, or the attachments' bytes (their count), or nothing else.
+fn read_files_start(reader: &mut impl Read) -> Result<Option<u32>, OpenError> {
+    let mut magic = [0u8; 4];
+    let mut got = 0;
+    while got < magic.len() {
+        match reader.read(&mut magic[got..]) {
+            Ok(0) if got == 0 => return Ok(None),
+            Ok(0) => return Err(OpenError::Damaged("it is cut short".into())),
+            Ok(n) => got += n,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(OpenError::Damaged(err.to_string())),
+        }
+    }
+    if magic != FILES_MAGIC {
+        return Err(OpenError::NotABundleInside("it goes on after the network".into()));
+    }
+    let mut count = [0u8; 4];
+    read_exact(reader, &mut count)?;
+    let count = u32::from_le_bytes(count);
+    if count > MAX_FILES {
+        return Err(OpenError::TooLarge { what: "number of attachments", size: count.into(), max: MAX_FILES.into() });
+    }
+    Ok(Some(count))
+}
+
+fn read_exact(reader: &mut impl Read, buffer: &mut [u8]) -> Result<(), OpenError> {
+    reader.read_exact(buffer).map_err(|err| match err.kind() {
+        // The encryption vouches for every byte: a part cut short is damage.
+        std::io::ErrorKind::UnexpectedEof => OpenError::Damaged("it is cut short".into()),
+        _ => OpenError::Damaged(err.to_string()),
+    })
+}
+
+/// The attachments' bytes a bundle carries, read one file after the other as they come out of
+/// the encryption (see [`open_with_files`]).
+pub struct Files {
+    reader: Box<dyn Read + Send>,
+    /// Files not begun yet.
+    left: u32,
+    /// Bytes of the file begun that are not read yet.
+    in_file: u64,
+}
+
+impl std::fmt::Debug for Files {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Files").field("left", &self.left).field("in_file", &self.in_file).finish()
     }
 }
 
-fn seal(inner: &[u8], lock: Lock<'_>) -> Vec<u8> {
-    let encryptor = match lock {
+impl Files {
+    /// The next file's BLAKE3 hash and length, as the bundle says; `None` after the last (and
+    /// the bundle is checked to end there). The file before must have been read whole.
+    pub fn next_file(&mut self) -> Result<Option<([u8; 32], u64)>, OpenError> {
+        if self.in_file > 0 {
+            return Err(OpenError::NotABundleInside("a file was not read whole".into()));
+        }
+        if self.left == 0 {
+            let mut more = [0u8; 1];
+            return match self.reader.read(&mut more) {
+                Ok(0) => Ok(None),
+                Ok(_) => Err(OpenError::NotABundleInside("it goes on after its attachments".into())),
+                Err(err) => Err(OpenError::Damaged(err.to_string())),
+            };
+        }
+        let mut head = [0u8; 40];
+        read_exact(&mut self.reader, &mut head)?;
+        self.left -= 1;
+        let mut hash = [0u8; 32];
+        hash.copy_from_slice(&head[..32]);
+        let len = u64::from_le_bytes(head[32..].try_into().expect("eight bytes"));
+        self.in_file = len;
+        Ok(Some((hash, len)))
+    }
+
+    /// Reads the file begun into `buffer`; 0 once it is read whole.
+    pub fn read_file(&mut self, buffer: &mut [u8]) -> Result<usize, OpenError> {
+        let wanted = buffer.len().min(usize::try_from(self.in_file).unwrap_or(usize::MAX));
+        if wanted == 0 {
+            return Ok(0);
+        }
+        let read = loop {
+            match self.reader.read(&mut buffer[..wanted]) {
+                Ok(0) => return Err(OpenError::Damaged("it is cut short".into())),
+                Ok(read) => break read,
+                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(err) => return Err(OpenError::Damaged(err.to_string())),
+            }
+        };
+        self.in_file -= read as u64;
+        Ok(read)
+    }
+}
+
+/// Opens the bundle file at `path` like [`open_file`], and with it the attachments' bytes it
+/// carries, if any, to be read after (and checked against) its document. A bundle with
+/// attachments is as large as they are: only the document is bounded as in [`open_reader`],
+/// each file by what the caller accepts of the length it announces.
+pub fn open_with_files(
+    path: &std::path::Path,
+    unlock: Unlock<'_>,
+) -> std::io::Result<Result<(Opened, Option<Files>), OpenError>> {
+    let file = std::fs::File::open(path)?;
+    Ok(open_reader_with_files(file, unlock))
+}
+
+/// [`open_with_files`] from any reader.
+pub fn open_reader_with_files(
+    reader: impl Read + Send + 'static,
+    unlock: Unlock<'_>,
+) -> Result<(Opened, Option<Files>), OpenError> {
+    let mut decrypted = decrypt(reader, u64::MAX, unlock)?;
+    let opened = read_inner(&mut (&mut decrypted).take(INNER_LIMIT))?;
+    let files = read_files_start(&mut decrypted)?;
+    Ok((opened, files.map(|left| Files { reader: Box::new(decrypted), left, in_file: 0 })))
+}
+
+/// A bundle file that carries attachments' bytes, written to `out` as a stream: `network`,
+/// its signatures and document as [`write`] writes them, then each of `files` (its BLAKE3 hash,
+/// its length, and its bytes, written by `fill` as they are read from wherever they are kept).
+pub fn write_with_files(
+    out: &mut dyn Write,
+    network: &str,
+    signatures: &[u8],
+    document: &[u8],
+    files: &[([u8; 32], u64)],
+    lock: Lock<'_>,
+    fill: &mut dyn FnMut(usize, &mut dyn Write) -> std::io::Result<u64>,
+) -> std::io::Result<()> {
+    out.write_all(&MAGIC)?;
+    let mut writer = encryptor(lock).wrap_output(out)?;
+    writer.write_all(&encode(network, signatures, document))?;
+    writer.write_all(&FILES_MAGIC)?;
+    let count = u32::try_from(files.len()).ok().filter(|count| *count <= MAX_FILES);
+    let count = count.ok_or_else(|| std::io::Error::other("too many attachments for one bundle"))?;
+    writer.write_all(&count.to_le_bytes())?;
+    for (index, (hash, len)) in files.iter().enumerate() {
+        writer.write_all(hash)?;
+        writer.write_all(&len.to_le_bytes())?;
+        let written = fill(index, &mut writer)?;
+        if written != *len {
+            return Err(std::io::Error::other(format!("an attachment gave {written} bytes of the {len} it holds")));
+        }
+    }
+    writer.finish()?;
+    Ok(())
+}
+
+fn encryptor(lock: Lock<'_>) -> age::Encryptor {
+    match lock {
         Lock::Devices(devices) => {
             assert!(!devices.is_empty(), "a bundle is locked for at least the laptop that writes it");
             let recipients: Vec<age::ssh::Recipient> = devices.iter().map(device_identity::recipient).collect();
@@ -304,7 +465,11 @@ fn seal(inner: &[u8], lock: Lock<'_>) -> Vec<u8> {
             age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
                 .expect("one passphrase is a valid set of recipients")
         }
-    };
+    }
+}
+
+fn seal(inner: &[u8], lock: Lock<'_>) -> Vec<u8> {
+    let encryptor = encryptor(lock);
     let mut bytes = MAGIC.to_vec();
     let mut writer = encryptor.wrap_output(&mut bytes).expect("writing to memory");
     writer.write_all(inner).expect("writing to memory");
@@ -394,6 +559,71 @@ mod tests {
         assert!(matches!(refused, Err(OpenError::WrongPassphrase)), "{refused:?}");
         let opened = open(&file, Unlock { device: &anna, passphrase: Some(&passphrase) }).unwrap();
         assert_eq!(opened.document, MARKER);
+    }
+
+    /// A bundle carrying `files` (hash, bytes), for `readers`.
+    fn with_files(files: &[([u8; 32], &[u8])], readers: &[PublicKey]) -> Vec<u8> {
+        let list: Vec<([u8; 32], u64)> = files.iter().map(|(hash, bytes)| (*hash, bytes.len() as u64)).collect();
+        let mut out = Vec::new();
+        let mut fill =
+            |index: usize, into: &mut dyn Write| into.write_all(files[index].1).map(|()| files[index].1.len() as u64);
+        write_with_files(&mut out, "plg-rekenen", b"signatures", MARKER, &list, Lock::Devices(readers), &mut fill)
+            .unwrap();
+        out
+    }
+
+    /// A file as a bundle carries it: its hash and its bytes.
+    type Carried = ([u8; 32], Vec<u8>);
+
+    /// Every file `files` holds, read whole.
+    fn read_all(mut files: Files) -> Result<Vec<Carried>, OpenError> {
+        let mut all = Vec::new();
+        while let Some((hash, len)) = files.next_file()? {
+            let mut bytes = Vec::new();
+            let mut piece = [0u8; 1000];
+            loop {
+                let read = files.read_file(&mut piece)?;
+                if read == 0 {
+                    break;
+                }
+                bytes.extend_from_slice(&piece[..read]);
+            }
+            assert_eq!(bytes.len() as u64, len);
+            all.push((hash, bytes));
+        }
+        Ok(all)
+    }
+
+    #[test]
+    fn a_bundle_carries_files_after_its_network_and_reads_as_before_without_them() {
+        let (anna, _, _) = keys();
+        let photo = vec![7u8; 200_000];
+        let file = with_files(&[([1; 32], &photo), ([2; 32], b"kort")], &[anna.public()]);
+        assert!(!file.windows(MARKER.len()).any(|w| w == MARKER), "encrypted");
+        let bundle = file.clone();
+        let (opened, files) = open_reader_with_files(std::io::Cursor::new(bundle), unlock(&anna)).unwrap();
+        assert_eq!(opened.document, MARKER);
+        let read = read_all(files.expect("it carries files")).unwrap();
+        assert_eq!(read, [([1; 32], photo.clone()), ([2; 32], b"kort".to_vec())]);
+        // The plain reader takes its network and leaves the files be.
+        assert_eq!(open(&file, unlock(&anna)).unwrap().document, MARKER);
+        // Without files: nothing after the network, as Kring wrote bundles before.
+        let plain = write("plg-rekenen", b"signatures", MARKER, Lock::Devices(&[anna.public()]));
+        let (_, files) = open_reader_with_files(std::io::Cursor::new(plain), unlock(&anna)).unwrap();
+        assert!(files.is_none());
+        // Cut short anywhere in the files, or changed: refused while reading them.
+        for cut in [file.len() - 1, file.len() - 20_000, file.len() / 2] {
+            let short = file[..cut].to_vec();
+            let refused = open_reader_with_files(std::io::Cursor::new(short), unlock(&anna))
+                .and_then(|(_, files)| read_all(files.expect("files")));
+            assert!(matches!(refused, Err(OpenError::Damaged(_))), "cut at {cut}: {refused:?}");
+        }
+        let mut changed = file.clone();
+        let at = changed.len() - 1000;
+        changed[at] ^= 1;
+        let refused = open_reader_with_files(std::io::Cursor::new(changed), unlock(&anna))
+            .and_then(|(_, files)| read_all(files.expect("files")));
+        assert!(matches!(refused, Err(OpenError::Damaged(_))), "{refused:?}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Each group of figures, measured on real components.
 
+pub mod attachments;
 pub mod during_chapter;
 pub mod find;
 pub mod leerhuis;
