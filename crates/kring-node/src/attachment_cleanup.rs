@@ -196,6 +196,7 @@ pub(crate) async fn sweep_network(shared: &Shared, network: &str) -> Result<Swep
         let Some(open) = shared.networks().lock(network) else { return Ok(Swept::default()) };
         named(&open.network)?
     };
+    crate::attachment_local::drop_viewer_copies(stores.data_root(), network, &keep);
     let store = stores.store(network).await?;
     let swept = sweep(&store, &stores.cleanup.collector(network), &keep).await?;
     if swept.deleted > 0 {
@@ -241,6 +242,7 @@ pub async fn sweep_here(data: &kring_store::DataDir, network: &Network) -> Resul
         return Ok(Swept::default());
     }
     let keep = named(network)?;
+    crate::attachment_local::drop_viewer_copies(data.root(), &id, &keep);
     let swept = match stores.store(&id).await {
         Ok(store) => sweep(&store, &stores.cleanup.collector(&id), &keep).await,
         Err(err) => Err(err),

@@ -112,6 +112,19 @@ pub fn safe_file_name(name: &str) -> String {
     if kept.is_empty() { "bijlage".to_string() } else { kept }
 }
 
+/// Deletes the copies made for the system's viewer of `network`'s attachments whose hash is
+/// not in `keep`: an erased attachment leaves no copy behind while the app still runs.
+pub(crate) fn drop_viewer_copies(data_root: &Path, network: &str, keep: &std::collections::HashSet<iroh_blobs::Hash>) {
+    let Ok(copies) = std::fs::read_dir(data_root.join(OPENED_DIR).join(network)) else { return };
+    for copy in copies.flatten() {
+        let name = copy.file_name();
+        let named = name.to_str().and_then(attachments::parse_hash).is_some_and(|hash| keep.contains(&hash));
+        if !named && let Err(err) = std::fs::remove_dir_all(copy.path()) {
+            tracing::warn!("cannot delete the viewer's copy {}: {err}", copy.path().display());
+        }
+    }
+}
+
 /// Empties the folder of copies made for the system's viewer (see [`OPENED_DIR`]).
 pub fn clear_opened(data_root: &Path) {
     let dir = data_root.join(OPENED_DIR);

@@ -71,6 +71,11 @@ impl Stores {
         }
     }
 
+    /// The data folder the stores are in.
+    pub(crate) fn data_root(&self) -> &Path {
+        self.root.parent().unwrap_or(&self.root)
+    }
+
     /// The folder of `network`'s store.
     pub(crate) fn dir(&self, network: &str) -> Result<PathBuf> {
         if !kring_store::is_valid_network_id(network) {
