@@ -15,7 +15,7 @@ use kring_model::{Attachment, AttachmentId};
 
 use crate::attachments::{self, Stores};
 use crate::error::{NodeError, Result};
-use crate::node::Node;
+use crate::shared::Shared;
 
 /// The file, in a network's store folder, that says this laptop fetches on demand.
 pub const FETCH_POLICY_FILE: &str = "fetch-policy";
@@ -135,18 +135,33 @@ pub fn clear_opened(data_root: &Path) {
     }
 }
 
-/// A network's attachments on this laptop, apart from the document.
-impl Node {
+/// The attachments on this laptop, apart from the document: what it fetches, holds and hands
+/// to the system's viewer. Got from [`crate::Node::attachments_here`].
+#[derive(Debug, Clone, Copy)]
+pub struct LocalAttachments<'a> {
+    shared: &'a Shared,
+}
+
+impl<'a> LocalAttachments<'a> {
+    pub(crate) fn new(shared: &'a Shared) -> LocalAttachments<'a> {
+        LocalAttachments { shared }
+    }
+
+    /// Reads `network` as it is now.
+    fn read<T>(&self, network: &str, read: impl FnOnce(&mut kring_model::Network) -> T) -> Result<T> {
+        Ok(read(&mut self.shared.networks().lock_known(network)?.network))
+    }
+
     /// When this laptop fetches `network`'s attachments.
     pub fn fetch_policy(&self, network: &str) -> FetchPolicy {
-        policy_in(self.shared().attachments(), network)
+        policy_in(self.shared.attachments(), network)
     }
 
     /// Sets when this laptop fetches `network`'s attachments; kept across restarts. Back to
     /// [`FetchPolicy::Always`], what is missing is fetched at once.
     pub fn set_fetch_policy(&self, network: &str, policy: FetchPolicy) -> Result<()> {
         self.read(network, |_| ())?;
-        let stores = self.shared().attachments();
+        let stores = self.shared.attachments();
         let dir = stores.dir(network)?;
         private_dirs(&dir)?;
         let file = dir.join(FETCH_POLICY_FILE);
@@ -168,14 +183,14 @@ impl Node {
 
     /// The bytes `network`'s attachments take on this laptop's disk.
     pub fn attachments_disk_use(&self, network: &str) -> u64 {
-        self.shared().attachments().dir(network).map(|dir| disk_use(&dir)).unwrap_or_default()
+        self.shared.attachments().dir(network).map(|dir| disk_use(&dir)).unwrap_or_default()
     }
 
     /// How many bytes of the attachment with content hash `hash` this laptop holds (all of them
     /// once whole; part while it is being fetched).
     pub async fn attachment_bytes_here(&self, network: &str, hash: &str) -> Result<u64> {
         let Some(parsed) = attachments::parse_hash(hash) else { return Ok(0) };
-        let store = self.shared().attachments().store(network).await?;
+        let store = self.shared.attachments().store(network).await?;
         Ok(store.remote().local(parsed).await.map(|local| local.local_bytes()).unwrap_or_default())
     }
 
@@ -196,7 +211,7 @@ impl Node {
         let record = self.attachment_record(network, attachment)?;
         let hash = attachments::parse_hash(&record.hash)
             .ok_or_else(|| kring_model::ModelError::BadAttachmentHash(record.hash.clone()))?;
-        let stores = self.shared().attachments();
+        let stores = self.shared.attachments();
         let store = stores.store(network).await?;
         if attachments::is_complete(&store, hash).await {
             return Ok(record);
@@ -221,7 +236,7 @@ impl Node {
     pub async fn save_attachment_asked(&self, network: &str, attachment: &AttachmentId, out: &Path) -> Result<u64> {
         let record = self.bring_attachment_here(network, attachment).await?;
         let hash = attachments::parse_hash(&record.hash).ok_or(NodeError::AttachmentNotHere)?;
-        attachments::copy_out(self.shared().attachments(), network, hash, out).await
+        attachments::copy_out(self.shared.attachments(), network, hash, out).await
     }
 
     /// A private copy of `attachment` for the system's viewer, under the data folder's
@@ -229,13 +244,13 @@ impl Node {
     pub async fn copy_for_viewer(&self, data_root: &Path, network: &str, attachment: &AttachmentId) -> Result<PathBuf> {
         let record = self.bring_attachment_here(network, attachment).await?;
         let hash = attachments::parse_hash(&record.hash).ok_or(NodeError::AttachmentNotHere)?;
-        self.shared().attachments().dir(network)?;
+        self.shared.attachments().dir(network)?;
         let dir = data_root.join(OPENED_DIR).join(network).join(&record.hash);
         private_dirs(&dir)?;
         let out = dir.join(safe_file_name(&record.name));
         let copied = out.metadata().is_ok_and(|meta| meta.len() == record.size);
         if !copied {
-            attachments::copy_out(self.shared().attachments(), network, hash, &out).await?;
+            attachments::copy_out(self.shared.attachments(), network, hash, &out).await?;
         }
         #[cfg(unix)]
         {
@@ -250,7 +265,7 @@ impl Node {
     pub async fn attachment_in_memory(&self, network: &str, attachment: &AttachmentId) -> Result<Vec<u8>> {
         let record = self.attachment_record(network, attachment)?;
         let hash = attachments::parse_hash(&record.hash).ok_or(NodeError::AttachmentNotHere)?;
-        let store = self.shared().attachments().store(network).await?;
+        let store = self.shared.attachments().store(network).await?;
         if !attachments::is_complete(&store, hash).await {
             return Err(NodeError::AttachmentNotHere);
         }

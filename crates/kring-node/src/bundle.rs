@@ -3,6 +3,7 @@
 //! locked for the laptops of its current members (or a passphrase), and reads one back only if
 //! this laptop may open it and every change in it is signed by its device and keeps the rules.
 
+pub use crate::bundle_files::Written;
 use iroh::PublicKey;
 use kring_model::Network;
 use kring_sync::SignatureBook;
@@ -130,17 +131,6 @@ pub fn write_file(
         return Ok(Written { bytes: bytes.len() as u64, attachments: 0, missing: 0 });
     }
     crate::bundle_files::write(data.root(), path, network, signatures, lock)
-}
-
-/// What [`write_file`] wrote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Written {
-    /// The bundle's size.
-    pub bytes: u64,
-    /// The attachments whose bytes it carries.
-    pub attachments: usize,
-    /// The attachments whose bytes it does not carry: not (whole) on this laptop.
-    pub missing: usize,
 }
 
 impl Incoming {

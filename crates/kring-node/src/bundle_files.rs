@@ -16,7 +16,6 @@ use kring_sync::SignatureBook;
 use kring_sync::signed::Signed;
 
 use crate::attachments::{ATTACHMENTS_DIR, Stores};
-use crate::bundle::Written;
 use crate::error::{BundleProblem, NodeError, Result};
 
 /// Where a bundle's files wait, under the attachments' folder: never a network's id.
@@ -241,4 +240,15 @@ fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
         options.mode(0o600);
     }
     options.open(path)
+}
+
+/// What [`crate::bundle::write_file`] wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// The bundle's size.
+    pub bytes: u64,
+    /// The attachments whose bytes it carries.
+    pub attachments: usize,
+    /// The attachments whose bytes it does not carry: not (whole) on this laptop.
+    pub missing: usize,
 }

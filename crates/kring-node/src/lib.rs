@@ -39,7 +39,9 @@ mod whole_network;
 
 pub use address_book::AddressBook;
 pub use attachment_cleanup::{Swept, sweep_here as sweep_attachments_here};
-pub use attachment_local::{FETCH_POLICY_FILE, FetchPolicy, MAX_IN_MEMORY, OPENED_DIR, clear_opened, safe_file_name};
+pub use attachment_local::{
+    FETCH_POLICY_FILE, FetchPolicy, LocalAttachments, MAX_IN_MEMORY, OPENED_DIR, clear_opened, safe_file_name,
+};
 pub use attachments::{ATTACHMENTS_ALPN, ATTACHMENTS_DIR, attach_here, bytes_here, save_here};
 pub use device_link::{LINK_ALPN, LinkRequest, LinkedDevice};
 pub use endpoint::{NetworkMode, Relay, Services};

@@ -338,6 +338,11 @@ impl Node {
         self.shared.networks().chapters_heard()
     }
 
+    /// The attachments on this laptop: their fetch policy, bytes and copies for the viewer.
+    pub fn attachments_here(&self) -> crate::attachment_local::LocalAttachments<'_> {
+        crate::attachment_local::LocalAttachments::new(&self.shared)
+    }
+
     /// Reads a network the node holds, under its lock (briefly: its connections wait meanwhile).
     pub fn read<T>(&self, network: &str, read: impl FnOnce(&mut kring_model::Network) -> T) -> Result<T> {
         let mut open = self.shared.networks().lock_known(network)?;

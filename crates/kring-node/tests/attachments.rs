@@ -414,7 +414,7 @@ async fn an_erased_attachment_leaves_no_byte_in_any_file_of_any_laptop_once_it_s
         }
         // Bram opened the case file in his viewer: that copy too goes with the erasure.
         if others.is_empty() {
-            node.copy_for_viewer(data.root(), &network, &case_id).await.unwrap();
+            node.attachments_here().copy_for_viewer(data.root(), &network, &case_id).await.unwrap();
         }
         others.push(node);
     }

@@ -103,11 +103,11 @@ impl Tracker {
         self.progress.retain(|_, (_, heard)| heard.elapsed() < STALE);
         let mut here = AttachmentsHere {
             network: network.to_string(),
-            on_demand: node.fetch_policy(network) == FetchPolicy::OnDemand,
+            on_demand: node.attachments_here().fetch_policy(network) == FetchPolicy::OnDemand,
             ..Default::default()
         };
         for (hash, size) in live {
-            let held = node.attachment_bytes_here(network, &hash).await.unwrap_or_default();
+            let held = node.attachments_here().attachment_bytes_here(network, &hash).await.unwrap_or_default();
             if held < size
                 && let Some((progress, _)) = self.progress.get(&(network.to_string(), hash.clone()))
             {
@@ -131,8 +131,8 @@ pub(crate) fn usage(node: &Node) -> Vec<AttachmentUse> {
         .into_iter()
         .map(|id| AttachmentUse {
             name: networks.name_of(&id).unwrap_or_else(|| id.clone()),
-            bytes: node.attachments_disk_use(&id),
-            on_demand: node.fetch_policy(&id) == FetchPolicy::OnDemand,
+            bytes: node.attachments_here().attachments_disk_use(&id),
+            on_demand: node.attachments_here().fetch_policy(&id) == FetchPolicy::OnDemand,
             network: id,
         })
         .collect();

@@ -689,17 +689,21 @@ impl Backend {
                 Command::Attach { network, to, path } => {
                     node.attach(&network, &to, &path).await.map(|(id, _)| Outcome::Created(id.to_string()))
                 }
-                Command::SaveAttachment { network, attachment, path } => {
-                    node.save_attachment_asked(&network, &attachment, &path).await.map(|_| Outcome::Saved(path))
-                }
-                Command::CopyForViewer { network, attachment } => {
-                    node.copy_for_viewer(data.root(), &network, &attachment).await.map(Outcome::Saved)
-                }
+                Command::SaveAttachment { network, attachment, path } => node
+                    .attachments_here()
+                    .save_attachment_asked(&network, &attachment, &path)
+                    .await
+                    .map(|_| Outcome::Saved(path)),
+                Command::CopyForViewer { network, attachment } => node
+                    .attachments_here()
+                    .copy_for_viewer(data.root(), &network, &attachment)
+                    .await
+                    .map(Outcome::Saved),
                 Command::FetchAttachment { network, attachment } => {
-                    node.bring_attachment_here(&network, &attachment).await.map(|_| Outcome::Done)
+                    node.attachments_here().bring_attachment_here(&network, &attachment).await.map(|_| Outcome::Done)
                 }
                 Command::ReadAttachment { network, attachment } => {
-                    let read = node.attachment_in_memory(&network, &attachment).await;
+                    let read = node.attachments_here().attachment_in_memory(&network, &attachment).await;
                     let bytes = read.map(|bytes| super::Bytes(bytes.into())).map_err(failed);
                     let _ = finished.send(Finished::Update(Box::new(Update::AttachmentBytes {
                         network,
@@ -716,7 +720,7 @@ impl Backend {
 
     fn set_fetch_policy(&mut self, network: &str, on_demand: bool) -> Reply {
         let policy = if on_demand { crate::FetchPolicy::OnDemand } else { crate::FetchPolicy::Always };
-        self.node.set_fetch_policy(network, policy).map_err(failed)?;
+        self.node.attachments_here().set_fetch_policy(network, policy).map_err(failed)?;
         self.attachments.dirty = true;
         self.results.push(Update::AttachmentUse(super::attachments::usage(&self.node)));
         Ok(Outcome::Done)
