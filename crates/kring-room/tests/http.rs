@@ -463,3 +463,23 @@ async fn a_guest_sends_at_most_three_photos_and_only_after_joining() {
     assert_eq!(meeting.guest_photos().len(), kring_room::MAX_PHOTOS_PER_GUEST + 1);
     assert_eq!(room.photos(), kring_room::MAX_PHOTOS_PER_GUEST + 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_takes_a_hundred_photos_and_no_more() {
+    let meeting = Meeting::new();
+    let room = meeting.open_for_photos().await;
+    let tiny = png(2, 2);
+    let mut sent = 0;
+    while sent < kring_room::MAX_PHOTOS_PER_ROOM {
+        let token = join(&room, "", "parent").await;
+        for _ in 0..kring_room::MAX_PHOTOS_PER_GUEST.min(kring_room::MAX_PHOTOS_PER_ROOM - sent) {
+            assert_eq!(send_photo(&room, &token, &tiny).await.status, 200, "photo {sent}");
+            sent += 1;
+        }
+    }
+    let late = join(&room, "Laat", "youth").await;
+    let answer = send_photo(&room, &late, &tiny).await;
+    assert_eq!((answer.status, error_word(&answer).as_str()), (409, "room-photo-limit"));
+    assert_eq!((meeting.host.photos_kept(), room.photos()), (1, kring_room::MAX_PHOTOS_PER_ROOM));
+    assert_eq!(meeting.guest_photos().len(), kring_room::MAX_PHOTOS_PER_ROOM);
+}
