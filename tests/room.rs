@@ -44,6 +44,26 @@ fn request(url: &str, method: &str, path: &str, token: Option<&str>, body: &str)
     (status, answer.json().unwrap_or(Value::Null))
 }
 
+/// The smallest PNG there is: one transparent pixel.
+const ONE_PIXEL_PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0A, 0x49,
+    0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00,
+    0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+];
+
+/// A photo as the page sends it: the bytes as they are.
+fn send_photo(url: &str, token: &str, photo: &[u8]) -> u16 {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::blocking::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
+    let request = client
+        .post(format!("{url}photo"))
+        .header("Content-Type", "application/octet-stream")
+        .header("X-Kring-Gast", token)
+        .body(photo.to_vec());
+    request.send().unwrap().status().as_u16()
+}
+
 fn join_room(url: &str, name: &str, perspective: &str) -> String {
     let body = serde_json::json!({ "name": name, "perspective": perspective }).to_string();
     let (status, answer) = request(url, "POST", "join", None, &body);
@@ -72,7 +92,17 @@ fn guests_on_their_phones_reach_the_network_and_a_colleagues_laptop_accepts_them
 
     let room = open_room(
         a,
-        &["--session", &session, "--question", &question, "--reflection", &round, "--proposals", "--reactions"],
+        &[
+            "--session",
+            &session,
+            "--question",
+            &question,
+            "--reflection",
+            &round,
+            "--proposals",
+            "--reactions",
+            "--photos",
+        ],
     );
     let url = room.first_line["url"].as_str().unwrap().to_string();
     assert!(url.starts_with("http://127.0.0.1:") && url.contains("/k/"), "{url}");
@@ -96,7 +126,11 @@ fn guests_on_their_phones_reach_the_network_and_a_colleagues_laptop_accepts_them
     assert_eq!(send(&sam, scores), 200);
     let anonymous = join_room(&url, "", "parent");
     assert_eq!(send(&anonymous, serde_json::json!({ "kind": "reaction", "text": "Dank jullie" })), 200);
-    for _ in 0..4 {
+    // A photo, kept in this laptop's attachment store as the laptop's own JPEG.
+    let mut photo = ONE_PIXEL_PNG.to_vec();
+    photo.extend_from_slice(b"<script>alert(1)</script>");
+    assert_eq!(send_photo(&url, &anonymous, &photo), 200);
+    for _ in 0..5 {
         let line = room.wait_for(Duration::from_secs(10), |line| line["event"] == "contribution");
         assert!(line.is_some(), "a line per contribution");
     }
@@ -169,7 +203,21 @@ fn guests_on_their_phones_reach_the_network_and_a_colleagues_laptop_accepts_them
         rooms.iter().flat_map(|r| r["contributions"].as_array().cloned().unwrap_or_default()).collect()
     };
     let on_anna = guests_in(a);
-    assert_eq!(on_anna.len(), 64);
+    assert_eq!(on_anna.len(), 65);
+    assert!(on_anna.iter().any(|c| c["kind"] == "photo" && c["attachment"].is_string()));
+    // The photo hangs on the meeting, marked as the guest's, and its bytes are a fresh JPEG.
+    let attachments = ok(a, &["show"])["sessions"][0]["attachments"].clone();
+    let photo =
+        attachments.as_array().unwrap().iter().find(|f| f["from_guest"].is_object()).expect("the photo").clone();
+    let out = anna.path().join("gastfoto-uit.jpg");
+    let mut get = vec!["attachment", "get", "--attachment", photo["id"].as_str().unwrap()];
+    get.extend(["--out", out.to_str().unwrap(), "--timeout", "10"]);
+    get.extend(LOOPBACK);
+    ok(a, &get);
+    let kept = std::fs::read(&out).unwrap();
+    assert!(kept.starts_with(&[0xFF, 0xD8, 0xFF]) && kept.ends_with(&[0xFF, 0xD9]), "a JPEG and nothing after it");
+    assert!(!kept.windows(7).any(|w| w == b"<script"));
+    std::fs::remove_file(&out).unwrap();
     assert!(on_anna.iter().any(|c| c["kind"] == "question" && c["text"] == proposal && c["guest"]["name"] == "Sam"));
     assert!(on_anna.iter().any(|c| c["kind"] == "reaction" && c["guest"]["name"] == "anoniem"));
 
@@ -178,7 +226,7 @@ fn guests_on_their_phones_reach_the_network_and_a_colleagues_laptop_accepts_them
     let peers = sync(b)["peers"].clone();
     assert!(peers.as_array().unwrap().iter().any(|p| p["status"] == "in-sync"), "{peers}");
     assert!(serving.stop());
-    assert_eq!(guests_in(b).len(), 64);
+    assert_eq!(guests_in(b).len(), 65, "Bram's laptop accepts the guest's photo too");
     assert_eq!(kring(a, &["show"]).stdout, kring(b, &["show"]).stdout);
 
     // A guest's words that should never have been sent are erased for everyone.
@@ -187,7 +235,7 @@ fn guests_on_their_phones_reach_the_network_and_a_colleagues_laptop_accepts_them
     let proposed = on_anna.iter().find(|c| c["kind"] == "question").unwrap()["id"].as_str().unwrap().to_string();
     ok(a, &["erase", "--guest", &format!("{session}:{room_id}:{proposed}")]);
     let left = guests_in(a);
-    assert_eq!(left.len(), 63);
+    assert_eq!(left.len(), 64);
     assert!(left.iter().all(|c| c["id"] != proposed.as_str()));
 }
 

@@ -256,6 +256,10 @@ pub(crate) enum RoomCommand {
         /// Guests may leave a short reaction.
         #[arg(long)]
         reactions: bool,
+        /// Guests may send a photo (at most 8 MB; the laptop keeps only its own re-encoding,
+        /// attached to the meeting as the guest's).
+        #[arg(long)]
+        photos: bool,
         /// This laptop syncs with no relay, DNS or port mapping meanwhile.
         #[arg(long)]
         offline: bool,

@@ -708,6 +708,8 @@ pub(crate) struct ShownRoom {
     pub reflection: Option<RoundId>,
     pub proposals: bool,
     pub reactions: bool,
+    /// Whether guests may send a photo.
+    pub photos: bool,
     /// What guests sent, oldest first.
     pub contributions: Vec<ShownGuestContribution>,
 }
@@ -725,6 +727,9 @@ pub(crate) struct ShownGuestContribution {
     pub text: String,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub scores: BTreeMap<FactorId, i64>,
+    /// A photo: the meeting's attachment that holds it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<kring_model::AttachmentId>,
 }
 
 /// Who a guest said they are; `name` is "anoniem" when they chose none.
@@ -778,6 +783,9 @@ pub(crate) struct ShownAttachment {
     pub added_at: UnixMillis,
     /// In the bin.
     pub deleted: bool,
+    /// A guest's photo from the meeting's room: the room and the contribution it came with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_guest: Option<kring_model::FromGuest>,
 }
 
 /// An action of a meeting in [`Shown`].

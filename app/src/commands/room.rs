@@ -36,13 +36,14 @@ async fn open(command: RoomCommand, data: &DataDir) -> Result<()> {
 /// Opens the room, prints its address and each guest contribution, and closes it at Ctrl-C
 /// or at the end of its day.
 async fn hold_room(node: &Arc<Node>, command: RoomCommand) -> Result<()> {
-    let RoomCommand::Open { network, session, bind, questions, reflection, proposals, reactions, .. } = command;
+    let RoomCommand::Open { network, session, bind, questions, reflection, proposals, reactions, photos, .. } = command;
     let network = node.network_id(network.network.as_deref())?;
     let setup = RoomSetup {
         questions: questions.into_iter().map(QuestionId::new).collect(),
         reflection: reflection.map(RoundId::new),
         proposals,
         reactions,
+        photos,
     };
     let session = SessionId::new(session);
     let host = Arc::new(NodeHost::new(node.clone(), network.clone()));

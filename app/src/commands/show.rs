@@ -130,6 +130,7 @@ fn attachments(
             added_by: a.added_by.clone(),
             added_at: a.added_at,
             deleted: a.deleted_at.is_some(),
+            from_guest: a.from_guest.clone(),
         })
         .collect()
 }
@@ -146,6 +147,7 @@ fn room(r: &kring_model::Room) -> ShownRoom {
         reflection: r.reflection.clone(),
         proposals: r.proposals,
         reactions: r.reactions,
+        photos: r.photos,
         contributions: sent
             .into_iter()
             .map(|c| ShownGuestContribution {
@@ -160,6 +162,7 @@ fn room(r: &kring_model::Room) -> ShownRoom {
                 question: c.question.clone(),
                 text: c.text.clone(),
                 scores: c.scores.clone(),
+                attachment: c.attachment.clone(),
             })
             .collect(),
     }

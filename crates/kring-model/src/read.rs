@@ -243,6 +243,9 @@ pub(crate) fn attachments(doc: &AutoCommit, parent: &ObjId) -> BTreeMap<Attachme
                 added_by: self::id(doc, &obj, ADDED_BY),
                 added_at: int(doc, &obj, ADDED_AT).unwrap_or_default(),
                 deleted_at: int(doc, &obj, DELETED_AT),
+                from_guest: string(doc, &obj, ROOM).zip(string(doc, &obj, CONTRIBUTION)).map(|(room, c)| {
+                    crate::snapshot::FromGuest { room: RoomId::new(room), contribution: ContributionId::new(c) }
+                }),
             };
             Some((id, attachment))
         })
@@ -264,6 +267,7 @@ fn rooms(doc: &AutoCommit, session: &ObjId) -> BTreeMap<RoomId, Room> {
                 reflection: string(doc, &obj, REFLECTION).map(RoundId::new),
                 proposals: boolean(doc, &obj, PROPOSALS).unwrap_or(false),
                 reactions: boolean(doc, &obj, REACTIONS).unwrap_or(false),
+                photos: boolean(doc, &obj, PHOTOS).unwrap_or(false),
                 guests: access::obj(doc, &obj, GUESTS).map(|g| read_map(doc, &g, guest)).unwrap_or_default(),
             };
             Some((RoomId::new(id), room))
@@ -282,6 +286,7 @@ fn guest(doc: &AutoCommit, obj: &ObjId, id: String) -> GuestContribution {
         question: string(doc, obj, QUESTION).map(QuestionId::new),
         text: string(doc, obj, TEXT).unwrap_or_default(),
         scores: scalar_map(doc, obj, SCORES, int),
+        attachment: string(doc, obj, ATTACHMENT).map(AttachmentId::new),
     }
 }
 

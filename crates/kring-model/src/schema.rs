@@ -188,6 +188,13 @@ pub const SIZE: &str = "size";
 pub const HASH: &str = "hash";
 pub const ADDED_BY: &str = "added_by";
 pub const ADDED_AT: &str = "added_at";
+/// Whether a room takes photos from guests' phones (written with the room, only when it does).
+pub const PHOTOS: &str = "photos";
+/// A guest's photo: the attachment names the room and the contribution it came with, and the
+/// contribution names the attachment.
+pub const ROOM: &str = "room";
+pub const CONTRIBUTION: &str = "contribution";
+pub const ATTACHMENT: &str = "attachment";
 
 /// The key of one member's score (or comment) on one factor in a reflection round. Flat scalar
 /// keys rather than a nested map per member, so two devices of one member never race to create

@@ -144,6 +144,18 @@ pub struct Attachment {
     /// In the bin: hidden from lists until restored; the bytes stay until the bin is emptied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<UnixMillis>,
+    /// A photo a guest sent from the meeting's room for phones (written by the laptop that
+    /// served it, `added_by` its member): the room and the contribution it came with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_guest: Option<FromGuest>,
+}
+
+/// Where a guest's photo came from: a room of the meeting it hangs on, and the guest's
+/// contribution there (which says who the guest said they are).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FromGuest {
+    pub room: RoomId,
+    pub contribution: ContributionId,
 }
 
 /// What an attachment hangs on.
@@ -166,12 +178,20 @@ pub struct Room {
     pub reflection: Option<RoundId>,
     pub proposals: bool,
     pub reactions: bool,
+    /// Whether guests may send a photo.
+    #[serde(default)]
+    pub photos: bool,
     pub guests: BTreeMap<ContributionId, GuestContribution>,
 }
 
 impl Room {
     pub fn is_open(&self) -> bool {
         self.closed_at.is_none()
+    }
+
+    /// How many photos guests sent.
+    pub fn photos_sent(&self) -> usize {
+        self.guests.values().filter(|c| c.kind == GuestKind::Photo).count()
     }
 
     /// Guests who sent anything, per perspective (a guest counted once).
@@ -204,6 +224,9 @@ pub struct GuestContribution {
     /// A proposed question, a reaction, or a comment on scores.
     pub text: String,
     pub scores: BTreeMap<FactorId, i64>,
+    /// A photo: the meeting's attachment that holds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<AttachmentId>,
 }
 
 impl Session {

@@ -143,6 +143,7 @@ vocabulary!(
         Question = "question",
         Score = "score",
         Reaction = "reaction",
+        Photo = "photo",
     }
 );
 

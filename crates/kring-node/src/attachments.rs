@@ -148,6 +148,20 @@ pub(crate) async fn take_in(stores: &Stores, network: &str, path: &Path) -> Resu
     Ok((tag.hash, size))
 }
 
+/// Takes `bytes` made on this laptop (a guest's photo, re-encoded by the room) into
+/// `network`'s store, straight from memory: nothing of it is written anywhere else first.
+/// Their hash and size.
+pub(crate) async fn take_in_bytes(stores: &Stores, network: &str, bytes: Vec<u8>) -> Result<(Hash, u64)> {
+    let size = bytes.len() as u64;
+    if size > MAX_ATTACHMENT_BYTES {
+        return Err(kring_model::ModelError::AttachmentTooLarge { size, max: MAX_ATTACHMENT_BYTES }.into());
+    }
+    let store = stores.store(network).await?;
+    let tag = store.blobs().add_bytes(bytes).with_tag().await.map_err(|err| NodeError::Attachments(err.to_string()))?;
+    make_private(&stores.dir(network)?);
+    Ok((tag.hash, size))
+}
+
 /// What the document says of a file taken in from `path` with `hash` and `size`.
 pub(crate) fn describe(path: &Path, hash: Hash, size: u64) -> kring_model::NewAttachment {
     let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();

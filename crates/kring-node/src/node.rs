@@ -511,6 +511,14 @@ impl Node {
         Ok((id, file.hash))
     }
 
+    /// Keeps `bytes` made on this laptop (a guest's re-encoded photo) in `network`'s attachment
+    /// store, so that an edit naming their hash can follow. Their hash (lowercase hex) and size.
+    pub async fn keep_attachment_bytes(&self, network: &str, bytes: Vec<u8>) -> Result<(String, u64)> {
+        self.read(network, |_| ())?;
+        let (hash, size) = attachments::take_in_bytes(self.shared.attachments(), network, bytes).await?;
+        Ok((hash.to_hex(), size))
+    }
+
     /// Whether the bytes of the attachment with content hash `hash` are whole on this laptop.
     pub async fn has_attachment(&self, network: &str, hash: &str) -> Result<bool> {
         let Some(hash) = attachments::parse_hash(hash) else { return Ok(false) };

@@ -15,12 +15,18 @@
       vote: "Stem", voted: "Gestemd", "vote-on": "Stem op: ", thanks: "Dank je wel, het is verstuurd.",
       welcome: "Welkom! Je doet mee als ", anonymous: "anoniem", "no-agenda": "(nog geen agenda)",
       "score-of": "Cijfer voor ", other: "English",
+      photo: "Foto sturen", "photo-pick": "Maak of kies een foto (JPEG, PNG, WebP of GIF, tot 8 MB)",
+      "photo-sending": "De foto wordt verstuurd…",
       errors: {
         "too-many": "Even rustig aan: probeer het zo nog eens.", "too-large": "Dat is te lang.",
         closed: "Deze kamer is gesloten.", "round-closed": "Deze reflectieronde is gesloten.",
         full: "De kamer is vol.", already: "Dat heb je al gestuurd.", "unknown-guest": "Doe eerst mee (bovenaan).",
         invalid: "Dat kon niet worden verstuurd: kijk het nog eens na.", name: "Die naam is te lang.",
-        network: "Geen verbinding met de laptop. Ben je op hetzelfde wifi-netwerk?", failed: "Dat ging mis; probeer het nog eens."
+        network: "Geen verbinding met de laptop. Ben je op hetzelfde wifi-netwerk?", failed: "Dat ging mis; probeer het nog eens.",
+        "no-photos": "Deze kamer neemt geen foto's aan.", "photo-limit": "Je hebt al 3 foto's gestuurd.",
+        "room-photo-limit": "De kamer heeft al genoeg foto's.", "photo-too-large": "Die foto is te groot (meer dan 8 MB).",
+        "not-an-image": "Dat is geen foto: alleen JPEG, PNG, WebP of GIF.", "too-many-pixels": "Die foto heeft te veel pixels.",
+        "unreadable-image": "Die foto kan niet worden gelezen."
       }
     },
     en: {
@@ -35,12 +41,18 @@
       vote: "Vote", voted: "Voted", "vote-on": "Vote for: ", thanks: "Thank you, it has been sent.",
       welcome: "Welcome! You take part as ", anonymous: "anonymous", "no-agenda": "(no agenda yet)",
       "score-of": "Score for ", other: "Nederlands",
+      photo: "Send a photo", "photo-pick": "Take or choose a photo (JPEG, PNG, WebP or GIF, up to 8 MB)",
+      "photo-sending": "Sending the photo…",
       errors: {
         "too-many": "Slow down a little: try again in a moment.", "too-large": "That is too long.",
         closed: "This room is closed.", "round-closed": "This reflection round is closed.",
         full: "The room is full.", already: "You sent that already.", "unknown-guest": "Take part first (at the top).",
         invalid: "That could not be sent: please check it.", name: "That name is too long.",
-        network: "No connection to the laptop. Are you on the same Wi-Fi?", failed: "That went wrong; please try again."
+        network: "No connection to the laptop. Are you on the same Wi-Fi?", failed: "That went wrong; please try again.",
+        "no-photos": "This room does not take photos.", "photo-limit": "You have sent 3 photos already.",
+        "room-photo-limit": "The room has enough photos already.", "photo-too-large": "That photo is too large (over 8 MB).",
+        "not-an-image": "That is not a photo: only JPEG, PNG, WebP or GIF.", "too-many-pixels": "That photo has too many pixels.",
+        "unreadable-image": "That photo cannot be read."
       }
     }
   };
@@ -69,9 +81,14 @@
   }
 
   function call(path, body, done) {
-    var headers = { "Content-Type": "application/json" };
+    request(path, "application/json", body ? JSON.stringify(body) : undefined, done);
+  }
+
+  // A JSON body, or a photo as it is (the laptop reads it by its content, not by this type).
+  function request(path, type, body, done) {
+    var headers = { "Content-Type": type };
     if (token) { headers["X-Kring-Gast"] = token; }
-    fetch(path, { method: body ? "POST" : "GET", headers: headers, body: body ? JSON.stringify(body) : undefined,
+    fetch(path, { method: body !== undefined ? "POST" : "GET", headers: headers, body: body,
       credentials: "omit", cache: "no-store" })
       .then(function (r) {
         return r.json().then(function (j) { return { ok: r.ok, json: j }; }, function () { return { ok: false, json: {} }; });
@@ -110,6 +127,7 @@
     $("questions-s").hidden = view.questions.length === 0;
     $("propose-s").hidden = !view.proposals || !view.open;
     $("react-s").hidden = !view.reactions || !view.open;
+    $("photo-s").hidden = !view.photos || !view.open;
     var round = view.reflection;
     $("round-s").hidden = !round || !view.open;
     if (round) {
@@ -183,6 +201,14 @@
     });
     $("propose-form").addEventListener("submit", sendText("question", "proposal"));
     $("react-form").addEventListener("submit", sendText("reaction", "reaction"));
+    $("photo-form").addEventListener("submit", function (e) {
+      e.preventDefault();
+      var file = $("photo").files[0];
+      if (!file) { return; }
+      if (file.size > 8 * 1024 * 1024) { say(WORDS[lang].errors["photo-too-large"], true); return; }
+      say(w("photo-sending"));
+      request("photo", "application/octet-stream", file, function () { $("photo").value = ""; say(w("thanks")); });
+    });
     $("round-form").addEventListener("submit", function (e) {
       e.preventDefault();
       var scores = {};

@@ -77,6 +77,10 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
             Ok(bytes) => join(&shared, &bytes),
             Err(response) => response,
         },
+        (Method::POST, "photo") => {
+            let token = request.headers().get(GUEST_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
+            crate::upload::photo(&shared, token, request).await
+        }
         (Method::POST, "send") => {
             let token = request.headers().get(GUEST_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
             match body(request).await {
@@ -100,6 +104,8 @@ fn count(state: &mut GuestState, input: &GuestInput, sent: bool) {
         GuestInput::Score { .. } => state.scored = sent,
         GuestInput::Question { .. } | GuestInput::Reaction { .. } if sent => state.texts += 1,
         GuestInput::Question { .. } | GuestInput::Reaction { .. } => state.texts = state.texts.saturating_sub(1),
+        // Counted where photos are taken (`upload.rs`).
+        GuestInput::Photo { .. } => {}
     }
 }
 
@@ -108,7 +114,7 @@ fn same_code(given: &str, code: &str) -> bool {
     given.len() == code.len() && given.bytes().zip(code.bytes()).fold(0u8, |diff, (a, b)| diff | (a ^ b)) == 0
 }
 
-fn respond(status: StatusCode, content_type: &'static str, body: impl Into<Body>) -> Response {
+pub(crate) fn respond(status: StatusCode, content_type: &'static str, body: impl Into<Body>) -> Response {
     let mut response = Response::new(body.into());
     *response.status_mut() = status;
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -133,18 +139,18 @@ fn redirect(to: &str) -> Response {
 }
 
 /// An answer the page reads: `{"error": "<word>"}` (the page words it in the guest's language).
-fn error(status: StatusCode, word: &str) -> Response {
+pub(crate) fn error(status: StatusCode, word: &str) -> Response {
     let body = serde_json::json!({ "error": word }).to_string();
     respond(status, "application/json", body)
 }
 
-fn too_many() -> Response {
+pub(crate) fn too_many() -> Response {
     let mut response = error(StatusCode::TOO_MANY_REQUESTS, "too-many");
     response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
     response
 }
 
-fn json(value: &impl serde::Serialize) -> Response {
+pub(crate) fn json(value: &impl serde::Serialize) -> Response {
     match serde_json::to_vec(value) {
         Ok(bytes) => respond(StatusCode::OK, "application/json", bytes),
         Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "failed"),
@@ -272,6 +278,8 @@ async fn send(shared: &Arc<Shared>, token: Option<String>, bytes: &[u8]) -> Resp
             GuestInput::Vote { question } => state.votes.contains(question),
             GuestInput::Score { .. } => state.scored,
             GuestInput::Question { .. } | GuestInput::Reaction { .. } => state.texts >= MAX_TEXTS_PER_GUEST,
+            // Never sent here: a photo comes by its own route.
+            GuestInput::Photo { .. } => true,
         };
         if repeated {
             return error(StatusCode::CONFLICT, "already");

@@ -16,6 +16,10 @@ pub(crate) const ROOM_BURST: f64 = 1_000.0;
 pub(crate) const ROOM_PER_SECOND: f64 = 300.0;
 /// Texts (proposed questions and reactions) one guest may send in a room.
 pub(crate) const MAX_TEXTS_PER_GUEST: usize = 20;
+/// Photos one guest may send in a room.
+pub const MAX_PHOTOS_PER_GUEST: usize = 3;
+/// Photos a room takes in all (a large leerhuis day's worth).
+pub const MAX_PHOTOS_PER_ROOM: usize = 100;
 /// How long the page's view of the room is reused before the network is read again.
 pub(crate) const VIEW_FRESH: Duration = Duration::from_secs(2);
 

@@ -86,6 +86,8 @@ pub(crate) struct GuestState {
     pub(crate) votes: HashSet<QuestionId>,
     pub(crate) scored: bool,
     pub(crate) texts: usize,
+    /// Photos sent, or being decoded now.
+    pub(crate) photos: usize,
 }
 
 /// What the server's requests share.
@@ -101,6 +103,12 @@ pub(crate) struct Shared {
     pub(crate) closed: AtomicBool,
     /// After this the room answers as a closed one.
     pub(crate) until: Instant,
+    /// Whether the room takes photos (as it was opened).
+    pub(crate) photos: bool,
+    /// Photos sent in the room, or being decoded now (changed only under the guests' lock).
+    pub(crate) photos_sent: std::sync::atomic::AtomicUsize,
+    /// One photo decoded at a time: decoding takes a core and up to a few hundred megabytes.
+    pub(crate) decoding: tokio::sync::Semaphore,
 }
 
 /// Locks a mutex whose holder may have panicked: what it guards stays usable.
@@ -145,6 +153,9 @@ impl Room {
             events,
             closed: AtomicBool::new(false),
             until: Instant::now() + options.open_for,
+            photos: options.setup.photos,
+            photos_sent: Default::default(),
+            decoding: tokio::sync::Semaphore::new(1),
         });
         let (stop, stopped) = oneshot::channel::<()>();
         let app = crate::http::router(shared.clone());
@@ -194,6 +205,11 @@ impl Room {
     /// How many phones joined.
     pub fn guests(&self) -> usize {
         lock(&self.shared.guests).len()
+    }
+
+    /// How many photos guests sent (or are sending now).
+    pub fn photos(&self) -> usize {
+        self.shared.photos_sent.load(Ordering::SeqCst)
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<RoomEvent> {
@@ -259,6 +275,7 @@ impl GuestState {
             votes: HashSet::new(),
             scored: false,
             texts: 0,
+            photos: 0,
         }
     }
 }
@@ -269,6 +286,7 @@ impl SentContribution {
             GuestInput::Vote { question } => (Some(question.clone()), String::new(), BTreeMap::new()),
             GuestInput::Question { text } | GuestInput::Reaction { text } => (None, text.clone(), BTreeMap::new()),
             GuestInput::Score { scores, comment } => (None, comment.clone(), scores.clone()),
+            GuestInput::Photo { .. } => (None, String::new(), BTreeMap::new()),
         };
         SentContribution {
             contribution,

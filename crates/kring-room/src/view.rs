@@ -18,6 +18,8 @@ pub struct RoomView {
     pub reflection: Option<ShownRound>,
     pub proposals: bool,
     pub reactions: bool,
+    /// Whether guests may send a photo.
+    pub photos: bool,
     /// Whether the room still takes contributions.
     pub open: bool,
 }
@@ -92,6 +94,7 @@ pub fn view_of(snapshot: &NetworkSnapshot, session: &SessionId, room: &RoomId) -
         reflection,
         proposals: held.proposals,
         reactions: held.reactions,
+        photos: held.photos,
         open: held.is_open() && meeting.deleted_at.is_none(),
     })
 }

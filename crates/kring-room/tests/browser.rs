@@ -142,7 +142,14 @@ fn a_guest_takes_part_from_a_phone_browser() {
     let title = "<b>vet</b><script>window.gehackt = 1</script>".to_string();
     let hostile = meeting.host.apply(kring_model::Edit::AddQuestion { title, details: String::new() }).unwrap();
     let hostile = kring_model::QuestionId::new(hostile.created().unwrap());
-    let room = runtime.block_on(meeting.open_with(vec![meeting.question.clone(), hostile], true, true));
+    let setup = kring_model::RoomSetup {
+        questions: vec![meeting.question.clone(), hostile],
+        reflection: Some(meeting.round.clone()),
+        proposals: true,
+        reactions: true,
+        photos: true,
+    };
+    let room = runtime.block_on(meeting.open_for(setup, Duration::from_secs(3600)));
     let Some(browser) = Driver::start() else {
         // The test script installs it and says so: there, a missing browser is a failure.
         let required = std::env::var_os("KRING_BROWSER_REQUIRED").is_some();
@@ -191,6 +198,27 @@ fn a_guest_takes_part_from_a_phone_browser() {
     browser.click("#round-form button");
     browser.until("return document.getElementById('round-s').hidden");
 
+    // A photo, chosen with the file input (WebDriver types a local path into it): a JPEG
+    // whose EXIF says where it was taken.
+    let photo = std::env::temp_dir().join(format!("kring-gastfoto-{}.jpg", std::process::id()));
+    std::fs::write(&photo, jpeg_with_exif(48, 36)).unwrap();
+    browser.until("return !document.getElementById('photo-s').hidden");
+    assert_eq!(browser.text("#photo-h"), "Foto sturen");
+    assert_eq!(browser.script("return document.documentElement.scrollWidth <= 390", json!([])), json!(true));
+    assert_eq!(browser.script("return document.getElementById('photo').accept", json!([])), json!("image/*"));
+    browser.type_in("#photo", &photo.display().to_string());
+    browser.script("document.getElementById('status').textContent = ''", json!([]));
+    browser.click("#photo-form button");
+    browser.until("return document.getElementById('status').textContent.indexOf('verstuurd') > 0");
+    let _ = std::fs::remove_file(&photo);
+    // Something that is not a photo, given a photo's name: refused, in the guest's words.
+    let fake = std::env::temp_dir().join(format!("kring-geen-foto-{}.jpg", std::process::id()));
+    std::fs::write(&fake, "<script>alert(1)</script>").unwrap();
+    browser.type_in("#photo", &fake.display().to_string());
+    browser.click("#photo-form button");
+    browser.until("return document.getElementById('status').textContent.indexOf('Dat is geen foto') === 0");
+    let _ = std::fs::remove_file(&fake);
+
     if let Ok(path) = std::env::var("KRING_ROOM_SCREENSHOT") {
         browser.script("window.scrollTo(0, 0)", json!([]));
         let png = browser.cmd("GET", "/screenshot", None);
@@ -202,8 +230,8 @@ fn a_guest_takes_part_from_a_phone_browser() {
     let snapshot = meeting.snapshot();
     let sent = snapshot.sessions[&meeting.session].guest_contributions();
     let kinds: Vec<GuestKind> = sent.iter().map(|c| c.kind).collect();
-    assert_eq!(kinds.len(), 3, "{sent:?}");
-    for kind in [GuestKind::Vote, GuestKind::Question, GuestKind::Score] {
+    assert_eq!(kinds.len(), 4, "{sent:?}");
+    for kind in [GuestKind::Vote, GuestKind::Question, GuestKind::Score, GuestKind::Photo] {
         assert!(kinds.contains(&kind), "{kind:?} missing");
     }
     assert!(sent.iter().all(|c| c.name == "Sam" && c.perspective == GuestPerspective::Parent));
@@ -213,6 +241,16 @@ fn a_guest_takes_part_from_a_phone_browser() {
     let scored = sent.iter().find(|c| c.kind == GuestKind::Score).unwrap();
     assert_eq!(scored.scores.values().copied().collect::<Vec<_>>().len(), 2);
     assert_eq!(scored.text, "Fijne sfeer");
+
+    // The photo hangs on the meeting as the guest's, kept only as the laptop's own JPEG.
+    let kept = meeting.guest_photos();
+    assert_eq!(kept.len(), 1);
+    let (attachment, bytes) = &kept[0];
+    let from = attachment.from_guest.as_ref().unwrap();
+    assert_eq!(snapshot.sessions[&meeting.session].rooms[&from.room].guests[&from.contribution].name, "Sam");
+    assert_eq!(image::guess_format(bytes).unwrap(), image::ImageFormat::Jpeg);
+    assert_eq!(image::load_from_memory(bytes).unwrap().width(), 48);
+    assert!(!bytes.windows(GPS_MARK.len()).any(|w| w == GPS_MARK) && !bytes.windows(4).any(|w| w == b"Exif"));
 
     // In English, the same page in the guest's words.
     browser.click("#lang");

@@ -69,7 +69,7 @@ async fn every_answer_carries_strict_headers_and_the_page_has_no_inline_script_o
             assert!(text.contains(r#"<script src="room.js" defer></script>"#));
             assert!(!text.contains(" style=") && !text.contains(" onclick") && !text.contains(" onload"));
             // Every field has a label.
-            for id in ["name", "perspective", "proposal", "comment", "reaction"] {
+            for id in ["name", "perspective", "proposal", "comment", "reaction", "photo"] {
                 assert!(text.contains(&format!(r#"<label for="{id}""#)), "no label for {id}");
             }
         }
@@ -351,4 +351,135 @@ async fn at_the_end_of_its_time_a_room_answers_nothing() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert_eq!(meeting.contributions(), 0);
+}
+
+// --- Photos from phones ------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_is_refused_where_the_room_takes_none() {
+    let meeting = Meeting::new();
+    let room = meeting.open(true, true).await;
+    let token = join(&room, "Sam", "youth").await;
+    let answer = send_photo(&room, &token, &png(8, 8)).await;
+    assert_eq!((answer.status, error_word(&answer).as_str()), (403, "no-photos"));
+    assert_eq!((meeting.contributions(), meeting.host.photos_kept()), (0, 0));
+    // The page does not offer it either.
+    let state: serde_json::Value =
+        serde_json::from_slice(&get(&room, &format!("{}state", room.path())).await.body).unwrap();
+    assert_eq!(state["photos"], false);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_png_and_a_jpeg_with_exif_are_kept_only_as_the_laptops_own_jpeg() {
+    let meeting = Meeting::new();
+    let room = meeting.open_for_photos().await;
+    let state: serde_json::Value =
+        serde_json::from_slice(&get(&room, &format!("{}state", room.path())).await.body).unwrap();
+    assert_eq!(state["photos"], true);
+    let token = join(&room, "Sam", "youth").await;
+    // A PNG with a script after its end, and a JPEG whose EXIF says where it was taken.
+    let mut png = png(64, 48);
+    png.extend_from_slice(b"<script>alert(1)</script>");
+    let jpeg = jpeg_with_exif(40, 30);
+    assert!(jpeg.windows(4).any(|w| w == b"Exif") && jpeg.windows(GPS_MARK.len()).any(|w| w == GPS_MARK));
+    for upload in [&png, &jpeg] {
+        let answer = send_photo(&room, &token, upload).await;
+        assert_eq!(answer.status, 200, "{}", String::from_utf8_lossy(&answer.body));
+    }
+    let kept = meeting.guest_photos();
+    assert_eq!(kept.len(), 2);
+    for ((attachment, bytes), (width, height)) in kept.iter().zip([(64, 48), (40, 30)]) {
+        assert_eq!(attachment.kind, kring_model::AttachmentKind::Image);
+        assert_eq!(attachment.size, bytes.len() as u64);
+        assert_eq!(image::guess_format(bytes).unwrap(), image::ImageFormat::Jpeg, "re-encoded as a JPEG");
+        let decoded = image::load_from_memory(bytes).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (width, height));
+        // Nothing of what came with the pixels: no EXIF block, no position, no script.
+        assert!(!bytes.windows(4).any(|w| w == b"Exif"), "an EXIF block was kept");
+        assert!(!bytes.windows(GPS_MARK.len()).any(|w| w == GPS_MARK), "the position was kept");
+        assert!(!bytes.windows(7).any(|w| w.eq_ignore_ascii_case(b"<script")), "the script was kept");
+        assert!(bytes.ends_with(&[0xFF, 0xD9]), "nothing after the image's end");
+        // Marked as the guest's: the contribution it came with says who.
+        let from = attachment.from_guest.as_ref().unwrap();
+        let snapshot = meeting.snapshot();
+        let sent = &snapshot.sessions[&meeting.session].rooms[&from.room].guests[&from.contribution];
+        assert_eq!((sent.kind, sent.name.as_str()), (GuestKind::Photo, "Sam"));
+        assert_eq!(sent.perspective, kring_model::GuestPerspective::Youth);
+        assert_eq!(sent.attachment.as_ref(), Some(&attachment.id));
+    }
+    assert_eq!(room.photos(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_is_not_a_photo_too_large_or_a_bomb_is_refused_and_nothing_is_written() {
+    let meeting = Meeting::new();
+    let room = meeting.open_for_photos().await;
+    let token = join(&room, "Sam", "youth").await;
+    let cases: [(&str, Vec<u8>, u16, &str); 4] = [
+        ("a script", b"<script>alert(1)</script>".to_vec(), 415, "not-an-image"),
+        ("a PDF", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n".to_vec(), 415, "not-an-image"),
+        ("a PNG cut short", png(64, 48)[..60].to_vec(), 422, "unreadable-image"),
+        ("a tiny PNG claiming 100 megapixels", png_claiming(10_000, 10_000), 413, "too-many-pixels"),
+    ];
+    for (what, bytes, status, word) in cases {
+        let answer = send_photo(&room, &token, &bytes).await;
+        assert_eq!((answer.status, error_word(&answer).as_str()), (status, word), "{what}");
+    }
+    // More than 8 MB: refused on its stated length, before the body is read. (The first
+    // kilobyte is sent; the rest would be thrown away unread.)
+    let head = format!(
+        "POST {}photo HTTP/1.1\r\nHost: kamer\r\nConnection: close\r\nContent-Type: image/jpeg\r\n\
+         X-Kring-Gast: {token}\r\nContent-Length: {}\r\n\r\n",
+        room.path(),
+        kring_room::MAX_PHOTO_BYTES + 1
+    );
+    let mut request = head.into_bytes();
+    request.extend_from_slice(&[0xFF; 1024]);
+    let answer = raw(&room, &request).await;
+    assert_eq!((answer.status, error_word(&answer).as_str()), (413, "photo-too-large"));
+    assert_eq!((meeting.contributions(), meeting.host.photos_kept(), room.photos()), (0, 0, 0));
+    // Refusals do not count against the guest: a photo still goes.
+    assert_eq!(send_photo(&room, &token, &png(4, 4)).await.status, 200);
+    // Nor does any other send take a body that large.
+    let big = vec![b' '; kring_room::MAX_BODY + 1];
+    assert_eq!(post(&room, &format!("{}send", room.path()), Some(&token), &big).await.status, 413);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guest_sends_at_most_three_photos_and_only_after_joining() {
+    let meeting = Meeting::new();
+    let room = meeting.open_for_photos().await;
+    let stranger = send_photo(&room, &kring_room_code_like(1), &png(4, 4)).await;
+    assert_eq!((stranger.status, error_word(&stranger).as_str()), (401, "unknown-guest"));
+    let sam = join(&room, "Sam", "youth").await;
+    for n in 0..kring_room::MAX_PHOTOS_PER_GUEST {
+        assert_eq!(send_photo(&room, &sam, &png(4 + n as u32, 4)).await.status, 200, "photo {n}");
+    }
+    let fourth = send_photo(&room, &sam, &png(9, 9)).await;
+    assert_eq!((fourth.status, error_word(&fourth).as_str()), (409, "photo-limit"));
+    // Another guest still may.
+    let parent = join(&room, "", "parent").await;
+    assert_eq!(send_photo(&room, &parent, &png(5, 5)).await.status, 200);
+    assert_eq!(meeting.guest_photos().len(), kring_room::MAX_PHOTOS_PER_GUEST + 1);
+    assert_eq!(room.photos(), kring_room::MAX_PHOTOS_PER_GUEST + 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_takes_a_hundred_photos_and_no_more() {
+    let meeting = Meeting::new();
+    let room = meeting.open_for_photos().await;
+    let tiny = png(2, 2);
+    let mut sent = 0;
+    while sent < kring_room::MAX_PHOTOS_PER_ROOM {
+        let token = join(&room, "", "parent").await;
+        for _ in 0..kring_room::MAX_PHOTOS_PER_GUEST.min(kring_room::MAX_PHOTOS_PER_ROOM - sent) {
+            assert_eq!(send_photo(&room, &token, &tiny).await.status, 200, "photo {sent}");
+            sent += 1;
+        }
+    }
+    let late = join(&room, "Laat", "youth").await;
+    let answer = send_photo(&room, &late, &tiny).await;
+    assert_eq!((answer.status, error_word(&answer).as_str()), (409, "room-photo-limit"));
+    assert_eq!((meeting.host.photos_kept(), room.photos()), (1, kring_room::MAX_PHOTOS_PER_ROOM));
+    assert_eq!(meeting.guest_photos().len(), kring_room::MAX_PHOTOS_PER_ROOM);
 }

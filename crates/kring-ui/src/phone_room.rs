@@ -14,11 +14,19 @@ use kring_node::NodeError;
 use kring_node::client::{Failure, Outcome};
 use kring_room::{Host, HostError, Room, RoomEvent, RoomOptions};
 
-/// One edit the room asks the window to send, and where the answer goes.
+/// One thing the room asks the window to send to its node, and where the answer goes.
 pub struct RoomWrite {
     pub network: String,
-    pub edit: Edit,
+    pub ask: RoomAsk,
     pub reply: mpsc::Sender<Result<Outcome, Failure>>,
+}
+
+/// What a room asks of the window's node.
+pub enum RoomAsk {
+    /// An edit, as the window makes its own.
+    Edit(Edit),
+    /// A guest's photo (already re-encoded) to keep with the network's attachments.
+    KeepPhoto(Vec<u8>),
 }
 
 /// Where a room stands.
@@ -36,6 +44,9 @@ pub struct RunningRoom {
     pub phase: Arc<Mutex<Phase>>,
     /// Phones that joined.
     pub guests: Arc<AtomicUsize>,
+    /// Photos guests sent, where the room takes them.
+    pub photos: Arc<AtomicUsize>,
+    pub photos_allowed: bool,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -46,6 +57,10 @@ impl RunningRoom {
 
     pub fn guests(&self) -> usize {
         self.guests.load(Ordering::SeqCst)
+    }
+
+    pub fn photos(&self) -> usize {
+        self.photos.load(Ordering::SeqCst)
     }
 
     /// Stops the server and closes the room in the network (on the room's thread).
@@ -93,6 +108,8 @@ impl RoomDesk {
     ) {
         let phase = Arc::new(Mutex::new(Phase::Opening));
         let guests = Arc::new(AtomicUsize::new(0));
+        let photos = Arc::new(AtomicUsize::new(0));
+        let photos_allowed = setup.photos;
         let (stop, stopped) = tokio::sync::oneshot::channel();
         let host = Arc::new(WindowHost {
             network: network.to_string(),
@@ -103,7 +120,7 @@ impl RoomDesk {
         // A room is for one meeting's day.
         let open_for = kring_room::until_end_of_day();
         let options = RoomOptions { session: session.clone(), setup, bind: self.bind, open_for };
-        let (thread_phase, thread_guests) = (phase.clone(), guests.clone());
+        let (thread_phase, thread_guests, thread_photos) = (phase.clone(), guests.clone(), photos.clone());
         let wake = move || {
             if let Some(ctx) = lock(&repaint).as_ref() {
                 ctx.request_repaint();
@@ -117,13 +134,20 @@ impl RoomDesk {
                     return wake();
                 }
             };
-            runtime.block_on(serve(host, options, stopped, thread_phase, thread_guests, &wake));
+            let counts = Counts { guests: thread_guests, photos: thread_photos };
+            runtime.block_on(serve(host, options, stopped, thread_phase, counts, &wake));
         });
         if let Err(err) = started {
             *lock(&phase) = Phase::Failed(err.to_string());
         }
-        self.running = Some(RunningRoom { session, phase, guests, stop: Some(stop) });
+        self.running = Some(RunningRoom { session, phase, guests, photos, photos_allowed, stop: Some(stop) });
     }
+}
+
+/// What the room's screen counts while it is open.
+struct Counts {
+    guests: Arc<AtomicUsize>,
+    photos: Arc<AtomicUsize>,
 }
 
 async fn serve(
@@ -131,7 +155,7 @@ async fn serve(
     options: RoomOptions,
     mut stopped: tokio::sync::oneshot::Receiver<()>,
     phase: Arc<Mutex<Phase>>,
-    guests: Arc<AtomicUsize>,
+    counts: Counts,
     wake: &(dyn Fn() + Sync),
 ) {
     let room = match Room::open(host, options).await {
@@ -149,10 +173,15 @@ async fn serve(
             _ = &mut stopped => break,
             event = events.recv() => match event {
                 Ok(RoomEvent::Joined { guests: now }) => {
-                    guests.store(now, Ordering::SeqCst);
+                    counts.guests.store(now, Ordering::SeqCst);
                     wake();
                 }
-                Ok(RoomEvent::Contribution(_)) => wake(),
+                Ok(RoomEvent::Contribution(sent)) => {
+                    if sent.kind == kring_model::GuestKind::Photo {
+                        counts.photos.fetch_add(1, Ordering::SeqCst);
+                    }
+                    wake();
+                }
                 Ok(RoomEvent::Ended) => break,
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
                 Err(_) => break,
@@ -175,19 +204,35 @@ struct WindowHost {
     repaint: Arc<Mutex<Option<egui::Context>>>,
 }
 
-impl Host for WindowHost {
-    fn apply(&self, edit: Edit) -> Result<Applied, HostError> {
+impl WindowHost {
+    /// Asks the window's node, and waits for its answer.
+    fn ask(&self, ask: RoomAsk) -> Result<Outcome, HostError> {
         let (reply, answer) = mpsc::channel();
-        let write = RoomWrite { network: self.network.clone(), edit, reply };
+        let write = RoomWrite { network: self.network.clone(), ask, reply };
         lock(&self.writes).send(write).map_err(|_| HostError::Other("the window was closed".into()))?;
         if let Some(ctx) = lock(&self.repaint).as_ref() {
             ctx.request_repaint();
         }
         match answer.recv_timeout(Duration::from_secs(30)) {
-            Ok(Ok(Outcome::Created(id))) => Ok(Applied::Created(id)),
-            Ok(Ok(_)) => Ok(Applied::Nothing),
+            Ok(Ok(outcome)) => Ok(outcome),
             Ok(Err(failure)) => Err(host_error(&failure)),
             Err(_) => Err(HostError::Other("the window did not answer".into())),
+        }
+    }
+}
+
+impl Host for WindowHost {
+    fn apply(&self, edit: Edit) -> Result<Applied, HostError> {
+        match self.ask(RoomAsk::Edit(edit))? {
+            Outcome::Created(id) => Ok(Applied::Created(id)),
+            _ => Ok(Applied::Nothing),
+        }
+    }
+
+    fn keep_photo(&self, jpeg: Vec<u8>) -> Result<String, HostError> {
+        match self.ask(RoomAsk::KeepPhoto(jpeg))? {
+            Outcome::Created(hash) => Ok(hash),
+            _ => Err(HostError::Other("the photo was not kept".into())),
         }
     }
 

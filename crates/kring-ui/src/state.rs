@@ -14,6 +14,7 @@ use kring_store::{Config, DataDir};
 
 use crate::file_dialog::{FileJob, FileKind, PendingDialog};
 use crate::i18n::Language;
+use crate::phone_room::RoomAsk;
 
 /// What the interface does once a command succeeded; also which form a refusal is shown
 /// beside.
@@ -253,7 +254,13 @@ impl AppState {
         // What a room asks to write goes to the node like any edit; its answer goes back.
         let writes: Vec<_> = self.room.asked.try_iter().collect();
         for write in writes {
-            let id = self.client.send(Command::Edit { network: write.network, edit: write.edit });
+            let command = match write.ask {
+                RoomAsk::Edit(edit) => Command::Edit { network: write.network, edit },
+                RoomAsk::KeepPhoto(bytes) => {
+                    Command::KeepBytes { network: write.network, bytes: kring_node::client::Bytes(bytes.into()) }
+                }
+            };
+            let id = self.client.send(command);
             self.room.replies.insert(id, write.reply);
         }
         let mut finished = Vec::new();

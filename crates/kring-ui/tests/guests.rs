@@ -140,3 +140,75 @@ fn a_room_opened_on_a_meeting_takes_phones_and_closes() {
     });
     assert!(ui.query_by_label(nl(kring_ui::i18n::Text::OpenRoomForPhones)).is_some(), "a new room can be opened");
 }
+
+/// A guest's photo, sent as the page sends it: the bytes as they are.
+fn phone_photo(url: &str, token: &str, photo: Vec<u8>) -> (u16, String) {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::blocking::Client::builder().timeout(std::time::Duration::from_secs(30)).build().unwrap();
+    let request = client
+        .post(format!("{url}photo"))
+        .header("Content-Type", "application/octet-stream")
+        .header(kring_room::GUEST_HEADER, token)
+        .body(photo);
+    let answer = request.send().unwrap();
+    (answer.status().as_u16(), answer.text().unwrap())
+}
+
+#[test]
+fn a_photo_a_guest_sends_from_the_room_appears_with_the_meetings_attachments_marked_as_the_guests() {
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::by;
+    use kring_ui::i18n::Text;
+    use kring_ui::phone_room::Phase;
+    let dir = tempfile::tempdir().unwrap();
+    let session = {
+        let data = DataDir::open(dir.path()).unwrap();
+        let (network, _, session, _) = anna_s_meeting(&data);
+        keep(&data, network);
+        session
+    };
+    let mut ui = client(dir.path());
+    wait_until(&mut ui, "the network is open", |app| app.state.view.is_some());
+    ui.state_mut().state.room.bind = "127.0.0.1:0".parse().unwrap();
+    ui.state_mut().screen = Screen::Session(session.clone());
+    ui.step();
+    click(&mut ui, nl(Text::OpenRoomForPhones));
+    // Photos only when the coordinator ticks them.
+    click(&mut ui, nl(Text::RoomPhotos));
+    click(&mut ui, nl(Text::OpenTheRoom));
+    let phase = |app: &kring_ui::KringApp| app.state.room.running.as_ref().map(|r| r.phase());
+    wait_until(&mut ui, "the room is open", |app| matches!(phase(app), Some(Phase::Open { .. })));
+    let Some(Phase::Open { url }) = phase(ui.state()) else { unreachable!() };
+
+    // A phone joins and sends a photo of the flip-chart (a PNG made here), while the window goes on.
+    let picture = image::RgbImage::from_fn(320, 240, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
+    let mut png = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut png, image::ImageFormat::Png).unwrap();
+    let phone_url = url.clone();
+    let sent = std::thread::spawn(move || {
+        let (status, joined) = phone(&phone_url, "join", None, r#"{"name":"Sam","perspective":"youth"}"#);
+        assert_eq!(status, 200, "{joined}");
+        let token = joined.split('"').nth(3).unwrap().to_string();
+        phone_photo(&phone_url, &token, png.into_inner())
+    });
+    let guest_photo = |app: &kring_ui::KringApp| {
+        app.state.snapshot().is_some_and(|s| s.sessions[&session].attachments.values().any(|a| a.from_guest.is_some()))
+    };
+    wait_until(&mut ui, "the guest's photo is in the network", guest_photo);
+    let (status, answer) = sent.join().unwrap();
+    assert_eq!(status, 200, "{answer}");
+
+    // In the meeting's attachments: its thumbnail, and who sent it, marked as a guest.
+    let preview = format!("{}: gastfoto.jpg", nl(Text::PreviewOf));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while ui.query_by_role_and_label(Role::Image, &preview).is_none() {
+        assert!(std::time::Instant::now() < deadline, "no thumbnail of the guest's photo");
+        ui.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(ui.query(by().label_contains("toegevoegd door Sam (gast, jongere)")).is_some(), "marked as a guest's");
+    assert!(ui.query_by_label("Sam (gast, jongere) stuurde een foto (bij de bijlagen)").is_some());
+    assert!(ui.query_by_label("Foto's: 1").is_some(), "the room counts photos");
+    click(&mut ui, nl(Text::CloseRoom));
+    wait_until(&mut ui, "the room is closed", |app| matches!(phase(app), Some(Phase::Closed)));
+}

@@ -48,8 +48,13 @@ pub async fn full_room(dir: &std::path::Path, phones: usize) -> Result<RoomFigur
     let (node, _) = Node::start(&data, &NetworkMode::loopback_only()).await?;
     let node = Arc::new(node);
     let host = Arc::new(NodeHost::new(node.clone(), id.clone()));
-    let setup =
-        RoomSetup { questions: vec![question.clone()], reflection: Some(round), proposals: true, reactions: true };
+    let setup = RoomSetup {
+        questions: vec![question.clone()],
+        reflection: Some(round),
+        proposals: true,
+        reactions: true,
+        photos: false,
+    };
     let options = RoomOptions { session, setup, bind: "127.0.0.1:0".parse()?, open_for: Duration::from_secs(3600) };
     let room = Room::open(host, options).await.context("opening the room")?;
     let url = room.url();

@@ -38,13 +38,7 @@ impl Network {
     /// well-formed hash, by a current member.
     pub fn add_attachment(&mut self, by: &MemberId, to: &AttachedTo, file: &NewAttachment) -> Result<AttachmentId> {
         self.current_member(by)?;
-        let name = validate::required(Field::Name, &file.name, MAX_NAME)?;
-        if file.size > MAX_ATTACHMENT_BYTES {
-            return Err(ModelError::AttachmentTooLarge { size: file.size, max: MAX_ATTACHMENT_BYTES });
-        }
-        if !is_content_hash(&file.hash) {
-            return Err(ModelError::BadAttachmentHash(file.hash.chars().take(80).collect()));
-        }
+        let (name, file) = self.checked_attachment(file)?;
         let (parent, target) = self.attachable(to)?;
         let id = AttachmentId::random();
         let note = Network::note(by, ChangeKind::AttachmentAdded, target);
@@ -59,6 +53,18 @@ impl Network {
             Ok(())
         })?;
         Ok(id)
+    }
+
+    /// A file's name, size and hash as every laptop checks them (see rule 45); its name trimmed.
+    pub(crate) fn checked_attachment<'a>(&self, file: &'a NewAttachment) -> Result<(String, &'a NewAttachment)> {
+        let name = validate::required(Field::Name, &file.name, MAX_NAME)?;
+        if file.size > MAX_ATTACHMENT_BYTES {
+            return Err(ModelError::AttachmentTooLarge { size: file.size, max: MAX_ATTACHMENT_BYTES });
+        }
+        if !is_content_hash(&file.hash) {
+            return Err(ModelError::BadAttachmentHash(file.hash.chars().take(80).collect()));
+        }
+        Ok((name, file))
     }
 
     /// Puts an attachment in the bin: hidden from lists, its bytes kept until the bin is emptied

@@ -7,12 +7,13 @@ use automerge::{ObjId, ObjType, transaction::Transactable};
 
 use crate::access;
 use crate::changes::ChangeKind;
+use crate::edit::attachments::NewAttachment;
 use crate::error::{Field, ModelError, Result};
 use crate::ids::*;
 use crate::network::Network;
 use crate::schema::*;
 use crate::validate::{self, MAX_GUEST_NAME, MAX_GUEST_TEXT};
-use crate::vocab::{GuestKind, GuestPerspective};
+use crate::vocab::{AttachmentKind, GuestKind, GuestPerspective};
 
 /// What a room holds, chosen when it opens (the meeting's title and agenda always).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -25,6 +26,8 @@ pub struct RoomSetup {
     pub proposals: bool,
     /// Whether guests may leave a short reaction.
     pub reactions: bool,
+    /// Whether guests may send a photo (re-encoded by the laptop serving the room).
+    pub photos: bool,
 }
 
 /// Who a guest said they are. An empty name is "anoniem".
@@ -52,6 +55,11 @@ pub enum GuestInput {
     Reaction {
         text: String,
     },
+    /// A photo whose bytes (re-encoded by the laptop serving the room) are already in its
+    /// store: written as an attachment of the meeting that names this contribution.
+    Photo {
+        file: NewAttachment,
+    },
 }
 
 impl GuestInput {
@@ -61,6 +69,7 @@ impl GuestInput {
             GuestInput::Question { .. } => GuestKind::Question,
             GuestInput::Score { .. } => GuestKind::Score,
             GuestInput::Reaction { .. } => GuestKind::Reaction,
+            GuestInput::Photo { .. } => GuestKind::Photo,
         }
     }
 }
@@ -95,6 +104,10 @@ impl Network {
             }
             doc.put(&room, PROPOSALS, setup.proposals)?;
             doc.put(&room, REACTIONS, setup.reactions)?;
+            // Only when it does: a laptop of an earlier version still takes a room without it.
+            if setup.photos {
+                doc.put(&room, PHOTOS, true)?;
+            }
             doc.put_object(&room, GUESTS, ObjType::Map)?;
             Ok(())
         })?;
@@ -132,6 +145,7 @@ impl Network {
         }
         let name = validate::optional(Field::Name, &guest.name, MAX_GUEST_NAME)?;
         let refused = || ModelError::NotInRoom(input.kind());
+        let mut photo = None;
         let (text, scores) = match input {
             GuestInput::Vote { question } => {
                 let in_room = access::obj(doc, &obj, QUESTIONS)
@@ -168,9 +182,18 @@ impl Network {
                 }
                 (validate::optional(Field::Comment, comment, MAX_GUEST_TEXT)?, checked)
             }
+            GuestInput::Photo { file } => {
+                if access::boolean(doc, &obj, PHOTOS) != Some(true) || file.kind != AttachmentKind::Image {
+                    return Err(refused());
+                }
+                photo = Some(self.checked_attachment(file)?);
+                (String::new(), BTreeMap::new())
+            }
         };
         let guests = self.child_map(&obj, GUESTS)?;
+        let meeting = self.live_session(session)?;
         let id = ContributionId::random();
+        let attachment = AttachmentId::random();
         let note = Network::note(by, ChangeKind::GuestContributed, session);
         self.change(note, |doc, now| {
             let record = doc.put_object(&guests, id.as_str(), ObjType::Map)?;
@@ -190,6 +213,20 @@ impl Network {
                 for (factor, score) in scores {
                     doc.put(&map, factor.as_str(), score)?;
                 }
+            }
+            // A photo: the contribution and the meeting's attachment name each other, in one
+            // change, so that every laptop can check the one against the other.
+            if let Some((file_name, file)) = &photo {
+                doc.put(&record, ATTACHMENT, attachment.as_str())?;
+                let file_record = doc.put_object(&meeting, attachment_key(attachment.as_str()), ObjType::Map)?;
+                doc.put(&file_record, NAME, file_name.as_str())?;
+                doc.put(&file_record, KIND, file.kind.as_str())?;
+                doc.put(&file_record, SIZE, file.size)?;
+                doc.put(&file_record, HASH, file.hash.as_str())?;
+                doc.put(&file_record, ADDED_BY, by.as_str())?;
+                doc.put(&file_record, ADDED_AT, now)?;
+                doc.put(&file_record, ROOM, room.as_str())?;
+                doc.put(&file_record, CONTRIBUTION, id.as_str())?;
             }
             Ok(())
         })?;

@@ -22,7 +22,7 @@ use crate::trust::proof::{Claim, PROOF_PREFIX, owner, proof_key, verify_proof};
 use crate::trust::table::{
     Extra, MAX_CHANGE_BYTES, MAX_CHANGE_OPS, MAX_TEXT_INSERT, Shape, Slot, Who, is_text_element, slot_for,
 };
-use crate::vocab::Role;
+use crate::vocab::{AttachmentKind, GuestKind, Role};
 
 mod leerhuis;
 
@@ -731,6 +731,7 @@ impl OpContext<'_> {
             Extra::SmallGroup => self.small_group(place, op).map(|()| false),
             Extra::Attachment => self.whole_attachment(place).map(|()| false),
             Extra::OpenTo => self.open_to(place, op).map(|()| false),
+            Extra::GuestPhoto => self.guest_photo(place).map(|()| false),
             Extra::Schema => {
                 let raised = matches!(&op.action, OpType::Put(value)
                     if scalar_int(value).is_some_and(|v| v >= schema_at(doc, before)));
@@ -765,6 +766,17 @@ impl OpContext<'_> {
             }
             Some("question") => plain_text && marked(&room, PROPOSALS),
             Some("reaction") => plain_text && marked(&room, REACTIONS),
+            Some("photo") => {
+                // The meeting's attachment this names must name this room and contribution
+                // back (checked whole by `guest_photo`).
+                let attachment = str_at(doc, &record, ATTACHMENT, after)
+                    .and_then(|id| self.obj(&[place[0], place[1], attachment_key(&id).as_str()], after));
+                let names_back = attachment.is_some_and(|file| {
+                    str_at(doc, &file, ROOM, after).map(|r| room_key(&r)).as_deref() == Some(place[2])
+                        && str_at(doc, &file, CONTRIBUTION, after).as_deref() == Some(place[4])
+                });
+                question.is_none() && scores.is_none() && text.is_none() && marked(&room, PHOTOS) && names_back
+            }
             Some("score") => {
                 let round = str_at(doc, &room, REFLECTION, before)
                     .and_then(|round| self.obj(&[REFLECTIONS, &round], before))
@@ -778,6 +790,31 @@ impl OpContext<'_> {
             _ => false,
         };
         if fits { Ok(()) } else { Err(Breach::OutsideRoom) }
+    }
+
+    /// A guest's photo, an attachment of the meeting at `place[..3]` that names a room and a
+    /// contribution: an image, by the author who opened that room, while it was open and took
+    /// photos (as of the change's history), and the contribution, a photo, names it back.
+    fn guest_photo(&self, place: &[&str]) -> Result<(), Breach> {
+        let (doc, before, after) = (self.doc, self.before, self.after);
+        let record = self.obj(&place[..3], after).ok_or(Breach::OutsideRoom)?;
+        let room_id = str_at(doc, &record, ROOM, after).ok_or(Breach::OutsideRoom)?;
+        let contribution = str_at(doc, &record, CONTRIBUTION, after).ok_or(Breach::OutsideRoom)?;
+        let room_key = room_key(&room_id);
+        let room = self.obj(&[place[0], place[1], room_key.as_str()], before).ok_or(Breach::OutsideRoom)?;
+        let open = doc.get_at(&room, CLOSED_AT, before).ok().flatten().is_none();
+        let host = str_at(doc, &room, OPENED_BY, before);
+        let photos = bool_at(doc, &room, PHOTOS, before) == Some(true);
+        if !open || !photos || host.as_deref() != Some(self.author.member.as_str()) {
+            return Err(Breach::OutsideRoom);
+        }
+        let image = str_at(doc, &record, KIND, after).as_deref() == Some(AttachmentKind::Image.as_str());
+        let sent = self
+            .obj(&[place[0], place[1], room_key.as_str(), GUESTS, contribution.as_str()], after)
+            .filter(|sent| str_at(doc, sent, KIND, after).as_deref() == Some(GuestKind::Photo.as_str()));
+        let attachment = place[2].strip_prefix(ATTACHMENT_PREFIX).unwrap_or_default();
+        let named_back = sent.is_some_and(|sent| str_at(doc, &sent, ATTACHMENT, after).as_deref() == Some(attachment));
+        if image && named_back { Ok(()) } else { Err(Breach::OutsideRoom) }
     }
 
     /// An attachment made at `place` is whole in the change that makes it: a name, a kind, a

@@ -146,6 +146,9 @@ pub(crate) enum Extra {
     Attachment,
     /// Whom a leerhuis meeting is for: only in a leerhuis, naming only networks linked into it.
     OpenTo,
+    /// A guest's photo: an image attachment of the meeting and a photo contribution naming each
+    /// other, by the laptop of the member who opened the room, while it is open and takes photos.
+    GuestPhoto,
 }
 
 /// One place of the document.
@@ -195,7 +198,7 @@ const SESSION_KINDS: &[&str] = &["plg", "regioteam", "leerhuis", "other"];
 const ATTENDANCE_WORDS: &[&str] = &["present", "absent", "excused"];
 const QUESTION_STATUSES: &[&str] = &["proposed", "central", "exploring", "answered", "parked"];
 const GUEST_PERSPECTIVES: &[&str] = &["youth", "parent", "student", "teacher", "practitioner", "researcher", "other"];
-const GUEST_KINDS: &[&str] = &["vote", "question", "score", "reaction"];
+const GUEST_KINDS: &[&str] = &["vote", "question", "score", "reaction", "photo"];
 const NETWORK_KINDS: &[&str] = &["network", "leerhuis"];
 const PUBLICATION_KINDS: &[&str] = &["question", "session", "reflection"];
 /// A publication's text fields.
@@ -315,6 +318,7 @@ pub(crate) const TABLE: &[Slot] = &[
     slot(32, &[Key(SESSIONS), Id, RoomKey, Key(REFLECTION)], S::Scalar(K::IdStr), W::Member).once(),
     slot(32, &[Key(SESSIONS), Id, RoomKey, Key(PROPOSALS)], S::Scalar(K::Bool), W::Member).once(),
     slot(32, &[Key(SESSIONS), Id, RoomKey, Key(REACTIONS)], S::Scalar(K::Bool), W::Member).once(),
+    slot(32, &[Key(SESSIONS), Id, RoomKey, Key(PHOTOS)], S::Scalar(K::True), W::Member).once(),
     slot(32, &[Key(SESSIONS), Id, RoomKey, Key(GUESTS)], S::Map, W::Member),
     slot(33, &[Key(SESSIONS), Id, RoomKey, Key(CLOSED_AT)], S::Scalar(K::Millis), W::Member),
     slot(34, &[Key(SESSIONS), Id, RoomKey, Key(GUESTS), Id], S::Record, W::Member).extra(X::Guest),
@@ -336,6 +340,14 @@ pub(crate) const TABLE: &[Slot] = &[
         .once(),
     slot(34, &[Key(SESSIONS), Id, RoomKey, Key(GUESTS), Id, Key(SCORES)], S::Map, W::Member),
     slot(34, &[Key(SESSIONS), Id, RoomKey, Key(GUESTS), Id, Key(SCORES), Id], S::Scalar(K::Score), W::Member).once(),
+    // A guest's photo: the contribution names the meeting's attachment, which names it back.
+    slot(54, &[Key(SESSIONS), Id, RoomKey, Key(GUESTS), Id, Key(ATTACHMENT)], S::Scalar(K::IdStr), W::Member).once(),
+    slot(54, &[Key(SESSIONS), Id, AttachmentKey, Key(ROOM)], S::Scalar(K::IdStr), W::Member)
+        .once()
+        .extra(X::GuestPhoto),
+    slot(54, &[Key(SESSIONS), Id, AttachmentKey, Key(CONTRIBUTION)], S::Scalar(K::IdStr), W::Member)
+        .once()
+        .extra(X::GuestPhoto),
     // The leerhuis: what a network is, the networks linked into a leerhuis, and what they share.
     slot(36, &[Key(NETWORK), Key(KIND)], S::Scalar(K::Word(NETWORK_KINDS)), W::Nobody),
     slot(37, &[Key(INVITES), Id, Key(LINK)], S::Scalar(K::True), W::Coordinator).once(),

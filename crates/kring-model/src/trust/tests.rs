@@ -77,6 +77,7 @@ fn fixture() -> Fixture {
         reflection: Some(round.clone()),
         proposals: true,
         reactions: false,
+        photos: false,
     };
     let room = network.open_room(&bram, &session, &setup).unwrap();
     let id = network.id().to_string();
@@ -877,6 +878,7 @@ fn the_hosts_guest_contributions_are_accepted_by_every_laptop() {
         reflection: Some(crate::RoundId::new(f.round.clone())),
         proposals: true,
         reactions: true,
+        photos: true,
     };
     let before = network.heads();
     let room = network.open_room(&f.bram.0, &session, &setup).unwrap();
@@ -886,6 +888,7 @@ fn the_hosts_guest_contributions_are_accepted_by_every_laptop() {
         GuestInput::Question { text: "<script>alert(1)</script>".into() },
         GuestInput::Score { scores: [(crate::FactorId::new("trust"), 3)].into(), comment: "Goed".into() },
         GuestInput::Reaction { text: "Dank je wel 🙏".into() },
+        GuestInput::Photo { file: photo_file() },
     ];
     for input in &inputs {
         network.add_guest_contribution(&f.bram.0, &session, &room, &guest, input).unwrap();
@@ -896,7 +899,7 @@ fn the_hosts_guest_contributions_are_accepted_by_every_laptop() {
     assert!(network.add_guest_contribution(&f.cas.0, &session, &room, &guest, &inputs[0]).is_err(), "not Cas's room");
 
     let changes = network.doc_mut().get_changes(&before);
-    assert_eq!(changes.len(), 5);
+    assert_eq!(changes.len(), 6);
     let mut honest = f.doc.clone();
     honest.apply_changes(changes.clone()).unwrap();
     assert_eq!(RuleBook::default().check(&honest, &changes, false).map_err(|r| r.breach), Ok(()));
@@ -905,12 +908,127 @@ fn the_hosts_guest_contributions_are_accepted_by_every_laptop() {
     let snapshot = crate::Network::from_doc(honest).unwrap().snapshot().unwrap();
     let shown = &snapshot.sessions[&session].rooms[&room];
     let kinds: Vec<GuestKind> = shown.guests.values().map(|g| g.kind).collect();
-    assert_eq!(kinds.len(), 4);
+    assert_eq!(kinds.len(), 5);
     for kind in GuestKind::ALL {
         assert!(kinds.contains(kind), "{kind:?}");
     }
     assert!(shown.guests.values().any(|g| g.text == "<script>alert(1)</script>"));
     assert_eq!(shown.guests_by_perspective().get(&GuestPerspective::Parent), Some(&1));
+}
+
+/// A re-encoded photo as the room's laptop describes it.
+fn photo_file() -> crate::NewAttachment {
+    crate::NewAttachment {
+        name: "gastfoto.jpg".into(),
+        kind: crate::AttachmentKind::Image,
+        size: 2_048,
+        hash: "cd".repeat(32),
+    }
+}
+
+/// Writes a guest's photo with raw operations, as a modified client could: a contribution in
+/// the room at `room` (a path) of `kind`, and the meeting's attachment of `file_kind` naming it
+/// (left out with `named: false`).
+fn photo_write(doc: &mut AutoCommit, room: &[&str], by: &str, kind: &str, file_kind: &str, named: bool) {
+    let (contribution, attachment) = (crate::ContributionId::random(), crate::AttachmentId::random());
+    let guests = obj(doc, &[room[0], room[1], room[2], GUESTS]);
+    let record = doc.put_object(&guests, contribution.as_str(), ObjType::Map).unwrap();
+    for (key, value) in with(with(vote_of("x"), QUESTION, None), KIND, Some(kind.into())) {
+        doc.put(&record, key, value).unwrap();
+    }
+    doc.put(&record, ATTACHMENT, attachment.as_str()).unwrap();
+    let file = doc.put_object(obj(doc, &room[..2]), attachment_key(attachment.as_str()), ObjType::Map).unwrap();
+    let fields: [(&str, ScalarValue); 6] = [
+        (NAME, "gastfoto.jpg".into()),
+        (KIND, file_kind.into()),
+        (SIZE, ScalarValue::Uint(2_048)),
+        (HASH, "cd".repeat(32).into()),
+        (ADDED_BY, by.into()),
+        (ADDED_AT, ScalarValue::Int(1_765_000_000_000)),
+    ];
+    for (key, value) in fields {
+        doc.put(&file, key, value).unwrap();
+    }
+    if named {
+        doc.put(&file, ROOM, room[2].strip_prefix(ROOM_PREFIX).unwrap()).unwrap();
+        doc.put(&file, CONTRIBUTION, contribution.as_str()).unwrap();
+    }
+}
+
+#[test]
+fn a_guest_photo_comes_only_from_the_rooms_laptop_while_it_is_open_and_takes_photos() {
+    use crate::{Guest, GuestId, GuestInput, GuestPerspective, RoomId, SessionId};
+    let f = fixture();
+    // Bram opens a second room, one that takes photos, through the model.
+    let mut network = crate::Network::from_doc(f.doc.clone()).unwrap();
+    network.set_device(&f.bram.1.device);
+    let session = SessionId::new(f.session.clone());
+    let photos = network.open_room(&f.bram.0, &session, &RoomSetup { photos: true, ..Default::default() }).unwrap();
+    let doc = network.doc_mut().clone();
+    let room_key = room_key(photos.as_str());
+    let room = [SESSIONS, f.session.as_str(), room_key.as_str()];
+    let bram = f.bram.0.as_str();
+
+    // Bram's laptop, his open room that takes photos: every laptop accepts it.
+    let honest = written(&doc, &f.bram.1.device, |d| photo_write(d, &room, bram, "photo", "image", true)).unwrap();
+    assert_eq!(verdict(&doc, &honest), Ok(()));
+    // Cas's laptop writing a "guest's photo" into Bram's room: Cas serves no room.
+    let cas = f.cas.0.as_str();
+    let other = written(&doc, &f.cas.1.device, |d| photo_write(d, &room, cas, "photo", "image", true)).unwrap();
+    assert_eq!(verdict(&doc, &other), Err(Breach::OutsideRoom));
+    // Bram's first room does not take photos.
+    let first = f.room_path();
+    let no_photos = written(&doc, &f.bram.1.device, |d| photo_write(d, &first, bram, "photo", "image", true)).unwrap();
+    assert_eq!(verdict(&doc, &no_photos), Err(Breach::OutsideRoom));
+    // Not an image; a photo attachment that does not name its contribution; a "reaction"
+    // that names a photo.
+    let pdf = written(&doc, &f.bram.1.device, |d| photo_write(d, &room, bram, "photo", "pdf", true)).unwrap();
+    assert_eq!(verdict(&doc, &pdf), Err(Breach::OutsideRoom));
+    let unnamed = written(&doc, &f.bram.1.device, |d| photo_write(d, &room, bram, "photo", "image", false)).unwrap();
+    assert_eq!(verdict(&doc, &unnamed), Err(Breach::OutsideRoom));
+    let reaction = written(&doc, &f.bram.1.device, |d| photo_write(d, &room, bram, "reaction", "image", true)).unwrap();
+    assert_eq!(verdict(&doc, &reaction), Err(Breach::OutsideRoom));
+    // An attachment of a member that claims to come from a guest, without a contribution.
+    let claimed = written(&doc, &f.bram.1.device, |d| {
+        let file = d.put_object(obj(d, &room[..2]), "attachment:claimed", ObjType::Map).unwrap();
+        for (key, value) in [(NAME, "x.jpg"), (KIND, "image"), (ADDED_BY, bram), (ROOM, photos.as_str())] {
+            d.put(&file, key, value).unwrap();
+        }
+        d.put(&file, SIZE, ScalarValue::Uint(1)).unwrap();
+        d.put(&file, HASH, "cd".repeat(32)).unwrap();
+        d.put(&file, ADDED_AT, ScalarValue::Int(1)).unwrap();
+        d.put(&file, CONTRIBUTION, "nobody").unwrap();
+    })
+    .unwrap();
+    assert_eq!(verdict(&doc, &claimed), Err(Breach::OutsideRoom));
+    // Once the room is closed, Bram's laptop writes no more photos for it.
+    let close = written(&doc, &f.bram.1.device, |d| {
+        d.put(obj(d, &room), CLOSED_AT, ScalarValue::Int(1_765_000_000_000)).unwrap();
+    })
+    .unwrap();
+    let mut closed = doc.clone();
+    closed.apply_changes([close]).unwrap();
+    let late = written(&closed, &f.bram.1.device, |d| photo_write(d, &room, bram, "photo", "image", true)).unwrap();
+    assert_eq!(verdict(&closed, &late), Err(Breach::OutsideRoom));
+
+    // The model refuses a photo where the room takes none, and one that is not an image.
+    let mut network = crate::Network::from_doc(doc).unwrap();
+    let guest = Guest { id: GuestId::random(), name: "Sam".into(), perspective: GuestPerspective::Youth };
+    let photo = GuestInput::Photo { file: photo_file() };
+    let first = RoomId::new(f.room.strip_prefix(ROOM_PREFIX).unwrap());
+    let refused = network.add_guest_contribution(&f.bram.0, &session, &first, &guest, &photo);
+    assert!(matches!(refused, Err(crate::ModelError::NotInRoom(crate::GuestKind::Photo))), "{refused:?}");
+    let pdf = GuestInput::Photo { file: crate::NewAttachment { kind: crate::AttachmentKind::Pdf, ..photo_file() } };
+    assert!(network.add_guest_contribution(&f.bram.0, &session, &photos, &guest, &pdf).is_err());
+    // Written through the model, the photo hangs on the meeting, marked as the guest's.
+    let sent = network.add_guest_contribution(&f.bram.0, &session, &photos, &guest, &photo).unwrap();
+    let snapshot = network.snapshot().unwrap();
+    let meeting = &snapshot.sessions[&session];
+    let file = meeting.attachments.values().find(|a| a.from_guest.is_some()).unwrap();
+    let from = file.from_guest.as_ref().unwrap();
+    assert_eq!((&from.room, &from.contribution), (&photos, &sent));
+    assert_eq!(meeting.rooms[&photos].guests[&sent].attachment.as_ref(), Some(&file.id));
+    assert_eq!(meeting.rooms[&photos].photos_sent(), 1);
 }
 
 // --- Who an invitation is for -----------------------------------------------------------------

@@ -263,6 +263,7 @@ impl Backend {
             | Command::SaveAttachment { .. }
             | Command::CopyForViewer { .. }
             | Command::FetchAttachment { .. }
+            | Command::KeepBytes { .. }
             | Command::ReadAttachment { .. } => {
                 self.spawn_attachment_work(id, command);
                 return;
@@ -701,6 +702,9 @@ impl Backend {
                     .map(Outcome::Saved),
                 Command::FetchAttachment { network, attachment } => {
                     node.attachments_here().bring_attachment_here(&network, &attachment).await.map(|_| Outcome::Done)
+                }
+                Command::KeepBytes { network, bytes } => {
+                    node.keep_attachment_bytes(&network, bytes.0.to_vec()).await.map(|(hash, _)| Outcome::Created(hash))
                 }
                 Command::ReadAttachment { network, attachment } => {
                     let read = node.attachments_here().attachment_in_memory(&network, &attachment).await;

@@ -201,6 +201,12 @@ pub enum Command {
         network: String,
         attachment: kring_model::AttachmentId,
     },
+    /// Keeps bytes made on this laptop (a guest's photo, re-encoded by the room) in
+    /// `network`'s attachment store. Answers with their content hash, as `Created`.
+    KeepBytes {
+        network: String,
+        bytes: super::Bytes,
+    },
     /// Fetch `network`'s attachments only when opened (`on_demand`), or all in the background.
     SetFetchPolicy {
         network: String,
@@ -257,6 +263,7 @@ impl Command {
             Command::FetchAttachment { .. } => "fetch attachment",
             Command::ReadAttachment { .. } => "read attachment",
             Command::SetFetchPolicy { .. } => "set fetch policy",
+            Command::KeepBytes { .. } => "keep bytes",
             Command::AttachmentUse => "attachment use",
             Command::Unlink { .. } => "unlink from leerhuis",
             Command::SearchAll { .. } => "search all networks",

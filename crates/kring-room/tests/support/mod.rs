@@ -49,8 +49,23 @@ impl Meeting {
     }
 
     pub(crate) async fn open_with(&self, questions: Vec<QuestionId>, proposals: bool, reactions: bool) -> Room {
-        let setup = RoomSetup { questions, reflection: Some(self.round.clone()), proposals, reactions };
+        let setup = RoomSetup { questions, reflection: Some(self.round.clone()), proposals, reactions, photos: false };
         self.open_for(setup, kring_room::until_end_of_day().max(std::time::Duration::from_secs(3600))).await
+    }
+
+    /// A room that takes photos (and nothing else).
+    pub(crate) async fn open_for_photos(&self) -> Room {
+        let setup = RoomSetup { photos: true, ..Default::default() };
+        self.open_for(setup, kring_room::until_end_of_day().max(std::time::Duration::from_secs(3600))).await
+    }
+
+    /// The meeting's attachments a guest sent, with their bytes as this laptop keeps them.
+    pub(crate) fn guest_photos(&self) -> Vec<(kring_model::Attachment, Vec<u8>)> {
+        let snapshot = self.snapshot();
+        let meeting = &snapshot.sessions[&self.session];
+        let mut all: Vec<_> = meeting.attachments.values().filter(|a| a.from_guest.is_some()).cloned().collect();
+        all.sort_by_key(|a| a.added_at);
+        all.into_iter().map(|a| (a.clone(), self.host.photo(&a.hash).expect("the photo's bytes"))).collect()
     }
 
     pub(crate) async fn open_for(&self, setup: RoomSetup, open_for: std::time::Duration) -> Room {
@@ -149,6 +164,68 @@ pub(crate) fn chunked_request(path: &str, token: &str, body: &[u8]) -> Vec<u8> {
     }
     request.extend_from_slice(b"0\r\n\r\n");
     request
+}
+
+/// Sends `bytes` as a photo, as the page does.
+pub(crate) async fn send_photo(room: &Room, token: &str, bytes: &[u8]) -> Answer {
+    post_typed(room, &format!("{}photo", room.path()), Some(token), "application/octet-stream", bytes).await
+}
+
+/// The word of an answer's `{"error": "<word>"}`.
+pub(crate) fn error_word(answer: &Answer) -> String {
+    let json: serde_json::Value = serde_json::from_slice(&answer.body).unwrap_or_default();
+    json["error"].as_str().unwrap_or_default().to_string()
+}
+
+/// A small PNG, made here (no fixture files): `width` by `height`, half transparent.
+pub(crate) fn png(width: u32, height: u32) -> Vec<u8> {
+    let picture = image::RgbaImage::from_fn(width, height, |x, y| image::Rgba([(x * 7) as u8, (y * 5) as u8, 90, 200]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// A small JPEG with an EXIF block holding a GPS position (the bytes `GPS 52.3702 N 4.8952 E`).
+pub(crate) fn jpeg_with_exif(width: u32, height: u32) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x * 3) as u8, 120, (y * 3) as u8]));
+    let mut plain = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut plain, image::ImageFormat::Jpeg).unwrap();
+    let plain = plain.into_inner();
+    // APP1: "Exif\0\0", a big-endian TIFF header, an empty IFD, then the position as a phone
+    // might leave it in the block.
+    let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\0\0\0\0\0".to_vec();
+    exif.extend_from_slice(GPS_MARK);
+    let mut out = plain[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&((exif.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&exif);
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+pub(crate) const GPS_MARK: &[u8] = b"GPS 52.3702 N 4.8952 E";
+
+/// A PNG of a few dozen bytes whose header claims `width` by `height` pixels: what a
+/// decompression bomb looks like before it is decoded.
+pub(crate) fn png_claiming(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = png(1, 1);
+    // IHDR's data begins at byte 16 (signature 8, length 4, type 4); its CRC covers type and data.
+    bytes[16..20].copy_from_slice(&width.to_be_bytes());
+    bytes[20..24].copy_from_slice(&height.to_be_bytes());
+    let crc = crc32(&bytes[12..29]);
+    bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+    bytes
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for byte in bytes {
+        crc ^= u32::from(*byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
 }
 
 /// Joins as `name` with `perspective`; returns the guest's token.

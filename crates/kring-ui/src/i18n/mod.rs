@@ -85,6 +85,9 @@ texts! {
     RoomReflection => "De open reflectieronde laten invullen", "Let guests score the open reflection round";
     RoomProposals => "Gasten mogen een leervraag voorstellen", "Guests may propose a learning question";
     RoomReactions => "Gasten mogen een reactie achterlaten", "Guests may leave a reaction";
+    RoomPhotos => "Gasten mogen een foto sturen", "Guests may send a photo";
+    RoomPhotosHelp => "Kring bewaart alleen een eigen kopie van elke foto, zonder locatie of andere gegevens uit de telefoon.", "Kring keeps only its own copy of each photo, without the location or other data from the phone.";
+    PhotosSent => "Foto's", "Photos";
     OpenTheRoom => "Kamer openen", "Open the room";
     RoomElsewhere => "Er is al een kamer open bij een andere bijeenkomst.", "A room is already open at another meeting.";
     RoomFailed => "De kamer kon niet worden geopend of gesloten:", "The room could not be opened or closed:";
@@ -95,6 +98,7 @@ texts! {
     GuestProposed => "stelde een leervraag voor:", "proposed a learning question:";
     GuestScored => "vulde de reflectie in:", "scored the reflection:";
     GuestReacted => "reageerde:", "reacted:";
+    GuestSentPhoto => "stuurde een foto (bij de bijlagen)", "sent a photo (with the attachments)";
     Back => "Terug", "Back";
     Attendance => "Aanwezigheid", "Attendance";
     Actions => "Acties", "Actions";

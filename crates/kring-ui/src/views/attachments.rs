@@ -60,7 +60,15 @@ fn row(ui: &mut egui::Ui, state: &mut AppState, snapshot: &NetworkSnapshot, to: 
         }
         ui.vertical(|ui| {
             ui.label(egui::RichText::new(&a.name).strong());
-            let who = super::member_name(snapshot, &a.added_by);
+            // A guest's photo is the guest's, marked as every guest's contribution is.
+            let who = guest_of(snapshot, to, a).map_or_else(
+                || super::member_name(snapshot, &a.added_by),
+                |guest| {
+                    let name =
+                        if guest.name.is_empty() { tr(l, Text::Anonymous).to_string() } else { guest.name.clone() };
+                    format!("{name} ({}, {})", tr(l, Text::Guest), word(l, guest.perspective.as_str()))
+                },
+            );
             let kind = word(l, a.kind.as_str());
             ui.label(format!("{kind} · {} · {} {who}", file_size(l, a.size), tr(l, Text::AddedBy)));
             let busy = state.attachments.busy(&a.id);
@@ -106,6 +114,16 @@ fn row(ui: &mut egui::Ui, state: &mut AppState, snapshot: &NetworkSnapshot, to: 
             });
         });
     });
+}
+
+/// The guest who sent `a` from a room of the meeting it hangs on, where it is a guest's photo.
+fn guest_of<'a>(
+    snapshot: &'a NetworkSnapshot,
+    to: &AttachedTo,
+    a: &Attachment,
+) -> Option<&'a kring_model::GuestContribution> {
+    let (AttachedTo::Session(session), Some(from)) = (to, &a.from_guest) else { return None };
+    snapshot.sessions.get(session)?.rooms.get(&from.room)?.guests.get(&from.contribution)
 }
 
 /// A photo's thumbnail (asked for the first time it is drawn), or a place held for it.

@@ -21,6 +21,7 @@ struct RoomForm {
     reflection: bool,
     proposals: bool,
     reactions: bool,
+    photos: bool,
 }
 
 impl RoomPanel {
@@ -44,6 +45,9 @@ impl RoomPanel {
                             super::qr::show(ui, &url, 280.0);
                             ui.add(egui::Label::new(egui::RichText::new(&url).monospace().size(18.0)).selectable(true));
                             ui.label(format!("{}: {}", tr(l, Text::Phones), running.guests()));
+                            if running.photos_allowed {
+                                ui.label(format!("{}: {}", tr(l, Text::PhotosSent), running.photos()));
+                            }
                             if ui.button(tr(l, Text::CloseRoom)).clicked() {
                                 running.close();
                             }
@@ -82,6 +86,7 @@ impl RoomPanel {
                     }
                     ui.checkbox(&mut form.proposals, tr(l, Text::RoomProposals));
                     ui.checkbox(&mut form.reactions, tr(l, Text::RoomReactions));
+                    ui.checkbox(&mut form.photos, tr(l, Text::RoomPhotos)).on_hover_text(tr(l, Text::RoomPhotosHelp));
                     ui.horizontal(|ui| {
                         if ui.button(tr(l, Text::OpenTheRoom)).clicked() {
                             let setup = RoomSetup {
@@ -89,6 +94,7 @@ impl RoomPanel {
                                 reflection: open_round.filter(|_| form.reflection).map(|r| r.id.clone()),
                                 proposals: form.proposals,
                                 reactions: form.reactions,
+                                photos: form.photos,
                             };
                             state.open_room(session.id.clone(), setup);
                             finished = true;
@@ -110,6 +116,8 @@ impl RoomPanel {
                         reflection: open_round.is_some(),
                         proposals: true,
                         reactions: true,
+                        // Photos only when the coordinator chooses them.
+                        photos: false,
                     });
                 }
             }

@@ -353,6 +353,7 @@ fn guests(
                 format!("{} {}{comment}", tr(l, Text::GuestScored), scores.join(", "))
             }
             kring_model::GuestKind::Reaction => format!("{} {}", tr(l, Text::GuestReacted), sent.text),
+            kring_model::GuestKind::Photo => tr(l, Text::GuestSentPhoto).to_string(),
         };
         ui.horizontal_wrapped(|ui| {
             // A guest's words are shown as plain text, whatever they hold.
