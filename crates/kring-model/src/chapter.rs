@@ -105,6 +105,8 @@ impl Network {
         for erasure in erase {
             self.check_erasure(erasure)?;
         }
+        let linked = self.with_guest_photos(erase)?;
+        let erase = linked.as_slice();
         let previous = self.chapter();
         let id = ChapterId::random();
         let now = self.now();
@@ -150,6 +152,27 @@ impl Network {
             .into_iter()
             .filter_map(|actor| Some((actor.clone(), crate::access::uint(&self.doc, &base, &actor)?)))
             .collect()
+    }
+
+    /// `erase`, and with a guest's photo its contribution and the other way round: the two name
+    /// each other, and neither goes without the other.
+    fn with_guest_photos(&self, erase: &[Erasure]) -> Result<Vec<Erasure>> {
+        let mut all = erase.to_vec();
+        for (to, attachment) in self.attachments()? {
+            let (crate::AttachedTo::Session(session), Some(guest)) = (to, &attachment.from_guest) else { continue };
+            let contribution = Erasure::GuestContribution {
+                session,
+                room: guest.room.clone(),
+                contribution: guest.contribution.clone(),
+            };
+            let photo = Erasure::Attachment(attachment.id.clone());
+            match (all.contains(&contribution), all.contains(&photo)) {
+                (true, false) => all.push(photo),
+                (false, true) => all.push(contribution),
+                _ => {}
+            }
+        }
+        Ok(all)
     }
 
     fn check_erasure(&self, erasure: &Erasure) -> Result<()> {

@@ -283,3 +283,39 @@ fn an_erased_attachment_leaves_with_the_chapter_and_only_that_one() {
     assert!(!contains(&saved(&mut next), "dossier-joris-k"));
     assert!(!contains(&saved(&mut next), &"1b".repeat(32)), "nor its hash");
 }
+
+#[test]
+fn a_guests_photo_and_what_the_guest_sent_with_it_are_erased_together() {
+    let Fixture { mut network, coordinator, .. } = network_with_members(1);
+    let meeting = session(&mut network, &coordinator, "Ouderavond");
+    let room = network.open_room(&coordinator, &meeting, &RoomSetup { photos: true, ..Default::default() }).unwrap();
+    let guest = Guest { id: GuestId::random(), name: "Sam".into(), perspective: GuestPerspective::Youth };
+    let photo = |byte: &str| GuestInput::Photo {
+        file: NewAttachment {
+            name: "gastfoto.jpg".into(),
+            kind: AttachmentKind::Image,
+            size: 900,
+            hash: byte.repeat(32),
+        },
+    };
+    let sent = network.add_guest_contribution(&coordinator, &meeting, &room, &guest, &photo("3c")).unwrap();
+    network.add_guest_contribution(&coordinator, &meeting, &room, &guest, &photo("4d")).unwrap();
+    let photos = |network: &mut Network| -> Vec<(AttachmentId, Option<ContributionId>)> {
+        let all = network.attachments().unwrap().into_iter();
+        all.map(|(_, a)| (a.id, a.from_guest.map(|g| g.contribution))).collect()
+    };
+    let (erased, _) = photos(&mut network).into_iter().find(|(_, c)| c.as_ref() == Some(&sent)).unwrap();
+
+    // Erasing what the guest sent takes the photo with it, and erasing the photo takes what
+    // the guest sent: neither stays behind naming the other.
+    let contribution = Erasure::GuestContribution { session: meeting.clone(), room: room.clone(), contribution: sent };
+    for erase in [contribution, Erasure::Attachment(erased.clone())] {
+        let mut next = network.start_chapter(&coordinator, &device_a(), &[erase]).unwrap();
+        let left = photos(&mut next);
+        assert_eq!(left.len(), 1, "the other photo stays: {left:?}");
+        assert!(left.iter().all(|(id, _)| *id != erased));
+        assert!(!contains(&saved(&mut next), &"3c".repeat(32)), "no trace of the erased photo's hash");
+        let guests = next.snapshot().unwrap().sessions[&meeting].rooms[&room].guests.len();
+        assert_eq!(guests, 1, "only the other photo's contribution");
+    }
+}
