@@ -31,6 +31,9 @@ pub(super) fn run(network: &NetworkArg, data: &DataDir) -> Result<Output> {
                 session_title: s.title.clone(),
                 deleted_at: a.deleted_at,
             },
+            Binned::Attachment(to, a) => {
+                BinItem::Attachment { id: a.id.clone(), name: a.name.clone(), to, deleted_at: a.deleted_at }
+            }
         })
         .collect();
     Ok(Bin { network: snapshot.info.id.clone(), bin }.into())

@@ -917,6 +917,13 @@ pub(crate) enum BinItem {
         session_title: String,
         deleted_at: Option<UnixMillis>,
     },
+    /// An attachment, with what it hangs on.
+    Attachment {
+        id: kring_model::AttachmentId,
+        name: String,
+        to: kring_model::AttachedTo,
+        deleted_at: Option<UnixMillis>,
+    },
 }
 
 /// `kring calendar --out FILE`: the calendar written, with how many meetings it holds.

@@ -246,11 +246,14 @@ impl Session {
 }
 
 /// Something in a network's bin.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum Binned<'a> {
     Session(&'a Session),
     Question(&'a Question),
     Action(&'a Session, &'a Action),
+    /// An attachment, with what it hangs on (its bytes stay on the laptops until the bin is
+    /// emptied).
+    Attachment(AttachedTo, &'a Attachment),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -412,6 +415,18 @@ impl NetworkSnapshot {
         for question in self.questions.values() {
             if let Some(at) = question.deleted_at {
                 bin.push((at, Binned::Question(question)));
+            }
+        }
+        // An attachment of a meeting or question in the bin goes back with it.
+        for (to, attachment) in self.attachments() {
+            let holder_binned = match &to {
+                AttachedTo::Session(s) => self.sessions.get(s).is_some_and(|s| s.deleted_at.is_some()),
+                AttachedTo::Question(q) | AttachedTo::Cycle { question: q, .. } => {
+                    self.questions.get(q).is_some_and(|q| q.deleted_at.is_some())
+                }
+            };
+            if let Some(at) = attachment.deleted_at.filter(|_| !holder_binned) {
+                bin.push((at, Binned::Attachment(to, attachment)));
             }
         }
         bin.sort_by_key(|(at, _)| std::cmp::Reverse(*at));

@@ -65,6 +65,8 @@ pub struct AttachmentDesk {
     pub last_target: Option<AttachedTo>,
     /// The attachment each command in flight is about (its buttons wait meanwhile).
     pub requests: BTreeMap<u64, AttachmentId>,
+    /// The attachment whose "Voor iedereen wissen" waits for its second click.
+    pub erasing: Option<String>,
     decoded: (Sender<Decoded>, Receiver<Decoded>),
 }
 
@@ -79,6 +81,7 @@ impl Default for AttachmentDesk {
             opener: Box::new(|path| open::that_detached(path)),
             last_target: None,
             requests: BTreeMap::new(),
+            erasing: None,
             decoded: channel(),
         }
     }

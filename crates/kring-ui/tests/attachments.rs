@@ -363,3 +363,75 @@ fn an_attachment_arriving_says_how_far_it_is_and_one_not_here_says_so() {
     let asked = ui.state().state.sent().last().cloned();
     assert!(matches!(asked, Some(kring_node::client::Command::CopyForViewer { .. })), "{asked:?}");
 }
+
+#[test]
+fn an_attachment_goes_to_the_bin_and_back_and_erased_for_everyone_leaves_no_byte_on_this_laptop() {
+    let (dir, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (mut anna, session) = anna_at_a_meeting(dir.path());
+    let case = files.path().join("dossier-joris.pdf");
+    let bytes = some_bytes(40_000, 11);
+    std::fs::write(&case, &bytes).unwrap();
+    drop_file(&mut anna, &case);
+    wait_until(&mut anna, "the file is an attachment", |app| {
+        app.state.snapshot().is_some_and(|s| s.sessions[&session].attachments.len() == 1)
+    });
+    std::fs::remove_file(&case).unwrap();
+    anna.step();
+
+    // To the bin: gone from the meeting, listed in the bin, and put back from there.
+    click(&mut anna, &format!("{}: dossier-joris.pdf", nl(Text::MoveToBin)));
+    wait_until(&mut anna, "the attachment is in the bin", |app| {
+        app.state.snapshot().is_some_and(|s| s.bin().len() == 1)
+    });
+    assert!(attachments_of(&anna, &session).is_empty());
+    anna.state_mut().screen = Screen::Bin;
+    anna.step();
+    click(&mut anna, &format!("{}: dossier-joris.pdf", nl(Text::Restore)));
+    wait_until(&mut anna, "the attachment is back", |app| {
+        app.state.snapshot().is_some_and(|s| s.sessions[&session].attachments.values().all(|a| a.deleted_at.is_none()))
+    });
+    assert_eq!(attachments_of(&anna, &session).len(), 1);
+
+    // Erased for everyone: named before the second click, then a new chapter without it, and
+    // no file in this laptop's data folder holds a run of its bytes (as one did before).
+    let run = &bytes[10_000..10_064];
+    let holding = |dir: &Path| -> Vec<PathBuf> {
+        let held = |file: &PathBuf| std::fs::read(file).is_ok_and(|held| held.windows(run.len()).any(|w| w == run));
+        files_under(dir).into_iter().filter(held).collect()
+    };
+    assert_eq!(holding(dir.path()).len(), 1, "the store holds the file");
+    anna.state_mut().screen = Screen::Session(session.clone());
+    anna.step();
+    // (The meeting has its own "Voor iedereen wissen…" above; the attachment's is the last.)
+    anna.query_all_by_label(nl(Text::EraseForEveryone)).last().unwrap().click();
+    anna.run_steps(2);
+    assert!(says(&anna, &format!("{} ‘dossier-joris.pdf’", nl(Text::ErasedWhat))), "what goes is named");
+    click(&mut anna, nl(Text::YesErase));
+    wait_until(&mut anna, "the network is in its second chapter without the attachment", |app| {
+        app.state.snapshot().is_some_and(|s| s.info.chapter.number == 2 && s.sessions[&session].attachments.is_empty())
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let holding = holding(dir.path());
+        if holding.is_empty() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "still holding the erased file's bytes: {holding:?}");
+        anna.step();
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Every file under `dir`.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut all = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            all.extend(files_under(&path));
+        } else {
+            all.push(path);
+        }
+    }
+    all
+}

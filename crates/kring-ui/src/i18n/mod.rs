@@ -107,6 +107,7 @@ texts! {
     AddAction => "Actie toevoegen", "Add action";
     DiscussedQuestions => "Besproken leervragen", "Learning questions discussed";
     Attachments => "Bijlagen", "Attachments";
+    Attachment => "Bijlage", "Attachment";
     AddAttachment => "Bijlage toevoegen…", "Add attachment…";
     NoAttachments => "Nog geen bijlagen. Sleep een bestand hierheen of kies ‘Bijlage toevoegen…’.", "No attachments yet. Drag a file here or choose ‘Add attachment…’.";
     DropToAttach => "Laat los om als bijlage toe te voegen", "Drop to add as an attachment";

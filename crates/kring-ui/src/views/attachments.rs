@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use kring_model::{AttachedTo, Attachment, AttachmentId, AttachmentKind, NetworkSnapshot};
+use kring_model::{AttachedTo, Attachment, AttachmentId, AttachmentKind, Edit, NetworkSnapshot};
 
 use crate::attachments::Picture;
 use crate::file_dialog::{FileJob, FileKind};
@@ -111,7 +111,21 @@ fn row(ui: &mut egui::Ui, state: &mut AppState, snapshot: &NetworkSnapshot, to: 
                     let name = kring_node::safe_file_name(&a.name);
                     state.ask_file(ui.ctx(), Some(name), FileKind::Any, job);
                 }
+                // The bin keeps the bytes (it can be put back); erasing takes them from every
+                // laptop with the next chapter.
+                let bin = ui.small_button(tr(l, Text::MoveToBin));
+                named(&bin, egui::Role::Button, format!("{}: {}", tr(l, Text::MoveToBin), a.name));
+                if bin.clicked() {
+                    state.edit(After::Nothing, Edit::DeleteAttachment { to: to.clone(), attachment: a.id.clone() });
+                    state.notice = Some(tr(l, Text::MovedToBin).to_string());
+                }
             });
+            // Below the buttons: its confirmation says what goes, on lines of its own.
+            let mut erasing = state.attachments.erasing.take();
+            let erase = || kring_model::Erasure::Attachment(a.id.clone());
+            let key = a.id.as_str();
+            super::chapter::erase_for_everyone(ui, state, &mut erasing, key, Text::EraseForEveryone, &a.name, erase);
+            state.attachments.erasing = erasing;
         });
     });
 }

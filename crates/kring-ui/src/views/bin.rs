@@ -1,4 +1,4 @@
-//! "Prullenbak": sessions, learning questions and actions that were deleted, most recent
+//! "Prullenbak": sessions, learning questions, actions and attachments that were deleted, most recent
 //! first, each to put back. Nothing in it is gone: a deleted record keeps everything, also what
 //! others write in it meanwhile.
 
@@ -35,6 +35,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                         tr(l, Text::Action),
                         format!("{} ({})", a.text, s.title),
                         Edit::RestoreAction { session: s.id.clone(), action: a.id.clone() },
+                    ),
+                    Binned::Attachment(to, a) => (
+                        tr(l, Text::Attachment),
+                        a.name.clone(),
+                        Edit::RestoreAttachment { to, attachment: a.id.clone() },
                     ),
                 };
                 ui.label(kind);
