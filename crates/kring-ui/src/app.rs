@@ -78,10 +78,12 @@ impl KringApp {
         }
         egui::Panel::bottom("status").show(ui, |ui| {
             views::nav::notice(ui, &mut self.state);
+            views::bundle_export::progress(ui, &self.state);
             self.pages.status.ui(ui, &mut self.state, &mut self.pages.show_changes);
         });
         views::start_warnings::panel(ui, &mut self.state);
         views::passphrase::window(ui.ctx(), &mut self.state);
+        views::bundle_export::window(ui.ctx(), &mut self.state);
         views::share::window(ui.ctx(), &mut self.state);
         views::attachments::viewer(ui.ctx(), &mut self.state);
         if let Some(failure) = &self.state.failed {

@@ -67,6 +67,11 @@ pub enum Update {
     AttachmentUse(Vec<super::AttachmentUse>),
     /// What a search across every network here found.
     Found(Box<Found>),
+    /// How far the bundle of request `request` has been written.
+    BundleProgress {
+        request: u64,
+        progress: crate::BundleProgress,
+    },
     /// The result of request `request`: what it produced, or why it was refused.
     Done {
         request: u64,
