@@ -103,7 +103,7 @@ pub fn read_file_with_attachments(
     if let Some(files) = files {
         // No node runs: what an earlier import left waiting is nobody's.
         crate::bundle_files::remove_waiting(data.root());
-        match crate::bundle_files::stage(data.root(), &incoming.network, files) {
+        match crate::bundle_files::stage(data.root(), &incoming.network, files, &mut |_| {}) {
             Ok(staged) => incoming.files = Some(staged),
             Err(problem) => return Ok(Err(problem)),
         }

@@ -24,6 +24,8 @@ use crate::error::{AttachmentFault, BundleProblem, NodeError, Result};
 const WAITING_PREFIX: &str = ".bundle-";
 /// Read and written in pieces of this size.
 const PIECE: usize = 256 * 1024;
+/// Progress is told at most once per this many bytes of a file (and after each file).
+const PROGRESS_BYTES: u64 = 4 * 1024 * 1024;
 
 /// A bundle's files, checked and waiting in a folder of their own (deleted when dropped).
 pub(crate) struct Staged {
@@ -101,7 +103,14 @@ pub(crate) fn remove_waiting(root: &Path) {
 /// `network` (the bundle's own network, checked whole) names: a hash of an attachment, of the
 /// size it says, each once, and bytes that hash to it. The first that is not refuses them all.
 /// Not to be called from inside an async runtime (it reads and writes files as they come).
-pub(crate) fn stage(root: &Path, network: &Network, mut files: Files) -> Result<Staged, BundleProblem> {
+/// Tells `progress` after every file and every few megabytes (how many bytes in all is not
+/// known before the last file: `bytes` stays 0).
+pub(crate) fn stage(
+    root: &Path,
+    network: &Network,
+    mut files: Files,
+    progress: &mut dyn FnMut(BundleProgress),
+) -> Result<Staged, BundleProblem> {
     let mut named: BTreeMap<Hash, (String, Vec<u64>)> = BTreeMap::new();
     let attachments = network.attachments().map_err(|err| BundleProblem::MergeFailed(err.to_string()))?;
     for (_, attachment) in attachments {
@@ -115,6 +124,8 @@ pub(crate) fn stage(root: &Path, network: &Network, mut files: Files) -> Result<
     private_dir(&dir).map_err(cannot)?;
     let mut staged = Staged { dir, files: Vec::new() };
     let mut piece = vec![0u8; PIECE];
+    let mut told = BundleProgress { files_done: 0, files: files.count() as usize, bytes_done: 0, bytes: 0 };
+    progress(told);
     while let Some((hash, len)) = files.next_file()? {
         let hash = Hash::from_bytes(hash);
         let Some((name, sizes)) = named.get(&hash) else {
@@ -137,11 +148,18 @@ pub(crate) fn stage(root: &Path, network: &Network, mut files: Files) -> Result<
             }
             hasher.update(&piece[..read]);
             file.write_all(&piece[..read]).map_err(cannot)?;
+            let before = told.bytes_done;
+            told.bytes_done += read as u64;
+            if told.bytes_done / PROGRESS_BYTES > before / PROGRESS_BYTES {
+                progress(told);
+            }
         }
         if hasher.finalize().as_bytes() != hash.as_bytes() {
             return Err(BundleProblem::Attachment(AttachmentFault::WrongHash { name }));
         }
         staged.files.push((hash, path));
+        told.files_done += 1;
+        progress(told);
     }
     Ok(staged)
 }
@@ -196,13 +214,13 @@ pub(crate) fn write_plain(path: &Path, prepared: &Prepared, lock: Lock<'_>) -> R
     Ok(Written { bytes: bytes.len() as u64, attachments: 0, missing: 0 })
 }
 
-/// How far writing a bundle's attachments has come.
+/// How far writing or reading a bundle's attachments has come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BundleProgress {
     /// Attachments written whole, of `files`.
     pub files_done: usize,
     pub files: usize,
-    /// Their bytes written, of `bytes`.
+    /// Their bytes written or read, of `bytes` (0 while reading: not known before the end).
     pub bytes_done: u64,
     pub bytes: u64,
 }
@@ -286,9 +304,6 @@ pub(crate) fn write_prepared(
         }
     }
 }
-
-/// Progress is told at most once per this many bytes of a file.
-const PROGRESS_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Writes the bytes of `hash` in `store` to `into`, telling `tell` how many now and then; how
 /// many.

@@ -90,13 +90,15 @@ impl Node {
     /// carries against the hash and size its network gives (waiting on disk, never all in
     /// memory), before anything is kept. Then the bytes go into this node's store of the
     /// network and the network is merged, or with `new_network` taken in when it is not here.
-    /// A bundle refused changes nothing.
+    /// Tells `progress` after every attachment read and every few megabytes. A bundle refused
+    /// changes nothing.
     pub async fn import_bundle(
         &self,
         data: &DataDir,
         path: &Path,
         passphrase: Option<Passphrase>,
         new_network: bool,
+        mut progress: impl FnMut(BundleProgress) + Send + 'static,
     ) -> Result<Imported> {
         let bundle_failed = |problem| NodeError::Bundle { path: path.to_path_buf(), problem: Box::new(problem) };
         let (key, file) = (data.device_key().clone(), path.to_path_buf());
@@ -121,7 +123,7 @@ impl Node {
             Some(files) => {
                 let root = data.root().to_path_buf();
                 let staging = tokio::task::spawn_blocking(move || {
-                    let staged = bundle_files::stage(&root, &incoming.network, files);
+                    let staged = bundle_files::stage(&root, &incoming.network, files, &mut progress);
                     (incoming, staged)
                 });
                 let (back, staged) = staging.await.map_err(not_finished)?;

@@ -712,7 +712,7 @@ async fn a_running_node_writes_and_reads_a_bundle_with_attachments_through_its_o
     changed[at] ^= 0x20;
     let tampered = files.join("veranderd.kring");
     std::fs::write(&tampered, &changed).unwrap();
-    let refused = node_d.import_bundle(&data_d, &tampered, Some(bus()), true).await.unwrap_err();
+    let refused = node_d.import_bundle(&data_d, &tampered, Some(bus()), true, |_| {}).await.unwrap_err();
     assert!(
         matches!(&refused, NodeError::Bundle { problem, .. } if matches!(**problem, BundleProblem::Damaged(_))),
         "{refused}"
@@ -722,7 +722,12 @@ async fn a_running_node_writes_and_reads_a_bundle_with_attachments_through_its_o
     assert!(waiting_files(dirs[1].path()).is_empty(), "nothing left waiting");
 
     // The honest one: the network, and the recording in Dewi's node's store, byte for byte.
-    let imported = node_d.import_bundle(&data_d, &with, Some(bus()), true).await.unwrap();
+    let read: std::sync::Arc<std::sync::Mutex<Vec<BundleProgress>>> = Default::default();
+    let keep = read.clone();
+    let imported = node_d.import_bundle(&data_d, &with, Some(bus()), true, move |p| keep.lock().unwrap().push(p));
+    let imported = imported.await.unwrap();
+    let last = *read.lock().unwrap().last().expect("progress was told");
+    assert_eq!((last.files_done, last.files, last.bytes_done), (1, 1, bytes.len() as u64));
     assert!(imported.created && imported.attachments == 1, "{imported:?}");
     assert!(node_d.has_attachment(&network, &hash).await.unwrap());
     let out = files.join("bij-dewi.m4a");
@@ -761,14 +766,14 @@ async fn a_running_node_writes_and_reads_a_bundle_with_attachments_through_its_o
     .unwrap();
     drop(out);
     let heads = node_d.read(&network, |n| n.heads()).unwrap();
-    let refused = node_d.import_bundle(&data_d, &crafted, Some(bus()), false).await.unwrap_err();
+    let refused = node_d.import_bundle(&data_d, &crafted, Some(bus()), false, |_| {}).await.unwrap_err();
     assert!(refused.to_string().contains("do not match its hash"), "{refused}");
     assert_eq!(node_d.read(&network, |n| n.heads()).unwrap(), heads, "nothing merged");
     assert!(waiting_files(dirs[1].path()).is_empty(), "nothing left waiting");
     let out = files.join("nog-steeds.m4a");
     node_d.save_attachment(&network, &attachment, &out, Duration::from_secs(5)).await.unwrap();
     assert!(std::fs::read(&out).unwrap() == bytes, "the recording kept is the honest one");
-    let merged = node_d.import_bundle(&data_d, &second, Some(bus()), false).await.unwrap();
+    let merged = node_d.import_bundle(&data_d, &second, Some(bus()), false, |_| {}).await.unwrap();
     assert!(!merged.created && merged.new_changes > 0, "{merged:?}");
     let sessions = node_d.read(&network, |n| n.snapshot().unwrap().sessions.len()).unwrap();
     assert_eq!(sessions, 2);

@@ -144,8 +144,8 @@ pub struct AppState {
     pub passphrase: Option<crate::views::passphrase::Prompt>,
     /// The "make a bundle" window, while it is open.
     pub bundle_export: Option<crate::views::bundle_export::ExportChoice>,
-    /// How far the bundle being written has come (its request, and the progress).
-    pub bundle_progress: Option<(u64, kring_node::BundleProgress)>,
+    /// How far the bundle being written or read has come.
+    pub bundle_progress: Option<crate::views::bundle_export::BundleWork>,
     /// A meeting's room for phones, run from this window.
     pub room: crate::phone_room::RoomDesk,
     /// The leerhuizen on this laptop, and which networks it shares for in each.
@@ -301,8 +301,10 @@ impl AppState {
                 Update::Found(found) => self.found = Some(*found),
                 Update::BundleProgress { request, progress } => {
                     // A late word from a bundle already written is not shown.
-                    if self.in_flight.contains_key(&request) {
-                        self.bundle_progress = Some((request, progress));
+                    if let Some(after) = self.in_flight.get(&request) {
+                        let reading = matches!(after, After::Imported | After::OpenBundle);
+                        self.bundle_progress =
+                            Some(crate::views::bundle_export::BundleWork { request, reading, progress });
                     }
                 }
                 Update::Done { request, result } if self.room.replies.contains_key(&request) => {
@@ -312,7 +314,7 @@ impl AppState {
                 }
                 Update::Done { request, result } => {
                     let after = self.in_flight.remove(&request).unwrap_or(After::Nothing);
-                    if self.bundle_progress.is_some_and(|(writing, _)| writing == request) {
+                    if self.bundle_progress.is_some_and(|work| work.request == request) {
                         self.bundle_progress = None;
                     }
                     self.attachments.requests.remove(&request);

@@ -353,9 +353,11 @@ impl Backend {
     /// then asks for it.
     fn spawn_import(&self, request: u64, path: PathBuf, passphrase: Option<BundlePassphrase>, new_network: bool) {
         let (node, data, finished) = (self.node.clone(), self.data.clone(), self.finished.clone());
+        let outbox = self.outbox.clone();
         tokio::spawn(async move {
             let passphrase = passphrase.as_ref().map(BundlePassphrase::to_passphrase);
-            let imported = node.import_bundle(&data, &path, passphrase, new_network).await;
+            let progress = move |progress| outbox.send(Update::BundleProgress { request, progress });
+            let imported = node.import_bundle(&data, &path, passphrase, new_network, progress).await;
             let result = imported
                 .map(|imported| match new_network {
                     true => Outcome::Network(imported.network),

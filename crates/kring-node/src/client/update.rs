@@ -67,7 +67,7 @@ pub enum Update {
     AttachmentUse(Vec<super::AttachmentUse>),
     /// What a search across every network here found.
     Found(Box<Found>),
-    /// How far the bundle of request `request` has been written.
+    /// How far the bundle of request `request` has been written or read.
     BundleProgress {
         request: u64,
         progress: crate::BundleProgress,

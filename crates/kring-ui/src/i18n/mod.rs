@@ -273,6 +273,7 @@ texts! {
     BundleAttachmentsTogether => "samen", "together";
     BundleAttachmentsNote => "Met bijlagen is de bundel zo groot als de bijlagen samen. Zonder haalt de andere laptop ze later op bij een lid.", "With attachments the bundle is as large as they are together. Without, the other laptop fetches them from a member later.";
     BundleWriting => "Bundel wordt geschreven:", "Writing the bundle:";
+    BundleReading => "Bundel wordt ingelezen:", "Reading the bundle in:";
     BundleForMembers => "De bundel is versleuteld: alleen laptops van leden kunnen hem openen.", "The bundle is encrypted: only the laptops of members can open it.";
     WhatChanged => "Wat is er veranderd", "What changed";
     MarkSeen => "Alles gezien", "Mark all as seen";

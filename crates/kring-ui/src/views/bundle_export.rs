@@ -1,6 +1,6 @@
 //! Making a bundle for a USB stick: whether it carries the attachments' bytes (with how much
 //! they take together, off by default when that is a lot), and how far a large one has been
-//! written. The node writes it on a task of its own; the window keeps working.
+//! written or read. The node does that on a task of its own; the window keeps working.
 
 use kring_model::NetworkSnapshot;
 use kring_node::BundleProgress;
@@ -83,28 +83,44 @@ pub fn window(ctx: &egui::Context, state: &mut AppState) {
     }
 }
 
-/// How far the bundle being written has come, while it is written.
+/// A bundle being written or read, and how far it has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BundleWork {
+    pub request: u64,
+    /// Read in (else written).
+    pub reading: bool,
+    pub progress: BundleProgress,
+}
+
+/// How far the bundle being written or read has come, while that goes on.
 pub fn progress(ui: &mut egui::Ui, state: &AppState) {
-    let Some((_, progress)) = state.bundle_progress else { return };
+    let Some(BundleWork { reading, progress, .. }) = state.bundle_progress else { return };
     let l = state.language;
     ui.horizontal(|ui| {
-        ui.label(tr(l, Text::BundleWriting));
-        let fraction = match progress.bytes {
-            0 => 0.0,
-            bytes => progress.bytes_done as f32 / bytes as f32,
+        ui.label(tr(l, if reading { Text::BundleReading } else { Text::BundleWriting }));
+        // How many bytes a bundle being read holds is known only at its end: by files then.
+        let fraction = match (progress.bytes, progress.files) {
+            (0, 0) => 0.0,
+            (0, files) => progress.files_done as f32 / files as f32,
+            (bytes, _) => progress.bytes_done as f32 / bytes as f32,
         };
         ui.add(egui::ProgressBar::new(fraction).desired_width(200.0).show_percentage());
         ui.label(written_words(l, &progress));
     });
 }
 
-/// "120 MB van 230 MB, 3 van 7 bijlagen".
+/// "120 MB van 230 MB, 3 van 7 bijlagen" (or "120 MB, 3 van 7 bijlagen" while reading).
 pub fn written_words(l: Language, progress: &BundleProgress) -> String {
-    let (done, all) = (file_size(l, progress.bytes_done), file_size(l, progress.bytes));
-    match l {
-        Language::Nl => format!("{done} van {all}, {} van {} bijlagen", progress.files_done, progress.files),
-        Language::En => format!("{done} of {all}, {} of {} attachments", progress.files_done, progress.files),
-    }
+    let done = file_size(l, progress.bytes_done);
+    let (of, attachments) = match l {
+        Language::Nl => ("van", "bijlagen"),
+        Language::En => ("of", "attachments"),
+    };
+    let bytes = match progress.bytes {
+        0 => done,
+        all => format!("{done} {of} {}", file_size(l, all)),
+    };
+    format!("{bytes}, {} {of} {} {attachments}", progress.files_done, progress.files)
 }
 
 #[cfg(test)]
@@ -148,5 +164,7 @@ mod tests {
             BundleProgress { files_done: 3, files: 7, bytes_done: 120 * 1024 * 1024, bytes: 230 * 1024 * 1024 };
         assert_eq!(written_words(Language::Nl, &progress), "120 MB van 230 MB, 3 van 7 bijlagen");
         assert_eq!(written_words(Language::En, &progress), "120 MB of 230 MB, 3 of 7 attachments");
+        let reading = BundleProgress { bytes: 0, ..progress };
+        assert_eq!(written_words(Language::Nl, &reading), "120 MB, 3 van 7 bijlagen");
     }
 }
