@@ -28,6 +28,37 @@ fn holds_part_of(haystack: &[u8], bytes: &[u8]) -> bool {
     [0, len / 2, len - 32].iter().any(|&at| haystack.windows(32).any(|w| w == &bytes[at..at + 32]))
 }
 
+/// Whether any file under `dir`, at any depth, holds part of `bytes`.
+fn holds_part_of_any_file(dir: &Path, bytes: &[u8]) -> bool {
+    std::fs::read_dir(dir).into_iter().flatten().flatten().any(|entry| match entry.path().is_dir() {
+        true => holds_part_of_any_file(&entry.path(), bytes),
+        false => holds_part_of(&std::fs::read(entry.path()).unwrap_or_default(), bytes),
+    })
+}
+
+/// The byte a swapped case file is made of.
+const SWAPPED: u8 = 7;
+
+/// A copy of the bundle at `from` (locked with `secret`) as a laptop that knows the passphrase
+/// could make it: the same network, with other bytes under its attachment's hash.
+fn swap_the_attachment(from: &Path, to: &Path, secret: &str) {
+    let passphrase = kring_node::bundle::Passphrase::new(secret.into());
+    // Any laptop's key: the passphrase is what opens it.
+    let scratch = tempfile::tempdir().unwrap();
+    let anyone = kring_store::DataDir::open(scratch.path()).unwrap();
+    let unlock = kring_node::bundle::Unlock { device: anyone.device_key(), passphrase: Some(&passphrase) };
+    let (opened, files) = kring_store::bundle::open_with_files(from, unlock).unwrap().unwrap();
+    let mut files = files.expect("it carries the attachment");
+    let (hash, len) = files.next_file().unwrap().unwrap();
+    let other = vec![SWAPPED; len as usize];
+    let mut out = std::fs::File::create(to).unwrap();
+    let mut fill = |_: usize, into: &mut dyn std::io::Write| into.write_all(&other).map(|()| len);
+    let lock = kring_node::bundle::Lock::Passphrase(&passphrase);
+    let (network, signatures, document) = (&opened.network, &opened.signatures, &opened.document);
+    kring_store::bundle::write_with_files(&mut out, network, signatures, document, &[(hash, len)], lock, &mut fill)
+        .unwrap();
+}
+
 /// Anna's network with one meeting and `file` attached to it: her window and the attachment.
 fn anna_with_an_attachment(dir: &Path, file: &Path) -> (Ui, Attachment) {
     let mut anna = client(dir);
@@ -91,12 +122,27 @@ fn a_bundle_made_with_attachments_carries_a_case_file_byte_for_byte_to_a_laptop_
     assert!(file.len() > bytes.len(), "the case file's bytes are in it: {} bytes", file.len());
     assert!(!holds_part_of(&file, &bytes), "encrypted");
 
-    // Dewi's laptop has never met Anna's: from the first screen, with the passphrase.
+    // Dewi's laptop has never met Anna's: from the first screen, with the passphrase. First a
+    // copy whose case file was swapped by someone who knew the passphrase: refused in Dutch,
+    // naming the file, and nothing is read in.
     let mut dewi = client(dirs[1].path());
-    dewi.state_mut().state.run_file_job(FileJob::ImportBundle { new_network: true }, stick.clone());
-    settle(&mut dewi);
-    type_into(&mut dewi, Role::PasswordInput, nl(Text::Passphrase), secret);
-    click(&mut dewi, nl(Text::ReadIn));
+    let swapped = files.join("verwisseld.kring");
+    swap_the_attachment(&stick, &swapped, secret);
+    let read_in = |dewi: &mut Ui, path: &Path| {
+        dewi.state_mut().state.run_file_job(FileJob::ImportBundle { new_network: true }, path.to_path_buf());
+        settle(dewi);
+        type_into(dewi, Role::PasswordInput, nl(Text::Passphrase), secret);
+        click(dewi, nl(Text::ReadIn));
+    };
+    read_in(&mut dewi, &swapped);
+    let error = dewi.state().state.error_text().unwrap_or_default();
+    assert!(error.contains("verwisseld.kring") && error.contains("‘dossier.pdf’"), "{error}");
+    assert!(error.contains("vingerafdruk") && error.contains("er is niets ingelezen"), "{error}");
+    assert!(dewi.query_by_label_contains("vingerafdruk").is_some(), "the window says so");
+    assert!(dewi.state().state.networks.is_empty(), "no network");
+    assert!(!holds_part_of_any_file(dirs[1].path(), &[SWAPPED; 64]), "nothing of the swapped file kept");
+
+    read_in(&mut dewi, &stick);
     wait_until(&mut dewi, "the network from the bundle is open", |app| {
         app.state.snapshot().is_some_and(|s| s.live_sessions().any(|s| s.title == "Casus 4"))
     });
