@@ -59,7 +59,9 @@ impl Node {
         let (prepared, readers) = {
             let networks = self.shared().networks();
             let mut open = networks.lock_known(network)?;
-            let signatures = networks.sign_whole(&mut open).ok_or_else(|| NodeError::NotAMember)?;
+            // Never for a network this laptop checked (as the app's export always said).
+            let signatures =
+                networks.sign_whole(&mut open).ok_or_else(|| NodeError::UnknownNetwork(network.to_string()))?;
             let readers = bundle::readers(&open.network, self.endpoint.id())?;
             (Prepared::of(&mut open.network, &signatures)?, readers)
         };

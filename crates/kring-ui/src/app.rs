@@ -264,7 +264,11 @@ impl KringApp {
             After::Imported => {
                 let text = crate::i18n::tr(l, crate::i18n::Text::BundleImported);
                 self.state.notice = match outcome {
-                    Outcome::Merged(count) => Some(format!("{text} {count}")),
+                    Outcome::Merged { changes, attachments: 0 } => Some(format!("{text} {changes}")),
+                    Outcome::Merged { changes, attachments } => {
+                        let carried = crate::i18n::tr(l, crate::i18n::Text::BundleAttachmentsCarried);
+                        Some(format!("{text} {changes}; {carried} {attachments}"))
+                    }
                     Outcome::Network(id) => Some(format!("{text} {id}")),
                     _ => None,
                 };

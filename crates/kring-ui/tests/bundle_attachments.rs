@@ -159,6 +159,15 @@ fn a_bundle_made_with_attachments_carries_a_case_file_byte_for_byte_to_a_laptop_
     dewi.state_mut().state.run_file_job(FileJob::SaveAttachment { to, attachment: attachment.id.clone() }, out.clone());
     settle(&mut dewi);
     assert!(std::fs::read(&out).unwrap() == bytes, "byte for byte, {:?}", dewi.state().state.error_text());
+
+    // The same stick again, from the file menu: nothing new, and the window says the case file
+    // came along (it was already here).
+    dewi.state_mut().state.run_file_job(FileJob::ImportBundle { new_network: false }, stick.clone());
+    settle(&mut dewi);
+    type_into(&mut dewi, Role::PasswordInput, nl(Text::Passphrase), secret);
+    click(&mut dewi, nl(Text::ReadIn));
+    let said = format!("{} 0; {} 1", nl(Text::BundleImported), nl(Text::BundleAttachmentsCarried));
+    assert_eq!(dewi.state().state.notice.as_deref(), Some(said.as_str()), "{:?}", dewi.state().state.error_text());
 }
 
 #[test]

@@ -361,7 +361,7 @@ impl Backend {
             let result = imported
                 .map(|imported| match new_network {
                     true => Outcome::Network(imported.network),
-                    false => Outcome::Merged(imported.new_changes),
+                    false => Outcome::Merged { changes: imported.new_changes, attachments: imported.attachments },
                 })
                 .map_err(failed);
             let _ = finished.send(Finished::Bundle { request, result });

@@ -94,8 +94,9 @@ pub enum Outcome {
     Ticket(String),
     /// A file written, here.
     Saved(std::path::PathBuf),
-    /// A bundle merged into its network: how many of its changes were new.
-    Merged(usize),
+    /// A bundle merged into its network: how many of its changes were new, and how many
+    /// attachments' bytes it carried (checked, and kept here).
+    Merged { changes: usize, attachments: usize },
     /// The network went on in a new chapter, with this number.
     Chapter(u64),
 }

@@ -254,6 +254,7 @@ texts! {
     BundleExport => "Bundel maken voor een USB-stick…", "Make a bundle for a USB stick…";
     BundleImport => "Bundel van een USB-stick inlezen…", "Read a bundle from a USB stick…";
     BundleImported => "Bundel ingelezen, nieuwe wijzigingen:", "Bundle read, new changes:";
+    BundleAttachmentsCarried => "bijlagen meegekomen:", "attachments carried:";
     ExportsArePlain => "Deze bestanden zijn niet versleuteld: bewaar ze zoals je leerlingdossiers bewaart.", "These files are not encrypted: keep them as you keep pupils' records.";
     BundleExportPassphrase => "Bundel met een wachtwoordzin maken…", "Make a bundle with a passphrase…";
     BundlePassphraseNote => "Voor een laptop die nog geen lid is. Geef de wachtwoordzin apart door, niet bij het bestand.", "For a laptop that is not a member yet. Pass the passphrase on separately, not with the file.";
