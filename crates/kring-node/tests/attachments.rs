@@ -780,3 +780,34 @@ async fn a_running_node_writes_and_reads_a_bundle_with_attachments_through_its_o
     node_d.shutdown().await;
     node_a.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bundle_larger_than_one_without_attachments_may_be_is_read_in_by_a_running_node() {
+    use kring_node::BundleFor;
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let files = dirs[2].path();
+    let data_a = DataDir::open(dirs[0].path()).unwrap();
+    let network = found(&data_a, "PLG Rekenen");
+    let (node_a, _) = Node::start(&data_a, &NetworkMode::loopback_only()).await.unwrap();
+    let to = AttachedTo::Session(meeting(&node_a, &network));
+    // A film larger than a bundle without attachments may be: such a bundle was refused by its
+    // size before. It is read as a stream, each file waiting on disk, never whole in memory.
+    let film = files.join("les.mp4");
+    let bytes = file_of(&film, kring_store::bundle::MAX_FILE_BYTES as usize + 4 * 1024 * 1024, 21);
+    let hash = blake3::hash(&bytes);
+    drop(bytes);
+    let (attachment, _) = node_a.attach(&network, &to, &film).await.unwrap();
+    let stick = files.join("groot.kring");
+    let written = node_a.export_bundle(&network, &stick, BundleFor::Passphrase(bus()), true, |_| {}).await.unwrap();
+    assert!(written.bytes > kring_store::bundle::MAX_FILE_BYTES, "{} bytes", written.bytes);
+
+    let data_b = DataDir::open(dirs[1].path()).unwrap();
+    let (node_b, _) = Node::start(&data_b, &NetworkMode::loopback_only()).await.unwrap();
+    let imported = node_b.import_bundle(&data_b, &stick, Some(bus()), true, |_| {}).await.unwrap();
+    assert_eq!(imported.attachments, 1);
+    let out = files.join("bij-bram.mp4");
+    node_b.save_attachment(&network, &attachment, &out, Duration::from_secs(5)).await.unwrap();
+    assert_eq!(blake3::hash(&std::fs::read(&out).unwrap()), hash, "byte for byte");
+    node_b.shutdown().await;
+    node_a.shutdown().await;
+}
