@@ -702,6 +702,14 @@ async fn a_running_node_writes_and_reads_a_bundle_with_attachments_through_its_o
     }
     // The node still serves from its store: it was not closed or taken.
     assert!(node_a.has_attachment(&network, &hash).await.unwrap());
+    // For the members' laptops: Anna's key opens it, with the recording inside.
+    let for_members = files.join("voor-leden.kring");
+    let written = node_a.export_bundle(&network, &for_members, BundleFor::Members, true, |_| {}).await.unwrap();
+    assert_eq!(written.attachments, 1);
+    let unlock = Unlock { device: data_a.device_key(), passphrase: None };
+    let (_, carried) =
+        kring_store::bundle::open_reader_with_files(std::fs::File::open(&for_members).unwrap(), unlock).unwrap();
+    assert_eq!(carried.expect("the recording is in it").count(), 1);
 
     // A byte changed on the stick, in the recording's part: Dewi's running node refuses it,
     // and holds no network and no byte of it.
