@@ -97,21 +97,32 @@ pub fn read_file_with_attachments(
     path: &std::path::Path,
     unlock: Unlock<'_>,
 ) -> std::io::Result<Result<Incoming, BundleProblem>> {
-    let (opened, files) = match kring_store::bundle::open_with_files(path, unlock)? {
+    let (mut incoming, files) = match open_with_attachments(path, unlock)? {
         Ok(opened) => opened,
-        Err(err) => return Ok(Err(err.into())),
-    };
-    let mut incoming = match checked(opened) {
-        Ok(incoming) => incoming,
         Err(problem) => return Ok(Err(problem)),
     };
     if let Some(files) = files {
-        match crate::bundle_files::stage(data.root(), &incoming.network, files) {
+        // No node runs: what an earlier import left waiting is nobody's.
+        crate::bundle_files::remove_waiting(data.root());
+        match crate::bundle_files::stage(data.root(), &incoming.network, files, &mut |_| {}) {
             Ok(staged) => incoming.files = Some(staged),
             Err(problem) => return Ok(Err(problem)),
         }
     }
     Ok(Ok(incoming))
+}
+
+/// The network of the bundle file at `path`, checked whole, and the attachments' bytes it
+/// carries, not read yet (see [`crate::bundle_files::stage`]).
+pub(crate) fn open_with_attachments(
+    path: &std::path::Path,
+    unlock: Unlock<'_>,
+) -> std::io::Result<Result<(Incoming, Option<kring_store::bundle::Files>), BundleProblem>> {
+    let (opened, files) = match kring_store::bundle::open_with_files(path, unlock)? {
+        Ok(opened) => opened,
+        Err(err) => return Ok(Err(err.into())),
+    };
+    Ok(checked(opened).map(|incoming| (incoming, files)))
 }
 
 /// Writes a bundle of `network` to `path` (as [`write`] makes it, replacing the file only once
@@ -167,22 +178,28 @@ impl Incoming {
 /// bundle must grow from the same beginning as the local network. After an error that says
 /// Automerge panicked, `local` may be damaged and must not be saved.
 pub fn merge(local: &mut OpenNetwork, incoming: &mut Incoming) -> Result<usize, MergeRefused> {
-    let (bundle, here) = (incoming.network.chapter(), local.network.chapter());
-    if bundle.id != here.id {
-        // Merging two chapters would bring back what the newer one erased.
-        let problem = BundleProblem::OtherChapter { bundle: bundle.number, here: here.number };
-        return Err(MergeRefused { panicked: false, problem });
-    }
-    let beginning = local.network.doc_mut().get_changes_meta(&[]).first().map(|meta| meta.hash);
-    if beginning.is_some_and(|hash| incoming.network.doc_mut().get_change_meta_by_hash(&hash).is_none()) {
-        return Err(MergeRefused { panicked: false, problem: BundleProblem::AnotherBeginning });
-    }
+    may_merge(local, incoming).map_err(|problem| MergeRefused { panicked: false, problem })?;
     let before = local.network.heads();
     catch_automerge_panic(|| local.network.merge(&mut incoming.network)).map_err(|rejected: Rejected| {
         MergeRefused { panicked: rejected.panicked, problem: BundleProblem::MergeFailed(rejected.to_string()) }
     })?;
     local.signatures.take_accepted(&mut incoming.signatures);
     Ok(local.network.doc_mut().get_changes(&before).len())
+}
+
+/// Whether `incoming` can be merged into `local`: the same chapter, grown from the same
+/// beginning. Asked before a bundle's attachments are read, and again by [`merge`].
+pub(crate) fn may_merge(local: &mut OpenNetwork, incoming: &mut Incoming) -> Result<(), BundleProblem> {
+    let (bundle, here) = (incoming.network.chapter(), local.network.chapter());
+    if bundle.id != here.id {
+        // Merging two chapters would bring back what the newer one erased.
+        return Err(BundleProblem::OtherChapter { bundle: bundle.number, here: here.number });
+    }
+    let beginning = local.network.doc_mut().get_changes_meta(&[]).first().map(|meta| meta.hash);
+    if beginning.is_some_and(|hash| incoming.network.doc_mut().get_change_meta_by_hash(&hash).is_none()) {
+        return Err(BundleProblem::AnotherBeginning);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

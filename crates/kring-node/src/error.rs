@@ -118,6 +118,23 @@ pub enum BundleProblem {
     /// Its network declares more changes than a network can hold.
     #[error("its network declares more than {max} changes; nothing was read in")]
     TooManyChanges { max: u64 },
+    /// The bytes of an attachment it carries are not what its network says of them.
+    #[error("{0}; nothing was changed")]
+    Attachment(AttachmentFault),
+}
+
+/// What is wrong with the bytes of an attachment a bundle carries (named as its network names
+/// it, cut to 80 characters).
+#[derive(Debug, thiserror::Error)]
+pub enum AttachmentFault {
+    #[error("it carries bytes that no attachment of its network names")]
+    Unnamed,
+    #[error("it says attachment '{name}' holds {len} bytes, which its network does not")]
+    WrongSize { name: String, len: u64 },
+    #[error("it carries the bytes of attachment '{name}' twice")]
+    Twice { name: String },
+    #[error("the bytes of attachment '{name}' do not match its hash")]
+    WrongHash { name: String },
 }
 
 impl From<kring_store::bundle::OpenError> for BundleProblem {

@@ -13,6 +13,7 @@ mod attachment_local;
 mod attachments;
 pub mod bundle;
 mod bundle_files;
+mod bundle_running;
 mod carried;
 pub mod chapters;
 pub mod client;
@@ -43,9 +44,11 @@ pub use attachment_local::{
     FETCH_POLICY_FILE, FetchPolicy, LocalAttachments, MAX_IN_MEMORY, OPENED_DIR, clear_opened, safe_file_name,
 };
 pub use attachments::{ATTACHMENTS_ALPN, ATTACHMENTS_DIR, attach_here, bytes_here, save_here};
+pub use bundle_files::BundleProgress;
+pub use bundle_running::{BundleFor, Imported};
 pub use device_link::{LINK_ALPN, LinkRequest, LinkedDevice};
 pub use endpoint::{NetworkMode, Relay, Services};
-pub use error::{BundleProblem, NodeError, Result};
+pub use error::{AttachmentFault, BundleProblem, NodeError, Result};
 pub use events::{FoundVia, NodeEvent, PeerPath};
 pub use join::{JOIN_ALPN, JoinReply, JoinRequest};
 pub use kring_ticket::{DeviceLinkTicket, InviteTicket, TicketError};

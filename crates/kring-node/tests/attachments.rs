@@ -648,3 +648,174 @@ fn a_bundle_whose_attachment_bytes_were_changed_is_refused_and_changes_nothing()
         bundle::read_file_with_attachments(&data_b, &craft("eerlijk.kring", named, &bytes), unlock).unwrap().is_ok()
     );
 }
+
+/// The passphrase the bundles of the running nodes below are locked with.
+fn bus() -> kring_node::bundle::Passphrase {
+    kring_node::bundle::Passphrase::new("de bus naar Leiden rijdt om negen".into())
+}
+
+/// The files a bundle's attachments left waiting under a data folder (none once it is read).
+fn waiting_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    files_under(&dir.join(ATTACHMENTS_DIR))
+        .into_iter()
+        .filter(|file| file.to_string_lossy().contains(".bundle-"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_node_writes_and_reads_a_bundle_with_attachments_through_its_own_stores() {
+    use kring_node::bundle::Unlock;
+    use kring_node::{BundleFor, BundleProblem, BundleProgress};
+    let dirs: Vec<tempfile::TempDir> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
+    let files = dirs[3].path();
+    let data_a = DataDir::open(dirs[0].path()).unwrap();
+    let network = found(&data_a, "Casusoverleg Jeugdzorg");
+    let (node_a, _) = Node::start(&data_a, &NetworkMode::loopback_only()).await.unwrap();
+    let to = AttachedTo::Session(meeting(&node_a, &network));
+    // A recording of 9 MB: progress is told within it too. Attaching opened the node's store.
+    let bytes = file_of(&files.join("gesprek.m4a"), 9 * 1024 * 1024 + 5, 11);
+    let (attachment, hash) = node_a.attach(&network, &to, &files.join("gesprek.m4a")).await.unwrap();
+
+    // Anna's running node writes the bundle through its own store: no second store on the
+    // folder, no lock to collide on.
+    let told: std::sync::Arc<std::sync::Mutex<Vec<BundleProgress>>> = Default::default();
+    let keep = told.clone();
+    let with = files.join("met-bijlagen.kring");
+    let lock = BundleFor::Passphrase(bus());
+    let written =
+        node_a.export_bundle(&network, &with, lock, true, move |p| keep.lock().unwrap().push(p)).await.unwrap();
+    assert_eq!((written.attachments, written.missing), (1, 0));
+    assert!(written.bytes > bytes.len() as u64);
+    let told = told.lock().unwrap().clone();
+    let last = *told.last().expect("progress was told");
+    assert_eq!(
+        (last.files_done, last.files, last.bytes_done, last.bytes),
+        (1, 1, bytes.len() as u64, bytes.len() as u64)
+    );
+    assert!(told.iter().any(|p| p.files_done == 0 && p.bytes_done > 0), "within the file too: {told:?}");
+    let without = files.join("zonder.kring");
+    let written = node_a.export_bundle(&network, &without, BundleFor::Passphrase(bus()), false, |_| {}).await.unwrap();
+    assert_eq!(written.attachments, 0);
+    assert!(written.bytes < 1024 * 1024, "{} bytes", written.bytes);
+    for file in [&with, &without] {
+        assert!(holding(files, &runs_of(&bytes)).iter().all(|held| held != file), "encrypted: {}", file.display());
+    }
+    // The node still serves from its store: it was not closed or taken.
+    assert!(node_a.has_attachment(&network, &hash).await.unwrap());
+    // For the members' laptops: Anna's key opens it, with the recording inside.
+    let for_members = files.join("voor-leden.kring");
+    let written = node_a.export_bundle(&network, &for_members, BundleFor::Members, true, |_| {}).await.unwrap();
+    assert_eq!(written.attachments, 1);
+    let unlock = Unlock { device: data_a.device_key(), passphrase: None };
+    let (_, carried) =
+        kring_store::bundle::open_reader_with_files(std::fs::File::open(&for_members).unwrap(), unlock).unwrap();
+    assert_eq!(carried.expect("the recording is in it").count(), 1);
+
+    // A byte changed on the stick, in the recording's part: Dewi's running node refuses it,
+    // and holds no network and no byte of it.
+    let data_d = DataDir::open(dirs[1].path()).unwrap();
+    let (node_d, _) = Node::start(&data_d, &NetworkMode::loopback_only()).await.unwrap();
+    let mut changed = std::fs::read(&with).unwrap();
+    let at = changed.len() - 2 * 1024 * 1024;
+    changed[at] ^= 0x20;
+    let tampered = files.join("veranderd.kring");
+    std::fs::write(&tampered, &changed).unwrap();
+    let refused = node_d.import_bundle(&data_d, &tampered, Some(bus()), true, |_| {}).await.unwrap_err();
+    assert!(
+        matches!(&refused, NodeError::Bundle { problem, .. } if matches!(**problem, BundleProblem::Damaged(_))),
+        "{refused}"
+    );
+    assert!(data_d.network_ids().unwrap().is_empty(), "no network");
+    assert!(holding(dirs[1].path(), &runs_of(&bytes)).is_empty(), "no byte of the recording kept");
+    assert!(waiting_files(dirs[1].path()).is_empty(), "nothing left waiting");
+
+    // The honest one: the network, and the recording in Dewi's node's store, byte for byte.
+    let read: std::sync::Arc<std::sync::Mutex<Vec<BundleProgress>>> = Default::default();
+    let keep = read.clone();
+    let imported = node_d.import_bundle(&data_d, &with, Some(bus()), true, move |p| keep.lock().unwrap().push(p));
+    let imported = imported.await.unwrap();
+    let last = *read.lock().unwrap().last().expect("progress was told");
+    assert_eq!((last.files_done, last.files, last.bytes_done), (1, 1, bytes.len() as u64));
+    assert!(imported.created && imported.attachments == 1, "{imported:?}");
+    assert!(node_d.has_attachment(&network, &hash).await.unwrap());
+    let out = files.join("bij-dewi.m4a");
+    node_d.save_attachment(&network, &attachment, &out, Duration::from_secs(5)).await.unwrap();
+    assert!(std::fs::read(&out).unwrap() == bytes, "byte for byte");
+    assert!(waiting_files(dirs[1].path()).is_empty(), "nothing left waiting");
+
+    // Anna plans the next case and writes a new bundle; a member's laptop (it holds the key)
+    // puts other bytes under the recording's hash. Dewi's node, whose store is open now,
+    // refuses it and its network stays as it was; the honest one merges.
+    let next = NewSession { title: "Casus 5".into(), starts_at: "2026-12-16".into(), ..Default::default() };
+    node_a.edit(&network, |n, me| n.add_session(me, &next)).unwrap();
+    let second = files.join("tweede.kring");
+    node_a.export_bundle(&network, &second, BundleFor::Passphrase(bus()), true, |_| {}).await.unwrap();
+    let passphrase = bus();
+    let unlock = Unlock { device: data_d.device_key(), passphrase: Some(&passphrase) };
+    let (opened, _) =
+        kring_store::bundle::open_reader_with_files(std::fs::File::open(&second).unwrap(), unlock).unwrap();
+    let mut other = bytes.clone();
+    other[bytes.len() / 3] ^= 1;
+    let crafted = files.join("andere-bytes.kring");
+    let named: [u8; 32] = *hash.parse::<iroh_blobs::Hash>().unwrap().as_bytes();
+    let mut out = std::fs::File::create(&crafted).unwrap();
+    let mut fill = |_: usize, into: &mut dyn std::io::Write| into.write_all(&other).map(|()| other.len() as u64);
+    let list = [(named, other.len() as u64)];
+    let lock = kring_node::bundle::Lock::Passphrase(&passphrase);
+    kring_store::bundle::write_with_files(
+        &mut out,
+        &opened.network,
+        &opened.signatures,
+        &opened.document,
+        &list,
+        lock,
+        &mut fill,
+    )
+    .unwrap();
+    drop(out);
+    let heads = node_d.read(&network, |n| n.heads()).unwrap();
+    let refused = node_d.import_bundle(&data_d, &crafted, Some(bus()), false, |_| {}).await.unwrap_err();
+    assert!(refused.to_string().contains("do not match its hash"), "{refused}");
+    assert_eq!(node_d.read(&network, |n| n.heads()).unwrap(), heads, "nothing merged");
+    assert!(waiting_files(dirs[1].path()).is_empty(), "nothing left waiting");
+    let out = files.join("nog-steeds.m4a");
+    node_d.save_attachment(&network, &attachment, &out, Duration::from_secs(5)).await.unwrap();
+    assert!(std::fs::read(&out).unwrap() == bytes, "the recording kept is the honest one");
+    let merged = node_d.import_bundle(&data_d, &second, Some(bus()), false, |_| {}).await.unwrap();
+    assert!(!merged.created && merged.new_changes > 0, "{merged:?}");
+    let sessions = node_d.read(&network, |n| n.snapshot().unwrap().sessions.len()).unwrap();
+    assert_eq!(sessions, 2);
+    node_d.shutdown().await;
+    node_a.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bundle_larger_than_one_without_attachments_may_be_is_read_in_by_a_running_node() {
+    use kring_node::BundleFor;
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let files = dirs[2].path();
+    let data_a = DataDir::open(dirs[0].path()).unwrap();
+    let network = found(&data_a, "PLG Rekenen");
+    let (node_a, _) = Node::start(&data_a, &NetworkMode::loopback_only()).await.unwrap();
+    let to = AttachedTo::Session(meeting(&node_a, &network));
+    // A film larger than a bundle without attachments may be: such a bundle was refused by its
+    // size before. It is read as a stream, each file waiting on disk, never whole in memory.
+    let film = files.join("les.mp4");
+    let bytes = file_of(&film, kring_store::bundle::MAX_FILE_BYTES as usize + 4 * 1024 * 1024, 21);
+    let hash = blake3::hash(&bytes);
+    drop(bytes);
+    let (attachment, _) = node_a.attach(&network, &to, &film).await.unwrap();
+    let stick = files.join("groot.kring");
+    let written = node_a.export_bundle(&network, &stick, BundleFor::Passphrase(bus()), true, |_| {}).await.unwrap();
+    assert!(written.bytes > kring_store::bundle::MAX_FILE_BYTES, "{} bytes", written.bytes);
+
+    let data_b = DataDir::open(dirs[1].path()).unwrap();
+    let (node_b, _) = Node::start(&data_b, &NetworkMode::loopback_only()).await.unwrap();
+    let imported = node_b.import_bundle(&data_b, &stick, Some(bus()), true, |_| {}).await.unwrap();
+    assert_eq!(imported.attachments, 1);
+    let out = files.join("bij-bram.mp4");
+    node_b.save_attachment(&network, &attachment, &out, Duration::from_secs(5)).await.unwrap();
+    assert_eq!(blake3::hash(&std::fs::read(&out).unwrap()), hash, "byte for byte");
+    node_b.shutdown().await;
+    node_a.shutdown().await;
+}

@@ -341,6 +341,8 @@ fn read_exact(reader: &mut impl Read, buffer: &mut [u8]) -> Result<(), OpenError
 /// the encryption (see [`open_with_files`]).
 pub struct Files {
     reader: Box<dyn Read + Send>,
+    /// Files it says it carries.
+    count: u32,
     /// Files not begun yet.
     left: u32,
     /// Bytes of the file begun that are not read yet.
@@ -354,6 +356,11 @@ impl std::fmt::Debug for Files {
 }
 
 impl Files {
+    /// How many files the bundle says it carries (at most [`MAX_FILES`]).
+    pub fn count(&self) -> u32 {
+        self.count
+    }
+
     /// The next file's BLAKE3 hash and length, as the bundle says; `None` after the last (and
     /// the bundle is checked to end there). The file before must have been read whole.
     pub fn next_file(&mut self) -> Result<Option<([u8; 32], u64)>, OpenError> {
@@ -417,7 +424,7 @@ pub fn open_reader_with_files(
     let mut decrypted = decrypt(reader, u64::MAX, unlock)?;
     let opened = read_inner(&mut (&mut decrypted).take(INNER_LIMIT))?;
     let files = read_files_start(&mut decrypted)?;
-    Ok((opened, files.map(|left| Files { reader: Box::new(decrypted), left, in_file: 0 })))
+    Ok((opened, files.map(|left| Files { reader: Box::new(decrypted), count: left, left, in_file: 0 })))
 }
 
 /// A bundle file that carries attachments' bytes, written to `out` as a stream: `network`,

@@ -78,10 +78,12 @@ impl KringApp {
         }
         egui::Panel::bottom("status").show(ui, |ui| {
             views::nav::notice(ui, &mut self.state);
+            views::bundle_export::progress(ui, &self.state);
             self.pages.status.ui(ui, &mut self.state, &mut self.pages.show_changes);
         });
         views::start_warnings::panel(ui, &mut self.state);
         views::passphrase::window(ui.ctx(), &mut self.state);
+        views::bundle_export::window(ui.ctx(), &mut self.state);
         views::share::window(ui.ctx(), &mut self.state);
         views::attachments::viewer(ui.ctx(), &mut self.state);
         if let Some(failure) = &self.state.failed {
@@ -262,7 +264,11 @@ impl KringApp {
             After::Imported => {
                 let text = crate::i18n::tr(l, crate::i18n::Text::BundleImported);
                 self.state.notice = match outcome {
-                    Outcome::Merged(count) => Some(format!("{text} {count}")),
+                    Outcome::Merged { changes, attachments: 0 } => Some(format!("{text} {changes}")),
+                    Outcome::Merged { changes, attachments } => {
+                        let carried = crate::i18n::tr(l, crate::i18n::Text::BundleAttachmentsCarried);
+                        Some(format!("{text} {changes}; {carried} {attachments}"))
+                    }
                     Outcome::Network(id) => Some(format!("{text} {id}")),
                     _ => None,
                 };

@@ -10,8 +10,8 @@ pub enum FileJob {
     /// Save these bytes (an export).
     Save { contents: Vec<u8> },
     /// Write the open network as a bundle for a USB stick: for the members' laptops, or locked
-    /// with a passphrase.
-    ExportBundle { network: String, passphrase: Option<kring_node::client::BundlePassphrase> },
+    /// with a passphrase; with the attachments' bytes or without.
+    ExportBundle { network: String, passphrase: Option<kring_node::client::BundlePassphrase>, with_attachments: bool },
     /// Read a bundle and merge it into the network it holds; with `new_network`, also a
     /// network this laptop does not have yet (then open it).
     ImportBundle { new_network: bool },

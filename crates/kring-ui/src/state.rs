@@ -143,6 +143,10 @@ pub struct AppState {
     pub text_at: Option<kring_node::client::TextAt>,
     /// The passphrase window, while a bundle's passphrase is being chosen or asked for.
     pub passphrase: Option<crate::views::passphrase::Prompt>,
+    /// The "make a bundle" window, while it is open.
+    pub bundle_export: Option<crate::views::bundle_export::ExportChoice>,
+    /// How far the bundle being written or read has come.
+    pub bundle_progress: Option<crate::views::bundle_export::BundleWork>,
     /// A meeting's room for phones, run from this window.
     pub room: crate::phone_room::RoomDesk,
     /// The leerhuizen on this laptop, and which networks it shares for in each.
@@ -228,6 +232,8 @@ impl AppState {
             history: None,
             text_at: None,
             passphrase: None,
+            bundle_export: None,
+            bundle_progress: None,
             room: Default::default(),
             leerhuizen: Vec::new(),
             sharing: None,
@@ -300,6 +306,14 @@ impl AppState {
                 }
                 Update::AttachmentUse(usage) => self.attachments.usage = Some(usage),
                 Update::Found(found) => self.found = Some(*found),
+                Update::BundleProgress { request, progress } => {
+                    // A late word from a bundle already written is not shown.
+                    if let Some(after) = self.in_flight.get(&request) {
+                        let reading = matches!(after, After::Imported | After::OpenBundle);
+                        self.bundle_progress =
+                            Some(crate::views::bundle_export::BundleWork { request, reading, progress });
+                    }
+                }
                 Update::Done { request, result } if self.room.replies.contains_key(&request) => {
                     if let Some(reply) = self.room.replies.remove(&request) {
                         let _ = reply.send(result);
@@ -307,6 +321,9 @@ impl AppState {
                 }
                 Update::Done { request, result } => {
                     let after = self.in_flight.remove(&request).unwrap_or(After::Nothing);
+                    if self.bundle_progress.is_some_and(|work| work.request == request) {
+                        self.bundle_progress = None;
+                    }
                     self.attachments.requests.remove(&request);
                     match result {
                         Ok(outcome) => {
@@ -388,8 +405,8 @@ impl AppState {
             FileJob::Save { contents } => {
                 self.send(Command::WriteFile { path, contents }, After::Saved);
             }
-            FileJob::ExportBundle { network, passphrase } => {
-                self.send(Command::ExportBundle { network, path, passphrase }, After::Saved);
+            FileJob::ExportBundle { network, passphrase, with_attachments } => {
+                self.send(Command::ExportBundle { network, path, passphrase, with_attachments }, After::Saved);
             }
             FileJob::ImportBundle { new_network } => {
                 let after = if new_network { After::OpenBundle } else { After::Imported };

@@ -120,7 +120,10 @@ fn a_bundle_from_a_usb_stick_brings_in_work_done_elsewhere() {
         let mut ui = client(dir.path());
         network_with_a_held_session(&mut ui);
         let network = ui.state().state.network_id().unwrap().to_string();
-        ui.state_mut().state.run_file_job(FileJob::ExportBundle { network, passphrase: None }, exported.clone());
+        ui.state_mut().state.run_file_job(
+            FileJob::ExportBundle { network, passphrase: None, with_attachments: false },
+            exported.clone(),
+        );
         settle(&mut ui);
         assert!(ui.query_by_label_contains(nl(Text::SavedTo)).is_some());
     }
@@ -221,7 +224,9 @@ fn a_bundle_with_a_passphrase_takes_the_network_to_a_laptop_that_is_not_a_member
         let network = ui.state().state.network_id().unwrap().to_string();
         let passphrase = Some(kring_node::client::BundlePassphrase::new(secret));
         ui.state_mut().state.passphrase = None;
-        ui.state_mut().state.run_file_job(FileJob::ExportBundle { network, passphrase }, bundle.clone());
+        ui.state_mut()
+            .state
+            .run_file_job(FileJob::ExportBundle { network, passphrase, with_attachments: false }, bundle.clone());
         settle(&mut ui);
         assert!(ui.query_by_label_contains(nl(Text::SavedTo)).is_some());
     }

@@ -1,7 +1,7 @@
 //! The node's side of a client: runs commands, follows the node's events, and sends the
 //! interface a fresh view whenever the watched network changed.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,7 +18,7 @@ use super::typist::Typing;
 use super::update::{Failure, NetworkEntry, NetworkView, Outcome, Update};
 use super::{Outbox, Request};
 use crate::address_book::addr_to_text;
-use crate::{BundleProblem, FoundVia, InviteTicket, NetworkMode, Node, NodeError, NodeEvent};
+use crate::{FoundVia, InviteTicket, NetworkMode, Node, NodeError, NodeEvent};
 
 /// How long joining may take before the person is told the inviter cannot be reached.
 const JOIN_TIMEOUT: Duration = Duration::from_secs(20);
@@ -46,6 +46,11 @@ enum Finished {
     },
     /// An attachment added, saved, copied or fetched.
     Attachment {
+        request: u64,
+        result: Reply,
+    },
+    /// A bundle written or read in.
+    Bundle {
         request: u64,
         result: Reply,
     },
@@ -208,11 +213,13 @@ impl Backend {
             Command::SaveSettings { config } => self.data.save_config(&config).map(|()| Outcome::Done).map_err(failed),
             Command::MarkSeen { network } => self.mark_seen(&network),
             Command::WriteFile { path, contents } => write_file(&path, &contents),
-            Command::ExportBundle { network, path, passphrase } => {
-                self.export_bundle(&network, &path, passphrase.as_ref())
+            Command::ExportBundle { network, path, passphrase, with_attachments } => {
+                self.spawn_export(id, network, path, passphrase, with_attachments);
+                return;
             }
             Command::ImportBundle { path, passphrase, new_network } => {
-                self.import_bundle(&path, passphrase.as_ref(), new_network)
+                self.spawn_import(id, path, passphrase, new_network);
+                return;
             }
             Command::CreateDeviceLink { network } => self
                 .node
@@ -317,71 +324,49 @@ impl Backend {
         Ok(Outcome::Done)
     }
 
-    fn export_bundle(&self, network_id: &str, path: &Path, passphrase: Option<&BundlePassphrase>) -> Reply {
-        let bytes = {
-            let networks = self.node.shared().networks();
-            let mut open = networks.lock(network_id).ok_or_else(|| not_open(network_id))?;
-            let signatures = networks.sign_whole(&mut open).ok_or_else(|| not_open(network_id))?;
+    /// Writes a bundle on a task of its own: with a network's films it takes a while, and
+    /// meanwhile the window and sync go on. Progress goes straight to the window.
+    fn spawn_export(
+        &self,
+        request: u64,
+        network: String,
+        path: PathBuf,
+        passphrase: Option<BundlePassphrase>,
+        with_attachments: bool,
+    ) {
+        let (node, outbox, finished) = (self.node.clone(), self.outbox.clone(), self.finished.clone());
+        tokio::spawn(async move {
             // Locked for the laptops of the current members, or with a passphrase: never plain.
-            match passphrase.map(BundlePassphrase::to_passphrase) {
-                Some(passphrase) => {
-                    if !passphrase.is_long_enough() {
-                        return Err(failed(NodeError::Bundle {
-                            path: path.to_path_buf(),
-                            problem: Box::new(BundleProblem::PassphraseTooShort),
-                        }));
-                    }
-                    crate::bundle::write(&mut open.network, &signatures, crate::bundle::Lock::Passphrase(&passphrase))
-                }
-                None => {
-                    let me = self.data.device_key().public();
-                    let readers = crate::bundle::readers(&open.network, me).map_err(failed)?;
-                    crate::bundle::write(&mut open.network, &signatures, crate::bundle::Lock::Devices(&readers))
-                }
-            }
-        };
-        write_file(path, &bytes)
+            let lock = match passphrase {
+                Some(passphrase) => crate::BundleFor::Passphrase(passphrase.to_passphrase()),
+                None => crate::BundleFor::Members,
+            };
+            let progress = move |progress| outbox.send(Update::BundleProgress { request, progress });
+            let written = node.export_bundle(&network, &path, lock, with_attachments, progress).await;
+            let result = written.map(|_| Outcome::Saved(path)).map_err(failed);
+            let _ = finished.send(Finished::Bundle { request, result });
+        });
     }
 
-    /// Merges a bundle into the network it holds, saves, and passes the news on to peers.
-    fn import_bundle(&mut self, path: &Path, passphrase: Option<&BundlePassphrase>, new_network: bool) -> Reply {
-        let bundle_failed =
-            |problem| failed(NodeError::Bundle { path: path.to_path_buf(), problem: Box::new(problem) });
-        // Without the passphrase a bundle locked with one is refused as needing it: the
-        // interface then asks for it.
-        let passphrase = passphrase.map(BundlePassphrase::to_passphrase);
-        let unlock = crate::bundle::Unlock { device: self.data.device_key(), passphrase: passphrase.as_ref() };
-        let mut incoming = crate::bundle::read_file(path, unlock)
-            .map_err(|source| failed(kring_store::StoreError::Io { path: path.to_path_buf(), source }))?
-            .map_err(bundle_failed)?;
-        let network_id = incoming.network.id().to_string();
-        let (new_changes, appended) = {
-            let networks = self.node.shared().networks();
-            if new_network && networks.lock(&network_id).is_none() {
-                // A laptop that is not a member yet: the network to read (and to join later).
-                let open = incoming.create(&self.data).map_err(failed)?;
-                networks.insert(network_id.clone(), open);
-                self.send_networks();
-                return Ok(Outcome::Network(network_id));
-            }
-            let mut open = networks.lock(&network_id).ok_or_else(|| bundle_failed(BundleProblem::NotJoined))?;
-            let new_changes = match crate::bundle::merge(&mut open, &mut incoming) {
-                Ok(new_changes) => new_changes,
-                Err(refused) => {
-                    drop(open);
-                    if refused.panicked {
-                        networks.restore_saved(&network_id);
-                    }
-                    return Err(bundle_failed(refused.problem));
-                }
-            };
-            (new_changes, open.append().map_err(failed)?)
-        };
-        self.node.shared().offer_and_keep(&network_id, None, appended).map_err(failed)?;
-        if new_changes > 0 {
-            self.view_dirty = true;
-        }
-        Ok(if new_network { Outcome::Network(network_id) } else { Outcome::Merged(new_changes) })
+    /// Reads a bundle in on a task of its own (checking a film's bytes takes a while), merges
+    /// it into the network it holds, keeps its attachments and passes the news on to peers.
+    /// Without the passphrase a bundle locked with one is refused as needing it: the interface
+    /// then asks for it.
+    fn spawn_import(&self, request: u64, path: PathBuf, passphrase: Option<BundlePassphrase>, new_network: bool) {
+        let (node, data, finished) = (self.node.clone(), self.data.clone(), self.finished.clone());
+        let outbox = self.outbox.clone();
+        tokio::spawn(async move {
+            let passphrase = passphrase.as_ref().map(BundlePassphrase::to_passphrase);
+            let progress = move |progress| outbox.send(Update::BundleProgress { request, progress });
+            let imported = node.import_bundle(&data, &path, passphrase, new_network, progress).await;
+            let result = imported
+                .map(|imported| match new_network {
+                    true => Outcome::Network(imported.network),
+                    false => Outcome::Merged { changes: imported.new_changes, attachments: imported.attachments },
+                })
+                .map_err(failed);
+            let _ = finished.send(Finished::Bundle { request, result });
+        });
     }
 
     fn create_network(&mut self, name: &str, founder: &Profile) -> Reply {
@@ -441,6 +426,14 @@ impl Backend {
                 self.results.push(Update::Done { request, result });
             }
             Finished::Attachment { request, result } => {
+                self.view_dirty = true;
+                self.attachments.dirty = true;
+                self.results.push(Update::Done { request, result });
+            }
+            Finished::Bundle { request, result } => {
+                if matches!(result, Ok(Outcome::Network(_))) {
+                    self.send_networks();
+                }
                 self.view_dirty = true;
                 self.attachments.dirty = true;
                 self.results.push(Update::Done { request, result });

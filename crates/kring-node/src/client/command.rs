@@ -90,15 +90,17 @@ pub enum Command {
         contents: Vec<u8>,
     },
     /// Write the whole network as a bundle for a USB stick: locked for the laptops of the
-    /// members, or with a passphrase for a laptop that is not a member yet. Answers with the
-    /// path written.
+    /// members, or with a passphrase for a laptop that is not a member yet; with the bytes of
+    /// the attachments on this laptop when `with_attachments` (progress follows as
+    /// [`Update::BundleProgress`](super::Update::BundleProgress)). Answers with the path written.
     ExportBundle {
         network: String,
         path: PathBuf,
         passphrase: Option<BundlePassphrase>,
+        with_attachments: bool,
     },
     /// Merge the network of a bundle into this device's copy (a bundle locked with a
-    /// passphrase needs it). Answers with the number of new changes; with `new_network`, a
+    /// passphrase needs it), and keep the attachments' bytes it carries, each checked. Answers with the number of new changes; with `new_network`, a
     /// network this laptop does not have yet is taken in too, and the answer is its id.
     ImportBundle {
         path: PathBuf,

@@ -67,6 +67,11 @@ pub enum Update {
     AttachmentUse(Vec<super::AttachmentUse>),
     /// What a search across every network here found.
     Found(Box<Found>),
+    /// How far the bundle of request `request` has been written or read.
+    BundleProgress {
+        request: u64,
+        progress: crate::BundleProgress,
+    },
     /// The result of request `request`: what it produced, or why it was refused.
     Done {
         request: u64,
@@ -89,8 +94,9 @@ pub enum Outcome {
     Ticket(String),
     /// A file written, here.
     Saved(std::path::PathBuf),
-    /// A bundle merged into its network: how many of its changes were new.
-    Merged(usize),
+    /// A bundle merged into its network: how many of its changes were new, and how many
+    /// attachments' bytes it carried (checked, and kept here).
+    Merged { changes: usize, attachments: usize },
     /// The network went on in a new chapter, with this number.
     Chapter(u64),
 }

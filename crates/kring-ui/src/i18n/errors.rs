@@ -4,7 +4,7 @@
 
 use kring_model::declared::Refused;
 use kring_model::{CoordinatorTask, Field, ModelError, Record};
-use kring_node::{BundleProblem, NodeError, StartWarning, TicketError, Unusable};
+use kring_node::{AttachmentFault, BundleProblem, NodeError, StartWarning, TicketError, Unusable};
 use kring_store::StoreError;
 use kring_sync::{Distrust, FrameError, ProtocolError};
 
@@ -305,7 +305,32 @@ pub(crate) fn bundle_problem(l: Language, problem: &BundleProblem) -> String {
         ),
         BundleProblem::TooManyOperations { max } => too_many(l, "bewerkingen", "operations", *max),
         BundleProblem::TooManyChanges { max } => too_many(l, "wijzigingen", "changes", *max),
+        BundleProblem::Attachment(fault) => attachment_fault(l, fault),
     }
+}
+
+/// The bytes of an attachment in a bundle that are not what its network says of them.
+fn attachment_fault(l: Language, fault: &AttachmentFault) -> String {
+    let (nl, en) = match fault {
+        AttachmentFault::Unnamed => (
+            "er zit een bestand in dat bij geen bijlage van het netwerk hoort".to_string(),
+            "it holds a file that belongs to no attachment of the network".to_string(),
+        ),
+        AttachmentFault::WrongSize { name, .. } => (
+            format!("de bijlage ‘{name}’ erin is niet zo groot als het netwerk zegt"),
+            format!("the attachment ‘{name}’ in it is not the size the network says"),
+        ),
+        AttachmentFault::Twice { name } => {
+            (format!("de bijlage ‘{name}’ zit er twee keer in"), format!("the attachment ‘{name}’ is in it twice"))
+        }
+        AttachmentFault::WrongHash { name } => (
+            format!("de bijlage ‘{name}’ erin is veranderd (de inhoud klopt niet met de vingerafdruk in het netwerk)"),
+            format!(
+                "the attachment ‘{name}’ in it was changed (its content does not match the fingerprint in the network)"
+            ),
+        ),
+    };
+    say(l, format!("{nl}; er is niets ingelezen."), format!("{en}; nothing was read in."))
 }
 
 /// A network that declares more operations or changes than a Kring network can hold.
@@ -953,6 +978,10 @@ mod tests {
             BundleProblem::TooManyOperations { max: 8_000_000 },
             BundleProblem::TooManyChanges { max: 1_000_000 },
             BundleProblem::Unusable(Unusable::TooLarge(Refused::TooManyOperations { max: 8_000_000 })),
+            BundleProblem::Attachment(AttachmentFault::Unnamed),
+            BundleProblem::Attachment(AttachmentFault::WrongSize { name: "casus.pdf".into(), len: 1000 }),
+            BundleProblem::Attachment(AttachmentFault::Twice { name: "casus.pdf".into() }),
+            BundleProblem::Attachment(AttachmentFault::WrongHash { name: "casus.pdf".into() }),
         ];
         errors.extend(
             problems

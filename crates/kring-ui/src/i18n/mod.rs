@@ -259,6 +259,7 @@ texts! {
     BundleExport => "Bundel maken voor een USB-stick…", "Make a bundle for a USB stick…";
     BundleImport => "Bundel van een USB-stick inlezen…", "Read a bundle from a USB stick…";
     BundleImported => "Bundel ingelezen, nieuwe wijzigingen:", "Bundle read, new changes:";
+    BundleAttachmentsCarried => "bijlagen meegekomen:", "attachments carried:";
     ExportsArePlain => "Deze bestanden zijn niet versleuteld: bewaar ze zoals je leerlingdossiers bewaart.", "These files are not encrypted: keep them as you keep pupils' records.";
     BundleExportPassphrase => "Bundel met een wachtwoordzin maken…", "Make a bundle with a passphrase…";
     BundlePassphraseNote => "Voor een laptop die nog geen lid is. Geef de wachtwoordzin apart door, niet bij het bestand.", "For a laptop that is not a member yet. Pass the passphrase on separately, not with the file.";
@@ -273,6 +274,12 @@ texts! {
     ReadIn => "Inlezen", "Read in";
     ReadNetworkFromBundle => "Een netwerk uit een bundel lezen", "Read a network from a bundle";
     ReadNetworkFromBundleExplained => "Kreeg je een bundel met een wachtwoordzin van een lid? Lees hem hier in. Om mee te schrijven heb je daarna nog een uitnodiging nodig.", "Did a member give you a bundle with a passphrase? Read it in here. To write in it too, you then still need an invitation.";
+    BundleExportTitle => "Bundel maken", "Make a bundle";
+    BundleWithAttachments => "Met bijlagen (foto's, opnames, documenten)", "With attachments (photos, recordings, documents)";
+    BundleAttachmentsTogether => "samen", "together";
+    BundleAttachmentsNote => "Met bijlagen is de bundel zo groot als de bijlagen samen. Zonder haalt de andere laptop ze later op bij een lid.", "With attachments the bundle is as large as they are together. Without, the other laptop fetches them from a member later.";
+    BundleWriting => "Bundel wordt geschreven:", "Writing the bundle:";
+    BundleReading => "Bundel wordt ingelezen:", "Reading the bundle in:";
     BundleForMembers => "De bundel is versleuteld: alleen laptops van leden kunnen hem openen.", "The bundle is encrypted: only the laptops of members can open it.";
     WhatChanged => "Wat is er veranderd", "What changed";
     MarkSeen => "Alles gezien", "Mark all as seen";

@@ -8,6 +8,7 @@ use crate::file_dialog::{FileJob, FileKind};
 use crate::i18n::{Text, tr};
 use crate::screen::Screen;
 use crate::state::AppState;
+use crate::views::bundle_export::ExportChoice;
 use crate::views::passphrase::{Prompt, Purpose};
 
 pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &Screen) {
@@ -47,13 +48,15 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, screen: &Screen) {
         note(ui, tr(l, Text::ExportsArePlain));
         ui.separator();
         let file_name = format!("{stem}-{today}.kring");
+        // First a small window: with the attachments or without, then where.
         if ui.button(tr(l, Text::BundleExport)).clicked() {
-            let job = FileJob::ExportBundle { network: snapshot.info.id.to_string(), passphrase: None };
-            state.ask_file(ui.ctx(), Some(file_name.clone()), FileKind::Bundle, job);
+            state.bundle_export = Some(ExportChoice::new(&snapshot, file_name.clone()));
+            ui.close();
         }
         note(ui, tr(l, Text::BundleForMembers));
         if ui.button(tr(l, Text::BundleExportPassphrase)).clicked() {
-            let purpose = Purpose::Export { network: snapshot.info.id.to_string(), file_name };
+            let with_attachments = ExportChoice::new(&snapshot, String::new()).with_attachments;
+            let purpose = Purpose::Export { network: snapshot.info.id.to_string(), file_name, with_attachments };
             state.passphrase = Some(Prompt::new(purpose));
             ui.close();
         }

@@ -6,6 +6,7 @@ pub mod actions;
 pub mod activity;
 pub mod attachments;
 pub mod bin;
+pub mod bundle_export;
 pub mod changes;
 pub mod chapter;
 pub mod cycles;

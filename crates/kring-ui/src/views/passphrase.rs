@@ -14,8 +14,9 @@ use crate::state::{After, AppState};
 /// What the passphrase is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Purpose {
-    /// Lock a new bundle of `network` (then ask where to save it as `file_name`).
-    Export { network: String, file_name: String },
+    /// Lock a new bundle of `network`, with the attachments' bytes or without (then ask where
+    /// to save it as `file_name`).
+    Export { network: String, file_name: String, with_attachments: bool },
     /// Read the bundle at `path` in (`after` says what then happens: merge or open).
     Import { path: std::path::PathBuf, after: After },
 }
@@ -81,6 +82,11 @@ pub fn window(ctx: &egui::Context, state: &mut AppState) {
                 let label = ui.label(tr(l, Text::PassphraseAgain));
                 ui.add(egui::TextEdit::singleline(&mut prompt.again).password(true)).labelled_by(label.id);
             }
+            if let Purpose::Export { network, with_attachments, .. } = &mut prompt.purpose
+                && let Some(snapshot) = state.shared_snapshot().filter(|s| s.info.id.as_str() == network)
+            {
+                super::bundle_export::attachments_choice(ui, l, &snapshot, with_attachments);
+            }
             let passphrase = BundlePassphrase::new(prompt.first.clone());
             let problem = if exporting && !passphrase.is_long_enough() {
                 Some(format!("{} {MIN_PASSPHRASE_CHARS}", tr(l, Text::PassphraseTooShort)))
@@ -103,8 +109,12 @@ pub fn window(ctx: &egui::Context, state: &mut AppState) {
                     || (ready && !exporting && super::entered(&first));
                 if go {
                     match &prompt.purpose {
-                        Purpose::Export { network, file_name } => {
-                            let job = FileJob::ExportBundle { network: network.clone(), passphrase: Some(passphrase) };
+                        Purpose::Export { network, file_name, with_attachments } => {
+                            let job = FileJob::ExportBundle {
+                                network: network.clone(),
+                                passphrase: Some(passphrase),
+                                with_attachments: *with_attachments,
+                            };
                             state.ask_file(ui.ctx(), Some(file_name.clone()), FileKind::Bundle, job);
                         }
                         Purpose::Import { path, after } => {
