@@ -274,16 +274,7 @@ fn an_attachment_erased_from_the_command_line_leaves_no_byte_on_any_of_three_lap
 
 /// `kring` with the bundle's passphrase in the environment.
 fn with_passphrase(data: &Path, args: &[&str]) -> std::process::Output {
-    make_private(data);
-    Command::new(env!("CARGO_BIN_EXE_kring"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("KRING_DATA_DIR")
-        .env("KRING_BUNDLE_PASSPHRASE", "de bus naar Leiden rijdt om negen")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+    kring_with_env(data, args, &[("KRING_BUNDLE_PASSPHRASE", "de bus naar Leiden rijdt om negen")])
 }
 
 fn answer(output: std::process::Output) -> Value {

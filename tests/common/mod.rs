@@ -22,12 +22,18 @@ pub(crate) fn make_private(data: &Path) {
 }
 
 pub(crate) fn kring(data: &Path, args: &[&str]) -> Output {
+    kring_with_env(data, args, &[])
+}
+
+/// `kring` with `env` set (a bundle's passphrase, say); nothing on its standard input.
+pub(crate) fn kring_with_env(data: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     make_private(data);
     Command::new(env!("CARGO_BIN_EXE_kring"))
         .arg("--data-dir")
         .arg(data)
         .args(args)
         .env_remove("KRING_DATA_DIR")
+        .envs(env.iter().copied())
         .output()
         .expect("the kring binary runs")
 }

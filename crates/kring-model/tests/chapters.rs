@@ -222,18 +222,17 @@ fn offline_work_in_the_old_chapter_is_carried_into_the_new_one_and_merges() {
     assert!(anna_again.carry_over(&mut network, &device_a(), &coordinator).unwrap().is_empty());
 }
 
+/// A file of 1,000 bytes as the document describes it, its hash `byte` 32 times.
+fn file(name: &str, byte: &str) -> NewAttachment {
+    NewAttachment { name: name.into(), kind: AttachmentKind::from_file_name(name), size: 1_000, hash: byte.repeat(32) }
+}
+
 #[test]
 fn a_new_chapter_keeps_the_attachments_and_leaves_the_binned_ones_out() {
     let Fixture { mut network, coordinator, members } = network_with_members(1);
     let meeting = session(&mut network, &coordinator, "PLG 4");
     let question = network.add_question(&members[0], "Hoe lezen we beter?", "").unwrap();
     let cycle = network.add_cycle(&members[0], &question, "2026-12-01").unwrap();
-    let file = |name: &str, byte: &str| NewAttachment {
-        name: name.into(),
-        kind: AttachmentKind::from_file_name(name),
-        size: 1_000,
-        hash: byte.repeat(32),
-    };
     let places = [
         AttachedTo::Session(meeting.clone()),
         AttachedTo::Question(question.clone()),
@@ -261,12 +260,6 @@ fn an_erased_attachment_leaves_with_the_chapter_and_only_that_one() {
     let meeting = session(&mut network, &coordinator, "PLG 4");
     let question = network.add_question(&members[0], "Hoe lezen we beter?", "").unwrap();
     let cycle = network.add_cycle(&members[0], &question, "2026-12-01").unwrap();
-    let file = |name: &str, byte: &str| NewAttachment {
-        name: name.into(),
-        kind: AttachmentKind::from_file_name(name),
-        size: 1_000,
-        hash: byte.repeat(32),
-    };
     let in_cycle = AttachedTo::Cycle { question: question.clone(), cycle };
     let kept = network.add_attachment(&members[0], &AttachedTo::Session(meeting), &file("foto.jpg", "0a")).unwrap();
     let erased = network.add_attachment(&members[0], &in_cycle, &file("dossier-joris-k.pdf", "1b")).unwrap();
