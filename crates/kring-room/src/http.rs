@@ -144,6 +144,36 @@ pub(crate) fn error(status: StatusCode, word: &str) -> Response {
     respond(status, "application/json", body)
 }
 
+/// Why a guest may not send now.
+pub(crate) enum NotNow {
+    /// No guest joined with that token.
+    Unknown,
+    /// Her bucket is empty for the moment.
+    TooMany,
+}
+
+impl NotNow {
+    pub(crate) fn answer(self) -> Response {
+        match self {
+            NotNow::Unknown => error(StatusCode::UNAUTHORIZED, "unknown-guest"),
+            NotNow::TooMany => too_many(),
+        }
+    }
+}
+
+/// The guest whose token `token` is, if she joined and may send now (a token taken from her
+/// bucket).
+pub(crate) fn sender(
+    guests: &mut std::collections::HashMap<String, GuestState>,
+    token: Option<String>,
+) -> std::result::Result<&mut GuestState, NotNow> {
+    let state = token.and_then(|token| guests.get_mut(&token)).ok_or(NotNow::Unknown)?;
+    if !state.bucket.take() {
+        return Err(NotNow::TooMany);
+    }
+    Ok(state)
+}
+
 pub(crate) fn too_many() -> Response {
     let mut response = error(StatusCode::TOO_MANY_REQUESTS, "too-many");
     response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
@@ -268,12 +298,10 @@ async fn send(shared: &Arc<Shared>, token: Option<String>, bytes: &[u8]) -> Resp
     // the guests' lock, before anything is written.
     let guest = {
         let mut guests = lock(&shared.guests);
-        let Some(state) = token.and_then(|token| guests.get_mut(&token)) else {
-            return error(StatusCode::UNAUTHORIZED, "unknown-guest");
+        let state = match sender(&mut guests, token) {
+            Ok(state) => state,
+            Err(refused) => return refused.answer(),
         };
-        if !state.bucket.take() {
-            return too_many();
-        }
         let repeated = match &input {
             GuestInput::Vote { question } => state.votes.contains(question),
             GuestInput::Score { .. } => state.scored,

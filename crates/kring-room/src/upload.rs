@@ -12,7 +12,7 @@ use axum::response::Response;
 use kring_model::{AttachmentKind, ContributionId, Edit, GuestInput, ModelError, NewAttachment};
 
 use crate::host::HostError;
-use crate::http::{error, json, too_many};
+use crate::http::{error, json, sender};
 use crate::limits::{MAX_PHOTOS_PER_GUEST, MAX_PHOTOS_PER_ROOM};
 use crate::photo::{MAX_PHOTO_BYTES, reencode};
 use crate::server::{RoomEvent, SentContribution, Shared, lock};
@@ -29,12 +29,10 @@ pub(crate) async fn photo(shared: &Arc<Shared>, token: Option<String>, request: 
     // byte of the body is read.
     let guest = {
         let mut guests = lock(&shared.guests);
-        let Some(state) = token.and_then(|token| guests.get_mut(&token)) else {
-            return error(StatusCode::UNAUTHORIZED, "unknown-guest");
+        let state = match sender(&mut guests, token) {
+            Ok(state) => state,
+            Err(refused) => return refused.answer(),
         };
-        if !state.bucket.take() {
-            return too_many();
-        }
         if state.photos >= MAX_PHOTOS_PER_GUEST {
             return error(StatusCode::CONFLICT, "photo-limit");
         }
