@@ -158,6 +158,9 @@ impl Network {
     /// each other, and neither goes without the other.
     fn with_guest_photos(&self, erase: &[Erasure]) -> Result<Vec<Erasure>> {
         let mut all = erase.to_vec();
+        if erase.is_empty() {
+            return Ok(all); // A chapter for a removal: no attachment to read.
+        }
         for (to, attachment) in self.attachments()? {
             let (crate::AttachedTo::Session(session), Some(guest)) = (to, &attachment.from_guest) else { continue };
             let contribution = Erasure::GuestContribution {

@@ -214,8 +214,7 @@ impl SeenLeerhuis {
     pub(crate) fn of(leerhuis: &kring_model::Network, device: &str) -> Result<SeenLeerhuis> {
         let member = leerhuis.member_for_device(device)?.map(|m| m.to_string()).unwrap_or_default();
         let above = leerhuis.leerhuizen_above()?;
-        let info = leerhuis.snapshot()?.info;
-        Ok(SeenLeerhuis { id: info.id, name: info.name, above, member })
+        Ok(SeenLeerhuis { id: leerhuis.id().clone(), name: leerhuis.name()?, above, member })
     }
 }
 
